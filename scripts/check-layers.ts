@@ -1,0 +1,64 @@
+/**
+ * The layer check: imports inside src/ must follow the arrows of docs/ARCHITECTURE.md.
+ * Run by `npm test`; prints each violation and exits 1 when there is one.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', 'src');
+
+/** Which layers each layer may import (besides itself). */
+const ALLOWED: Record<string, string[]> = {
+  lib: [],
+  wire: ['lib'],
+  domain: ['wire', 'lib'],
+  query: ['domain', 'wire', 'lib'],
+  store: ['query', 'domain', 'wire', 'lib'],
+  present: ['domain', 'wire', 'lib', 'store'],
+  ops: ['store', 'query', 'domain', 'wire', 'lib', 'present'],
+  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store'],
+  worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
+  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store'],
+  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config'],
+  config: ['domain', 'lib'],
+};
+
+/** Layers whose imports of `store` must be type-only. */
+const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker']);
+
+function layerOf(file: string): string {
+  const rel = relative(ROOT, file);
+  const first = rel.split('/')[0]!;
+  return first.replace(/\.ts$/, '');
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)'/gm;
+const problems: string[] = [];
+for (const file of walk(ROOT)) {
+  const from = layerOf(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(IMPORT)) {
+    const target = resolve(dirname(file), m[3]!);
+    if (!target.startsWith(ROOT)) continue;
+    const to = layerOf(target);
+    if (to === from) continue;
+    const typeOnly = Boolean(m[2]);
+    if (!(ALLOWED[from] ?? []).includes(to)) {
+      problems.push(`${relative(ROOT, file)}: ${from} must not import ${to} (${m[3]})`);
+    } else if (to === 'store' && TYPE_ONLY_STORE.has(from) && !typeOnly) {
+      problems.push(`${relative(ROOT, file)}: ${from} may import only types from store (${m[3]})`);
+    }
+  }
+}
+if (problems.length > 0) {
+  console.error(`Layer check failed:\n${problems.join('\n')}`);
+  process.exit(1);
+}
+console.log('Layer check: imports follow the layer rules.');

@@ -1,0 +1,33 @@
+/**
+ * The HTTP application: Notion's /v1 surface on Hono. `app.fetch` is a web-standard handler, so
+ * tests hand it to the official SDK as its `fetch` and no socket is needed.
+ */
+import { Hono } from 'hono';
+import { errors } from '../wire/errors.ts';
+import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
+import { renderError } from './respond.ts';
+import { blocksRoutes } from './routes/blocks.routes.ts';
+import { pagesRoutes } from './routes/pages.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
+import type { AppDeps, AppEnv } from './types.ts';
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId);
+  app.onError((err, c) => renderError(c, err));
+
+  const v1 = new Hono<AppEnv>();
+  v1.use('*', notionVersion, bearerAuth(deps), rateLimit(deps), jsonBody);
+  v1.route('/', usersRoutes(deps));
+  v1.route('/', pagesRoutes(deps));
+  v1.route('/', blocksRoutes(deps));
+  v1.all('*', () => {
+    throw errors.invalidRequestUrl();
+  });
+
+  app.route('/v1', v1);
+  app.notFound((c) => renderError(c, errors.invalidRequestUrl()));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,78 @@
+/**
+ * The middleware every /v1 request passes: request id, Notion-Version, bearer auth, rate limit,
+ * JSON body. Each step fails with Notion's error for it.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { authenticate } from '../../ops/integrations.ts';
+import { ApiError, errors } from '../../wire/errors.ts';
+import { bodyError } from '../../wire/validation.ts';
+import { API_VERSIONS, isApiVersion } from '../../wire/versions.ts';
+import type { AppDeps, AppEnv } from '../types.ts';
+
+/** Whole request bodies above this size are refused (Notion: 500 KB per request). */
+export const MAX_BODY_BYTES = 500 * 1024;
+
+export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const id = crypto.randomUUID();
+  c.set('requestId', id);
+  await next();
+  c.res.headers.set('x-notion-request-id', id);
+};
+
+export const notionVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const raw = c.req.header('notion-version');
+  if (raw === undefined || raw === '') throw errors.missingVersion();
+  if (!isApiVersion(raw)) {
+    throw new ApiError(
+      'validation_error',
+      `Notion-Version header failed validation: Notion-Version header should be one of ${API_VERSIONS.map((v) => `"${v}"`).join(', ')}, instead was \`"${raw}"\`.`,
+    );
+  }
+  c.set('version', raw);
+  await next();
+};
+
+export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw errors.unauthorized();
+    const actor = await deps.store.transaction((tx) => authenticate(tx, match[1]!));
+    if (!actor) throw errors.unauthorized();
+    c.set('actor', actor);
+    await next();
+  };
+}
+
+export function rateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (deps.rateLimiter) {
+      const wait = await deps.rateLimiter.take(c.get('actor').integrationId);
+      if (wait > 0) throw errors.rateLimited(wait);
+    }
+    await next();
+  };
+}
+
+/** Reads the JSON body of POST/PATCH; an absent body is `{}` (the SDK omits empty bodies). */
+export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method === 'POST' || c.req.method === 'PATCH') {
+    const text = await c.req.text();
+    const size = Buffer.byteLength(text);
+    if (size > MAX_BODY_BYTES)
+      throw bodyError([], `should be ≤ \`${MAX_BODY_BYTES}\` bytes`, size, '.length');
+    let body: unknown = {};
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw errors.invalidJson();
+      }
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ApiError('validation_error', 'body failed validation: body should be an object.');
+    }
+    c.set('body', body);
+  }
+  await next();
+};

@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { can } from '../../domain/capabilities.ts';
+import { createPage, getPage, movePage, updatePage } from '../../ops/pages.ts';
+import { presentPage } from '../../present/page.present.ts';
+import type { BlockView } from '../../store/store.ts';
+import {
+  CreatePageBody,
+  MovePageBody,
+  type UpdatePageBody,
+  updatePageBody,
+} from '../../wire/pages.schema.ts';
+import { parseWith } from '../../wire/validation.ts';
+import { authorize, opEnv, pathId, presentCtx } from '../kit.ts';
+import { ok } from '../respond.ts';
+import type { AppDeps, AppEnv } from '../types.ts';
+
+export function pagesRoutes(deps: AppDeps) {
+  const r = new Hono<AppEnv>();
+  /** Integrations that cannot read content get partial objects back from writes. */
+  const page = (c: Parameters<typeof presentCtx>[0], row: BlockView) =>
+    can(c.get('actor'), 'read_content')
+      ? presentPage(row, presentCtx(c, deps))
+      : { object: 'page', id: row.id };
+
+  r.post('/pages', async (c) => {
+    authorize(c, 'pages.create');
+    const body = parseWith(CreatePageBody, c.get('body'));
+    const row = await deps.store.transaction((tx) => createPage(tx, opEnv(c, deps), body));
+    return ok(c, page(c, row));
+  });
+
+  r.get('/pages/:page_id', async (c) => {
+    authorize(c, 'pages.retrieve');
+    const id = pathId(c, 'page_id');
+    const row = await deps.store.transaction((tx) => getPage(tx, opEnv(c, deps), id));
+    return ok(c, page(c, row));
+  });
+
+  r.patch('/pages/:page_id', async (c) => {
+    authorize(c, 'pages.update');
+    const id = pathId(c, 'page_id');
+    const body = parseWith(updatePageBody(c.get('version')), c.get('body')) as UpdatePageBody;
+    const row = await deps.store.transaction((tx) => updatePage(tx, opEnv(c, deps), id, body));
+    return ok(c, page(c, row));
+  });
+
+  r.post('/pages/:page_id/move', async (c) => {
+    authorize(c, 'pages.move');
+    const id = pathId(c, 'page_id');
+    const body = parseWith(MovePageBody, c.get('body'));
+    const row = await deps.store.transaction((tx) => movePage(tx, opEnv(c, deps), id, body.parent));
+    return ok(c, page(c, row));
+  });
+
+  return r;
+}

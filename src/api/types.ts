@@ -1,0 +1,23 @@
+/** Types shared by the HTTP layer: request-scoped variables and the app's dependencies. */
+import type { Actor } from '../domain/capabilities.ts';
+import type { RateLimiter } from '../domain/rate-limit.ts';
+import type { Store } from '../store/store.ts';
+import type { ApiVersion } from '../wire/versions.ts';
+
+export interface AppDeps {
+  store: Store;
+  /** Base of the `url` fields of pages. */
+  publicUrl: string;
+  workspace: { id: string; name: string };
+  rateLimiter: RateLimiter | null;
+  clock?: () => Date;
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    version: ApiVersion;
+    actor: Actor;
+    body: unknown;
+  };
+};

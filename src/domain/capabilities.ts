@@ -1,0 +1,56 @@
+/**
+ * Integration capabilities and the policy table that maps each operation to the capability it
+ * needs. Missing capability → 403 restricted_resource; not shared → 404 (decided elsewhere).
+ */
+export const CAPABILITIES = [
+  'read_content',
+  'update_content',
+  'insert_content',
+  'read_comments',
+  'insert_comments',
+  'read_users',
+  'read_user_emails',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ALL_CAPABILITIES: readonly Capability[] = CAPABILITIES;
+
+export function isCapability(s: string): s is Capability {
+  return (CAPABILITIES as readonly string[]).includes(s);
+}
+
+/** Reading emails implies reading users. */
+export function normalizeCapabilities(caps: readonly Capability[]): Capability[] {
+  const set = new Set(caps);
+  if (set.has('read_user_emails')) set.add('read_users');
+  return CAPABILITIES.filter((c) => set.has(c));
+}
+
+/** What each operation needs; `null` means any integration may call it. */
+export const OPERATION_CAPABILITY = {
+  'users.me': null,
+  'users.list': 'read_users',
+  'users.retrieve': 'read_users',
+  'pages.create': 'insert_content',
+  'pages.retrieve': 'read_content',
+  'pages.update': 'update_content',
+  'pages.move': 'update_content',
+  'blocks.retrieve': 'read_content',
+  'blocks.update': 'update_content',
+  'blocks.delete': 'update_content',
+  'blocks.children.list': 'read_content',
+  'blocks.children.append': 'insert_content',
+} as const satisfies Record<string, Capability | null>;
+export type Operation = keyof typeof OPERATION_CAPABILITY;
+
+/** The integration acting on a request. */
+export interface Actor {
+  integrationId: string;
+  integrationName: string;
+  botUserId: string;
+  capabilities: ReadonlySet<Capability>;
+}
+
+export function can(actor: Actor, cap: Capability): boolean {
+  return actor.capabilities.has(cap);
+}

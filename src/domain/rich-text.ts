@@ -1,0 +1,146 @@
+/**
+ * Rich text: requests normalized to the stored (response) form, with `plain_text`, `href` and
+ * full annotations computed once at write time.
+ */
+import type { RichTextItemRequest } from '../wire/common.schema.ts';
+import type { RichTextItemResponse } from '../wire/responses.ts';
+
+export type RichText = RichTextItemResponse[];
+
+/** What normalizing a mention needs to know about the objects it points at. */
+export interface MentionResolver {
+  userName(id: string): Promise<string | null>;
+  /** Title and URL of a page or database, or null when unknown. */
+  pageInfo(id: string): Promise<{ title: string; url: string } | null>;
+  /** The acting user for `@me` template mentions. */
+  readonly actorName: string;
+}
+
+const DEFAULT_ANNOTATIONS = {
+  bold: false,
+  italic: false,
+  strikethrough: false,
+  underline: false,
+  code: false,
+  color: 'default',
+} as const;
+
+function annotationsOf(item: { annotations?: Partial<RichTextItemResponse['annotations']> | undefined }) {
+  return { ...DEFAULT_ANNOTATIONS, ...(item.annotations ?? {}) } as RichTextItemResponse['annotations'];
+}
+
+/** A plain text item with default annotations. */
+export function textItem(content: string): RichTextItemResponse {
+  return {
+    type: 'text',
+    text: { content, link: null },
+    annotations: { ...DEFAULT_ANNOTATIONS },
+    plain_text: content,
+    href: null,
+  };
+}
+
+export function plainText(rt: readonly RichTextItemResponse[]): string {
+  return rt.map((r) => r.plain_text).join('');
+}
+
+function dateText(d: { start: string; end?: string | null | undefined }): string {
+  return d.end ? `${d.start} → ${d.end}` : d.start;
+}
+
+/** Normalizes request items to their stored form. */
+export async function normalizeRichText(
+  items: readonly RichTextItemRequest[],
+  resolver: MentionResolver,
+): Promise<RichText> {
+  const out: RichText = [];
+  for (const item of items) out.push(await normalizeItem(item, resolver));
+  return out;
+}
+
+async function normalizeItem(
+  item: RichTextItemRequest,
+  resolver: MentionResolver,
+): Promise<RichTextItemResponse> {
+  const annotations = annotationsOf(item);
+  if ('text' in item) {
+    const link = item.text.link ? { url: item.text.link.url } : null;
+    return {
+      type: 'text',
+      text: { content: item.text.content, link },
+      annotations,
+      plain_text: item.text.content,
+      href: link?.url ?? null,
+    };
+  }
+  if ('equation' in item) {
+    return {
+      type: 'equation',
+      equation: { expression: item.equation.expression },
+      annotations,
+      plain_text: item.equation.expression,
+      href: null,
+    };
+  }
+  const m = item.mention;
+  if ('user' in m) {
+    const name = await resolver.userName(m.user.id);
+    return {
+      type: 'mention',
+      mention: { type: 'user', user: { object: 'user', id: m.user.id } },
+      annotations,
+      plain_text: `@${name ?? 'Anonymous'}`,
+      href: null,
+    };
+  }
+  if ('page' in m || 'database' in m) {
+    const kind = 'page' in m ? 'page' : 'database';
+    const id = 'page' in m ? m.page.id : m.database.id;
+    const info = await resolver.pageInfo(id);
+    const mention =
+      kind === 'page'
+        ? ({ type: 'page', page: { id } } as const)
+        : ({ type: 'database', database: { id } } as const);
+    return {
+      type: 'mention',
+      mention,
+      annotations,
+      plain_text: info?.title || 'Untitled',
+      href: info?.url ?? null,
+    };
+  }
+  if ('date' in m) {
+    const date = { start: m.date.start, end: m.date.end ?? null, time_zone: m.date.time_zone ?? null };
+    return {
+      type: 'mention',
+      mention: { type: 'date', date },
+      annotations,
+      plain_text: dateText(date),
+      href: null,
+    };
+  }
+  if ('link_preview' in m) {
+    const url = m.link_preview.url;
+    return {
+      type: 'mention',
+      mention: { type: 'link_preview', link_preview: { url } },
+      annotations,
+      plain_text: url,
+      href: url,
+    };
+  }
+  const t = m.template_mention;
+  const plain =
+    'template_mention_user' in t ? '@me' : t.template_mention_date === 'today' ? '@Today' : '@Now';
+  const template_mention =
+    'template_mention_user' in t
+      ? ({ type: 'template_mention_user', template_mention_user: 'me' } as const)
+      : ({ type: 'template_mention_date', template_mention_date: t.template_mention_date } as const);
+  return {
+    type: 'mention',
+    mention: { type: 'template_mention', template_mention },
+    annotations,
+    plain_text: plain,
+    href: null,
+  };
+}

@@ -1,0 +1,48 @@
+/** What every operation receives besides the transaction: who acts, when, and URL context. */
+import type { Actor } from '../domain/capabilities.ts';
+import type { MentionResolver } from '../domain/rich-text.ts';
+import { plainText } from '../domain/rich-text.ts';
+import { pageTitle, pageUrl } from '../present/page.present.ts';
+import type { BlockView, StoreTx } from '../store/store.ts';
+import { errors, type ObjectKind } from '../wire/errors.ts';
+
+export interface OpEnv {
+  actor: Actor;
+  /** The request's timestamp, ISO with milliseconds. */
+  now: string;
+  publicUrl: string;
+}
+
+/**
+ * Loads a block or page the actor may see. Anything missing, unshared, or of the wrong kind is
+ * the same 404, as in Notion.
+ */
+export async function loadVisible(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  kind: ObjectKind,
+  accept: (row: BlockView) => boolean = () => true,
+): Promise<BlockView> {
+  const row = await tx.blocks.get(id);
+  if (!row || !accept(row) || !(await tx.shares.isVisible(env.actor.integrationId, id))) {
+    throw errors.notFound(kind, id);
+  }
+  return row;
+}
+
+export const isPage = (row: BlockView) => row.type === 'page';
+
+/** Resolves mention targets within the transaction. */
+export function mentionResolver(tx: StoreTx, env: OpEnv): MentionResolver {
+  return {
+    actorName: env.actor.integrationName,
+    userName: async (id) => (await tx.users.get(id))?.name ?? null,
+    pageInfo: async (id) => {
+      const row = await tx.blocks.get(id);
+      if (!row || row.type !== 'page') return null;
+      const title = plainText(pageTitle(row));
+      return { title, url: pageUrl(env.publicUrl, id, title) };
+    },
+  };
+}

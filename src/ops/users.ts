@@ -1,0 +1,41 @@
+/** Users: the integration's own bot, listing and retrieval. */
+import { newId } from '../lib/ids.ts';
+import type { Page, StoreTx, UserRow } from '../store/store.ts';
+import { errors } from '../wire/errors.ts';
+import type { OpEnv } from './env.ts';
+
+export async function getSelf(tx: StoreTx, env: OpEnv): Promise<UserRow> {
+  const row = await tx.users.get(env.actor.botUserId);
+  if (!row) throw errors.internal();
+  return row;
+}
+
+export function listUsers(tx: StoreTx, from: string | null, limit: number): Promise<Page<UserRow>> {
+  return tx.users.list(from, limit);
+}
+
+export async function getUser(tx: StoreTx, id: string): Promise<UserRow> {
+  const row = await tx.users.get(id);
+  if (!row) throw errors.notFound('user', id);
+  return row;
+}
+
+/** Adds a person to the workspace (CLI and bootstrap). */
+export async function createPerson(
+  tx: StoreTx,
+  input: { name: string; email: string; now: string },
+): Promise<UserRow> {
+  if (await tx.users.getByEmail(input.email)) {
+    throw errors.validation(`A user with email ${input.email} already exists.`);
+  }
+  const row: UserRow = {
+    id: newId(),
+    type: 'person',
+    name: input.name,
+    avatar_url: null,
+    email: input.email,
+    created_time: input.now,
+  };
+  await tx.users.insert(row);
+  return row;
+}

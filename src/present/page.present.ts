@@ -1,0 +1,56 @@
+/** Pages on the wire. Field order follows Notion's responses. */
+
+import { plainText, type RichText } from '../domain/rich-text.ts';
+import { toMinute } from '../lib/clock.ts';
+import { compactId } from '../lib/ids.ts';
+import type { BlockRow } from '../store/store.ts';
+import type { PageObjectResponse } from '../wire/responses.ts';
+import { emitsArchived } from '../wire/versions.ts';
+import type { PresentContext } from './context.ts';
+import { presentParent } from './parent.present.ts';
+import { partialUser } from './user.present.ts';
+
+type StoredProperties = Record<string, { id: string; type: string; [k: string]: unknown }>;
+
+export function pageProperties(row: Pick<BlockRow, 'properties'>): StoredProperties {
+  return row.properties ? (JSON.parse(row.properties) as StoredProperties) : {};
+}
+
+/** The page title as rich text (the value of its title property). */
+export function pageTitle(row: Pick<BlockRow, 'properties'>): RichText {
+  const props = pageProperties(row);
+  const title = Object.values(props).find((p) => p.type === 'title');
+  return (title?.title as RichText | undefined) ?? [];
+}
+
+/** `<public url>/p/<Title-With-Dashes>-<id without dashes>`, as Notion shapes page URLs. */
+export function pageUrl(publicUrl: string, id: string, title: string): string {
+  const slug = title
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${publicUrl}/p/${slug ? `${slug}-` : ''}${compactId(id)}`;
+}
+
+export function presentPage(row: BlockRow, ctx: PresentContext): PageObjectResponse {
+  const page: PageObjectResponse = {
+    object: 'page',
+    id: row.id,
+    created_time: toMinute(row.created_time),
+    last_edited_time: toMinute(row.last_edited_time),
+    created_by: partialUser(row.created_by),
+    last_edited_by: partialUser(row.last_edited_by),
+    cover: row.cover ? JSON.parse(row.cover) : null,
+    icon: row.icon ? JSON.parse(row.icon) : null,
+    parent: presentParent(row) as PageObjectResponse['parent'],
+    in_trash: row.in_trash === 1,
+    is_archived: false,
+    is_locked: row.is_locked === 1,
+    properties: pageProperties(row) as PageObjectResponse['properties'],
+    url: pageUrl(ctx.publicUrl, row.id, plainText(pageTitle(row))),
+    public_url: null,
+    archived: row.in_trash === 1,
+  };
+  if (!emitsArchived(ctx.version)) delete (page as Partial<PageObjectResponse>).archived;
+  return page;
+}

@@ -1,0 +1,37 @@
+/** Users on the wire: full objects with the user-information capability, partial ones without. */
+import { can } from '../domain/capabilities.ts';
+import type { UserRow } from '../store/store.ts';
+import type { PartialUserObjectResponse, UserObjectResponse } from '../wire/responses.ts';
+import type { PresentContext } from './context.ts';
+
+export const MAX_FILE_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+export function partialUser(id: string): PartialUserObjectResponse {
+  return { object: 'user', id };
+}
+
+/** The bot block of a bot user; the workspace details appear for integration bots. */
+function botBlock(ctx: PresentContext) {
+  return {
+    owner: { type: 'workspace' as const, workspace: true as const },
+    workspace_name: ctx.workspace.name,
+    workspace_id: ctx.workspace.id,
+    workspace_limits: { max_file_upload_size_in_bytes: MAX_FILE_UPLOAD_BYTES },
+  };
+}
+
+/** A full user object, ignoring capabilities (used for users.me). */
+export function fullUser(row: UserRow, ctx: PresentContext): UserObjectResponse {
+  const common = { object: 'user' as const, id: row.id, name: row.name, avatar_url: row.avatar_url };
+  if (row.type === 'bot') return { ...common, type: 'bot', bot: botBlock(ctx) };
+  const person = can(ctx.actor, 'read_user_emails') && row.email ? { email: row.email } : {};
+  return { ...common, type: 'person', person };
+}
+
+/** A user as the actor may see it. */
+export function presentUser(
+  row: UserRow,
+  ctx: PresentContext,
+): UserObjectResponse | PartialUserObjectResponse {
+  return can(ctx.actor, 'read_users') ? fullUser(row, ctx) : partialUser(row.id);
+}

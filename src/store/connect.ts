@@ -1,0 +1,81 @@
+/**
+ * Opening a store on either engine. This file and the `engine` switches in kysely-store.ts are
+ * the whole dialect difference.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { KyselyStore } from './kysely-store.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+export interface StoreOptions {
+  /** postgres://… selects Postgres; otherwise SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** Folder of the SQLite file (created when missing); ':memory:' for an in-memory database. */
+  dataDir?: string | undefined;
+  /** Postgres schema to use (created when missing); tests use one schema each. */
+  pgSchema?: string | undefined;
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Opens, migrates and returns the store. */
+export async function openStore(options: StoreOptions): Promise<KyselyStore> {
+  const store = isPostgresUrl(options.databaseUrl)
+    ? await openPostgres(options.databaseUrl, options.pgSchema)
+    : openSqlite(options.dataDir ?? './octavo-data');
+  await migrateToLatest(store.db);
+  return store;
+}
+
+function openSqlite(dataDir: string): KyselyStore {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'octavo.db');
+  }
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new KyselyStore(db, 'sqlite');
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<KyselyStore> {
+  if (schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new KyselyStore(db, 'postgres');
+}
+
+/** Drops a Postgres schema made for a test run. */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}

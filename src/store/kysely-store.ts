@@ -1,0 +1,235 @@
+/**
+ * The Kysely implementation of the Store port, shared by SQLite and Postgres. Dialect
+ * differences stay in connect.ts; queries here are written once for both engines.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type {
+  BlockRepo,
+  BlockView,
+  Engine,
+  IntegrationRepo,
+  MetaRepo,
+  ShareRepo,
+  Store,
+  StoreTx,
+  UserRepo,
+} from './store.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Ancestor walks stop here; Notion nests far less deeply than this. */
+const MAX_DEPTH = 256;
+
+function blockSelect(db: Db) {
+  return db
+    .selectFrom('blocks as b')
+    .selectAll('b')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('blocks as c')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('c.parent_id', '=', 'b.id')
+            .where('c.in_trash', '=', 0),
+        )
+        .as('has_children'),
+    );
+}
+
+function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
+  return { ...row, has_children: Boolean(Number(row.has_children)) };
+}
+
+function users(db: Db): UserRepo {
+  return {
+    get: (id) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+    getByEmail: (email) => db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
+    insert: async (row) => {
+      await db.insertInto('users').values(row).execute();
+    },
+    list: async (from, limit) => {
+      let q = db
+        .selectFrom('users')
+        .selectAll()
+        .orderBy('id')
+        .limit(limit + 1);
+      if (from) q = q.where('id', '>=', from);
+      const rows = await q.execute();
+      const next = rows.length > limit ? rows[limit]!.id : null;
+      return { items: rows.slice(0, limit), next };
+    },
+  };
+}
+
+function integrations(db: Db): IntegrationRepo {
+  const base = () => db.selectFrom('integrations').selectAll();
+  return {
+    get: (id) => base().where('id', '=', id).executeTakeFirst(),
+    getByName: (name) => base().where('name', '=', name).executeTakeFirst(),
+    getByTokenHash: (hash) => base().where('token_hash', '=', hash).executeTakeFirst(),
+    insert: async (row) => {
+      await db.insertInto('integrations').values(row).execute();
+    },
+    list: () => base().orderBy('created_time').execute(),
+  };
+}
+
+function blocks(db: Db, engine: Engine): BlockRepo {
+  const childKey = (parentId: string, dir: 'asc' | 'desc') =>
+    db
+      .selectFrom('blocks')
+      .select('sort_key')
+      .where('parent_id', '=', parentId)
+      .orderBy('sort_key', dir)
+      .limit(1)
+      .executeTakeFirst()
+      .then((r) => r?.sort_key ?? null);
+  return {
+    get: async (id) => {
+      const row = await blockSelect(db).where('b.id', '=', id).executeTakeFirst();
+      return row ? toView(row) : undefined;
+    },
+    getMany: async (ids) => {
+      if (ids.length === 0) return [];
+      const rows = await blockSelect(db)
+        .where('b.id', 'in', [...ids])
+        .execute();
+      return rows.map(toView);
+    },
+    insertMany: async (rows) => {
+      // Postgres caps bind parameters at 65535 per statement; 15 columns x 500 rows stays below.
+      for (let i = 0; i < rows.length; i += 500) {
+        await db
+          .insertInto('blocks')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      }
+    },
+    update: async (id, patch) => {
+      await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
+    },
+    listChildren: async (parentId, from, limit) => {
+      let q = blockSelect(db)
+        .where('b.parent_id', '=', parentId)
+        .where('b.in_trash', '=', 0)
+        .orderBy('b.sort_key')
+        .limit(limit + 1);
+      if (from) {
+        q = q.where('b.sort_key', '>=', (eb) =>
+          eb.selectFrom('blocks').select('sort_key').where('id', '=', from),
+        );
+      }
+      const rows = (await q.execute()).map(toView);
+      const next = rows.length > limit ? rows[limit]!.id : null;
+      return { items: rows.slice(0, limit), next };
+    },
+    lastChildKey: (parentId) => childKey(parentId, 'desc'),
+    firstChildKey: (parentId) => childKey(parentId, 'asc'),
+    nextSiblingKey: async (parentId, sortKey) => {
+      const row = await db
+        .selectFrom('blocks')
+        .select('sort_key')
+        .where('parent_id', '=', parentId)
+        .where('sort_key', '>', sortKey)
+        .orderBy('sort_key')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.sort_key ?? null;
+    },
+    ancestorIds: async (id) => {
+      const result = await sql<{ id: string }>`
+        with recursive anc(id, parent_id, depth) as (
+          select id, parent_id, 0 from blocks where id = ${id}
+          union all
+          select b.id, b.parent_id, anc.depth + 1 from blocks b join anc on b.id = anc.parent_id
+          where anc.depth < ${MAX_DEPTH}
+        )
+        select id from anc order by depth`.execute(db);
+      return result.rows.map((r) => r.id);
+    },
+    lockChildren: async (parentId) => {
+      // SQLite runs one writer at a time already; Postgres needs a row lock on the parent.
+      if (engine === 'postgres') {
+        await sql`select id from blocks where id = ${parentId} for update`.execute(db);
+      }
+    },
+    listWorkspacePages: () =>
+      db
+        .selectFrom('blocks')
+        .selectAll()
+        .where('parent_type', '=', 'workspace')
+        .orderBy('sort_key')
+        .execute(),
+  };
+}
+
+function shares(db: Db): ShareRepo {
+  return {
+    add: async (integrationId, blockId, at) => {
+      await db
+        .insertInto('shares')
+        .values({ integration_id: integrationId, block_id: blockId, created_time: at })
+        .onConflict((oc) => oc.columns(['integration_id', 'block_id']).doNothing())
+        .execute();
+    },
+    isVisible: async (integrationId, blockId) => {
+      const result = await sql<{ one: number }>`
+        with recursive anc(id, parent_id, depth) as (
+          select id, parent_id, 0 from blocks where id = ${blockId}
+          union all
+          select b.id, b.parent_id, anc.depth + 1 from blocks b join anc on b.id = anc.parent_id
+          where anc.depth < ${MAX_DEPTH}
+        )
+        select 1 as one from shares s join anc on s.block_id = anc.id
+        where s.integration_id = ${integrationId} limit 1`.execute(db);
+      return result.rows.length > 0;
+    },
+  };
+}
+
+function meta(db: Db): MetaRepo {
+  return {
+    get: async (key) =>
+      (await db.selectFrom('octavo_meta').select('value').where('key', '=', key).executeTakeFirst())?.value,
+    set: async (key, value) => {
+      await db
+        .insertInto('octavo_meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    },
+  };
+}
+
+function bind(db: Db, engine: Engine): StoreTx {
+  return {
+    users: users(db),
+    integrations: integrations(db),
+    blocks: blocks(db, engine),
+    shares: shares(db),
+    meta: meta(db),
+  };
+}
+
+export class KyselyStore implements Store {
+  readonly engine: Engine;
+  readonly db: Kysely<Database>;
+  private readonly onClose: () => Promise<void>;
+
+  constructor(db: Kysely<Database>, engine: Engine, onClose: () => Promise<void> = async () => {}) {
+    this.db = db;
+    this.engine = engine;
+    this.onClose = onClose;
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(bind(trx, this.engine)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}

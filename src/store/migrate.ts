@@ -1,0 +1,22 @@
+/** Schema migrations, the same list for both engines, applied in name order. */
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import * as init from './migrations/001-init.ts';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '001-init': init,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+/** Brings the database to the newest schema; throws with the failing migration's error. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works below the typed schema
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,67 @@
+/**
+ * Table types as Kysely sees them. Booleans are stored as 0/1 integers and JSON as text on both
+ * engines, so rows look the same whichever engine produced them.
+ */
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface UserTable {
+  id: string;
+  type: 'person' | 'bot';
+  name: string;
+  avatar_url: string | null;
+  email: string | null;
+  created_time: string;
+}
+
+export interface IntegrationTable {
+  id: string;
+  name: string;
+  bot_user_id: string;
+  token_hash: string;
+  /** JSON array of capability names. */
+  capabilities: string;
+  created_time: string;
+}
+
+/**
+ * Pages and blocks share one table: in Notion a page is a block whose type is `page`
+ * (it shows as a `child_page` block inside its parent's content).
+ */
+export interface BlockTable {
+  id: string;
+  type: string;
+  parent_type: 'page_id' | 'block_id' | 'workspace' | 'database_id' | 'data_source_id';
+  parent_id: string | null;
+  /** Fractional order key among siblings (see lib/order-key). */
+  sort_key: string;
+  /** JSON: the type-specific payload in its response form. */
+  data: string;
+  /** JSON: page property values keyed by name, pages only. */
+  properties: string | null;
+  icon: string | null;
+  cover: string | null;
+  in_trash: number;
+  is_locked: number;
+  created_time: string;
+  created_by: string;
+  last_edited_time: string;
+  last_edited_by: string;
+}
+
+export interface ShareTable {
+  integration_id: string;
+  block_id: string;
+  created_time: string;
+}
+
+export interface Database {
+  octavo_meta: MetaTable;
+  users: UserTable;
+  integrations: IntegrationTable;
+  blocks: BlockTable;
+  shares: ShareTable;
+}

@@ -1,0 +1,82 @@
+/**
+ * The Store port: what operations may ask of storage. Operations see only these types; the Kysely
+ * implementation (kysely-store.ts) is the one place that writes SQL for them.
+ */
+import type { Selectable } from 'kysely';
+import type { BlockTable, IntegrationTable, UserTable } from './schema.ts';
+
+export type UserRow = Selectable<UserTable>;
+export type IntegrationRow = Selectable<IntegrationTable>;
+export type BlockRow = Selectable<BlockTable>;
+/** A block row with its derived `has_children` flag. */
+export type BlockView = BlockRow & { has_children: boolean };
+export type BlockPatch = Partial<Omit<BlockRow, 'id' | 'created_time' | 'created_by'>>;
+
+export interface Page<T> {
+  items: T[];
+  /** The id to resume from, or null at the end. */
+  next: string | null;
+}
+
+export interface UserRepo {
+  get(id: string): Promise<UserRow | undefined>;
+  getByEmail(email: string): Promise<UserRow | undefined>;
+  insert(row: UserRow): Promise<void>;
+  /** Ordered by id; `from` is an inclusive id cursor. */
+  list(from: string | null, limit: number): Promise<Page<UserRow>>;
+}
+
+export interface IntegrationRepo {
+  get(id: string): Promise<IntegrationRow | undefined>;
+  getByName(name: string): Promise<IntegrationRow | undefined>;
+  getByTokenHash(hash: string): Promise<IntegrationRow | undefined>;
+  insert(row: IntegrationRow): Promise<void>;
+  list(): Promise<IntegrationRow[]>;
+}
+
+export interface BlockRepo {
+  get(id: string): Promise<BlockView | undefined>;
+  getMany(ids: readonly string[]): Promise<BlockView[]>;
+  insertMany(rows: readonly BlockRow[]): Promise<void>;
+  update(id: string, patch: BlockPatch): Promise<void>;
+  /** Non-trashed children in order; `from` is an inclusive child-id cursor. */
+  listChildren(parentId: string, from: string | null, limit: number): Promise<Page<BlockView>>;
+  /** The sort keys around an insertion point: after `afterId`, or at the start/end when null. */
+  lastChildKey(parentId: string): Promise<string | null>;
+  firstChildKey(parentId: string): Promise<string | null>;
+  nextSiblingKey(parentId: string, sortKey: string): Promise<string | null>;
+  /** Ids of this block and its ancestors, nearest first (bounded depth). */
+  ancestorIds(id: string): Promise<string[]>;
+  /** Serializes concurrent writers of one parent's children (no-op where writes are serial). */
+  lockChildren(parentId: string): Promise<void>;
+  /** The workspace-level pages (parent_type = workspace). */
+  listWorkspacePages(): Promise<BlockRow[]>;
+}
+
+export interface ShareRepo {
+  add(integrationId: string, blockId: string, at: string): Promise<void>;
+  /** True when the block or one of its ancestors is shared with the integration. */
+  isVisible(integrationId: string, blockId: string): Promise<boolean>;
+}
+
+export interface MetaRepo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface StoreTx {
+  users: UserRepo;
+  integrations: IntegrationRepo;
+  blocks: BlockRepo;
+  shares: ShareRepo;
+  meta: MetaRepo;
+}
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly engine: Engine;
+  /** Runs `fn` in one transaction: everything it wrote commits together or not at all. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+/**
+ * The one error class of the API. Every failure that reaches a client is an ApiError carrying one
+ * of Notion's codes; the HTTP status comes from a single table so the two never disagree.
+ */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request_url: 400,
+  invalid_request: 400,
+  validation_error: 400,
+  missing_version: 400,
+  unauthorized: 401,
+  restricted_resource: 403,
+  object_not_found: 404,
+  conflict_error: 409,
+  rate_limited: 429,
+  internal_server_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly additionalData: Record<string, string | string[]> | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { additionalData?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.additionalData = options.additionalData;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** The kinds of object a 404 can name. */
+export type ObjectKind = 'page' | 'block' | 'database' | 'data_source' | 'user' | 'comment';
+
+const SHARE_HINT = 'Make sure the relevant pages and databases are shared with your integration.';
+
+export const errors = {
+  validation: (message: string) => new ApiError('validation_error', message),
+  invalidJson: () => new ApiError('invalid_json', 'Error parsing JSON body.'),
+  invalidRequestUrl: () => new ApiError('invalid_request_url', 'Invalid request URL.'),
+  invalidRequest: (message: string) => new ApiError('invalid_request', message),
+  unsupported: (what: string) => new ApiError('invalid_request', `Unsupported request: ${what}.`),
+  unauthorized: () => new ApiError('unauthorized', 'API token is invalid.'),
+  restricted: (message = 'Insufficient permissions for this endpoint.') =>
+    new ApiError('restricted_resource', message),
+  notFound: (kind: ObjectKind, id: string) =>
+    new ApiError(
+      'object_not_found',
+      kind === 'user'
+        ? `Could not find user with ID: ${id}.`
+        : `Could not find ${kind.replace('_', ' ')} with ID: ${id}. ${SHARE_HINT}`,
+    ),
+  missingVersion: () =>
+    new ApiError(
+      'missing_version',
+      'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.',
+    ),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError('rate_limited', 'You have been rate limited. Please try again in a few minutes.', {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+      additionalData: { rate_limit_reason: 'connection_rate_limit' },
+    }),
+  conflict: () => new ApiError('conflict_error', 'Conflict occurred while saving. Please try again.'),
+  internal: () => new ApiError('internal_server_error', 'Unexpected error occurred.'),
+};

@@ -1,0 +1,13 @@
+/**
+ * The response types of the contract, taken from the official SDK's published declarations so
+ * that presenters are checked against what clients compile against.
+ */
+export type {
+  BlockObjectResponse,
+  BotUserObjectResponse,
+  PageObjectResponse,
+  PartialUserObjectResponse,
+  PersonUserObjectResponse,
+  RichTextItemResponse,
+  UserObjectResponse,
+} from '@notionhq/client';
