@@ -128,6 +128,7 @@ export async function updatePage(
   const row = await loadVisible(tx, env, id, 'page', isPage);
   if (body.template) throw errors.unsupported('page templates');
   if (body.erase_content) throw errors.unsupported('erase_content');
+  if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
   if (body.in_trash !== undefined && body.archived !== undefined && body.in_trash !== body.archived) {
     throw bodyError(['archived'], 'should be not present', body.archived);
   }

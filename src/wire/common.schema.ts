@@ -63,11 +63,32 @@ const echoed = {
   href: z.string().nullable().optional(),
 };
 
+/** ISO 8601 date (2024-05-01) or date-time (2024-05-01T10:00, optional seconds, fraction, offset). */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+export const IsoDateString = z
+  .string()
+  .refine((s) => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
+    message: 'should be a valid ISO 8601 date string',
+  });
+
 const DateRequest = z.strictObject({
-  start: z.string(),
-  end: z.string().nullable().optional(),
-  time_zone: z.string().nullable().optional(),
+  start: IsoDateString,
+  end: IsoDateString.nullable().optional(),
+  time_zone: z
+    .string()
+    .refine(isTimeZone, { message: 'should be a valid IANA time zone' })
+    .nullable()
+    .optional(),
 });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type DateRequest = z.infer<typeof DateRequest>;
 export { DateRequest };
 
