@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
-const title = (text: string) => ({ title: [{ text: { content: text } }] });
+/** A `properties` object that sets the title. */
+const title = (text: string) => ({ title: { title: [{ text: { content: text } }] } });
 
 describeEngines('pages', (engine) => {
   let h: Harness;
@@ -152,7 +153,7 @@ describeEngines('pages', (engine) => {
       const page = await create('Old name', { cover: { external: { url: 'https://example.com/c.png' } } });
       const updated = (await h.client().pages.update({
         page_id: page.id,
-        properties: { title: title('New name') },
+        properties: title('New name'),
         icon: { external: { url: 'https://example.com/i.png' } },
         cover: null,
         is_locked: true,
@@ -173,7 +174,7 @@ describeEngines('pages', (engine) => {
       expect(trashed.archived).toBe(true);
       const err = await h
         .client()
-        .pages.update({ page_id: page.id, properties: { title: title('nope') } })
+        .pages.update({ page_id: page.id, properties: title('nope') })
         .catch((e) => e);
       expect(err.code).toBe('validation_error');
       expect(err.message).toContain("Can't update a page that is archived.");
