@@ -199,7 +199,7 @@ describeEngines('pages', (engine) => {
         body: JSON.stringify({ archived: false }),
       });
       expect(res.status).toBe(400);
-      expect((await res.json()).message).toBe(
+      expect(((await res.json()) as { message: string }).message).toBe(
         'body failed validation: body.archived should be not present, instead was `false`.',
       );
       const latest = await h
