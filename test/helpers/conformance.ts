@@ -1,7 +1,14 @@
 /**
  * Checks applied to every response that passes through the test harness, so that each test also
- * measures wire compatibility: JSON bodies, request ids, and Notion's error envelope.
+ * measures wire compatibility: JSON bodies, request ids, Notion's error envelope, and — for every
+ * 2xx — the body validated against the JSON Schema generated from the official SDK's published
+ * response type for that endpoint (test/fixtures/schemas, made by `npm run schemas`).
  */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { EndpointEntry, Manifest } from '../../scripts/gen-schemas.ts';
+
 const SDK_ERROR_CODES = new Set([
   'unauthorized',
   'restricted_resource',
@@ -26,10 +33,201 @@ function fail(url: string, why: string, body: unknown): never {
   throw new ConformanceError(`${url}: ${why}\n${JSON.stringify(body, null, 2).slice(0, 2000)}`);
 }
 
+export const SCHEMA_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'schemas');
+
+/** The committed manifest: SDK version, hashes and the endpoint -> schema table. */
+export const MANIFEST = JSON.parse(readFileSync(join(SCHEMA_DIR, 'manifest.json'), 'utf8')) as Manifest;
+
+/**
+ * How a response shape depends on Notion-Version beyond what the SDK 5.x types say:
+ * - `current`: 2025-09-03, the version the SDK types describe (they still require `archived`);
+ * - `no-archived`: 2026-03-11 removed `archived` from every object, so the schema must forbid it;
+ * - `legacy`: 2022-06-28, where databases and search have pre-data-source shapes that SDK 5.x does
+ *   not describe at all (see LEGACY_UNTYPED).
+ */
+export type SchemaProfile = 'current' | 'no-archived' | 'legacy';
+
+export function profileFor(version: string | null): SchemaProfile {
+  if (version === '2022-06-28') return 'legacy';
+  if (version !== null && version >= '2026-03-11') return 'no-archived';
+  return 'current';
+}
+
+/**
+ * Endpoints whose 2022-06-28 bodies have no schema: the SDK dropped the legacy database/search
+ * types in v5, so validating them against the data-source-era types would be wrong. Their bodies
+ * still get the envelope checks. (`databases/{id}/query` exists only in 2022-06-28.)
+ */
+const LEGACY_UNTYPED: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'POST', path: 'databases' },
+  { method: 'GET', path: 'databases/{database_id}' },
+  { method: 'PATCH', path: 'databases/{database_id}' },
+  { method: 'POST', path: 'databases/{database_id}/query' },
+  { method: 'POST', path: 'search' },
+];
+
+interface Route {
+  method: string;
+  path: string;
+  segments: string[];
+  literals: number;
+  schema: string | null;
+}
+
+function toRoute(method: string, path: string, schema: string | null): Route {
+  const segments = path.split('/');
+  return { method, path, segments, literals: segments.filter((s) => !s.startsWith('{')).length, schema };
+}
+
+const ROUTES: Route[] = MANIFEST.endpoints.map((e: EndpointEntry) => toRoute(e.method, e.path, e.schema));
+const LEGACY_ROUTES: Route[] = LEGACY_UNTYPED.map((e) => toRoute(e.method, e.path, null));
+
+/** Most literal segments first, so `users/me` wins over `users/{user_id}`. */
+function matchRoute(routes: Route[], method: string, segments: string[]): Route | undefined {
+  return routes
+    .filter(
+      (r) =>
+        r.method === method &&
+        r.segments.length === segments.length &&
+        r.segments.every((s, i) => s.startsWith('{') || s === segments[i]),
+    )
+    .sort((a, b) => b.literals - a.literals)[0];
+}
+
+/**
+ * The schema name for a request, `null` when the endpoint is deliberately unvalidated under this
+ * version (LEGACY_UNTYPED), `undefined` when the endpoint is not known at all.
+ */
+export function schemaFor(
+  method: string,
+  url: string,
+  profile: SchemaProfile,
+  status = 200,
+): string | null | undefined {
+  // 202 Accepted answers an `allow_async` write with an async task (notion-api.md §2.4).
+  if (status === 202) return 'GetAsyncTaskResponse';
+  const { pathname } = new URL(url, 'http://octavo.test');
+  if (!pathname.startsWith('/v1/')) return undefined;
+  const segments = pathname.slice(4).replace(/\/+$/, '').split('/');
+  const m = method.toUpperCase();
+  if (profile === 'legacy') {
+    const legacy = matchRoute(LEGACY_ROUTES, m, segments);
+    if (legacy) return null;
+  }
+  return matchRoute(ROUTES, m, segments)?.schema;
+}
+
+/** Removes `archived` from every object schema: required nowhere, and (closed objects) forbidden. */
+function withoutArchived(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutArchived);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'required' && Array.isArray(v)) out[k] = v.filter((x) => x !== 'archived');
+    else if (k === 'properties' && v && typeof v === 'object') {
+      const { archived: _gone, ...rest } = v as Record<string, unknown>;
+      out[k] = withoutArchived(rest);
+    } else out[k] = withoutArchived(v);
+  }
+  return out;
+}
+
+/**
+ * Keys the real API sends that the SDK 5.x types do not declare, seen in the recordings
+ * (/work/shared/notion-recordings): the schemas stay closed everywhere else.
+ * - `person.email_verified` (boolean) on person users, next to `email`.
+ */
+function withRealApiExtras(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withRealApiExtras);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = withRealApiExtras(v);
+  const props = out.properties as Record<string, { properties?: Record<string, unknown> }> | undefined;
+  const person = props?.person?.properties;
+  if (person && 'email' in person) person.email_verified = { type: 'boolean' };
+  return out;
+}
+
+const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
+const compiled = new Map<string, ValidateFunction>();
+
+/** The compiled validator for one schema under one profile, compiled once per process. */
+export function validatorFor(schema: string, profile: SchemaProfile = 'current'): ValidateFunction {
+  const key = `${schema}@${profile}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    const raw = JSON.parse(readFileSync(join(SCHEMA_DIR, `${schema}.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const extended = withRealApiExtras(raw);
+    const adjusted = (profile === 'no-archived' ? withoutArchived(extended) : extended) as Record<
+      string,
+      unknown
+    >;
+    fn = ajv.compile({ ...adjusted, $id: `${String(raw.$id)}@${profile}` });
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+/** A union branch rejected on its discriminator (`type`/`object` const): noise, not the cause. */
+function isBranchMismatch(e: ErrorObject): boolean {
+  return e.keyword === 'const' && /\/(type|object)$/.test(e.instancePath);
+}
+
+/**
+ * The few most telling Ajv errors. A failed anyOf lists every branch, so discriminator mismatches
+ * are dropped (unless nothing else is left) and the deepest errors come first.
+ */
+export function describeErrors(errors: ErrorObject[] | null | undefined, limit = 12): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  const all = errors ?? [];
+  const telling = all.filter((e) => !isBranchMismatch(e) && e.keyword !== 'anyOf');
+  const sorted = (telling.length > 0 ? telling : all).sort(
+    (a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length,
+  );
+  for (const e of sorted) {
+    const line = `${e.instancePath || '(root)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(`  ${line}  [${e.schemaPath}]`);
+    if (lines.length >= limit) break;
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Validates a 2xx body (without the top-level `request_id` the SDK types do not declare) against
+ * its endpoint's schema; throws ConformanceError when it does not validate or has no mapping.
+ */
+export function validateSuccessBody(
+  method: string,
+  url: string,
+  version: string | null,
+  body: Record<string, unknown>,
+  status = 200,
+): void {
+  const profile = profileFor(version);
+  const schema = schemaFor(method, url, profile, status);
+  if (schema === null) return;
+  if (schema === undefined) fail(url, `no response schema mapped for ${method.toUpperCase()} ${url}`, body);
+  const { request_id: _requestId, ...rest } = body;
+  const validate = validatorFor(schema, profile);
+  if (!validate(rest)) {
+    fail(
+      url,
+      `body does not match ${schema} (Notion-Version ${version}, profile ${profile}):\n${describeErrors(validate.errors)}`,
+      body,
+    );
+  }
+}
+
 /** Validates one response; returns an equivalent Response for the SDK to consume. */
 export async function checkResponse(
   url: string,
-  _init: RequestInit | undefined,
+  init: RequestInit | undefined,
   res: Response,
 ): Promise<Response> {
   const text = await res.text();
@@ -49,6 +247,9 @@ export async function checkResponse(
       fail(url, 'unknown error code', body);
     if (typeof body.message !== 'string' || body.message === '') fail(url, 'error without message', body);
     if (res.status === 500) fail(url, 'internal_server_error reached the client', body);
+  } else if (res.status >= 200 && res.status < 300) {
+    const version = new Headers(init?.headers).get('notion-version');
+    validateSuccessBody(init?.method ?? 'GET', url, version, body, res.status);
   }
   return new Response(text, { status: res.status, headers: res.headers });
 }
