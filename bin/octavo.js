@@ -8,5 +8,13 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
-const { main } = await import('../src/cli/main.ts');
-await main(process.argv.slice(2));
+let cli;
+try {
+  cli = await import('../src/cli/main.ts');
+} catch (e) {
+  // A broken install or source tree: say so in one line (the stack with OCTAVO_DEBUG=1).
+  console.error(`octavo: cannot load the command line: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.OCTAVO_DEBUG && e instanceof Error) console.error(e.stack);
+  process.exit(1);
+}
+await cli.main(process.argv.slice(2));

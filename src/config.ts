@@ -1,13 +1,22 @@
-/** Configuration, read once from flags and the environment into a typed object. */
+/**
+ * Configuration, read once from flags and the environment into a typed object. Every problem is
+ * a ConfigError with a one-line message naming the flag or variable, so the CLI can print it as is.
+ */
 import { parseRateLimit, type RatePolicy } from './domain/rate-limit.ts';
 
 export interface Config {
   host: string;
+  /** 0 asks the system for a free port. */
   port: number;
+  /** SQLite folder; unused when `databaseUrl` is set. */
   dataDir: string;
+  /** A postgres:// URL selects Postgres. */
   databaseUrl: string | undefined;
+  /** Postgres schema to keep Octavo's tables in (created when missing); default `public`. */
+  pgSchema: string | undefined;
   rateLimit: RatePolicy | null;
-  publicUrl: string;
+  /** Base of page `url` fields when set explicitly (OCTAVO_PUBLIC_URL); else the listen address. */
+  publicUrl: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -17,21 +26,57 @@ export interface ConfigFlags {
   'rate-limit'?: string | undefined;
 }
 
+/** A flag or variable with a value Octavo cannot use. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
-  const host = flags.host ?? env.OCTAVO_HOST ?? '127.0.0.1';
-  const portText = flags.port ?? env.PORT ?? '7400';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be a port number, not ${portText}`);
   return {
-    host,
-    port,
+    host: flags.host ?? env.OCTAVO_HOST ?? '127.0.0.1',
+    port: parsePort(flags.port ?? env.PORT ?? '7400', flags.port !== undefined ? '--port' : 'PORT'),
     dataDir: flags.data ?? env.OCTAVO_DATA ?? './octavo-data',
-    databaseUrl: env.DATABASE_URL || undefined,
-    rateLimit: parseRateLimit(flags['rate-limit'] ?? env.OCTAVO_RATE_LIMIT ?? 'notion'),
-    publicUrl: (env.OCTAVO_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
-      /\/$/,
-      '',
-    ),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL || undefined),
+    pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
+    rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
+    publicUrl: env.OCTAVO_PUBLIC_URL ? env.OCTAVO_PUBLIC_URL.replace(/\/$/, '') : undefined,
   };
+}
+
+/** The base URL pages link to: OCTAVO_PUBLIC_URL, else the address the server listens on. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>, port = config.port): string {
+  if (config.publicUrl) return config.publicUrl;
+  return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+}
+
+function parsePort(text: string, name: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new ConfigError(`${name} must be a port number (0-65535), not ${text}`);
+  return port;
+}
+
+function loadRateLimit(flag: string | undefined, envValue: string | undefined): RatePolicy | null {
+  const text = flag ?? envValue ?? 'notion';
+  const policy = parseRateLimit(text);
+  if (policy === undefined) {
+    const name = flag !== undefined ? '--rate-limit' : 'OCTAVO_RATE_LIMIT';
+    throw new ConfigError(`${name} must be notion, off or RATE[:BURST] (e.g. 3 or 3:30), not ${text}`);
+  }
+  return policy;
+}
+
+/** Checks the URL's shape without echoing it: it may carry a password. */
+function parseDatabaseUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  if (!URL.canParse(url)) throw new ConfigError('DATABASE_URL is not a valid URL');
+  return url;
+}
+
+function parsePgSchema(schema: string | undefined): string | undefined {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new ConfigError(`OCTAVO_PG_SCHEMA must be a lower-case SQL identifier, not ${schema}`);
+  return schema;
 }

@@ -1,7 +1,8 @@
 /** Composition root: storage, bootstrap, app and HTTP server wired together. */
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
-import type { Config } from './config.ts';
+import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
@@ -10,11 +11,26 @@ import type { KyselyStore } from './store/kysely-store.ts';
 export { createApp } from './api/app.ts';
 export { openStore } from './store/connect.ts';
 
-/** Opens the configured store (migrated) and makes sure the workspace exists. */
-export async function openWorkspace(config: Pick<Config, 'dataDir' | 'databaseUrl'>) {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-  return { store, boot };
+type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>;
+
+/** Opens the configured store, migrated to the latest schema. */
+export function openConfiguredStore(config: StoreConfig): Promise<KyselyStore> {
+  return openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+}
+
+/**
+ * Opens the store and makes sure the workspace exists; on the first start this creates the
+ * quickstart integration, whose token is in `boot.created` and nowhere else.
+ */
+export async function openWorkspace(config: StoreConfig) {
+  const store = await openConfiguredStore(config);
+  try {
+    const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+    return { store, boot };
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
 }
 
 export interface RunningServer {
@@ -25,26 +41,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server; resolves once it listens. */
+/** Starts the HTTP server; resolves once it listens, rejects (store closed) when it cannot. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const { store, boot } = await openWorkspace(config);
+  const rateLimiter = config.rateLimit ? memoryRateLimiter(config.rateLimit) : null;
+  // The app is built once the port is known, so page URLs carry the real port under --port 0.
+  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  const server = serve({
+    fetch: (req) => handler!(req),
+    hostname: config.host,
+    port: config.port,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
   const app = createApp({
     store,
-    publicUrl: config.publicUrl,
+    publicUrl: publicUrlOf(config, port),
     workspace: boot.workspace,
-    rateLimiter: config.rateLimit ? memoryRateLimiter(config.rateLimit) : null,
+    rateLimiter,
   });
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      resolve({
-        url: `http://${host}:${info.port}`,
-        port: info.port,
-        store,
-        boot,
-        close: () => new Promise<void>((done) => server.close(() => done())).then(() => store.close()),
-      });
-    });
-    server.once('error', reject);
-  });
+  handler = app.fetch;
+  return {
+    url: publicUrlOf({ ...config, publicUrl: undefined }, port),
+    port,
+    store,
+    boot,
+    close: () => new Promise<void>((done) => server.close(() => done())).then(() => store.close()),
+  };
 }

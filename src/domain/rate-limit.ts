@@ -1,6 +1,10 @@
 /**
  * Rate limiting as Notion describes it: an average of N requests per second per integration,
- * with bursts allowed. A token bucket: `decide` is pure; the limiter keeps buckets in memory.
+ * with bursts allowed. A token bucket: `decide` is pure; a limiter keeps the buckets.
+ *
+ * The memory limiter is right for one node. Several nodes sharing one limit would need the
+ * buckets in a shared store (Redis, or a Postgres row per integration updated in `decide`'s
+ * image); the `RateLimiter` interface is the seam for that, nothing else changes.
  */
 export interface Bucket {
   tokens: number;
@@ -10,18 +14,25 @@ export interface Bucket {
 export interface RatePolicy {
   /** Sustained requests per second. */
   ratePerSecond: number;
-  /** Requests that may arrive at once. */
+  /** Requests that may arrive at once (the bucket's capacity). */
   burst: number;
 }
 
-/** Notion's published rule: about 3 requests per second on average, some bursting allowed. */
+/**
+ * Notion's long-published rule: about 3 requests per second on average, some bursting allowed.
+ * The burst of 30 (ten seconds' worth) is our choice; Notion does not publish one.
+ */
 export const NOTION_RATE: RatePolicy = { ratePerSecond: 3, burst: 30 };
 
 export type Decision =
   | { allowed: true; bucket: Bucket }
   | { allowed: false; bucket: Bucket; retryAfterSeconds: number };
 
-/** Refills the bucket for the elapsed time, then spends one token if there is one. */
+/**
+ * Refills the bucket for the time elapsed since it was last seen, then spends one token if there
+ * is one. A refused request spends nothing; `retryAfterSeconds` is the whole number of seconds
+ * until one token is back (at least 1, as `Retry-After` carries integer seconds).
+ */
 export function decide(policy: RatePolicy, bucket: Bucket | undefined, nowMs: number): Decision {
   const prev = bucket ?? { tokens: policy.burst, updatedMs: nowMs };
   const elapsed = Math.max(0, nowMs - prev.updatedMs) / 1000;
@@ -32,11 +43,11 @@ export function decide(policy: RatePolicy, bucket: Bucket | undefined, nowMs: nu
 }
 
 export interface RateLimiter {
-  /** Returns 0 when allowed, otherwise the seconds to wait. */
+  /** Spends one request of `key`'s budget: 0 when allowed, otherwise the seconds to wait. */
   take(key: string): Promise<number>;
 }
 
-/** Buckets in process memory: right for one node. */
+/** Buckets in process memory, one per key (integration): right for a single node. */
 export function memoryRateLimiter(policy: RatePolicy, now: () => number = Date.now): RateLimiter {
   const buckets = new Map<string, Bucket>();
   return {
@@ -48,12 +59,23 @@ export function memoryRateLimiter(policy: RatePolicy, now: () => number = Date.n
   };
 }
 
-/** Parses `--rate-limit notion|off|<requests per second>`. */
-export function parseRateLimit(value: string): RatePolicy | null {
+/**
+ * Parses `notion | off | RATE[:BURST]` (requests per second, optional burst; the burst defaults
+ * to ten seconds' worth, as Notion's does). Returns null for `off`, undefined when invalid.
+ */
+export function parseRateLimit(value: string): RatePolicy | null | undefined {
   if (value === 'off') return null;
   if (value === 'notion') return NOTION_RATE;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`--rate-limit must be notion, off or a positive number, not ${value}`);
-  return { ratePerSecond: n, burst: Math.max(1, Math.ceil(n * 10)) };
+  const match = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(value.trim());
+  if (!match) return undefined;
+  const ratePerSecond = Number(match[1]);
+  const burst = match[2] === undefined ? Math.max(1, Math.ceil(ratePerSecond * 10)) : Number(match[2]);
+  if (!(ratePerSecond > 0) || !(burst >= 1)) return undefined;
+  return { ratePerSecond, burst };
+}
+
+/** One line describing a policy, for start-up banners. */
+export function describeRateLimit(policy: RatePolicy | null): string {
+  if (!policy) return 'off';
+  return `${policy.ratePerSecond} requests/s per integration, bursts of ${policy.burst}`;
 }

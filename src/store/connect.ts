@@ -20,6 +20,9 @@ export interface StoreOptions {
   pgSchema?: string | undefined;
 }
 
+/** How long to wait for Postgres to accept a connection before failing (not hanging). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }
@@ -29,7 +32,12 @@ export async function openStore(options: StoreOptions): Promise<KyselyStore> {
   const store = isPostgresUrl(options.databaseUrl)
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options.dataDir ?? './octavo-data');
-  await migrateToLatest(store.db);
+  try {
+    await migrateToLatest(store.db);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
   return store;
 }
 
@@ -51,7 +59,7 @@ function openSqlite(dataDir: string): KyselyStore {
 async function openPostgres(url: string, schema: string | undefined): Promise<KyselyStore> {
   if (schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
     try {
       await client.query(`create schema if not exists ${schema}`);
@@ -62,8 +70,12 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would end the
+  // process. The pool replaces the client on next use, so a log line is enough.
+  pool.on('error', (err) => console.error(`[octavo] Postgres connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return new KyselyStore(db, 'postgres');
 }

@@ -1,0 +1,64 @@
+/** `octavo serve`: start the HTTP server and print where it is and how to reach it. */
+import { type Config, loadConfig } from '../../config.ts';
+import { describeRateLimit } from '../../domain/rate-limit.ts';
+import { type RunningServer, startServer } from '../../main.ts';
+import { QUICKSTART_INTEGRATION } from '../../ops/workspace.ts';
+import { CliError, type Values } from '../args.ts';
+import { storageFailure, storageLabel } from '../context.ts';
+
+export async function serveCommand(values: Values): Promise<void> {
+  const config = loadConfig(values);
+  const server = await start(config);
+  console.log(banner(config, server).join('\n'));
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function start(config: Config): Promise<RunningServer> {
+  try {
+    return await startServer(config);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.syscall === 'listen')
+      throw new CliError(`cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
+    throw storageFailure(config, e);
+  }
+}
+
+/** The start-up text. Tests and scripts read its `listening on`, `token:` and `page:` lines. */
+function banner(config: Config, server: RunningServer): string[] {
+  const { boot } = server;
+  const lines = [
+    `Octavo is listening on ${server.url}`,
+    `  storage:     ${storageLabel(config)}`,
+    `  rate limit:  ${describeRateLimit(config.rateLimit)}`,
+    `  integration: ${QUICKSTART_INTEGRATION}`,
+  ];
+  if (boot.created) {
+    lines.push(
+      `  token:       ${boot.created.token}`,
+      '               (shown once: keep it; `octavo integration create --name NAME` makes more)',
+    );
+  } else {
+    lines.push(
+      '  token:       shown on the first start only; `octavo integration create --name NAME` makes a new one',
+    );
+  }
+  if (boot.quickstartPageId)
+    lines.push(
+      `  page:        Getting started ${boot.quickstartPageId} (shared with ${QUICKSTART_INTEGRATION})`,
+    );
+  const token = boot.created?.token ?? '<token>';
+  lines.push(
+    '',
+    'Try it:',
+    `  curl ${server.url}/v1/users/me -H "Authorization: Bearer ${token}" -H "Notion-Version: 2025-09-03"`,
+  );
+  return lines;
+}
