@@ -85,7 +85,10 @@ const compact = (id: string) => id.replace(/-/g, '').toLowerCase();
 /** Recorded id -> Octavo id, learned from the responses of one replay. */
 export class IdMap {
   private readonly map = new Map<string, string>();
-  constructor(private readonly fallback: string) {}
+  private readonly fallback: string;
+  constructor(fallback: string) {
+    this.fallback = fallback;
+  }
 
   /** Rewrites every id inside a string; an unseen id is the recorded workspace's shared page. */
   rewrite(text: string): string {
