@@ -1,21 +1,44 @@
 /** Block use cases: retrieve, list and append children, update, trash. */
 
-import { buildBlockTree, countTree, flattenTree, type NewBlock, normalizePayload } from '../domain/blocks.ts';
+import {
+  buildBlockTree,
+  childrenAccepted,
+  countTree,
+  flattenTree,
+  type NewBlock,
+  type ParentInfo,
+  updatePayload,
+} from '../domain/blocks.ts';
 import { newId } from '../lib/ids.ts';
 import { keyAfter, keyBetween, keysBetween } from '../lib/order-key.ts';
 import type { BlockRow, BlockView, Page, StoreTx } from '../store/store.ts';
-import type { AppendChildrenBody, AppendPosition } from '../wire/blocks.schema.ts';
-import { BLOCK_PAYLOADS } from '../wire/blocks.schema.ts';
+import { type AppendChildrenBody, type AppendPosition, updateBlockBody } from '../wire/blocks.schema.ts';
 import { errors } from '../wire/errors.ts';
-import { bodyError, parseAt } from '../wire/validation.ts';
-import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { bodyError, type PathSegment, parseWith } from '../wire/validation.ts';
+import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 
 export const MAX_BLOCKS_PER_REQUEST = 1000;
 
 const ARCHIVED_BLOCK = "Can't edit block that is archived. You must unarchive the block before editing.";
 
-export function getBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
-  return loadVisible(tx, env, id, 'block');
+type Data = Record<string, unknown>;
+const dataOf = (row: Pick<BlockRow, 'data'>): Data => JSON.parse(row.data) as Data;
+
+/** The original a synced_block reference points at, if `row` is one. */
+async function syncedOriginal(tx: StoreTx, row: BlockView): Promise<BlockView | undefined> {
+  if (row.type !== 'synced_block') return undefined;
+  const from = dataOf(row).synced_from as { block_id: string } | null;
+  return from ? tx.blocks.get(from.block_id) : undefined;
+}
+
+/** A synced_block reference shows its original's children, so it has children when the original has. */
+async function withSyncedChildren(tx: StoreTx, row: BlockView): Promise<BlockView> {
+  const original = await syncedOriginal(tx, row);
+  return original ? { ...row, has_children: original.has_children } : row;
+}
+
+export async function getBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
+  return withSyncedChildren(tx, await loadVisible(tx, env, id, 'block'));
 }
 
 export async function listChildren(
@@ -25,8 +48,12 @@ export async function listChildren(
   from: string | null,
   limit: number,
 ): Promise<Page<BlockView>> {
-  await loadVisible(tx, env, id, 'block');
-  return tx.blocks.listChildren(id, from, limit);
+  const row = await loadVisible(tx, env, id, 'block');
+  const source = (await syncedOriginal(tx, row))?.id ?? id;
+  const page = await tx.blocks.listChildren(source, from, limit);
+  const items: BlockView[] = [];
+  for (const item of page.items) items.push(await withSyncedChildren(tx, item));
+  return { items, next: page.next };
 }
 
 /** Keys for `count` new children of `parentId` at `position`. */
@@ -51,6 +78,30 @@ async function childKeys(
   return keysBetween(last, null, count);
 }
 
+/**
+ * Blocks that point at other objects must point at something the integration can see:
+ * link_to_page targets and the original of a synced_block reference.
+ */
+async function checkReference(tx: StoreTx, env: OpEnv, type: string, data: Data, path: PathSegment[]) {
+  if (type === 'link_to_page') {
+    if (data.type === 'page_id') await loadVisible(tx, env, data.page_id as string, 'page', isPage);
+    else if (data.type === 'database_id') {
+      await loadVisible(tx, env, data.database_id as string, 'database', (r) => r.type === 'database');
+    } else throw errors.notFound('comment', data.comment_id as string);
+  }
+  if (type === 'synced_block' && data.synced_from) {
+    const id = (data.synced_from as { block_id: string }).block_id;
+    const original = await loadVisible(tx, env, id, 'block');
+    if (original.type !== 'synced_block' || dataOf(original).synced_from !== null) {
+      throw bodyError(
+        [...path, 'synced_from', 'block_id'],
+        'should be the id of an original synced_block',
+        id,
+      );
+    }
+  }
+}
+
 /** Stores a tree of new blocks; the top level goes at `position` among the parent's children. */
 export async function insertBlockTree(
   tx: StoreTx,
@@ -59,6 +110,9 @@ export async function insertBlockTree(
   position: AppendPosition | null,
 ): Promise<void> {
   if (tree.length === 0) return;
+  for (const block of flattenTree(tree)) {
+    await checkReference(tx, env, block.type, block.data, [...block.path, block.type]);
+  }
   const parentId = tree[0]!.parentId;
   const topKeys = await childKeys(tx, parentId, tree.length, position);
   const rows: BlockRow[] = [];
@@ -67,8 +121,7 @@ export async function insertBlockTree(
   parentTypeOf.set(parentId, parent?.type === 'page' ? 'page_id' : 'block_id');
   const keyOf = new Map(tree.map((b, i) => [b.id, topKeys[i]!]));
   for (const block of flattenTree(tree)) {
-    let key = keyOf.get(block.id);
-    if (key === undefined) key = keyBetween(null, null);
+    const key = keyOf.get(block.id) ?? keyBetween(null, null);
     let prev: string | null = null;
     for (const child of block.children) {
       prev = prev === null ? keyBetween(null, null) : keyAfter(prev);
@@ -96,6 +149,27 @@ export async function insertBlockTree(
   await tx.blocks.insertMany(rows);
 }
 
+/** Marks `id` and its ancestors up to the nearest page as edited now (content edits show on the page). */
+async function touchUpToPage(tx: StoreTx, env: OpEnv, id: string | null): Promise<void> {
+  if (id === null) return;
+  const ids = await tx.blocks.ancestorIds(id);
+  const byId = new Map((await tx.blocks.getMany(ids)).map((r) => [r.id, r]));
+  for (const ancestor of ids) {
+    const row = byId.get(ancestor);
+    if (!row) break;
+    await tx.blocks.update(ancestor, { last_edited_time: env.now, last_edited_by: env.actor.botUserId });
+    if (row.type === 'page') break;
+  }
+}
+
+function parentInfo(row: BlockView): ParentInfo {
+  return row.type === 'page' ? { type: 'page', data: {} } : { type: row.type, data: dataOf(row) };
+}
+
+/** The wire name of a stored block type. */
+const WIRE_NAMES: Record<string, string> = { page: 'child_page', database: 'child_database' };
+const wireTypeOf = (type: string) => WIRE_NAMES[type] ?? type;
+
 export async function appendChildren(
   tx: StoreTx,
   env: OpEnv,
@@ -104,6 +178,10 @@ export async function appendChildren(
 ): Promise<BlockView[]> {
   const parent = await loadVisible(tx, env, id, 'block');
   if (parent.in_trash) throw errors.validation(ARCHIVED_BLOCK);
+  const info = parentInfo(parent);
+  if (childrenAccepted(info) === null) {
+    throw errors.validation(`Block type ${wireTypeOf(parent.type)} does not support children.`);
+  }
   if (body.after !== undefined && body.position !== undefined) {
     throw bodyError(['after'], 'should be not present', body.after);
   }
@@ -113,15 +191,38 @@ export async function appendChildren(
   }
   const position: AppendPosition | null =
     body.position ?? (body.after ? { type: 'after_block', after_block: { id: body.after } } : null);
-  const tree = await buildBlockTree(body.children, id, mentionResolver(tx, env), newId);
+  const tree = await buildBlockTree(body.children, id, mentionResolver(tx, env), newId, info);
   await insertBlockTree(tx, env, tree, position);
-  await tx.blocks.update(id, { last_edited_time: env.now, last_edited_by: env.actor.botUserId });
-  return tx.blocks.getMany(tree.map((b) => b.id)).then((rows) => {
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return tree.map((b) => byId.get(b.id)!);
-  });
+  await touchUpToPage(tx, env, id);
+  const byId = new Map((await tx.blocks.getMany(tree.map((b) => b.id))).map((r) => [r.id, r]));
+  const out: BlockView[] = [];
+  for (const b of tree) out.push(await withSyncedChildren(tx, byId.get(b.id)!));
+  return out;
 }
 
+/** Rules an update must meet beyond its schema, given the stored block. */
+async function checkUpdate(tx: StoreTx, row: BlockView, change: Data): Promise<void> {
+  if (row.type === 'table_row' && change.cells !== undefined && row.parent_id) {
+    const table = await tx.blocks.get(row.parent_id);
+    const width = table ? dataOf(table).table_width : undefined;
+    const cells = (change.cells as unknown[]).length;
+    if (width !== undefined && cells !== width) {
+      throw bodyError(['table_row', 'cells'], `should be \`${width}\``, cells, '.length');
+    }
+  }
+  if (row.type === 'synced_block' && change.synced_from && row.has_children) {
+    throw bodyError(
+      ['synced_block', 'synced_from'],
+      'should be `null` while the block has children',
+      change.synced_from,
+    );
+  }
+}
+
+/**
+ * PATCH /v1/blocks/{id}: the type's updatable fields and the trash flag. A trashed block can only
+ * be restored (optionally with edits in the same request).
+ */
 export async function updateBlock(
   tx: StoreTx,
   env: OpEnv,
@@ -131,28 +232,22 @@ export async function updateBlock(
 ): Promise<BlockView> {
   const row = await loadVisible(tx, env, id, 'block');
   if (row.in_trash && trash !== false) throw errors.validation(ARCHIVED_BLOCK);
+  const wireType = wireTypeOf(row.type);
+  const parsed = parseWith(updateBlockBody(wireType), body) as Record<string, Data | undefined>;
   const patch: Partial<BlockRow> = { last_edited_time: env.now, last_edited_by: env.actor.botUserId };
   if (trash !== undefined) patch.in_trash = trash ? 1 : 0;
-  const wireType = row.type === 'page' ? 'child_page' : row.type;
-  for (const key of Object.keys(body)) {
-    if (key === 'type' && body.type === wireType) continue;
-    if (key !== row.type) throw bodyError([key], 'should be not present', body[key]);
-  }
-  const change = body[row.type];
+  const change = parsed[wireType];
   if (change !== undefined) {
-    const schema = BLOCK_PAYLOADS[row.type as keyof typeof BLOCK_PAYLOADS];
-    if (!schema) throw errors.validation(`Block type ${wireType} cannot be updated.`);
-    const parsed = parseAt(schema.partial(), change, [row.type]) as Record<string, unknown>;
-    const current = JSON.parse(row.data) as Record<string, unknown>;
-    const merged = {
-      ...current,
-      ...(await normalizePayload(row.type, { ...current, ...parsed }, mentionResolver(tx, env))),
-    };
-    if (!('rich_text' in parsed) && 'rich_text' in current) merged.rich_text = current.rich_text;
-    patch.data = JSON.stringify(merged);
+    await checkUpdate(tx, row, change);
+    const path = [wireType];
+    const data = await updatePayload(row.type, dataOf(row), change, mentionResolver(tx, env), path);
+    if (row.type === 'link_to_page' || 'synced_from' in change)
+      await checkReference(tx, env, row.type, data, path);
+    patch.data = JSON.stringify(data);
   }
   await tx.blocks.update(id, patch);
-  return (await tx.blocks.get(id))!;
+  await touchUpToPage(tx, env, row.parent_id);
+  return withSyncedChildren(tx, (await tx.blocks.get(id))!);
 }
 
 export async function deleteBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
@@ -163,6 +258,7 @@ export async function deleteBlock(tx: StoreTx, env: OpEnv, id: string): Promise<
       last_edited_time: env.now,
       last_edited_by: env.actor.botUserId,
     });
+    await touchUpToPage(tx, env, row.parent_id);
   }
-  return (await tx.blocks.get(id))!;
+  return withSyncedChildren(tx, (await tx.blocks.get(id))!);
 }
