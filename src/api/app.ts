@@ -7,6 +7,7 @@ import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
+import { databasesRoutes } from './routes/databases.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/', usersRoutes(deps));
   v1.route('/', pagesRoutes(deps));
   v1.route('/', blocksRoutes(deps));
+  v1.route('/', databasesRoutes(deps));
   v1.all('*', () => {
     throw errors.invalidRequestUrl();
   });

@@ -40,6 +40,15 @@ export const OPERATION_CAPABILITY = {
   'blocks.delete': 'update_content',
   'blocks.children.list': 'read_content',
   'blocks.children.append': 'insert_content',
+  'databases.create': 'insert_content',
+  'databases.retrieve': 'read_content',
+  'databases.update': 'update_content',
+  'databases.query': 'read_content',
+  'data_sources.create': 'insert_content',
+  'data_sources.retrieve': 'read_content',
+  'data_sources.update': 'update_content',
+  'data_sources.query': 'read_content',
+  'data_sources.templates': 'read_content',
 } as const satisfies Record<string, Capability | null>;
 export type Operation = keyof typeof OPERATION_CAPABILITY;
 

@@ -36,7 +36,7 @@ function titleProperties(title: RichText): string {
 }
 
 /** Sort key for a new child of `parentId` at `position` (default: the end). */
-async function childKey(tx: StoreTx, parentId: string, position?: PagePosition): Promise<string> {
+export async function childKey(tx: StoreTx, parentId: string, position?: PagePosition): Promise<string> {
   await tx.blocks.lockChildren(parentId);
   if (position?.type === 'page_start') {
     return keyBetween(null, await tx.blocks.firstChildKey(parentId));

@@ -32,7 +32,8 @@ function blockSelect(db: Db) {
             .selectFrom('blocks as c')
             .select(sql<number>`1`.as('one'))
             .whereRef('c.parent_id', '=', 'b.id')
-            .where('c.in_trash', '=', 0),
+            .where('c.in_trash', '=', 0)
+            .where('c.type', '<>', 'data_source'),
         )
         .as('has_children'),
     );
@@ -110,12 +111,13 @@ function blocks(db: Db, engine: Engine): BlockRepo {
     update: async (id, patch) => {
       await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
     },
-    listChildren: async (parentId, from, limit) => {
+    listChildren: async (parentId, from, limit, options = {}) => {
       let q = blockSelect(db)
         .where('b.parent_id', '=', parentId)
         .where('b.in_trash', '=', 0)
         .orderBy('b.sort_key')
         .limit(limit + 1);
+      if (!options.includeDataSources) q = q.where('b.type', '<>', 'data_source');
       if (from) {
         q = q.where('b.sort_key', '>=', (eb) =>
           eb.selectFrom('blocks').select('sort_key').where('id', '=', from),

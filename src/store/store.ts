@@ -39,8 +39,16 @@ export interface BlockRepo {
   getMany(ids: readonly string[]): Promise<BlockView[]>;
   insertMany(rows: readonly BlockRow[]): Promise<void>;
   update(id: string, patch: BlockPatch): Promise<void>;
-  /** Non-trashed children in order; `from` is an inclusive child-id cursor. */
-  listChildren(parentId: string, from: string | null, limit: number): Promise<Page<BlockView>>;
+  /**
+   * Non-trashed children in order; `from` is an inclusive child-id cursor. A database's data
+   * sources are not content and are left out unless asked for.
+   */
+  listChildren(
+    parentId: string,
+    from: string | null,
+    limit: number,
+    options?: { includeDataSources?: boolean },
+  ): Promise<Page<BlockView>>;
   /** The sort keys around an insertion point: after `afterId`, or at the start/end when null. */
   lastChildKey(parentId: string): Promise<string | null>;
   firstChildKey(parentId: string): Promise<string | null>;

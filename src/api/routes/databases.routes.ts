@@ -1,0 +1,103 @@
+import { type Context, Hono } from 'hono';
+import { can } from '../../domain/capabilities.ts';
+import {
+  createDatabase,
+  createDataSource,
+  type DatabaseRecord,
+  type DataSourceRecord,
+  getDatabase,
+  getDataSource,
+  updateDatabase,
+  updateDataSource,
+} from '../../ops/databases.ts';
+import { presentDatabase, presentDataSource } from '../../present/database.present.ts';
+import {
+  type CreateDatabaseBody,
+  CreateDataSourceBody,
+  createDatabaseBody,
+  type UpdateDatabaseBody,
+  type UpdateDataSourceBody,
+  updateDatabaseBody,
+  updateDataSourceBody,
+} from '../../wire/databases.schema.ts';
+import { errors } from '../../wire/errors.ts';
+import { parseWith } from '../../wire/validation.ts';
+import { hasDataSources } from '../../wire/versions.ts';
+import { authorize, opEnv, pathId, presentCtx } from '../kit.ts';
+import { ok } from '../respond.ts';
+import type { AppDeps, AppEnv } from '../types.ts';
+
+/** Data-source endpoints exist from 2025-09-03 on; older versions get Notion's unknown-URL error. */
+function requireDataSourceVersion(c: Context<AppEnv>): void {
+  if (!hasDataSources(c.get('version'))) throw errors.invalidRequestUrl();
+}
+
+export function databasesRoutes(deps: AppDeps) {
+  const r = new Hono<AppEnv>();
+  const database = (c: Context<AppEnv>, rec: DatabaseRecord) =>
+    can(c.get('actor'), 'read_content')
+      ? presentDatabase(rec.row, rec.dataSources, presentCtx(c, deps))
+      : { object: 'database', id: rec.row.id };
+  const dataSource = (c: Context<AppEnv>, rec: DataSourceRecord) =>
+    can(c.get('actor'), 'read_content')
+      ? presentDataSource(rec.row, rec.database, presentCtx(c, deps))
+      : { object: 'data_source', id: rec.row.id, properties: {} };
+
+  r.post('/databases', async (c) => {
+    authorize(c, 'databases.create');
+    const body = parseWith(createDatabaseBody(c.get('version')), c.get('body')) as CreateDatabaseBody;
+    const rec = await deps.store.transaction((tx) => createDatabase(tx, opEnv(c, deps), body));
+    return ok(c, database(c, rec));
+  });
+
+  r.get('/databases/:database_id', async (c) => {
+    authorize(c, 'databases.retrieve');
+    const id = pathId(c, 'database_id');
+    const rec = await deps.store.transaction((tx) => getDatabase(tx, opEnv(c, deps), id));
+    return ok(c, database(c, rec));
+  });
+
+  r.patch('/databases/:database_id', async (c) => {
+    authorize(c, 'databases.update');
+    const id = pathId(c, 'database_id');
+    const body = parseWith(updateDatabaseBody(c.get('version')), c.get('body')) as UpdateDatabaseBody;
+    const rec = await deps.store.transaction((tx) => updateDatabase(tx, opEnv(c, deps), id, body));
+    return ok(c, database(c, rec));
+  });
+
+  r.post('/data_sources', async (c) => {
+    requireDataSourceVersion(c);
+    authorize(c, 'data_sources.create');
+    const body = parseWith(CreateDataSourceBody, c.get('body'));
+    const rec = await deps.store.transaction((tx) => createDataSource(tx, opEnv(c, deps), body));
+    return ok(c, dataSource(c, rec));
+  });
+
+  r.get('/data_sources/:data_source_id', async (c) => {
+    requireDataSourceVersion(c);
+    authorize(c, 'data_sources.retrieve');
+    const id = pathId(c, 'data_source_id');
+    const rec = await deps.store.transaction((tx) => getDataSource(tx, opEnv(c, deps), id));
+    return ok(c, dataSource(c, rec));
+  });
+
+  r.patch('/data_sources/:data_source_id', async (c) => {
+    requireDataSourceVersion(c);
+    authorize(c, 'data_sources.update');
+    const id = pathId(c, 'data_source_id');
+    const body = parseWith(updateDataSourceBody(c.get('version')), c.get('body')) as UpdateDataSourceBody;
+    const rec = await deps.store.transaction((tx) => updateDataSource(tx, opEnv(c, deps), id, body));
+    return ok(c, dataSource(c, rec));
+  });
+
+  r.get('/data_sources/:data_source_id/templates', async (c) => {
+    requireDataSourceVersion(c);
+    authorize(c, 'data_sources.templates');
+    const id = pathId(c, 'data_source_id');
+    await deps.store.transaction((tx) => getDataSource(tx, opEnv(c, deps), id));
+    // Octavo has no page templates yet, so every data source truthfully lists none.
+    return ok(c, { templates: [], has_more: false, next_cursor: null });
+  });
+
+  return r;
+}
