@@ -100,7 +100,8 @@ export const CODE_LANGUAGES = [
   'yaml',
   'java/c/c++/c#',
 ] as const;
-export const CodeLanguage = z.enum(CODE_LANGUAGES);
+/** A string first, so that a missing language reads "should be defined". */
+export const CodeLanguage = z.string().pipe(z.enum(CODE_LANGUAGES));
 
 const Url = z.string().max(MAX_URL);
 const Caption = RichTextRequest.optional();
