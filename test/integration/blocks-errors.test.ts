@@ -4,7 +4,7 @@ import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 const rt = (content: string) => [{ text: { content } }];
-const para = (content: string): BlockObjectRequest => ({ paragraph: { rich_text: rt(content) } });
+const para = (content: string) => ({ paragraph: { rich_text: rt(content) } });
 
 describeEngines('block validation', (engine) => {
   let h: Harness;
