@@ -55,6 +55,9 @@ const nested = (depth: number): Record<string, unknown> =>
     : { bulleted_list_item: { rich_text: rt(`level ${depth}`), children: [nested(depth - 1)] } };
 const titleOf = (content: string) => ({ title: { title: [{ type: 'text' as const, text: { content } }] } });
 const NOT_SHARED = 'Make sure the relevant pages and databases are shared with your integration';
+/** Notion (2026) names the integration after the hint: `…your integration "notion-sdk-py".` */
+const notFound = (kind: string, id: string) =>
+  new RegExp(`^Could not find ${kind} with ID: ${id}\\. ${NOT_SHARED}( "[^"]+")?\\.$`);
 const uuidMessage = (param: string, v: string) =>
   `path failed validation: path.${param} should be a valid uuid, instead was \`"${v}"\`.`;
 const MISSING_ID = '5f1c0b4e-7d1a-4c57-9a53-1f6a7e2b9c01';
@@ -560,7 +563,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       sdk: (c, f) => c.pages.retrieve({ page_id: f.unshared }),
       status: 404,
       code: 'object_not_found',
-      message: (f) => `Could not find page with ID: ${f.unshared}. ${NOT_SHARED}.`,
+      message: (f) => notFound('page', f.unshared),
     },
     {
       title: 'update an unshared page',
@@ -569,14 +572,14 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       body: { in_trash: true },
       status: 404,
       code: 'object_not_found',
-      message: new RegExp(`^Could not find page with ID: [0-9a-f-]{36}\\. ${NOT_SHARED}`),
+      message: (f) => notFound('page', f.unshared),
     },
     {
       title: 'list the children of an unshared page',
       path: (f) => `/v1/blocks/${f.unshared}/children`,
       status: 404,
       code: 'object_not_found',
-      message: new RegExp(`^Could not find block with ID: [0-9a-f-]{36}\\. ${NOT_SHARED}`),
+      message: (f) => notFound('block', f.unshared),
     },
     {
       title: 'append to an unshared page',
@@ -586,7 +589,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       sdk: (c, f) => c.blocks.children.append({ block_id: f.unshared, children: [para('x')] }),
       status: 404,
       code: 'object_not_found',
-      message: new RegExp(`^Could not find block with ID: [0-9a-f-]{36}\\. ${NOT_SHARED}`),
+      message: (f) => notFound('block', f.unshared),
     },
     {
       title: 'delete an unshared page',
@@ -594,7 +597,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       path: (f) => `/v1/blocks/${f.unshared}`,
       status: 404,
       code: 'object_not_found',
-      message: new RegExp(`^Could not find block with ID: [0-9a-f-]{36}\\. ${NOT_SHARED}`),
+      message: (f) => notFound('block', f.unshared),
     },
     {
       title: 'create a page under an unshared page',
@@ -603,7 +606,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       bodyFor: (f) => ({ parent: { page_id: f.unshared }, properties: titleOf('x') }),
       status: 404,
       code: 'object_not_found',
-      message: new RegExp(`^Could not find page with ID: [0-9a-f-]{36}\\. ${NOT_SHARED}`),
+      message: (f) => notFound('page', f.unshared),
     },
     {
       title: 'move a page under an unshared page',
@@ -612,21 +615,21 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       bodyFor: (f) => ({ parent: { page_id: f.unshared } }),
       status: 404,
       code: 'object_not_found',
-      message: new RegExp(`^Could not find page with ID: [0-9a-f-]{36}\\. ${NOT_SHARED}`),
+      message: (f) => notFound('page', f.unshared),
     },
     {
       title: 'retrieve a page that does not exist',
       path: `/v1/pages/${MISSING_ID}`,
       status: 404,
       code: 'object_not_found',
-      message: `Could not find page with ID: ${MISSING_ID}. ${NOT_SHARED}.`,
+      message: notFound('page', MISSING_ID),
     },
     {
       title: 'retrieve a block that does not exist (id without dashes)',
       path: `/v1/blocks/${MISSING_ID.replace(/-/g, '')}`,
       status: 404,
       code: 'object_not_found',
-      message: `Could not find block with ID: ${MISSING_ID}. ${NOT_SHARED}.`,
+      message: notFound('block', MISSING_ID),
     },
   ],
   'trashed content': [
