@@ -1,0 +1,232 @@
+/**
+ * IR → Kysely expressions over one data-source table. Values are always bound parameters; only
+ * column names (derived from property ids by columns.ts, SQL-safe by construction) and small
+ * integer literals are written into the SQL text.
+ *
+ * Empty values: every positive condition (equals, contains, greater_than, …) is false on an
+ * empty value; every negative one (does_not_equal, does_not_contain) is its exact complement and
+ * so matches empties. Positive forms are written `col is not null and …`, so no NULL ever leaks
+ * into and/or/not and SQL's three-valued logic never disagrees with the evaluator.
+ */
+import { type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
+import { isoBound, resolveOperand } from './dates.ts';
+import type { DialectHooks } from './dialect.ts';
+import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
+import { type DerivedRow, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
+
+export interface CompileContext {
+  readonly hooks: DialectHooks;
+  /** The instant relative dates (today, past_week, …) are computed from. */
+  readonly now: Date;
+  /** Qualifier for column references (table name or alias); none when omitted. */
+  readonly alias?: string;
+}
+
+type Bool = RawBuilder<SqlBool>;
+
+const TRUE: Bool = sql<SqlBool>`1 = 1`;
+const FALSE: Bool = sql<SqlBool>`1 = 0`;
+
+function col(ctx: CompileContext, name: string): RawBuilder<unknown> {
+  return sql.ref(ctx.alias ? `${ctx.alias}.${name}` : name);
+}
+
+function not(e: Bool): Bool {
+  return sql<SqlBool>`not (${e})`;
+}
+
+function present(c: Expression<unknown>, e: Bool): Bool {
+  return sql<SqlBool>`(${c} is not null and ${e})`;
+}
+
+/** The WHERE expression of a filter. */
+export function compileFilter(filter: Filter, ctx: CompileContext): Expression<SqlBool> {
+  return compileNode(filter, ctx);
+}
+
+function compileNode(filter: Filter, ctx: CompileContext): Bool {
+  if (filter.kind === 'and' || filter.kind === 'or') {
+    if (filter.filters.length === 0) return filter.kind === 'and' ? TRUE : FALSE;
+    const parts = filter.filters.map((f) => compileNode(f, ctx));
+    return sql<SqlBool>`(${sql.join(parts, filter.kind === 'and' ? sql` and ` : sql` or `)})`;
+  }
+  return compileLeaf(filter as LeafFilter, ctx);
+}
+
+/** Negative operators and the positive operator they complement. */
+const COMPLEMENT: Partial<Record<string, string>> = {
+  does_not_equal: 'equals',
+  does_not_contain: 'contains',
+};
+
+function compileLeaf(leaf: LeafFilter, ctx: CompileContext): Bool {
+  const positive = 'op' in leaf ? COMPLEMENT[leaf.op] : undefined;
+  if (positive !== undefined) return not(compileLeaf({ ...leaf, op: positive } as LeafFilter, ctx));
+  const c = col(ctx, valueColumn(leaf.target));
+  switch (leaf.kind) {
+    case 'empty':
+      return leaf.empty ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
+    case 'text':
+      return compileText(c, leaf.op, leaf.value, ctx.hooks);
+    case 'number':
+      return present(c, sql<SqlBool>`${c} ${sql.raw(NUMBER_SQL[leaf.op] ?? '=')} ${leaf.value}`);
+    case 'checkbox':
+      // A column added to an existing table is NULL until re-derived: read it as unchecked.
+      return sql<SqlBool>`coalesce(${c}, 0) = ${leaf.value ? 1 : 0}`;
+    case 'option':
+      return leaf.values.length === 0 ? FALSE : present(c, sql<SqlBool>`${c} in (${sql.join(leaf.values)})`);
+    case 'contains':
+      return compileContains(leaf.target, c, leaf.values, ctx.hooks);
+    case 'date':
+      return compileDate(leaf, ctx);
+    case 'verification':
+      return leaf.state === 'none'
+        ? sql<SqlBool>`${c} is null`
+        : present(c, sql<SqlBool>`${c} = ${leaf.state}`);
+  }
+}
+
+const NUMBER_SQL: Record<string, string> = {
+  equals: '=',
+  greater_than: '>',
+  less_than: '<',
+  greater_than_or_equal_to: '>=',
+  less_than_or_equal_to: '<=',
+};
+
+/** Stored text is lowercased and non-empty, the needle is lowercased: exact, literal matching. */
+function compileText(c: Expression<unknown>, op: string, value: string, hooks: DialectHooks): Bool {
+  // The empty string is the empty value: `equals ""` is is_empty, `contains ""` is is_not_empty.
+  if (value === '') return op === 'equals' ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
+  const chars = [...value].length;
+  switch (op) {
+    case 'equals':
+      return present(c, sql<SqlBool>`${c} = ${value}`);
+    case 'contains':
+      return present(c, hooks.textContains(c, value));
+    case 'starts_with':
+      return present(c, hooks.textStartsWith(c, value, chars));
+    default:
+      return present(c, hooks.textEndsWith(c, value, chars));
+  }
+}
+
+function compileContains(
+  target: Target,
+  c: Expression<unknown>,
+  values: readonly string[],
+  hooks: DialectHooks,
+): Bool {
+  if (values.length === 0) return FALSE;
+  if (target.source === 'row') return present(c, sql<SqlBool>`${c} in (${sql.join(values)})`);
+  return present(c, hooks.jsonArrayHasAny(c, values));
+}
+
+/**
+ * Date conditions on intervals (see dates.ts `matchesDate`). Row timestamps are ISO text and a
+ * single millisecond t, so `hi > x` becomes `t >= x` and bounds are compared as ISO strings.
+ */
+function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileContext): Bool {
+  const f = resolveOperand(leaf.operand, ctx.now);
+  const lo = col(ctx, valueColumn(leaf.target));
+  if (leaf.target.source === 'row' || familyOf(leaf.target.type) !== 'date') {
+    const from = isoBound(f.from);
+    const to = isoBound(f.to);
+    switch (leaf.op) {
+      case 'equals':
+        return sql<SqlBool>`(${lo} >= ${from} and ${lo} < ${to})`;
+      case 'before':
+        return sql<SqlBool>`${lo} < ${from}`;
+      case 'after':
+        return sql<SqlBool>`${lo} >= ${to}`;
+      case 'on_or_before':
+        return sql<SqlBool>`${lo} < ${to}`;
+      case 'on_or_after':
+        return sql<SqlBool>`${lo} >= ${from}`;
+    }
+  }
+  const hi = col(ctx, dateEndColumn(leaf.target));
+  switch (leaf.op) {
+    case 'equals':
+      return present(lo, sql<SqlBool>`${lo} < ${f.to} and ${hi} > ${f.from}`);
+    case 'before':
+      return present(lo, sql<SqlBool>`${lo} < ${f.from}`);
+    case 'after':
+      return present(lo, sql<SqlBool>`${hi} > ${f.to}`);
+    case 'on_or_before':
+      return present(lo, sql<SqlBool>`${lo} < ${f.to}`);
+    case 'on_or_after':
+      return present(lo, sql<SqlBool>`${hi} > ${f.from}`);
+  }
+}
+
+/** The SQL expression of one order term (select/status: the option's position). */
+function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknown> {
+  if ('pageId' in term) return col(ctx, 'page_id');
+  const c = col(ctx, valueColumn(term.sort.target));
+  const order = term.sort.optionOrder;
+  if (!order) return c;
+  const whens = order.map((name, i) => sql`when ${c} = ${name} then ${sql.lit(i)}`);
+  return sql`(case when ${c} is null then null ${sql.join(whens, sql` `)} else ${sql.lit(order.length)} end)`;
+}
+
+export interface CompiledOrder {
+  readonly expr: RawBuilder<unknown>;
+  readonly direction: 'asc' | 'desc';
+}
+
+/** The ORDER BY list: the sorts (or the default order), then `page_id`; empties last. */
+export function compileOrderBy(sorts: readonly Sort[], ctx: CompileContext): CompiledOrder[] {
+  return orderTerms(sorts).map((term) => ({
+    expr: termExpression(term, ctx),
+    direction: termDirection(term) === 'ascending' ? 'asc' : 'desc',
+  }));
+}
+
+/** Appends the compiled order to a select query, with NULLS LAST on every term. */
+export function applyOrderBy<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  order: readonly CompiledOrder[],
+): SelectQueryBuilder<DB, TB, O> {
+  let out = qb;
+  for (const o of order)
+    out = out.orderBy(o.expr, (ob) => (o.direction === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+  return out;
+}
+
+/**
+ * Keyset pagination: the rows strictly after `lastRow` in the query's total order (or from it
+ * on, with `inclusive`), as a WHERE expression — no OFFSET, so a deep page costs what the first
+ * does. `lastRow` is the derived row as read from the table (needs its sort columns and page_id).
+ */
+export function compileCursor(
+  sorts: readonly Sort[],
+  lastRow: DerivedRow,
+  ctx: CompileContext,
+  options: { inclusive?: boolean } = {},
+): Expression<SqlBool> {
+  const terms = orderTerms(sorts);
+  const disjuncts: Bool[] = [];
+  const equalSoFar: Bool[] = [];
+  for (const term of terms) {
+    const expr = termExpression(term, ctx);
+    const key = keyOf(term, lastRow);
+    if (key !== null) {
+      const beyond = termDirection(term) === 'ascending' ? sql`>` : sql`<`;
+      // Empties sort last, so every empty key comes after a non-empty one (page_id is never empty).
+      const after =
+        'pageId' in term
+          ? sql<SqlBool>`${expr} ${beyond} ${key}`
+          : sql<SqlBool>`(${expr} ${beyond} ${key} or ${expr} is null)`;
+      disjuncts.push(conjoin([...equalSoFar, after]));
+    }
+    equalSoFar.push(key === null ? sql<SqlBool>`${expr} is null` : sql<SqlBool>`${expr} = ${key}`);
+  }
+  if (options.inclusive) disjuncts.push(conjoin(equalSoFar));
+  return disjuncts.length === 0 ? FALSE : sql<SqlBool>`(${sql.join(disjuncts, sql` or `)})`;
+}
+
+function conjoin(parts: Bool[]): Bool {
+  return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+}

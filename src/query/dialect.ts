@@ -1,0 +1,56 @@
+/**
+ * The whole SQLite/Postgres difference of the query engine: a few SQL fragments and capability
+ * flags. The compiler and the DDL helpers call these hooks and never test an engine's name.
+ * Every fragment takes values as bound parameters; needles are matched literally (no LIKE
+ * patterns, so `%` and `_` need no escaping).
+ */
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+
+export interface DialectHooks {
+  /** Collation that makes TEXT order code-point order, when the column default may not. */
+  readonly textCollation: string | null;
+  /** True when multi-valued columns get an inverted (GIN) index on their JSON. */
+  readonly jsonArrayIndex: boolean;
+  /** `haystack` contains `needle` (non-empty) as a substring. */
+  textContains(haystack: Expression<unknown>, needle: string): RawBuilder<SqlBool>;
+  /** `haystack` starts with `needle`, which is `chars` code points long (> 0). */
+  textStartsWith(haystack: Expression<unknown>, needle: string, chars: number): RawBuilder<SqlBool>;
+  /** `haystack` ends with `needle`, which is `chars` code points long (> 0). */
+  textEndsWith(haystack: Expression<unknown>, needle: string, chars: number): RawBuilder<SqlBool>;
+  /** The JSON array text in `column` has at least one element equal to one of `values` (non-empty). */
+  jsonArrayHasAny(column: Expression<unknown>, values: readonly string[]): RawBuilder<SqlBool>;
+  /** The expression a GIN index over a JSON-array column is built on (when `jsonArrayIndex`). */
+  jsonIndexExpression(column: string): RawBuilder<unknown>;
+}
+
+/** SQLite: BINARY collation already compares UTF-8 bytes (= code points); JSON via json_each. */
+export const sqliteHooks: DialectHooks = {
+  textCollation: null,
+  jsonArrayIndex: false,
+  // instr/substr count characters, not bytes, on TEXT values.
+  textContains: (h, n) => sql<SqlBool>`instr(${h}, ${n}) > 0`,
+  textStartsWith: (h, n, c) => sql<SqlBool>`substr(${h}, 1, ${c}) = ${n}`,
+  // A negative start counts from the end; a needle longer than the text yields the whole text.
+  textEndsWith: (h, n, c) => sql<SqlBool>`substr(${h}, ${-c}) = ${n}`,
+  jsonArrayHasAny: (col, values) =>
+    sql<SqlBool>`exists (select 1 from json_each(${col}) where value in (${sql.join(values)}))`,
+  jsonIndexExpression: (col) => sql`${sql.ref(col)}`,
+};
+
+/** Postgres: text columns use the "C" collation; JSON containment is jsonb `?|`. */
+export const postgresHooks: DialectHooks = {
+  textCollation: 'C',
+  jsonArrayIndex: true,
+  textContains: (h, n) => sql<SqlBool>`strpos(${h}, cast(${n} as text)) > 0`,
+  textStartsWith: (h, n, c) => sql<SqlBool>`left(${h}, cast(${c} as integer)) = cast(${n} as text)`,
+  textEndsWith: (h, n, c) => sql<SqlBool>`right(${h}, cast(${c} as integer)) = cast(${n} as text)`,
+  // `?|` is the jsonb "any of these strings is a top-level element" operator (GIN-indexable).
+  jsonArrayHasAny: (col, values) =>
+    sql<SqlBool>`(cast(${col} as jsonb) ?| array[${sql.join(values.map((v) => sql`cast(${v} as text)`))}])`,
+  jsonIndexExpression: (col) => sql`(cast(${sql.ref(col)} as jsonb))`,
+};
+
+/** The hooks for an engine, resolved once where a store is opened. */
+export function dialectHooks(engine: 'sqlite' | 'postgres'): DialectHooks {
+  return engine === 'postgres' ? postgresHooks : sqliteHooks;
+}

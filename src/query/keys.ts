@@ -1,0 +1,78 @@
+/**
+ * Sort keys as plain values, shared by the keyset cursor (which binds the last row's keys as
+ * parameters) and the evaluator (which sorts with them). SQL computes the same keys in
+ * compile.ts; the three must agree on every row.
+ *
+ * Order rules: empty keys (NULL) sort last in both directions; text compares by Unicode code
+ * point (SQLite BINARY, Postgres COLLATE "C"); select/status compare by option position;
+ * `page_id` ascending is always the final key, so the order is total.
+ */
+import { type ColumnValue, valueColumn } from './columns.ts';
+import { type Direction, effectiveSorts, type Sort } from './ir.ts';
+
+/** A derived row as stored: column name → value. */
+export type DerivedRow = Readonly<Record<string, ColumnValue | undefined>>;
+
+export type KeyValue = string | number | null;
+
+/** One term of the total order: a sort, or the final `page_id` tie-breaker. */
+export type OrderTerm = { readonly sort: Sort } | { readonly pageId: true };
+
+/** The terms a query orders by: its effective sorts, then `page_id`. */
+export function orderTerms(sorts: readonly Sort[]): OrderTerm[] {
+  return [...effectiveSorts(sorts).map((sort) => ({ sort })), { pageId: true as const }];
+}
+
+export function termDirection(term: OrderTerm): Direction {
+  return 'sort' in term ? term.sort.direction : 'ascending';
+}
+
+/** Position of an option name in `order`; unknown names rank after every option. */
+export function optionRank(order: readonly string[], name: ColumnValue | undefined): number | null {
+  if (typeof name !== 'string') return null;
+  const i = order.indexOf(name);
+  return i >= 0 ? i : order.length;
+}
+
+/** The key of `row` under `term`. */
+export function keyOf(term: OrderTerm, row: DerivedRow): KeyValue {
+  if ('pageId' in term) return (row.page_id as string | undefined) ?? null;
+  const raw = row[valueColumn(term.sort.target)] ?? null;
+  if (term.sort.optionOrder) return optionRank(term.sort.optionOrder, raw);
+  return raw;
+}
+
+/** Compares two strings by code point (not UTF-16 unit), as the databases do. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/** Compares two non-null keys of the same term. */
+export function compareKeys(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  return compareCodePoints(String(a), String(b));
+}
+
+/** A comparator of derived rows in the query's total order (empties last, `page_id` last). */
+export function rowComparator(sorts: readonly Sort[]): (a: DerivedRow, b: DerivedRow) => number {
+  const terms = orderTerms(sorts);
+  return (a, b) => {
+    for (const term of terms) {
+      const x = keyOf(term, a);
+      const y = keyOf(term, b);
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = compareKeys(x, y);
+      if (c !== 0) return termDirection(term) === 'ascending' ? c : -c;
+    }
+    return 0;
+  };
+}

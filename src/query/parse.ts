@@ -1,0 +1,220 @@
+/**
+ * Notion's query JSON (`filter`, `sorts`) → the IR of ir.ts, validated against the data source's
+ * schema. Every mistake is a `validation_error` raised here, never a SQL error later:
+ * shape errors in the path grammar of wire/validation.ts, schema errors with Notion's own texts.
+ */
+import { errors } from '../wire/errors.ts';
+import { bodyError, type PathSegment } from '../wire/validation.ts';
+import type { ApiVersion } from '../wire/versions.ts';
+import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
+import { type ConditionContext, parseCondition } from './conditions.ts';
+import type { Filter, Query, Sort, TimestampName } from './ir.ts';
+
+export interface ParseOptions {
+  /** The request's Notion-Version (kept for version-dependent rules; none differ today). */
+  readonly version: ApiVersion;
+  /** The user `"me"` stands for in people filters (the token's user or bot); null refuses `"me"`. */
+  readonly meUserId: string | null;
+}
+
+/** A data source's properties in response form, keyed by name (§6.1). */
+export type DataSourceSchema = Readonly<Record<string, SchemaProperty>>;
+
+/** Compounds may hold compounds, which may hold only leaves (Notion's two levels of nesting). */
+const MAX_COMPOUND_DEPTH = 2;
+
+const TIMESTAMPS: readonly TimestampName[] = ['created_time', 'last_edited_time'];
+
+/** Filter keys of the SDK's PropertyFilter union; a key outside it is simply not allowed. */
+const FILTER_KEYS = new Set([
+  'title',
+  'rich_text',
+  'number',
+  'checkbox',
+  'select',
+  'multi_select',
+  'status',
+  'date',
+  'people',
+  'files',
+  'url',
+  'email',
+  'phone_number',
+  'relation',
+  'created_by',
+  'created_time',
+  'last_edited_by',
+  'last_edited_time',
+  'formula',
+  'unique_id',
+  'rollup',
+  'verification',
+]);
+
+const TEXT_KEYS = new Set(['title', 'rich_text']);
+
+/**
+ * Parses and validates the `filter` and `sorts` of a query body (other body keys are the
+ * endpoint's business). A property is named by name or by id (ids compared URL-decoded).
+ * Throws ApiError('validation_error') on the first problem.
+ */
+export function parseQuery(body: unknown, schema: DataSourceSchema, options: ParseOptions): Query {
+  const b = isObject(body) ? body : {};
+  const ctx: ConditionContext = { meUserId: options.meUserId };
+  const filter =
+    b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
+  return { filter, sorts: parseSorts(b.sorts, schema) };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function decode(id: string): string {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
+
+/** Finds a property by exact name, else by URL-decoded id. */
+export function findProperty(schema: DataSourceSchema, nameOrId: string): SchemaProperty | undefined {
+  const byName = Object.values(schema).find((p) => p.name === nameOrId) ?? schema[nameOrId];
+  if (byName) return byName;
+  const id = decode(nameOrId);
+  return Object.values(schema).find((p) => decode(p.id) === id);
+}
+
+function rejectExtraKeys(
+  raw: Record<string, unknown>,
+  allowed: readonly string[],
+  path: PathSegment[],
+): void {
+  const extra = Object.keys(raw).find((k) => !allowed.includes(k));
+  if (extra !== undefined) throw bodyError([...path, extra], 'should be not present', raw[extra]);
+}
+
+function parseFilter(
+  raw: unknown,
+  path: PathSegment[],
+  depth: number,
+  schema: DataSourceSchema,
+  ctx: ConditionContext,
+): Filter {
+  if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
+  if ('and' in raw || 'or' in raw) {
+    const kind = 'and' in raw ? 'and' : 'or';
+    rejectExtraKeys(raw, [kind], path);
+    const list = raw[kind];
+    if (depth >= MAX_COMPOUND_DEPTH) throw bodyError([...path, kind], 'should be not present', list);
+    if (!Array.isArray(list)) throw bodyError([...path, kind], 'should be an array', list);
+    const filters = list.map((f, i) => parseFilter(f, [...path, kind, i], depth + 1, schema, ctx));
+    return { kind, filters };
+  }
+  if ('timestamp' in raw) return parseTimestampFilter(raw, path, ctx);
+  if (!('property' in raw)) throw bodyError([...path, 'property'], 'should be defined', undefined);
+  return parsePropertyFilter(raw, path, schema, ctx);
+}
+
+function parseTimestampFilter(
+  raw: Record<string, unknown>,
+  path: PathSegment[],
+  ctx: ConditionContext,
+): Filter {
+  const ts = raw.timestamp;
+  if (!(TIMESTAMPS as readonly unknown[]).includes(ts)) {
+    throw bodyError([...path, 'timestamp'], 'should be `"created_time"` or `"last_edited_time"`', ts);
+  }
+  const name = ts as TimestampName;
+  rejectExtraKeys(raw, ['timestamp', 'type', name], path);
+  if (raw.type !== undefined && raw.type !== name)
+    throw bodyError([...path, 'type'], `should be \`"${name}"\``, raw.type);
+  if (raw[name] === undefined) throw bodyError([...path, name], 'should be defined', undefined);
+  return parseCondition('date', name, { source: 'row', column: name }, raw[name], [...path, name], ctx);
+}
+
+/** The condition family and type a property's filter uses (row-mapped types included). */
+function conditionFamily(type: string): { family: Family; type: string } {
+  if (type === 'created_time' || type === 'last_edited_time') return { family: 'date', type };
+  if (type === 'created_by' || type === 'last_edited_by') return { family: 'multi', type: 'people' };
+  return { family: familyOf(type), type };
+}
+
+function mismatch(propType: string, key: string) {
+  const filterName = TEXT_KEYS.has(key) ? 'text' : key;
+  return errors.validation(
+    `The property type in the database does not match the property type of the filter provided: database property ${propType} does not match filter ${filterName}`,
+  );
+}
+
+function keyMatches(propType: string, key: string): boolean {
+  return key === propType || (TEXT_KEYS.has(key) && TEXT_KEYS.has(propType));
+}
+
+function parsePropertyFilter(
+  raw: Record<string, unknown>,
+  path: PathSegment[],
+  schema: DataSourceSchema,
+  ctx: ConditionContext,
+): Filter {
+  const name = raw.property;
+  if (typeof name !== 'string') throw bodyError([...path, 'property'], 'should be a string', name);
+  const prop = findProperty(schema, name);
+  if (!prop) throw errors.validation(`Could not find property with name or id: ${name}`);
+  const keys = Object.keys(raw).filter((k) => k !== 'property' && k !== 'type');
+  const unknown = keys.find((k) => !FILTER_KEYS.has(k));
+  if (unknown !== undefined) throw bodyError([...path, unknown], 'should be not present', raw[unknown]);
+  const key = keys[0];
+  if (key === undefined) throw bodyError([...path, prop.type], 'should be defined', undefined);
+  if (keys.length > 1) throw bodyError([...path, keys[1]!], 'should be not present', raw[keys[1]!]);
+  if (raw.type !== undefined && raw.type !== key)
+    throw bodyError([...path, 'type'], `should be \`"${key}"\``, raw.type);
+  if (!keyMatches(prop.type, key)) throw mismatch(prop.type, key);
+  if (prop.type === 'formula' || prop.type === 'rollup') {
+    throw errors.validation(`Filtering on ${prop.type} properties is not supported yet.`);
+  }
+  const { family, type } = conditionFamily(prop.type);
+  return parseCondition(family, type, targetOf(prop), raw[key], [...path, key], ctx);
+}
+
+function parseSorts(raw: unknown, schema: DataSourceSchema): Sort[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw bodyError(['sorts'], 'should be an array', raw);
+  return raw.map((s, i) => parseSort(s, ['sorts', i], schema));
+}
+
+function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema): Sort {
+  if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
+  const direction = raw.direction;
+  const ts = 'timestamp' in raw;
+  rejectExtraKeys(raw, [ts ? 'timestamp' : 'property', 'direction'], path);
+  if (direction !== 'ascending' && direction !== 'descending') {
+    throw bodyError([...path, 'direction'], 'should be `"ascending"` or `"descending"`', direction);
+  }
+  if (ts) {
+    if (!(TIMESTAMPS as readonly unknown[]).includes(raw.timestamp)) {
+      throw bodyError(
+        [...path, 'timestamp'],
+        'should be `"created_time"` or `"last_edited_time"`',
+        raw.timestamp,
+      );
+    }
+    return { target: { source: 'row', column: raw.timestamp as TimestampName }, direction };
+  }
+  const name = raw.property;
+  if (name === undefined) throw bodyError([...path, 'property'], 'should be defined', undefined);
+  if (typeof name !== 'string') throw bodyError([...path, 'property'], 'should be a string', name);
+  const prop = findProperty(schema, name);
+  if (!prop) throw errors.validation(`Could not find sort property with name or id: ${name}`);
+  if (familyOf(prop.type) === 'none') {
+    throw errors.validation(`Sorting by ${prop.type} properties is not supported yet.`);
+  }
+  const optionOrder = familyOf(prop.type) === 'option' ? optionNames(prop) : undefined;
+  return { target: targetOf(prop), direction, ...(optionOrder ? { optionOrder } : {}) };
+}
+
+function optionNames(prop: SchemaProperty): string[] {
+  const config = prop[prop.type] as { options?: { name?: unknown }[] } | undefined;
+  return (config?.options ?? []).map((o) => o?.name).filter((n): n is string => typeof n === 'string');
+}
