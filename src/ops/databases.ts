@@ -26,6 +26,7 @@ import type { PropertyRequest } from '../wire/property-schema.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverOf, iconOf } from './pages.ts';
+import { applySchemaChanges } from './rows.ts';
 
 /** A database with its data sources, as operations hand them to presenters. */
 export interface DatabaseRecord {
@@ -107,6 +108,7 @@ async function applyReverse(tx: StoreTx, env: OpEnv, result: SchemaResult): Prom
     for (let n = 2; schema.some((p) => p.name === name); n++) name = `${rev.property.name} ${n}`;
     schema.push({ ...rev.property, name });
     await tx.blocks.update(target.id, { properties: JSON.stringify(schema), ...stamp(env) });
+    await tx.rows.addProperty(target.id, rev.property);
   }
 }
 
@@ -131,6 +133,7 @@ async function insertDataSource(
     icon: input.icon ?? null,
   });
   await tx.blocks.insertMany([row]);
+  await tx.rows.createTable(id, result.schema);
   await applyReverse(tx, env, result);
   return row;
 }
@@ -250,9 +253,10 @@ async function changeSchema(
 ): Promise<SchemaResult> {
   const ctx = schemaContext(tx, env, { dataSourceId: ds.id, databaseId: ds.parent_id! });
   const result = await updateSchema(schemaOf(ds), properties, ctx, plainText(titleOf(ds)) || 'Untitled');
-  await tx.blocks.update(ds.id, { properties: JSON.stringify(result.schema), ...stamp(env) });
+  const schema = await applySchemaChanges(tx, ds.id, result.schema, result.changes);
+  await tx.blocks.update(ds.id, { properties: JSON.stringify(schema), ...stamp(env) });
   await applyReverse(tx, env, result);
-  return result;
+  return { ...result, schema };
 }
 
 export async function createDataSource(

@@ -1,13 +1,16 @@
 /** Pages on the wire. Field order follows Notion's responses. */
 
+import type { Schema } from '../domain/properties/types.ts';
+import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import { toMinute } from '../lib/clock.ts';
 import { compactId } from '../lib/ids.ts';
 import type { BlockRow } from '../store/store.ts';
 import type { PageObjectResponse } from '../wire/responses.ts';
-import { emitsArchived } from '../wire/versions.ts';
+import { emitsArchived, hasDataSources } from '../wire/versions.ts';
 import type { PresentContext } from './context.ts';
 import { presentParent } from './parent.present.ts';
+import { presentValues } from './property-values.present.ts';
 import { partialUser } from './user.present.ts';
 
 type StoredProperties = Record<string, { id: string; type: string; [k: string]: unknown }>;
@@ -32,7 +35,36 @@ export function pageUrl(publicUrl: string, id: string, title: string): string {
   return `${publicUrl}/p/${slug ? `${slug}-` : ''}${compactId(id)}`;
 }
 
-export function presentPage(row: BlockRow, ctx: PresentContext): PageObjectResponse {
+/** Where a database row lives: its data source's schema and ids. */
+export interface RowSource {
+  schema: Schema;
+  dataSourceId: string;
+  databaseId: string;
+}
+
+/** A page outside any database has one property, its title. */
+const PAGE_SCHEMA: Schema = [{ id: 'title', name: 'title', description: null, type: 'title', title: {} }];
+
+function presentPageParent(row: BlockRow, ctx: PresentContext, source: RowSource | undefined) {
+  if (row.parent_type !== 'data_source_id' || !source) return presentParent(row);
+  if (!hasDataSources(ctx.version)) return { type: 'database_id' as const, database_id: source.databaseId };
+  return {
+    type: 'data_source_id' as const,
+    data_source_id: source.dataSourceId,
+    database_id: source.databaseId,
+  };
+}
+
+/**
+ * A page object. `source` is given for database rows; `only` limits `properties` to these
+ * property ids (`filter_properties`).
+ */
+export function presentPage(
+  row: BlockRow,
+  ctx: PresentContext,
+  source?: RowSource,
+  only?: ReadonlySet<string>,
+): PageObjectResponse {
   const page: PageObjectResponse = {
     object: 'page',
     id: row.id,
@@ -42,11 +74,16 @@ export function presentPage(row: BlockRow, ctx: PresentContext): PageObjectRespo
     last_edited_by: partialUser(row.last_edited_by),
     cover: row.cover ? JSON.parse(row.cover) : null,
     icon: row.icon ? JSON.parse(row.icon) : null,
-    parent: presentParent(row) as PageObjectResponse['parent'],
+    parent: presentPageParent(row, ctx, source) as PageObjectResponse['parent'],
     in_trash: row.in_trash === 1,
     is_archived: false,
     is_locked: row.is_locked === 1,
-    properties: pageProperties(row) as PageObjectResponse['properties'],
+    properties: presentValues(
+      source?.schema ?? PAGE_SCHEMA,
+      pageProperties(row) as StoredValues,
+      row,
+      only,
+    ) as PageObjectResponse['properties'],
     url: pageUrl(ctx.publicUrl, row.id, plainText(pageTitle(row))),
     public_url: null,
     archived: row.in_trash === 1,

@@ -33,7 +33,7 @@ export async function openStore(options: StoreOptions): Promise<KyselyStore> {
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options.dataDir ?? './octavo-data');
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, isPostgresUrl(options.databaseUrl) ? options.pgSchema : undefined);
   } catch (e) {
     await store.close().catch(() => {});
     throw e;

@@ -3,6 +3,9 @@
  * differences stay in connect.ts; queries here are written once for both engines.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { propertyColumns } from '../query/columns.ts';
+import { addPropertyColumns, createDataSourceTable, dropPropertyColumns } from '../query/ddl.ts';
+import { dialectHooks } from '../query/dialect.ts';
 import type { Database } from './schema.ts';
 import type {
   BlockRepo,
@@ -10,6 +13,7 @@ import type {
   Engine,
   IntegrationRepo,
   MetaRepo,
+  RowRepo,
   ShareRepo,
   Store,
   StoreTx,
@@ -157,6 +161,25 @@ function blocks(db: Db, engine: Engine): BlockRepo {
         await sql`select id from blocks where id = ${parentId} for update`.execute(db);
       }
     },
+    rowsOf: async (dataSourceId, after, limit) => {
+      let q = db
+        .selectFrom('blocks')
+        .selectAll()
+        .where('parent_id', '=', dataSourceId)
+        .where('parent_type', '=', 'data_source_id')
+        .orderBy('created_time')
+        .orderBy('id')
+        .limit(limit);
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_time', '>', after.created_time),
+            eb.and([eb('created_time', '=', after.created_time), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+      return q.execute();
+    },
     listWorkspacePages: () =>
       db
         .selectFrom('blocks')
@@ -191,6 +214,42 @@ function shares(db: Db): ShareRepo {
   };
 }
 
+/** The derived table of a data source: `ds_` and the id's 32 hex digits. */
+export function rowTableName(dataSourceId: string): string {
+  return `ds_${dataSourceId.replaceAll('-', '')}`;
+}
+
+function rows(db: Db, engine: Engine): RowRepo {
+  const hooks = dialectHooks(engine);
+  // Data-source tables are created at run time, so they are outside the typed schema.
+  // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
+  const anyDb = db as unknown as Kysely<any>;
+  return {
+    createTable: (id, properties) => createDataSourceTable(anyDb, hooks, rowTableName(id), properties),
+    addProperty: (id, property) => addPropertyColumns(anyDb, hooks, rowTableName(id), property),
+    dropProperty: (id, property) => dropPropertyColumns(anyDb, rowTableName(id), property),
+    upsert: async (id, list) => {
+      for (const row of list) {
+        const { page_id: _key, ...rest } = row;
+        await anyDb
+          .insertInto(rowTableName(id))
+          .values(row)
+          .onConflict((oc) => oc.column('page_id').doUpdateSet(rest))
+          .execute();
+      }
+    },
+    maxNumber: async (id, property) => {
+      const col = propertyColumns(property)[0]?.name;
+      if (!col) return null;
+      const r = await anyDb
+        .selectFrom(rowTableName(id))
+        .select((eb) => eb.fn.max(col).as('m'))
+        .executeTakeFirst();
+      return r?.m === null || r?.m === undefined ? null : Number(r.m);
+    },
+  };
+}
+
 function meta(db: Db): MetaRepo {
   return {
     get: async (key) =>
@@ -211,6 +270,7 @@ function bind(db: Db, engine: Engine): StoreTx {
     integrations: integrations(db),
     blocks: blocks(db, engine),
     shares: shares(db),
+    rows: rows(db, engine),
     meta: meta(db),
   };
 }

@@ -15,8 +15,14 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the database to the newest schema; throws with the failing migration's error. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works below the typed schema
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+  // With a schema named, the migrator looks for its own tables there only: left to itself it
+  // would find another schema's migration tables (parallel test runs) and skip creating them.
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

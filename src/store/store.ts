@@ -57,6 +57,12 @@ export interface BlockRepo {
   ancestorIds(id: string): Promise<string[]>;
   /** Serializes concurrent writers of one parent's children (no-op where writes are serial). */
   lockChildren(parentId: string): Promise<void>;
+  /** Pages of a data source, trashed included, by (created_time, id) after `after`. */
+  rowsOf(
+    dataSourceId: string,
+    after: Pick<BlockRow, 'created_time' | 'id'> | null,
+    limit: number,
+  ): Promise<BlockRow[]>;
   /** The workspace-level pages (parent_type = workspace). */
   listWorkspacePages(): Promise<BlockRow[]>;
 }
@@ -65,6 +71,26 @@ export interface ShareRepo {
   add(integrationId: string, blockId: string, at: string): Promise<void>;
   /** True when the block or one of its ancestors is shared with the integration. */
   isVisible(integrationId: string, blockId: string): Promise<boolean>;
+}
+
+/** One derived row of a data-source table: `page_id`, row columns and property columns. */
+export type DerivedRow = Record<string, string | number | null>;
+
+/** A property as the derived tables need it. */
+export interface ColumnProperty {
+  id: string;
+  type: string;
+}
+
+/** The per-data-source tables of derived, typed columns that queries run on. */
+export interface RowRepo {
+  createTable(dataSourceId: string, properties: readonly ColumnProperty[]): Promise<void>;
+  addProperty(dataSourceId: string, property: ColumnProperty): Promise<void>;
+  dropProperty(dataSourceId: string, property: ColumnProperty): Promise<void>;
+  /** Inserts or replaces rows (by `page_id`). */
+  upsert(dataSourceId: string, rows: readonly DerivedRow[]): Promise<void>;
+  /** The largest number in a number-family property column, or null when there is none. */
+  maxNumber(dataSourceId: string, property: ColumnProperty): Promise<number | null>;
 }
 
 export interface MetaRepo {
@@ -77,6 +103,7 @@ export interface StoreTx {
   integrations: IntegrationRepo;
   blocks: BlockRepo;
   shares: ShareRepo;
+  rows: RowRepo;
   meta: MetaRepo;
 }
 

@@ -1,0 +1,115 @@
+/**
+ * Converting stored values when a property changes type, the way Notion converts a column:
+ * through the value's text, then parsed as the new type. Select names that do not exist become
+ * options of the new property.
+ */
+
+import { plainText, textItem } from '../rich-text.ts';
+import { newOptionId } from './ids.ts';
+import { type PropertySchema, payloadOf, type SelectOption } from './types.ts';
+import type { StoredValue } from './values.ts';
+
+/** The text a value shows as (what a conversion starts from). */
+export function valueText(prop: PropertySchema, stored: StoredValue | undefined): string {
+  if (!stored || stored.type !== prop.type) return '';
+  const v = stored[prop.type];
+  const names = (refs: { id: string }[]) =>
+    refs
+      .map((r) => payloadOf<{ options: SelectOption[] }>(prop).options.find((o) => o.id === r.id)?.name)
+      .filter((n): n is string => Boolean(n));
+  switch (prop.type) {
+    case 'title':
+    case 'rich_text':
+      return plainText(v as never);
+    case 'number':
+      return v === null || v === undefined ? '' : String(v);
+    case 'select':
+    case 'status':
+      return v ? (names([v as { id: string }])[0] ?? '') : '';
+    case 'multi_select':
+      return names((v as { id: string }[]) ?? []).join(', ');
+    case 'checkbox':
+      return v === true ? 'Yes' : 'No';
+    case 'date': {
+      const d = v as { start: string; end: string | null } | null;
+      return d ? (d.end ? `${d.start} → ${d.end}` : d.start) : '';
+    }
+    case 'url':
+    case 'email':
+    case 'phone_number':
+      return (v as string | null) ?? '';
+    case 'files':
+      return ((v as { name: string }[]) ?? []).map((f) => f.name).join(', ');
+    default:
+      return '';
+  }
+}
+
+const TRUE_WORDS = new Set(['yes', 'true', '1', 'checked', 'x', '✓', 'on']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * The value of `to` converted from `from`'s stored value. `options` is the new property's
+ * option list, extended in place with names the conversion creates.
+ */
+export function convertValue(
+  from: PropertySchema,
+  to: PropertySchema,
+  stored: StoredValue | undefined,
+  options: SelectOption[],
+): StoredValue | undefined {
+  const keepsRefs = ['people', 'relation', 'files'];
+  if (keepsRefs.includes(to.type)) {
+    return from.type === to.type && stored ? stored : undefined;
+  }
+  const text = valueText(from, stored).trim();
+  const wrap = (v: unknown): StoredValue => ({ type: to.type, [to.type]: v });
+  const optionFor = (name: string, create: boolean): { id: string } | null => {
+    const found = options.find((o) => o.name === name);
+    if (found) return { id: found.id };
+    if (!create) return null;
+    const option = {
+      id: newOptionId(new Set(options.map((o) => o.id))),
+      name,
+      color: 'default',
+      description: null,
+    };
+    options.push(option);
+    return { id: option.id };
+  };
+  switch (to.type) {
+    case 'title':
+    case 'rich_text':
+      return wrap(text ? [textItem(text)] : []);
+    case 'number': {
+      const n = Number.parseFloat(text.replace(/[^0-9eE+.-]/g, ''));
+      return wrap(Number.isFinite(n) ? n : null);
+    }
+    case 'select':
+    case 'status': {
+      const first = text.split(',')[0]?.trim() ?? '';
+      return wrap(first ? optionFor(first.replaceAll(',', ''), to.type === 'select') : null);
+    }
+    case 'multi_select': {
+      const parts = text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      return wrap([...new Set(parts)].map((p) => optionFor(p, true)!));
+    }
+    case 'checkbox':
+      return wrap(TRUE_WORDS.has(text.toLowerCase()));
+    case 'date':
+      return wrap(
+        ISO_DATE.test(text) && !Number.isNaN(Date.parse(text))
+          ? { start: text, end: null, time_zone: null }
+          : null,
+      );
+    case 'url':
+    case 'email':
+    case 'phone_number':
+      return wrap(text || null);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Keeping a data source's derived table in step with its pages: every write of a row page
+ * re-derives its typed columns in the same transaction; schema changes add, drop or re-derive
+ * columns.
+ */
+import { convertValue } from '../domain/properties/convert.ts';
+import type { SchemaChange } from '../domain/properties/schema.ts';
+import { payloadOf, type Schema, type SelectOption } from '../domain/properties/types.ts';
+import type { StoredValues } from '../domain/properties/values.ts';
+import { valueOf } from '../present/property-values.present.ts';
+import { deriveColumns } from '../query/columns.ts';
+import type { BlockRow, DerivedRow, StoreTx } from '../store/store.ts';
+
+/** The derived row of one page. */
+export function derivedRow(schema: Schema, page: BlockRow): DerivedRow {
+  const stored = (page.properties ? JSON.parse(page.properties) : {}) as StoredValues;
+  const row: DerivedRow = {
+    page_id: page.id,
+    created_time: page.created_time,
+    last_edited_time: page.last_edited_time,
+    created_by: page.created_by,
+    last_edited_by: page.last_edited_by,
+    in_trash: page.in_trash,
+  };
+  for (const prop of schema) Object.assign(row, deriveColumns(prop, valueOf(prop, stored[prop.id], page)));
+  return row;
+}
+
+export async function syncRows(
+  tx: StoreTx,
+  dataSourceId: string,
+  schema: Schema,
+  pages: readonly BlockRow[],
+) {
+  await tx.rows.upsert(
+    dataSourceId,
+    pages.map((p) => derivedRow(schema, p)),
+  );
+}
+
+/** Every page of a data source, trashed ones included, in creation order, in batches. */
+async function* allRows(tx: StoreTx, dataSourceId: string): AsyncGenerator<BlockRow[]> {
+  let after: BlockRow | null = null;
+  for (;;) {
+    const batch = await tx.blocks.rowsOf(dataSourceId, after, 500);
+    if (batch.length === 0) return;
+    yield batch;
+    after = batch.at(-1)!;
+  }
+}
+
+function withOptions(schema: Schema, options: ReadonlyMap<string, SelectOption[]>): Schema {
+  return schema.map((p) => {
+    const opts = options.get(p.id);
+    return opts ? { ...p, [p.type]: { ...payloadOf<Record<string, unknown>>(p), options: opts } } : p;
+  });
+}
+
+/**
+ * Applies schema changes to existing rows: new columns, dropped columns, converted values,
+ * unique ids numbered in creation order. Returns the schema with options created by conversions.
+ */
+export async function applySchemaChanges(
+  tx: StoreTx,
+  dataSourceId: string,
+  schema: Schema,
+  changes: readonly SchemaChange[],
+): Promise<Schema> {
+  for (const change of changes) {
+    if (change.kind === 'added') await tx.rows.addProperty(dataSourceId, change.property);
+    if (change.kind === 'removed') await tx.rows.dropProperty(dataSourceId, change.property);
+    if (change.kind === 'retyped') {
+      await tx.rows.dropProperty(dataSourceId, change.before);
+      await tx.rows.addProperty(dataSourceId, change.after);
+    }
+  }
+  const touched = changes.filter((c) => c.kind !== 'removed');
+  if (touched.length === 0) return schema;
+  const newOptions = new Map<string, SelectOption[]>();
+  for (const c of touched) {
+    if (c.kind === 'retyped')
+      newOptions.set(c.after.id, [...(payloadOf<{ options?: SelectOption[] }>(c.after).options ?? [])]);
+  }
+  const nextUnique = new Map<string, number>();
+  for (const c of touched)
+    if (c.kind === 'added' && c.property.type === 'unique_id') nextUnique.set(c.property.id, 1);
+  for await (const batch of allRows(tx, dataSourceId)) {
+    const updated: BlockRow[] = [];
+    for (const page of batch) {
+      const stored = (page.properties ? JSON.parse(page.properties) : {}) as StoredValues;
+      let changed = false;
+      for (const c of touched) {
+        if (c.kind === 'retyped') {
+          const next = convertValue(c.before, c.after, stored[c.before.id], newOptions.get(c.after.id)!);
+          if (next) stored[c.after.id] = next;
+          else delete stored[c.after.id];
+          changed = true;
+        } else if (c.kind === 'added' && c.property.type === 'unique_id') {
+          const n = nextUnique.get(c.property.id)!;
+          stored[c.property.id] = { type: 'unique_id', unique_id: n };
+          nextUnique.set(c.property.id, n + 1);
+          changed = true;
+        }
+      }
+      const row = changed ? { ...page, properties: JSON.stringify(stored) } : page;
+      if (changed) await tx.blocks.update(page.id, { properties: row.properties });
+      updated.push(row);
+    }
+    await syncRows(tx, dataSourceId, withOptions(schema, newOptions), updated);
+  }
+  return withOptions(schema, newOptions);
+}

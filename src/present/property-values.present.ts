@@ -1,0 +1,90 @@
+/**
+ * Page property values on the wire, from their stored form and the data source's schema:
+ * option ids resolve to `{id, name, color}`, computed properties come from the row, and
+ * reference lists stop at 25 as Notion's page objects do.
+ */
+
+import {
+  type PropertySchema,
+  payloadOf,
+  type Schema,
+  type SelectOption,
+} from '../domain/properties/types.ts';
+import type { StoredValue, StoredValues } from '../domain/properties/values.ts';
+import { toMinute } from '../lib/clock.ts';
+import type { BlockRow } from '../store/store.ts';
+import { partialUser } from './user.present.ts';
+
+/** Page objects compute at most this many references per property. */
+export const MAX_REFERENCES = 25;
+
+function option(prop: PropertySchema, ref: { id: string } | null | undefined) {
+  if (!ref) return null;
+  const found = payloadOf<{ options: SelectOption[] }>(prop).options.find((o) => o.id === ref.id);
+  return found ? { id: found.id, name: found.name, color: found.color } : null;
+}
+
+/** The response-form value of one property (`v` in `{id, type, [type]: v}`) for one page row. */
+export function valueOf(prop: PropertySchema, stored: StoredValue | undefined, row: BlockRow): unknown {
+  const v = stored && stored.type === prop.type ? stored[prop.type] : undefined;
+  switch (prop.type) {
+    case 'title':
+    case 'rich_text':
+    case 'files':
+      return v ?? [];
+    case 'multi_select':
+      return ((v as { id: string }[] | undefined) ?? [])
+        .map((r) => option(prop, r))
+        .filter((o) => o !== null);
+    case 'select':
+    case 'status':
+      return option(prop, v as { id: string } | null);
+    case 'people':
+      return ((v as { id: string }[] | undefined) ?? []).map((p) => partialUser(p.id));
+    case 'relation':
+      return (v as { id: string }[] | undefined) ?? [];
+    case 'checkbox':
+      return v === true;
+    case 'created_time':
+      return toMinute(row.created_time);
+    case 'last_edited_time':
+      return toMinute(row.last_edited_time);
+    case 'created_by':
+      return partialUser(row.created_by);
+    case 'last_edited_by':
+      return partialUser(row.last_edited_by);
+    case 'unique_id':
+      return {
+        prefix: payloadOf<{ prefix: string | null }>(prop).prefix ?? null,
+        number: (v as number | undefined) ?? null,
+      };
+    case 'button':
+      return {};
+    case 'verification':
+      return v ?? { state: 'unverified', date: null, verified_by: null };
+    default:
+      return v ?? null;
+  }
+}
+
+/** The page's `properties` object: every schema property, keyed by name, in schema order. */
+export function presentValues(
+  schema: Schema,
+  stored: StoredValues,
+  row: BlockRow,
+  only?: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const prop of schema) {
+    if (only && !only.has(prop.id)) continue;
+    let value = valueOf(prop, stored[prop.id], row);
+    const extra: Record<string, unknown> = {};
+    if (prop.type === 'relation' || prop.type === 'people') {
+      const list = value as unknown[];
+      if (prop.type === 'relation') extra.has_more = list.length > MAX_REFERENCES;
+      value = list.slice(0, MAX_REFERENCES);
+    }
+    out[prop.name] = { id: prop.id, type: prop.type, [prop.type]: value, ...extra };
+  }
+  return out;
+}
