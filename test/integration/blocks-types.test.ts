@@ -274,6 +274,35 @@ describeEngines('block types', (engine) => {
       expect(await list(cl!.id)).toHaveLength(3);
     });
 
+    it('accepts a column_list one level down, its columns counting with it', async () => {
+      const page = await newPage('Columns in toggle');
+      const [toggle] = (
+        await h.client().blocks.children.append({
+          block_id: page.id,
+          children: [
+            {
+              toggle: {
+                rich_text: rt('T'),
+                children: [
+                  {
+                    column_list: {
+                      children: [
+                        { column: { children: [{ divider: {} }] } },
+                        { column: { children: [{ divider: {} }] } },
+                      ],
+                    },
+                  },
+                ],
+              } as never,
+            },
+          ],
+        })
+      ).results as Block[];
+      const [cl] = await list(toggle!.id);
+      expect(cl!.type).toBe('column_list');
+      expect((await list(cl!.id)).map((c) => c.has_children)).toEqual([true, true]);
+    });
+
     it('nests children under toggleable headings, callouts, quotes and list items', async () => {
       const page = await newPage('Nesting');
       const res = await h.client().blocks.children.append({
