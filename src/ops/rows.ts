@@ -7,7 +7,7 @@ import { convertValue } from '../domain/properties/convert.ts';
 import type { SchemaChange } from '../domain/properties/schema.ts';
 import { payloadOf, type Schema, type SelectOption } from '../domain/properties/types.ts';
 import type { StoredValues } from '../domain/properties/values.ts';
-import { valueOf } from '../present/property-values.present.ts';
+import { propertyValue } from '../present/property-values.present.ts';
 import { deriveColumns } from '../query/columns.ts';
 import type { BlockRow, DerivedRow, StoreTx } from '../store/store.ts';
 
@@ -22,7 +22,8 @@ export function derivedRow(schema: Schema, page: BlockRow): DerivedRow {
     last_edited_by: page.last_edited_by,
     in_trash: page.in_trash,
   };
-  for (const prop of schema) Object.assign(row, deriveColumns(prop, valueOf(prop, stored[prop.id], page)));
+  for (const prop of schema)
+    Object.assign(row, deriveColumns(prop, propertyValue(prop, stored[prop.id], page)));
   return row;
 }
 

@@ -25,7 +25,7 @@ function option(prop: PropertySchema, ref: { id: string } | null | undefined) {
 }
 
 /** The response-form value of one property (`v` in `{id, type, [type]: v}`) for one page row. */
-export function valueOf(prop: PropertySchema, stored: StoredValue | undefined, row: BlockRow): unknown {
+export function propertyValue(prop: PropertySchema, stored: StoredValue | undefined, row: BlockRow): unknown {
   const v = stored && stored.type === prop.type ? stored[prop.type] : undefined;
   switch (prop.type) {
     case 'title':
@@ -77,7 +77,7 @@ export function presentValues(
   const out: Record<string, unknown> = {};
   for (const prop of schema) {
     if (only && !only.has(prop.id)) continue;
-    let value = valueOf(prop, stored[prop.id], row);
+    let value = propertyValue(prop, stored[prop.id], row);
     const extra: Record<string, unknown> = {};
     if (prop.type === 'relation' || prop.type === 'people') {
       const list = value as unknown[];
