@@ -13,6 +13,8 @@ import {
   sha256,
 } from '../../scripts/gen-schemas.ts';
 import {
+  ConformanceError,
+  checkResponse,
   describeErrors,
   MANIFEST,
   profileFor,
@@ -86,5 +88,66 @@ describe('test/fixtures/schemas', () => {
       }
     }
     expect(checked).toBeGreaterThan(250);
+  });
+});
+
+describe('checkResponse on 2xx bodies', () => {
+  const user = { object: 'user', id: 'u' } as const;
+  const page = {
+    object: 'page',
+    id: '5f1c0b4e-7d1a-4c57-9a53-1f6a7e2b9c01',
+    created_time: '2026-01-01T00:00:00.000Z',
+    last_edited_time: '2026-01-01T00:00:00.000Z',
+    created_by: user,
+    last_edited_by: user,
+    cover: null,
+    icon: null,
+    parent: { type: 'workspace', workspace: true },
+    in_trash: false,
+    is_archived: false,
+    is_locked: false,
+    properties: {},
+    url: 'http://octavo.test/p/5f1c0b4e7d1a4c579a531f6a7e2b9c01',
+    public_url: null,
+    archived: false,
+  };
+  const send = (url: string, body: object, version = '2025-09-03', method = 'GET') =>
+    checkResponse(
+      url,
+      { method, headers: { 'Notion-Version': version } },
+      new Response(JSON.stringify({ ...body, request_id: 'r' }), { headers: { 'x-notion-request-id': 'r' } }),
+    );
+  const url = 'http://octavo.test/v1/pages/5f1c0b4e7d1a4c579a531f6a7e2b9c01';
+
+  it('accepts a full page, and a partial one', async () => {
+    await expect(send(url, page)).resolves.toBeInstanceOf(Response);
+    await expect(send(url, { object: 'page', id: page.id })).resolves.toBeInstanceOf(Response);
+  });
+
+  it('fails loudly on an undeclared key, a missing key or a wrong type', async () => {
+    await expect(send(url, { ...page, extra: 1 })).rejects.toThrow(ConformanceError);
+    const { url: _u, ...noUrl } = page;
+    await expect(send(url, noUrl)).rejects.toThrow(/GetPageResponse/);
+    await expect(send(url, { ...page, in_trash: 'no' })).rejects.toThrow(/in_trash/);
+  });
+
+  it('requires archived before 2026-03-11 and forbids it from then on', async () => {
+    const { archived: _a, ...withoutArchived } = page;
+    await expect(send(url, withoutArchived)).rejects.toThrow(ConformanceError);
+    await expect(send(url, withoutArchived, '2026-03-11')).resolves.toBeInstanceOf(Response);
+    await expect(send(url, page, '2026-03-11')).rejects.toThrow(/archived/);
+  });
+
+  it('fails loudly when an endpoint has no schema', async () => {
+    await expect(send('http://octavo.test/v1/nowhere', {})).rejects.toThrow(/no response schema mapped/);
+  });
+
+  it('prefers literal segments: /v1/users/me is GetSelfResponse', () => {
+    expect(schemaFor('GET', 'http://octavo.test/v1/users/me', 'current')).toBe('GetSelfResponse');
+    expect(schemaFor('GET', 'http://octavo.test/v1/users/abc', 'current')).toBe('GetUserResponse');
+    expect(schemaFor('POST', 'http://octavo.test/v1/blocks/meeting_notes/query', 'current')).toBe(
+      'QueryMeetingNotesResponse',
+    );
+    expect(schemaFor('GET', 'http://octavo.test/v1/databases/x', 'legacy')).toBeNull();
   });
 });

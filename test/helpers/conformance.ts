@@ -150,22 +150,33 @@ function withRealApiExtras(node: unknown): unknown {
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
 const compiled = new Map<string, ValidateFunction>();
+const definitionsAdded = new Set<SchemaProfile>();
+
+/**
+ * All schema files share their definitions (one SDK program), so they are merged into one Ajv
+ * schema per profile: a page or block definition then compiles once, whichever endpoint uses it.
+ */
+function addDefinitions(profile: SchemaProfile): void {
+  if (definitionsAdded.has(profile)) return;
+  const definitions: Record<string, unknown> = {};
+  for (const name of Object.keys(MANIFEST.files)) {
+    if (name === 'manifest.json') continue;
+    const raw = JSON.parse(readFileSync(join(SCHEMA_DIR, name), 'utf8')) as { definitions: object };
+    Object.assign(definitions, raw.definitions);
+  }
+  const extended = withRealApiExtras({ definitions });
+  const adjusted = profile === 'no-archived' ? withoutArchived(extended) : extended;
+  ajv.addSchema({ ...(adjusted as object), $id: `octavo:definitions@${profile}` });
+  definitionsAdded.add(profile);
+}
 
 /** The compiled validator for one schema under one profile, compiled once per process. */
 export function validatorFor(schema: string, profile: SchemaProfile = 'current'): ValidateFunction {
   const key = `${schema}@${profile}`;
   let fn = compiled.get(key);
   if (!fn) {
-    const raw = JSON.parse(readFileSync(join(SCHEMA_DIR, `${schema}.json`), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    const extended = withRealApiExtras(raw);
-    const adjusted = (profile === 'no-archived' ? withoutArchived(extended) : extended) as Record<
-      string,
-      unknown
-    >;
-    fn = ajv.compile({ ...adjusted, $id: `${String(raw.$id)}@${profile}` });
+    addDefinitions(profile);
+    fn = ajv.compile({ $id: `octavo:${key}`, $ref: `octavo:definitions@${profile}#/definitions/${schema}` });
     compiled.set(key, fn);
   }
   return fn;
