@@ -1,0 +1,34 @@
+/**
+ * The query engine's public surface, for storage and the data-source operations:
+ * parse a request (parse.ts), derive and lay out columns (columns.ts, ddl.ts), compile to SQL
+ * (compile.ts, dialect.ts), or evaluate in memory (evaluate.ts).
+ */
+export {
+  type ColumnSpec,
+  type ColumnValue,
+  columnStem,
+  deriveColumns,
+  familyOf,
+  propertyColumns,
+  ROW_COLUMNS,
+  type SchemaProperty,
+} from './columns.ts';
+export {
+  applyOrderBy,
+  type CompileContext,
+  type CompiledOrder,
+  compileCursor,
+  compileFilter,
+  compileOrderBy,
+} from './compile.ts';
+export {
+  addPropertyColumns,
+  createDataSourceTable,
+  dropDataSourceTable,
+  dropPropertyColumns,
+} from './ddl.ts';
+export { type DialectHooks, dialectHooks, postgresHooks, sqliteHooks } from './dialect.ts';
+export { evaluateFilter, runQuery } from './evaluate.ts';
+export type { Filter, Query, Sort } from './ir.ts';
+export { type DerivedRow, rowComparator } from './keys.ts';
+export { type DataSourceSchema, findProperty, type ParseOptions, parseQuery } from './parse.ts';

@@ -1,0 +1,54 @@
+/** Date intervals: parsing, time zones and relative keywords around an injected now. */
+import { describe, expect, it } from 'vitest';
+import { deriveColumns } from '../../src/query/columns.ts';
+import { DAY_MS, pageDateInterval, parseDateInterval, resolveRelative } from '../../src/query/dates.ts';
+
+const ms = (iso: string) => Date.parse(iso);
+
+describe('date intervals', () => {
+  it('makes a date-only value its whole UTC day and a date-time value one millisecond', () => {
+    expect(parseDateInterval('2026-05-01')).toEqual({
+      from: ms('2026-05-01T00:00:00Z'),
+      to: ms('2026-05-02T00:00:00Z'),
+    });
+    const t = ms('2026-05-01T10:00:00-04:00');
+    expect(parseDateInterval('2026-05-01T10:00:00-04:00')).toEqual({ from: t, to: t + 1 });
+    expect(parseDateInterval('2026-05-01T14:00')?.from).toBe(t);
+    expect(parseDateInterval('2026-02-30')).toBeNull();
+    expect(parseDateInterval('May 1st')).toBeNull();
+  });
+
+  it('reads a value without offset in its named time zone, across DST', () => {
+    expect(pageDateInterval({ start: '2026-07-01T09:00:00', time_zone: 'America/New_York' })?.from).toBe(
+      ms('2026-07-01T13:00:00Z'),
+    );
+    expect(pageDateInterval({ start: '2026-01-01T09:00:00', time_zone: 'America/New_York' })?.from).toBe(
+      ms('2026-01-01T14:00:00Z'),
+    );
+  });
+
+  it('runs a range to the end of its end day', () => {
+    expect(pageDateInterval({ start: '2026-05-01', end: '2026-05-03', time_zone: null })).toEqual({
+      from: ms('2026-05-01T00:00:00Z'),
+      to: ms('2026-05-04T00:00:00Z'),
+    });
+    expect(deriveColumns({ id: 'd', type: 'date' }, null)).toEqual({ p_64_lo: null, p_64_hi: null });
+  });
+
+  it('computes relative days and spans from now (weeks start on Sunday)', () => {
+    const now = new Date('2026-05-13T22:00:00Z'); // a Wednesday
+    expect(resolveRelative('today', now).from).toBe(ms('2026-05-13T00:00:00Z'));
+    expect(resolveRelative('one_month_ago', new Date('2026-03-31T10:00:00Z')).from).toBe(
+      ms('2026-02-28T00:00:00Z'),
+    );
+    expect(resolveRelative('this_week', now)).toEqual({
+      from: ms('2026-05-10T00:00:00Z'),
+      to: ms('2026-05-17T00:00:00Z'),
+    });
+    expect(resolveRelative('past_week', now)).toEqual({
+      from: ms('2026-05-06T00:00:00Z'),
+      to: ms('2026-05-14T00:00:00Z'),
+    });
+    expect(resolveRelative('next_month', now).to).toBe(ms('2026-06-13T00:00:00Z') + DAY_MS);
+  });
+});
