@@ -85,3 +85,18 @@ function readPagination(
   }
   return { from, limit };
 }
+
+/**
+ * `filter_properties` (repeatable property ids) as a set, or undefined when absent. Ids arrive
+ * URL-decoded; stored ids are compared in the same form.
+ */
+export function filterProperties(c: Context<AppEnv>): ReadonlySet<string> | undefined {
+  const values = c.req.queries('filter_properties');
+  if (!values || values.length === 0) return undefined;
+  return new Set(
+    values
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
+}

@@ -1,20 +1,25 @@
 /** Writing responses: success bodies carry `request_id` last, errors use Notion's envelope. */
 import type { Context } from 'hono';
-import { ApiError } from '../wire/errors.ts';
+import type { Actor } from '../domain/capabilities.ts';
+import { ApiError, clientMessage } from '../wire/errors.ts';
 import type { AppEnv } from './types.ts';
 
 export function ok(c: Context<AppEnv>, body: object, status: 200 = 200) {
   return c.json({ ...body, request_id: c.get('requestId') }, status);
 }
 
-export function errorBody(err: ApiError, requestId: string) {
+export function errorBody(err: ApiError, requestId: string, actor?: Actor) {
+  const additional = {
+    ...(err.sharingHint && actor ? { integration_id: actor.botUserId } : {}),
+    ...(err.additionalData ?? {}),
+  };
   return {
     object: 'error',
     status: err.status,
     code: err.code,
-    message: err.message,
+    message: clientMessage(err, actor?.integrationName),
+    ...(Object.keys(additional).length > 0 ? { additional_data: additional } : {}),
     request_id: requestId,
-    ...(err.additionalData ? { additional_data: err.additionalData } : {}),
   };
 }
 
@@ -28,7 +33,7 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response {
     console.error(`[octavo] request ${requestId} failed:`, thrown);
     err = new ApiError('internal_server_error', 'Unexpected error occurred.');
   }
-  return new Response(JSON.stringify(errorBody(err, requestId)), {
+  return new Response(JSON.stringify(errorBody(err, requestId, c.get('actor'))), {
     status: err.status,
     headers: {
       'content-type': 'application/json; charset=utf-8',

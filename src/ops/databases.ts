@@ -25,7 +25,7 @@ import { errors } from '../wire/errors.ts';
 import type { PropertyRequest } from '../wire/property-schema.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
-import { childKey, coverOf, iconOf } from './pages.ts';
+import { childKey, coverOf, iconOf } from './placement.ts';
 import { applySchemaChanges } from './rows.ts';
 
 /** A database with its data sources, as operations hand them to presenters. */

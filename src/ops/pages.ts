@@ -1,73 +1,110 @@
-/** Page use cases: create, retrieve, update (title, icon, cover, trash, lock), move. */
+/**
+ * Page use cases: create, retrieve, update (properties, icon, cover, trash, lock), move. Pages
+ * under a page carry only a title; pages in a data source carry values checked against its schema.
+ */
 
 import { buildBlockTree, countTree } from '../domain/blocks.ts';
-import { normalizeRichText, type RichText } from '../domain/rich-text.ts';
+import type { Schema } from '../domain/properties/types.ts';
+import { normalizeValues, type StoredValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
-import { keyAfter, keyBetween } from '../lib/order-key.ts';
+import type { RowSource } from '../present/page.present.ts';
 import type { BlockRow, BlockView, StoreTx } from '../store/store.ts';
 import type { BlockRequest } from '../wire/blocks.schema.ts';
-import { RichTextRequest } from '../wire/common.schema.ts';
 import { errors } from '../wire/errors.ts';
-import type { CreatePageBody, PagePosition, UpdatePageBody } from '../wire/pages.schema.ts';
-import { bodyError, parseAt } from '../wire/validation.ts';
+import type { CreatePageBody, UpdatePageBody } from '../wire/pages.schema.ts';
+import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
+import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { childKey, coverColumn, iconColumn } from './placement.ts';
+import { syncDualRelations } from './relations.ts';
+import { syncRows } from './rows.ts';
 
-/** Reads the title from a page-parented page's `properties`; other keys do not exist there. */
-async function titleFromProperties(
+/** A page and, for database rows, where it lives. */
+export interface PageRecord {
+  row: BlockView;
+  source?: RowSource;
+}
+
+const ARCHIVED_PAGE = "Can't update a page that is archived. You must unarchive the page before updating.";
+const ARCHIVED_PARENT = "Can't edit block that is archived. You must unarchive the block before editing.";
+
+/** The schema of a page outside any database: one title property. */
+const PAGE_SCHEMA: Schema = [{ id: 'title', name: 'title', description: null, type: 'title', title: {} }];
+
+function valueContext(tx: StoreTx, env: OpEnv): ValueContext {
+  return {
+    resolver: mentionResolver(tx, env),
+    userExists: async (id) => (await tx.users.get(id)) !== undefined,
+    isRowOf: async (pageId, dataSourceId) => {
+      const row = await tx.blocks.get(pageId);
+      return row?.type === 'page' && row.parent_id === dataSourceId;
+    },
+  };
+}
+
+function storedOf(row: Pick<BlockRow, 'properties'>): StoredValues {
+  return (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
+}
+
+function sourceOf(ds: DataSourceRecord, schema?: Schema): RowSource {
+  return { schema: schema ?? schemaOf(ds.row), dataSourceId: ds.row.id, databaseId: ds.database.id };
+}
+
+/** The page record of a row as operations return it. */
+export async function pageRecord(tx: StoreTx, row: BlockView): Promise<PageRecord> {
+  if (row.parent_type !== 'data_source_id' || !row.parent_id) return { row };
+  const ds = await tx.blocks.get(row.parent_id);
+  if (!ds) return { row };
+  return { row, source: { schema: schemaOf(ds), dataSourceId: ds.id, databaseId: ds.parent_id! } };
+}
+
+/** The data source a new row goes into, from a `data_source_id` or single-source `database_id`. */
+async function rowParent(tx: StoreTx, env: OpEnv, parent: { data_source_id?: string; database_id?: string }) {
+  if (parent.data_source_id) return getDataSource(tx, env, parent.data_source_id);
+  const db = await getDatabase(tx, env, parent.database_id!);
+  const live = db.dataSources.filter((d) => !d.in_trash);
+  if (live.length !== 1) {
+    throw errors.validation(
+      `Database ${db.row.id} has ${live.length} data sources; create the page with a data_source_id parent.`,
+    );
+  }
+  return { row: live[0]!, database: db.row };
+}
+
+/** Writes values into a data source's page: schema options, unique ids, relations, derived row. */
+async function writeRowValues(
   tx: StoreTx,
   env: OpEnv,
-  properties: Record<string, unknown>,
-): Promise<RichText | undefined> {
-  let title: RichText | undefined;
-  for (const [key, value] of Object.entries(properties)) {
-    if (key !== 'title') throw errors.validation(`${key} is not a property that exists.`);
-    const isWrapped = value !== null && typeof value === 'object' && !Array.isArray(value);
-    const raw = isWrapped ? (value as Record<string, unknown>).title : value;
-    const path = isWrapped ? ['properties', key, 'title'] : ['properties', key];
-    const items = parseAt(RichTextRequest, raw, path);
-    title = await normalizeRichText(items, mentionResolver(tx, env));
+  ds: DataSourceRecord,
+  page: BlockRow,
+  request: Record<string, unknown>,
+  isNew: boolean,
+): Promise<{ row: BlockRow; schema: Schema }> {
+  await tx.blocks.lockChildren(ds.row.id);
+  const before = storedOf(page);
+  const norm = await normalizeValues(schemaOf(ds.row), request, valueContext(tx, env));
+  if (norm.schemaChanged) await tx.blocks.update(ds.row.id, { properties: JSON.stringify(norm.schema) });
+  const after = { ...before, ...norm.values };
+  if (isNew) {
+    for (const prop of norm.schema.filter((p) => p.type === 'unique_id')) {
+      const max = await tx.rows.maxNumber(ds.row.id, prop);
+      after[prop.id] = { type: 'unique_id', unique_id: (max ?? 0) + 1 };
+    }
   }
-  return title;
+  const row = { ...page, properties: JSON.stringify(after) };
+  await syncDualRelations(tx, env, norm.schema, page.id, before, after);
+  return { row, schema: norm.schema };
 }
 
-function titleProperties(title: RichText): string {
-  return JSON.stringify({ title: { id: 'title', type: 'title', title } });
-}
-
-/** Sort key for a new child of `parentId` at `position` (default: the end). */
-export async function childKey(tx: StoreTx, parentId: string, position?: PagePosition): Promise<string> {
-  await tx.blocks.lockChildren(parentId);
-  if (position?.type === 'page_start') {
-    return keyBetween(null, await tx.blocks.firstChildKey(parentId));
-  }
-  if (position?.type === 'after_block') {
-    const anchor = await tx.blocks.get(position.after_block.id);
-    if (!anchor || anchor.parent_id !== parentId) throw errors.notFound('block', position.after_block.id);
-    return keyBetween(anchor.sort_key, await tx.blocks.nextSiblingKey(parentId, anchor.sort_key));
-  }
-  const last = await tx.blocks.lastChildKey(parentId);
-  return last === null ? keyBetween(null, null) : keyAfter(last);
-}
-
-export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody): Promise<BlockView> {
+export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody): Promise<PageRecord> {
   if (body.markdown !== undefined) throw errors.unsupported('creating pages from markdown');
   if (body.template && body.template.type !== 'none') throw errors.unsupported('page templates');
   if (body.children && body.content) throw bodyError(['content'], 'should be not present', body.content);
   const parent = body.parent;
-  if ('database_id' in parent && !('data_source_id' in parent))
-    throw errors.notFound('database', parent.database_id);
-  if ('data_source_id' in parent) throw errors.notFound('data_source', parent.data_source_id);
   if ('workspace' in parent) {
     throw errors.validation('Only public integrations acting for a user can create workspace-level pages.');
   }
-  const parentRow = await loadVisible(tx, env, parent.page_id, 'page', isPage);
-  if (parentRow.in_trash) {
-    throw errors.validation(
-      "Can't edit block that is archived. You must unarchive the block before editing.",
-    );
-  }
-  const title = (await titleFromProperties(tx, env, body.properties ?? {})) ?? [];
   const children: BlockRequest[] = body.children ?? body.content ?? [];
   if (countTree(children) + 1 > MAX_BLOCKS_PER_REQUEST) {
     throw bodyError(
@@ -77,16 +114,16 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
     );
   }
   const id = newId();
-  const row: BlockRow = {
+  const base: BlockRow = {
     id,
     type: 'page',
     parent_type: 'page_id',
-    parent_id: parentRow.id,
-    sort_key: await childKey(tx, parentRow.id, body.position),
+    parent_id: null,
+    sort_key: 'V',
     data: '{}',
-    properties: titleProperties(title),
-    icon: body.icon ? JSON.stringify(iconOf(body.icon)) : null,
-    cover: body.cover ? JSON.stringify(coverOf(body.cover)) : null,
+    properties: null,
+    icon: body.icon ? iconColumn(body.icon) : null,
+    cover: body.cover ? coverColumn(body.cover) : null,
     in_trash: 0,
     is_locked: 0,
     created_time: env.now,
@@ -94,29 +131,37 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
     last_edited_time: env.now,
     last_edited_by: env.actor.botUserId,
   };
-  await tx.blocks.insertMany([row]);
+  let row: BlockRow;
+  let source: RowSource | undefined;
+  if ('page_id' in parent) {
+    const parentRow = await loadVisible(tx, env, parent.page_id, 'page', isPage);
+    if (parentRow.in_trash) throw errors.validation(ARCHIVED_PARENT);
+    const norm = await normalizeValues(PAGE_SCHEMA, body.properties ?? {}, valueContext(tx, env));
+    const properties = { title: norm.values.title ?? { type: 'title', title: [] } };
+    row = {
+      ...base,
+      parent_id: parentRow.id,
+      sort_key: await childKey(tx, parentRow.id, body.position),
+      properties: JSON.stringify({ title: { id: 'title', ...properties.title } }),
+    };
+    await tx.blocks.insertMany([row]);
+  } else {
+    const ds = await rowParent(tx, env, parent);
+    if (ds.row.in_trash || ds.database.in_trash) throw errors.validation(ARCHIVED_PARENT);
+    const placed = { ...base, parent_type: 'data_source_id' as const, parent_id: ds.row.id };
+    const written = await writeRowValues(tx, env, ds, placed, body.properties ?? {}, true);
+    row = written.row;
+    await tx.blocks.insertMany([row]);
+    await syncRows(tx, ds.row.id, written.schema, [row]);
+    source = sourceOf(ds, written.schema);
+  }
   const tree = await buildBlockTree(children, id, mentionResolver(tx, env), newId);
   await insertBlockTree(tx, env, tree, null);
-  return (await tx.blocks.get(id))!;
+  return { row: (await tx.blocks.get(id))!, ...(source ? { source } : {}) };
 }
 
-/** Icons are stored in their response form (`type` + payload). */
-export function iconOf(icon: NonNullable<CreatePageBody['icon']>): Record<string, unknown> {
-  if ('emoji' in icon) return { type: 'emoji', emoji: icon.emoji };
-  if ('external' in icon) return { type: 'external', external: { url: icon.external.url } };
-  if ('icon' in icon)
-    return { type: 'icon', icon: { name: icon.icon.name, color: icon.icon.color ?? 'gray' } };
-  if ('custom_emoji' in icon) throw errors.notFound('block', icon.custom_emoji.id);
-  throw errors.validation(`File upload ${icon.file_upload.id} was not found or is not ready to attach.`);
-}
-
-export function coverOf(cover: NonNullable<CreatePageBody['cover']>): Record<string, unknown> {
-  if ('external' in cover) return { type: 'external', external: { url: cover.external.url } };
-  throw errors.validation(`File upload ${cover.file_upload.id} was not found or is not ready to attach.`);
-}
-
-export function getPage(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
-  return loadVisible(tx, env, id, 'page', isPage);
+export async function getPage(tx: StoreTx, env: OpEnv, id: string): Promise<PageRecord> {
+  return pageRecord(tx, await loadVisible(tx, env, id, 'page', isPage));
 }
 
 export async function updatePage(
@@ -124,8 +169,8 @@ export async function updatePage(
   env: OpEnv,
   id: string,
   body: UpdatePageBody,
-): Promise<BlockView> {
-  const row = await loadVisible(tx, env, id, 'page', isPage);
+): Promise<PageRecord> {
+  const current = await loadVisible(tx, env, id, 'page', isPage);
   if (body.template) throw errors.unsupported('page templates');
   if (body.erase_content) throw errors.unsupported('erase_content');
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
@@ -133,24 +178,35 @@ export async function updatePage(
     throw bodyError(['archived'], 'should be not present', body.archived);
   }
   const trash = body.in_trash ?? body.archived;
-  const restoring = trash === false;
-  if (row.in_trash && !restoring) {
-    throw errors.validation(
-      "Can't update a page that is archived. You must unarchive the page before updating.",
-    );
+  if (current.in_trash && trash !== false) throw errors.validation(ARCHIVED_PAGE);
+  let row: BlockRow = { ...current, last_edited_time: env.now, last_edited_by: env.actor.botUserId };
+  if (trash !== undefined) row.in_trash = trash ? 1 : 0;
+  if (body.is_locked !== undefined) row.is_locked = body.is_locked ? 1 : 0;
+  if (body.icon !== undefined) row.icon = iconColumn(body.icon);
+  if (body.cover !== undefined) row.cover = coverColumn(body.cover);
+  const dsRow =
+    current.parent_type === 'data_source_id' ? await tx.blocks.get(current.parent_id!) : undefined;
+  if (dsRow && isDataSource(dsRow)) {
+    const ds = { row: dsRow, database: (await tx.blocks.get(dsRow.parent_id!))! };
+    const written = await writeRowValues(tx, env, ds, row, body.properties ?? {}, false);
+    row = written.row;
+    await tx.blocks.update(id, withoutKey(row));
+    await syncRows(tx, ds.row.id, written.schema, [row]);
+  } else {
+    if (body.properties) {
+      const norm = await normalizeValues(PAGE_SCHEMA, body.properties, valueContext(tx, env));
+      if (norm.values.title)
+        row.properties = JSON.stringify({ title: { id: 'title', ...norm.values.title } });
+    }
+    await tx.blocks.update(id, withoutKey(row));
   }
-  const patch: Partial<BlockRow> = { last_edited_time: env.now, last_edited_by: env.actor.botUserId };
-  if (trash !== undefined) patch.in_trash = trash ? 1 : 0;
-  if (body.is_locked !== undefined) patch.is_locked = body.is_locked ? 1 : 0;
-  if (body.icon !== undefined) patch.icon = body.icon === null ? null : JSON.stringify(iconOf(body.icon));
-  if (body.cover !== undefined)
-    patch.cover = body.cover === null ? null : JSON.stringify(coverOf(body.cover));
-  if (body.properties) {
-    const title = await titleFromProperties(tx, env, body.properties);
-    if (title) patch.properties = titleProperties(title);
-  }
-  await tx.blocks.update(id, patch);
-  return (await tx.blocks.get(id))!;
+  return pageRecord(tx, (await tx.blocks.get(id))!);
+}
+
+/** The updatable columns of a row (no key, no creation fields, nothing derived). */
+function withoutKey(row: BlockRow & { has_children?: boolean }): Partial<BlockRow> {
+  const { id: _id, created_time: _c, created_by: _b, has_children: _h, ...rest } = row;
+  return rest;
 }
 
 export async function movePage(
@@ -158,9 +214,14 @@ export async function movePage(
   env: OpEnv,
   id: string,
   parent: { page_id: string } | { data_source_id: string },
-): Promise<BlockView> {
+): Promise<PageRecord> {
   const row = await loadVisible(tx, env, id, 'page', isPage);
-  if ('data_source_id' in parent) throw errors.notFound('data_source', parent.data_source_id);
+  if ('data_source_id' in parent) {
+    throw errors.unsupported('moving pages into a data source (Octavo moves pages between pages only)');
+  }
+  if (row.parent_type === 'data_source_id') {
+    throw errors.unsupported('moving database rows out of their data source');
+  }
   const target = await loadVisible(tx, env, parent.page_id, 'page', isPage);
   const ancestors = await tx.blocks.ancestorIds(target.id);
   if (ancestors.includes(row.id)) {
@@ -173,5 +234,5 @@ export async function movePage(
     last_edited_time: env.now,
     last_edited_by: env.actor.botUserId,
   });
-  return (await tx.blocks.get(id))!;
+  return pageRecord(tx, (await tx.blocks.get(id))!);
 }

@@ -24,7 +24,9 @@ function botBlock(ctx: PresentContext) {
 export function fullUser(row: UserRow, ctx: PresentContext): UserObjectResponse {
   const common = { object: 'user' as const, id: row.id, name: row.name, avatar_url: row.avatar_url };
   if (row.type === 'bot') return { ...common, type: 'bot', bot: botBlock(ctx) };
-  const person = can(ctx.actor, 'read_user_emails') && row.email ? { email: row.email } : {};
+  // Octavo does not verify addresses; Notion's key is kept, truthfully false.
+  const person =
+    can(ctx.actor, 'read_user_emails') && row.email ? { email: row.email, email_verified: false } : {};
   return { ...common, type: 'person', person };
 }
 

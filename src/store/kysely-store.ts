@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns } from '../query/columns.ts';
+import { applyOrderBy, compileCursor, compileFilter, compileOrderBy } from '../query/compile.ts';
 import { addPropertyColumns, createDataSourceTable, dropPropertyColumns } from '../query/ddl.ts';
 import { dialectHooks } from '../query/dialect.ts';
 import type { Database } from './schema.ts';
@@ -237,6 +238,27 @@ function rows(db: Db, engine: Engine): RowRepo {
           .onConflict((oc) => oc.column('page_id').doUpdateSet(rest))
           .execute();
       }
+    },
+    query: async (id, query, options) => {
+      const table = rowTableName(id);
+      const ctx = { hooks, now: options.now, alias: 'r' };
+      let q = anyDb
+        .selectFrom(`${table} as r`)
+        .select('r.page_id')
+        .where('r.in_trash', '=', options.inTrash ? 1 : 0);
+      if (query.filter) q = q.where(compileFilter(query.filter, ctx));
+      if (options.from) {
+        const anchor = await anyDb
+          .selectFrom(table)
+          .selectAll()
+          .where('page_id', '=', options.from)
+          .executeTakeFirst();
+        if (!anchor) return { items: [], next: null };
+        q = q.where(compileCursor(query.sorts, anchor, ctx, { inclusive: true }));
+      }
+      q = applyOrderBy(q, compileOrderBy(query.sorts, ctx)).limit(options.limit + 1);
+      const ids = (await q.execute()).map((r) => r.page_id as string);
+      return { items: ids.slice(0, options.limit), next: ids[options.limit] ?? null };
     },
     maxNumber: async (id, property) => {
       const col = propertyColumns(property)[0]?.name;

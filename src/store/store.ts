@@ -3,6 +3,7 @@
  * implementation (kysely-store.ts) is the one place that writes SQL for them.
  */
 import type { Selectable } from 'kysely';
+import type { Query } from '../query/ir.ts';
 import type { BlockTable, IntegrationTable, UserTable } from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
@@ -91,6 +92,19 @@ export interface RowRepo {
   upsert(dataSourceId: string, rows: readonly DerivedRow[]): Promise<void>;
   /** The largest number in a number-family property column, or null when there is none. */
   maxNumber(dataSourceId: string, property: ColumnProperty): Promise<number | null>;
+  /**
+   * Runs a parsed query in the database: page ids in order, from the page id `from` (inclusive)
+   * on, at most `limit`, and the id that starts the next page (null at the end).
+   */
+  query(dataSourceId: string, query: Query, options: RowQueryOptions): Promise<Page<string>>;
+}
+
+export interface RowQueryOptions {
+  inTrash: boolean;
+  from: string | null;
+  limit: number;
+  /** The instant relative dates are computed from. */
+  now: Date;
 }
 
 export interface MetaRepo {

@@ -102,3 +102,17 @@ export type UpdateDataSourceBody = {
   in_trash?: boolean;
   archived?: boolean;
 };
+
+/** The body of a data-source (or 2022 database) query; `filter` and `sorts` are parsed by query/. */
+export function queryBody(version: ApiVersion) {
+  return z.strictObject({
+    filter: z.unknown().optional(),
+    sorts: z.unknown().optional(),
+    start_cursor: z.unknown().optional(),
+    page_size: z.unknown().optional(),
+    in_trash: z.boolean().optional(),
+    ...(emitsArchived(version) ? { archived: z.boolean().optional() } : {}),
+    result_type: z.enum(['page', 'data_source']).optional(),
+  });
+}
+export type QueryBody = z.output<ReturnType<typeof queryBody>> & { archived?: boolean };

@@ -24,11 +24,17 @@ export class ApiError extends Error {
   readonly status: number;
   readonly additionalData: Record<string, string | string[]> | undefined;
   readonly headers: Record<string, string>;
+  /** A 404 that should tell the integration to check sharing (completed where it is known). */
+  readonly sharingHint: boolean;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { additionalData?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+    options: {
+      additionalData?: Record<string, string | string[]>;
+      headers?: Record<string, string>;
+      sharingHint?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -36,13 +42,22 @@ export class ApiError extends Error {
     this.status = ERROR_STATUS[code];
     this.additionalData = options.additionalData;
     this.headers = options.headers ?? {};
+    this.sharingHint = options.sharingHint ?? false;
   }
+}
+
+/**
+ * The message a client sees. A sharing hint names the integration as Notion does:
+ * `… shared with your integration "Name".`
+ */
+export function clientMessage(err: ApiError, integrationName?: string): string {
+  if (!err.sharingHint) return err.message;
+  const who = integrationName ? ` "${integrationName}"` : '';
+  return `${err.message} Make sure the relevant pages and databases are shared with your integration${who}.`;
 }
 
 /** The kinds of object a 404 can name. */
 export type ObjectKind = 'page' | 'block' | 'database' | 'data_source' | 'user' | 'comment';
-
-const SHARE_HINT = 'Make sure the relevant pages and databases are shared with your integration.';
 
 export const errors = {
   validation: (message: string) => new ApiError('validation_error', message),
@@ -54,12 +69,9 @@ export const errors = {
   restricted: (message = 'Insufficient permissions for this endpoint.') =>
     new ApiError('restricted_resource', message),
   notFound: (kind: ObjectKind, id: string) =>
-    new ApiError(
-      'object_not_found',
-      kind === 'user'
-        ? `Could not find user with ID: ${id}.`
-        : `Could not find ${kind.replace('_', ' ')} with ID: ${id}. ${SHARE_HINT}`,
-    ),
+    new ApiError('object_not_found', `Could not find ${kind.replace('_', ' ')} with ID: ${id}.`, {
+      sharingHint: kind !== 'user',
+    }),
   missingVersion: () =>
     new ApiError(
       'missing_version',

@@ -14,13 +14,11 @@ describeEngines('pages', (engine) => {
   afterAll(() => h.close());
 
   const create = (text: string, extra: Record<string, unknown> = {}, version?: '2022-06-28' | '2026-03-11') =>
-    h
-      .client(version ? { version } : {})
-      .pages.create({
-        parent: { page_id: h.rootPageId },
-        properties: title(text),
-        ...extra,
-      }) as Promise<PageObjectResponse>;
+    h.client(version ? { version } : {}).pages.create({
+      parent: { page_id: h.rootPageId },
+      properties: title(text),
+      ...extra,
+    }) as Promise<PageObjectResponse>;
 
   describe('POST /v1/pages', () => {
     it('creates a page under a shared page with title, icon, cover and children', async () => {
@@ -62,13 +60,11 @@ describeEngines('pages', (engine) => {
     it('places a page at page_start when asked', async () => {
       const parent = await create('Ordered parent');
       const a = await h.client().pages.create({ parent: { page_id: parent.id }, properties: title('A') });
-      const b = await h
-        .client()
-        .pages.create({
-          parent: { page_id: parent.id },
-          properties: title('B'),
-          position: { type: 'page_start' },
-        });
+      const b = await h.client().pages.create({
+        parent: { page_id: parent.id },
+        properties: title('B'),
+        position: { type: 'page_start' },
+      });
       const list = await h.client().blocks.children.list({ block_id: parent.id });
       expect(list.results.map((r) => r.id)).toEqual([b.id, a.id]);
     });
@@ -102,7 +98,7 @@ describeEngines('pages', (engine) => {
         .catch((e) => e);
       expect(err.code).toBe('object_not_found');
       expect(err.message).toBe(
-        `Could not find page with ID: ${hidden}. Make sure the relevant pages and databases are shared with your integration.`,
+        `Could not find page with ID: ${hidden}. Make sure the relevant pages and databases are shared with your integration "Octavo Quickstart".`,
       );
     });
 

@@ -7,14 +7,21 @@ import {
   type DataSourceRecord,
   getDatabase,
   getDataSource,
+  singleDataSource,
   updateDatabase,
   updateDataSource,
 } from '../../ops/databases.ts';
+import { queryDataSource } from '../../ops/query.ts';
 import { presentDatabase, presentDataSource } from '../../present/database.present.ts';
+import { presentList } from '../../present/list.present.ts';
+import { presentPage } from '../../present/page.present.ts';
+import type { StoreTx } from '../../store/store.ts';
 import {
   type CreateDatabaseBody,
   CreateDataSourceBody,
   createDatabaseBody,
+  type QueryBody,
+  queryBody,
   type UpdateDatabaseBody,
   type UpdateDataSourceBody,
   updateDatabaseBody,
@@ -23,7 +30,7 @@ import {
 import { errors } from '../../wire/errors.ts';
 import { parseWith } from '../../wire/validation.ts';
 import { hasDataSources } from '../../wire/versions.ts';
-import { authorize, opEnv, pathId, presentCtx } from '../kit.ts';
+import { authorize, bodyPagination, filterProperties, opEnv, pathId, presentCtx } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -88,6 +95,45 @@ export function databasesRoutes(deps: AppDeps) {
     const body = parseWith(updateDataSourceBody(c.get('version')), c.get('body')) as UpdateDataSourceBody;
     const rec = await deps.store.transaction((tx) => updateDataSource(tx, opEnv(c, deps), id, body));
     return ok(c, dataSource(c, rec));
+  });
+
+  /** Runs a query and answers Notion's list of pages. */
+  async function runQuery(c: Context<AppEnv>, resolve: (tx: StoreTx) => Promise<string>, type: string) {
+    const body = parseWith(queryBody(c.get('version')), c.get('body')) as QueryBody;
+    const { from, limit } = bodyPagination(body);
+    const env = opEnv(c, deps);
+    const result = await deps.store.transaction(async (tx) =>
+      queryDataSource(tx, env, await resolve(tx), { body, from, limit, version: c.get('version') }),
+    );
+    const ctx = presentCtx(c, deps);
+    const only = filterProperties(c);
+    return ok(
+      c,
+      presentList(
+        result.records.map((r) => presentPage(r.row, ctx, r.source, only)),
+        result.next,
+        type,
+      ),
+    );
+  }
+
+  r.post('/data_sources/:data_source_id/query', async (c) => {
+    requireDataSourceVersion(c);
+    authorize(c, 'data_sources.query');
+    const id = pathId(c, 'data_source_id');
+    return runQuery(c, async () => id, 'page_or_data_source');
+  });
+
+  r.post('/databases/:database_id/query', async (c) => {
+    if (hasDataSources(c.get('version'))) throw errors.invalidRequestUrl();
+    authorize(c, 'databases.query');
+    const id = pathId(c, 'database_id');
+    const env = opEnv(c, deps);
+    return runQuery(
+      c,
+      async (tx) => (await singleDataSource(tx, await getDatabase(tx, env, id))).id,
+      'page_or_database',
+    );
   });
 
   r.get('/data_sources/:data_source_id/templates', async (c) => {

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { can } from '../../domain/capabilities.ts';
-import { createPage, getPage, movePage, updatePage } from '../../ops/pages.ts';
+import { createPage, getPage, movePage, type PageRecord, updatePage } from '../../ops/pages.ts';
 import { presentPage } from '../../present/page.present.ts';
-import type { BlockView } from '../../store/store.ts';
+
 import {
   CreatePageBody,
   MovePageBody,
@@ -10,17 +10,17 @@ import {
   updatePageBody,
 } from '../../wire/pages.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
-import { authorize, opEnv, pathId, presentCtx } from '../kit.ts';
+import { authorize, filterProperties, opEnv, pathId, presentCtx } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 export function pagesRoutes(deps: AppDeps) {
   const r = new Hono<AppEnv>();
   /** Integrations that cannot read content get partial objects back from writes. */
-  const page = (c: Parameters<typeof presentCtx>[0], row: BlockView) =>
+  const page = (c: Parameters<typeof presentCtx>[0], rec: PageRecord) =>
     can(c.get('actor'), 'read_content')
-      ? presentPage(row, presentCtx(c, deps))
-      : { object: 'page', id: row.id };
+      ? presentPage(rec.row, presentCtx(c, deps), rec.source, filterProperties(c))
+      : { object: 'page', id: rec.row.id };
 
   r.post('/pages', async (c) => {
     authorize(c, 'pages.create');

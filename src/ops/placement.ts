@@ -1,0 +1,45 @@
+/** Shared pieces of page and database writes: sibling order keys, icons and covers. */
+import { keyAfter, keyBetween } from '../lib/order-key.ts';
+import type { StoreTx } from '../store/store.ts';
+import type { CoverRequest, IconRequest } from '../wire/common.schema.ts';
+import { errors } from '../wire/errors.ts';
+import type { PagePosition } from '../wire/pages.schema.ts';
+
+/** Sort key for a new child of `parentId` at `position` (default: the end). */
+export async function childKey(tx: StoreTx, parentId: string, position?: PagePosition): Promise<string> {
+  await tx.blocks.lockChildren(parentId);
+  if (position?.type === 'page_start') {
+    return keyBetween(null, await tx.blocks.firstChildKey(parentId));
+  }
+  if (position?.type === 'after_block') {
+    const anchor = await tx.blocks.get(position.after_block.id);
+    if (!anchor || anchor.parent_id !== parentId) throw errors.notFound('block', position.after_block.id);
+    return keyBetween(anchor.sort_key, await tx.blocks.nextSiblingKey(parentId, anchor.sort_key));
+  }
+  const last = await tx.blocks.lastChildKey(parentId);
+  return last === null ? keyBetween(null, null) : keyAfter(last);
+}
+
+/** Icons are stored in their response form (`type` + payload). */
+export function iconOf(icon: IconRequest): Record<string, unknown> {
+  if ('emoji' in icon) return { type: 'emoji', emoji: icon.emoji };
+  if ('external' in icon) return { type: 'external', external: { url: icon.external.url } };
+  if ('icon' in icon)
+    return { type: 'icon', icon: { name: icon.icon.name, color: icon.icon.color ?? 'gray' } };
+  if ('custom_emoji' in icon) throw errors.notFound('block', icon.custom_emoji.id);
+  throw errors.validation(`File upload ${icon.file_upload.id} was not found or is not ready to attach.`);
+}
+
+export function coverOf(cover: CoverRequest): Record<string, unknown> {
+  if ('external' in cover) return { type: 'external', external: { url: cover.external.url } };
+  throw errors.validation(`File upload ${cover.file_upload.id} was not found or is not ready to attach.`);
+}
+
+/** The JSON column value for an optional icon or cover request (`null` clears). */
+export function iconColumn(icon: IconRequest | null): string | null {
+  return icon === null ? null : JSON.stringify(iconOf(icon));
+}
+
+export function coverColumn(cover: CoverRequest | null): string | null {
+  return cover === null ? null : JSON.stringify(coverOf(cover));
+}

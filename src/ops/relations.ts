@@ -1,0 +1,64 @@
+/**
+ * Two-way relations: when a page's dual relation changes, the pages it gained or lost update
+ * their synced property in the same transaction.
+ */
+import { payloadOf, type Schema } from '../domain/properties/types.ts';
+import type { StoredValues } from '../domain/properties/values.ts';
+import type { StoreTx } from '../store/store.ts';
+import type { OpEnv } from './env.ts';
+import { syncRows } from './rows.ts';
+
+interface DualConfig {
+  data_source_id: string;
+  type: string;
+  dual_property?: { synced_property_id: string };
+}
+
+function ids(values: StoredValues, propId: string): string[] {
+  const v = values[propId];
+  return v?.type === 'relation' ? ((v.relation as { id: string }[]) ?? []).map((r) => r.id) : [];
+}
+
+/** Mirrors changes of `pageId`'s dual relations onto the related pages. */
+export async function syncDualRelations(
+  tx: StoreTx,
+  env: OpEnv,
+  schema: Schema,
+  pageId: string,
+  before: StoredValues,
+  after: StoredValues,
+): Promise<void> {
+  for (const prop of schema) {
+    if (prop.type !== 'relation') continue;
+    const cfg = payloadOf<DualConfig>(prop);
+    const synced = cfg.dual_property?.synced_property_id;
+    if (cfg.type !== 'dual_property' || !synced) continue;
+    const old = new Set(ids(before, prop.id));
+    const now = new Set(ids(after, prop.id));
+    const changed: [string, boolean][] = [
+      ...[...now].filter((id) => !old.has(id)).map((id): [string, boolean] => [id, true]),
+      ...[...old].filter((id) => !now.has(id)).map((id): [string, boolean] => [id, false]),
+    ];
+    if (changed.length === 0) continue;
+    const target = await tx.blocks.get(cfg.data_source_id);
+    if (!target?.properties) continue;
+    const targetSchema = JSON.parse(target.properties) as Schema;
+    const updated = [];
+    for (const [otherId, add] of changed) {
+      const other = await tx.blocks.get(otherId);
+      if (!other) continue;
+      const stored = (other.properties ? JSON.parse(other.properties) : {}) as StoredValues;
+      const list = ids(stored, synced).filter((id) => id !== pageId);
+      if (add) list.push(pageId);
+      stored[synced] = { type: 'relation', relation: list.map((id) => ({ id })) };
+      const patch = {
+        properties: JSON.stringify(stored),
+        last_edited_time: env.now,
+        last_edited_by: env.actor.botUserId,
+      };
+      await tx.blocks.update(other.id, patch);
+      updated.push({ ...other, ...patch });
+    }
+    await syncRows(tx, target.id, targetSchema, updated);
+  }
+}
