@@ -3,6 +3,7 @@
  * whether or not a server is running; --json prints one JSON object for scripts. Failures are one
  * line on stderr and a non-zero exit: 2 for a wrong command line, 1 for a failed action.
  */
+import { loadConfig } from '../config.ts';
 import { ALL_CAPABILITIES } from '../domain/capabilities.ts';
 import {
   checkOptions,
@@ -99,6 +100,7 @@ async function run(argv: string[]): Promise<void> {
   if (args.length < command.args.length) throw new UsageError(`${name} needs ${command.args.join(' ')}`);
   if (args.length > command.args.length)
     throw new UsageError(`unexpected argument ${args[command.args.length]}`);
+  loadConfig(values); // flags and environment fail fast, before the server code is loaded
   await command.run(values, args);
 }
 

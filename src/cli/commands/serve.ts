@@ -20,13 +20,21 @@ export async function serveCommand(values: Values): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (EADDRINUSE); pick another with --port',
+  EACCES: 'permission denied (EACCES); ports below 1024 need privileges',
+  EADDRNOTAVAIL: 'this machine has no such address (EADDRNOTAVAIL); check --host',
+};
+
 async function start(config: Config): Promise<RunningServer> {
   try {
     return await startServer(config);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.syscall === 'listen')
-      throw new CliError(`cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
+    if (err.syscall === 'listen') {
+      const why = LISTEN_ERRORS[err.code ?? ''] ?? err.code ?? err.message;
+      throw new CliError(`cannot listen on ${config.host}:${config.port}: ${why}`);
+    }
     throw storageFailure(config, e);
   }
 }
