@@ -17,7 +17,8 @@ export const IdRequest = z.string().transform((raw, ctx) => {
   return id;
 });
 
-export const API_COLORS = [
+/** Option colors (select, multi_select, status). */
+export const SELECT_COLORS = [
   'default',
   'gray',
   'brown',
@@ -28,16 +29,12 @@ export const API_COLORS = [
   'purple',
   'pink',
   'red',
-  'default_background',
-  'gray_background',
-  'brown_background',
-  'orange_background',
-  'yellow_background',
-  'green_background',
-  'blue_background',
-  'purple_background',
-  'pink_background',
-  'red_background',
+] as const;
+
+/** Block and rich-text colors: the option colors and each as a background. */
+export const API_COLORS = [
+  ...SELECT_COLORS,
+  ...SELECT_COLORS.map((c) => `${c}_background` as const),
 ] as const;
 export const ApiColor = z.enum(API_COLORS);
 export type ApiColor = z.infer<typeof ApiColor>;

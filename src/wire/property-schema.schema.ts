@@ -4,21 +4,9 @@
  * also be `null` (delete) or `{name}` (rename only).
  */
 import { z } from 'zod';
-import { IdRequest } from './common.schema.ts';
+import { IdRequest, SELECT_COLORS } from './common.schema.ts';
 import { pickByKey } from './pick.ts';
 
-export const SELECT_COLORS = [
-  'default',
-  'gray',
-  'brown',
-  'orange',
-  'yellow',
-  'green',
-  'blue',
-  'purple',
-  'pink',
-  'red',
-] as const;
 export const SelectColor = z.enum(SELECT_COLORS);
 
 export const NUMBER_FORMATS = [
