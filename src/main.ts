@@ -47,8 +47,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const rateLimiter = config.rateLimit ? memoryRateLimiter(config.rateLimit) : null;
   // The app is built once the port is known, so page URLs carry the real port under --port 0.
   let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  const inFlight = trackInFlight();
   const server = serve({
-    fetch: (req) => handler!(req),
+    fetch: (req) => inFlight.run(() => handler!(req)),
     hostname: config.host,
     port: config.port,
   });
@@ -74,6 +75,39 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port,
     store,
     boot,
-    close: () => new Promise<void>((done) => server.close(() => done())).then(() => store.close()),
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      // A client that hung up leaves its request running; let it finish before the store goes.
+      await inFlight.drained(10_000);
+      await store.close();
+    },
+  };
+}
+
+/** Counts requests being handled, so shutdown can wait for them. */
+function trackInFlight() {
+  let count = 0;
+  let onIdle: (() => void) | undefined;
+  return {
+    async run<T>(fn: () => T | Promise<T>): Promise<T> {
+      count++;
+      try {
+        return await fn();
+      } finally {
+        count--;
+        if (count === 0) onIdle?.();
+      }
+    },
+    /** Resolves when no request is running, or after `timeoutMs`. */
+    drained(timeoutMs: number): Promise<void> {
+      if (count === 0) return Promise.resolve();
+      return new Promise((done) => {
+        const timer = setTimeout(done, timeoutMs);
+        onIdle = () => {
+          clearTimeout(timer);
+          done();
+        };
+      });
+    },
   };
 }
