@@ -33,6 +33,7 @@ export const OPERATION_CAPABILITY = {
   'users.retrieve': 'read_users',
   'pages.create': 'insert_content',
   'pages.retrieve': 'read_content',
+  'pages.properties.retrieve': 'read_content',
   'pages.update': 'update_content',
   'pages.move': 'update_content',
   'blocks.retrieve': 'read_content',

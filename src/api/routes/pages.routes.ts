@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { can } from '../../domain/capabilities.ts';
 import { createPage, getPage, movePage, type PageRecord, updatePage } from '../../ops/pages.ts';
+import { getPropertyItem } from '../../ops/property-items.ts';
 import { presentPage } from '../../present/page.present.ts';
+import { presentPropertyItem } from '../../present/property-item.present.ts';
 
 import {
   CreatePageBody,
@@ -10,7 +12,7 @@ import {
   updatePageBody,
 } from '../../wire/pages.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
-import { authorize, filterProperties, opEnv, pathId, presentCtx } from '../kit.ts';
+import { authorize, filterProperties, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -34,6 +36,17 @@ export function pagesRoutes(deps: AppDeps) {
     const id = pathId(c, 'page_id');
     const row = await deps.store.transaction((tx) => getPage(tx, opEnv(c, deps), id));
     return ok(c, page(c, row));
+  });
+
+  r.get('/pages/:page_id/properties/:property_id', async (c) => {
+    authorize(c, 'pages.properties.retrieve');
+    const id = pathId(c, 'page_id');
+    const propertyId = c.req.param('property_id');
+    const page = queryPagination(c);
+    const item = await deps.store.transaction((tx) =>
+      getPropertyItem(tx, opEnv(c, deps), id, propertyId, page),
+    );
+    return ok(c, presentPropertyItem(item, presentCtx(c, deps)));
   });
 
   r.patch('/pages/:page_id', async (c) => {

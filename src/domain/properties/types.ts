@@ -41,6 +41,12 @@ export function findProperty(schema: Schema, nameOrId: string): PropertySchema |
   return schema.find((p) => p.id === nameOrId || safeDecode(p.id) === decoded);
 }
 
+/** Looks a property up by id only (as property-item URLs name it), compared URL-decoded. */
+export function findPropertyById(schema: Schema, id: string): PropertySchema | undefined {
+  const decoded = safeDecode(id);
+  return schema.find((p) => p.id === id || safeDecode(p.id) === decoded);
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
