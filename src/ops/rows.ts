@@ -3,7 +3,7 @@
  * re-derives its typed columns in the same transaction; schema changes add, drop or re-derive
  * columns.
  */
-import { convertValue } from '../domain/properties/convert.ts';
+import { convertValue, startingOptions } from '../domain/properties/convert.ts';
 import type { SchemaChange } from '../domain/properties/schema.ts';
 import { payloadOf, type Schema, type SelectOption } from '../domain/properties/types.ts';
 import type { StoredValues } from '../domain/properties/values.ts';
@@ -79,8 +79,8 @@ export async function applySchemaChanges(
   if (touched.length === 0) return schema;
   const newOptions = new Map<string, SelectOption[]>();
   for (const c of touched) {
-    if (c.kind === 'retyped')
-      newOptions.set(c.after.id, [...(payloadOf<{ options?: SelectOption[] }>(c.after).options ?? [])]);
+    const start = c.kind === 'retyped' ? startingOptions(c.before, c.after) : null;
+    if (c.kind === 'retyped' && start) newOptions.set(c.after.id, start);
   }
   const nextUnique = new Map<string, number>();
   for (const c of touched)
@@ -92,7 +92,7 @@ export async function applySchemaChanges(
       let changed = false;
       for (const c of touched) {
         if (c.kind === 'retyped') {
-          const next = convertValue(c.before, c.after, stored[c.before.id], newOptions.get(c.after.id)!);
+          const next = convertValue(c.before, c.after, stored[c.before.id], newOptions.get(c.after.id) ?? []);
           if (next) stored[c.after.id] = next;
           else delete stored[c.after.id];
           changed = true;

@@ -45,6 +45,28 @@ export function valueText(prop: PropertySchema, stored: StoredValue | undefined)
   }
 }
 
+/** Types whose values name options of the property. */
+export const OPTION_TYPES: ReadonlySet<string> = new Set(['select', 'multi_select', 'status']);
+
+/**
+ * The options a property retyped from `from` to `to` starts with: its own, then (select and
+ * multi_select only) the old property's options it lacks, keeping their ids, colors and
+ * descriptions, as Notion keeps them when a select becomes a multi-select.
+ */
+export function startingOptions(from: PropertySchema, to: PropertySchema): SelectOption[] | null {
+  if (!OPTION_TYPES.has(to.type)) return null;
+  const own = (payloadOf<{ options?: SelectOption[] }>(to).options ?? []).map((o) => ({ ...o }));
+  if (to.type === 'status' || !OPTION_TYPES.has(from.type)) return own;
+  const ids = new Set(own.map((o) => o.id));
+  for (const o of payloadOf<{ options?: SelectOption[] }>(from).options ?? []) {
+    if (own.some((x) => x.name === o.name)) continue;
+    const id = ids.has(o.id) ? newOptionId(ids) : o.id;
+    ids.add(id);
+    own.push({ id, name: o.name, color: o.color, description: o.description ?? null });
+  }
+  return own;
+}
+
 const TRUE_WORDS = new Set(['yes', 'true', '1', 'checked', 'x', '✓', 'on']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEngines } from '../helpers/engines.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import {
+  createDb,
+  type Db,
+  hasDataSources,
+  plain,
+  queryRows,
+  type RowPage,
+  rowClient,
+  rowParent,
+  text,
+  VERSIONS,
+} from './rows-support.ts';
+
+type Option = { id: string; name: string; color: string };
+
+describeEngines('schema changes and existing rows', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(() => h.close());
+
+  for (const version of VERSIONS) {
+    describe(`Notion-Version ${version}`, () => {
+      const client = () => rowClient(h, version);
+      const create = async (db: Db, properties: Record<string, unknown>) =>
+        (await client().pages.create({ parent: rowParent(version, db), properties } as never)) as RowPage;
+      const get = async (id: string) => (await client().pages.retrieve({ page_id: id })) as RowPage;
+      /** Changes the schema through the endpoint this version uses; answers the new schema. */
+      const patchSchema = async (db: Db, properties: Record<string, unknown>) => {
+        const res = hasDataSources(version)
+          ? await client().dataSources.update({ data_source_id: db.dataSourceId, properties } as never)
+          : await client().request({
+              path: `databases/${db.databaseId}`,
+              method: 'patch',
+              body: { properties },
+            });
+        return (res as { properties: Record<string, Record<string, unknown>> }).properties;
+      };
+      const names = async (db: Db, body: Record<string, unknown>) =>
+        (await queryRows(client(), version, db, body)).results.map((r) => plain(r.properties.Name!.title));
+
+      it('converts text to number, keeping what parses', async () => {
+        const db = await createDb(h, version, 'Convert', { Name: { title: {} }, Value: { rich_text: {} } });
+        const rows = await Promise.all(
+          ['12', '3.5', '1,000', 'abc', ''].map(async (v, i) =>
+            create(db, { Name: { title: text(`r${i}`) }, Value: { rich_text: v ? text(v) : [] } }),
+          ),
+        );
+        await client().pages.update({ page_id: rows[1]!.id, in_trash: true });
+        const schema = await patchSchema(db, { Value: { number: {} } });
+        expect(schema.Value).toMatchObject({ type: 'number', id: rows[0]!.properties.Value!.id });
+        const values = await Promise.all(rows.map(async (r) => (await get(r.id)).properties.Value!.number));
+        expect(values).toEqual([12, 3.5, 1000, null, null]);
+        expect(await names(db, { filter: { property: 'Value', number: { greater_than: 100 } } })).toEqual([
+          'r2',
+        ]);
+        const back = await patchSchema(db, { Value: { rich_text: {} } });
+        expect(back.Value!.type).toBe('rich_text');
+        expect(plain((await get(rows[0]!.id)).properties.Value!.rich_text)).toBe('12');
+        expect(plain((await get(rows[1]!.id)).properties.Value!.rich_text)).toBe('3.5');
+      });
+
+      it('converts text to select, creating an option per distinct value', async () => {
+        const db = await createDb(h, version, 'To select', { Name: { title: {} }, Kind: { rich_text: {} } });
+        for (const [i, v] of ['bug', 'feature', 'bug'].entries())
+          await create(db, { Name: { title: text(`k${i}`) }, Kind: { rich_text: text(v) } });
+        const schema = await patchSchema(db, { Kind: { select: {} } });
+        const options = (schema.Kind!.select as { options: Option[] }).options;
+        expect(options.map((o) => o.name).sort()).toEqual(['bug', 'feature']);
+        expect((await names(db, { filter: { property: 'Kind', select: { equals: 'bug' } } })).sort()).toEqual(
+          ['k0', 'k2'],
+        );
+      });
+
+      it('converts select to multi_select keeping options and their colors', async () => {
+        const db = await createDb(h, version, 'To multi', {
+          Name: { title: {} },
+          Tag: {
+            select: {
+              options: [
+                { name: 'red one', color: 'red' },
+                { name: 'unused', color: 'blue' },
+              ],
+            },
+          },
+        });
+        const row = await create(db, { Name: { title: text('m') }, Tag: { select: { name: 'red one' } } });
+        const schema = await patchSchema(db, { Tag: { multi_select: {} } });
+        const options = (schema.Tag!.multi_select as { options: Option[] }).options;
+        expect(options.map((o) => [o.name, o.color])).toEqual([
+          ['red one', 'red'],
+          ['unused', 'blue'],
+        ]);
+        expect((await get(row.id)).properties.Tag!.multi_select).toEqual([
+          expect.objectContaining({ name: 'red one', color: 'red' }),
+        ]);
+        expect(
+          await names(db, { filter: { property: 'Tag', multi_select: { contains: 'red one' } } }),
+        ).toEqual(['m']);
+      });
+
+      it('reflects option renames and recolors in rows, queries and sorts', async () => {
+        const db = await createDb(h, version, 'Options', {
+          Name: { title: {} },
+          Tag: { select: { options: [{ name: 'Old', color: 'gray' }, { name: 'Other' }] } },
+        });
+        await create(db, { Name: { title: text('o1') }, Tag: { select: { name: 'Old' } } });
+        await create(db, { Name: { title: text('o2') }, Tag: { select: { name: 'Other' } } });
+        const before = await patchSchema(db, {});
+        const old = (before.Tag!.select as { options: Option[] }).options[0]!;
+        await patchSchema(db, {
+          Tag: { select: { options: [{ id: old.id, name: 'New', color: 'green' }] } },
+        });
+        const rows = (await queryRows(client(), version, db, {})).results;
+        const o1 = rows.find((r) => plain(r.properties.Name!.title) === 'o1')!;
+        expect(o1.properties.Tag!.select).toEqual({ id: old.id, name: 'New', color: 'green' });
+        expect(await names(db, { filter: { property: 'Tag', select: { equals: 'New' } } })).toEqual(['o1']);
+        expect(await names(db, { filter: { property: 'Tag', select: { equals: 'Old' } } })).toEqual([]);
+        expect(await names(db, { sorts: [{ property: 'Tag', direction: 'ascending' }] })).toEqual([
+          'o1',
+          'o2',
+        ]);
+      });
+
+      it('shows renamed properties under their new name and finds them by it', async () => {
+        const db = await createDb(h, version, 'Rename', { Name: { title: {} }, Size: { number: {} } });
+        const row = await create(db, { Name: { title: text('s') }, Size: { number: 5 } });
+        await patchSchema(db, { Size: { name: 'Weight' } });
+        const again = await get(row.id);
+        expect(again.properties.Weight!.number).toBe(5);
+        expect(again.properties).not.toHaveProperty('Size');
+        expect(await names(db, { filter: { property: 'Weight', number: { equals: 5 } } })).toEqual(['s']);
+      });
+
+      it('numbers existing rows when a unique_id property is added, then continues', async () => {
+        const db = await createDb(h, version, 'Late ids', { Name: { title: {} } });
+        const a = await create(db, { Name: { title: text('a') } });
+        const b = await create(db, { Name: { title: text('b') } });
+        await patchSchema(db, { ID: { unique_id: { prefix: 'X' } } });
+        const n = async (id: string) =>
+          ((await get(id)).properties.ID!.unique_id as { number: number; prefix: string }).number;
+        expect([await n(a.id), await n(b.id)]).toEqual([1, 2]);
+        const c = await create(db, { Name: { title: text('c') } });
+        expect(c.properties.ID!.unique_id).toEqual({ prefix: 'X', number: 3 });
+      });
+    });
+  }
+});
