@@ -32,19 +32,20 @@ function storageFor(engine: EngineName) {
 }
 
 describeEngines('octavo serve and the admin commands', (engine) => {
-  const storage = storageFor(engine);
+  let storage: ReturnType<typeof storageFor>;
   let server: ServeProcess;
   let token: string;
   const client = (auth = token) => new Client({ auth, baseUrl: server.url, logLevel: 'error' as never });
   const cli = (args: string[]) => runCliJson(args.concat(storage.args), storage.env);
 
   beforeAll(async () => {
+    storage = storageFor(engine);
     server = await startServe(['--port', '0', '--rate-limit', 'off', ...storage.args], storage.env);
     token = server.token!;
   });
   afterAll(async () => {
     await server?.stop();
-    await storage.cleanup();
+    await storage?.cleanup();
   });
 
   it('prints the real URL, the token and the Getting started page on first start', () => {
