@@ -129,6 +129,20 @@ describeEngines('octavo serve and the admin commands', (engine) => {
   });
 });
 
+describe('admin commands before the first start', () => {
+  it('leave the quickstart token to be shown by the first serve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'octavo-e2e-first-'));
+    try {
+      await runCliJson(['integration', 'create', '--name', 'Early', '--data', dir]);
+      const server = await startServe(['--port', '0', '--data', dir]);
+      await server.stop();
+      expect(server.token).toMatch(/^ntn_/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('octavo command-line mistakes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'octavo-e2e-args-'));
   const data = ['--data', dir];
