@@ -251,8 +251,11 @@ async function changeSchema(
   ds: BlockView,
   properties: NonNullable<UpdateDataSourceBody['properties']>,
 ): Promise<SchemaResult> {
+  // Row writers hold the same lock while they add options; read the schema under it.
+  await tx.blocks.lockChildren(ds.id);
+  const current = (await tx.blocks.get(ds.id)) ?? ds;
   const ctx = schemaContext(tx, env, { dataSourceId: ds.id, databaseId: ds.parent_id! });
-  const result = await updateSchema(schemaOf(ds), properties, ctx, plainText(titleOf(ds)) || 'Untitled');
+  const result = await updateSchema(schemaOf(current), properties, ctx, plainText(titleOf(ds)) || 'Untitled');
   const schema = await applySchemaChanges(tx, ds.id, result.schema, result.changes);
   await tx.blocks.update(ds.id, { properties: JSON.stringify(schema), ...stamp(env) });
   await applyReverse(tx, env, result);

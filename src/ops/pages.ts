@@ -81,9 +81,11 @@ async function writeRowValues(
   request: Record<string, unknown>,
   isNew: boolean,
 ): Promise<{ row: BlockRow; schema: Schema }> {
+  // The schema is read again under the lock: a concurrent writer may have added options.
   await tx.blocks.lockChildren(ds.row.id);
+  const current = (await tx.blocks.get(ds.row.id)) ?? ds.row;
   const before = storedOf(page);
-  const norm = await normalizeValues(schemaOf(ds.row), request, valueContext(tx, env));
+  const norm = await normalizeValues(schemaOf(current), request, valueContext(tx, env));
   if (norm.schemaChanged) await tx.blocks.update(ds.row.id, { properties: JSON.stringify(norm.schema) });
   const after = { ...before, ...norm.values };
   if (isNew) {
@@ -170,7 +172,12 @@ export async function updatePage(
   id: string,
   body: UpdatePageBody,
 ): Promise<PageRecord> {
-  const current = await loadVisible(tx, env, id, 'page', isPage);
+  let current = await loadVisible(tx, env, id, 'page', isPage);
+  if (current.parent_type === 'data_source_id' && current.parent_id) {
+    // Writers of one data source's rows take turns; read the row again once it is our turn.
+    await tx.blocks.lockChildren(current.parent_id);
+    current = (await tx.blocks.get(id)) ?? current;
+  }
   if (body.template) throw errors.unsupported('page templates');
   if (body.erase_content) throw errors.unsupported('erase_content');
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');

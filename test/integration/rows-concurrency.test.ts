@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEngines } from '../helpers/engines.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import { createDb, plain, queryRows, type RowPage, rowClient, rowParent, text } from './rows-support.ts';
+
+const VERSION = '2025-09-03';
+
+describeEngines('concurrent row writers', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(() => h.close());
+  const client = () => rowClient(h, VERSION);
+
+  describe('POST /v1/pages in parallel', () => {
+    it('keeps every select option created by parallel rows', async () => {
+      const db = await createDb(h, VERSION, 'Parallel options', { Name: { title: {} }, Tag: { select: {} } });
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          client().pages.create({
+            parent: rowParent(VERSION, db),
+            properties: { Name: { title: text(`r${i}`) }, Tag: { select: { name: `opt${i}` } } },
+          } as never),
+        ),
+      );
+      const rows = (await queryRows(client(), VERSION, db)).results;
+      for (const row of rows) {
+        const n = plain(row.properties.Name!.title).slice(1);
+        expect(row.properties.Tag!.select).toMatchObject({ name: `opt${n}` });
+      }
+    });
+
+    it('gives parallel rows distinct unique ids', async () => {
+      const db = await createDb(h, VERSION, 'Parallel ids', { Name: { title: {} }, ID: { unique_id: {} } });
+      const pages = (await Promise.all(
+        Array.from({ length: 8 }, () =>
+          client().pages.create({ parent: rowParent(VERSION, db), properties: {} } as never),
+        ),
+      )) as RowPage[];
+      const numbers = pages.map((p) => (p.properties.ID!.unique_id as { number: number }).number);
+      expect(numbers.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+  });
+
+  describe('PATCH /v1/pages/{id} in parallel', () => {
+    it('keeps every one of parallel edits of different properties', async () => {
+      const names = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+      const db = await createDb(h, VERSION, 'Parallel edits', {
+        Name: { title: {} },
+        ...Object.fromEntries(names.map((n) => [n, { number: {} }])),
+      });
+      const page = await client().pages.create({ parent: rowParent(VERSION, db), properties: {} } as never);
+      await Promise.all(
+        names.map((n, i) =>
+          client().pages.update({ page_id: page.id, properties: { [n]: { number: i } } } as never),
+        ),
+      );
+      const again = (await client().pages.retrieve({ page_id: page.id })) as RowPage;
+      expect(names.map((n) => again.properties[n]!.number)).toEqual(names.map((_, i) => i));
+    });
+  });
+});
