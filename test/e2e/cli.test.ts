@@ -144,8 +144,10 @@ describe('admin commands before the first start', () => {
 });
 
 describe('octavo command-line mistakes', () => {
+  // Made at collection time (the cases below need the path), removed even when filtered out.
   const dir = mkdtempSync(join(tmpdir(), 'octavo-e2e-args-'));
   const data = ['--data', dir];
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const PAGE = '0123456789abcdef0123456789abcdef';
   beforeAll(async () => {
     await runCliJson(['integration', 'create', '--name', 'Taken', ...data]);
