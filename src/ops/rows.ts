@@ -39,6 +39,18 @@ export async function syncRows(
   );
 }
 
+/**
+ * Re-derives one page's row after a change made outside the row operations (trash or edit
+ * times set through the block endpoints); a no-op for pages outside data sources.
+ */
+export async function resyncRow(tx: StoreTx, pageId: string): Promise<void> {
+  const page = await tx.blocks.get(pageId);
+  if (page?.type !== 'page' || page.parent_type !== 'data_source_id' || !page.parent_id) return;
+  const ds = await tx.blocks.get(page.parent_id);
+  if (!ds?.properties) return;
+  await syncRows(tx, ds.id, JSON.parse(ds.properties) as Schema, [page]);
+}
+
 /** Every page of a data source, trashed ones included, in creation order, in batches. */
 async function* allRows(tx: StoreTx, dataSourceId: string): AsyncGenerator<BlockRow[]> {
   let after: BlockRow | null = null;

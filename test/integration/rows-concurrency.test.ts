@@ -61,3 +61,43 @@ describeEngines('concurrent row writers', (engine) => {
     });
   });
 });
+
+/*
+ * Changes to a row page made through the block endpoints must reach the derived table the
+ * queries read. Skipped until ops/blocks.ts calls `resyncRow` (ops/rows.ts) after it trashes a
+ * page (deleteBlock, updateBlock) and after touchUpToPage stamps a page: today a row deleted with
+ * DELETE /v1/blocks/{id} is still listed by queries (with in_trash: true), and appending content
+ * to a row does not move it in last_edited_time filters and sorts.
+ */
+describeEngines('row pages changed through block endpoints', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(() => h.close());
+
+  it.skip('drops a row deleted as a block from query results', async () => {
+    const c = rowClient(h, VERSION);
+    const db = await createDb(h, VERSION, 'Deleted as block', { Name: { title: {} } });
+    const page = await c.pages.create({ parent: rowParent(VERSION, db), properties: {} } as never);
+    await c.blocks.delete({ block_id: page.id });
+    expect((await queryRows(c, VERSION, db)).results).toEqual([]);
+    expect((await queryRows(c, VERSION, db, { in_trash: true })).results.map((r) => r.id)).toEqual([page.id]);
+  });
+
+  it.skip('moves a row whose content changed to the top of last_edited_time sorts', async () => {
+    const c = rowClient(h, VERSION);
+    const db = await createDb(h, VERSION, 'Edited content', { Name: { title: {} } });
+    const first = await c.pages.create({ parent: rowParent(VERSION, db), properties: {} } as never);
+    await c.pages.create({ parent: rowParent(VERSION, db), properties: {} } as never);
+    await new Promise((r) => setTimeout(r, 5));
+    await c.blocks.children.append({
+      block_id: first.id,
+      children: [{ paragraph: { rich_text: text('new content') } }],
+    });
+    const res = await queryRows(c, VERSION, db, {
+      sorts: [{ timestamp: 'last_edited_time', direction: 'descending' }],
+    });
+    expect(res.results[0]!.id).toBe(first.id);
+  });
+});
