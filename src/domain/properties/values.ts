@@ -3,6 +3,7 @@
  * their stored form (keyed by property id). Select names that do not exist yet become options.
  */
 import { errors } from '../../wire/errors.ts';
+import { PROPERTY_TYPES } from '../../wire/property-schema.schema.ts';
 import type { OptionRef } from '../../wire/property-values.schema.ts';
 import { isWritableType, valueRequest } from '../../wire/property-values.schema.ts';
 import { bodyError, parseAt } from '../../wire/validation.ts';
@@ -85,6 +86,37 @@ function pickOption(
   return { option, created: true };
 }
 
+const TYPE_NAMES: ReadonlySet<string> = new Set(PROPERTY_TYPES);
+
+/** The type a value object names (its `type`, or its one type-named key), if any. */
+function namedType(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.type === 'string') return v.type;
+  return Object.keys(v).find((k) => TYPE_NAMES.has(k));
+}
+
+/**
+ * Notion checks every key of a request against the schema first and reports all the mismatches
+ * in one message: "Genre is expected to be multi_select. Status is not a property that exists."
+ */
+function checkNames(schema: Schema, request: Record<string, unknown>): void {
+  const problems: string[] = [];
+  for (const [key, raw] of Object.entries(request)) {
+    const prop = findProperty(schema, key);
+    if (!prop) {
+      problems.push(`${key} is not a property that exists.`);
+      continue;
+    }
+    const named = namedType(raw);
+    const bareText = Array.isArray(raw) && (prop.type === 'title' || prop.type === 'rich_text');
+    if (!bareText && named !== undefined && named !== prop.type) {
+      problems.push(`${key} is expected to be ${prop.type}.`);
+    }
+  }
+  if (problems.length > 0) throw errors.validation(problems.join(' '));
+}
+
 /** Normalizes `request` (keys are names or ids) against `schema`. */
 export async function normalizeValues(
   schema: Schema,
@@ -95,6 +127,7 @@ export async function normalizeValues(
   let working = schema;
   let schemaChanged = false;
   const values: StoredValues = {};
+  checkNames(schema, request);
   for (const [key, raw] of Object.entries(request)) {
     const prop = findProperty(working, key);
     const path = [...root, key];
