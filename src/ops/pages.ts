@@ -27,12 +27,13 @@ export interface PageRecord {
 }
 
 const ARCHIVED_PAGE = "Can't update a page that is archived. You must unarchive the page before updating.";
-const ARCHIVED_PARENT = "Can't edit block that is archived. You must unarchive the block before editing.";
+export const ARCHIVED_PARENT = "Can't edit block that is archived. You must unarchive the block before editing.";
 
 /** The schema of a page outside any database: one title property. */
 const PAGE_SCHEMA: Schema = [{ id: 'title', name: 'title', description: null, type: 'title', title: {} }];
 
-function valueContext(tx: StoreTx, env: OpEnv): ValueContext {
+/** What value normalization may look up: mentions, users, rows of a related data source. */
+export function valueContext(tx: StoreTx, env: OpEnv): ValueContext {
   return {
     resolver: mentionResolver(tx, env),
     userExists: async (id) => (await tx.users.get(id)) !== undefined,
