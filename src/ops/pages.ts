@@ -27,7 +27,8 @@ export interface PageRecord {
 }
 
 const ARCHIVED_PAGE = "Can't update a page that is archived. You must unarchive the page before updating.";
-export const ARCHIVED_PARENT = "Can't edit block that is archived. You must unarchive the block before editing.";
+export const ARCHIVED_PARENT =
+  "Can't edit block that is archived. You must unarchive the block before editing.";
 
 /** The schema of a page outside any database: one title property. */
 const PAGE_SCHEMA: Schema = [{ id: 'title', name: 'title', description: null, type: 'title', title: {} }];
