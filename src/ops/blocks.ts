@@ -16,6 +16,7 @@ import { type AppendChildrenBody, type AppendPosition, updateBlockBody } from '.
 import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment, parseWith } from '../wire/validation.ts';
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { resyncRow } from './rows.ts';
 
 export const MAX_BLOCKS_PER_REQUEST = 1000;
 
@@ -158,7 +159,11 @@ async function touchUpToPage(tx: StoreTx, env: OpEnv, id: string | null): Promis
     const row = byId.get(ancestor);
     if (!row) break;
     await tx.blocks.update(ancestor, { last_edited_time: env.now, last_edited_by: env.actor.botUserId });
-    if (row.type === 'page') break;
+    if (row.type === 'page') {
+      // A database row's edit time is also a query column.
+      await resyncRow(tx, ancestor);
+      break;
+    }
   }
 }
 
@@ -246,6 +251,7 @@ export async function updateBlock(
     patch.data = JSON.stringify(data);
   }
   await tx.blocks.update(id, patch);
+  await resyncRow(tx, id);
   await touchUpToPage(tx, env, row.parent_id);
   return withSyncedChildren(tx, (await tx.blocks.get(id))!);
 }
@@ -258,6 +264,7 @@ export async function deleteBlock(tx: StoreTx, env: OpEnv, id: string): Promise<
       last_edited_time: env.now,
       last_edited_by: env.actor.botUserId,
     });
+    await resyncRow(tx, id);
     await touchUpToPage(tx, env, row.parent_id);
   }
   return withSyncedChildren(tx, (await tx.blocks.get(id))!);

@@ -142,9 +142,26 @@ function withRealApiExtras(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) out[k] = withRealApiExtras(v);
-  const props = out.properties as Record<string, { properties?: Record<string, unknown> }> | undefined;
-  const person = props?.person?.properties;
+  const props = out.properties as Record<string, Record<string, unknown>> | undefined;
+  const person = props?.person?.properties as Record<string, unknown> | undefined;
   if (person && 'email' in person) person.email_verified = { type: 'boolean' };
+  // Relation values on page objects carry `has_more` (true past 25 references).
+  if (props?.type?.const === 'relation' && props.relation?.type === 'array') {
+    props.has_more = { type: 'boolean' };
+  }
+  // Data-source schemas may hold types the SDK's config union lacks (Notion documents them).
+  const branches = out.anyOf as Array<{ properties?: Record<string, unknown> }> | undefined;
+  if (Array.isArray(branches) && branches.some((b) => b.properties?.checkbox && b.properties?.name)) {
+    const template = branches.find((b) => b.properties?.checkbox)!;
+    for (const type of ['verification', 'button', 'place']) {
+      const { checkbox, ...rest } = template.properties!;
+      branches.push({
+        ...template,
+        properties: { ...rest, type: { const: type, type: 'string' }, [type]: checkbox },
+        required: ['description', 'id', 'name', 'type', type],
+      } as never);
+    }
+  }
   return out;
 }
 

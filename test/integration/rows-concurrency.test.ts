@@ -76,7 +76,7 @@ describeEngines('row pages changed through block endpoints', (engine) => {
   });
   afterAll(() => h.close());
 
-  it.skip('drops a row deleted as a block from query results', async () => {
+  it('drops a row deleted as a block from query results', async () => {
     const c = rowClient(h, VERSION);
     const db = await createDb(h, VERSION, 'Deleted as block', { Name: { title: {} } });
     const page = await c.pages.create({ parent: rowParent(VERSION, db), properties: {} } as never);
@@ -85,7 +85,7 @@ describeEngines('row pages changed through block endpoints', (engine) => {
     expect((await queryRows(c, VERSION, db, { in_trash: true })).results.map((r) => r.id)).toEqual([page.id]);
   });
 
-  it.skip('moves a row whose content changed to the top of last_edited_time sorts', async () => {
+  it('moves a row whose content changed to the top of last_edited_time sorts', async () => {
     const c = rowClient(h, VERSION);
     const db = await createDb(h, VERSION, 'Edited content', { Name: { title: {} } });
     const first = await c.pages.create({ parent: rowParent(VERSION, db), properties: {} } as never);
