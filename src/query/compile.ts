@@ -21,6 +21,11 @@ export interface CompileContext {
   readonly now: Date;
   /** Qualifier for column references (table name or alias); none when omitted. */
   readonly alias?: string;
+  /**
+   * Keep the filter columns' indexes out of the plan (where the dialect needs the hint), so the
+   * database walks the sort index and stops at the page size: right when many rows match.
+   */
+  readonly walkSortIndex?: boolean;
 }
 
 type Bool = RawBuilder<SqlBool>;
@@ -30,6 +35,12 @@ const FALSE: Bool = sql<SqlBool>`1 = 0`;
 
 function col(ctx: CompileContext, name: string): RawBuilder<unknown> {
   return sql.ref(ctx.alias ? `${ctx.alias}.${name}` : name);
+}
+
+/** A column as a filter reads it: hidden from the planner's index choice when walking the sort index. */
+function filterCol(ctx: CompileContext, name: string): RawBuilder<unknown> {
+  const c = col(ctx, name);
+  return ctx.walkSortIndex && ctx.hooks.needsIndexHint ? sql`+${c}` : c;
 }
 
 function not(e: Bool): Bool {
@@ -63,7 +74,7 @@ const COMPLEMENT: Partial<Record<string, string>> = {
 function compileLeaf(leaf: LeafFilter, ctx: CompileContext): Bool {
   const positive = 'op' in leaf ? COMPLEMENT[leaf.op] : undefined;
   if (positive !== undefined) return not(compileLeaf({ ...leaf, op: positive } as LeafFilter, ctx));
-  const c = col(ctx, valueColumn(leaf.target));
+  const c = filterCol(ctx, valueColumn(leaf.target));
   switch (leaf.kind) {
     case 'empty':
       return leaf.empty ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
@@ -129,7 +140,7 @@ function compileContains(
  */
 function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileContext): Bool {
   const f = resolveOperand(leaf.operand, ctx.now);
-  const lo = col(ctx, valueColumn(leaf.target));
+  const lo = filterCol(ctx, valueColumn(leaf.target));
   if (leaf.target.source === 'row' || familyOf(leaf.target.type) !== 'date') {
     const from = isoBound(f.from);
     const to = isoBound(f.to);
@@ -146,7 +157,7 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
         return sql<SqlBool>`${lo} >= ${from}`;
     }
   }
-  const hi = col(ctx, dateEndColumn(leaf.target));
+  const hi = filterCol(ctx, dateEndColumn(leaf.target));
   switch (leaf.op) {
     case 'equals':
       return present(lo, sql<SqlBool>`${lo} < ${f.to} and ${hi} > ${f.from}`);
@@ -229,4 +240,47 @@ export function compileCursor(
 
 function conjoin(parts: Bool[]): Bool {
   return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+}
+
+/**
+ * An index seek for a keyset cursor. The cursor condition of compileCursor is exact but, with
+ * empties sorting last, it holds `… OR col IS NULL`, which keeps SQLite from seeking. When the
+ * first sort key is a plain column and the anchor's value there is not empty, the rows after
+ * the anchor are those within `bound` (a range the index can seek to) followed by all rows
+ * matching `empties`; read them in that order. Null when no such split applies.
+ */
+export function compileCursorSeek(
+  sorts: readonly Sort[],
+  lastRow: DerivedRow,
+  ctx: CompileContext,
+): { bound: Expression<SqlBool>; empties: Expression<SqlBool> } | null {
+  const [first] = orderTerms(sorts);
+  if (!first || 'pageId' in first || first.sort.optionOrder) return null;
+  const key = keyOf(first, lastRow);
+  if (key === null) return null;
+  const expr = termExpression(first, ctx);
+  const bound =
+    termDirection(first) === 'ascending' ? sql<SqlBool>`${expr} >= ${key}` : sql<SqlBool>`${expr} <= ${key}`;
+  return { bound, empties: sql<SqlBool>`${expr} is null` };
+}
+
+/** Leaf kinds an index can serve (equality or range on the stored column). */
+const INDEXABLE = new Set(['number', 'option', 'date', 'checkbox']);
+
+/**
+ * True when the planner might pick a filter column's index over the sort index: some leaf that
+ * every match must satisfy (the filter itself, or a direct child of a top-level `and`) is an
+ * equality or range condition.
+ */
+export function hasIndexableLeaf(filter: Filter): boolean {
+  const required = filter.kind === 'and' ? filter.filters : filter.kind === 'or' ? [] : [filter];
+  return required.some((f) => INDEXABLE.has(f.kind) || (f.kind === 'text' && f.op === 'equals'));
+}
+
+/** Whether the first sort key is a plain, indexed column (so walking its index is possible). */
+export function sortsByIndexedColumn(sorts: readonly Sort[]): boolean {
+  const [first] = orderTerms(sorts);
+  if (!first || 'pageId' in first || first.sort.optionOrder) return false;
+  const target = first.sort.target;
+  return target.source === 'row' || familyOf(target.type) !== 'multi';
 }

@@ -11,6 +11,11 @@ export interface DialectHooks {
   readonly textCollation: string | null;
   /** True when multi-valued columns get an inverted (GIN) index on their JSON. */
   readonly jsonArrayIndex: boolean;
+  /**
+   * True when the planner needs telling to walk the sort index instead of the filter columns'
+   * indexes (SQLite: a unary `+` on a column keeps its index out of the plan).
+   */
+  readonly needsIndexHint: boolean;
   /** `haystack` contains `needle` (non-empty) as a substring. */
   textContains(haystack: Expression<unknown>, needle: string): RawBuilder<SqlBool>;
   /** `haystack` starts with `needle`, which is `chars` code points long (> 0). */
@@ -27,6 +32,7 @@ export interface DialectHooks {
 export const sqliteHooks: DialectHooks = {
   textCollation: null,
   jsonArrayIndex: false,
+  needsIndexHint: true,
   // instr/substr count characters, not bytes, on TEXT values.
   textContains: (h, n) => sql<SqlBool>`instr(${h}, ${n}) > 0`,
   textStartsWith: (h, n, c) => sql<SqlBool>`substr(${h}, 1, ${c}) = ${n}`,
@@ -41,6 +47,7 @@ export const sqliteHooks: DialectHooks = {
 export const postgresHooks: DialectHooks = {
   textCollation: 'C',
   jsonArrayIndex: true,
+  needsIndexHint: false,
   textContains: (h, n) => sql<SqlBool>`strpos(${h}, cast(${n} as text)) > 0`,
   textStartsWith: (h, n, c) => sql<SqlBool>`left(${h}, cast(${c} as integer)) = cast(${n} as text)`,
   textEndsWith: (h, n, c) => sql<SqlBool>`right(${h}, cast(${c} as integer)) = cast(${n} as text)`,

@@ -4,7 +4,16 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns } from '../query/columns.ts';
-import { applyOrderBy, compileCursor, compileFilter, compileOrderBy } from '../query/compile.ts';
+import {
+  applyOrderBy,
+  type CompileContext,
+  compileCursor,
+  compileCursorSeek,
+  compileFilter,
+  compileOrderBy,
+  hasIndexableLeaf,
+  sortsByIndexedColumn,
+} from '../query/compile.ts';
 import { addPropertyColumns, createDataSourceTable, dropPropertyColumns } from '../query/ddl.ts';
 import { dialectHooks } from '../query/dialect.ts';
 import type { Database } from './schema.ts';
@@ -215,6 +224,13 @@ function shares(db: Db): ShareRepo {
   };
 }
 
+/**
+ * A filter with at least this many matches is served by walking the sort index (SQLite): the
+ * walk reads about page size × rows / matches entries, sorting reads every match; they cost the
+ * same near √(100 × rows), a few thousand for the sizes Octavo is measured at.
+ */
+const WALK_THRESHOLD = 5000;
+
 /** The derived table of a data source: `ds_` and the id's 32 hex digits. */
 export function rowTableName(dataSourceId: string): string {
   return `ds_${dataSourceId.replaceAll('-', '')}`;
@@ -230,34 +246,76 @@ function rows(db: Db, engine: Engine): RowRepo {
     addProperty: (id, property) => addPropertyColumns(anyDb, hooks, rowTableName(id), property),
     dropProperty: (id, property) => dropPropertyColumns(anyDb, rowTableName(id), property),
     upsert: async (id, list) => {
-      for (const row of list) {
-        const { page_id: _key, ...rest } = row;
+      // Last write wins for a page named twice: one statement may not update a row twice (Postgres).
+      const unique = [...new Map(list.map((r) => [r.page_id, r])).values()];
+      const columns = [...new Set(unique.flatMap((r) => Object.keys(r)))];
+      const updated = columns.filter((c) => c !== 'page_id');
+      // Multi-row statements, each under both engines' bind-parameter caps (SQLite 32766, PG 65535).
+      const size = Math.max(1, Math.floor(30_000 / Math.max(1, columns.length)));
+      for (let i = 0; i < unique.length; i += size) {
+        const chunk = unique
+          .slice(i, i + size)
+          .map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
         await anyDb
           .insertInto(rowTableName(id))
-          .values(row)
-          .onConflict((oc) => oc.column('page_id').doUpdateSet(rest))
+          .values(chunk)
+          .onConflict((oc) =>
+            oc
+              .column('page_id')
+              .doUpdateSet((eb) => Object.fromEntries(updated.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+          )
           .execute();
       }
     },
     query: async (id, query, options) => {
       const table = rowTableName(id);
-      const ctx = { hooks, now: options.now, alias: 'r' };
-      let q = anyDb
-        .selectFrom(`${table} as r`)
-        .select('r.page_id')
-        .where('r.in_trash', '=', options.inTrash ? 1 : 0);
-      if (query.filter) q = q.where(compileFilter(query.filter, ctx));
-      if (options.from) {
+      let ctx: CompileContext = { hooks, now: options.now, alias: 'r' };
+      const select = (filterCtx: CompileContext) => {
+        let q = anyDb
+          .selectFrom(`${table} as r`)
+          .select('r.page_id')
+          .where('r.in_trash', '=', options.inTrash ? 1 : 0);
+        if (query.filter) q = q.where(compileFilter(query.filter, filterCtx));
+        return q;
+      };
+      const read = async (q: ReturnType<typeof select>, limit: number) =>
+        (await applyOrderBy(q, compileOrderBy(query.sorts, ctx)).limit(limit).execute()).map(
+          (r) => r.page_id as string,
+        );
+      if (
+        query.filter &&
+        hooks.needsIndexHint &&
+        sortsByIndexedColumn(query.sorts) &&
+        hasIndexableLeaf(query.filter)
+      ) {
+        // Many matches: walking the sort index finds a page sooner than sorting every match.
+        const probe = await anyDb
+          .selectFrom(select(ctx).limit(WALK_THRESHOLD).as('m'))
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
+        if (Number(probe?.n ?? 0) >= WALK_THRESHOLD) ctx = { ...ctx, walkSortIndex: true };
+      }
+      const want = options.limit + 1;
+      let ids: string[];
+      if (!options.from) {
+        ids = await read(select(ctx), want);
+      } else {
         const anchor = await anyDb
           .selectFrom(table)
           .selectAll()
           .where('page_id', '=', options.from)
           .executeTakeFirst();
         if (!anchor) return { items: [], next: null };
-        q = q.where(compileCursor(query.sorts, anchor, ctx, { inclusive: true }));
+        const cursor = compileCursor(query.sorts, anchor, ctx, { inclusive: true });
+        const seek = compileCursorSeek(query.sorts, anchor, ctx);
+        if (seek) {
+          ids = await read(select(ctx).where(cursor).where(seek.bound), want);
+          if (ids.length < want)
+            ids.push(...(await read(select(ctx).where(seek.empties), want - ids.length)));
+        } else {
+          ids = await read(select(ctx).where(cursor), want);
+        }
       }
-      q = applyOrderBy(q, compileOrderBy(query.sorts, ctx)).limit(options.limit + 1);
-      const ids = (await q.execute()).map((r) => r.page_id as string);
       return { items: ids.slice(0, options.limit), next: ids[options.limit] ?? null };
     },
     maxNumber: async (id, property) => {

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveColumns } from '../../src/query/columns.ts';
-import { applyOrderBy, compileCursor, compileFilter, compileOrderBy } from '../../src/query/compile.ts';
+import {
+  applyOrderBy,
+  compileCursor,
+  compileCursorSeek,
+  compileFilter,
+  compileOrderBy,
+} from '../../src/query/compile.ts';
 import { addPropertyColumns, createDataSourceTable, dropPropertyColumns } from '../../src/query/ddl.ts';
 import { postgresHooks, sqliteHooks } from '../../src/query/dialect.ts';
 import { parseQuery } from '../../src/query/parse.ts';
@@ -62,6 +68,32 @@ describe('compileFilter SQL', () => {
         '2026-05-14T00:00:00.000Z',
       ],
     });
+  });
+
+  it("hides filter columns from SQLite's index choice when walking the sort index", () => {
+    const f = filterOf({ property: 'Name', title: { equals: 'Kiwi' } });
+    const walk = { hooks: sqliteHooks, now: NOW, walkSortIndex: true };
+    expect(whereSql('sqlite', compileFilter(f, walk)).sql).toBe(
+      'select "page_id" from "ds" where (+"p_7469746c65" is not null and +"p_7469746c65" = ?)',
+    );
+    // Postgres plans from statistics and takes no hint.
+    expect(whereSql('postgres', compileFilter(f, { ...walk, hooks: postgresHooks })).sql).toBe(
+      'select "page_id" from "ds" where ("p_7469746c65" is not null and "p_7469746c65" = $1)',
+    );
+  });
+
+  it('splits a cursor into an index range and the empty-keyed rows after it', () => {
+    const q = parseQuery({ sorts: [{ property: 'Name', direction: 'ascending' }] }, GROCERY, opts);
+    const ctx = { hooks: sqliteHooks, now: NOW };
+    const seek = compileCursorSeek(q.sorts, { page_id: 'p1', p_7469746c65: 'kiwi' }, ctx)!;
+    expect(whereSql('sqlite', seek.bound)).toEqual({
+      sql: 'select "page_id" from "ds" where "p_7469746c65" >= ?',
+      parameters: ['kiwi'],
+    });
+    expect(whereSql('sqlite', seek.empties).sql).toBe(
+      'select "page_id" from "ds" where "p_7469746c65" is null',
+    );
+    expect(compileCursorSeek(q.sorts, { page_id: 'p1', p_7469746c65: null }, ctx)).toBeNull();
   });
 
   it('orders select by option position, empties last, page_id last; cursors seek without OFFSET', () => {
