@@ -28,6 +28,9 @@ export const OPTIONS = {
   parent: { type: 'string' },
   share: { type: 'string', multiple: true },
   with: { type: 'string' },
+  'data-source': { type: 'string' },
+  file: { type: 'string' },
+  batch: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

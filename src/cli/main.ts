@@ -23,8 +23,11 @@ commands:
   user create --name NAME --email EMAIL [--json]
   page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
   share PAGE_ID --with INTEGRATION_NAME [--json]
+  rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
   migrate
 
+rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
+  of --batch rows; a bad line stops the import with its batch unwritten.
 storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
   Postgres (OCTAVO_PG_SCHEMA picks a schema, default public). The server may be running or not.
 rate limit: notion = 3 requests/s per integration with bursts of 30; --port 0 picks a free port.
@@ -66,6 +69,11 @@ const COMMANDS: Record<string, Command> = {
     args: ['PAGE_ID'],
     options: [...STORAGE, 'with'],
     run: async (v, a) => (await import('./commands/page.ts')).shareCommand(v, a),
+  },
+  'rows import': {
+    args: [],
+    options: [...STORAGE, 'data-source', 'file', 'batch'],
+    run: async (v) => (await import('./commands/rows.ts')).rowsImportCommand(v),
   },
 };
 
