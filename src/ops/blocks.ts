@@ -16,6 +16,7 @@ import { type AppendChildrenBody, type AppendPosition, updateBlockBody } from '.
 import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment, parseWith } from '../wire/validation.ts';
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { newBlockRow } from './placement.ts';
 import { resyncRow } from './rows.ts';
 
 export const MAX_BLOCKS_PER_REQUEST = 1000;
@@ -129,23 +130,16 @@ export async function insertBlockTree(
       keyOf.set(child.id, prev);
     }
     parentTypeOf.set(block.id, 'block_id');
-    rows.push({
-      id: block.id,
-      type: block.type,
-      parent_type: parentTypeOf.get(block.parentId)!,
-      parent_id: block.parentId,
-      sort_key: key,
-      data: JSON.stringify(block.data),
-      properties: null,
-      icon: null,
-      cover: null,
-      in_trash: 0,
-      is_locked: 0,
-      created_time: env.now,
-      created_by: env.actor.botUserId,
-      last_edited_time: env.now,
-      last_edited_by: env.actor.botUserId,
-    });
+    rows.push(
+      newBlockRow(env.actor.botUserId, env.now, {
+        id: block.id,
+        type: block.type,
+        parent_type: parentTypeOf.get(block.parentId)!,
+        parent_id: block.parentId,
+        sort_key: key,
+        data: JSON.stringify(block.data),
+      }),
+    );
   }
   await tx.blocks.insertMany(rows);
 }

@@ -25,7 +25,7 @@ import { errors } from '../wire/errors.ts';
 import type { PropertyRequest } from '../wire/property-schema.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
-import { childKey, coverOf, iconOf } from './placement.ts';
+import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow } from './placement.ts';
 import { applySchemaChanges } from './rows.ts';
 
 /** A database with its data sources, as operations hand them to presenters. */
@@ -80,22 +80,8 @@ function stamp(env: OpEnv) {
   return { last_edited_time: env.now, last_edited_by: env.actor.botUserId };
 }
 
-function newRow(
-  env: OpEnv,
-  fields: Pick<BlockRow, 'id' | 'type' | 'parent_type' | 'parent_id' | 'sort_key' | 'data'> &
-    Partial<BlockRow>,
-): BlockRow {
-  return {
-    properties: null,
-    icon: null,
-    cover: null,
-    in_trash: 0,
-    is_locked: 0,
-    created_time: env.now,
-    created_by: env.actor.botUserId,
-    ...stamp(env),
-    ...fields,
-  };
+function newRow(env: OpEnv, fields: NewRowFields): BlockRow {
+  return newBlockRow(env.actor.botUserId, env.now, fields);
 }
 
 /** Adds the reverse side of two-way relations to their target data sources. */

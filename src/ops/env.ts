@@ -40,7 +40,7 @@ export function mentionResolver(tx: StoreTx, env: OpEnv): MentionResolver {
     userName: async (id) => (await tx.users.get(id))?.name ?? null,
     pageInfo: async (id) => {
       const row = await tx.blocks.get(id);
-      if (!row || row.type !== 'page') return null;
+      if (row?.type !== 'page') return null;
       const title = plainText(pageTitle(row));
       return { title, url: pageUrl(env.publicUrl, id, title) };
     },

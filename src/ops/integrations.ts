@@ -65,7 +65,7 @@ export async function sharePage(
   const integration = await tx.integrations.getByName(input.integrationName);
   if (!integration) throw errors.validation(`No integration named ${input.integrationName}.`);
   const page = await tx.blocks.get(input.pageId);
-  if (!page || page.type !== 'page') throw errors.notFound('page', input.pageId);
+  if (page?.type !== 'page') throw errors.notFound('page', input.pageId);
   await tx.shares.add(integration.id, page.id, input.now);
   return { integration, page };
 }

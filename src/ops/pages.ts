@@ -16,7 +16,7 @@ import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
-import { childKey, coverColumn, iconColumn } from './placement.ts';
+import { childKey, coverColumn, iconColumn, newBlockRow } from './placement.ts';
 import { syncDualRelations } from './relations.ts';
 import { syncRows } from './rows.ts';
 
@@ -118,23 +118,16 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
     );
   }
   const id = newId();
-  const base: BlockRow = {
+  const base = newBlockRow(env.actor.botUserId, env.now, {
     id,
     type: 'page',
     parent_type: 'page_id',
     parent_id: null,
     sort_key: 'V',
     data: '{}',
-    properties: null,
     icon: body.icon ? iconColumn(body.icon) : null,
     cover: body.cover ? coverColumn(body.cover) : null,
-    in_trash: 0,
-    is_locked: 0,
-    created_time: env.now,
-    created_by: env.actor.botUserId,
-    last_edited_time: env.now,
-    last_edited_by: env.actor.botUserId,
-  };
+  });
   let row: BlockRow;
   let source: RowSource | undefined;
   if ('page_id' in parent) {

@@ -1,6 +1,6 @@
 /** Shared pieces of page and database writes: sibling order keys, icons and covers. */
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
-import type { StoreTx } from '../store/store.ts';
+import type { BlockRow, StoreTx } from '../store/store.ts';
 import type { CoverRequest, IconRequest } from '../wire/common.schema.ts';
 import { errors } from '../wire/errors.ts';
 import type { PagePosition } from '../wire/pages.schema.ts';
@@ -42,4 +42,24 @@ export function iconColumn(icon: IconRequest | null): string | null {
 
 export function coverColumn(cover: CoverRequest | null): string | null {
   return cover === null ? null : JSON.stringify(coverOf(cover));
+}
+
+/** The fields every new row needs; the rest default to empty, untrashed and unlocked. */
+export type NewRowFields = Pick<BlockRow, 'id' | 'type' | 'parent_type' | 'parent_id' | 'sort_key' | 'data'> &
+  Partial<BlockRow>;
+
+/** A new `blocks` row created (and last edited) by `by` at `now`. */
+export function newBlockRow(by: string, now: string, fields: NewRowFields): BlockRow {
+  return {
+    properties: null,
+    icon: null,
+    cover: null,
+    in_trash: 0,
+    is_locked: 0,
+    created_time: now,
+    created_by: by,
+    last_edited_time: now,
+    last_edited_by: by,
+    ...fields,
+  };
 }

@@ -13,6 +13,7 @@ import { errors } from '../wire/errors.ts';
 import { insertBlockTree } from './blocks.ts';
 import type { OpEnv } from './env.ts';
 import { createIntegration } from './integrations.ts';
+import { newBlockRow } from './placement.ts';
 import { createPerson } from './users.ts';
 
 export const QUICKSTART_INTEGRATION = 'Octavo Quickstart';
@@ -45,7 +46,7 @@ export async function createAdminPage(
   let sortKey: string;
   if (input.parentId) {
     const parent = await tx.blocks.get(input.parentId);
-    if (!parent || parent.type !== 'page') throw errors.notFound('page', input.parentId);
+    if (parent?.type !== 'page') throw errors.notFound('page', input.parentId);
     parentType = 'page_id';
     await tx.blocks.lockChildren(parent.id);
     const last = await tx.blocks.lastChildKey(parent.id);
@@ -55,7 +56,7 @@ export async function createAdminPage(
     const last = pages.at(-1)?.sort_key ?? null;
     sortKey = last ? keyAfter(last) : keyBetween(null, null);
   }
-  const row: BlockRow = {
+  const row = newBlockRow(admin.id, input.now, {
     id: newId(),
     type: 'page',
     parent_type: parentType,
@@ -63,15 +64,7 @@ export async function createAdminPage(
     sort_key: sortKey,
     data: '{}',
     properties: JSON.stringify({ title: { id: 'title', type: 'title', title: [textItem(input.title)] } }),
-    icon: null,
-    cover: null,
-    in_trash: 0,
-    is_locked: 0,
-    created_time: input.now,
-    created_by: admin.id,
-    last_edited_time: input.now,
-    last_edited_by: admin.id,
-  };
+  });
   await tx.blocks.insertMany([row]);
   return row;
 }
