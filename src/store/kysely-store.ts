@@ -35,22 +35,28 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Ancestor walks stop here; Notion nests far less deeply than this. */
 const MAX_DEPTH = 256;
 
+/**
+ * Blocks with a derived `has_children`. Written as "the first child in sort order, if any" rather
+ * than EXISTS: with statistics, Postgres sees one parent (a data source) owning most rows,
+ * expects any parent to have thousands of children and answers EXISTS with a sequential scan that
+ * reads the whole table for a childless row (300 ms per page of 100 rows at 20,000 rows). Asking
+ * for the first by `sort_key` makes the `(parent_id, sort_key)` index the only cheap plan.
+ */
 function blockSelect(db: Db) {
   return db
     .selectFrom('blocks as b')
     .selectAll('b')
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('blocks as c')
-            .select(sql<number>`1`.as('one'))
-            .whereRef('c.parent_id', '=', 'b.id')
-            .where('c.in_trash', '=', 0)
-            .where('c.type', '<>', 'data_source'),
-        )
-        .as('has_children'),
-    );
+    .select((eb) => {
+      const firstChild = eb
+        .selectFrom('blocks as c')
+        .select(sql<number>`1`.as('one'))
+        .whereRef('c.parent_id', '=', 'b.id')
+        .where('c.in_trash', '=', 0)
+        .where('c.type', '<>', 'data_source')
+        .orderBy('c.sort_key')
+        .limit(1);
+      return sql<boolean>`(${firstChild}) is not null`.as('has_children');
+    });
 }
 
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
