@@ -171,7 +171,7 @@ async function benchOne(engine: string, size: number): Promise<Line[]> {
       dataSourceId: dsId,
       batchSize: BATCH,
       onBatch: (n) => {
-        if (n % 100_000 === 0) process.stdout.write(`  ${engine} ${size}: ${n} rows seeded\r`);
+        if (n % 250_000 === 0) console.log(`  ${engine} ${size}: ${n} rows seeded`);
       },
     });
     await store.close();
