@@ -185,6 +185,13 @@ function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknow
 export interface CompiledOrder {
   readonly expr: RawBuilder<unknown>;
   readonly direction: 'asc' | 'desc';
+  /** False for columns that are never empty, which need no NULLS LAST (so an index can serve). */
+  readonly nullable: boolean;
+}
+
+/** A term whose column always holds a value: the row's own timestamps and authors, and page_id. */
+function neverEmpty(term: OrderTerm): boolean {
+  return 'pageId' in term || (term.sort.target.source === 'row' && !term.sort.optionOrder);
 }
 
 /** The ORDER BY list: the sorts (or the default order), then `page_id`; empties last. */
@@ -192,6 +199,7 @@ export function compileOrderBy(sorts: readonly Sort[], ctx: CompileContext): Com
   return orderTerms(sorts).map((term) => ({
     expr: termExpression(term, ctx),
     direction: termDirection(term) === 'ascending' ? 'asc' : 'desc',
+    nullable: !neverEmpty(term),
   }));
 }
 
@@ -202,7 +210,10 @@ export function applyOrderBy<DB, TB extends keyof DB, O>(
 ): SelectQueryBuilder<DB, TB, O> {
   let out = qb;
   for (const o of order)
-    out = out.orderBy(o.expr, (ob) => (o.direction === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+    out = out.orderBy(o.expr, (ob) => {
+      const dir = o.direction === 'asc' ? ob.asc() : ob.desc();
+      return o.nullable ? dir.nullsLast() : dir;
+    });
   return out;
 }
 
