@@ -23,6 +23,7 @@ import { importRows } from '../src/ops/bulk-rows.ts';
 import { columnStem } from '../src/query/columns.ts';
 import { openStore } from '../src/store/connect.ts';
 import { rowTableName } from '../src/store/kysely-store.ts';
+import { PG_URL, postgresReachable, VERSION } from './common.ts';
 import { PROPERTIES, rowBody, rowLines } from './query-data.ts';
 import { openRawPostgres, openRawSqlite, type RawDb } from './raw-sql.ts';
 import { rssMiB, startServer } from './server.ts';
@@ -37,8 +38,6 @@ const CREATE_SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 4);
 const BULK_ROWS = Number(env.BENCH_BULK_ROWS ?? 20_000);
 const BATCH = 5000;
-const PG_URL = env.OCTAVO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const VERSION = '2025-09-03';
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'octavo.js');
 
 interface Latency {
@@ -85,18 +84,6 @@ const retryingFetch: typeof fetch = async (input, init) => {
     return fetch(input, init);
   }
 };
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 /** Where one run's data lives: CLI arguments and environment, a store, a raw connection. */
 function storageFor(engine: string, size: number) {

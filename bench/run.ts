@@ -14,13 +14,12 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { PG_URL, postgresReachable, VERSION } from './common.ts';
 import { type BenchServer, rssMiB, startServer } from './server.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const PG_URL = process.env.OCTAVO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESTARTS = 3;
-const VERSION = '2025-09-03';
 
 interface Load {
   rps: number;
@@ -41,18 +40,6 @@ interface EngineResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 async function api(server: BenchServer, token: string, method: string, path: string, body?: object) {
   const res = await fetch(`${server.url}/v1${path}`, {
