@@ -17,7 +17,7 @@ import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow } from './placement.ts';
-import { syncDualRelations } from './relations.ts';
+import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { syncRows } from './rows.ts';
 
 /** A page and, for database rows, where it lives. */
@@ -84,7 +84,7 @@ async function writeRowValues(
   isNew: boolean,
 ): Promise<{ row: BlockRow; schema: Schema }> {
   // The schema is read again under the lock: a concurrent writer may have added options.
-  await tx.blocks.lockChildren(ds.row.id);
+  await lockRowWriters(tx, ds.row.id);
   const current = (await tx.blocks.get(ds.row.id)) ?? ds.row;
   const before = storedOf(page);
   const norm = await normalizeValues(schemaOf(current), request, valueContext(tx, env));
@@ -169,8 +169,9 @@ export async function updatePage(
 ): Promise<PageRecord> {
   let current = await loadVisible(tx, env, id, 'page', isPage);
   if (current.parent_type === 'data_source_id' && current.parent_id) {
-    // Writers of one data source's rows take turns; read the row again once it is our turn.
-    await tx.blocks.lockChildren(current.parent_id);
+    // Writers of one data source's rows (and of rows mirrored into it) take turns; read the
+    // row again once it is our turn.
+    await lockRowWriters(tx, current.parent_id);
     current = (await tx.blocks.get(id)) ?? current;
   }
   if (body.template) throw errors.unsupported('page templates');

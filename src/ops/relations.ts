@@ -19,6 +19,22 @@ function ids(values: StoredValues, propId: string): string[] {
   return v?.type === 'relation' ? ((v.relation as { id: string }[]) ?? []).map((r) => r.id) : [];
 }
 
+/**
+ * Takes the write locks a row write of `dataSourceId` needs: its own data source and every data
+ * source its two-way relations write into, in id order so that writers on either side of a
+ * relation queue up instead of deadlocking or overwriting each other's mirrored values.
+ */
+export async function lockRowWriters(tx: StoreTx, dataSourceId: string): Promise<void> {
+  const ds = await tx.blocks.get(dataSourceId);
+  const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
+  const targets = schema.flatMap((p) => {
+    if (p.type !== 'relation') return [];
+    const cfg = payloadOf<DualConfig>(p);
+    return cfg.type === 'dual_property' ? [cfg.data_source_id] : [];
+  });
+  for (const id of [...new Set([dataSourceId, ...targets])].sort()) await tx.blocks.lockChildren(id);
+}
+
 /** Mirrors changes of `pageId`'s dual relations onto the related pages. */
 export async function syncDualRelations(
   tx: StoreTx,

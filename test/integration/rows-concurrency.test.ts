@@ -59,15 +59,58 @@ describeEngines('concurrent row writers', (engine) => {
       const again = (await client().pages.retrieve({ page_id: page.id })) as RowPage;
       expect(names.map((n) => again.properties[n]!.number)).toEqual(names.map((_, i) => i));
     });
+
+    it('keeps both sides of a two-way relation consistent under writers on either side', async () => {
+      const people = await createDb(h, VERSION, 'Dual people', { Name: { title: {} } });
+      const projects = await createDb(h, VERSION, 'Dual projects', {
+        Name: { title: {} },
+        Team: { relation: { data_source_id: people.dataSourceId, dual_property: {} } },
+      });
+      const make = (db: typeof people) =>
+        Promise.all(
+          Array.from(
+            { length: 6 },
+            async () =>
+              (await client().pages.create({
+                parent: rowParent(VERSION, db),
+                properties: {},
+              } as never)) as RowPage,
+          ),
+        );
+      const [ps, ms] = [await make(projects), await make(people)];
+      const reverse = Object.entries(ms[0]!.properties).find(([, v]) => v.type === 'relation')![0];
+      const rel = (list: RowPage[]) => ({ relation: list.map((p) => ({ id: p.id })) });
+      await Promise.all(
+        ps.flatMap((p, i) => [
+          client().pages.update({
+            page_id: p.id,
+            properties: { Team: rel([ms[i]!, ms[(i + 1) % 6]!]) },
+          } as never),
+          client().pages.update({
+            page_id: ms[i]!.id,
+            properties: { [reverse]: rel([ps[(i + 2) % 6]!]) },
+          } as never),
+        ]),
+      );
+      const ids = (page: RowPage, name: string) =>
+        ((page.properties[name]!.relation as { id: string }[]) ?? []).map((r) => r.id);
+      const projectsNow = await Promise.all(
+        ps.map(async (p) => (await client().pages.retrieve({ page_id: p.id })) as RowPage),
+      );
+      const peopleNow = await Promise.all(
+        ms.map(async (m) => (await client().pages.retrieve({ page_id: m.id })) as RowPage),
+      );
+      const fromProjects = projectsNow.flatMap((p) => ids(p, 'Team').map((m) => `${p.id}>${m}`)).sort();
+      const fromPeople = peopleNow.flatMap((m) => ids(m, reverse).map((p) => `${p}>${m.id}`)).sort();
+      expect(fromProjects.length).toBeGreaterThan(0);
+      expect(fromPeople).toEqual(fromProjects);
+    });
   });
 });
 
 /*
- * Changes to a row page made through the block endpoints must reach the derived table the
- * queries read. Skipped until ops/blocks.ts calls `resyncRow` (ops/rows.ts) after it trashes a
- * page (deleteBlock, updateBlock) and after touchUpToPage stamps a page: today a row deleted with
- * DELETE /v1/blocks/{id} is still listed by queries (with in_trash: true), and appending content
- * to a row does not move it in last_edited_time filters and sorts.
+ * Changes to a row page made through the block endpoints (trash, appended content) must reach the
+ * derived table the queries read: ops/blocks.ts re-derives the row with `resyncRow`.
  */
 describeEngines('row pages changed through block endpoints', (engine) => {
   let h: Harness;
