@@ -5,7 +5,7 @@
 
 import { buildBlockTree, countTree } from '../domain/blocks.ts';
 import type { Schema } from '../domain/properties/types.ts';
-import { normalizeValues, type StoredValues, type ValueContext } from '../domain/properties/values.ts';
+import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
 import type { RowSource } from '../present/page.present.ts';
 import type { BlockRow, BlockView, StoreTx } from '../store/store.ts';
@@ -18,7 +18,7 @@ import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schema
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
-import { syncRows } from './rows.ts';
+import { storedOf, syncRows } from './rows.ts';
 
 /** A page and, for database rows, where it lives. */
 export interface PageRecord {
@@ -43,10 +43,6 @@ export function valueContext(tx: StoreTx, env: OpEnv): ValueContext {
       return row?.type === 'page' && row.parent_id === dataSourceId;
     },
   };
-}
-
-function storedOf(row: Pick<BlockRow, 'properties'>): StoredValues {
-  return (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
 }
 
 function sourceOf(ds: DataSourceRecord, schema?: Schema): RowSource {

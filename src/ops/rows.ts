@@ -3,17 +3,24 @@
  * re-derives its typed columns in the same transaction; schema changes add, drop or re-derive
  * columns.
  */
-import { convertValue, startingOptions } from '../domain/properties/convert.ts';
+import { convertValue, referencedIds, startingOptions } from '../domain/properties/convert.ts';
 import type { SchemaChange } from '../domain/properties/schema.ts';
 import { payloadOf, type Schema, type SelectOption } from '../domain/properties/types.ts';
 import type { StoredValues } from '../domain/properties/values.ts';
+import { plainText } from '../domain/rich-text.ts';
+import { pageTitle } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
 import { deriveColumns } from '../query/columns.ts';
 import type { BlockRow, DerivedRow, StoreTx } from '../store/store.ts';
 
+/** A page's stored property values. */
+export function storedOf(row: Pick<BlockRow, 'properties'>): StoredValues {
+  return (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
+}
+
 /** The derived row of one page. */
 export function derivedRow(schema: Schema, page: BlockRow): DerivedRow {
-  const stored = (page.properties ? JSON.parse(page.properties) : {}) as StoredValues;
+  const stored = storedOf(page);
   const row: DerivedRow = {
     page_id: page.id,
     created_time: page.created_time,
@@ -62,6 +69,29 @@ async function* allRows(tx: StoreTx, dataSourceId: string): AsyncGenerator<Block
   }
 }
 
+/** User names and page titles that retyped people and relation values of `batch` refer to. */
+async function referencedNames(
+  tx: StoreTx,
+  changes: readonly SchemaChange[],
+  batch: readonly BlockRow[],
+): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const c of changes) {
+    if (c.kind !== 'retyped') continue;
+    for (const page of batch)
+      for (const id of referencedIds(c.before, storedOf(page)[c.before.id])) ids.add(id);
+  }
+  const names = new Map<string, string>();
+  if (ids.size === 0) return names;
+  for (const row of await tx.blocks.getMany([...ids])) names.set(row.id, plainText(pageTitle(row)));
+  for (const id of ids) {
+    if (names.has(id)) continue;
+    const user = await tx.users.get(id);
+    if (user?.name) names.set(id, user.name);
+  }
+  return names;
+}
+
 function withOptions(schema: Schema, options: ReadonlyMap<string, SelectOption[]>): Schema {
   return schema.map((p) => {
     const opts = options.get(p.id);
@@ -99,12 +129,14 @@ export async function applySchemaChanges(
     if (c.kind === 'added' && c.property.type === 'unique_id') nextUnique.set(c.property.id, 1);
   for await (const batch of allRows(tx, dataSourceId)) {
     const updated: BlockRow[] = [];
+    const names = await referencedNames(tx, touched, batch);
     for (const page of batch) {
-      const stored = (page.properties ? JSON.parse(page.properties) : {}) as StoredValues;
+      const stored = storedOf(page);
       let changed = false;
       for (const c of touched) {
         if (c.kind === 'retyped') {
-          const next = convertValue(c.before, c.after, stored[c.before.id], newOptions.get(c.after.id) ?? []);
+          const options = newOptions.get(c.after.id) ?? [];
+          const next = convertValue(c.before, c.after, stored[c.before.id], options, names);
           if (next) stored[c.after.id] = next;
           else delete stored[c.after.id];
           changed = true;

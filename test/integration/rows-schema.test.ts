@@ -64,6 +64,33 @@ describeEngines('schema changes and existing rows', (engine) => {
         expect(plain((await get(rows[1]!.id)).properties.Value!.rich_text)).toBe('3.5');
       });
 
+      it('converts people, relations and unique ids to text as the names they show', async () => {
+        const target = await createDb(h, version, 'Targets', { Name: { title: {} } });
+        const [a, b] = [
+          await create(target, { Name: { title: text('Alpha') } }),
+          await create(target, { Name: { title: text('Beta') } }),
+        ];
+        const to = hasDataSources(version)
+          ? { data_source_id: target.dataSourceId }
+          : { database_id: target.databaseId };
+        const db = await createDb(h, version, 'To text', {
+          Name: { title: {} },
+          Who: { people: {} },
+          Links: { relation: { ...to, single_property: {} } },
+          Ref: { unique_id: { prefix: 'T' } },
+        });
+        const me = await client().users.me({});
+        const row = await create(db, {
+          Who: { people: [{ id: me.id }] },
+          Links: { relation: [{ id: a.id }, { id: b.id }] },
+        });
+        await patchSchema(db, { Who: { rich_text: {} }, Links: { rich_text: {} }, Ref: { rich_text: {} } });
+        const props = (await get(row.id)).properties;
+        expect(plain(props.Who!.rich_text)).toBe(me.name);
+        expect(plain(props.Links!.rich_text)).toBe('Alpha, Beta');
+        expect(plain(props.Ref!.rich_text)).toBe('T-1');
+      });
+
       it('converts text to select, creating an option per distinct value', async () => {
         const db = await createDb(h, version, 'To select', { Name: { title: {} }, Kind: { rich_text: {} } });
         for (const [i, v] of ['bug', 'feature', 'bug'].entries())

@@ -9,11 +9,24 @@ import { newOptionId } from './ids.ts';
 import { type PropertySchema, payloadOf, type SelectOption } from './types.ts';
 import type { StoredValue } from './values.ts';
 
-/** The text a value shows as (what a conversion starts from). */
-export function valueText(prop: PropertySchema, stored: StoredValue | undefined): string {
+/** The ids of users and pages a stored value refers to (their names are part of its text). */
+export function referencedIds(prop: PropertySchema, stored: StoredValue | undefined): string[] {
+  if (!stored || stored.type !== prop.type || (prop.type !== 'people' && prop.type !== 'relation')) return [];
+  return ((stored[prop.type] as { id: string }[] | null) ?? []).map((r) => r.id);
+}
+
+/**
+ * The text a value shows as (what a conversion starts from). People and relations show as the
+ * names in `names` (user names and page titles by id, see `referencedIds`).
+ */
+export function valueText(
+  prop: PropertySchema,
+  stored: StoredValue | undefined,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
   if (!stored || stored.type !== prop.type) return '';
   const v = stored[prop.type];
-  const names = (refs: { id: string }[]) =>
+  const optionNames = (refs: { id: string }[]) =>
     refs
       .map((r) => payloadOf<{ options: SelectOption[] }>(prop).options.find((o) => o.id === r.id)?.name)
       .filter((n): n is string => Boolean(n));
@@ -25,9 +38,9 @@ export function valueText(prop: PropertySchema, stored: StoredValue | undefined)
       return v === null || v === undefined ? '' : String(v);
     case 'select':
     case 'status':
-      return v ? (names([v as { id: string }])[0] ?? '') : '';
+      return v ? (optionNames([v as { id: string }])[0] ?? '') : '';
     case 'multi_select':
-      return names((v as { id: string }[]) ?? []).join(', ');
+      return optionNames((v as { id: string }[]) ?? []).join(', ');
     case 'checkbox':
       return v === true ? 'Yes' : 'No';
     case 'date': {
@@ -40,6 +53,16 @@ export function valueText(prop: PropertySchema, stored: StoredValue | undefined)
       return (v as string | null) ?? '';
     case 'files':
       return ((v as { name: string }[]) ?? []).map((f) => f.name).join(', ');
+    case 'people':
+    case 'relation':
+      return referencedIds(prop, stored)
+        .map((id) => names.get(id))
+        .filter((n): n is string => Boolean(n))
+        .join(', ');
+    case 'unique_id': {
+      const prefix = payloadOf<{ prefix?: string | null }>(prop).prefix;
+      return typeof v === 'number' ? (prefix ? `${prefix}-${v}` : String(v)) : '';
+    }
     default:
       return '';
   }
@@ -72,19 +95,20 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * The value of `to` converted from `from`'s stored value. `options` is the new property's
- * option list, extended in place with names the conversion creates.
+ * option list, extended in place with names the conversion creates; `names` as for `valueText`.
  */
 export function convertValue(
   from: PropertySchema,
   to: PropertySchema,
   stored: StoredValue | undefined,
   options: SelectOption[],
+  names: ReadonlyMap<string, string> = new Map(),
 ): StoredValue | undefined {
   const keepsRefs = ['people', 'relation', 'files'];
   if (keepsRefs.includes(to.type)) {
     return from.type === to.type && stored ? stored : undefined;
   }
-  const text = valueText(from, stored).trim();
+  const text = valueText(from, stored, names).trim();
   const wrap = (v: unknown): StoredValue => ({ type: to.type, [to.type]: v });
   const optionFor = (name: string, create: boolean): { id: string } | null => {
     const found = options.find((o) => o.name === name);
