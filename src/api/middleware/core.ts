@@ -54,6 +54,19 @@ export function rateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
+const dropNul = (s: string) => s.replaceAll('\u0000', '');
+const withoutNul = (_key: string, value: unknown) => {
+  if (typeof value === 'string') return dropNul(value);
+  if (
+    value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).some((k) => k !== dropNul(k))
+  )
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [dropNul(k), v]));
+  return value;
+};
+
 /** Reads the JSON body of POST/PATCH; an absent body is `{}` (the SDK omits empty bodies). */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === 'POST' || c.req.method === 'PATCH') {
@@ -64,7 +77,8 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     let body: unknown = {};
     if (text.trim() !== '') {
       try {
-        body = JSON.parse(text);
+        // NUL cannot be stored in Postgres text; both engines drop it so that they agree.
+        body = text.includes('\\u0000') ? JSON.parse(text, withoutNul) : JSON.parse(text);
       } catch {
         throw errors.invalidJson();
       }
