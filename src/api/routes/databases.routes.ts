@@ -31,7 +31,7 @@ import { errors } from '../../wire/errors.ts';
 import { parseWith } from '../../wire/validation.ts';
 import { hasDataSources } from '../../wire/versions.ts';
 import { authorize, bodyPagination, filterProperties, opEnv, pathId, presentCtx } from '../kit.ts';
-import { ok } from '../respond.ts';
+import { ok, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 /** Data-source endpoints exist from 2025-09-03 on; older versions get Notion's unknown-URL error. */
@@ -142,7 +142,7 @@ export function databasesRoutes(deps: AppDeps) {
     const id = pathId(c, 'data_source_id');
     await deps.store.transaction((tx) => getDataSource(tx, opEnv(c, deps), id));
     // Octavo has no page templates yet, so every data source truthfully lists none.
-    return ok(c, { templates: [], has_more: false, next_cursor: null });
+    return okWithoutRequestId(c, { templates: [], has_more: false, next_cursor: null });
   });
 
   return r;
