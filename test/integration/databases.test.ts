@@ -236,5 +236,18 @@ describeEngines('databases and data sources', (engine) => {
       const listed = await h.client().dataSources.listTemplates({ data_source_id: db.data_sources[0]!.id });
       expect(listed).toEqual({ templates: [], has_more: false, next_cursor: null });
     });
+
+    it('checks page_size like every listing', async () => {
+      const db = await newDatabase('Template sizes');
+      const err = await h
+        .client()
+        .dataSources.listTemplates({ data_source_id: db.data_sources[0]!.id, page_size: 0 })
+        .catch((e) => e);
+      expect(err.code).toBe('validation_error');
+      const ok = await h
+        .client()
+        .dataSources.listTemplates({ data_source_id: db.data_sources[0]!.id, page_size: 100, name: 'x' });
+      expect(ok.templates).toEqual([]);
+    });
   });
 });

@@ -30,7 +30,15 @@ import {
 import { errors } from '../../wire/errors.ts';
 import { parseWith } from '../../wire/validation.ts';
 import { hasDataSources } from '../../wire/versions.ts';
-import { authorize, bodyPagination, filterProperties, opEnv, pathId, presentCtx } from '../kit.ts';
+import {
+  authorize,
+  bodyPagination,
+  filterProperties,
+  opEnv,
+  pathId,
+  presentCtx,
+  queryPagination,
+} from '../kit.ts';
 import { ok, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -140,6 +148,7 @@ export function databasesRoutes(deps: AppDeps) {
     requireDataSourceVersion(c);
     authorize(c, 'data_sources.templates');
     const id = pathId(c, 'data_source_id');
+    queryPagination(c); // page_size and start_cursor are checked as on every listing
     await deps.store.transaction((tx) => getDataSource(tx, opEnv(c, deps), id));
     // Octavo has no page templates yet, so every data source truthfully lists none.
     return okWithoutRequestId(c, { templates: [], has_more: false, next_cursor: null });
