@@ -8,6 +8,14 @@ export function ok(c: Context<AppEnv>, body: object, status: 200 = 200) {
   return c.json({ ...body, request_id: c.get('requestId') }, status);
 }
 
+/**
+ * A success body exactly as given, without `request_id`: Notion's templates listing is the one
+ * success body recorded without it (the `x-notion-request-id` header still names the request).
+ */
+export function okWithoutRequestId(c: Context<AppEnv>, body: object) {
+  return c.json(body, 200);
+}
+
 export function errorBody(err: ApiError, requestId: string, actor?: Actor) {
   const additional = {
     ...(err.sharingHint && actor ? { integration_id: actor.botUserId } : {}),

@@ -16,3 +16,11 @@ export function isoNow(clock: Clock = systemClock): string {
 export function toMinute(iso: string): string {
   return `${iso.slice(0, 16)}:00.000Z`;
 }
+
+/**
+ * Notion writes a 2025-09-03+ database container's timestamps unrounded, with milliseconds and a
+ * `+00:00` offset instead of `Z` (`2026-07-04T09:08:53.017+00:00`, every recorded database).
+ */
+export function toOffsetIso(iso: string): string {
+  return iso.replace(/Z$/, '+00:00');
+}

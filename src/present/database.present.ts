@@ -5,7 +5,7 @@
 
 import type { PropertySchema, Schema } from '../domain/properties/types.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
-import { toMinute } from '../lib/clock.ts';
+import { toMinute, toOffsetIso } from '../lib/clock.ts';
 import type { BlockRow } from '../store/store.ts';
 import { emitsArchived, hasDataSources } from '../wire/versions.ts';
 import type { PresentContext } from './context.ts';
@@ -56,8 +56,8 @@ export function presentDatabase(row: BlockRow, dataSources: BlockRow[], ctx: Pre
       id: row.id,
       ...common,
       is_locked: row.is_locked === 1,
-      created_time: toMinute(row.created_time),
-      last_edited_time: toMinute(row.last_edited_time),
+      created_time: toOffsetIso(row.created_time),
+      last_edited_time: toOffsetIso(row.last_edited_time),
       data_sources: dataSources.map((d) => ({
         id: d.id,
         name: plainText((JSON.parse(d.data) as StoredDatabase).title),

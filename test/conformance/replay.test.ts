@@ -80,9 +80,14 @@ api.notion.com by the Python SDK's test suite. Each replayable one is sent to Oc
 recorded ids rewritten to the objects Octavo created earlier in the same replay (the recorded shared
 parent page becomes the harness's root page), and every response is compared with Notion's by
 structure: the same keys recursively (arrays by their first element of the same \`object\`/\`type\`),
-the same JSON types, the same \`object\`/\`type\`/\`code\`/\`status\` values and the same key order on
-pages and blocks. Ids, timestamps, request ids, urls and names are ignored. Every 2xx body is also
-validated against the SDK's response schema (test/helpers/conformance.ts).
+the same JSON types, the same \`object\`/\`type\`/\`code\`/\`status\` values, the same booleans (except
+\`email_verified\`, which describes the recorded workspace's owner), the same key order on pages,
+blocks, databases, data sources, lists, property items, users and errors, and timestamps written the
+same way (fraction digits, \`Z\` or offset, rounded to the minute where Notion rounds). An id the
+replay already knows (an object created earlier, the shared page, the bot) must name the same
+object in Octavo's answer. Other ids, instants, request ids, urls and names are ignored. Every 2xx
+body is also validated against the SDK's response schema (test/helpers/conformance.ts). The rules
+are in test/conformance/shape.ts and replay.ts.
 
 **${recordings.length} recordings: ${replayed.length} replayed (${same.length} with Notion's structure on
 every engine run), ${recordings.length - replayed.length} skipped.**

@@ -21,15 +21,21 @@ export const IMPLEMENTED = new Set([
   'DELETE blocks/{block_id}',
   'GET blocks/{block_id}/children',
   'PATCH blocks/{block_id}/children',
+  'GET pages/{page_id}/properties/{property_id}',
+  'POST databases',
+  'GET databases/{database_id}',
+  'PATCH databases/{database_id}',
+  'POST databases/{database_id}/query', // 2022-06-28 only; not in the SDK's table, so never matched
+  'POST data_sources',
+  'GET data_sources/{data_source_id}',
+  'PATCH data_sources/{data_source_id}',
+  'POST data_sources/{data_source_id}/query',
+  'GET data_sources/{data_source_id}/templates',
 ]);
 
 /** Why an SDK endpoint is not replayed yet, by its path pattern. */
 const NOT_YET: Array<[RegExp, string]> = [
   [/\/markdown$/, 'page markdown'],
-  [/\/templates$/, 'data source templates'],
-  [/^pages\/\{page_id\}\/properties/, 'page property items'],
-  [/^databases/, 'databases'],
-  [/^data_sources/, 'data sources'],
   [/^comments/, 'comments'],
   [/^file_uploads/, 'file uploads'],
   [/^search/, 'search'],
@@ -111,6 +117,34 @@ export class IdMap {
     return value;
   }
 
+  /**
+   * Ids in a recorded body that this replay already knows (learned from an earlier response, or
+   * the recorded shared page) must be the same objects in Octavo's body, at the same place: a
+   * parent, a `database_parent`, a data source listed by its database, a cursor.
+   */
+  mismatches(recorded: unknown, actual: unknown, path = '$'): string[] {
+    if (typeof recorded === 'string' && WHOLE_ID.test(recorded)) {
+      const key = compact(recorded);
+      if (/^0+$/.test(key)) return [];
+      const known = this.map.get(key);
+      if (known === undefined || typeof actual !== 'string' || compact(actual) === compact(known)) return [];
+      return [`${path}: Notion refers to ${recorded} (here ${known}), Octavo to ${actual}`];
+    }
+    if (Array.isArray(recorded) && Array.isArray(actual)) {
+      return recorded.flatMap((r, i) => {
+        const a = actual[i] as { type?: unknown } | undefined;
+        return (r as { type?: unknown })?.type === a?.type ? this.mismatches(r, a, `${path}[${i}]`) : [];
+      });
+    }
+    if (recorded && actual && typeof recorded === 'object' && typeof actual === 'object') {
+      const a = actual as Record<string, unknown>;
+      return Object.entries(recorded).flatMap(([k, v]) =>
+        k in a ? this.mismatches(v, a[k], `${path}.${k}`) : [],
+      );
+    }
+    return [];
+  }
+
   /** Walks both bodies in parallel and pairs up the ids found at the same place. */
   learn(recorded: unknown, actual: unknown): void {
     if (typeof recorded === 'string' && typeof actual === 'string') {
@@ -164,6 +198,7 @@ async function replayOne(h: Harness, ids: IdMap, step: Interaction, label: strin
     return diffs;
   }
   diffs.push(...shapeDiff(response.body, body).map((d) => `${label}: ${d}`));
+  diffs.push(...ids.mismatches(response.body, body).map((d) => `${label}: ${d}`));
   ids.learn(response.body, body);
   return diffs;
 }

@@ -142,6 +142,25 @@ describe('checkResponse on 2xx bodies', () => {
     await expect(send('http://octavo.test/v1/nowhere', {})).rejects.toThrow(/no response schema mapped/);
   });
 
+  it('wants no request_id in a templates listing, as Notion sends it, and one everywhere else', async () => {
+    const templates = 'http://octavo.test/v1/data_sources/5f1c0b4e7d1a4c579a531f6a7e2b9c01/templates';
+    const listing = { templates: [], has_more: false, next_cursor: null };
+    const bare = (body: object) =>
+      checkResponse(
+        templates,
+        { method: 'GET', headers: { 'Notion-Version': '2025-09-03' } },
+        new Response(JSON.stringify(body), { headers: { 'x-notion-request-id': 'r' } }),
+      );
+    await expect(bare(listing)).resolves.toBeInstanceOf(Response);
+    await expect(send(templates, listing)).rejects.toThrow(/without one/);
+    const pageWithoutId = checkResponse(
+      url,
+      { method: 'GET', headers: { 'Notion-Version': '2025-09-03' } },
+      new Response(JSON.stringify(page), { headers: { 'x-notion-request-id': 'r' } }),
+    );
+    await expect(pageWithoutId).rejects.toThrow(/request_id in body differs/);
+  });
+
   it('prefers literal segments: /v1/users/me is GetSelfResponse', () => {
     expect(schemaFor('GET', 'http://octavo.test/v1/users/me', 'current')).toBe('GetSelfResponse');
     expect(schemaFor('GET', 'http://octavo.test/v1/users/abc', 'current')).toBe('GetUserResponse');

@@ -1,7 +1,9 @@
 /**
  * Structural comparison of two JSON bodies, for replaying recorded Notion conversations: same keys
  * (recursively), same JSON types, same `object`/`type` values, same key order at the top level of
- * pages and blocks. Values are otherwise ignored (ids, timestamps, request ids, urls, names).
+ * pages, blocks, databases, data sources, lists, property items, users and errors, the same booleans, and
+ * timestamps written the same way. Other values are ignored (ids, which replay.ts checks against
+ * the objects it has seen, instants, request ids, urls, names).
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -15,8 +17,47 @@ const DISCRIMINATORS = new Set(['object', 'type', 'code', 'status']);
  */
 const DATA_NULLABLE = new Set(['avatar_url', 'name']);
 
+/**
+ * Booleans are compared by value too (`in_trash`, `archived`, `has_children`, `has_more`,
+ * `is_inline`, annotations…): they follow from the requests a recording makes. Except these,
+ * which describe the recorded workspace: its owner verified their email address; Octavo does not
+ * verify addresses and says so (`false`).
+ */
+const DATA_BOOLEANS = new Set(['email_verified']);
+
 /** Objects whose own key order must match Notion's. */
-const ORDERED_OBJECTS = new Set(['page', 'block']);
+const ORDERED_OBJECTS = new Set([
+  'page',
+  'block',
+  'database',
+  'data_source',
+  'list',
+  'property_item',
+  'user',
+  'error',
+]);
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * How a timestamp is written, not when it is: its fraction digits and its zone (`Z` or an
+ * offset), plus, when Notion's is rounded to the minute, that Octavo's is too. (A Notion value
+ * with seconds cannot require Octavo's to have seconds: a real instant may fall on a minute.)
+ */
+function timestampDiff(recorded: string, actual: string): string | undefined {
+  const r = TIMESTAMP.exec(recorded);
+  const a = TIMESTAMP.exec(actual);
+  if (!r) return undefined;
+  if (!a) return `Notion has a timestamp ${JSON.stringify(recorded)}, Octavo has ${JSON.stringify(actual)}`;
+  const form = (m: RegExpExecArray) =>
+    `${m[1]?.length ?? 0} fraction digits, zone ${m[2] === 'Z' ? 'Z' : 'offset'}`;
+  if (form(r) !== form(a))
+    return `timestamp written as ${form(r)} by Notion (${recorded}), ${form(a)} by Octavo (${actual})`;
+  const onMinute = (t: string) => /:00(?:\.0+)?(?:Z|[+-]\d{2}:\d{2})$/.test(t);
+  if (onMinute(recorded) && !onMinute(actual))
+    return `Notion rounds this timestamp to the minute (${recorded}), Octavo does not (${actual})`;
+  return undefined;
+}
 
 export function jsonType(v: unknown): string {
   if (v === null) return 'null';
@@ -55,7 +96,12 @@ export function shapeDiff(recorded: unknown, actual: unknown, path = '$'): strin
     return shapeDiff(r[0], counterpart(r[0]!, a), `${path}[0]`);
   }
   if (rt !== 'object') {
-    if (DISCRIMINATORS.has(key) && recorded !== actual) {
+    if (rt === 'string') {
+      const diff = timestampDiff(recorded as string, actual as string);
+      if (diff) return [`${path}: ${diff}`];
+    }
+    const compared = DISCRIMINATORS.has(key) || (rt === 'boolean' && !DATA_BOOLEANS.has(key));
+    if (compared && recorded !== actual) {
       return [`${path}: Notion has ${JSON.stringify(recorded)}, Octavo has ${JSON.stringify(actual)}`];
     }
     return [];

@@ -95,6 +95,20 @@ function matchRoute(routes: Route[], method: string, segments: string[]): Route 
 }
 
 /**
+ * 2xx bodies Notion sends without a top-level `request_id` (every recorded templates listing:
+ * `{templates, has_more, next_cursor}` and nothing else); the header still carries the id.
+ */
+const NO_REQUEST_ID_IN_BODY: Route[] = [toRoute('GET', 'data_sources/{data_source_id}/templates', null)];
+
+/** Whether a success body for this request carries `request_id` (it must match the header). */
+export function bodyCarriesRequestId(method: string, url: string, status: number): boolean {
+  if (status >= 400) return true;
+  const { pathname } = new URL(url, 'http://octavo.test');
+  const segments = pathname.slice(4).replace(/\/+$/, '').split('/');
+  return !matchRoute(NO_REQUEST_ID_IN_BODY, method.toUpperCase(), segments);
+}
+
+/**
  * The schema name for a request, `null` when the endpoint is deliberately unvalidated under this
  * version (LEGACY_UNTYPED), `undefined` when the endpoint is not known at all.
  */
@@ -267,7 +281,9 @@ export async function checkResponse(
   }
   const requestId = res.headers.get('x-notion-request-id');
   if (!requestId) fail(url, 'missing x-notion-request-id header', body);
-  if (body.request_id !== requestId) fail(url, 'request_id in body differs from the header', body);
+  if (!bodyCarriesRequestId(init?.method ?? 'GET', url, res.status)) {
+    if ('request_id' in body) fail(url, 'request_id in a body Notion sends without one', body);
+  } else if (body.request_id !== requestId) fail(url, 'request_id in body differs from the header', body);
   if (res.status >= 400) {
     if (body.object !== 'error') fail(url, 'error body without object: "error"', body);
     if (body.status !== res.status) fail(url, 'error status differs from HTTP status', body);

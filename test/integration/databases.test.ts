@@ -74,6 +74,29 @@ describeEngines('databases and data sources', (engine) => {
       });
     });
 
+    it('writes the container timestamps unrounded with a +00:00 offset, as Notion does', async () => {
+      const db = await newDatabase('Timestamps');
+      const offset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/;
+      expect(db.created_time).toMatch(offset);
+      expect(db.last_edited_time).toMatch(offset);
+      const again = (await h
+        .client({ version: '2026-03-11' })
+        .databases.retrieve({ database_id: db.id })) as DatabaseObjectResponse;
+      expect(again.created_time).toBe(db.created_time);
+      // The same instant, rounded to the minute, on the block and the data source.
+      const minute = `${db.created_time.slice(0, 16)}:00.000Z`;
+      const block = (await h.client().blocks.retrieve({ block_id: db.id })) as { created_time: string };
+      expect(block.created_time).toBe(minute);
+      const ds = (await h
+        .client()
+        .dataSources.retrieve({ data_source_id: db.data_sources[0]!.id })) as DataSourceObjectResponse;
+      expect(ds.created_time).toBe(minute);
+      const old = (await h
+        .client({ version: '2022-06-28' })
+        .databases.retrieve({ database_id: db.id })) as unknown as { created_time: string };
+      expect(old.created_time).toBe(minute);
+    });
+
     it('refuses a schema without exactly one title', async () => {
       const err = await newDatabase('No title', { Done: { checkbox: {} } }).catch((e) => e);
       expect(err.code).toBe('validation_error');
@@ -199,6 +222,32 @@ describeEngines('databases and data sources', (engine) => {
       expect(again.data_sources.map((d) => d.name)).toEqual(['Multi', 'Second']);
       const templates = await h.client().dataSources.listTemplates({ data_source_id: ds.id });
       expect(templates.templates).toEqual([]);
+    });
+  });
+
+  describe('GET /v1/data_sources/{id}/templates', () => {
+    it('answers the bare listing Notion sends: no object, no type, no request_id in the body', async () => {
+      const db = await newDatabase('Templates');
+      const res = await h.request(`/v1/data_sources/${db.data_sources[0]!.id}/templates`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-notion-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const text = await res.text();
+      expect(text).toBe('{"templates":[],"has_more":false,"next_cursor":null}');
+      const listed = await h.client().dataSources.listTemplates({ data_source_id: db.data_sources[0]!.id });
+      expect(listed).toEqual({ templates: [], has_more: false, next_cursor: null });
+    });
+
+    it('checks page_size like every listing', async () => {
+      const db = await newDatabase('Template sizes');
+      const err = await h
+        .client()
+        .dataSources.listTemplates({ data_source_id: db.data_sources[0]!.id, page_size: 0 })
+        .catch((e) => e);
+      expect(err.code).toBe('validation_error');
+      const ok = await h
+        .client()
+        .dataSources.listTemplates({ data_source_id: db.data_sources[0]!.id, page_size: 100, name: 'x' });
+      expect(ok.templates).toEqual([]);
     });
   });
 });

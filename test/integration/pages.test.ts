@@ -100,6 +100,9 @@ describeEngines('pages', (engine) => {
       expect(err.message).toBe(
         `Could not find page with ID: ${hidden}. Make sure the relevant pages and databases are shared with your integration "Octavo Quickstart".`,
       );
+      // Notion names the integration's bot user in additional_data, as recorded.
+      const me = await h.client().users.me({});
+      expect(err.additional_data).toEqual({ integration_id: me.id });
     });
 
     it('gives an insert-only integration a partial page', async () => {

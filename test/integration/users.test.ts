@@ -35,6 +35,11 @@ describeEngines('users', (engine) => {
     const withEmail = await h.client().users.list({});
     const admin = withEmail.results.find((u) => 'type' in u && u.type === 'person');
     expect(admin && 'person' in admin && admin.person.email).toBe('admin@octavo.local');
+    // Notion sends email_verified beside the address; Octavo verifies none, so it is false.
+    expect(admin && 'person' in admin && admin.person).toEqual({
+      email: 'admin@octavo.local',
+      email_verified: false,
+    });
     const token = await h.newIntegration('No email', ['read_content', 'read_users']);
     const without = await h.client({ token }).users.retrieve({ user_id: admin!.id });
     expect('person' in without && without.person).toEqual({});

@@ -30,8 +30,16 @@ import {
 import { errors } from '../../wire/errors.ts';
 import { parseWith } from '../../wire/validation.ts';
 import { hasDataSources } from '../../wire/versions.ts';
-import { authorize, bodyPagination, filterProperties, opEnv, pathId, presentCtx } from '../kit.ts';
-import { ok } from '../respond.ts';
+import {
+  authorize,
+  bodyPagination,
+  filterProperties,
+  opEnv,
+  pathId,
+  presentCtx,
+  queryPagination,
+} from '../kit.ts';
+import { ok, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 /** Data-source endpoints exist from 2025-09-03 on; older versions get Notion's unknown-URL error. */
@@ -140,9 +148,10 @@ export function databasesRoutes(deps: AppDeps) {
     requireDataSourceVersion(c);
     authorize(c, 'data_sources.templates');
     const id = pathId(c, 'data_source_id');
+    queryPagination(c); // page_size and start_cursor are checked as on every listing
     await deps.store.transaction((tx) => getDataSource(tx, opEnv(c, deps), id));
     // Octavo has no page templates yet, so every data source truthfully lists none.
-    return ok(c, { templates: [], has_more: false, next_cursor: null });
+    return okWithoutRequestId(c, { templates: [], has_more: false, next_cursor: null });
   });
 
   return r;
