@@ -269,7 +269,7 @@ export async function hostedUpload(
   path: PathSegment[],
 ): Promise<HostedFileRef> {
   const row = id ? await tx.fileUploads.get(id) : undefined;
-  if (!row || row.status !== 'uploaded' || row.expiry_time !== null) {
+  if (row?.status !== 'uploaded' || row.expiry_time !== null) {
     throw bodyError(path, 'should be a file URL signed by this server', url);
   }
   return { file_upload_id: row.id, filename: row.filename ?? 'file' };
@@ -281,6 +281,6 @@ export async function hostedFileParts(
   id: string,
 ): Promise<{ row: FileUploadRow; parts: { part_number: number; size: number }[] }> {
   const row = await tx.fileUploads.get(id);
-  if (!row || row.status !== 'uploaded') throw errors.notFound('file_upload', id);
+  if (row?.status !== 'uploaded') throw errors.notFound('file_upload', id);
   return { row, parts: await tx.fileUploads.parts(id) };
 }
