@@ -17,7 +17,16 @@ export interface Config {
   rateLimit: RatePolicy | null;
   /** Base of page `url` fields when set explicitly (OCTAVO_PUBLIC_URL); else the listen address. */
   publicUrl: string | undefined;
+  /** Largest file upload accepted, in bytes (OCTAVO_MAX_FILE_UPLOAD_BYTES). */
+  maxFileUploadBytes: number;
+  /** external_url imports may fetch loopback/private addresses and http (OCTAVO_FILE_IMPORT_ALLOW_PRIVATE). */
+  allowPrivateFileImports: boolean;
 }
+
+/** 100 MiB: stored in the database, so larger defaults would surprise a small deployment. */
+export const DEFAULT_MAX_FILE_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** Notion's own ceiling (paid plans, multi-part). */
+const MAX_FILE_UPLOAD_CEILING = 5 * 1024 * 1024 * 1024;
 
 export interface ConfigFlags {
   host?: string | undefined;
@@ -40,6 +49,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
     publicUrl: env.OCTAVO_PUBLIC_URL ? env.OCTAVO_PUBLIC_URL.replace(/\/$/, '') : undefined,
+    maxFileUploadBytes: parseMaxUpload(env.OCTAVO_MAX_FILE_UPLOAD_BYTES || undefined),
+    allowPrivateFileImports: parseFlag(
+      env.OCTAVO_FILE_IMPORT_ALLOW_PRIVATE,
+      'OCTAVO_FILE_IMPORT_ALLOW_PRIVATE',
+    ),
   };
 }
 
@@ -79,4 +93,21 @@ function parsePgSchema(schema: string | undefined): string | undefined {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
     throw new ConfigError(`OCTAVO_PG_SCHEMA must be a lower-case SQL identifier, not ${schema}`);
   return schema;
+}
+
+function parseMaxUpload(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_FILE_UPLOAD_BYTES;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_FILE_UPLOAD_CEILING) {
+    throw new ConfigError(
+      `OCTAVO_MAX_FILE_UPLOAD_BYTES must be a number of bytes from 1 to ${MAX_FILE_UPLOAD_CEILING}, not ${text}`,
+    );
+  }
+  return n;
+}
+
+function parseFlag(text: string | undefined, name: string): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new ConfigError(`${name} must be 1/true or 0/false, not ${text}`);
 }

@@ -68,6 +68,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     publicUrl: publicUrlOf(config, port),
     workspace: boot.workspace,
     rateLimiter,
+    files: {
+      maxBytes: config.maxFileUploadBytes,
+      urlSecret: boot.fileUrlSecret,
+      allowPrivateImports: config.allowPrivateFileImports,
+    },
   });
   handler = app.fetch;
   return {

@@ -3,11 +3,14 @@
  * tests hand it to the official SDK as its `fetch` and no socket is needed.
  */
 import { Hono } from 'hono';
+import { FILES_PATH } from '../domain/file-uploads.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
 import { databasesRoutes } from './routes/databases.routes.ts';
+import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
+import { filesRoutes } from './routes/files.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
@@ -23,11 +26,13 @@ export function createApp(deps: AppDeps) {
   v1.route('/', pagesRoutes(deps));
   v1.route('/', blocksRoutes(deps));
   v1.route('/', databasesRoutes(deps));
+  v1.route('/', fileUploadsRoutes(deps));
   v1.all('*', () => {
     throw errors.invalidRequestUrl();
   });
 
   app.route('/v1', v1);
+  app.route(FILES_PATH, filesRoutes(deps));
   app.notFound((c) => renderError(c, errors.invalidRequestUrl()));
   return app;
 }

@@ -1,6 +1,7 @@
 /** Small helpers that keep route handlers thin: ids from the path, pagination, context objects. */
 import type { Context } from 'hono';
 import { OPERATION_CAPABILITY, type Operation } from '../domain/capabilities.ts';
+import { hostedFileUrl } from '../domain/file-uploads.ts';
 import { normalizeId } from '../lib/ids.ts';
 import type { OpEnv } from '../ops/env.ts';
 import type { PresentContext } from '../present/context.ts';
@@ -19,6 +20,7 @@ export function opEnv(c: Context<AppEnv>, deps: AppDeps): OpEnv {
     actor: c.get('actor'),
     now: (deps.clock?.() ?? new Date()).toISOString(),
     publicUrl: deps.publicUrl,
+    files: deps.files,
   };
 }
 
@@ -28,6 +30,9 @@ export function presentCtx(c: Context<AppEnv>, deps: AppDeps): PresentContext {
     actor: c.get('actor'),
     publicUrl: deps.publicUrl,
     workspace: deps.workspace,
+    maxFileUploadBytes: deps.files.maxBytes,
+    hostedFile: (ref) =>
+      hostedFileUrl(deps.publicUrl, deps.files.urlSecret, ref, deps.clock?.() ?? new Date()),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Types shared by the HTTP layer: request-scoped variables and the app's dependencies. */
 import type { Actor } from '../domain/capabilities.ts';
+import type { FileSettings } from '../domain/file-uploads.ts';
 import type { RateLimiter } from '../domain/rate-limit.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
@@ -10,6 +11,8 @@ export interface AppDeps {
   publicUrl: string;
   workspace: { id: string; name: string };
   rateLimiter: RateLimiter | null;
+  /** Upload limits and the key that signs hosted-file URLs. */
+  files: FileSettings;
   clock?: () => Date;
 }
 

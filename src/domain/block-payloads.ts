@@ -5,6 +5,7 @@
  */
 import type { RichTextItemRequest } from '../wire/common.schema.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
+import { storedFile } from './file-uploads.ts';
 import { type MentionResolver, normalizeRichText } from './rich-text.ts';
 
 type Payload = Record<string, unknown>;
@@ -71,10 +72,22 @@ function ordered(type: string, data: Payload): Payload {
   return Object.fromEntries(order.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
 }
 
-const UPLOADS_UNSUPPORTED = 'should be not present (file uploads are not supported yet; use `external`)';
+/** A `{file_upload: {id}}` request (at `path`) attached and in its stored form. */
+export async function attachedFile(
+  resolver: MentionResolver,
+  ref: { id: string },
+  path: PathSegment[],
+): Promise<ReturnType<typeof storedFile>> {
+  if (!resolver.attachUpload) throw bodyError(path, 'should be not present', ref);
+  return storedFile(await resolver.attachUpload(ref.id, path));
+}
 
 /** An icon request in its response form. */
-function normalizeIcon(icon: Payload, path: PathSegment[]): Payload {
+async function normalizeIcon(
+  icon: Payload,
+  resolver: MentionResolver,
+  path: PathSegment[],
+): Promise<Payload> {
   if ('emoji' in icon) return { type: 'emoji', emoji: icon.emoji };
   if ('external' in icon) return { type: 'external', external: { url: (icon.external as Payload).url } };
   if ('icon' in icon) {
@@ -88,7 +101,7 @@ function normalizeIcon(icon: Payload, path: PathSegment[]): Payload {
       icon.custom_emoji,
     );
   }
-  throw bodyError([...path, 'file_upload'], UPLOADS_UNSUPPORTED, icon.file_upload);
+  return attachedFile(resolver, icon.file_upload as { id: string }, [...path, 'file_upload']);
 }
 
 function normalizeLink(target: Payload): Payload {
@@ -128,12 +141,12 @@ async function normalizeFields(
       for (const cell of value as RichTextInput[]) cells.push(await normalizeRichText(cell, resolver));
       out.cells = cells;
     } else if (key === 'icon') {
-      out.icon = normalizeIcon(value as Payload, [...path, 'icon']);
+      out.icon = await normalizeIcon(value as Payload, resolver, [...path, 'icon']);
     } else if (key === 'external') {
       out.type = 'external';
       out.external = { url: (value as Payload).url };
     } else if (key === 'file_upload') {
-      throw bodyError([...path, 'file_upload'], UPLOADS_UNSUPPORTED, value);
+      Object.assign(out, await attachedFile(resolver, value as { id: string }, [...path, 'file_upload']));
     } else if (key === 'synced_from') {
       out.synced_from = value === null ? null : { type: 'block_id', block_id: (value as Payload).block_id };
     } else if (key !== 'type') {
@@ -157,6 +170,9 @@ export async function createPayload(
   if (type === 'file' && data.name === undefined && data.external) {
     data.name = fileNameOf((data.external as { url: string }).url);
   }
+  if (type === 'file' && data.name === undefined && data.file) {
+    data.name = (data.file as { filename: string }).filename;
+  }
   return ordered(type, data);
 }
 
@@ -172,5 +188,6 @@ export async function updatePayload(
   if (type === 'link_to_page') return ordered(type, fields);
   const merged = { ...current, ...fields };
   if (fields.type === 'external') delete merged.file;
+  if (fields.type === 'file') delete merged.external;
   return ordered(type, merged);
 }

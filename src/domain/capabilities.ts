@@ -50,6 +50,12 @@ export const OPERATION_CAPABILITY = {
   'data_sources.update': 'update_content',
   'data_sources.query': 'read_content',
   'data_sources.templates': 'read_content',
+  // An integration sees only its own uploads; making one is inserting content.
+  'file_uploads.create': 'insert_content',
+  'file_uploads.send': 'insert_content',
+  'file_uploads.complete': 'insert_content',
+  'file_uploads.retrieve': null,
+  'file_uploads.list': null,
 } as const satisfies Record<string, Capability | null>;
 export type Operation = keyof typeof OPERATION_CAPABILITY;
 

@@ -4,6 +4,8 @@
  */
 import type { RichTextItemRequest } from '../wire/common.schema.ts';
 import type { RichTextItemResponse } from '../wire/responses.ts';
+import type { PathSegment } from '../wire/validation.ts';
+import type { HostedFileRef } from './file-uploads.ts';
 
 export type RichText = RichTextItemResponse[];
 
@@ -14,6 +16,13 @@ export interface MentionResolver {
   pageInfo(id: string): Promise<{ title: string; url: string } | null>;
   /** The acting user for `@me` template mentions. */
   readonly actorName: string;
+  /**
+   * Attaches a file upload a request names (`{file_upload: {id}}` at `path`); the operation
+   * checks it is this integration's and uploaded. Absent where uploads cannot be named.
+   */
+  attachUpload?(id: string, path: PathSegment[]): Promise<HostedFileRef>;
+  /** The upload behind a file URL this server signed, for re-submitted `{file: {url}}` objects. */
+  hostedFile?(url: string, path: PathSegment[]): Promise<HostedFileRef>;
 }
 
 const DEFAULT_ANNOTATIONS = {

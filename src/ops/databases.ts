@@ -150,8 +150,8 @@ export async function createDatabase(
     parent_id: parent.id,
     sort_key: await childKey(tx, parent.id),
     data: JSON.stringify({ title, description, is_inline: body.is_inline ?? false }),
-    icon: body.icon ? JSON.stringify(iconOf(body.icon)) : null,
-    cover: body.cover ? JSON.stringify(coverOf(body.cover)) : null,
+    icon: body.icon ? JSON.stringify(await iconOf(tx, env, body.icon)) : null,
+    cover: body.cover ? JSON.stringify(await coverOf(tx, env, body.cover)) : null,
   });
   await tx.blocks.insertMany([row]);
   const properties = body.properties ?? body.initial_data_source?.properties ?? DEFAULT_SCHEMA;
@@ -204,9 +204,10 @@ export async function updateDatabase(
   const patch: Partial<BlockRow> = { data: JSON.stringify(data), ...stamp(env) };
   if (trash !== undefined) patch.in_trash = trash ? 1 : 0;
   if (body.is_locked !== undefined) patch.is_locked = body.is_locked ? 1 : 0;
-  if (body.icon !== undefined) patch.icon = body.icon === null ? null : JSON.stringify(iconOf(body.icon));
+  if (body.icon !== undefined)
+    patch.icon = body.icon === null ? null : JSON.stringify(await iconOf(tx, env, body.icon));
   if (body.cover !== undefined)
-    patch.cover = body.cover === null ? null : JSON.stringify(coverOf(body.cover));
+    patch.cover = body.cover === null ? null : JSON.stringify(await coverOf(tx, env, body.cover));
   if (body.parent) {
     if ('workspace' in body.parent)
       throw errors.validation('Only public integrations can move databases to the workspace.');
@@ -259,7 +260,7 @@ export async function createDataSource(
       "Can't edit block that is archived. You must unarchive the block before editing.",
     );
   const title = await normalizeRichText(body.title ?? [], mentionResolver(tx, env));
-  const icon = body.icon ? JSON.stringify(iconOf(body.icon)) : null;
+  const icon = body.icon ? JSON.stringify(await iconOf(tx, env, body.icon)) : null;
   const row = await insertDataSource(tx, env, db.row, { title, properties: body.properties, icon });
   return getDataSource(tx, env, row.id);
 }
@@ -297,7 +298,8 @@ export async function updateDataSource(
     });
   }
   if (trash !== undefined) patch.in_trash = trash ? 1 : 0;
-  if (body.icon !== undefined) patch.icon = body.icon === null ? null : JSON.stringify(iconOf(body.icon));
+  if (body.icon !== undefined)
+    patch.icon = body.icon === null ? null : JSON.stringify(await iconOf(tx, env, body.icon));
   if (body.parent) {
     const target = await getDatabase(tx, env, body.parent.database_id);
     patch.parent_id = target.row.id;

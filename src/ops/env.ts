@@ -1,16 +1,21 @@
 /** What every operation receives besides the transaction: who acts, when, and URL context. */
 import type { Actor } from '../domain/capabilities.ts';
+import { type FileSettings, uploadIdOfHostedUrl } from '../domain/file-uploads.ts';
 import type { MentionResolver } from '../domain/rich-text.ts';
 import { plainText } from '../domain/rich-text.ts';
 import { pageTitle, pageUrl } from '../present/page.present.ts';
 import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors, type ObjectKind } from '../wire/errors.ts';
+import type { PathSegment } from '../wire/validation.ts';
+import { attachUpload, hostedUpload } from './file-uploads.ts';
 
 export interface OpEnv {
   actor: Actor;
   /** The request's timestamp, ISO with milliseconds. */
   now: string;
   publicUrl: string;
+  /** Upload limits and the URL-signing key; absent where no request can name an upload. */
+  files?: FileSettings;
 }
 
 /**
@@ -44,5 +49,14 @@ export function mentionResolver(tx: StoreTx, env: OpEnv): MentionResolver {
       const title = plainText(pageTitle(row));
       return { title, url: pageUrl(env.publicUrl, id, title) };
     },
+    ...(env.files ? uploadResolver(tx, env, env.files) : {}),
+  };
+}
+
+function uploadResolver(tx: StoreTx, env: OpEnv, files: FileSettings) {
+  return {
+    attachUpload: (id: string, path: PathSegment[]) => attachUpload(tx, env, id, path),
+    hostedFile: (url: string, path: PathSegment[]) =>
+      hostedUpload(tx, uploadIdOfHostedUrl(env.publicUrl, files.urlSecret, url), url, path),
   };
 }

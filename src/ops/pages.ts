@@ -121,8 +121,8 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
     parent_id: null,
     sort_key: 'V',
     data: '{}',
-    icon: body.icon ? iconColumn(body.icon) : null,
-    cover: body.cover ? coverColumn(body.cover) : null,
+    icon: body.icon ? await iconColumn(tx, env, body.icon) : null,
+    cover: body.cover ? await coverColumn(tx, env, body.cover) : null,
   });
   let row: BlockRow;
   let source: RowSource | undefined;
@@ -181,8 +181,8 @@ export async function updatePage(
   let row: BlockRow = { ...current, last_edited_time: env.now, last_edited_by: env.actor.botUserId };
   if (trash !== undefined) row.in_trash = trash ? 1 : 0;
   if (body.is_locked !== undefined) row.is_locked = body.is_locked ? 1 : 0;
-  if (body.icon !== undefined) row.icon = iconColumn(body.icon);
-  if (body.cover !== undefined) row.cover = coverColumn(body.cover);
+  if (body.icon !== undefined) row.icon = await iconColumn(tx, env, body.icon);
+  if (body.cover !== undefined) row.cover = await coverColumn(tx, env, body.cover);
   const dsRow =
     current.parent_type === 'data_source_id' ? await tx.blocks.get(current.parent_id!) : undefined;
   if (dsRow && isDataSource(dsRow)) {

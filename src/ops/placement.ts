@@ -1,9 +1,13 @@
 /** Shared pieces of page and database writes: sibling order keys, icons and covers. */
+import { storedFile } from '../domain/file-uploads.ts';
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
 import type { BlockRow, StoreTx } from '../store/store.ts';
 import type { CoverRequest, IconRequest } from '../wire/common.schema.ts';
 import { errors } from '../wire/errors.ts';
 import type { PagePosition } from '../wire/pages.schema.ts';
+import type { PathSegment } from '../wire/validation.ts';
+import type { OpEnv } from './env.ts';
+import { attachUpload } from './file-uploads.ts';
 
 /** Sort key for a new child of `parentId` at `position` (default: the end). */
 export async function childKey(tx: StoreTx, parentId: string, position?: PagePosition): Promise<string> {
@@ -20,28 +24,42 @@ export async function childKey(tx: StoreTx, parentId: string, position?: PagePos
   return last === null ? keyBetween(null, null) : keyAfter(last);
 }
 
-/** Icons are stored in their response form (`type` + payload). */
-export function iconOf(icon: IconRequest): Record<string, unknown> {
+/** Icons are stored in their response form (`type` + payload); an upload as its reference. */
+export async function iconOf(
+  tx: StoreTx,
+  env: OpEnv,
+  icon: IconRequest,
+  path: PathSegment[] = ['icon'],
+): Promise<Record<string, unknown>> {
   if ('emoji' in icon) return { type: 'emoji', emoji: icon.emoji };
   if ('external' in icon) return { type: 'external', external: { url: icon.external.url } };
   if ('icon' in icon)
     return { type: 'icon', icon: { name: icon.icon.name, color: icon.icon.color ?? 'gray' } };
   if ('custom_emoji' in icon) throw errors.notFound('block', icon.custom_emoji.id);
-  throw errors.validation(`File upload ${icon.file_upload.id} was not found or is not ready to attach.`);
+  return storedFile(await attachUpload(tx, env, icon.file_upload.id, [...path, 'file_upload']));
 }
 
-export function coverOf(cover: CoverRequest): Record<string, unknown> {
+export async function coverOf(
+  tx: StoreTx,
+  env: OpEnv,
+  cover: CoverRequest,
+  path: PathSegment[] = ['cover'],
+): Promise<Record<string, unknown>> {
   if ('external' in cover) return { type: 'external', external: { url: cover.external.url } };
-  throw errors.validation(`File upload ${cover.file_upload.id} was not found or is not ready to attach.`);
+  return storedFile(await attachUpload(tx, env, cover.file_upload.id, [...path, 'file_upload']));
 }
 
 /** The JSON column value for an optional icon or cover request (`null` clears). */
-export function iconColumn(icon: IconRequest | null): string | null {
-  return icon === null ? null : JSON.stringify(iconOf(icon));
+export async function iconColumn(tx: StoreTx, env: OpEnv, icon: IconRequest | null): Promise<string | null> {
+  return icon === null ? null : JSON.stringify(await iconOf(tx, env, icon));
 }
 
-export function coverColumn(cover: CoverRequest | null): string | null {
-  return cover === null ? null : JSON.stringify(coverOf(cover));
+export async function coverColumn(
+  tx: StoreTx,
+  env: OpEnv,
+  cover: CoverRequest | null,
+): Promise<string | null> {
+  return cover === null ? null : JSON.stringify(await coverOf(tx, env, cover));
 }
 
 /** The fields every new row needs; the rest default to empty, untrashed and unlocked. */

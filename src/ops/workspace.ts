@@ -6,6 +6,7 @@
 import { buildBlockTree } from '../domain/blocks.ts';
 import { ALL_CAPABILITIES } from '../domain/capabilities.ts';
 import { textItem } from '../domain/rich-text.ts';
+import { randomBase62 } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
 import type { BlockRow, StoreTx, UserRow } from '../store/store.ts';
@@ -74,6 +75,8 @@ export interface BootstrapResult {
   /** Set only on the first start, when the quickstart integration is created. */
   created: { token: string; pageId: string } | null;
   quickstartPageId: string | null;
+  /** The HMAC key of hosted-file URLs, made on the first start and shared through the database. */
+  fileUrlSecret: string;
 }
 
 const GETTING_STARTED = [
@@ -90,8 +93,13 @@ export async function bootstrap(tx: StoreTx, now: string): Promise<BootstrapResu
     await tx.meta.set('workspace_id', workspace.id);
     await tx.meta.set('workspace_name', workspace.name);
   }
+  let fileUrlSecret = await tx.meta.get('file_url_secret');
+  if (!fileUrlSecret) {
+    fileUrlSecret = randomBase62(43);
+    await tx.meta.set('file_url_secret', fileUrlSecret);
+  }
   const existingPage = await tx.meta.get('quickstart_page_id');
-  if (existingPage) return { workspace, created: null, quickstartPageId: existingPage };
+  if (existingPage) return { workspace, created: null, quickstartPageId: existingPage, fileUrlSecret };
 
   const { integration, token } = await createIntegration(tx, {
     name: QUICKSTART_INTEGRATION,
@@ -118,5 +126,5 @@ export async function bootstrap(tx: StoreTx, now: string): Promise<BootstrapResu
   await insertBlockTree(tx, env, await buildBlockTree(paragraphs, page.id, noMentions, newId), null);
   await tx.shares.add(integration.id, page.id, now);
   await tx.meta.set('quickstart_page_id', page.id);
-  return { workspace, created: { token, pageId: page.id }, quickstartPageId: page.id };
+  return { workspace, created: { token, pageId: page.id }, quickstartPageId: page.id, fileUrlSecret };
 }

@@ -6,6 +6,7 @@ import type { BlockView } from '../store/store.ts';
 import type { BlockObjectResponse, RichTextItemResponse } from '../wire/responses.ts';
 import { type ApiVersion, atLeast, emitsArchived } from '../wire/versions.ts';
 import type { PresentContext } from './context.ts';
+import { presentFile } from './files.present.ts';
 import { pageTitle } from './page.present.ts';
 import { presentParent } from './parent.present.ts';
 import { partialUser } from './user.present.ts';
@@ -33,8 +34,15 @@ function typeAndPayload(row: BlockView, version: ApiVersion): [string, Record<st
   return [wireType(row.type, version), JSON.parse(row.data) as Record<string, unknown>];
 }
 
+/** Media sources and icons that are uploads get freshly signed URLs. */
+function withHostedFiles(payload: Record<string, unknown>, ctx: PresentContext): Record<string, unknown> {
+  const out = presentFile(payload, ctx);
+  return out.icon ? { ...out, icon: presentFile(out.icon, ctx) } : out;
+}
+
 export function presentBlock(row: BlockView, ctx: PresentContext): BlockObjectResponse {
-  const [type, payload] = typeAndPayload(row, ctx.version);
+  const [type, stored] = typeAndPayload(row, ctx.version);
+  const payload = withHostedFiles(stored, ctx);
   const common = {
     object: 'block',
     id: row.id,

@@ -9,6 +9,7 @@ import { toMinute, toOffsetIso } from '../lib/clock.ts';
 import type { BlockRow } from '../store/store.ts';
 import { emitsArchived, hasDataSources } from '../wire/versions.ts';
 import type { PresentContext } from './context.ts';
+import { presentFileColumn } from './files.present.ts';
 import { pageUrl } from './page.present.ts';
 import { presentParent } from './parent.present.ts';
 import { partialUser } from './user.present.ts';
@@ -62,8 +63,8 @@ export function presentDatabase(row: BlockRow, dataSources: BlockRow[], ctx: Pre
         id: d.id,
         name: plainText((JSON.parse(d.data) as StoredDatabase).title),
       })),
-      icon: json(row.icon),
-      cover: json(row.cover),
+      icon: presentFileColumn(row.icon, ctx),
+      cover: presentFileColumn(row.cover, ctx),
       url,
       public_url: null,
       ...archived,
@@ -79,8 +80,8 @@ export function presentDatabase(row: BlockRow, dataSources: BlockRow[], ctx: Pre
     last_edited_by: partialUser(row.last_edited_by),
     title: data.title,
     description: data.description,
-    icon: json(row.icon),
-    cover: json(row.cover),
+    icon: presentFileColumn(row.icon, ctx),
+    cover: presentFileColumn(row.cover, ctx),
     properties: presentSchema(source ? schemaOf(source) : [], ctx),
     parent: presentParent(row),
     url,
@@ -98,8 +99,8 @@ export function presentDataSource(row: BlockRow, database: BlockRow, ctx: Presen
   return {
     object: 'data_source' as const,
     id: row.id,
-    cover: json(database.cover),
-    icon: json(row.icon),
+    cover: presentFileColumn(database.cover, ctx),
+    icon: presentFileColumn(row.icon, ctx),
     created_time: toMinute(row.created_time),
     created_by: partialUser(row.created_by),
     last_edited_by: partialUser(row.last_edited_by),

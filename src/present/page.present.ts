@@ -9,6 +9,7 @@ import type { BlockRow } from '../store/store.ts';
 import type { PageObjectResponse } from '../wire/responses.ts';
 import { emitsArchived, hasDataSources } from '../wire/versions.ts';
 import type { PresentContext } from './context.ts';
+import { presentFileColumn } from './files.present.ts';
 import { presentParent } from './parent.present.ts';
 import { presentValues } from './property-values.present.ts';
 import { partialUser } from './user.present.ts';
@@ -72,8 +73,8 @@ export function presentPage(
     last_edited_time: toMinute(row.last_edited_time),
     created_by: partialUser(row.created_by),
     last_edited_by: partialUser(row.last_edited_by),
-    cover: row.cover ? JSON.parse(row.cover) : null,
-    icon: row.icon ? JSON.parse(row.icon) : null,
+    cover: presentFileColumn(row.cover, ctx),
+    icon: presentFileColumn(row.icon, ctx),
     parent: presentPageParent(row, ctx, source) as PageObjectResponse['parent'],
     in_trash: row.in_trash === 1,
     is_archived: false,
@@ -83,6 +84,7 @@ export function presentPage(
       pageProperties(row) as StoredValues,
       row,
       only,
+      ctx,
     ) as PageObjectResponse['properties'],
     url: pageUrl(ctx.publicUrl, row.id, plainText(pageTitle(row))),
     public_url: null,

@@ -6,6 +6,7 @@
 import type { PropertySchema } from '../domain/properties/types.ts';
 import type { UserRow } from '../store/store.ts';
 import type { PresentContext } from './context.ts';
+import { presentFile } from './files.present.ts';
 import { partialUser, presentUser } from './user.present.ts';
 
 /** What the presenter needs of an item read (see ops/property-items.ts). */
@@ -30,6 +31,7 @@ function simpleItem(view: PropertyItemView, ctx: PresentContext) {
   if (p.type === 'created_by' || p.type === 'last_edited_by') {
     value = user((value as { id: string }).id, view.users, ctx);
   }
+  if (p.type === 'files') value = (value as unknown[]).map((f) => presentFile(f, ctx));
   return { object: 'property_item' as const, id: p.id, type: p.type, [p.type]: value };
 }
 

@@ -13,6 +13,8 @@ import {
 import type { StoredValue, StoredValues } from '../domain/properties/values.ts';
 import { toMinute } from '../lib/clock.ts';
 import type { BlockRow } from '../store/store.ts';
+import type { PresentContext } from './context.ts';
+import { presentFile } from './files.present.ts';
 import { partialUser } from './user.present.ts';
 
 /** Page objects compute at most this many references per property. */
@@ -73,11 +75,13 @@ export function presentValues(
   stored: StoredValues,
   row: BlockRow,
   only?: ReadonlySet<string>,
+  ctx?: PresentContext,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const prop of schema) {
     if (only && !only.has(prop.id)) continue;
     let value = propertyValue(prop, stored[prop.id], row);
+    if (prop.type === 'files' && ctx) value = (value as unknown[]).map((f) => presentFile(f, ctx));
     const extra: Record<string, unknown> = {};
     if (prop.type === 'relation' || prop.type === 'people') {
       const list = value as unknown[];

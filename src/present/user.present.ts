@@ -4,8 +4,6 @@ import type { UserRow } from '../store/store.ts';
 import type { PartialUserObjectResponse, UserObjectResponse } from '../wire/responses.ts';
 import type { PresentContext } from './context.ts';
 
-export const MAX_FILE_UPLOAD_BYTES = 5 * 1024 * 1024;
-
 export function partialUser(id: string): PartialUserObjectResponse {
   return { object: 'user', id };
 }
@@ -16,7 +14,7 @@ function botBlock(ctx: PresentContext) {
     owner: { type: 'workspace' as const, workspace: true as const },
     workspace_name: ctx.workspace.name,
     workspace_id: ctx.workspace.id,
-    workspace_limits: { max_file_upload_size_in_bytes: MAX_FILE_UPLOAD_BYTES },
+    workspace_limits: { max_file_upload_size_in_bytes: ctx.maxFileUploadBytes },
   };
 }
 

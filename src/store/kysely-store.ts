@@ -16,6 +16,7 @@ import {
 } from '../query/compile.ts';
 import { addPropertyColumns, createDataSourceTable, dropPropertyColumns } from '../query/ddl.ts';
 import { dialectHooks } from '../query/dialect.ts';
+import { fileUploads } from './file-uploads-repo.ts';
 import type { Database } from './schema.ts';
 import type {
   BlockRepo,
@@ -359,6 +360,7 @@ function bind(db: Db, engine: Engine): StoreTx {
     shares: shares(db),
     rows: rows(db, engine),
     meta: meta(db),
+    fileUploads: fileUploads(db, engine),
   };
 }
 

@@ -2,9 +2,11 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as init from './migrations/001-init.ts';
+import * as fileUploads from './migrations/002-file-uploads.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
+  '002-file-uploads': fileUploads,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -58,10 +58,41 @@ export interface ShareTable {
   created_time: string;
 }
 
+/** A file upload; `status` is the stored one (expiry is decided when read, see ops/file-uploads). */
+export interface FileUploadTable {
+  id: string;
+  integration_id: string;
+  /** The integration's bot user. */
+  created_by: string;
+  mode: 'single_part' | 'multi_part' | 'external_url';
+  status: 'pending' | 'uploaded' | 'failed';
+  filename: string | null;
+  content_type: string | null;
+  content_length: number | null;
+  /** Multi-part uploads only. */
+  number_of_parts: number | null;
+  external_url: string | null;
+  /** JSON: `file_import_result` in its response form, external_url mode only. */
+  import_result: string | null;
+  created_time: string;
+  last_edited_time: string;
+  /** Null once attached: an attached upload never expires. */
+  expiry_time: string | null;
+}
+
+export interface FileUploadPartTable {
+  upload_id: string;
+  part_number: number;
+  size: number;
+  bytes: Uint8Array;
+}
+
 export interface Database {
   octavo_meta: MetaTable;
   users: UserTable;
   integrations: IntegrationTable;
   blocks: BlockTable;
   shares: ShareTable;
+  file_uploads: FileUploadTable;
+  file_upload_parts: FileUploadPartTable;
 }

@@ -4,13 +4,14 @@
  */
 import type { Selectable } from 'kysely';
 import type { Query } from '../query/ir.ts';
-import type { BlockTable, IntegrationTable, UserTable } from './schema.ts';
+import type { BlockTable, FileUploadTable, IntegrationTable, UserTable } from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
 export type IntegrationRow = Selectable<IntegrationTable>;
 export type BlockRow = Selectable<BlockTable>;
 /** A block row with its derived `has_children` flag. */
 export type BlockView = BlockRow & { has_children: boolean };
+export type FileUploadRow = Selectable<FileUploadTable>;
 export type BlockPatch = Partial<Omit<BlockRow, 'id' | 'created_time' | 'created_by'>>;
 
 export interface Page<T> {
@@ -112,6 +113,28 @@ export interface MetaRepo {
   set(key: string, value: string): Promise<void>;
 }
 
+/** Which uploads a listing asks for: an effective status, decided against `now`. */
+export interface FileUploadFilter {
+  integrationId: string;
+  status?: 'pending' | 'uploaded' | 'expired' | 'failed' | undefined;
+  now: string;
+}
+
+export interface FileUploadRepo {
+  get(id: string): Promise<FileUploadRow | undefined>;
+  insert(row: FileUploadRow): Promise<void>;
+  update(id: string, patch: Partial<Omit<FileUploadRow, 'id'>>): Promise<void>;
+  /** Serializes concurrent writers of one upload (parts sent in parallel). */
+  lock(id: string): Promise<void>;
+  /** Newest first (created_time, id); `from` is an inclusive id cursor. */
+  list(filter: FileUploadFilter, from: string | null, limit: number): Promise<Page<FileUploadRow>>;
+  /** Inserts or replaces one part's bytes. */
+  putPart(uploadId: string, partNumber: number, bytes: Uint8Array): Promise<void>;
+  /** Part numbers and sizes, in order, without the bytes. */
+  parts(uploadId: string): Promise<{ part_number: number; size: number }[]>;
+  readPart(uploadId: string, partNumber: number): Promise<Uint8Array | undefined>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -119,6 +142,7 @@ export interface StoreTx {
   shares: ShareRepo;
   rows: RowRepo;
   meta: MetaRepo;
+  fileUploads: FileUploadRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

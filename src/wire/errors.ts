@@ -57,7 +57,7 @@ export function clientMessage(err: ApiError, integrationName?: string): string {
 }
 
 /** The kinds of object a 404 can name. */
-export type ObjectKind = 'page' | 'block' | 'database' | 'data_source' | 'user' | 'comment';
+export type ObjectKind = 'page' | 'block' | 'database' | 'data_source' | 'user' | 'comment' | 'file_upload';
 
 export const errors = {
   validation: (message: string) => new ApiError('validation_error', message),
@@ -70,7 +70,7 @@ export const errors = {
     new ApiError('restricted_resource', message),
   notFound: (kind: ObjectKind, id: string) =>
     new ApiError('object_not_found', `Could not find ${kind.replace('_', ' ')} with ID: ${id}.`, {
-      sharingHint: kind !== 'user',
+      sharingHint: kind !== 'user' && kind !== 'file_upload',
     }),
   missingVersion: () =>
     new ApiError(

@@ -5,6 +5,7 @@
 export type {
   BlockObjectResponse,
   BotUserObjectResponse,
+  FileUploadObjectResponse,
   PageObjectResponse,
   PartialUserObjectResponse,
   PersonUserObjectResponse,

@@ -4,8 +4,10 @@
  */
 import { Client } from '@notionhq/client';
 import { createApp } from '../../src/api/app.ts';
+import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import type { Capability } from '../../src/domain/capabilities.ts';
 import { ALL_CAPABILITIES } from '../../src/domain/capabilities.ts';
+import type { FileSettings } from '../../src/domain/file-uploads.ts';
 import { memoryRateLimiter, type RatePolicy } from '../../src/domain/rate-limit.ts';
 import { createIntegration, sharePage } from '../../src/ops/integrations.ts';
 import { type BootstrapResult, bootstrap, createAdminPage } from '../../src/ops/workspace.ts';
@@ -39,6 +41,10 @@ export interface Harness {
 
 export interface HarnessOptions {
   rateLimit?: RatePolicy;
+  /** The app's clock (default: the system's); tests move time by changing what it returns. */
+  clock?: () => Date;
+  /** Upload settings besides the signing key (default: 100 MiB, no private imports). */
+  files?: Partial<Omit<FileSettings, 'urlSecret'>>;
 }
 
 let counter = 0;
@@ -49,13 +55,20 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
     engine === 'postgres'
       ? await openStore({ databaseUrl: PG_URL, pgSchema: schema })
       : await openStore({ dataDir: ':memory:' });
-  const now = () => new Date().toISOString();
+  const now = () => (options.clock?.() ?? new Date()).toISOString();
   const boot = await store.transaction((tx) => bootstrap(tx, now()));
   const app = createApp({
     store,
     publicUrl: BASE_URL,
     workspace: boot.workspace,
     rateLimiter: options.rateLimit ? memoryRateLimiter(options.rateLimit) : null,
+    files: {
+      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+      allowPrivateImports: false,
+      ...options.files,
+      urlSecret: boot.fileUrlSecret,
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const appFetch = async (url: string | URL | Request, init?: RequestInit) => {
     const res = await app.request(url instanceof Request ? url : String(url), init);

@@ -171,14 +171,14 @@ describeEngines('block validation', (engine) => {
       );
     });
 
-    it('answers a clear error for file_upload sources, which are not supported yet', async () => {
+    it('refuses file_upload sources that are not an uploaded file of this integration', async () => {
       await rejects(
         [{ image: { file_upload: { id: '11111111111111111111111111111111' } } }],
-        'body.children[0].image.file_upload should be not present (file uploads are not supported yet; use `external`), instead was `{"id":"11111111-1111-1111-1111-111111111...`.',
+        'body.children[0].image.file_upload.id should be the id of a file upload created by this integration, instead was `"11111111-1111-1111-1111-111111111111"`.',
       );
       await rejects(
         [{ callout: { rich_text: [], icon: { file_upload: { id: '11111111111111111111111111111111' } } } }],
-        /^body failed validation: body\.children\[0\]\.callout\.icon\.file_upload should be not present \(file uploads are not supported yet/,
+        /^body failed validation: body\.children\[0\]\.callout\.icon\.file_upload\.id should be the id of a file upload created by this integration/,
       );
     });
 

@@ -273,7 +273,7 @@ describeEngines('blocks', (engine) => {
       expect(hidden.code).toBe('object_not_found');
       const upload = await failure(update({ block_id: image!.id, image: { file_upload: { id: secret } } }));
       expect(upload.message).toMatch(
-        /^body failed validation: body\.image\.file_upload should be not present \(file uploads are not supported yet/,
+        /^body failed validation: body\.image\.file_upload\.id should be the id of a file upload created by this integration/,
       );
     });
 

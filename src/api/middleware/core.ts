@@ -67,9 +67,15 @@ const withoutNul = (_key: string, value: unknown) => {
   return value;
 };
 
+/**
+ * Requests whose body is not JSON: file bytes (multipart/form-data). Their route reads the body
+ * itself, with its own limits (api/multipart.ts), so the 500 KB JSON cap does not apply.
+ */
+const RAW_BODY = /^\/v1\/file_uploads\/[^/]+\/send\/?$/;
+
 /** Reads the JSON body of POST/PATCH; an absent body is `{}` (the SDK omits empty bodies). */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.req.method === 'POST' || c.req.method === 'PATCH') {
+  if ((c.req.method === 'POST' || c.req.method === 'PATCH') && !RAW_BODY.test(c.req.path)) {
     const text = await c.req.text();
     const size = Buffer.byteLength(text);
     if (size > MAX_BODY_BYTES)

@@ -7,6 +7,8 @@ import { PROPERTY_TYPES } from '../../wire/property-schema.schema.ts';
 import type { OptionRef } from '../../wire/property-values.schema.ts';
 import { isWritableType, valueRequest } from '../../wire/property-values.schema.ts';
 import { bodyError, parseAt } from '../../wire/validation.ts';
+import { attachedFile } from '../block-payloads.ts';
+import { storedFile } from '../file-uploads.ts';
 import { type MentionResolver, normalizeRichText } from '../rich-text.ts';
 import { newOptionId } from './ids.ts';
 import {
@@ -117,6 +119,39 @@ function checkNames(schema: Schema, request: Record<string, unknown>): void {
   if (problems.length > 0) throw errors.validation(problems.join(' '));
 }
 
+type FileItem = {
+  name?: string;
+  external?: { url: string };
+  file?: { url: string };
+  file_upload?: { id: string };
+};
+
+/**
+ * Files property items in stored form: external links as given; uploads (and URLs this server
+ * signed, re-submitted as `{file: {url}}`) as the upload's stored reference, named by the
+ * request or else by the upload's filename.
+ */
+async function storedFiles(items: FileItem[], resolver: MentionResolver, path: (string | number)[]) {
+  const out: StoredValue[] = [];
+  for (const [i, f] of items.entries()) {
+    if (f.external) {
+      out.push({ name: f.name, type: 'external', external: { url: f.external.url } });
+      continue;
+    }
+    let file: ReturnType<typeof storedFile>;
+    if (f.file_upload) {
+      file = await attachedFile(resolver, f.file_upload, [...path, i, 'file_upload']);
+    } else {
+      const at = [...path, i, 'file', 'url'];
+      if (!resolver.hostedFile)
+        throw bodyError(at, 'should be a file URL signed by this server', f.file?.url);
+      file = storedFile(await resolver.hostedFile(f.file?.url ?? '', at));
+    }
+    out.push({ name: f.name ?? file.file.filename, ...file });
+  }
+  return out;
+}
+
 /** Normalizes `request` (keys are names or ids) against `schema`. */
 export async function normalizeValues(
   schema: Schema,
@@ -192,13 +227,7 @@ export async function normalizeValues(
         break;
       }
       case 'files':
-        stored = (payload as Record<string, unknown>[]).map((f, i) => {
-          if ('file_upload' in f)
-            throw bodyError([...vpath, i, 'file_upload'], 'should be a completed file upload', f.file_upload);
-          if ('file' in f)
-            throw bodyError([...vpath, i, 'file'], 'should be a file hosted by this server', f.file);
-          return { name: f.name, type: 'external', external: { url: (f.external as { url: string }).url } };
-        });
+        stored = await storedFiles(payload as FileItem[], ctx.resolver, vpath);
         break;
       case 'relation': {
         const target = payloadOf<{ data_source_id: string }>(prop).data_source_id;

@@ -1,0 +1,85 @@
+/**
+ * File uploads as the rest of the domain sees them: the effective status (expiry is decided when
+ * read, against the request's clock) and the stored form of an attached file.
+ *
+ * An attached upload is stored wherever Notion shows a hosted file (media blocks, icons, covers,
+ * files property items) as `{type: "file", file: {file_upload_id, filename}}` — the id, never a
+ * URL — and presenters turn it into `{type: "file", file: {url, expiry_time}}` with a freshly
+ * signed URL on every read.
+ */
+import { checkSignature, signUrl } from '../lib/url-signing.ts';
+import type { FileUploadStatus } from '../wire/file-uploads.schema.ts';
+
+/** What a stored hosted file keeps: the upload and the name its URL ends with. */
+export interface HostedFileRef {
+  file_upload_id: string;
+  filename: string;
+}
+
+/** The stored form of an attached upload (response form, with the ref in place of url/expiry). */
+export function storedFile(ref: HostedFileRef): { type: 'file'; file: HostedFileRef } {
+  return { type: 'file', file: { file_upload_id: ref.file_upload_id, filename: ref.filename } };
+}
+
+/** The ref inside a stored file object, or undefined when `value` is not one. */
+export function hostedRefOf(value: unknown): HostedFileRef | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as { type?: unknown; file?: { file_upload_id?: unknown; filename?: unknown } };
+  if (v.type !== 'file' || typeof v.file?.file_upload_id !== 'string') return undefined;
+  return { file_upload_id: v.file.file_upload_id, filename: String(v.file.filename ?? 'file') };
+}
+
+/** The status a client sees: a pending or uploaded upload past its expiry_time is `expired`. */
+export function effectiveStatus(
+  row: { status: string; expiry_time: string | null },
+  now: string,
+): FileUploadStatus {
+  if (row.status === 'failed') return 'failed';
+  if (row.expiry_time !== null && row.expiry_time <= now) return 'expired';
+  return row.status === 'uploaded' ? 'uploaded' : 'pending';
+}
+
+/** What a deployment decides about uploads (config), as operations and presenters need it. */
+export interface FileSettings {
+  /** Largest file accepted (`workspace_limits.max_file_upload_size_in_bytes`). */
+  maxBytes: number;
+  /** HMAC key of hosted-file URLs, shared by every node through the database. */
+  urlSecret: string;
+  /** external_url imports may reach loopback/private addresses and plain http. */
+  allowPrivateImports: boolean;
+}
+
+/** How long a hosted-file URL stays valid (Notion: about an hour). */
+export const FILE_URL_TTL_SECONDS = 60 * 60;
+
+/** The path under which hosted files are served, outside /v1. */
+export const FILES_PATH = '/files';
+
+/** A freshly signed URL for a hosted file, and when it stops working. */
+export function hostedFileUrl(
+  publicUrl: string,
+  secret: string,
+  ref: HostedFileRef,
+  now: Date,
+): { url: string; expiry_time: string } {
+  const expires = Math.floor(now.getTime() / 1000) + FILE_URL_TTL_SECONDS;
+  const signature = signUrl(secret, ref.file_upload_id, expires);
+  const name = encodeURIComponent(ref.filename);
+  return {
+    url: `${publicUrl}${FILES_PATH}/${ref.file_upload_id}/${name}?expires=${expires}&signature=${signature}`,
+    expiry_time: new Date(expires * 1000).toISOString(),
+  };
+}
+
+/**
+ * The upload id of a URL made by hostedFileUrl on this server whose signature is genuine (expired
+ * or not: re-submitting an old URL from a page read earlier is how clients copy files), else null.
+ */
+export function uploadIdOfHostedUrl(publicUrl: string, secret: string, url: string): string | null {
+  if (!URL.canParse(url) || !url.startsWith(`${publicUrl}${FILES_PATH}/`)) return null;
+  const u = new URL(url);
+  const id = u.pathname.split('/').at(-2) ?? '';
+  const expires = Number(u.searchParams.get('expires'));
+  const signature = u.searchParams.get('signature') ?? '';
+  return checkSignature(secret, id, expires, signature, 0) === 'invalid' ? null : id;
+}

@@ -1,0 +1,286 @@
+/**
+ * File uploads (notion-api.md §4.9): create, send bytes (one part or many), complete, read, list,
+ * and attaching an uploaded file wherever a request names it. An integration sees only its own
+ * uploads; anyone else's id is the same 404 as a missing one.
+ */
+
+import { baseMimeType, resolveFileType } from '../domain/file-types.ts';
+import { effectiveStatus, type FileSettings, type HostedFileRef } from '../domain/file-uploads.ts';
+import { newId } from '../lib/ids.ts';
+import type { FileUploadRow, Page, StoreTx } from '../store/store.ts';
+import { errors } from '../wire/errors.ts';
+import {
+  type CreateFileUploadBody,
+  checkCreateFileUpload,
+  type FileUploadStatus,
+  MAX_PART_BYTES,
+  MIN_PART_BYTES,
+  UPLOAD_TTL_MS,
+} from '../wire/file-uploads.schema.ts';
+import { bodyError, type PathSegment } from '../wire/validation.ts';
+import type { OpEnv } from './env.ts';
+import { checkImportUrl } from './file-imports.ts';
+
+/** An upload with the number of parts received so far (multi-part uploads). */
+export interface FileUploadView {
+  row: FileUploadRow;
+  sent: number | null;
+}
+
+/** One `file` field of a send request, with its `part_number` field. */
+export interface SentPart {
+  bytes: Uint8Array;
+  /** The part's own filename and Content-Type, as the multipart body gave them. */
+  filename: string | null;
+  contentType: string | null;
+  partNumber: string | undefined;
+}
+
+function settings(env: OpEnv): FileSettings {
+  if (!env.files) throw errors.internal();
+  return env.files;
+}
+
+async function view(tx: StoreTx, row: FileUploadRow): Promise<FileUploadView> {
+  return { row, sent: row.mode === 'multi_part' ? (await tx.fileUploads.parts(row.id)).length : null };
+}
+
+/** This integration's upload, or 404. */
+async function loadOwn(tx: StoreTx, env: OpEnv, id: string): Promise<FileUploadRow> {
+  const row = await tx.fileUploads.get(id);
+  if (!row || row.integration_id !== env.actor.integrationId) throw errors.notFound('file_upload', id);
+  return row;
+}
+
+function tooLarge(size: number, limit: number): never {
+  throw errors.validation(
+    `The file is ${size} bytes, larger than this workspace's limit of ${limit} bytes (max_file_upload_size_in_bytes).`,
+  );
+}
+
+export async function createFileUpload(
+  tx: StoreTx,
+  env: OpEnv,
+  body: CreateFileUploadBody,
+): Promise<FileUploadView> {
+  checkCreateFileUpload(body);
+  const mode = body.mode ?? 'single_part';
+  let filename = body.filename ?? null;
+  if (mode === 'external_url') {
+    const url = checkImportUrl(body.external_url!, settings(env).allowPrivateImports);
+    filename ??= decodeURIComponent(url.pathname.split('/').pop() ?? '') || null;
+    if (filename === null) throw bodyError(['filename'], 'should be defined', undefined);
+  }
+  const type = resolveFileType(filename, body.content_type ?? null);
+  const expiry = new Date(Date.parse(env.now) + UPLOAD_TTL_MS).toISOString();
+  const row: FileUploadRow = {
+    id: newId(),
+    integration_id: env.actor.integrationId,
+    created_by: env.actor.botUserId,
+    mode,
+    status: 'pending',
+    filename: type.filename,
+    content_type: type.contentType,
+    content_length: null,
+    number_of_parts: mode === 'multi_part' ? body.number_of_parts! : null,
+    external_url: mode === 'external_url' ? body.external_url! : null,
+    import_result: null,
+    created_time: env.now,
+    last_edited_time: env.now,
+    expiry_time: expiry,
+  };
+  await tx.fileUploads.insert(row);
+  return view(tx, row);
+}
+
+export async function getFileUpload(tx: StoreTx, env: OpEnv, id: string): Promise<FileUploadView> {
+  return view(tx, await loadOwn(tx, env, id));
+}
+
+export async function listFileUploads(
+  tx: StoreTx,
+  env: OpEnv,
+  status: FileUploadStatus | undefined,
+  from: string | null,
+  limit: number,
+): Promise<Page<FileUploadView>> {
+  const page = await tx.fileUploads.list(
+    { integrationId: env.actor.integrationId, status, now: env.now },
+    from,
+    limit,
+  );
+  const items: FileUploadView[] = [];
+  for (const row of page.items) items.push(await view(tx, row));
+  return { items, next: page.next };
+}
+
+/** Refuses writes to an upload that is not pending, or that takes no bytes. */
+function checkWritable(row: FileUploadRow, env: OpEnv, verb: string): void {
+  if (row.mode === 'external_url') {
+    throw errors.validation(`File upload ${row.id} imports from an external URL; it cannot be ${verb}.`);
+  }
+  const status = effectiveStatus(row, env.now);
+  if (status !== 'pending') {
+    throw errors.validation(
+      `File upload ${row.id} is in status \`${status}\`; only a \`pending\` upload can be ${verb}.`,
+    );
+  }
+}
+
+/** The part number a send names: none in single-part mode, 1..number_of_parts in multi-part. */
+function partNumberOf(row: FileUploadRow, raw: string | undefined): number {
+  if (row.mode !== 'multi_part') {
+    if (raw !== undefined) throw bodyError(['part_number'], 'should be not present', raw);
+    return 1;
+  }
+  if (raw === undefined) throw bodyError(['part_number'], 'should be defined', raw);
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) {
+    throw bodyError(['part_number'], 'should be an integer string', raw);
+  }
+  if (n < 1) throw bodyError(['part_number'], 'should be ≥ `1`', raw);
+  const total = row.number_of_parts!;
+  if (n > total) throw bodyError(['part_number'], `should be ≤ \`${total}\` (number_of_parts)`, raw);
+  return n;
+}
+
+/** Checks one part's size against Notion's part limits and the workspace's file limit. */
+async function checkPartSize(tx: StoreTx, env: OpEnv, row: FileUploadRow, n: number, size: number) {
+  if (size === 0) throw bodyError(['file'], 'should be a non-empty file', 0, '.size');
+  if (size > MAX_PART_BYTES)
+    throw bodyError(['file'], `should be ≤ \`${MAX_PART_BYTES}\` bytes`, size, '.size');
+  const limit = settings(env).maxBytes;
+  if (row.mode !== 'multi_part') {
+    if (size > limit) tooLarge(size, limit);
+    return;
+  }
+  if (n < row.number_of_parts! && size < MIN_PART_BYTES) {
+    throw bodyError(
+      ['file'],
+      `should be ≥ \`${MIN_PART_BYTES}\` bytes (every part but the last)`,
+      size,
+      '.size',
+    );
+  }
+  const others = (await tx.fileUploads.parts(row.id))
+    .filter((p) => p.part_number !== n)
+    .reduce((sum, p) => sum + p.size, 0);
+  if (others + size > limit) tooLarge(others + size, limit);
+}
+
+/** The upload's name and type once the first bytes arrive: the create call's, else the part's. */
+function typeAfterSend(row: FileUploadRow, part: SentPart) {
+  const partType =
+    part.contentType && baseMimeType(part.contentType) !== 'application/octet-stream'
+      ? baseMimeType(part.contentType)
+      : null;
+  if (row.content_type !== null && partType !== null && partType !== row.content_type) {
+    throw errors.validation(
+      `The content type ${partType} of the file sent does not match the upload's content type ${row.content_type}.`,
+    );
+  }
+  if (row.filename !== null) return { filename: row.filename, contentType: row.content_type };
+  return resolveFileType(part.filename, row.content_type ?? partType);
+}
+
+export async function sendFileUpload(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  part: SentPart,
+): Promise<FileUploadView> {
+  await tx.fileUploads.lock(id);
+  const row = await loadOwn(tx, env, id);
+  checkWritable(row, env, 'sent data');
+  const n = partNumberOf(row, part.partNumber);
+  await checkPartSize(tx, env, row, n, part.bytes.byteLength);
+  const type = typeAfterSend(row, part);
+  await tx.fileUploads.putPart(id, n, part.bytes);
+  const patch: Partial<FileUploadRow> = {
+    filename: type.filename,
+    content_type: type.contentType,
+    last_edited_time: env.now,
+  };
+  if (row.mode === 'single_part')
+    Object.assign(patch, { status: 'uploaded', content_length: part.bytes.byteLength });
+  await tx.fileUploads.update(id, patch);
+  return view(tx, { ...row, ...patch });
+}
+
+export async function completeFileUpload(tx: StoreTx, env: OpEnv, id: string): Promise<FileUploadView> {
+  await tx.fileUploads.lock(id);
+  const row = await loadOwn(tx, env, id);
+  if (row.mode !== 'multi_part') {
+    throw errors.validation(`File upload ${id} is not a multi_part upload; only those are completed.`);
+  }
+  checkWritable(row, env, 'completed');
+  const parts = await tx.fileUploads.parts(id);
+  const have = new Set(parts.map((p) => p.part_number));
+  const total = row.number_of_parts!;
+  const missing: number[] = [];
+  for (let n = 1; n <= total && missing.length < 10; n++) if (!have.has(n)) missing.push(n);
+  if (missing.length > 0) {
+    throw errors.validation(
+      `File upload ${id} has received ${have.size} of ${total} parts; missing part_number ${missing.join(', ')}${missing.length === 10 ? ', …' : ''}.`,
+    );
+  }
+  const patch = {
+    status: 'uploaded' as const,
+    content_length: parts.reduce((sum, p) => sum + p.size, 0),
+    last_edited_time: env.now,
+  };
+  await tx.fileUploads.update(id, patch);
+  return view(tx, { ...row, ...patch });
+}
+
+/**
+ * Attaches an upload named at `path` in a request: it must be this integration's and uploaded.
+ * Attaching ends its expiry (`expiry_time` becomes null). Returns its stored reference.
+ */
+export async function attachUpload(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  path: PathSegment[],
+): Promise<HostedFileRef> {
+  const row = await tx.fileUploads.get(id);
+  if (!row || row.integration_id !== env.actor.integrationId) {
+    throw bodyError([...path, 'id'], 'should be the id of a file upload created by this integration', id);
+  }
+  const status = effectiveStatus(row, env.now);
+  if (status !== 'uploaded') {
+    throw bodyError(
+      [...path, 'id'],
+      `should be a file upload with status \`uploaded\` (this one is \`${status}\`)`,
+      id,
+    );
+  }
+  if (row.expiry_time !== null) {
+    await tx.fileUploads.update(id, { expiry_time: null, last_edited_time: env.now });
+  }
+  return { file_upload_id: row.id, filename: row.filename ?? 'file' };
+}
+
+/** The stored reference of an upload served at `id` (a re-submitted hosted URL), or a 400. */
+export async function hostedUpload(
+  tx: StoreTx,
+  id: string | null,
+  url: string,
+  path: PathSegment[],
+): Promise<HostedFileRef> {
+  const row = id ? await tx.fileUploads.get(id) : undefined;
+  if (row?.status !== 'uploaded' || row.expiry_time !== null) {
+    throw bodyError(path, 'should be a file URL signed by this server', url);
+  }
+  return { file_upload_id: row.id, filename: row.filename ?? 'file' };
+}
+
+/** An uploaded file's row and part sizes, for serving its bytes (the URL's signature was checked). */
+export async function hostedFileParts(
+  tx: StoreTx,
+  id: string,
+): Promise<{ row: FileUploadRow; parts: { part_number: number; size: number }[] }> {
+  const row = await tx.fileUploads.get(id);
+  if (row?.status !== 'uploaded') throw errors.notFound('file_upload', id);
+  return { row, parts: await tx.fileUploads.parts(id) };
+}
