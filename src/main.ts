@@ -4,12 +4,15 @@ import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
+import { purgeExpiredUploads } from './ops/file-uploads.ts';
 import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
 import type { KyselyStore } from './store/kysely-store.ts';
 
 export { createApp } from './api/app.ts';
 export { openStore } from './store/connect.ts';
+
+const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>;
 
@@ -75,12 +78,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
     },
   });
   handler = app.fetch;
+  // Bytes of uploads that expired unattached are freed every few minutes (any node may do it).
+  const purge = setInterval(() => {
+    store
+      .transaction((tx) => purgeExpiredUploads(tx, new Date().toISOString()))
+      .catch((e) => console.error('octavo: freeing expired uploads failed:', e));
+  }, PURGE_EVERY_MS);
+  purge.unref();
   return {
     url: publicUrlOf({ ...config, publicUrl: undefined }, port),
     port,
     store,
     boot,
     close: async () => {
+      clearInterval(purge);
       await new Promise<void>((done) => server.close(() => done()));
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);

@@ -284,3 +284,11 @@ export async function hostedFileParts(
   if (row?.status !== 'uploaded') throw errors.notFound('file_upload', id);
   return { row, parts: await tx.fileUploads.parts(id) };
 }
+
+/**
+ * Frees the bytes of uploads that expired without being attached (they can never be attached or
+ * served again); their rows stay, so they still list as `expired`. Answers the parts deleted.
+ */
+export function purgeExpiredUploads(tx: StoreTx, now: string): Promise<number> {
+  return tx.fileUploads.deleteExpiredParts(now);
+}

@@ -99,5 +99,17 @@ export function fileUploads(db: Db, engine: Engine): FileUploadRepo {
         .executeTakeFirst();
       return row?.bytes;
     },
+    deleteExpiredParts: async (now) => {
+      const expired = db
+        .selectFrom('file_uploads')
+        .select('id')
+        .where('expiry_time', 'is not', null)
+        .where('expiry_time', '<=', now);
+      const res = await db
+        .deleteFrom('file_upload_parts')
+        .where('upload_id', 'in', expired)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
   };
 }

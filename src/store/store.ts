@@ -133,6 +133,8 @@ export interface FileUploadRepo {
   /** Part numbers and sizes, in order, without the bytes. */
   parts(uploadId: string): Promise<{ part_number: number; size: number }[]>;
   readPart(uploadId: string, partNumber: number): Promise<Uint8Array | undefined>;
+  /** Deletes the bytes of uploads that expired unattached before `now`; answers how many parts. */
+  deleteExpiredParts(now: string): Promise<number>;
 }
 
 export interface StoreTx {

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../src/lib/net.ts';
+import { purgeExpiredUploads } from '../../src/ops/file-uploads.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { BASE_URL, type Harness, startHarness } from '../helpers/harness.ts';
 
@@ -638,6 +639,28 @@ describeEngines('file uploads', (engine) => {
         expect(err.message).toBe(
           `body failed validation: body.children[0].file.file_upload.id should be a file upload with status \`uploaded\` (this one is \`expired\`), instead was \`"${ready.id}"\`.`,
         );
+      } finally {
+        skewMs -= 61 * 60 * 1000;
+      }
+    });
+  });
+
+  describe('freeing expired uploads', () => {
+    it('deletes the bytes of uploads that expired unattached, and only those', async () => {
+      const loose = await uploaded('loose.txt', 'loose bytes', 'text/plain');
+      const kept = await uploaded('kept.txt', 'kept bytes', 'text/plain');
+      await client.blocks.children.append({
+        block_id: h.rootPageId,
+        children: [{ file: { file_upload: { id: kept.id } } }],
+      });
+      const partsOf = (id: string) => h.store.transaction((tx) => tx.fileUploads.parts(id));
+      const later = new Date(Date.now() + 61 * 60 * 1000).toISOString();
+      await h.store.transaction((tx) => purgeExpiredUploads(tx, later));
+      expect(await partsOf(loose.id)).toEqual([]);
+      expect((await partsOf(kept.id)).length).toBe(1);
+      skewMs += 61 * 60 * 1000;
+      try {
+        expect((await client.fileUploads.retrieve({ file_upload_id: loose.id })).status).toBe('expired');
       } finally {
         skewMs -= 61 * 60 * 1000;
       }
