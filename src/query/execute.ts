@@ -129,8 +129,11 @@ export async function queryRows(
         ...(await read(select(ctx).where(seek.empties), split ? emptyOrder : order, want - ids.length)),
       );
     } else if (split) {
-      // The anchor's first key is empty: so is every later row's.
-      ids = await read(select(ctx).where(cursor).where(isNull!), emptyOrder, want);
+      // The anchor's first key is empty: so is every later row's. With no other sort key they
+      // are in page_id order, a range of the (key, page_id) index rather than an OR of cases.
+      const after =
+        query.sorts.length === 1 ? sql<SqlBool>`${sql.ref('r.page_id')} >= ${options.from}` : cursor;
+      ids = await read(select(ctx).where(after).where(isNull!), emptyOrder, want);
     } else {
       ids = await read(select(ctx).where(cursor), order, want);
     }
