@@ -271,6 +271,34 @@ async function benchReads(
     raw: await sample(() => raw.all(deepSql, deepParams)),
   });
 
+  // Descending on a nullable property column: Notion puts empty values last in both directions.
+  const descBody = {
+    data_source_id: dsId,
+    sorts: [{ property: 'Due', direction: 'descending' as const }],
+    page_size: 100,
+  };
+  const descSql = `select page_id, ${due} as due from ${table} where in_trash = 0 order by ${due} desc, page_id limit 101`;
+  same('descending', ids(await client.dataSources.query(descBody)), rawIds(await raw.all(descSql)));
+  lines.push({
+    what: 'first page sorted by Due descending (no filter)',
+    octavo: await sample(() => client.dataSources.query(descBody)),
+    raw: await sample(() => raw.all(descSql)),
+  });
+  const [descAnchor] = await raw.all(`${descSql.replace(' limit 101', '')} limit 1 offset ${middle}`);
+  const deepDescBody = { ...descBody, start_cursor: String(descAnchor!.page_id) };
+  const deepDescSql = `select page_id from ${table} where in_trash = 0 and ${due} <= $1 and (${due} < $2 or page_id >= $3) order by ${due} desc, page_id limit 101`;
+  const deepDescParams = [descAnchor!.due, descAnchor!.due, descAnchor!.page_id];
+  same(
+    'deep page descending',
+    ids(await client.dataSources.query(deepDescBody)),
+    rawIds(await raw.all(deepDescSql, deepDescParams)),
+  );
+  lines.push({
+    what: `page ${middle / 100 + 1} (row ${middle}) by cursor, sorted by Due descending`,
+    octavo: await sample(() => client.dataSources.query(deepDescBody)),
+    raw: await sample(() => raw.all(deepDescSql, deepDescParams)),
+  });
+
   const sampleIds = (
     await raw.all(`select page_id from ${table} where page_id > $1 order by page_id limit 50`, ['8'])
   ).map((r) => String(r.page_id));

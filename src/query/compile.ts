@@ -14,6 +14,7 @@ import { isoBound, resolveOperand } from './dates.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
 import { type DerivedRow, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
+import { likePattern, usesTrigramIndex } from './text-index.ts';
 
 export interface CompileContext {
   readonly hooks: DialectHooks;
@@ -79,7 +80,7 @@ function compileLeaf(leaf: LeafFilter, ctx: CompileContext): Bool {
     case 'empty':
       return leaf.empty ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
     case 'text':
-      return compileText(c, leaf.op, leaf.value, ctx.hooks);
+      return compileText(c, leaf, ctx.hooks);
     case 'number':
       return present(c, sql<SqlBool>`${c} ${sql.raw(NUMBER_SQL[leaf.op] ?? '=')} ${leaf.value}`);
     case 'checkbox':
@@ -106,21 +107,29 @@ const NUMBER_SQL: Record<string, string> = {
   less_than_or_equal_to: '<=',
 };
 
-/** Stored text is lowercased and non-empty, the needle is lowercased: exact, literal matching. */
-function compileText(c: Expression<unknown>, op: string, value: string, hooks: DialectHooks): Bool {
+/**
+ * Stored text is lowercased and non-empty, the needle is lowercased: exact, literal matching.
+ * With a pg_trgm index on the column, substring conditions also carry the equivalent `LIKE`
+ * (the operator the index serves); the exact test stays beside it and decides.
+ */
+function compileText(
+  c: Expression<unknown>,
+  leaf: Extract<LeafFilter, { kind: 'text' }>,
+  hooks: DialectHooks,
+): Bool {
+  const { op, value } = leaf;
   // The empty string is the empty value: `equals ""` is is_empty, `contains ""` is is_not_empty.
   if (value === '') return op === 'equals' ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
+  if (op === 'equals') return present(c, sql<SqlBool>`${c} = ${value}`);
   const chars = [...value].length;
-  switch (op) {
-    case 'equals':
-      return present(c, sql<SqlBool>`${c} = ${value}`);
-    case 'contains':
-      return present(c, hooks.textContains(c, value));
-    case 'starts_with':
-      return present(c, hooks.textStartsWith(c, value, chars));
-    default:
-      return present(c, hooks.textEndsWith(c, value, chars));
-  }
+  const exact =
+    op === 'contains'
+      ? hooks.textContains(c, value)
+      : op === 'starts_with'
+        ? hooks.textStartsWith(c, value, chars)
+        : hooks.textEndsWith(c, value, chars);
+  if (hooks.trigram?.kind !== 'gin' || !usesTrigramIndex(leaf.target, value)) return present(c, exact);
+  return present(c, sql<SqlBool>`${c} like ${likePattern(op, value)} and ${exact}`);
 }
 
 function compileContains(

@@ -1,7 +1,8 @@
 /**
  * DDL for data-source tables, on both dialects, through Kysely's schema builder. Storage calls
  * these when a data source is created, when a property is added, removed or changes type
- * (drop + add, then re-derive the rows), and when a data source is deleted.
+ * (drop + add, then re-derive the rows), and when a data source is deleted. Each keeps the
+ * table's trigram index of title and rich_text columns (text-index.ts) in step.
  */
 import { type ColumnDataType, type Kysely, sql } from 'kysely';
 import {
@@ -12,6 +13,17 @@ import {
   type SchemaProperty,
 } from './columns.ts';
 import type { DialectHooks } from './dialect.ts';
+import {
+  attachTextColumn,
+  createTextIndex,
+  detachTextColumn,
+  dropTextIndex,
+  ensureTextIndex,
+  FTS_KEY,
+  isTextIndexed,
+  textIndexColumns,
+  trigramIndexName,
+} from './text-index.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: data-source tables are dynamic; callers pass any Kysely.
 type AnyDb = Kysely<any>;
@@ -65,8 +77,11 @@ export async function createDataSourceTable(
       return withCollation(base, hooks, col.kind);
     });
   }
+  // SQLite: the key of the row's entry in the FTS5 trigram table.
+  if (hooks.trigram?.kind === 'fts5') builder = builder.addColumn(FTS_KEY, 'integer');
   await builder.execute();
   for (const col of cols) await createColumnIndex(db, hooks, table, col);
+  await createTextIndex(db, hooks, table, textIndexColumns(properties));
 }
 
 /** Adds one property's derived columns (NULL / 0 until storage re-derives the rows) and indexes. */
@@ -83,25 +98,48 @@ export async function addPropertyColumns(
       .addColumn(col.name, SQL_TYPE[col.kind], (c) => withCollation(c, hooks, col.kind))
       .execute();
     await createColumnIndex(db, hooks, table, col);
+    if (isTextIndexed(prop)) await attachTextColumn(db, hooks, table, col.name);
   }
 }
 
-/** Drops one property's derived columns and their indexes (indexes first: SQLite requires it). */
+/**
+ * Drops one property's derived columns and their indexes (indexes first: SQLite requires it;
+ * a text-indexed column leaves the trigram index first and the index is rebuilt without it).
+ */
 export async function dropPropertyColumns(
   db: AnyDb,
+  hooks: DialectHooks,
   table: string,
   prop: Pick<SchemaProperty, 'id' | 'type'>,
 ): Promise<void> {
   checkTable(table);
   for (const col of propertyColumns(prop)) {
+    const kept = isTextIndexed(prop) ? await detachTextColumn(db, hooks, table, col.name) : null;
     await db.schema.dropIndex(indexName(table, col.name)).ifExists().execute();
+    if (isTextIndexed(prop))
+      await db.schema.dropIndex(trigramIndexName(table, col.name)).ifExists().execute();
     await db.schema.alterTable(table).dropColumn(col.name).execute();
+    if (kept) await ensureTextIndex(db, hooks, table, kept);
   }
 }
 
-/** Drops a data source's table. */
-export async function dropDataSourceTable(db: AnyDb, table: string): Promise<void> {
-  await db.schema.dropTable(checkTable(table)).ifExists().execute();
+/** Drops a data source's table and its trigram index. */
+export async function dropDataSourceTable(db: AnyDb, hooks: DialectHooks, table: string): Promise<void> {
+  await dropTextIndex(db, hooks, checkTable(table));
+  await db.schema.dropTable(table).ifExists().execute();
+}
+
+/**
+ * Brings the trigram index of an existing data-source table in line with its properties (for
+ * databases created before it, or a Postgres that gained pg_trgm); a no-op when it is in place.
+ */
+export async function ensureDataSourceTextIndex(
+  db: AnyDb,
+  hooks: DialectHooks,
+  table: string,
+  properties: readonly Pick<SchemaProperty, 'id' | 'type'>[],
+): Promise<void> {
+  await ensureTextIndex(db, hooks, checkTable(table), textIndexColumns(properties));
 }
 
 interface CollatableBuilder<B> {

@@ -6,6 +6,17 @@
  */
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 
+/**
+ * How title and rich_text columns are indexed for substring search (contains, starts_with,
+ * ends_with with a needle of 3 characters or more). Either way the index only narrows the rows;
+ * the exact condition still decides, so results never depend on it.
+ * - `fts5`: a side FTS5 table with the trigram tokenizer per data source (`<table>__fts`), kept
+ *   in step by triggers; queries consult it explicitly (text-index.ts).
+ * - `gin`: a pg_trgm GIN index per column; the condition carries a `LIKE` the planner may serve
+ *   from it. `opclass` is the schema-qualified operator class.
+ */
+export type TrigramIndex = { readonly kind: 'fts5' } | { readonly kind: 'gin'; readonly opclass: string };
+
 export interface DialectHooks {
   /** Collation that makes TEXT order code-point order, when the column default may not. */
   readonly textCollation: string | null;
@@ -16,6 +27,8 @@ export interface DialectHooks {
    * indexes (SQLite: a unary `+` on a column keeps its index out of the plan).
    */
   readonly needsIndexHint: boolean;
+  /** The trigram index of title and rich_text columns; null when the database offers none. */
+  readonly trigram: TrigramIndex | null;
   /** `haystack` contains `needle` (non-empty) as a substring. */
   textContains(haystack: Expression<unknown>, needle: string): RawBuilder<SqlBool>;
   /** `haystack` starts with `needle`, which is `chars` code points long (> 0). */
@@ -33,6 +46,7 @@ export const sqliteHooks: DialectHooks = {
   textCollation: null,
   jsonArrayIndex: false,
   needsIndexHint: true,
+  trigram: { kind: 'fts5' },
   // instr/substr count characters, not bytes, on TEXT values.
   textContains: (h, n) => sql<SqlBool>`instr(${h}, ${n}) > 0`,
   textStartsWith: (h, n, c) => sql<SqlBool>`substr(${h}, 1, ${c}) = ${n}`,
@@ -48,6 +62,8 @@ export const postgresHooks: DialectHooks = {
   textCollation: 'C',
   jsonArrayIndex: true,
   needsIndexHint: false,
+  // Set per store when pg_trgm is installed (see dialectHooks).
+  trigram: null,
   textContains: (h, n) => sql<SqlBool>`strpos(${h}, cast(${n} as text)) > 0`,
   textStartsWith: (h, n, c) => sql<SqlBool>`left(${h}, cast(${c} as integer)) = cast(${n} as text)`,
   textEndsWith: (h, n, c) => sql<SqlBool>`right(${h}, cast(${c} as integer)) = cast(${n} as text)`,
@@ -57,7 +73,17 @@ export const postgresHooks: DialectHooks = {
   jsonIndexExpression: (col) => sql`(cast(${sql.ref(col)} as jsonb))`,
 };
 
-/** The hooks for an engine, resolved once where a store is opened. */
-export function dialectHooks(engine: 'sqlite' | 'postgres'): DialectHooks {
-  return engine === 'postgres' ? postgresHooks : sqliteHooks;
+/**
+ * The hooks for an engine, resolved once where a store is opened. `trigramSchema` is the schema
+ * pg_trgm is installed in (Postgres), or null when it is not available to this database.
+ */
+export function dialectHooks(
+  engine: 'sqlite' | 'postgres',
+  options: { trigramSchema?: string | null } = {},
+): DialectHooks {
+  if (engine !== 'postgres') return sqliteHooks;
+  const schema = options.trigramSchema;
+  if (!schema) return postgresHooks;
+  const quoted = `"${schema.replaceAll('"', '""')}"`;
+  return { ...postgresHooks, trigram: { kind: 'gin', opclass: `${quoted}.gin_trgm_ops` } };
 }

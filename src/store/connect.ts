@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { dialectHooks } from '../query/dialect.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
@@ -34,11 +35,42 @@ export async function openStore(options: StoreOptions): Promise<KyselyStore> {
     : openSqlite(options.dataDir ?? './octavo-data');
   try {
     await migrateToLatest(store.db, isPostgresUrl(options.databaseUrl) ? options.pgSchema : undefined);
+    if (store.engine === 'postgres') {
+      store.hooks = dialectHooks('postgres', { trigramSchema: await ensurePgTrgm(store.db) });
+    }
+    await store.ensureTextIndexes();
   } catch (e) {
     await store.close().catch(() => {});
     throw e;
   }
   return store;
+}
+
+/**
+ * The schema pg_trgm is installed in, installing it when this role may (it is a trusted
+ * extension: any role with CREATE on the database can); null when it is not available, and
+ * substring search then scans as before. Tried in `public` first, so that a schema dropped
+ * later (one per test suite) does not take the extension, and the indexes using it, along.
+ */
+export async function ensurePgTrgm<DB>(db: Kysely<DB>): Promise<string | null> {
+  const find = async () =>
+    (
+      await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
+        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db)
+    ).rows[0]?.schema ?? null;
+  for (const install of [
+    sql`create extension if not exists pg_trgm schema public`,
+    sql`create extension if not exists pg_trgm`,
+  ]) {
+    const found = await find();
+    if (found) return found;
+    try {
+      await install.execute(db);
+    } catch {
+      // No privilege, no such schema, or another connection installing it at the same moment.
+    }
+  }
+  return find();
 }
 
 function openSqlite(dataDir: string): KyselyStore {

@@ -5,22 +5,19 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns } from '../query/columns.ts';
 import {
-  applyOrderBy,
-  type CompileContext,
-  compileCursor,
-  compileCursorSeek,
-  compileFilter,
-  compileOrderBy,
-  hasIndexableLeaf,
-  sortsByIndexedColumn,
-} from '../query/compile.ts';
-import { addPropertyColumns, createDataSourceTable, dropPropertyColumns } from '../query/ddl.ts';
-import { dialectHooks } from '../query/dialect.ts';
+  addPropertyColumns,
+  createDataSourceTable,
+  dropPropertyColumns,
+  ensureDataSourceTextIndex,
+} from '../query/ddl.ts';
+import { type DialectHooks, dialectHooks } from '../query/dialect.ts';
+import { queryRows } from '../query/execute.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import type { Database } from './schema.ts';
 import type {
   BlockRepo,
   BlockView,
+  ColumnProperty,
   Engine,
   IntegrationRepo,
   MetaRepo,
@@ -231,28 +228,19 @@ function shares(db: Db): ShareRepo {
   };
 }
 
-/**
- * A filter with at least this many matches is served by walking the sort index (SQLite): the
- * walk reads about page size × rows / matches entries, sorting reads every match; they cost the
- * same near √(100 × rows) (3,000 at 100k rows, 10,000 at 1M); the probe itself reads up to the
- * threshold, so it is kept low (measured: 5,000 made the probe two thirds of a 66 ms query).
- */
-const WALK_THRESHOLD = 1000;
-
 /** The derived table of a data source: `ds_` and the id's 32 hex digits. */
 export function rowTableName(dataSourceId: string): string {
   return `ds_${dataSourceId.replaceAll('-', '')}`;
 }
 
-function rows(db: Db, engine: Engine): RowRepo {
-  const hooks = dialectHooks(engine);
+function rows(db: Db, hooks: DialectHooks): RowRepo {
   // Data-source tables are created at run time, so they are outside the typed schema.
   // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
   const anyDb = db as unknown as Kysely<any>;
   return {
     createTable: (id, properties) => createDataSourceTable(anyDb, hooks, rowTableName(id), properties),
     addProperty: (id, property) => addPropertyColumns(anyDb, hooks, rowTableName(id), property),
-    dropProperty: (id, property) => dropPropertyColumns(anyDb, rowTableName(id), property),
+    dropProperty: (id, property) => dropPropertyColumns(anyDb, hooks, rowTableName(id), property),
     upsert: async (id, list) => {
       // Last write wins for a page named twice: one statement may not update a row twice (Postgres).
       const unique = [...new Map(list.map((r) => [r.page_id, r])).values()];
@@ -275,57 +263,7 @@ function rows(db: Db, engine: Engine): RowRepo {
           .execute();
       }
     },
-    query: async (id, query, options) => {
-      const table = rowTableName(id);
-      let ctx: CompileContext = { hooks, now: options.now, alias: 'r' };
-      const select = (filterCtx: CompileContext) => {
-        let q = anyDb
-          .selectFrom(`${table} as r`)
-          .select('r.page_id')
-          .where('r.in_trash', '=', options.inTrash ? 1 : 0);
-        if (query.filter) q = q.where(compileFilter(query.filter, filterCtx));
-        return q;
-      };
-      const read = async (q: ReturnType<typeof select>, limit: number) =>
-        (await applyOrderBy(q, compileOrderBy(query.sorts, ctx)).limit(limit).execute()).map(
-          (r) => r.page_id as string,
-        );
-      if (
-        query.filter &&
-        hooks.needsIndexHint &&
-        sortsByIndexedColumn(query.sorts) &&
-        hasIndexableLeaf(query.filter)
-      ) {
-        // Many matches: walking the sort index finds a page sooner than sorting every match.
-        const probe = await anyDb
-          .selectFrom(select(ctx).limit(WALK_THRESHOLD).as('m'))
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirst();
-        if (Number(probe?.n ?? 0) >= WALK_THRESHOLD) ctx = { ...ctx, walkSortIndex: true };
-      }
-      const want = options.limit + 1;
-      let ids: string[];
-      if (!options.from) {
-        ids = await read(select(ctx), want);
-      } else {
-        const anchor = await anyDb
-          .selectFrom(table)
-          .selectAll()
-          .where('page_id', '=', options.from)
-          .executeTakeFirst();
-        if (!anchor) return { items: [], next: null };
-        const cursor = compileCursor(query.sorts, anchor, ctx, { inclusive: true });
-        const seek = compileCursorSeek(query.sorts, anchor, ctx);
-        if (seek) {
-          ids = await read(select(ctx).where(cursor).where(seek.bound), want);
-          if (ids.length < want)
-            ids.push(...(await read(select(ctx).where(seek.empties), want - ids.length)));
-        } else {
-          ids = await read(select(ctx).where(cursor), want);
-        }
-      }
-      return { items: ids.slice(0, options.limit), next: ids[options.limit] ?? null };
-    },
+    query: (id, query, options) => queryRows(anyDb, hooks, rowTableName(id), query, options),
     maxNumber: async (id, property) => {
       const col = propertyColumns(property)[0]?.name;
       if (!col) return null;
@@ -336,6 +274,16 @@ function rows(db: Db, engine: Engine): RowRepo {
       return r?.m === null || r?.m === undefined ? null : Number(r.m);
     },
   };
+}
+
+async function tableExists(db: Db, engine: Engine, table: string): Promise<boolean> {
+  const { rows } =
+    engine === 'sqlite'
+      ? await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db)
+      : await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${table}`.execute(
+          db,
+        );
+  return rows.length > 0;
 }
 
 function meta(db: Db): MetaRepo {
@@ -352,13 +300,13 @@ function meta(db: Db): MetaRepo {
   };
 }
 
-function bind(db: Db, engine: Engine): StoreTx {
+function bind(db: Db, engine: Engine, hooks: DialectHooks): StoreTx {
   return {
     users: users(db),
     integrations: integrations(db),
     blocks: blocks(db, engine),
     shares: shares(db),
-    rows: rows(db, engine),
+    rows: rows(db, hooks),
     meta: meta(db),
     fileUploads: fileUploads(db, engine),
   };
@@ -367,16 +315,41 @@ function bind(db: Db, engine: Engine): StoreTx {
 export class KyselyStore implements Store {
   readonly engine: Engine;
   readonly db: Kysely<Database>;
+  /** The query engine's dialect hooks, with what this database offers (pg_trgm or not). */
+  hooks: DialectHooks;
   private readonly onClose: () => Promise<void>;
 
   constructor(db: Kysely<Database>, engine: Engine, onClose: () => Promise<void> = async () => {}) {
     this.db = db;
     this.engine = engine;
+    this.hooks = dialectHooks(engine);
     this.onClose = onClose;
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(bind(trx, this.engine)));
+    return this.db.transaction().execute((trx) => fn(bind(trx, this.engine, this.hooks)));
+  }
+
+  /**
+   * Builds the trigram index of every data-source table that lacks it (databases from before
+   * the index; a Postgres where pg_trgm became available), one transaction per table. Cheap
+   * when every index is in place: one catalog look-up per data source.
+   */
+  async ensureTextIndexes(): Promise<void> {
+    const sources = await this.db
+      .selectFrom('blocks')
+      .select(['id', 'properties'])
+      .where('type', '=', 'data_source')
+      .execute();
+    for (const ds of sources) {
+      const table = rowTableName(ds.id);
+      const properties = JSON.parse(ds.properties ?? '[]') as ColumnProperty[];
+      await this.db.transaction().execute(async (trx) => {
+        if (!(await tableExists(trx, this.engine, table))) return;
+        // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
+        await ensureDataSourceTextIndex(trx as unknown as Kysely<any>, this.hooks, table, properties);
+      });
+    }
   }
 
   async close(): Promise<void> {

@@ -91,6 +91,59 @@ describeEngines('schema changes and existing rows', (engine) => {
         expect(plain(props.Ref!.rich_text)).toBe('T-1');
       });
 
+      it('keeps substring search right through renames, additions, retypes and removals', async () => {
+        const db = await createDb(h, version, 'Search', {
+          Name: { title: {} },
+          Notes: { rich_text: {} },
+          Code: { rich_text: {} },
+        });
+        const rows = [
+          { Name: 'Crème Brûlée', Notes: 'Straße 50%_off', Code: '123456' },
+          { Name: 'Plain cake', Notes: 'STRASSE 50% off', Code: '654321' },
+          { Name: 'Éclair', Notes: '', Code: '' },
+        ];
+        for (const r of rows)
+          await create(db, {
+            Name: { title: text(r.Name) },
+            Notes: { rich_text: r.Notes ? text(r.Notes) : [] },
+            Code: { rich_text: r.Code ? text(r.Code) : [] },
+          });
+        const find = (property: string, type: string, condition: Record<string, string>) =>
+          names(db, {
+            filter: { property, [type]: condition },
+            sorts: [{ property: 'Name', direction: 'ascending' }],
+          });
+        expect(await find('Name', 'title', { contains: 'BRÛL' })).toEqual(['Crème Brûlée']);
+        expect(await find('Name', 'title', { contains: 'écl' })).toEqual(['Éclair']);
+        expect(await find('Name', 'title', { does_not_contain: 'cake' })).toEqual(['Crème Brûlée', 'Éclair']);
+        await patchSchema(db, { Notes: { name: 'Remarks' } });
+        expect(await find('Remarks', 'rich_text', { contains: 'straße' })).toEqual(['Crème Brûlée']);
+        expect(await find('Remarks', 'rich_text', { contains: '50%_' })).toEqual(['Crème Brûlée']);
+        expect(await find('Remarks', 'rich_text', { contains: '50% ' })).toEqual(['Plain cake']);
+        expect(await find('Remarks', 'rich_text', { starts_with: 'stra' })).toEqual([
+          'Crème Brûlée',
+          'Plain cake',
+        ]);
+        await patchSchema(db, { Extra: { rich_text: {} } });
+        const [eclair] = (
+          await queryRows(client(), version, db, {
+            filter: { property: 'Name', title: { equals: 'éclair' } },
+          })
+        ).results;
+        await client().pages.update({
+          page_id: eclair!.id,
+          properties: { Extra: { rich_text: text('Choux pastry') } },
+        } as never);
+        expect(await find('Extra', 'rich_text', { contains: 'pastry' })).toEqual(['Éclair']);
+        await patchSchema(db, { Code: { number: {} } });
+        await patchSchema(db, { Code: { rich_text: {} } });
+        expect(await find('Code', 'rich_text', { contains: '345' })).toEqual(['Crème Brûlée']);
+        expect(await find('Code', 'rich_text', { ends_with: '321' })).toEqual(['Plain cake']);
+        await patchSchema(db, { Remarks: null });
+        expect(await find('Name', 'title', { contains: 'cake' })).toEqual(['Plain cake']);
+        expect(await find('Extra', 'rich_text', { contains: 'choux' })).toEqual(['Éclair']);
+      });
+
       it('converts text to select, creating an option per distinct value', async () => {
         const db = await createDb(h, version, 'To select', { Name: { title: {} }, Kind: { rich_text: {} } });
         for (const [i, v] of ['bug', 'feature', 'bug'].entries())

@@ -205,7 +205,7 @@ describeEngines('compiled queries run', (engine) => {
       p_6e3a77_lo: Date.parse('2026-01-01T00:00:00Z'),
       p_6e3a77_hi: Date.parse('2026-01-02T00:00:00Z'),
     });
-    await dropPropertyColumns(t.db, 'ds', prop);
+    await dropPropertyColumns(t.db, HOOKS[engine], 'ds', prop);
     await expect(t.db.selectFrom('ds').select('p_6e3a77_lo').execute()).rejects.toThrow();
   });
 });

@@ -5,7 +5,8 @@
 import SqliteDatabase from 'better-sqlite3';
 import { type Kysely, Kysely as KyselyClass, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { type DialectHooks, postgresHooks, sqliteHooks } from '../../src/query/dialect.ts';
+import { type DialectHooks, dialectHooks, sqliteHooks } from '../../src/query/dialect.ts';
+import { ensurePgTrgm } from '../../src/store/connect.ts';
 import { type EngineName, PG_URL } from '../helpers/engines.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: data-source tables are dynamic.
@@ -31,10 +32,12 @@ export async function openTestDb(engine: EngineName, tag: string): Promise<TestD
   await admin.end();
   const pool = new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` });
   const db = new KyselyClass({ dialect: new PostgresDialect({ pool }) });
+  // The store's own detection: pg_trgm's GIN indexes when the extension can be had.
+  const hooks = dialectHooks('postgres', { trigramSchema: await ensurePgTrgm(db) });
   return {
     engine,
     db,
-    hooks: postgresHooks,
+    hooks,
     close: async () => {
       await db.destroy();
       const c = new pg.Client({ connectionString: PG_URL });

@@ -24,6 +24,19 @@ const TEXT_NEEDLES = [
   'é',
   'ab',
   '',
+  // Three characters or more: served through the trigram index where there is one.
+  'le5',
+  'É',
+  'ße',
+  'straße',
+  'İstanbul',
+  '日本語',
+  'x%y',
+  '%_',
+  '"hi"',
+  'zzz',
+  'appleapple',
+  'ünïcode',
 ];
 const NUMBER_VALUES = [0, 1, -1, 2.5, 3, 10, -100, 0.30000000000000004, 42, 25];
 const RELATIVE = [
@@ -145,6 +158,30 @@ export function makeFilter(rng: Rng, world: World, schema: DataSourceSchema, dep
   return {
     [rng.pick(['and', 'or'])]: Array.from({ length: n }, () => makeFilter(rng, world, schema, depth + 1)),
   };
+}
+
+/**
+ * A filter around substring conditions on the title and rich_text properties, the conditions a
+ * trigram index serves: alone, two of them under `or` (both served), beside another condition
+ * under `and` (served) or under `or` (not served).
+ */
+export function makeTextFilter(rng: Rng, world: World, schema: DataSourceSchema): Json {
+  const texts = Object.values(schema).filter((p) => p.type === 'title' || p.type === 'rich_text');
+  const textLeaf = (): Json => {
+    const prop = rng.pick(texts);
+    const op = rng.pick(['contains', 'contains', 'starts_with', 'ends_with', 'does_not_contain']);
+    return { property: prop.name, [prop.type]: { [op]: rng.pick(TEXT_NEEDLES) } };
+  };
+  switch (rng.int(4)) {
+    case 0:
+      return textLeaf();
+    case 1:
+      return { or: [textLeaf(), textLeaf()] };
+    case 2:
+      return { and: [textLeaf(), leaf(rng, world, schema)] };
+    default:
+      return { or: [textLeaf(), leaf(rng, world, schema)] };
+  }
 }
 
 /** Zero to three sorts over properties and timestamps. */

@@ -63,6 +63,7 @@ const FRAGMENTS = [
   'Zebra',
   '\u{1F600}x',
   '\uFFFD',
+  'say "hi"',
 ];
 const NUMBERS = [0, -0, 1, -1, 2.5, -2.5, 3, 10, 100, -100, 0.1, 0.2, 0.30000000000000004, 1e6, -1e-6, 42];
 const ZONES = ['America/New_York', 'Asia/Kolkata', 'Europe/Paris'];
