@@ -11,6 +11,31 @@ export function newId(): string {
   return randomUUID();
 }
 
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A fresh id that sorts after every id this process made before it: the layout of a version 7
+ * UUID (48 bits of Unix milliseconds, then a 12-bit sequence within the millisecond and 62 random
+ * bits). Ids made in a burst land next to each other in every index keyed by id, so a bulk write
+ * touches a few index pages instead of one random page per row. The time of creation it reveals
+ * is the page's `created_time`, which Notion shows anyway.
+ */
+export function newOrderedId(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    // More than 4,096 ids in one millisecond: borrow the next one, keeping the order.
+    lastMs++;
+    sequence = 0;
+  }
+  const ms = lastMs.toString(16).padStart(12, '0');
+  const seq = (0x7000 | sequence).toString(16);
+  // The last two groups of a random UUID: the RFC 4122 variant and 62 random bits.
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-${seq}-${randomUUID().slice(19)}`;
+}
+
 /** Returns the dashed lowercase form of `raw`, or null when it is not 32 hex digits. */
 export function normalizeId(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;

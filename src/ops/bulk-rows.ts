@@ -7,7 +7,7 @@
  */
 import type { Capability } from '../domain/capabilities.ts';
 import { normalizeValues, type StoredValues, type ValueContext } from '../domain/properties/values.ts';
-import { newId } from '../lib/ids.ts';
+import { newOrderedId } from '../lib/ids.ts';
 import type { BlockRow, Store, StoreTx } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { CreatePageBody } from '../wire/pages.schema.ts';
@@ -16,7 +16,7 @@ import { isDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { ARCHIVED_PARENT, valueContext } from './pages.ts';
 import { syncDualRelations } from './relations.ts';
-import { syncRows } from './rows.ts';
+import { derivedRow } from './rows.ts';
 import { createPerson } from './users.ts';
 import { ADMIN_EMAIL } from './workspace.ts';
 
@@ -109,6 +109,7 @@ export async function importRowBatch(
     counters.set(prop.id, (await tx.rows.maxNumber(ds.id, prop)) ?? 0);
   const ctx = memoized(valueContext(tx, env));
   const pages: BlockRow[] = [];
+  const stored: StoredValues[] = [];
   for (const { line, body } of input.lines) {
     try {
       const { properties = {} } = parseWith(ImportLineBody, body);
@@ -125,18 +126,22 @@ export async function importRowBatch(
       const page = newRowPage(env, ds.id, values);
       await syncDualRelations(tx, env, schema, page.id, {}, values);
       pages.push(page);
+      stored.push(values);
     } catch (e) {
       throw atLine(line, e);
     }
   }
   await tx.blocks.insertMany(pages);
-  await syncRows(tx, ds.id, schema, pages);
+  await tx.rows.upsert(
+    ds.id,
+    pages.map((p, i) => derivedRow(schema, p, stored[i])),
+  );
   return pages.map((p) => p.id);
 }
 
 function newRowPage(env: OpEnv, dataSourceId: string, values: StoredValues): BlockRow {
   return {
-    id: newId(),
+    id: newOrderedId(),
     type: 'page',
     parent_type: 'data_source_id',
     parent_id: dataSourceId,
