@@ -257,9 +257,11 @@ async function benchReads(
     raw: await sample(() => raw.all(deepSql, deepParams)),
   });
 
-  const sampleIds = (
-    await raw.all(`select page_id from ${table} where page_id > $1 order by page_id limit 50`, ['8'])
-  ).map((r) => String(r.page_id));
+  const sampleIds =
+    // 50 rows from the middle of the id order (bulk-imported ids are time-ordered, so not by value).
+    (
+      await raw.all(`select page_id from ${table} order by page_id limit 50 offset ${Math.floor(size / 2)}`)
+    ).map((r) => String(r.page_id));
   let i = 0;
   let j = 0;
   lines.push({
