@@ -17,3 +17,17 @@ export async function postgresReachable(): Promise<boolean> {
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * fetch that retries once when the server closed a pooled keep-alive connection as the request
+ * went out (after a long idle such as seeding: "other side closed", EPIPE); nothing was served.
+ */
+export const retryingFetch: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (e) {
+    const code = (e as { cause?: { code?: string } }).cause?.code ?? '';
+    if (!['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes(code)) throw e;
+    return fetch(input, init);
+  }
+};

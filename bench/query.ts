@@ -23,7 +23,7 @@ import { importRows } from '../src/ops/bulk-rows.ts';
 import { columnStem } from '../src/query/columns.ts';
 import { openStore } from '../src/store/connect.ts';
 import { rowTableName } from '../src/store/kysely-store.ts';
-import { PG_URL, postgresReachable, VERSION } from './common.ts';
+import { PG_URL, postgresReachable, retryingFetch, VERSION } from './common.ts';
 import { PROPERTIES, rowBody, rowLines } from './query-data.ts';
 import { openRawPostgres, openRawSqlite, type RawDb } from './raw-sql.ts';
 import { rssMiB, startServer } from './server.ts';
@@ -70,20 +70,6 @@ async function sample(fn: () => Promise<unknown>): Promise<Latency> {
   ms.sort((a, b) => a - b);
   return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), n: ms.length };
 }
-
-/**
- * fetch that retries once when the server closed a pooled keep-alive connection as the request
- * went out (after a long idle such as seeding: "other side closed", EPIPE); nothing was served.
- */
-const retryingFetch: typeof fetch = async (input, init) => {
-  try {
-    return await fetch(input, init);
-  } catch (e) {
-    const code = (e as { cause?: { code?: string } }).cause?.code ?? '';
-    if (!['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes(code)) throw e;
-    return fetch(input, init);
-  }
-};
 
 /** Where one run's data lives: CLI arguments and environment, a store, a raw connection. */
 function storageFor(engine: string, size: number) {
@@ -299,10 +285,11 @@ async function benchReads(
     raw: await sample(() => raw.all(deepDescSql, deepDescParams)),
   });
 
-  const sampleIds = (
+  const sampleIds =
     // Rows from the middle of the id order (ids are time-ordered, so that is mid-seeding).
-    await raw.all(`select page_id from ${table} order by page_id limit 50 offset ${middle}`, [])
-  ).map((r) => String(r.page_id));
+    (await raw.all(`select page_id from ${table} order by page_id limit 50 offset ${middle}`, [])).map((r) =>
+      String(r.page_id),
+    );
   let i = 0;
   let j = 0;
   lines.push({

@@ -16,9 +16,17 @@ const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>;
 
-/** Opens the configured store, migrated to the latest schema. */
-export function openConfiguredStore(config: StoreConfig): Promise<KyselyStore> {
-  return openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+/** Opens the configured store, migrated to the latest schema (`bulk`: see StoreOptions). */
+export function openConfiguredStore(
+  config: StoreConfig,
+  options: { bulk?: boolean } = {},
+): Promise<KyselyStore> {
+  return openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgSchema: config.pgSchema,
+    bulk: options.bulk,
+  });
 }
 
 /**

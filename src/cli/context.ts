@@ -22,11 +22,12 @@ export function storageFailure(config: Config, e: unknown): CliError {
 export async function withStore<T>(
   values: Values,
   fn: (store: KyselyStore, config: Config) => Promise<T>,
+  options: { bulk?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig(values);
   let store: KyselyStore;
   try {
-    store = await openConfiguredStore(config);
+    store = await openConfiguredStore(config, options);
   } catch (e) {
     throw storageFailure(config, e);
   }

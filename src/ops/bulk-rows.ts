@@ -16,7 +16,7 @@ import { isDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { ARCHIVED_PARENT, valueContext } from './pages.ts';
 import { syncDualRelations } from './relations.ts';
-import { syncRows } from './rows.ts';
+import { derivedRow } from './rows.ts';
 import { createPerson } from './users.ts';
 import { ADMIN_EMAIL } from './workspace.ts';
 
@@ -109,6 +109,7 @@ export async function importRowBatch(
     counters.set(prop.id, (await tx.rows.maxNumber(ds.id, prop)) ?? 0);
   const ctx = memoized(valueContext(tx, env));
   const pages: BlockRow[] = [];
+  const stored: StoredValues[] = [];
   for (const { line, body } of input.lines) {
     try {
       const { properties = {} } = parseWith(ImportLineBody, body);
@@ -125,12 +126,16 @@ export async function importRowBatch(
       const page = newRowPage(env, ds.id, values);
       await syncDualRelations(tx, env, schema, page.id, {}, values);
       pages.push(page);
+      stored.push(values);
     } catch (e) {
       throw atLine(line, e);
     }
   }
   await tx.blocks.insertMany(pages);
-  await syncRows(tx, ds.id, schema, pages);
+  await tx.rows.upsert(
+    ds.id,
+    pages.map((p, i) => derivedRow(schema, p, stored[i])),
+  );
   return pages.map((p) => p.id);
 }
 

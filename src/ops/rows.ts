@@ -18,9 +18,8 @@ export function storedOf(row: Pick<BlockRow, 'properties'>): StoredValues {
   return (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
 }
 
-/** The derived row of one page. */
-export function derivedRow(schema: Schema, page: BlockRow): DerivedRow {
-  const stored = storedOf(page);
+/** The derived row of one page (`stored`: its values, when the caller has them parsed). */
+export function derivedRow(schema: Schema, page: BlockRow, stored = storedOf(page)): DerivedRow {
   const row: DerivedRow = {
     page_id: page.id,
     created_time: page.created_time,

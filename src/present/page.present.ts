@@ -22,7 +22,10 @@ export function pageProperties(row: Pick<BlockRow, 'properties'>): StoredPropert
 
 /** The page title as rich text (the value of its title property). */
 export function pageTitle(row: Pick<BlockRow, 'properties'>): RichText {
-  const props = pageProperties(row);
+  return titleIn(pageProperties(row));
+}
+
+function titleIn(props: StoredProperties): RichText {
   const title = Object.values(props).find((p) => p.type === 'title');
   return (title?.title as RichText | undefined) ?? [];
 }
@@ -66,6 +69,8 @@ export function presentPage(
   source?: RowSource,
   only?: ReadonlySet<string>,
 ): PageObjectResponse {
+  // Parsed once: the values and the title in the URL both come from it.
+  const stored = pageProperties(row);
   const page: PageObjectResponse = {
     object: 'page',
     id: row.id,
@@ -81,12 +86,12 @@ export function presentPage(
     is_locked: row.is_locked === 1,
     properties: presentValues(
       source?.schema ?? PAGE_SCHEMA,
-      pageProperties(row) as StoredValues,
+      stored as StoredValues,
       row,
       only,
       ctx,
     ) as PageObjectResponse['properties'],
-    url: pageUrl(ctx.publicUrl, row.id, plainText(pageTitle(row))),
+    url: pageUrl(ctx.publicUrl, row.id, plainText(titleIn(stored))),
     public_url: null,
     archived: row.in_trash === 1,
   };

@@ -17,7 +17,7 @@ import {
 } from './block-payloads.ts';
 import { IdRequest, MAX_ARRAY } from './common.schema.ts';
 import { pickByKey } from './pick.ts';
-import { type ApiVersion, emitsArchived } from './versions.ts';
+import { emitsArchived, perVersion } from './versions.ts';
 
 export { CREATABLE_BLOCK_TYPES, type CreatableBlockType } from './block-payloads.ts';
 
@@ -179,13 +179,13 @@ const AppendPosition = pickByKey(
 export type AppendPosition = z.output<typeof AppendPosition>;
 
 /** PATCH /v1/blocks/{id}/children: `after` before 2026-03-11, `position` from then on. */
-export function appendChildrenBody(version: ApiVersion) {
+export const appendChildrenBody = perVersion((version) => {
   return z.strictObject({
     children: BlockChildrenRequest,
     ...(emitsArchived(version) ? { after: IdRequest.optional() } : {}),
     position: AppendPosition.optional(),
   });
-}
+});
 export type AppendChildrenBody = { children: BlockRequest[]; after?: string; position?: AppendPosition };
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CoverRequest, IconRequest, IdRequest, RichTextRequest } from './common.schema.ts';
 import { pickByKey } from './pick.ts';
 import { PropertiesCreateRequest, PropertiesUpdateRequest } from './property-schema.schema.ts';
-import { type ApiVersion, emitsArchived, hasDataSources } from './versions.ts';
+import { type ApiVersion, emitsArchived, hasDataSources, perVersion } from './versions.ts';
 
 const PageParent = z.strictObject({ type: z.literal('page_id').optional(), page_id: IdRequest });
 const WorkspaceParent = z.strictObject({
@@ -22,7 +22,7 @@ const trashFlags = (version: ApiVersion) => ({
 });
 
 /** POST /v1/databases: `initial_data_source` from 2025-09-03, top-level `properties` before. */
-export function createDatabaseBody(version: ApiVersion) {
+export const createDatabaseBody = perVersion((version) => {
   const common = {
     parent: DatabaseParent,
     title: RichTextRequest.optional(),
@@ -38,7 +38,7 @@ export function createDatabaseBody(version: ApiVersion) {
     });
   }
   return z.strictObject({ ...common, properties: PropertiesCreateRequest });
-}
+});
 export type CreateDatabaseBody = {
   parent: z.output<typeof DatabaseParent>;
   title?: z.output<typeof RichTextRequest>;
@@ -51,7 +51,7 @@ export type CreateDatabaseBody = {
 };
 
 /** PATCH /v1/databases/{id}: the schema (`properties`) is editable here only under 2022-06-28. */
-export function updateDatabaseBody(version: ApiVersion) {
+export const updateDatabaseBody = perVersion((version) => {
   return z.strictObject({
     title: RichTextRequest.optional(),
     description: RichTextRequest.optional(),
@@ -63,7 +63,7 @@ export function updateDatabaseBody(version: ApiVersion) {
     ...trashFlags(version),
     ...(hasDataSources(version) ? {} : { properties: PropertiesUpdateRequest.optional() }),
   });
-}
+});
 export type UpdateDatabaseBody = {
   title?: z.output<typeof RichTextRequest>;
   description?: z.output<typeof RichTextRequest>;
@@ -85,7 +85,7 @@ export const CreateDataSourceBody = z.strictObject({
 });
 export type CreateDataSourceBody = z.output<typeof CreateDataSourceBody>;
 
-export function updateDataSourceBody(version: ApiVersion) {
+export const updateDataSourceBody = perVersion((version) => {
   return z.strictObject({
     title: RichTextRequest.optional(),
     icon: IconRequest.nullable().optional(),
@@ -93,7 +93,7 @@ export function updateDataSourceBody(version: ApiVersion) {
     parent: DataSourceParent.optional(),
     ...trashFlags(version),
   });
-}
+});
 export type UpdateDataSourceBody = {
   title?: z.output<typeof RichTextRequest>;
   icon?: z.output<typeof IconRequest> | null;
@@ -104,7 +104,7 @@ export type UpdateDataSourceBody = {
 };
 
 /** The body of a data-source (or 2022 database) query; `filter` and `sorts` are parsed by query/. */
-export function queryBody(version: ApiVersion) {
+export const queryBody = perVersion((version) => {
   return z.strictObject({
     filter: z.unknown().optional(),
     sorts: z.unknown().optional(),
@@ -114,5 +114,5 @@ export function queryBody(version: ApiVersion) {
     ...(emitsArchived(version) ? { archived: z.boolean().optional() } : {}),
     result_type: z.enum(['page', 'data_source']).optional(),
   });
-}
+});
 export type QueryBody = z.output<ReturnType<typeof queryBody>> & { archived?: boolean };

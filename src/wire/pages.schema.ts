@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { BlockChildrenRequest } from './blocks.schema.ts';
 import { CoverRequest, IconRequest, IdRequest } from './common.schema.ts';
 import { pickByKey } from './pick.ts';
-import { type ApiVersion, emitsArchived } from './versions.ts';
+import { emitsArchived, perVersion } from './versions.ts';
 
 const PageParent = z.strictObject({ type: z.literal('page_id').optional(), page_id: IdRequest });
 const DatabaseParent = z.strictObject({ type: z.literal('database_id').optional(), database_id: IdRequest });
@@ -60,7 +60,7 @@ export const CreatePageBody = z.strictObject({
 export type CreatePageBody = z.output<typeof CreatePageBody>;
 
 /** PATCH /v1/pages/{id}; `archived` exists only before 2026-03-11. */
-export function updatePageBody(version: ApiVersion) {
+export const updatePageBody = perVersion((version) => {
   return z.strictObject({
     properties: z.record(z.string(), z.unknown()).optional(),
     icon: IconRequest.nullable().optional(),
@@ -72,7 +72,7 @@ export function updatePageBody(version: ApiVersion) {
     template: Template.optional(),
     erase_content: z.boolean().optional(),
   });
-}
+});
 export type UpdatePageBody = z.output<ReturnType<typeof updatePageBody>> & { archived?: boolean };
 
 export const MovePageBody = z.strictObject({ parent: MoveParent });

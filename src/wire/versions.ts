@@ -20,3 +20,20 @@ export function emitsArchived(v: ApiVersion): boolean {
 export function hasDataSources(v: ApiVersion): boolean {
   return atLeast(v, '2025-09-03');
 }
+
+/**
+ * `build` called once per version and remembered. Request schemas that differ by version are
+ * made this way: building a Zod schema (and Zod compiling it on first use) on every request was
+ * half a millisecond of each data-source query.
+ */
+export function perVersion<T>(build: (v: ApiVersion) => T): (v: ApiVersion) => T {
+  const made = new Map<ApiVersion, T>();
+  return (v) => {
+    let value = made.get(v);
+    if (value === undefined) {
+      value = build(v);
+      made.set(v, value);
+    }
+    return value;
+  };
+}

@@ -153,6 +153,33 @@ describeEngines('octavo rows import', (engine) => {
     expect(next.properties.Number).toMatchObject({ unique_id: { number: 8 } });
   });
 
+  it('writes a batch of 2,500 rows, several multi-row statements of the same shape', async () => {
+    const before = (await allRows()).length;
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      row(`bulk ${i}`, i, { Stage: { select: { name: i % 2 ? 'Todo' : 'Done' } } }),
+    );
+    const result = await runCliJson(importArgs(ndjson(lines), 2500), storage.env);
+    expect(result).toMatchObject({ rows: 2500, batches: 1 });
+    const pages = await allRows();
+    expect(pages).toHaveLength(before + 2500);
+    expect(names(pages.slice(before))).toEqual(lines.map((_, i) => `bulk ${i}`));
+    for (const i of [0, 499, 500, 966, 967, 1999, 2499]) {
+      const found = await client.dataSources.query({
+        data_source_id: dataSourceId,
+        filter: {
+          and: [
+            { property: 'Amount', number: { equals: i } },
+            { property: 'Name', title: { starts_with: 'bulk' } },
+          ],
+        },
+      });
+      expect(names(found.results as PageObjectResponse[])).toEqual([`bulk ${i}`]);
+      expect((found.results[0] as PageObjectResponse).properties.Stage).toMatchObject({
+        select: { name: i % 2 ? 'Todo' : 'Done' },
+      });
+    }
+  });
+
   it('stops at a bad value with POST /v1/pages’s message and the line number; its batch is not written', async () => {
     const before = (await allRows()).length;
     const bad = { Amount: { number: 'ten' } };

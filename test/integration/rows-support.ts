@@ -3,8 +3,7 @@
  * way each Notion-Version does it, row parents per version, and an SDK client for row responses.
  */
 import type { Client } from '@notionhq/client';
-import { checkResponse } from '../helpers/conformance.ts';
-import { BASE_URL, type Harness } from '../helpers/harness.ts';
+import type { Harness } from '../helpers/harness.ts';
 
 export const VERSIONS = ['2022-06-28', '2025-09-03', '2026-03-11'] as const;
 export type Version = (typeof VERSIONS)[number];

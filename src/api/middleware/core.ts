@@ -3,7 +3,7 @@
  * JSON body. Each step fails with Notion's error for it.
  */
 import type { MiddlewareHandler } from 'hono';
-import { authenticate } from '../../ops/integrations.ts';
+import { actorLookup } from '../../ops/integrations.ts';
 import { ApiError, errors } from '../../wire/errors.ts';
 import { bodyError } from '../../wire/validation.ts';
 import { API_VERSIONS, isApiVersion } from '../../wire/versions.ts';
@@ -33,11 +33,12 @@ export const notionVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const authenticate = actorLookup(deps.store);
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw errors.unauthorized();
-    const actor = await deps.store.transaction((tx) => authenticate(tx, match[1]!));
+    const actor = await authenticate(match[1]!);
     if (!actor) throw errors.unauthorized();
     c.set('actor', actor);
     await next();

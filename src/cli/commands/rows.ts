@@ -60,34 +60,38 @@ export async function rowsImportCommand(values: Values): Promise<void> {
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${errorText(e)}`);
   }
-  await withStore(values, async (store, config) => {
-    let imported = 0;
-    const report = await importRows(store, ndjson(file), {
-      dataSourceId,
-      batchSize: batch,
-      publicUrl: publicUrlOf(config),
-      onBatch: (n) => {
-        imported = n;
-      },
-    }).catch((e: unknown) => {
-      if (!(e instanceof ApiError || e instanceof CliError) || !e.message.startsWith('line ')) throw e;
-      throw new CliError(
-        `${file} ${e.message} Nothing from that line's batch was written; ${imported} rows from earlier batches were imported.`,
+  await withStore(
+    values,
+    async (store, config) => {
+      let imported = 0;
+      const report = await importRows(store, ndjson(file), {
+        dataSourceId,
+        batchSize: batch,
+        publicUrl: publicUrlOf(config),
+        onBatch: (n) => {
+          imported = n;
+        },
+      }).catch((e: unknown) => {
+        if (!(e instanceof ApiError || e instanceof CliError) || !e.message.startsWith('line ')) throw e;
+        throw new CliError(
+          `${file} ${e.message} Nothing from that line's batch was written; ${imported} rows from earlier batches were imported.`,
+        );
+      });
+      const seconds = report.ms / 1000;
+      const rate = Math.round(report.rowsPerSecond);
+      printResult(
+        values,
+        {
+          data_source_id: dataSourceId,
+          rows: report.rows,
+          batches: report.batches,
+          seconds: Number(seconds.toFixed(3)),
+          rows_per_second: rate,
+        },
+        `Imported ${report.rows} rows into data source ${dataSourceId} in ${seconds.toFixed(1)} s ` +
+          `(${rate} rows/s, ${report.batches} batch${report.batches === 1 ? '' : 'es'} of up to ${batch})`,
       );
-    });
-    const seconds = report.ms / 1000;
-    const rate = Math.round(report.rowsPerSecond);
-    printResult(
-      values,
-      {
-        data_source_id: dataSourceId,
-        rows: report.rows,
-        batches: report.batches,
-        seconds: Number(seconds.toFixed(3)),
-        rows_per_second: rate,
-      },
-      `Imported ${report.rows} rows into data source ${dataSourceId} in ${seconds.toFixed(1)} s ` +
-        `(${rate} rows/s, ${report.batches} batch${report.batches === 1 ? '' : 'es'} of up to ${batch})`,
-    );
-  });
+    },
+    { bulk: true },
+  );
 }
