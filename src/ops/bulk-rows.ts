@@ -15,7 +15,7 @@ import { parseWith } from '../wire/validation.ts';
 import { isDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { ARCHIVED_PARENT, valueContext } from './pages.ts';
-import { syncDualRelations } from './relations.ts';
+import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { derivedRow } from './rows.ts';
 import { createPerson } from './users.ts';
 import { ADMIN_EMAIL } from './workspace.ts';
@@ -101,7 +101,7 @@ export async function importRowBatch(
   input: { dataSourceId: string; lines: readonly ImportLine[]; now: string; publicUrl?: string },
 ): Promise<string[]> {
   const env = await adminEnv(tx, input.now, input.publicUrl ?? '');
-  await tx.blocks.lockChildren(input.dataSourceId);
+  await lockRowWriters(tx, input.dataSourceId);
   const ds = await loadTarget(tx, input.dataSourceId);
   let schema = schemaOf(ds);
   const counters = new Map<string, number>();

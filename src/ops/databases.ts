@@ -26,6 +26,7 @@ import type { PropertyRequest } from '../wire/property-schema.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow } from './placement.ts';
+import { dualTargets, lockRowWriters } from './relations.ts';
 import { applySchemaChanges } from './rows.ts';
 
 /** A database with its data sources, as operations hand them to presenters. */
@@ -238,12 +239,14 @@ async function changeSchema(
   ds: BlockView,
   properties: NonNullable<UpdateDataSourceBody['properties']>,
 ): Promise<SchemaResult> {
-  // Row writers hold the same lock while they add options; read the schema under it.
-  await tx.blocks.lockChildren(ds.id);
+  // Row writers hold the same locks while they add options; read the schema under them.
+  await lockRowWriters(tx, ds.id);
   const current = (await tx.blocks.get(ds.id)) ?? ds;
   const ctx = schemaContext(tx, env, { dataSourceId: ds.id, databaseId: ds.parent_id! });
   const result = await updateSchema(schemaOf(current), properties, ctx, plainText(titleOf(ds)) || 'Untitled');
-  const schema = await applySchemaChanges(tx, ds.id, result.schema, result.changes);
+  // New two-way relations write their reverse property into the target's schema.
+  await lockRowWriters(tx, ds.id, dualTargets(result.schema));
+  const schema = await applySchemaChanges(tx, env, ds.id, result.schema, result.changes);
   await tx.blocks.update(ds.id, { properties: JSON.stringify(schema), ...stamp(env) });
   await applyReverse(tx, env, result);
   return { ...result, schema };

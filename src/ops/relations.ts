@@ -19,20 +19,40 @@ function ids(values: StoredValues, propId: string): string[] {
   return v?.type === 'relation' ? ((v.relation as { id: string }[]) ?? []).map((r) => r.id) : [];
 }
 
-/**
- * Takes the write locks a row write of `dataSourceId` needs: its own data source and every data
- * source its two-way relations write into, in id order so that writers on either side of a
- * relation queue up instead of deadlocking or overwriting each other's mirrored values.
- */
-export async function lockRowWriters(tx: StoreTx, dataSourceId: string): Promise<void> {
-  const ds = await tx.blocks.get(dataSourceId);
-  const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
-  const targets = schema.flatMap((p) => {
+/** The data sources `schema`'s two-way relations write into. */
+export function dualTargets(schema: Schema): string[] {
+  return schema.flatMap((p) => {
     if (p.type !== 'relation') return [];
     const cfg = payloadOf<DualConfig>(p);
     return cfg.type === 'dual_property' ? [cfg.data_source_id] : [];
   });
-  for (const id of [...new Set([dataSourceId, ...targets])].sort()) await tx.blocks.lockChildren(id);
+}
+
+/**
+ * Takes the write locks a write of `dataSourceId`'s rows or schema needs: its own data source,
+ * every data source its two-way relations write into, and `also`. They are taken in id order so
+ * that writers on either side of a relation queue up instead of deadlocking or overwriting each
+ * other's mirrored values. The schema is read again once locked: a relation added meanwhile
+ * adds its target to the locks.
+ */
+export async function lockRowWriters(
+  tx: StoreTx,
+  dataSourceId: string,
+  also: readonly string[] = [],
+): Promise<void> {
+  const locked = new Set<string>();
+  for (;;) {
+    const ds = await tx.blocks.get(dataSourceId);
+    const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
+    const wanted = [...new Set([dataSourceId, ...also, ...dualTargets(schema)])]
+      .filter((id) => !locked.has(id))
+      .sort();
+    if (wanted.length === 0) return;
+    for (const id of wanted) {
+      await tx.blocks.lockChildren(id);
+      locked.add(id);
+    }
+  }
 }
 
 /** Mirrors changes of `pageId`'s dual relations onto the related pages. */

@@ -12,6 +12,7 @@ import { pageTitle } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
 import { deriveColumns } from '../query/columns.ts';
 import type { BlockRow, DerivedRow, StoreTx } from '../store/store.ts';
+import type { OpEnv } from './env.ts';
 
 /** A page's stored property values. */
 export function storedOf(row: Pick<BlockRow, 'properties'>): StoredValues {
@@ -68,9 +69,13 @@ async function* allRows(tx: StoreTx, dataSourceId: string): AsyncGenerator<Block
   }
 }
 
-/** User names and page titles that retyped people and relation values of `batch` refer to. */
+/**
+ * User names and page titles that retyped people and relation values of `batch` refer to; the
+ * titles only of pages the integration can see, so that a conversion reveals nothing new.
+ */
 async function referencedNames(
   tx: StoreTx,
+  env: OpEnv,
   changes: readonly SchemaChange[],
   batch: readonly BlockRow[],
 ): Promise<Map<string, string>> {
@@ -82,9 +87,13 @@ async function referencedNames(
   }
   const names = new Map<string, string>();
   if (ids.size === 0) return names;
-  for (const row of await tx.blocks.getMany([...ids])) names.set(row.id, plainText(pageTitle(row)));
+  const pages = await tx.blocks.getMany([...ids]);
+  for (const row of pages)
+    if (await tx.shares.isVisible(env.actor.integrationId, row.id))
+      names.set(row.id, plainText(pageTitle(row)));
+  const pageIds = new Set(pages.map((p) => p.id));
   for (const id of ids) {
-    if (names.has(id)) continue;
+    if (pageIds.has(id)) continue;
     const user = await tx.users.get(id);
     if (user?.name) names.set(id, user.name);
   }
@@ -104,6 +113,7 @@ function withOptions(schema: Schema, options: ReadonlyMap<string, SelectOption[]
  */
 export async function applySchemaChanges(
   tx: StoreTx,
+  env: OpEnv,
   dataSourceId: string,
   schema: Schema,
   changes: readonly SchemaChange[],
@@ -128,7 +138,7 @@ export async function applySchemaChanges(
     if (c.kind === 'added' && c.property.type === 'unique_id') nextUnique.set(c.property.id, 1);
   for await (const batch of allRows(tx, dataSourceId)) {
     const updated: BlockRow[] = [];
-    const names = await referencedNames(tx, touched, batch);
+    const names = await referencedNames(tx, env, touched, batch);
     for (const page of batch) {
       const stored = storedOf(page);
       let changed = false;

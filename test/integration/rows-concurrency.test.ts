@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importRowBatch } from '../../src/ops/bulk-rows.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { createDb, plain, queryRows, type RowPage, rowClient, rowParent, text } from './rows-support.ts';
@@ -102,6 +103,66 @@ describeEngines('concurrent row writers', (engine) => {
       );
       const fromProjects = projectsNow.flatMap((p) => ids(p, 'Team').map((m) => `${p.id}>${m}`)).sort();
       const fromPeople = peopleNow.flatMap((m) => ids(m, reverse).map((p) => `${p}>${m.id}`)).sort();
+      expect(fromProjects.length).toBeGreaterThan(0);
+      expect(fromPeople).toEqual(fromProjects);
+    });
+
+    it('keeps a two-way relation consistent when a bulk import and page updates race', async () => {
+      const people = await createDb(h, VERSION, 'Import people', { Name: { title: {} } });
+      const projects = await createDb(h, VERSION, 'Import projects', {
+        Name: { title: {} },
+        Team: { relation: { data_source_id: people.dataSourceId, dual_property: {} } },
+      });
+      const ms = await Promise.all(
+        Array.from(
+          { length: 6 },
+          async () =>
+            (await client().pages.create({
+              parent: rowParent(VERSION, people),
+              properties: {},
+            } as never)) as RowPage,
+        ),
+      );
+      const reverse = Object.entries(ms[0]!.properties).find(([, v]) => v.type === 'relation')![0];
+      const existing = (await client().pages.create({
+        parent: rowParent(VERSION, projects),
+        properties: {},
+      } as never)) as RowPage;
+      const now = new Date().toISOString();
+      const imported = await Promise.all([
+        ...ms.map((m, i) =>
+          h.store.transaction((tx) =>
+            importRowBatch(tx, {
+              dataSourceId: projects.dataSourceId,
+              lines: [
+                {
+                  line: 1,
+                  body: { properties: { Team: { relation: [{ id: m.id }, { id: ms[(i + 1) % 6]!.id }] } } },
+                },
+              ],
+              now,
+            }),
+          ),
+        ),
+        ...ms.map((m) =>
+          client()
+            .pages.update({
+              page_id: m.id,
+              properties: { [reverse]: { relation: [{ id: existing.id }] } },
+            } as never)
+            .then(() => []),
+        ),
+      ]);
+      const projectIds = [existing.id, ...imported.flat()];
+      const ids = (page: RowPage, name: string) =>
+        ((page.properties[name]!.relation as { id: string }[]) ?? []).map((r) => r.id);
+      const read = (id: string) => client().pages.retrieve({ page_id: id }) as Promise<RowPage>;
+      const fromProjects = (await Promise.all(projectIds.map(read)))
+        .flatMap((p) => ids(p, 'Team').map((m) => `${p.id}>${m}`))
+        .sort();
+      const fromPeople = (await Promise.all(ms.map((m) => read(m.id))))
+        .flatMap((m) => ids(m, reverse).map((p) => `${p}>${m.id}`))
+        .sort();
       expect(fromProjects.length).toBeGreaterThan(0);
       expect(fromPeople).toEqual(fromProjects);
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUICKSTART_INTEGRATION } from '../../src/ops/workspace.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import {
@@ -89,6 +90,51 @@ describeEngines('schema changes and existing rows', (engine) => {
         expect(plain(props.Who!.rich_text)).toBe(me.name);
         expect(plain(props.Links!.rich_text)).toBe('Alpha, Beta');
         expect(plain(props.Ref!.rich_text)).toBe('T-1');
+      });
+
+      it('converts relations to text without revealing titles of pages the integration cannot see', async () => {
+        const hidden = await createDb(h, version, 'Hidden targets', { Name: { title: {} } });
+        const secret = await create(hidden, { Name: { title: text('Secret') } });
+        const name = `Converter ${version} ${engine}`;
+        const token = await h.newIntegration(name);
+        const shared = await h.newRootPage(`Shared with ${name}`, [QUICKSTART_INTEGRATION, name]);
+        const to = hasDataSources(version)
+          ? { data_source_id: hidden.dataSourceId }
+          : { database_id: hidden.databaseId };
+        const schema = { Name: { title: {} }, Links: { relation: { ...to, single_property: {} } } };
+        const db = (await client().request({
+          path: 'databases',
+          method: 'post',
+          body: {
+            parent: { type: 'page_id', page_id: shared },
+            title: text('Visible'),
+            ...(hasDataSources(version)
+              ? { initial_data_source: { properties: schema } }
+              : { properties: schema }),
+          },
+        })) as { id: string; data_sources?: { id: string }[] };
+        const visible = { databaseId: db.id, dataSourceId: db.data_sources?.[0]?.id ?? '' };
+        if (!hasDataSources(version)) {
+          const latest = (await rowClient(h, '2025-09-03').databases.retrieve({ database_id: db.id })) as {
+            data_sources: { id: string }[];
+          };
+          visible.dataSourceId = latest.data_sources[0]!.id;
+        }
+        const row = await create(visible, { Links: { relation: [{ id: secret.id }] } });
+        const other = rowClient(h, version, token);
+        if (hasDataSources(version))
+          await other.dataSources.update({
+            data_source_id: visible.dataSourceId,
+            properties: { Links: { rich_text: {} } },
+          } as never);
+        else
+          await other.request({
+            path: `databases/${visible.databaseId}`,
+            method: 'patch',
+            body: { properties: { Links: { rich_text: {} } } },
+          });
+        const after = (await other.pages.retrieve({ page_id: row.id })) as RowPage;
+        expect(plain(after.properties.Links!.rich_text)).toBe('');
       });
 
       it('keeps substring search right through renames, additions, retypes and removals', async () => {
