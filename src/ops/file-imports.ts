@@ -81,44 +81,65 @@ async function download(url: URL, files: FileSettings, hops = 0): Promise<Buffer
   }
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
+    const onResponse = (res: http.IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (status >= 300 && status < 400 && location && hops < MAX_REDIRECTS) {
+        res.resume();
+        if (!URL.canParse(location, url.href)) {
+          reject(
+            new ImportError(
+              'validation_error',
+              'invalid_url',
+              `The URL redirected to ${JSON.stringify(location)}, which is not a valid URL.`,
+            ),
+          );
+          return;
+        }
+        resolve(download(new URL(location, url), files, hops + 1));
+        return;
+      }
+      if (status !== 200) {
+        res.resume();
+        reject(new ImportError('download_error', 'bad_status', `The URL answered HTTP ${status}.`, status));
+        return;
+      }
+      const declared = Number(res.headers['content-length'] ?? 0);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const tooLarge = () =>
+        new ImportError(
+          'validation_error',
+          'file_too_large',
+          `The file is larger than this workspace's limit of ${files.maxBytes} bytes.`,
+        );
+      if (declared > files.maxBytes) {
+        res.destroy();
+        reject(tooLarge());
+        return;
+      }
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > files.maxBytes) {
+          res.destroy();
+          reject(tooLarge());
+        } else chunks.push(chunk);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', reject);
+    };
     const req = client.get(
       url,
       { lookup: guardedLookup(files.allowPrivateImports), timeout: IMPORT_TIMEOUT_MS },
       (res) => {
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400 && res.headers.location && hops < MAX_REDIRECTS) {
-          res.resume();
-          resolve(download(new URL(res.headers.location, url), files, hops + 1));
-          return;
-        }
-        if (status !== 200) {
-          res.resume();
-          reject(new ImportError('download_error', 'bad_status', `The URL answered HTTP ${status}.`, status));
-          return;
-        }
-        const declared = Number(res.headers['content-length'] ?? 0);
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const tooLarge = () =>
-          new ImportError(
-            'validation_error',
-            'file_too_large',
-            `The file is larger than this workspace's limit of ${files.maxBytes} bytes.`,
-          );
-        if (declared > files.maxBytes) {
+        // Anything thrown in here would escape the promise (this runs in an event handler) and
+        // take the process down: it rejects the import instead.
+        try {
+          onResponse(res);
+        } catch (err) {
           res.destroy();
-          reject(tooLarge());
-          return;
+          reject(err);
         }
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > files.maxBytes) {
-            res.destroy();
-            reject(tooLarge());
-          } else chunks.push(chunk);
-        });
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-        res.on('error', reject);
       },
     );
     req.on('timeout', () =>

@@ -686,6 +686,8 @@ describeEngines('file uploads', (engine) => {
         if (req.url === '/doc.pdf') {
           res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': PDF.length });
           res.end(PDF);
+        } else if (req.url === '/bad-redirect') {
+          res.writeHead(302, { location: 'http://[' }).end();
         } else {
           res.writeHead(404).end();
         }
@@ -754,6 +756,29 @@ describeEngines('file uploads', (engine) => {
           error: { type: 'download_error', code: 'bad_status', parameter: 'external_url', status_code: 404 },
         },
       });
+    });
+
+    it('ends failed, and the server lives on, when a redirect names an invalid URL', async () => {
+      const c = local.client();
+      const created = await c.fileUploads.create({
+        mode: 'external_url',
+        external_url: `${base}/bad-redirect`,
+        filename: 'doc.pdf',
+      });
+      const failed = await settled(c, created.id);
+      expect(failed).toMatchObject({
+        status: 'failed',
+        file_import_result: {
+          type: 'error',
+          error: {
+            type: 'validation_error',
+            code: 'invalid_url',
+            message: 'The URL redirected to "http://[", which is not a valid URL.',
+            parameter: 'external_url',
+          },
+        },
+      });
+      expect((await c.users.me({})).object).toBe('user');
     });
 
     it('refuses http URLs when the switch is off', async () => {
