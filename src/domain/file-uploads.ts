@@ -8,7 +8,8 @@
  * signed URL on every read.
  */
 import { checkSignature, signUrl } from '../lib/url-signing.ts';
-import type { FileUploadStatus } from '../wire/file-uploads.schema.ts';
+import { type FileUploadStatus, MAX_FILENAME_BYTES } from '../wire/file-uploads.schema.ts';
+import { bodyError, type PathSegment } from '../wire/validation.ts';
 
 /** What a stored hosted file keeps: the upload and the name its URL ends with. */
 export interface HostedFileRef {
@@ -27,6 +28,32 @@ export function hostedRefOf(value: unknown): HostedFileRef | undefined {
   const v = value as { type?: unknown; file?: { file_upload_id?: unknown; filename?: unknown } };
   if (v.type !== 'file' || typeof v.file?.file_upload_id !== 'string') return undefined;
   return { file_upload_id: v.file.file_upload_id, filename: String(v.file.filename ?? 'file') };
+}
+
+/** C0 and C1 control characters (NUL among them: Postgres text cannot hold it). */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * The one way a file upload gets its name, whichever request gave it: a URL's last path segment
+ * (`fromUrl`: percent-decoded when it decodes, else kept as written), the create body's
+ * `filename`, or a multipart part's filename. Control characters are dropped and lone surrogates
+ * replaced; a name over MAX_FILENAME_BYTES is refused at `path`. Null when nothing is left.
+ */
+export function cleanFilename(raw: string, path: PathSegment[], fromUrl = false): string | null {
+  let name = raw;
+  if (fromUrl) {
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      // A malformed escape (`%E0%A4%A`): the name is the text as written.
+    }
+  }
+  name = name.replace(CONTROL_CHARS, '').toWellFormed();
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_FILENAME_BYTES) {
+    throw bodyError(path, `should be ≤ \`${MAX_FILENAME_BYTES}\` bytes`, bytes, '.length');
+  }
+  return name === '' ? null : name;
 }
 
 /** The status a client sees: a pending or uploaded upload past its expiry_time is `expired`. */

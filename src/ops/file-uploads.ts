@@ -5,7 +5,12 @@
  */
 
 import { baseMimeType, resolveFileType } from '../domain/file-types.ts';
-import { effectiveStatus, type FileSettings, type HostedFileRef } from '../domain/file-uploads.ts';
+import {
+  cleanFilename,
+  effectiveStatus,
+  type FileSettings,
+  type HostedFileRef,
+} from '../domain/file-uploads.ts';
 import { newId } from '../lib/ids.ts';
 import type { FileUploadRow, Page, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
@@ -65,10 +70,13 @@ export async function createFileUpload(
 ): Promise<FileUploadView> {
   checkCreateFileUpload(body);
   const mode = body.mode ?? 'single_part';
-  let filename = body.filename ?? null;
+  let filename = body.filename === undefined ? null : cleanFilename(body.filename, ['filename']);
+  if (body.filename !== undefined && filename === null) {
+    throw bodyError(['filename'], 'should be a name with printable characters', body.filename);
+  }
   if (mode === 'external_url') {
     const url = checkImportUrl(body.external_url!, settings(env).allowPrivateImports);
-    filename ??= decodeURIComponent(url.pathname.split('/').pop() ?? '') || null;
+    filename ??= cleanFilename(url.pathname.split('/').pop() ?? '', ['filename'], true);
     if (filename === null) throw bodyError(['filename'], 'should be defined', undefined);
   }
   const type = resolveFileType(filename, body.content_type ?? null);
@@ -180,7 +188,8 @@ function typeAfterSend(row: FileUploadRow, part: SentPart) {
     );
   }
   if (row.filename !== null) return { filename: row.filename, contentType: row.content_type };
-  return resolveFileType(part.filename, row.content_type ?? partType);
+  const name = part.filename === null ? null : cleanFilename(part.filename, ['file', 'filename']);
+  return resolveFileType(name, row.content_type ?? partType);
 }
 
 export async function sendFileUpload(

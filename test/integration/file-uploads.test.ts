@@ -412,6 +412,45 @@ describeEngines('file uploads', (engine) => {
     });
   });
 
+  describe('filenames', () => {
+    it('drops control characters from a filename given in the body or by the multipart part', async () => {
+      const named = await client.fileUploads.create({ filename: 'a\u0000b\u0007.png' });
+      expect(named.filename).toBe('ab.png');
+      const sent = await client.fileUploads.send({
+        file_upload_id: named.id,
+        file: { filename: 'a\u0000b.png', data: new Blob([PNG], { type: 'image/png' }) },
+      });
+      expect(sent).toMatchObject({ status: 'uploaded', filename: 'ab.png' });
+
+      const unnamed = await client.fileUploads.create({});
+      const fromPart = await client.fileUploads.send({
+        file_upload_id: unnamed.id,
+        file: { filename: 'c\u0000d.png', data: new Blob([PNG], { type: 'image/png' }) },
+      });
+      expect(fromPart).toMatchObject({ status: 'uploaded', filename: 'cd.png', content_type: 'image/png' });
+      expect((await client.fileUploads.retrieve({ file_upload_id: unnamed.id })).filename).toBe('cd.png');
+
+      const blank = await failure(client.fileUploads.create({ filename: '\u0007\t' }));
+      expect(blank.message).toBe(
+        'body failed validation: body.filename should be a name with printable characters, instead was `"\\u0007\\t"`.',
+      );
+    });
+
+    it('refuses a multipart part whose filename is over 900 bytes, and changes nothing', async () => {
+      const unnamed = await client.fileUploads.create({});
+      await refuses(
+        unnamed.id,
+        () =>
+          client.fileUploads.send({
+            file_upload_id: unnamed.id,
+            file: { filename: `${'x'.repeat(901)}.png`, data: new Blob([PNG], { type: 'image/png' }) },
+          }),
+        'validation_error',
+        'body failed validation: body.file.filename.length should be ≤ `900` bytes, instead was `905`.',
+      );
+    });
+  });
+
   describe('GET /v1/file_uploads', () => {
     it('lists newest first, filters by status and pages with cursors', async () => {
       const lister = h.client({ token: await h.newIntegration('Lister') });
@@ -779,6 +818,33 @@ describeEngines('file uploads', (engine) => {
         },
       });
       expect((await c.users.me({})).object).toBe('user');
+    });
+
+    it('names an import after its URL safely: malformed escapes, control characters, long names', async () => {
+      const c = local.client();
+      const malformed = await c.fileUploads.create({
+        mode: 'external_url',
+        external_url: `${base}/%E0%A4%A.pdf`,
+      });
+      expect(malformed.filename).toBe('%E0%A4%A.pdf');
+      const nul = await c.fileUploads.create({ mode: 'external_url', external_url: `${base}/a%00b%0A.pdf` });
+      expect(nul.filename).toBe('ab.pdf');
+      expect((await settled(c, nul.id)).filename).toBe('ab.pdf');
+      const long = await failure(
+        c.fileUploads.create({ mode: 'external_url', external_url: `${base}/${'a'.repeat(950)}.pdf` }),
+      );
+      expect(long).toMatchObject({
+        status: 400,
+        code: 'validation_error',
+        message: 'body failed validation: body.filename.length should be ≤ `900` bytes, instead was `954`.',
+      });
+      // A name given in the body is kept as written, escapes and all.
+      const given = await c.fileUploads.create({
+        mode: 'external_url',
+        external_url: `${base}/doc.pdf`,
+        filename: '100%25.pdf',
+      });
+      expect(given.filename).toBe('100%25.pdf');
     });
 
     it('refuses http URLs when the switch is off', async () => {
