@@ -4,6 +4,7 @@
  * byte is read, and a body that streams past it is cut off.
  */
 import type { Context } from 'hono';
+import { tooLargeMessage } from '../domain/file-uploads.ts';
 import type { SentPart } from '../ops/file-uploads.ts';
 import { errors } from '../wire/errors.ts';
 import { MAX_PART_BYTES } from '../wire/file-uploads.schema.ts';
@@ -14,10 +15,9 @@ import type { AppEnv } from './types.ts';
 const FRAMING_BYTES = 64 * 1024;
 const MAX_SEND_BODY = MAX_PART_BYTES + FRAMING_BYTES;
 
-function tooLarge(size: number) {
-  return errors.validation(
-    `The request body is ${size} bytes or more; a file part may be at most ${MAX_PART_BYTES} bytes.`,
-  );
+/** The body is over the cap, so its file is over MAX_PART_BYTES; by how much the framing hides. */
+function tooLarge() {
+  return errors.validation(tooLargeMessage(null, MAX_PART_BYTES, 'part'));
 }
 
 /**
@@ -40,7 +40,7 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number):
       break;
     }
   }
-  if (size > cap) throw tooLarge(size);
+  if (size > cap) throw tooLarge();
   return Buffer.concat(chunks);
 }
 
@@ -53,7 +53,7 @@ export async function readSentPart(c: Context<AppEnv>): Promise<SentPart> {
     );
   }
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_SEND_BODY) throw tooLarge(declared);
+  if (declared > MAX_SEND_BODY) throw tooLarge();
   const raw = await readCapped(c.req.raw.body, MAX_SEND_BODY);
   let form: FormData;
   try {

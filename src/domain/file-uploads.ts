@@ -31,7 +31,7 @@ export function hostedRefOf(value: unknown): HostedFileRef | undefined {
 }
 
 /** C0 and C1 control characters (NUL among them: Postgres text cannot hold it). */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_CHARS = /\p{Cc}/gu;
 
 /**
  * The one way a file upload gets its name, whichever request gave it: a URL's last path segment
@@ -54,6 +54,20 @@ export function cleanFilename(raw: string, path: PathSegment[], fromUrl = false)
     throw bodyError(path, `should be ≤ \`${MAX_FILENAME_BYTES}\` bytes`, bytes, '.length');
   }
   return name === '' ? null : name;
+}
+
+/** Which limit a file went over: the deployment's, or Notion's per-part cap. */
+export type SizeLimit = 'workspace' | 'part';
+
+/**
+ * The one "too large" message, for every place that measures a file: a send (the multipart body
+ * or the part total), and an external_url import. `size` is null when only "over" is known (a
+ * body cut off while streaming).
+ */
+export function tooLargeMessage(size: number | null, limit: number, which: SizeLimit): string {
+  const is = size === null ? 'is' : `is ${size} bytes,`;
+  const name = which === 'workspace' ? 'max_file_upload_size_in_bytes' : 'per part';
+  return `The file ${is} larger than the limit of ${limit} bytes (${name}).`;
 }
 
 /** The status a client sees: a pending or uploaded upload past its expiry_time is `expired`. */

@@ -9,7 +9,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { FileSettings } from '../domain/file-uploads.ts';
+import { type FileSettings, tooLargeMessage } from '../domain/file-uploads.ts';
 import { isPrivateAddress } from '../lib/net.ts';
 import type { Store } from '../store/store.ts';
 import { MAX_PART_BYTES } from '../wire/file-uploads.schema.ts';
@@ -107,22 +107,22 @@ async function download(url: URL, files: FileSettings, hops = 0): Promise<Buffer
       const declared = Number(res.headers['content-length'] ?? 0);
       const chunks: Buffer[] = [];
       let size = 0;
-      const tooLarge = () =>
+      const tooLarge = (known: number | null) =>
         new ImportError(
           'validation_error',
           'file_too_large',
-          `The file is larger than this workspace's limit of ${files.maxBytes} bytes.`,
+          tooLargeMessage(known, files.maxBytes, 'workspace'),
         );
       if (declared > files.maxBytes) {
         res.destroy();
-        reject(tooLarge());
+        reject(tooLarge(declared));
         return;
       }
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > files.maxBytes) {
           res.destroy();
-          reject(tooLarge());
+          reject(tooLarge(null));
         } else chunks.push(chunk);
       });
       res.on('end', () => resolve(Buffer.concat(chunks)));

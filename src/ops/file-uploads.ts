@@ -10,6 +10,7 @@ import {
   effectiveStatus,
   type FileSettings,
   type HostedFileRef,
+  tooLargeMessage,
 } from '../domain/file-uploads.ts';
 import { newId } from '../lib/ids.ts';
 import type { FileUploadRow, Page, StoreTx } from '../store/store.ts';
@@ -58,9 +59,7 @@ async function loadOwn(tx: StoreTx, env: OpEnv, id: string): Promise<FileUploadR
 }
 
 function tooLarge(size: number, limit: number): never {
-  throw errors.validation(
-    `The file is ${size} bytes, larger than this workspace's limit of ${limit} bytes (max_file_upload_size_in_bytes).`,
-  );
+  throw errors.validation(tooLargeMessage(size, limit, 'workspace'));
 }
 
 export async function createFileUpload(

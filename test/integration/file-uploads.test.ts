@@ -254,7 +254,7 @@ describeEngines('file uploads', (engine) => {
         id,
         () => send('3', 3 * MiB),
         'validation_error',
-        `The file is ${13 * MiB} bytes, larger than this workspace's limit of ${12 * MiB} bytes (max_file_upload_size_in_bytes).`,
+        `The file is ${13 * MiB} bytes, larger than the limit of ${12 * MiB} bytes (max_file_upload_size_in_bytes).`,
       );
     });
   });
@@ -387,7 +387,7 @@ describeEngines('file uploads', (engine) => {
             file: { filename: 'song.wav', data: new Blob([new Uint8Array(13 * MiB)]) },
           }),
         'validation_error',
-        `The file is ${13 * MiB} bytes, larger than this workspace's limit of ${12 * MiB} bytes (max_file_upload_size_in_bytes).`,
+        `The file is ${13 * MiB} bytes, larger than the limit of ${12 * MiB} bytes (max_file_upload_size_in_bytes).`,
       );
       // Over Notion's 20 MB single-part cap: refused from Content-Length, before the body is read.
       await refuses(
@@ -398,7 +398,7 @@ describeEngines('file uploads', (engine) => {
             file: { filename: 'song.wav', data: new Blob([new Uint8Array(21 * MiB)]) },
           }),
         'validation_error',
-        /^The request body is \d+ bytes or more; a file part may be at most 20971520 bytes\.$/,
+        'The file is larger than the limit of 20971520 bytes (per part).',
       );
       const res = await h.request(`/v1/file_uploads/${id}/send`, {
         method: 'POST',
@@ -725,6 +725,13 @@ describeEngines('file uploads', (engine) => {
         if (req.url === '/doc.pdf') {
           res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': PDF.length });
           res.end(PDF);
+        } else if (req.url === '/big.pdf') {
+          res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': 2048 });
+          res.end(new Uint8Array(2048));
+        } else if (req.url === '/streamed.pdf') {
+          res.writeHead(200, { 'content-type': 'application/pdf' });
+          res.write(new Uint8Array(1000));
+          setTimeout(() => res.end(new Uint8Array(1000)), 10);
         } else if (req.url === '/bad-redirect') {
           res.writeHead(302, { location: 'http://[' }).end();
         } else {
@@ -733,7 +740,7 @@ describeEngines('file uploads', (engine) => {
       });
       await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      local = await startHarness(engine, { files: { allowPrivateImports: true } });
+      local = await startHarness(engine, { files: { allowPrivateImports: true, maxBytes: 1024 } });
     });
     afterAll(async () => {
       await local.close();
@@ -845,6 +852,23 @@ describeEngines('file uploads', (engine) => {
         filename: '100%25.pdf',
       });
       expect(given.filename).toBe('100%25.pdf');
+    });
+
+    it('ends failed with file_too_large over the limit, declared or streamed', async () => {
+      const c = local.client();
+      for (const [path, message] of [
+        [
+          'big.pdf',
+          'The file is 2048 bytes, larger than the limit of 1024 bytes (max_file_upload_size_in_bytes).',
+        ],
+        ['streamed.pdf', 'The file is larger than the limit of 1024 bytes (max_file_upload_size_in_bytes).'],
+      ] as const) {
+        const created = await c.fileUploads.create({ mode: 'external_url', external_url: `${base}/${path}` });
+        expect(await settled(c, created.id)).toMatchObject({
+          status: 'failed',
+          file_import_result: { error: { type: 'validation_error', code: 'file_too_large', message } },
+        });
+      }
     });
 
     it('refuses http URLs when the switch is off', async () => {
