@@ -113,14 +113,20 @@ export function hostedFileUrl(
 }
 
 /**
- * The upload id of a URL made by hostedFileUrl on this server whose signature is genuine (expired
- * or not: re-submitting an old URL from a page read earlier is how clients copy files), else null.
+ * What a URL made by hostedFileUrl on this server names: the upload id, and whether the URL's
+ * signature has expired at `now` (ISO). Null for any other URL or a signature that does not match.
  */
-export function uploadIdOfHostedUrl(publicUrl: string, secret: string, url: string): string | null {
+export function hostedUrlTarget(
+  publicUrl: string,
+  secret: string,
+  url: string,
+  now: string,
+): { id: string; expired: boolean } | null {
   if (!URL.canParse(url) || !url.startsWith(`${publicUrl}${FILES_PATH}/`)) return null;
   const u = new URL(url);
   const id = u.pathname.split('/').at(-2) ?? '';
   const expires = Number(u.searchParams.get('expires'));
   const signature = u.searchParams.get('signature') ?? '';
-  return checkSignature(secret, id, expires, signature, 0) === 'invalid' ? null : id;
+  const check = checkSignature(secret, id, expires, signature, Math.floor(Date.parse(now) / 1000));
+  return check === 'invalid' ? null : { id, expired: check === 'expired' };
 }

@@ -1,6 +1,6 @@
 /** What every operation receives besides the transaction: who acts, when, and URL context. */
 import type { Actor } from '../domain/capabilities.ts';
-import { type FileSettings, uploadIdOfHostedUrl } from '../domain/file-uploads.ts';
+import type { FileSettings } from '../domain/file-uploads.ts';
 import type { MentionResolver } from '../domain/rich-text.ts';
 import { plainText } from '../domain/rich-text.ts';
 import { pageTitle, pageUrl } from '../present/page.present.ts';
@@ -49,14 +49,13 @@ export function mentionResolver(tx: StoreTx, env: OpEnv): MentionResolver {
       const title = plainText(pageTitle(row));
       return { title, url: pageUrl(env.publicUrl, id, title) };
     },
-    ...(env.files ? uploadResolver(tx, env, env.files) : {}),
+    ...(env.files ? uploadResolver(tx, env) : {}),
   };
 }
 
-function uploadResolver(tx: StoreTx, env: OpEnv, files: FileSettings) {
+function uploadResolver(tx: StoreTx, env: OpEnv) {
   return {
     attachUpload: (id: string, path: PathSegment[]) => attachUpload(tx, env, id, path),
-    hostedFile: (url: string, path: PathSegment[]) =>
-      hostedUpload(tx, uploadIdOfHostedUrl(env.publicUrl, files.urlSecret, url), url, path),
+    hostedFile: (url: string, path: PathSegment[]) => hostedUpload(tx, env, url, path),
   };
 }

@@ -10,6 +10,7 @@ import {
   effectiveStatus,
   type FileSettings,
   type HostedFileRef,
+  hostedUrlTarget,
   tooLargeMessage,
 } from '../domain/file-uploads.ts';
 import { newId } from '../lib/ids.ts';
@@ -269,16 +270,27 @@ export async function attachUpload(
   return { file_upload_id: row.id, filename: row.filename ?? 'file' };
 }
 
-/** The stored reference of an upload served at `id` (a re-submitted hosted URL), or a 400. */
+/**
+ * The stored reference of a hosted-file URL written back in a request (a files value read earlier,
+ * how clients copy files): the URL must be signed by this server and not yet expired at the
+ * request's time, and name an attached upload of the acting integration. Otherwise a 400.
+ */
 export async function hostedUpload(
   tx: StoreTx,
-  id: string | null,
+  env: OpEnv,
   url: string,
   path: PathSegment[],
 ): Promise<HostedFileRef> {
-  const row = id ? await tx.fileUploads.get(id) : undefined;
-  if (row?.status !== 'uploaded' || row.expiry_time !== null) {
+  const target = hostedUrlTarget(env.publicUrl, settings(env).urlSecret, url, env.now);
+  const row = target ? await tx.fileUploads.get(target.id) : undefined;
+  if (!target || row?.status !== 'uploaded' || row.expiry_time !== null) {
     throw bodyError(path, 'should be a file URL signed by this server', url);
+  }
+  if (target.expired) {
+    throw bodyError(path, 'should be a file URL that has not expired (read the object again)', url);
+  }
+  if (row.integration_id !== env.actor.integrationId) {
+    throw bodyError(path, 'should be the URL of a file uploaded by this integration', url);
   }
   return { file_upload_id: row.id, filename: row.filename ?? 'file' };
 }

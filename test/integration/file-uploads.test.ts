@@ -604,6 +604,60 @@ describeEngines('file uploads', (engine) => {
     });
   });
 
+  describe('hosted file URLs written back', () => {
+    it('keeps a URL written back within the hour; refuses an expired one or another integration’s file', async () => {
+      const neighbour = h.client({ token: await h.newIntegration('Neighbour') });
+      const shared = await h.newRootPage('Shared files', ['Octavo Quickstart', 'Neighbour']);
+      const db = (await client.databases.create({
+        parent: { type: 'page_id', page_id: shared },
+        title: rt('Written back'),
+        initial_data_source: { properties: { Name: { title: {} }, Files: { files: {} } } },
+      })) as { data_sources: { id: string }[] };
+      const parent = { type: 'data_source_id' as const, data_source_id: db.data_sources[0]!.id };
+      type FilesPage = { properties: { Files: { files: Array<{ name: string; file: { url: string } }> } } };
+      const filesOf = (p: unknown) => (p as FilesPage).properties.Files.files;
+
+      const mine = await uploaded('mine.txt', 'my bytes', 'text/plain');
+      const page = await client.pages.create({
+        parent,
+        properties: { Name: { title: rt('Mine') }, Files: { files: [{ file_upload: { id: mine.id } }] } },
+      });
+      const url = filesOf(page)[0]!.file.url;
+      const writeBack = (c: Client, u: string) =>
+        c.pages.update({
+          page_id: page.id,
+          properties: { Files: { files: [{ name: 'again.txt', file: { url: u } }] } },
+        });
+      expect(filesOf(await writeBack(client, url)).map((f) => f.name)).toEqual(['again.txt']);
+
+      // Another integration that can see the page cannot take the file by its URL.
+      const foreign = await failure(writeBack(neighbour, url));
+      expect(foreign.message).toMatch(
+        /^body failed validation: body\.properties\.Files\.files\[0\]\.file\.url should be the URL of a file uploaded by this integration, instead was `"http:/,
+      );
+
+      skewMs += 61 * 60 * 1000;
+      try {
+        const before = (await client.pages.retrieve({ page_id: page.id })) as { last_edited_time: string };
+        const expired = await failure(writeBack(client, url));
+        expect(expired.message).toMatch(
+          /^body failed validation: body\.properties\.Files\.files\[0\]\.file\.url should be a file URL that has not expired \(read the object again\), instead was `"http:/,
+        );
+        // Nothing changed (signed URLs differ per read, so compare what is stored).
+        const after = await client.pages.retrieve({ page_id: page.id });
+        expect((after as typeof before).last_edited_time).toBe(before.last_edited_time);
+        expect(filesOf(after).map((f) => [f.name, f.file.url.split('?')[0]])).toEqual([
+          ['again.txt', url.split('?')[0]],
+        ]);
+        // A fresh read gives a URL that writes back.
+        const fresh = filesOf(await client.pages.retrieve({ page_id: page.id }))[0]!.file.url;
+        expect(filesOf(await writeBack(client, fresh))[0]!.file.url).toContain(`/files/${mine.id}/`);
+      } finally {
+        skewMs -= 61 * 60 * 1000;
+      }
+    });
+  });
+
   describe('signed file URLs', () => {
     it('refuses a tampered signature (403), an expired URL (403) and an unknown upload (404)', async () => {
       const up = await uploaded('signed.txt', 'signed bytes', 'text/plain');
