@@ -302,13 +302,23 @@ export async function hostedFileParts(
 ): Promise<{ row: FileUploadRow; parts: { part_number: number; size: number }[] }> {
   const row = await tx.fileUploads.get(id);
   if (row?.status !== 'uploaded') throw errors.notFound('file_upload', id);
-  return { row, parts: await tx.fileUploads.parts(id) };
+  const parts = await tx.fileUploads.parts(id);
+  // Bytes freed (purged) are gone: never an empty 200.
+  if (parts.length === 0) throw errors.notFound('file_upload', id);
+  return { row, parts };
 }
 
 /**
- * Frees the bytes of uploads that expired without being attached (they can never be attached or
- * served again); their rows stay, so they still list as `expired`. Answers the parts deleted.
+ * How long past its expiry an unattached upload keeps its bytes: a request that began just before
+ * the expiry and attaches the upload must not have them deleted under it.
+ */
+export const PURGE_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Frees the bytes of uploads that expired without being attached more than PURGE_GRACE_MS ago
+ * (they can never be attached or served again); their rows stay, so they still list as
+ * `expired`. Answers the parts deleted.
  */
 export function purgeExpiredUploads(tx: StoreTx, now: string): Promise<number> {
-  return tx.fileUploads.deleteExpiredParts(now);
+  return tx.fileUploads.deleteExpiredParts(new Date(Date.parse(now) - PURGE_GRACE_MS).toISOString());
 }

@@ -739,7 +739,7 @@ describeEngines('file uploads', (engine) => {
   });
 
   describe('freeing expired uploads', () => {
-    it('deletes the bytes of uploads that expired unattached, and only those', async () => {
+    it('deletes the bytes of uploads that expired unattached over an hour ago, and only those', async () => {
       const loose = await uploaded('loose.txt', 'loose bytes', 'text/plain');
       const kept = await uploaded('kept.txt', 'kept bytes', 'text/plain');
       await client.blocks.children.append({
@@ -747,8 +747,11 @@ describeEngines('file uploads', (engine) => {
         children: [{ file: { file_upload: { id: kept.id } } }],
       });
       const partsOf = (id: string) => h.store.transaction((tx) => tx.fileUploads.parts(id));
-      const later = new Date(Date.now() + 61 * 60 * 1000).toISOString();
-      await h.store.transaction((tx) => purgeExpiredUploads(tx, later));
+      const at = (minutes: number) => new Date(Date.now() + minutes * 60 * 1000).toISOString();
+      // Expired a minute ago: a request that started before the expiry may still be attaching it.
+      await h.store.transaction((tx) => purgeExpiredUploads(tx, at(61)));
+      expect((await partsOf(loose.id)).length).toBe(1);
+      await h.store.transaction((tx) => purgeExpiredUploads(tx, at(121)));
       expect(await partsOf(loose.id)).toEqual([]);
       expect((await partsOf(kept.id)).length).toBe(1);
       skewMs += 61 * 60 * 1000;
@@ -757,6 +760,25 @@ describeEngines('file uploads', (engine) => {
       } finally {
         skewMs -= 61 * 60 * 1000;
       }
+    });
+
+    it('answers 404 object_not_found, not an empty 200, for a file whose bytes are gone', async () => {
+      const up = await uploaded('gone.txt', 'gone bytes', 'text/plain');
+      const page = await client.pages.create({
+        parent: { page_id: h.rootPageId },
+        properties: { title: { title: rt('Gone') } },
+        cover: { file_upload: { id: up.id } },
+      });
+      const url = (page as unknown as { cover: { file: { url: string } } }).cover.file.url;
+      // The race a purge could lose before the grace period: bytes freed, upload attached.
+      await h.store.transaction(async (tx) => {
+        await tx.fileUploads.update(up.id, { expiry_time: '2000-01-01T00:00:00.000Z' });
+        await purgeExpiredUploads(tx, new Date().toISOString());
+        await tx.fileUploads.update(up.id, { expiry_time: null });
+      });
+      const res = await fetchFile(url);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ object: 'error', code: 'object_not_found' });
     });
   });
 
