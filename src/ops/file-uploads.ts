@@ -308,6 +308,13 @@ export async function hostedFileParts(
   return { row, parts };
 }
 
+/** One part's bytes of a hosted file being served; a part gone meanwhile (purged) is a 404. */
+export async function hostedFilePart(tx: StoreTx, id: string, partNumber: number): Promise<Uint8Array> {
+  const bytes = await tx.fileUploads.readPart(id, partNumber);
+  if (!bytes) throw errors.notFound('file_upload', id);
+  return bytes;
+}
+
 /**
  * How long past its expiry an unattached upload keeps its bytes: a request that began just before
  * the expiry and attaches the upload must not have them deleted under it.

@@ -3,10 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Client } from '@notionhq/client';
+import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../src/lib/net.ts';
 import { purgeExpiredUploads } from '../../src/ops/file-uploads.ts';
-import { describeEngines } from '../helpers/engines.ts';
+import { dropPostgresSchema } from '../../src/store/connect.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { BASE_URL, type Harness, startHarness } from '../helpers/harness.ts';
 
 const MiB = 1024 * 1024;
@@ -780,6 +784,56 @@ describeEngines('file uploads', (engine) => {
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ object: 'error', code: 'object_not_found' });
     });
+  });
+
+  describe('storage of the bytes', () => {
+    it('keeps parts as bytes on either engine, from one migration with no engine sniffing', async () => {
+      const up = await uploaded('bytes.txt', 'raw bytes', 'text/plain');
+      const { rows } =
+        engine === 'sqlite'
+          ? await sql<{
+              t: string;
+            }>`select typeof(bytes) as t from file_upload_parts where upload_id = ${up.id}`.execute(
+              h.store.db,
+            )
+          : await sql<{
+              t: string;
+            }>`select pg_typeof(bytes)::text as t from file_upload_parts where upload_id = ${up.id}`.execute(
+              h.store.db,
+            );
+      expect(rows).toEqual([{ t: engine === 'sqlite' ? 'blob' : 'bytea' }]);
+    });
+
+    it.runIf(engine === 'postgres')(
+      'migrates Postgres whatever the dialect adapter class is called',
+      async () => {
+        // A wrapped or subclassed dialect: its adapter's class name says nothing about the engine.
+        class WrappedAdapter extends PostgresAdapter {}
+        class WrappedDialect extends PostgresDialect {
+          override createAdapter() {
+            return new WrappedAdapter();
+          }
+        }
+        const schema = `octavo_t_${process.pid}_wrapped_${Date.now().toString(36)}`;
+        const setup = new pg.Client({ connectionString: PG_URL });
+        await setup.connect();
+        await setup.query(`create schema ${schema}`);
+        await setup.end();
+        const pool = new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` });
+        const db = new Kysely<unknown>({ dialect: new WrappedDialect({ pool }) });
+        try {
+          await migrateToLatest(db, schema);
+          const { rows } = await sql<{ t: string }>`select data_type as t from information_schema.columns
+          where table_schema = ${schema} and table_name = 'file_upload_parts' and column_name = 'bytes'`.execute(
+            db,
+          );
+          expect(rows).toEqual([{ t: 'bytea' }]);
+        } finally {
+          await db.destroy();
+          await dropPostgresSchema(PG_URL, schema);
+        }
+      },
+    );
   });
 
   describe('GET /v1/users/me', () => {

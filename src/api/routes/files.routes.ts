@@ -7,8 +7,8 @@
 import { Hono } from 'hono';
 import { normalizeId } from '../../lib/ids.ts';
 import { checkSignature } from '../../lib/url-signing.ts';
-import { hostedFileParts } from '../../ops/file-uploads.ts';
-import { ApiError, errors } from '../../wire/errors.ts';
+import { hostedFilePart, hostedFileParts } from '../../ops/file-uploads.ts';
+import { errors } from '../../wire/errors.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 /** `inline; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the exact UTF-8 name. */
@@ -43,8 +43,8 @@ export function filesRoutes(deps: AppDeps) {
       pull: async (controller) => {
         const part = parts[next++];
         if (!part) return controller.close();
-        const bytes = await deps.store.transaction((tx) => tx.fileUploads.readPart(id, part.part_number));
-        if (!bytes) return controller.error(new ApiError('internal_server_error', 'A file part is missing.'));
+        // Headers are sent by now: a part gone meanwhile can only cut the body short.
+        const bytes = await deps.store.transaction((tx) => hostedFilePart(tx, id, part.part_number));
         controller.enqueue(new Uint8Array(bytes));
       },
     });

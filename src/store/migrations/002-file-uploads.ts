@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * File uploads (POST /v1/file_uploads) and their bytes, one row per part, so every node of a
@@ -6,9 +6,11 @@ import type { Kysely } from 'kysely';
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the database before types apply
 export async function up(db: Kysely<any>): Promise<void> {
-  // The one engine difference: Postgres has no `blob` type. SQLite keeps a blob as it is under
-  // any declared type, but `blob` gives the column the matching affinity.
-  const bytes = db.getExecutor().adapter.constructor.name.startsWith('Postgres') ? 'bytea' : 'blob';
+  // Postgres's byte type by name, written as raw SQL so one statement serves both engines: SQLite
+  // accepts any declared type and stores a blob as a blob whatever the column's affinity (`bytea`
+  // gives NUMERIC, which converts only text values, and only bytes are written here). No engine
+  // sniffing, which would depend on the adapter's class name.
+  const bytes = sql`bytea`;
 
   await db.schema
     .createTable('file_uploads')
