@@ -93,11 +93,10 @@ export async function bootstrap(tx: StoreTx, now: string): Promise<BootstrapResu
     await tx.meta.set('workspace_id', workspace.id);
     await tx.meta.set('workspace_name', workspace.name);
   }
-  let fileUrlSecret = await tx.meta.get('file_url_secret');
-  if (!fileUrlSecret) {
-    fileUrlSecret = randomBase62(43);
-    await tx.meta.set('file_url_secret', fileUrlSecret);
-  }
+  // Nodes starting together must end with one key: the first insert wins, the others (blocked
+  // on its row until it commits) insert nothing, and every node reads back the winner.
+  await tx.meta.setIfAbsent('file_url_secret', randomBase62(43));
+  const fileUrlSecret = (await tx.meta.get('file_url_secret'))!;
   const existingPage = await tx.meta.get('quickstart_page_id');
   if (existingPage) return { workspace, created: null, quickstartPageId: existingPage, fileUrlSecret };
 

@@ -326,6 +326,13 @@ function meta(db: Db): MetaRepo {
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
     },
+    setIfAbsent: async (key, value) => {
+      await db
+        .insertInto('octavo_meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+    },
   };
 }
 

@@ -111,6 +111,8 @@ export interface RowQueryOptions {
 export interface MetaRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /** Writes `value` only when `key` has none (insert … on conflict do nothing). */
+  setIfAbsent(key: string, value: string): Promise<void>;
 }
 
 /** Which uploads a listing asks for: an effective status, decided against `now`. */

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../src/lib/net.ts';
 import { purgeExpiredUploads } from '../../src/ops/file-uploads.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
+import { bootstrap } from '../../src/ops/workspace.ts';
+import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { BASE_URL, type Harness, startHarness } from '../helpers/harness.ts';
@@ -834,6 +835,39 @@ describeEngines('file uploads', (engine) => {
         }
       },
     );
+  });
+
+  describe('the file-URL signing key', () => {
+    it.runIf(engine === 'postgres')('is one key when two nodes start together', async () => {
+      const schema = `octavo_t_${process.pid}_key_${Date.now().toString(36)}`;
+      const store = await openStore({ databaseUrl: PG_URL, pgSchema: schema });
+      try {
+        let release!: () => void;
+        const gate = new Promise<void>((done) => {
+          release = done;
+        });
+        let written!: () => void;
+        const wrote = new Promise<void>((done) => {
+          written = done;
+        });
+        // Node A has written its key and not yet committed when node B starts.
+        const nodeA = store.transaction(async (tx) => {
+          await tx.meta.setIfAbsent('file_url_secret', 'key-of-node-a');
+          written();
+          await gate;
+        });
+        await wrote;
+        const nodeB = store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+        await new Promise((done) => setTimeout(done, 200));
+        release();
+        await nodeA;
+        expect((await nodeB).fileUrlSecret).toBe('key-of-node-a');
+        expect(await store.transaction((tx) => tx.meta.get('file_url_secret'))).toBe('key-of-node-a');
+      } finally {
+        await store.close();
+        await dropPostgresSchema(PG_URL, schema);
+      }
+    });
   });
 
   describe('GET /v1/users/me', () => {
