@@ -13,14 +13,13 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from '@notionhq/client';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { importRows } from '../src/ops/bulk-rows.ts';
 import { openStore } from '../src/store/connect.ts';
 import { rowTableName } from '../src/store/kysely-store.ts';
-import { retryingFetch, VERSION } from './common.ts';
-import { PROPERTIES, rowLines } from './query-data.ts';
+import { VERSION } from './common.ts';
+import { createBenchDataSource, rowLines } from './query-data.ts';
 import { startServer } from './server.ts';
 
 const env = process.env;
@@ -41,19 +40,7 @@ const percentile = (sorted: number[], q: number) =>
 /** A fresh data folder with a seeded data source; the server that made it is stopped. */
 async function makeFixture(dir: string) {
   const server = await startServer(['--data', dir], env);
-  const client = new Client({
-    auth: server.token!,
-    baseUrl: server.url,
-    notionVersion: VERSION,
-    fetch: retryingFetch,
-  });
-  const people = (await client.users.list({})).results.map((u) => u.id);
-  const db = (await client.databases.create({
-    parent: { type: 'page_id', page_id: server.pageId },
-    title: [{ type: 'text', text: { content: 'A/B' } }],
-    initial_data_source: { properties: PROPERTIES as never },
-  })) as unknown as { data_sources: { id: string }[] };
-  const dsId = db.data_sources[0]!.id;
+  const { people, dsId } = await createBenchDataSource(server, 'A/B');
   const store = await openStore({ dataDir: dir });
   await sql`pragma cache_size = -1048576`.execute(store.db);
   await importRows(store, rowLines(0, ROWS, people), { dataSourceId: dsId });

@@ -22,15 +22,14 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from '@notionhq/client';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { importRows } from '../src/ops/bulk-rows.ts';
 import { openStore } from '../src/store/connect.ts';
 import { rowTableName } from '../src/store/kysely-store.ts';
-import { PG_URL, retryingFetch, VERSION } from './common.ts';
+import { PG_URL } from './common.ts';
 import { summarise } from './cpuprofile.ts';
-import { PROPERTIES, rowLines } from './query-data.ts';
+import { createBenchDataSource, rowLines } from './query-data.ts';
 import { startServer } from './server.ts';
 
 const env = process.env;
@@ -108,19 +107,7 @@ async function phase(name: string): Promise<void> {
   const profiled = { ...storeEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` };
   const server = await startServer(['--data', dir], profDir && name !== 'import' ? profiled : storeEnv);
   try {
-    const client = new Client({
-      auth: server.token!,
-      baseUrl: server.url,
-      notionVersion: VERSION,
-      fetch: retryingFetch,
-    });
-    const people = (await client.users.list({})).results.map((u) => u.id);
-    const db = (await client.databases.create({
-      parent: { type: 'page_id', page_id: server.pageId },
-      title: [{ type: 'text', text: { content: 'Profile' } }],
-      initial_data_source: { properties: PROPERTIES as never },
-    })) as unknown as { data_sources: { id: string }[] };
-    const dsId = db.data_sources[0]!.id;
+    const { client, people, dsId } = await createBenchDataSource(server, 'Profile');
     const store = await openStore(pgMode ? { databaseUrl: PG_URL, pgSchema: schema } : { dataDir: dir });
     if (!pgMode) await sql`pragma cache_size = -1048576`.execute(store.db);
     const seeded = await importRows(store, rowLines(0, ROWS, people), { dataSourceId: dsId });

@@ -2,6 +2,9 @@
  * The data set of `npm run bench:query`: a data source of ten typed properties and a
  * deterministic generator of its rows in the POST /v1/pages request form.
  */
+import { Client } from '@notionhq/client';
+import { retryingFetch, VERSION } from './common.ts';
+import type { BenchServer } from './server.ts';
 
 export const STAGES = ['Backlog', 'Todo', 'Doing', 'Review', 'Done'];
 const STATUSES = ['Not started', 'In progress', 'Done'];
@@ -60,4 +63,24 @@ export function rowBody(i: number, rand: () => number, people: readonly string[]
 export function* rowLines(from: number, count: number, people: readonly string[], seed = 42) {
   const rand = rng(seed + from);
   for (let i = from; i < from + count; i++) yield { line: i - from + 1, body: rowBody(i, rand, people) };
+}
+
+/**
+ * Creates the benchmark's database on a running server through the SDK: answers the client, the
+ * workspace's user ids (for people values) and the new data source's id.
+ */
+export async function createBenchDataSource(server: BenchServer, title: string) {
+  const client = new Client({
+    auth: server.token!,
+    baseUrl: server.url,
+    notionVersion: VERSION,
+    fetch: retryingFetch,
+  });
+  const people = (await client.users.list({})).results.map((u) => u.id);
+  const db = (await client.databases.create({
+    parent: { type: 'page_id', page_id: server.pageId },
+    title: [{ type: 'text', text: { content: title } }],
+    initial_data_source: { properties: PROPERTIES as never },
+  })) as unknown as { data_sources: { id: string }[] };
+  return { client, people, dsId: db.data_sources[0]!.id };
 }

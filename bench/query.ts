@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -23,8 +23,8 @@ import { importRows } from '../src/ops/bulk-rows.ts';
 import { columnStem } from '../src/query/columns.ts';
 import { openStore } from '../src/store/connect.ts';
 import { rowTableName } from '../src/store/kysely-store.ts';
-import { PG_URL, postgresReachable, retryingFetch, VERSION } from './common.ts';
-import { PROPERTIES, rowBody, rowLines } from './query-data.ts';
+import { PG_URL, postgresReachable, VERSION } from './common.ts';
+import { createBenchDataSource, rowBody, rowLines } from './query-data.ts';
 import { openRawPostgres, openRawSqlite, type RawDb } from './raw-sql.ts';
 import { rssMiB, startServer } from './server.ts';
 
@@ -121,19 +121,7 @@ async function benchOne(engine: string, size: number): Promise<Line[]> {
   const lines: Line[] = [];
   let raw: RawDb | undefined;
   try {
-    const client = new Client({
-      auth: server.token!,
-      baseUrl: server.url,
-      notionVersion: VERSION,
-      fetch: retryingFetch,
-    });
-    const people = (await client.users.list({})).results.map((u) => u.id);
-    const db = (await client.databases.create({
-      parent: { type: 'page_id', page_id: server.pageId },
-      title: [{ type: 'text', text: { content: 'Bench' } }],
-      initial_data_source: { properties: PROPERTIES as never },
-    })) as unknown as { data_sources: { id: string }[] };
-    const dsId = db.data_sources[0]!.id;
+    const { client, people, dsId } = await createBenchDataSource(server, 'Bench');
     const ds = (await client.dataSources.retrieve({ data_source_id: dsId })) as unknown as {
       properties: Record<string, { id: string }>;
     };
