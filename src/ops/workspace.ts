@@ -87,6 +87,9 @@ const GETTING_STARTED = [
 
 /** Creates workspace, admin, quickstart integration and its shared "Getting started" page once. */
 export async function bootstrap(tx: StoreTx, now: string): Promise<BootstrapResult> {
+  // Nodes starting together on a new database take turns: the first insert of this key holds its
+  // row until that node's bootstrap commits, and the others wait on it, then find everything made.
+  await tx.meta.setIfAbsent('bootstrapped_at', now);
   let workspace = await getWorkspace(tx);
   if (!workspace) {
     workspace = { id: newId(), name: 'Octavo' };
