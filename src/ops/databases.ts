@@ -239,12 +239,15 @@ async function changeSchema(
   ds: BlockView,
   properties: NonNullable<UpdateDataSourceBody['properties']>,
 ): Promise<SchemaResult> {
-  // Row writers hold the same locks while they add options; read the schema under them.
-  await lockRowWriters(tx, ds.id);
-  const current = (await tx.blocks.get(ds.id)) ?? ds;
   const ctx = schemaContext(tx, env, { dataSourceId: ds.id, databaseId: ds.parent_id! });
-  const result = await updateSchema(schemaOf(current), properties, ctx, plainText(titleOf(ds)) || 'Untitled');
-  // New two-way relations write their reverse property into the target's schema.
+  const title = plainText(titleOf(ds)) || 'Untitled';
+  // New two-way relations write their reverse property into the target's schema, so the targets
+  // are locked too, all in id order: a first reading of the change names them.
+  const preview = await updateSchema(schemaOf(ds), properties, ctx, title);
+  await lockRowWriters(tx, ds.id, dualTargets(preview.schema));
+  // Row writers hold the same locks while they add options; read the schema again under them.
+  const current = (await tx.blocks.get(ds.id)) ?? ds;
+  const result = await updateSchema(schemaOf(current), properties, ctx, title);
   await lockRowWriters(tx, ds.id, dualTargets(result.schema));
   const schema = await applySchemaChanges(tx, env, ds.id, result.schema, result.changes);
   await tx.blocks.update(ds.id, { properties: JSON.stringify(schema), ...stamp(env) });
