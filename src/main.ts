@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
+import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
 import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
@@ -103,6 +104,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await new Promise<void>((done) => server.close(() => done()));
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);
+      await importsSettled(10_000);
       await store.close();
     },
   };

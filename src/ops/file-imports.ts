@@ -222,3 +222,41 @@ export async function importExternalFile(
     console.error(`[octavo] import of file upload ${id} could not be recorded:`, err);
   }
 }
+
+/** Imports running at once in this process; the rest wait their turn (each holds its bytes). */
+export const MAX_CONCURRENT_IMPORTS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+const active = new Set<Promise<void>>();
+
+/**
+ * Starts `importExternalFile` once fewer than MAX_CONCURRENT_IMPORTS run, so many imports at
+ * once cannot hold more than a few files in memory. Never rejects.
+ */
+export function queueImport(store: Store, id: string, files: FileSettings, now: () => string): Promise<void> {
+  const job = (async () => {
+    while (running >= MAX_CONCURRENT_IMPORTS) await new Promise<void>((turn) => waiting.push(turn));
+    running++;
+    try {
+      await importExternalFile(store, id, files, now);
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  })();
+  active.add(job);
+  void job.finally(() => active.delete(job));
+  return job;
+}
+
+/** Resolves when every queued import has ended, or after `timeoutMs` (shutdown). */
+export async function importsSettled(timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled([...active]),
+    new Promise<void>((done) => {
+      timer = setTimeout(done, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}

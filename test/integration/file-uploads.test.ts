@@ -7,6 +7,7 @@ import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../src/lib/net.ts';
+import { MAX_CONCURRENT_IMPORTS } from '../../src/ops/file-imports.ts';
 import { purgeExpiredUploads } from '../../src/ops/file-uploads.ts';
 import { bootstrap } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
@@ -884,6 +885,14 @@ describeEngines('file uploads', (engine) => {
     let base: string;
     let local: Harness;
     const PDF = new TextEncoder().encode('%PDF-1.4\n% a tiny document\n');
+    let release!: () => void;
+    const held = {
+      now: 0,
+      most: 0,
+      gate: new Promise<void>((done) => {
+        release = done;
+      }),
+    };
     beforeAll(async () => {
       server = createServer((req, res) => {
         if (req.url === '/doc.pdf') {
@@ -896,6 +905,15 @@ describeEngines('file uploads', (engine) => {
           res.writeHead(200, { 'content-type': 'application/pdf' });
           res.write(new Uint8Array(1000));
           setTimeout(() => res.end(new Uint8Array(1000)), 10);
+        } else if (req.url?.startsWith('/held/')) {
+          // Answers only once the test lets go, so the test can see how many wait at once.
+          held.now++;
+          held.most = Math.max(held.most, held.now);
+          void held.gate.then(() => {
+            held.now--;
+            res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': PDF.length });
+            res.end(PDF);
+          });
         } else if (req.url === '/bad-redirect') {
           res.writeHead(302, { location: 'http://[' }).end();
         } else {
@@ -949,6 +967,22 @@ describeEngines('file uploads', (engine) => {
       ).results[0] as unknown as { pdf: { file: { url: string } } };
       const res = await local.app.request(block.pdf.file.url);
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(PDF);
+    });
+
+    it(`downloads at most ${MAX_CONCURRENT_IMPORTS} imports at once; the others wait their turn`, async () => {
+      const c = local.client();
+      const created = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) =>
+          c.fileUploads.create({ mode: 'external_url', external_url: `${base}/held/${n}.pdf` }),
+        ),
+      );
+      for (let i = 0; i < 50 && held.now < MAX_CONCURRENT_IMPORTS; i++)
+        await new Promise((done) => setTimeout(done, 20));
+      await new Promise((done) => setTimeout(done, 100));
+      expect(held.now).toBe(MAX_CONCURRENT_IMPORTS);
+      release();
+      for (const u of created) expect((await settled(c, u.id)).status).toBe('uploaded');
+      expect(held.most).toBe(MAX_CONCURRENT_IMPORTS);
     });
 
     it('ends failed with a download_error when the URL does not answer the file', async () => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { importExternalFile } from '../../ops/file-imports.ts';
+import { queueImport } from '../../ops/file-imports.ts';
 import {
   completeFileUpload,
   createFileUpload,
@@ -26,8 +26,7 @@ export function fileUploadsRoutes(deps: AppDeps) {
     const env = opEnv(c, deps);
     const upload = await deps.store.transaction((tx) => createFileUpload(tx, env, body));
     // The import runs after this answer, as Notion's does: the upload is `pending` until it ends.
-    if (upload.row.mode === 'external_url')
-      void importExternalFile(deps.store, upload.row.id, deps.files, now);
+    if (upload.row.mode === 'external_url') void queueImport(deps.store, upload.row.id, deps.files, now);
     return ok(c, presentFileUpload(upload, presentCtx(c, deps), env.now));
   });
 
