@@ -15,6 +15,8 @@ export interface Config {
   /** Postgres schema to keep Octavo's tables in (created when missing); default `public`. */
   pgSchema: string | undefined;
   rateLimit: RatePolicy | null;
+  /** Where rate-limit buckets live: this process, or the database (shared by every node). */
+  rateLimitStore: 'memory' | 'database';
   /** Base of page `url` fields when set explicitly (OCTAVO_PUBLIC_URL); else the listen address. */
   publicUrl: string | undefined;
   /** Largest file upload accepted, in bytes (OCTAVO_MAX_FILE_UPLOAD_BYTES). */
@@ -48,6 +50,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL || undefined),
     pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
+    rateLimitStore: parseRateLimitStore(env.OCTAVO_RATE_LIMIT_STORE || undefined),
     publicUrl: env.OCTAVO_PUBLIC_URL ? env.OCTAVO_PUBLIC_URL.replace(/\/$/, '') : undefined,
     maxFileUploadBytes: parseMaxUpload(env.OCTAVO_MAX_FILE_UPLOAD_BYTES || undefined),
     allowPrivateFileImports: parseFlag(
@@ -110,4 +113,9 @@ function parseFlag(text: string | undefined, name: string): boolean {
   if (text === undefined || text === '' || text === '0' || text === 'false') return false;
   if (text === '1' || text === 'true') return true;
   throw new ConfigError(`${name} must be 1/true or 0/false, not ${text}`);
+}
+
+function parseRateLimitStore(value: string | undefined): 'memory' | 'database' {
+  if (value === undefined || value === 'memory' || value === 'database') return value ?? 'memory';
+  throw new ConfigError(`OCTAVO_RATE_LIMIT_STORE must be memory or database, not ${value}`);
 }

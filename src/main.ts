@@ -6,6 +6,7 @@ import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
+import { storeRateLimiter } from './ops/rate-limit.ts';
 import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
 import type { KyselyStore } from './store/kysely-store.ts';
@@ -56,7 +57,12 @@ export interface RunningServer {
 /** Starts the HTTP server; resolves once it listens, rejects (store closed) when it cannot. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const { store, boot } = await openWorkspace(config);
-  const rateLimiter = config.rateLimit ? memoryRateLimiter(config.rateLimit) : null;
+  const policy = config.rateLimit;
+  const rateLimiter = !policy
+    ? null
+    : config.rateLimitStore === 'database'
+      ? storeRateLimiter(store, policy)
+      : memoryRateLimiter(policy);
   // The app is built once the port is known, so page URLs carry the real port under --port 0.
   let handler: ((req: Request) => Response | Promise<Response>) | undefined;
   const inFlight = trackInFlight();

@@ -2,9 +2,8 @@
  * Rate limiting as Notion describes it: an average of N requests per second per integration,
  * with bursts allowed. A token bucket: `decide` is pure; a limiter keeps the buckets.
  *
- * The memory limiter is right for one node. Several nodes sharing one limit would need the
- * buckets in a shared store (Redis, or a Postgres row per integration updated in `decide`'s
- * image); the `RateLimiter` interface is the seam for that, nothing else changes.
+ * The memory limiter is right for one node; several nodes share one limit through the
+ * database-backed limiter of ops/rate-limit.ts, which runs the same `decide`.
  */
 export interface Bucket {
   tokens: number;

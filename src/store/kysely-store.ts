@@ -22,6 +22,7 @@ import type {
   Engine,
   IntegrationRepo,
   MetaRepo,
+  RateBucketRepo,
   RowRepo,
   ShareRepo,
   Store,
@@ -336,6 +337,30 @@ function meta(db: Db): MetaRepo {
   };
 }
 
+function rateBuckets(db: Db, engine: Engine): RateBucketRepo {
+  return {
+    claim: async (key, initial) => {
+      await db
+        .insertInto('rate_buckets')
+        .values({ key, tokens: initial.tokens, updated_ms: initial.updatedMs })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      // SQLite runs one writer at a time already (the insert made this one); Postgres locks the row.
+      let q = db.selectFrom('rate_buckets').select(['tokens', 'updated_ms']).where('key', '=', key);
+      if (engine === 'postgres') q = q.forUpdate();
+      const row = await q.executeTakeFirstOrThrow();
+      return { tokens: Number(row.tokens), updatedMs: Number(row.updated_ms) };
+    },
+    put: async (key, bucket) => {
+      await db
+        .updateTable('rate_buckets')
+        .set({ tokens: bucket.tokens, updated_ms: bucket.updatedMs })
+        .where('key', '=', key)
+        .execute();
+    },
+  };
+}
+
 function bind(db: Db, engine: Engine, hooks: DialectHooks): StoreTx {
   return {
     users: users(db),
@@ -345,6 +370,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks): StoreTx {
     rows: rows(db, hooks),
     meta: meta(db),
     fileUploads: fileUploads(db, engine),
+    rateBuckets: rateBuckets(db, engine),
   };
 }
 

@@ -3,10 +3,12 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as init from './migrations/001-init.ts';
 import * as fileUploads from './migrations/002-file-uploads.ts';
+import * as rateBuckets from './migrations/003-rate-buckets.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
   '002-file-uploads': fileUploads,
+  '003-rate-buckets': rateBuckets,
 };
 
 class StaticProvider implements MigrationProvider {

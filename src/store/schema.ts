@@ -95,4 +95,11 @@ export interface Database {
   shares: ShareTable;
   file_uploads: FileUploadTable;
   file_upload_parts: FileUploadPartTable;
+  rate_buckets: RateBucketTable;
+}
+
+export interface RateBucketTable {
+  key: string;
+  tokens: number;
+  updated_ms: number;
 }

@@ -139,6 +139,16 @@ export interface FileUploadRepo {
   deleteExpiredParts(now: string): Promise<number>;
 }
 
+/** Rate-limit buckets kept in the database, shared by every node. */
+export interface RateBucketRepo {
+  /** The bucket of `key`, created as `initial` when missing, locked until the transaction ends. */
+  claim(
+    key: string,
+    initial: { tokens: number; updatedMs: number },
+  ): Promise<{ tokens: number; updatedMs: number }>;
+  put(key: string, bucket: { tokens: number; updatedMs: number }): Promise<void>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -147,6 +157,7 @@ export interface StoreTx {
   rows: RowRepo;
   meta: MetaRepo;
   fileUploads: FileUploadRepo;
+  rateBuckets: RateBucketRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -9,6 +9,7 @@ import {
   parseRateLimit,
   type RatePolicy,
 } from '../../src/domain/rate-limit.ts';
+import { storeRateLimiter } from '../../src/ops/rate-limit.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
@@ -187,5 +188,44 @@ describeEngines('rate limiting off', (engine) => {
       Array.from({ length: 60 }, async () => (await h.request('/v1/users/me')).status),
     );
     expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+});
+
+describeEngines('rate limits shared through the database (OCTAVO_RATE_LIMIT_STORE=database)', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(() => h.close());
+
+  it('spends one budget per integration whichever node the request reaches', async () => {
+    let now = 1_000_000;
+    const policy = { ratePerSecond: 2, burst: 3 };
+    const [nodeA, nodeB] = [
+      storeRateLimiter(h.store, policy, () => now),
+      storeRateLimiter(h.store, policy, () => now),
+    ];
+    expect([await nodeA.take('i1'), await nodeA.take('i1'), await nodeB.take('i1')]).toEqual([0, 0, 0]);
+    expect(await nodeB.take('i1')).toBe(1);
+    expect(await nodeA.take('i1')).toBe(1);
+    expect(await nodeA.take('i2')).toBe(0);
+    now += 500;
+    expect(await nodeB.take('i1')).toBe(0);
+    expect(await nodeA.take('i1')).toBe(1);
+  });
+
+  it('lets exactly the burst through when requests race on several nodes', async () => {
+    const policy = { ratePerSecond: 0.001, burst: 10 };
+    const nodes = [storeRateLimiter(h.store, policy), storeRateLimiter(h.store, policy)];
+    const waits = await Promise.all(Array.from({ length: 30 }, (_, i) => nodes[i % 2]!.take('race')));
+    expect(waits.filter((w) => w === 0)).toHaveLength(10);
+  });
+
+  it('is chosen with OCTAVO_RATE_LIMIT_STORE, memory by default', () => {
+    expect(loadConfig({}, {}).rateLimitStore).toBe('memory');
+    expect(loadConfig({}, { OCTAVO_RATE_LIMIT_STORE: 'database' }).rateLimitStore).toBe('database');
+    expect(() => loadConfig({}, { OCTAVO_RATE_LIMIT_STORE: 'redis' })).toThrow(
+      /^OCTAVO_RATE_LIMIT_STORE must be memory or database, not redis$/,
+    );
   });
 });

@@ -45,7 +45,7 @@ function banner(config: Config, server: RunningServer): string[] {
   const lines = [
     `Octavo is listening on ${server.url}`,
     `  storage:     ${storageLabel(config)}`,
-    `  rate limit:  ${describeRateLimit(config.rateLimit)}`,
+    `  rate limit:  ${describeRateLimit(config.rateLimit)}${config.rateLimit && config.rateLimitStore === 'database' ? ' (shared through the database)' : ''}`,
     `  integration: ${QUICKSTART_INTEGRATION}`,
   ];
   if (boot.created) {
