@@ -18,10 +18,9 @@
  *   PROFILE_PHASES=get,query,import  PROFILE_IMPORT_ROWS=20000
  *   PROFILE_DIR=/tmp/octavo-prof (profiles written below it; '' for none)  PROFILE_TOP=25
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { importRows } from '../src/ops/bulk-rows.ts';
@@ -30,7 +29,7 @@ import { rowTableName } from '../src/store/kysely-store.ts';
 import { PG_URL } from './common.ts';
 import { summarise } from './cpuprofile.ts';
 import { createBenchDataSource, rowLines } from './query-data.ts';
-import { startServer } from './server.ts';
+import { runImport, startServer } from './server.ts';
 
 const env = process.env;
 const ROWS = Number(env.PROFILE_ROWS ?? 20_000);
@@ -40,7 +39,6 @@ const PHASES = (env.PROFILE_PHASES ?? 'get,query,import').split(',');
 const IMPORT_ROWS = Number(env.PROFILE_IMPORT_ROWS ?? 20_000);
 const PROFILE_DIR = env.PROFILE_DIR ?? join(tmpdir(), 'octavo-prof');
 const TOP = Number(env.PROFILE_TOP ?? 25);
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'octavo.js');
 
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -73,22 +71,6 @@ async function drive(label: string, pid: number, request: () => Promise<unknown>
   console.log(
     `${label}: ${ms.length} requests, ${(ms.length / secs).toFixed(0)}/s, p50 ${percentile(ms, 0.5).toFixed(2)} ms, p99 ${percentile(ms, 0.99).toFixed(2)} ms, server CPU ${cpu.toFixed(2)} ms per request (load ${load()})`,
   );
-}
-
-/** `octavo rows import` as a child process; resolves with its JSON report. */
-function runImport(args: string[], childEnv: NodeJS.ProcessEnv): Promise<{ rows_per_second: number }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'rows', 'import', ...args, '--json'], { env: childEnv });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.once('exit', (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(err))));
-  });
 }
 
 async function phase(name: string): Promise<void> {

@@ -11,10 +11,9 @@
  *   BENCH_QUERY_SECONDS=10)  BENCH_SECONDS=10 and BENCH_CONNECTIONS=4 (creates)
  *   BENCH_BULK_ROWS=20000 (the command's file)  OCTAVO_BENCH_DATABASE_URL=postgres://…
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Client } from '@notionhq/client';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -26,7 +25,7 @@ import { rowTableName } from '../src/store/kysely-store.ts';
 import { PG_URL, postgresReachable, VERSION } from './common.ts';
 import { createBenchDataSource, rowBody, rowLines } from './query-data.ts';
 import { openRawPostgres, openRawSqlite, type RawDb } from './raw-sql.ts';
-import { rssMiB, startServer } from './server.ts';
+import { rssMiB, runImport, startServer } from './server.ts';
 
 const env = process.env;
 const SIZES = (env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
@@ -38,7 +37,6 @@ const CREATE_SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 4);
 const BULK_ROWS = Number(env.BENCH_BULK_ROWS ?? 20_000);
 const BATCH = 5000;
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'octavo.js');
 
 interface Latency {
   p50: number;
@@ -93,26 +91,6 @@ function storageFor(engine: string, size: number) {
       await client.end();
     },
   };
-}
-
-/** `octavo rows import` as a child process; its own report plus the wall time from spawn. */
-function runImport(args: string[], childEnv: NodeJS.ProcessEnv) {
-  const started = performance.now();
-  return new Promise<{ rows_per_second: number; wallMs: number }>((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'rows', 'import', ...args, '--json'], { env: childEnv });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) return fail(new Error(`rows import exited ${code}: ${err}`));
-      done({ ...JSON.parse(out), wallMs: performance.now() - started });
-    });
-  });
 }
 
 async function benchOne(engine: string, size: number): Promise<Line[]> {

@@ -61,3 +61,23 @@ export function rssMiB(pid: number): number {
     return Number.NaN;
   }
 }
+
+/** `octavo rows import` as a child process; its own report plus the wall time from spawn. */
+export function runImport(args: string[], childEnv: NodeJS.ProcessEnv) {
+  const started = performance.now();
+  return new Promise<{ rows_per_second: number; wallMs: number }>((done, fail) => {
+    const child = spawn(process.execPath, [BIN, 'rows', 'import', ...args, '--json'], { env: childEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) return fail(new Error(`rows import exited ${code}: ${err}`));
+      done({ ...JSON.parse(out), wallMs: performance.now() - started });
+    });
+  });
+}
