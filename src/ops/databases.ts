@@ -25,7 +25,7 @@ import { errors } from '../wire/errors.ts';
 import type { PropertyRequest } from '../wire/property-schema.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
-import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow } from './placement.ts';
+import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow, placeUnder } from './placement.ts';
 import { dualTargets, lockRowWriters } from './relations.ts';
 import { applySchemaChanges } from './rows.ts';
 
@@ -212,13 +212,10 @@ export async function updateDatabase(
   if (body.parent) {
     if ('workspace' in body.parent)
       throw errors.validation('Only public integrations can move databases to the workspace.');
+    // Moves take turns; the target and its ancestors are read under the tree lock.
+    await tx.blocks.lockTree();
     const target = await loadVisible(tx, env, body.parent.page_id, 'page', (r) => r.type === 'page');
-    if ((await tx.blocks.ancestorIds(target.id)).includes(id)) {
-      throw errors.validation('A database cannot be moved into one of its own pages.');
-    }
-    patch.parent_type = 'page_id';
-    patch.parent_id = target.id;
-    patch.sort_key = await childKey(tx, target.id);
+    await placeUnder(tx, id, target, 'A database cannot be moved into one of its own pages.');
   }
   await tx.blocks.update(id, patch);
   if (body.properties) {

@@ -16,7 +16,7 @@ import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
 import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
-import { childKey, coverColumn, iconColumn, newBlockRow } from './placement.ts';
+import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { storedOf, syncRows } from './rows.ts';
 
@@ -221,17 +221,11 @@ export async function movePage(
   if (row.parent_type === 'data_source_id') {
     throw errors.unsupported('moving database rows out of their data source');
   }
+  // Moves take turns (docs/ARCHITECTURE.md, "The page tree under concurrent writers"): the
+  // target and its ancestors are read once every earlier move has committed.
+  await tx.blocks.lockTree();
   const target = await loadVisible(tx, env, parent.page_id, 'page', isPage);
-  const ancestors = await tx.blocks.ancestorIds(target.id);
-  if (ancestors.includes(row.id)) {
-    throw errors.validation('A page cannot be moved into itself or one of its descendants.');
-  }
-  await tx.blocks.update(id, {
-    parent_type: 'page_id',
-    parent_id: target.id,
-    sort_key: await childKey(tx, target.id),
-    last_edited_time: env.now,
-    last_edited_by: env.actor.botUserId,
-  });
+  await placeUnder(tx, id, target, 'A page cannot be moved into itself or one of its descendants.');
+  await tx.blocks.update(id, { last_edited_time: env.now, last_edited_by: env.actor.botUserId });
   return pageRecord(tx, (await tx.blocks.get(id))!);
 }

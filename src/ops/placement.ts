@@ -24,6 +24,25 @@ export async function childKey(tx: StoreTx, parentId: string, position?: PagePos
   return last === null ? keyBetween(null, null) : keyAfter(last);
 }
 
+/**
+ * Re-parents `id` at the end of `target`'s children, refusing a target inside `id`'s own subtree
+ * (a loop would make both unreachable) or in the trash. The caller holds the tree lock
+ * (`tx.blocks.lockTree`), taken before `target` was read, so no other move can change the
+ * ancestors checked here until this transaction ends.
+ */
+export async function placeUnder(tx: StoreTx, id: string, target: BlockRow, loopMessage: string) {
+  if ((await tx.blocks.ancestorIds(target.id)).includes(id)) throw errors.validation(loopMessage);
+  const sortKey = await childKey(tx, target.id);
+  // Read again under the children lock: a concurrent trash of the target has committed by now.
+  const locked = await tx.blocks.get(target.id);
+  if (!locked || locked.in_trash) {
+    throw errors.validation(
+      "Can't edit block that is archived. You must unarchive the block before editing.",
+    );
+  }
+  await tx.blocks.update(id, { parent_type: 'page_id', parent_id: target.id, sort_key: sortKey });
+}
+
 /** Icons are stored in their response form (`type` + payload); an upload as its reference. */
 export async function iconOf(
   tx: StoreTx,

@@ -61,6 +61,19 @@ function blockSelect(db: Db) {
 
 type Row = Record<string, unknown>;
 
+/** How many times a transaction runs when the database keeps refusing it for a conflict. */
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Postgres's deadlock_detected (40P01) and serialization_failure (40001): the transaction was
+ * rolled back because of another one, and running it again is the documented remedy. SQLite runs
+ * one writer at a time and raises neither.
+ */
+function isTransientConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /**
  * Writes `rows` with multi-row statements of up to `size` rows each, `build` making the
  * statement for a chunk whose rows have exactly `columns`, in that order. A statement is built
@@ -207,6 +220,15 @@ function blocks(db: Db, engine: Engine): BlockRepo {
       // SQLite runs one writer at a time already; Postgres needs a row lock on the parent.
       if (engine === 'postgres') {
         await sql`select id from blocks where id = ${parentId} for update`.execute(db);
+      }
+    },
+    lockTree: async () => {
+      // One lock per schema (tests and some deployments keep several workspaces in one database):
+      // the two-key form of the transaction-level advisory lock, released at commit or rollback.
+      if (engine === 'postgres') {
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext('octavo.page_tree'))`.execute(
+          db,
+        );
       }
     },
     rowsOf: async (dataSourceId, after, limit) => {
@@ -388,8 +410,16 @@ export class KyselyStore implements Store {
     this.onClose = onClose;
   }
 
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(bind(trx, this.engine, this.hooks)));
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((trx) => fn(bind(trx, this.engine, this.hooks)));
+      } catch (e) {
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isTransientConflict(e)) throw e;
+        // A short random pause, longer each time, so that the two sides do not meet again.
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
+    }
   }
 
   /**

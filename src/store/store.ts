@@ -59,6 +59,13 @@ export interface BlockRepo {
   ancestorIds(id: string): Promise<string[]>;
   /** Serializes concurrent writers of one parent's children (no-op where writes are serial). */
   lockChildren(parentId: string): Promise<void>;
+  /**
+   * Serializes every change of a parent (page and database moves) until the transaction ends, so
+   * that the ancestor check of one move sees every move committed before it: two moves can never
+   * both pass the check and close a loop. Taken before reading the ancestors; no-op where writes
+   * are serial already.
+   */
+  lockTree(): Promise<void>;
   /** Pages of a data source, trashed included, by (created_time, id) after `after`. */
   rowsOf(
     dataSourceId: string,
@@ -164,7 +171,12 @@ export type Engine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: Engine;
-  /** Runs `fn` in one transaction: everything it wrote commits together or not at all. */
+  /**
+   * Runs `fn` in one transaction: everything it wrote commits together or not at all. When the
+   * database gives up on the transaction because of a conflict with another one (a deadlock, a
+   * serialization failure), it is rolled back and `fn` runs again, a few times: `fn` must not act
+   * outside the transaction.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -167,6 +167,68 @@ describeEngines('concurrent row writers', (engine) => {
       expect(fromPeople).toEqual(fromProjects);
     });
   });
+  describe('PATCH /v1/data_sources/{id} racing row writers', () => {
+    it('keeps every row and a value per row when the schema changes under parallel writers', async () => {
+      const db = await createDb(h, VERSION, 'Schema race', {
+        Name: { title: {} },
+        Score: { number: {} },
+        Note: { rich_text: {} },
+      });
+      const ds = db.dataSourceId;
+      const writers = Array.from({ length: 12 }, (_, i) =>
+        client()
+          .pages.create({
+            parent: rowParent(VERSION, db),
+            properties: {
+              Name: { title: text(`w${i}`) },
+              Score: { number: i },
+              Note: { rich_text: text(`n${i}`) },
+            },
+          } as never)
+          .then(
+            () => 200,
+            (e: { status?: number }) => e.status ?? 0,
+          ),
+      );
+      const changes = [
+        client().dataSources.update({ data_source_id: ds, properties: { Added: { checkbox: {} } } } as never),
+        client().dataSources.update({
+          data_source_id: ds,
+          properties: { Note: { name: 'Remark' } },
+        } as never),
+        client().dataSources.update({
+          data_source_id: ds,
+          properties: { Score: { rich_text: {} } },
+        } as never),
+      ].map((p) =>
+        p.then(
+          () => 200,
+          (e: { status?: number }) => e.status ?? 0,
+        ),
+      );
+      const statuses = await Promise.all([...writers, ...changes]);
+      for (const s of statuses) expect(s).toBeGreaterThanOrEqual(200);
+      for (const s of statuses) expect(s).toBeLessThan(500);
+      const created = statuses.slice(0, 12).filter((s) => s === 200).length;
+      const rows = (await queryRows(client(), VERSION, db)).results;
+      expect(rows).toHaveLength(created);
+      for (const row of rows) {
+        const n = plain(row.properties.Name!.title).slice(1);
+        // Whatever order the writes took, each row keeps its own values under the final schema.
+        expect(plain(row.properties.Remark!.rich_text)).toBe(`n${n}`);
+        expect(plain(row.properties.Score!.rich_text)).toBe(n);
+        expect(row.properties.Added!.checkbox).toBe(false);
+      }
+      // The derived table agrees with the pages: a filter on the converted column finds each row.
+      for (const row of rows.slice(0, 3)) {
+        const n = plain(row.properties.Name!.title).slice(1);
+        const found = await queryRows(client(), VERSION, db, {
+          filter: { property: 'Score', rich_text: { equals: n } },
+        });
+        expect(found.results.map((r) => r.id)).toEqual([row.id]);
+      }
+    });
+  });
 });
 
 /*
