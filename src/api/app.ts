@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
+import { readerMentions } from './middleware/mentions.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
 import { databasesRoutes } from './routes/databases.routes.ts';
@@ -21,7 +22,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => renderError(c, err));
 
   const v1 = new Hono<AppEnv>();
-  v1.use('*', notionVersion, bearerAuth(deps), rateLimit(deps), jsonBody);
+  v1.use('*', notionVersion, bearerAuth(deps), rateLimit(deps), jsonBody, readerMentions(deps));
   v1.route('/', usersRoutes(deps));
   v1.route('/', pagesRoutes(deps));
   v1.route('/', blocksRoutes(deps));

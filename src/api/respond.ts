@@ -11,7 +11,18 @@ const utf8 = new TextEncoder();
  * encoding it on a slower path, a millisecond for a page of 100 rows (measured, docs/benchmarks.md).
  */
 export function ok(c: Context<AppEnv>, body: object, status: 200 = 200) {
-  const json = JSON.stringify({ ...body, request_id: c.get('requestId') });
+  const payload = { ...body, request_id: c.get('requestId') };
+  const json = JSON.stringify(payload);
+  // Mentions are shown as the reader sees them: api/middleware/mentions.ts rewrites this body.
+  if (json.includes(MENTION_MARK)) c.set('mentioned', payload);
+  return jsonBytes(c, json, status);
+}
+
+/** Present in the JSON of every body that holds a rich-text mention (stored key order). */
+const MENTION_MARK = '"type":"mention"';
+
+/** A JSON success response from its text. */
+export function jsonBytes(c: Context<AppEnv>, json: string, status: 200 = 200) {
   return c.body(utf8.encode(json), status, { 'Content-Type': 'application/json' });
 }
 

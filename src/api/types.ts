@@ -22,5 +22,7 @@ export type AppEnv = {
     version: ApiVersion;
     actor: Actor;
     body: unknown;
+    /** A success body holding mentions, to be shown as this reader sees them. */
+    mentioned?: object;
   };
 };

@@ -65,6 +65,11 @@ export interface Actor {
   integrationName: string;
   botUserId: string;
   capabilities: ReadonlySet<Capability>;
+  /**
+   * The workspace's own administration (the command line), which acts on every object: nothing
+   * is hidden from it. Integrations never have it.
+   */
+  seesEverything?: true;
 }
 
 export function can(actor: Actor, cap: Capability): boolean {

@@ -62,6 +62,7 @@ async function adminEnv(tx: StoreTx, now: string, publicUrl: string): Promise<Op
     integrationName: admin.name,
     botUserId: admin.id,
     capabilities: new Set<Capability>(),
+    seesEverything: true as const,
   };
   return { actor, now, publicUrl };
 }

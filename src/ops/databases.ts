@@ -24,7 +24,7 @@ import type {
 import { errors } from '../wire/errors.ts';
 import type { PropertyRequest } from '../wire/property-schema.schema.ts';
 import { bodyError } from '../wire/validation.ts';
-import { loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { canSee, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow, placeUnder } from './placement.ts';
 import { dualTargets, lockRowWriters } from './relations.ts';
 import { applySchemaChanges } from './rows.ts';
@@ -58,12 +58,11 @@ function schemaContext(
     relationTarget: async (ref) => {
       if (ref.dataSourceId) {
         const ds = await tx.blocks.get(ref.dataSourceId);
-        if (!ds || !isDataSource(ds) || !(await tx.shares.isVisible(env.actor.integrationId, ds.id)))
-          return null;
+        if (!ds || !isDataSource(ds) || !(await canSee(tx, env, ds.id))) return null;
         return { dataSourceId: ds.id, databaseId: ds.parent_id! };
       }
       const db = await tx.blocks.get(ref.databaseId!);
-      if (!db || !isDatabase(db) || !(await tx.shares.isVisible(env.actor.integrationId, db.id))) return null;
+      if (!db || !isDatabase(db) || !(await canSee(tx, env, db.id))) return null;
       const sources = await dataSourcesOf(tx, db.id);
       if (sources.length !== 1) return null;
       return { dataSourceId: sources[0]!.id, databaseId: db.id };

@@ -2,12 +2,12 @@
 import type { Actor } from '../domain/capabilities.ts';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import type { MentionResolver } from '../domain/rich-text.ts';
-import { plainText } from '../domain/rich-text.ts';
-import { pageTitle, pageUrl } from '../present/page.present.ts';
+import { pageUrl } from '../present/page.present.ts';
 import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors, type ObjectKind } from '../wire/errors.ts';
 import type { PathSegment } from '../wire/validation.ts';
 import { attachUpload, hostedUpload } from './file-uploads.ts';
+import { resolveMentionTargets } from './mentions.ts';
 
 export interface OpEnv {
   actor: Actor;
@@ -30,7 +30,7 @@ export async function loadVisible(
   accept: (row: BlockView) => boolean = () => true,
 ): Promise<BlockView> {
   const row = await tx.blocks.get(id);
-  if (!row || !accept(row) || !(await tx.shares.isVisible(env.actor.integrationId, id))) {
+  if (!row || !accept(row) || !(await canSee(tx, env, id))) {
     throw errors.notFound(kind, id);
   }
   return row;
@@ -38,15 +38,29 @@ export async function loadVisible(
 
 export const isPage = (row: BlockView) => row.type === 'page';
 
-/** Resolves mention targets within the transaction. */
+/**
+ * Whether the acting integration may see `id`: it or an ancestor is shared with it. The one
+ * visibility rule; every path that names an object (endpoints, mentions, relations) asks it.
+ */
+export function canSee(tx: StoreTx, env: OpEnv, id: string): Promise<boolean> {
+  if (env.actor.seesEverything) return Promise.resolve(true);
+  return tx.shares.isVisible(env.actor.integrationId, id);
+}
+
+/**
+ * Resolves mention targets within the transaction, as the acting integration sees them: what it
+ * cannot see is stored as Notion shows it to an integration without access (ops/mentions.ts).
+ */
 export function mentionResolver(tx: StoreTx, env: OpEnv): MentionResolver {
   return {
     actorName: env.actor.integrationName,
-    userName: async (id) => (await tx.users.get(id))?.name ?? null,
+    userName: async (id) =>
+      (await resolveMentionTargets(tx, env, { objects: new Set(), users: new Set([id]) })).userNames.get(
+        id,
+      ) ?? null,
     pageInfo: async (id) => {
-      const row = await tx.blocks.get(id);
-      if (row?.type !== 'page') return null;
-      const title = plainText(pageTitle(row));
+      const { titles } = await resolveMentionTargets(tx, env, { objects: new Set([id]), users: new Set() });
+      const title = titles.get(id) ?? '';
       return { title, url: pageUrl(env.publicUrl, id, title) };
     },
     ...(env.files ? uploadResolver(tx, env) : {}),

@@ -15,7 +15,7 @@ import type { CreatePageBody, UpdatePageBody } from '../wire/pages.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
-import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { canSee, isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { storedOf, syncRows } from './rows.ts';
@@ -38,9 +38,11 @@ export function valueContext(tx: StoreTx, env: OpEnv): ValueContext {
   return {
     resolver: mentionResolver(tx, env),
     userExists: async (id) => (await tx.users.get(id)) !== undefined,
+    // A row the integration cannot see is refused like one that does not exist.
     isRowOf: async (pageId, dataSourceId) => {
       const row = await tx.blocks.get(pageId);
-      return row?.type === 'page' && row.parent_id === dataSourceId;
+      if (row?.type !== 'page' || row.parent_id !== dataSourceId) return false;
+      return canSee(tx, env, pageId);
     },
   };
 }

@@ -12,7 +12,7 @@ import { pageTitle } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
 import { deriveColumns } from '../query/columns.ts';
 import type { BlockRow, DerivedRow, StoreTx } from '../store/store.ts';
-import type { OpEnv } from './env.ts';
+import { canSee, type OpEnv } from './env.ts';
 
 /** A page's stored property values. */
 export function storedOf(row: Pick<BlockRow, 'properties'>): StoredValues {
@@ -88,9 +88,7 @@ async function referencedNames(
   const names = new Map<string, string>();
   if (ids.size === 0) return names;
   const pages = await tx.blocks.getMany([...ids]);
-  for (const row of pages)
-    if (await tx.shares.isVisible(env.actor.integrationId, row.id))
-      names.set(row.id, plainText(pageTitle(row)));
+  for (const row of pages) if (await canSee(tx, env, row.id)) names.set(row.id, plainText(pageTitle(row)));
   const pageIds = new Set(pages.map((p) => p.id));
   for (const id of ids) {
     if (pageIds.has(id)) continue;
