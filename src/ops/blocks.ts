@@ -15,7 +15,7 @@ import type { BlockRow, BlockView, Page, StoreTx } from '../store/store.ts';
 import { type AppendChildrenBody, type AppendPosition, updateBlockBody } from '../wire/blocks.schema.ts';
 import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment, parseWith } from '../wire/validation.ts';
-import { isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { canSee, isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { newBlockRow } from './placement.ts';
 import { resyncRow } from './rows.ts';
 
@@ -26,21 +26,28 @@ const ARCHIVED_BLOCK = "Can't edit block that is archived. You must unarchive th
 type Data = Record<string, unknown>;
 const dataOf = (row: Pick<BlockRow, 'data'>): Data => JSON.parse(row.data) as Data;
 
-/** The original a synced_block reference points at, if `row` is one. */
-async function syncedOriginal(tx: StoreTx, row: BlockView): Promise<BlockView | undefined> {
+/**
+ * The original a synced_block reference points at, if `row` is one and the reader can see it: a
+ * reference to an original in a page not shared with the integration shows no content, as if the
+ * original did not exist.
+ */
+async function syncedOriginal(tx: StoreTx, env: OpEnv, row: BlockView): Promise<BlockView | undefined> {
   if (row.type !== 'synced_block') return undefined;
   const from = dataOf(row).synced_from as { block_id: string } | null;
-  return from ? tx.blocks.get(from.block_id) : undefined;
+  if (!from || !(await canSee(tx, env, from.block_id))) return undefined;
+  return tx.blocks.get(from.block_id);
 }
 
 /** A synced_block reference shows its original's children, so it has children when the original has. */
-async function withSyncedChildren(tx: StoreTx, row: BlockView): Promise<BlockView> {
-  const original = await syncedOriginal(tx, row);
-  return original ? { ...row, has_children: original.has_children } : row;
+async function withSyncedChildren(tx: StoreTx, env: OpEnv, row: BlockView): Promise<BlockView> {
+  if (row.type !== 'synced_block') return row;
+  const original = await syncedOriginal(tx, env, row);
+  if (original) return { ...row, has_children: original.has_children };
+  return dataOf(row).synced_from ? { ...row, has_children: false } : row;
 }
 
 export async function getBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
-  return withSyncedChildren(tx, await loadVisible(tx, env, id, 'block'));
+  return withSyncedChildren(tx, env, await loadVisible(tx, env, id, 'block'));
 }
 
 export async function listChildren(
@@ -51,10 +58,12 @@ export async function listChildren(
   limit: number,
 ): Promise<Page<BlockView>> {
   const row = await loadVisible(tx, env, id, 'block');
-  const source = (await syncedOriginal(tx, row))?.id ?? id;
+  const original = await syncedOriginal(tx, env, row);
+  if (!original && row.type === 'synced_block' && dataOf(row).synced_from) return { items: [], next: null };
+  const source = original?.id ?? id;
   const page = await tx.blocks.listChildren(source, from, limit);
   const items: BlockView[] = [];
-  for (const item of page.items) items.push(await withSyncedChildren(tx, item));
+  for (const item of page.items) items.push(await withSyncedChildren(tx, env, item));
   return { items, next: page.next };
 }
 
@@ -195,7 +204,7 @@ export async function appendChildren(
   await touchUpToPage(tx, env, id);
   const byId = new Map((await tx.blocks.getMany(tree.map((b) => b.id))).map((r) => [r.id, r]));
   const out: BlockView[] = [];
-  for (const b of tree) out.push(await withSyncedChildren(tx, byId.get(b.id)!));
+  for (const b of tree) out.push(await withSyncedChildren(tx, env, byId.get(b.id)!));
   return out;
 }
 
@@ -247,7 +256,7 @@ export async function updateBlock(
   await tx.blocks.update(id, patch);
   await resyncRow(tx, id);
   await touchUpToPage(tx, env, row.parent_id);
-  return withSyncedChildren(tx, (await tx.blocks.get(id))!);
+  return withSyncedChildren(tx, env, (await tx.blocks.get(id))!);
 }
 
 export async function deleteBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
@@ -261,5 +270,5 @@ export async function deleteBlock(tx: StoreTx, env: OpEnv, id: string): Promise<
     await resyncRow(tx, id);
     await touchUpToPage(tx, env, row.parent_id);
   }
-  return withSyncedChildren(tx, (await tx.blocks.get(id))!);
+  return withSyncedChildren(tx, env, (await tx.blocks.get(id))!);
 }

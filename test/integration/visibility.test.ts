@@ -265,6 +265,36 @@ describeEngines('visibility of named objects', (engine) => {
     });
   });
 
+  describe('synced blocks', () => {
+    it('shows a reference to an original the reader cannot see without its content', async () => {
+      const original = (
+        await owner.blocks.children.append({
+          block_id: secret,
+          children: [
+            {
+              synced_block: {
+                synced_from: null,
+                children: [{ paragraph: { rich_text: text('salary table') } }],
+              },
+            },
+          ],
+        } as never)
+      ).results[0]!.id;
+      const reference = (
+        await owner.blocks.children.append({
+          block_id: shared,
+          children: [{ synced_block: { synced_from: { block_id: original } } }],
+        } as never)
+      ).results[0]!.id;
+      const ownView = await owner.blocks.children.list({ block_id: reference });
+      expect(ownView.results).toHaveLength(1);
+      const seen = (await outsider.blocks.retrieve({ block_id: reference })) as { has_children: boolean };
+      expect(seen.has_children).toBe(false);
+      const listed = await outsider.blocks.children.list({ block_id: reference });
+      expect(listed.results).toEqual([]);
+    });
+  });
+
   describe('authors and parents', () => {
     it('names authors by id only, without user information', async () => {
       const page = await owner.pages.create({
