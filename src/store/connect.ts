@@ -117,11 +117,18 @@ const STATEMENT_CACHE_SIZE = 500;
  * Reuse is safe: Kysely runs statements to completion (`all`/`run`) and never iterates them, and
  * SQLite re-prepares a statement by itself when the schema under it has changed. The least
  * recently used statement is dropped beyond the cap (ad-hoc filters make many shapes).
+ *
+ * Transactions begin IMMEDIATE (Kysely sends a plain `begin`, which SQLite makes DEFERRED): a
+ * deferred transaction that read first and then writes fails at once with "database is locked"
+ * when another process (the command line beside a running server) committed in between, and no
+ * busy timeout helps it; an immediate one waits (busy_timeout) for the other writer's turn. In
+ * one process nothing changes: Kysely already runs one transaction at a time per connection.
  */
 function reusingStatements(sqlite: SqliteDatabase.Database, beforeClose: () => void): KyselySqlite {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
-    prepare(text) {
+    prepare(sqlText) {
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text);
