@@ -13,6 +13,7 @@ import { databasesRoutes } from './routes/databases.routes.ts';
 import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
+import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/', blocksRoutes(deps));
   v1.route('/', databasesRoutes(deps));
   v1.route('/', fileUploadsRoutes(deps));
+  v1.route('/', searchRoutes(deps));
   v1.all('*', () => {
     throw errors.invalidRequestUrl();
   });

@@ -56,6 +56,8 @@ export const OPERATION_CAPABILITY = {
   'file_uploads.complete': 'insert_content',
   'file_uploads.retrieve': null,
   'file_uploads.list': null,
+  // Results are limited to what the integration can see; without read_content they are partial.
+  search: null,
 } as const satisfies Record<string, Capability | null>;
 export type Operation = keyof typeof OPERATION_CAPABILITY;
 

@@ -61,19 +61,20 @@ export function trigramIndexName(table: string, column: string): string {
 const id = (name: string) => `"${name}"`;
 
 /** Creates the FTS5 table and its triggers, and indexes every existing row (SQLite). */
-async function createFts(db: AnyDb, table: string, columns: readonly string[]): Promise<void> {
+async function createFts(db: AnyDb, table: string, columns: readonly string[], key: string): Promise<void> {
   const fts = ftsTable(table);
   const cols = columns.map(id);
+  const k = id(key);
   await sql
     .raw(
-      `create virtual table ${id(fts)} using fts5(page_id unindexed, ${cols.join(', ')}, ` +
+      `create virtual table ${id(fts)} using fts5(${k} unindexed, ${cols.join(', ')}, ` +
         `tokenize = 'trigram case_sensitive 1')`,
     )
     .execute(db);
   await sql
     .raw(
-      `insert into ${id(fts)} (rowid, page_id, ${cols.join(', ')}) ` +
-        `select ${FTS_KEY}, page_id, ${cols.join(', ')} from ${id(table)}`,
+      `insert into ${id(fts)} (rowid, ${k}, ${cols.join(', ')}) ` +
+        `select ${FTS_KEY}, ${k}, ${cols.join(', ')} from ${id(table)}`,
     )
     .execute(db);
   const newValues = columns.map((c) => `new.${id(c)}`).join(', ');
@@ -81,7 +82,7 @@ async function createFts(db: AnyDb, table: string, columns: readonly string[]): 
   await sql
     .raw(
       `create trigger ${id(`${fts}_ai`)} after insert on ${id(table)} begin ` +
-        `insert into ${id(fts)} (page_id, ${cols.join(', ')}) values (new.page_id, ${newValues}); ` +
+        `insert into ${id(fts)} (${k}, ${cols.join(', ')}) values (new.${k}, ${newValues}); ` +
         `update ${id(table)} set ${FTS_KEY} = last_insert_rowid() where rowid = new.rowid; end`,
     )
     .execute(db);
@@ -90,7 +91,7 @@ async function createFts(db: AnyDb, table: string, columns: readonly string[]): 
     .raw(
       `create trigger ${id(`${fts}_au`)} after update of ${cols.join(', ')} on ${id(table)} when ${changed} begin ` +
         `delete from ${id(fts)} where rowid = old.${FTS_KEY}; ` +
-        `insert into ${id(fts)} (rowid, page_id, ${cols.join(', ')}) values (old.${FTS_KEY}, new.page_id, ${newValues}); end`,
+        `insert into ${id(fts)} (rowid, ${k}, ${cols.join(', ')}) values (old.${FTS_KEY}, new.${k}, ${newValues}); end`,
     )
     .execute(db);
   await sql
@@ -110,12 +111,12 @@ async function dropFts(db: AnyDb, table: string): Promise<void> {
 }
 
 /** The indexed columns of an existing FTS5 table, or null when the table has none (SQLite). */
-async function ftsColumns(db: AnyDb, table: string): Promise<string[] | null> {
+async function ftsColumns(db: AnyDb, table: string, key = 'page_id'): Promise<string[] | null> {
   const { rows } = await sql<{
     name: string;
   }>`select name from pragma_table_info(${ftsTable(table)})`.execute(db);
   if (rows.length === 0) return null;
-  return rows.map((r) => r.name).filter((n) => n !== 'page_id');
+  return rows.map((r) => r.name).filter((n) => n !== key);
 }
 
 /**
@@ -127,6 +128,7 @@ export async function createTextIndex(
   hooks: DialectHooks,
   table: string,
   columns: readonly string[],
+  key = 'page_id',
 ): Promise<void> {
   const trigram = hooks.trigram;
   if (!trigram) return;
@@ -139,7 +141,7 @@ export async function createTextIndex(
     await sql.raw(`alter table ${id(table)} add column ${FTS_KEY} integer`).execute(db);
   }
   await sql.raw(`update ${id(table)} set ${FTS_KEY} = rowid where ${FTS_KEY} is null`).execute(db);
-  await createFts(db, table, columns);
+  await createFts(db, table, columns, key);
 }
 
 async function createGinIndex(db: AnyDb, opclass: string, table: string, column: string): Promise<void> {
@@ -160,12 +162,13 @@ export async function ensureTextIndex(
   hooks: DialectHooks,
   table: string,
   columns: readonly string[],
+  key = 'page_id',
 ): Promise<void> {
-  if (hooks.trigram?.kind !== 'fts5') return createTextIndex(db, hooks, table, columns);
-  const existing = await ftsColumns(db, table);
+  if (hooks.trigram?.kind !== 'fts5') return createTextIndex(db, hooks, table, columns, key);
+  const existing = await ftsColumns(db, table, key);
   if (existing && sameSet(existing, columns)) return;
   await dropFts(db, table);
-  await createTextIndex(db, hooks, table, columns);
+  await createTextIndex(db, hooks, table, columns, key);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -208,7 +211,7 @@ export async function dropTextIndex(db: AnyDb, hooks: DialectHooks, table: strin
 }
 
 /** An FTS5 phrase restricted to one column: the rows whose column contains `needle`. */
-function phrase(column: string, needle: string): string {
+export function phrase(column: string, needle: string): string {
   return `${column} : "${needle.replaceAll('"', '""')}"`;
 }
 
@@ -231,14 +234,15 @@ export function trigramMatch(filter: Filter): string | null {
   return phrase(columnStem(filter.target.id), filter.value);
 }
 
-/** `page_id` is among the FTS5 table's rows matching `match` (SQLite). */
+/** `pageId` is among the FTS5 table's rows matching `match` (SQLite); `key` names the table's key. */
 export function ftsCandidates(
   pageId: RawBuilder<unknown>,
   table: string,
   match: string,
+  key = 'page_id',
 ): RawBuilder<SqlBool> {
   const fts = sql.table(ftsTable(table));
-  return sql<SqlBool>`${pageId} in (select page_id from ${fts} where ${fts} match ${match})`;
+  return sql<SqlBool>`${pageId} in (select ${sql.ref(key)} from ${fts} where ${fts} match ${match})`;
 }
 
 /** How many rows the FTS5 table names for `match`, counting up to `cap` (SQLite). */

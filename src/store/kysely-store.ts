@@ -12,8 +12,10 @@ import {
 } from '../query/ddl.ts';
 import { type DialectHooks, dialectHooks } from '../query/dialect.ts';
 import { queryRows } from '../query/execute.ts';
+import { ensureTextIndex } from '../query/text-index.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import type { Database } from './schema.ts';
+import { reindexBlock, SEARCH_TABLE, search, writeSearchEntries } from './search-repo.ts';
 import type {
   BlockRepo,
   BlockRow,
@@ -60,6 +62,9 @@ function blockSelect(db: Db) {
 }
 
 type Row = Record<string, unknown>;
+
+/** The block fields the search index copies or derives its entry from. */
+const SEARCHED_FIELDS = ['properties', 'data', 'in_trash', 'last_edited_time'] as const;
 
 /** How many times a transaction runs when the database keeps refusing it for a conflict. */
 const MAX_TRANSACTION_ATTEMPTS = 5;
@@ -172,9 +177,12 @@ function blocks(db: Db, engine: Engine): BlockRepo {
       await writeChunks(db, rows, columns, 500, (chunk) =>
         db.insertInto('blocks').values(chunk as unknown as BlockRow[]),
       );
+      await writeSearchEntries(db, rows);
     },
     update: async (id, patch) => {
       await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
+      // What the search index holds of a block: its title (properties or data), trash, last edit.
+      if (SEARCHED_FIELDS.some((f) => patch[f] !== undefined)) await reindexBlock(db, id);
     },
     listChildren: async (parentId, from, limit, options = {}) => {
       let q = blockSelect(db)
@@ -250,6 +258,15 @@ function blocks(db: Db, engine: Engine): BlockRepo {
       }
       return q.execute();
     },
+    parentsOf: async (ids) => {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('blocks')
+        .select(['id', 'parent_id'])
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.parent_id]));
+    },
     listWorkspacePages: () =>
       db
         .selectFrom('blocks')
@@ -280,6 +297,14 @@ function shares(db: Db): ShareRepo {
         select 1 as one from shares s join anc on s.block_id = anc.id
         where s.integration_id = ${integrationId} limit 1`.execute(db);
       return result.rows.length > 0;
+    },
+    sharedWith: async (integrationId) => {
+      const rows = await db
+        .selectFrom('shares')
+        .select('block_id')
+        .where('integration_id', '=', integrationId)
+        .execute();
+      return new Set(rows.map((r) => r.block_id));
     },
   };
 }
@@ -393,6 +418,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks): StoreTx {
     meta: meta(db),
     fileUploads: fileUploads(db, engine),
     rateBuckets: rateBuckets(db, engine),
+    search: search(db, hooks),
   };
 }
 
@@ -423,11 +449,15 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * Builds the trigram index of every data-source table that lacks it (databases from before
+   * Builds the trigram index of the search table and of every data-source table that lacks it (databases from before
    * the index; a Postgres where pg_trgm became available), one transaction per table. Cheap
    * when every index is in place: one catalog look-up per data source.
    */
   async ensureTextIndexes(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // biome-ignore lint/suspicious/noExplicitAny: the FTS5 table is outside the typed schema
+      await ensureTextIndex(trx as unknown as Kysely<any>, this.hooks, SEARCH_TABLE, ['title'], 'id');
+    });
     const sources = await this.db
       .selectFrom('blocks')
       .select(['id', 'properties'])

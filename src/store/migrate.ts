@@ -4,11 +4,13 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as init from './migrations/001-init.ts';
 import * as fileUploads from './migrations/002-file-uploads.ts';
 import * as rateBuckets from './migrations/003-rate-buckets.ts';
+import * as search from './migrations/005-search.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
   '002-file-uploads': fileUploads,
   '003-rate-buckets': rateBuckets,
+  '005-search': search,
 };
 
 class StaticProvider implements MigrationProvider {

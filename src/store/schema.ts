@@ -96,10 +96,22 @@ export interface Database {
   file_uploads: FileUploadTable;
   file_upload_parts: FileUploadPartTable;
   rate_buckets: RateBucketTable;
+  search_index: SearchIndexTable;
 }
 
 export interface RateBucketTable {
   key: string;
   tokens: number;
   updated_ms: number;
+}
+
+/** One page, database or data source as POST /v1/search finds it (migration 005). */
+export interface SearchIndexTable {
+  id: string;
+  object: string;
+  /** The title's plain text, lowercased. */
+  title: string;
+  last_edited_time: string;
+  in_trash: number;
+  fts_rowid: number | null;
 }

@@ -3,6 +3,7 @@
  * implementation (kysely-store.ts) is the one place that writes SQL for them.
  */
 import type { Selectable } from 'kysely';
+import type { SearchObject } from '../domain/search.ts';
 import type { Query } from '../query/ir.ts';
 import type { BlockTable, FileUploadTable, IntegrationTable, UserTable } from './schema.ts';
 
@@ -74,12 +75,16 @@ export interface BlockRepo {
   ): Promise<BlockRow[]>;
   /** The workspace-level pages (parent_type = workspace). */
   listWorkspacePages(): Promise<BlockRow[]>;
+  /** The parent of each of `ids` that exists (null at the top). */
+  parentsOf(ids: readonly string[]): Promise<Map<string, string | null>>;
 }
 
 export interface ShareRepo {
   add(integrationId: string, blockId: string, at: string): Promise<void>;
   /** True when the block or one of its ancestors is shared with the integration. */
   isVisible(integrationId: string, blockId: string): Promise<boolean>;
+  /** The blocks shared with the integration directly (not their descendants). */
+  sharedWith(integrationId: string): Promise<Set<string>>;
 }
 
 /** One derived row of a data-source table: `page_id`, row columns and property columns. */
@@ -156,6 +161,58 @@ export interface RateBucketRepo {
   put(key: string, bucket: { tokens: number; updatedMs: number }): Promise<void>;
 }
 
+/** What one search reads: words every title contains, kinds, trash, order. */
+export interface SearchScan {
+  /** Lowercased words; a title must contain each (none: every title). */
+  words: readonly string[];
+  /** The lowercased query when results go in relevance tiers first (`sort: relevance`), else null. */
+  phrase: string | null;
+  objects: readonly SearchObject[];
+  inTrash: boolean;
+  /** Of `last_edited_time` (ties by id), within each relevance tier. */
+  direction: 'ascending' | 'descending';
+}
+
+/** Where a search resumes: the item that opens the page (it is included). */
+export interface SearchAnchor {
+  id: string;
+  lastEditedTime: string;
+  /** Its relevance tier (0 without relevance). */
+  tier: number;
+}
+
+/** A search match before visibility is decided. */
+export interface SearchCandidate {
+  id: string;
+  parent_id: string | null;
+}
+
+export interface SearchEntryRow {
+  id: string;
+  object: SearchObject;
+  /** Lowercased. */
+  title: string;
+  last_edited_time: string;
+}
+
+/**
+ * The search index: one entry per page, database and data source, written by the blocks
+ * repository whenever the block's title, trash flag or last edit changes.
+ */
+export interface SearchRepo {
+  entry(id: string): Promise<SearchEntryRow | undefined>;
+  /**
+   * Ids in order from `from` (inclusive) on, of candidates `keep` accepts (it answers one verdict
+   * per candidate, batch by batch): at most `limit`, and the id that opens the next page.
+   */
+  find(
+    scan: SearchScan,
+    from: SearchAnchor | null,
+    limit: number,
+    keep: (candidates: SearchCandidate[]) => Promise<boolean[]>,
+  ): Promise<Page<string>>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -165,6 +222,7 @@ export interface StoreTx {
   meta: MetaRepo;
   fileUploads: FileUploadRepo;
   rateBuckets: RateBucketRepo;
+  search: SearchRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

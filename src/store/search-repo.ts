@@ -1,0 +1,176 @@
+/**
+ * The search repository: the `search_index` table (one row per page, database and data source,
+ * kept by the blocks repository) and the scan behind POST /v1/search. Results come in
+ * `last_edited_time` order (ties by id), optionally in relevance tiers first; the caller's `keep`
+ * decides visibility batch by batch, so a page of results is filled with what the integration may
+ * see without the store knowing about sharing.
+ *
+ * Plans (measured in docs/benchmarks.md, "Search"): a title must contain every query word. On
+ * SQLite, when the words have a trigram (3+ characters), the FTS5 table over `title` counts the
+ * matches up to WALK_THRESHOLD: fewer, and only those rows are read and sorted; as many, and the
+ * `(in_trash, last_edited_time, id)` index is walked, testing each title, which finds a page of
+ * a frequent word sooner. On Postgres the condition carries `LIKE '%word%'` for the pg_trgm
+ * index beside the exact `strpos`, and the planner chooses.
+ */
+import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { RELEVANCE_TIERS, type SearchObject, searchEntryOf } from '../domain/search.ts';
+import type { DialectHooks } from '../query/dialect.ts';
+import {
+  countFtsCandidates,
+  ftsCandidates,
+  likePattern,
+  MIN_TRIGRAM_CHARS,
+  phrase,
+} from '../query/text-index.ts';
+import type { Database } from './schema.ts';
+import type { BlockRow, SearchAnchor, SearchCandidate, SearchRepo, SearchScan } from './store.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The search table and its FTS5 companion's name stem. */
+export const SEARCH_TABLE = 'search_index';
+
+/** Below this many trigram matches, reading the matches beats walking the time index (SQLite). */
+const WALK_THRESHOLD = 1_000;
+
+/** Candidates read per round trip; visibility may discard some, so more than a page. */
+const BATCH = 200;
+
+export function search(db: Db, hooks: DialectHooks): SearchRepo {
+  const title = sql.ref('s.title');
+  const has = (needle: string) => hooks.textContains(title, needle);
+  const startsWith = (prefix: string) => hooks.textStartsWith(title, prefix, [...prefix].length);
+
+  /** The condition of relevance tier `tier` for `phrase`. */
+  function tierCondition(tier: number, phrase: string): Expression<SqlBool> {
+    if (tier === 0) return sql<SqlBool>`s.title = ${phrase}`;
+    if (tier === 1) return sql<SqlBool>`(${startsWith(phrase)} and s.title <> ${phrase})`;
+    if (tier === 2) return sql<SqlBool>`(${has(phrase)} and not ${startsWith(phrase)})`;
+    return sql<SqlBool>`not ${has(phrase)}`;
+  }
+
+  /** The FTS5 query all words with a trigram must match, or null when none has one. */
+  function ftsMatch(words: readonly string[]): string | null {
+    const indexed = words.filter((w) => [...w].length >= MIN_TRIGRAM_CHARS);
+    return indexed.length === 0 ? null : indexed.map((w) => phrase('title', w)).join(' AND ');
+  }
+
+  async function readFts(scan: SearchScan): Promise<string | null> {
+    if (hooks.trigram?.kind !== 'fts5') return null;
+    const match = ftsMatch(scan.words);
+    if (match === null) return null;
+    // biome-ignore lint/suspicious/noExplicitAny: the FTS5 table is outside the typed schema
+    const n = await countFtsCandidates(db as unknown as Kysely<any>, SEARCH_TABLE, match, WALK_THRESHOLD);
+    return n < WALK_THRESHOLD ? match : null;
+  }
+
+  function batchQuery(
+    scan: SearchScan,
+    tier: number | null,
+    anchor: SearchAnchor | null,
+    inclusive: boolean,
+    fts: string | null,
+  ) {
+    const desc = scan.direction === 'descending';
+    let q = db
+      .selectFrom('search_index as s')
+      .innerJoin('blocks as b', 'b.id', 's.id')
+      .select(['s.id', 's.last_edited_time', 'b.parent_id'])
+      .where('s.in_trash', '=', scan.inTrash ? 1 : 0)
+      .where('s.object', 'in', [...scan.objects]);
+    for (const w of scan.words) {
+      q = q.where(has(w));
+      if (hooks.trigram?.kind === 'gin' && [...w].length >= MIN_TRIGRAM_CHARS) {
+        // The same condition as LIKE, for the GIN trigram index to serve.
+        q = q.where(sql<SqlBool>`s.title like ${likePattern('contains', w)} escape '\\'`);
+      }
+    }
+    if (tier !== null && scan.phrase !== null) q = q.where(tierCondition(tier, scan.phrase));
+    if (fts !== null) q = q.where(ftsCandidates(sql.ref('s.id'), SEARCH_TABLE, fts, 'id'));
+    if (anchor) {
+      // The cursor's own item opens the page it names, so the first batch includes it.
+      const cmp = sql.raw(`${desc ? '<' : '>'}${inclusive ? '=' : ''}`);
+      q = q.where(sql<SqlBool>`(s.last_edited_time, s.id) ${cmp} (${anchor.lastEditedTime}, ${anchor.id})`);
+    }
+    // With few FTS matches, SQLite reads those and sorts them; the unary `+` keeps it from walking
+    // the time index instead, testing each row against the IN list.
+    const key = fts !== null && hooks.needsIndexHint ? sql`+s.last_edited_time` : sql`s.last_edited_time`;
+    const dir = desc ? sql.raw('desc') : sql.raw('asc');
+    return q.orderBy(sql`${key} ${dir}`).orderBy(sql`s.id ${dir}`).limit(BATCH);
+  }
+
+  return {
+    entry: async (id) => {
+      const row = await db
+        .selectFrom('search_index')
+        .select(['id', 'object', 'title', 'last_edited_time'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? { ...row, object: row.object as SearchObject } : undefined;
+    },
+    find: async (scan, from, limit, keep) => {
+      const fts = await readFts(scan);
+      const kept: string[] = [];
+      const tiers = scan.phrase === null ? [null] : [...Array(RELEVANCE_TIERS).keys()];
+      for (const tier of tiers) {
+        if (from && tier !== null && tier < from.tier) continue;
+        let anchor = from && (tier === null || tier === from.tier) ? from : null;
+        let inclusive = anchor !== null;
+        for (;;) {
+          const rows = await batchQuery(scan, tier, anchor, inclusive, fts).execute();
+          inclusive = false;
+          const candidates: SearchCandidate[] = rows.map((r) => ({ id: r.id, parent_id: r.parent_id }));
+          const verdicts = await keep(candidates);
+          candidates.forEach((c, i) => {
+            if (verdicts[i]) kept.push(c.id);
+          });
+          if (kept.length > limit) return { items: kept.slice(0, limit), next: kept[limit]! };
+          if (rows.length < BATCH) break;
+          const last = rows.at(-1)!;
+          anchor = { id: last.id, lastEditedTime: last.last_edited_time, tier: tier ?? 0 };
+        }
+      }
+      return { items: kept, next: null };
+    },
+  };
+}
+
+/** The columns of a `blocks` row the search entry is made of. */
+type Indexed = Pick<BlockRow, 'id' | 'type' | 'properties' | 'data' | 'last_edited_time' | 'in_trash'>;
+
+/**
+ * Writes the search entries of `rows` (those search returns: pages, databases, data sources),
+ * inserting or replacing by id. Called by the blocks repository for every block it writes, so
+ * the index changes in the same transaction as the blocks.
+ */
+export async function writeSearchEntries(db: Db, rows: readonly Indexed[]): Promise<void> {
+  const entries = rows.flatMap((r) => {
+    const entry = searchEntryOf(r);
+    if (!entry) return [];
+    return [{ id: r.id, ...entry, last_edited_time: r.last_edited_time, in_trash: r.in_trash }];
+  });
+  for (let i = 0; i < entries.length; i += 500) {
+    await db
+      .insertInto('search_index')
+      .values(entries.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          object: eb.ref('excluded.object'),
+          title: eb.ref('excluded.title'),
+          last_edited_time: eb.ref('excluded.last_edited_time'),
+          in_trash: eb.ref('excluded.in_trash'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Writes the search entry of block `id` again from its stored row (after an update). */
+export async function reindexBlock(db: Db, id: string): Promise<void> {
+  const row = await db
+    .selectFrom('blocks')
+    .select(['id', 'type', 'properties', 'data', 'last_edited_time', 'in_trash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row) await writeSearchEntries(db, [row]);
+}

@@ -1,0 +1,289 @@
+/*
+ * POST /v1/search through the official SDK, on both engines and every version: title matching,
+ * filters, sorts, cursors, trash, and only what the integration can see.
+ */
+import type { Client } from '@notionhq/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEngines } from '../helpers/engines.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+
+const text = (content: string) => [{ type: 'text' as const, text: { content } }];
+
+interface Result {
+  object: string;
+  id: string;
+  last_edited_time?: string;
+  in_trash?: boolean;
+}
+
+interface SearchAnswer {
+  object: 'list';
+  results: Result[];
+  next_cursor: string | null;
+  has_more: boolean;
+  type: string;
+}
+
+describeEngines('POST /v1/search', (engine) => {
+  let h: Harness;
+  let client: Client;
+  /** A fresh area per test: pages made under it, titles made unique by a per-test word. */
+  let area: string;
+  let seq = 0;
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+
+  beforeAll(async () => {
+    // A clock that moves a minute per request, so last_edited_time orders are unambiguous.
+    h = await startHarness(engine, { clock: () => new Date((clock += 60_000)) });
+    client = h.client();
+    area = (
+      await client.pages.create({
+        parent: { page_id: h.rootPageId },
+        properties: { title: { title: text('Search area') } },
+      })
+    ).id;
+  });
+  afterAll(() => h.close());
+
+  const find = (body: Record<string, unknown>, c: Client = client) =>
+    c.search(body as never) as unknown as Promise<SearchAnswer>;
+
+  async function page(title: string, parent = area): Promise<string> {
+    return (
+      await client.pages.create({
+        parent: { page_id: parent },
+        properties: { title: { title: text(title) } },
+      })
+    ).id;
+  }
+
+  async function database(title: string, parent = area) {
+    const db = (await client.databases.create({
+      parent: { type: 'page_id', page_id: parent },
+      title: text(title),
+      initial_data_source: { properties: { Name: { title: {} } } },
+    })) as { id: string; data_sources: { id: string }[] };
+    return { databaseId: db.id, dataSourceId: db.data_sources[0]!.id };
+  }
+
+  const word = () => `zq${(seq++).toString(36)}x`;
+
+  describe('query', () => {
+    it('matches titles containing every word, case-insensitively, newest edit first', async () => {
+      const w = word();
+      const a = await page(`Alpha ${w} report`);
+      const b = await page(`${w.toUpperCase()} beta report`);
+      await page(`Gamma ${w}`);
+      await page('Unrelated report');
+      const res = await find({ query: `REPORT ${w}` });
+      expect(res.type).toBe('page_or_data_source');
+      expect(res.results.map((r) => r.id)).toEqual([b, a]);
+      expect(res.has_more).toBe(false);
+      expect(res.next_cursor).toBeNull();
+    });
+
+    it('finds data sources by title, and rows of a data source by their title', async () => {
+      const w = word();
+      const db = await database(`Projects ${w}`);
+      const row = await client.pages.create({
+        parent: { type: 'data_source_id', data_source_id: db.dataSourceId },
+        properties: { Name: { title: text(`Launch ${w}`) } },
+      });
+      const res = await find({ query: w });
+      expect(res.results.map((r) => [r.object, r.id])).toEqual([
+        ['page', row.id],
+        ['data_source', db.dataSourceId],
+      ]);
+      const pagesOnly = await find({ query: w, filter: { property: 'object', value: 'page' } });
+      expect(pagesOnly.results.map((r) => r.id)).toEqual([row.id]);
+      const sourcesOnly = await find({ query: w, filter: { property: 'object', value: 'data_source' } });
+      expect(sourcesOnly.results.map((r) => r.id)).toEqual([db.dataSourceId]);
+    });
+
+    it('answers databases instead of data sources under 2022-06-28, with the older list type', async () => {
+      const w = word();
+      const db = await database(`Legacy ${w}`);
+      const legacy = h.client({ version: '2022-06-28' });
+      const res = (await legacy.search({ query: w } as never)) as unknown as SearchAnswer;
+      expect(res.type).toBe('page_or_database');
+      expect(res.results.map((r) => [r.object, r.id])).toEqual([['database', db.databaseId]]);
+      const filtered = (await legacy.search({
+        query: w,
+        filter: { property: 'object', value: 'database' },
+      } as never)) as unknown as SearchAnswer;
+      expect(filtered.results).toHaveLength(1);
+    });
+
+    it('sees a renamed title at once, and no longer finds the old one', async () => {
+      const w = word();
+      const id = await page(`Draft ${w}`);
+      await client.pages.update({ page_id: id, properties: { title: { title: text(`Final ${w}`) } } });
+      expect((await find({ query: `draft ${w}` })).results).toEqual([]);
+      expect((await find({ query: `final ${w}` })).results.map((r) => r.id)).toEqual([id]);
+    });
+
+    it('matches short words and words with % and _ literally', async () => {
+      const w = word();
+      const a = await page(`${w} 5% off_now`);
+      await page(`${w} 55 offXnow`);
+      expect((await find({ query: `${w} 5%` })).results.map((r) => r.id)).toEqual([a]);
+      expect((await find({ query: `${w} off_` })).results.map((r) => r.id)).toEqual([a]);
+    });
+  });
+
+  describe('sort and pagination', () => {
+    it('sorts by last_edited_time in either direction and pages with cursors', async () => {
+      const w = word();
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push(await page(`Paged ${w} ${i}`));
+      const collect = async (direction: string) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res: SearchAnswer = await find({
+            query: w,
+            sort: { timestamp: 'last_edited_time', direction },
+            page_size: 3,
+            ...(cursor ? { start_cursor: cursor } : {}),
+          });
+          expect(res.results.length).toBeLessThanOrEqual(3);
+          seen.push(...res.results.map((r) => r.id));
+          cursor = res.next_cursor;
+          expect(res.has_more).toBe(cursor !== null);
+        } while (cursor);
+        return seen;
+      };
+      expect(await collect('ascending')).toEqual(ids);
+      expect(await collect('descending')).toEqual([...ids].reverse());
+    });
+
+    it('puts the exact title first, then titles starting with the query, under sort by relevance', async () => {
+      const w = word();
+      const contains = await page(`Notes on ${w} plan`);
+      const exact = await page(`${w} plan`);
+      const prefix = await page(`${w} plan for Q3`);
+      const words = await page(`plan of ${w}`);
+      const res = await find({ query: `${w} plan`, sort: { property: 'relevance' }, page_size: 2 });
+      expect(res.results.map((r) => r.id)).toEqual([exact, prefix]);
+      const rest = await find({
+        query: `${w} plan`,
+        sort: { property: 'relevance' },
+        start_cursor: res.next_cursor,
+      });
+      expect(rest.results.map((r) => r.id)).toEqual([contains, words]);
+    });
+
+    it('refuses a cursor that names nothing it could have given', async () => {
+      await expect(
+        find({ query: 'x', start_cursor: '0f0e0d0c-0b0a-4909-8807-060504030201' }),
+      ).rejects.toMatchObject({
+        status: 400,
+        code: 'validation_error',
+      });
+    });
+  });
+
+  describe('trash', () => {
+    it('leaves trashed pages out unless the filter asks for the trash', async () => {
+      const w = word();
+      const kept = await page(`Kept ${w}`);
+      const gone = await page(`Gone ${w}`);
+      await client.pages.update({ page_id: gone, in_trash: true });
+      expect((await find({ query: w })).results.map((r) => r.id)).toEqual([kept]);
+      const trashed = await find({ query: w, filter: { in_trash: true } });
+      expect(trashed.results.map((r) => [r.id, r.in_trash])).toEqual([[gone, true]]);
+      await client.pages.update({ page_id: gone, in_trash: false });
+      expect((await find({ query: w })).results.map((r) => r.id).sort()).toEqual([kept, gone].sort());
+    });
+  });
+
+  describe('visibility', () => {
+    it('shows an integration only what is shared with it and what lies below', async () => {
+      const w = word();
+      const shared = await h.newRootPage(`Shared ${w}`, ['Octavo Quickstart']);
+      const token = await h.newIntegration(`Searcher ${w}`, ['read_content', 'insert_content']);
+      const other = h.client({ token });
+      const visible = await h.newRootPage(`Visible ${w}`, [`Searcher ${w}`, 'Octavo Quickstart']);
+      const child = await page(`Child ${w}`, visible);
+      const grandchild = (
+        await other.pages.create({
+          parent: { page_id: child },
+          properties: { title: { title: text(`Deep ${w}`) } },
+        })
+      ).id;
+      const db = await database(`Rows ${w}`, visible);
+      const row = await client.pages.create({
+        parent: { type: 'data_source_id', data_source_id: db.dataSourceId },
+        properties: { Name: { title: text(`Row ${w}`) } },
+      });
+      await page(`Hidden ${w}`, shared);
+      const seen = await find({ query: w }, other);
+      expect(seen.results.map((r) => r.id).sort()).toEqual(
+        [visible, child, grandchild, db.dataSourceId, row.id].sort(),
+      );
+      const everything = await find({ query: w });
+      expect(everything.results).toHaveLength(7);
+      // A moved page leaves the integration's sight at once.
+      await client.pages.move({ page_id: child, parent: { type: 'page_id', page_id: shared } } as never);
+      const after = await find({ query: w }, other);
+      expect(after.results.map((r) => r.id).sort()).toEqual([visible, db.dataSourceId, row.id].sort());
+    });
+
+    it('fills a page of results past many objects the integration cannot see', async () => {
+      const w = word();
+      const hidden = await h.newRootPage(`Hidden root ${w}`, ['Octavo Quickstart']);
+      const token = await h.newIntegration(`Few ${w}`, ['read_content']);
+      const few = h.client({ token });
+      const mine = await h.newRootPage(`Mine ${w}`, [`Few ${w}`, 'Octavo Quickstart']);
+      const db = await database(`Hidden rows ${w}`, hidden);
+      await h.store.transaction(async (tx) => {
+        const { importRowBatch } = await import('../../src/ops/bulk-rows.ts');
+        await importRowBatch(tx, {
+          dataSourceId: db.dataSourceId,
+          lines: Array.from({ length: 450 }, (_, i) => ({
+            line: i + 1,
+            body: { properties: { Name: { title: text(`Hidden row ${w} ${i}`) } } },
+          })),
+          now: new Date(clock).toISOString(),
+        });
+      });
+      const res = await find({ query: w, page_size: 1 }, few);
+      expect(res.results.map((r) => r.id)).toEqual([mine]);
+      expect(res.has_more).toBe(false);
+    });
+
+    it('answers partial objects to an integration without read_content', async () => {
+      const w = word();
+      await h.newIntegration(`Inserter ${w}`, ['insert_content']);
+      const token = await h.newIntegration(`Blind ${w}`, ['insert_content']);
+      const blind = h.client({ token });
+      const root = await h.newRootPage(`Blind root ${w}`, [`Blind ${w}`]);
+      const res = await find({ query: w }, blind);
+      expect(res.results).toEqual([{ object: 'page', id: root }]);
+    });
+  });
+
+  describe('bad requests', () => {
+    it.each([
+      [{ filter: { property: 'object', value: 'database' } }, 'body.filter.value'],
+      [{ sort: { timestamp: 'created_time', direction: 'descending' } }, 'body.sort.timestamp'],
+      [{ sort: { timestamp: 'last_edited_time', direction: 'up' } }, 'body.sort.direction'],
+      [{ query: 5 }, 'body.query'],
+      [{ page_size: 101 }, 'body.page_size'],
+      [{ unknown: true }, 'body.unknown'],
+    ])('refuses %j naming %s', async (body, path) => {
+      const res = await h.request('/v1/search', { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { code: string; message: string };
+      expect(json.code).toBe('validation_error');
+      expect(json.message).toContain(path);
+    });
+
+    it('answers an empty body with everything shared', async () => {
+      const res = await h.request('/v1/search', { method: 'POST' });
+      expect(res.status).toBe(200);
+      const json = (await res.json()) as SearchAnswer;
+      expect(json.results.length).toBeGreaterThan(0);
+    });
+  });
+});
