@@ -33,6 +33,11 @@ export function clientGone(cause: unknown): ApiError {
   return err;
 }
 
+/** The next chunk of a request body; a failed read means the client went away (`clientGone`). */
+export function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  return reader.read().catch((e: unknown) => Promise.reject(clientGone(e)));
+}
+
 /**
  * The body as text, read at most up to MAX_BODY_BYTES. A declared Content-Length over the cap is
  * refused before one byte is read; a body without one (chunked) is counted as it streams and
@@ -56,7 +61,7 @@ export async function readBodyText(req: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read().catch((e: unknown) => Promise.reject(clientGone(e)));
+    const { done, value } = await readChunk(reader);
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
