@@ -51,10 +51,10 @@ export async function readBodyText(req: Request): Promise<string> {
     if (size > MAX_BODY_BYTES) throw tooLarge(size);
     // Node's HTTP parser delivers exactly the declared bytes, so reading whole is bounded; this
     // keeps the adapter's fast path (one buffer, no web stream) for the common request.
-    const text = await req.text().catch((e: unknown) => Promise.reject(clientGone(e)));
-    const bytes = Buffer.byteLength(text);
-    if (bytes > MAX_BODY_BYTES) throw tooLarge(bytes);
-    return text;
+    const bytes = await req.arrayBuffer().catch((e: unknown) => Promise.reject(clientGone(e)));
+    // Only an in-process Request can carry more than its header says; counted all the same.
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge(bytes.byteLength);
+    return utf8.decode(bytes);
   }
   if (!req.body) return '';
   const reader = req.body.getReader();
