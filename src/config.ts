@@ -23,7 +23,27 @@ export interface Config {
   maxFileUploadBytes: number;
   /** external_url imports may fetch loopback/private addresses and http (OCTAVO_FILE_IMPORT_ALLOW_PRIVATE). */
   allowPrivateFileImports: boolean;
+  /** Headers must arrive within this many ms (OCTAVO_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, within this many ms (OCTAVO_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this many ms (OCTAVO_KEEPALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
 }
+
+/**
+ * Default timeouts. 60 s for a whole request is Notion's own server-side limit; a 20 MiB file part
+ * fits in it from about 3 Mbit/s up (slower links raise OCTAVO_REQUEST_TIMEOUT_MS). 10 s for
+ * headers, which arrive in one packet from any real client. 5 s of keep-alive is Node's default,
+ * kept on purpose: long enough for an SDK's next call, short enough not to pile up sockets.
+ */
+export const DEFAULT_TIMEOUTS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+};
+/** One day: a longer timeout is a typo, not a choice. */
+const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** 100 MiB: stored in the database, so larger defaults would surprise a small deployment. */
 export const DEFAULT_MAX_FILE_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -57,7 +77,34 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       env.OCTAVO_FILE_IMPORT_ALLOW_PRIVATE,
       'OCTAVO_FILE_IMPORT_ALLOW_PRIVATE',
     ),
+    ...loadTimeouts(env),
   };
+}
+
+function loadTimeouts(env: NodeJS.ProcessEnv) {
+  const ms = (name: string, fallback: number) => parseMs(env[name], name, fallback);
+  const t = {
+    headersTimeoutMs: ms('OCTAVO_HEADERS_TIMEOUT_MS', DEFAULT_TIMEOUTS.headersTimeoutMs),
+    requestTimeoutMs: ms('OCTAVO_REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUTS.requestTimeoutMs),
+    keepAliveTimeoutMs: ms('OCTAVO_KEEPALIVE_TIMEOUT_MS', DEFAULT_TIMEOUTS.keepAliveTimeoutMs),
+  };
+  // Node refuses to start otherwise: the headers are part of the request.
+  if (t.headersTimeoutMs > t.requestTimeoutMs) {
+    throw new ConfigError(
+      `OCTAVO_HEADERS_TIMEOUT_MS (${t.headersTimeoutMs}) must not be over OCTAVO_REQUEST_TIMEOUT_MS (${t.requestTimeoutMs})`,
+    );
+  }
+  return t;
+}
+
+function parseMs(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_TIMEOUT_MS)
+    throw new ConfigError(
+      `${name} must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${text}`,
+    );
+  return n;
 }
 
 /** The base URL pages link to: OCTAVO_PUBLIC_URL, else the address the server listens on. */

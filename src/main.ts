@@ -1,7 +1,7 @@
 /** Composition root: storage, bootstrap, app and HTTP server wired together. */
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
+import { listen } from './api/node-server.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { importsSettled } from './ops/file-imports.ts';
@@ -66,11 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The app is built once the port is known, so page URLs carry the real port under --port 0.
   let handler: ((req: Request) => Response | Promise<Response>) | undefined;
   const inFlight = trackInFlight();
-  const server = serve({
-    fetch: (req) => inFlight.run(() => handler!(req)),
-    hostname: config.host,
-    port: config.port,
-  });
+  const server = listen((req) => inFlight.run(() => handler!(req)), config);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

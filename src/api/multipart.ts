@@ -9,6 +9,7 @@ import type { SentPart } from '../ops/file-uploads.ts';
 import { errors } from '../wire/errors.ts';
 import { MAX_PART_BYTES } from '../wire/file-uploads.schema.ts';
 import { bodyError } from '../wire/validation.ts';
+import { readChunk } from './body.ts';
 import type { AppEnv } from './types.ts';
 
 /** Room for the multipart framing and the `part_number` field around the largest part. */
@@ -31,7 +32,7 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number):
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader);
     if (done) break;
     size += value.byteLength;
     if (size <= cap) chunks.push(value);

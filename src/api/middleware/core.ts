@@ -5,12 +5,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { actorLookup } from '../../ops/integrations.ts';
 import { ApiError, errors } from '../../wire/errors.ts';
-import { bodyError } from '../../wire/validation.ts';
 import { API_VERSIONS, isApiVersion } from '../../wire/versions.ts';
+import { parseBody, readBodyText } from '../body.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
-
-/** Whole request bodies above this size are refused (Notion: 500 KB per request). */
-export const MAX_BODY_BYTES = 500 * 1024;
 
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = crypto.randomUUID();
@@ -55,41 +52,20 @@ export function rateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-const dropNul = (s: string) => s.replaceAll('\u0000', '');
-const withoutNul = (_key: string, value: unknown) => {
-  if (typeof value === 'string') return dropNul(value);
-  if (
-    value &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    Object.keys(value).some((k) => k !== dropNul(k))
-  )
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [dropNul(k), v]));
-  return value;
-};
-
 /**
  * Requests whose body is not JSON: file bytes (multipart/form-data). Their route reads the body
  * itself, with its own limits (api/multipart.ts), so the 500 KB JSON cap does not apply.
  */
 const RAW_BODY = /^\/v1\/file_uploads\/[^/]+\/send\/?$/;
 
-/** Reads the JSON body of POST/PATCH; an absent body is `{}` (the SDK omits empty bodies). */
+/**
+ * Reads the JSON body of POST/PATCH (size, depth and string rules in api/body.ts); an absent body
+ * is `{}` (the SDK omits empty bodies).
+ */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if ((c.req.method === 'POST' || c.req.method === 'PATCH') && !RAW_BODY.test(c.req.path)) {
-    const text = await c.req.text();
-    const size = Buffer.byteLength(text);
-    if (size > MAX_BODY_BYTES)
-      throw bodyError([], `should be ≤ \`${MAX_BODY_BYTES}\` bytes`, size, '.length');
-    let body: unknown = {};
-    if (text.trim() !== '') {
-      try {
-        // NUL cannot be stored in Postgres text; both engines drop it so that they agree.
-        body = text.includes('\\u0000') ? JSON.parse(text, withoutNul) : JSON.parse(text);
-      } catch {
-        throw errors.invalidJson();
-      }
-    }
+    const text = await readBodyText(c.req.raw);
+    const body = text.trim() === '' ? {} : parseBody(text);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new ApiError('validation_error', 'body failed validation: body should be an object.');
     }
