@@ -11,21 +11,20 @@
  *   BENCH_QUERY_SECONDS=10)  BENCH_SECONDS=10 and BENCH_CONNECTIONS=4 (creates)
  *   BENCH_BULK_ROWS=20000 (the command's file)  OCTAVO_BENCH_DATABASE_URL=postgres://…
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@notionhq/client';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { importRows } from '../src/ops/bulk-rows.ts';
 import { columnStem } from '../src/query/columns.ts';
-import { openStore } from '../src/store/connect.ts';
 import { rowTableName } from '../src/store/kysely-store.ts';
 import { PG_URL, postgresReachable, VERSION } from './common.ts';
 import { createBenchDataSource, rowBody, rowLines } from './query-data.ts';
-import { openRawPostgres, openRawSqlite, type RawDb } from './raw-sql.ts';
+import type { RawDb } from './raw-sql.ts';
 import { rssMiB, runImport, startServer } from './server.ts';
+import { storageFor } from './storage.ts';
 
 const env = process.env;
 const SIZES = (env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
@@ -67,30 +66,6 @@ async function sample(fn: () => Promise<unknown>): Promise<Latency> {
   }
   ms.sort((a, b) => a - b);
   return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), n: ms.length };
-}
-
-/** Where one run's data lives: CLI arguments and environment, a store, a raw connection. */
-function storageFor(engine: string, size: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'octavo-bench-query-'));
-  const schema = `octavo_bq_${process.pid}_${size}`;
-  const base = { ...env };
-  for (const key of ['DATABASE_URL', 'OCTAVO_PG_SCHEMA', 'PORT', 'OCTAVO_RATE_LIMIT']) delete base[key];
-  const pgMode = engine === 'postgres';
-  return {
-    dir,
-    args: ['--data', dir],
-    env: pgMode ? { ...base, DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema } : base,
-    openStore: () => openStore(pgMode ? { databaseUrl: PG_URL, pgSchema: schema } : { dataDir: dir }),
-    openRaw: (): RawDb => (pgMode ? openRawPostgres(PG_URL, schema) : openRawSqlite(dir)),
-    cleanup: async () => {
-      rmSync(dir, { recursive: true, force: true });
-      if (!pgMode) return;
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
 }
 
 async function benchOne(engine: string, size: number): Promise<Line[]> {

@@ -6,13 +6,14 @@
  * shared), remembering each ancestor's answer for the rest of the request.
  */
 import { queryWords, relevanceTier, type SearchObject } from '../domain/search.ts';
+import type { RowSource } from '../present/page.present.ts';
 import type { BlockView, SearchCandidate, StoreTx } from '../store/store.ts';
 import type { SearchBody } from '../wire/search.schema.ts';
 import { validationError } from '../wire/validation.ts';
 import { type ApiVersion, hasDataSources } from '../wire/versions.ts';
-import { type DatabaseRecord, type DataSourceRecord, dataSourcesOf } from './databases.ts';
+import { type DatabaseRecord, type DataSourceRecord, dataSourcesOf, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
-import { type PageRecord, pageRecord } from './pages.ts';
+import type { PageRecord } from './pages.ts';
 
 export type SearchRecord =
   | { object: 'page'; page: PageRecord }
@@ -102,19 +103,42 @@ export async function searchObjects(
   const found = await tx.search.find(scan, anchor, page.limit, visibilityOf(tx, env));
   const rows = new Map((await tx.blocks.getMany(found.items)).map((r) => [r.id, r]));
   const records: SearchRecord[] = [];
+  const load = recordLoader(tx);
   for (const id of found.items) {
     const row = rows.get(id);
-    if (row) records.push(await recordOf(tx, row));
+    if (row) records.push(await load(row));
   }
   return { records, next: found.next };
 }
 
-async function recordOf(tx: StoreTx, row: BlockView): Promise<SearchRecord> {
-  if (row.type === 'data_source') {
-    return { object: 'data_source', dataSource: { row, database: (await tx.blocks.get(row.parent_id!))! } };
-  }
-  if (row.type === 'database') {
-    return { object: 'database', database: { row, dataSources: await dataSourcesOf(tx, row.id) } };
-  }
-  return { object: 'page', page: await pageRecord(tx, row) };
+/**
+ * Records of result rows, reading each data source (a row's schema, a data source's database)
+ * once per request: a page of results is often a hundred rows of one data source.
+ */
+function recordLoader(tx: StoreTx) {
+  const blocks = new Map<string, Promise<BlockView | undefined>>();
+  const block = (id: string) => {
+    let found = blocks.get(id);
+    if (!found) blocks.set(id, (found = tx.blocks.get(id)));
+    return found;
+  };
+  const sources = new Map<string, RowSource | undefined>();
+  return async (row: BlockView): Promise<SearchRecord> => {
+    if (row.type === 'data_source') {
+      return { object: 'data_source', dataSource: { row, database: (await block(row.parent_id!))! } };
+    }
+    if (row.type === 'database') {
+      return { object: 'database', database: { row, dataSources: await dataSourcesOf(tx, row.id) } };
+    }
+    if (row.parent_type !== 'data_source_id' || !row.parent_id) return { object: 'page', page: { row } };
+    if (!sources.has(row.parent_id)) {
+      const ds = await block(row.parent_id);
+      sources.set(
+        row.parent_id,
+        ds && { schema: schemaOf(ds), dataSourceId: ds.id, databaseId: ds.parent_id! },
+      );
+    }
+    const source = sources.get(row.parent_id);
+    return { object: 'page', page: source ? { row, source } : { row } };
+  };
 }

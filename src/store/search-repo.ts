@@ -3,7 +3,8 @@
  * kept by the blocks repository) and the scan behind POST /v1/search. Results come in
  * `last_edited_time` order (ties by id), optionally in relevance tiers first; the caller's `keep`
  * decides visibility batch by batch, so a page of results is filled with what the integration may
- * see without the store knowing about sharing.
+ * see without the store knowing about sharing. A refused candidate's parent is not visible either
+ * (the rule is "shared, or under something shared"), so later batches leave its siblings out.
  *
  * Plans (measured in docs/benchmarks.md, "Search"): a title must contain every query word. On
  * SQLite, when the words have a trigram (3+ characters), the FTS5 table over `title` counts the
@@ -32,6 +33,9 @@ export const SEARCH_TABLE = 'search_index';
 
 /** Below this many trigram matches, reading the matches beats walking the time index (SQLite). */
 const WALK_THRESHOLD = 1_000;
+
+/** Parents excluded in SQL at most (each one is a bind parameter). */
+const MAX_HIDDEN_PARENTS = 500;
 
 /** Candidates read per round trip; visibility may discard some, so more than a page. */
 const BATCH = 200;
@@ -70,14 +74,23 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
     anchor: SearchAnchor | null,
     inclusive: boolean,
     fts: string | null,
+    hidden: ReadonlySet<string>,
   ) {
     const desc = scan.direction === 'descending';
     let q = db
       .selectFrom('search_index as s')
       .innerJoin('blocks as b', 'b.id', 's.id')
       .select(['s.id', 's.last_edited_time', 'b.parent_id'])
-      .where('s.in_trash', '=', scan.inTrash ? 1 : 0)
       .where('s.object', 'in', [...scan.objects]);
+    // With few FTS matches, SQLite reads those by id and sorts them: the unary `+` keeps the
+    // `(in_trash, last_edited_time, id)` index (which it would scan, testing each row against the
+    // IN list) out of the plan, here and in the ORDER BY below.
+    const hint = fts !== null && hooks.needsIndexHint;
+    q = q.where(
+      hint
+        ? sql<SqlBool>`+s.in_trash = ${scan.inTrash ? 1 : 0}`
+        : sql<SqlBool>`s.in_trash = ${scan.inTrash ? 1 : 0}`,
+    );
     for (const w of scan.words) {
       q = q.where(has(w));
       if (hooks.trigram?.kind === 'gin' && [...w].length >= MIN_TRIGRAM_CHARS) {
@@ -87,14 +100,15 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
     }
     if (tier !== null && scan.phrase !== null) q = q.where(tierCondition(tier, scan.phrase));
     if (fts !== null) q = q.where(ftsCandidates(sql.ref('s.id'), SEARCH_TABLE, fts, 'id'));
+    if (hidden.size > 0) {
+      q = q.where((eb) => eb.or([eb('b.parent_id', 'is', null), eb('b.parent_id', 'not in', [...hidden])]));
+    }
     if (anchor) {
       // The cursor's own item opens the page it names, so the first batch includes it.
       const cmp = sql.raw(`${desc ? '<' : '>'}${inclusive ? '=' : ''}`);
       q = q.where(sql<SqlBool>`(s.last_edited_time, s.id) ${cmp} (${anchor.lastEditedTime}, ${anchor.id})`);
     }
-    // With few FTS matches, SQLite reads those and sorts them; the unary `+` keeps it from walking
-    // the time index instead, testing each row against the IN list.
-    const key = fts !== null && hooks.needsIndexHint ? sql`+s.last_edited_time` : sql`s.last_edited_time`;
+    const key = hint ? sql`+s.last_edited_time` : sql`s.last_edited_time`;
     const dir = desc ? sql.raw('desc') : sql.raw('asc');
     return q.orderBy(sql`${key} ${dir}`).orderBy(sql`s.id ${dir}`).limit(BATCH);
   }
@@ -111,18 +125,23 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
     find: async (scan, from, limit, keep) => {
       const fts = await readFts(scan);
       const kept: string[] = [];
+      // Parents of refused candidates: by the visibility rule they are not visible either, so
+      // their other children are left out in SQL (a data source of rows the integration cannot
+      // see is skipped at once instead of batch by batch).
+      const hidden = new Set<string>();
       const tiers = scan.phrase === null ? [null] : [...Array(RELEVANCE_TIERS).keys()];
       for (const tier of tiers) {
         if (from && tier !== null && tier < from.tier) continue;
         let anchor = from && (tier === null || tier === from.tier) ? from : null;
         let inclusive = anchor !== null;
         for (;;) {
-          const rows = await batchQuery(scan, tier, anchor, inclusive, fts).execute();
+          const rows = await batchQuery(scan, tier, anchor, inclusive, fts, hidden).execute();
           inclusive = false;
           const candidates: SearchCandidate[] = rows.map((r) => ({ id: r.id, parent_id: r.parent_id }));
           const verdicts = await keep(candidates);
           candidates.forEach((c, i) => {
             if (verdicts[i]) kept.push(c.id);
+            else if (c.parent_id !== null && hidden.size < MAX_HIDDEN_PARENTS) hidden.add(c.parent_id);
           });
           if (kept.length > limit) return { items: kept.slice(0, limit), next: kept[limit]! };
           if (rows.length < BATCH) break;
