@@ -38,6 +38,7 @@ function describe(row: IntegrationRow) {
   };
 }
 
+/** `integration create --name NAME [--capabilities …]`: prints the new token, once. */
 export async function integrationCreateCommand(values: Values): Promise<void> {
   const name = required(values, 'name');
   refuseQuickstartName(name);
@@ -60,6 +61,7 @@ export async function integrationCreateCommand(values: Values): Promise<void> {
   });
 }
 
+/** `integration list`: every integration, active or revoked, oldest first. */
 export async function integrationListCommand(values: Values): Promise<void> {
   await withStore(values, async (store) => {
     const rows = await store.transaction(listIntegrations);
@@ -78,6 +80,7 @@ function nameArg(raw: string | undefined): string {
   return name;
 }
 
+/** `integration update NAME [--name NEW] [--capabilities …|all]`: at least one of the two. */
 export async function integrationUpdateCommand(values: Values, [raw]: string[]): Promise<void> {
   const name = nameArg(raw);
   const newName = values.name?.trim();
@@ -99,6 +102,7 @@ export async function integrationUpdateCommand(values: Values, [raw]: string[]):
   });
 }
 
+/** `integration revoke NAME`: the token stops working; shares stay (rotate restores a token). */
 export async function integrationRevokeCommand(values: Values, [raw]: string[]): Promise<void> {
   const name = nameArg(raw);
   await withStore(values, async (store) => {
@@ -114,6 +118,7 @@ export async function integrationRevokeCommand(values: Values, [raw]: string[]):
   });
 }
 
+/** `integration rotate NAME`: prints a new token, once; the old one stops working. */
 export async function integrationRotateCommand(values: Values, [raw]: string[]): Promise<void> {
   const name = nameArg(raw);
   await withStore(values, async (store) => {
@@ -132,6 +137,7 @@ export async function integrationRotateCommand(values: Values, [raw]: string[]):
   });
 }
 
+/** `integration delete NAME`: the integration, its token and shares go; its bot user stays. */
 export async function integrationDeleteCommand(values: Values, [raw]: string[]): Promise<void> {
   const name = nameArg(raw);
   await withStore(values, async (store) => {
