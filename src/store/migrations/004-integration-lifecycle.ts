@@ -17,9 +17,9 @@ import { type Kysely, SqliteAdapter, sql } from 'kysely';
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the database before types apply
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('integrations').addColumn('revoked_time', 'text').execute();
   if (db.getExecutor().adapter instanceof SqliteAdapter) await rebuildSqliteUploads(db);
   else {
+    await addRevokedTime(db);
     await sql`alter table file_uploads alter column integration_id drop not null`.execute(db);
     await sql`alter table file_uploads drop constraint file_uploads_integration_id_fkey`.execute(db);
     await sql`alter table file_uploads add constraint file_uploads_integration_id_fkey
@@ -28,11 +28,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
+async function addRevokedTime(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('integrations').addColumn('revoked_time', 'text').execute();
+}
+
+/** The whole migration on SQLite, in one transaction: a failure leaves the database as it was. */
+// biome-ignore lint/suspicious/noExplicitAny: as above
 async function rebuildSqliteUploads(db: Kysely<any>): Promise<void> {
   await sql`pragma foreign_keys = off`.execute(db);
   try {
     await sql`begin immediate`.execute(db);
     try {
+      await addRevokedTime(db);
       await db.schema
         .createTable('file_uploads_new')
         .addColumn('id', 'text', (c) => c.primaryKey())
