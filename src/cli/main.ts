@@ -20,12 +20,20 @@ const USAGE = `usage: octavo <command> [options]
 commands:
   serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]
   integration create --name NAME [--capabilities LIST|all] [--json]
+  integration list [--json]
+  integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]
+  integration revoke NAME [--json]
+  integration rotate NAME [--json]
+  integration delete NAME [--json]
   user create --name NAME --email EMAIL [--json]
   page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
   share PAGE_ID --with INTEGRATION_NAME [--json]
   rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
   migrate
 
+integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
+  and the old one stops); delete removes the integration, its token and its shares, and keeps its
+  bot user as the author of what it wrote. A running server sees every change on its next request.
 rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
   of --batch rows; a bad line stops the import with its batch unwritten.
 storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
@@ -54,6 +62,31 @@ const COMMANDS: Record<string, Command> = {
     args: [],
     options: [...STORAGE, 'name', 'capabilities'],
     run: async (v) => (await import('./commands/integration.ts')).integrationCreateCommand(v),
+  },
+  'integration list': {
+    args: [],
+    options: STORAGE,
+    run: async (v) => (await import('./commands/integration.ts')).integrationListCommand(v),
+  },
+  'integration update': {
+    args: ['NAME'],
+    options: [...STORAGE, 'name', 'capabilities'],
+    run: async (v, a) => (await import('./commands/integration.ts')).integrationUpdateCommand(v, a),
+  },
+  'integration revoke': {
+    args: ['NAME'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/integration.ts')).integrationRevokeCommand(v, a),
+  },
+  'integration rotate': {
+    args: ['NAME'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/integration.ts')).integrationRotateCommand(v, a),
+  },
+  'integration delete': {
+    args: ['NAME'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/integration.ts')).integrationDeleteCommand(v, a),
   },
   'user create': {
     args: [],

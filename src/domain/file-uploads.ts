@@ -7,7 +7,7 @@
  * URL — and presenters turn it into `{type: "file", file: {url, expiry_time}}` with a freshly
  * signed URL on every read.
  */
-import { checkSignature, signUrl } from '../lib/url-signing.ts';
+import { checkSignature, type SignatureCheck, signUrl } from '../lib/url-signing.ts';
 import { type FileUploadStatus, MAX_FILENAME_BYTES } from '../wire/file-uploads.schema.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 
@@ -96,6 +96,15 @@ export const FILE_URL_TTL_SECONDS = 60 * 60;
 /** The path under which hosted files are served, outside /v1. */
 export const FILES_PATH = '/files';
 
+/**
+ * What a hosted-file URL's signature covers: the upload id and the name segment exactly as issued
+ * (percent-encoded, as it appears in the path). A URL whose name was changed is refused like a
+ * forged signature, so nobody can serve our bytes under a name of their choosing.
+ */
+function hostedSubject(id: string, nameSegment: string): string {
+  return `${id}/${nameSegment}`;
+}
+
 /** A freshly signed URL for a hosted file, and when it stops working. */
 export function hostedFileUrl(
   publicUrl: string,
@@ -104,12 +113,25 @@ export function hostedFileUrl(
   now: Date,
 ): { url: string; expiry_time: string } {
   const expires = Math.floor(now.getTime() / 1000) + FILE_URL_TTL_SECONDS;
-  const signature = signUrl(secret, ref.file_upload_id, expires);
   const name = encodeURIComponent(ref.filename);
+  const signature = signUrl(secret, hostedSubject(ref.file_upload_id, name), expires);
   return {
     url: `${publicUrl}${FILES_PATH}/${ref.file_upload_id}/${name}?expires=${expires}&signature=${signature}`,
     expiry_time: new Date(expires * 1000).toISOString(),
   };
+}
+
+/**
+ * Checks a hosted-file URL's signature against its upload id and its name segment as received
+ * (not decoded): `valid`, `expired` (genuine but past its time) or `invalid` (anything changed).
+ */
+export function checkHostedFileUrl(
+  secret: string,
+  url: { id: string; nameSegment: string; expires: number; signature: string },
+  nowSeconds: number,
+): SignatureCheck {
+  const subject = hostedSubject(url.id, url.nameSegment);
+  return checkSignature(secret, subject, url.expires, url.signature, nowSeconds);
 }
 
 /**
@@ -124,9 +146,17 @@ export function hostedUrlTarget(
 ): { id: string; expired: boolean } | null {
   if (!URL.canParse(url) || !url.startsWith(`${publicUrl}${FILES_PATH}/`)) return null;
   const u = new URL(url);
-  const id = u.pathname.split('/').at(-2) ?? '';
-  const expires = Number(u.searchParams.get('expires'));
-  const signature = u.searchParams.get('signature') ?? '';
-  const check = checkSignature(secret, id, expires, signature, Math.floor(Date.parse(now) / 1000));
+  const segments = u.pathname.split('/');
+  const id = segments.at(-2) ?? '';
+  const check = checkHostedFileUrl(
+    secret,
+    {
+      id,
+      nameSegment: segments.at(-1) ?? '',
+      expires: Number(u.searchParams.get('expires')),
+      signature: u.searchParams.get('signature') ?? '',
+    },
+    Math.floor(Date.parse(now) / 1000),
+  );
   return check === 'invalid' ? null : { id, expired: check === 'expired' };
 }

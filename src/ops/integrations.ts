@@ -1,10 +1,23 @@
-/** Internal integrations: creation (token shown once, stored as a hash), lookup, sharing. */
+/**
+ * Internal integrations: creation (token shown once, stored as a hash), the bearer-token lookup,
+ * changes (rename, capabilities), revoking, rotating and deleting, and sharing. Each operation
+ * takes the transaction first; the CLI calls them today, the admin API will.
+ *
+ * Semantics:
+ * - revoke: the token stops working at once; the integration, its bot user and its shares stay,
+ *   and `rotate` gives it a working token again. Revoking a revoked integration changes nothing.
+ * - rotate: a new token (shown once), the old one stops working; clears a revocation.
+ * - update: a new name (its bot user is renamed with it; names stay unique) and/or a new set of
+ *   capabilities, in force from the next request.
+ * - delete: the integration, its token and its shares go. Its bot user stays, so `created_by` and
+ *   `last_edited_by` of what it wrote still resolve; its file uploads stay, owned by nobody, so
+ *   attached files are still served.
+ */
 
 import { type Actor, type Capability, isCapability, normalizeCapabilities } from '../domain/capabilities.ts';
 import { randomBase62, sha256Hex } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
-import { ttlCache } from '../lib/ttl-cache.ts';
-import type { IntegrationRow, Store, StoreTx } from '../store/store.ts';
+import type { IntegrationPatch, IntegrationRow, Store, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 
 /** Internal integration secrets: `ntn_` and 46 base-62 characters. */
@@ -12,14 +25,12 @@ export function newToken(): string {
   return `ntn_${randomBase62(46)}`;
 }
 
+/** Creates an internal integration, its bot user and its token; names are unique. */
 export async function createIntegration(
   tx: StoreTx,
   input: { name: string; capabilities: readonly Capability[]; now: string },
 ): Promise<{ integration: IntegrationRow; token: string }> {
-  const name = input.name.trim();
-  if (!name) throw errors.validation('An integration needs a name.');
-  if (await tx.integrations.getByName(name))
-    throw errors.validation(`An integration named ${name} already exists.`);
+  const name = await freeName(tx, input.name);
   const botId = newId();
   await tx.users.insert({
     id: botId,
@@ -37,11 +48,13 @@ export async function createIntegration(
     token_hash: sha256Hex(token),
     capabilities: JSON.stringify(normalizeCapabilities(input.capabilities)),
     created_time: input.now,
+    revoked_time: null,
   };
   await tx.integrations.insert(integration);
   return { integration, token };
 }
 
+/** The acting integration as requests see it: ids, name and capabilities. */
 export function actorOf(row: IntegrationRow): Actor {
   const caps = (JSON.parse(row.capabilities) as string[]).filter(isCapability);
   return {
@@ -52,31 +65,17 @@ export function actorOf(row: IntegrationRow): Actor {
   };
 }
 
-/** How long a known token's actor is reused without asking storage again. */
-export const ACTOR_TTL_MS = 5_000;
-/** Tokens remembered at most (the oldest is forgotten first). */
-const ACTOR_CACHE_SIZE = 1_000;
-
 /**
- * The actor behind a bearer token (null when the token is unknown) for every request, with known
- * tokens remembered for ACTOR_TTL_MS: the lookup was a transaction of its own per request (a
- * fifth of a GET on SQLite, more round trips on Postgres). Unknown tokens are always asked again, so an integration created a moment ago is accepted at
- * once. Integrations are never changed or deleted today; when revoking a token or changing
- * capabilities exists, it takes effect within ACTOR_TTL_MS on a running server. Entries are keyed
- * by the token's hash, so the cache holds no secrets.
+ * The actor behind a bearer token, or null when no live integration has it: asked of storage on
+ * every request, as one indexed statement outside any explicit transaction
+ * (`Store.integrationByTokenHash`). Nothing is remembered between requests, so a token revoked,
+ * rotated or deleted, or capabilities changed, by any process (the CLI beside a running server,
+ * another node) count from the next request on. A request already past this check finishes
+ * with the actor it had. docs/benchmarks.md has what it costs.
  */
-export function actorLookup(store: Store, options: { now?: () => number } = {}) {
-  const actors = ttlCache<Actor>({ ttlMs: ACTOR_TTL_MS, max: ACTOR_CACHE_SIZE, ...options });
-  return async (token: string): Promise<Actor | null> => {
-    const hash = sha256Hex(token);
-    const known = actors.get(hash);
-    if (known) return known;
-    const row = await store.transaction((tx) => tx.integrations.getByTokenHash(hash));
-    if (!row) return null;
-    const actor = actorOf(row);
-    actors.set(hash, actor);
-    return actor;
-  };
+export async function actorForToken(store: Store, token: string): Promise<Actor | null> {
+  const row = await store.integrationByTokenHash(sha256Hex(token));
+  return row ? actorOf(row) : null;
 }
 
 /** Shares a page (and so its descendants) with an integration. */
@@ -90,4 +89,72 @@ export async function sharePage(
   if (page?.type !== 'page') throw errors.notFound('page', input.pageId);
   await tx.shares.add(integration.id, page.id, input.now);
   return { integration, page };
+}
+
+/** `raw` trimmed, when it is not empty and no integration has it yet. */
+async function freeName(tx: StoreTx, raw: string): Promise<string> {
+  const name = raw.trim();
+  if (!name) throw errors.validation('An integration needs a name.');
+  if (await tx.integrations.getByName(name))
+    throw errors.validation(`An integration named ${name} already exists.`);
+  return name;
+}
+
+/** The integration called `name`; a validation error names it when there is none. */
+export async function integrationNamed(tx: StoreTx, name: string): Promise<IntegrationRow> {
+  const row = await tx.integrations.getByName(name);
+  if (!row) throw errors.validation(`No integration named ${name}.`);
+  return row;
+}
+
+/** Every integration, oldest first, revoked ones included. */
+export function listIntegrations(tx: StoreTx): Promise<IntegrationRow[]> {
+  return tx.integrations.list();
+}
+
+/** Revokes the token of `name`: it authenticates nothing from the next request on. */
+export async function revokeIntegration(
+  tx: StoreTx,
+  input: { name: string; now: string },
+): Promise<IntegrationRow> {
+  const row = await integrationNamed(tx, input.name);
+  if (row.revoked_time !== null) return row;
+  await tx.integrations.update(row.id, { revoked_time: input.now });
+  return { ...row, revoked_time: input.now };
+}
+
+/** A new token for `name` (returned once, stored as a hash); the old one stops working. */
+export async function rotateIntegrationToken(
+  tx: StoreTx,
+  input: { name: string },
+): Promise<{ integration: IntegrationRow; token: string }> {
+  const row = await integrationNamed(tx, input.name);
+  const token = newToken();
+  const patch = { token_hash: sha256Hex(token), revoked_time: null };
+  await tx.integrations.update(row.id, patch);
+  return { integration: { ...row, ...patch }, token };
+}
+
+/** Renames `name` (and its bot user) and/or replaces its capabilities. */
+export async function updateIntegration(
+  tx: StoreTx,
+  input: { name: string; newName?: string | undefined; capabilities?: readonly Capability[] | undefined },
+): Promise<IntegrationRow> {
+  const row = await integrationNamed(tx, input.name);
+  const patch: IntegrationPatch = {};
+  if (input.newName !== undefined && input.newName.trim() !== row.name) {
+    patch.name = await freeName(tx, input.newName);
+    await tx.users.rename(row.bot_user_id, patch.name);
+  }
+  if (input.capabilities !== undefined)
+    patch.capabilities = JSON.stringify(normalizeCapabilities(input.capabilities));
+  if (Object.keys(patch).length > 0) await tx.integrations.update(row.id, patch);
+  return { ...row, ...patch };
+}
+
+/** Deletes `name`, its token and its shares; its bot user and its uploads stay (see above). */
+export async function deleteIntegration(tx: StoreTx, input: { name: string }): Promise<IntegrationRow> {
+  const row = await integrationNamed(tx, input.name);
+  await tx.integrations.delete(row.id);
+  return row;
 }

@@ -23,6 +23,7 @@ import type {
   ColumnProperty,
   Engine,
   IntegrationRepo,
+  IntegrationRow,
   MetaRepo,
   RateBucketRepo,
   RowRepo,
@@ -122,6 +123,9 @@ function users(db: Db): UserRepo {
     insert: async (row) => {
       await db.insertInto('users').values(row).execute();
     },
+    rename: async (id, name) => {
+      await db.updateTable('users').set({ name }).where('id', '=', id).execute();
+    },
     list: async (from, limit) => {
       let q = db
         .selectFrom('users')
@@ -141,11 +145,21 @@ function integrations(db: Db): IntegrationRepo {
   return {
     get: (id) => base().where('id', '=', id).executeTakeFirst(),
     getByName: (name) => base().where('name', '=', name).executeTakeFirst(),
-    getByTokenHash: (hash) => base().where('token_hash', '=', hash).executeTakeFirst(),
+    // The unique index on token_hash finds the row; revoked_time is checked on it.
+    getByTokenHash: (hash) =>
+      base().where('token_hash', '=', hash).where('revoked_time', 'is', null).executeTakeFirst(),
     insert: async (row) => {
       await db.insertInto('integrations').values(row).execute();
     },
-    list: () => base().orderBy('created_time').execute(),
+    list: () => base().orderBy('created_time').orderBy('id').execute(),
+    update: async (id, patch) => {
+      await db.updateTable('integrations').set(patch).where('id', '=', id).execute();
+    },
+    delete: async (id) => {
+      // Its uploads lose their owner through the foreign key (on delete set null, migration 004).
+      await db.deleteFrom('shares').where('integration_id', '=', id).execute();
+      await db.deleteFrom('integrations').where('id', '=', id).execute();
+    },
   };
 }
 
@@ -446,6 +460,10 @@ export class KyselyStore implements Store {
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }
     }
+  }
+
+  integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {
+    return integrations(this.db).getByTokenHash(hash);
   }
 
   /**

@@ -4,12 +4,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as init from './migrations/001-init.ts';
 import * as fileUploads from './migrations/002-file-uploads.ts';
 import * as rateBuckets from './migrations/003-rate-buckets.ts';
+import * as integrationLifecycle from './migrations/004-integration-lifecycle.ts';
 import * as search from './migrations/005-search.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
   '002-file-uploads': fileUploads,
   '003-rate-buckets': rateBuckets,
+  '004-integration-lifecycle': integrationLifecycle,
   '005-search': search,
 };
 

@@ -25,6 +25,8 @@ export interface IntegrationTable {
   /** JSON array of capability names. */
   capabilities: string;
   created_time: string;
+  /** When the token was revoked (it then authenticates nothing); null while it works. */
+  revoked_time: string | null;
 }
 
 /**
@@ -61,7 +63,8 @@ export interface ShareTable {
 /** A file upload; `status` is the stored one (expiry is decided when read, see ops/file-uploads). */
 export interface FileUploadTable {
   id: string;
-  integration_id: string;
+  /** Null once its integration was deleted: the upload stays, owned by nobody. */
+  integration_id: string | null;
   /** The integration's bot user. */
   created_by: string;
   mode: 'single_part' | 'multi_part' | 'external_url';

@@ -25,16 +25,31 @@ export interface UserRepo {
   get(id: string): Promise<UserRow | undefined>;
   getByEmail(email: string): Promise<UserRow | undefined>;
   insert(row: UserRow): Promise<void>;
+  /** Renames a user (an integration's bot follows its integration's name). */
+  rename(id: string, name: string): Promise<void>;
   /** Ordered by id; `from` is an inclusive id cursor. */
   list(from: string | null, limit: number): Promise<Page<UserRow>>;
 }
 
+/** What may change on an integration after it was created. */
+export type IntegrationPatch = Partial<
+  Pick<IntegrationRow, 'name' | 'capabilities' | 'token_hash' | 'revoked_time'>
+>;
+
 export interface IntegrationRepo {
   get(id: string): Promise<IntegrationRow | undefined>;
   getByName(name: string): Promise<IntegrationRow | undefined>;
+  /** The integration whose token hashes to `hash`, unless that token was revoked. */
   getByTokenHash(hash: string): Promise<IntegrationRow | undefined>;
   insert(row: IntegrationRow): Promise<void>;
+  /** Oldest first. */
   list(): Promise<IntegrationRow[]>;
+  update(id: string, patch: IntegrationPatch): Promise<void>;
+  /**
+   * Deletes the integration and its shares. Its bot user stays (authors of what it wrote), and
+   * its file uploads stay with no integration (the attached ones are still served).
+   */
+  delete(id: string): Promise<void>;
 }
 
 export interface BlockRepo {
@@ -236,5 +251,11 @@ export interface Store {
    * outside the transaction.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * `integrations.getByTokenHash` as one statement outside any explicit transaction, for bearer
+   * auth on every request: it sees every committed change, whichever process made it, and costs
+   * one indexed read (no BEGIN/COMMIT around it).
+   */
+  integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined>;
   close(): Promise<void>;
 }

@@ -3,7 +3,11 @@
  * commands to completion, and `serve` until its start-up banner says where it listens.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { dropPostgresSchema } from '../../src/store/connect.ts';
+import { type EngineName, PG_URL } from '../helpers/engines.ts';
 
 export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'octavo.js');
 
@@ -20,6 +24,21 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
     delete env[key];
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
+}
+
+/** Where an engine's data lives for one suite: the CLI arguments and environment to reach it. */
+export function storageFor(engine: EngineName) {
+  const dir = mkdtempSync(join(tmpdir(), 'octavo-e2e-'));
+  const schema = `octavo_e2e_${process.pid}_${Date.now().toString(36)}`;
+  const env = engine === 'postgres' ? cliEnv({ DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema }) : cliEnv();
+  return {
+    args: ['--data', dir],
+    env,
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
+    },
+  };
 }
 
 /** Runs `octavo ARGS` to completion. */

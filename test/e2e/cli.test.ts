@@ -7,29 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIResponseError, Client, isFullBlock, type PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { describeEngines, type EngineName, PG_URL } from '../helpers/engines.ts';
-import { cliEnv, runCli, runCliJson, type ServeProcess, startServe } from './cli-process.ts';
+import { describeEngines } from '../helpers/engines.ts';
+import { cliEnv, runCli, runCliJson, type ServeProcess, startServe, storageFor } from './cli-process.ts';
 
 const titleOf = (page: PageObjectResponse) => {
   const prop = Object.values(page.properties).find((p) => p.type === 'title');
   return prop?.type === 'title' ? prop.title.map((t) => t.plain_text).join('') : undefined;
 };
-
-/** Where an engine's data lives for one suite: the CLI arguments and environment to reach it. */
-function storageFor(engine: EngineName) {
-  const dir = mkdtempSync(join(tmpdir(), 'octavo-e2e-'));
-  const schema = `octavo_e2e_${process.pid}_${Date.now().toString(36)}`;
-  const env = engine === 'postgres' ? cliEnv({ DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema }) : cliEnv();
-  return {
-    args: ['--data', dir],
-    env,
-    cleanup: async () => {
-      rmSync(dir, { recursive: true, force: true });
-      if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-    },
-  };
-}
 
 describeEngines('octavo serve and the admin commands', (engine) => {
   let storage: ReturnType<typeof storageFor>;
@@ -151,12 +135,62 @@ describe('octavo command-line mistakes', () => {
   const PAGE = '0123456789abcdef0123456789abcdef';
   beforeAll(async () => {
     await runCliJson(['integration', 'create', '--name', 'Taken', ...data]);
+    await runCliJson(['integration', 'create', '--name', 'Also taken', ...data]);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: [string, string[], RegExp, number, Record<string, string>?][] = [
     ['an unknown command', ['frobnicate'], /unknown command: frobnicate/, 2],
-    ['an unknown subcommand', ['integration', 'delete'], /unknown command: integration delete/, 2],
+    ['an unknown subcommand', ['integration', 'remove'], /unknown command: integration remove/, 2],
+    ['a missing integration NAME', ['integration', 'revoke', ...data], /integration revoke needs NAME/, 2],
+    [
+      'an update that changes nothing',
+      ['integration', 'update', 'Taken', ...data],
+      /needs --name or --capabilities/,
+      2,
+    ],
+    [
+      'an empty new name',
+      ['integration', 'update', 'Taken', '--name', ' ', ...data],
+      /--name must not be empty/,
+      2,
+    ],
+    [
+      'renaming to the first-start name',
+      ['integration', 'update', 'Taken', '--name', 'Octavo Quickstart', ...data],
+      /Octavo Quickstart is the name of the integration made on first start/,
+      2,
+    ],
+    [
+      'revoking an unknown integration',
+      ['integration', 'revoke', 'Nobody', ...data],
+      /No integration named Nobody/,
+      1,
+    ],
+    [
+      'rotating an unknown integration',
+      ['integration', 'rotate', 'Nobody', ...data],
+      /No integration named Nobody/,
+      1,
+    ],
+    [
+      'deleting an unknown integration',
+      ['integration', 'delete', 'Nobody', ...data],
+      /No integration named Nobody/,
+      1,
+    ],
+    [
+      'renaming to a taken name',
+      ['integration', 'update', 'Taken', '--name', 'Also taken', ...data],
+      /integration named Also taken already exists/,
+      1,
+    ],
+    [
+      'a flag update does not take',
+      ['integration', 'revoke', 'Taken', '--capabilities', 'all', ...data],
+      /integration revoke does not take --capabilities/,
+      2,
+    ],
     ['an unknown flag', ['serve', '--bogus'], /unknown option --bogus/, 2],
     ['a flag of another command', ['serve', '--title', 'x'], /serve does not take --title/, 2],
     ['a missing --name', ['integration', 'create', ...data], /--name is required/, 2],

@@ -702,6 +702,53 @@ describeEngines('file uploads', (engine) => {
         skewMs -= 61 * 60 * 1000;
       }
     });
+    it('signs the filename: a changed name is refused when served and when written back', async () => {
+      const db = (await client.databases.create({
+        parent: { type: 'page_id', page_id: h.rootPageId },
+        title: rt('Signed names'),
+        initial_data_source: { properties: { Name: { title: {} }, Files: { files: {} } } },
+      })) as { data_sources: { id: string }[] };
+      type FilesPage = { properties: { Files: { files: Array<{ name: string; file: { url: string } }> } } };
+      const filesOf = (p: unknown) => (p as FilesPage).properties.Files.files;
+      const up = await uploaded('rapport d’été.txt', 'summer bytes', 'text/plain');
+      const page = await client.pages.create({
+        parent: { type: 'data_source_id', data_source_id: db.data_sources[0]!.id },
+        properties: { Name: { title: rt('Named') }, Files: { files: [{ file_upload: { id: up.id } }] } },
+      });
+      const url = filesOf(page)[0]!.file.url;
+      const segment = encodeURIComponent('rapport d’été.txt');
+      expect(url).toContain(`/files/${up.id}/${segment}?`);
+      // The issued URL serves, percent-encoded name and all.
+      const served = await fetchFile(url);
+      expect(served.status).toBe(200);
+      expect(await served.text()).toBe('summer bytes');
+
+      const renamed = [
+        url.replace(segment, 'invoice.html'),
+        url.replace(segment, `${segment}x`),
+        url.replace(segment, segment.replace('%C3%A9', '%c3%a9')), // the same name spelled otherwise
+      ];
+      for (const changed of renamed) {
+        const res = await fetchFile(changed);
+        expect(res.status, changed).toBe(403);
+        expect(await res.json()).toMatchObject({
+          code: 'restricted_resource',
+          message: 'The file URL signature is not valid.',
+        });
+      }
+
+      // Written back: the issued URL still attaches; a renamed one is not a URL this server signed.
+      const writeBack = (u: string) =>
+        client.pages.update({
+          page_id: page.id,
+          properties: { Files: { files: [{ name: 'again.txt', file: { url: u } }] } },
+        });
+      expect(filesOf(await writeBack(url))[0]!.file.url).toContain(`/files/${up.id}/`);
+      const forged = await failure(writeBack(renamed[0]!));
+      expect(forged.message).toMatch(
+        /^body failed validation: body\.properties\.Files\.files\[0\]\.file\.url should be a file URL signed by this server, instead was `"http:/,
+      );
+    });
   });
 
   describe('expiry', () => {

@@ -3,7 +3,7 @@
  * JSON body. Each step fails with Notion's error for it.
  */
 import type { MiddlewareHandler } from 'hono';
-import { actorLookup } from '../../ops/integrations.ts';
+import { actorForToken } from '../../ops/integrations.ts';
 import { ApiError, errors } from '../../wire/errors.ts';
 import { API_VERSIONS, isApiVersion } from '../../wire/versions.ts';
 import { parseBody, readBodyText } from '../body.ts';
@@ -29,13 +29,13 @@ export const notionVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/** Looks the token up on every request (ops/integrations.ts `actorForToken`): nothing cached. */
 export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const authenticate = actorLookup(deps.store);
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw errors.unauthorized();
-    const actor = await authenticate(match[1]!);
+    const actor = await actorForToken(deps.store, match[1]!);
     if (!actor) throw errors.unauthorized();
     c.set('actor', actor);
     await next();

@@ -1,12 +1,13 @@
 /**
  * Hosted files, served outside /v1 with no bearer token: the URL's expiring HMAC signature
- * (made by presenters, domain/file-uploads.ts) is the authority. A signature that does not
- * match is 403 `restricted_resource`, an expired one is 403 too (read the object again for a
- * fresh URL), and a genuine URL whose upload is gone is 404 `object_not_found`.
+ * (made by presenters, domain/file-uploads.ts) is the authority; it covers the upload id, the
+ * name segment as issued and the expiry. A signature that does not match (or a changed name) is
+ * 403 `restricted_resource`, an expired one is 403 too (read the object again for a fresh URL),
+ * and a genuine URL whose upload is gone is 404 `object_not_found`.
  */
 import { Hono } from 'hono';
+import { checkHostedFileUrl } from '../../domain/file-uploads.ts';
 import { normalizeId } from '../../lib/ids.ts';
-import { checkSignature } from '../../lib/url-signing.ts';
 import { hostedFilePart, hostedFileParts } from '../../ops/file-uploads.ts';
 import { errors } from '../../wire/errors.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -25,11 +26,12 @@ export function filesRoutes(deps: AppDeps) {
     const id = normalizeId(raw) ?? raw;
     const expires = Number(c.req.query('expires'));
     const nowSeconds = Math.floor((deps.clock?.() ?? new Date()).getTime() / 1000);
-    const check = checkSignature(
+    // The name as sent, still percent-encoded: the signature covers it exactly as issued.
+    const nameSegment = new URL(c.req.url).pathname.split('/').at(-1) ?? '';
+    const signature = c.req.query('signature') ?? '';
+    const check = checkHostedFileUrl(
       deps.files.urlSecret,
-      id,
-      expires,
-      c.req.query('signature') ?? '',
+      { id, nameSegment, expires, signature },
       nowSeconds,
     );
     if (check === 'invalid') throw errors.restricted('The file URL signature is not valid.');
