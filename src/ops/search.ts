@@ -119,7 +119,10 @@ function recordLoader(tx: StoreTx) {
   const blocks = new Map<string, Promise<BlockView | undefined>>();
   const block = (id: string) => {
     let found = blocks.get(id);
-    if (!found) blocks.set(id, (found = tx.blocks.get(id)));
+    if (!found) {
+      found = tx.blocks.get(id);
+      blocks.set(id, found);
+    }
     return found;
   };
   const sources = new Map<string, RowSource | undefined>();

@@ -34,7 +34,11 @@ describeEngines('POST /v1/search', (engine) => {
 
   beforeAll(async () => {
     // A clock that moves a minute per request, so last_edited_time orders are unambiguous.
-    h = await startHarness(engine, { clock: () => new Date((clock += 60_000)) });
+    const tick = () => {
+      clock += 60_000;
+      return new Date(clock);
+    };
+    h = await startHarness(engine, { clock: tick });
     client = h.client();
     area = (
       await client.pages.create({
