@@ -53,6 +53,29 @@ export function plainText(rt: readonly RichTextItemResponse[]): string {
   return rt.map((r) => r.plain_text).join('');
 }
 
+/** Mention kinds whose text is the mentioned object's title or name, which depends on the reader. */
+const READER_DEPENDENT = new Set(['page', 'database', 'data_source', 'user']);
+
+/**
+ * The text that filters and search match: the plain text without what mentions of pages,
+ * databases and users show. That text is the title or name as one reader saw it; matching on it
+ * would let another reader learn, by trying words, the title of a page it cannot see.
+ */
+export function matchableText(rt: readonly unknown[]): string {
+  let out = '';
+  for (const item of rt as {
+    type?: unknown;
+    plain_text?: unknown;
+    mention?: { type?: unknown };
+    text?: { content?: unknown };
+  }[]) {
+    if (item?.type === 'mention' && READER_DEPENDENT.has(item.mention?.type as string)) continue;
+    if (typeof item?.plain_text === 'string') out += item.plain_text;
+    else if (typeof item?.text?.content === 'string') out += item.text.content;
+  }
+  return out;
+}
+
 function dateText(d: { start: string; end?: string | null | undefined }): string {
   return d.end ? `${d.start} → ${d.end}` : d.start;
 }

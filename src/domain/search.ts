@@ -3,7 +3,7 @@
  * once when it is written (full Unicode `toLowerCase`, as the data-source text columns do), and
  * the words a query is split into. A title matches when it contains every word of the query.
  */
-import { plainText, type RichText } from './rich-text.ts';
+import { matchableText, type RichText } from './rich-text.ts';
 
 /** The kinds of object search can return, as stored in the search index. */
 export type SearchObject = 'page' | 'database' | 'data_source';
@@ -26,11 +26,11 @@ export function searchEntryOf(row: SearchSource): SearchEntry | null {
   if (row.type === 'page') {
     const props = JSON.parse(row.properties ?? '{}') as Record<string, { type?: string; title?: RichText }>;
     const title = Object.values(props).find((p) => p.type === 'title')?.title ?? [];
-    return { object: 'page', title: plainText(title).toLowerCase() };
+    return { object: 'page', title: matchableText(title).toLowerCase() };
   }
   if (row.type === 'database' || row.type === 'data_source') {
     const data = JSON.parse(row.data) as { title?: RichText };
-    return { object: row.type, title: plainText(data.title ?? []).toLowerCase() };
+    return { object: row.type, title: matchableText(data.title ?? []).toLowerCase() };
   }
   return null;
 }

@@ -29,6 +29,7 @@
  * data-source sizes. Dates are two numbers, the interval of `dates.ts` ([start, end-of-end)).
  */
 import { createHash } from 'node:crypto';
+import { matchableText } from '../domain/rich-text.ts';
 import { normalizeId } from '../lib/ids.ts';
 import { pageDateInterval } from './dates.ts';
 import type { RowColumn, Target } from './ir.ts';
@@ -221,16 +222,7 @@ function unwrap(type: string, value: unknown): unknown {
 }
 
 function plainText(v: unknown): string {
-  if (!Array.isArray(v)) return '';
-  return v
-    .map((item: { plain_text?: unknown; text?: { content?: unknown } }) =>
-      typeof item?.plain_text === 'string'
-        ? item.plain_text
-        : typeof item?.text?.content === 'string'
-          ? item.text.content
-          : '',
-    )
-    .join('');
+  return Array.isArray(v) ? matchableText(v) : '';
 }
 
 function lowerOrNull(v: unknown): string | null {

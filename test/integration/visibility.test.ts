@@ -170,6 +170,26 @@ describeEngines('visibility of named objects', (engine) => {
     });
   });
 
+  describe('search', () => {
+    it('never lists a page the integration cannot see, nor matches the title a mention shows', async () => {
+      const hits = async (client: Client, query: string) =>
+        ((await client.search({ query } as never)) as unknown as { results: { id: string }[] }).results.map(
+          (r) => r.id,
+        );
+      expect(await hits(outsider, 'Quarterly layoffs')).toEqual([]);
+      expect(await hits(outsider, 'Salaries')).toEqual([]);
+      const titled = await owner.pages.create({
+        parent: { page_id: shared },
+        properties: { title: { title: [...text('Memo about '), mention('page', secret)] as never } },
+      });
+      // The owner sees the page; its match is on the words it wrote, not on the mentioned title.
+      expect(await hits(owner, 'Memo about')).toContain(titled.id);
+      expect(await hits(owner, 'Renamed plan')).not.toContain(titled.id);
+      expect(await hits(outsider, 'Memo about')).toEqual([titled.id]);
+      expect(await hits(outsider, 'plan')).toEqual([]);
+    });
+  });
+
   describe('user mentions', () => {
     it('names a user only to integrations that may read users, and a missing user reads the same', async () => {
       const token = await h.newIntegration('No user info', [
