@@ -3,6 +3,7 @@
  * full annotations computed once at write time.
  */
 import type { RichTextItemRequest } from '../wire/common.schema.ts';
+import { errors } from '../wire/errors.ts';
 import type { RichTextItemResponse } from '../wire/responses.ts';
 import type { PathSegment } from '../wire/validation.ts';
 import type { HostedFileRef } from './file-uploads.ts';
@@ -85,6 +86,15 @@ export async function normalizeRichText(
   items: readonly RichTextItemRequest[],
   resolver: MentionResolver,
 ): Promise<RichText> {
+  const invalidLinks = items.filter(
+    (i) => 'text' in i && i.text.link && !URL.canParse(i.text.link.url),
+  ).length;
+  if (invalidLinks > 0) {
+    // Notion's wording: one line per link it refused.
+    throw errors.validation(
+      `Content creation Failed. Fix the following: \n${Array(invalidLinks).fill('Invalid URL for link.').join('\n')}`,
+    );
+  }
   const out: RichText = [];
   for (const item of items) out.push(await normalizeItem(item, resolver));
   return out;

@@ -117,8 +117,9 @@ const TextItem = z.strictObject({
   type: z.literal('text').optional(),
   text: z.strictObject({
     content: z.string().max(MAX_TEXT),
+    // Markdown converters send `{type: "url", url}`, which Notion accepts.
     link: z
-      .strictObject({ url: z.string().max(MAX_URL) })
+      .strictObject({ type: z.literal('url').optional(), url: z.string().max(MAX_URL) })
       .nullable()
       .optional(),
   }),

@@ -42,6 +42,25 @@ describeEngines('rich text', (engine) => {
       });
     });
 
+    it('accepts links written as {type: "url", url}, as markdown converters send them', async () => {
+      const [item] = await titleOf([
+        { text: { content: 'Docs', link: { type: 'url', url: 'https://example.com/d' } } },
+      ]);
+      expect(item).toMatchObject({
+        text: { content: 'Docs', link: { url: 'https://example.com/d' } },
+        href: 'https://example.com/d',
+      });
+    });
+
+    it("refuses a link that is not a URL with Notion's message, one line per link", async () => {
+      const bad = { text: { content: 'x', link: { type: 'url', url: 'url' } } };
+      await expect(titleOf([bad, bad])).rejects.toMatchObject({
+        status: 400,
+        code: 'validation_error',
+        message: 'Content creation Failed. Fix the following: \nInvalid URL for link.\nInvalid URL for link.',
+      });
+    });
+
     it('keeps equations with their expression as plain text', async () => {
       const [item] = await titleOf([{ type: 'equation', equation: { expression: 'E = mc^2' } }]);
       expect(item).toMatchObject({
