@@ -312,6 +312,19 @@ function shares(db: Db): ShareRepo {
         where s.integration_id = ${integrationId} limit 1`.execute(db);
       return result.rows.length > 0;
     },
+    visibleObjects: async (integrationId, cap) => {
+      // Pages only ever have pages or data sources as parents (blocks cannot hold pages here), so
+      // walking down through these three types reaches every object search can return.
+      const result = await sql<{ id: string }>`
+        with recursive below(id) as (
+          select block_id from shares where integration_id = ${integrationId}
+          union
+          select b.id from blocks b join below on b.parent_id = below.id
+          where b.type in ('page', 'database', 'data_source')
+        )
+        select id from below limit ${cap}`.execute(db);
+      return result.rows.length < cap ? result.rows.map((r) => r.id) : null;
+    },
     sharedWith: async (integrationId) => {
       const rows = await db
         .selectFrom('shares')

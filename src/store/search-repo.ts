@@ -60,7 +60,7 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
   }
 
   async function readFts(scan: SearchScan): Promise<string | null> {
-    if (hooks.trigram?.kind !== 'fts5') return null;
+    if (hooks.trigram?.kind !== 'fts5' || scan.within !== null) return null;
     const match = ftsMatch(scan.words);
     if (match === null) return null;
     // biome-ignore lint/suspicious/noExplicitAny: the FTS5 table is outside the typed schema
@@ -85,7 +85,7 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
     // With few FTS matches, SQLite reads those by id and sorts them: the unary `+` keeps the
     // `(in_trash, last_edited_time, id)` index (which it would scan, testing each row against the
     // IN list) out of the plan, here and in the ORDER BY below.
-    const hint = fts !== null && hooks.needsIndexHint;
+    const hint = (fts !== null || scan.within !== null) && hooks.needsIndexHint;
     q = q.where(
       hint
         ? sql<SqlBool>`+s.in_trash = ${scan.inTrash ? 1 : 0}`
@@ -99,6 +99,7 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
       }
     }
     if (tier !== null && scan.phrase !== null) q = q.where(tierCondition(tier, scan.phrase));
+    if (scan.within !== null) q = q.where('s.id', 'in', scan.within.length > 0 ? [...scan.within] : ['']);
     if (fts !== null) q = q.where(ftsCandidates(sql.ref('s.id'), SEARCH_TABLE, fts, 'id'));
     if (hidden.size > 0) {
       q = q.where((eb) => eb.or([eb('b.parent_id', 'is', null), eb('b.parent_id', 'not in', [...hidden])]));

@@ -100,6 +100,12 @@ export interface ShareRepo {
   isVisible(integrationId: string, blockId: string): Promise<boolean>;
   /** The blocks shared with the integration directly (not their descendants). */
   sharedWith(integrationId: string): Promise<Set<string>>;
+  /**
+   * Every page, database and data source the integration can see (shared, or below something
+   * shared), when there are fewer than `cap`; null when there are `cap` or more. The walk down
+   * stops at `cap`, so asking costs at most that many rows.
+   */
+  visibleObjects(integrationId: string, cap: number): Promise<string[] | null>;
 }
 
 /** One derived row of a data-source table: `page_id`, row columns and property columns. */
@@ -180,6 +186,8 @@ export interface RateBucketRepo {
 export interface SearchScan {
   /** Lowercased words; a title must contain each (none: every title). */
   words: readonly string[];
+  /** When known and small: the only ids that may be returned (everything the reader can see). */
+  within: readonly string[] | null;
   /** The lowercased query when results go in relevance tiers first (`sort: relevance`), else null. */
   phrase: string | null;
   objects: readonly SearchObject[];

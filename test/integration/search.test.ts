@@ -31,13 +31,13 @@ describeEngines('POST /v1/search', (engine) => {
   let area: string;
   let seq = 0;
   let clock = Date.parse('2026-01-01T00:00:00Z');
+  const tick = () => {
+    clock += 60_000;
+    return new Date(clock);
+  };
 
   beforeAll(async () => {
     // A clock that moves a minute per request, so last_edited_time orders are unambiguous.
-    const tick = () => {
-      clock += 60_000;
-      return new Date(clock);
-    };
     h = await startHarness(engine, { clock: tick });
     client = h.client();
     area = (
@@ -254,6 +254,35 @@ describeEngines('POST /v1/search', (engine) => {
       const res = await find({ query: w, page_size: 1 }, few);
       expect(res.results.map((r) => r.id)).toEqual([mine]);
       expect(res.has_more).toBe(false);
+    });
+
+    it('walks past objects it cannot see when it can see too many to list them first', async () => {
+      const w = word();
+      const token = await h.newIntegration(`Many ${w}`, ['read_content']);
+      const many = h.client({ token });
+      const mine = await h.newRootPage(`Many root ${w}`, [`Many ${w}`, 'Octavo Quickstart']);
+      const hiddenRoot = await h.newRootPage(`Other root ${w}`, ['Octavo Quickstart']);
+      const seen = await database(`Seen rows ${w}`, mine);
+      const hidden = await database(`Unseen rows ${w}`, hiddenRoot);
+      const { importRowBatch } = await import('../../src/ops/bulk-rows.ts');
+      const fill = (dataSourceId: string, count: number, label: string) =>
+        h.store.transaction((tx) =>
+          importRowBatch(tx, {
+            dataSourceId,
+            lines: Array.from({ length: count }, (_, i) => ({
+              line: i + 1,
+              body: { properties: { Name: { title: text(`${label} ${w} ${i}`) } } },
+            })),
+            now: tick().toISOString(),
+          }),
+        );
+      // More than search lists up front (2,000), then newer rows it cannot see on top.
+      const visibleRows = await fill(seen.dataSourceId, 2_100, 'seen');
+      await fill(hidden.dataSourceId, 450, 'unseen');
+      const res = await find({ query: `seen ${w}`, page_size: 3 }, many);
+      expect(res.results).toHaveLength(3);
+      for (const r of res.results) expect(visibleRows).toContain(r.id);
+      expect(res.has_more).toBe(true);
     });
 
     it('answers partial objects to an integration without read_content', async () => {
