@@ -41,13 +41,12 @@ export function queryWords(query: string | undefined): string[] {
   return [...new Set(words)];
 }
 
-/** Relevance tiers, best first: the title is the query, starts with it, contains it, has its words. */
-export const RELEVANCE_TIERS = 4;
+/** Relevance tiers, best first: the title starts with the query, contains it, has its words. */
+export const RELEVANCE_TIERS = 3;
 
 /** The relevance tier of a (lowercased) title for a (lowercased) phrase. */
 export function relevanceTier(title: string, phrase: string): number {
-  if (title === phrase) return 0;
-  if (title.startsWith(phrase)) return 1;
-  if (title.includes(phrase)) return 2;
-  return 3;
+  if (title.startsWith(phrase)) return 0;
+  if (title.includes(phrase)) return 1;
+  return 2;
 }

@@ -45,23 +45,35 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
   const has = (needle: string) => hooks.textContains(title, needle);
   const startsWith = (prefix: string) => hooks.textStartsWith(title, prefix, [...prefix].length);
 
-  /** The condition of relevance tier `tier` for `phrase`. */
+  /** The condition of relevance tier `tier` for `phrase` (see domain/search.ts relevanceTier). */
   function tierCondition(tier: number, phrase: string): Expression<SqlBool> {
-    if (tier === 0) return sql<SqlBool>`s.title = ${phrase}`;
-    if (tier === 1) return sql<SqlBool>`(${startsWith(phrase)} and s.title <> ${phrase})`;
-    if (tier === 2) return sql<SqlBool>`(${has(phrase)} and not ${startsWith(phrase)})`;
+    if (tier === 0) return startsWith(phrase);
+    if (tier === 1) return sql<SqlBool>`(${has(phrase)} and not ${startsWith(phrase)})`;
     return sql<SqlBool>`not ${has(phrase)}`;
   }
 
-  /** The FTS5 query all words with a trigram must match, or null when none has one. */
-  function ftsMatch(words: readonly string[]): string | null {
-    const indexed = words.filter((w) => [...w].length >= MIN_TRIGRAM_CHARS);
-    return indexed.length === 0 ? null : indexed.map((w) => phrase('title', w)).join(' AND ');
+  /**
+   * An FTS5 query naming every row of a tier (and maybe more), or null when there is none
+   * (phrases and words under three characters have no trigram). Without relevance, the tier is
+   * "all words"; with it, FTS5's `^` anchors a phrase at the start of the title.
+   */
+  function ftsMatch(scan: SearchScan, tier: number | null): string | null {
+    const words = scan.words.filter((w) => [...w].length >= MIN_TRIGRAM_CHARS).map((w) => phrase('title', w));
+    const all = words.length === 0 ? null : words.join(' AND ');
+    const p = scan.phrase;
+    if (tier === null || p === null) return all;
+    if ([...p].length < MIN_TRIGRAM_CHARS) return null;
+    const quoted = phrase('title', p);
+    const anchored = `title : ^${quoted.slice('title : '.length)}`;
+    if (tier === 0) return anchored;
+    if (tier === 1) return `${quoted} NOT ${anchored}`;
+    return all === null ? null : `(${all}) NOT ${quoted}`;
   }
 
-  async function readFts(scan: SearchScan): Promise<string | null> {
+  /** The FTS5 query to read a tier through, when it names fewer rows than WALK_THRESHOLD. */
+  async function readFts(scan: SearchScan, tier: number | null): Promise<string | null> {
     if (hooks.trigram?.kind !== 'fts5' || scan.within !== null) return null;
-    const match = ftsMatch(scan.words);
+    const match = ftsMatch(scan, tier);
     if (match === null) return null;
     // biome-ignore lint/suspicious/noExplicitAny: the FTS5 table is outside the typed schema
     const n = await countFtsCandidates(db as unknown as Kysely<any>, SEARCH_TABLE, match, WALK_THRESHOLD);
@@ -124,7 +136,6 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
       return row ? { ...row, object: row.object as SearchObject } : undefined;
     },
     find: async (scan, from, limit, keep) => {
-      const fts = await readFts(scan);
       const kept: string[] = [];
       // Parents of refused candidates: by the visibility rule they are not visible either, so
       // their other children are left out in SQL (a data source of rows the integration cannot
@@ -133,6 +144,7 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
       const tiers = scan.phrase === null ? [null] : [...Array(RELEVANCE_TIERS).keys()];
       for (const tier of tiers) {
         if (from && tier !== null && tier < from.tier) continue;
+        const fts = await readFts(scan, tier);
         let anchor = from && (tier === null || tier === from.tier) ? from : null;
         let inclusive = anchor !== null;
         for (;;) {

@@ -161,14 +161,14 @@ describeEngines('POST /v1/search', (engine) => {
       expect(await collect('descending')).toEqual([...ids].reverse());
     });
 
-    it('puts the exact title first, then titles starting with the query, under sort by relevance', async () => {
+    it('puts titles starting with the query first, then containing it, then having its words, under sort by relevance', async () => {
       const w = word();
       const contains = await page(`Notes on ${w} plan`);
       const exact = await page(`${w} plan`);
       const prefix = await page(`${w} plan for Q3`);
       const words = await page(`plan of ${w}`);
       const res = await find({ query: `${w} plan`, sort: { property: 'relevance' }, page_size: 2 });
-      expect(res.results.map((r) => r.id)).toEqual([exact, prefix]);
+      expect(res.results.map((r) => r.id)).toEqual([prefix, exact]);
       const rest = await find({
         query: `${w} plan`,
         sort: { property: 'relevance' },
