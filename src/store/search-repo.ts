@@ -110,7 +110,14 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
         q = q.where(sql<SqlBool>`s.title like ${likePattern('contains', w)} escape '\\'`);
       }
     }
-    if (tier !== null && scan.phrase !== null) q = q.where(tierCondition(tier, scan.phrase));
+    if (tier !== null && scan.phrase !== null) {
+      q = q.where(tierCondition(tier, scan.phrase));
+      if (hooks.trigram?.kind === 'gin' && tier < 2 && [...scan.phrase].length >= MIN_TRIGRAM_CHARS) {
+        // The tier's phrase as LIKE, for the GIN trigram index to serve (anchored for tier 0).
+        const op = tier === 0 ? 'starts_with' : 'contains';
+        q = q.where(sql<SqlBool>`s.title like ${likePattern(op, scan.phrase)} escape '\\'`);
+      }
+    }
     if (scan.within !== null) q = q.where('s.id', 'in', scan.within.length > 0 ? [...scan.within] : ['']);
     if (fts !== null) q = q.where(ftsCandidates(sql.ref('s.id'), SEARCH_TABLE, fts, 'id'));
     if (hidden.size > 0) {
