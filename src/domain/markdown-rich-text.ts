@@ -16,7 +16,9 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { mathFromMarkdown } from 'mdast-util-math';
 import { gfm } from 'micromark-extension-gfm';
 import { math } from 'micromark-extension-math';
+import { normalizeId } from '../lib/ids.ts';
 import { MAX_TEXT } from '../wire/common.schema.ts';
+import { bodyError } from '../wire/validation.ts';
 
 /** Rich text request items as a client would have sent them (validated by the caller). */
 export type RichTextDraft = Record<string, unknown>[];
@@ -184,18 +186,25 @@ function unescapeAttribute(s: string): string {
   return s.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 
-/** The id a mention tag's URL names: the last UUID in it (Notion URLs end with the id). */
-function idIn(url: string): string {
-  return [...url.matchAll(HEX_ID)].at(-1)?.[1] ?? url;
+/**
+ * The id a mention tag's URL names: the last UUID in it (Notion URLs end with the id). A tag
+ * without one is refused here, naming the markdown, rather than as a rich-text item the client
+ * never wrote.
+ */
+function idIn(name: string, url: string): string {
+  const id = normalizeId([...url.matchAll(HEX_ID)].at(-1)?.[1]);
+  if (!id) throw bodyError(['markdown'], `should have an id in the url of every \`<${name}>\` tag`, url);
+  return id;
 }
 
 function mentionOf(name: string, attrs: Map<string, string>): Record<string, unknown> {
   const url = attrs.get('url') ?? '';
+  const idOf = () => idIn(name, url);
   switch (name) {
     case 'mention-user':
-      return { type: 'mention', mention: { user: { id: idIn(url) } } };
+      return { type: 'mention', mention: { user: { id: idOf() } } };
     case 'mention-database':
-      return { type: 'mention', mention: { database: { id: idIn(url) } } };
+      return { type: 'mention', mention: { database: { id: idOf() } } };
     case 'mention-date': {
       const end = attrs.get('end');
       return {
@@ -204,6 +213,6 @@ function mentionOf(name: string, attrs: Map<string, string>): Record<string, unk
       };
     }
     default:
-      return { type: 'mention', mention: { page: { id: idIn(url) } } };
+      return { type: 'mention', mention: { page: { id: idOf() } } };
   }
 }
