@@ -92,28 +92,38 @@ function annotations(m: Marks) {
 
 /** The rich text a markdown string stands for, as request items. */
 export function markdownToRichText(markdown: string): RichTextDraft {
+  const out = new Builder();
+  appendMarkdown(markdown, out, { first: true });
+  out.flush();
+  return out.items;
+}
+
+function appendMarkdown(markdown: string, out: Builder, state: { first: boolean }): void {
   const tree = fromMarkdown(markdown, {
     extensions: [gfm(), math()],
     mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()],
   });
-  const out = new Builder();
-  let first = true;
   const block = (node: Nodes): void => {
     if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
-      if (!first) out.text('\n', PLAIN);
-      first = false;
+      if (!state.first) out.text('\n', PLAIN);
+      state.first = false;
       for (const child of node.children) inline(child, PLAIN, out);
-    } else if (node.type === 'code' || node.type === 'math' || node.type === 'html') {
-      if (!first) out.text('\n', PLAIN);
-      first = false;
+    } else if (node.type === 'html') {
+      if (!state.first) out.text('\n', PLAIN);
+      state.first = false;
+      // A line that starts with a tag opens an HTML block, which runs to the next blank line:
+      // the markdown around its mention tags is parsed again (each part is shorter: no loop).
+      // A part that starts on a new line is a new line of the comment.
+      html(node.value, PLAIN, out, (part) => appendMarkdown(part, out, { first: !/^[ \t]*\n/.test(part) }));
+    } else if (node.type === 'code' || node.type === 'math') {
+      if (!state.first) out.text('\n', PLAIN);
+      state.first = false;
       inline(node, PLAIN, out);
     } else if ('children' in node) {
       for (const child of node.children) block(child);
     }
   };
   block(tree);
-  out.flush();
-  return out.items;
 }
 
 function inline(node: Nodes, marks: Marks, out: Builder): void {
@@ -159,11 +169,19 @@ function inline(node: Nodes, marks: Marks, out: Builder): void {
   }
 }
 
-/** Inline HTML: mention tags become mentions; any other markup stays as the text it is. */
-function html(value: string, marks: Marks, out: Builder): void {
+/**
+ * HTML: mention tags become mentions; any other markup stays as the text it is. In an HTML
+ * block, the text around mention tags is markdown (`between`); a block without any is text.
+ */
+function html(value: string, marks: Marks, out: Builder, between?: (part: string) => void): void {
+  const tags = [...value.matchAll(TAG)];
+  const text = (part: string) => {
+    if (between && tags.length > 0 && part.trim() !== '') between(part);
+    else out.text(part, marks);
+  };
   let at = 0;
-  for (const m of value.matchAll(TAG)) {
-    out.text(value.slice(at, m.index), marks);
+  for (const m of tags) {
+    text(value.slice(at, m.index));
     at = m.index + m[0].length;
     const [, closing, name, attrs, selfClosing] = m;
     if (closing) {
@@ -173,7 +191,7 @@ function html(value: string, marks: Marks, out: Builder): void {
     out.item(mentionOf(name!, attributes(attrs ?? '')), marks);
     if (!selfClosing) out.skipping = name!;
   }
-  out.text(value.slice(at), marks);
+  text(value.slice(at));
 }
 
 function attributes(text: string): Map<string, string> {

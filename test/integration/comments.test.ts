@@ -145,6 +145,26 @@ describeEngines('comments', (engine) => {
       ]);
     });
 
+    it('reads mention tags with content and tags that open a line', async () => {
+      const me = (await client.users.me({})).id;
+      const target = await newPage('Plan');
+      const c = full(
+        await client.comments.create({
+          parent: { page_id: page },
+          markdown: `Hi <mention-user url="user://${me}">someone</mention-user>, see\n\n<mention-page url="${BASE_URL}/p/${target.replaceAll('-', '')}"/> and **more**\n- item`,
+        }),
+      );
+      expect(c.rich_text.map((r) => r.plain_text)).toEqual([
+        'Hi ',
+        '@Octavo Quickstart',
+        ', see\n',
+        'Plan',
+        ' and ',
+        'more',
+        '\nitem',
+      ]);
+    });
+
     it('attaches up to three uploads, shown as hosted files', async () => {
       const upload = await client.fileUploads.create({ filename: 'shot.png' });
       await client.fileUploads.send({
