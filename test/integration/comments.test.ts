@@ -7,32 +7,9 @@ import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEngines } from '../helpers/engines.ts';
 import { BASE_URL, type Harness, startHarness } from '../helpers/harness.ts';
+import { failure, full, rt, VERSIONS } from './comments-support.ts';
 
-const VERSIONS = ['2022-06-28', '2025-09-03', '2026-03-11'] as const;
-const MISSING = '0f0e0d0c-0b0a-4909-8807-060504030201';
-const rt = (content: string) => [{ type: 'text' as const, text: { content } }];
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-
-type ApiFailure = { code: string; status: number; message: string };
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the request to fail');
-    },
-    (e) => e as ApiFailure,
-  );
-/** A 404's message with the id taken out, to compare "unshared" with "missing". */
-const shape = (f: ApiFailure, id: string) => ({
-  status: f.status,
-  code: f.code,
-  message: f.message.replace(id, '<id>'),
-});
-type Comment = Extract<Awaited<ReturnType<Client['comments']['retrieve']>>, { rich_text: unknown }>;
-/** The comment of a response, without the response's `request_id`. */
-const full = (c: unknown) => {
-  const { request_id: _, ...comment } = c as Comment & { request_id?: string };
-  return comment as Comment;
-};
 
 describeEngines('comments', (engine) => {
   let h: Harness;
@@ -304,74 +281,6 @@ describeEngines('comments', (engine) => {
       expect(full(await client.comments.retrieve({ comment_id: mine.id })).rich_text[0]!.plain_text).toBe(
         'mine',
       );
-    });
-  });
-
-  describe('capabilities and sharing', () => {
-    it('needs read_comments to read and insert_comments to write', async () => {
-      const readOnly = h.client({
-        token: await h.newIntegration('No comments', ['read_content', 'insert_content']),
-      });
-      await h.newRootPage('Visible', ['No comments']);
-      for (const call of [
-        () => readOnly.comments.list({ block_id: page }),
-        () => readOnly.comments.retrieve({ comment_id: MISSING }),
-        () => readOnly.comments.create({ parent: { page_id: page }, rich_text: rt('x') }),
-        () => readOnly.comments.update({ comment_id: MISSING, rich_text: rt('x') }),
-        () => readOnly.comments.delete({ comment_id: MISSING }),
-      ]) {
-        const err = await failure(call());
-        expect([err.status, err.code]).toEqual([403, 'restricted_resource']);
-      }
-    });
-
-    it('answers for what it cannot see exactly as for what does not exist', async () => {
-      const outsider = h.client({ token: await h.newIntegration('Outsider') });
-      await h.newRootPage('Outsider home', ['Outsider']);
-      const [para] = (
-        await client.blocks.children.append({
-          block_id: page,
-          children: [{ paragraph: { rich_text: rt('p') } }],
-        })
-      ).results;
-      const secret = full(
-        await client.comments.create({ parent: { page_id: page }, rich_text: rt('secret') }),
-      );
-      const pairs: Array<[(id: string) => Promise<unknown>, string]> = [
-        [(id) => outsider.comments.create({ parent: { page_id: id }, rich_text: rt('x') }), page],
-        [(id) => outsider.comments.create({ parent: { block_id: id }, rich_text: rt('x') }), para!.id],
-        [(id) => outsider.comments.create({ discussion_id: id, rich_text: rt('x') }), secret.discussion_id],
-        [(id) => outsider.comments.list({ block_id: id }), page],
-        [(id) => outsider.comments.retrieve({ comment_id: id }), secret.id],
-        [(id) => outsider.comments.update({ comment_id: id, rich_text: rt('x') }), secret.id],
-        [(id) => outsider.comments.delete({ comment_id: id }), secret.id],
-      ];
-      for (const [call, hidden] of pairs) {
-        const unshared = await failure(call(hidden));
-        const missing = await failure(call(MISSING));
-        expect(unshared.status).toBe(404);
-        expect(shape(unshared, hidden)).toEqual(shape(missing, MISSING));
-      }
-      expect((await client.comments.list({ block_id: page })).results.some((r) => r.id === secret.id)).toBe(
-        true,
-      );
-    });
-
-    it('shows mentions in comments as each reader sees them', async () => {
-      const secretPage = await newPage('Acquisition target');
-      const reader = h.client({ token: await h.newIntegration('Reader') });
-      const shared = await h.newRootPage('Both', ['Octavo Quickstart', 'Reader']);
-      const made = full(
-        await client.comments.create({
-          parent: { page_id: shared },
-          rich_text: [{ mention: { page: { id: secretPage } } }],
-        }),
-      );
-      expect(made.rich_text[0]!.plain_text).toBe('Acquisition target');
-      const seen = full(await reader.comments.retrieve({ comment_id: made.id }));
-      expect(seen.rich_text[0]!.plain_text).toBe('Untitled');
-      const listed = await reader.comments.list({ block_id: shared });
-      expect(JSON.stringify(listed)).not.toContain('Acquisition');
     });
   });
 });
