@@ -9,6 +9,7 @@ import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './mid
 import { readerMentions } from './middleware/mentions.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
+import { commentsRoutes } from './routes/comments.routes.ts';
 import { databasesRoutes } from './routes/databases.routes.ts';
 import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/', databasesRoutes(deps));
   v1.route('/', fileUploadsRoutes(deps));
   v1.route('/', searchRoutes(deps));
+  v1.route('/', commentsRoutes(deps));
   v1.all('*', () => {
     throw errors.invalidRequestUrl();
   });

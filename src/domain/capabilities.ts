@@ -58,6 +58,12 @@ export const OPERATION_CAPABILITY = {
   'file_uploads.list': null,
   // Results are limited to what the integration can see; without read_content they are partial.
   search: null,
+  'comments.create': 'insert_comments',
+  'comments.list': 'read_comments',
+  'comments.retrieve': 'read_comments',
+  // Changing or deleting a comment is writing comments (the integration's own, see ops/comments).
+  'comments.update': 'insert_comments',
+  'comments.delete': 'insert_comments',
 } as const satisfies Record<string, Capability | null>;
 export type Operation = keyof typeof OPERATION_CAPABILITY;
 

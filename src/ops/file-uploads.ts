@@ -243,23 +243,25 @@ export async function completeFileUpload(tx: StoreTx, env: OpEnv, id: string): P
 }
 
 /**
- * Attaches an upload named at `path` in a request: it must be this integration's and uploaded.
- * Attaching ends its expiry (`expiry_time` becomes null). Returns its stored reference.
+ * Attaches an upload named at `path` in a request (its id under `key`): it must be this
+ * integration's and uploaded. Attaching ends its expiry (`expiry_time` becomes null). Returns its
+ * stored reference.
  */
 export async function attachUpload(
   tx: StoreTx,
   env: OpEnv,
   id: string,
   path: PathSegment[],
+  key = 'id',
 ): Promise<HostedFileRef> {
   const row = await tx.fileUploads.get(id);
   if (!row || row.integration_id !== env.actor.integrationId) {
-    throw bodyError([...path, 'id'], 'should be the id of a file upload created by this integration', id);
+    throw bodyError([...path, key], 'should be the id of a file upload created by this integration', id);
   }
   const status = effectiveStatus(row, env.now);
   if (status !== 'uploaded') {
     throw bodyError(
-      [...path, 'id'],
+      [...path, key],
       `should be a file upload with status \`uploaded\` (this one is \`${status}\`)`,
       id,
     );

@@ -13,6 +13,7 @@ import {
 import { type DialectHooks, dialectHooks } from '../query/dialect.ts';
 import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
+import { comments } from './comments-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, writeSearchEntries } from './search-repo.ts';
@@ -446,6 +447,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks): StoreTx {
     fileUploads: fileUploads(db, engine),
     rateBuckets: rateBuckets(db, engine),
     search: search(db, hooks),
+    comments: comments(db),
   };
 }
 

@@ -100,6 +100,8 @@ export interface Database {
   file_upload_parts: FileUploadPartTable;
   rate_buckets: RateBucketTable;
   search_index: SearchIndexTable;
+  comment_discussions: CommentDiscussionTable;
+  comments: CommentTable;
 }
 
 export interface RateBucketTable {
@@ -117,4 +119,31 @@ export interface SearchIndexTable {
   last_edited_time: string;
   in_trash: number;
   fts_rowid: number | null;
+}
+
+/** A comment thread on a page or a block (migration 006). */
+export interface CommentDiscussionTable {
+  id: string;
+  parent_type: 'page_id' | 'block_id';
+  parent_id: string;
+  created_time: string;
+  /** When the thread was resolved; null while it is open. */
+  resolved_time: string | null;
+}
+
+/** One comment; its parent is its discussion's, repeated (it never changes). */
+export interface CommentTable {
+  id: string;
+  discussion_id: string;
+  parent_type: 'page_id' | 'block_id';
+  parent_id: string;
+  /** JSON: rich text in its stored (response) form. */
+  rich_text: string;
+  /** JSON: `[{category, file_upload_id, filename}]`, presented as hosted files. */
+  attachments: string;
+  /** JSON: `{type, resolved_name}`, the name decided when the comment was written. */
+  display_name: string;
+  created_by: string;
+  created_time: string;
+  last_edited_time: string;
 }

@@ -5,7 +5,14 @@
 import type { Selectable } from 'kysely';
 import type { SearchObject } from '../domain/search.ts';
 import type { Query } from '../query/ir.ts';
-import type { BlockTable, FileUploadTable, IntegrationTable, UserTable } from './schema.ts';
+import type {
+  BlockTable,
+  CommentDiscussionTable,
+  CommentTable,
+  FileUploadTable,
+  IntegrationTable,
+  UserTable,
+} from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
 export type IntegrationRow = Selectable<IntegrationTable>;
@@ -13,6 +20,8 @@ export type BlockRow = Selectable<BlockTable>;
 /** A block row with its derived `has_children` flag. */
 export type BlockView = BlockRow & { has_children: boolean };
 export type FileUploadRow = Selectable<FileUploadTable>;
+export type CommentRow = Selectable<CommentTable>;
+export type DiscussionRow = Selectable<CommentDiscussionTable>;
 export type BlockPatch = Partial<Omit<BlockRow, 'id' | 'created_time' | 'created_by'>>;
 
 export interface Page<T> {
@@ -236,6 +245,24 @@ export interface SearchRepo {
   ): Promise<Page<string>>;
 }
 
+/** Comments and their discussions (store/comments-repo.ts). */
+export interface CommentRepo {
+  get(id: string): Promise<CommentRow | undefined>;
+  discussion(id: string): Promise<DiscussionRow | undefined>;
+  insertDiscussion(row: DiscussionRow): Promise<void>;
+  insert(row: CommentRow): Promise<void>;
+  update(id: string, patch: Pick<CommentRow, 'rich_text' | 'last_edited_time'>): Promise<void>;
+  /** Deletes a comment, and its discussion when no comment is left in it. */
+  delete(id: string): Promise<void>;
+  /** Resolves a discussion (`at`) or opens it again (null). */
+  setResolved(discussionId: string, at: string | null): Promise<void>;
+  /**
+   * Comments of the open discussions on a page or block: discussions in the order they were
+   * started, each one's comments oldest first, from the comment `from` (inclusive) on.
+   */
+  listOpen(parentId: string, from: CommentRow | null, limit: number): Promise<Page<CommentRow>>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -246,6 +273,7 @@ export interface StoreTx {
   fileUploads: FileUploadRepo;
   rateBuckets: RateBucketRepo;
   search: SearchRepo;
+  comments: CommentRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -57,7 +57,15 @@ export function clientMessage(err: ApiError, integrationName?: string): string {
 }
 
 /** The kinds of object a 404 can name. */
-export type ObjectKind = 'page' | 'block' | 'database' | 'data_source' | 'user' | 'comment' | 'file_upload';
+export type ObjectKind =
+  | 'page'
+  | 'block'
+  | 'database'
+  | 'data_source'
+  | 'user'
+  | 'comment'
+  | 'discussion'
+  | 'file_upload';
 
 export const errors = {
   validation: (message: string) => new ApiError('validation_error', message),

@@ -5,6 +5,7 @@
 export type {
   BlockObjectResponse,
   BotUserObjectResponse,
+  CommentObjectResponse,
   FileUploadObjectResponse,
   PageObjectResponse,
   PartialUserObjectResponse,

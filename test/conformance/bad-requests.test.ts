@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResponse } from '../helpers/conformance.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
+import { COMMENT_BAD_REQUESTS } from './bad-requests-comments.ts';
 
 /** Objects every row may aim at, created once per engine. */
 export interface Fixture {
@@ -705,6 +706,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
       message: `body failed validation: body.cover.file_upload.id should be the id of a file upload created by this integration, instead was \`"${MISSING_ID}"\`.`,
     },
   ],
+  comments: COMMENT_BAD_REQUESTS,
 };
 
 async function setUp(h: Harness): Promise<Fixture> {
@@ -747,6 +749,7 @@ async function snapshot(f: Fixture): Promise<unknown[]> {
     read(`/v1/blocks/${f.h.rootPageId}/children`),
     read(`/v1/pages/${f.unshared}`, f.ownerToken),
     read(`/v1/blocks/${f.unshared}/children`, f.ownerToken),
+    read(`/v1/comments?block_id=${f.page}`),
   ]);
 }
 
