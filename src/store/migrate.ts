@@ -6,6 +6,7 @@ import * as fileUploads from './migrations/002-file-uploads.ts';
 import * as rateBuckets from './migrations/003-rate-buckets.ts';
 import * as integrationLifecycle from './migrations/004-integration-lifecycle.ts';
 import * as search from './migrations/005-search.ts';
+import * as events from './migrations/007-events.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-rate-buckets': rateBuckets,
   '004-integration-lifecycle': integrationLifecycle,
   '005-search': search,
+  '007-events': events,
 };
 
 class StaticProvider implements MigrationProvider {

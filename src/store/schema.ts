@@ -2,6 +2,7 @@
  * Table types as Kysely sees them. Booleans are stored as 0/1 integers and JSON as text on both
  * engines, so rows look the same whichever engine produced them.
  */
+import type { Generated } from 'kysely';
 
 export interface MetaTable {
   key: string;
@@ -100,6 +101,7 @@ export interface Database {
   file_upload_parts: FileUploadPartTable;
   rate_buckets: RateBucketTable;
   search_index: SearchIndexTable;
+  events: EventTable;
 }
 
 export interface RateBucketTable {
@@ -117,4 +119,17 @@ export interface SearchIndexTable {
   last_edited_time: string;
   in_trash: number;
   fts_rowid: number | null;
+}
+
+/** One change event in the outbox (migration 007, events/types.ts); JSON as text. */
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  entity_id: string;
+  entity_type: string;
+  data: string;
+  authors: string;
+  integration_id: string | null;
+  timestamp: string;
 }

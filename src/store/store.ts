@@ -4,6 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { SearchObject } from '../domain/search.ts';
+import type { RecordedEvent } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type { BlockTable, FileUploadTable, IntegrationTable, UserTable } from './schema.ts';
 
@@ -228,6 +229,19 @@ export interface SearchRepo {
   ): Promise<Page<string>>;
 }
 
+/**
+ * The change-event outbox, read side. Events are written by the store itself at the end of every
+ * transaction that changed something (store/events-repo.ts), never by operations.
+ */
+export interface EventRepo {
+  /**
+   * Events with `seq` above `cursor` (0 reads from the start), oldest first, at most `limit`.
+   * Numbers are handed out in commit order on both engines, so a consumer that keeps the last
+   * `seq` it read misses nothing committed later; numbers may skip (rolled-back transactions).
+   */
+  readAfter(cursor: number, limit: number): Promise<RecordedEvent[]>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -238,6 +252,7 @@ export interface StoreTx {
   fileUploads: FileUploadRepo;
   rateBuckets: RateBucketRepo;
   search: SearchRepo;
+  events: EventRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';
