@@ -13,12 +13,14 @@ const ALLOWED: Record<string, string[]> = {
   wire: ['lib'],
   domain: ['wire', 'lib'],
   query: ['domain', 'wire', 'lib'],
-  store: ['query', 'domain', 'wire', 'lib'],
+  // The store records events at commit with events/' pure derivation (docs/ARCHITECTURE.md).
+  store: ['query', 'domain', 'wire', 'lib', 'events'],
+  events: ['domain', 'wire', 'present', 'lib'],
   present: ['domain', 'wire', 'lib', 'store'],
-  ops: ['store', 'query', 'domain', 'wire', 'lib', 'present'],
+  ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
   api: ['ops', 'present', 'domain', 'wire', 'lib', 'store'],
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store'],
+  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events'],
   main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config'],
   config: ['domain', 'lib'],
 };

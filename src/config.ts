@@ -29,6 +29,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this many ms (OCTAVO_KEEPALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs: number;
+  /** Window within which one page's content updates become one event (OCTAVO_EVENT_AGGREGATION_MS). */
+  eventAggregationMs: number;
 }
 
 /**
@@ -42,6 +44,13 @@ export const DEFAULT_TIMEOUTS = {
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
 };
+/**
+ * Ten seconds. Notion delivers "within about a minute" and aggregates high-frequency events
+ * without saying over how long; a window well inside that minute keeps the promise while folding
+ * a burst of typing into one `page.content_updated` (events/aggregate.ts).
+ */
+export const DEFAULT_EVENT_AGGREGATION_MS = 10_000;
+
 /** One day: a longer timeout is a typo, not a choice. */
 const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
@@ -78,6 +87,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       'OCTAVO_FILE_IMPORT_ALLOW_PRIVATE',
     ),
     ...loadTimeouts(env),
+    eventAggregationMs: parseMs(
+      env.OCTAVO_EVENT_AGGREGATION_MS,
+      'OCTAVO_EVENT_AGGREGATION_MS',
+      DEFAULT_EVENT_AGGREGATION_MS,
+    ),
   };
 }
 

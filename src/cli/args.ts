@@ -31,6 +31,7 @@ export const OPTIONS = {
   'data-source': { type: 'string' },
   file: { type: 'string' },
   batch: { type: 'string' },
+  after: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -3,6 +3,7 @@
  * both engines; the only branch is the row lock, as in the blocks repository.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { ChangeLog } from './events-repo.ts';
 import type { Database } from './schema.ts';
 import type { Engine, FileUploadRepo, FileUploadRow } from './store.ts';
 
@@ -17,7 +18,7 @@ function toRow(row: FileUploadRow): FileUploadRow {
   };
 }
 
-export function fileUploads(db: Db, engine: Engine): FileUploadRepo {
+export function fileUploads(db: Db, engine: Engine, log: ChangeLog): FileUploadRepo {
   return {
     get: async (id) => {
       const row = await db.selectFrom('file_uploads').selectAll().where('id', '=', id).executeTakeFirst();
@@ -25,8 +26,10 @@ export function fileUploads(db: Db, engine: Engine): FileUploadRepo {
     },
     insert: async (row) => {
       await db.insertInto('file_uploads').values(row).execute();
+      log.insertedUpload(row);
     },
     update: async (id, patch) => {
+      await log.updatingUpload(db, id, patch);
       await db.updateTable('file_uploads').set(patch).where('id', '=', id).execute();
     },
     lock: async (id) => {

@@ -14,6 +14,7 @@ import { type DialectHooks, dialectHooks } from '../query/dialect.ts';
 import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
 import { comments } from './comments-repo.ts';
+import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, writeSearchEntries } from './search-repo.ts';
@@ -164,7 +165,7 @@ function integrations(db: Db): IntegrationRepo {
   };
 }
 
-function blocks(db: Db, engine: Engine): BlockRepo {
+function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   const childKey = (parentId: string, dir: 'asc' | 'desc') =>
     db
       .selectFrom('blocks')
@@ -193,8 +194,10 @@ function blocks(db: Db, engine: Engine): BlockRepo {
         db.insertInto('blocks').values(chunk as unknown as BlockRow[]),
       );
       await writeSearchEntries(db, rows);
+      log.insertedBlocks(rows as unknown as Record<string, unknown>[]);
     },
     update: async (id, patch) => {
+      await log.updatingBlock(db, id, patch);
       await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
       // What the search index holds of a block: its title (properties or data), trash, last edit.
       if (SEARCHED_FIELDS.some((f) => patch[f] !== undefined)) await reindexBlock(db, id);
@@ -436,18 +439,19 @@ function rateBuckets(db: Db, engine: Engine): RateBucketRepo {
   };
 }
 
-function bind(db: Db, engine: Engine, hooks: DialectHooks): StoreTx {
+function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): StoreTx {
   return {
     users: users(db),
     integrations: integrations(db),
-    blocks: blocks(db, engine),
+    blocks: blocks(db, engine, log),
     shares: shares(db),
     rows: rows(db, hooks),
     meta: meta(db),
-    fileUploads: fileUploads(db, engine),
+    fileUploads: fileUploads(db, engine, log),
     rateBuckets: rateBuckets(db, engine),
     search: search(db, hooks),
     comments: comments(db),
+    events: eventRepo(db),
   };
 }
 
@@ -468,7 +472,13 @@ export class KyselyStore implements Store {
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((trx) => fn(bind(trx, this.engine, this.hooks)));
+        // A fresh change log per attempt: a transaction run again records its events once.
+        return await this.db.transaction().execute(async (trx) => {
+          const log = new ChangeLog();
+          const result = await fn(bind(trx, this.engine, this.hooks, log));
+          await recordEvents(trx, this.engine, log);
+          return result;
+        });
       } catch (e) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isTransientConflict(e)) throw e;
         // A short random pause, longer each time, so that the two sides do not meet again.

@@ -7,6 +7,7 @@ import * as rateBuckets from './migrations/003-rate-buckets.ts';
 import * as integrationLifecycle from './migrations/004-integration-lifecycle.ts';
 import * as search from './migrations/005-search.ts';
 import * as comments from './migrations/006-comments.ts';
+import * as events from './migrations/007-events.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-integration-lifecycle': integrationLifecycle,
   '005-search': search,
   '006-comments': comments,
+  '007-events': events,
 };
 
 class StaticProvider implements MigrationProvider {

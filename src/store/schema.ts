@@ -2,6 +2,7 @@
  * Table types as Kysely sees them. Booleans are stored as 0/1 integers and JSON as text on both
  * engines, so rows look the same whichever engine produced them.
  */
+import type { Generated } from 'kysely';
 
 export interface MetaTable {
   key: string;
@@ -102,6 +103,7 @@ export interface Database {
   search_index: SearchIndexTable;
   comment_discussions: CommentDiscussionTable;
   comments: CommentTable;
+  events: EventTable;
 }
 
 export interface RateBucketTable {
@@ -146,4 +148,17 @@ export interface CommentTable {
   created_by: string;
   created_time: string;
   last_edited_time: string;
+}
+
+/** One change event in the outbox (migration 007, events/types.ts); JSON as text. */
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  entity_id: string;
+  entity_type: string;
+  data: string;
+  authors: string;
+  integration_id: string | null;
+  timestamp: string;
 }

@@ -4,6 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { SearchObject } from '../domain/search.ts';
+import type { RecordedEvent } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type {
   BlockTable,
@@ -263,6 +264,19 @@ export interface CommentRepo {
   listOpen(parentId: string, from: CommentRow | null, limit: number): Promise<Page<CommentRow>>;
 }
 
+/**
+ * The change-event outbox, read side. Events are written by the store itself at the end of every
+ * transaction that changed something (store/events-repo.ts), never by operations.
+ */
+export interface EventRepo {
+  /**
+   * Events with `seq` above `cursor` (0 reads from the start), oldest first, at most `limit`.
+   * Numbers are handed out in commit order on both engines, so a consumer that keeps the last
+   * `seq` it read misses nothing committed later; numbers may skip (rolled-back transactions).
+   */
+  readAfter(cursor: number, limit: number): Promise<RecordedEvent[]>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -274,6 +288,7 @@ export interface StoreTx {
   rateBuckets: RateBucketRepo;
   search: SearchRepo;
   comments: CommentRepo;
+  events: EventRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -1,0 +1,93 @@
+/**
+ * Change events as Octavo records them: version-neutral facts about one entity, kept in the
+ * `events` outbox and rendered into Notion's webhook payloads per api_version (render.ts).
+ */
+
+/** Every event type Octavo records today. `comment.*` joins when comments exist (see derive.ts). */
+export const EVENT_TYPES = [
+  'page.created',
+  'page.properties_updated',
+  'page.content_updated',
+  'page.moved',
+  'page.deleted',
+  'page.undeleted',
+  'page.locked',
+  'page.unlocked',
+  'database.created',
+  'database.moved',
+  'database.deleted',
+  'database.undeleted',
+  'data_source.created',
+  'data_source.schema_updated',
+  'data_source.content_updated',
+  'data_source.moved',
+  'data_source.deleted',
+  'data_source.undeleted',
+  'file_upload.created',
+  'file_upload.completed',
+  'file_upload.upload_failed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What an event is about. */
+export type EntityType = 'page' | 'database' | 'data_source' | 'file_upload';
+
+/**
+ * Where the entity lives. `space` is the workspace itself (its id is filled in when rendered);
+ * a database row names its database and, from 2025-09-03 on, its data source.
+ */
+export interface EventParent {
+  id: string | null;
+  type: 'space' | 'page' | 'block' | 'database';
+  data_source_id?: string;
+}
+
+export interface EventAuthor {
+  id: string;
+  type: 'person' | 'bot';
+}
+
+/** A block named by `updated_blocks`. */
+export interface UpdatedBlock {
+  id: string;
+  type: 'page' | 'database' | 'block';
+}
+
+/** A property named by a schema update. */
+export interface UpdatedProperty {
+  id: string;
+  name: string | null;
+  action: 'created' | 'updated' | 'deleted';
+}
+
+/**
+ * The union of what event types carry. `database` is kept for data-source events so that a
+ * 2022-06-28 subscriber, who has no data sources, can be told about the database instead.
+ */
+export interface EventData {
+  parent?: EventParent;
+  updated_properties?: string[] | UpdatedProperty[];
+  updated_blocks?: UpdatedBlock[];
+  database?: { id: string; parent: EventParent };
+  file_import_result?: unknown;
+}
+
+/** An event about to be written, in the transaction of its change. */
+export interface NewEvent {
+  type: EventType;
+  entity: { id: string; type: EntityType };
+  data: EventData;
+  authors: EventAuthor[];
+  /** The integration that made the change; null for the workspace's own administration. */
+  integrationId: string | null;
+  /** When the change happened (ISO, milliseconds). */
+  timestamp: string;
+}
+
+/** An event as read back from the outbox. */
+export interface RecordedEvent extends NewEvent {
+  /** Time-ordered event id (lib/ids.ts); receivers de-duplicate by it. */
+  id: string;
+  /** The consumer cursor: increasing in commit order on both engines. */
+  seq: number;
+}

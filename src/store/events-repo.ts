@@ -1,0 +1,229 @@
+/**
+ * The outbox side of the store. Each transaction gets a ChangeLog; the blocks and file-upload
+ * repositories note every insert and update in it (the state before, the state after), and
+ * `recordEvents` turns the net changes into events (events/derive.ts) and writes them as the
+ * transaction's last statements. A write path cannot forget its events, and a transaction that
+ * rolls back (or that Postgres aborts and the store runs again) leaves none.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type BlockState,
+  type Change,
+  deriveEvents,
+  needsParent,
+  type UploadState,
+} from '../events/derive.ts';
+import type { EventAuthor, RecordedEvent } from '../events/types.ts';
+import { newId } from '../lib/ids.ts';
+import type { Database } from './schema.ts';
+import type { Engine, EventRepo } from './store.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The block columns events are derived from (a subset read before an update). */
+export const BLOCK_STATE = [
+  'id',
+  'type',
+  'parent_type',
+  'parent_id',
+  'in_trash',
+  'is_locked',
+  'properties',
+  'data',
+  'last_edited_by',
+  'last_edited_time',
+] as const;
+const UPLOAD_STATE = [
+  'id',
+  'integration_id',
+  'created_by',
+  'status',
+  'import_result',
+  'last_edited_time',
+] as const;
+const STAMP_ONLY = new Set(['last_edited_time', 'last_edited_by']);
+
+function pick<K extends string>(row: Record<string, unknown>, keys: readonly K[]): Record<K, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, row[k]])) as Record<K, unknown>;
+}
+
+/** One transaction's net changes, merged per object (first `before`, latest `after`). */
+export class ChangeLog {
+  readonly blocks = new Map<string, Change<BlockState>>();
+  readonly uploads = new Map<string, Change<UploadState>>();
+  actor: string | null = null;
+  time: string | null = null;
+
+  private stamp(by: unknown, at: unknown): void {
+    if (typeof by === 'string') this.actor ??= by;
+    if (typeof at === 'string' && (this.time === null || at > this.time)) this.time = at;
+  }
+
+  /** Notes inserted blocks. */
+  insertedBlocks(rows: readonly Record<string, unknown>[]): void {
+    for (const row of rows) {
+      this.stamp(row.last_edited_by, row.last_edited_time);
+      this.blocks.set(row.id as string, {
+        before: null,
+        after: pick(row, BLOCK_STATE) as unknown as BlockState,
+      });
+    }
+  }
+
+  /**
+   * Notes an update of a block, before it is written; reads the block's prior state when this
+   * transaction has not touched it yet. A patch of the edit stamp alone (ancestors of an edited
+   * block) changes nothing events report, so it costs no read.
+   */
+  async updatingBlock(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
+    this.stamp(patch.last_edited_by, patch.last_edited_time);
+    const known = this.blocks.get(id);
+    if (known) {
+      known.after = {
+        ...known.after,
+        ...pick(
+          patch,
+          BLOCK_STATE.filter((k) => k in patch),
+        ),
+      } as BlockState;
+      return;
+    }
+    if (Object.keys(patch).every((k) => STAMP_ONLY.has(k))) return;
+    const before = await db.selectFrom('blocks').select(BLOCK_STATE).where('id', '=', id).executeTakeFirst();
+    if (!before) return;
+    const after = {
+      ...before,
+      ...pick(
+        patch,
+        BLOCK_STATE.filter((k) => k in patch),
+      ),
+    } as BlockState;
+    this.blocks.set(id, { before, after });
+  }
+
+  /** Notes an inserted upload. */
+  insertedUpload(row: Record<string, unknown>): void {
+    this.uploads.set(row.id as string, {
+      before: null,
+      after: pick(row, UPLOAD_STATE) as unknown as UploadState,
+    });
+  }
+
+  /** Notes an update of an upload, before it is written. */
+  async updatingUpload(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
+    const known = this.uploads.get(id);
+    const fields = pick(
+      patch,
+      UPLOAD_STATE.filter((k) => k in patch),
+    );
+    if (known) {
+      known.after = { ...known.after, ...fields } as UploadState;
+      return;
+    }
+    const before = await db
+      .selectFrom('file_uploads')
+      .select(UPLOAD_STATE)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (before) this.uploads.set(id, { before, after: { ...before, ...fields } as UploadState });
+  }
+}
+
+/**
+ * Derives the transaction's events from its ChangeLog and inserts them. Reads what derivation
+ * needs (ancestors of changed blocks, authors' kinds and integrations) in a few batched reads.
+ * On Postgres the inserts wait for a transaction-level advisory lock first, held until commit:
+ * event numbers are then handed out in commit order (see docs/ARCHITECTURE.md, "Change events").
+ */
+export async function recordEvents(db: Db, engine: Engine, log: ChangeLog): Promise<void> {
+  if (log.blocks.size === 0 && log.uploads.size === 0) return;
+  const known = new Map<string, BlockState>();
+  for (const c of log.blocks.values()) known.set(c.after.id, c.after);
+  let wanted = [...known.values()];
+  for (let depth = 0; wanted.length > 0 && depth < 256; depth++) {
+    const ids = [...new Set(wanted.filter(needsParent).map((s) => s.parent_id))].filter(
+      (id): id is string => id !== null && !known.has(id),
+    );
+    if (ids.length === 0) break;
+    const rows = await db.selectFrom('blocks').select(BLOCK_STATE).where('id', 'in', ids).execute();
+    for (const r of rows) known.set(r.id, r);
+    wanted = rows;
+  }
+  const userIds = new Set<string>();
+  for (const c of log.blocks.values()) userIds.add(c.after.last_edited_by);
+  for (const c of log.uploads.values()) userIds.add(c.after.created_by);
+  if (log.actor) userIds.add(log.actor);
+  const ids = [...userIds];
+  const users = await db.selectFrom('users').select(['id', 'type']).where('id', 'in', ids).execute();
+  const bots = await db
+    .selectFrom('integrations')
+    .select(['id', 'bot_user_id'])
+    .where('bot_user_id', 'in', ids)
+    .execute();
+  const kinds = new Map(users.map((u) => [u.id, u.type]));
+  const integrations = new Map(bots.map((b) => [b.bot_user_id, b.id]));
+  const events = deriveEvents(
+    {
+      blocks: [...log.blocks.values()],
+      uploads: [...log.uploads.values()],
+      actor: log.actor,
+      time: log.time ?? new Date().toISOString(),
+    },
+    {
+      block: (id) => known.get(id),
+      author: (id): EventAuthor => ({ id, type: kinds.get(id) === 'person' ? 'person' : 'bot' }),
+      integrationOf: (id) => integrations.get(id) ?? null,
+    },
+  );
+  if (events.length === 0) return;
+  if (engine === 'postgres') {
+    // Taken last, after every row lock of the transaction, and held until commit: a transaction
+    // waiting here holds nothing another one in its commit could need.
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext('octavo.events'))`.execute(
+      db,
+    );
+  }
+  const rows = events.map((e) => ({
+    id: newId(),
+    type: e.type,
+    entity_id: e.entity.id,
+    entity_type: e.entity.type,
+    data: JSON.stringify(e.data),
+    authors: JSON.stringify(e.authors),
+    integration_id: e.integrationId,
+    timestamp: e.timestamp,
+  }));
+  // 8 columns: 500 rows stay far below both engines' bind-parameter caps.
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('events')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
+
+/** Reading the outbox: the consumers' side of the store port. */
+export function eventRepo(db: Db): EventRepo {
+  return {
+    readAfter: async (cursor, limit) => {
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('seq', '>', cursor)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(
+        (r): RecordedEvent => ({
+          seq: Number(r.seq),
+          id: r.id,
+          type: r.type as RecordedEvent['type'],
+          entity: { id: r.entity_id, type: r.entity_type as RecordedEvent['entity']['type'] },
+          data: JSON.parse(r.data),
+          authors: JSON.parse(r.authors),
+          integrationId: r.integration_id,
+          timestamp: r.timestamp,
+        }),
+      );
+    },
+  };
+}
