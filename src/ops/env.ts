@@ -30,10 +30,25 @@ export async function loadVisible(
   accept: (row: BlockView) => boolean = () => true,
 ): Promise<BlockView> {
   const row = await tx.blocks.get(id);
-  if (!row || !accept(row) || !(await canSee(tx, env, id))) {
-    throw errors.notFound(kind, id);
-  }
+  if (!row || !(await canSee(tx, env, id))) throw errors.notFound(kind, id);
+  if (!accept(row)) throw wrongKind(kind, row);
   return row;
+}
+
+/** What a visible object of another kind is, and the endpoint that takes it. */
+const INSTEAD: Record<string, { actual: string; call: (id: string) => string }> = {
+  page: { actual: 'page', call: (id) => `use GET /v1/pages/${id}` },
+  database: {
+    actual: 'database',
+    call: (id) =>
+      `use GET /v1/databases/${id}, which lists its data sources (from Notion-Version 2025-09-03)`,
+  },
+  data_source: { actual: 'data source', call: (id) => `use the /v1/data_sources/${id} endpoints` },
+};
+
+function wrongKind(kind: ObjectKind, row: BlockView) {
+  const known = INSTEAD[row.type] ?? { actual: 'block', call: (id: string) => `use GET /v1/blocks/${id}` };
+  return errors.wrongKind(kind, row.id, known.actual, known.call(row.id));
 }
 
 export const isPage = (row: BlockView) => row.type === 'page';

@@ -70,7 +70,9 @@ export type ObjectKind =
 export const errors = {
   validation: (message: string) => new ApiError('validation_error', message),
   invalidJson: () => new ApiError('invalid_json', 'Error parsing JSON body.'),
-  invalidRequestUrl: () => new ApiError('invalid_request_url', 'Invalid request URL.'),
+  /** Notion's unknown-URL error; `instead` says what to call, where Octavo can tell. */
+  invalidRequestUrl: (instead?: string) =>
+    new ApiError('invalid_request_url', instead ? `Invalid request URL. ${instead}` : 'Invalid request URL.'),
   invalidRequest: (message: string) => new ApiError('invalid_request', message),
   unsupported: (what: string) => new ApiError('invalid_request', `Unsupported request: ${what}.`),
   unauthorized: () => new ApiError('unauthorized', 'API token is invalid.'),
@@ -80,6 +82,16 @@ export const errors = {
     new ApiError('object_not_found', `Could not find ${kind.replace('_', ' ')} with ID: ${id}.`, {
       sharingHint: kind !== 'user' && kind !== 'file_upload',
     }),
+  /**
+   * A 404 for an id the caller can see but that names another kind of object than the endpoint
+   * takes (a database id where a data source id is expected): Notion's status and code, and a
+   * message that says what to call instead. Never used for an id the caller cannot see.
+   */
+  wrongKind: (kind: ObjectKind, id: string, actual: string, instead: string) =>
+    new ApiError(
+      'object_not_found',
+      `Could not find ${kind.replace('_', ' ')} with ID: ${id}. It is a ${actual}: ${instead}.`,
+    ),
   missingVersion: () =>
     new ApiError(
       'missing_version',

@@ -44,7 +44,11 @@ import type { AppDeps, AppEnv } from '../types.ts';
 
 /** Data-source endpoints exist from 2025-09-03 on; older versions get Notion's unknown-URL error. */
 function requireDataSourceVersion(c: Context<AppEnv>): void {
-  if (!hasDataSources(c.get('version'))) throw errors.invalidRequestUrl();
+  if (!hasDataSources(c.get('version'))) {
+    throw errors.invalidRequestUrl(
+      'Data sources exist from Notion-Version 2025-09-03 on; under 2022-06-28 use the /v1/databases endpoints.',
+    );
+  }
 }
 
 export function databasesRoutes(deps: AppDeps) {
@@ -133,7 +137,11 @@ export function databasesRoutes(deps: AppDeps) {
   });
 
   r.post('/databases/:database_id/query', async (c) => {
-    if (hasDataSources(c.get('version'))) throw errors.invalidRequestUrl();
+    if (hasDataSources(c.get('version'))) {
+      throw errors.invalidRequestUrl(
+        `From Notion-Version 2025-09-03 on, query a data source: POST /v1/data_sources/{data_source_id}/query (GET /v1/databases/{database_id} lists them).`,
+      );
+    }
     authorize(c, 'databases.query');
     const id = pathId(c, 'database_id');
     const env = opEnv(c, deps);
