@@ -18,7 +18,8 @@ const ALLOWED: Record<string, string[]> = {
   events: ['domain', 'wire', 'present', 'lib'],
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
-  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store'],
+  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store'],
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
   cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events'],
   main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config'],
@@ -26,7 +27,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 /** Layers whose imports of `store` must be type-only. */
-const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker']);
+const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin']);
 
 function layerOf(file: string): string {
   const rel = relative(ROOT, file);

@@ -3,6 +3,7 @@
  * tests hand it to the official SDK as its `fetch` and no socket is needed.
  */
 import { Hono } from 'hono';
+import { adminRoutes } from '../admin/admin.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
+  app.route('/_octavo', adminRoutes({ store: deps.store, ...(deps.clock ? { clock: deps.clock } : {}) }));
   app.notFound((c) => renderError(c, errors.invalidRequestUrl()));
   return app;
 }

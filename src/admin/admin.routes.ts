@@ -1,0 +1,133 @@
+/**
+ * The admin HTTP API under `/_octavo`: managing the server rather than speaking Notion's API.
+ * Authenticated with the admin token (`Authorization: Bearer oat_…`); errors use the same
+ * envelope as `/v1`. Today: integrations (list, create, update, revoke, rotate, delete), the
+ * operations `octavo integration …` runs. Handlers are as thin as api/'s: parse, one transaction
+ * of an operation, answer.
+ */
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { CAPABILITIES } from '../domain/capabilities.ts';
+import { isAdminToken } from '../ops/admin-token.ts';
+import {
+  createIntegration,
+  deleteIntegration,
+  listIntegrations,
+  revokeIntegration,
+  rotateIntegrationToken,
+  updateIntegration,
+} from '../ops/integrations.ts';
+import type { IntegrationRow, Store } from '../store/store.ts';
+import { ApiError, errors } from '../wire/errors.ts';
+import { parseWith } from '../wire/validation.ts';
+
+export interface AdminDeps {
+  store: Store;
+  clock?: () => Date;
+}
+
+const Capabilities = z.array(z.enum(CAPABILITIES));
+const CreateIntegrationBody = z.strictObject({
+  name: z.string().min(1),
+  capabilities: Capabilities.optional(),
+});
+const UpdateIntegrationBody = z.strictObject({
+  name: z.string().min(1).optional(),
+  capabilities: Capabilities.optional(),
+});
+
+/** An integration as the admin API shows it (never its token or token hash). */
+function presentIntegration(row: IntegrationRow) {
+  return {
+    object: 'integration',
+    id: row.id,
+    name: row.name,
+    bot_user_id: row.bot_user_id,
+    capabilities: JSON.parse(row.capabilities) as string[],
+    created_time: row.created_time,
+    revoked_time: row.revoked_time,
+  };
+}
+
+function adminAuth(store: Store): MiddlewareHandler {
+  return async (c, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+    if (!match || !(await isAdminToken(store, match[1]!))) {
+      throw new ApiError('unauthorized', 'Admin token is invalid.');
+    }
+    await next();
+  };
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw errors.invalidJson();
+  }
+}
+
+export function adminRoutes(deps: AdminDeps) {
+  const r = new Hono();
+  const now = () => (deps.clock?.() ?? new Date()).toISOString();
+  /** The integration a path names, by id or by name. */
+  const nameIn = async (c: Context) => {
+    const key = decodeURIComponent(c.req.param('integration') ?? '');
+    const all = await deps.store.transaction((tx) => listIntegrations(tx));
+    const row = all.find((i) => i.id === key || i.name === key);
+    if (!row) throw new ApiError('object_not_found', `Could not find integration: ${key}.`);
+    return row.name;
+  };
+  r.use('*', adminAuth(deps.store));
+
+  r.get('/integrations', async (c) => {
+    const rows = await deps.store.transaction((tx) => listIntegrations(tx));
+    return c.json({ object: 'list', results: rows.map(presentIntegration) });
+  });
+
+  r.post('/integrations', async (c) => {
+    const body = parseWith(CreateIntegrationBody, await jsonBody(c));
+    const made = await deps.store.transaction((tx) =>
+      createIntegration(tx, {
+        name: body.name,
+        capabilities: body.capabilities ?? [...CAPABILITIES],
+        now: now(),
+      }),
+    );
+    return c.json({ ...presentIntegration(made.integration), token: made.token });
+  });
+
+  r.patch('/integrations/:integration', async (c) => {
+    const name = await nameIn(c);
+    const body = parseWith(UpdateIntegrationBody, await jsonBody(c));
+    const row = await deps.store.transaction((tx) =>
+      updateIntegration(tx, { name, newName: body.name, capabilities: body.capabilities }),
+    );
+    return c.json(presentIntegration(row));
+  });
+
+  r.post('/integrations/:integration/revoke', async (c) => {
+    const name = await nameIn(c);
+    const row = await deps.store.transaction((tx) => revokeIntegration(tx, { name, now: now() }));
+    return c.json(presentIntegration(row));
+  });
+
+  r.post('/integrations/:integration/rotate', async (c) => {
+    const name = await nameIn(c);
+    const made = await deps.store.transaction((tx) => rotateIntegrationToken(tx, { name }));
+    return c.json({ ...presentIntegration(made.integration), token: made.token });
+  });
+
+  r.delete('/integrations/:integration', async (c) => {
+    const name = await nameIn(c);
+    const row = await deps.store.transaction((tx) => deleteIntegration(tx, { name }));
+    return c.json(presentIntegration(row));
+  });
+
+  r.all('*', () => {
+    throw errors.invalidRequestUrl();
+  });
+  return r;
+}
