@@ -35,6 +35,23 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
     provider: new StaticProvider(),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    if (attempt >= 5 || !isOtherSchemaVanished(error, schema)) throw error;
+    await new Promise((r) => setTimeout(r, 20 * attempt));
+  }
+}
+
+/**
+ * Kysely's migrator asks whether its tables exist by listing the tables of every schema of the
+ * database, calling name-based catalog functions on each; a schema that another connection drops
+ * during that listing fails the whole call with `invalid_schema_name` (3F000). Nothing was
+ * migrated then (the listing comes before any change), so it is asked again. It happens where
+ * schemas come and go beside ours (test suites, one schema each), never for our own schema.
+ */
+function isOtherSchemaVanished(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  return ours === undefined || !e.message.includes(`"${ours}"`);
 }
