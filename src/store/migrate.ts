@@ -38,8 +38,8 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
   for (let attempt = 1; ; attempt++) {
     const { error } = await migrator.migrateToLatest();
     if (!error) return;
-    if (attempt >= 5 || !isOtherSchemaVanished(error, schema)) throw error;
-    await new Promise((r) => setTimeout(r, 20 * attempt));
+    if (attempt >= 10 || !isOtherSchemaVanished(error, schema)) throw error;
+    await new Promise((r) => setTimeout(r, 25 * attempt));
   }
 }
 
