@@ -31,21 +31,6 @@ export function openConfiguredStore(
   });
 }
 
-/**
- * Opens the store and makes sure the workspace exists; on the first start this creates the
- * quickstart integration, whose token is in `boot.created` and nowhere else.
- */
-export async function openWorkspace(config: StoreConfig) {
-  const store = await openConfiguredStore(config);
-  try {
-    const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-    return { store, boot };
-  } catch (e) {
-    await store.close().catch(() => {});
-    throw e;
-  }
-}
-
 export interface RunningServer {
   url: string;
   port: number;
@@ -54,25 +39,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server; resolves once it listens, rejects (store closed) when it cannot. */
+/**
+ * Starts the HTTP server; resolves once it listens, rejects (store closed) when it cannot.
+ *
+ * The order matters on a first start: the store is opened and migrated, then the port is bound,
+ * and only then is the workspace bootstrapped. Bootstrap creates the quickstart integration,
+ * whose token exists only in the result (the database keeps its hash), so a start that fails to
+ * listen must not have run it: the next start does, and prints the token.
+ */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const { store, boot } = await openWorkspace(config);
+  const store = await openConfiguredStore(config);
   const policy = config.rateLimit;
   const rateLimiter = !policy
     ? null
     : config.rateLimitStore === 'database'
       ? storeRateLimiter(store, policy)
       : memoryRateLimiter(policy);
-  // The app is built once the port is known, so page URLs carry the real port under --port 0.
-  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  // The app is built once the port is known (page URLs carry the real port under --port 0) and
+  // the workspace exists; a request arriving before that is told to come back.
+  let handler: (req: Request) => Response | Promise<Response> = notReady;
   const inFlight = trackInFlight();
-  const server = listen((req) => inFlight.run(() => handler!(req)), config);
+  const server = listen((req) => inFlight.run(() => handler(req)), config);
+  let boot: BootstrapResult;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
   } catch (e) {
+    if (server.listening) await new Promise((done) => server.close(done));
     await store.close().catch(() => {});
     throw e;
   }
@@ -110,6 +106,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await store.close();
     },
   };
+}
+
+/** The answer to a request that arrives while the server is still starting. */
+function notReady(): Response {
+  const body = { object: 'error', status: 503, code: 'service_unavailable', message: 'Octavo is starting.' };
+  return new Response(JSON.stringify(body), {
+    status: 503,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' },
+  });
 }
 
 /** Counts requests being handled, so shutdown can wait for them. */
