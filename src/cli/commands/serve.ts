@@ -31,6 +31,12 @@ async function start(config: Config): Promise<RunningServer> {
     return await startServer(config);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    // A host name is resolved when the server binds: not finding it is a listening problem too.
+    if (err.syscall === 'getaddrinfo') {
+      throw new CliError(
+        `cannot listen on ${config.host}:${config.port}: no such host (${err.code}); check --host`,
+      );
+    }
     if (err.syscall === 'listen') {
       const why = LISTEN_ERRORS[err.code ?? ''] ?? err.code ?? err.message;
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${why}`);
