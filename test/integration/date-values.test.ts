@@ -76,7 +76,7 @@ describeEngines('date values', (engine) => {
           When: { date: { start: '1960-06-01T12:00:00.250', time_zone: 'Europe/Paris' } },
         },
       });
-      const ids = async (date: Record<string, string>) =>
+      const ids = async (date: { equals: string } | { after: string } | { before: string }) =>
         (
           await c.dataSources.query({ data_source_id: dataSourceId, filter: { property: 'When', date } })
         ).results.map((r) => r.id);
