@@ -108,12 +108,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   };
 }
 
-/** The answer to a request that arrives while the server is still starting. */
-function notReady(): Response {
-  const body = { object: 'error', status: 503, code: 'service_unavailable', message: 'Octavo is starting.' };
+/**
+ * The answer to a request that arrives while the server is still starting: the process is alive
+ * (`/healthz` says so) but serves nothing yet, `/readyz` included.
+ */
+function notReady(req: Request): Response {
+  const live = new URL(req.url).pathname === '/healthz';
+  const body = live
+    ? { status: 'ok' }
+    : { object: 'error', status: 503, code: 'service_unavailable', message: 'Octavo is starting.' };
   return new Response(JSON.stringify(body), {
-    status: 503,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' },
+    status: live ? 200 : 503,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...(live ? {} : { 'retry-after': '1' }) },
   });
 }
 

@@ -12,6 +12,7 @@ import { blocksRoutes } from './routes/blocks.routes.ts';
 import { databasesRoutes } from './routes/databases.routes.ts';
 import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
     throw errors.invalidRequestUrl();
   });
 
+  app.route('/', healthRoutes(deps));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   app.notFound((c) => renderError(c, errors.invalidRequestUrl()));

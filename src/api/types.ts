@@ -24,5 +24,7 @@ export type AppEnv = {
     body: unknown;
     /** A success body holding mentions, to be shown as this reader sees them. */
     mentioned?: object;
+    /** Why a request could not be served, for the request log (not sent to the client). */
+    failure?: string;
   };
 };

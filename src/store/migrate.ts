@@ -21,16 +21,30 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-/** Brings the database to the newest schema; throws with the failing migration's error. */
-// biome-ignore lint/suspicious/noExplicitAny: the migrator works below the typed schema
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+function migratorFor(
+  // biome-ignore lint/suspicious/noExplicitAny: the migrator works below the typed schema
+  db: Kysely<any>,
+  schema: string | undefined,
+): Migrator {
   // With a schema named, the migrator looks for its own tables there only: left to itself it
   // would find another schema's migration tables (parallel test runs) and skip creating them.
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider: new StaticProvider(),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error } = await migrator.migrateToLatest();
+}
+
+/** Brings the database to the newest schema; throws with the failing migration's error. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works below the typed schema
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+  const { error } = await migratorFor(db, schema).migrateToLatest();
   if (error) throw error;
+}
+
+/** Names of the migrations this code knows that the database has not run (reads only). */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works below the typed schema
+export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const all = await migratorFor(db, schema).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
