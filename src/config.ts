@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { parseRateLimit, type RatePolicy } from './domain/rate-limit.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './lib/log.ts';
 
 export interface Config {
   host: string;
@@ -30,6 +31,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this many ms (OCTAVO_KEEPALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs: number;
+  /** JSON lines, or compact human lines (OCTAVO_LOG_FORMAT; default pretty on a terminal). */
+  logFormat: LogFormat;
+  /** The least severe entries written (OCTAVO_LOG_LEVEL; `info` logs every request). */
+  logLevel: LogLevel;
 }
 
 /**
@@ -63,6 +68,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Reads the flags and the environment once; a value Octavo cannot use is a one-line ConfigError. */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: parseHost(
@@ -82,7 +88,18 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       'OCTAVO_FILE_IMPORT_ALLOW_PRIVATE',
     ),
     ...loadTimeouts(env),
+    logFormat: oneOf(
+      env.OCTAVO_LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json'),
+      LOG_FORMATS,
+      'OCTAVO_LOG_FORMAT',
+    ),
+    logLevel: oneOf(env.OCTAVO_LOG_LEVEL || 'info', LOG_LEVELS, 'OCTAVO_LOG_LEVEL'),
   };
+}
+
+function oneOf<T extends string>(text: string, allowed: readonly T[], name: string): T {
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new ConfigError(`${name} must be ${allowed.join(', ')}, not ${text}`);
 }
 
 function loadTimeouts(env: NodeJS.ProcessEnv) {

@@ -4,6 +4,7 @@ import { createApp } from './api/app.ts';
 import { listen } from './api/node-server.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
+import { createLogger, type Logger } from './lib/log.ts';
 import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
 import { storeRateLimiter } from './ops/rate-limit.ts';
@@ -47,8 +48,11 @@ export interface RunningServer {
  * whose token exists only in the result (the database keeps its hash), so a start that fails to
  * listen must not have run it: the next start does, and prints the token.
  */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const log =
+    options.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const store = await openConfiguredStore(config);
+  log.info({ engine: store.engine }, 'storage open and migrated');
   const policy = config.rateLimit;
   const rateLimiter = !policy
     ? null
@@ -66,7 +70,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    log.info({ address: server.address() }, 'listening');
     boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+    log.info(
+      { workspace: boot.workspace.id, first_start: boot.created !== null },
+      boot.created ? 'workspace created with the quickstart integration' : 'workspace found',
+    );
   } catch (e) {
     if (server.listening) await new Promise((done) => server.close(done));
     await store.close().catch(() => {});
@@ -78,6 +87,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     publicUrl: publicUrlOf(config, port),
     workspace: boot.workspace,
     rateLimiter,
+    logger: log,
     files: {
       maxBytes: config.maxFileUploadBytes,
       urlSecret: boot.fileUrlSecret,
@@ -89,7 +99,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const purge = setInterval(() => {
     store
       .transaction((tx) => purgeExpiredUploads(tx, new Date().toISOString()))
-      .catch((e) => console.error('octavo: freeing expired uploads failed:', e));
+      .catch((err) => log.error({ err }, 'freeing expired uploads failed'));
   }, PURGE_EVERY_MS);
   purge.unref();
   return {
@@ -99,11 +109,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     boot,
     close: async () => {
       clearInterval(purge);
+      log.info({ in_flight: inFlight.count() }, 'closing the listener; waiting for requests in flight');
       await new Promise<void>((done) => server.close(() => done()));
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);
+      log.info('waiting for file imports in progress');
       await importsSettled(10_000);
       await store.close();
+      log.info('storage closed');
     },
   };
 }
@@ -128,6 +141,7 @@ function trackInFlight() {
   let count = 0;
   let onIdle: (() => void) | undefined;
   return {
+    count: () => count,
     async run<T>(fn: () => T | Promise<T>): Promise<T> {
       count++;
       try {

@@ -4,9 +4,11 @@
  */
 import { Hono } from 'hono';
 import { FILES_PATH } from '../domain/file-uploads.ts';
+import { createLogger } from '../lib/log.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { readerMentions } from './middleware/mentions.ts';
+import { requestLog } from './middleware/request-log.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
 import { databasesRoutes } from './routes/databases.routes.ts';
@@ -18,9 +20,12 @@ import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
+/** The app for `deps`; without a logger, server errors still go to standard error. */
 export function createApp(deps: AppDeps) {
+  const logger =
+    deps.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const app = new Hono<AppEnv>();
-  app.use('*', requestId);
+  app.use('*', requestLog(logger), requestId);
   app.onError((err, c) => renderError(c, err));
 
   const v1 = new Hono<AppEnv>();

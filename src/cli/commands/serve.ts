@@ -1,19 +1,32 @@
 /** `octavo serve`: start the HTTP server and print where it is and how to reach it. */
 import { type Config, loadConfig } from '../../config.ts';
 import { describeRateLimit } from '../../domain/rate-limit.ts';
+import { createLogger, flushLog, type Logger } from '../../lib/log.ts';
 import { type RunningServer, startServer } from '../../main.ts';
 import { QUICKSTART_INTEGRATION } from '../../ops/workspace.ts';
 import { CliError, type Values } from '../args.ts';
 import { storageFailure, storageLabel } from '../context.ts';
 
+/** Starts the server, prints the banner, and stops cleanly on SIGINT or SIGTERM. */
 export async function serveCommand(values: Values): Promise<void> {
   const config = loadConfig(values);
-  const server = await start(config);
+  const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+  logger.info({ storage: storageLabel(config), host: config.host, port: config.port }, 'starting');
+  const server = await start(config, logger);
   console.log(banner(config, server).join('\n'));
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      async () => {
+        logger.info('stopped');
+        await flushLog(logger);
+        process.exit(0);
+      },
+      async (err) => {
+        logger.error({ err }, 'shutdown failed');
+        await flushLog(logger);
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', stop);
@@ -26,9 +39,9 @@ const LISTEN_ERRORS: Record<string, string> = {
   EADDRNOTAVAIL: 'this machine has no such address (EADDRNOTAVAIL); check --host',
 };
 
-async function start(config: Config): Promise<RunningServer> {
+async function start(config: Config, logger: Logger): Promise<RunningServer> {
   try {
-    return await startServer(config);
+    return await startServer(config, { logger });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     // A host name is resolved when the server binds: not finding it is a listening problem too.
