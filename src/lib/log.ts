@@ -15,9 +15,9 @@ export interface LogOptions {
   format: LogFormat;
   level: LogLevel;
   /**
-   * Where lines go; default: standard output (file descriptor 1), each entry written at once, so
-   * entries and the start-up banner keep their order and nothing is lost when the process exits
-   * (a write is a few microseconds, measured against a request in docs/benchmarks.md).
+   * Where lines go; default: standard output (file descriptor 1), written without blocking: a
+   * line is written at once unless a write is in progress, then it joins the next write (no
+   * delay, fewer system calls; measured in docs/benchmarks.md, "Request log").
    */
   destination?: { write(line: string): unknown };
 }
@@ -53,10 +53,11 @@ export function prettyLine(json: string): string {
 
 /** A logger writing `format` lines at `level` and above. */
 export function createLogger(options: LogOptions): Logger {
-  const out: DestinationStream = options.destination ?? pino.destination({ dest: 1, sync: true });
+  const out: DestinationStream & { flushSync?: () => void } =
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 0 });
   const destination =
     options.format === 'pretty' ? { write: (line: string) => out.write(prettyLine(line)) } : out;
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       // No pid or hostname on every line: the supervisor or collector knows which process it ran.
@@ -64,9 +65,20 @@ export function createLogger(options: LogOptions): Logger {
     },
     destination,
   );
+  if (out.flushSync) flushers.set(logger, out.flushSync.bind(out));
+  return logger;
 }
 
-/** Writes out what the logger still buffers (call before the process exits). */
-export function flushLog(logger: Logger): Promise<void> {
-  return new Promise((done) => logger.flush(() => done()));
+const flushers = new WeakMap<Logger, () => void>();
+
+/**
+ * Writes out, before returning, whatever the logger has not written yet: before other output
+ * to the same stream (the banner) and before the process exits.
+ */
+export function flushLog(logger: Logger): void {
+  try {
+    flushers.get(logger)?.();
+  } catch {
+    // Nothing was pending, or the stream is gone: there is nothing more to do.
+  }
 }

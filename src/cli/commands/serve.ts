@@ -13,18 +13,19 @@ export async function serveCommand(values: Values): Promise<void> {
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
   logger.info({ storage: storageLabel(config), host: config.host, port: config.port }, 'starting');
   const server = await start(config, logger);
+  flushLog(logger); // the start-up entries come before the banner
   console.log(banner(config, server).join('\n'));
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     server.close().then(
-      async () => {
+      () => {
         logger.info('stopped');
-        await flushLog(logger);
+        flushLog(logger);
         process.exit(0);
       },
-      async (err) => {
+      (err) => {
         logger.error({ err }, 'shutdown failed');
-        await flushLog(logger);
+        flushLog(logger);
         process.exit(1);
       },
     );
@@ -43,6 +44,7 @@ async function start(config: Config, logger: Logger): Promise<RunningServer> {
   try {
     return await startServer(config, { logger });
   } catch (e) {
+    flushLog(logger);
     const err = e as NodeJS.ErrnoException;
     // A host name is resolved when the server binds: not finding it is a listening problem too.
     if (err.syscall === 'getaddrinfo') {
