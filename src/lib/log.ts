@@ -6,11 +6,14 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
+/** Values of OCTAVO_LOG_FORMAT. */
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Values of OCTAVO_LOG_LEVEL, most severe first (pino's names). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** How a logger writes: format, least severe level written, destination. */
 export interface LogOptions {
   format: LogFormat;
   level: LogLevel;

@@ -251,20 +251,6 @@ describe('octavo command-line mistakes', () => {
       { OCTAVO_PUBLIC_URL: 'octavo.example.com' },
     ],
     [
-      'an OCTAVO_PUBLIC_URL of another scheme',
-      ['serve', ...data],
-      /OCTAVO_PUBLIC_URL must be an absolute http:\/\/ or https:\/\/ URL/,
-      2,
-      { OCTAVO_PUBLIC_URL: 'ftp://octavo.example.com' },
-    ],
-    [
-      'an OCTAVO_PUBLIC_URL with a query',
-      ['serve', ...data],
-      /OCTAVO_PUBLIC_URL must be a URL without credentials, query or fragment/,
-      2,
-      { OCTAVO_PUBLIC_URL: 'https://octavo.example.com/?x=1' },
-    ],
-    [
       'a DATABASE_URL that is not Postgres',
       ['migrate'],
       /DATABASE_URL must be a postgres:\/\//,
