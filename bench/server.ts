@@ -30,9 +30,13 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<Ben
   let out = '';
   return new Promise((done, fail) => {
     child.once('exit', (code) => fail(new Error(`octavo serve exited with ${code}:\n${out}`)));
+    let bannerSeen = false;
     child.stdout!.on('data', (chunk) => {
+      // After the banner, stdout carries the request log: read and drop it (not accumulated).
+      if (bannerSeen) return;
       out += chunk;
       if (!out.includes('Try it:')) return;
+      bannerSeen = true;
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       const pageId = /Getting started ([0-9a-f-]{36})/.exec(out)?.[1];
       if (!url || !pageId) return fail(new Error(`unexpected banner:\n${out}`));

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The octavo command. Node >= 22.12 runs the TypeScript sources directly (type stripping).
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
+// The octavo command. A Node that strips types unflagged runs the TypeScript sources directly.
+import { NODE_FLOOR, nodeSupported } from './node-floor.js';
+
+if (!nodeSupported(process.versions.node)) {
   console.error(
-    `octavo: Node ${process.versions.node} is too old; Octavo needs Node >= 22.12 (24 LTS recommended).\n` +
+    `octavo: Node ${process.versions.node} is too old; Octavo needs Node >= ${NODE_FLOOR} (24 LTS recommended), which runs TypeScript without flags.\n` +
       '  On this repository, `source scripts/node24.sh` puts a Node 24 from the npm registry on PATH.',
   );
   process.exit(1);

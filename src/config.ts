@@ -2,7 +2,9 @@
  * Configuration, read once from flags and the environment into a typed object. Every problem is
  * a ConfigError with a one-line message naming the flag or variable, so the CLI can print it as is.
  */
+import { isIP } from 'node:net';
 import { parseRateLimit, type RatePolicy } from './domain/rate-limit.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './lib/log.ts';
 
 export interface Config {
   host: string;
@@ -31,6 +33,10 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Window within which one page's content updates become one event (OCTAVO_EVENT_AGGREGATION_MS). */
   eventAggregationMs: number;
+  /** JSON lines, or compact human lines (OCTAVO_LOG_FORMAT; default pretty on a terminal). */
+  logFormat: LogFormat;
+  /** The least severe entries written (OCTAVO_LOG_LEVEL; `info` logs every request). */
+  logLevel: LogLevel;
 }
 
 /**
@@ -71,16 +77,20 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Reads the flags and the environment once; a value Octavo cannot use is a one-line ConfigError. */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    host: flags.host ?? env.OCTAVO_HOST ?? '127.0.0.1',
+    host: parseHost(
+      flags.host ?? (env.OCTAVO_HOST || '127.0.0.1'),
+      flags.host !== undefined ? '--host' : 'OCTAVO_HOST',
+    ),
     port: parsePort(flags.port ?? env.PORT ?? '7400', flags.port !== undefined ? '--port' : 'PORT'),
     dataDir: flags.data ?? env.OCTAVO_DATA ?? './octavo-data',
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL || undefined),
     pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
     rateLimitStore: parseRateLimitStore(env.OCTAVO_RATE_LIMIT_STORE || undefined),
-    publicUrl: env.OCTAVO_PUBLIC_URL ? env.OCTAVO_PUBLIC_URL.replace(/\/$/, '') : undefined,
+    publicUrl: parsePublicUrl(env.OCTAVO_PUBLIC_URL || undefined),
     maxFileUploadBytes: parseMaxUpload(env.OCTAVO_MAX_FILE_UPLOAD_BYTES || undefined),
     allowPrivateFileImports: parseFlag(
       env.OCTAVO_FILE_IMPORT_ALLOW_PRIVATE,
@@ -92,7 +102,18 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       'OCTAVO_EVENT_AGGREGATION_MS',
       DEFAULT_EVENT_AGGREGATION_MS,
     ),
+    logFormat: oneOf(
+      env.OCTAVO_LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json'),
+      LOG_FORMATS,
+      'OCTAVO_LOG_FORMAT',
+    ),
+    logLevel: oneOf(env.OCTAVO_LOG_LEVEL || 'info', LOG_LEVELS, 'OCTAVO_LOG_LEVEL'),
   };
+}
+
+function oneOf<T extends string>(text: string, allowed: readonly T[], name: string): T {
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new ConfigError(`${name} must be ${allowed.join(', ')}, not ${text}`);
 }
 
 function loadTimeouts(env: NodeJS.ProcessEnv) {
@@ -125,6 +146,35 @@ function parseMs(text: string | undefined, name: string, fallback: number): numb
 export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>, port = config.port): string {
   if (config.publicUrl) return config.publicUrl;
   return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+}
+
+/** A DNS name: dot-separated labels of letters, digits and inner hyphens (RFC 1123). */
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** The address to listen on: an IPv4 or IPv6 address (no brackets) or a host name. */
+function parseHost(text: string, name: string): string {
+  if (isIP(text) !== 0 || HOST_NAME.test(text)) return text;
+  const hint = /^\[.*\]$/.test(text) ? ' (write an IPv6 address without brackets)' : '';
+  throw new ConfigError(`${name} must be an IP address or a host name, not ${text}${hint}`);
+}
+
+/**
+ * The base of page URLs and hosted-file URLs as clients will reach them: an absolute http(s)
+ * URL, optionally with a path (behind a proxy), without credentials, query or fragment. The
+ * trailing slash is dropped so paths can be appended.
+ */
+function parsePublicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const fail = (why: string) =>
+    new ConfigError(`OCTAVO_PUBLIC_URL must be ${why} (e.g. https://octavo.example.com), not ${text}`);
+  if (!URL.canParse(text)) throw fail('an absolute http:// or https:// URL');
+  const url = new URL(text);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw fail('an absolute http:// or https:// URL');
+  if (url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#'))
+    throw fail('a URL without credentials, query or fragment');
+  return text.replace(/\/+$/, '');
 }
 
 function parsePort(text: string, name: string): number {

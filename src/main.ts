@@ -4,6 +4,7 @@ import { createApp } from './api/app.ts';
 import { listen } from './api/node-server.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
+import { createLogger, type Logger } from './lib/log.ts';
 import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
 import { storeRateLimiter } from './ops/rate-limit.ts';
@@ -31,21 +32,6 @@ export function openConfiguredStore(
   });
 }
 
-/**
- * Opens the store and makes sure the workspace exists; on the first start this creates the
- * quickstart integration, whose token is in `boot.created` and nowhere else.
- */
-export async function openWorkspace(config: StoreConfig) {
-  const store = await openConfiguredStore(config);
-  try {
-    const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-    return { store, boot };
-  } catch (e) {
-    await store.close().catch(() => {});
-    throw e;
-  }
-}
-
 export interface RunningServer {
   url: string;
   port: number;
@@ -54,25 +40,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server; resolves once it listens, rejects (store closed) when it cannot. */
-export async function startServer(config: Config): Promise<RunningServer> {
-  const { store, boot } = await openWorkspace(config);
+/**
+ * Starts the HTTP server; resolves once it listens, rejects (store closed) when it cannot.
+ *
+ * The order matters on a first start: the store is opened and migrated, then the port is bound,
+ * and only then is the workspace bootstrapped. Bootstrap creates the quickstart integration,
+ * whose token exists only in the result (the database keeps its hash), so a start that fails to
+ * listen must not have run it: the next start does, and prints the token.
+ */
+export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const log =
+    options.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
+  const store = await openConfiguredStore(config);
+  log.info({ engine: store.engine }, 'storage open and migrated');
   const policy = config.rateLimit;
   const rateLimiter = !policy
     ? null
     : config.rateLimitStore === 'database'
       ? storeRateLimiter(store, policy)
       : memoryRateLimiter(policy);
-  // The app is built once the port is known, so page URLs carry the real port under --port 0.
-  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  // The app is built once the port is known (page URLs carry the real port under --port 0) and
+  // the workspace exists; a request arriving before that is told to come back.
+  let handler: (req: Request) => Response | Promise<Response> = notReady;
   const inFlight = trackInFlight();
-  const server = listen((req) => inFlight.run(() => handler!(req)), config);
+  const server = listen((req) => inFlight.run(() => handler(req)), config);
+  let boot: BootstrapResult;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    log.info({ address: server.address() }, 'listening');
+    boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+    log.info(
+      { workspace: boot.workspace.id, first_start: boot.created !== null },
+      boot.created ? 'workspace created with the quickstart integration' : 'workspace found',
+    );
   } catch (e) {
+    if (server.listening) await new Promise((done) => server.close(done));
     await store.close().catch(() => {});
     throw e;
   }
@@ -82,6 +87,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     publicUrl: publicUrlOf(config, port),
     workspace: boot.workspace,
     rateLimiter,
+    logger: log,
     files: {
       maxBytes: config.maxFileUploadBytes,
       urlSecret: boot.fileUrlSecret,
@@ -93,7 +99,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const purge = setInterval(() => {
     store
       .transaction((tx) => purgeExpiredUploads(tx, new Date().toISOString()))
-      .catch((e) => console.error('octavo: freeing expired uploads failed:', e));
+      .catch((err) => log.error({ err }, 'freeing expired uploads failed'));
   }, PURGE_EVERY_MS);
   purge.unref();
   return {
@@ -103,13 +109,31 @@ export async function startServer(config: Config): Promise<RunningServer> {
     boot,
     close: async () => {
       clearInterval(purge);
+      log.info({ in_flight: inFlight.count() }, 'closing the listener; waiting for requests in flight');
       await new Promise<void>((done) => server.close(() => done()));
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);
+      log.info('waiting for file imports in progress');
       await importsSettled(10_000);
       await store.close();
+      log.info('storage closed');
     },
   };
+}
+
+/**
+ * The answer to a request that arrives while the server is still starting: the process is alive
+ * (`/healthz` says so) but serves nothing yet, `/readyz` included.
+ */
+function notReady(req: Request): Response {
+  const live = new URL(req.url).pathname === '/healthz';
+  const body = live
+    ? { status: 'ok' }
+    : { object: 'error', status: 503, code: 'service_unavailable', message: 'Octavo is starting.' };
+  return new Response(JSON.stringify(body), {
+    status: live ? 200 : 503,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...(live ? {} : { 'retry-after': '1' }) },
+  });
 }
 
 /** Counts requests being handled, so shutdown can wait for them. */
@@ -117,6 +141,7 @@ function trackInFlight() {
   let count = 0;
   let onIdle: (() => void) | undefined;
   return {
+    count: () => count,
     async run<T>(fn: () => T | Promise<T>): Promise<T> {
       count++;
       try {

@@ -5,23 +5,29 @@
 import { Hono } from 'hono';
 import { adminRoutes } from '../admin/admin.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
+import { createLogger } from '../lib/log.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { readerMentions } from './middleware/mentions.ts';
+import { requestLog } from './middleware/request-log.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
 import { commentsRoutes } from './routes/comments.routes.ts';
 import { databasesRoutes } from './routes/databases.routes.ts';
 import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
+/** The app for `deps`; without a logger, server errors still go to standard error. */
 export function createApp(deps: AppDeps) {
+  const logger =
+    deps.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const app = new Hono<AppEnv>();
-  app.use('*', requestId);
+  app.use('*', requestLog(logger), requestId);
   app.onError((err, c) => renderError(c, err));
 
   const v1 = new Hono<AppEnv>();
@@ -37,6 +43,7 @@ export function createApp(deps: AppDeps) {
     throw errors.invalidRequestUrl();
   });
 
+  app.route('/', healthRoutes(deps));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   app.route('/_octavo', adminRoutes({ store: deps.store, ...(deps.clock ? { clock: deps.clock } : {}) }));

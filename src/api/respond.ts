@@ -56,7 +56,8 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response {
   if (thrown instanceof ApiError) {
     err = thrown;
   } else {
-    console.error(`[octavo] request ${requestId} failed:`, thrown);
+    // The stack goes to the log under the request's id; the client sees only that id.
+    c.get('log')?.error({ err: thrown, request_id: requestId }, 'request failed');
     err = new ApiError('internal_server_error', 'Unexpected error occurred.');
   }
   return new Response(JSON.stringify(errorBody(err, requestId, c.get('actor'))), {

@@ -2,6 +2,7 @@
 import type { Actor } from '../domain/capabilities.ts';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import type { RateLimiter } from '../domain/rate-limit.ts';
+import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 
@@ -14,6 +15,8 @@ export interface AppDeps {
   /** Upload limits and the key that signs hosted-file URLs. */
   files: FileSettings;
   clock?: () => Date;
+  /** Request entries and server errors; default: server errors only, on standard error. */
+  logger?: Logger;
 }
 
 export type AppEnv = {
@@ -24,5 +27,8 @@ export type AppEnv = {
     body: unknown;
     /** A success body holding mentions, to be shown as this reader sees them. */
     mentioned?: object;
+    log: Logger;
+    /** Why a request could not be served, for the request log (not sent to the client). */
+    failure?: string;
   };
 };

@@ -1,40 +1,40 @@
 /** Address checks for outbound requests a client can steer (server-side request forgery). */
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4],
-] as const) {
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  PRIVATE.addSubnet(net, bits, 'ipv6');
+/**
+ * True unless `address` is an ordinary public unicast address: loopback, private, link-local,
+ * site-local, multicast, reserved, documentation and every IPv6 form that carries an IPv4
+ * address (IPv4-compatible, NAT64 64:ff9b::/96 and its local-use /48, 6to4 2002::/16, Teredo,
+ * IPv4-translated) are refused, as is anything that is not an IP address in its usual form.
+ * An IPv4-mapped address (::ffff:a.b.c.d) reaches the very IPv4 host it names, so it is judged
+ * as that address. The ranges are ipaddr.js's (IANA's special-purpose registries), so this list
+ * is not ours to keep up to date; the one range it lacks, IPv4-compatible ::/96, is added here.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(family === 6 ? canonicalIPv6(address) : address);
+  } catch {
+    return true;
+  }
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // ::/96 (unspecified, loopback, IPv4-compatible) is not in ipaddr.js's table: it calls
+    // ::a.b.c.d in hex ordinary unicast.
+    if (v6.parts.slice(0, 6).every((p) => p === 0)) return true;
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+  }
+  return parsed.range() !== 'unicast';
 }
 
 /**
- * True for loopback, private, link-local, multicast and reserved addresses (IPv4, IPv6, and IPv4
- * mapped into IPv6), which a server should not fetch on a client's behalf.
+ * The address in the URL standard's canonical hex form, zone dropped (it does not change the
+ * class). ipaddr.js reads a dotted tail after `::` (`::8.8.8.8`, IPv4-compatible) as if it were
+ * IPv4-mapped (`::ffff:8.8.8.8`); written in hex the two stay apart.
  */
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPrivateAddress(mapped[1]!);
-  const family = isIP(address);
-  if (family === 0) return true;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+function canonicalIPv6(address: string): string {
+  return new URL(`http://[${address.replace(/%.*$/, '')}]`).hostname.slice(1, -1);
 }

@@ -8,6 +8,7 @@
  * Conditions then compare intervals (see `matchesDate`), so date-only versus date-time
  * comparisons follow Notion's rule (date-only = day precision, date-time = millisecond precision).
  */
+import { isTimeZoneName } from '../lib/time-zones.ts';
 import type { DateOp, DateOperand, RelativeDay, RelativeRange } from './ir.ts';
 
 export const DAY_MS = 86_400_000;
@@ -37,7 +38,7 @@ export function parseDateInterval(text: string, timeZone?: string | null): Inter
   const local = utcMs(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, ms);
   if (local === null) return null;
   const at = m[8] ? local - offsetMinutes(m[8]) * 60_000 : timeZone ? zonedToUtc(local, timeZone) : local;
-  return { from: at, to: at + 1 };
+  return at === null ? null : { from: at, to: at + 1 };
 }
 
 function utcMs(
@@ -63,26 +64,29 @@ function offsetMinutes(text: string): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
 }
 
-/** Reads wall-clock `local` (as if UTC) in IANA `timeZone` and returns the real instant. */
-function zonedToUtc(local: number, timeZone: string): number {
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    return local;
-  }
+/**
+ * Reads wall-clock `local` (as if UTC) in IANA `timeZone` and returns the real instant; null for
+ * a zone this runtime does not know (requests are refused such zones; reading one as UTC would
+ * silently shift the value).
+ */
+function zonedToUtc(local: number, timeZone: string): number | null {
+  if (!isTimeZoneName(timeZone)) return null;
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const wallAt = (instant: number) => {
     const p = Object.fromEntries(fmt.formatToParts(new Date(instant)).map((x) => [x.type, Number(x.value)]));
-    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + (instant % 1000);
+    // The parts hold whole seconds; the milliseconds come back from the instant, floored: before
+    // 1970 `instant % 1000` is negative, which made every such value a second late.
+    const millis = ((instant % 1000) + 1000) % 1000;
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + millis;
   };
   // Two fixed-point steps settle the offset, DST transitions included.
   let guess = local - (wallAt(local) - local);

@@ -43,8 +43,9 @@ export async function openStore(options: StoreOptions): Promise<KyselyStore> {
   const store = isPostgresUrl(options.databaseUrl)
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options.dataDir ?? './octavo-data', options.bulk ?? false);
+  store.migrationSchema = isPostgresUrl(options.databaseUrl) ? options.pgSchema : undefined;
   try {
-    await migrateToLatest(store.db, isPostgresUrl(options.databaseUrl) ? options.pgSchema : undefined);
+    await migrateToLatest(store.db, store.migrationSchema);
     if (store.engine === 'postgres') {
       store.hooks = dialectHooks('postgres', { trigramSchema: await ensurePgTrgm(store.db) });
     }

@@ -16,6 +16,7 @@ import { ensureTextIndex } from '../query/text-index.ts';
 import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
+import { pendingMigrations } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, writeSearchEntries } from './search-repo.ts';
 import type {
@@ -514,6 +515,18 @@ export class KyselyStore implements Store {
         // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
         await ensureDataSourceTextIndex(trx as unknown as Kysely<any>, this.hooks, table, properties);
       });
+    }
+  }
+
+  /** The Postgres schema the migrator keeps its tables in (connect.ts sets it). */
+  migrationSchema: string | undefined;
+
+  async notReadyReason(): Promise<string | null> {
+    try {
+      const pending = await pendingMigrations(this.db, this.migrationSchema);
+      return pending.length === 0 ? null : `migrations not applied: ${pending.join(', ')}`;
+    } catch (e) {
+      return `storage unreachable (${e instanceof Error ? e.message : String(e)})`;
     }
   }
 

@@ -308,5 +308,10 @@ export interface Store {
    * one indexed read (no BEGIN/COMMIT around it).
    */
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined>;
+  /**
+   * Whether the database answers and has run every migration this code knows: null when ready,
+   * else why not (one line, no connection details). Never throws.
+   */
+  notReadyReason(): Promise<string | null>;
   close(): Promise<void>;
 }

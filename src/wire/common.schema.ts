@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { normalizeId } from '../lib/ids.ts';
+import { isTimeZoneName } from '../lib/time-zones.ts';
 import { pickByKey } from './pick.ts';
 
 /** An id as clients send it: 32 hex digits with or without dashes; parsed to dashed lowercase. */
@@ -73,19 +74,11 @@ const DateRequest = z.strictObject({
   end: IsoDateString.nullable().optional(),
   time_zone: z
     .string()
-    .refine(isTimeZone, { message: 'should be a valid IANA time zone' })
+    .refine(isTimeZoneName, { message: 'should be a valid IANA time zone' })
     .nullable()
     .optional(),
 });
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 export type DateRequest = z.infer<typeof DateRequest>;
 export { DateRequest };
 

@@ -52,3 +52,22 @@ describe('date intervals', () => {
     expect(resolveRelative('next_month', now).to).toBe(ms('2026-06-13T00:00:00Z') + DAY_MS);
   });
 });
+
+describe('date intervals before 1970 and unknown zones', () => {
+  it('keeps fractional seconds of a zoned value before 1970 on the right second', () => {
+    expect(pageDateInterval({ start: '1960-06-01T12:00:00.250', time_zone: 'Europe/Paris' })?.from).toBe(
+      ms('1960-06-01T11:00:00.250Z'),
+    );
+    expect(pageDateInterval({ start: '1969-12-31T23:59:59.999', time_zone: 'America/New_York' })?.from).toBe(
+      ms('1970-01-01T04:59:59.999Z'),
+    );
+    expect(pageDateInterval({ start: '1900-01-01T00:00:00.5', time_zone: 'UTC' })?.from).toBe(
+      ms('1900-01-01T00:00:00.500Z'),
+    );
+  });
+
+  it('reads nothing, rather than UTC, for a zone that is not an IANA name', () => {
+    expect(pageDateInterval({ start: '2026-05-01T10:00:00', time_zone: 'Mars/Olympus' })).toBeNull();
+    expect(pageDateInterval({ start: '2026-05-01T10:00:00', time_zone: '+05:00' })).toBeNull();
+  });
+});

@@ -1,19 +1,33 @@
 /** `octavo serve`: start the HTTP server and print where it is and how to reach it. */
 import { type Config, loadConfig } from '../../config.ts';
 import { describeRateLimit } from '../../domain/rate-limit.ts';
+import { createLogger, flushLog, type Logger } from '../../lib/log.ts';
 import { type RunningServer, startServer } from '../../main.ts';
 import { QUICKSTART_INTEGRATION } from '../../ops/workspace.ts';
 import { CliError, type Values } from '../args.ts';
 import { storageFailure, storageLabel } from '../context.ts';
 
+/** Starts the server, prints the banner, and stops cleanly on SIGINT or SIGTERM. */
 export async function serveCommand(values: Values): Promise<void> {
   const config = loadConfig(values);
-  const server = await start(config);
+  const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+  logger.info({ storage: storageLabel(config), host: config.host, port: config.port }, 'starting');
+  const server = await start(config, logger);
+  flushLog(logger); // the start-up entries come before the banner
   console.log(banner(config, server).join('\n'));
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        logger.info('stopped');
+        flushLog(logger);
+        process.exit(0);
+      },
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        flushLog(logger);
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', stop);
@@ -26,11 +40,18 @@ const LISTEN_ERRORS: Record<string, string> = {
   EADDRNOTAVAIL: 'this machine has no such address (EADDRNOTAVAIL); check --host',
 };
 
-async function start(config: Config): Promise<RunningServer> {
+async function start(config: Config, logger: Logger): Promise<RunningServer> {
   try {
-    return await startServer(config);
+    return await startServer(config, { logger });
   } catch (e) {
+    flushLog(logger);
     const err = e as NodeJS.ErrnoException;
+    // A host name is resolved when the server binds: not finding it is a listening problem too.
+    if (err.syscall === 'getaddrinfo') {
+      throw new CliError(
+        `cannot listen on ${config.host}:${config.port}: no such host (${err.code}); check --host`,
+      );
+    }
     if (err.syscall === 'listen') {
       const why = LISTEN_ERRORS[err.code ?? ''] ?? err.code ?? err.message;
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${why}`);

@@ -1,0 +1,87 @@
+/**
+ * The process log: pino, one JSON object per line (`json`, for collectors), or one compact
+ * human line per entry (`pretty`, for a terminal) formatted here from the same objects.
+ */
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Values of OCTAVO_LOG_FORMAT. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Values of OCTAVO_LOG_LEVEL, most severe first (pino's names). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How a logger writes: format, least severe level written, destination. */
+export interface LogOptions {
+  format: LogFormat;
+  level: LogLevel;
+  /**
+   * Where lines go; default: standard output (file descriptor 1), written without blocking: a
+   * line is written at once unless a write is in progress, then it joins the next write (no
+   * delay, fewer system calls; measured in docs/benchmarks.md, "Request log").
+   */
+  destination?: { write(line: string): unknown };
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+
+/** Keys every entry has, shown in fixed places of a pretty line rather than as key=value. */
+const FIXED = new Set(['level', 'time', 'msg', 'err']);
+
+/**
+ * One JSON entry as a compact line: `12:00:01.123 INFO  request method=GET status=200 ms=1.2`,
+ * strings with spaces quoted, an error's stack on the lines below.
+ */
+export function prettyLine(json: string): string {
+  const entry = JSON.parse(json) as Record<string, unknown>;
+  const time = new Date(entry.time as number).toISOString().slice(11, 23);
+  const level = (LEVEL_NAMES[entry.level as number] ?? String(entry.level)).padEnd(5);
+  const fields = Object.entries(entry)
+    .filter(([k, v]) => !FIXED.has(k) && v !== undefined && v !== null)
+    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s|"/.test(v) ? v : JSON.stringify(v)}`);
+  let line = [time, level, entry.msg ?? '', ...fields].join(' ');
+  const err = entry.err as { stack?: string; message?: string } | undefined;
+  if (err) line += `\n  ${(err.stack ?? err.message ?? '').replace(/\n/g, '\n  ')}`;
+  return `${line}\n`;
+}
+
+/** A logger writing `format` lines at `level` and above. */
+export function createLogger(options: LogOptions): Logger {
+  const out: DestinationStream & { flushSync?: () => void } =
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 0 });
+  const destination =
+    options.format === 'pretty' ? { write: (line: string) => out.write(prettyLine(line)) } : out;
+  const logger = pino(
+    {
+      level: options.level,
+      // No pid or hostname on every line: the supervisor or collector knows which process it ran.
+      base: undefined,
+    },
+    destination,
+  );
+  if (out.flushSync) flushers.set(logger, out.flushSync.bind(out));
+  return logger;
+}
+
+const flushers = new WeakMap<Logger, () => void>();
+
+/**
+ * Writes out, before returning, whatever the logger has not written yet: before other output
+ * to the same stream (the banner) and before the process exits.
+ */
+export function flushLog(logger: Logger): void {
+  try {
+    flushers.get(logger)?.();
+  } catch {
+    // Nothing was pending, or the stream is gone: there is nothing more to do.
+  }
+}
