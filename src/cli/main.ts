@@ -30,8 +30,11 @@ commands:
   share PAGE_ID --with INTEGRATION_NAME [--json]
   rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
   events tail [--after N] [--json]
+  admin token [--json]
   migrate
 
+admin token: a new token for the admin API under /_octavo (the previous one stops working); the
+  first start prints one.
 integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
   and the old one stops); delete removes the integration, its token and its shares, and keeps its
   bot user as the author of what it wrote. A running server sees every change on its next request.
@@ -117,7 +120,26 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
+  'admin token': {
+    args: [],
+    options: STORAGE,
+    run: adminTokenCommand,
+  },
 };
+
+/** `admin token`: a new admin token, printed once; the previous one stops working. */
+async function adminTokenCommand(values: Values): Promise<void> {
+  const { withStore } = await import('./context.ts');
+  const { issueAdminToken } = await import('../ops/admin-token.ts');
+  await withStore(values, async (store) => {
+    const token = await store.transaction((tx) => issueAdminToken(tx));
+    printResult(
+      values,
+      { admin_token: token },
+      [`admin token: ${token}`, 'Shown only now; the previous admin token no longer works.'].join('\n'),
+    );
+  });
+}
 
 async function migrateCommand(values: Values): Promise<void> {
   const { withStore } = await import('./context.ts');

@@ -11,6 +11,7 @@ import { newId } from '../lib/ids.ts';
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
 import type { BlockRow, StoreTx, UserRow } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
+import { issueAdminToken } from './admin-token.ts';
 import { insertBlockTree } from './blocks.ts';
 import type { OpEnv } from './env.ts';
 import { createIntegration } from './integrations.ts';
@@ -72,8 +73,11 @@ export async function createAdminPage(
 
 export interface BootstrapResult {
   workspace: Workspace;
-  /** Set only on the first start, when the quickstart integration is created. */
-  created: { token: string; pageId: string } | null;
+  /**
+   * Set only on the first start, when the quickstart integration is created: its token, its
+   * page, and the admin API's token (ops/admin-token.ts).
+   */
+  created: { token: string; pageId: string; adminToken: string } | null;
   quickstartPageId: string | null;
   /** The HMAC key of hosted-file URLs, made on the first start and shared through the database. */
   fileUrlSecret: string;
@@ -128,5 +132,11 @@ export async function bootstrap(tx: StoreTx, now: string): Promise<BootstrapResu
   await insertBlockTree(tx, env, await buildBlockTree(paragraphs, page.id, noMentions, newId), null);
   await tx.shares.add(integration.id, page.id, now);
   await tx.meta.set('quickstart_page_id', page.id);
-  return { workspace, created: { token, pageId: page.id }, quickstartPageId: page.id, fileUrlSecret };
+  const adminToken = await issueAdminToken(tx);
+  return {
+    workspace,
+    created: { token, pageId: page.id, adminToken },
+    quickstartPageId: page.id,
+    fileUrlSecret,
+  };
 }

@@ -79,6 +79,8 @@ function banner(config: Config, server: RunningServer): string[] {
       '  token:       shown on the first start only; `octavo integration create --name NAME` makes a new one',
     );
   }
+  if (boot.created)
+    lines.push(`  admin:       ${boot.created.adminToken} (the /_octavo admin API; shown once)`);
   if (boot.quickstartPageId)
     lines.push(
       `  page:        Getting started ${boot.quickstartPageId} (shared with ${QUICKSTART_INTEGRATION})`,
