@@ -4,6 +4,7 @@
  * POSTs pages under one parent for BENCH_SECONDS (10) with BENCH_CONNECTIONS (10), then counts the
  * events recorded. Run it once as is and once with recording switched off to compare (the
  * comparison in docs/benchmarks.md made `recordEvents` return at once for the second run).
+ * BENCH_ENGINES=postgres (or sqlite) runs one engine only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import pg from 'pg';
 import { PG_URL, postgresReachable, VERSION } from './common.ts';
 import { startServer } from './server.ts';
 
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const BODY = (parent: string) =>
@@ -55,8 +57,8 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
-console.log(await run('SQLite', baseEnv));
-if (await postgresReachable()) {
+if (ENGINES.includes('sqlite')) console.log(await run('SQLite', baseEnv));
+if (ENGINES.includes('postgres') && (await postgresReachable())) {
   const schema = `octavo_bench_events_${process.pid}`;
   try {
     console.log(await run('Postgres', { ...baseEnv, DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema }));

@@ -29,7 +29,7 @@ commands:
   page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
   share PAGE_ID --with INTEGRATION_NAME [--json]
   rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
-  events tail [--after N] [--json]
+  events tail [--after CURSOR] [--json]
   admin token [--json]
   migrate
 
@@ -38,8 +38,9 @@ admin token: a new token for the admin API under /_octavo (the previous one stop
 integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
   and the old one stops); delete removes the integration, its token and its shares, and keeps its
   bot user as the author of what it wrote. A running server sees every change on its next request.
-events tail: the change events recorded so far after event number N (0: all), oldest first, one
-  per line (a JSON object per line with --json); content edits of one page within
+events tail: the change events recorded so far after CURSOR (default: all), in order, one per
+  line starting with its cursor (a JSON object per line with --json), then the cursor to resume
+  from (older event numbers N are accepted as cursors); content edits of one page within
   OCTAVO_EVENT_AGGREGATION_MS (10 s) are shown as one event once their window has closed.
 rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
   of --batch rows; a bad line stops the import with its batch unwritten.

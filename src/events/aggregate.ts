@@ -4,13 +4,14 @@
  * of the group. A pure function over recorded events; committed rows are never rewritten, so
  * the outbox stays the plain record of what happened and each reader aggregates alike.
  */
+import type { EventCursor } from './cursor.ts';
 import type { EventAuthor, RecordedEvent, UpdatedBlock } from './types.ts';
 
 /** What one read hands a consumer: events to deliver and the cursor to resume from. */
 export interface AggregatedRead {
   events: RecordedEvent[];
-  /** The `seq` of the last recorded event accounted for (delivered, alone or merged). */
-  cursor: number;
+  /** The cursor after the last recorded event accounted for (delivered, alone or merged). */
+  cursor: EventCursor;
 }
 
 const AGGREGATED = 'page.content_updated';
@@ -21,14 +22,14 @@ function union<T extends { id: string }>(into: T[], more: readonly T[]): T[] {
 }
 
 /**
- * Aggregates `events` (read after `cursor`, in `seq` order) as of `now` (ms). A content update
+ * Aggregates `events` (read after `cursor`, in read order) as of `now` (ms). A content update
  * whose window is still open at `now` may yet gain members, so the read stops before it: it and
  * everything after wait for a later read. Each merged event keeps its first member's id, so a
  * receiver's de-duplication holds across reads.
  */
 export function aggregateEvents(
   events: readonly RecordedEvent[],
-  cursor: number,
+  cursor: EventCursor,
   windowMs: number,
   now: number,
 ): AggregatedRead {
@@ -59,11 +60,12 @@ export function aggregateEvents(
       };
       g.timestamp = e.timestamp;
       g.seq = e.seq;
+      g.cursor = e.cursor;
       continue;
     }
     const copy: RecordedEvent = { ...e, data: { ...e.data }, authors: [...e.authors] };
     open.set(e.entity.id, { event: copy, until: at + windowMs });
     out.push(copy);
   }
-  return { events: out, cursor: prefix.at(-1)?.seq ?? cursor };
+  return { events: out, cursor: prefix.at(-1)?.cursor ?? cursor };
 }

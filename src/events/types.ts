@@ -2,6 +2,7 @@
  * Change events as Octavo records them: version-neutral facts about one entity, kept in the
  * `events` outbox and rendered into Notion's webhook payloads per api_version (render.ts).
  */
+import type { EventCursor } from './cursor.ts';
 
 /** Every event type Octavo records today. `comment.*` joins when comments exist (see derive.ts). */
 export const EVENT_TYPES = [
@@ -88,6 +89,18 @@ export interface NewEvent {
 export interface RecordedEvent extends NewEvent {
   /** Time-ordered event id (lib/ids.ts); receivers de-duplicate by it. */
   id: string;
-  /** The consumer cursor: increasing in commit order on both engines. */
+  /**
+   * The outbox row number: unique, shown to developers (`octavo events tail`). Not a cursor: on
+   * Postgres events are read in (transaction id, seq) order, which is not seq order.
+   */
   seq: number;
+  /** Where a consumer that has handled this event resumes (opaque; see cursor.ts). */
+  cursor: EventCursor;
+}
+
+/** One read of the outbox: events in order and the cursor to resume from. */
+export interface EventPage {
+  events: RecordedEvent[];
+  /** The cursor after the last event returned, or the one read from when none was. */
+  next: EventCursor;
 }

@@ -3,6 +3,7 @@
  * integration may see. The later webhook worker and `octavo events tail` both read through here.
  */
 import { aggregateEvents } from '../events/aggregate.ts';
+import type { EventCursor } from '../events/cursor.ts';
 import type { RecordedEvent } from '../events/types.ts';
 import type { StoreTx } from '../store/store.ts';
 import { canSee, type OpEnv } from './env.ts';
@@ -22,8 +23,8 @@ export function canSeeEvent(tx: StoreTx, env: OpEnv, event: RecordedEvent): Prom
 }
 
 export interface EventReadOptions {
-  /** The last `seq` the consumer has (0 for the start). */
-  after: number;
+  /** The cursor the consumer kept (START_CURSOR for the start). */
+  after: EventCursor;
   /** How many recorded events to read at most (aggregation may answer fewer). */
   limit: number;
   /** The aggregation window (Config.eventAggregationMs). */
@@ -37,9 +38,9 @@ export async function readEvents(
   tx: StoreTx,
   env: OpEnv,
   options: EventReadOptions,
-): Promise<{ events: RecordedEvent[]; cursor: number }> {
+): Promise<{ events: RecordedEvent[]; cursor: EventCursor }> {
   const raw = await tx.events.readAfter(options.after, options.limit);
-  const read = aggregateEvents(raw, options.after, options.windowMs, options.now);
+  const read = aggregateEvents(raw.events, options.after, options.windowMs, options.now);
   const events: RecordedEvent[] = [];
   for (const e of read.events) if (await canSeeEvent(tx, env, e)) events.push(e);
   return { events, cursor: read.cursor };

@@ -5,7 +5,8 @@
  * transaction's last statements. A write path cannot forget its events, and a transaction that
  * rolls back (or that Postgres aborts and the store runs again) leaves none.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { cursorAt, parseCursor } from '../events/cursor.ts';
 import {
   type BlockState,
   type Change,
@@ -132,10 +133,10 @@ export class ChangeLog {
 /**
  * Derives the transaction's events from its ChangeLog and inserts them. Reads what derivation
  * needs (ancestors of changed blocks, authors' kinds and integrations) in a few batched reads.
- * On Postgres the inserts wait for a transaction-level advisory lock first, held until commit:
- * event numbers are then handed out in commit order (see docs/ARCHITECTURE.md, "Change events").
+ * Takes no lock: on Postgres each row gets its transaction's id (column default, migration 008)
+ * and readers order by it (`eventRepo`; docs/ARCHITECTURE.md, "Change events").
  */
-export async function recordEvents(db: Db, engine: Engine, log: ChangeLog): Promise<void> {
+export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
   if (log.blocks.size === 0 && log.uploads.size === 0) return;
   const known = new Map<string, BlockState>();
   for (const c of log.blocks.values()) known.set(c.after.id, c.after);
@@ -176,13 +177,6 @@ export async function recordEvents(db: Db, engine: Engine, log: ChangeLog): Prom
     },
   );
   if (events.length === 0) return;
-  if (engine === 'postgres') {
-    // Taken last, after every row lock of the transaction, and held until commit: a transaction
-    // waiting here holds nothing another one in its commit could need.
-    await sql`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext('octavo.events'))`.execute(
-      db,
-    );
-  }
   const rows = events.map((e) => ({
     id: newId(),
     type: e.type,
@@ -201,20 +195,32 @@ export async function recordEvents(db: Db, engine: Engine, log: ChangeLog): Prom
       .execute();
 }
 
-/** Reading the outbox: the consumers' side of the store port. */
-export function eventRepo(db: Db): EventRepo {
+/**
+ * Reading the outbox: the consumers' side of the store port. Events come in (xid, seq) order
+ * after the cursor's pair. On Postgres, only events of transactions older than the oldest one
+ * still running, as of this statement's own snapshot: every such transaction has ended, so its
+ * events, if committed, are visible to this very statement, and no event can later commit
+ * before the returned cursor. SQLite records xid 0 (one writer at a time: seq is commit order).
+ */
+export function eventRepo(db: Db, engine: Engine): EventRepo {
   return {
     readAfter: async (cursor, limit) => {
-      const rows = await db
-        .selectFrom('events')
-        .selectAll()
-        .where('seq', '>', cursor)
-        .orderBy('seq')
-        .limit(limit)
-        .execute();
-      return rows.map(
+      const at = parseCursor(cursor);
+      if (!at) throw new Error(`not an event cursor: ${cursor}`);
+      let q = db.selectFrom('events').selectAll();
+      if (engine === 'postgres') {
+        // One statement: the bound and the visibility of the rows come from the same snapshot.
+        q = q
+          .where(sql<SqlBool>`(xid, seq) > (${at.xid}::xid8, ${at.seq})`)
+          .where(sql<SqlBool>`xid < pg_snapshot_xmin(pg_current_snapshot())`);
+      } else {
+        q = q.where(sql<SqlBool>`(xid, seq) > (${BigInt(at.xid)}, ${at.seq})`);
+      }
+      const rows = await q.orderBy('xid').orderBy('seq').limit(limit).execute();
+      const events = rows.map(
         (r): RecordedEvent => ({
           seq: Number(r.seq),
+          cursor: cursorAt(r.xid, Number(r.seq)),
           id: r.id,
           type: r.type as RecordedEvent['type'],
           entity: { id: r.entity_id, type: r.entity_type as RecordedEvent['entity']['type'] },
@@ -224,6 +230,7 @@ export function eventRepo(db: Db): EventRepo {
           timestamp: r.timestamp,
         }),
       );
+      return { events, next: events.at(-1)?.cursor ?? cursor };
     },
   };
 }

@@ -452,7 +452,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     rateBuckets: rateBuckets(db, engine),
     search: search(db, hooks),
     comments: comments(db),
-    events: eventRepo(db),
+    events: eventRepo(db, engine),
   };
 }
 
@@ -477,7 +477,7 @@ export class KyselyStore implements Store {
         return await this.db.transaction().execute(async (trx) => {
           const log = new ChangeLog();
           const result = await fn(bind(trx, this.engine, this.hooks, log));
-          await recordEvents(trx, this.engine, log);
+          await recordEvents(trx, log);
           return result;
         });
       } catch (e) {

@@ -150,9 +150,11 @@ export interface CommentTable {
   last_edited_time: string;
 }
 
-/** One change event in the outbox (migration 007, events/types.ts); JSON as text. */
+/** One change event in the outbox (migrations 007 and 009, events/types.ts); JSON as text. */
 export interface EventTable {
   seq: Generated<number>;
+  /** The writing transaction's id: Postgres xid8 (read as text), 0 on SQLite; set by default. */
+  xid: Generated<string | number>;
   id: string;
   type: string;
   entity_id: string;

@@ -4,7 +4,8 @@
  */
 import type { Selectable } from 'kysely';
 import type { SearchObject } from '../domain/search.ts';
-import type { RecordedEvent } from '../events/types.ts';
+import type { EventCursor } from '../events/cursor.ts';
+import type { EventPage } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type {
   BlockTable,
@@ -270,11 +271,11 @@ export interface CommentRepo {
  */
 export interface EventRepo {
   /**
-   * Events with `seq` above `cursor` (0 reads from the start), oldest first, at most `limit`.
-   * Numbers are handed out in commit order on both engines, so a consumer that keeps the last
-   * `seq` it read misses nothing committed later; numbers may skip (rolled-back transactions).
+   * At most `limit` events after `cursor` (START_CURSOR reads from the start), in read order, and
+   * the cursor to resume from. A consumer that keeps `next` misses nothing committed and reads
+   * nothing twice; on Postgres an event may wait until every older transaction has ended.
    */
-  readAfter(cursor: number, limit: number): Promise<RecordedEvent[]>;
+  readAfter(cursor: EventCursor, limit: number): Promise<EventPage>;
 }
 
 export interface StoreTx {

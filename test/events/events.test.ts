@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateEvents } from '../../src/events/aggregate.ts';
+import { cursorAt, parseCursor, START_CURSOR } from '../../src/events/cursor.ts';
 import { type DeliveryContext, renderEvent } from '../../src/events/render.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
 import type { WebhookPayload } from '../../src/wire/webhooks.ts';
@@ -11,6 +12,7 @@ function content(page: string, block: string, ms: number, author = 'u1'): Record
   seq++;
   return {
     seq,
+    cursor: cursorAt(0, seq),
     id: `e${seq}`,
     type: 'page.content_updated',
     entity: { id: page, type: 'page' },
@@ -24,6 +26,7 @@ function other(type: RecordedEvent['type'], id: string, ms: number): RecordedEve
   seq++;
   return {
     seq,
+    cursor: cursorAt(0, seq),
     id: `e${seq}`,
     type,
     entity: { id, type: 'page' },
@@ -34,10 +37,21 @@ function other(type: RecordedEvent['type'], id: string, ms: number): RecordedEve
   };
 }
 
+describe('event cursors', () => {
+  it('round-trip the (xid, seq) pair, 64-bit xids included, and read an old event number as xid 0', () => {
+    const big = (2n ** 64n - 1n).toString();
+    expect(parseCursor(cursorAt(big, 42))).toEqual({ xid: big, seq: 42 });
+    expect(parseCursor(START_CURSOR)).toEqual({ xid: '0', seq: 0 });
+    expect(parseCursor('17')).toEqual({ xid: '0', seq: 17 });
+    for (const bad of ['', '-1', '1-', 'a-1', '1.5', (2n ** 64n).toString() + '-1'])
+      expect(parseCursor(bad)).toBeNull();
+  });
+});
+
 describe('aggregateEvents', () => {
   it('folds one page’s content updates within the window into one event with every block and author', () => {
     const events = [content('p', 'b1', 0), content('p', 'b2', 400, 'u2'), content('p', 'b1', 900)];
-    const read = aggregateEvents(events, 0, 1000, T0 + 5000);
+    const read = aggregateEvents(events, START_CURSOR, 1000, T0 + 5000);
     expect(read.events).toHaveLength(1);
     expect(read.events[0]).toMatchObject({
       id: events[0]!.id,
@@ -54,7 +68,7 @@ describe('aggregateEvents', () => {
         ],
       },
     });
-    expect(read.cursor).toBe(events[2]!.seq);
+    expect(read.cursor).toBe(events[2]!.cursor);
   });
 
   it('keeps pages apart, starts a new group after the window, and leaves other types alone', () => {
@@ -64,7 +78,7 @@ describe('aggregateEvents', () => {
       other('page.moved', 'p', 200),
       content('p', 'b2', 1500),
     ];
-    const read = aggregateEvents(events, 0, 1000, T0 + 10_000);
+    const read = aggregateEvents(events, START_CURSOR, 1000, T0 + 10_000);
     expect(read.events.map((e) => [e.type, e.entity.id])).toEqual([
       ['page.content_updated', 'p'],
       ['page.content_updated', 'q'],
@@ -75,13 +89,13 @@ describe('aggregateEvents', () => {
 
   it('stops before a window still open, so the group is read whole later', () => {
     const events = [other('page.created', 'p', 0), content('p', 'b1', 100), content('p', 'b2', 200)];
-    const early = aggregateEvents(events, 7, 1000, T0 + 500);
+    const early = aggregateEvents(events, '0-7', 1000, T0 + 500);
     expect(early.events.map((e) => e.type)).toEqual(['page.created']);
-    expect(early.cursor).toBe(events[0]!.seq);
+    expect(early.cursor).toBe(events[0]!.cursor);
     const later = aggregateEvents(events.slice(1), early.cursor, 1000, T0 + 1200);
     expect(later.events).toHaveLength(1);
     expect(later.events[0]!.data.updated_blocks).toHaveLength(2);
-    expect(aggregateEvents([], 7, 1000, T0).cursor).toBe(7);
+    expect(aggregateEvents([], '0-7', 1000, T0).cursor).toBe('0-7');
   });
 });
 
@@ -111,6 +125,7 @@ const ENVELOPE = [
 describe('renderEvent', () => {
   const schema: RecordedEvent = {
     seq: 1,
+    cursor: '0-1',
     id: 'e1',
     type: 'data_source.schema_updated',
     entity: { id: 'ds', type: 'data_source' },

@@ -1,5 +1,6 @@
 import type { DatabaseObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EventCursor, START_CURSOR } from '../../src/events/cursor.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
 import { importRows } from '../../src/ops/bulk-rows.ts';
 import { describeEngines } from '../helpers/engines.ts';
@@ -10,7 +11,7 @@ const title = (content: string) => ({ title: { title: text(content) } });
 
 describeEngines('change events', (engine) => {
   let h: Harness;
-  let cursor = 0;
+  let cursor: EventCursor = START_CURSOR;
   let bot: string;
   beforeAll(async () => {
     h = await startHarness(engine);
@@ -19,15 +20,14 @@ describeEngines('change events', (engine) => {
   });
   afterAll(() => h.close());
 
-  async function last(): Promise<number> {
-    const all = await h.store.transaction((tx) => tx.events.readAfter(0, 100_000));
-    return all.at(-1)?.seq ?? 0;
+  async function last(): Promise<EventCursor> {
+    return (await h.store.transaction((tx) => tx.events.readAfter(START_CURSOR, 100_000))).next;
   }
   /** The events recorded since the previous call. */
   async function recorded(): Promise<RecordedEvent[]> {
-    const events = await h.store.transaction((tx) => tx.events.readAfter(cursor, 100_000));
-    cursor = events.at(-1)?.seq ?? cursor;
-    return events;
+    const read = await h.store.transaction((tx) => tx.events.readAfter(cursor, 100_000));
+    cursor = read.next;
+    return read.events;
   }
   const brief = (events: RecordedEvent[]) => events.map((e) => [e.type, e.entity.id]);
 
@@ -191,7 +191,7 @@ describeEngines('change events', (engine) => {
     }
 
     it('names what changed: parents, properties, blocks', async () => {
-      const all = await h.store.transaction((tx) => tx.events.readAfter(0, 100_000));
+      const { events: all } = await h.store.transaction((tx) => tx.events.readAfter(START_CURSOR, 100_000));
       const find = (type: string) => all.filter((e) => e.type === type);
       expect(find('page.moved')[0]!.data.parent).toEqual({ id: other, type: 'page' });
       expect(find('page.properties_updated')[0]!.data.updated_properties).toEqual(['title']);

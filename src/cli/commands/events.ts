@@ -3,6 +3,7 @@
  * writes record. Aggregation is applied as a consumer would see it; windows still open wait.
  */
 import { ALL_CAPABILITIES } from '../../domain/capabilities.ts';
+import { type EventCursor, parseCursor, START_CURSOR } from '../../events/cursor.ts';
 import type { RecordedEvent } from '../../events/types.ts';
 import { readEvents } from '../../ops/events.ts';
 import { UsageError, type Values } from '../args.ts';
@@ -10,10 +11,11 @@ import { withStore } from '../context.ts';
 
 const PAGE = 500;
 
-function cursorOf(raw: string | undefined): number {
-  if (raw === undefined) return 0;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--after must be an event number (0 or more), not ${raw}`);
-  return Number(raw);
+function cursorOf(raw: string | undefined): EventCursor {
+  if (raw === undefined) return START_CURSOR;
+  if (!parseCursor(raw))
+    throw new UsageError(`--after must be a cursor printed by events tail (such as 0-0), not ${raw}`);
+  return raw;
 }
 
 function line(e: RecordedEvent): string {
@@ -23,10 +25,13 @@ function line(e: RecordedEvent): string {
     : e.data.updated_properties
       ? ` properties=${e.data.updated_properties.length}`
       : '';
-  return `${e.seq}\t${e.timestamp}\t${e.type}\t${e.entity.type}:${e.entity.id}\tby ${who}${extra}`;
+  return `${e.cursor}\t${e.timestamp}\t${e.type}\t${e.entity.type}:${e.entity.id}\tby ${who}${extra}`;
 }
 
-/** Prints every event after --after (JSON lines with --json), then the cursor to resume from. */
+/**
+ * Prints every event after --after (JSON lines with --json), each line starting with its cursor,
+ * then the cursor to resume from.
+ */
 export async function eventsTailCommand(values: Values): Promise<void> {
   let after = cursorOf(values.after);
   await withStore(values, async (store, config) => {

@@ -4,10 +4,9 @@ import { type Kysely, SqliteAdapter } from 'kysely';
  * The change-event outbox (`events/`, docs/ARCHITECTURE.md "Change events"): one row per event,
  * written by the store in the transaction of the change it describes.
  *
- * `seq` is the consumer cursor: SQLite's AUTOINCREMENT never hands out a number twice, even after
- * rows are deleted; Postgres uses an identity column. On Postgres, numbers are taken in commit
- * order because the store takes a transaction-level advisory lock before writing events, so a
- * reader that has seen `seq = n` will never later see a smaller one commit.
+ * `seq` numbers events: SQLite's AUTOINCREMENT never hands out a number twice, even after
+ * rows are deleted; Postgres uses an identity column. (Until 009 the store took an advisory lock so
+ * that Postgres numbers followed commit order; 009 orders reads by transaction id instead.)
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the database before types apply
 export async function up(db: Kysely<any>): Promise<void> {
