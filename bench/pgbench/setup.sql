@@ -1,4 +1,4 @@
--- The outbox alone, as migrations 007 and 009 leave it on Postgres, in a scratch schema
+-- The outbox alone, as migrations 007 and 008 leave it on Postgres, in a scratch schema
 -- (docs/benchmarks.md, "Change events"). Run with: psql -v schema=NAME -f setup.sql
 create schema :schema;
 set search_path = :schema;

@@ -150,7 +150,7 @@ export interface CommentTable {
   last_edited_time: string;
 }
 
-/** One change event in the outbox (migrations 007 and 009, events/types.ts); JSON as text. */
+/** One change event in the outbox (migrations 007 and 008, events/types.ts); JSON as text. */
 export interface EventTable {
   seq: Generated<number>;
   /** The writing transaction's id: Postgres xid8 (read as text), 0 on SQLite; set by default. */

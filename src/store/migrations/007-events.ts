@@ -5,8 +5,8 @@ import { type Kysely, SqliteAdapter } from 'kysely';
  * written by the store in the transaction of the change it describes.
  *
  * `seq` numbers events: SQLite's AUTOINCREMENT never hands out a number twice, even after
- * rows are deleted; Postgres uses an identity column. (Until 009 the store took an advisory lock so
- * that Postgres numbers followed commit order; 009 orders reads by transaction id instead.)
+ * rows are deleted; Postgres uses an identity column. (Until 008 the store took an advisory lock so
+ * that Postgres numbers followed commit order; 008 orders reads by transaction id instead.)
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the database before types apply
 export async function up(db: Kysely<any>): Promise<void> {
