@@ -147,6 +147,10 @@ async function normalizeFields(
       out.external = { url: (value as Payload).url };
     } else if (key === 'file_upload') {
       Object.assign(out, await attachedFile(resolver, value as { id: string }, [...path, 'file_upload']));
+    } else if (key === 'hosted_url' && resolver.hostedFile) {
+      // A file URL this server signed, written back (page markdown): the upload it names.
+      const url = value as string;
+      Object.assign(out, storedFile(await resolver.hostedFile(url, [...path, 'external', 'url'])));
     } else if (key === 'synced_from') {
       out.synced_from = value === null ? null : { type: 'block_id', block_id: (value as Payload).block_id };
     } else if (key !== 'type') {

@@ -36,6 +36,8 @@ export const OPERATION_CAPABILITY = {
   'pages.properties.retrieve': 'read_content',
   'pages.update': 'update_content',
   'pages.move': 'update_content',
+  'pages.markdown.retrieve': 'read_content',
+  'pages.markdown.update': 'update_content',
   'blocks.retrieve': 'read_content',
   'blocks.update': 'update_content',
   'blocks.delete': 'update_content',

@@ -10,7 +10,7 @@
  * The markdown is parsed by micromark (CommonMark, GFM, math); only the inline HTML nodes it
  * finds are scanned for the mention tags, which are a small tag grammar of their own.
  */
-import type { Nodes } from 'mdast';
+import type { Nodes, PhrasingContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { mathFromMarkdown } from 'mdast-util-math';
@@ -29,9 +29,14 @@ interface Marks {
   strikethrough: boolean;
   code: boolean;
   link: string | null;
+  underline?: boolean;
+  color?: string;
 }
 
 const PLAIN: Marks = { bold: false, italic: false, strikethrough: false, code: false, link: null };
+
+/** Notion's inline `<span underline="true" color="…">` and `<br>` tags. */
+const SPAN = /<(\/?)span((?:\s+[a-z_-]+="[^"]*")*)\s*>|<br\s*\/?>/g;
 
 const TAG = /<(\/?)(mention-(?:page|database|user|date))((?:\s+[a-z_-]+="[^"]*")*)\s*(\/?)>/g;
 const ATTRIBUTE = /([a-z_-]+)="([^"]*)"/g;
@@ -43,9 +48,16 @@ class Builder {
   private run: { text: string; marks: Marks } | null = null;
   /** The mention tag whose content is being skipped, if any. */
   skipping: string | null = null;
+  /** Open `<span>` tags: the underline and colour they add. */
+  readonly spans: Partial<Marks>[] = [];
 
-  text(text: string, marks: Marks): void {
+  private withSpans(marks: Marks): Marks {
+    return Object.assign({}, marks, ...this.spans) as Marks;
+  }
+
+  text(text: string, given: Marks): void {
     if (this.skipping || text === '') return;
+    const marks = this.withSpans(given);
     if (this.run && sameMarks(this.run.marks, marks)) {
       this.run.text += text;
       return;
@@ -57,7 +69,7 @@ class Builder {
   item(item: Record<string, unknown>, marks: Marks): void {
     if (this.skipping) return;
     this.flush();
-    this.items.push({ ...item, annotations: annotations(marks) });
+    this.items.push({ ...item, annotations: annotations(this.withSpans(marks)) });
   }
 
   flush(): void {
@@ -82,12 +94,32 @@ function sameMarks(a: Marks, b: Marks): boolean {
     a.italic === b.italic &&
     a.strikethrough === b.strikethrough &&
     a.code === b.code &&
-    a.link === b.link
+    a.link === b.link &&
+    a.underline === b.underline &&
+    a.color === b.color
   );
 }
 
 function annotations(m: Marks) {
-  return { bold: m.bold, italic: m.italic, strikethrough: m.strikethrough, code: m.code };
+  return {
+    bold: m.bold,
+    italic: m.italic,
+    strikethrough: m.strikethrough,
+    code: m.code,
+    ...(m.underline ? { underline: true } : {}),
+    ...(m.color ? { color: m.color } : {}),
+  };
+}
+
+/**
+ * Rich text request items for inline markdown already parsed (one block's phrasing content), as
+ * the page-markdown converter finds it (domain/markdown-blocks-in.ts).
+ */
+export function phrasingToRichText(nodes: readonly PhrasingContent[]): RichTextDraft {
+  const out = new Builder();
+  for (const node of nodes) inline(node, PLAIN, out);
+  out.flush();
+  return out.items;
 }
 
 /** The rich text a markdown string stands for, as request items. */
@@ -177,7 +209,7 @@ function html(value: string, marks: Marks, out: Builder, between?: (part: string
   const tags = [...value.matchAll(TAG)];
   const text = (part: string) => {
     if (between && tags.length > 0 && part.trim() !== '') between(part);
-    else out.text(part, marks);
+    else spansIn(part, marks, out);
   };
   let at = 0;
   for (const m of tags) {
@@ -192,6 +224,26 @@ function html(value: string, marks: Marks, out: Builder, between?: (part: string
     if (!selfClosing) out.skipping = name!;
   }
   text(value.slice(at));
+}
+
+/** Text of an HTML node: `<span …>` opens marks, `</span>` closes them, `<br>` is a line break. */
+function spansIn(value: string, marks: Marks, out: Builder): void {
+  let at = 0;
+  for (const m of value.matchAll(SPAN)) {
+    out.text(value.slice(at, m.index), marks);
+    at = m.index + m[0].length;
+    if (m[0].startsWith('<br')) out.text('\n', marks);
+    else if (m[1]) out.spans.pop();
+    else {
+      const attrs = attributes(m[2] ?? '');
+      const color = attrs.get('color');
+      out.spans.push({
+        ...(attrs.get('underline') === 'true' ? { underline: true } : {}),
+        ...(color ? { color } : {}),
+      });
+    }
+  }
+  out.text(value.slice(at), marks);
 }
 
 function attributes(text: string): Map<string, string> {

@@ -4,6 +4,7 @@
  */
 
 import { buildBlockTree, countTree } from '../domain/blocks.ts';
+import { markdownToBlocks, type ParsedBlock } from '../domain/markdown-blocks-in.ts';
 import type { Schema } from '../domain/properties/types.ts';
 import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
@@ -16,6 +17,7 @@ import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
 import { canSee, isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { writeMarkdownBlocks } from './markdown-write.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { storedOf, syncRows } from './rows.ts';
@@ -100,9 +102,16 @@ async function writeRowValues(
 }
 
 export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody): Promise<PageRecord> {
-  if (body.markdown !== undefined) throw errors.unsupported('creating pages from markdown');
   if (body.template && body.template.type !== 'none') throw errors.unsupported('page templates');
   if (body.children && body.content) throw bodyError(['content'], 'should be not present', body.content);
+  if (body.markdown !== undefined && (body.children || body.content)) {
+    throw bodyError(
+      [body.children ? 'children' : 'content'],
+      'should be not present with `markdown`',
+      undefined,
+    );
+  }
+  const fromMarkdown = body.markdown === undefined ? undefined : markdownContent(body.markdown, body);
   const parent = body.parent;
   if ('workspace' in parent) {
     throw errors.validation('Only public integrations acting for a user can create workspace-level pages.');
@@ -131,7 +140,10 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   if ('page_id' in parent) {
     const parentRow = await loadVisible(tx, env, parent.page_id, 'page', isPage);
     if (parentRow.in_trash) throw errors.validation(ARCHIVED_PARENT);
-    const norm = await normalizeValues(PAGE_SCHEMA, body.properties ?? {}, valueContext(tx, env));
+    const props = fromMarkdown?.title
+      ? { ...body.properties, title: fromMarkdown.title }
+      : (body.properties ?? {});
+    const norm = await normalizeValues(PAGE_SCHEMA, props, valueContext(tx, env));
     const properties = { title: norm.values.title ?? { type: 'title', title: [] } };
     row = {
       ...base,
@@ -152,7 +164,33 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   }
   const tree = await buildBlockTree(children, id, mentionResolver(tx, env), newId);
   await insertBlockTree(tx, env, tree, null);
+  if (fromMarkdown) {
+    const page = (await tx.blocks.get(id))!;
+    await writeMarkdownBlocks(tx, env, page, {
+      blocks: fromMarkdown.blocks,
+      removed: [],
+      page: [],
+      after: null,
+      allowDeleting: false,
+    });
+  }
   return { row: (await tx.blocks.get(id))!, ...(source ? { source } : {}) };
+}
+
+/**
+ * The blocks of a new page's `markdown`; when a page parent gets no title, the first top-level
+ * `# heading` becomes the title instead of a block.
+ */
+function markdownContent(markdown: string, body: CreatePageBody): { blocks: ParsedBlock[]; title?: unknown } {
+  const blocks = markdownToBlocks(markdown);
+  if (!('page_id' in body.parent) || body.properties?.title !== undefined) return { blocks };
+  const at = blocks.findIndex((b) => b.kind === 'new' && b.type === 'heading_1');
+  const heading = blocks[at];
+  if (heading?.kind !== 'new') return { blocks };
+  return {
+    blocks: [...blocks.slice(0, at), ...heading.children, ...blocks.slice(at + 1)],
+    title: heading.payload.rich_text,
+  };
 }
 
 export async function getPage(tx: StoreTx, env: OpEnv, id: string): Promise<PageRecord> {

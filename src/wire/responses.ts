@@ -13,3 +13,4 @@ export type {
   RichTextItemResponse,
   UserObjectResponse,
 } from '@notionhq/client';
+export type { GetPageMarkdownResponse } from '@notionhq/client/build/src/api-endpoints.js';

@@ -16,6 +16,8 @@ export const IMPLEMENTED = new Set([
   'GET pages/{page_id}',
   'PATCH pages/{page_id}',
   'POST pages/{page_id}/move',
+  'GET pages/{page_id}/markdown',
+  'PATCH pages/{page_id}/markdown',
   'GET blocks/{block_id}',
   'PATCH blocks/{block_id}',
   'DELETE blocks/{block_id}',
@@ -48,7 +50,6 @@ export const IMPLEMENTED = new Set([
 
 /** Why an SDK endpoint is not replayed yet, by its path pattern. */
 const NOT_YET: Array<[RegExp, string]> = [
-  [/\/markdown$/, 'page markdown'],
   [/^file_uploads/, 'file uploads'],
   [/^views/, 'views'],
   [/^custom_emojis/, 'custom emojis'],

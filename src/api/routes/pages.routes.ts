@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { can } from '../../domain/capabilities.ts';
+import { getPageMarkdown, updatePageMarkdown } from '../../ops/markdown.ts';
 import { createPage, getPage, movePage, type PageRecord, updatePage } from '../../ops/pages.ts';
 import { getPropertyItem } from '../../ops/property-items.ts';
+import { presentPageMarkdown } from '../../present/markdown.present.ts';
 import { presentPage } from '../../present/page.present.ts';
 import { presentPropertyItem } from '../../present/property-item.present.ts';
-
+import { GetPageMarkdownQuery, UpdatePageMarkdownBody } from '../../wire/markdown.schema.ts';
 import {
   CreatePageBody,
   MovePageBody,
@@ -63,6 +65,22 @@ export function pagesRoutes(deps: AppDeps) {
     const body = parseWith(MovePageBody, c.get('body'));
     const row = await deps.store.transaction((tx) => movePage(tx, opEnv(c, deps), id, body.parent));
     return ok(c, page(c, row));
+  });
+
+  r.get('/pages/:page_id/markdown', async (c) => {
+    authorize(c, 'pages.markdown.retrieve');
+    const id = pathId(c, 'page_id');
+    parseWith(GetPageMarkdownQuery, c.req.query(), 'query');
+    const md = await deps.store.transaction((tx) => getPageMarkdown(tx, opEnv(c, deps), id));
+    return ok(c, presentPageMarkdown(md));
+  });
+
+  r.patch('/pages/:page_id/markdown', async (c) => {
+    authorize(c, 'pages.markdown.update');
+    const id = pathId(c, 'page_id');
+    const body = parseWith(UpdatePageMarkdownBody, c.get('body')) as UpdatePageMarkdownBody;
+    const md = await deps.store.transaction((tx) => updatePageMarkdown(tx, opEnv(c, deps), id, body));
+    return ok(c, presentPageMarkdown(md));
   });
 
   return r;
