@@ -8,6 +8,7 @@ import * as integrationLifecycle from './migrations/004-integration-lifecycle.ts
 import * as search from './migrations/005-search.ts';
 import * as comments from './migrations/006-comments.ts';
 import * as events from './migrations/007-events.ts';
+import * as jobs from './migrations/010-jobs.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-search': search,
   '006-comments': comments,
   '007-events': events,
+  '010-jobs': jobs,
 };
 
 class StaticProvider implements MigrationProvider {
