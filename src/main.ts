@@ -4,6 +4,7 @@ import { createApp } from './api/app.ts';
 import { listen } from './api/node-server.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
+import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
 import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
 import { storeRateLimiter } from './ops/rate-limit.ts';
@@ -17,6 +18,56 @@ export { openStore } from './store/connect.ts';
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>;
+
+/**
+ * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`.
+ * None yet: webhook delivery and event aggregation will register here.
+ */
+export const JOB_CONSUMERS: readonly JobConsumer[] = [];
+
+/** Opens the job queue in the store's database and starts `consumers` on it. */
+export async function startJobs(
+  store: KyselyStore,
+  config: StoreConfig,
+  consumers: readonly JobConsumer[] = JOB_CONSUMERS,
+): Promise<JobQueue> {
+  const queue = await openJobQueue(store, { databaseUrl: config.databaseUrl, pgSchema: config.pgSchema });
+  try {
+    await startConsumers(queue, consumers);
+  } catch (e) {
+    await queue.stop(0).catch(() => {});
+    throw e;
+  }
+  return queue;
+}
+
+/** A job process: the store and the consumers, no HTTP listener (`octavo jobs`). */
+export interface RunningJobs {
+  store: KyselyStore;
+  queue: JobQueue;
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), closes the store. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts the job consumers without the HTTP listener: main.ts composed for `octavo jobs`. */
+export async function startJobProcess(config: StoreConfig): Promise<RunningJobs> {
+  const { store } = await openWorkspace(config);
+  let queue: JobQueue;
+  try {
+    queue = await startJobs(store, config);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  return {
+    store,
+    queue,
+    close: async (timeoutMs = 10_000) => {
+      await queue.stop(timeoutMs);
+      await store.close();
+    },
+  };
+}
 
 /** Opens the configured store, migrated to the latest schema (`bulk`: see StoreOptions). */
 export function openConfiguredStore(
@@ -89,6 +140,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     },
   });
   handler = app.fetch;
+  let jobs: JobQueue | undefined;
+  if (config.jobs === 'inline') {
+    try {
+      jobs = await startJobs(store, config);
+    } catch (e) {
+      await new Promise<void>((done) => server.close(() => done()));
+      await store.close().catch(() => {});
+      throw e;
+    }
+  }
   // Bytes of uploads that expired unattached are freed every few minutes (any node may do it).
   const purge = setInterval(() => {
     store
@@ -107,6 +168,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);
       await importsSettled(10_000);
+      await jobs?.stop(10_000);
       await store.close();
     },
   };
