@@ -21,10 +21,10 @@ describeEngines('octavo jobs', (engine) => {
     proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
     proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((done) => proc.once('exit', (code) => done(code)));
-    await waitFor(() => out.includes('running jobs'), 20_000, `"running jobs" (got: ${out})`);
+    await waitFor(() => out.includes('running jobs'), 45_000, `"running jobs" (got: ${out})`);
     expect(out).toContain(engine === 'sqlite' ? '(embedded)' : '(pg-boss)');
     expect(out).not.toContain('listening');
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 90_000);
 });
