@@ -37,6 +37,8 @@ export interface Config {
   logFormat: LogFormat;
   /** The least severe entries written (OCTAVO_LOG_LEVEL; `info` logs every request). */
   logLevel: LogLevel;
+  /** `inline`: `octavo serve` runs the job consumers too; `off`: only `octavo jobs` does (OCTAVO_JOBS). */
+  jobs: 'inline' | 'off';
 }
 
 /**
@@ -90,6 +92,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
     rateLimitStore: parseRateLimitStore(env.OCTAVO_RATE_LIMIT_STORE || undefined),
+    jobs: parseJobs(env.OCTAVO_JOBS || undefined),
     publicUrl: parsePublicUrl(env.OCTAVO_PUBLIC_URL || undefined),
     maxFileUploadBytes: parseMaxUpload(env.OCTAVO_MAX_FILE_UPLOAD_BYTES || undefined),
     allowPrivateFileImports: parseFlag(
@@ -224,6 +227,11 @@ function parseFlag(text: string | undefined, name: string): boolean {
   if (text === undefined || text === '' || text === '0' || text === 'false') return false;
   if (text === '1' || text === 'true') return true;
   throw new ConfigError(`${name} must be 1/true or 0/false, not ${text}`);
+}
+
+function parseJobs(value: string | undefined): 'inline' | 'off' {
+  if (value === undefined || value === 'inline' || value === 'off') return value ?? 'inline';
+  throw new ConfigError(`OCTAVO_JOBS must be inline or off, not ${value}`);
 }
 
 function parseRateLimitStore(value: string | undefined): 'memory' | 'database' {

@@ -4,6 +4,7 @@ import { createApp } from './api/app.ts';
 import { listen } from './api/node-server.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
+import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
@@ -18,6 +19,57 @@ export { openStore } from './store/connect.ts';
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>;
+
+/**
+ * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`.
+ * None yet: webhook delivery and event aggregation will register here.
+ */
+export const JOB_CONSUMERS: readonly JobConsumer[] = [];
+
+/** Opens the job queue in the store's database and starts `consumers` on it. */
+export async function startJobs(
+  store: KyselyStore,
+  config: StoreConfig,
+  consumers: readonly JobConsumer[] = JOB_CONSUMERS,
+): Promise<JobQueue> {
+  const queue = await openJobQueue(store, { databaseUrl: config.databaseUrl, pgSchema: config.pgSchema });
+  try {
+    await startConsumers(queue, consumers);
+  } catch (e) {
+    await queue.stop(0).catch(() => {});
+    throw e;
+  }
+  return queue;
+}
+
+/** A job process: the store and the consumers, no HTTP listener (`octavo jobs`). */
+export interface RunningJobs {
+  store: KyselyStore;
+  queue: JobQueue;
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), closes the store. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts the job consumers without the HTTP listener: main.ts composed for `octavo jobs`. */
+export async function startJobProcess(config: StoreConfig): Promise<RunningJobs> {
+  // No bootstrap here: the first `octavo serve` makes the workspace and shows its tokens.
+  const store = await openConfiguredStore(config);
+  let queue: JobQueue;
+  try {
+    queue = await startJobs(store, config);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  return {
+    store,
+    queue,
+    close: async (timeoutMs = 10_000) => {
+      await queue.stop(timeoutMs);
+      await store.close();
+    },
+  };
+}
 
 /** Opens the configured store, migrated to the latest schema (`bulk`: see StoreOptions). */
 export function openConfiguredStore(
@@ -95,6 +147,16 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     },
   });
   handler = app.fetch;
+  let jobs: JobQueue | undefined;
+  if (config.jobs === 'inline') {
+    try {
+      jobs = await startJobs(store, config);
+    } catch (e) {
+      await new Promise<void>((done) => server.close(() => done()));
+      await store.close().catch(() => {});
+      throw e;
+    }
+  }
   // Bytes of uploads that expired unattached are freed every few minutes (any node may do it).
   const purge = setInterval(() => {
     store
@@ -115,6 +177,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       await inFlight.drained(10_000);
       log.info('waiting for file imports in progress');
       await importsSettled(10_000);
+      await jobs?.stop(10_000);
       await store.close();
       log.info('storage closed');
     },

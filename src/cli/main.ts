@@ -19,6 +19,7 @@ const USAGE = `usage: octavo <command> [options]
 
 commands:
   serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]
+  jobs [--data DIR]
   integration create --name NAME [--capabilities LIST|all] [--json]
   integration list [--json]
   integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]
@@ -42,6 +43,8 @@ events tail: the change events recorded so far after CURSOR (default: all), in o
   line starting with its cursor (a JSON object per line with --json), then the cursor to resume
   from (older event numbers N are accepted as cursors); content edits of one page within
   OCTAVO_EVENT_AGGREGATION_MS (10 s) are shown as one event once their window has closed.
+jobs: runs the background job consumers without the HTTP listener, until SIGTERM; serve runs
+  them too unless OCTAVO_JOBS=off. Run as many as you like beside the servers.
 rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
   of --batch rows; a bad line stops the import with its batch unwritten.
 storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
@@ -64,6 +67,11 @@ const COMMANDS: Record<string, Command> = {
     args: [],
     options: ['port', 'host', 'data', 'rate-limit'],
     run: async (v) => (await import('./commands/serve.ts')).serveCommand(v),
+  },
+  jobs: {
+    args: [],
+    options: ['data'],
+    run: async (v) => (await import('./commands/jobs.ts')).jobsCommand(v),
   },
   migrate: { args: [], options: STORAGE, run: migrateCommand },
   'integration create': {

@@ -9,6 +9,7 @@ import * as search from './migrations/005-search.ts';
 import * as comments from './migrations/006-comments.ts';
 import * as events from './migrations/007-events.ts';
 import * as eventXid from './migrations/008-event-xid.ts';
+import * as jobs from './migrations/009-jobs.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-comments': comments,
   '007-events': events,
   '008-event-xid': eventXid,
+  '009-jobs': jobs,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,0 +1,21 @@
+/** `octavo jobs`: runs the job consumers without the HTTP listener, until SIGTERM or SIGINT. */
+import { loadConfig } from '../../config.ts';
+import { startJobProcess } from '../../main.ts';
+import type { Values } from '../args.ts';
+import { storageFailure, storageLabel } from '../context.ts';
+
+export async function jobsCommand(values: Values): Promise<void> {
+  const config = loadConfig(values);
+  const running = await startJobProcess(config).catch((e) => {
+    throw storageFailure(config, e);
+  });
+  console.log(`Octavo is running jobs (${running.queue.engine}) on ${storageLabel(config)}`);
+  const stop = () => {
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
