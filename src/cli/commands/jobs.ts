@@ -10,7 +10,11 @@ export async function jobsCommand(values: Values): Promise<void> {
     throw storageFailure(config, e);
   });
   console.log(`Octavo is running jobs (${running.queue.engine}) on ${storageLabel(config)}`);
+  // The process runs until told to stop, even while no consumer has anything to wait on (the
+  // embedded queue polls with timers that do not hold the process open).
+  const alive = setInterval(() => {}, 2 ** 30);
   const stop = () => {
+    clearInterval(alive);
     running.close().then(
       () => process.exit(0),
       () => process.exit(1),
