@@ -318,17 +318,35 @@ function shares(db: Db): ShareRepo {
       return result.rows.length > 0;
     },
     visibleObjects: async (integrationId, cap) => {
-      // Pages only ever have pages or data sources as parents (blocks cannot hold pages here), so
-      // walking down through these three types reaches every object search can return.
-      const result = await sql<{ id: string }>`
-        with recursive below(id) as (
-          select block_id from shares where integration_id = ${integrationId}
-          union
-          select b.id from blocks b join below on b.parent_id = below.id
-          where b.type in ('page', 'database', 'data_source')
-        )
-        select id from below limit ${cap}`.execute(db);
-      return result.rows.length < cap ? result.rows.map((r) => r.id) : null;
+      // Level by level, each read bounded by what is left of `cap`: one recursive query would
+      // expand a data source's million rows in a single step before any limit applies. Pages only
+      // ever have pages or data sources as parents (blocks cannot hold pages here), so walking
+      // down through these three types reaches every object search can return.
+      const shared = await db
+        .selectFrom('shares')
+        .select('block_id')
+        .where('integration_id', '=', integrationId)
+        .execute();
+      const found = new Set(shared.map((r) => r.block_id));
+      let frontier = [...found];
+      while (frontier.length > 0 && found.size < cap) {
+        const next: string[] = [];
+        for (let i = 0; i < frontier.length && found.size < cap; i += 500) {
+          const rows = await db
+            .selectFrom('blocks')
+            .select('id')
+            .where('parent_id', 'in', frontier.slice(i, i + 500))
+            .where('type', 'in', ['page', 'database', 'data_source'])
+            .limit(cap - found.size + 1)
+            .execute();
+          for (const r of rows) {
+            if (!found.has(r.id)) next.push(r.id);
+            found.add(r.id);
+          }
+        }
+        frontier = next;
+      }
+      return found.size < cap ? [...found] : null;
     },
     sharedWith: async (integrationId) => {
       const rows = await db
