@@ -73,7 +73,7 @@ export function visibilityOf(tx: StoreTx, env: OpEnv) {
  * shown a few pages of a large workspace then reads its own objects instead of walking the whole
  * index past everything it cannot see (at 1M rows: 1.2 s before, measured in docs/benchmarks.md).
  */
-const NARROW_CAP = 2_000;
+const NARROW_CAP = 250;
 
 /** The ids the integration can see, when they are few (see NARROW_CAP); null otherwise. */
 async function visibleWithin(tx: StoreTx, env: OpEnv): Promise<string[] | null> {

@@ -276,7 +276,7 @@ describeEngines('POST /v1/search', (engine) => {
             now: tick().toISOString(),
           }),
         );
-      // More than search lists up front (2,000), then newer rows it cannot see on top.
+      // More than search lists up front (250), then newer rows it cannot see on top.
       const visibleRows = await fill(seen.dataSourceId, 2_100, 'seen');
       await fill(hidden.dataSourceId, 450, 'unseen');
       const res = await find({ query: `seen ${w}`, page_size: 3 }, many);
