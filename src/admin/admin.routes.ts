@@ -23,6 +23,8 @@ import { parseWith } from '../wire/validation.ts';
 
 export interface AdminDeps {
   store: Store;
+  /** The API's JSON body reader, run after authentication; it sets the `body` variable. */
+  readBody: MiddlewareHandler;
   clock?: () => Date;
 }
 
@@ -59,28 +61,22 @@ function adminAuth(store: Store): MiddlewareHandler {
   };
 }
 
-async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw errors.invalidJson();
-  }
-}
+/** The parsed JSON body of POST and PATCH, read by the API's one body reader (api/body.ts). */
+type AdminEnv = { Variables: { body: unknown } };
 
 export function adminRoutes(deps: AdminDeps) {
-  const r = new Hono();
+  const r = new Hono<AdminEnv>();
   const now = () => (deps.clock?.() ?? new Date()).toISOString();
   /** The integration a path names, by id or by name. */
-  const nameIn = async (c: Context) => {
+  const nameIn = async (c: Context<AdminEnv>) => {
     const key = decodeURIComponent(c.req.param('integration') ?? '');
-    const all = await deps.store.transaction((tx) => listIntegrations(tx));
-    const row = all.find((i) => i.id === key || i.name === key);
+    const row = await deps.store.transaction(
+      async (tx) => (await tx.integrations.get(key)) ?? (await tx.integrations.getByName(key)),
+    );
     if (!row) throw new ApiError('object_not_found', `Could not find integration: ${key}.`);
     return row.name;
   };
-  r.use('*', adminAuth(deps.store));
+  r.use('*', adminAuth(deps.store), deps.readBody);
 
   r.get('/integrations', async (c) => {
     const rows = await deps.store.transaction((tx) => listIntegrations(tx));
@@ -88,7 +84,7 @@ export function adminRoutes(deps: AdminDeps) {
   });
 
   r.post('/integrations', async (c) => {
-    const body = parseWith(CreateIntegrationBody, await jsonBody(c));
+    const body = parseWith(CreateIntegrationBody, c.get('body'));
     const made = await deps.store.transaction((tx) =>
       createIntegration(tx, {
         name: body.name,
@@ -101,7 +97,7 @@ export function adminRoutes(deps: AdminDeps) {
 
   r.patch('/integrations/:integration', async (c) => {
     const name = await nameIn(c);
-    const body = parseWith(UpdateIntegrationBody, await jsonBody(c));
+    const body = parseWith(UpdateIntegrationBody, c.get('body'));
     const row = await deps.store.transaction((tx) =>
       updateIntegration(tx, { name, newName: body.name, capabilities: body.capabilities }),
     );

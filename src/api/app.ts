@@ -46,7 +46,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
-  app.route('/_octavo', adminRoutes({ store: deps.store, ...(deps.clock ? { clock: deps.clock } : {}) }));
+  // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).
+  app.route(
+    '/_octavo',
+    adminRoutes({ store: deps.store, readBody: jsonBody, ...(deps.clock ? { clock: deps.clock } : {}) }),
+  );
   app.notFound((c) => renderError(c, errors.invalidRequestUrl()));
   return app;
 }

@@ -53,12 +53,17 @@ function sourceOf(ds: DataSourceRecord, schema?: Schema): RowSource {
   return { schema: schema ?? schemaOf(ds.row), dataSourceId: ds.row.id, databaseId: ds.database.id };
 }
 
+/** Where the rows of data source `ds` live: its schema and ids. */
+export function rowSourceOf(ds: BlockRow): RowSource {
+  return { schema: schemaOf(ds), dataSourceId: ds.id, databaseId: ds.parent_id! };
+}
+
 /** The page record of a row as operations return it. */
 export async function pageRecord(tx: StoreTx, row: BlockView): Promise<PageRecord> {
   if (row.parent_type !== 'data_source_id' || !row.parent_id) return { row };
   const ds = await tx.blocks.get(row.parent_id);
   if (!ds) return { row };
-  return { row, source: { schema: schemaOf(ds), dataSourceId: ds.id, databaseId: ds.parent_id! } };
+  return { row, source: rowSourceOf(ds) };
 }
 
 /** The data source a new row goes into, from a `data_source_id` or single-source `database_id`. */

@@ -11,9 +11,9 @@ import type { BlockView, SearchCandidate, StoreTx } from '../store/store.ts';
 import type { SearchBody } from '../wire/search.schema.ts';
 import { validationError } from '../wire/validation.ts';
 import { type ApiVersion, hasDataSources } from '../wire/versions.ts';
-import { type DatabaseRecord, type DataSourceRecord, dataSourcesOf, schemaOf } from './databases.ts';
+import { type DatabaseRecord, type DataSourceRecord, dataSourcesOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
-import type { PageRecord } from './pages.ts';
+import { type PageRecord, rowSourceOf } from './pages.ts';
 
 export type SearchRecord =
   | { object: 'page'; page: PageRecord }
@@ -114,7 +114,10 @@ export async function searchObjects(
     const tier = scan.phrase === null ? 0 : relevanceTier(entry.title, scan.phrase);
     anchor = { id: entry.id, lastEditedTime: entry.last_edited_time, tier };
   }
-  const found = await tx.search.find(scan, anchor, page.limit, visibilityOf(tx, env));
+  // Ids listed up front are what the integration can see: nothing left to decide for them.
+  const keep =
+    scan.within !== null ? async (c: SearchCandidate[]) => c.map(() => true) : visibilityOf(tx, env);
+  const found = await tx.search.find(scan, anchor, page.limit, keep);
   const rows = new Map((await tx.blocks.getMany(found.items)).map((r) => [r.id, r]));
   const records: SearchRecord[] = [];
   const load = recordLoader(tx);
@@ -150,10 +153,7 @@ function recordLoader(tx: StoreTx) {
     if (row.parent_type !== 'data_source_id' || !row.parent_id) return { object: 'page', page: { row } };
     if (!sources.has(row.parent_id)) {
       const ds = await block(row.parent_id);
-      sources.set(
-        row.parent_id,
-        ds && { schema: schemaOf(ds), dataSourceId: ds.id, databaseId: ds.parent_id! },
-      );
+      sources.set(row.parent_id, ds && rowSourceOf(ds));
     }
     const source = sources.get(row.parent_id);
     return { object: 'page', page: source ? { row, source } : { row } };

@@ -18,7 +18,7 @@ import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
 import type { Database } from './schema.ts';
-import { reindexBlock, SEARCH_TABLE, search, writeSearchEntries } from './search-repo.ts';
+import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import type {
   BlockRepo,
   BlockRow,
@@ -66,9 +66,6 @@ function blockSelect(db: Db) {
 }
 
 type Row = Record<string, unknown>;
-
-/** The block fields the search index copies or derives its entry from. */
-const SEARCHED_FIELDS = ['properties', 'data', 'in_trash', 'last_edited_time'] as const;
 
 /** How many times a transaction runs when the database keeps refusing it for a conflict. */
 const MAX_TRANSACTION_ATTEMPTS = 5;
@@ -201,7 +198,15 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       await log.updatingBlock(db, id, patch);
       await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
       // What the search index holds of a block: its title (properties or data), trash, last edit.
-      if (SEARCHED_FIELDS.some((f) => patch[f] !== undefined)) await reindexBlock(db, id);
+      // A new title is derived from the stored row; trash and edit time are copied as they are,
+      // without reading the block (most updates are the edit stamps of a content change).
+      if (patch.properties !== undefined || patch.data !== undefined) await reindexBlock(db, id);
+      else if (patch.in_trash !== undefined || patch.last_edited_time !== undefined) {
+        await updateSearchEntry(db, id, {
+          in_trash: patch.in_trash,
+          last_edited_time: patch.last_edited_time,
+        });
+      }
     },
     listChildren: async (parentId, from, limit, options = {}) => {
       let q = blockSelect(db)

@@ -213,3 +213,14 @@ export async function reindexBlock(db: Db, id: string): Promise<void> {
     .executeTakeFirst();
   if (row) await writeSearchEntries(db, [row]);
 }
+
+/** Copies a block's new trash flag or edit time into its entry (none for blocks search skips). */
+export async function updateSearchEntry(
+  db: Db,
+  id: string,
+  patch: { in_trash?: number | undefined; last_edited_time?: string | undefined },
+): Promise<void> {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length > 0)
+    await db.updateTable('search_index').set(set).where('id', '=', id).execute();
+}
