@@ -28,6 +28,7 @@ import { canSee, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow, placeUnder } from './placement.ts';
 import { dualTargets, lockRowWriters } from './relations.ts';
 import { applySchemaChanges } from './rows.ts';
+import { createDefaultView } from './views.ts';
 
 /** A database with its data sources, as operations hand them to presenters. */
 export interface DatabaseRecord {
@@ -155,7 +156,8 @@ export async function createDatabase(
   });
   await tx.blocks.insertMany([row]);
   const properties = body.properties ?? body.initial_data_source?.properties ?? DEFAULT_SCHEMA;
-  await insertDataSource(tx, env, row, { title, properties });
+  const ds = await insertDataSource(tx, env, row, { title, properties });
+  await createDefaultView(tx, env, id, ds.id);
   return getDatabase(tx, env, id);
 }
 

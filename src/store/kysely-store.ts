@@ -18,6 +18,7 @@ import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
 import type { Database } from './schema.ts';
+import { customEmojis, templates, viewQueries, views } from './views-repo.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import type {
   BlockRepo,
@@ -476,6 +477,10 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     search: search(db, hooks),
     comments: comments(db),
     events: eventRepo(db, engine),
+    views: views(db, log),
+    viewQueries: viewQueries(db),
+    templates: templates(db),
+    customEmojis: customEmojis(db),
   };
 }
 
