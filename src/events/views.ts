@@ -65,7 +65,8 @@ export function viewEvents(
       out.push({ ...base, type: 'view.deleted', data: { parent } });
     } else if (before && after) {
       const fields = UPDATABLE.filter((k) => before[k] !== after[k]);
-      if (fields.length > 0) out.push({ ...base, type: 'view.updated', data: { parent, updated_fields: fields } });
+      if (fields.length > 0)
+        out.push({ ...base, type: 'view.updated', data: { parent, updated_fields: fields } });
     }
   }
   return out;

@@ -21,6 +21,7 @@ import { writeMarkdownBlocks } from './markdown-write.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { storedOf, syncRows } from './rows.ts';
+import { resolveTemplate, templateValues } from './templates.ts';
 
 /** A page and, for database rows, where it lives. */
 export interface PageRecord {
@@ -107,7 +108,19 @@ async function writeRowValues(
 }
 
 export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody): Promise<PageRecord> {
-  if (body.template && body.template.type !== 'none') throw errors.unsupported('page templates');
+  const asksTemplate = body.template !== undefined && body.template.type !== 'none';
+  if (asksTemplate) {
+    // The template gives the content: nothing else may.
+    for (const k of ['children', 'content', 'markdown'] as const)
+      if (body[k] !== undefined) throw bodyError([k], 'should be not present with `template`', undefined);
+    if ('page_id' in body.parent || 'workspace' in body.parent) {
+      throw bodyError(
+        ['template'],
+        'should be `{"type":"none"}` or absent: templates belong to data sources (parent data_source_id or database_id)',
+        body.template,
+      );
+    }
+  }
   if (body.children && body.content) throw bodyError(['content'], 'should be not present', body.content);
   if (body.markdown !== undefined && (body.children || body.content)) {
     throw bodyError(
@@ -142,6 +155,7 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   });
   let row: BlockRow;
   let source: RowSource | undefined;
+  let templateContent: ParsedBlock[] | null = null;
   if ('page_id' in parent) {
     const parentRow = await loadVisible(tx, env, parent.page_id, 'page', isPage);
     if (parentRow.in_trash) throw errors.validation(ARCHIVED_PARENT);
@@ -160,7 +174,20 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   } else {
     const ds = await rowParent(tx, env, parent);
     if (ds.row.in_trash || ds.database.in_trash) throw errors.validation(ARCHIVED_PARENT);
-    const placed = { ...base, parent_type: 'data_source_id' as const, parent_id: ds.row.id };
+    const template = await resolveTemplate(tx, ds.row.id, body.template);
+    const placed = {
+      ...base,
+      parent_type: 'data_source_id' as const,
+      parent_id: ds.row.id,
+      // The template's values first; the request's own values are written over them.
+      ...(template
+        ? {
+            properties: JSON.stringify(templateValues(template, schemaOf(ds.row))),
+            icon: base.icon ?? template.icon,
+          }
+        : {}),
+    };
+    if (template) templateContent = markdownToBlocks(template.markdown);
     const written = await writeRowValues(tx, env, ds, placed, body.properties ?? {}, true);
     row = written.row;
     await tx.blocks.insertMany([row]);
@@ -169,10 +196,11 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   }
   const tree = await buildBlockTree(children, id, mentionResolver(tx, env), newId);
   await insertBlockTree(tx, env, tree, null);
-  if (fromMarkdown) {
+  const markdownBlocks = fromMarkdown?.blocks ?? templateContent;
+  if (markdownBlocks && markdownBlocks.length > 0) {
     const page = (await tx.blocks.get(id))!;
     await writeMarkdownBlocks(tx, env, page, {
-      blocks: fromMarkdown.blocks,
+      blocks: markdownBlocks,
       removed: [],
       page: [],
       after: null,

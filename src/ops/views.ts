@@ -137,7 +137,11 @@ function checkConfiguration(type: ViewType, raw: Json, c: Checked): Json {
 
 // --- create ------------------------------------------------------------------------------------
 
-async function tabKey(tx: StoreTx, databaseId: string, position: CreateViewBody['position']): Promise<string> {
+async function tabKey(
+  tx: StoreTx,
+  databaseId: string,
+  position: CreateViewBody['position'],
+): Promise<string> {
   const tabs = await tx.views.tabKeys(databaseId);
   if (!position || position.type === 'end') {
     const last = tabs.at(-1)?.sort_key;
@@ -203,10 +207,13 @@ export async function createView(
     databaseId = db.row.id;
   } else {
     dashboard = (await loadView(tx, env, body.view_id!)).row;
-    if (dashboard.type !== 'dashboard') throw errors.validation(`View ${dashboard.id} is not a dashboard view.`);
+    if (dashboard.type !== 'dashboard')
+      throw errors.validation(`View ${dashboard.id} is not a dashboard view.`);
     if (body.type === 'dashboard') throw bodyError(['type'], 'should be not `"dashboard"`', body.type);
     if (ds.row.parent_id !== dashboard.database_id) {
-      throw errors.validation(`Data source ${ds.row.id} does not belong to database ${dashboard.database_id}.`);
+      throw errors.validation(
+        `Data source ${ds.row.id} does not belong to database ${dashboard.database_id}.`,
+      );
     }
     databaseId = dashboard.database_id;
   }
@@ -385,15 +392,19 @@ function viewQuery(row: ViewRow, schema: Schema, env: OpEnv, version: ApiVersion
   const keyedSchema = keyed(schema);
   const options = { version, meUserId: env.actor.botUserId };
   const saved = parseQuery(
-    { filter: row.filter ? JSON.parse(row.filter) : undefined, sorts: row.sorts ? JSON.parse(row.sorts) : undefined },
+    {
+      filter: row.filter ? JSON.parse(row.filter) : undefined,
+      sorts: row.sorts ? JSON.parse(row.sorts) : undefined,
+    },
     keyedSchema,
     options,
   );
-  const quick = Object.entries(JSON.parse(row.quick_filters ?? '{}') as Record<string, Json>).map(([id, cond]) =>
-    parseFilterAt({ property: id, ...cond }, ['quick_filters', id], keyedSchema, options),
+  const quick = Object.entries(JSON.parse(row.quick_filters ?? '{}') as Record<string, Json>).map(
+    ([id, cond]) => parseFilterAt({ property: id, ...cond }, ['quick_filters', id], keyedSchema, options),
   );
   const filters: Filter[] = [...(saved.filter ? [saved.filter] : []), ...quick];
-  const filter: Filter | null = filters.length === 0 ? null : filters.length === 1 ? filters[0]! : { kind: 'and', filters };
+  const filter: Filter | null =
+    filters.length === 0 ? null : filters.length === 1 ? filters[0]! : { kind: 'and', filters };
   return { filter, sorts: saved.sorts as Sort[] };
 }
 
@@ -415,7 +426,8 @@ export async function createViewQuery(
   version: ApiVersion,
 ): Promise<ViewQueryPage> {
   const { row, schema } = await loadView(tx, env, viewId);
-  if (!row.data_source_id) throw errors.validation(`View ${row.id} is a dashboard; query one of its widgets.`);
+  if (!row.data_source_id)
+    throw errors.validation(`View ${row.id} is a dashboard; query one of its widgets.`);
   await tx.viewQueries.deleteExpired(env.now);
   const query = viewQuery(row, schema, env, version);
   const ids: string[] = [];
@@ -445,11 +457,17 @@ export async function createViewQuery(
 }
 
 /** A kept query of this integration that has not expired, or the 404 of a missing one. */
-async function loadViewQuery(tx: StoreTx, env: OpEnv, viewId: string, queryId: string): Promise<ViewQueryRow> {
+async function loadViewQuery(
+  tx: StoreTx,
+  env: OpEnv,
+  viewId: string,
+  queryId: string,
+): Promise<ViewQueryRow> {
   await loadView(tx, env, viewId);
   const q = await tx.viewQueries.get(queryId);
   const mine = q && (env.actor.seesEverything || q.integration_id === env.actor.integrationId);
-  if (!q || !mine || q.view_id !== viewId || q.expires_at <= env.now) throw errors.notFound('view_query', queryId);
+  if (!q || !mine || q.view_id !== viewId || q.expires_at <= env.now)
+    throw errors.notFound('view_query', queryId);
   return q;
 }
 
@@ -466,11 +484,20 @@ export async function viewQueryResults(
   const all = JSON.parse(q.page_ids) as string[];
   const start = from === null ? 0 : all.indexOf(from);
   if (start < 0) throw errors.validation(`The start_cursor provided is invalid: ${from}`);
-  return { ids: all.slice(start, start + limit), next: all[start + limit] ?? null, incomplete: q.incomplete === 1 };
+  return {
+    ids: all.slice(start, start + limit),
+    next: all[start + limit] ?? null,
+    incomplete: q.incomplete === 1,
+  };
 }
 
 /** Forgets a kept query; answers its id. */
-export async function deleteViewQuery(tx: StoreTx, env: OpEnv, viewId: string, queryId: string): Promise<string> {
+export async function deleteViewQuery(
+  tx: StoreTx,
+  env: OpEnv,
+  viewId: string,
+  queryId: string,
+): Promise<string> {
   const q = await loadViewQuery(tx, env, viewId, queryId);
   await tx.viewQueries.delete(q.id);
   return q.id;

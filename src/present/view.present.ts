@@ -11,8 +11,8 @@ import type {
   ViewQueryResponse,
 } from '@notionhq/client';
 import type { Schema } from '../domain/properties/types.ts';
-import { compactId } from '../lib/ids.ts';
 import { toOffsetIso } from '../lib/clock.ts';
+import { compactId } from '../lib/ids.ts';
 import type { ViewQueryRow, ViewRow } from '../store/store.ts';
 import type { PresentContext } from './context.ts';
 import { pageUrl } from './page.present.ts';
@@ -76,7 +76,10 @@ export function presentView(row: ViewRow, schema: Schema, ctx: PresentContext): 
     filter: parse(row.filter),
     sorts: parse(row.sorts),
     quick_filters: parse(row.quick_filters),
-    configuration: withNames(parse(row.configuration), names) as DataSourceViewObjectResponse['configuration'],
+    configuration: withNames(
+      parse(row.configuration),
+      names,
+    ) as DataSourceViewObjectResponse['configuration'],
   };
   if (row.dashboard_view_id) view.dashboard_view_id = row.dashboard_view_id;
   return view;

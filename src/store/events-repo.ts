@@ -122,7 +122,13 @@ export class ChangeLog {
     }
     if (!known.after) return;
     known.after = patch
-      ? ({ ...known.after, ...pick(patch, VIEW_STATE.filter((k) => k in patch)) } as ViewState)
+      ? ({
+          ...known.after,
+          ...pick(
+            patch,
+            VIEW_STATE.filter((k) => k in patch),
+          ),
+        } as ViewState)
       : null;
   }
 

@@ -18,7 +18,6 @@ import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
 import type { Database } from './schema.ts';
-import { customEmojis, templates, viewQueries, views } from './views-repo.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import type {
   BlockRepo,
@@ -36,6 +35,7 @@ import type {
   StoreTx,
   UserRepo,
 } from './store.ts';
+import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -481,6 +481,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     viewQueries: viewQueries(db),
     templates: templates(db),
     customEmojis: customEmojis(db),
+    asyncTasks: asyncTasks(db),
   };
 }
 

@@ -108,6 +108,7 @@ export interface Database {
   view_queries: ViewQueryTable;
   page_templates: PageTemplateTable;
   custom_emojis: CustomEmojiTable;
+  async_tasks: AsyncTaskTable;
 }
 
 export interface RateBucketTable {
@@ -227,4 +228,19 @@ export interface CustomEmojiTable {
   file_upload_id: string;
   created_time: string;
   created_by: string;
+}
+
+/** What an `allow_async` write answered, kept for `GET /v1/async_tasks/{id}` (migration 012). */
+export interface AsyncTaskTable {
+  /** `task_` and 32 hex digits, as Notion's. */
+  id: string;
+  integration_id: string | null;
+  /** The endpoint, as Notion names it (`PATCH /v1/pages/:page_id/markdown`). */
+  operation: string;
+  status: 'succeeded' | 'failed';
+  /** JSON: the response body the write answered. */
+  result: string | null;
+  /** JSON: the error envelope, for a failed task. */
+  error: string | null;
+  created_time: string;
 }

@@ -8,6 +8,7 @@ import type { EventCursor } from '../events/cursor.ts';
 import type { EventPage } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type {
+  AsyncTaskTable,
   BlockTable,
   CommentDiscussionTable,
   CommentTable,
@@ -32,6 +33,7 @@ export type ViewRow = Selectable<ViewTable>;
 export type ViewQueryRow = Selectable<ViewQueryTable>;
 export type PageTemplateRow = Selectable<PageTemplateTable>;
 export type CustomEmojiRow = Selectable<CustomEmojiTable>;
+export type AsyncTaskRow = Selectable<AsyncTaskTable>;
 export type ViewPatch = Partial<Omit<ViewRow, 'id' | 'created_time' | 'created_by'>>;
 export type BlockPatch = Partial<Omit<BlockRow, 'id' | 'created_time' | 'created_by'>>;
 
@@ -328,7 +330,12 @@ export interface TemplateRepo {
   /** The data source's default template, if it has one. */
   defaultOf(dataSourceId: string): Promise<PageTemplateRow | undefined>;
   /** By id; `name` is a case-insensitive substring; `from` is an inclusive id cursor. */
-  list(dataSourceId: string, name: string | null, from: string | null, limit: number): Promise<Page<PageTemplateRow>>;
+  list(
+    dataSourceId: string,
+    name: string | null,
+    from: string | null,
+    limit: number,
+  ): Promise<Page<PageTemplateRow>>;
 }
 
 /** The workspace's custom emojis. */
@@ -337,6 +344,12 @@ export interface CustomEmojiRepo {
   insert(row: CustomEmojiRow): Promise<void>;
   /** By id; `name` is an exact match; `from` is an inclusive id cursor. */
   list(name: string | null, from: string | null, limit: number): Promise<Page<CustomEmojiRow>>;
+}
+
+/** Tasks of `allow_async` writes. */
+export interface AsyncTaskRepo {
+  get(id: string): Promise<AsyncTaskRow | undefined>;
+  insert(row: AsyncTaskRow): Promise<void>;
 }
 
 export interface StoreTx {
@@ -355,6 +368,7 @@ export interface StoreTx {
   viewQueries: ViewQueryRepo;
   templates: TemplateRepo;
   customEmojis: CustomEmojiRepo;
+  asyncTasks: AsyncTaskRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ChangeLog } from './events-repo.ts';
 import type { Database } from './schema.ts';
-import type { CustomEmojiRepo, Page, TemplateRepo, ViewQueryRepo, ViewRepo } from './store.ts';
+import type { AsyncTaskRepo, CustomEmojiRepo, Page, TemplateRepo, ViewQueryRepo, ViewRepo } from './store.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -41,7 +41,9 @@ export function views(db: Db, log: ChangeLog): ViewRepo {
         if (where.dataSourceId) q = q.where('data_source_id', '=', where.dataSourceId);
         q = q.orderBy('sort_key').orderBy('id');
         if (from) {
-          q = q.where('sort_key', '>=', (eb) => eb.selectFrom('views').select('sort_key').where('id', '=', from));
+          q = q.where('sort_key', '>=', (eb) =>
+            eb.selectFrom('views').select('sort_key').where('id', '=', from),
+          );
         }
       } else {
         q = q.where('data_source_id', '=', where.dataSourceId ?? '').orderBy('id');
@@ -72,7 +74,9 @@ export function viewQueries(db: Db): ViewQueryRepo {
   return {
     get: async (id) => {
       const row = await db.selectFrom('view_queries').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? { ...row, total_count: Number(row.total_count), incomplete: Number(row.incomplete) } : undefined;
+      return row
+        ? { ...row, total_count: Number(row.total_count), incomplete: Number(row.incomplete) }
+        : undefined;
     },
     insert: async (row) => {
       await db.insertInto('view_queries').values(row).execute();
@@ -152,6 +156,15 @@ export function customEmojis(db: Db): CustomEmojiRepo {
       if (name !== null) q = q.where('name', '=', name);
       if (from) q = q.where('id', '>=', from);
       return page(await q.execute(), limit);
+    },
+  };
+}
+
+export function asyncTasks(db: Db): AsyncTaskRepo {
+  return {
+    get: (id) => db.selectFrom('async_tasks').selectAll().where('id', '=', id).executeTakeFirst(),
+    insert: async (row) => {
+      await db.insertInto('async_tasks').values(row).execute();
     },
   };
 }

@@ -105,8 +105,17 @@ const DATE_GROUPS = ['relative', 'day', 'week', 'month', 'year'] as const;
 const StartDay = z.union([z.literal(0), z.literal(1)]).optional();
 
 const FormulaSubGroup = z.union([
-  z.strictObject({ type: z.literal('date'), group_by: z.enum(DATE_GROUPS), sort: GroupSort, start_day_of_week: StartDay }),
-  z.strictObject({ type: z.literal('text'), group_by: z.enum(['exact', 'alphabet_prefix']), sort: GroupSort }),
+  z.strictObject({
+    type: z.literal('date'),
+    group_by: z.enum(DATE_GROUPS),
+    sort: GroupSort,
+    start_day_of_week: StartDay,
+  }),
+  z.strictObject({
+    type: z.literal('text'),
+    group_by: z.enum(['exact', 'alphabet_prefix']),
+    sort: GroupSort,
+  }),
   z.strictObject({
     type: z.literal('number'),
     sort: GroupSort,
@@ -202,7 +211,18 @@ const Aggregation = z.strictObject({
   ]),
   property_id: z.string().optional(),
 });
-const COLORS = ['gray', 'lightgray', 'brown', 'yellow', 'orange', 'green', 'blue', 'purple', 'pink', 'red'] as const;
+const COLORS = [
+  'gray',
+  'lightgray',
+  'brown',
+  'yellow',
+  'orange',
+  'green',
+  'blue',
+  'purple',
+  'pink',
+  'red',
+] as const;
 const opt = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
 export const VIEW_CONFIGURATIONS: Record<Exclude<ViewType, 'dashboard'>, z.ZodType> = {
@@ -223,7 +243,12 @@ export const VIEW_CONFIGURATIONS: Record<Exclude<ViewType, 'dashboard'>, z.ZodTy
     frozen_column_index: z.int().min(0).optional(),
     show_vertical_lines: z.boolean().optional(),
   }),
-  board: z.strictObject({ type: z.literal('board'), group_by: GroupBy, sub_group_by: GroupBy.nullable().optional(), ...cardFields }),
+  board: z.strictObject({
+    type: z.literal('board'),
+    group_by: GroupBy,
+    sub_group_by: GroupBy.nullable().optional(),
+    ...cardFields,
+  }),
   gallery: z.strictObject({ type: z.literal('gallery'), ...cardFields }),
   list: z.strictObject({ type: z.literal('list'), properties: Properties }),
   calendar: z.strictObject({
@@ -271,7 +296,19 @@ export const VIEW_CONFIGURATIONS: Record<Exclude<ViewType, 'dashboard'>, z.ZodTy
     value: opt(Aggregation),
     sort: opt(z.enum(['manual', 'x_ascending', 'x_descending', 'y_ascending', 'y_descending'])),
     color_theme: opt(
-      z.enum(['gray', 'blue', 'yellow', 'green', 'purple', 'teal', 'orange', 'pink', 'red', 'auto', 'colorful']),
+      z.enum([
+        'gray',
+        'blue',
+        'yellow',
+        'green',
+        'purple',
+        'teal',
+        'orange',
+        'pink',
+        'red',
+        'auto',
+        'colorful',
+      ]),
     ),
     height: opt(z.enum(['small', 'medium', 'large', 'extra_large'])),
     hide_empty_groups: opt(z.boolean()),

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { can } from '../../domain/capabilities.ts';
+import { recordTask } from '../../ops/async-tasks.ts';
 import { getPageMarkdown, updatePageMarkdown } from '../../ops/markdown.ts';
 import { createPage, getPage, movePage, type PageRecord, updatePage } from '../../ops/pages.ts';
 import { getPropertyItem } from '../../ops/property-items.ts';
+import { presentAsyncTask } from '../../present/async-task.present.ts';
 import { presentPageMarkdown } from '../../present/markdown.present.ts';
 import { presentPage } from '../../present/page.present.ts';
 import { presentPropertyItem } from '../../present/property-item.present.ts';
@@ -29,6 +31,14 @@ export function pagesRoutes(deps: AppDeps) {
   r.post('/pages', async (c) => {
     authorize(c, 'pages.create');
     const body = parseWith(CreatePageBody, c.get('body'));
+    if (body.allow_async) {
+      // Octavo writes at once; the task it answers is already finished (ops/async-tasks.ts).
+      const task = await deps.store.transaction(async (tx) => {
+        const env = opEnv(c, deps);
+        return recordTask(tx, env, 'POST /v1/pages', page(c, await createPage(tx, env, body)));
+      });
+      return ok(c, presentAsyncTask(task, deps.publicUrl), 202);
+    }
     const row = await deps.store.transaction((tx) => createPage(tx, opEnv(c, deps), body));
     return ok(c, page(c, row));
   });
@@ -79,6 +89,15 @@ export function pagesRoutes(deps: AppDeps) {
     authorize(c, 'pages.markdown.update');
     const id = pathId(c, 'page_id');
     const body = parseWith(UpdatePageMarkdownBody, c.get('body')) as UpdatePageMarkdownBody;
+    if (body.allow_async) {
+      const { allow_async: _async, ...edit } = body;
+      const task = await deps.store.transaction(async (tx) => {
+        const env = opEnv(c, deps);
+        const md = await updatePageMarkdown(tx, env, id, edit as UpdatePageMarkdownBody);
+        return recordTask(tx, env, 'PATCH /v1/pages/:page_id/markdown', presentPageMarkdown(md));
+      });
+      return ok(c, presentAsyncTask(task, deps.publicUrl), 202);
+    }
     const md = await deps.store.transaction((tx) => updatePageMarkdown(tx, opEnv(c, deps), id, body));
     return ok(c, presentPageMarkdown(md));
   });

@@ -19,7 +19,12 @@ import {
   presentViewQuery,
 } from '../../present/view.present.ts';
 import { parseWith } from '../../wire/validation.ts';
-import { CreateViewBody, CreateViewQueryBody, ListViewsQuery, UpdateViewBody } from '../../wire/views.schema.ts';
+import {
+  CreateViewBody,
+  CreateViewQueryBody,
+  ListViewsQuery,
+  UpdateViewBody,
+} from '../../wire/views.schema.ts';
 import { authorize, bodyPagination, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -38,7 +43,13 @@ export function viewsRoutes(deps: AppDeps) {
     const q = parseWith(ListViewsQuery, c.req.query(), 'query');
     const { from, limit } = queryPagination(c);
     const page = await deps.store.transaction((tx) =>
-      listViews(tx, opEnv(c, deps), { databaseId: q.database_id, dataSourceId: q.data_source_id }, from, limit),
+      listViews(
+        tx,
+        opEnv(c, deps),
+        { databaseId: q.database_id, dataSourceId: q.data_source_id },
+        from,
+        limit,
+      ),
     );
     return ok(
       c,
@@ -68,7 +79,9 @@ export function viewsRoutes(deps: AppDeps) {
     authorize(c, 'views.update');
     const id = pathId(c, 'view_id');
     const body = parseWith(UpdateViewBody, c.get('body') ?? {});
-    const rec = await deps.store.transaction((tx) => updateView(tx, opEnv(c, deps), id, body, c.get('version')));
+    const rec = await deps.store.transaction((tx) =>
+      updateView(tx, opEnv(c, deps), id, body, c.get('version')),
+    );
     return ok(c, view(c, rec));
   });
 

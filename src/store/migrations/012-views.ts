@@ -11,6 +11,8 @@ import type { Kysely } from 'kysely';
  * - `page_templates`: templates of a data source: the properties a page made from it gets (stored
  *   form, keyed by property id), its icon, and its content as Notion-flavoured markdown.
  * - `custom_emojis`: a name (unique) and the file upload holding the image.
+ * - `async_tasks`: what an `allow_async` write answered (its status and result or error), for
+ *   `GET /v1/async_tasks/{id}` by the integration that started it.
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the database before types apply
 export async function up(db: Kysely<any>): Promise<void> {
@@ -73,5 +75,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('file_upload_id', 'text', (c) => c.notNull())
     .addColumn('created_time', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('async_tasks')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('integration_id', 'text')
+    .addColumn('operation', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('result', 'text')
+    .addColumn('error', 'text')
+    .addColumn('created_time', 'text', (c) => c.notNull())
     .execute();
 }
