@@ -2,6 +2,9 @@
 import type { GetAsyncTaskResponse } from '@notionhq/client';
 import type { AsyncTaskRow } from '../store/store.ts';
 
+/** How long Octavo asks a client to wait before polling a queued task (it runs at once). */
+const POLL_AFTER_SECONDS = 1;
+
 export function presentAsyncTask(row: AsyncTaskRow, publicUrl: string): GetAsyncTaskResponse {
   const head = {
     object: 'async_task' as const,
@@ -9,11 +12,13 @@ export function presentAsyncTask(row: AsyncTaskRow, publicUrl: string): GetAsync
     status: row.status,
     status_url: `${publicUrl}/v1/async_tasks/${row.id}`,
     created_time: row.created_time,
-    operation: { surface: 'rest' as const, name: row.operation },
   };
+  const operation = { surface: 'rest' as const, name: row.operation };
+  if (row.status === 'queued')
+    return { ...head, status: 'queued', poll_after_seconds: POLL_AFTER_SECONDS, operation };
   return (
     row.status === 'succeeded'
-      ? { ...head, status: 'succeeded', result: JSON.parse(row.result ?? '{}') }
-      : { ...head, status: 'failed', error: JSON.parse(row.error ?? '{}') }
+      ? { ...head, status: 'succeeded', operation, result: JSON.parse(row.result ?? '{}') }
+      : { ...head, status: 'failed', operation, error: JSON.parse(row.error ?? '{}') }
   ) as GetAsyncTaskResponse;
 }

@@ -237,7 +237,7 @@ export interface AsyncTaskTable {
   integration_id: string | null;
   /** The endpoint, as Notion names it (`PATCH /v1/pages/:page_id/markdown`). */
   operation: string;
-  status: 'succeeded' | 'failed';
+  status: 'queued' | 'succeeded' | 'failed';
   /** JSON: the response body the write answered. */
   result: string | null;
   /** JSON: the error envelope, for a failed task. */

@@ -350,6 +350,7 @@ export interface CustomEmojiRepo {
 export interface AsyncTaskRepo {
   get(id: string): Promise<AsyncTaskRow | undefined>;
   insert(row: AsyncTaskRow): Promise<void>;
+  update(id: string, patch: Partial<Pick<AsyncTaskRow, 'status' | 'result' | 'error'>>): Promise<void>;
 }
 
 export interface StoreTx {

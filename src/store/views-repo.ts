@@ -166,5 +166,8 @@ export function asyncTasks(db: Db): AsyncTaskRepo {
     insert: async (row) => {
       await db.insertInto('async_tasks').values(row).execute();
     },
+    update: async (id, patch) => {
+      await db.updateTable('async_tasks').set(patch).where('id', '=', id).execute();
+    },
   };
 }

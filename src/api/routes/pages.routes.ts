@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
 import { can } from '../../domain/capabilities.ts';
-import { recordTask } from '../../ops/async-tasks.ts';
 import { getPageMarkdown, updatePageMarkdown } from '../../ops/markdown.ts';
 import { createPage, getPage, movePage, type PageRecord, updatePage } from '../../ops/pages.ts';
 import { getPropertyItem } from '../../ops/property-items.ts';
-import { presentAsyncTask } from '../../present/async-task.present.ts';
 import { presentPageMarkdown } from '../../present/markdown.present.ts';
 import { presentPage } from '../../present/page.present.ts';
 import { presentPropertyItem } from '../../present/property-item.present.ts';
@@ -16,6 +14,7 @@ import {
   updatePageBody,
 } from '../../wire/pages.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
+import { answerAsync } from '../async-tasks.ts';
 import { authorize, filterProperties, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -32,12 +31,10 @@ export function pagesRoutes(deps: AppDeps) {
     authorize(c, 'pages.create');
     const body = parseWith(CreatePageBody, c.get('body'));
     if (body.allow_async) {
-      // Octavo writes at once; the task it answers is already finished (ops/async-tasks.ts).
-      const task = await deps.store.transaction(async (tx) => {
-        const env = opEnv(c, deps);
-        return recordTask(tx, env, 'POST /v1/pages', page(c, await createPage(tx, env, body)));
-      });
-      return ok(c, presentAsyncTask(task, deps.publicUrl), 202);
+      const env = opEnv(c, deps);
+      return answerAsync(c, deps, env, 'POST /v1/pages', async (tx) =>
+        page(c, await createPage(tx, env, body)),
+      );
     }
     const row = await deps.store.transaction((tx) => createPage(tx, opEnv(c, deps), body));
     return ok(c, page(c, row));
@@ -91,12 +88,10 @@ export function pagesRoutes(deps: AppDeps) {
     const body = parseWith(UpdatePageMarkdownBody, c.get('body')) as UpdatePageMarkdownBody;
     if (body.allow_async) {
       const { allow_async: _async, ...edit } = body;
-      const task = await deps.store.transaction(async (tx) => {
-        const env = opEnv(c, deps);
-        const md = await updatePageMarkdown(tx, env, id, edit as UpdatePageMarkdownBody);
-        return recordTask(tx, env, 'PATCH /v1/pages/:page_id/markdown', presentPageMarkdown(md));
-      });
-      return ok(c, presentAsyncTask(task, deps.publicUrl), 202);
+      const env = opEnv(c, deps);
+      return answerAsync(c, deps, env, 'PATCH /v1/pages/:page_id/markdown', async (tx) =>
+        presentPageMarkdown(await updatePageMarkdown(tx, env, id, edit as UpdatePageMarkdownBody)),
+      );
     }
     const md = await deps.store.transaction((tx) => updatePageMarkdown(tx, opEnv(c, deps), id, body));
     return ok(c, presentPageMarkdown(md));

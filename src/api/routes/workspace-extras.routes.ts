@@ -9,6 +9,7 @@ import { listCustomEmojis } from '../../ops/custom-emojis.ts';
 import { presentAsyncTask } from '../../present/async-task.present.ts';
 import { presentCustomEmoji } from '../../present/custom-emoji.present.ts';
 import { errors } from '../../wire/errors.ts';
+import { settled } from '../async-tasks.ts';
 import { authorize, opEnv, presentCtx, queryPagination } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -48,6 +49,7 @@ export function workspaceExtrasRoutes(deps: AppDeps) {
   r.get('/async_tasks/:task_id', async (c) => {
     authorize(c, 'async_tasks.retrieve');
     const id = c.req.param('task_id');
+    await settled(id);
     const row = await deps.store.transaction((tx) => getTask(tx, opEnv(c, deps), id));
     return ok(c, presentAsyncTask(row, deps.publicUrl));
   });
