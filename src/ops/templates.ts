@@ -6,6 +6,8 @@
  * Notion-flavoured markdown. The workspace's administration makes one from an existing page
  * (`octavo template add`): the page's values and content as they are at that moment.
  */
+
+import type { Capability } from '../domain/capabilities.ts';
 import type { Schema } from '../domain/properties/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { PageTemplateRow, StoreTx } from '../store/store.ts';
@@ -15,6 +17,7 @@ import { getDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { getPageMarkdown } from './markdown.ts';
 import { storedOf } from './rows.ts';
+import { ADMIN_EMAIL } from './workspace.ts';
 
 /** Value types a template carries over; computed ones and relations (two-way links) are not copied. */
 const COPIED = new Set([
@@ -121,4 +124,21 @@ export async function addTemplate(
   };
   await tx.templates.insert(row);
   return row;
+}
+
+/** The workspace administration acting from the command line: sees everything, writes as the admin. */
+export async function administrationEnv(tx: StoreTx, now: string, publicUrl: string): Promise<OpEnv> {
+  const admin = await tx.users.getByEmail(ADMIN_EMAIL);
+  if (!admin) throw errors.validation('The workspace has no administrator yet: start the server once.');
+  return {
+    actor: {
+      integrationId: '',
+      integrationName: admin.name,
+      botUserId: admin.id,
+      capabilities: new Set<Capability>(),
+      seesEverything: true,
+    },
+    now,
+    publicUrl,
+  };
 }

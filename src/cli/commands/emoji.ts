@@ -7,10 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { publicUrlOf } from '../../config.ts';
-import type { Capability } from '../../domain/capabilities.ts';
 import { addCustomEmoji } from '../../ops/custom-emojis.ts';
-import { addTemplate } from '../../ops/templates.ts';
-import { ADMIN_EMAIL } from '../../ops/workspace.ts';
+import { addTemplate, administrationEnv } from '../../ops/templates.ts';
 import { CliError, pageIdArg, printResult, required, type Values } from '../args.ts';
 import { nowIso, withStore } from '../context.ts';
 import { rethrowAsCliError } from './integration.ts';
@@ -39,19 +37,7 @@ export async function templateAddCommand(values: Values, [rawId]: string[]): Pro
   await withStore(values, async (store, config) => {
     const row = await store
       .transaction(async (tx) => {
-        const admin = await tx.users.getByEmail(ADMIN_EMAIL);
-        if (!admin) throw new CliError('the workspace has no administrator yet; start the server once');
-        const env = {
-          actor: {
-            integrationId: '',
-            integrationName: admin.name,
-            botUserId: admin.id,
-            capabilities: new Set<Capability>(),
-            seesEverything: true as const,
-          },
-          now: nowIso(),
-          publicUrl: publicUrlOf(config),
-        };
+        const env = await administrationEnv(tx, nowIso(), publicUrlOf(config));
         return addTemplate(tx, env, { dataSourceId, name, fromPageId, isDefault: values.default === true });
       })
       .catch(rethrowAsCliError);
