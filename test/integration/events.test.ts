@@ -121,9 +121,12 @@ describeEngines('change events', (engine) => {
             initial_data_source: { properties: { Name: { title: {} } } },
           })) as DatabaseObjectResponse;
           ds = db.data_sources[0]!.id;
+          // Every new database starts with a table view (ops/views.ts).
+          const view = (await c().views.list({ database_id: db.id })).results[0]!.id;
           return [
             ['database.created', db.id],
             ['data_source.created', ds],
+            ['view.created', view],
           ];
         },
       ],
