@@ -243,8 +243,6 @@ export async function updatePage(
     await lockRowWriters(tx, current.parent_id);
     current = (await tx.blocks.get(id)) ?? current;
   }
-  if (body.template) throw errors.unsupported('page templates');
-  if (body.erase_content) throw errors.unsupported('erase_content');
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
   if (body.in_trash !== undefined && body.archived !== undefined && body.in_trash !== body.archived) {
     throw bodyError(['archived'], 'should be not present', body.archived);
@@ -258,6 +256,23 @@ export async function updatePage(
   if (body.cover !== undefined) row.cover = await coverColumn(tx, env, body.cover);
   const dsRow =
     current.parent_type === 'data_source_id' ? await tx.blocks.get(current.parent_id!) : undefined;
+  const asked = body.template as Parameters<typeof resolveTemplate>[2];
+  const template =
+    asked && asked.type !== 'none' && dsRow && isDataSource(dsRow)
+      ? await resolveTemplate(tx, dsRow.id, asked)
+      : null;
+  if (asked && asked.type !== 'none' && !template) {
+    throw bodyError(
+      ['template'],
+      'should be absent: templates apply to pages of a data source',
+      body.template,
+    );
+  }
+  if (template && dsRow) {
+    // The template's values over the page's, the request's over both; its icon unless one is given.
+    row.properties = JSON.stringify({ ...storedOf(row), ...templateValues(template, schemaOf(dsRow)) });
+    if (body.icon === undefined && template.icon) row.icon = template.icon;
+  }
   if (dsRow && isDataSource(dsRow)) {
     const ds = { row: dsRow, database: (await tx.blocks.get(dsRow.parent_id!))! };
     const written = await writeRowValues(tx, env, ds, row, body.properties ?? {}, false);
@@ -272,7 +287,47 @@ export async function updatePage(
     }
     await tx.blocks.update(id, withoutKey(row));
   }
+  if (body.erase_content || template)
+    await replaceContent(tx, env, id, body.erase_content === true, template);
   return pageRecord(tx, (await tx.blocks.get(id))!);
+}
+
+/**
+ * `erase_content` trashes the page's content; a template's content is then written (after what
+ * is left, at the end, when the content was kept).
+ */
+async function replaceContent(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  erase: boolean,
+  template: Awaited<ReturnType<typeof resolveTemplate>>,
+): Promise<void> {
+  await tx.blocks.lockChildren(id);
+  let last: string | null = null;
+  let from: string | null = null;
+  do {
+    const page = await tx.blocks.listChildren(id, from, 100);
+    for (const child of page.items) {
+      if (erase) {
+        await tx.blocks.update(child.id, {
+          in_trash: 1,
+          last_edited_time: env.now,
+          last_edited_by: env.actor.botUserId,
+        });
+      } else last = child.id;
+    }
+    from = page.next;
+  } while (from);
+  const blocks = template ? markdownToBlocks(template.markdown) : [];
+  if (blocks.length === 0) return;
+  await writeMarkdownBlocks(tx, env, (await tx.blocks.get(id))!, {
+    blocks,
+    removed: [],
+    page: [],
+    after: last,
+    allowDeleting: false,
+  });
 }
 
 /** The updatable columns of a row (no key, no creation fields, nothing derived). */

@@ -131,6 +131,39 @@ describeEngines('templates, custom emojis and async tasks', (engine) => {
       }
     });
 
+    it('applies a template to an existing page, after its content or instead of it (erase_content)', async () => {
+      const page = await client.pages.create({
+        parent: { data_source_id: dataSourceId },
+        properties: { Name: { title: rt('Old') }, Points: { number: 9 } },
+        children: [{ paragraph: { rich_text: rt('Old text') } }],
+      });
+      const types = async () =>
+        (await client.blocks.children.list({ block_id: page.id })).results.map(
+          (b) => (b as { type: string }).type,
+        );
+      const kept = (await client.pages.update({
+        page_id: page.id,
+        template: { type: 'default' },
+        properties: { Name: { title: rt('New') } },
+      })) as unknown as Row;
+      expect(kept.properties.Points!.number).toBe(3);
+      expect(await types()).toEqual(['paragraph', 'heading_2', 'to_do']);
+      await client.pages.update({
+        page_id: page.id,
+        template: { type: 'template_id', template_id: bugTemplate },
+        erase_content: true,
+      });
+      expect(await types()).toEqual(['heading_2', 'to_do']);
+      await client.pages.update({ page_id: page.id, erase_content: true });
+      expect(await types()).toEqual([]);
+      const onPage = await failure(
+        client.pages.update({ page_id: h.rootPageId, template: { type: 'default' } }),
+      );
+      expect(onPage.message).toContain(
+        'body.template should be absent: templates apply to pages of a data source',
+      );
+    });
+
     it("keeps templates out of the data source's rows", async () => {
       const rows = await client.dataSources.query({ data_source_id: dataSourceId });
       const names = rows.results.map(
