@@ -110,7 +110,18 @@ function checkQuickFilters(quick: Record<string, Json>, c: Checked): Record<stri
   return out;
 }
 
-/** Property ids named inside a configuration, checked against the schema and stored as ids. */
+/** The group-by `type` that goes with each property type (Notion's names differ for two). */
+const GROUP_TYPE: Record<string, string> = { people: 'person', rich_text: 'text' };
+const groupTypeOf = (propertyType: string) => GROUP_TYPE[propertyType] ?? propertyType;
+const DATE_TYPES = new Set(['date', 'created_time', 'last_edited_time']);
+/** `type` values inside a configuration that are not group-by types (cover sources). */
+const NOT_GROUP = new Set(['page_cover', 'page_content', 'page_content_first', 'property']);
+
+/**
+ * Property ids named inside a configuration, checked against the schema and stored as ids: each
+ * must name a property, a group-by's `type` must be its property's, and calendar and timeline
+ * dates must be date properties.
+ */
 function checkConfigProperties(config: Json, schema: DataSourceSchema, path: PathSegment[]): Json {
   const out: Json = {};
   for (const [k, v] of Object.entries(config)) {
@@ -118,6 +129,17 @@ function checkConfigProperties(config: Json, schema: DataSourceSchema, path: Pat
     if ((k === 'property_id' || k.endsWith('_property_id') || k === 'map_by') && typeof v === 'string') {
       const prop = findProperty(schema, v);
       if (!prop) throw errors.validation(`Could not find property with name or id: ${v}`);
+      if ((k === 'date_property_id' || k === 'end_date_property_id') && !DATE_TYPES.has(prop.type)) {
+        throw errors.validation(
+          `${at.join('.')} should name a date property; ${prop.name} is a ${prop.type} property.`,
+        );
+      }
+      const groupType = config.type;
+      if (k === 'property_id' && typeof groupType === 'string' && !NOT_GROUP.has(groupType)) {
+        if (groupType !== groupTypeOf(prop.type)) {
+          throw bodyError([...path, 'type'], `should be \`"${groupTypeOf(prop.type)}"\``, groupType);
+        }
+      }
       out[k] = prop.id;
     } else if (Array.isArray(v)) {
       out[k] = v.map((item, i) =>
@@ -197,6 +219,11 @@ export async function createView(
     );
   }
   const ds = await getDataSource(tx, env, body.data_source_id);
+  if (ds.row.in_trash || ds.database.in_trash) {
+    throw errors.validation(
+      "Can't edit block that is archived. You must unarchive the block before editing.",
+    );
+  }
   let databaseId: string;
   let dashboard: ViewRow | null = null;
   if (where === 'database_id') {
@@ -387,21 +414,40 @@ export async function deleteView(tx: StoreTx, env: OpEnv, id: string): Promise<V
 
 // --- view queries ------------------------------------------------------------------------------
 
+/**
+ * A stored filter without the conditions on properties deleted since (a compound left empty goes
+ * too), as a view in Notion stops filtering on a property that is gone.
+ */
+function withoutMissing(filter: unknown, known: (id: string) => boolean): Json | null {
+  if (!filter || typeof filter !== 'object') return null;
+  const f = filter as Json;
+  for (const kind of ['and', 'or'] as const) {
+    if (Array.isArray(f[kind])) {
+      const kept = (f[kind] as unknown[]).map((x) => withoutMissing(x, known)).filter((x) => x !== null);
+      return kept.length > 0 ? { [kind]: kept } : null;
+    }
+  }
+  return typeof f.property === 'string' && !known(f.property) ? null : f;
+}
+
 /** The view's saved filter and quick filters (all must hold) and sorts, as one parsed query. */
 function viewQuery(row: ViewRow, schema: Schema, env: OpEnv, version: ApiVersion) {
   const keyedSchema = keyed(schema);
+  const known = (id: string) => findProperty(keyedSchema, id) !== undefined;
   const options = { version, meUserId: env.actor.botUserId };
+  const sorts = (JSON.parse(row.sorts ?? '[]') as Json[]).filter(
+    (s) => typeof s.property !== 'string' || known(s.property),
+  );
   const saved = parseQuery(
-    {
-      filter: row.filter ? JSON.parse(row.filter) : undefined,
-      sorts: row.sorts ? JSON.parse(row.sorts) : undefined,
-    },
+    { filter: withoutMissing(JSON.parse(row.filter ?? 'null'), known) ?? undefined, sorts },
     keyedSchema,
     options,
   );
-  const quick = Object.entries(JSON.parse(row.quick_filters ?? '{}') as Record<string, Json>).map(
-    ([id, cond]) => parseFilterAt({ property: id, ...cond }, ['quick_filters', id], keyedSchema, options),
-  );
+  const quick = Object.entries(JSON.parse(row.quick_filters ?? '{}') as Record<string, Json>)
+    .filter(([id]) => known(id))
+    .map(([id, cond]) =>
+      parseFilterAt({ property: id, ...cond }, ['quick_filters', id], keyedSchema, options),
+    );
   const filters: Filter[] = [...(saved.filter ? [saved.filter] : []), ...quick];
   const filter: Filter | null =
     filters.length === 0 ? null : filters.length === 1 ? filters[0]! : { kind: 'and', filters };

@@ -155,6 +155,20 @@ describeEngines('views', (engine) => {
         ],
         [{ configuration: { type: 'table', properties: [{ property_id: 'Gone' }] } }, 'Gone'],
         [{ quick_filters: { Points: { select: { equals: 'x' } } } }, 'does not match filter select'],
+        [
+          {
+            type: 'board',
+            configuration: {
+              type: 'board',
+              group_by: { type: 'select', property_id: 'Points', sort: { type: 'manual' } },
+            },
+          },
+          'body failed validation: body.configuration.group_by.type should be `"number"`, instead was `"select"`.',
+        ],
+        [
+          { type: 'calendar', configuration: { type: 'calendar', date_property_id: 'Points' } },
+          'configuration.date_property_id should name a date property; Points is a number property.',
+        ],
         [{ view_id: MISSING }, 'body.view_id should be not present'],
         [{ database_id: undefined }, 'body.database_id should be defined'],
       ];
@@ -164,6 +178,31 @@ describeEngines('views', (engine) => {
         expect(err.message).toContain(message);
       }
       expect((await client.views.list({ database_id: databaseId })).results).toHaveLength(before);
+    });
+
+    it('takes group-by and date settings that fit the schema', async () => {
+      const board = full(
+        await newView({
+          type: 'board',
+          configuration: {
+            type: 'board',
+            group_by: {
+              type: 'select',
+              property_id: 'Status',
+              sort: { type: 'manual' },
+              hide_empty_groups: true,
+            },
+          },
+        }),
+      );
+      expect(board.configuration).toMatchObject({ group_by: { type: 'select', property_name: 'Status' } });
+      const calendar = full(
+        await newView({
+          type: 'calendar',
+          configuration: { type: 'calendar', date_property_id: 'Due', view_range: 'week' },
+        }),
+      );
+      expect(calendar.configuration).toMatchObject({ date_property_name: 'Due', view_range: 'week' });
     });
 
     it('answers a clear error for a new linked database, which Octavo does not have', async () => {
@@ -293,6 +332,36 @@ describeEngines('views', (engine) => {
       expect(deleted).toMatchObject({ object: 'view_query', id: q.id, deleted: true });
       const err = await failure(client.views.queries.results({ view_id: v.id, query_id: q.id }));
       expect([err.status, err.code]).toEqual([404, 'object_not_found']);
+    });
+
+    it('stops filtering and sorting on a property deleted since', async () => {
+      const c = h.client();
+      const db = await c.databases.create({
+        parent: { type: 'page_id', page_id: h.rootPageId },
+        title: rt('Shrinking'),
+        initial_data_source: { properties: { Name: { title: {} }, Size: { number: {} } } },
+      });
+      const ds = (db as { data_sources: { id: string }[] }).data_sources[0]!.id;
+      for (const size of [1, 2]) {
+        await c.pages.create({ parent: { data_source_id: ds }, properties: { Size: { number: size } } });
+      }
+      const v = await c.views.create({
+        data_source_id: ds,
+        database_id: db.id,
+        name: 'Big',
+        type: 'table',
+        filter: { and: [{ property: 'Size', number: { greater_than: 1 } }] } as never,
+        sorts: [{ property: 'Size', direction: 'ascending' }] as never,
+        quick_filters: { Size: { number: { less_than: 9 } } } as never,
+      });
+      expect((await c.views.queries.create({ view_id: v.id })).total_count).toBe(1);
+      await c.dataSources.update({ data_source_id: ds, properties: { Size: null } });
+      expect((await c.views.queries.create({ view_id: v.id })).total_count).toBe(2);
+      await c.dataSources.update({ data_source_id: ds, in_trash: true });
+      const err = await failure(
+        c.views.create({ data_source_id: ds, database_id: db.id, name: 'x', type: 'table' }),
+      );
+      expect(err.message).toContain("Can't edit block that is archived");
     });
 
     it('forgets results after 15 minutes', async () => {
