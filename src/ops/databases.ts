@@ -163,7 +163,17 @@ export async function createDatabase(
 
 export async function getDatabase(tx: StoreTx, env: OpEnv, id: string): Promise<DatabaseRecord> {
   const row = await loadVisible(tx, env, id, 'database', isDatabase);
-  return { row, dataSources: await dataSourcesOf(tx, id) };
+  const linked = linkedSourceOf(row);
+  if (!linked) return { row, dataSources: await dataSourcesOf(tx, id) };
+  // A linked database shows its source's data source, to readers who can see that source only.
+  const source = await tx.blocks.get(linked);
+  const visible = source && isDataSource(source) && (await canSee(tx, env, source.id));
+  return { row, dataSources: visible ? [source] : [] };
+}
+
+/** The data source a linked database shows (views' `create_database`), or null for a database. */
+export function linkedSourceOf(row: Pick<BlockRow, 'data'>): string | null {
+  return (JSON.parse(row.data) as { linked_data_source_id?: string }).linked_data_source_id ?? null;
 }
 
 /** The one data source of a database, as the 2022-06-28 shapes need; two or more is an error. */
@@ -223,7 +233,8 @@ export async function updateDatabase(
     const ds = await singleDataSource(tx, db);
     await changeSchema(tx, env, ds, body.properties);
   }
-  if (body.title && db.dataSources.length === 1) {
+  // A linked database's title is its own; its data source belongs to another database.
+  if (body.title && db.dataSources.length === 1 && !linkedSourceOf(db.row)) {
     const ds = db.dataSources[0]!;
     const dsData = JSON.parse(ds.data) as Record<string, unknown>;
     await tx.blocks.update(ds.id, { data: JSON.stringify({ ...dsData, title: data.title }), ...stamp(env) });

@@ -22,8 +22,9 @@ import {
   type UpdateViewBody,
   type ViewType,
 } from '../wire/views.schema.ts';
-import { getDatabase, getDataSource, schemaOf } from './databases.ts';
-import { canSee, type OpEnv } from './env.ts';
+import { type DataSourceRecord, getDatabase, getDataSource, schemaOf } from './databases.ts';
+import { canSee, isPage, loadVisible, type OpEnv } from './env.ts';
+import { childKey, newBlockRow } from './placement.ts';
 
 /** A view with the schema of the data source it shows (empty for dashboards). */
 export interface ViewRecord {
@@ -213,11 +214,6 @@ export async function createView(
   version: ApiVersion,
 ): Promise<ViewRecord> {
   const where = checkPlacement(body);
-  if (where === 'create_database') {
-    throw errors.unsupported(
-      'create_database (Octavo has no linked databases yet; add the view as a tab with database_id)',
-    );
-  }
   const ds = await getDataSource(tx, env, body.data_source_id);
   if (ds.row.in_trash || ds.database.in_trash) {
     throw errors.validation(
@@ -226,9 +222,12 @@ export async function createView(
   }
   let databaseId: string;
   let dashboard: ViewRow | null = null;
-  if (where === 'database_id') {
+  if (where === 'create_database') {
+    if (body.type === 'dashboard') throw bodyError(['type'], 'should be not `"dashboard"`', body.type);
+    databaseId = (await createLinkedDatabase(tx, env, ds, body.create_database!)).id;
+  } else if (where === 'database_id') {
     const db = await getDatabase(tx, env, body.database_id!);
-    if (ds.row.parent_id !== db.row.id) {
+    if (!db.dataSources.some((d) => d.id === ds.row.id)) {
       throw errors.validation(`Data source ${ds.row.id} does not belong to database ${db.row.id}.`);
     }
     databaseId = db.row.id;
@@ -280,6 +279,43 @@ export async function createView(
     await tx.views.update(dashboard.id, { configuration: JSON.stringify(config), ...stamp(env) });
   }
   return { row, schema: isDashboard ? [] : schema };
+}
+
+/**
+ * A linked database (`create_database`): an inline `child_database` block in a page that shows
+ * another database's data source through its own views. Its title is the source database's.
+ */
+async function createLinkedDatabase(
+  tx: StoreTx,
+  env: OpEnv,
+  ds: DataSourceRecord,
+  spec: NonNullable<CreateViewBody['create_database']>,
+) {
+  const page = await loadVisible(tx, env, spec.parent.page_id, 'page', isPage);
+  if (page.in_trash) {
+    throw errors.validation(
+      "Can't edit block that is archived. You must unarchive the block before editing.",
+    );
+  }
+  const source = JSON.parse(ds.database.data) as { title?: unknown; description?: unknown };
+  const position = spec.position
+    ? { type: 'after_block' as const, after_block: { id: spec.position.block_id } }
+    : undefined;
+  const row = newBlockRow(env.actor.botUserId, env.now, {
+    id: newId(),
+    type: 'database',
+    parent_type: 'page_id',
+    parent_id: page.id,
+    sort_key: await childKey(tx, page.id, position),
+    data: JSON.stringify({
+      title: source.title ?? [],
+      description: source.description ?? [],
+      is_inline: true,
+      linked_data_source_id: ds.row.id,
+    }),
+  });
+  await tx.blocks.insertMany([row]);
+  return row;
 }
 
 /** The table view a new database starts with, as in Notion. */

@@ -205,17 +205,64 @@ describeEngines('views', (engine) => {
       expect(calendar.configuration).toMatchObject({ date_property_name: 'Due', view_range: 'week' });
     });
 
-    it('answers a clear error for a new linked database, which Octavo does not have', async () => {
-      const err = await failure(
-        client.views.create({
+    it('creates a linked database in a page that shows the data source through its view', async () => {
+      const host = await client.pages.create({
+        parent: { page_id: h.rootPageId },
+        properties: { title: { title: rt('Dashboard page') } },
+        children: [{ paragraph: { rich_text: rt('first') } }, { paragraph: { rich_text: rt('last') } }],
+      });
+      const [first] = (await client.blocks.children.list({ block_id: host.id })).results;
+      const v = full(
+        await client.views.create({
           data_source_id: dataSourceId,
-          name: 'Linked',
+          name: 'Linked open work',
           type: 'table',
-          create_database: { parent: { type: 'page_id', page_id: h.rootPageId } },
+          filter: { property: 'Status', select: { equals: 'Open' } } as never,
+          create_database: {
+            parent: { type: 'page_id', page_id: host.id },
+            position: { type: 'after_block', block_id: first!.id },
+          },
         }),
       );
-      expect([err.status, err.code]).toEqual([400, 'invalid_request']);
-      expect(err.message).toContain('create_database');
+      const linkedId = v.parent.database_id;
+      expect(linkedId).not.toBe(databaseId);
+      const blocks = (await client.blocks.children.list({ block_id: host.id })).results as {
+        id: string;
+        type: string;
+      }[];
+      expect(blocks.map((b) => b.type)).toEqual(['paragraph', 'child_database', 'paragraph']);
+      expect(blocks[1]!.id).toBe(linkedId);
+      const linked = (await client.databases.retrieve({ database_id: linkedId })) as {
+        data_sources: { id: string }[];
+        is_inline: boolean;
+      };
+      expect([linked.data_sources.map((d) => d.id), linked.is_inline]).toEqual([[dataSourceId], true]);
+      expect((await client.views.list({ database_id: linkedId })).results.map((r) => r.id)).toEqual([v.id]);
+      expect((await client.views.queries.create({ view_id: v.id })).total_count).toBe(3);
+      // Renaming the linked database leaves the data source's own title alone.
+      await client.databases.update({ database_id: linkedId, title: rt('My linked copy') });
+      const ds = (await client.dataSources.retrieve({ data_source_id: dataSourceId })) as {
+        title: { plain_text: string }[];
+      };
+      expect(ds.title[0]!.plain_text).toBe('Tasks');
+    });
+
+    it("hides a linked database's source from a reader who cannot see it", async () => {
+      const name = 'Linked reader';
+      const reader = h.client({ token: await h.newIntegration(name) });
+      const shared = await h.newRootPage('Shared with the linked reader', [name, 'Octavo Quickstart']);
+      const v = full(
+        await client.views.create({
+          data_source_id: dataSourceId,
+          name: 'Linked elsewhere',
+          type: 'table',
+          create_database: { parent: { type: 'page_id', page_id: shared } },
+        }),
+      );
+      const seen = (await reader.databases.retrieve({ database_id: v.parent.database_id })) as {
+        data_sources: unknown[];
+      };
+      expect(seen.data_sources).toEqual([]);
     });
   });
 
