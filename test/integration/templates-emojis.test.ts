@@ -258,6 +258,20 @@ describeEngines('templates, custom emojis and async tasks', (engine) => {
         'octavo',
       ]);
       expect((await h.app.request(icon.custom_emoji.url)).status).toBe(200);
+      const [callout] = (
+        await client.blocks.children.append({
+          block_id: page.id,
+          children: [
+            {
+              callout: { rich_text: rt('c'), icon: { type: 'custom_emoji', custom_emoji: { id: emojiId } } },
+            },
+          ],
+        })
+      ).results as { callout: { icon: { type: string; custom_emoji: { name: string; url: string } } } }[];
+      expect([callout!.callout.icon.type, callout!.callout.icon.custom_emoji.name]).toEqual([
+        'custom_emoji',
+        'octavo',
+      ]);
       const err = await failure(
         client.pages.update({
           page_id: page.id,
