@@ -119,24 +119,14 @@ export function templates(db: Db): TemplateRepo {
         .selectFrom('page_templates')
         .selectAll()
         .where('data_source_id', '=', dataSourceId)
-        .orderBy('id')
-        .limit(limit + 1);
+        .orderBy('id');
       if (from) q = q.where('id', '>=', from);
-      const rows = await q.execute();
-      // Templates per data source are few; the name filter runs here, the same on both engines.
-      if (name === null) return page(rows, limit);
+      if (name === null) return page(await q.limit(limit + 1).execute(), limit);
+      // A data source has a handful of templates: the name is matched here, the same on both
+      // engines (case-insensitive substring, Unicode lowercase).
       const needle = name.toLowerCase();
-      const all = await db
-        .selectFrom('page_templates')
-        .selectAll()
-        .where('data_source_id', '=', dataSourceId)
-        .where('id', '>=', from ?? '')
-        .orderBy('id')
-        .execute();
-      return page(
-        all.filter((t) => t.name.toLowerCase().includes(needle)),
-        limit,
-      );
+      const rows = (await q.execute()).filter((t) => t.name.toLowerCase().includes(needle));
+      return page(rows, limit);
     },
   };
 }

@@ -1,16 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { can } from '../../domain/capabilities.ts';
-import {
-  createView,
-  createViewQuery,
-  deleteView,
-  deleteViewQuery,
-  listViews,
-  loadView,
-  updateView,
-  type ViewRecord,
-  viewQueryResults,
-} from '../../ops/views.ts';
+import { createViewQuery, deleteViewQuery, viewQueryResults } from '../../ops/view-queries.ts';
+import { createView, deleteView, listViews, loadView, updateView, type ViewRecord } from '../../ops/views.ts';
 import { presentList } from '../../present/list.present.ts';
 import {
   presentDeletedViewQuery,
