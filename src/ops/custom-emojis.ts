@@ -69,14 +69,16 @@ export async function addCustomEmoji(
   return row;
 }
 
-/** The workspace's emojis by id; `name` finds one by its exact name. */
-export function listCustomEmojis(
+/** The workspace's emojis by id, each with its image's file name; `name` finds one by its exact name. */
+export async function listCustomEmojis(
   tx: StoreTx,
   name: string | null,
   from: string | null,
   limit: number,
-): Promise<Page<CustomEmojiRow>> {
-  return tx.customEmojis.list(name, from, limit);
+): Promise<Page<CustomEmojiRow & { filename: string }>> {
+  const page = await tx.customEmojis.list(name, from, limit);
+  const uploads = await Promise.all(page.items.map((e) => tx.fileUploads.get(e.file_upload_id)));
+  return { ...page, items: page.items.map((e, i) => ({ ...e, filename: uploads[i]?.filename ?? 'emoji' })) };
 }
 
 /** The stored form of a `custom_emoji` icon: its id, name and the image's upload reference. */

@@ -31,11 +31,7 @@ export function workspaceExtrasRoutes(deps: AppDeps) {
     const { from, limit } = queryPagination(c);
     const name = c.req.query('name') ?? null;
     const ctx = presentCtx(c, deps);
-    const page = await deps.store.transaction(async (tx) => {
-      const p = await listCustomEmojis(tx, name, from, limit);
-      const uploads = await Promise.all(p.items.map((e) => tx.fileUploads.get(e.file_upload_id)));
-      return { ...p, items: p.items.map((e, i) => ({ ...e, filename: uploads[i]?.filename ?? 'emoji' })) };
-    });
+    const page = await deps.store.transaction((tx) => listCustomEmojis(tx, name, from, limit));
     // Notion's list of emojis has no `custom_emoji: {}` key (SDK ListCustomEmojisResponse).
     return ok(c, {
       object: 'list',
