@@ -7,6 +7,8 @@ import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { START_CURSOR } from '../../src/events/cursor.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
+import { importRows } from '../../src/ops/bulk-rows.ts';
+import { VIEW_QUERY_MAX_RESULTS } from '../../src/ops/view-queries.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { failure, MISSING, rt, shape, VERSIONS } from './comments-support.ts';
@@ -410,6 +412,36 @@ describeEngines('views', (engine) => {
       );
       expect(err.message).toContain("Can't edit block that is archived");
     });
+
+    it('keeps at most 10,000 results and says the result set is incomplete', async () => {
+      const c = h.client();
+      const db = await c.databases.create({
+        parent: { type: 'page_id', page_id: h.rootPageId },
+        title: rt('Big'),
+      });
+      const ds = (db as { data_sources: { id: string }[] }).data_sources[0]!.id;
+      const lines = Array.from({ length: VIEW_QUERY_MAX_RESULTS + 5 }, (_, i) => ({
+        line: i + 1,
+        body: { properties: { Name: { title: rt(`r${i}`) } } },
+      }));
+      await importRows(h.store, lines, { dataSourceId: ds, batchSize: 5000 });
+      const view = (await c.views.list({ database_id: db.id })).results[0]!;
+      const q = await c.views.queries.create({ view_id: view.id, page_size: 100 });
+      expect([q.total_count, q.request_status]).toEqual([
+        VIEW_QUERY_MAX_RESULTS,
+        { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' },
+      ]);
+      const last = await c.views.queries.results({
+        view_id: view.id,
+        query_id: q.id,
+        start_cursor: q.next_cursor!,
+        page_size: 100,
+      });
+      expect(last.request_status).toEqual({
+        type: 'incomplete',
+        incomplete_reason: 'query_result_limit_reached',
+      });
+    }, 60_000);
 
     it('forgets results after 15 minutes', async () => {
       let now = new Date('2026-01-01T00:00:00Z');
