@@ -278,7 +278,8 @@ export async function createView(
 
 /**
  * A linked database (`create_database`): an inline `child_database` block in a page that shows
- * another database's data source through its own views. Its title is the source database's.
+ * another database's data source through its own views. Its title starts empty: a copy of the
+ * source's title would tell it to readers of the page who cannot see the source.
  */
 async function createLinkedDatabase(
   tx: StoreTx,
@@ -292,7 +293,6 @@ async function createLinkedDatabase(
       "Can't edit block that is archived. You must unarchive the block before editing.",
     );
   }
-  const source = JSON.parse(ds.database.data) as { title?: unknown; description?: unknown };
   const position = spec.position
     ? { type: 'after_block' as const, after_block: { id: spec.position.block_id } }
     : undefined;
@@ -303,8 +303,8 @@ async function createLinkedDatabase(
     parent_id: page.id,
     sort_key: await childKey(tx, page.id, position),
     data: JSON.stringify({
-      title: source.title ?? [],
-      description: source.description ?? [],
+      title: [],
+      description: [],
       is_inline: true,
       linked_data_source_id: ds.row.id,
     }),

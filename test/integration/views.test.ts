@@ -239,6 +239,7 @@ describeEngines('views', (engine) => {
         is_inline: boolean;
       };
       expect([linked.data_sources.map((d) => d.id), linked.is_inline]).toEqual([[dataSourceId], true]);
+      expect((linked as unknown as { title: unknown[] }).title).toEqual([]);
       expect((await client.views.list({ database_id: linkedId })).results.map((r) => r.id)).toEqual([v.id]);
       expect((await client.views.queries.create({ view_id: v.id })).total_count).toBe(3);
       // Renaming the linked database leaves the data source's own title alone.
