@@ -10,7 +10,7 @@ import { findProperty, parseFilterAt, parseQuery } from '../query/parse.ts';
 import type { StoreTx, ViewQueryRow, ViewRow } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
-import type { OpEnv } from './env.ts';
+import { canSee, type OpEnv } from './env.ts';
 import { type Json, keyed, loadView } from './views.ts';
 
 /** How long a view query's results are kept (Notion's recorded `expires_at`: 15 minutes). */
@@ -78,6 +78,8 @@ export async function createViewQuery(
   const { row, schema } = await loadView(tx, env, viewId);
   if (!row.data_source_id)
     throw errors.validation(`View ${row.id} is a dashboard; query one of its widgets.`);
+  // A linked database's view shows another database's rows: only to readers who can see them.
+  if (!(await canSee(tx, env, row.data_source_id))) throw errors.notFound('data_source', row.data_source_id);
   await tx.viewQueries.deleteExpired(env.now);
   const query = viewQuery(row, schema, env, version);
   const ids: string[] = [];

@@ -266,6 +266,8 @@ describeEngines('views', (engine) => {
         data_sources: unknown[];
       };
       expect(seen.data_sources).toEqual([]);
+      const err = await failure(reader.views.queries.create({ view_id: v.id }));
+      expect([err.status, err.code]).toEqual([404, 'object_not_found']);
     });
   });
 
