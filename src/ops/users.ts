@@ -39,3 +39,12 @@ export async function createPerson(
   await tx.users.insert(row);
   return row;
 }
+
+/**
+ * The person who installed the public integration `botUserId` belongs to (users.me shows them as
+ * the bot's owner); null for internal integrations, which the workspace owns.
+ */
+export async function botOwner(tx: StoreTx, botUserId: string): Promise<UserRow | null> {
+  const install = await tx.oauth.installationByBot(botUserId);
+  return install ? ((await tx.users.get(install.owner_user_id)) ?? null) : null;
+}

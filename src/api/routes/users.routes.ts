@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { getSelf, getUser, listUsers } from '../../ops/users.ts';
+import { botOwner, getSelf, getUser, listUsers } from '../../ops/users.ts';
 import { presentList } from '../../present/list.present.ts';
 import { fullUser, presentUser } from '../../present/user.present.ts';
 import { authorize, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
@@ -11,8 +11,11 @@ export function usersRoutes(deps: AppDeps) {
 
   r.get('/users/me', async (c) => {
     authorize(c, 'users.me');
-    const row = await deps.store.transaction((tx) => getSelf(tx, opEnv(c, deps)));
-    return ok(c, fullUser(row, presentCtx(c, deps)));
+    const { row, owner } = await deps.store.transaction(async (tx) => {
+      const row = await getSelf(tx, opEnv(c, deps));
+      return { row, owner: await botOwner(tx, row.id) };
+    });
+    return ok(c, fullUser(row, presentCtx(c, deps), owner));
   });
 
   r.get('/users', async (c) => {
