@@ -12,7 +12,10 @@ import { BASE_URL, type Harness } from './harness.ts';
 
 export class Jar {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly h: Harness) {}
+  private readonly h: Harness;
+  constructor(h: Harness) {
+    this.h = h;
+  }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
