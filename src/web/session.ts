@@ -100,12 +100,15 @@ export function csrfValid(c: Context, deps: WebDeps, given: unknown, session: Si
   return cookie !== undefined && same(given, cookie);
 }
 
-/** Headers of every HTML response: no caching, no framing, no scripts, no referrer. */
+/** Headers of every HTML response: no caching, no framing, no scripts, no referrer to other sites. */
 export function htmlHeaders(c: Context): void {
   c.header('Cache-Control', 'no-store');
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the
+  // page's own form posts, which the origin check must refuse (sandboxed frames send it too).
+  // Cross-origin requests (the redirect to the integration) still carry no referrer.
+  c.header('Referrer-Policy', 'same-origin');
   c.header(
     'Content-Security-Policy',
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",

@@ -441,6 +441,8 @@ describeEngines('OAuth public integrations', (engine) => {
         { origin: 'https://evil.example' },
       );
       expect(cross.status).toBe(403);
+      const opaque = await jar.post('/v1/oauth/authorize', { ...fields, csrf }, { origin: 'null' });
+      expect(opaque.status).toBe(403);
       const fetchSite = await jar.post(
         '/v1/oauth/authorize',
         { ...fields, csrf },
