@@ -21,7 +21,7 @@ import {
   rotateIntegrationToken,
   updateIntegration,
 } from '../ops/integrations.ts';
-import type { OauthClientRow, OauthInstallationRow, StoreTx, UserRow } from '../store/store.ts';
+import type { OauthClientRow, OauthInstallationRow, Store, StoreTx, UserRow } from '../store/store.ts';
 import { ApiError } from '../wire/errors.ts';
 import { clientCapabilities, redirectUrisOf } from './clients.ts';
 
@@ -271,4 +271,18 @@ export async function introspectToken(tx: StoreTx, client: OauthClientRow, token
 export async function revokeToken(tx: StoreTx, client: OauthClientRow, token: string, now: string) {
   const install = await installationOfToken(tx, client, token);
   if (install) await revokeInstallation(tx, install, now);
+}
+
+/** Whether `secret` authenticates `clientId` (Basic authentication, as the token endpoints do it). */
+export async function clientAuthenticates(store: Store, clientId: string, secret: string): Promise<boolean> {
+  const header = `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
+  return store
+    .transaction((tx) => authenticateClient(tx, header))
+    .then(
+      () => true,
+      (e) => {
+        if (e instanceof ApiError && e.code === 'unauthorized') return false;
+        throw e;
+      },
+    );
 }
