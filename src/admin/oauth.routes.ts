@@ -51,7 +51,7 @@ export function publicIntegrationRoutes(deps: { store: Store; now: () => string 
       createPublicIntegration(tx, {
         name: body.name,
         redirectUris: body.redirect_uris,
-        capabilities: body.capabilities ?? ['read_content', 'update_content', 'insert_content'],
+        capabilities: body.capabilities ?? [...CAPABILITIES],
         now: deps.now(),
       }),
     );
