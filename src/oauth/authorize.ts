@@ -118,6 +118,12 @@ export async function issueCode(
   const pages = [...new Set(input.pageIds)];
   for (const id of pages) if (!allowed.has(id)) throw errors.validation(`Page ${id} cannot be shared here.`);
   const code = randomBase62(40);
+  // Codes stay a day past their expiry, then go: a used one is kept for a while so that a second
+  // use is recognized (and revokes what the first issued) rather than answered as unknown.
+  await tx.oauth.deleteCodesExpiredBefore(
+    input.request.client.id,
+    new Date(input.now.getTime() - 86_400_000).toISOString(),
+  );
   await tx.oauth.insertCode({
     code_hash: sha256Hex(code),
     client_id: input.request.client.id,

@@ -121,6 +121,8 @@ export async function openSession(tx: StoreTx, userId: string, now: Date): Promi
   const id = randomBase62(43);
   const csrf = randomBase62(32);
   const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  // Expired sessions are swept per user as they sign in again (nothing else reads them).
+  await tx.accounts.deleteExpiredSessionsOf(userId, now.toISOString());
   await tx.accounts.insertSession({
     id_hash: sha256Hex(id),
     user_id: userId,

@@ -36,6 +36,13 @@ export function accounts(db: Db): AccountRepo {
     deleteSessionsOf: async (userId) => {
       await db.deleteFrom('web_sessions').where('user_id', '=', userId).execute();
     },
+    deleteExpiredSessionsOf: async (userId, now) => {
+      await db
+        .deleteFrom('web_sessions')
+        .where('user_id', '=', userId)
+        .where('expires_time', '<=', now)
+        .execute();
+    },
   };
 }
 
@@ -84,6 +91,13 @@ export function oauth(db: Db, engine: Engine): OauthRepo {
     },
     updateCode: async (hash, patch) => {
       await db.updateTable('oauth_codes').set(patch).where('code_hash', '=', hash).execute();
+    },
+    deleteCodesExpiredBefore: async (clientId, before) => {
+      await db
+        .deleteFrom('oauth_codes')
+        .where('client_id', '=', clientId)
+        .where('expires_time', '<', before)
+        .execute();
     },
   };
 }

@@ -297,6 +297,8 @@ export interface AccountRepo {
   deleteSession(idHash: string): Promise<void>;
   /** Deletes every session of `userId` (a password change). */
   deleteSessionsOf(userId: string): Promise<void>;
+  /** Deletes the sessions of `userId` that expired before `now`. */
+  deleteExpiredSessionsOf(userId: string, now: string): Promise<void>;
 }
 
 /** Public integrations, their installations and authorization codes (store/oauth-repo.ts). */
@@ -328,6 +330,8 @@ export interface OauthRepo {
     codeHash: string,
     patch: Partial<Pick<OauthCodeRow, 'used_time' | 'installation_id'>>,
   ): Promise<void>;
+  /** Deletes the client's codes that expired before `before`. */
+  deleteCodesExpiredBefore(clientId: string, before: string): Promise<void>;
 }
 
 export interface StoreTx {

@@ -117,6 +117,23 @@ describeEngines('OAuth public integrations', (engine) => {
       ).toEqual({ status: 400, code: 'invalid_grant' });
     });
 
+    it('lets exactly one of two simultaneous exchanges of a code succeed, and then revokes it', async () => {
+      const app = await newPublicIntegration(h);
+      const { code } = await authorizeCode(h, app, [shared]);
+      const tries = await Promise.allSettled(
+        [0, 1].map(() => sdk.oauth.token({ ...app, grant_type: 'authorization_code', code })),
+      );
+      const won = tries.filter((t) => t.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      const lost = tries.find((t) => t.status === 'rejected')!;
+      expect(await refusal(Promise.reject(lost.reason))).toEqual({ status: 400, code: 'invalid_grant' });
+      const grant = (won[0] as PromiseFulfilledResult<{ access_token: string }>).value;
+      expect(await refusal(asBearer(grant.access_token).users.me({}))).toEqual({
+        status: 401,
+        code: 'unauthorized',
+      });
+    });
+
     it('refuses unknown codes, another client’s code and expired codes with invalid_grant', async () => {
       const app = await newPublicIntegration(h);
       const second = await newPublicIntegration(h);
