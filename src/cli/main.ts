@@ -43,7 +43,8 @@ integrations: revoke stops the token at once (shares stay; rotate issues a new t
   bot user as the author of what it wrote. A running server sees every change on its next request.
 public integrations (--public): OAuth clients; create prints the client id and the client secret
   (once), rotate --public a new secret; users install them at /v1/oauth/authorize after signing in
-  with a password (user create --password, or --password-stdin to read it from standard input).
+  with a password (user create --password, or --password-stdin to read it from standard input,
+  asked without echo at a terminal; at least 8 characters).
 events tail: the change events recorded so far after CURSOR (default: all), in order, one per
   line starting with its cursor (a JSON object per line with --json), then the cursor to resume
   from (older event numbers N are accepted as cursors); content edits of one page within

@@ -19,8 +19,44 @@ function emailArg(values: Values): string {
   return email;
 }
 
-/** Standard input up to its end, without the final line break. */
+/**
+ * The password typed at a terminal, not echoed (raw mode; Enter ends it, Backspace erases, Ctrl-C
+ * cancels), asked on standard error so that standard output stays the command's result.
+ */
+function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.setEncoding('utf8');
+  stdin.resume();
+  let typed = '';
+  return new Promise((resolve, reject) => {
+    const finish = () => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          finish();
+          return resolve(typed);
+        }
+        if (ch === '\u0003') {
+          finish();
+          return reject(new UsageError('cancelled'));
+        }
+        typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+/** Standard input up to its end, without the final line break; a prompt at a terminal. */
 async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return promptHidden('Password: ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)
