@@ -69,11 +69,24 @@ export async function authenticateClient(tx: StoreTx, header: string | undefined
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw badClient();
-  const client = await tx.oauth.client(decodeURIComponent(decoded.slice(0, colon)));
-  const given = Buffer.from(sha256Hex(decoded.slice(colon + 1)), 'hex');
+  // RFC 6749 §2.3.1: both halves are form-encoded before Basic; the SDK sends them as they are.
+  const id = formDecoded(decoded.slice(0, colon));
+  const secret = formDecoded(decoded.slice(colon + 1));
+  if (id === null || secret === null) throw badClient();
+  const client = await tx.oauth.client(id);
+  const given = Buffer.from(sha256Hex(secret), 'hex');
   const expected = Buffer.from(client?.secret_hash ?? '0'.repeat(64), 'hex');
   if (!client || !timingSafeEqual(given, expected)) throw badClient();
   return client;
+}
+
+/** `raw` with %-escapes and `+` decoded; null when an escape is malformed. */
+function formDecoded(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '));
+  } catch {
+    return null;
+  }
 }
 
 /** Whether `verifier` (RFC 7636: 43-128 unreserved characters) hashes to `challenge`. */

@@ -73,7 +73,9 @@ export function webRoutes(deps: WebDeps) {
     maxSize: 64 * 1024,
     onError: (c) => page(c, messagePage('Too large', 'The form sent was too large.'), 400),
   });
-  const readForm = async (c: Context): Promise<Form> => (await c.req.parseBody({ all: true })) as Form;
+  /** The form's fields; a body that is not a form reads as no fields (and so fails the CSRF check). */
+  const readForm = async (c: Context): Promise<Form> =>
+    ((await c.req.parseBody({ all: true }).catch(() => ({}))) as Form) ?? {};
 
   const signInForm = (c: Context, next: string | null, extra: { email?: string; error?: string } = {}) =>
     signInPage({ csrf: preSessionCsrf(c, deps), next, workspaceName: deps.workspace.name, ...extra });

@@ -176,6 +176,14 @@ describeEngines('OAuth public integrations', (engine) => {
       });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ object: 'error', code: 'unauthorized' });
+      for (const authorization of ['Basic %%%', `Basic ${Buffer.from('%E0%A4%A:x').toString('base64')}`, 'Bearer x']) {
+        const odd = await h.app.request(`${BASE_URL}/v1/oauth/token`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'authorization_code', code }),
+        });
+        expect(odd.status).toBe(401);
+      }
       // The refused attempts did not spend the code.
       const grant = await sdk.oauth.token({ ...app, grant_type: 'authorization_code', code });
       expect(grant.access_token).toMatch(/^ntn_/);
