@@ -176,7 +176,11 @@ describeEngines('OAuth public integrations', (engine) => {
       });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ object: 'error', code: 'unauthorized' });
-      for (const authorization of ['Basic %%%', `Basic ${Buffer.from('%E0%A4%A:x').toString('base64')}`, 'Bearer x']) {
+      for (const authorization of [
+        'Basic %%%',
+        `Basic ${Buffer.from('%E0%A4%A:x').toString('base64')}`,
+        'Bearer x',
+      ]) {
         const odd = await h.app.request(`${BASE_URL}/v1/oauth/token`, {
           method: 'POST',
           headers: { authorization, 'content-type': 'application/json' },
