@@ -4,8 +4,8 @@
  * each hash and can be raised later without invalidating older ones.
  *
  * Parameters: N = 2^15, r = 8, p = 1 (OWASP's scrypt minimum is N = 2^17 with r = 8, p = 1, or
- * an equivalent trade; 2^15 with r = 8 uses 32 MiB and about 60-100 ms on this machine's cores,
- * which keeps sign-in responsive while still costing an attacker 32 MiB per guess), a 16-byte
+ * an equivalent trade; 2^15 with r = 8 uses 32 MiB and 108 ms at best, 252 ms median, per hash on this shared
+ * 2-core machine under other load (10 hashes), which keeps sign-in responsive while still costing an attacker 32 MiB per guess), a 16-byte
  * random salt and a 32-byte key. Verification compares in constant time.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
