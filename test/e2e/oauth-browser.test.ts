@@ -88,8 +88,7 @@ run('OAuth install in Chromium', (engine) => {
   it('signs in, shares a page, follows the redirect, and the exchanged token reads the page', async () => {
     const cb = await receiver();
     try {
-      // The harness helpers take anything with a store.
-      const h = { store: server.store } as Parameters<typeof newPerson>[0];
+      const h = { store: server.store };
       const person = await newPerson(h);
       const app = await newPublicIntegration(h, { redirectUris: [cb.url], capabilities: ['read_content'] });
       const sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });

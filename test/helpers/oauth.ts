@@ -54,10 +54,14 @@ export function csrfOf(html: string): string {
 
 let people = 0;
 
-/** A person with a password (hashed as the CLI does). */
-export async function newPerson(h: Harness, password = 'correct horse battery') {
+/**
+ * A person with a password. Hashed at a low scrypt cost so that suites making dozens of people
+ * stay fast (the stored hash carries its cost; test/lib/password.test.ts and the CLI tests use
+ * the default one).
+ */
+export async function newPerson(h: Pick<Harness, 'store'>, password = 'correct horse battery') {
   const email = `person${++people}-${Date.now()}@example.com`;
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, { logN: 10, r: 8, p: 1 });
   const user = await h.store.transaction((tx) =>
     createPersonWithPassword(tx, {
       name: `Person ${people}`,
@@ -72,7 +76,7 @@ export async function newPerson(h: Harness, password = 'correct horse battery') 
 let clients = 0;
 
 export async function newPublicIntegration(
-  h: Harness,
+  h: Pick<Harness, 'store'>,
   options: { redirectUris?: string[]; capabilities?: Capability[] } = {},
 ) {
   const redirectUris = options.redirectUris ?? ['https://client.example/callback'];
