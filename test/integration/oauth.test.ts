@@ -523,6 +523,38 @@ describeEngines('OAuth public integrations', (engine) => {
       expect(await (await jar.fetch('/sign-in')).text()).toContain('name="password"');
     });
 
+    it('lets no more than 5 of 10 parallel wrong attempts through to the password check', async () => {
+      const person = await newPerson(h);
+      const jar = new Jar(h);
+      const form = await jar.fetch('/sign-in');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          jar.post('/sign-in', { csrf, email: person.email, password: `bad ${i}` }),
+        ),
+      ).then((all) => all.map((r) => r.status));
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    });
+
+    it('marks the session cookie Secure when the server is reached over https', async () => {
+      const person = await newPerson(h);
+      const form = await h.app.request('https://octavo.test/sign-in');
+      const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('octavo_csrf='))!;
+      expect(csrfCookie).toMatch(/; Secure/i);
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+      const res = await h.app.request('https://octavo.test/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie.split(';')[0]! },
+        body: new URLSearchParams({ csrf, email: person.email, password: person.password }).toString(),
+      });
+      expect(res.status).toBe(303);
+      const session = res.headers.getSetCookie().find((c) => c.startsWith('octavo_session='))!;
+      expect(session).toMatch(/; Secure/i);
+      expect(session).toMatch(/; HttpOnly/i);
+      expect(session).toMatch(/; SameSite=Lax/i);
+    });
+
     it('locks an address after 5 failed attempts, even for the right password, until time passes', async () => {
       const person = await newPerson(h);
       const jar = new Jar(h);
