@@ -51,10 +51,11 @@ export function fullUser(row: UserRow, ctx: PresentContext, owner?: UserRow | nu
   return { ...common, type: 'person', person };
 }
 
-/** A user as the actor may see it. */
+/** A user as the actor may see it; `owner` as in `fullUser`. */
 export function presentUser(
   row: UserRow,
   ctx: PresentContext,
+  owner?: UserRow | null,
 ): UserObjectResponse | PartialUserObjectResponse {
-  return can(ctx.actor, 'read_users') ? fullUser(row, ctx) : partialUser(row.id);
+  return can(ctx.actor, 'read_users') ? fullUser(row, ctx, owner) : partialUser(row.id);
 }

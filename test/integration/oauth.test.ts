@@ -82,6 +82,24 @@ describeEngines('OAuth public integrations', (engine) => {
         status: 404,
         code: 'object_not_found',
       });
+      // Other readers see the same owner on the bot (users.retrieve, users.list).
+      const quickstart = asBearer(h.token);
+      expect(await quickstart.users.retrieve({ user_id: grant.bot_id })).toMatchObject({
+        bot: { owner: { type: 'user', user: { id: person.user.id, person: { email: person.email } } } },
+      });
+      const listed = [];
+      for (let cursor: string | undefined; ; ) {
+        const page = await quickstart.users.list({
+          page_size: 100,
+          ...(cursor ? { start_cursor: cursor } : {}),
+        });
+        listed.push(...page.results);
+        if (!page.next_cursor) break;
+        cursor = page.next_cursor;
+      }
+      expect(listed.find((u) => u.id === grant.bot_id)).toMatchObject({
+        bot: { owner: { type: 'user', user: { id: person.user.id } } },
+      });
     });
 
     it('enforces the capabilities of the public integration on its token', async () => {
