@@ -17,6 +17,7 @@ import { databasesRoutes } from './routes/databases.routes.ts';
 import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
@@ -27,7 +28,7 @@ export function createApp(deps: AppDeps) {
   const logger =
     deps.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const app = new Hono<AppEnv>();
-  app.use('*', requestLog(logger), requestId);
+  app.use('*', requestLog(logger, deps.metrics), requestId);
   app.onError((err, c) => renderError(c, err));
 
   const v1 = new Hono<AppEnv>();
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', healthRoutes(deps));
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).

@@ -43,13 +43,23 @@ function closeIfUnread(res: Response, incoming: IncomingMessage | undefined): Re
   return res;
 }
 
-/** Starts listening (resolve on `listening` yourself); `fetch` handles every request. */
+/**
+ * Starts listening (resolve on `listening` yourself); `fetch` handles every request. While
+ * `draining()` says so, each response carries `connection: close`: a keep-alive client finishes
+ * its current exchange and opens its next request elsewhere, instead of sending it on a socket
+ * the server is about to close (which it would see as a reset).
+ */
 export function listen(
   fetch: (req: Request) => Response | Promise<Response>,
   options: ListenOptions,
+  draining: () => boolean = () => false,
 ): Server {
   return serve({
-    fetch: async (req, env) => closeIfUnread(await fetch(req), (env as HttpBindings).incoming),
+    fetch: async (req, env) => {
+      const res = closeIfUnread(await fetch(req), (env as HttpBindings).incoming);
+      if (draining()) res.headers.set('connection', 'close');
+      return res;
+    },
     hostname: options.host,
     port: options.port,
     serverOptions: {
