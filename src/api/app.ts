@@ -6,10 +6,13 @@ import { Hono } from 'hono';
 import { adminRoutes } from '../admin/admin.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
+import { octavoVersion } from '../lib/version.ts';
 import { errors } from '../wire/errors.ts';
+import { API_VERSIONS, type ApiVersion, isApiVersion } from '../wire/versions.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { readerMentions } from './middleware/mentions.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { openApiDocument } from './openapi.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
 import { commentsRoutes } from './routes/comments.routes.ts';
@@ -44,7 +47,24 @@ export function createApp(deps: AppDeps) {
     throw errors.invalidRequestUrl();
   });
 
+  const openApiDocs = new Map<ApiVersion, object>();
   app.route('/', healthRoutes(deps));
+  // Before /v1's middleware: the document needs no token or Notion-Version.
+  app.get('/v1/openapi.json', (c) => {
+    const asked = c.req.query('notion_version');
+    if (asked !== undefined && !isApiVersion(asked)) {
+      throw errors.validation(
+        `notion_version should be one of ${API_VERSIONS.join(', ')}, instead was \`${JSON.stringify(asked)}\`.`,
+      );
+    }
+    const version = asked ?? API_VERSIONS.at(-1)!;
+    let doc = openApiDocs.get(version);
+    if (!doc) {
+      doc = openApiDocument(app.routes, { version: octavoVersion(), serverUrl: deps.publicUrl }, version);
+      openApiDocs.set(version, doc);
+    }
+    return c.json(doc, 200, { 'cache-control': 'no-store' });
+  });
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));

@@ -99,7 +99,7 @@ describe('metrics switched off', () => {
     try {
       const res = await h.request('/metrics', { version: null, token: null });
       expect(res.status).toBe(400);
-      expect((await res.json()).code).toBe('invalid_request_url');
+      expect(((await res.json()) as { code: string }).code).toBe('invalid_request_url');
     } finally {
       await h.close();
     }
