@@ -6,13 +6,17 @@ let found: string | undefined;
 
 /** The `version` of the nearest package.json named octavo above this file; read once. */
 export function octavoVersion(): string {
-  if (found) return found;
+  found ??= findVersion();
+  return found;
+}
+
+function findVersion(): string {
   for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'octavo' && pkg.version) return (found = pkg.version);
+      if (pkg.name === 'octavo' && pkg.version) return pkg.version;
     }
-    if (dirname(dir) === dir) return (found = 'unknown');
+    if (dirname(dir) === dir) return 'unknown';
   }
 }
