@@ -61,7 +61,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 /** Refuses options that the command does not take (e.g. `serve --title`). */
 export function checkOptions(command: string, values: Values, allowed: readonly OptionName[]): void {
   for (const key of Object.keys(values) as OptionName[]) {
-    if (key !== 'help' && key !== 'version' && !allowed.includes(key)) throw new UsageError(`${command} does not take --${key}`);
+    if (key !== 'help' && key !== 'version' && !allowed.includes(key))
+      throw new UsageError(`${command} does not take --${key}`);
   }
 }
 

@@ -92,6 +92,16 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
+  backup: {
+    args: [],
+    options: [...STORAGE, 'to'],
+    run: async (v) => (await import('./commands/backup.ts')).backupCommand(v),
+  },
+  restore: {
+    args: ['FILE'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/backup.ts')).restoreCommand(v, a),
+  },
   'admin token': {
     args: [],
     options: STORAGE,

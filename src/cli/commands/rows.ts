@@ -84,11 +84,11 @@ export async function rowsImportCommand(values: Values): Promise<void> {
       })
         .finally(() => progress?.clear())
         .catch((e: unknown) => {
-        if (!(e instanceof ApiError || e instanceof CliError) || !e.message.startsWith('line ')) throw e;
-        throw new CliError(
-          `${file} ${e.message} Nothing from that line's batch was written; ${imported} rows from earlier batches were imported.`,
-        );
-      });
+          if (!(e instanceof ApiError || e instanceof CliError) || !e.message.startsWith('line ')) throw e;
+          throw new CliError(
+            `${file} ${e.message} Nothing from that line's batch was written; ${imported} rows from earlier batches were imported.`,
+          );
+        });
       const seconds = report.ms / 1000;
       const rate = Math.round(report.rowsPerSecond);
       printResult(
