@@ -258,7 +258,8 @@ describeEngines('octavo rows import', (engine) => {
       return stdout;
     };
     const shown = await onTty(importArgs(path, 1));
-    expect(shown).toMatch(/\r\x1b\[K[\d,]+ rows, [\d,]+ rows\/s, \d+%, (\d+ s|\?) left/);
+    expect(shown).toContain('\r\u001b[K');
+    expect(shown).toMatch(/[\d,]+ rows, [\d,]+ rows\/s, \d+%, (\d+ s|\?) left/);
     expect(shown).toMatch(/Imported 60 rows into data source/);
     const quiet = await onTty([...importArgs(path, 1), '--json']);
     expect(quiet).not.toContain('rows/s');
