@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
 import { createMetrics } from './api/metrics.ts';
-import { listen } from './api/node-server.ts';
+import { drain, listen, trackConnections } from './api/node-server.ts';
 import { type Config, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
@@ -122,6 +122,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     config,
     () => draining,
   );
+  const connections = trackConnections(server);
   let boot: BootstrapResult;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -186,11 +187,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         await new Promise((done) => setTimeout(done, config.drainDelayMs));
       }
       log.info({ in_flight: inFlight.count() }, 'closing the listener; waiting for requests in flight');
-      // Stops accepting connections and closes idle keep-alive ones; busy ones close after their
-      // response (its `connection: close`), and the callback runs when the last one has.
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeIdleConnections();
-      await closed;
+      // Stops accepting; idle keep-alive connections close now, busy ones after their response.
+      await drain(server, connections, 10_000);
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);
       log.info('waiting for file imports in progress');
