@@ -306,6 +306,12 @@ describe('octavo command-line mistakes', () => {
     const list = (await runCli(['help'])).stdout;
     const names = Object.keys(HELP);
     for (const name of names) expect(list).toContain(`  ${HELP[name]!.usage}\n`);
+    // One line per command, each from its entry: no command without its own help.
+    const block = list.slice(
+      list.indexOf('commands:\n') + 10,
+      list.indexOf('\n\n', list.indexOf('commands:')),
+    );
+    expect(block.split('\n')).toHaveLength(names.length);
     const [viaHelp, viaFlag] = await Promise.all([
       runCli(['help', 'rows', 'import']),
       runCli(['rows', 'import', '--help']),
