@@ -7,6 +7,8 @@ import { adminRoutes } from '../admin/admin.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
 import { octavoVersion } from '../lib/version.ts';
+import { oauthRoutes } from '../oauth/oauth.routes.ts';
+import { webRoutes } from '../web/web.routes.ts';
 import { errors } from '../wire/errors.ts';
 import { API_VERSIONS, type ApiVersion, isApiVersion } from '../wire/versions.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
@@ -66,6 +68,9 @@ export function createApp(deps: AppDeps) {
     return c.json(doc, 200, { 'cache-control': 'no-store' });
   });
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
+  // Browser pages (sign-in, OAuth consent) and the OAuth token endpoints, before /v1's bearer auth.
+  app.route('/', webRoutes(deps));
+  app.route('/v1/oauth', oauthRoutes({ ...deps, readJson: jsonBody }));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).

@@ -6,6 +6,8 @@
  * generation, so a new route cannot be served undocumented (test/integration/openapi.test.ts).
  */
 import { z } from 'zod';
+import { AUTHORIZE_PARAMS } from '../oauth/authorize.ts';
+import { TokenBody, TokenOnly } from '../oauth/oauth.routes.ts';
 import { UPDATE_PAYLOADS } from '../wire/block-payloads.ts';
 import { appendChildrenBody, updateBlockBody } from '../wire/blocks.schema.ts';
 import { CreateCommentBody, ListCommentsQuery, UpdateCommentBody } from '../wire/comments.schema.ts';
@@ -26,6 +28,14 @@ import { CreatePageBody, MovePageBody, updatePageBody } from '../wire/pages.sche
 import { searchBody } from '../wire/search.schema.ts';
 import { API_VERSIONS, type ApiVersion, hasDataSources } from '../wire/versions.ts';
 
+/** The query of the consent page (read by oauth/authorize.ts, all optional strings there). */
+const AuthorizeQuery = z.object(
+  Object.fromEntries(AUTHORIZE_PARAMS.map((name) => [name, z.string().optional()])) as Record<
+    (typeof AUTHORIZE_PARAMS)[number],
+    z.ZodOptional<z.ZodString>
+  >,
+);
+
 /** `start_cursor` and `page_size` of a listing (checked by api/kit.ts `readPagination`). */
 const PaginationQuery = z.object({
   start_cursor: z.string().optional(),
@@ -41,8 +51,13 @@ interface Endpoint {
   /** A multipart/form-data body instead of JSON. */
   form?: Schema;
   query?: Schema;
-  /** Reached without a bearer token and Notion-Version (the document itself). */
-  open?: boolean;
+  /**
+   * How a caller authenticates (default `bearer` plus Notion-Version): `none` (this document),
+   * `basic` (an OAuth client's id and secret), `session` (a signed-in person's browser).
+   */
+  auth?: 'bearer' | 'none' | 'basic' | 'session';
+  /** What the endpoint answers when it is not JSON. */
+  produces?: string;
   /** The Notion-Versions that have this endpoint (default: all). */
   only?: (v: ApiVersion) => boolean;
 }
@@ -51,7 +66,25 @@ const DATA_SOURCES = { only: hasDataSources };
 
 /** Every /v1 route, keyed `METHOD /v1/path` with Hono's `:param` path syntax. */
 export const ENDPOINTS: Record<string, Endpoint> = {
-  'GET /v1/openapi.json': { summary: 'This document', open: true },
+  'GET /v1/openapi.json': { summary: 'This document', auth: 'none' },
+  'GET /v1/oauth/authorize': {
+    summary: 'Install a public integration: the consent page (sign-in first)',
+    query: AuthorizeQuery,
+    auth: 'session',
+    produces: 'text/html',
+  },
+  'POST /v1/oauth/authorize': {
+    summary: "The consent page's form: allow or deny, then the redirect to the integration",
+    auth: 'session',
+    produces: 'text/html',
+  },
+  'POST /v1/oauth/token': {
+    summary: 'Exchange an authorization code, or a refresh token, for an access token',
+    body: () => TokenBody,
+    auth: 'basic',
+  },
+  'POST /v1/oauth/introspect': { summary: 'Introspect a token', body: () => TokenOnly, auth: 'basic' },
+  'POST /v1/oauth/revoke': { summary: 'Revoke a token', body: () => TokenOnly, auth: 'basic' },
   'GET /v1/users/me': { summary: "Retrieve the token's bot user" },
   'GET /v1/users': { summary: 'List users', query: PaginationQuery },
   'GET /v1/users/:user_id': { summary: 'Retrieve a user' },
@@ -192,13 +225,26 @@ export function openApiDocument(
         parameters.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s });
       }
     }
+    const auth = endpoint.auth ?? 'bearer';
+    if (auth === 'bearer') parameters.push({ $ref: '#/components/parameters/NotionVersion' });
     if (parameters.length > 0) operation.parameters = parameters;
-    if (endpoint.open) operation.security = [];
-    else operation.parameters = [...parameters, { $ref: '#/components/parameters/NotionVersion' }];
+    if (auth === 'none' || auth === 'session') operation.security = [];
+    if (auth === 'basic') operation.security = [{ basic: [] }];
+    if (auth === 'session') {
+      operation.description = 'A page for browsers: it asks the person to sign in first (a session cookie).';
+    }
+    if (endpoint.produces) {
+      operation.responses = { '200': { description: 'A page', content: { [endpoint.produces]: {} } } };
+    }
     if (endpoint.body) {
+      const schema = toSchema(endpoint.body(apiVersion));
       operation.requestBody = {
         required: false,
-        content: { 'application/json': { schema: toSchema(endpoint.body(apiVersion)) } },
+        content: {
+          'application/json': { schema },
+          // The OAuth endpoints also read forms, as generic OAuth libraries send them.
+          ...(auth === 'basic' ? { 'application/x-www-form-urlencoded': { schema } } : {}),
+        },
       };
     } else if (endpoint.form) {
       operation.requestBody = {
@@ -219,7 +265,10 @@ export function openApiDocument(
     servers: [{ url: info.serverUrl }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        basic: { type: 'http', scheme: 'basic', description: "A public integration's client id and secret" },
+      },
       parameters: {
         NotionVersion: {
           name: 'Notion-Version',

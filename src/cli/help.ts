@@ -33,12 +33,18 @@ export const HELP: Record<string, CommandHelp> = {
     help: 'Brings the database to the latest schema (serve does this on start too).',
   },
   'integration create': {
-    usage: 'integration create --name NAME [--capabilities LIST|all] [--json]',
-    help: `Creates an internal integration and prints its token (shown once).\n  ${CAPABILITIES}`,
+    usage:
+      'integration create --name NAME [--capabilities LIST|all] [--public --redirect-uri URL...] [--json]',
+    help: `Creates an internal integration and prints its token (shown once). With --public, a public
+  integration (an OAuth client): prints its client id and client secret (once); people install it
+  at /v1/oauth/authorize after signing in with a password (user create --password), and it may
+  send them back only to the --redirect-uri URLs given.
+  ${CAPABILITIES}`,
   },
   'integration list': {
-    usage: 'integration list [--json]',
-    help: 'Lists the integrations with their capabilities and whether their token works.',
+    usage: 'integration list [--public] [--json]',
+    help: `Lists the integrations with their capabilities and whether their token works (--public: the
+  public integrations).`,
   },
   'integration update': {
     usage: 'integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]',
@@ -50,17 +56,24 @@ export const HELP: Record<string, CommandHelp> = {
   next request.`,
   },
   'integration rotate': {
-    usage: 'integration rotate NAME [--json]',
-    help: 'Issues a new token for the integration (shown once); the old one stops working.',
+    usage: 'integration rotate NAME [--public] [--json]',
+    help: `Issues a new token for the integration (shown once); the old one stops working. With
+  --public, a new client secret for a public integration.`,
   },
   'integration delete': {
-    usage: 'integration delete NAME [--json]',
+    usage: 'integration delete NAME [--public] [--json]',
     help: `Removes the integration, its token and its shares; its bot user stays as the author of
-  what it wrote.`,
+  what it wrote. With --public, a public integration and its installations.`,
   },
   'user create': {
-    usage: 'user create --name NAME --email EMAIL [--json]',
-    help: 'Adds a person to the workspace.',
+    usage: 'user create --name NAME --email EMAIL [--password P | --password-stdin] [--json]',
+    help: `Adds a person to the workspace. A password (at least 8 characters; --password-stdin reads
+  it from standard input, asked without echo at a terminal) lets them sign in to the web pages
+  and install public integrations.`,
+  },
+  'user password': {
+    usage: 'user password --email EMAIL (--password P | --password-stdin) [--json]',
+    help: 'Sets the password a person signs in with (at least 8 characters).',
   },
   'page create': {
     usage: 'page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]',

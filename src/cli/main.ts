@@ -39,12 +39,12 @@ const COMMANDS: Record<string, Command> = {
   migrate: { args: [], options: STORAGE, run: migrateCommand },
   'integration create': {
     args: [],
-    options: [...STORAGE, 'name', 'capabilities'],
+    options: [...STORAGE, 'name', 'capabilities', 'public', 'redirect-uri'],
     run: async (v) => (await import('./commands/integration.ts')).integrationCreateCommand(v),
   },
   'integration list': {
     args: [],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v) => (await import('./commands/integration.ts')).integrationListCommand(v),
   },
   'integration update': {
@@ -59,18 +59,23 @@ const COMMANDS: Record<string, Command> = {
   },
   'integration rotate': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationRotateCommand(v, a),
   },
   'integration delete': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationDeleteCommand(v, a),
   },
   'user create': {
     args: [],
-    options: [...STORAGE, 'name', 'email'],
+    options: [...STORAGE, 'name', 'email', 'password', 'password-stdin'],
     run: async (v) => (await import('./commands/user.ts')).userCreateCommand(v),
+  },
+  'user password': {
+    args: [],
+    options: [...STORAGE, 'email', 'password', 'password-stdin'],
+    run: async (v) => (await import('./commands/user.ts')).userPasswordCommand(v),
   },
   'page create': {
     args: [],

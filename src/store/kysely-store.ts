@@ -17,6 +17,7 @@ import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
+import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import type {
@@ -476,6 +477,8 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     search: search(db, hooks),
     comments: comments(db),
     events: eventRepo(db, engine),
+    accounts: accounts(db),
+    oauth: oauth(db, engine),
   };
 }
 
