@@ -139,6 +139,8 @@ export function drain(server: Server, connections: Connections, timeoutMs: numbe
     NetServer.prototype.close.call(server, () => {
       clearInterval(timer);
       clearTimeout(deadline);
+      // http.Server's own close, now that nothing is connected, stops its timeout sweep too.
+      server.close();
       resolve();
     });
     sweep();
