@@ -550,6 +550,9 @@ export class KyselyStore implements Store {
     }
   }
 
+  /** The Postgres pool's connections now (connect.ts sets it; SQLite has no pool). */
+  poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
+
   /** The Postgres schema the migrator keeps its tables in (connect.ts sets it). */
   migrationSchema: string | undefined;
 

@@ -4,6 +4,7 @@
  */
 import { Client } from '@notionhq/client';
 import { createApp } from '../../src/api/app.ts';
+import type { Metrics } from '../../src/api/metrics.ts';
 import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import type { Capability } from '../../src/domain/capabilities.ts';
 import { ALL_CAPABILITIES } from '../../src/domain/capabilities.ts';
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   clock?: () => Date;
   /** Upload settings besides the signing key (default: 100 MiB, no private imports). */
   files?: Partial<Omit<FileSettings, 'urlSecret'>>;
+  /** Prometheus metrics served at /metrics (made with the store, for its pool). */
+  metrics?: (store: KyselyStore) => Metrics;
 }
 
 let counter = 0;
@@ -69,6 +72,7 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
       urlSecret: boot.fileUrlSecret,
     },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.metrics ? { metrics: options.metrics(store) } : {}),
   });
   const appFetch = async (url: string | URL | Request, init?: RequestInit) => {
     const res = await app.request(url instanceof Request ? url : String(url), init);
