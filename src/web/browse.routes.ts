@@ -94,9 +94,14 @@ export function browseRoutes(deps: WebDeps) {
   const envOf = (me: SignedIn) =>
     personEnv(me.user, { now: nowOf(deps).toISOString(), publicUrl: deps.publicUrl, files: deps.files });
 
+  /**
+   * Links between these pages go to paths (with the public URL's path, for a proxy that adds
+   * one), so they work whichever host name the browser used to get here.
+   */
+  const base = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
   const link = (row: Parameters<typeof objectTitle>[0]) => {
     const title = objectTitle(row);
-    return { title, url: pageUrl(deps.publicUrl, row.id, title), kind: row.type };
+    return { title, url: pageUrl(base, row.id, title), kind: row.type };
   };
 
   r.get('/', async (c) => {
@@ -146,7 +151,8 @@ export function browseRoutes(deps: WebDeps) {
         namedIds(wire, ids);
         const targets = await resolveNames(tx, env, ids);
         applyMentionTargets(wire, targets, deps.publicUrl);
-        const names: Names = { publicUrl: deps.publicUrl, ...targets };
+        localUrls(wire, deps.publicUrl, base);
+        const names: Names = { publicUrl: base, ...targets };
         return { opened, wire, names };
       });
       const trail = shown.opened.ancestors.map(link);
@@ -198,6 +204,18 @@ export function browseRoutes(deps: WebDeps) {
 
 const messageBody = (title: string, message: string): Html =>
   html`<h1>${title}</h1><p role="alert">${message}</p>`;
+
+/** Every `url`/`href` of this server in `value` (in place) as a path under `base`. */
+function localUrls(value: unknown, publicUrl: string, base: string): void {
+  if (typeof value !== 'object' || value === null) return;
+  const o = value as Record<string, unknown>;
+  for (const key in o) {
+    const v = o[key];
+    if ((key === 'url' || key === 'href') && typeof v === 'string' && v.startsWith(`${publicUrl}/`))
+      o[key] = base + v.slice(publicUrl.length);
+    else localUrls(v, publicUrl, base);
+  }
+}
 
 type Wire = Record<string, unknown>;
 type WireView =

@@ -16,6 +16,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** Titles of objects and names of users that a rendering names, as the reader sees them. */
 export interface Names {
+  /** The base of links to pages: the public URL's path ('' at the root). */
   publicUrl: string;
   titles: ReadonlyMap<string, string>;
   userNames: ReadonlyMap<string, string>;
