@@ -19,7 +19,7 @@ import {
 } from '../ops/browse.ts';
 import { presentBlock } from '../present/block.present.ts';
 import type { PresentContext } from '../present/context.ts';
-import { presentDatabase, presentDataSource } from '../present/database.present.ts';
+import { presentDatabase, presentDataSource, presentSchema } from '../present/database.present.ts';
 import { applyMentionTargets, collectMentionIds } from '../present/mentions.present.ts';
 import { pageUrl, presentPage } from '../present/page.present.ts';
 import { ApiError } from '../wire/errors.ts';
@@ -169,6 +169,7 @@ export function browseRoutes(deps: WebDeps) {
             truncated: shown.opened.truncated,
             trail: [...trail, self],
             names: shown.names,
+            ...(shown.wire.schema ? { schema: shown.wire.schema } : {}),
           }),
         );
       }
@@ -219,7 +220,7 @@ function localUrls(value: unknown, publicUrl: string, base: string): void {
 
 type Wire = Record<string, unknown>;
 type WireView =
-  | { kind: 'page'; page: Wire; content: WireNode[] }
+  | { kind: 'page'; page: Wire; content: WireNode[]; schema?: Wire }
   | {
       kind: 'database';
       database: Wire;
@@ -233,10 +234,12 @@ function toWire(opened: Opened, ctx: PresentContext): WireView {
     children: n.children.map(node),
   });
   if (opened.kind === 'page') {
+    const { source } = opened.page;
     return {
       kind: 'page',
-      page: presentPage(opened.page.row, ctx, opened.page.source) as unknown as Wire,
+      page: presentPage(opened.page.row, ctx, source) as unknown as Wire,
       content: opened.blocks.map(node),
+      ...(source ? { schema: presentSchema(source.schema, ctx) as Wire } : {}),
     };
   }
   const db = opened.database;

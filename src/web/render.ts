@@ -305,16 +305,72 @@ function typedValue(v: J, names: Names): Html {
 const checkbox = (checked: boolean): Html =>
   html`<input type="checkbox" disabled aria-label="${checked ? 'Yes' : 'No'}"${checked ? html` checked` : null}>`;
 
-/** The value of one property (`{id, type, [type]: value}` as a page object holds it). */
-export function propertyValue(prop: J, names: Names): Html {
+const CURRENCIES: Record<string, string> = {
+  dollar: 'USD',
+  australian_dollar: 'AUD',
+  canadian_dollar: 'CAD',
+  singapore_dollar: 'SGD',
+  euro: 'EUR',
+  pound: 'GBP',
+  yen: 'JPY',
+  ruble: 'RUB',
+  rupee: 'INR',
+  won: 'KRW',
+  yuan: 'CNY',
+  real: 'BRL',
+  lira: 'TRY',
+  rupiah: 'IDR',
+  franc: 'CHF',
+  hong_kong_dollar: 'HKD',
+  new_zealand_dollar: 'NZD',
+  krona: 'SEK',
+  norwegian_krone: 'NOK',
+  mexican_peso: 'MXN',
+  rand: 'ZAR',
+  new_taiwan_dollar: 'TWD',
+  danish_krone: 'DKK',
+  zloty: 'PLN',
+  baht: 'THB',
+  forint: 'HUF',
+  koruna: 'CZK',
+  shekel: 'ILS',
+  chilean_peso: 'CLP',
+  philippine_peso: 'PHP',
+  dirham: 'AED',
+  colombian_peso: 'COP',
+  riyal: 'SAR',
+  ringgit: 'MYR',
+  leu: 'RON',
+  argentine_peso: 'ARS',
+  uruguayan_peso: 'UYU',
+  peruvian_sol: 'PEN',
+};
+
+/** A number in its property's format (`number.format` of the schema): grouping, percent, currency. */
+export function formatNumber(n: number, format: string | undefined): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (format === 'number_with_commas') return n.toLocaleString('en-US', { maximumFractionDigits: 20 });
+  if (format === 'percent') return n.toLocaleString('en-US', { style: 'percent', maximumFractionDigits: 18 });
+  const currency = format ? CURRENCIES[format] : undefined;
+  if (currency) return n.toLocaleString('en-US', { style: 'currency', currency });
+  return String(n);
+}
+
+/**
+ * The value of one property (`{id, type, [type]: value}` as a page object holds it); `schema` is
+ * the property's definition when known (for number formats).
+ */
+export function propertyValue(prop: J, names: Names, schema?: J): Html {
   const type = str(prop.type);
   const v = prop[type];
   switch (type) {
     case 'title':
     case 'rich_text':
       return richText(v);
-    case 'number':
-      return html`${typeof v === 'number' ? String(v) : ''}`;
+    case 'number': {
+      const format = schema ? str(obj(schema.number).format) || undefined : undefined;
+      return html`${typeof v === 'number' ? formatNumber(v, format) : ''}`;
+    }
     case 'select':
     case 'status':
       return v ? tag(v) : html``;
@@ -390,7 +446,10 @@ export function pageView(input: {
   truncated: boolean;
   trail: BlockContext['trail'];
   names: Names;
+  /** A database row's property definitions by name (the data source's `properties`). */
+  schema?: J;
 }): Html {
+  const schema = obj(input.schema);
   const props = Object.entries(obj(input.page.properties)).map(([name, value]) => ({
     name,
     value: obj(value),
@@ -404,7 +463,7 @@ ${
   others.length > 0
     ? html`<table class="properties"><tbody>${others.map(
         (p) =>
-          html`<tr><th scope="row">${p.name}</th><td data-type="${str(p.value.type)}">${propertyValue(p.value, input.names)}</td></tr>`,
+          html`<tr><th scope="row">${p.name}</th><td data-type="${str(p.value.type)}">${propertyValue(p.value, input.names, obj(schema[p.name]))}</td></tr>`,
       )}</tbody></table>`
     : null
 }
@@ -424,6 +483,7 @@ function sourceTable(input: {
   const schema = Object.entries(obj(input.source.properties)).map(([name, p]) => ({
     name,
     type: str(obj(p).type),
+    definition: obj(p),
   }));
   schema.sort((a, b) => Number(b.type === 'title') - Number(a.type === 'title'));
   const head = html`<tr>${schema.map((p) => html`<th scope="col" data-type="${p.type}">${p.name}</th>`)}</tr>`;
@@ -435,7 +495,7 @@ function sourceTable(input: {
         const text = plainText(arr(value.title) as RichText);
         return html`<th scope="row">${link(str(row.url), text || 'Untitled')}</th>`;
       }
-      return html`<td data-type="${p.type}">${propertyValue(value, input.names)}</td>`;
+      return html`<td data-type="${p.type}">${propertyValue(value, input.names, p.definition)}</td>`;
     })}</tr>`;
   });
   const title = richText(input.source.title);

@@ -179,6 +179,8 @@ describeEngines('Browser view', (engine) => {
           Name: { title: {} },
           Notes: { rich_text: {} },
           Pages: { number: {} },
+          Price: { number: { format: 'dollar' } },
+          Share: { number: { format: 'percent' } },
           Genre: { select: { options: [{ name: 'Fiction', color: 'blue' }] } },
           Tags: { multi_select: { options: [{ name: 'classic' }, { name: 'long' }] } },
           State: { status: {} },
@@ -218,6 +220,8 @@ describeEngines('Browser view', (engine) => {
         Name: { title: rt('War & Peace') },
         Notes: { rich_text: [text('very ', {}), text('long', { annotations: { italic: true } })] },
         Pages: { number: 1225 },
+        Price: { number: 12.5 },
+        Share: { number: 0.25 },
         Genre: { select: { name: 'Fiction' } },
         Tags: { multi_select: [{ name: 'classic' }, { name: 'long' }] },
         State: { status: { name: 'Done' } },
@@ -287,6 +291,16 @@ describeEngines('Browser view', (engine) => {
       expect(missing.body).toContain('Not found');
       expect((await get(`/p/${calloutId.replaceAll('-', '')}`)).res.status).toBe(404);
       expect((await get('/p/not-an-id')).res.status).toBe(404);
+    });
+
+    it('shows a page in the trash with a notice', async () => {
+      const doomed = await h.newRootPage('Old plans', ['Octavo Quickstart']);
+      await sdk.pages.update({ page_id: doomed, in_trash: true });
+      const { res, body } = await get(`/p/Old-plans-${doomed.replaceAll('-', '')}`);
+      expect(res.status).toBe(200);
+      expect(body).toContain('<p class="notice" role="status">This is in the trash.</p>');
+      // The home page lists only pages outside the trash.
+      expect((await get('/')).body).not.toContain('Old plans');
     });
 
     it('sends pages that forbid scripts, framing and caching, and allow images', async () => {
@@ -477,7 +491,8 @@ describeEngines('Browser view', (engine) => {
       const row = /<tr><th scope="row"><a [^>]*>War &amp; Peace<\/a><\/th>([\s\S]*?)<\/tr>/.exec(main)![1]!;
       const cell = (type: string) => new RegExp(`<td data-type="${type}">([\\s\\S]*?)</td>`).exec(row)![1];
       expect(cell('rich_text')).toBe('very <em>long</em>');
-      expect(cell('number')).toBe('1225');
+      const numbers = [...row.matchAll(/<td data-type="number">([^<]*)<\/td>/g)].map((m) => m[1]);
+      expect(numbers).toEqual(['1225', '$12.50', '25%']);
       expect(cell('select')).toBe('<span class="tag c-bg-blue">Fiction</span>');
       expect(cell('multi_select')).toBe('<span class="tag">classic</span><span class="tag">long</span>');
       expect(cell('status')).toContain('>Done</span>');
@@ -506,6 +521,7 @@ describeEngines('Browser view', (engine) => {
       const main = mainOf(body);
       expect(main).toContain('<h1>War &amp; Peace</h1>');
       expect(main).toContain('<tr><th scope="row">Pages</th><td data-type="number">1225</td></tr>');
+      expect(main).toContain('<tr><th scope="row">Price</th><td data-type="number">$12.50</td></tr>');
       expect(main).toMatch(/<nav class="breadcrumb"[\s\S]*?Reading list<\/a> \/ <\/nav>/);
     });
 
