@@ -123,6 +123,7 @@ describeEngines('Browser view', (engine) => {
           },
         },
         { quote: { rich_text: rt('A quote') } },
+        { paragraph: { rich_text: rt('"><img src=x onerror=alert(1)><a href="javascript:x">') } },
         { callout: { rich_text: rt('Callout text'), icon: { type: 'emoji', emoji: '💡' } } },
         { code: { rich_text: rt('const a = 1 < 2 && "x";'), language: 'javascript' } },
         { equation: { expression: 'E = mc^2' } },
@@ -351,6 +352,11 @@ describeEngines('Browser view', (engine) => {
       expect(body).not.toMatch(/<script/i);
       expect(body).toContain('Field notes &lt;script&gt;alert(1)&lt;/script&gt;');
       expect(body).toContain('<title>Field notes &lt;script&gt;alert(1)&lt;/script&gt; · Octavo</title>');
+      // Markup in rich text is text too.
+      expect(body).toContain(
+        '<p>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;a href=&quot;javascript:x&quot;&gt;</p>',
+      );
+      expect(body).not.toMatch(/<img src=x|onerror=alert\(1\)>/);
     });
 
     it('shows the icon, the cover and the breadcrumb to the page', () => {
