@@ -48,6 +48,11 @@ export function idOfPageRef(ref: string): string | null {
 
 export function browseRoutes(deps: WebDeps) {
   const r = new Hono();
+  /**
+   * Links between these pages go to paths (with the public URL's path, for a proxy that adds
+   * one), so they work whichever host name the browser used to get here.
+   */
+  const base = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
 
   /** Headers of a browsing page: those of every HTML page, with images and media allowed. */
   const headers = (c: Context) => {
@@ -65,7 +70,7 @@ export function browseRoutes(deps: WebDeps) {
     headers(c);
     const user = { name: me.user.name, email: me.user.email ?? '' };
     return c.html(
-      browseLayout({ title, workspaceName: deps.workspace.name, user, csrf: me.csrf, body }).text,
+      browseLayout({ base, title, workspaceName: deps.workspace.name, user, csrf: me.csrf, body }).text,
       status,
     );
   };
@@ -94,11 +99,6 @@ export function browseRoutes(deps: WebDeps) {
   const envOf = (me: SignedIn) =>
     personEnv(me.user, { now: nowOf(deps).toISOString(), publicUrl: deps.publicUrl, files: deps.files });
 
-  /**
-   * Links between these pages go to paths (with the public URL's path, for a proxy that adds
-   * one), so they work whichever host name the browser used to get here.
-   */
-  const base = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
   const link = (row: Parameters<typeof objectTitle>[0]) => {
     const title = objectTitle(row);
     return { title, url: pageUrl(base, row.id, title), kind: row.type };
@@ -114,6 +114,7 @@ export function browseRoutes(deps: WebDeps) {
       me,
       deps.workspace.name,
       homeView({
+        base,
         workspaceName: deps.workspace.name,
         version,
         engine: deps.store.engine,

@@ -526,6 +526,8 @@ ${input.sources.map((s) => sourceTable({ ...s, names: input.names, showTitle: in
 
 /** The home page: what this server is, its pages, its integrations and what they were given. */
 export function homeView(input: {
+  /** The public URL's path ('' at the root). */
+  base: string;
   workspaceName: string;
   version: string;
   engine: string;
@@ -548,7 +550,7 @@ export function homeView(input: {
 <dl class="facts">
 <dt>Software</dt><dd>Octavo ${input.version}: a self-hosted server speaking Notion's public REST API</dd>
 <dt>Storage</dt><dd>${input.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}</dd>
-<dt>API</dt><dd><code>/v1</code> (bearer tokens of integrations), described by <a href="/v1/openapi.json">the OpenAPI document</a></dd>
+<dt>API</dt><dd><code>/v1</code> (bearer tokens of integrations), described by <a href="${input.base}/v1/openapi.json">the OpenAPI document</a></dd>
 <dt>Docs</dt><dd>${docs}</dd>
 </dl></section>
 <section aria-labelledby="pages"><h2 id="pages">Pages</h2>
@@ -623,6 +625,8 @@ const BROWSE_STYLE = trusted(`
 
 /** The frame of every browsing page: a bar with home, the person and sign-out, then the content. */
 export function browseLayout(input: {
+  /** The public URL's path ('' at the root). */
+  base: string;
   title: string;
   workspaceName: string;
   user: { name: string; email: string };
@@ -632,7 +636,7 @@ export function browseLayout(input: {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title || 'Untitled'} · Octavo</title><style>${BROWSE_STYLE}</style></head>
-<body><nav class="bar" aria-label="Octavo"><a href="/">${input.workspaceName}</a><span class="grow"></span>
+<body><nav class="bar" aria-label="Octavo"><a href="${input.base}/">${input.workspaceName}</a><span class="grow"></span>
 <span>${input.user.name} (${input.user.email})</span>
 <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit">Sign out</button></form></nav>
 <main>${input.body}</main></body></html>`;

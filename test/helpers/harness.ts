@@ -45,6 +45,8 @@ export interface HarnessOptions {
   clock?: () => Date;
   /** Upload settings besides the signing key (default: 100 MiB, no private imports). */
   files?: Partial<Omit<FileSettings, 'urlSecret'>>;
+  /** The public URL (default BASE_URL); requests still go to BASE_URL, as behind a proxy. */
+  publicUrl?: string;
 }
 
 let counter = 0;
@@ -59,7 +61,7 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
   const boot = await store.transaction((tx) => bootstrap(tx, now()));
   const app = createApp({
     store,
-    publicUrl: BASE_URL,
+    publicUrl: options.publicUrl ?? BASE_URL,
     workspace: boot.workspace,
     rateLimiter: options.rateLimit ? memoryRateLimiter(options.rateLimit) : null,
     files: {

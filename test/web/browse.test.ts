@@ -558,3 +558,30 @@ describeEngines('Browser view', (engine) => {
     }, 60_000);
   });
 });
+
+describeEngines('Browser view behind a proxy path', (engine) => {
+  let h: Harness;
+  afterAll(() => h?.close());
+
+  it('links to pages, home and the OpenAPI document under the public URL path', async () => {
+    h = await startHarness(engine, { publicUrl: `${BASE_URL}/notion` });
+    const person = await newPerson(h);
+    const jar = new Jar(h);
+    await signInWith(jar, person.email, person.password);
+    const child = await h.client().pages.create({
+      parent: { page_id: h.rootPageId },
+      properties: { title: { title: rt('Behind the proxy') } },
+    });
+    const url = (child as { url: string }).url;
+    expect(url).toMatch(/^http:\/\/octavo\.test\/notion\/p\/Behind-the-proxy-[0-9a-f]{32}$/);
+    // The proxy takes /notion away before the request reaches Octavo.
+    const root = await jar.fetch(`/p/${h.rootPageId}`);
+    expect(root.status).toBe(200);
+    const body = await root.text();
+    expect(body).toContain(`<a href="/notion/p/Behind-the-proxy-${child.id.replaceAll('-', '')}">`);
+    expect(body).toContain('<a href="/notion/">');
+    const home = await (await jar.fetch('/')).text();
+    expect(home).toContain('<a href="/notion/v1/openapi.json">');
+    expect(home).toMatch(/<a href="\/notion\/p\/Getting-started-[0-9a-f]{32}">Getting started<\/a>/);
+  });
+});
