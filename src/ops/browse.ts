@@ -13,7 +13,7 @@ import { pageTitle } from '../present/page.present.ts';
 import type { BlockRow, BlockView, IntegrationRow, StoreTx, UserRow } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
-import { getBlock, listChildren } from './blocks.ts';
+import { getBlock } from './blocks.ts';
 import { type DatabaseRecord, getDatabase, getDataSource } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { listIntegrations } from './integrations.ts';
@@ -84,38 +84,57 @@ export interface BlockNode {
 /** Pages and databases inside content are links: their own content is not read with the parent's. */
 const opensElsewhere = (row: BlockView) => row.type === 'page' || row.type === 'database';
 
+/** Parents whose children are read in one statement. */
+const PARENTS_PER_READ = 500;
+
 /**
- * The content under `id`, read level by level through `listChildren` (so synced references show
- * their original's children, as the API lists them), stopping after `MAX_BROWSE_BLOCKS` blocks.
+ * The content under `id`, one statement per level of the tree (per 500 parents), stopping after
+ * `MAX_BROWSE_BLOCKS` blocks. A synced_block reference shows its original's children, as
+ * `listChildren` lists them; pages and databases inside content are not descended.
  */
 export async function blockTree(
   tx: StoreTx,
   env: OpEnv,
   id: string,
 ): Promise<{ blocks: BlockNode[]; truncated: boolean }> {
+  await getBlock(tx, env, id);
   const root: BlockNode[] = [];
   let count = 0;
   let truncated = false;
-  const queue: { id: string; into: BlockNode[] }[] = [{ id, into: root }];
-  while (queue.length > 0 && !truncated) {
-    const next = queue.shift()!;
-    let from: string | null = null;
-    do {
-      const page = await listChildren(tx, env, next.id, from, 100);
-      for (const row of page.items) {
+  /** The parents of the next read, each with the child lists its children go to. */
+  let level = new Map<string, BlockNode[][]>([[id, [root]]]);
+  while (level.size > 0 && !truncated) {
+    const next = new Map<string, BlockNode[][]>();
+    const parents = [...level.keys()];
+    for (let i = 0; i < parents.length && !truncated; i += PARENTS_PER_READ) {
+      const rows = await tx.blocks.childrenOfMany(
+        parents.slice(i, i + PARENTS_PER_READ),
+        MAX_BROWSE_BLOCKS - count + 1,
+      );
+      for (const row of rows) {
         if (count >= MAX_BROWSE_BLOCKS) {
           truncated = true;
           break;
         }
         count++;
         const node: BlockNode = { row, children: [] };
-        next.into.push(node);
-        if (row.has_children && !opensElsewhere(row)) queue.push({ id: row.id, into: node.children });
+        for (const into of level.get(row.parent_id!) ?? []) into.push(node);
+        if (opensElsewhere(row)) continue;
+        const original = syncedFrom(row);
+        const source = original ?? (row.has_children ? row.id : null);
+        if (source) next.set(source, [...(next.get(source) ?? []), node.children]);
       }
-      from = truncated ? null : page.next;
-    } while (from);
+    }
+    level = next;
   }
   return { blocks: root, truncated };
+}
+
+/** The original a synced_block reference shows, or null. */
+function syncedFrom(row: BlockView): string | null {
+  if (row.type !== 'synced_block') return null;
+  const data = JSON.parse(row.data) as { synced_from?: { block_id?: string } | null };
+  return data.synced_from?.block_id ?? null;
 }
 
 export type Opened =

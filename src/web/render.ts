@@ -5,6 +5,7 @@
  * resolved (`Names`), hosted files already carry signed URLs.
  */
 import { plainText, type RichText } from '../domain/rich-text.ts';
+import { MAX_BROWSE_BLOCKS } from '../ops/browse.ts';
 import { pageUrl } from '../present/page.present.ts';
 import { type Html, html, trusted } from './html.ts';
 
@@ -468,7 +469,7 @@ ${
     : null
 }
 <div class="content">${blocks(input.content, ctx)}</div>
-${input.truncated ? html`<p class="notice" role="status">This page is long: only its first blocks are shown.</p>` : null}
+${input.truncated ? html`<p class="notice" role="status">This page is cut short: only its first ${MAX_BROWSE_BLOCKS.toLocaleString('en-US')} blocks are shown.</p>` : null}
 </article>`;
 }
 

@@ -459,6 +459,33 @@ describeEngines('Browser view', (engine) => {
     });
   });
 
+  describe('a long page', () => {
+    it('shows the first 5,000 blocks and says it is cut short', async () => {
+      const long = await sdk.pages.create({
+        parent: { page_id: pageId },
+        properties: { title: { title: rt('Long page') } },
+      });
+      for (let k = 0; k < 50; k++)
+        await sdk.blocks.children.append({
+          block_id: long.id,
+          children: Array.from({ length: 100 }, (_, i) => ({
+            paragraph: { rich_text: rt(`Line ${k * 100 + i}`) },
+          })) as never,
+        });
+      const whole = mainOf((await get(`/p/${long.id}`)).body);
+      expect(whole).toContain('<p>Line 4999</p>');
+      expect(whole).not.toContain('cut short');
+      await sdk.blocks.children.append({
+        block_id: long.id,
+        children: [{ paragraph: { rich_text: rt('Line 5000') } }] as never,
+      });
+      const cut = mainOf((await get(`/p/${long.id}`)).body);
+      expect(cut.match(/<p>Line \d+<\/p>/g)).toHaveLength(5000);
+      expect(cut).not.toContain('<p>Line 5000</p>');
+      expect(cut).toContain('only its first 5,000 blocks are shown');
+    }, 120_000);
+  });
+
   describe('a database', () => {
     let main = '';
     beforeAll(async () => {
