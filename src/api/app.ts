@@ -22,6 +22,8 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
+import { viewsRoutes } from './routes/views.routes.ts';
+import { workspaceExtrasRoutes } from './routes/workspace-extras.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 /** The app for `deps`; without a logger, server errors still go to standard error. */
@@ -41,6 +43,8 @@ export function createApp(deps: AppDeps) {
   v1.route('/', fileUploadsRoutes(deps));
   v1.route('/', searchRoutes(deps));
   v1.route('/', commentsRoutes(deps));
+  v1.route('/', viewsRoutes(deps));
+  v1.route('/', workspaceExtrasRoutes(deps));
   v1.all('*', () => {
     throw errors.invalidRequestUrl();
   });

@@ -36,6 +36,8 @@ export const OPTIONS = {
   file: { type: 'string' },
   batch: { type: 'string' },
   after: { type: 'string' },
+  from: { type: 'string' },
+  default: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -33,6 +33,8 @@ commands:
   share PAGE_ID --with INTEGRATION_NAME [--json]
   rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
   events tail [--after CURSOR] [--json]
+  emoji add NAME FILE [--json]
+  template add DATA_SOURCE_ID --name NAME [--from PAGE_ID] [--default] [--json]
   admin token [--json]
   migrate
 
@@ -53,6 +55,9 @@ jobs: runs the background job consumers without the HTTP listener, until SIGTERM
   them too unless OCTAVO_JOBS=off. Run as many as you like beside the servers.
 rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
   of --batch rows; a bad line stops the import with its batch unwritten.
+emoji add: a custom emoji for the workspace from an image file (GET /v1/custom_emojis lists it).
+template add: a template of a data source, with the values and content PAGE_ID has now (or
+  empty); --default makes it the one a page create with template type "default" applies.
 storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
   Postgres (OCTAVO_PG_SCHEMA picks a schema, default public). The server may be running or not.
 rate limit: notion = 3 requests/s per integration with bursts of 30; --port 0 picks a free port.
@@ -139,6 +144,16 @@ const COMMANDS: Record<string, Command> = {
     args: [],
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
+  },
+  'emoji add': {
+    args: ['NAME', 'FILE'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/emoji.ts')).emojiAddCommand(v, a),
+  },
+  'template add': {
+    args: ['DATA_SOURCE_ID'],
+    options: [...STORAGE, 'name', 'from', 'default'],
+    run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
   },
   'admin token': {
     args: [],

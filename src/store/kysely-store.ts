@@ -36,6 +36,7 @@ import type {
   StoreTx,
   UserRepo,
 } from './store.ts';
+import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -491,6 +492,11 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     events: eventRepo(db, engine),
     accounts: accounts(db),
     oauth: oauth(db, engine),
+    views: views(db, log),
+    viewQueries: viewQueries(db),
+    templates: templates(db),
+    customEmojis: customEmojis(db),
+    asyncTasks: asyncTasks(db),
   };
 }
 

@@ -558,6 +558,22 @@ describeEngines('Browser view', (engine) => {
       expect(main).toMatch(/<nav class="breadcrumb"[\s\S]*?Reading list<\/a> \/ <\/nav>/);
     });
 
+    it("opens a view's url, and a linked database shows its source's rows", async () => {
+      const view = (await sdk.views.create({
+        data_source_id: dataSourceId,
+        name: 'Linked reading',
+        type: 'table',
+        create_database: { parent: { type: 'page_id', page_id: pageId } },
+      } as never)) as unknown as { url: string; parent: { database_id: string } };
+      const viaView = await get(`${pathOf(view.url)}${new URL(view.url).search}`);
+      expect(viaView.res.status).toBe(200);
+      const linked = await get(`/p/${view.parent.database_id.replaceAll('-', '')}`);
+      expect(linked.res.status).toBe(200);
+      const main = mainOf(linked.body);
+      expect(main).toContain('>Middlemarch</a></th>');
+      expect(main).toContain('>War &amp; Peace</a></th>');
+    });
+
     it('opens from its data source id too, and pages through rows 100 at a time', async () => {
       const viaSource = await get(`/p/${dataSourceId.replaceAll('-', '')}`);
       expect(viaSource.res.status).toBe(200);
