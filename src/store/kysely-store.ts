@@ -226,6 +226,18 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       const next = rows.length > limit ? rows[limit]!.id : null;
       return { items: rows.slice(0, limit), next };
     },
+    childrenOfMany: async (parentIds, limit) => {
+      if (parentIds.length === 0) return [];
+      const rows = await blockSelect(db)
+        .where('b.parent_id', 'in', [...parentIds])
+        .where('b.in_trash', '=', 0)
+        .where('b.type', '<>', 'data_source')
+        .orderBy('b.parent_id')
+        .orderBy('b.sort_key')
+        .limit(limit)
+        .execute();
+      return rows.map(toView);
+    },
     lastChildKey: (parentId) => childKey(parentId, 'desc'),
     firstChildKey: (parentId) => childKey(parentId, 'asc'),
     nextSiblingKey: async (parentId, sortKey) => {

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   files?: Partial<Omit<FileSettings, 'urlSecret'>>;
   /** Prometheus metrics served at /metrics (made with the store, for its pool). */
   metrics?: (store: KyselyStore) => Metrics;
+  /** The public URL (default BASE_URL); requests still go to BASE_URL, as behind a proxy. */
+  publicUrl?: string;
 }
 
 let counter = 0;
@@ -62,7 +64,7 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
   const boot = await store.transaction((tx) => bootstrap(tx, now()));
   const app = createApp({
     store,
-    publicUrl: BASE_URL,
+    publicUrl: options.publicUrl ?? BASE_URL,
     workspace: boot.workspace,
     rateLimiter: options.rateLimit ? memoryRateLimiter(options.rateLimit) : null,
     files: {
