@@ -19,17 +19,20 @@ const ALLOWED: Record<string, string[]> = {
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
   api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin'],
-  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'webhooks'],
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
   // The job port and its adapters: the store's database, never its code (docs/ARCHITECTURE.md).
   jobs: ['store', 'lib'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events'],
-  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs'],
+  // Webhooks: subscriptions, signing, dispatch and delivery, the log and replay (docs/ARCHITECTURE.md
+  // "Webhooks"). Storage through the store's types (tx.webhooks), as ops do; wire for ApiError.
+  webhooks: ['events', 'jobs', 'ops', 'lib', 'wire', 'domain', 'store'],
+  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'webhooks'],
+  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs', 'webhooks'],
   config: ['domain', 'lib'],
 };
 
 /** Layers whose imports of `store` must be type-only. */
-const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin', 'jobs']);
+const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin', 'jobs', 'webhooks']);
 
 function layerOf(file: string): string {
   const rel = relative(ROOT, file);

@@ -35,6 +35,7 @@ import type {
   StoreTx,
   UserRepo,
 } from './store.ts';
+import { webhookRepo } from './webhooks-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -476,6 +477,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     search: search(db, hooks),
     comments: comments(db),
     events: eventRepo(db, engine),
+    webhooks: webhookRepo(db),
   };
 }
 

@@ -14,6 +14,8 @@ import type {
   FileUploadTable,
   IntegrationTable,
   UserTable,
+  WebhookDeliveryTable,
+  WebhookSubscriptionTable,
 } from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
@@ -276,6 +278,56 @@ export interface EventRepo {
    * nothing twice; on Postgres an event may wait until every older transaction has ended.
    */
   readAfter(cursor: EventCursor, limit: number): Promise<EventPage>;
+  /**
+   * The cursor after the last event a read could return now: where a new consumer starts when it
+   * wants only what happens from now on (a webhook subscription once verified).
+   */
+  endCursor(): Promise<EventCursor>;
+}
+
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type WebhookSubscriptionPatch = Partial<
+  Pick<
+    WebhookSubscriptionRow,
+    'status' | 'status_reason' | 'cursor' | 'consecutive_failures' | 'verified_time' | 'event_types'
+  >
+>;
+export type WebhookDeliveryPatch = Partial<Omit<WebhookDeliveryRow, 'id' | 'subscription_id'>>;
+
+/** Webhook subscriptions and their delivery log (webhooks/, migration 010). */
+export interface WebhookRepo {
+  insert(row: WebhookSubscriptionRow): Promise<void>;
+  get(id: string): Promise<WebhookSubscriptionRow | undefined>;
+  /** Oldest first; only one integration's when `integrationId` is given. */
+  list(integrationId?: string): Promise<WebhookSubscriptionRow[]>;
+  update(id: string, patch: WebhookSubscriptionPatch): Promise<void>;
+  /** Deletes the subscription and its delivery log. */
+  delete(id: string): Promise<void>;
+  /**
+   * Takes the dispatch lease of an active subscription still at `cursor`, until `untilMs`, unless
+   * another process holds an unexpired one; true when taken.
+   */
+  claimDispatch(id: string, cursor: string, token: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Moves the cursor and gives the lease back, if `token` still holds it; true when it did. */
+  finishDispatch(id: string, token: string, cursor: string): Promise<boolean>;
+  insertDelivery(row: WebhookDeliveryRow): Promise<void>;
+  updateDelivery(id: string, patch: WebhookDeliveryPatch): Promise<void>;
+  /** Moves a delivery from status `from` to `to`; true when it was in `from` (a claim). */
+  moveDelivery(
+    id: string,
+    from: WebhookDeliveryRow['status'],
+    to: WebhookDeliveryRow['status'],
+  ): Promise<boolean>;
+  getDelivery(id: string): Promise<WebhookDeliveryRow | undefined>;
+  /** Newest first; one subscription's, or every one's. */
+  listDeliveries(subscriptionId: string | null, limit: number): Promise<WebhookDeliveryRow[]>;
+  /** Oldest first, of one status (and one subscription when given). */
+  deliveriesIn(
+    status: WebhookDeliveryRow['status'],
+    limit: number,
+    subscriptionId?: string,
+  ): Promise<WebhookDeliveryRow[]>;
 }
 
 export interface StoreTx {
@@ -290,6 +342,7 @@ export interface StoreTx {
   search: SearchRepo;
   comments: CommentRepo;
   events: EventRepo;
+  webhooks: WebhookRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -1,0 +1,294 @@
+/**
+ * Delivery: the dispatcher that turns new outbox events into delivery jobs, and the job that
+ * sends one event to one subscription with retries.
+ *
+ * The dispatcher runs in every job process (`octavo jobs`, or `octavo serve` with jobs inline)
+ * and looks every `pollMs`. For each active subscription whose cursor is behind the outbox it
+ * takes the subscription's dispatch lease (so one process reads a subscription at a time), reads
+ * the events after the cursor as the subscription's integration may see them (aggregated,
+ * `canSeeEvent`), keeps those of its event types as rendered for its api_version, enqueues one
+ * job per event, and only then moves the cursor. A process that dies between enqueueing and
+ * moving the cursor leaves the lease to expire and the events to be enqueued again: at least
+ * once, never lost. It also hands `queued` delivery rows (verification requests, replays, events
+ * released by resume) to the queue.
+ *
+ * The job renders the event with `attempt_number` = the job's attempt, signs the exact bytes and
+ * POSTs them; every attempt is a row in the delivery log. A failure is retried by the queue
+ * (back-off doubling from `backoffMs`); when the last of `maxAttempts` fails the subscription is
+ * paused with the reason. An event whose subscription is paused is held, and queued again on
+ * resume.
+ */
+import { randomUUID } from 'node:crypto';
+import { type DeliveryContext, renderEvent, type WebhookApiVersion } from '../events/render.ts';
+import type { RecordedEvent } from '../events/types.ts';
+import type { JobContext, JobQueue } from '../jobs/index.ts';
+import { newId } from '../lib/ids.ts';
+import type { Logger } from '../lib/log.ts';
+import { readEvents } from '../ops/events.ts';
+import { actorOf } from '../ops/integrations.ts';
+import { getWorkspace, type Workspace } from '../ops/workspace.ts';
+import type { Store, StoreTx, WebhookDeliveryRow, WebhookSubscriptionRow } from '../store/store.ts';
+import { postJson, type SendPolicy, type SendResult, SIGNATURE_HEADER, signBody } from './send.ts';
+
+/** The job that sends one event (or verification request) to one subscription. */
+export const DELIVER_JOB = 'webhooks.deliver';
+
+/** What the webhook runtime needs to know (Config.webhooks and the aggregation window). */
+export interface WebhookSettings extends SendPolicy {
+  backoffMs: number;
+  maxAttempts: number;
+  pollMs: number;
+  /** OCTAVO_EVENT_AGGREGATION_MS. */
+  aggregationMs: number;
+  /** Delivery jobs running at once in this process. */
+  concurrency?: number;
+}
+
+export interface DeliverPayload {
+  kind: WebhookDeliveryRow['kind'];
+  subscriptionId: string;
+  /** The event, for kinds `event` and `replay`. */
+  event?: RecordedEvent;
+}
+
+/** Events read per subscription per look. */
+const BATCH = 500;
+/** How long a dispatcher may hold a subscription before another process may take it over. */
+const DISPATCH_LEASE_MS = 30_000;
+
+export interface WebhookRuntime {
+  store: Store;
+  queue: JobQueue;
+  settings: WebhookSettings;
+  log?: Logger | undefined;
+}
+
+function ctxFor(sub: WebhookSubscriptionRow, ws: Workspace, attempt: number): DeliveryContext {
+  return {
+    apiVersion: sub.api_version as WebhookApiVersion,
+    workspaceId: ws.id,
+    workspaceName: ws.name,
+    subscriptionId: sub.id,
+    integrationId: sub.integration_id,
+    attemptNumber: attempt,
+  };
+}
+
+async function workspaceOf(tx: StoreTx): Promise<Workspace> {
+  const ws = await getWorkspace(tx);
+  if (!ws) throw new Error('the workspace does not exist yet (start octavo serve once)');
+  return ws;
+}
+
+function jobOptions(s: WebhookSettings, kind: DeliverPayload['kind']) {
+  // Notion sends the verification request once.
+  return { retryLimit: kind === 'verification' ? 0 : s.maxAttempts - 1, backoffMs: s.backoffMs };
+}
+
+/** Reads one subscription's new events and enqueues them; false when another process has it. */
+export async function dispatchSubscription(
+  rt: WebhookRuntime,
+  sub: WebhookSubscriptionRow,
+): Promise<boolean> {
+  const { store, queue, settings } = rt;
+  const token = randomUUID();
+  const now = Date.now();
+  const claimed = await store.transaction((tx) =>
+    tx.webhooks.claimDispatch(sub.id, sub.cursor, token, now, now + DISPATCH_LEASE_MS),
+  );
+  if (!claimed) return false;
+  let cursor = sub.cursor;
+  try {
+    const read = await store.transaction(async (tx) => {
+      const integration = await tx.integrations.get(sub.integration_id);
+      const ws = await workspaceOf(tx);
+      // A revoked integration is told nothing; its events are passed over.
+      if (!integration || integration.revoked_time) {
+        return { jobs: [], cursor: (await tx.events.readAfter(sub.cursor, BATCH)).next };
+      }
+      const env = { actor: actorOf(integration), now: new Date().toISOString(), publicUrl: '' };
+      const r = await readEvents(tx, env, {
+        after: sub.cursor,
+        limit: BATCH,
+        windowMs: settings.aggregationMs,
+        now: Date.now(),
+      });
+      const types = JSON.parse(sub.event_types) as string[];
+      const jobs = r.events.filter((e) => {
+        const payload = renderEvent(e, ctxFor(sub, ws, 1));
+        return payload !== null && (types.length === 0 || types.includes(payload.type));
+      });
+      return { jobs, cursor: r.cursor };
+    });
+    await Promise.all(
+      read.jobs.map((event) =>
+        queue.enqueue(
+          DELIVER_JOB,
+          { kind: 'event', subscriptionId: sub.id, event } satisfies DeliverPayload,
+          jobOptions(settings, 'event'),
+        ),
+      ),
+    );
+    cursor = read.cursor;
+    return true;
+  } finally {
+    // Moves the cursor past what was enqueued (or, after a failure, only gives the lease back).
+    await store.transaction((tx) => tx.webhooks.finishDispatch(sub.id, token, cursor));
+  }
+}
+
+/** Hands `queued` delivery rows to the queue, each claimed first so one process sends it. */
+async function enqueueQueued(rt: WebhookRuntime): Promise<void> {
+  const rows = await rt.store.transaction((tx) => tx.webhooks.deliveriesIn('queued', 100));
+  for (const row of rows) {
+    const mine = await rt.store.transaction((tx) => tx.webhooks.moveDelivery(row.id, 'queued', 'enqueued'));
+    if (!mine) continue;
+    const payload: DeliverPayload = {
+      kind: row.kind,
+      subscriptionId: row.subscription_id,
+      ...(row.event ? { event: JSON.parse(row.event) as RecordedEvent } : {}),
+    };
+    try {
+      await rt.queue.enqueue(DELIVER_JOB, payload, jobOptions(rt.settings, row.kind));
+    } catch (e) {
+      await rt.store.transaction((tx) => tx.webhooks.moveDelivery(row.id, 'enqueued', 'queued'));
+      throw e;
+    }
+  }
+}
+
+/** One look: every subscription behind the outbox, then queued deliveries. */
+export async function dispatchOnce(rt: WebhookRuntime): Promise<void> {
+  const { subs, end } = await rt.store.transaction(async (tx) => ({
+    subs: await tx.webhooks.list(),
+    end: await tx.events.endCursor(),
+  }));
+  for (const sub of subs) {
+    if (sub.status === 'active' && sub.cursor !== end) await dispatchSubscription(rt, sub);
+  }
+  await enqueueQueued(rt);
+}
+
+function logRow(
+  sub: WebhookSubscriptionRow,
+  kind: WebhookDeliveryRow['kind'],
+  event: RecordedEvent | undefined,
+  eventType: string | null,
+  attempt: number | null,
+  body: string,
+  r: SendResult,
+): WebhookDeliveryRow {
+  return {
+    id: newId(),
+    subscription_id: sub.id,
+    kind,
+    status: r.ok ? 'succeeded' : 'failed',
+    event_id: event?.id ?? null,
+    event_type: eventType,
+    event: event ? JSON.stringify(event) : null,
+    attempt_number: attempt,
+    request_body: body,
+    response_status: r.status,
+    response_excerpt: r.excerpt,
+    latency_ms: r.latencyMs,
+    error: r.error,
+    created_time: new Date().toISOString(),
+  };
+}
+
+/** The delivery job's handler. */
+export function deliverHandler(rt: WebhookRuntime) {
+  let workspace: Workspace | undefined;
+  return async (p: DeliverPayload, job: JobContext): Promise<void> => {
+    const { store, settings } = rt;
+    const sub = await store.transaction((tx) => tx.webhooks.get(p.subscriptionId));
+    if (!sub) return; // deleted meanwhile
+    if (p.kind === 'verification') {
+      const body = JSON.stringify({ verification_token: sub.verification_token });
+      const r = await postJson(sub.url, body, {}, settings);
+      await store.transaction((tx) =>
+        tx.webhooks.insertDelivery(logRow(sub, 'verification', undefined, null, null, body, r)),
+      );
+      return;
+    }
+    const event = p.event!;
+    if (p.kind === 'event' && sub.status !== 'active') {
+      await store.transaction((tx) =>
+        tx.webhooks.insertDelivery({
+          ...logRow(sub, 'event', event, event.type, null, '', {
+            ok: false,
+            status: null,
+            excerpt: null,
+            latencyMs: 0,
+            error: null,
+          }),
+          status: 'held',
+          request_body: null,
+          latency_ms: null,
+        }),
+      );
+      return;
+    }
+    workspace ??= await store.transaction(workspaceOf);
+    const attempt = Math.min(job.attempt, 8);
+    const payload = renderEvent(event, ctxFor(sub, workspace, attempt));
+    if (!payload) return;
+    const body = JSON.stringify(payload);
+    const r = await postJson(
+      sub.url,
+      body,
+      { [SIGNATURE_HEADER]: signBody(body, sub.verification_token) },
+      settings,
+    );
+    const last = job.attempt >= settings.maxAttempts;
+    await store.transaction(async (tx) => {
+      await tx.webhooks.insertDelivery(logRow(sub, p.kind, event, payload.type, attempt, body, r));
+      const now = await tx.webhooks.get(sub.id);
+      if (!now) return;
+      if (r.ok) {
+        if (now.consecutive_failures !== 0) await tx.webhooks.update(sub.id, { consecutive_failures: 0 });
+        return;
+      }
+      const failures = now.consecutive_failures + 1;
+      if (last && now.status === 'active') {
+        await tx.webhooks.update(sub.id, {
+          consecutive_failures: failures,
+          status: 'paused',
+          status_reason: `event ${event.id} (${payload.type}) failed all ${job.attempt} attempts; last: ${r.error}`,
+        });
+      } else await tx.webhooks.update(sub.id, { consecutive_failures: failures });
+    });
+    if (!r.ok && !last) throw new Error(`webhook delivery failed: ${r.error}`);
+    if (!r.ok) rt.log?.warn({ subscription: sub.id, event: event.id }, 'webhook subscription paused');
+  };
+}
+
+/** The running webhook side of a job process. */
+export interface RunningWebhooks {
+  stop(): Promise<void>;
+}
+
+/** Starts the delivery consumer and the dispatcher loop on `rt.queue`. */
+export async function startWebhooks(rt: WebhookRuntime): Promise<RunningWebhooks> {
+  await rt.queue.consume<DeliverPayload>(DELIVER_JOB, deliverHandler(rt), {
+    concurrency: rt.settings.concurrency ?? 32,
+  });
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const loop = () => {
+    running = dispatchOnce(rt)
+      .catch((err) => rt.log?.error({ err }, 'webhook dispatch failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, rt.settings.pollMs);
+      });
+  };
+  loop();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
