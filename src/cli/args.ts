@@ -32,6 +32,13 @@ export const OPTIONS = {
   file: { type: 'string' },
   batch: { type: 'string' },
   after: { type: 'string' },
+  integration: { type: 'string' },
+  url: { type: 'string' },
+  events: { type: 'string' },
+  'api-version': { type: 'string' },
+  limit: { type: 'string' },
+  reason: { type: 'string' },
+  'forward-to': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
