@@ -93,7 +93,11 @@ export async function listen(
       if (read.events.length === 0) {
         await new Promise((r) => {
           const t = setTimeout(r, options.pollMs);
-          options.signal.addEventListener('abort', () => (clearTimeout(t), r(null)), { once: true });
+          const wake = () => {
+            clearTimeout(t);
+            r(null);
+          };
+          options.signal.addEventListener('abort', wake, { once: true });
         });
       }
     }

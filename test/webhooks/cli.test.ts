@@ -16,6 +16,7 @@ describeEngines('octavo webhook', (engine) => {
   let serve: ServeProcess;
   let rx: Receiver;
   let client: Client;
+  // biome-ignore lint/suspicious/noExplicitAny: the commands' JSON, read loosely by the tests
   const cli = (args: string[]) => runCliJson<Record<string, any>>([...args, ...storage.args], env);
   beforeAll(async () => {
     rx = await startReceiver();
