@@ -91,12 +91,13 @@ export async function listen(
         yield { payload, body, forwarded };
       }
       if (read.events.length === 0) {
-        await new Promise((r) => {
-          const t = setTimeout(r, options.pollMs);
+        await new Promise<void>((r) => {
           const wake = () => {
             clearTimeout(t);
-            r(null);
+            options.signal.removeEventListener('abort', wake);
+            r();
           };
+          const t = setTimeout(wake, options.pollMs);
           options.signal.addEventListener('abort', wake, { once: true });
         });
       }
