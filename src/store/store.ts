@@ -311,7 +311,7 @@ export interface WebhookRepo {
   claimDispatch(id: string, cursor: string, token: string, nowMs: number, untilMs: number): Promise<boolean>;
   /** Moves the cursor and gives the lease back, if `token` still holds it; true when it did. */
   finishDispatch(id: string, token: string, cursor: string): Promise<boolean>;
-  insertDelivery(row: WebhookDeliveryRow): Promise<void>;
+  insertDeliveries(rows: readonly WebhookDeliveryRow[]): Promise<void>;
   updateDelivery(id: string, patch: WebhookDeliveryPatch): Promise<void>;
   /** Moves a delivery from status `from` to `to`; true when it was in `from` (a claim). */
   moveDelivery(

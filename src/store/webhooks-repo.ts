@@ -47,8 +47,12 @@ export function webhookRepo(db: Db): WebhookRepo {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    insertDelivery: async (row) => {
-      await db.insertInto('webhook_deliveries').values(row).execute();
+    insertDeliveries: async (rows) => {
+      if (rows.length > 0)
+        await db
+          .insertInto('webhook_deliveries')
+          .values([...rows])
+          .execute();
     },
     updateDelivery: async (id, patch) => {
       await db.updateTable('webhook_deliveries').set(patch).where('id', '=', id).execute();

@@ -12,16 +12,22 @@
  * once, never lost. It also hands `queued` delivery rows (verification requests, replays, events
  * released by resume) to the queue.
  *
- * The job renders the event with `attempt_number` = the job's attempt, signs the exact bytes and
- * POSTs them; every attempt is a row in the delivery log. A failure is retried by the queue
- * (back-off doubling from `backoffMs`); when the last of `maxAttempts` fails the subscription is
+ * A delivery job carries up to JOB_EVENTS events of one subscription and their attempt number
+ * (one job per event measured 58 events/s on pg-boss; a job per read batch keeps the queue's
+ * per-job cost off the per-event path). It renders each event with `attempt_number`, signs the
+ * exact bytes and POSTs them (several at once); every attempt is a row in the delivery log,
+ * written in one transaction per job. A failed event gets a job of its own for the next attempt,
+ * due after `backoffMs × 2^(attempt−1)`; when attempt `maxAttempts` fails, the subscription is
  * paused with the reason. An event whose subscription is paused is held, and queued again on
- * resume.
+ * resume. The queue's own retries are only for a job that failed as a whole (its process died,
+ * the database was unreachable): the job runs again with the same attempt number, so a receiver
+ * may see an attempt twice (at least once; receivers de-duplicate by event id).
  */
 import { randomUUID } from 'node:crypto';
 import { type DeliveryContext, renderEvent, type WebhookApiVersion } from '../events/render.ts';
 import type { RecordedEvent } from '../events/types.ts';
 import type { JobContext, JobQueue } from '../jobs/index.ts';
+import { backoffDelay } from '../jobs/port.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/log.ts';
 import { readEvents } from '../ops/events.ts';
@@ -47,9 +53,17 @@ export interface WebhookSettings extends SendPolicy {
 export interface DeliverPayload {
   kind: WebhookDeliveryRow['kind'];
   subscriptionId: string;
-  /** The event, for kinds `event` and `replay`. */
-  event?: RecordedEvent;
+  /** The events, for kinds `event` and `replay`. */
+  events?: RecordedEvent[];
+  /** Their attempt number (1 for the first). */
+  attempt?: number;
 }
+
+/** Events per delivery job, and requests one job has in flight at once. */
+const JOB_EVENTS = 50;
+const PARALLEL_REQUESTS = 16;
+/** The queue's retries of a job that failed as a whole (not of an event the receiver refused). */
+const JOB_RETRIES = { retryLimit: 5, backoffMs: 1000 };
 
 /** Events read per subscription per look. */
 const BATCH = 500;
@@ -80,9 +94,23 @@ async function workspaceOf(tx: StoreTx): Promise<Workspace> {
   return ws;
 }
 
-function jobOptions(s: WebhookSettings, kind: DeliverPayload['kind']) {
+function jobOptions(kind: DeliverPayload['kind']) {
   // Notion sends the verification request once.
-  return { retryLimit: kind === 'verification' ? 0 : s.maxAttempts - 1, backoffMs: s.backoffMs };
+  return kind === 'verification' ? { retryLimit: 0 } : JOB_RETRIES;
+}
+
+/** Runs `fn` over `items`, at most `limit` at once, keeping the order of results. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
 
 /** Reads one subscription's new events and enqueues them; false when another process has it. */
@@ -120,12 +148,14 @@ export async function dispatchSubscription(
       });
       return { jobs, cursor: r.cursor };
     });
+    const chunks: RecordedEvent[][] = [];
+    for (let i = 0; i < read.jobs.length; i += JOB_EVENTS) chunks.push(read.jobs.slice(i, i + JOB_EVENTS));
     await Promise.all(
-      read.jobs.map((event) =>
+      chunks.map((events) =>
         queue.enqueue(
           DELIVER_JOB,
-          { kind: 'event', subscriptionId: sub.id, event } satisfies DeliverPayload,
-          jobOptions(settings, 'event'),
+          { kind: 'event', subscriptionId: sub.id, events, attempt: 1 } satisfies DeliverPayload,
+          jobOptions('event'),
         ),
       ),
     );
@@ -146,10 +176,10 @@ async function enqueueQueued(rt: WebhookRuntime): Promise<void> {
     const payload: DeliverPayload = {
       kind: row.kind,
       subscriptionId: row.subscription_id,
-      ...(row.event ? { event: JSON.parse(row.event) as RecordedEvent } : {}),
+      ...(row.event ? { events: [JSON.parse(row.event) as RecordedEvent], attempt: 1 } : {}),
     };
     try {
-      await rt.queue.enqueue(DELIVER_JOB, payload, jobOptions(rt.settings, row.kind));
+      await rt.queue.enqueue(DELIVER_JOB, payload, jobOptions(row.kind));
     } catch (e) {
       await rt.store.transaction((tx) => tx.webhooks.moveDelivery(row.id, 'enqueued', 'queued'));
       throw e;
@@ -199,7 +229,7 @@ function logRow(
 /** The delivery job's handler. */
 export function deliverHandler(rt: WebhookRuntime) {
   let workspace: Workspace | undefined;
-  return async (p: DeliverPayload, job: JobContext): Promise<void> => {
+  return async (p: DeliverPayload, _job: JobContext): Promise<void> => {
     const { store, settings } = rt;
     const sub = await store.transaction((tx) => tx.webhooks.get(p.subscriptionId));
     if (!sub) return; // deleted meanwhile
@@ -207,61 +237,71 @@ export function deliverHandler(rt: WebhookRuntime) {
       const body = JSON.stringify({ verification_token: sub.verification_token });
       const r = await postJson(sub.url, body, {}, settings);
       await store.transaction((tx) =>
-        tx.webhooks.insertDelivery(logRow(sub, 'verification', undefined, null, null, body, r)),
+        tx.webhooks.insertDeliveries([logRow(sub, 'verification', undefined, null, null, body, r)]),
       );
       return;
     }
-    const event = p.event!;
+    const events = p.events ?? [];
     if (p.kind === 'event' && sub.status !== 'active') {
-      await store.transaction((tx) =>
-        tx.webhooks.insertDelivery({
-          ...logRow(sub, 'event', event, event.type, null, '', {
-            ok: false,
-            status: null,
-            excerpt: null,
-            latencyMs: 0,
-            error: null,
-          }),
-          status: 'held',
-          request_body: null,
-          latency_ms: null,
-        }),
-      );
+      const held = events.map((event) => ({
+        ...logRow(sub, 'event', event, event.type, null, '', NOT_SENT),
+        status: 'held' as const,
+        request_body: null,
+        latency_ms: null,
+      }));
+      await store.transaction((tx) => tx.webhooks.insertDeliveries(held));
       return;
     }
     workspace ??= await store.transaction(workspaceOf);
-    const attempt = Math.min(job.attempt, 8);
-    const payload = renderEvent(event, ctxFor(sub, workspace, attempt));
-    if (!payload) return;
-    const body = JSON.stringify(payload);
-    const r = await postJson(
-      sub.url,
-      body,
-      { [SIGNATURE_HEADER]: signBody(body, sub.verification_token) },
-      settings,
-    );
-    const last = job.attempt >= settings.maxAttempts;
+    const ws = workspace;
+    const attempt = Math.min(p.attempt ?? 1, 8);
+    const sent = (
+      await mapLimit(events, PARALLEL_REQUESTS, async (event) => {
+        const payload = renderEvent(event, ctxFor(sub, ws, attempt));
+        if (!payload) return null;
+        const body = JSON.stringify(payload);
+        const headers = { [SIGNATURE_HEADER]: signBody(body, sub.verification_token) };
+        return { event, type: payload.type, body, r: await postJson(sub.url, body, headers, settings) };
+      })
+    ).filter((x) => x !== null);
+    const failed = sent.filter((s) => !s.r.ok);
+    const last = attempt >= settings.maxAttempts;
     await store.transaction(async (tx) => {
-      await tx.webhooks.insertDelivery(logRow(sub, p.kind, event, payload.type, attempt, body, r));
+      await tx.webhooks.insertDeliveries(
+        sent.map((s) => logRow(sub, p.kind, s.event, s.type, attempt, s.body, s.r)),
+      );
       const now = await tx.webhooks.get(sub.id);
       if (!now) return;
-      if (r.ok) {
+      if (failed.length === 0) {
         if (now.consecutive_failures !== 0) await tx.webhooks.update(sub.id, { consecutive_failures: 0 });
         return;
       }
-      const failures = now.consecutive_failures + 1;
+      const failures = now.consecutive_failures + failed.length;
+      const first = failed[0]!;
       if (last && now.status === 'active') {
         await tx.webhooks.update(sub.id, {
           consecutive_failures: failures,
           status: 'paused',
-          status_reason: `event ${event.id} (${payload.type}) failed all ${job.attempt} attempts; last: ${r.error}`,
+          status_reason: `event ${first.event.id} (${first.type}) failed all ${attempt} attempts; last: ${first.r.error}`,
         });
+        rt.log?.warn({ subscription: sub.id, event: first.event.id }, 'webhook subscription paused');
       } else await tx.webhooks.update(sub.id, { consecutive_failures: failures });
     });
-    if (!r.ok && !last) throw new Error(`webhook delivery failed: ${r.error}`);
-    if (!r.ok) rt.log?.warn({ subscription: sub.id, event: event.id }, 'webhook subscription paused');
+    if (last) return;
+    const runAt = new Date(Date.now() + backoffDelay(settings.backoffMs, attempt));
+    for (const f of failed) {
+      const retry: DeliverPayload = {
+        kind: p.kind,
+        subscriptionId: sub.id,
+        events: [f.event],
+        attempt: attempt + 1,
+      };
+      await rt.queue.enqueue(DELIVER_JOB, retry, { ...JOB_RETRIES, runAt });
+    }
   };
 }
+
+const NOT_SENT: SendResult = { ok: false, status: null, excerpt: null, latencyMs: 0, error: null };
 
 /** The running webhook side of a job process. */
 export interface RunningWebhooks {
@@ -271,7 +311,7 @@ export interface RunningWebhooks {
 /** Starts the delivery consumer and the dispatcher loop on `rt.queue`. */
 export async function startWebhooks(rt: WebhookRuntime): Promise<RunningWebhooks> {
   await rt.queue.consume<DeliverPayload>(DELIVER_JOB, deliverHandler(rt), {
-    concurrency: rt.settings.concurrency ?? 32,
+    concurrency: rt.settings.concurrency ?? 8,
   });
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -144,7 +144,7 @@ async function queueDelivery(
     error: null,
     created_time: now,
   };
-  await tx.webhooks.insertDelivery(row);
+  await tx.webhooks.insertDeliveries([row]);
   return row;
 }
 
