@@ -2,7 +2,7 @@
  * `npm run bench:webhooks`: webhook delivery on SQLite and, when reachable, Postgres.
  *
  * In one process: a fresh store, the job queue and the webhook runtime (dispatcher + delivery
- * consumer, default poll 50 ms, aggregation off), one verified subscription, and a node:http
+ * consumer, default poll, aggregation off), one verified subscription, and a node:http
  * receiver on loopback that answers 200 at once.
  * - latency: BENCH_LATENCY_N (100) pages written one transaction at a time, each after the
  *   previous one's request arrived; from the commit returning to the request arriving. p50/p95.
@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_WEBHOOKS } from '../src/config.ts';
 import { openJobQueue } from '../src/jobs/index.ts';
 import { bootstrap, createAdminPage } from '../src/ops/workspace.ts';
 import { dropPostgresSchema, openStore } from '../src/store/connect.ts';
@@ -31,7 +32,7 @@ import { PG_URL, postgresReachable } from './common.ts';
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 100);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
-const POLL_MS = Number(process.env.OCTAVO_WEBHOOK_POLL_MS ?? 50);
+const POLL_MS = Number(process.env.OCTAVO_WEBHOOK_POLL_MS ?? DEFAULT_WEBHOOKS.pollMs);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;

@@ -65,10 +65,11 @@ export interface WebhookConfig {
 /**
  * Webhook defaults. Notion retries up to 8 times "within roughly 24 hours" (schedule not
  * published): a first retry after 10 minutes, doubling, puts the 8th attempt about 21 hours after
- * the first. 5 s to answer, as Outline asks of its receivers and Notion's guides suggest. The
- * dispatcher looks every 50 ms, which keeps the write-to-request p50 under 50 ms.
+ * the first. 5 s to answer, as Outline asks of its receivers. The dispatcher looks every 25 ms
+ * (three indexed reads in one transaction when idle), for a write-to-request p50 near 50 ms on
+ * Postgres (docs/benchmarks.md, "Webhooks").
  */
-export const DEFAULT_WEBHOOKS = { backoffMs: 600_000, maxAttempts: 8, timeoutMs: 5_000, pollMs: 50 };
+export const DEFAULT_WEBHOOKS = { backoffMs: 600_000, maxAttempts: 8, timeoutMs: 5_000, pollMs: 25 };
 
 /**
  * Default timeouts. 60 s for a whole request is Notion's own server-side limit; a 20 MiB file part

@@ -121,33 +121,33 @@ export async function dispatchSubscription(
   const { store, queue, settings } = rt;
   const token = randomUUID();
   const now = Date.now();
-  const claimed = await store.transaction((tx) =>
-    tx.webhooks.claimDispatch(sub.id, sub.cursor, token, now, now + DISPATCH_LEASE_MS),
-  );
-  if (!claimed) return false;
+  // The lease is taken in the reading transaction: one round trip less on the latency path.
+  const read = await store.transaction(async (tx) => {
+    if (!(await tx.webhooks.claimDispatch(sub.id, sub.cursor, token, now, now + DISPATCH_LEASE_MS)))
+      return null;
+    const integration = await tx.integrations.get(sub.integration_id);
+    const ws = await workspaceOf(tx);
+    // A revoked integration is told nothing; its events are passed over.
+    if (!integration || integration.revoked_time) {
+      return { jobs: [], cursor: (await tx.events.readAfter(sub.cursor, BATCH)).next };
+    }
+    const env = { actor: actorOf(integration), now: new Date().toISOString(), publicUrl: '' };
+    const r = await readEvents(tx, env, {
+      after: sub.cursor,
+      limit: BATCH,
+      windowMs: settings.aggregationMs,
+      now: Date.now(),
+    });
+    const types = JSON.parse(sub.event_types) as string[];
+    const jobs = r.events.filter((e) => {
+      const payload = renderEvent(e, ctxFor(sub, ws, 1));
+      return payload !== null && (types.length === 0 || types.includes(payload.type));
+    });
+    return { jobs, cursor: r.cursor };
+  });
+  if (!read) return false;
   let cursor = sub.cursor;
   try {
-    const read = await store.transaction(async (tx) => {
-      const integration = await tx.integrations.get(sub.integration_id);
-      const ws = await workspaceOf(tx);
-      // A revoked integration is told nothing; its events are passed over.
-      if (!integration || integration.revoked_time) {
-        return { jobs: [], cursor: (await tx.events.readAfter(sub.cursor, BATCH)).next };
-      }
-      const env = { actor: actorOf(integration), now: new Date().toISOString(), publicUrl: '' };
-      const r = await readEvents(tx, env, {
-        after: sub.cursor,
-        limit: BATCH,
-        windowMs: settings.aggregationMs,
-        now: Date.now(),
-      });
-      const types = JSON.parse(sub.event_types) as string[];
-      const jobs = r.events.filter((e) => {
-        const payload = renderEvent(e, ctxFor(sub, ws, 1));
-        return payload !== null && (types.length === 0 || types.includes(payload.type));
-      });
-      return { jobs, cursor: r.cursor };
-    });
     const chunks: RecordedEvent[][] = [];
     for (let i = 0; i < read.jobs.length; i += JOB_EVENTS) chunks.push(read.jobs.slice(i, i + JOB_EVENTS));
     await Promise.all(
@@ -168,8 +168,7 @@ export async function dispatchSubscription(
 }
 
 /** Hands `queued` delivery rows to the queue, each claimed first so one process sends it. */
-async function enqueueQueued(rt: WebhookRuntime): Promise<void> {
-  const rows = await rt.store.transaction((tx) => tx.webhooks.deliveriesIn('queued', 100));
+async function enqueueQueued(rt: WebhookRuntime, rows: readonly WebhookDeliveryRow[]): Promise<void> {
   for (const row of rows) {
     const mine = await rt.store.transaction((tx) => tx.webhooks.moveDelivery(row.id, 'queued', 'enqueued'));
     if (!mine) continue;
@@ -189,14 +188,15 @@ async function enqueueQueued(rt: WebhookRuntime): Promise<void> {
 
 /** One look: every subscription behind the outbox, then queued deliveries. */
 export async function dispatchOnce(rt: WebhookRuntime): Promise<void> {
-  const { subs, end } = await rt.store.transaction(async (tx) => ({
+  const { subs, end, queued } = await rt.store.transaction(async (tx) => ({
     subs: await tx.webhooks.list(),
     end: await tx.events.endCursor(),
+    queued: await tx.webhooks.deliveriesIn('queued', 100),
   }));
   for (const sub of subs) {
     if (sub.status === 'active' && sub.cursor !== end) await dispatchSubscription(rt, sub);
   }
-  await enqueueQueued(rt);
+  await enqueueQueued(rt, queued);
 }
 
 function logRow(
