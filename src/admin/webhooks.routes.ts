@@ -17,6 +17,7 @@ import {
   presentSubscription,
   replayDelivery,
   resumeSubscription,
+  updateSubscriptionEvents,
   verifySubscription,
 } from '../webhooks/subscriptions.ts';
 import { parseWith } from '../wire/validation.ts';
@@ -27,6 +28,7 @@ const CreateBody = z.strictObject({
   event_types: z.array(z.string()).optional(),
   api_version: z.string().optional(),
 });
+const UpdateBody = z.strictObject({ event_types: z.array(z.string()) });
 const VerifyBody = z.strictObject({ verification_token: z.string() });
 const PauseBody = z.strictObject({ reason: z.string().optional() });
 
@@ -66,6 +68,12 @@ export function webhookRoutes(deps: { store: Store; clock?: (() => Date) | undef
   r.delete('/webhooks/:id', async (c) =>
     c.json(presentSubscription(await tx((t) => deleteSubscription(t, id(c))))),
   );
+
+  r.patch('/webhooks/:id', async (c) => {
+    const body = parseWith(UpdateBody, c.get('body'));
+    const row = await tx((t) => updateSubscriptionEvents(t, { id: id(c), eventTypes: body.event_types }));
+    return c.json(presentSubscription(row));
+  });
 
   r.post('/webhooks/:id/verify', async (c) => {
     const body = parseWith(VerifyBody, c.get('body'));

@@ -34,6 +34,7 @@ commands:
   webhook create --integration NAME --url URL [--events TYPE,…] [--api-version V] [--json]
   webhook list [--integration NAME] [--json]
   webhook verify ID TOKEN | pause ID [--reason TEXT] | resume ID | delete ID [--json]
+  webhook update ID --events TYPE,… [--json]
   webhook deliveries [SUBSCRIPTION_ID] [--limit 50] [--json]
   webhook replay DELIVERY_ID [--json]
   webhook listen [--forward-to URL] [--integration NAME] [--events TYPE,…] [--api-version V] [--json]
@@ -161,6 +162,7 @@ function webhookCommands(): Record<string, Command> {
       (await load()).webhookCreateCommand(v),
     ),
     'webhook list': cmd([], ['integration'], async (v) => (await load()).webhookListCommand(v)),
+    'webhook update': cmd(['ID'], ['events'], async (v, a) => (await load()).webhookUpdateCommand(v, a)),
     'webhook delete': cmd(['ID'], [], async (v, a) => (await load()).webhookDeleteCommand(v, a)),
     'webhook verify': cmd(['ID', 'TOKEN'], [], async (v, a) => (await load()).webhookVerifyCommand(v, a)),
     'webhook pause': cmd(['ID'], ['reason'], async (v, a) => (await load()).webhookPauseCommand(v, a)),

@@ -322,6 +322,11 @@ export interface WebhookRepo {
   getDelivery(id: string): Promise<WebhookDeliveryRow | undefined>;
   /** Newest first; one subscription's, or every one's. */
   listDeliveries(subscriptionId: string | null, limit: number): Promise<WebhookDeliveryRow[]>;
+  /**
+   * Deletes logged attempts (succeeded, failed, enqueued) whose id sorts before `beforeId`
+   * (ids are time-ordered); held and queued rows stay.
+   */
+  pruneDeliveries(beforeId: string): Promise<void>;
   /** Oldest first, of one status (and one subscription when given). */
   deliveriesIn(
     status: WebhookDeliveryRow['status'],

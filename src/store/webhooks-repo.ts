@@ -73,6 +73,13 @@ export function webhookRepo(db: Db): WebhookRepo {
       if (subscriptionId) q = q.where('subscription_id', '=', subscriptionId);
       return q.orderBy('id', 'desc').limit(limit).execute();
     },
+    pruneDeliveries: async (beforeId) => {
+      await db
+        .deleteFrom('webhook_deliveries')
+        .where('id', '<', beforeId)
+        .where('status', 'in', ['succeeded', 'failed', 'enqueued'])
+        .execute();
+    },
     deliveriesIn: (status, limit, subscriptionId) => {
       let q = db.selectFrom('webhook_deliveries').selectAll().where('status', '=', status);
       if (subscriptionId) q = q.where('subscription_id', '=', subscriptionId);

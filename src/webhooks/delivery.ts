@@ -303,6 +303,21 @@ export function deliverHandler(rt: WebhookRuntime) {
 
 const NOT_SENT: SendResult = { ok: false, status: null, excerpt: null, latencyMs: 0, error: null };
 
+/** The delivery log keeps attempts this long; pruned every PRUNE_EVERY_MS by each dispatcher. */
+export const DELIVERY_LOG_DAYS = 30;
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+/** The smallest id (lib/ids.ts layout: 48 bits of milliseconds first) made at `ms` or later. */
+function firstIdAt(ms: number): string {
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
+}
+
+async function pruneLog(rt: WebhookRuntime): Promise<void> {
+  const cutoff = firstIdAt(Date.now() - DELIVERY_LOG_DAYS * 24 * 60 * 60 * 1000);
+  await rt.store.transaction((tx) => tx.webhooks.pruneDeliveries(cutoff));
+}
+
 /** The running webhook side of a job process. */
 export interface RunningWebhooks {
   stop(): Promise<void>;
@@ -316,8 +331,12 @@ export async function startWebhooks(rt: WebhookRuntime): Promise<RunningWebhooks
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let pruned = 0;
   const loop = () => {
-    running = dispatchOnce(rt)
+    const prune = Date.now() - pruned > PRUNE_EVERY_MS;
+    if (prune) pruned = Date.now();
+    running = (prune ? pruneLog(rt) : Promise.resolve())
+      .then(() => dispatchOnce(rt))
       .catch((err) => rt.log?.error({ err }, 'webhook dispatch failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, rt.settings.pollMs);

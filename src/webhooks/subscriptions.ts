@@ -80,6 +80,18 @@ async function integrationOf(tx: StoreTx, key: string) {
   return (await tx.integrations.get(key)) ?? integrationNamed(tx, key);
 }
 
+/** Distinct, known event types (empty: all), or a validation error naming the unknown ones. */
+function checkEventTypes(given: readonly string[] | undefined): string[] {
+  const types = [...new Set(given ?? [])];
+  const unknown = types.filter((t) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0) {
+    throw invalid(
+      `event_types has unknown event types: ${unknown.join(', ')}. Known: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+    );
+  }
+  return types;
+}
+
 /** Creates a subscription waiting for verification, and queues the verification request. */
 export async function createSubscription(
   tx: StoreTx,
@@ -88,13 +100,7 @@ export async function createSubscription(
   const integration = await integrationOf(tx, input.integration);
   const refused = checkWebhookUrl(input.url, input.allowPrivate ?? true);
   if (refused) throw invalid(`url ${refused}: ${input.url}`);
-  const types = [...new Set(input.eventTypes ?? [])];
-  const unknown = types.filter((t) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(t));
-  if (unknown.length > 0) {
-    throw invalid(
-      `event_types has unknown event types: ${unknown.join(', ')}. Known: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
-    );
-  }
+  const types = checkEventTypes(input.eventTypes);
   const version = input.apiVersion ?? DEFAULT_WEBHOOK_API_VERSION;
   if (!(WEBHOOK_API_VERSIONS as readonly string[]).includes(version)) {
     throw invalid(`api_version should be one of ${WEBHOOK_API_VERSIONS.join(', ')}, instead was ${version}.`);
@@ -184,6 +190,19 @@ export async function verifySubscription(
     verified_time: input.now,
     cursor: await tx.events.endCursor(),
   });
+  return getSubscription(tx, row.id);
+}
+
+/**
+ * Changes the event types a subscription is told about (as Notion allows at any time), from its
+ * next dispatched event on. The URL cannot change: delete and create again.
+ */
+export async function updateSubscriptionEvents(
+  tx: StoreTx,
+  input: { id: string; eventTypes: readonly string[] },
+): Promise<WebhookSubscriptionRow> {
+  const row = await getSubscription(tx, input.id);
+  await tx.webhooks.update(row.id, { event_types: JSON.stringify(checkEventTypes(input.eventTypes)) });
   return getSubscription(tx, row.id);
 }
 

@@ -5,7 +5,7 @@
  */
 import { verifyWebhookSignature } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIntegration, sharePage } from '../../src/ops/integrations.ts';
+import { createIntegration, deleteIntegration, sharePage } from '../../src/ops/integrations.ts';
 import { createAdminPage } from '../../src/ops/workspace.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Bench, type Receiver, startBench, startReceiver, waitFor } from './support.ts';
@@ -249,6 +249,72 @@ describeEngines('webhooks', (engine) => {
       await waitFor(() => eventsFor(sub.id).some((r) => (r.json.entity as { id: string }).id === seen.id));
       // Events are dispatched in outbox order, so the earlier, hidden one was passed over.
       expect(eventsFor(sub.id).some((r) => (r.json.entity as { id: string }).id === hidden.id)).toBe(false);
+      await b.admin('DELETE', `/webhooks/${sub.id}`);
+    });
+  });
+
+  describe('changing a subscription', () => {
+    it('sends the new event types after PATCH, and nothing once deleted with its integration', async () => {
+      await b.store.transaction((tx) =>
+        createIntegration(tx, {
+          name: 'Fickle',
+          capabilities: ['read_content', 'update_content', 'insert_content'],
+          now: new Date().toISOString(),
+        }),
+      );
+      await b.store.transaction((tx) =>
+        sharePage(tx, {
+          pageId: b.boot.created!.pageId,
+          integrationName: 'Fickle',
+          now: new Date().toISOString(),
+        }),
+      );
+      const sub = await subscribe({ integration: 'Fickle', types: ['page.created'] });
+      const patched = await b.admin('PATCH', `/webhooks/${sub.id}`, {
+        event_types: ['page.properties_updated'],
+      });
+      expect(patched.body.event_types).toEqual(['page.properties_updated']);
+      const bad = await b.admin('PATCH', `/webhooks/${sub.id}`, { event_types: ['nope'] });
+      expect(bad).toMatchObject({ status: 400, body: { code: 'validation_error' } });
+      const page = await b
+        .client()
+        .pages.create({ parent: { page_id: b.boot.created!.pageId }, properties: { title: title('Quiet') } });
+      await b.client().pages.update({ page_id: page.id, properties: { title: title('Renamed') } });
+      const got = await waitFor(() =>
+        eventsFor(sub.id).find((r) => r.json.type === 'page.properties_updated'),
+      );
+      expect(got.json.entity).toMatchObject({ id: page.id });
+      expect(eventsFor(sub.id).some((r) => r.json.type === 'page.created')).toBe(false);
+      await b.store.transaction((tx) => deleteIntegration(tx, { name: 'Fickle' }));
+      expect((await b.admin('GET', `/webhooks/${sub.id}`)).body.code).toBe('object_not_found');
+    });
+
+    it('prunes logged attempts older than the cut-off, keeping held and queued rows', async () => {
+      const sub = await subscribe({ types: ['page.created'] });
+      const old = (status: 'succeeded' | 'held', n: number) => ({
+        id: `00000001-0000-7000-8000-00000000000${n}`,
+        subscription_id: sub.id,
+        kind: 'event' as const,
+        status,
+        event_id: null,
+        event_type: null,
+        event: null,
+        attempt_number: null,
+        request_body: null,
+        response_status: null,
+        response_excerpt: null,
+        latency_ms: null,
+        error: null,
+        created_time: '1970-01-01T00:00:00.000Z',
+      });
+      await b.store.transaction((tx) => tx.webhooks.insertDeliveries([old('succeeded', 1), old('held', 2)]));
+      await b.store.transaction((tx) => tx.webhooks.pruneDeliveries('00000002-0000'));
+      const left = (await b.admin('GET', `/webhooks/${sub.id}/deliveries?limit=1000`)).body.results.map(
+        (d: { id: string }) => d.id,
+      );
+      expect(left).toContain(old('held', 2).id);
+      expect(left).not.toContain(old('succeeded', 1).id);
+      expect(left.length).toBeGreaterThan(1);
       await b.admin('DELETE', `/webhooks/${sub.id}`);
     });
   });

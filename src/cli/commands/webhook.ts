@@ -16,6 +16,7 @@ import {
   presentSubscription,
   replayDelivery,
   resumeSubscription,
+  updateSubscriptionEvents,
   verifySubscription,
   WEBHOOK_API_VERSIONS,
 } from '../../webhooks/subscriptions.ts';
@@ -78,6 +79,17 @@ export async function webhookListCommand(values: Values): Promise<void> {
       { object: 'list', results: rows.map(presentSubscription) },
       rows.length ? rows.map(subLine).join('\n') : 'no webhook subscriptions',
     );
+  });
+}
+
+export async function webhookUpdateCommand(values: Values, [id]: string[]): Promise<void> {
+  if (values.events === undefined)
+    throw new UsageError('--events is required (a comma-separated list, or "" for all)');
+  await withStore(values, async (store) => {
+    const row = await store.transaction((tx) =>
+      updateSubscriptionEvents(tx, { id: id!, eventTypes: typesOf(values) }),
+    );
+    printResult(values, presentSubscription(row), subLine(row));
   });
 }
 
