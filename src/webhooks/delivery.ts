@@ -284,7 +284,9 @@ export function deliverHandler(rt: WebhookRuntime) {
           status: 'paused',
           status_reason: `event ${first.event.id} (${first.type}) failed all ${attempt} attempts; last: ${first.r.error}`,
         });
-        rt.log?.warn({ subscription: sub.id, event: first.event.id }, 'webhook subscription paused');
+        if (rt.log)
+          rt.log.warn({ subscription: sub.id, event: first.event.id }, 'webhook subscription paused');
+        else console.error(`octavo: webhook subscription ${sub.id} paused: event ${first.event.id} failed`);
       } else await tx.webhooks.update(sub.id, { consecutive_failures: failures });
     });
     if (last) return;
@@ -337,7 +339,11 @@ export async function startWebhooks(rt: WebhookRuntime): Promise<RunningWebhooks
     if (prune) pruned = Date.now();
     running = (prune ? pruneLog(rt) : Promise.resolve())
       .then(() => dispatchOnce(rt))
-      .catch((err) => rt.log?.error({ err }, 'webhook dispatch failed'))
+      .catch((err: Error) => {
+        // `octavo jobs` has no logger of its own: a failing dispatcher must not be silent there.
+        if (rt.log) rt.log.error({ err }, 'webhook dispatch failed');
+        else console.error(`octavo: webhook dispatch failed: ${err.message}`);
+      })
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, rt.settings.pollMs);
       });
