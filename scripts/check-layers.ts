@@ -18,21 +18,35 @@ const ALLOWED: Record<string, string[]> = {
   events: ['domain', 'wire', 'present', 'lib'],
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
-  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin'],
-  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'webhooks'],
+  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin', 'web', 'oauth'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks'],
+  // OAuth public integrations: clients, codes, token grants; built on ops' integrations and shares.
+  oauth: ['ops', 'domain', 'wire', 'lib', 'store'],
+  // Server-rendered HTML pages (sign-in, consent); they call ops and oauth and escape everything.
+  web: ['ops', 'present', 'oauth', 'domain', 'wire', 'lib', 'store'],
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
   // The job port and its adapters: the store's database, never its code (docs/ARCHITECTURE.md).
   jobs: ['store', 'lib'],
   // Webhooks: subscriptions, signing, dispatch and delivery, the log and replay (docs/ARCHITECTURE.md
   // "Webhooks"). Storage through the store's types (tx.webhooks), as ops do; wire for ApiError.
   webhooks: ['events', 'jobs', 'ops', 'lib', 'wire', 'domain', 'store'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'webhooks'],
+  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth', 'webhooks'],
   main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs', 'webhooks'],
   config: ['domain', 'lib'],
 };
 
 /** Layers whose imports of `store` must be type-only. */
-const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin', 'jobs', 'webhooks']);
+const TYPE_ONLY_STORE = new Set([
+  'ops',
+  'present',
+  'api',
+  'worker',
+  'admin',
+  'jobs',
+  'oauth',
+  'web',
+  'webhooks',
+]);
 
 function layerOf(file: string): string {
   const rel = relative(ROOT, file);

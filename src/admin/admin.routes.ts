@@ -20,6 +20,7 @@ import {
 import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
+import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {
@@ -124,6 +125,7 @@ export function adminRoutes(deps: AdminDeps) {
   });
 
   r.route('/', webhookRoutes(deps));
+  r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 
   r.all('*', () => {
     throw errors.invalidRequestUrl();

@@ -6,6 +6,8 @@ import { Hono } from 'hono';
 import { adminRoutes } from '../admin/admin.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
+import { oauthRoutes } from '../oauth/oauth.routes.ts';
+import { webRoutes } from '../web/web.routes.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { readerMentions } from './middleware/mentions.ts';
@@ -44,6 +46,9 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', healthRoutes(deps));
+  // Browser pages (sign-in, OAuth consent) and the OAuth token endpoints, before /v1's bearer auth.
+  app.route('/', webRoutes(deps));
+  app.route('/v1/oauth', oauthRoutes({ ...deps, readJson: jsonBody }));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).

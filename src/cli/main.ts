@@ -21,12 +21,14 @@ commands:
   serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]
   jobs [--data DIR]
   integration create --name NAME [--capabilities LIST|all] [--json]
-  integration list [--json]
+  integration create --public --name NAME --redirect-uri URL... [--capabilities LIST|all] [--json]
+  integration list [--public] [--json]
   integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]
   integration revoke NAME [--json]
-  integration rotate NAME [--json]
-  integration delete NAME [--json]
-  user create --name NAME --email EMAIL [--json]
+  integration rotate NAME [--public] [--json]
+  integration delete NAME [--public] [--json]
+  user create --name NAME --email EMAIL [--password P | --password-stdin] [--json]
+  user password --email EMAIL (--password P | --password-stdin) [--json]
   page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
   share PAGE_ID --with INTEGRATION_NAME [--json]
   rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
@@ -46,6 +48,10 @@ admin token: a new token for the admin API under /_octavo (the previous one stop
 integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
   and the old one stops); delete removes the integration, its token and its shares, and keeps its
   bot user as the author of what it wrote. A running server sees every change on its next request.
+public integrations (--public): OAuth clients; create prints the client id and the client secret
+  (once), rotate --public a new secret; users install them at /v1/oauth/authorize after signing in
+  with a password (user create --password, or --password-stdin to read it from standard input,
+  asked without echo at a terminal; at least 8 characters).
 events tail: the change events recorded so far after CURSOR (default: all), in order, one per
   line starting with its cursor (a JSON object per line with --json), then the cursor to resume
   from (older event numbers N are accepted as cursors); content edits of one page within
@@ -88,12 +94,12 @@ const COMMANDS: Record<string, Command> = {
   migrate: { args: [], options: STORAGE, run: migrateCommand },
   'integration create': {
     args: [],
-    options: [...STORAGE, 'name', 'capabilities'],
+    options: [...STORAGE, 'name', 'capabilities', 'public', 'redirect-uri'],
     run: async (v) => (await import('./commands/integration.ts')).integrationCreateCommand(v),
   },
   'integration list': {
     args: [],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v) => (await import('./commands/integration.ts')).integrationListCommand(v),
   },
   'integration update': {
@@ -108,18 +114,23 @@ const COMMANDS: Record<string, Command> = {
   },
   'integration rotate': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationRotateCommand(v, a),
   },
   'integration delete': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationDeleteCommand(v, a),
   },
   'user create': {
     args: [],
-    options: [...STORAGE, 'name', 'email'],
+    options: [...STORAGE, 'name', 'email', 'password', 'password-stdin'],
     run: async (v) => (await import('./commands/user.ts')).userCreateCommand(v),
+  },
+  'user password': {
+    args: [],
+    options: [...STORAGE, 'email', 'password', 'password-stdin'],
+    run: async (v) => (await import('./commands/user.ts')).userPasswordCommand(v),
   },
   'page create': {
     args: [],

@@ -155,14 +155,17 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
   for (const c of log.uploads.values()) userIds.add(c.after.created_by);
   if (log.actor) userIds.add(log.actor);
   const ids = [...userIds];
-  const users = await db.selectFrom('users').select(['id', 'type']).where('id', 'in', ids).execute();
-  const bots = await db
-    .selectFrom('integrations')
-    .select(['id', 'bot_user_id'])
-    .where('bot_user_id', 'in', ids)
+  // Each author's kind and, for a bot, its integration: one read (a round trip less per write).
+  const users = await db
+    .selectFrom('users as u')
+    .leftJoin('integrations as i', 'i.bot_user_id', 'u.id')
+    .select(['u.id', 'u.type', 'i.id as integration_id'])
+    .where('u.id', 'in', ids)
     .execute();
   const kinds = new Map(users.map((u) => [u.id, u.type]));
-  const integrations = new Map(bots.map((b) => [b.bot_user_id, b.id]));
+  const integrations = new Map(
+    users.flatMap((u) => (u.integration_id === null ? [] : [[u.id, u.integration_id] as const])),
+  );
   const events = deriveEvents(
     {
       blocks: [...log.blocks.values()],

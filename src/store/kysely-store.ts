@@ -17,6 +17,7 @@ import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
+import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import type {
@@ -478,6 +479,8 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     comments: comments(db),
     events: eventRepo(db, engine),
     webhooks: webhookRepo(db),
+    accounts: accounts(db),
+    oauth: oauth(db, engine),
   };
 }
 

@@ -106,6 +106,11 @@ export interface Database {
   events: EventTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
+  user_passwords: UserPasswordTable;
+  web_sessions: WebSessionTable;
+  oauth_clients: OauthClientTable;
+  oauth_installations: OauthInstallationTable;
+  oauth_codes: OauthCodeTable;
 }
 
 export interface RateBucketTable {
@@ -203,4 +208,64 @@ export interface WebhookDeliveryTable {
   latency_ms: number | null;
   error: string | null;
   created_time: string;
+}
+
+/** A person's password hash (migration 011; format in lib/password.ts). */
+export interface UserPasswordTable {
+  user_id: string;
+  hash: string;
+  updated_time: string;
+}
+
+/** A signed-in browser (migration 011); the cookie's value is stored only as its SHA-256. */
+export interface WebSessionTable {
+  id_hash: string;
+  user_id: string;
+  /** The CSRF token the session's forms carry. */
+  csrf: string;
+  created_time: string;
+  expires_time: string;
+}
+
+/** A public (OAuth) integration (migration 011). */
+export interface OauthClientTable {
+  /** The client id. */
+  id: string;
+  name: string;
+  /** SHA-256 of the client secret. */
+  secret_hash: string;
+  /** JSON array of redirect URIs. */
+  redirect_uris: string;
+  /** JSON array of capability names, given to each installation. */
+  capabilities: string;
+  created_time: string;
+}
+
+/** One installation of a public integration by one user: an `integrations` row (migration 011). */
+export interface OauthInstallationTable {
+  integration_id: string;
+  client_id: string;
+  owner_user_id: string;
+  bot_user_id: string;
+  /** SHA-256 of the live refresh token; null when revoked. */
+  refresh_hash: string | null;
+  /** When the live access token was issued; null when revoked. */
+  issued_time: string | null;
+  created_time: string;
+}
+
+/** An authorization code, by SHA-256 (migration 011). */
+export interface OauthCodeTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string | null;
+  code_challenge: string | null;
+  /** JSON array of page ids. */
+  pages: string;
+  created_time: string;
+  expires_time: string;
+  used_time: string | null;
+  /** The installation whose tokens the exchange issued. */
+  installation_id: string | null;
 }

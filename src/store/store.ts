@@ -13,9 +13,13 @@ import type {
   CommentTable,
   FileUploadTable,
   IntegrationTable,
+  OauthClientTable,
+  OauthCodeTable,
+  OauthInstallationTable,
   UserTable,
   WebhookDeliveryTable,
   WebhookSubscriptionTable,
+  WebSessionTable,
 } from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
@@ -335,6 +339,58 @@ export interface WebhookRepo {
   ): Promise<WebhookDeliveryRow[]>;
 }
 
+export type WebSessionRow = Selectable<WebSessionTable>;
+export type OauthClientRow = Selectable<OauthClientTable>;
+export type OauthInstallationRow = Selectable<OauthInstallationTable>;
+export type OauthCodeRow = Selectable<OauthCodeTable>;
+
+/** Passwords and browser sessions of workspace users (store/accounts-repo.ts). */
+export interface AccountRepo {
+  passwordHash(userId: string): Promise<string | undefined>;
+  setPassword(userId: string, hash: string, at: string): Promise<void>;
+  insertSession(row: WebSessionRow): Promise<void>;
+  /** The session whose id hashes to `idHash`, if it has not expired at `now`. */
+  session(idHash: string, now: string): Promise<WebSessionRow | undefined>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Deletes every session of `userId` (a password change). */
+  deleteSessionsOf(userId: string): Promise<void>;
+  /** Deletes the sessions of `userId` that expired before `now`. */
+  deleteExpiredSessionsOf(userId: string, now: string): Promise<void>;
+}
+
+/** Public integrations, their installations and authorization codes (store/oauth-repo.ts). */
+export interface OauthRepo {
+  client(id: string): Promise<OauthClientRow | undefined>;
+  clientByName(name: string): Promise<OauthClientRow | undefined>;
+  clients(): Promise<OauthClientRow[]>;
+  insertClient(row: OauthClientRow): Promise<void>;
+  updateClient(
+    id: string,
+    patch: Partial<Pick<OauthClientRow, 'secret_hash' | 'redirect_uris'>>,
+  ): Promise<void>;
+  /** Deletes the client, its codes and its installations (not their integrations: the caller does). */
+  deleteClient(id: string): Promise<void>;
+  installations(clientId: string): Promise<OauthInstallationRow[]>;
+  installation(integrationId: string): Promise<OauthInstallationRow | undefined>;
+  installationOf(clientId: string, ownerUserId: string): Promise<OauthInstallationRow | undefined>;
+  installationByBot(botUserId: string): Promise<OauthInstallationRow | undefined>;
+  installationByRefresh(refreshHash: string): Promise<OauthInstallationRow | undefined>;
+  insertInstallation(row: OauthInstallationRow): Promise<void>;
+  updateInstallation(
+    integrationId: string,
+    patch: Partial<Pick<OauthInstallationRow, 'refresh_hash' | 'issued_time'>>,
+  ): Promise<void>;
+  insertCode(row: OauthCodeRow): Promise<void>;
+  /** The code, locked until the transaction ends (two exchanges of one code run one after the other). */
+  claimCode(codeHash: string): Promise<OauthCodeRow | undefined>;
+  updateCode(
+    codeHash: string,
+    patch: Partial<Pick<OauthCodeRow, 'used_time' | 'installation_id'>>,
+  ): Promise<void>;
+  /** Deletes the client's codes that expired before `before`. */
+  deleteCodesExpiredBefore(clientId: string, before: string): Promise<void>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -348,6 +404,8 @@ export interface StoreTx {
   comments: CommentRepo;
   events: EventRepo;
   webhooks: WebhookRepo;
+  accounts: AccountRepo;
+  oauth: OauthRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   invalid_request_url: 400,
   invalid_request: 400,
   validation_error: 400,
+  /** OAuth: a code or refresh token that is unknown, expired, used, revoked or another client's. */
+  invalid_grant: 400,
   missing_version: 400,
   unauthorized: 401,
   restricted_resource: 403,

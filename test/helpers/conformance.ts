@@ -25,6 +25,8 @@ const SDK_ERROR_CODES = new Set([
   'service_unavailable',
   'gateway_timeout',
   'missing_version',
+  // Notion's OAuth code for a bad code or refresh token (notion-api.md §9.2); the SDK has no class for it.
+  'invalid_grant',
 ]);
 
 export class ConformanceError extends Error {}
