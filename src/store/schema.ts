@@ -175,7 +175,10 @@ export interface EventTable {
 /** A webhook subscription (migration 010, webhooks/). */
 export interface WebhookSubscriptionTable {
   id: string;
-  integration_id: string;
+  /** An internal integration's subscription. */
+  integration_id: string | null;
+  /** A public (OAuth) integration's subscription: its client id. */
+  client_id: string | null;
   url: string;
   /** JSON array of event types; empty means every type. */
   event_types: string;

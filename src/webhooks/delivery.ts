@@ -24,13 +24,14 @@
  * may see an attempt twice (at least once; receivers de-duplicate by event id).
  */
 import { randomUUID } from 'node:crypto';
+import { type Actor, ALL_CAPABILITIES } from '../domain/capabilities.ts';
 import { type DeliveryContext, renderEvent, type WebhookApiVersion } from '../events/render.ts';
 import type { RecordedEvent } from '../events/types.ts';
 import type { JobContext, JobQueue } from '../jobs/index.ts';
 import { backoffDelay } from '../jobs/port.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/log.ts';
-import { readEvents } from '../ops/events.ts';
+import { canSeeEvent, readEvents } from '../ops/events.ts';
 import { actorOf } from '../ops/integrations.ts';
 import { getWorkspace, type Workspace } from '../ops/workspace.ts';
 import type { Store, StoreTx, WebhookDeliveryRow, WebhookSubscriptionRow } from '../store/store.ts';
@@ -54,7 +55,7 @@ export interface DeliverPayload {
   kind: WebhookDeliveryRow['kind'];
   subscriptionId: string;
   /** The events, for kinds `event` and `replay`. */
-  events?: RecordedEvent[];
+  events?: OutgoingEvent[];
   /** Their attempt number (1 for the first). */
   attempt?: number;
 }
@@ -83,7 +84,7 @@ function ctxFor(sub: WebhookSubscriptionRow, ws: Workspace, attempt: number): De
     workspaceId: ws.id,
     workspaceName: ws.name,
     subscriptionId: sub.id,
-    integrationId: sub.integration_id,
+    integrationId: sub.integration_id ?? sub.client_id ?? '',
     attemptNumber: attempt,
   };
 }
@@ -113,6 +114,39 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
+/** An event as a delivery job carries it: for a public integration, with `accessible_by`. */
+export type OutgoingEvent = RecordedEvent & { accessible_by?: { id: string; type: 'person' }[] };
+
+/** The workspace's own view, to read events before a public integration's installations filter them. */
+const ADMIN: Actor = {
+  integrationId: '',
+  integrationName: 'admin',
+  botUserId: '',
+  capabilities: new Set(ALL_CAPABILITIES),
+  seesEverything: true,
+};
+
+/**
+ * Who reads a subscription's events: its internal integration, or each installation of its
+ * public integration (with the installing person). Revoked ones are left out.
+ */
+async function readersOf(
+  tx: StoreTx,
+  sub: WebhookSubscriptionRow,
+): Promise<{ actor: Actor; owner: string | null }[]> {
+  if (sub.integration_id !== null) {
+    const row = await tx.integrations.get(sub.integration_id);
+    return row && !row.revoked_time ? [{ actor: actorOf(row), owner: null }] : [];
+  }
+  const out: { actor: Actor; owner: string | null }[] = [];
+  for (const inst of await tx.oauth.installations(sub.client_id ?? '')) {
+    const row = await tx.integrations.get(inst.integration_id);
+    if (row && !row.revoked_time && inst.refresh_hash !== null)
+      out.push({ actor: actorOf(row), owner: inst.owner_user_id });
+  }
+  return out;
+}
+
 /** Reads one subscription's new events and enqueues them; false when another process has it. */
 export async function dispatchSubscription(
   rt: WebhookRuntime,
@@ -125,19 +159,33 @@ export async function dispatchSubscription(
   const read = await store.transaction(async (tx) => {
     if (!(await tx.webhooks.claimDispatch(sub.id, sub.cursor, token, now, now + DISPATCH_LEASE_MS)))
       return null;
-    const integration = await tx.integrations.get(sub.integration_id);
     const ws = await workspaceOf(tx);
-    // A revoked integration is told nothing; its events are passed over.
-    if (!integration || integration.revoked_time) {
+    const readers = await readersOf(tx, sub);
+    // A revoked integration (or a public one nobody has installed) is told nothing; its events
+    // are passed over.
+    if (readers.length === 0)
       return { jobs: [], cursor: (await tx.events.readAfter(sub.cursor, BATCH)).next };
+    const options = { after: sub.cursor, limit: BATCH, windowMs: settings.aggregationMs, now: Date.now() };
+    const at = new Date().toISOString();
+    let r: { events: OutgoingEvent[]; cursor: string };
+    if (sub.client_id === null) {
+      r = await readEvents(tx, { actor: readers[0]!.actor, now: at, publicUrl: '' }, options);
+    } else {
+      // A public integration: every installation that can see the event; their owners are
+      // `accessible_by`, and an event no installation can see is not sent.
+      const all = await readEvents(tx, { actor: ADMIN, now: at, publicUrl: '' }, options);
+      const events: OutgoingEvent[] = [];
+      for (const e of all.events) {
+        const who: { id: string; type: 'person' }[] = [];
+        for (const reader of readers) {
+          if (!(await canSeeEvent(tx, { actor: reader.actor, now: at, publicUrl: '' }, e))) continue;
+          if (reader.owner && !who.some((w) => w.id === reader.owner))
+            who.push({ id: reader.owner, type: 'person' });
+        }
+        if (who.length > 0) events.push({ ...e, accessible_by: who });
+      }
+      r = { events, cursor: all.cursor };
     }
-    const env = { actor: actorOf(integration), now: new Date().toISOString(), publicUrl: '' };
-    const r = await readEvents(tx, env, {
-      after: sub.cursor,
-      limit: BATCH,
-      windowMs: settings.aggregationMs,
-      now: Date.now(),
-    });
     const types = JSON.parse(sub.event_types) as string[];
     const jobs = r.events.filter((e) => {
       const payload = renderEvent(e, ctxFor(sub, ws, 1));
@@ -148,7 +196,7 @@ export async function dispatchSubscription(
   if (!read) return false;
   let cursor = sub.cursor;
   try {
-    const chunks: RecordedEvent[][] = [];
+    const chunks: OutgoingEvent[][] = [];
     for (let i = 0; i < read.jobs.length; i += JOB_EVENTS) chunks.push(read.jobs.slice(i, i + JOB_EVENTS));
     await Promise.all(
       chunks.map((events) =>
@@ -257,8 +305,9 @@ export function deliverHandler(rt: WebhookRuntime) {
     const attempt = Math.min(p.attempt ?? 1, 8);
     const sent = (
       await mapLimit(events, PARALLEL_REQUESTS, async (event) => {
-        const payload = renderEvent(event, ctxFor(sub, ws, attempt));
-        if (!payload) return null;
+        const rendered = renderEvent(event, ctxFor(sub, ws, attempt));
+        if (!rendered) return null;
+        const payload = event.accessible_by ? { ...rendered, accessible_by: event.accessible_by } : rendered;
         const body = JSON.stringify(payload);
         const headers = { [SIGNATURE_HEADER]: signBody(body, sub.verification_token) };
         return { event, type: payload.type, body, r: await postJson(sub.url, body, headers, settings) };

@@ -75,9 +75,20 @@ function invalid(message: string): ApiError {
   return new ApiError('validation_error', message);
 }
 
-/** The integration named by id or name, or a validation error naming it. */
-async function integrationOf(tx: StoreTx, key: string) {
-  return (await tx.integrations.get(key)) ?? integrationNamed(tx, key);
+/**
+ * Whom a subscription is for, by id or name: an internal integration, or a public (OAuth)
+ * integration, whose subscription reaches every installation (events carry `accessible_by`).
+ * The public integration is read through the store's oauth repository (its client row only).
+ */
+async function ownerOf(
+  tx: StoreTx,
+  key: string,
+): Promise<{ integrationId: string | null; clientId: string | null }> {
+  const internal = (await tx.integrations.get(key)) ?? (await tx.integrations.getByName(key));
+  if (internal) return { integrationId: internal.id, clientId: null };
+  const client = (await tx.oauth.client(key)) ?? (await tx.oauth.clientByName(key));
+  if (client) return { integrationId: null, clientId: client.id };
+  return { integrationId: (await integrationNamed(tx, key)).id, clientId: null };
 }
 
 /** Distinct, known event types (empty: all), or a validation error naming the unknown ones. */
@@ -97,7 +108,7 @@ export async function createSubscription(
   tx: StoreTx,
   input: CreateSubscriptionInput,
 ): Promise<WebhookSubscriptionRow> {
-  const integration = await integrationOf(tx, input.integration);
+  const owner = await ownerOf(tx, input.integration);
   const refused = checkWebhookUrl(input.url, input.allowPrivate ?? true);
   if (refused) throw invalid(`url ${refused}: ${input.url}`);
   const types = checkEventTypes(input.eventTypes);
@@ -107,7 +118,8 @@ export async function createSubscription(
   }
   const row: WebhookSubscriptionRow = {
     id: newId(),
-    integration_id: integration.id,
+    integration_id: owner.integrationId,
+    client_id: owner.clientId,
     url: input.url,
     event_types: JSON.stringify(types),
     api_version: version,
@@ -167,7 +179,9 @@ export async function listSubscriptions(
   integration?: string,
 ): Promise<WebhookSubscriptionRow[]> {
   if (!integration) return tx.webhooks.list();
-  return tx.webhooks.list((await integrationOf(tx, integration)).id);
+  const owner = await ownerOf(tx, integration);
+  if (owner.integrationId) return tx.webhooks.list(owner.integrationId);
+  return (await tx.webhooks.list()).filter((s) => s.client_id === owner.clientId);
 }
 
 /**
@@ -273,7 +287,9 @@ export function presentSubscription(row: WebhookSubscriptionRow) {
   return {
     object: 'webhook_subscription',
     id: row.id,
-    integration_id: row.integration_id,
+    /** The internal integration, or the public integration (its client id). */
+    integration_id: row.integration_id ?? row.client_id,
+    public_integration: row.client_id !== null,
     url: row.url,
     event_types: JSON.parse(row.event_types) as string[],
     api_version: row.api_version,

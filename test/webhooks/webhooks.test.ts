@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration, deleteIntegration, sharePage } from '../../src/ops/integrations.ts';
 import { createAdminPage } from '../../src/ops/workspace.ts';
 import { describeEngines } from '../helpers/engines.ts';
+import type { Harness } from '../helpers/harness.ts';
+import { authorizeCode, newPublicIntegration } from '../helpers/oauth.ts';
 import { type Bench, type Receiver, startBench, startReceiver, waitFor } from './support.ts';
 
 const title = (text: string) => ({ title: [{ text: { content: text } }] });
@@ -315,6 +317,56 @@ describeEngines('webhooks', (engine) => {
       expect(left).toContain(old('held', 2).id);
       expect(left).not.toContain(old('succeeded', 1).id);
       expect(left.length).toBeGreaterThan(1);
+      await b.admin('DELETE', `/webhooks/${sub.id}`);
+    });
+  });
+
+  describe('public (OAuth) integrations', () => {
+    it('sends events on pages an installation can see, with the installing person in accessible_by', async () => {
+      const app = await newPublicIntegration(b);
+      const shared = await b.store.transaction((tx) =>
+        createAdminPage(tx, { title: 'Installed here', now: new Date().toISOString() }),
+      );
+      const { code, person } = await authorizeCode(b as unknown as Harness, app, [shared.id]);
+      const grant = await b.client('').oauth.token({
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        grant_type: 'authorization_code',
+        code,
+      });
+      const sub = await subscribe({ integration: app.name, types: ['page.created'] });
+      const listed = await b.admin('GET', `/webhooks/${sub.id}`);
+      expect(listed.body).toMatchObject({ integration_id: app.client_id, public_integration: true });
+      const hidden = await b
+        .client()
+        .pages.create({
+          parent: { page_id: b.boot.created!.pageId },
+          properties: { title: title('Not installed') },
+        });
+      const seen = await b
+        .client(grant.access_token)
+        .pages.create({ parent: { page_id: shared.id }, properties: { title: title('Installed') } });
+      const got = await waitFor(() =>
+        eventsFor(sub.id).find((r) => (r.json.entity as { id: string }).id === seen.id),
+      );
+      expect(got.json).toMatchObject({
+        integration_id: app.client_id,
+        accessible_by: [{ id: person.user.id, type: 'person' }],
+      });
+      expect(
+        await verifyWebhookSignature({
+          body: got.raw,
+          signature: got.headers['x-notion-signature'] as string,
+          verificationToken: sub.token,
+        }),
+      ).toBe(true);
+      expect(eventsFor(sub.id).some((r) => (r.json.entity as { id: string }).id === hidden.id)).toBe(false);
+      // Internal integrations' payloads carry no accessible_by.
+      expect(
+        rx.received
+          .filter((r) => r.json.type && r.json.subscription_id !== sub.id)
+          .every((r) => !('accessible_by' in r.json)),
+      ).toBe(true);
       await b.admin('DELETE', `/webhooks/${sub.id}`);
     });
   });

@@ -17,7 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('webhook_subscriptions')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('integration_id', 'text', (c) => c.notNull().references('integrations.id').onDelete('cascade'))
+    // An internal integration's subscription names it; a public (OAuth) integration's names its
+    // client (`oauth_clients.id`, migration 011: no foreign key from here) and reaches every
+    // installation. Exactly one of the two is set.
+    .addColumn('integration_id', 'text', (c) => c.references('integrations.id').onDelete('cascade'))
+    .addColumn('client_id', 'text')
     .addColumn('url', 'text', (c) => c.notNull())
     // JSON array of event types; empty means every type.
     .addColumn('event_types', 'text', (c) => c.notNull())
