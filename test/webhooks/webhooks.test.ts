@@ -73,8 +73,12 @@ describeEngines('webhooks', (engine) => {
         verification_token: hs.json.verification_token,
       });
       expect(ok.body.status).toBe('active');
-      const log = await b.admin('GET', `/webhooks/${made.body.id}/deliveries`);
-      const sent = log.body.results.filter((d: { status: string }) => d.status !== 'enqueued');
+      // The attempt is logged once the receiver has answered: wait for the row.
+      const sent = await waitFor(async () => {
+        const log = await b.admin('GET', `/webhooks/${made.body.id}/deliveries`);
+        const rows = log.body.results.filter((d: { status: string }) => d.status !== 'enqueued');
+        return rows.length > 0 ? rows : null;
+      });
       expect(sent).toMatchObject([{ kind: 'verification', status: 'succeeded', response_status: 200 }]);
       expect(rx.received.filter((r) => r.path === '/hook?h')).toHaveLength(1);
       await b.admin('DELETE', `/webhooks/${made.body.id}`);
@@ -337,12 +341,10 @@ describeEngines('webhooks', (engine) => {
       const sub = await subscribe({ integration: app.name, types: ['page.created'] });
       const listed = await b.admin('GET', `/webhooks/${sub.id}`);
       expect(listed.body).toMatchObject({ integration_id: app.client_id, public_integration: true });
-      const hidden = await b
-        .client()
-        .pages.create({
-          parent: { page_id: b.boot.created!.pageId },
-          properties: { title: title('Not installed') },
-        });
+      const hidden = await b.client().pages.create({
+        parent: { page_id: b.boot.created!.pageId },
+        properties: { title: title('Not installed') },
+      });
       const seen = await b
         .client(grant.access_token)
         .pages.create({ parent: { page_id: shared.id }, properties: { title: title('Installed') } });
