@@ -235,10 +235,12 @@ export function eventRepo(db: Db, engine: Engine): EventRepo {
       );
       return { events, next: events.at(-1)?.cursor ?? cursor };
     },
-    endCursor: async () => {
+    endCursor: async (options = {}) => {
       let q = db.selectFrom('events').select(['xid', 'seq']);
-      // As readAfter: on Postgres only what is below the readable horizon counts.
-      if (engine === 'postgres') q = q.where(sql<SqlBool>`xid < pg_snapshot_xmin(pg_current_snapshot())`);
+      // As readAfter: on Postgres only what is below the readable horizon counts (unless asked
+      // for the last committed event).
+      if (engine === 'postgres' && !options.committed)
+        q = q.where(sql<SqlBool>`xid < pg_snapshot_xmin(pg_current_snapshot())`);
       const last = await q.orderBy('xid', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
       return last ? cursorAt(last.xid, Number(last.seq)) : START_CURSOR;
     },

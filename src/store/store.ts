@@ -283,10 +283,12 @@ export interface EventRepo {
    */
   readAfter(cursor: EventCursor, limit: number): Promise<EventPage>;
   /**
-   * The cursor after the last event a read could return now: where a new consumer starts when it
-   * wants only what happens from now on (a webhook subscription once verified).
+   * The cursor after the last event a read could return now (on Postgres: below the readable
+   * horizon, as `readAfter`). With `committed`, after the last event committed, horizon or not:
+   * where a new consumer starts when it wants only what happens from now on (a webhook
+   * subscription once verified); events of transactions still running then may be skipped.
    */
-  endCursor(): Promise<EventCursor>;
+  endCursor(options?: { committed?: boolean }): Promise<EventCursor>;
 }
 
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionTable>;

@@ -45,7 +45,7 @@ export async function listen(
     const ws = await getWorkspace(tx);
     if (!ws) throw new Error('the workspace does not exist yet (start octavo serve once)');
     const integration = options.integration ? await integrationNamed(tx, options.integration) : null;
-    return { ws, integration, cursor: await tx.events.endCursor() };
+    return { ws, integration, cursor: await tx.events.endCursor({ committed: true }) };
   });
   const env: OpEnv = {
     actor: start.integration

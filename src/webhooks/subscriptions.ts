@@ -126,7 +126,7 @@ export async function createSubscription(
     verification_token: `secret_${randomBase62(43)}`,
     status: 'pending_verification',
     status_reason: null,
-    cursor: await tx.events.endCursor(),
+    cursor: await tx.events.endCursor({ committed: true }),
     consecutive_failures: 0,
     dispatch_until: null,
     dispatch_token: null,
@@ -202,7 +202,9 @@ export async function verifySubscription(
     status: 'active',
     status_reason: null,
     verified_time: input.now,
-    cursor: await tx.events.endCursor(),
+    // After the last committed event: on Postgres the readable horizon may lag behind it while
+    // any transaction in the cluster runs, and what committed before verification is not told.
+    cursor: await tx.events.endCursor({ committed: true }),
   });
   return getSubscription(tx, row.id);
 }
