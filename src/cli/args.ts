@@ -43,8 +43,12 @@ export const OPTIONS = {
   limit: { type: 'string' },
   reason: { type: 'string' },
   'forward-to': { type: 'string' },
+  from: { type: 'string' },
+  default: { type: 'boolean' },
+  to: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -70,7 +74,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 /** Refuses options that the command does not take (e.g. `serve --title`). */
 export function checkOptions(command: string, values: Values, allowed: readonly OptionName[]): void {
   for (const key of Object.keys(values) as OptionName[]) {
-    if (key !== 'help' && !allowed.includes(key)) throw new UsageError(`${command} does not take --${key}`);
+    if (key !== 'help' && key !== 'version' && !allowed.includes(key))
+      throw new UsageError(`${command} does not take --${key}`);
   }
 }
 

@@ -36,6 +36,7 @@ import type {
   StoreTx,
   UserRepo,
 } from './store.ts';
+import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 import { webhookRepo } from './webhooks-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -225,6 +226,18 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       const rows = (await q.execute()).map(toView);
       const next = rows.length > limit ? rows[limit]!.id : null;
       return { items: rows.slice(0, limit), next };
+    },
+    childrenOfMany: async (parentIds, limit) => {
+      if (parentIds.length === 0) return [];
+      const rows = await blockSelect(db)
+        .where('b.parent_id', 'in', [...parentIds])
+        .where('b.in_trash', '=', 0)
+        .where('b.type', '<>', 'data_source')
+        .orderBy('b.parent_id')
+        .orderBy('b.sort_key')
+        .limit(limit)
+        .execute();
+      return rows.map(toView);
     },
     lastChildKey: (parentId) => childKey(parentId, 'desc'),
     firstChildKey: (parentId) => childKey(parentId, 'asc'),
@@ -481,6 +494,11 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     webhooks: webhookRepo(db),
     accounts: accounts(db),
     oauth: oauth(db, engine),
+    views: views(db, log),
+    viewQueries: viewQueries(db),
+    templates: templates(db),
+    customEmojis: customEmojis(db),
+    asyncTasks: asyncTasks(db),
   };
 }
 
@@ -545,6 +563,9 @@ export class KyselyStore implements Store {
       });
     }
   }
+
+  /** The Postgres pool's connections now (connect.ts sets it; SQLite has no pool). */
+  poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
 
   /** The Postgres schema the migrator keeps its tables in (connect.ts sets it). */
   migrationSchema: string | undefined;

@@ -12,6 +12,7 @@ import * as eventXid from './migrations/008-event-xid.ts';
 import * as jobs from './migrations/009-jobs.ts';
 import * as webhooks from './migrations/010-webhooks.ts';
 import * as oauth from './migrations/011-oauth.ts';
+import * as views from './migrations/012-views.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-jobs': jobs,
   '010-webhooks': webhooks,
   '011-oauth': oauth,
+  '012-views': views,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -67,7 +67,12 @@ export type ObjectKind =
   | 'user'
   | 'comment'
   | 'discussion'
-  | 'file_upload';
+  | 'file_upload'
+  | 'view'
+  | 'view_query'
+  | 'template'
+  | 'custom_emoji'
+  | 'async_task';
 
 export const errors = {
   validation: (message: string) => new ApiError('validation_error', message),
@@ -82,7 +87,7 @@ export const errors = {
     new ApiError('restricted_resource', message),
   notFound: (kind: ObjectKind, id: string) =>
     new ApiError('object_not_found', `Could not find ${kind.replace('_', ' ')} with ID: ${id}.`, {
-      sharingHint: kind !== 'user' && kind !== 'file_upload',
+      sharingHint: !['user', 'file_upload', 'custom_emoji', 'async_task'].includes(kind),
     }),
   /**
    * A 404 for an id the caller can see but that names another kind of object than the endpoint
