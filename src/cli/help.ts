@@ -98,6 +98,54 @@ export const HELP: Record<string, CommandHelp> = {
   (older event numbers N are accepted as cursors); content edits of one page within
   OCTAVO_EVENT_AGGREGATION_MS (10 s) are shown as one event once their window has closed.`,
   },
+  'webhook create': {
+    usage: 'webhook create --integration NAME --url URL [--events TYPE,…] [--api-version V] [--json]',
+    help: `Subscribes an integration (internal, or public by client id or name) to webhooks. The job
+  consumers (serve, or octavo jobs) POST {"verification_token": "secret_…"} to the URL once; then
+  webhook verify activates it. --events: types to send (default all); --api-version: the payload
+  shape (default 2025-09-03). Loopback/private URLs need OCTAVO_WEBHOOK_ALLOW_PRIVATE (on by
+  default when the server listens on loopback).`,
+  },
+  'webhook list': {
+    usage: 'webhook list [--integration NAME] [--json]',
+    help: 'Lists subscriptions: status (pending_verification, active, paused with the reason), URL, types.',
+  },
+  'webhook verify': {
+    usage: 'webhook verify ID TOKEN [--json]',
+    help: 'Activates a subscription with the verification token its URL received; events from now on are sent.',
+  },
+  'webhook update': {
+    usage: 'webhook update ID --events TYPE,… [--json]',
+    help: 'Changes the event types a subscription is sent ("" for all). The URL cannot change.',
+  },
+  'webhook pause': {
+    usage: 'webhook pause ID [--reason TEXT] [--json]',
+    help: 'Stops sending; events wait and are sent on resume.',
+  },
+  'webhook resume': {
+    usage: 'webhook resume ID [--json]',
+    help: `Resumes a paused subscription (paused by hand, or after an event failed every attempt): what
+  happened meanwhile is sent; the event that failed is not (replay it).`,
+  },
+  'webhook delete': {
+    usage: 'webhook delete ID [--json]',
+    help: 'Deletes a subscription and its delivery log.',
+  },
+  'webhook deliveries': {
+    usage: 'webhook deliveries [SUBSCRIPTION_ID] [--limit 50] [--json]',
+    help: `Lists delivery attempts, newest first: kind, attempt, status, event, HTTP status, latency,
+  error (--json adds the request body and the response excerpt). Kept 30 days.`,
+  },
+  'webhook replay': {
+    usage: 'webhook replay DELIVERY_ID [--json]',
+    help: "Sends that delivery's event (or verification request) again, attempts counted from 1, same event id.",
+  },
+  'webhook listen': {
+    usage:
+      'webhook listen [--forward-to URL] [--integration NAME] [--events TYPE,…] [--api-version V] [--json]',
+    help: `Prints events as they happen (as NAME sees them, or all), until Ctrl-C; with --forward-to, POSTs
+  each one signed (X-Notion-Signature) with a secret printed at start. Needs no subscription.`,
+  },
   'emoji add': {
     usage: 'emoji add NAME FILE [--json]',
     help: 'Adds a custom emoji for the workspace from an image file (GET /v1/custom_emojis lists it).',

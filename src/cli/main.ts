@@ -97,6 +97,7 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
+  ...webhookCommands(),
   'emoji add': {
     args: ['NAME', 'FILE'],
     options: STORAGE,
@@ -123,6 +124,34 @@ const COMMANDS: Record<string, Command> = {
     run: adminTokenCommand,
   },
 };
+
+/** `webhook …`: one entry per subcommand, each loading commands/webhook.ts on use. */
+function webhookCommands(): Record<string, Command> {
+  const load = () => import('./commands/webhook.ts');
+  const cmd = (args: string[], options: readonly OptionName[], run: Command['run']): Command => ({
+    args,
+    options: [...STORAGE, ...options],
+    run,
+  });
+  return {
+    'webhook create': cmd([], ['integration', 'url', 'events', 'api-version'], async (v) =>
+      (await load()).webhookCreateCommand(v),
+    ),
+    'webhook list': cmd([], ['integration'], async (v) => (await load()).webhookListCommand(v)),
+    'webhook update': cmd(['ID'], ['events'], async (v, a) => (await load()).webhookUpdateCommand(v, a)),
+    'webhook delete': cmd(['ID'], [], async (v, a) => (await load()).webhookDeleteCommand(v, a)),
+    'webhook verify': cmd(['ID', 'TOKEN'], [], async (v, a) => (await load()).webhookVerifyCommand(v, a)),
+    'webhook pause': cmd(['ID'], ['reason'], async (v, a) => (await load()).webhookPauseCommand(v, a)),
+    'webhook resume': cmd(['ID'], [], async (v, a) => (await load()).webhookResumeCommand(v, a)),
+    'webhook deliveries': cmd(['[SUBSCRIPTION_ID]'], ['limit'], async (v, a) =>
+      (await load()).webhookDeliveriesCommand(v, a),
+    ),
+    'webhook replay': cmd(['DELIVERY_ID'], [], async (v, a) => (await load()).webhookReplayCommand(v, a)),
+    'webhook listen': cmd([], ['integration', 'events', 'api-version', 'forward-to'], async (v) =>
+      (await load()).webhookListenCommand(v),
+    ),
+  };
+}
 
 /** `admin token`: a new admin token, printed once; the previous one stops working. */
 async function adminTokenCommand(values: Values): Promise<void> {
@@ -183,7 +212,9 @@ async function run(argv: string[]): Promise<void> {
   if (values.help || positionals.length === 0) return printHelp(positionals);
   const { name, command, args } = resolve(positionals);
   checkOptions(name, values, command.options);
-  if (args.length < command.args.length) throw new UsageError(`${name} needs ${command.args.join(' ')}`);
+  // An argument written [LIKE_THIS] may be left out.
+  const needed = command.args.filter((a) => !a.startsWith('[')).length;
+  if (args.length < needed) throw new UsageError(`${name} needs ${command.args.join(' ')}`);
   if (args.length > command.args.length)
     throw new UsageError(`unexpected argument ${args[command.args.length]}`);
   loadConfig(values); // flags and environment fail fast, before the server code is loaded
