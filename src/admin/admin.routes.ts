@@ -20,12 +20,15 @@ import {
 import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
+import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.routes.ts';
 
 export interface AdminDeps {
   store: Store;
   /** The API's JSON body reader, run after authentication; it sets the `body` variable. */
   readBody: MiddlewareHandler;
   clock?: () => Date;
+  /** The emulator controls (seed, reset, snapshots, clock, faults, requests), when the server has them. */
+  emulator?: EmulatorDeps;
 }
 
 const Capabilities = z.array(z.enum(CAPABILITIES));
@@ -76,7 +79,7 @@ export function adminRoutes(deps: AdminDeps) {
     if (!row) throw new ApiError('object_not_found', `Could not find integration: ${key}.`);
     return row.name;
   };
-  r.use('*', adminAuth(deps.store), deps.readBody);
+  r.use('*', adminAuth(deps.store), jsonOrYamlBody(deps.readBody));
 
   r.get('/integrations', async (c) => {
     const rows = await deps.store.transaction((tx) => listIntegrations(tx));
@@ -121,6 +124,8 @@ export function adminRoutes(deps: AdminDeps) {
     const row = await deps.store.transaction((tx) => deleteIntegration(tx, { name }));
     return c.json(presentIntegration(row));
   });
+
+  if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
 
   r.all('*', () => {
     throw errors.invalidRequestUrl();

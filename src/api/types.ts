@@ -3,6 +3,7 @@ import type { Actor } from '../domain/capabilities.ts';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import type { RateLimiter } from '../domain/rate-limit.ts';
 import type { Logger } from '../lib/log.ts';
+import type { Emulator } from '../ops/emulator.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Request entries and server errors; default: server errors only, on standard error. */
   logger?: Logger;
+  /** Emulator controls (clock, faults, request journal; ops/emulator.ts), when the server has them. */
+  emulator?: Emulator;
 }
 
 export type AppEnv = {
