@@ -162,6 +162,22 @@ function snapSchema(base: string, name: string): string {
   return `${base}__snap_${name.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
 }
 
+/**
+ * Runs a transaction again when Postgres broke a deadlock by aborting it: a restore locks every
+ * table, and a request holding one of them while waiting for another it holds is such a cycle.
+ */
+async function again<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 export function postgresSnapshots(db: Kysely<Database>): Snapshots {
   const base = async (q: Kysely<Database> | Transaction<Database>) =>
     (await sql<{ s: string }>`select current_schema() as s`.execute(q)).rows[0]!.s;
@@ -186,6 +202,25 @@ export function postgresSnapshots(db: Kysely<Database>): Snapshots {
     await sql`insert into ${sql.table(`${to}.${table}`)} (${list}) overriding system value
       select ${list} from ${sql.table(`${from}.${table}`)}`.execute(q);
   };
+  /** `tables` with every table after the tables its foreign keys point to, so copies can follow. */
+  const inKeyOrder = async (q: Transaction<Database>, schema: string, tables: string[]) => {
+    const edges = (
+      await sql<{ child: string; parent: string }>`select c.relname as child, p.relname as parent
+        from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_class p on p.oid = k.confrelid
+        join pg_namespace n on n.oid = k.connamespace
+        where k.contype = 'f' and n.nspname = ${schema}`.execute(q)
+    ).rows;
+    const out: string[] = [];
+    const visit = (t: string, path: Set<string>) => {
+      if (out.includes(t) || path.has(t)) return;
+      path.add(t);
+      for (const e of edges)
+        if (e.child === t && e.parent !== t && tables.includes(e.parent)) visit(e.parent, path);
+      out.push(t);
+    };
+    for (const t of tables) visit(t, new Set());
+    return out;
+  };
   const exists = async (q: Kysely<Database> | Transaction<Database>, schema: string) =>
     (await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(q)).rows.length > 0;
   return {
@@ -207,33 +242,34 @@ export function postgresSnapshots(db: Kysely<Database>): Snapshots {
       });
       return { name, created_time: now, bytes: null };
     },
-    restore: async (name) => {
-      return db.transaction().execute(async (trx) => {
-        const main = await base(trx);
-        const snap = snapSchema(main, name);
-        if (!(await exists(trx, snap))) return false;
-        const current = await tablesIn(trx, main);
-        const saved = await tablesIn(trx, snap);
-        // Every table locked first, in name order, so requests wait for the whole restore.
-        for (const t of current)
-          await sql`lock table ${sql.table(`${main}.${t}`)} in access exclusive mode`.execute(trx);
-        for (const t of current.filter(isRowTable))
-          await sql`drop table ${sql.table(`${main}.${t}`)}`.execute(trx);
-        const fixed = current.filter((t) => !isRowTable(t));
-        if (fixed.length > 0)
-          await sql`truncate ${sql.join(fixed.map((t) => sql.table(`${main}.${t}`)))}`.execute(trx);
-        for (const t of saved) {
-          if (isRowTable(t) || !fixed.includes(t))
-            await sql`create table ${sql.table(`${main}.${t}`)} (like ${sql.table(`${snap}.${t}`)} including all)`.execute(
-              trx,
-            );
-          await copy(trx, snap, main, t);
-        }
-        await sql`select setval(pg_get_serial_sequence(${`${main}.events`}, 'seq'),
+    restore: (name) =>
+      again(() =>
+        db.transaction().execute(async (trx) => {
+          const main = await base(trx);
+          const snap = snapSchema(main, name);
+          if (!(await exists(trx, snap))) return false;
+          const current = await tablesIn(trx, main);
+          const saved = await tablesIn(trx, snap);
+          // Every table locked first, in name order, so requests wait for the whole restore.
+          for (const t of current)
+            await sql`lock table ${sql.table(`${main}.${t}`)} in access exclusive mode`.execute(trx);
+          for (const t of current.filter(isRowTable))
+            await sql`drop table ${sql.table(`${main}.${t}`)}`.execute(trx);
+          const fixed = current.filter((t) => !isRowTable(t));
+          if (fixed.length > 0)
+            await sql`truncate ${sql.join(fixed.map((t) => sql.table(`${main}.${t}`)))}`.execute(trx);
+          for (const t of await inKeyOrder(trx, main, saved)) {
+            if (isRowTable(t) || !fixed.includes(t))
+              await sql`create table ${sql.table(`${main}.${t}`)} (like ${sql.table(`${snap}.${t}`)} including all)`.execute(
+                trx,
+              );
+            await copy(trx, snap, main, t);
+          }
+          await sql`select setval(pg_get_serial_sequence(${`${main}.events`}, 'seq'),
           coalesce((select max(seq) from ${sql.table(`${main}.events`)}), 0) + 1, false)`.execute(trx);
-        return true;
-      });
-    },
+          return true;
+        }),
+      ),
     list: async () => {
       const main = await base(db);
       const rows = (
@@ -253,16 +289,18 @@ export function postgresSnapshots(db: Kysely<Database>): Snapshots {
       return true;
     },
     reset: () =>
-      db.transaction().execute(async (trx) => {
-        const main = await base(trx);
-        const current = (await tablesIn(trx, main)).filter((t) => t !== 'octavo_meta');
-        for (const t of current.filter(isRowTable))
-          await sql`drop table ${sql.table(`${main}.${t}`)}`.execute(trx);
-        const fixed = current.filter((t) => !isRowTable(t));
-        if (fixed.length > 0)
-          await sql`truncate ${sql.join(fixed.map((t) => sql.table(`${main}.${t}`)))} restart identity`.execute(
-            trx,
-          );
-      }),
+      again(() =>
+        db.transaction().execute(async (trx) => {
+          const main = await base(trx);
+          const current = (await tablesIn(trx, main)).filter((t) => t !== 'octavo_meta');
+          for (const t of current.filter(isRowTable))
+            await sql`drop table ${sql.table(`${main}.${t}`)}`.execute(trx);
+          const fixed = current.filter((t) => !isRowTable(t));
+          if (fixed.length > 0)
+            await sql`truncate ${sql.join(fixed.map((t) => sql.table(`${main}.${t}`)))} restart identity`.execute(
+              trx,
+            );
+        }),
+      ),
   };
 }
