@@ -39,6 +39,19 @@ export interface Config {
   logLevel: LogLevel;
   /** `inline`: `octavo serve` runs the job consumers too; `off`: only `octavo jobs` does (OCTAVO_JOBS). */
   jobs: 'inline' | 'off';
+  /** Emulator controls for tests (OCTAVO_CLOCK, OCTAVO_ID_SEED, OCTAVO_FAULTS, OCTAVO_REQUEST_LOG_SIZE). */
+  emulator: EmulatorConfig;
+}
+
+export interface EmulatorConfig {
+  /** Start the clock frozen at this ISO time. */
+  clock: string | undefined;
+  /** Reproducible ids from this seed. */
+  idSeed: string | undefined;
+  /** Fault rules in force from the start (a JSON array; checked when the server starts). */
+  faults: unknown[];
+  /** Requests the journal keeps (0: none). */
+  requestLogSize: number;
 }
 
 /**
@@ -72,6 +85,8 @@ export interface ConfigFlags {
   port?: string | undefined;
   data?: string | undefined;
   'rate-limit'?: string | undefined;
+  /** `serve --memory`: SQLite in memory, nothing written to disk. */
+  memory?: boolean | undefined;
 }
 
 /** A flag or variable with a value Octavo cannot use. */
@@ -87,7 +102,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       flags.host !== undefined ? '--host' : 'OCTAVO_HOST',
     ),
     port: parsePort(flags.port ?? env.PORT ?? '7400', flags.port !== undefined ? '--port' : 'PORT'),
-    dataDir: flags.data ?? env.OCTAVO_DATA ?? './octavo-data',
+    dataDir: flags.memory ? ':memory:' : (flags.data ?? env.OCTAVO_DATA ?? './octavo-data'),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL || undefined),
     pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
@@ -111,7 +126,27 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       'OCTAVO_LOG_FORMAT',
     ),
     logLevel: oneOf(env.OCTAVO_LOG_LEVEL || 'info', LOG_LEVELS, 'OCTAVO_LOG_LEVEL'),
+    emulator: loadEmulator(env),
   };
+}
+
+function loadEmulator(env: NodeJS.ProcessEnv): EmulatorConfig {
+  const clock = env.OCTAVO_CLOCK || undefined;
+  if (clock !== undefined && (!/^\d{4}-\d\d-\d\dT/.test(clock) || Number.isNaN(Date.parse(clock))))
+    throw new ConfigError(`OCTAVO_CLOCK must be an ISO time like 2026-01-01T00:00:00Z, not ${clock}`);
+  let faults: unknown[] = [];
+  if (env.OCTAVO_FAULTS) {
+    try {
+      faults = JSON.parse(env.OCTAVO_FAULTS) as unknown[];
+    } catch {
+      throw new ConfigError('OCTAVO_FAULTS must be a JSON array of fault rules');
+    }
+    if (!Array.isArray(faults)) throw new ConfigError('OCTAVO_FAULTS must be a JSON array of fault rules');
+  }
+  const size = env.OCTAVO_REQUEST_LOG_SIZE || '1000';
+  if (!/^\d+$/.test(size) || Number(size) > 1_000_000)
+    throw new ConfigError(`OCTAVO_REQUEST_LOG_SIZE must be a number from 0 to 1000000, not ${size}`);
+  return { clock, idSeed: env.OCTAVO_ID_SEED || undefined, faults, requestLogSize: Number(size) };
 }
 
 function oneOf<T extends string>(text: string, allowed: readonly T[], name: string): T {

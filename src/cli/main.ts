@@ -18,7 +18,7 @@ import { describeFailure } from './errors.ts';
 const USAGE = `usage: octavo <command> [options]
 
 commands:
-  serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]
+  serve [--port 7400] [--host 127.0.0.1] [--data DIR | --memory] [--fixture FILE] [--rate-limit notion|off|RATE[:BURST]]
   jobs [--data DIR]
   integration create --name NAME [--capabilities LIST|all] [--json]
   integration list [--json]
@@ -33,6 +33,16 @@ commands:
   events tail [--after CURSOR] [--json]
   admin token [--json]
   migrate
+  seed FILE [--url URL --admin-token T] [--json]
+  reset [--url URL --admin-token T] [--json]
+  snapshot save|restore|delete NAME [--url URL --admin-token T] [--json]
+  snapshot list [--url URL --admin-token T] [--json]
+  fault add [--route /v1/pages/*] [--method M] [--integration X] [--probability P] [--count N]
+            (--status 429|500|502|503|504|529 [--retry-after S] | --latency MS | --drop) --url URL --admin-token T
+  fault list|clear --url URL --admin-token T [--json]
+  clock [--set ISO] [--advance 2h] --url URL --admin-token T [--json]
+  requests [--integration X] [--status 4xx] [--limit N] [--follow] --url URL --admin-token T [--json]
+  fixture export --from URL --token T [--out FILE]
 
 admin token: a new token for the admin API under /_octavo (the previous one stops working); the
   first start prints one.
@@ -49,6 +59,10 @@ rows import: one {"properties": {…}} per line (the POST /v1/pages form), writt
   of --batch rows; a bad line stops the import with its batch unwritten.
 storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
   Postgres (OCTAVO_PG_SCHEMA picks a schema, default public). The server may be running or not.
+test double: serve --memory keeps everything in memory; --fixture seeds a JSON or YAML fixture
+  at start. OCTAVO_CLOCK=ISO freezes the clock, OCTAVO_ID_SEED makes ids reproducible,
+  OCTAVO_FAULTS='[{"status":429,"count":1}]' sets fault rules. Commands with --url act on a
+  running server through its admin API (OCTAVO_URL and OCTAVO_ADMIN_TOKEN work too).
 rate limit: notion = 3 requests/s per integration with bursts of 30; --port 0 picks a free port.
 capabilities: ${ALL_CAPABILITIES.join(', ')}`;
 
@@ -65,7 +79,7 @@ const STORAGE = ['data', 'json'] as const;
 const COMMANDS: Record<string, Command> = {
   serve: {
     args: [],
-    options: ['port', 'host', 'data', 'rate-limit'],
+    options: ['port', 'host', 'data', 'rate-limit', 'memory', 'fixture'],
     run: async (v) => (await import('./commands/serve.ts')).serveCommand(v),
   },
   jobs: {
@@ -129,12 +143,74 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
+  ...testDoubleCommands(),
   'admin token': {
     args: [],
     options: STORAGE,
     run: adminTokenCommand,
   },
 };
+
+/** Octavo as a test double: seed, reset, snapshots, faults, clock, requests, fixture export. */
+function testDoubleCommands(): Record<string, Command> {
+  const remote = ['url', 'admin-token', 'json'] as const;
+  const local = [...STORAGE, 'url', 'admin-token'] as const;
+  const seed = () => import('./commands/seed.ts');
+  const faults = () => import('./commands/faults.ts');
+  return {
+    seed: { args: ['FILE'], options: local, run: async (v, a) => (await seed()).seedCommand(v, a) },
+    reset: { args: [], options: local, run: async (v) => (await seed()).resetCommand(v) },
+    'snapshot save': {
+      args: ['NAME'],
+      options: local,
+      run: async (v, a) => (await seed()).snapshotSaveCommand(v, a),
+    },
+    'snapshot restore': {
+      args: ['NAME'],
+      options: local,
+      run: async (v, a) => (await seed()).snapshotRestoreCommand(v, a),
+    },
+    'snapshot list': { args: [], options: local, run: async (v) => (await seed()).snapshotListCommand(v) },
+    'snapshot delete': {
+      args: ['NAME'],
+      options: local,
+      run: async (v, a) => (await seed()).snapshotDeleteCommand(v, a),
+    },
+    'fault add': {
+      args: [],
+      options: [
+        ...remote,
+        'route',
+        'method',
+        'integration',
+        'probability',
+        'count',
+        'status',
+        'retry-after',
+        'latency',
+        'drop',
+      ],
+      run: async (v) => (await faults()).faultAddCommand(v),
+    },
+    'fault list': { args: [], options: remote, run: async (v) => (await faults()).faultListCommand(v) },
+    'fault clear': { args: [], options: remote, run: async (v) => (await faults()).faultClearCommand(v) },
+    clock: {
+      args: [],
+      options: [...remote, 'set', 'advance'],
+      run: async (v) => (await faults()).clockCommand(v),
+    },
+    requests: {
+      args: [],
+      options: [...remote, 'integration', 'status', 'limit', 'follow'],
+      run: async (v) => (await import('./commands/requests.ts')).requestsCommand(v),
+    },
+    'fixture export': {
+      args: [],
+      options: ['from', 'token', 'out', 'json'],
+      run: async (v) => (await import('./commands/fixture.ts')).fixtureExportCommand(v),
+    },
+  };
+}
 
 /** `admin token`: a new admin token, printed once; the previous one stops working. */
 async function adminTokenCommand(values: Values): Promise<void> {

@@ -104,7 +104,8 @@ describeEngines('snapshots', (engine) => {
           const res = await notion.dataSources.query({ data_source_id: IDS.tasksSource, page_size: 100 });
           const labels = new Set(
             res.results.map((r) => {
-              const title = 'properties' in r ? (r.properties.Name as { title: { plain_text: string }[] }) : null;
+              const title =
+                'properties' in r ? (r.properties.Name as { title: { plain_text: string }[] }) : null;
               return title?.title[0]?.plain_text.split(' ')[0] ?? '?';
             }),
           );
