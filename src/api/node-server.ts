@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { type HttpBindings, serve } from '@hono/node-server';
+import { DROPPED_HEADER } from './middleware/emulator.ts';
 
 /** Timeouts of the listener, in milliseconds (see README, configuration). */
 export interface HttpTimeouts {
@@ -43,13 +44,25 @@ function closeIfUnread(res: Response, incoming: IncomingMessage | undefined): Re
   return res;
 }
 
+/**
+ * A fault rule's dropped connection (api/middleware/emulator.ts): the socket is destroyed with no
+ * answer at all, as a connection lost mid-request looks to a client.
+ */
+function dropIfAsked(res: Response, incoming: IncomingMessage | undefined): Response {
+  if (incoming && res.headers.has(DROPPED_HEADER)) incoming.socket.destroy();
+  return res;
+}
+
 /** Starts listening (resolve on `listening` yourself); `fetch` handles every request. */
 export function listen(
   fetch: (req: Request) => Response | Promise<Response>,
   options: ListenOptions,
 ): Server {
   return serve({
-    fetch: async (req, env) => closeIfUnread(await fetch(req), (env as HttpBindings).incoming),
+    fetch: async (req, env) => {
+      const incoming = (env as HttpBindings).incoming;
+      return closeIfUnread(dropIfAsked(await fetch(req), incoming), incoming);
+    },
     hostname: options.host,
     port: options.port,
     serverOptions: {

@@ -56,7 +56,7 @@ export interface OctavoTest {
    * fixture's first integration, else the quickstart integration. Retries as the SDK does by
    * default; `retries: 0` turns them off.
    */
-  client(options?: { token?: string; retries?: number; notionVersion?: string }): Client;
+  client(options?: ClientOptions): Client;
   /** A `fetch` that reaches this Octavo in process (a dropped connection throws, like a real one). */
   fetch: typeof fetch;
   /** The admin API (`/_octavo/…`) with the admin token. */
@@ -67,6 +67,15 @@ export interface OctavoTest {
   /** An empty workspace (the start-up fixture is gone too; restore a snapshot to get it back). */
   reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  token?: string;
+  /** Shorthand for `retry: { maxRetries }`; 0 turns retries off. */
+  retries?: number;
+  /** The SDK's retry settings, as `new Client({ retry })` takes them (`false`: none). */
+  retry?: false | { maxRetries?: number; initialRetryDelayMs?: number; maxRetryDelayMs?: number };
+  notionVersion?: string;
 }
 
 let counter = 0;
@@ -135,6 +144,7 @@ export async function startOctavo(options: OctavoTestOptions = {}): Promise<Octa
         fetch: fetchIn,
         ...(o.notionVersion ? { notionVersion: o.notionVersion } : {}),
         ...(o.retries !== undefined ? { retry: o.retries === 0 ? false : { maxRetries: o.retries } } : {}),
+        ...(o.retry !== undefined ? { retry: o.retry } : {}),
       }),
     admin: (path, init = {}) =>
       Promise.resolve(

@@ -6,7 +6,7 @@
  *   fires answer with an error in Notion's envelope, wait before answering normally, or drop
  *   the connection.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { type FaultStatus, faultResponse, fireRule } from '../../domain/faults.ts';
 import type { Emulator } from '../../ops/emulator.ts';
 import type { AppEnv } from '../types.ts';
@@ -65,15 +65,16 @@ export function faults(emulator: Emulator): MiddlewareHandler<AppEnv> {
       c.res.headers.set('x-octavo-fault', rule.id);
       return;
     }
-    if (rule.drop) return drop(c, rule.id);
+    if (rule.drop) return drop(rule.id);
     const { body, headers } = faultResponse(rule.status as FaultStatus, rule.retry_after, c.get('requestId'));
     return c.json(body, rule.status as FaultStatus as 500, { ...headers, 'x-octavo-fault': rule.id });
   };
 }
 
-/** Closes the client's connection without an answer; in process, answers with the drop header. */
-function drop(c: Context<AppEnv>, id: string): Response {
-  const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
-  if (incoming?.socket) incoming.socket.destroy();
+/**
+ * A response marked to be dropped: the listener (api/node-server.ts) destroys the socket instead
+ * of answering; the test helper's in-process fetch throws as fetch does on a lost connection.
+ */
+function drop(id: string): Response {
   return new Response(null, { status: 599, headers: { [DROPPED_HEADER]: '1', 'x-octavo-fault': id } });
 }
