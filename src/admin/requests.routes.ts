@@ -30,7 +30,8 @@ export function requestRoutes(deps: EmulatorDeps) {
       after: number('after'),
       limit: number('limit'),
     });
-    return c.json({ object: 'list', results });
+    // `latest`: pass it as `after` next time to see only newer requests (octavo requests --follow).
+    return c.json({ object: 'list', results, latest: deps.emulator.journal.latest });
   });
   r.delete('/requests', (c) => {
     deps.emulator.journal.clear();

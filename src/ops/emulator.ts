@@ -98,7 +98,13 @@ export class RequestJournal {
           e.integration?.name === filter.integration ||
           e.integration?.id === filter.integration),
     );
-    return filter.limit !== undefined ? out.slice(-filter.limit) : out;
+    if (filter.limit === undefined) return out;
+    return filter.limit === 0 ? [] : out.slice(-filter.limit);
+  }
+
+  /** The sequence number of the newest entry (0 before any): `after` for the next look. */
+  get latest(): number {
+    return this.seq;
   }
 
   clear(): void {

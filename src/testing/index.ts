@@ -37,6 +37,8 @@ export interface OctavoTestOptions {
   databaseUrl?: string;
   /** The Postgres schema (made, and dropped on close); default a fresh name. */
   pgSchema?: string;
+  /** How many requests the journal keeps (as OCTAVO_REQUEST_LOG_SIZE); default 1,000. */
+  requestLogSize?: number;
   /** The base URL clients use and page URLs show (no socket is opened). */
   baseUrl?: string;
 }
@@ -96,7 +98,7 @@ export async function startOctavo(options: OctavoTestOptions = {}): Promise<Octa
   const store = postgres
     ? await openStore({ databaseUrl: options.databaseUrl, pgSchema })
     : await openStore({ dataDir: ':memory:' });
-  const emulator = createEmulator({ clock: options.clock });
+  const emulator = createEmulator({ clock: options.clock, journalSize: options.requestLogSize });
   if (options.idSeed !== undefined)
     configureIds({ seed: options.idSeed, clock: () => emulator.clock.now().getTime() });
   const now = () => emulator.clock.now().toISOString();

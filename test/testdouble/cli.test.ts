@@ -3,12 +3,13 @@
  * `seed`, `snapshot`, `reset`, `fault`, `clock` and `requests` against it with --url, and `seed`
  * and `snapshot` straight on the storage with no server. Real processes, real HTTP, both engines.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli, runCliJson, type ServeProcess, startServe, storageFor } from '../e2e/cli-process.ts';
+import { BIN, runCli, runCliJson, type ServeProcess, startServe, storageFor } from '../e2e/cli-process.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { FIXTURE_YAML, IDS, TOKEN_A } from './fixture.ts';
 
@@ -140,6 +141,28 @@ describeEngines('test-double CLI', (engine) => {
     expect(json.stdout).not.toContain(TOKEN_A);
     const bad = await runCli(['requests', '--status', 'bad', ...remote], storage.env);
     expect(bad.code).toBe(1);
+  });
+
+  it('requests --follow prints new requests as they come', async () => {
+    const child = spawn(process.execPath, [BIN, 'requests', '--follow', '--limit', '0', ...remote], {
+      env: storage.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      // The first poll has happened once the process is up; keep asking until a line shows.
+      const deadline = Date.now() + 20_000;
+      while (!out.includes('/v1/users/me') && Date.now() < deadline) {
+        await notion.users.me({});
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(out).toMatch(/GET \/v1\/users\/me 200 [\d.]+ms Tests A/);
+    } finally {
+      child.kill('SIGINT');
+    }
   });
 
   it('seed and snapshot work on the storage directly, with no server', async () => {

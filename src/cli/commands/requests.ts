@@ -27,7 +27,10 @@ export async function requestsCommand(values: Values): Promise<void> {
       console.log(values.json ? JSON.stringify(e) : formatEntry(e));
     }
   };
-  print((await callAdmin<{ results: JournalEntry[] }>(target, query())).results);
+  type Page = { results: JournalEntry[]; latest: number };
+  const first = await callAdmin<Page>(target, query());
+  print(first.results);
+  last = Math.max(last, first.latest);
   if (!values.follow) return;
   let stopped = false;
   process.once('SIGINT', () => {
@@ -35,7 +38,9 @@ export async function requestsCommand(values: Values): Promise<void> {
   });
   while (!stopped) {
     await new Promise((r) => setTimeout(r, POLL_MS));
-    print((await callAdmin<{ results: JournalEntry[] }>(target, query(last))).results);
+    const next = await callAdmin<Page>(target, query(last));
+    print(next.results);
+    last = Math.max(last, next.latest);
   }
 }
 
