@@ -5,6 +5,7 @@
  *
  *   const octavo = await startOctavo({ fixture: 'test/fixture.yaml' });
  *   const notion = octavo.client();               // the fixture's first integration
+ *   beforeEach(() => octavo.rewind());            // back to the fixture before each test
  *   await octavo.snapshot('base');  …  await octavo.restore('base');
  *
  * SQLite in memory by default; `databaseUrl` (postgres://…) with `pgSchema` for Postgres.
@@ -68,6 +69,12 @@ export interface OctavoTest {
   restore(name: string): Promise<void>;
   /** An empty workspace (the start-up fixture is gone too; restore a snapshot to get it back). */
   reset(): Promise<void>;
+  /**
+   * Back to the workspace as it was right after start (the start-up fixture seeded), and the
+   * fault rules and request journal emptied: what a test suite calls before each test. The clock
+   * is left alone.
+   */
+  rewind(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +88,9 @@ export interface ClientOptions {
 }
 
 let counter = 0;
+
+/** The snapshot `rewind()` restores, saved at start. */
+const START_SNAPSHOT = 'octavo_start';
 
 /** Reads a fixture given as an object, as text, or as a path to a .json/.yaml/.yml file. */
 export function loadFixture(fixture: Fixture | string): Fixture {
@@ -131,6 +141,7 @@ export async function startOctavo(options: OctavoTestOptions = {}): Promise<Octa
     return loadFixture(options.fixture).integrations?.[0]?.token;
   })();
   const adminToken = boot.created!.adminToken;
+  await saveSnapshot(store, START_SNAPSHOT, now());
   return {
     baseUrl,
     quickstartToken: boot.created!.token,
@@ -162,6 +173,11 @@ export async function startOctavo(options: OctavoTestOptions = {}): Promise<Octa
     },
     restore: (name) => restoreSnapshot(store, name),
     reset: () => resetWorkspace(store),
+    rewind: async () => {
+      await restoreSnapshot(store, START_SNAPSHOT);
+      emulator.faults.clear();
+      emulator.journal.clear();
+    },
     close: async () => {
       if (options.idSeed !== undefined) configureIds({ seed: null, clock: null });
       if (postgres) for (const snap of await store.snapshots.list()) await store.snapshots.delete(snap.name);
