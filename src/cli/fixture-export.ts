@@ -30,10 +30,8 @@ import { ADMIN_EMAIL } from '../ops/workspace.ts';
 
 type Json = Record<string, unknown>;
 
-export interface ExportProgress {
-  /** Called after each object read, with how many are done and how many are known so far. */
-  (done: number, known: number): void;
-}
+/** Called after each object read, with how many are done and how many are known so far. */
+export type ExportProgress = (done: number, known: number) => void;
 
 export interface ExportResult {
   fixture: Fixture;
