@@ -2,7 +2,9 @@
  * Configuration, read once from flags and the environment into a typed object. Every problem is
  * a ConfigError with a one-line message naming the flag or variable, so the CLI can print it as is.
  */
+
 import { isIP } from 'node:net';
+import { FaultRuleInput } from './domain/faults.ts';
 import { parseRateLimit, type RatePolicy } from './domain/rate-limit.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './lib/log.ts';
 
@@ -142,6 +144,14 @@ function loadEmulator(env: NodeJS.ProcessEnv): EmulatorConfig {
       throw new ConfigError('OCTAVO_FAULTS must be a JSON array of fault rules');
     }
     if (!Array.isArray(faults)) throw new ConfigError('OCTAVO_FAULTS must be a JSON array of fault rules');
+    for (const [i, rule] of faults.entries()) {
+      const checked = FaultRuleInput.safeParse(rule);
+      if (checked.success) continue;
+      const issue = checked.error.issues[0]!;
+      const where = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
+      const what = issue.path[0] === 'status' ? 'must be 429, 500, 502, 503, 504 or 529' : issue.message;
+      throw new ConfigError(`OCTAVO_FAULTS[${i}]${where}: ${what}`);
+    }
   }
   const size = env.OCTAVO_REQUEST_LOG_SIZE || '1000';
   if (!/^\d+$/.test(size) || Number(size) > 1_000_000)
