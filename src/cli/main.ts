@@ -206,7 +206,7 @@ function testDoubleCommands(): Record<string, Command> {
     },
     'fixture export': {
       args: [],
-      options: ['from', 'token', 'out', 'json'],
+      options: ['from', 'token', 'out'],
       run: async (v) => (await import('./commands/fixture.ts')).fixtureExportCommand(v),
     },
   };
