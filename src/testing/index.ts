@@ -32,7 +32,10 @@ export interface OctavoTestOptions {
   fixture?: Fixture | string;
   /** Start the clock frozen at this ISO time (as OCTAVO_CLOCK). */
   clock?: string;
-  /** Reproducible ids (as OCTAVO_ID_SEED); with `clock`, the same ids on every run. */
+  /**
+   * Reproducible ids (as OCTAVO_ID_SEED); with `clock`, the same ids on every run. Id generation
+   * is per process: use it in one Octavo at a time (test files run in separate workers).
+   */
   idSeed?: string;
   /** postgres://… for Postgres; default SQLite in memory. */
   databaseUrl?: string;
