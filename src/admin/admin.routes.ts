@@ -21,6 +21,7 @@ import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.routes.ts';
+import { publicIntegrationRoutes } from './oauth.routes.ts';
 
 export interface AdminDeps {
   store: Store;
@@ -126,6 +127,7 @@ export function adminRoutes(deps: AdminDeps) {
   });
 
   if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
+  r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 
   r.all('*', () => {
     throw errors.invalidRequestUrl();

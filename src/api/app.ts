@@ -6,6 +6,8 @@ import { Hono } from 'hono';
 import { adminRoutes } from '../admin/admin.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
+import { oauthRoutes } from '../oauth/oauth.routes.ts';
+import { webRoutes } from '../web/web.routes.ts';
 import { errors } from '../wire/errors.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { faults, journal } from './middleware/emulator.ts';
@@ -21,6 +23,8 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
+import { viewsRoutes } from './routes/views.routes.ts';
+import { workspaceExtrasRoutes } from './routes/workspace-extras.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 /** The app for `deps`; without a logger, server errors still go to standard error. */
@@ -46,11 +50,16 @@ export function createApp(appDeps: AppDeps) {
   v1.route('/', fileUploadsRoutes(deps));
   v1.route('/', searchRoutes(deps));
   v1.route('/', commentsRoutes(deps));
+  v1.route('/', viewsRoutes(deps));
+  v1.route('/', workspaceExtrasRoutes(deps));
   v1.all('*', () => {
     throw errors.invalidRequestUrl();
   });
 
   app.route('/', healthRoutes(deps));
+  // Browser pages (sign-in, OAuth consent) and the OAuth token endpoints, before /v1's bearer auth.
+  app.route('/', webRoutes(deps));
+  app.route('/v1/oauth', oauthRoutes({ ...deps, readJson: jsonBody }));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).

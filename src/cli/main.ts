@@ -21,16 +21,20 @@ commands:
   serve [--port 7400] [--host 127.0.0.1] [--data DIR | --memory] [--fixture FILE] [--rate-limit notion|off|RATE[:BURST]]
   jobs [--data DIR]
   integration create --name NAME [--capabilities LIST|all] [--json]
-  integration list [--json]
+  integration create --public --name NAME --redirect-uri URL... [--capabilities LIST|all] [--json]
+  integration list [--public] [--json]
   integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]
   integration revoke NAME [--json]
-  integration rotate NAME [--json]
-  integration delete NAME [--json]
-  user create --name NAME --email EMAIL [--json]
+  integration rotate NAME [--public] [--json]
+  integration delete NAME [--public] [--json]
+  user create --name NAME --email EMAIL [--password P | --password-stdin] [--json]
+  user password --email EMAIL (--password P | --password-stdin) [--json]
   page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
   share PAGE_ID --with INTEGRATION_NAME [--json]
   rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
   events tail [--after CURSOR] [--json]
+  emoji add NAME FILE [--json]
+  template add DATA_SOURCE_ID --name NAME [--from PAGE_ID] [--default] [--json]
   admin token [--json]
   migrate
   seed FILE [--url URL --admin-token T] [--json]
@@ -49,6 +53,10 @@ admin token: a new token for the admin API under /_octavo (the previous one stop
 integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
   and the old one stops); delete removes the integration, its token and its shares, and keeps its
   bot user as the author of what it wrote. A running server sees every change on its next request.
+public integrations (--public): OAuth clients; create prints the client id and the client secret
+  (once), rotate --public a new secret; users install them at /v1/oauth/authorize after signing in
+  with a password (user create --password, or --password-stdin to read it from standard input,
+  asked without echo at a terminal; at least 8 characters).
 events tail: the change events recorded so far after CURSOR (default: all), in order, one per
   line starting with its cursor (a JSON object per line with --json), then the cursor to resume
   from (older event numbers N are accepted as cursors); content edits of one page within
@@ -57,6 +65,9 @@ jobs: runs the background job consumers without the HTTP listener, until SIGTERM
   them too unless OCTAVO_JOBS=off. Run as many as you like beside the servers.
 rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
   of --batch rows; a bad line stops the import with its batch unwritten.
+emoji add: a custom emoji for the workspace from an image file (GET /v1/custom_emojis lists it).
+template add: a template of a data source, with the values and content PAGE_ID has now (or
+  empty); --default makes it the one a page create with template type "default" applies.
 storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
   Postgres (OCTAVO_PG_SCHEMA picks a schema, default public). The server may be running or not.
 test double: serve --memory keeps everything in memory; --fixture seeds a JSON or YAML fixture
@@ -90,12 +101,12 @@ const COMMANDS: Record<string, Command> = {
   migrate: { args: [], options: STORAGE, run: migrateCommand },
   'integration create': {
     args: [],
-    options: [...STORAGE, 'name', 'capabilities'],
+    options: [...STORAGE, 'name', 'capabilities', 'public', 'redirect-uri'],
     run: async (v) => (await import('./commands/integration.ts')).integrationCreateCommand(v),
   },
   'integration list': {
     args: [],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v) => (await import('./commands/integration.ts')).integrationListCommand(v),
   },
   'integration update': {
@@ -110,18 +121,23 @@ const COMMANDS: Record<string, Command> = {
   },
   'integration rotate': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationRotateCommand(v, a),
   },
   'integration delete': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationDeleteCommand(v, a),
   },
   'user create': {
     args: [],
-    options: [...STORAGE, 'name', 'email'],
+    options: [...STORAGE, 'name', 'email', 'password', 'password-stdin'],
     run: async (v) => (await import('./commands/user.ts')).userCreateCommand(v),
+  },
+  'user password': {
+    args: [],
+    options: [...STORAGE, 'email', 'password', 'password-stdin'],
+    run: async (v) => (await import('./commands/user.ts')).userPasswordCommand(v),
   },
   'page create': {
     args: [],
@@ -144,6 +160,16 @@ const COMMANDS: Record<string, Command> = {
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
   ...testDoubleCommands(),
+  'emoji add': {
+    args: ['NAME', 'FILE'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/emoji.ts')).emojiAddCommand(v, a),
+  },
+  'template add': {
+    args: ['DATA_SOURCE_ID'],
+    options: [...STORAGE, 'name', 'from', 'default'],
+    run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
+  },
   'admin token': {
     args: [],
     options: STORAGE,

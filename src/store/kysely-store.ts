@@ -17,6 +17,7 @@ import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
+import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import { postgresSnapshots, type Snapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
@@ -36,6 +37,7 @@ import type {
   StoreTx,
   UserRepo,
 } from './store.ts';
+import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -477,6 +479,13 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     search: search(db, hooks),
     comments: comments(db),
     events: eventRepo(db, engine),
+    accounts: accounts(db),
+    oauth: oauth(db, engine),
+    views: views(db, log),
+    viewQueries: viewQueries(db),
+    templates: templates(db),
+    customEmojis: customEmojis(db),
+    asyncTasks: asyncTasks(db),
   };
 }
 
