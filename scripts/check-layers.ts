@@ -33,6 +33,8 @@ const ALLOWED: Record<string, string[]> = {
   cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth', 'webhooks'],
   main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs', 'webhooks'],
   config: ['domain', 'lib'],
+  // The test helper (Octavo in process for an integration's tests): a composition root like main.
+  testing: ['main', 'api', 'ops', 'store', 'domain', 'wire', 'lib', 'config'],
 };
 
 /** Layers whose imports of `store` must be type-only. */
