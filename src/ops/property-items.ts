@@ -70,7 +70,7 @@ export async function getPropertyItem(
   propertyId: string,
   page: { from: string | null; limit: number },
 ): Promise<PropertyItemRecord> {
-  const record = await pageRecord(tx, await loadVisible(tx, env, pageId, 'page', isPage));
+  const record = await pageRecord(tx, env, await loadVisible(tx, env, pageId, 'page', isPage));
   const schema = record.source?.schema ?? [
     { id: 'title', name: 'title', description: null, type: 'title', title: {} },
   ];
@@ -79,7 +79,10 @@ export async function getPropertyItem(
     throw new ApiError('object_not_found', `Could not find property with ID: ${propertyId}.`);
   }
   const stored = (record.row.properties ? JSON.parse(record.row.properties) : {}) as StoredValues;
-  const value = propertyValue(property, stored[property.id], record.row);
+  const value =
+    property.type === 'formula'
+      ? (record.source?.computed?.get(property.id) ?? { type: 'string', string: null })
+      : propertyValue(property, stored[property.id], record.row);
   const base = { pageId: record.row.id, property, row: record.row };
   if (!LIST_ITEM_TYPES.has(property.type)) {
     const userIds =

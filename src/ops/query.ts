@@ -7,6 +7,7 @@ import type { StoreTx } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { getDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
+import { withComputed } from './formulas.ts';
 import type { PageRecord } from './pages.ts';
 
 export interface QueryInput {
@@ -36,9 +37,13 @@ export async function queryDataSource(
   });
   const rows = new Map((await tx.blocks.getMany(page.items)).map((r) => [r.id, r]));
   const source = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
-  const records = page.items.flatMap((id) => {
-    const row = rows.get(id);
-    return row ? [{ row, source }] : [];
-  });
+  const records = await withComputed(
+    tx,
+    env,
+    page.items.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [{ row, source }] : [];
+    }),
+  );
   return { records, next: page.next };
 }

@@ -104,13 +104,13 @@ describeEngines('databases and data sources', (engine) => {
       expect(two.code).toBe('validation_error');
     });
 
-    it('refuses formula and rollup properties clearly until they are implemented', async () => {
-      const err = await newDatabase('Formula', {
+    it('refuses rollup properties clearly until they are implemented', async () => {
+      const err = await newDatabase('Rollup', {
         Name: { title: {} },
-        F: { formula: { expression: '1' } },
+        R: { rollup: { function: 'count', relation_property_name: 'X', rollup_property_name: 'Y' } },
       }).catch((e) => e);
       expect(err.code).toBe('invalid_request');
-      expect(err.message).toContain('formula');
+      expect(err.message).toContain('rollup');
     });
   });
 

@@ -1,0 +1,244 @@
+/**
+ * Formula values of pages, computed at read time (so `now()` and related pages are always
+ * current). Evaluation is synchronous over a "world" of loaded rows, users and schemas; a pass
+ * that reaches a related row or user not loaded yet records it, the rows are loaded, and the
+ * pass is repeated (one pass per relation level, capped).
+ */
+import {
+  type CompiledFormula,
+  evaluate,
+  FormulaError,
+  type FormulaResult,
+  type PageV,
+  renderResult,
+  type Value,
+} from '../domain/formula/index.ts';
+import { FAIL } from '../domain/formula/values.ts';
+import { relationTargets, schemaLookup, simpleValue } from '../domain/properties/formulas.ts';
+import {
+  findProperty,
+  findPropertyById,
+  type PropertySchema,
+  type Schema,
+} from '../domain/properties/types.ts';
+import type { StoredValues } from '../domain/properties/values.ts';
+import { plainText, type RichText } from '../domain/rich-text.ts';
+import type { RowSource } from '../present/page.present.ts';
+import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
+import type { OpEnv } from './env.ts';
+
+/** Evaluation zone through the API (notion-formulas.md §6.2: UTC). */
+export const FORMULA_TIME_ZONE = 'UTC';
+const MAX_PASSES = 8;
+const MAX_DEPTH = 64;
+
+interface Rec {
+  row: BlockView;
+  source?: RowSource;
+}
+
+class World {
+  readonly schemas = new Map<string, Schema>();
+  readonly rows = new Map<string, BlockView | null>();
+  readonly users = new Map<string, UserRow | null>();
+  missingRows = new Set<string>();
+  missingUsers = new Set<string>();
+  private memo = new Map<string, Value>();
+  private busy = new Set<string>();
+  private depth = 0;
+  private lookups = new Map<string, ReturnType<typeof schemaLookup>>();
+  private parsed = new Map<string, StoredValues>();
+  private readonly now: number;
+  constructor(now: number) {
+    this.now = now;
+  }
+
+  newPass() {
+    this.memo.clear();
+    this.missingRows = new Set();
+    this.missingUsers = new Set();
+  }
+
+  lookup(ds: string) {
+    let l = this.lookups.get(ds);
+    if (!l) {
+      l = schemaLookup(this.schemas, ds);
+      this.lookups.set(ds, l);
+    }
+    return l;
+  }
+
+  resetLookups() {
+    this.lookups.clear();
+  }
+
+  compiled(ds: string, prop: PropertySchema): CompiledFormula | FormulaError {
+    try {
+      return this.lookup(ds).compiled(ds, prop);
+    } catch (e) {
+      if (e instanceof FormulaError) return e;
+      throw e;
+    }
+  }
+
+  stored(row: BlockView): StoredValues {
+    let v = this.parsed.get(row.id);
+    if (!v) {
+      v = (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
+      this.parsed.set(row.id, v);
+    }
+    return v;
+  }
+
+  page(row: BlockView): PageV {
+    const ds = row.parent_id ?? '';
+    const schema = this.schemas.get(ds) ?? [];
+    const title = schema.find((p) => p.type === 'title');
+    const t = title ? this.stored(row)[title.id]?.title : undefined;
+    return {
+      kind: 'page',
+      id: row.id,
+      dataSourceId: ds,
+      title: plainText((t as RichText | undefined) ?? []),
+      prop: (id) => this.value(row, id),
+    };
+  }
+
+  person(id: string | null | undefined): Value {
+    if (!id) return null;
+    const u = this.users.get(id);
+    if (u === undefined) {
+      this.missingUsers.add(id);
+      return FAIL('user not loaded');
+    }
+    return u ? { kind: 'person', id: u.id, name: u.name, email: u.email } : null;
+  }
+
+  value(row: BlockView, ref: string): Value {
+    const schema = this.schemas.get(row.parent_id ?? '');
+    if (!schema) return null;
+    const prop = ref.startsWith('name:') ? findProperty(schema, ref.slice(5)) : findPropertyById(schema, ref);
+    if (!prop) return null;
+    const stored = this.stored(row)[prop.id];
+    const raw = stored && stored.type === prop.type ? stored[prop.type] : undefined;
+    const simple = simpleValue(prop, raw);
+    if (simple !== undefined) return simple;
+    switch (prop.type) {
+      case 'created_time':
+        return { kind: 'date', start: Date.parse(row.created_time), hasTime: true };
+      case 'last_edited_time':
+        return { kind: 'date', start: Date.parse(row.last_edited_time), hasTime: true };
+      case 'created_by':
+        return this.person(row.created_by);
+      case 'last_edited_by':
+        return this.person(row.last_edited_by);
+      case 'people': {
+        const out = ((raw as { id: string }[] | undefined) ?? []).map((p) => this.person(p.id));
+        return out.some((v) => v !== null && typeof v === 'object' && 'kind' in v && v.kind === 'fail')
+          ? FAIL('users not loaded')
+          : out.filter((v) => v !== null);
+      }
+      case 'relation': {
+        const ids = ((raw as { id: string }[] | undefined) ?? []).map((r) => r.id);
+        const pages: Value[] = [];
+        let missing = false;
+        for (const id of ids) {
+          const r = this.rows.get(id);
+          if (r === undefined) {
+            this.missingRows.add(id);
+            missing = true;
+          } else if (r && r.in_trash !== 1) pages.push(this.page(r));
+        }
+        return missing ? FAIL('rows not loaded') : pages;
+      }
+      case 'formula':
+        return this.formula(row, prop).value;
+      default:
+        return null;
+    }
+  }
+
+  formula(row: BlockView, prop: PropertySchema): { value: Value; compiled?: CompiledFormula } {
+    const ds = row.parent_id ?? '';
+    const c = this.compiled(ds, prop);
+    if (c instanceof FormulaError) return { value: null };
+    const key = `${row.id}\u0000${prop.id}`;
+    const memo = this.memo.get(key);
+    if (memo !== undefined) return { value: memo, compiled: c };
+    // A cycle that slips through (through relations) or a chain too deep is empty (§7.7).
+    if (this.busy.has(key) || this.depth >= MAX_DEPTH) return { value: null, compiled: c };
+    this.busy.add(key);
+    this.depth++;
+    try {
+      const value = evaluate(c.root, { now: this.now, timeZone: FORMULA_TIME_ZONE, page: this.page(row) });
+      this.memo.set(key, value);
+      return { value, compiled: c };
+    } finally {
+      this.busy.delete(key);
+      this.depth--;
+    }
+  }
+}
+
+async function loadSchemas(tx: StoreTx, world: World, start: Iterable<string>): Promise<void> {
+  const queue = [...start];
+  while (queue.length > 0 && world.schemas.size < 64) {
+    const id = queue.shift()!;
+    if (world.schemas.has(id)) continue;
+    const ds = await tx.blocks.get(id);
+    if (ds?.type !== 'data_source') continue;
+    const schema = ds.properties ? (JSON.parse(ds.properties) as Schema) : [];
+    world.schemas.set(id, schema);
+    world.resetLookups();
+    queue.push(...relationTargets(schema));
+  }
+}
+
+/**
+ * Computes the formula properties of `records` and attaches them to their sources
+ * (`source.computed`, keyed by property id, as the API renders them). Records without formulas
+ * are returned unchanged.
+ */
+export async function withComputed<R extends Rec>(tx: StoreTx, env: OpEnv, records: R[]): Promise<R[]> {
+  const targets = records.filter((r) => r.source?.schema.some((p) => p.type === 'formula'));
+  if (targets.length === 0) return records;
+  const world = new World(Date.parse(env.now));
+  for (const r of targets) {
+    world.schemas.set(r.source!.dataSourceId, r.source!.schema);
+    world.rows.set(r.row.id, r.row);
+  }
+  await loadSchemas(
+    tx,
+    world,
+    targets.flatMap((r) => relationTargets(r.source!.schema)),
+  );
+  let results = new Map<string, Map<string, FormulaResult>>();
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    world.newPass();
+    results = new Map();
+    for (const r of targets) {
+      const out = new Map<string, FormulaResult>();
+      for (const p of r.source!.schema) {
+        if (p.type !== 'formula') continue;
+        const { value, compiled } = world.formula(r.row, p);
+        out.set(p.id, renderResult(value, compiled?.type ?? { t: 'any' }, FORMULA_TIME_ZONE));
+      }
+      results.set(r.row.id, out);
+    }
+    if (world.missingRows.size === 0 && world.missingUsers.size === 0) break;
+    const rowIds = [...world.missingRows];
+    const loaded = await tx.blocks.getMany(rowIds);
+    for (const id of rowIds) world.rows.set(id, null);
+    for (const row of loaded) world.rows.set(row.id, row);
+    await loadSchemas(
+      tx,
+      world,
+      loaded.map((row) => row.parent_id ?? '').filter((id) => id && !world.schemas.has(id)),
+    );
+    for (const id of world.missingUsers) world.users.set(id, (await tx.users.get(id)) ?? null);
+  }
+  return records.map((r) => {
+    const computed = results.get(r.row.id);
+    return computed && r.source ? { ...r, source: { ...r.source, computed } } : r;
+  });
+}
