@@ -16,14 +16,23 @@ import {
 import { FAIL } from '../domain/formula/values.ts';
 import { relationTargets, schemaLookup, simpleValue } from '../domain/properties/formulas.ts';
 import {
+  computeRollup,
+  type RolledItem,
+  type RollupConfig,
+  type RollupFunction,
+  type RollupResult,
+} from '../domain/properties/rollups.ts';
+import {
   findProperty,
   findPropertyById,
   type PropertySchema,
+  payloadOf,
   type Schema,
 } from '../domain/properties/types.ts';
 import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { RowSource } from '../present/page.present.ts';
+import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
 import type { OpEnv } from './env.ts';
 
@@ -153,9 +162,83 @@ class World {
       }
       case 'formula':
         return this.formula(row, prop).value;
+      case 'rollup':
+        return this.rollup(row, prop).value;
       default:
         return null;
     }
+  }
+
+  /** Related rows of `row` through relation `relationId`; undefined while some are not loaded. */
+  related(row: BlockView, relationId: string | undefined): BlockView[] | undefined {
+    const stored = relationId ? this.stored(row)[relationId] : undefined;
+    const ids = ((stored?.relation as { id: string }[] | undefined) ?? []).map((r) => r.id);
+    const out: BlockView[] = [];
+    let missing = false;
+    for (const id of ids) {
+      const r = this.rows.get(id);
+      if (r === undefined) {
+        this.missingRows.add(id);
+        missing = true;
+      } else if (r && r.in_trash !== 1) out.push(r);
+    }
+    return missing ? undefined : out;
+  }
+
+  /**
+   * A rollup of `row`: over the first `limit` related pages (page objects use 25), with the
+   * value formulas see (always over all related pages) and the response-form result.
+   */
+  rollup(
+    row: BlockView,
+    prop: PropertySchema,
+    limit = Number.POSITIVE_INFINITY,
+  ): { value: Value; result: RollupResult; items: RolledItem[]; rolled?: PropertySchema } {
+    const cfg = payloadOf<Partial<RollupConfig>>(prop);
+    const fn = (cfg.function ?? 'count') as RollupFunction;
+    const schema = this.schemas.get(row.parent_id ?? '') ?? [];
+    const relation = schema.find((p) => p.id === cfg.relation_property_id && p.type === 'relation');
+    const target = relation ? payloadOf<{ data_source_id?: string }>(relation).data_source_id : undefined;
+    const rolled = target
+      ? this.schemas.get(target)?.find((p) => p.id === cfg.rollup_property_id)
+      : undefined;
+    const key = `${row.id}\u0000${prop.id}\u0000${limit}`;
+    if (!relation || !rolled || this.busy.has(key) || this.depth >= MAX_DEPTH) {
+      const empty = computeRollup(fn, [], FORMULA_TIME_ZONE);
+      return { ...empty, items: [] };
+    }
+    const rows = this.related(row, relation.id);
+    if (!rows)
+      return {
+        value: FAIL('rows not loaded'),
+        result: computeRollup(fn, [], FORMULA_TIME_ZONE).result,
+        items: [],
+      };
+    this.busy.add(key);
+    this.depth++;
+    try {
+      const items = rows
+        .slice(0, limit)
+        .map((r) => ({ value: this.value(r, rolled.id), item: this.item(r, rolled) }));
+      const { result, value } = computeRollup(fn, items, FORMULA_TIME_ZONE);
+      return { value, result, items, rolled };
+    } finally {
+      this.busy.delete(key);
+      this.depth--;
+    }
+  }
+
+  /** A related page's value of `prop` in response form without `id` (rollup array items, §8.4). */
+  item(row: BlockView, prop: PropertySchema): unknown {
+    if (prop.type === 'formula') {
+      const { value, compiled } = this.formula(row, prop);
+      return {
+        type: 'formula',
+        formula: renderResult(value, compiled?.type ?? { t: 'any' }, FORMULA_TIME_ZONE),
+      };
+    }
+    if (prop.type === 'rollup') return { type: 'rollup', rollup: this.rollup(row, prop).result };
+    return { type: prop.type, [prop.type]: propertyValue(prop, this.stored(row)[prop.id], row) };
   }
 
   formula(row: BlockView, prop: PropertySchema): { value: Value; compiled?: CompiledFormula } {
@@ -199,9 +282,41 @@ async function loadSchemas(tx: StoreTx, world: World, start: Iterable<string>): 
  * (`source.computed`, keyed by property id, as the API renders them). Records without formulas
  * are returned unchanged.
  */
-export async function withComputed<R extends Rec>(tx: StoreTx, env: OpEnv, records: R[]): Promise<R[]> {
-  const targets = records.filter((r) => r.source?.schema.some((p) => p.type === 'formula'));
+export async function withComputed<R extends Rec>(
+  tx: StoreTx,
+  env: OpEnv,
+  records: R[],
+  options: { rollupLimit?: number } = { rollupLimit: MAX_REFERENCES },
+): Promise<R[]> {
+  const targets = records.filter((r) =>
+    r.source?.schema.some((p) => p.type === 'formula' || p.type === 'rollup'),
+  );
   if (targets.length === 0) return records;
+  const world = await worldFor(tx, env, targets);
+  let results = new Map<string, Map<string, unknown>>();
+  await settle(tx, world, () => {
+    results = new Map();
+    for (const r of targets) {
+      const out = new Map<string, unknown>();
+      for (const p of r.source!.schema) {
+        if (p.type === 'rollup') {
+          out.set(p.id, world.rollup(r.row, p, options.rollupLimit).result);
+          continue;
+        }
+        if (p.type !== 'formula') continue;
+        const { value, compiled } = world.formula(r.row, p);
+        out.set(p.id, renderResult(value, compiled?.type ?? { t: 'any' }, FORMULA_TIME_ZONE));
+      }
+      results.set(r.row.id, out);
+    }
+  });
+  return records.map((r) => {
+    const computed = results.get(r.row.id);
+    return computed && r.source ? { ...r, source: { ...r.source, computed } } : r;
+  });
+}
+
+async function worldFor(tx: StoreTx, env: OpEnv, targets: Rec[]): Promise<World> {
   const world = new World(Date.parse(env.now));
   for (const r of targets) {
     world.schemas.set(r.source!.dataSourceId, r.source!.schema);
@@ -212,20 +327,15 @@ export async function withComputed<R extends Rec>(tx: StoreTx, env: OpEnv, recor
     world,
     targets.flatMap((r) => relationTargets(r.source!.schema)),
   );
-  let results = new Map<string, Map<string, FormulaResult>>();
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
+  return world;
+}
+
+/** Runs `pass` until it reaches no row or user that is not loaded yet (one pass per level). */
+async function settle(tx: StoreTx, world: World, pass: () => void): Promise<void> {
+  for (let n = 0; n < MAX_PASSES; n++) {
     world.newPass();
-    results = new Map();
-    for (const r of targets) {
-      const out = new Map<string, FormulaResult>();
-      for (const p of r.source!.schema) {
-        if (p.type !== 'formula') continue;
-        const { value, compiled } = world.formula(r.row, p);
-        out.set(p.id, renderResult(value, compiled?.type ?? { t: 'any' }, FORMULA_TIME_ZONE));
-      }
-      results.set(r.row.id, out);
-    }
-    if (world.missingRows.size === 0 && world.missingUsers.size === 0) break;
+    pass();
+    if (world.missingRows.size === 0 && world.missingUsers.size === 0) return;
     const rowIds = [...world.missingRows];
     const loaded = await tx.blocks.getMany(rowIds);
     for (const id of rowIds) world.rows.set(id, null);
@@ -237,8 +347,26 @@ export async function withComputed<R extends Rec>(tx: StoreTx, env: OpEnv, recor
     );
     for (const id of world.missingUsers) world.users.set(id, (await tx.users.get(id)) ?? null);
   }
-  return records.map((r) => {
-    const computed = results.get(r.row.id);
-    return computed && r.source ? { ...r, source: { ...r.source, computed } } : r;
+}
+
+/**
+ * A rollup of one page over all its related pages, for the property item endpoint: the result
+ * and the related values in response form (with the rolled-up property's id and type).
+ */
+export async function rollupInFull(
+  tx: StoreTx,
+  env: OpEnv,
+  record: Rec,
+  prop: PropertySchema,
+): Promise<{ result: RollupResult; items: { id: string; type: string; [k: string]: unknown }[] }> {
+  const world = await worldFor(tx, env, [record]);
+  let out: ReturnType<World['rollup']> | undefined;
+  await settle(tx, world, () => {
+    out = world.rollup(record.row, prop);
   });
+  const rolled = out?.rolled;
+  return {
+    result: out!.result,
+    items: rolled ? out!.items.map((i) => ({ ...(i.item as { type: string }), id: rolled.id })) : [],
+  };
 }

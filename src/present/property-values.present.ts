@@ -84,7 +84,9 @@ export function presentValues(
     let value =
       prop.type === 'formula'
         ? (computed?.get(prop.id) ?? { type: 'string', string: null })
-        : propertyValue(prop, stored[prop.id], row);
+        : prop.type === 'rollup'
+          ? (computed?.get(prop.id) ?? { type: 'unsupported', unsupported: {} })
+          : propertyValue(prop, stored[prop.id], row);
     if (prop.type === 'files' && ctx) value = (value as unknown[]).map((f) => presentFile(f, ctx));
     const extra: Record<string, unknown> = {};
     if (prop.type === 'relation' || prop.type === 'people') {

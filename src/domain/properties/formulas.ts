@@ -19,6 +19,7 @@ import {
   type Value,
 } from '../formula/index.ts';
 import { plainText, type RichText } from '../rich-text.ts';
+import { type RollupConfig, rollupType } from './rollups.ts';
 import { findProperty, type PropertySchema, payloadOf, type Schema, type SelectOption } from './types.ts';
 
 /** Schemas of the data sources a formula can reach, by data source id. */
@@ -81,6 +82,21 @@ export function schemaLookup(
         return T.any;
       }
       return c.type;
+    }
+    if (p.type === 'rollup') {
+      const cfg = payloadOf<Partial<RollupConfig>>(p);
+      const rel = schemas.get(ds)?.find((q) => q.id === cfg.relation_property_id);
+      const target = rel ? relationTarget(rel) : undefined;
+      const rolled = target ? schemas.get(target)?.find((q) => q.id === cfg.rollup_property_id) : undefined;
+      if (!cfg.function) return T.any;
+      const key = `${ds}\u0000${p.id}`;
+      if (inProgress.has(key) || !rolled || !target) return rollupType(cfg.function, T.any);
+      inProgress.add(key);
+      try {
+        return rollupType(cfg.function, staticType(target, rolled));
+      } finally {
+        inProgress.delete(key);
+      }
     }
     return propertyType(p);
   };

@@ -12,6 +12,7 @@ import type {
 import { bodyError } from '../../wire/validation.ts';
 import { checkSchemaFormulas, relationTargets } from './formulas.ts';
 import { newOptionId, newPropertyId } from './ids.ts';
+import { resolveRollup } from './rollups.ts';
 import {
   findProperty,
   type PropertySchema,
@@ -199,6 +200,9 @@ async function buildProperty(
       }
       return { ...base, formula: { expression } };
     }
+    case 'rollup':
+      // Resolved against the whole schema and the relation's target once all are built.
+      return { ...base, rollup: { ...cfg } };
     case 'unique_id':
       return { ...base, unique_id: { prefix: (cfg.prefix as string | null | undefined) ?? null } };
     case 'relation': {
@@ -284,7 +288,9 @@ export async function buildSchema(
     schema.push(await buildProperty([...root, key], name, req, id, undefined, ctx, reverse, sourceName));
   }
   checkTitleRule(schema);
-  const formulas = new Set(schema.filter((p) => p.type === 'formula').map((p) => p.id));
+  const formulas = new Set(
+    schema.filter((p) => p.type === 'formula' || p.type === 'rollup').map((p) => p.id),
+  );
   const checked = await withFormulas(schema, ctx, formulas);
   return { schema: checked, changes: checked.map((property) => ({ kind: 'added', property })), reverse };
 }
@@ -325,7 +331,7 @@ export async function updateSchema(
     if (!existing) {
       const id = req.type === 'title' ? 'title' : newPropertyId(new Set(schema.map((p) => p.id)));
       const property = await buildProperty(path, newName, req, id, undefined, ctx, reverse, sourceName);
-      if (property.type === 'formula') formulas.add(id);
+      if (property.type === 'formula' || property.type === 'rollup') formulas.add(id);
       schema.push(property);
       changes.push({ kind: 'added', property });
       continue;
@@ -333,7 +339,7 @@ export async function updateSchema(
     if (existing.type === 'title' && req.type !== 'title')
       throw errors.validation('The title property cannot change its type.');
     const after = await buildProperty(path, newName, req, existing.id, existing, ctx, reverse, sourceName);
-    if (after.type === 'formula') formulas.add(after.id);
+    if (after.type === 'formula' || after.type === 'rollup') formulas.add(after.id);
     schema = schema.map((p) => (p.id === existing.id ? after : p));
     if (after.type !== existing.type) changes.push({ kind: 'retyped', before: existing, after });
     else if (JSON.stringify(after[after.type]) !== JSON.stringify(existing[existing.type])) {
@@ -341,6 +347,7 @@ export async function updateSchema(
     }
   }
   checkTitleRule(schema);
+  schema = refreshRollupNames(schema);
   if (formulas.size === 0) return { schema, changes, reverse };
   const checked = await withFormulas(schema, ctx, formulas);
   const byId = new Map(checked.map((p) => [p.id, p]));
@@ -374,6 +381,28 @@ async function withFormulas(
     related.set(ds, s);
     queue.push(...relationTargets(s));
   }
+  const resolved = schema.map((p) =>
+    p.type === 'rollup' && changed.has(p.id)
+      ? {
+          ...p,
+          rollup: resolveRollup(['properties', p.name, 'rollup'], payloadOf(p), schema, (ds) =>
+            ds === ctx.self.dataSourceId ? schema : related.get(ds),
+          ),
+        }
+      : p,
+  );
   const space = (await ctx.workspaceId?.()) ?? undefined;
-  return checkSchemaFormulas(schema, ctx.self.dataSourceId, related, changed, space);
+  return checkSchemaFormulas(resolved, ctx.self.dataSourceId, related, changed, space);
+}
+
+/** Rollups name their relation property: a rename of the relation shows in them. */
+function refreshRollupNames(schema: Schema): Schema {
+  return schema.map((p) => {
+    if (p.type !== 'rollup') return p;
+    const cfg = payloadOf<{ relation_property_id?: string; relation_property_name?: string }>(p);
+    const rel = schema.find((q) => q.id === cfg.relation_property_id);
+    return rel && rel.name !== cfg.relation_property_name
+      ? { ...p, rollup: { ...cfg, relation_property_name: rel.name } }
+      : p;
+  });
 }
