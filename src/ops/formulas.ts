@@ -8,7 +8,6 @@ import {
   type CompiledFormula,
   evaluate,
   FormulaError,
-  type FormulaResult,
   type PageV,
   renderResult,
   type Value,

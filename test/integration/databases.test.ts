@@ -104,13 +104,10 @@ describeEngines('databases and data sources', (engine) => {
       expect(two.code).toBe('validation_error');
     });
 
-    it('refuses rollup properties clearly until they are implemented', async () => {
-      const err = await newDatabase('Rollup', {
-        Name: { title: {} },
-        R: { rollup: { function: 'count', relation_property_name: 'X', rollup_property_name: 'Y' } },
-      }).catch((e) => e);
+    it('refuses location properties clearly until they are implemented', async () => {
+      const err = await newDatabase('Location', { Name: { title: {} }, L: { location: {} } }).catch((e) => e);
       expect(err.code).toBe('invalid_request');
-      expect(err.message).toContain('rollup');
+      expect(err.message).toContain('location');
     });
   });
 

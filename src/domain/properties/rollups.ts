@@ -7,7 +7,7 @@ import { errors } from '../../wire/errors.ts';
 import { bodyError } from '../../wire/validation.ts';
 import { type FType, T } from '../formula/index.ts';
 import { compare, type DateV, equals, isDate, isoText, type Value } from '../formula/values.ts';
-import { findProperty, type PropertySchema, payloadOf, type Schema } from './types.ts';
+import { findProperty, payloadOf, type Schema } from './types.ts';
 
 export const ROLLUP_FUNCTIONS = [
   'count',
@@ -93,7 +93,7 @@ export function resolveRollup(
     throw bodyError([...path, 'relation_property_name'], 'should be defined', undefined);
   }
   const relation = findProperty(schema, relRef);
-  if (!relation || relation.type !== 'relation') {
+  if (relation?.type !== 'relation') {
     throw errors.validation(`Rollup relation property ${relRef} does not exist or is not a relation.`);
   }
   const target = payloadOf<{ data_source_id: string }>(relation).data_source_id;
