@@ -4,7 +4,9 @@
  * that reaches a related row or user not loaded yet records it, the rows are loaded, and the
  * pass is repeated (one pass per relation level, capped).
  */
+
 import {
+  apiKind,
   type CompiledFormula,
   evaluate,
   FormulaError,
@@ -20,6 +22,7 @@ import {
   type RollupConfig,
   type RollupFunction,
   type RollupResult,
+  rollupKind,
 } from '../domain/properties/rollups.ts';
 import {
   findProperty,
@@ -32,6 +35,7 @@ import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
+import type { ComputedKind } from '../query/conditions.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
 import type { OpEnv } from './env.ts';
 
@@ -368,4 +372,26 @@ export async function rollupInFull(
     result: out!.result,
     items: rolled ? out!.items.map((i) => ({ ...(i.item as { type: string }), id: rolled.id })) : [],
   };
+}
+
+/** What each formula and rollup of `source` yields, as the API types it (for queries). */
+export async function computedKinds(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+): Promise<Map<string, ComputedKind>> {
+  const out = new Map<string, ComputedKind>();
+  const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
+  if (props.length === 0) return out;
+  const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
+  for (const p of props) {
+    if (p.type === 'rollup') {
+      const fn = payloadOf<Partial<RollupConfig>>(p).function;
+      out.set(p.id, !fn ? 'unsupported' : rollupKind(fn));
+      continue;
+    }
+    const c = world.compiled(source.dataSourceId, p);
+    out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
+  }
+  return out;
 }

@@ -1,14 +1,25 @@
 /**
  * Querying a data source: the filter and sorts are parsed against its schema, compiled to SQL
  * and run in the database on the data source's derived table; only the page of results is read.
+ * A query that filters or sorts on a formula or rollup is answered by the query evaluator over
+ * every row with its computed values (always current, but linear in the rows: see ARCHITECTURE).
  */
-import { parseQuery } from '../query/parse.ts';
+
+import type { Schema } from '../domain/properties/types.ts';
+import type { RowSource } from '../present/page.present.ts';
+import { deriveColumns } from '../query/columns.ts';
+import type { ComputedKind } from '../query/conditions.ts';
+import { runQuery } from '../query/evaluate.ts';
+import type { Filter, Query } from '../query/ir.ts';
+import { COMPUTED_COLUMN_TYPE, parseQuery } from '../query/parse.ts';
 import type { StoreTx } from '../store/store.ts';
+import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { getDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
-import { withComputed } from './formulas.ts';
+import { computedKinds, withComputed } from './formulas.ts';
 import type { PageRecord } from './pages.ts';
+import { derivedRow } from './rows.ts';
 
 export interface QueryInput {
   body: { filter?: unknown; sorts?: unknown; in_trash?: boolean; archived?: boolean };
@@ -25,18 +36,25 @@ export async function queryDataSource(
 ): Promise<{ records: PageRecord[]; next: string | null }> {
   const ds = await getDataSource(tx, env, dataSourceId);
   const schema = schemaOf(ds.row);
+  const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
+  const kinds = await computedKinds(tx, env, source);
   const query = parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
     version: input.version,
     meUserId: env.actor.botUserId,
+    computed: kinds,
   });
-  const page = await tx.rows.query(ds.row.id, query, {
-    inTrash: input.body.in_trash ?? input.body.archived ?? false,
-    from: input.from,
-    limit: input.limit,
-    now: new Date(env.now),
-  });
+  const inTrash = input.body.in_trash ?? input.body.archived ?? false;
+  const now = new Date(env.now);
+  if (readsComputed(query, kinds)) {
+    return queryComputed(tx, env, source, query, kinds, {
+      inTrash,
+      now,
+      from: input.from,
+      limit: input.limit,
+    });
+  }
+  const page = await tx.rows.query(ds.row.id, query, { inTrash, from: input.from, limit: input.limit, now });
   const rows = new Map((await tx.blocks.getMany(page.items)).map((r) => [r.id, r]));
-  const source = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
   const records = await withComputed(
     tx,
     env,
@@ -46,4 +64,80 @@ export async function queryDataSource(
     }),
   );
   return { records, next: page.next };
+}
+
+function readsComputed(query: Query, kinds: ReadonlyMap<string, ComputedKind>): boolean {
+  const reads = (f: Filter): boolean => {
+    if ('filters' in f) return f.filters.some(reads);
+    return f.target.source === 'property' && kinds.has(f.target.id);
+  };
+  return (
+    (query.filter !== null && reads(query.filter)) ||
+    query.sorts.some((s) => s.target.source === 'property' && kinds.has(s.target.id))
+  );
+}
+
+const SCAN_PAGE = 1000;
+
+/**
+ * Filters and sorts over computed properties: every row of the data source is read with its
+ * formula and rollup values (rollups over all related pages) and the query IR is evaluated on
+ * their derived form; the cursor is the id of the next row in that order.
+ */
+async function queryComputed(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  query: Query,
+  kinds: ReadonlyMap<string, ComputedKind>,
+  options: { inTrash: boolean; now: Date; from: string | null; limit: number },
+): Promise<{ records: PageRecord[]; next: string | null }> {
+  const ids: string[] = [];
+  let from: string | null = null;
+  do {
+    const page = await tx.rows.query(
+      source.dataSourceId,
+      { filter: null, sorts: [] },
+      { inTrash: options.inTrash, from, limit: SCAN_PAGE, now: options.now },
+    );
+    ids.push(...page.items);
+    from = page.next;
+  } while (from !== null);
+  const rows = await tx.blocks.getMany(ids);
+  const records = await withComputed(
+    tx,
+    env,
+    rows.map((row) => ({ row, source })),
+    { rollupLimit: Number.POSITIVE_INFINITY },
+  );
+  const derived = records.map((r) => computedRow(source.schema, r, kinds));
+  const ordered = runQuery(query, derived, { now: options.now });
+  let offset = 0;
+  if (options.from !== null) {
+    offset = ordered.indexOf(options.from);
+    if (offset < 0) throw errors.validation('The start_cursor provided is invalid for this query.');
+  }
+  const pageIds = ordered.slice(offset, offset + options.limit);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out = await withComputed(
+    tx,
+    env,
+    pageIds.map((id) => ({ row: byId.get(id)!, source })),
+  );
+  return { records: out, next: ordered[offset + options.limit] ?? null };
+}
+
+/** The derived row of a page plus its computed values in the column form of their kind. */
+function computedRow(schema: Schema, record: PageRecord, kinds: ReadonlyMap<string, ComputedKind>) {
+  const row: Record<string, string | number | null | undefined> = { ...derivedRow(schema, record.row) };
+  for (const [id, kind] of kinds) {
+    const type = COMPUTED_COLUMN_TYPE[kind];
+    if (!type) continue;
+    const result = record.source?.computed?.get(id) as { type: string; [k: string]: unknown } | undefined;
+    const key = kind === 'string' ? 'string' : kind === 'boolean' ? 'boolean' : kind;
+    // A result of another kind (a formula whose branches differ) reads as empty.
+    const value = result && result.type === key ? result[key] : null;
+    Object.assign(row, deriveColumns({ id, type }, value === undefined ? null : value));
+  }
+  return row;
 }

@@ -11,7 +11,12 @@ import type { DateOperand, LeafFilter, RelativeDay, RelativeRange, Target } from
 
 export interface ConditionContext {
   readonly meUserId: string | null;
+  /** Result kinds of formula and rollup properties, by property id (see parse.ts). */
+  readonly computed?: ReadonlyMap<string, ComputedKind>;
 }
+
+/** What a formula or rollup yields, as the API types it. */
+export type ComputedKind = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'unsupported';
 
 const EXISTENCE = ['is_empty', 'is_not_empty'] as const;
 const TEXT_OPS = [

@@ -7,7 +7,7 @@ import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
-import { type ConditionContext, parseCondition } from './conditions.ts';
+import { type ComputedKind, type ConditionContext, parseCondition } from './conditions.ts';
 import type { Filter, Query, Sort, TimestampName } from './ir.ts';
 
 export interface ParseOptions {
@@ -15,7 +15,28 @@ export interface ParseOptions {
   readonly version: ApiVersion;
   /** The user `"me"` stands for in people filters (the token's user or bot); null refuses `"me"`. */
   readonly meUserId: string | null;
+  /** Result kinds of the formula and rollup properties (computed by the caller), by property id. */
+  readonly computed?: ReadonlyMap<string, ComputedKind>;
 }
+
+/**
+ * The type whose derived column form a computed value takes: filters and sorts on a formula or
+ * rollup read a column of this type, filled by the caller (ops/query.ts evaluates them).
+ */
+export const COMPUTED_COLUMN_TYPE: Partial<Record<ComputedKind, string>> = {
+  string: 'url',
+  number: 'number',
+  boolean: 'checkbox',
+  date: 'date',
+};
+
+/** The filter key of each computed kind, as the API names it. */
+const COMPUTED_FILTER_KEY: Partial<Record<ComputedKind, string>> = {
+  string: 'string',
+  number: 'number',
+  boolean: 'checkbox',
+  date: 'date',
+};
 
 /** A data source's properties in response form, keyed by name (§6.1). */
 export type DataSourceSchema = Readonly<Record<string, SchemaProperty>>;
@@ -60,10 +81,13 @@ const TEXT_KEYS = new Set(['title', 'rich_text']);
  */
 export function parseQuery(body: unknown, schema: DataSourceSchema, options: ParseOptions): Query {
   const b = isObject(body) ? body : {};
-  const ctx: ConditionContext = { meUserId: options.meUserId };
+  const ctx: ConditionContext = {
+    meUserId: options.meUserId,
+    ...(options.computed ? { computed: options.computed } : {}),
+  };
   const filter =
     b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
-  return { filter, sorts: parseSorts(b.sorts, schema) };
+  return { filter, sorts: parseSorts(b.sorts, schema, ctx) };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -172,19 +196,54 @@ function parsePropertyFilter(
     throw bodyError([...path, 'type'], `should be \`"${key}"\``, raw.type);
   if (!keyMatches(prop.type, key)) throw mismatch(prop.type, key);
   if (prop.type === 'formula' || prop.type === 'rollup') {
-    throw errors.validation(`Filtering on ${prop.type} properties is not supported yet.`);
+    return parseComputedFilter(prop, raw[key], [...path, key], ctx);
   }
   const { family, type } = conditionFamily(prop.type);
   return parseCondition(family, type, targetOf(prop), raw[key], [...path, key], ctx);
 }
 
-function parseSorts(raw: unknown, schema: DataSourceSchema): Sort[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw bodyError(['sorts'], 'should be an array', raw);
-  return raw.map((s, i) => parseSort(s, ['sorts', i], schema));
+/**
+ * `{"formula": {"number": {…}}}` / `{"rollup": {"date": {…}}}`: the sub-filter must fit what the
+ * property yields; it then reads the computed value like a property of that type.
+ */
+function parseComputedFilter(
+  prop: SchemaProperty,
+  raw: unknown,
+  path: PathSegment[],
+  ctx: ConditionContext,
+): Filter {
+  const kind = ctx.computed?.get(prop.id);
+  if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
+  const allowed =
+    prop.type === 'formula'
+      ? ['string', 'number', 'checkbox', 'date']
+      : ['number', 'date', 'any', 'every', 'none'];
+  const keys = Object.keys(raw);
+  if (keys.length !== 1 || !allowed.includes(keys[0]!)) {
+    throw bodyError(path, `should have exactly one of ${allowed.map((k) => `\`${k}\``).join(', ')}`, raw);
+  }
+  const sub = keys[0]!;
+  if (sub === 'any' || sub === 'every' || sub === 'none') {
+    throw errors.validation(`Rollup filters with ${sub} are not supported yet.`);
+  }
+  const expected = kind ? COMPUTED_FILTER_KEY[kind] : undefined;
+  if (!kind || expected !== sub) {
+    throw errors.validation(
+      `The ${prop.type} result type does not match the filter: ${prop.type} ${prop.name} yields ${kind ?? 'no value'}, filter is ${sub}.`,
+    );
+  }
+  const type = COMPUTED_COLUMN_TYPE[kind]!;
+  const target = { source: 'property' as const, id: prop.id, type };
+  return parseCondition(familyOf(type), type, target, raw[sub], [...path, sub], ctx);
 }
 
-function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema): Sort {
+function parseSorts(raw: unknown, schema: DataSourceSchema, ctx: ConditionContext): Sort[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw bodyError(['sorts'], 'should be an array', raw);
+  return raw.map((s, i) => parseSort(s, ['sorts', i], schema, ctx));
+}
+
+function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema, ctx: ConditionContext): Sort {
   if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
   const direction = raw.direction;
   const ts = 'timestamp' in raw;
@@ -207,6 +266,15 @@ function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema):
   if (typeof name !== 'string') throw bodyError([...path, 'property'], 'should be a string', name);
   const prop = findProperty(schema, name);
   if (!prop) throw errors.validation(`Could not find sort property with name or id: ${name}`);
+  if (prop.type === 'formula' || prop.type === 'rollup') {
+    const kind = ctx.computed?.get(prop.id);
+    const type = kind ? COMPUTED_COLUMN_TYPE[kind] : undefined;
+    if (!type)
+      throw errors.validation(
+        `Sorting by this ${prop.type} property is not supported: it yields ${kind ?? 'no value'}.`,
+      );
+    return { target: { source: 'property', id: prop.id, type }, direction };
+  }
   if (familyOf(prop.type) === 'none') {
     throw errors.validation(`Sorting by ${prop.type} properties is not supported yet.`);
   }

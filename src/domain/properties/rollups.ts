@@ -62,6 +62,14 @@ export function fits(fn: RollupFunction, type: string): boolean {
   return true;
 }
 
+/** The API type of a rollup's value (§8.2). */
+export function rollupKind(fn: RollupFunction): 'number' | 'date' | 'array' | 'unsupported' {
+  if (DATES.has(fn)) return 'date';
+  if (fn === 'show_original' || fn === 'show_unique') return 'array';
+  if (GROUPS.has(fn)) return 'unsupported';
+  return 'number';
+}
+
 /** The static type of a rollup inside formulas (§8.6). */
 export function rollupType(fn: RollupFunction, rolled: FType): FType {
   if (DATES.has(fn)) return T.date;
