@@ -36,6 +36,7 @@ import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
 import type { ComputedKind } from '../query/conditions.ts';
+import { type NumExpr, numericExpr } from '../query/expr.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
 import type { OpEnv } from './env.ts';
 
@@ -374,15 +375,19 @@ export async function rollupInFull(
   };
 }
 
-/** What each formula and rollup of `source` yields, as the API types it (for queries). */
+/**
+ * What each formula and rollup of `source` yields, as the API types it, and the numeric formulas
+ * that compile to SQL (for queries).
+ */
 export async function computedKinds(
   tx: StoreTx,
   env: OpEnv,
   source: RowSource,
-): Promise<Map<string, ComputedKind>> {
+): Promise<{ kinds: Map<string, ComputedKind>; exprs: Map<string, NumExpr> }> {
   const out = new Map<string, ComputedKind>();
+  const exprs = new Map<string, NumExpr>();
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
-  if (props.length === 0) return out;
+  if (props.length === 0) return { kinds: out, exprs };
   const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
   for (const p of props) {
     if (p.type === 'rollup') {
@@ -392,6 +397,9 @@ export async function computedKinds(
     }
     const c = world.compiled(source.dataSourceId, p);
     out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
+    if (c instanceof FormulaError || apiKind(c.type) !== 'number') continue;
+    const expr = numericExpr(c.root, (id) => findPropertyById(source.schema, id)?.type === 'number');
+    if (expr) exprs.set(p.id, expr);
   }
-  return out;
+  return { kinds: out, exprs };
 }

@@ -37,11 +37,12 @@ export async function queryDataSource(
   const ds = await getDataSource(tx, env, dataSourceId);
   const schema = schemaOf(ds.row);
   const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
-  const kinds = await computedKinds(tx, env, source);
+  const { kinds, exprs } = await computedKinds(tx, env, source);
   const query = parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
     version: input.version,
     meUserId: env.actor.botUserId,
     computed: kinds,
+    exprs,
   });
   const inTrash = input.body.in_trash ?? input.body.archived ?? false;
   const now = new Date(env.now);

@@ -7,12 +7,15 @@ import { normalizeId } from '../lib/ids.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { Family } from './columns.ts';
 import { parseDateInterval } from './dates.ts';
+import type { NumExpr } from './expr.ts';
 import type { DateOperand, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
 
 export interface ConditionContext {
   readonly meUserId: string | null;
   /** Result kinds of formula and rollup properties, by property id (see parse.ts). */
   readonly computed?: ReadonlyMap<string, ComputedKind>;
+  /** Numeric formulas that compile to SQL (expr.ts), by property id. */
+  readonly exprs?: ReadonlyMap<string, NumExpr>;
 }
 
 /** What a formula or rollup yields, as the API types it. */

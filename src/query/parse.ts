@@ -8,7 +8,8 @@ import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
 import { type ComputedKind, type ConditionContext, parseCondition } from './conditions.ts';
-import type { Filter, Query, Sort, TimestampName } from './ir.ts';
+import type { NumExpr } from './expr.ts';
+import type { Filter, Query, Sort, Target, TimestampName } from './ir.ts';
 
 export interface ParseOptions {
   /** The request's Notion-Version (kept for version-dependent rules; none differ today). */
@@ -17,6 +18,8 @@ export interface ParseOptions {
   readonly meUserId: string | null;
   /** Result kinds of the formula and rollup properties (computed by the caller), by property id. */
   readonly computed?: ReadonlyMap<string, ComputedKind>;
+  /** Numeric formulas computed in SQL (expr.ts), by property id. */
+  readonly exprs?: ReadonlyMap<string, NumExpr>;
 }
 
 /**
@@ -84,6 +87,7 @@ export function parseQuery(body: unknown, schema: DataSourceSchema, options: Par
   const ctx: ConditionContext = {
     meUserId: options.meUserId,
     ...(options.computed ? { computed: options.computed } : {}),
+    ...(options.exprs ? { exprs: options.exprs } : {}),
   };
   const filter =
     b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
@@ -233,8 +237,21 @@ function parseComputedFilter(
     );
   }
   const type = COMPUTED_COLUMN_TYPE[kind]!;
-  const target = { source: 'property' as const, id: prop.id, type };
-  return parseCondition(familyOf(type), type, target, raw[sub], [...path, sub], ctx);
+  return parseCondition(
+    familyOf(type),
+    type,
+    computedTarget(prop.id, type, ctx),
+    raw[sub],
+    [...path, sub],
+    ctx,
+  );
+}
+
+/** A computed property's target: its SQL expression when it has one, else its computed column. */
+function computedTarget(id: string, type: string, ctx: ConditionContext): Target {
+  const expr = ctx.exprs?.get(id);
+  if (expr && type === 'number') return { source: 'expr', id, expr, type: 'number' };
+  return { source: 'property', id, type };
 }
 
 function parseSorts(raw: unknown, schema: DataSourceSchema, ctx: ConditionContext): Sort[] {
@@ -273,7 +290,7 @@ function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema, 
       throw errors.validation(
         `Sorting by this ${prop.type} property is not supported: it yields ${kind ?? 'no value'}.`,
       );
-    return { target: { source: 'property', id: prop.id, type }, direction };
+    return { target: computedTarget(prop.id, type, ctx), direction };
   }
   if (familyOf(prop.type) === 'none') {
     throw errors.validation(`Sorting by ${prop.type} properties is not supported yet.`);
