@@ -72,7 +72,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
         last_edited_by: 'u',
         in_trash: 0,
       };
-      PROPS.forEach((p, i) => Object.assign(row, deriveColumns(p, vs[i])));
+      for (const [i, p] of PROPS.entries()) Object.assign(row, deriveColumns(p, vs[i]));
       return row;
     });
     for (const t of dbs) {
