@@ -290,7 +290,7 @@ export async function withComputed<R extends Rec>(
   tx: StoreTx,
   env: OpEnv,
   records: R[],
-  options: { rollupLimit?: number } = { rollupLimit: MAX_REFERENCES },
+  options: { rollupLimit?: number; only?: ReadonlySet<string> } = { rollupLimit: MAX_REFERENCES },
 ): Promise<R[]> {
   const targets = records.filter((r) =>
     r.source?.schema.some((p) => p.type === 'formula' || p.type === 'rollup'),
@@ -303,6 +303,7 @@ export async function withComputed<R extends Rec>(
     for (const r of targets) {
       const out = new Map<string, unknown>();
       for (const p of r.source!.schema) {
+        if (options.only && !options.only.has(p.id)) continue;
         if (p.type === 'rollup') {
           out.set(p.id, world.rollup(r.row, p, options.rollupLimit).result);
           continue;

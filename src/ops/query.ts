@@ -68,14 +68,20 @@ export async function queryDataSource(
 }
 
 function readsComputed(query: Query, kinds: ReadonlyMap<string, ComputedKind>): boolean {
-  const reads = (f: Filter): boolean => {
-    if ('filters' in f) return f.filters.some(reads);
-    return f.target.source === 'property' && kinds.has(f.target.id);
+  return computedReads(query, kinds).size > 0;
+}
+
+/** The computed properties a query reads through their computed column (not through SQL). */
+function computedReads(query: Query, kinds: ReadonlyMap<string, ComputedKind>): Set<string> {
+  const out = new Set<string>();
+  const visit = (f: Filter) => {
+    if ('filters' in f) f.filters.forEach(visit);
+    else if (f.target.source === 'property' && kinds.has(f.target.id)) out.add(f.target.id);
   };
-  return (
-    (query.filter !== null && reads(query.filter)) ||
-    query.sorts.some((s) => s.target.source === 'property' && kinds.has(s.target.id))
-  );
+  if (query.filter) visit(query.filter);
+  for (const s of query.sorts)
+    if (s.target.source === 'property' && kinds.has(s.target.id)) out.add(s.target.id);
+  return out;
 }
 
 const SCAN_PAGE = 1000;
@@ -109,7 +115,7 @@ async function queryComputed(
     tx,
     env,
     rows.map((row) => ({ row, source })),
-    { rollupLimit: Number.POSITIVE_INFINITY },
+    { rollupLimit: Number.POSITIVE_INFINITY, only: computedReads(query, kinds) },
   );
   const derived = records.map((r) => computedRow(source.schema, r, kinds));
   const ordered = runQuery(query, derived, { now: options.now });
@@ -132,6 +138,7 @@ async function queryComputed(
 function computedRow(schema: Schema, record: PageRecord, kinds: ReadonlyMap<string, ComputedKind>) {
   const row: Record<string, string | number | null | undefined> = { ...derivedRow(schema, record.row) };
   for (const [id, kind] of kinds) {
+    if (!record.source?.computed?.has(id)) continue;
     const type = COMPUTED_COLUMN_TYPE[kind];
     if (!type) continue;
     const result = record.source?.computed?.get(id) as { type: string; [k: string]: unknown } | undefined;
