@@ -384,16 +384,26 @@ export async function computedKinds(
   tx: StoreTx,
   env: OpEnv,
   source: RowSource,
-): Promise<{ kinds: Map<string, ComputedKind>; exprs: Map<string, NumExpr> }> {
+): Promise<{
+  kinds: Map<string, ComputedKind>;
+  exprs: Map<string, NumExpr>;
+  rolled: Map<string, PropertySchema>;
+  schemas: ReadonlyMap<string, Schema>;
+}> {
   const out = new Map<string, ComputedKind>();
   const exprs = new Map<string, NumExpr>();
+  const rolled = new Map<string, PropertySchema>();
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
-  if (props.length === 0) return { kinds: out, exprs };
+  if (props.length === 0) return { kinds: out, exprs, rolled, schemas: new Map() };
   const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
   for (const p of props) {
     if (p.type === 'rollup') {
-      const fn = payloadOf<Partial<RollupConfig>>(p).function;
-      out.set(p.id, !fn ? 'unsupported' : rollupKind(fn));
+      const cfg = payloadOf<Partial<RollupConfig>>(p);
+      out.set(p.id, !cfg.function ? 'unsupported' : rollupKind(cfg.function));
+      const rel = source.schema.find((q) => q.id === cfg.relation_property_id);
+      const target = rel && payloadOf<{ data_source_id?: string }>(rel).data_source_id;
+      const prop = target && world.schemas.get(target)?.find((q) => q.id === cfg.rollup_property_id);
+      if (prop) rolled.set(p.id, prop);
       continue;
     }
     const c = world.compiled(source.dataSourceId, p);
@@ -402,5 +412,25 @@ export async function computedKinds(
     const expr = numericExpr(c.root, (id) => findPropertyById(source.schema, id)?.type === 'number');
     if (expr) exprs.set(p.id, expr);
   }
-  return { kinds: out, exprs };
+  return { kinds: out, exprs, rolled, schemas: world.schemas };
+}
+
+/** The live related rows of each record through each relation of `relationIds`. */
+export async function relatedRows(
+  tx: StoreTx,
+  env: OpEnv,
+  records: Rec[],
+  relationIds: ReadonlySet<string>,
+): Promise<Map<string, Map<string, BlockView[]>>> {
+  const out = new Map<string, Map<string, BlockView[]>>();
+  if (relationIds.size === 0 || records.length === 0) return out;
+  const world = await worldFor(tx, env, records);
+  await settle(tx, world, () => {
+    for (const r of records) {
+      const byRelation = new Map<string, BlockView[]>();
+      for (const id of relationIds) byRelation.set(id, world.related(r.row, id) ?? []);
+      out.set(r.row.id, byRelation);
+    }
+  });
+  return out;
 }

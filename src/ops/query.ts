@@ -5,19 +5,20 @@
  * every row with its computed values (always current, but linear in the rows: see ARCHITECTURE).
  */
 
-import type { Schema } from '../domain/properties/types.ts';
+import { type PropertySchema, payloadOf, type Schema } from '../domain/properties/types.ts';
 import type { RowSource } from '../present/page.present.ts';
-import { deriveColumns } from '../query/columns.ts';
-import type { ComputedKind } from '../query/conditions.ts';
-import { runQuery } from '../query/evaluate.ts';
+import { type ColumnValue, deriveColumns } from '../query/columns.ts';
+import type { ComputedKind, Quantified } from '../query/conditions.ts';
+import { evaluateFilter, runQuery } from '../query/evaluate.ts';
 import type { Filter, Query } from '../query/ir.ts';
+import type { DerivedRow } from '../query/keys.ts';
 import { COMPUTED_COLUMN_TYPE, parseQuery } from '../query/parse.ts';
-import type { StoreTx } from '../store/store.ts';
+import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { getDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
-import { computedKinds, withComputed } from './formulas.ts';
+import { computedKinds, relatedRows, withComputed } from './formulas.ts';
 import type { PageRecord } from './pages.ts';
 import { derivedRow } from './rows.ts';
 
@@ -37,17 +38,21 @@ export async function queryDataSource(
   const ds = await getDataSource(tx, env, dataSourceId);
   const schema = schemaOf(ds.row);
   const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
-  const { kinds, exprs } = await computedKinds(tx, env, source);
+  const { kinds, exprs, rolled, schemas } = await computedKinds(tx, env, source);
+  const quantified = new Map<string, Quantified>();
   const query = parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
     version: input.version,
     meUserId: env.actor.botUserId,
     computed: kinds,
     exprs,
+    rolled,
+    quantified,
   });
   const inTrash = input.body.in_trash ?? input.body.archived ?? false;
   const now = new Date(env.now);
-  if (readsComputed(query, kinds)) {
-    return queryComputed(tx, env, source, query, kinds, {
+  if (readsComputed(query, kinds) || quantified.size > 0) {
+    const computed: Computed = { kinds, quantified, rolled, schemas };
+    return queryComputed(tx, env, source, query, computed, {
       inTrash,
       now,
       from: input.from,
@@ -96,9 +101,10 @@ async function queryComputed(
   env: OpEnv,
   source: RowSource,
   query: Query,
-  kinds: ReadonlyMap<string, ComputedKind>,
+  computed: Computed,
   options: { inTrash: boolean; now: Date; from: string | null; limit: number },
 ): Promise<{ records: PageRecord[]; next: string | null }> {
+  const { kinds } = computed;
   const ids: string[] = [];
   let from: string | null = null;
   do {
@@ -118,6 +124,7 @@ async function queryComputed(
     { rollupLimit: Number.POSITIVE_INFINITY, only: computedReads(query, kinds) },
   );
   const derived = records.map((r) => computedRow(source.schema, r, kinds));
+  await answerQuantified(tx, env, source, records, derived, computed, options.now);
   const ordered = runQuery(query, derived, { now: options.now });
   let offset = 0;
   if (options.from !== null) {
@@ -132,6 +139,60 @@ async function queryComputed(
     pageIds.map((id) => ({ row: byId.get(id)!, source })),
   );
   return { records: out, next: ordered[offset + options.limit] ?? null };
+}
+
+interface Computed {
+  kinds: ReadonlyMap<string, ComputedKind>;
+  quantified: ReadonlyMap<string, Quantified>;
+  rolled: ReadonlyMap<string, PropertySchema>;
+  schemas: ReadonlyMap<string, Schema>;
+}
+
+/**
+ * Rollup `any` / `every` / `none`: the condition runs on the derived row of each related page
+ * (of the rollup's relation), and the answer fills the synthetic checkbox column the leaf reads.
+ */
+async function answerQuantified(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  records: PageRecord[],
+  derived: Record<string, ColumnValue | undefined>[],
+  computed: Computed,
+  now: Date,
+): Promise<void> {
+  if (computed.quantified.size === 0) return;
+  const relationOf = (rollupId: string) => {
+    const rollup = source.schema.find((p) => p.id === rollupId);
+    return rollup ? payloadOf<{ relation_property_id?: string }>(rollup).relation_property_id : undefined;
+  };
+  const relations = new Set(
+    [...computed.quantified.values()].map((q) => relationOf(q.rollupId)).filter((x): x is string => !!x),
+  );
+  const related = await relatedRows(tx, env, records, relations);
+  const cache = new Map<string, DerivedRow>();
+  const derivedOf = (row: BlockView): DerivedRow => {
+    let d = cache.get(row.id);
+    if (!d) {
+      d = derivedRow(computed.schemas.get(row.parent_id ?? '') ?? [], row);
+      cache.set(row.id, d);
+    }
+    return d;
+  };
+  records.forEach((r, i) => {
+    for (const [id, q] of computed.quantified) {
+      const rel = relationOf(q.rollupId);
+      const pages = (rel && related.get(r.row.id)?.get(rel)) || [];
+      const hits = pages.map((p) => evaluateFilter(q.filter, derivedOf(p), { now }));
+      const answer =
+        q.mode === 'any'
+          ? hits.some(Boolean)
+          : q.mode === 'every'
+            ? hits.every(Boolean)
+            : !hits.some(Boolean);
+      Object.assign(derived[i]!, deriveColumns({ id, type: 'checkbox' }, answer));
+    }
+  });
 }
 
 /** The derived row of a page plus its computed values in the column form of their kind. */

@@ -8,7 +8,7 @@ import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { Family } from './columns.ts';
 import { parseDateInterval } from './dates.ts';
 import type { NumExpr } from './expr.ts';
-import type { DateOperand, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
+import type { DateOperand, Filter, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
 
 export interface ConditionContext {
   readonly meUserId: string | null;
@@ -16,6 +16,23 @@ export interface ConditionContext {
   readonly computed?: ReadonlyMap<string, ComputedKind>;
   /** Numeric formulas that compile to SQL (expr.ts), by property id. */
   readonly exprs?: ReadonlyMap<string, NumExpr>;
+  /** Rolled-up property (of the related data source) of each rollup, by rollup property id. */
+  readonly rolled?: ReadonlyMap<
+    string,
+    { readonly id: string; readonly type: string; readonly [k: string]: unknown }
+  >;
+  /**
+   * Filled by the parser: each rollup `any`/`every`/`none` condition, under the synthetic
+   * checkbox column its leaf reads (the caller computes that column per row).
+   */
+  readonly quantified?: Map<string, Quantified>;
+}
+
+/** A rollup condition over each related page: `filter` reads the related page's derived row. */
+export interface Quantified {
+  readonly rollupId: string;
+  readonly mode: 'any' | 'every' | 'none';
+  readonly filter: Filter;
 }
 
 /** What a formula or rollup yields, as the API types it. */

@@ -7,7 +7,7 @@ import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
-import { type ComputedKind, type ConditionContext, parseCondition } from './conditions.ts';
+import { type ComputedKind, type ConditionContext, parseCondition, type Quantified } from './conditions.ts';
 import type { NumExpr } from './expr.ts';
 import type { Filter, Query, Sort, Target, TimestampName } from './ir.ts';
 
@@ -20,6 +20,10 @@ export interface ParseOptions {
   readonly computed?: ReadonlyMap<string, ComputedKind>;
   /** Numeric formulas computed in SQL (expr.ts), by property id. */
   readonly exprs?: ReadonlyMap<string, NumExpr>;
+  /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
+  readonly rolled?: ConditionContext['rolled'];
+  /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
+  readonly quantified?: Map<string, Quantified>;
 }
 
 /**
@@ -88,6 +92,8 @@ export function parseQuery(body: unknown, schema: DataSourceSchema, options: Par
     meUserId: options.meUserId,
     ...(options.computed ? { computed: options.computed } : {}),
     ...(options.exprs ? { exprs: options.exprs } : {}),
+    ...(options.rolled ? { rolled: options.rolled } : {}),
+    ...(options.quantified ? { quantified: options.quantified } : {}),
   };
   const filter =
     b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
@@ -227,9 +233,8 @@ function parseComputedFilter(
     throw bodyError(path, `should have exactly one of ${allowed.map((k) => `\`${k}\``).join(', ')}`, raw);
   }
   const sub = keys[0]!;
-  if (sub === 'any' || sub === 'every' || sub === 'none') {
-    throw errors.validation(`Rollup filters with ${sub} are not supported yet.`);
-  }
+  if (sub === 'any' || sub === 'every' || sub === 'none')
+    return parseQuantified(prop, sub, raw[sub], [...path, sub], ctx);
   const expected = kind ? COMPUTED_FILTER_KEY[kind] : undefined;
   if (!kind || expected !== sub) {
     throw errors.validation(
@@ -245,6 +250,46 @@ function parseComputedFilter(
     [...path, sub],
     ctx,
   );
+}
+
+/**
+ * `{"rollup": {"any": {"number": {…}}}}`: the inner condition is one on the rolled-up property
+ * (its own filter key), tested on each related page; the leaf reads a checkbox column the caller
+ * fills with the quantified answer.
+ */
+function parseQuantified(
+  prop: SchemaProperty,
+  mode: 'any' | 'every' | 'none',
+  raw: unknown,
+  path: PathSegment[],
+  ctx: ConditionContext,
+): Filter {
+  const rolled = ctx.rolled?.get(prop.id);
+  if (!rolled || !ctx.quantified) {
+    throw errors.validation(`Rollup ${prop.name} does not name a property that can be filtered.`);
+  }
+  if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
+  const keys = Object.keys(raw);
+  if (keys.length !== 1) throw bodyError(path, 'should have exactly one condition', raw);
+  const key = keys[0]!;
+  if (
+    rolled.type === 'formula' ||
+    rolled.type === 'rollup' ||
+    conditionFamily(rolled.type).family === 'none'
+  ) {
+    throw errors.validation(`Rollup filters over ${rolled.type} properties are not supported yet.`);
+  }
+  if (!keyMatches(rolled.type, key)) throw mismatch(rolled.type, key);
+  const { family, type } = conditionFamily(rolled.type);
+  const filter = parseCondition(family, type, targetOf(rolled), raw[key], [...path, key], ctx);
+  const id = `${prop.id}:${mode}:${ctx.quantified.size}`;
+  ctx.quantified.set(id, { rollupId: prop.id, mode, filter });
+  return {
+    kind: 'checkbox',
+    target: { source: 'property', id, type: 'checkbox' },
+    op: 'equals',
+    value: true,
+  };
 }
 
 /** A computed property's target: its SQL expression when it has one, else its computed column. */

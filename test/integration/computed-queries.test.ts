@@ -57,6 +57,13 @@ describeEngines('queries on formulas and rollups', (engine) => {
           Mass: {
             rollup: { function: 'sum', relation_property_name: 'Parts', rollup_property_name: 'Weight' },
           },
+          Weights: {
+            rollup: {
+              function: 'show_original',
+              relation_property_name: 'Parts',
+              rollup_property_name: 'Weight',
+            },
+          },
         });
         const w = async (n: number) =>
           (await create(parts, { Name: { title: text(`w${n}`) }, Weight: { number: n } })).id;
@@ -143,6 +150,20 @@ describeEngines('queries on formulas and rollups', (engine) => {
         });
         expect(second.results.map((r) => plain(r.properties.Name!.title))).toEqual(['d']);
         expect(second.has_more).toBe(false);
+      });
+
+      it('filters rollups with any, every and none over the related pages', async () => {
+        const q = async (mode: string, cond: object) =>
+          (
+            await names(kits, { filter: { property: 'Weights', rollup: { [mode]: { number: cond } } } })
+          ).sort();
+        expect(await q('any', { greater_than: 8 })).toEqual(['b', 'd']);
+        expect(await q('every', { greater_than: 4 })).toEqual(['b', 'c', 'd']);
+        expect(await q('none', { greater_than: 8 })).toEqual(['a', 'c']);
+        const err = await queryRows(client(), version, kits, {
+          filter: { property: 'Weights', rollup: { any: { rich_text: { contains: 'x' } } } },
+        }).catch((e) => e);
+        expect((err as APIResponseError).code).toBe('validation_error');
       });
 
       it('filters on rollups, following changes of related pages', async () => {
