@@ -187,6 +187,30 @@ describeEngines('formula properties', (engine) => {
         expect(formula(after, 'Text')).toEqual({ type: 'string', string: '' });
       });
 
+      it('retypes a property to a formula and back', async () => {
+        const d = await createDb(h, version, 'Retype', {
+          Name: { title: {} },
+          N: { number: {} },
+          M: { number: {} },
+        });
+        const p = await create(d, { Name: { title: text('r') }, N: { number: 4 }, M: { number: 1 } });
+        await updateSchema(d, { M: { formula: { expression: 'prop("N") * 10' } } });
+        expect(formula(await get(p.id), 'M')).toEqual({ type: 'number', number: 40 });
+        const rows = await client().request({
+          path: hasDataSources(version)
+            ? `data_sources/${d.dataSourceId}/query`
+            : `databases/${d.databaseId}/query`,
+          method: 'post',
+          body: { filter: { property: 'M', formula: { number: { equals: 40 } } } },
+        });
+        expect((rows as { results: unknown[] }).results).toHaveLength(1);
+        await updateSchema(d, { M: { number: {} } });
+        const back = await get(p.id);
+        expect(back.properties.M).toMatchObject({ type: 'number', number: null });
+        await update(p.id, { M: { number: 2 } });
+        expect((await get(p.id)).properties.M).toMatchObject({ type: 'number', number: 2 });
+      });
+
       it('accepts the stored token form on input', async () => {
         const props = await schemaOf(db);
         await updateSchema(db, { Copy: { formula: { expression: props.Total!.formula!.expression } } });
