@@ -38,7 +38,7 @@ import { MAX_REFERENCES, propertyValue } from '../present/property-values.presen
 import type { ComputedKind } from '../query/conditions.ts';
 import { type NumExpr, numericExpr } from '../query/expr.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
-import type { OpEnv } from './env.ts';
+import { canSee, type OpEnv } from './env.ts';
 
 /** Evaluation zone through the API (notion-formulas.md §6.2: UTC). */
 export const FORMULA_TIME_ZONE = 'UTC';
@@ -298,7 +298,7 @@ export async function withComputed<R extends Rec>(
   if (targets.length === 0) return records;
   const world = await worldFor(tx, env, targets);
   let results = new Map<string, Map<string, unknown>>();
-  await settle(tx, world, () => {
+  await settle(tx, env, world, () => {
     results = new Map();
     for (const r of targets) {
       const out = new Map<string, unknown>();
@@ -336,7 +336,7 @@ async function worldFor(tx: StoreTx, env: OpEnv, targets: Rec[]): Promise<World>
 }
 
 /** Runs `pass` until it reaches no row or user that is not loaded yet (one pass per level). */
-async function settle(tx: StoreTx, world: World, pass: () => void): Promise<void> {
+async function settle(tx: StoreTx, env: OpEnv, world: World, pass: () => void): Promise<void> {
   for (let n = 0; n < MAX_PASSES; n++) {
     world.newPass();
     pass();
@@ -344,7 +344,8 @@ async function settle(tx: StoreTx, world: World, pass: () => void): Promise<void
     const rowIds = [...world.missingRows];
     const loaded = await tx.blocks.getMany(rowIds);
     for (const id of rowIds) world.rows.set(id, null);
-    for (const row of loaded) world.rows.set(row.id, row);
+    // A related page the integration cannot see reads as one that does not exist (env.ts canSee).
+    for (const row of loaded) if (await canSee(tx, env, row.id)) world.rows.set(row.id, row);
     await loadSchemas(
       tx,
       world,
@@ -366,7 +367,7 @@ export async function rollupInFull(
 ): Promise<{ result: RollupResult; items: { id: string; type: string; [k: string]: unknown }[] }> {
   const world = await worldFor(tx, env, [record]);
   let out: ReturnType<World['rollup']> | undefined;
-  await settle(tx, world, () => {
+  await settle(tx, env, world, () => {
     out = world.rollup(record.row, prop);
   });
   const rolled = out?.rolled;
@@ -425,7 +426,7 @@ export async function relatedRows(
   const out = new Map<string, Map<string, BlockView[]>>();
   if (relationIds.size === 0 || records.length === 0) return out;
   const world = await worldFor(tx, env, records);
-  await settle(tx, world, () => {
+  await settle(tx, env, world, () => {
     for (const r of records) {
       const byRelation = new Map<string, BlockView[]>();
       for (const id of relationIds) byRelation.set(id, world.related(r.row, id) ?? []);

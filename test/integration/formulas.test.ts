@@ -296,3 +296,49 @@ describeEngines('formula properties', (engine) => {
     });
   }
 });
+
+describeEngines('formulas and rollups respect what an integration can see', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(() => h.close());
+
+  it('reads related pages the integration cannot see as absent', async () => {
+    const writerToken = await h.newIntegration('Writer');
+    const readerToken = await h.newIntegration('Reader');
+    const open = await h.newRootPage('Open', ['Writer', 'Reader']);
+    const hidden = await h.newRootPage('Hidden', ['Writer']);
+    const writer = h.client({ token: writerToken, version: '2025-09-03' });
+    const reader = h.client({ token: readerToken, version: '2025-09-03' });
+    const db = async (parent: string, title: string, properties: Record<string, unknown>) =>
+      (
+        (await writer.databases.create({
+          parent: { type: 'page_id', page_id: parent },
+          title: text(title) as never,
+          initial_data_source: { properties: properties as never },
+        })) as unknown as { data_sources: { id: string }[] }
+      ).data_sources[0]!.id;
+    const secret = await db(hidden, 'Secret', { Name: { title: {} }, Code: { number: {} } });
+    const visible = await db(open, 'Visible', {
+      Name: { title: {} },
+      Rel: { relation: { data_source_id: secret, single_property: {} } },
+      Codes: { formula: { expression: 'prop("Rel").map(current.prop("Code"))' } },
+      Sum: { rollup: { function: 'sum', relation_property_name: 'Rel', rollup_property_name: 'Code' } },
+    });
+    const s = await writer.pages.create({
+      parent: { data_source_id: secret },
+      properties: { Name: { title: text('s') }, Code: { number: 42 } },
+    } as never);
+    const row = await writer.pages.create({
+      parent: { data_source_id: visible },
+      properties: { Name: { title: text('v') }, Rel: { relation: [{ id: s.id }] } },
+    } as never);
+    const asWriter = (await writer.pages.retrieve({ page_id: row.id })) as unknown as RowPage;
+    expect(asWriter.properties.Codes!.formula).toEqual({ type: 'string', string: '42' });
+    expect(asWriter.properties.Sum!.rollup).toMatchObject({ type: 'number', number: 42 });
+    const asReader = (await reader.pages.retrieve({ page_id: row.id })) as unknown as RowPage;
+    expect(asReader.properties.Codes!.formula).toEqual({ type: 'string', string: null });
+    expect(asReader.properties.Sum!.rollup).toMatchObject({ type: 'number', number: 0 });
+  });
+});
