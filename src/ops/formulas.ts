@@ -310,7 +310,17 @@ export async function withComputed<R extends Rec>(
         }
         if (p.type !== 'formula') continue;
         const { value, compiled } = world.formula(r.row, p);
-        out.set(p.id, renderResult(value, compiled?.type ?? { t: 'any' }, FORMULA_TIME_ZONE));
+        out.set(
+          p.id,
+          renderResult(
+            value,
+            compiled?.type ?? { t: 'any' },
+            FORMULA_TIME_ZONE,
+            Number.isFinite(options.rollupLimit ?? Number.POSITIVE_INFINITY)
+              ? options.rollupLimit
+              : undefined,
+          ),
+        );
       }
       results.set(r.row.id, out);
     }

@@ -9,6 +9,7 @@ import type { Schema } from '../domain/properties/types.ts';
 import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
 import type { RowSource } from '../present/page.present.ts';
+import { MAX_REFERENCES } from '../present/property-values.present.ts';
 import type { BlockRow, BlockView, StoreTx } from '../store/store.ts';
 import type { BlockRequest } from '../wire/blocks.schema.ts';
 import { errors } from '../wire/errors.ts';
@@ -60,11 +61,17 @@ export function rowSourceOf(ds: BlockRow): RowSource {
 }
 
 /** The page record of a row as operations return it. */
-export async function pageRecord(tx: StoreTx, env: OpEnv, row: BlockView): Promise<PageRecord> {
+export async function pageRecord(
+  tx: StoreTx,
+  env: OpEnv,
+  row: BlockView,
+  /** Page objects compute rollups and show formula references from 25 related pages. */
+  limit: number = MAX_REFERENCES,
+): Promise<PageRecord> {
   if (row.parent_type !== 'data_source_id' || !row.parent_id) return { row };
   const ds = await tx.blocks.get(row.parent_id);
   if (!ds) return { row };
-  return (await withComputed(tx, env, [{ row, source: rowSourceOf(ds) }]))[0]!;
+  return (await withComputed(tx, env, [{ row, source: rowSourceOf(ds) }], { rollupLimit: limit }))[0]!;
 }
 
 /** The data source a new row goes into, from a `data_source_id` or single-source `database_id`. */

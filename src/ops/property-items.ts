@@ -73,7 +73,13 @@ export async function getPropertyItem(
   propertyId: string,
   page: { from: string | null; limit: number },
 ): Promise<PropertyItemRecord> {
-  const record = await pageRecord(tx, env, await loadVisible(tx, env, pageId, 'page', isPage));
+  // The property item is the full value: no 25-reference limit.
+  const record = await pageRecord(
+    tx,
+    env,
+    await loadVisible(tx, env, pageId, 'page', isPage),
+    Number.POSITIVE_INFINITY,
+  );
   const schema = record.source?.schema ?? [
     { id: 'title', name: 'title', description: null, type: 'title', title: {} },
   ];

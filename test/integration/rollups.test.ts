@@ -94,6 +94,8 @@ describeEngines('rollup properties', (engine) => {
           Uniq: roll('show_unique', 'Kind'),
           SumDouble: roll('sum', 'Double'),
           Twice: { formula: { expression: 'prop("sum") * 2' } },
+          Refs: { formula: { expression: 'prop("Items")' } },
+          RefCount: { formula: { expression: 'prop("Items").length()' } },
         };
         for (const fn of fns) props[fn] = roll(fn, 'Cost');
         lists = await createDb(h, version, 'Lists', props);
@@ -212,7 +214,19 @@ describeEngines('rollup properties', (engine) => {
           Items: { relation: ids.map((id) => ({ id })) },
         });
         expect((rollup(l, 'sum') as { number: number }).number).toBe(25);
+        // A formula's page references stop at 25 on the page object; its computation does not.
+        const refs = (l.properties.Refs!.formula as { string: string }).string.split(',');
+        expect(refs).toHaveLength(25);
+        expect(refs[0]).toBe('m0');
+        expect(l.properties.RefCount!.formula).toEqual({ type: 'number', number: 30 });
         const props = await schemaOf(lists);
+        const full = (await client().pages.properties.retrieve({
+          page_id: l.id,
+          property_id: props.Refs!.id,
+        })) as unknown as {
+          formula: { string: string };
+        };
+        expect(full.formula.string.split(',')).toHaveLength(30);
         const first = (await client().pages.properties.retrieve({
           page_id: l.id,
           property_id: props.sum!.id,

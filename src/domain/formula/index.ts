@@ -6,7 +6,7 @@ import { ApiError } from '../../wire/errors.ts';
 import { apiKind, type Checked, check, type FType, type SchemaLookup } from './check.ts';
 import { type EvalEnv, evaluate } from './evaluate.ts';
 import { type FormulaError, type Node, parse } from './syntax.ts';
-import { isDate, isFail, isoText, toText, type Value } from './values.ts';
+import { isDate, isFail, isoText, isPage, isPerson, toText, type Value } from './values.ts';
 
 export { apiKind, check, type FType, FUNCTION_NAMES, type PropInfo, type SchemaLookup, T } from './check.ts';
 export { type EvalEnv, evaluate } from './evaluate.ts';
@@ -78,8 +78,23 @@ export function renderList(v: Value[], zone: string): string | null {
     : kept.map((x) => toText(x as Exclude<Value, { kind: 'fail' }>, zone)).join(',');
 }
 
+/**
+ * A list value cut after its `max`-th page or person reference (page objects show at most 25,
+ * §7.6); other elements before that point are kept. Lists with fewer references are unchanged.
+ */
+export function limitReferences(v: Value[], max: number): Value[] {
+  const flat = (v as unknown[]).flat(Number.POSITIVE_INFINITY) as Value[];
+  let refs = 0;
+  for (let i = 0; i < flat.length; i++) {
+    if (isPage(flat[i]!) || isPerson(flat[i]!)) refs++;
+    if (refs > max) return flat.slice(0, i);
+  }
+  return v;
+}
+
 /** The `formula` object of a page property value for runtime value `v` of static type `t`. */
-export function renderResult(v: Value, t: FType, zone: string): FormulaResult {
+export function renderResult(v: Value, t: FType, zone: string, maxReferences?: number): FormulaResult {
+  if (Array.isArray(v) && maxReferences !== undefined) v = limitReferences(v, maxReferences);
   if (v === null || isFail(v)) {
     switch (apiKind(t)) {
       case 'number':
