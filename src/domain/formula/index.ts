@@ -36,18 +36,19 @@ export function compileFormula(
   const root = parse(expression);
   const checked = check(root, schema, { allowMissing: options.allowMissing });
   const space = options.space ?? ZERO_UUID;
-  let stored = '';
-  let at = 0;
-  for (const ref of [...checked.refs].sort((a, b) => a.span.start - b.span.start)) {
-    // A reference on a page value keeps its receiver text: replace only the `prop(…)` part.
+  // Each reference's own `prop(…)` or token is the end of its span (a receiver may precede it).
+  const spans = checked.refs.flatMap((ref) => {
     const src = expression.slice(ref.span.start, ref.span.end);
     const m = /(?:prop\s*\(\s*"(?:[^"\\]|\\.)*"\s*\)|\{\{notion:block_property:[^}]*\}\})$/.exec(src);
-    if (!m) continue;
-    const start = ref.span.start + m.index;
+    return m ? [{ start: ref.span.start + m.index, end: ref.span.end, ref }] : [];
+  });
+  let stored = '';
+  let at = 0;
+  for (const { start, end, ref } of spans.sort((a, b) => a.start - b.start)) {
     if (start < at) continue;
     stored += expression.slice(at, start);
     stored += `{{notion:block_property:${encodeURIComponent(ref.id)}:${ref.ds ?? ZERO_UUID}:${space}}}`;
-    at = ref.span.end;
+    at = end;
   }
   stored += expression.slice(at);
   return { root, type: checked.type, checked, stored };
