@@ -36,7 +36,7 @@ import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
 import type { ComputedKind } from '../query/conditions.ts';
-import { type NumExpr, numericExpr } from '../query/expr.ts';
+import { comparisonExpr, type FormulaExpr, numericExpr } from '../query/expr.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
 import { canSee, type OpEnv } from './env.ts';
 
@@ -402,12 +402,12 @@ export async function computedKinds(
   source: RowSource,
 ): Promise<{
   kinds: Map<string, ComputedKind>;
-  exprs: Map<string, NumExpr>;
+  exprs: Map<string, FormulaExpr>;
   rolled: Map<string, PropertySchema>;
   schemas: ReadonlyMap<string, Schema>;
 }> {
   const out = new Map<string, ComputedKind>();
-  const exprs = new Map<string, NumExpr>();
+  const exprs = new Map<string, FormulaExpr>();
   const rolled = new Map<string, PropertySchema>();
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
   if (props.length === 0) return { kinds: out, exprs, rolled, schemas: new Map() };
@@ -424,8 +424,15 @@ export async function computedKinds(
     }
     const c = world.compiled(source.dataSourceId, p);
     out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
-    if (c instanceof FormulaError || apiKind(c.type) !== 'number') continue;
-    const expr = numericExpr(c.root, (id) => findPropertyById(source.schema, id)?.type === 'number');
+    if (c instanceof FormulaError) continue;
+    const isNumber = (id: string) => findPropertyById(source.schema, id)?.type === 'number';
+    const kind = apiKind(c.type);
+    const expr =
+      kind === 'number'
+        ? numericExpr(c.root, isNumber)
+        : kind === 'boolean'
+          ? comparisonExpr(c.root, isNumber)
+          : undefined;
     if (expr) exprs.set(p.id, expr);
   }
   return { kinds: out, exprs, rolled, schemas: world.schemas };

@@ -12,7 +12,7 @@ import { type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { isoBound, resolveOperand } from './dates.ts';
 import type { DialectHooks } from './dialect.ts';
-import { exprSql } from './expr.ts';
+import { formulaExprSql } from './expr.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
 import { type DerivedRow, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
 import { likePattern, usesTrigramIndex } from './text-index.ts';
@@ -78,7 +78,7 @@ function compileLeaf(leaf: LeafFilter, ctx: CompileContext): Bool {
   if (positive !== undefined) return not(compileLeaf({ ...leaf, op: positive } as LeafFilter, ctx));
   const c =
     leaf.target.source === 'expr'
-      ? exprSql(leaf.target.expr, (name) => filterCol(ctx, name))
+      ? formulaExprSql(leaf.target.expr, (name) => filterCol(ctx, name))
       : filterCol(ctx, valueColumn(leaf.target));
   switch (leaf.kind) {
     case 'empty':
@@ -189,7 +189,7 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
 function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknown> {
   if ('pageId' in term) return col(ctx, 'page_id');
   const target = term.sort.target;
-  if (target.source === 'expr') return exprSql(target.expr, (name) => col(ctx, name));
+  if (target.source === 'expr') return formulaExprSql(target.expr, (name) => col(ctx, name));
   const c = col(ctx, valueColumn(target));
   const order = term.sort.optionOrder;
   if (!order) return c;

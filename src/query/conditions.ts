@@ -7,7 +7,7 @@ import { normalizeId } from '../lib/ids.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { Family } from './columns.ts';
 import { parseDateInterval } from './dates.ts';
-import type { NumExpr } from './expr.ts';
+import type { FormulaExpr } from './expr.ts';
 import type { DateOperand, Filter, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
 
 export interface ConditionContext {
@@ -15,7 +15,7 @@ export interface ConditionContext {
   /** Result kinds of formula and rollup properties, by property id (see parse.ts). */
   readonly computed?: ReadonlyMap<string, ComputedKind>;
   /** Numeric formulas that compile to SQL (expr.ts), by property id. */
-  readonly exprs?: ReadonlyMap<string, NumExpr>;
+  readonly exprs?: ReadonlyMap<string, FormulaExpr>;
   /** Rolled-up property (of the related data source) of each rollup, by rollup property id. */
   readonly rolled?: ReadonlyMap<
     string,

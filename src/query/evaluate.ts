@@ -5,7 +5,7 @@
  */
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { matchesDate, resolveOperand } from './dates.ts';
-import { exprValue } from './expr.ts';
+import { formulaExprValue } from './expr.ts';
 import type { Filter, LeafFilter, Query } from './ir.ts';
 import { type DerivedRow, rowComparator } from './keys.ts';
 
@@ -38,7 +38,7 @@ export function runQuery(query: Query, rows: readonly DerivedRow[], options: Eva
 function evaluateLeaf(leaf: LeafFilter, row: DerivedRow, options: EvaluateOptions): boolean {
   const v =
     leaf.target.source === 'expr'
-      ? exprValue(leaf.target.expr, row)
+      ? formulaExprValue(leaf.target.expr, row)
       : (row[valueColumn(leaf.target)] ?? null);
   switch (leaf.kind) {
     case 'empty':

@@ -133,3 +133,94 @@ export function exprSql(e: NumExpr, column: (name: string) => RawBuilder<unknown
     x.k === 'bin' && x.op === '/' ? sql`coalesce(${top(x)}, 0)` : top(x);
   return e.k === 'col' ? column(columnStem(e.id)) : top(e);
 }
+
+/** A comparison of two numeric expressions: a boolean formula, read as a checkbox (1 / 0). */
+export type CmpExpr = {
+  readonly k: 'cmp';
+  readonly op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  readonly l: NumExpr;
+  readonly r: NumExpr;
+};
+
+/** A formula computed in SQL: a number, or a comparison of numbers (a checkbox). */
+export type FormulaExpr = NumExpr | CmpExpr;
+
+const CMP = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
+/** The comparison of a checked formula tree (`a > b`, `a == b`, …, over numeric sides), if it is one. */
+export function comparisonExpr(root: Node, numberProperty: (id: string) => boolean): CmpExpr | undefined {
+  if (root.k !== 'binary' || !CMP.has(root.op)) return undefined;
+  const side = (n: Node): NumExpr | undefined => {
+    const e = numericExpr(n, numberProperty);
+    if (e) return e;
+    // A constant side is folded (a comparison needs one column at least, on either side).
+    const c = numericConstant(n);
+    return c === undefined ? undefined : { k: 'lit', v: c };
+  };
+  const l = side(root.l);
+  const r = side(root.r);
+  if (!l || !r || (l.k === 'lit' && r.k === 'lit')) return undefined;
+  return { k: 'cmp', op: root.op as CmpExpr['op'], l, r };
+}
+
+function numericConstant(n: Node): number | undefined {
+  const e = numericExpr(n, () => false);
+  if (e) return undefined; // has a column (cannot happen with no number properties)
+  const lit = (x: Node): boolean =>
+    x.k === 'num' ||
+    (x.k === 'unary' && x.op === '-' && lit(x.arg)) ||
+    (x.k === 'binary' && ['+', '-', '*', '/'].includes(x.op) && lit(x.l) && lit(x.r));
+  if (!lit(n)) return undefined;
+  const toExpr = (x: Node): NumExpr =>
+    x.k === 'num'
+      ? { k: 'lit', v: x.v }
+      : x.k === 'unary'
+        ? { k: 'neg', a: toExpr((x as Extract<Node, { k: 'unary' }>).arg) }
+        : {
+            k: 'bin',
+            op: (x as Extract<Node, { k: 'binary' }>).op as '+',
+            l: toExpr((x as Extract<Node, { k: 'binary' }>).l),
+            r: toExpr((x as Extract<Node, { k: 'binary' }>).r),
+          };
+  return exprValue(toExpr(n), {}) ?? undefined;
+}
+
+/** 1 / 0 for a comparison over a derived row, with the formula rules (§3.6). */
+export function cmpValue(e: CmpExpr, row: Readonly<Record<string, unknown>>): number {
+  const l = exprValue(e.l, row);
+  const r = exprValue(e.r, row);
+  let out: boolean;
+  if (e.op === '==' || e.op === '!=') {
+    // Empty equals only empty; numbers by value.
+    const eq = l === null || r === null ? l === r : l === r;
+    out = e.op === '==' ? eq : !eq;
+  } else {
+    const a = l ?? 0;
+    const b = r ?? 0;
+    out = e.op === '<' ? a < b : e.op === '<=' ? a <= b : e.op === '>' ? a > b : a >= b;
+  }
+  return out ? 1 : 0;
+}
+
+/** The value of a formula expression over a derived row. */
+export function formulaExprValue(e: FormulaExpr, row: Readonly<Record<string, unknown>>): number | null {
+  return e.k === 'cmp' ? cmpValue(e, row) : exprValue(e, row);
+}
+
+/** The SQL of a formula expression: a number, or 1 / 0 for a comparison. */
+export function formulaExprSql(
+  e: FormulaExpr,
+  column: (name: string) => RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  if (e.k !== 'cmp') return exprSql(e, column);
+  const l = exprSql(e.l, column);
+  const r = exprSql(e.r, column);
+  let cond: RawBuilder<unknown>;
+  if (e.op === '==' || e.op === '!=') {
+    const eq = sql`(case when ${l} is null then ${r} is null when ${r} is null then 1 = 0 else ${l} = ${r} end)`;
+    cond = e.op === '==' ? eq : sql`not ${eq}`;
+  } else {
+    cond = sql`coalesce(${l}, 0) ${sql.raw(e.op)} coalesce(${r}, 0)`;
+  }
+  return sql`(case when ${cond} then 1 else 0 end)`;
+}

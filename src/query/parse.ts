@@ -8,7 +8,7 @@ import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
 import { type ComputedKind, type ConditionContext, parseCondition, type Quantified } from './conditions.ts';
-import type { NumExpr } from './expr.ts';
+import type { FormulaExpr } from './expr.ts';
 import type { Filter, Query, Sort, Target, TimestampName } from './ir.ts';
 
 export interface ParseOptions {
@@ -19,7 +19,7 @@ export interface ParseOptions {
   /** Result kinds of the formula and rollup properties (computed by the caller), by property id. */
   readonly computed?: ReadonlyMap<string, ComputedKind>;
   /** Numeric formulas computed in SQL (expr.ts), by property id. */
-  readonly exprs?: ReadonlyMap<string, NumExpr>;
+  readonly exprs?: ReadonlyMap<string, FormulaExpr>;
   /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolled?: ConditionContext['rolled'];
   /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
@@ -295,7 +295,8 @@ function parseQuantified(
 /** A computed property's target: its SQL expression when it has one, else its computed column. */
 function computedTarget(id: string, type: string, ctx: ConditionContext): Target {
   const expr = ctx.exprs?.get(id);
-  if (expr && type === 'number') return { source: 'expr', id, expr, type: 'number' };
+  if (expr && type === 'number' && expr.k !== 'cmp') return { source: 'expr', id, expr, type: 'number' };
+  if (expr && type === 'checkbox' && expr.k === 'cmp') return { source: 'expr', id, expr, type: 'checkbox' };
   return { source: 'property', id, type };
 }
 

@@ -10,7 +10,7 @@ import { columnStem, deriveColumns } from '../../src/query/columns.ts';
 import { createDataSourceTable } from '../../src/query/ddl.ts';
 import { runQuery } from '../../src/query/evaluate.ts';
 import { queryRows } from '../../src/query/execute.ts';
-import { exprValue, numericExpr } from '../../src/query/expr.ts';
+import { cmpValue, comparisonExpr, exprValue, numericExpr } from '../../src/query/expr.ts';
 import type { DerivedRow } from '../../src/query/keys.ts';
 import { parseQuery } from '../../src/query/parse.ts';
 import { ENGINES } from '../helpers/engines.ts';
@@ -153,6 +153,53 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
       }
     }
     expect(compiled).toBeGreaterThan(FORMULAS / 2);
+
+    // Comparisons: boolean formulas read as checkboxes.
+    let compared = 0;
+    for (let f = 0; f < FORMULAS; f++) {
+      const op = rng.pick(['<', '<=', '>', '>=', '==', '!=']);
+      const source = `${makeFormula(rng, 1)} ${op} ${rng.int(3) === 0 ? rng.pick(['0', '3', '-1']) : makeFormula(rng, 1)}`;
+      const label = `seed ${SEED}, comparison ${f}: ${source}`;
+      const formula = compileFormula(source, lookup);
+      const expr = comparisonExpr(formula.root, (id) => PROPS.some((p) => p.id === id));
+      if (!expr) continue;
+      compared++;
+      for (const [i, vs] of values.entries()) {
+        const page: PageV = {
+          kind: 'page',
+          id: 'p',
+          dataSourceId: 'd',
+          title: '',
+          prop: (id) => vs[PROPS.findIndex((p) => p.id === id)] ?? null,
+        };
+        const v = evaluate(formula.root, { now: NOW.getTime(), timeZone: 'UTC', page });
+        expect(cmpValue(expr, rows[i]!), `${label}, row ${i}`).toBe(v === true ? 1 : 0);
+      }
+      for (const body of [
+        { filter: { property: 'F', formula: { checkbox: { equals: true } } } },
+        { filter: { property: 'F', formula: { checkbox: { does_not_equal: true } } } },
+        { sorts: [{ property: 'F', direction: rng.pick(['ascending', 'descending']) }] },
+      ]) {
+        const query = parseQuery(body, schema, {
+          version: '2025-09-03',
+          meUserId: null,
+          computed: new Map([['f', 'boolean']]),
+          exprs: new Map([['f', expr]]),
+        });
+        expect(JSON.stringify(query)).toContain('"source":"expr"');
+        const expected = runQuery(query, rows, { now: NOW });
+        for (const t of dbs) {
+          const page = await queryRows(t.db, t.hooks, 'fx', query, {
+            inTrash: false,
+            from: null,
+            limit: ROWS,
+            now: NOW,
+          });
+          expect(page.items, `${label} ${JSON.stringify(body)} on ${t.engine}`).toEqual(expected);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(FORMULAS / 3);
     expect(columnStem('a')).toBe('p_61');
   });
 });
