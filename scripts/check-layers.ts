@@ -18,18 +18,22 @@ const ALLOWED: Record<string, string[]> = {
   events: ['domain', 'wire', 'present', 'lib'],
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
-  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin'],
-  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store'],
+  api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin', 'web', 'oauth'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth'],
+  // OAuth public integrations: clients, codes, token grants; built on ops' integrations and shares.
+  oauth: ['ops', 'domain', 'wire', 'lib', 'store'],
+  // Server-rendered HTML pages (sign-in, consent); they call ops and oauth and escape everything.
+  web: ['ops', 'present', 'oauth', 'domain', 'wire', 'lib', 'store'],
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
   // The job port and its adapters: the store's database, never its code (docs/ARCHITECTURE.md).
   jobs: ['store', 'lib'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events'],
+  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth'],
   main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs'],
   config: ['domain', 'lib'],
 };
 
 /** Layers whose imports of `store` must be type-only. */
-const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin', 'jobs']);
+const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin', 'jobs', 'oauth', 'web']);
 
 function layerOf(file: string): string {
   const rel = relative(ROOT, file);

@@ -20,6 +20,7 @@ import {
 import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
+import { publicIntegrationRoutes } from './oauth.routes.ts';
 
 export interface AdminDeps {
   store: Store;
@@ -121,6 +122,8 @@ export function adminRoutes(deps: AdminDeps) {
     const row = await deps.store.transaction((tx) => deleteIntegration(tx, { name }));
     return c.json(presentIntegration(row));
   });
+
+  r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 
   r.all('*', () => {
     throw errors.invalidRequestUrl();

@@ -10,7 +10,7 @@ const utf8 = new TextEncoder();
  * A success response. The JSON goes out as UTF-8 bytes: the HTTP server writes a string body by
  * encoding it on a slower path, a millisecond for a page of 100 rows (measured, docs/benchmarks.md).
  */
-export function ok(c: Context<AppEnv>, body: object, status: 200 = 200) {
+export function ok(c: Context<AppEnv>, body: object, status: 200 | 202 = 200) {
   const payload = { ...body, request_id: c.get('requestId') };
   const json = JSON.stringify(payload);
   // Mentions are shown as the reader sees them: api/middleware/mentions.ts rewrites this body.
@@ -22,7 +22,7 @@ export function ok(c: Context<AppEnv>, body: object, status: 200 = 200) {
 const MENTION_MARK = '"type":"mention"';
 
 /** A JSON success response from its text. */
-export function jsonBytes(c: Context<AppEnv>, json: string, status: 200 = 200) {
+export function jsonBytes(c: Context<AppEnv>, json: string, status: 200 | 202 = 200) {
   return c.body(utf8.encode(json), status, { 'Content-Type': 'application/json' });
 }
 

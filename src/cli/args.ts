@@ -23,6 +23,10 @@ export const OPTIONS = {
   'rate-limit': { type: 'string' },
   name: { type: 'string' },
   email: { type: 'string' },
+  password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  public: { type: 'boolean' },
+  'redirect-uri': { type: 'string', multiple: true },
   capabilities: { type: 'string' },
   title: { type: 'string' },
   parent: { type: 'string' },
@@ -32,8 +36,12 @@ export const OPTIONS = {
   file: { type: 'string' },
   batch: { type: 'string' },
   after: { type: 'string' },
+  from: { type: 'string' },
+  default: { type: 'boolean' },
+  to: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -59,7 +67,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 /** Refuses options that the command does not take (e.g. `serve --title`). */
 export function checkOptions(command: string, values: Values, allowed: readonly OptionName[]): void {
   for (const key of Object.keys(values) as OptionName[]) {
-    if (key !== 'help' && !allowed.includes(key)) throw new UsageError(`${command} does not take --${key}`);
+    if (key !== 'help' && key !== 'version' && !allowed.includes(key))
+      throw new UsageError(`${command} does not take --${key}`);
   }
 }
 

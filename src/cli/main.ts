@@ -4,7 +4,6 @@
  * line on stderr and a non-zero exit: 2 for a wrong command line, 1 for a failed action.
  */
 import { loadConfig } from '../config.ts';
-import { ALL_CAPABILITIES } from '../domain/capabilities.ts';
 import {
   checkOptions,
   type OptionName,
@@ -14,43 +13,7 @@ import {
   type Values,
 } from './args.ts';
 import { describeFailure } from './errors.ts';
-
-const USAGE = `usage: octavo <command> [options]
-
-commands:
-  serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]
-  jobs [--data DIR]
-  integration create --name NAME [--capabilities LIST|all] [--json]
-  integration list [--json]
-  integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]
-  integration revoke NAME [--json]
-  integration rotate NAME [--json]
-  integration delete NAME [--json]
-  user create --name NAME --email EMAIL [--json]
-  page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
-  share PAGE_ID --with INTEGRATION_NAME [--json]
-  rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
-  events tail [--after CURSOR] [--json]
-  admin token [--json]
-  migrate
-
-admin token: a new token for the admin API under /_octavo (the previous one stops working); the
-  first start prints one.
-integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
-  and the old one stops); delete removes the integration, its token and its shares, and keeps its
-  bot user as the author of what it wrote. A running server sees every change on its next request.
-events tail: the change events recorded so far after CURSOR (default: all), in order, one per
-  line starting with its cursor (a JSON object per line with --json), then the cursor to resume
-  from (older event numbers N are accepted as cursors); content edits of one page within
-  OCTAVO_EVENT_AGGREGATION_MS (10 s) are shown as one event once their window has closed.
-jobs: runs the background job consumers without the HTTP listener, until SIGTERM; serve runs
-  them too unless OCTAVO_JOBS=off. Run as many as you like beside the servers.
-rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
-  of --batch rows; a bad line stops the import with its batch unwritten.
-storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
-  Postgres (OCTAVO_PG_SCHEMA picks a schema, default public). The server may be running or not.
-rate limit: notion = 3 requests/s per integration with bursts of 30; --port 0 picks a free port.
-capabilities: ${ALL_CAPABILITIES.join(', ')}`;
+import { commandHelp, HELP, usage } from './help.ts';
 
 interface Command {
   /** Positional arguments after the command's words. */
@@ -76,12 +39,12 @@ const COMMANDS: Record<string, Command> = {
   migrate: { args: [], options: STORAGE, run: migrateCommand },
   'integration create': {
     args: [],
-    options: [...STORAGE, 'name', 'capabilities'],
+    options: [...STORAGE, 'name', 'capabilities', 'public', 'redirect-uri'],
     run: async (v) => (await import('./commands/integration.ts')).integrationCreateCommand(v),
   },
   'integration list': {
     args: [],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v) => (await import('./commands/integration.ts')).integrationListCommand(v),
   },
   'integration update': {
@@ -96,18 +59,23 @@ const COMMANDS: Record<string, Command> = {
   },
   'integration rotate': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationRotateCommand(v, a),
   },
   'integration delete': {
     args: ['NAME'],
-    options: STORAGE,
+    options: [...STORAGE, 'public'],
     run: async (v, a) => (await import('./commands/integration.ts')).integrationDeleteCommand(v, a),
   },
   'user create': {
     args: [],
-    options: [...STORAGE, 'name', 'email'],
+    options: [...STORAGE, 'name', 'email', 'password', 'password-stdin'],
     run: async (v) => (await import('./commands/user.ts')).userCreateCommand(v),
+  },
+  'user password': {
+    args: [],
+    options: [...STORAGE, 'email', 'password', 'password-stdin'],
+    run: async (v) => (await import('./commands/user.ts')).userPasswordCommand(v),
   },
   'page create': {
     args: [],
@@ -128,6 +96,26 @@ const COMMANDS: Record<string, Command> = {
     args: [],
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
+  },
+  'emoji add': {
+    args: ['NAME', 'FILE'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/emoji.ts')).emojiAddCommand(v, a),
+  },
+  'template add': {
+    args: ['DATA_SOURCE_ID'],
+    options: [...STORAGE, 'name', 'from', 'default'],
+    run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
+  },
+  backup: {
+    args: [],
+    options: [...STORAGE, 'to'],
+    run: async (v) => (await import('./commands/backup.ts')).backupCommand(v),
+  },
+  restore: {
+    args: ['FILE'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/backup.ts')).restoreCommand(v, a),
   },
   'admin token': {
     args: [],
@@ -170,12 +158,29 @@ function resolve(positionals: string[]): { name: string; command: Command; args:
   throw new UsageError(`unknown command: ${first}`);
 }
 
-async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(argv);
-  if (values.help || positionals.length === 0) {
-    console.log(USAGE);
+/** `help [COMMAND]` and `COMMAND --help`: the command's own usage, or the list. */
+function printHelp(words: string[]): void {
+  if (words.length === 0) {
+    console.log(usage(Object.keys(COMMANDS)));
     return;
   }
+  const group = Object.keys(COMMANDS).filter((n) => n.startsWith(`${words[0]} `));
+  if (!COMMANDS[words.slice(0, 2).join(' ')] && !COMMANDS[words[0]!] && group.length > 0) {
+    console.log(group.map((n) => `usage: octavo ${HELP[n]?.usage ?? n}`).join('\n'));
+    return;
+  }
+  console.log(commandHelp(resolve(words).name));
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.version) {
+    const { octavoVersion } = await import('../lib/version.ts');
+    console.log(`octavo ${octavoVersion()} (Node ${process.versions.node})`);
+    return;
+  }
+  if (positionals[0] === 'help') return printHelp(positionals.slice(1));
+  if (values.help || positionals.length === 0) return printHelp(positionals);
   const { name, command, args } = resolve(positionals);
   checkOptions(name, values, command.options);
   if (args.length < command.args.length) throw new UsageError(`${name} needs ${command.args.join(' ')}`);

@@ -95,11 +95,10 @@ async function normalizeIcon(
     return { type: 'icon', icon: { name: i.name, color: i.color ?? 'gray' } };
   }
   if ('custom_emoji' in icon) {
-    throw bodyError(
-      [...path, 'custom_emoji'],
-      'should be not present (custom emojis are not supported yet)',
-      icon.custom_emoji,
-    );
+    const id = (icon.custom_emoji as { id: string }).id;
+    if (!resolver.customEmoji)
+      throw bodyError([...path, 'custom_emoji'], 'should be not present', icon.custom_emoji);
+    return resolver.customEmoji(id, [...path, 'custom_emoji']);
   }
   return attachedFile(resolver, icon.file_upload as { id: string }, [...path, 'file_upload']);
 }

@@ -66,6 +66,19 @@ export const OPERATION_CAPABILITY = {
   // Changing or deleting a comment is writing comments (the integration's own, see ops/comments).
   'comments.update': 'insert_comments',
   'comments.delete': 'insert_comments',
+  // Views are part of a database's content: reading them is reading content.
+  'views.list': 'read_content',
+  'views.retrieve': 'read_content',
+  'views.create': 'insert_content',
+  'views.update': 'update_content',
+  'views.delete': 'update_content',
+  'views.queries.create': 'read_content',
+  'views.queries.results': 'read_content',
+  'views.queries.delete': 'read_content',
+  // The workspace's custom emojis are no one's content; any integration may list them.
+  'custom_emojis.list': null,
+  // A task is its creator's: only the integration that started it can read it (ops/async-tasks).
+  'async_tasks.retrieve': null,
 } as const satisfies Record<string, Capability | null>;
 export type Operation = keyof typeof OPERATION_CAPABILITY;
 

@@ -24,6 +24,8 @@ export interface MentionResolver {
   attachUpload?(id: string, path: PathSegment[]): Promise<HostedFileRef>;
   /** The upload behind a file URL this server signed, for re-submitted `{file: {url}}` objects. */
   hostedFile?(url: string, path: PathSegment[]): Promise<HostedFileRef>;
+  /** The stored form of a `custom_emoji` icon naming `id` (at `path`); absent where none can be named. */
+  customEmoji?(id: string, path: PathSegment[]): Promise<Record<string, unknown>>;
 }
 
 const DEFAULT_ANNOTATIONS = {

@@ -41,6 +41,8 @@ function shapeFor(event: RecordedEvent, ctx: DeliveryContext) {
   const rest: Record<string, unknown> = {};
   if (data.updated_properties) rest.updated_properties = data.updated_properties;
   if (data.updated_blocks) rest.updated_blocks = data.updated_blocks;
+  if (data.view_type) rest.view_type = data.view_type;
+  if (data.updated_fields) rest.updated_fields = data.updated_fields;
   if (event.entity.type === 'file_upload') {
     return {
       type: event.type,

@@ -27,11 +27,14 @@ export const EVENT_TYPES = [
   'file_upload.created',
   'file_upload.completed',
   'file_upload.upload_failed',
+  'view.created',
+  'view.updated',
+  'view.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What an event is about. */
-export type EntityType = 'page' | 'database' | 'data_source' | 'file_upload';
+export type EntityType = 'page' | 'database' | 'data_source' | 'file_upload' | 'view';
 
 /**
  * Where the entity lives. `space` is the workspace itself (its id is filled in when rendered);
@@ -71,6 +74,10 @@ export interface EventData {
   updated_blocks?: UpdatedBlock[];
   database?: { id: string; parent: EventParent };
   file_import_result?: unknown;
+  /** `view.created`: the new view's type. */
+  view_type?: string;
+  /** `view.updated`: which of name, filter, sorts and configuration changed. */
+  updated_fields?: string[];
 }
 
 /** An event about to be written, in the transaction of its change. */

@@ -28,6 +28,7 @@ import { canSee, loadVisible, mentionResolver, type OpEnv } from './env.ts';
 import { childKey, coverOf, iconOf, type NewRowFields, newBlockRow, placeUnder } from './placement.ts';
 import { dualTargets, lockRowWriters } from './relations.ts';
 import { applySchemaChanges } from './rows.ts';
+import { createDefaultView } from './views.ts';
 
 /** A database with its data sources, as operations hand them to presenters. */
 export interface DatabaseRecord {
@@ -160,13 +161,24 @@ export async function createDatabase(
   });
   await tx.blocks.insertMany([row]);
   const properties = body.properties ?? body.initial_data_source?.properties ?? DEFAULT_SCHEMA;
-  await insertDataSource(tx, env, row, { title, properties });
+  const ds = await insertDataSource(tx, env, row, { title, properties });
+  await createDefaultView(tx, env, id, ds.id);
   return getDatabase(tx, env, id);
 }
 
 export async function getDatabase(tx: StoreTx, env: OpEnv, id: string): Promise<DatabaseRecord> {
   const row = await loadVisible(tx, env, id, 'database', isDatabase);
-  return { row, dataSources: await dataSourcesOf(tx, id) };
+  const linked = linkedSourceOf(row);
+  if (!linked) return { row, dataSources: await dataSourcesOf(tx, id) };
+  // A linked database shows its source's data source, to readers who can see that source only.
+  const source = await tx.blocks.get(linked);
+  const visible = source && isDataSource(source) && (await canSee(tx, env, source.id));
+  return { row, dataSources: visible ? [source] : [] };
+}
+
+/** The data source a linked database shows (views' `create_database`), or null for a database. */
+export function linkedSourceOf(row: Pick<BlockRow, 'data'>): string | null {
+  return (JSON.parse(row.data) as { linked_data_source_id?: string }).linked_data_source_id ?? null;
 }
 
 /** The one data source of a database, as the 2022-06-28 shapes need; two or more is an error. */
@@ -226,7 +238,8 @@ export async function updateDatabase(
     const ds = await singleDataSource(tx, db);
     await changeSchema(tx, env, ds, body.properties);
   }
-  if (body.title && db.dataSources.length === 1) {
+  // A linked database's title is its own; its data source belongs to another database.
+  if (body.title && db.dataSources.length === 1 && !linkedSourceOf(db.row)) {
     const ds = db.dataSources[0]!;
     const dsData = JSON.parse(ds.data) as Record<string, unknown>;
     await tx.blocks.update(ds.id, { data: JSON.stringify({ ...dsData, title: data.title }), ...stamp(env) });

@@ -6,6 +6,7 @@ import { pageUrl } from '../present/page.present.ts';
 import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors, type ObjectKind } from '../wire/errors.ts';
 import type { PathSegment } from '../wire/validation.ts';
+import { customEmojiIcon } from './custom-emojis.ts';
 import { attachUpload, hostedUpload } from './file-uploads.ts';
 import { resolveMentionTargets } from './mentions.ts';
 
@@ -78,6 +79,7 @@ export function mentionResolver(tx: StoreTx, env: OpEnv): MentionResolver {
       const title = titles.get(id) ?? '';
       return { title, url: pageUrl(env.publicUrl, id, title) };
     },
+    customEmoji: (id, path) => customEmojiIcon(tx, id, path),
     ...(env.files ? uploadResolver(tx, env) : {}),
   };
 }

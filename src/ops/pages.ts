@@ -23,6 +23,7 @@ import { writeMarkdownBlocks } from './markdown-write.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
 import { storedOf, syncRows } from './rows.ts';
+import { resolveTemplate, templateValues } from './templates.ts';
 
 /** A page and, for database rows, where it lives. */
 export interface PageRecord {
@@ -115,7 +116,19 @@ async function writeRowValues(
 }
 
 export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody): Promise<PageRecord> {
-  if (body.template && body.template.type !== 'none') throw errors.unsupported('page templates');
+  const asksTemplate = body.template !== undefined && body.template.type !== 'none';
+  if (asksTemplate) {
+    // The template gives the content: nothing else may.
+    for (const k of ['children', 'content', 'markdown'] as const)
+      if (body[k] !== undefined) throw bodyError([k], 'should be not present with `template`', undefined);
+    if ('page_id' in body.parent || 'workspace' in body.parent) {
+      throw bodyError(
+        ['template'],
+        'should be `{"type":"none"}` or absent: templates belong to data sources (parent data_source_id or database_id)',
+        body.template,
+      );
+    }
+  }
   if (body.children && body.content) throw bodyError(['content'], 'should be not present', body.content);
   if (body.markdown !== undefined && (body.children || body.content)) {
     throw bodyError(
@@ -150,6 +163,7 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   });
   let row: BlockRow;
   let source: RowSource | undefined;
+  let templateContent: ParsedBlock[] | null = null;
   if ('page_id' in parent) {
     const parentRow = await loadVisible(tx, env, parent.page_id, 'page', isPage);
     if (parentRow.in_trash) throw errors.validation(ARCHIVED_PARENT);
@@ -168,7 +182,20 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   } else {
     const ds = await rowParent(tx, env, parent);
     if (ds.row.in_trash || ds.database.in_trash) throw errors.validation(ARCHIVED_PARENT);
-    const placed = { ...base, parent_type: 'data_source_id' as const, parent_id: ds.row.id };
+    const template = await resolveTemplate(tx, ds.row.id, body.template);
+    const placed = {
+      ...base,
+      parent_type: 'data_source_id' as const,
+      parent_id: ds.row.id,
+      // The template's values first; the request's own values are written over them.
+      ...(template
+        ? {
+            properties: JSON.stringify(templateValues(template, schemaOf(ds.row))),
+            icon: base.icon ?? template.icon,
+          }
+        : {}),
+    };
+    if (template) templateContent = markdownToBlocks(template.markdown);
     const written = await writeRowValues(tx, env, ds, placed, body.properties ?? {}, true);
     row = written.row;
     await tx.blocks.insertMany([row]);
@@ -177,10 +204,11 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   }
   const tree = await buildBlockTree(children, id, mentionResolver(tx, env), newId);
   await insertBlockTree(tx, env, tree, null);
-  if (fromMarkdown) {
+  const markdownBlocks = fromMarkdown?.blocks ?? templateContent;
+  if (markdownBlocks && markdownBlocks.length > 0) {
     const page = (await tx.blocks.get(id))!;
     await writeMarkdownBlocks(tx, env, page, {
-      blocks: fromMarkdown.blocks,
+      blocks: markdownBlocks,
       removed: [],
       page: [],
       after: null,
@@ -225,8 +253,6 @@ export async function updatePage(
     await lockRowWriters(tx, current.parent_id);
     current = (await tx.blocks.get(id)) ?? current;
   }
-  if (body.template) throw errors.unsupported('page templates');
-  if (body.erase_content) throw errors.unsupported('erase_content');
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
   if (body.in_trash !== undefined && body.archived !== undefined && body.in_trash !== body.archived) {
     throw bodyError(['archived'], 'should be not present', body.archived);
@@ -240,6 +266,23 @@ export async function updatePage(
   if (body.cover !== undefined) row.cover = await coverColumn(tx, env, body.cover);
   const dsRow =
     current.parent_type === 'data_source_id' ? await tx.blocks.get(current.parent_id!) : undefined;
+  const asked = body.template as Parameters<typeof resolveTemplate>[2];
+  const template =
+    asked && asked.type !== 'none' && dsRow && isDataSource(dsRow)
+      ? await resolveTemplate(tx, dsRow.id, asked)
+      : null;
+  if (asked && asked.type !== 'none' && !template) {
+    throw bodyError(
+      ['template'],
+      'should be absent: templates apply to pages of a data source',
+      body.template,
+    );
+  }
+  if (template && dsRow) {
+    // The template's values over the page's, the request's over both; its icon unless one is given.
+    row.properties = JSON.stringify({ ...storedOf(row), ...templateValues(template, schemaOf(dsRow)) });
+    if (body.icon === undefined && template.icon) row.icon = template.icon;
+  }
   if (dsRow && isDataSource(dsRow)) {
     const ds = { row: dsRow, database: (await tx.blocks.get(dsRow.parent_id!))! };
     const written = await writeRowValues(tx, env, ds, row, body.properties ?? {}, false);
@@ -254,7 +297,47 @@ export async function updatePage(
     }
     await tx.blocks.update(id, withoutKey(row));
   }
+  if (body.erase_content || template)
+    await replaceContent(tx, env, id, body.erase_content === true, template);
   return pageRecord(tx, env, (await tx.blocks.get(id))!);
+}
+
+/**
+ * `erase_content` trashes the page's content; a template's content is then written (after what
+ * is left, at the end, when the content was kept).
+ */
+async function replaceContent(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  erase: boolean,
+  template: Awaited<ReturnType<typeof resolveTemplate>>,
+): Promise<void> {
+  await tx.blocks.lockChildren(id);
+  let last: string | null = null;
+  let from: string | null = null;
+  do {
+    const page = await tx.blocks.listChildren(id, from, 100);
+    for (const child of page.items) {
+      if (erase) {
+        await tx.blocks.update(child.id, {
+          in_trash: 1,
+          last_edited_time: env.now,
+          last_edited_by: env.actor.botUserId,
+        });
+      } else last = child.id;
+    }
+    from = page.next;
+  } while (from);
+  const blocks = template ? markdownToBlocks(template.markdown) : [];
+  if (blocks.length === 0) return;
+  await writeMarkdownBlocks(tx, env, (await tx.blocks.get(id))!, {
+    blocks,
+    removed: [],
+    page: [],
+    after: last,
+    allowDeleting: false,
+  });
 }
 
 /** The updatable columns of a row (no key, no creation fields, nothing derived). */

@@ -6,6 +6,7 @@ import type { CoverRequest, IconRequest } from '../wire/common.schema.ts';
 import { errors } from '../wire/errors.ts';
 import type { PagePosition } from '../wire/pages.schema.ts';
 import type { PathSegment } from '../wire/validation.ts';
+import { customEmojiIcon } from './custom-emojis.ts';
 import type { OpEnv } from './env.ts';
 import { attachUpload } from './file-uploads.ts';
 
@@ -54,7 +55,7 @@ export async function iconOf(
   if ('external' in icon) return { type: 'external', external: { url: icon.external.url } };
   if ('icon' in icon)
     return { type: 'icon', icon: { name: icon.icon.name, color: icon.icon.color ?? 'gray' } };
-  if ('custom_emoji' in icon) throw errors.notFound('block', icon.custom_emoji.id);
+  if ('custom_emoji' in icon) return customEmojiIcon(tx, icon.custom_emoji.id, [...path, 'custom_emoji']);
   return storedFile(await attachUpload(tx, env, icon.file_upload.id, [...path, 'file_upload']));
 }
 

@@ -39,3 +39,23 @@ export async function createPerson(
   await tx.users.insert(row);
   return row;
 }
+
+/**
+ * The person who installed the public integration `botUserId` belongs to (users.me shows them as
+ * the bot's owner); null for internal integrations, which the workspace owns.
+ */
+export async function botOwner(tx: StoreTx, botUserId: string): Promise<UserRow | null> {
+  const install = await tx.oauth.installationByBot(botUserId);
+  return install ? ((await tx.users.get(install.owner_user_id)) ?? null) : null;
+}
+
+/** The installing person of each public-integration bot among `rows` (by bot id). */
+export async function botOwners(tx: StoreTx, rows: readonly UserRow[]): Promise<Map<string, UserRow>> {
+  const owners = new Map<string, UserRow>();
+  for (const row of rows) {
+    if (row.type !== 'bot') continue;
+    const owner = await botOwner(tx, row.id);
+    if (owner) owners.set(row.id, owner);
+  }
+  return owners;
+}

@@ -100,6 +100,19 @@ export function parseQuery(body: unknown, schema: DataSourceSchema, options: Par
   return { filter, sorts: parseSorts(b.sorts, schema, ctx) };
 }
 
+/**
+ * Parses one filter found at `path` in the body, with the same rules as a query's `filter`
+ * (a view's quick filter, whose condition names its property by the map's key).
+ */
+export function parseFilterAt(
+  raw: unknown,
+  path: PathSegment[],
+  schema: DataSourceSchema,
+  options: ParseOptions,
+): Filter {
+  return parseFilter(raw, path, 0, schema, { meUserId: options.meUserId });
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -15,6 +15,7 @@ import {
   type UploadState,
 } from '../events/derive.ts';
 import type { EventAuthor, RecordedEvent } from '../events/types.ts';
+import { VIEW_STATE, type ViewChange, type ViewState, viewEvents } from '../events/views.ts';
 import { newId } from '../lib/ids.ts';
 import type { Database } from './schema.ts';
 import type { Engine, EventRepo } from './store.ts';
@@ -52,6 +53,7 @@ function pick<K extends string>(row: Record<string, unknown>, keys: readonly K[]
 export class ChangeLog {
   readonly blocks = new Map<string, Change<BlockState>>();
   readonly uploads = new Map<string, Change<UploadState>>();
+  readonly views = new Map<string, ViewChange>();
   actor: string | null = null;
   time: string | null = null;
 
@@ -102,6 +104,34 @@ export class ChangeLog {
     this.blocks.set(id, { before, after });
   }
 
+  /** Notes an inserted view. */
+  insertedView(row: Record<string, unknown>): void {
+    this.stamp(row.last_edited_by, row.last_edited_time);
+    this.views.set(row.id as string, { before: null, after: pick(row, VIEW_STATE) as unknown as ViewState });
+  }
+
+  /** Notes an update (`patch`) or the deletion (null) of a view, before it is written. */
+  async changingView(db: Db, id: string, patch: Record<string, unknown> | null): Promise<void> {
+    if (patch) this.stamp(patch.last_edited_by, patch.last_edited_time);
+    let known = this.views.get(id);
+    if (!known) {
+      const before = await db.selectFrom('views').select(VIEW_STATE).where('id', '=', id).executeTakeFirst();
+      if (!before) return;
+      known = { before, after: before };
+      this.views.set(id, known);
+    }
+    if (!known.after) return;
+    known.after = patch
+      ? ({
+          ...known.after,
+          ...pick(
+            patch,
+            VIEW_STATE.filter((k) => k in patch),
+          ),
+        } as ViewState)
+      : null;
+  }
+
   /** Notes an inserted upload. */
   insertedUpload(row: Record<string, unknown>): void {
     this.uploads.set(row.id as string, {
@@ -137,7 +167,7 @@ export class ChangeLog {
  * and readers order by it (`eventRepo`; docs/ARCHITECTURE.md, "Change events").
  */
 export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
-  if (log.blocks.size === 0 && log.uploads.size === 0) return;
+  if (log.blocks.size === 0 && log.uploads.size === 0 && log.views.size === 0) return;
   const known = new Map<string, BlockState>();
   for (const c of log.blocks.values()) known.set(c.after.id, c.after);
   let wanted = [...known.values()];
@@ -153,29 +183,35 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
   const userIds = new Set<string>();
   for (const c of log.blocks.values()) userIds.add(c.after.last_edited_by);
   for (const c of log.uploads.values()) userIds.add(c.after.created_by);
+  for (const c of log.views.values()) {
+    const state = c.after ?? c.before;
+    if (state) userIds.add(state.last_edited_by);
+  }
   if (log.actor) userIds.add(log.actor);
   const ids = [...userIds];
-  const users = await db.selectFrom('users').select(['id', 'type']).where('id', 'in', ids).execute();
-  const bots = await db
-    .selectFrom('integrations')
-    .select(['id', 'bot_user_id'])
-    .where('bot_user_id', 'in', ids)
+  // Each author's kind and, for a bot, its integration: one read (a round trip less per write).
+  const users = await db
+    .selectFrom('users as u')
+    .leftJoin('integrations as i', 'i.bot_user_id', 'u.id')
+    .select(['u.id', 'u.type', 'i.id as integration_id'])
+    .where('u.id', 'in', ids)
     .execute();
   const kinds = new Map(users.map((u) => [u.id, u.type]));
-  const integrations = new Map(bots.map((b) => [b.bot_user_id, b.id]));
+  const integrations = new Map(
+    users.flatMap((u) => (u.integration_id === null ? [] : [[u.id, u.integration_id] as const])),
+  );
+  const author = (id: string): EventAuthor => ({ id, type: kinds.get(id) === 'person' ? 'person' : 'bot' });
+  const integrationOf = (id: string) => integrations.get(id) ?? null;
+  const time = log.time ?? new Date().toISOString();
   const events = deriveEvents(
     {
       blocks: [...log.blocks.values()],
       uploads: [...log.uploads.values()],
       actor: log.actor,
-      time: log.time ?? new Date().toISOString(),
+      time,
     },
-    {
-      block: (id) => known.get(id),
-      author: (id): EventAuthor => ({ id, type: kinds.get(id) === 'person' ? 'person' : 'bot' }),
-      integrationOf: (id) => integrations.get(id) ?? null,
-    },
-  );
+    { block: (id) => known.get(id), author, integrationOf },
+  ).concat(viewEvents([...log.views.values()], { author, integrationOf }, log.actor, time));
   if (events.length === 0) return;
   const rows = events.map((e) => ({
     id: newId(),

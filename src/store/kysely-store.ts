@@ -17,6 +17,7 @@ import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
+import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import type {
@@ -35,6 +36,7 @@ import type {
   StoreTx,
   UserRepo,
 } from './store.ts';
+import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -223,6 +225,18 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       const rows = (await q.execute()).map(toView);
       const next = rows.length > limit ? rows[limit]!.id : null;
       return { items: rows.slice(0, limit), next };
+    },
+    childrenOfMany: async (parentIds, limit) => {
+      if (parentIds.length === 0) return [];
+      const rows = await blockSelect(db)
+        .where('b.parent_id', 'in', [...parentIds])
+        .where('b.in_trash', '=', 0)
+        .where('b.type', '<>', 'data_source')
+        .orderBy('b.parent_id')
+        .orderBy('b.sort_key')
+        .limit(limit)
+        .execute();
+      return rows.map(toView);
     },
     lastChildKey: (parentId) => childKey(parentId, 'desc'),
     firstChildKey: (parentId) => childKey(parentId, 'asc'),
@@ -476,6 +490,13 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     search: search(db, hooks),
     comments: comments(db),
     events: eventRepo(db, engine),
+    accounts: accounts(db),
+    oauth: oauth(db, engine),
+    views: views(db, log),
+    viewQueries: viewQueries(db),
+    templates: templates(db),
+    customEmojis: customEmojis(db),
+    asyncTasks: asyncTasks(db),
   };
 }
 
@@ -540,6 +561,9 @@ export class KyselyStore implements Store {
       });
     }
   }
+
+  /** The Postgres pool's connections now (connect.ts sets it; SQLite has no pool). */
+  poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
 
   /** The Postgres schema the migrator keeps its tables in (connect.ts sets it). */
   migrationSchema: string | undefined;

@@ -104,6 +104,16 @@ export interface Database {
   comment_discussions: CommentDiscussionTable;
   comments: CommentTable;
   events: EventTable;
+  user_passwords: UserPasswordTable;
+  web_sessions: WebSessionTable;
+  oauth_clients: OauthClientTable;
+  oauth_installations: OauthInstallationTable;
+  oauth_codes: OauthCodeTable;
+  views: ViewTable;
+  view_queries: ViewQueryTable;
+  page_templates: PageTemplateTable;
+  custom_emojis: CustomEmojiTable;
+  async_tasks: AsyncTaskTable;
 }
 
 export interface RateBucketTable {
@@ -163,4 +173,138 @@ export interface EventTable {
   authors: string;
   integration_id: string | null;
   timestamp: string;
+}
+
+/** A person's password hash (migration 011; format in lib/password.ts). */
+export interface UserPasswordTable {
+  user_id: string;
+  hash: string;
+  updated_time: string;
+}
+
+/** A signed-in browser (migration 011); the cookie's value is stored only as its SHA-256. */
+export interface WebSessionTable {
+  id_hash: string;
+  user_id: string;
+  /** The CSRF token the session's forms carry. */
+  csrf: string;
+  created_time: string;
+  expires_time: string;
+}
+
+/** A public (OAuth) integration (migration 011). */
+export interface OauthClientTable {
+  /** The client id. */
+  id: string;
+  name: string;
+  /** SHA-256 of the client secret. */
+  secret_hash: string;
+  /** JSON array of redirect URIs. */
+  redirect_uris: string;
+  /** JSON array of capability names, given to each installation. */
+  capabilities: string;
+  created_time: string;
+}
+
+/** One installation of a public integration by one user: an `integrations` row (migration 011). */
+export interface OauthInstallationTable {
+  integration_id: string;
+  client_id: string;
+  owner_user_id: string;
+  bot_user_id: string;
+  /** SHA-256 of the live refresh token; null when revoked. */
+  refresh_hash: string | null;
+  /** When the live access token was issued; null when revoked. */
+  issued_time: string | null;
+  created_time: string;
+}
+
+/** An authorization code, by SHA-256 (migration 011). */
+export interface OauthCodeTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string | null;
+  code_challenge: string | null;
+  /** JSON array of page ids. */
+  pages: string;
+  created_time: string;
+  expires_time: string;
+  used_time: string | null;
+  /** The installation whose tokens the exchange issued. */
+  installation_id: string | null;
+}
+/** A view of a database: a tab, or a widget of a dashboard view (migration 012). JSON as text. */
+export interface ViewTable {
+  id: string;
+  database_id: string;
+  /** Null for dashboards. */
+  data_source_id: string | null;
+  /** The dashboard a widget belongs to; null for a tab. */
+  dashboard_view_id: string | null;
+  name: string;
+  type: string;
+  filter: string | null;
+  sorts: string | null;
+  quick_filters: string | null;
+  configuration: string | null;
+  /** Order among the database's tabs (lib/order-key). */
+  sort_key: string;
+  created_time: string;
+  created_by: string;
+  last_edited_time: string;
+  last_edited_by: string;
+}
+
+/** A view's results, kept until `expires_at` (migration 012). */
+export interface ViewQueryTable {
+  id: string;
+  view_id: string;
+  integration_id: string | null;
+  /** JSON array of page ids, in the view's order. */
+  page_ids: string;
+  total_count: number;
+  /** 1 when the query stopped at the result cap. */
+  incomplete: number;
+  created_time: string;
+  expires_at: string;
+}
+
+/** A template of a data source (migration 012). */
+export interface PageTemplateTable {
+  id: string;
+  data_source_id: string;
+  name: string;
+  is_default: number;
+  /** JSON: stored property values keyed by property id, as on pages. */
+  properties: string;
+  icon: string | null;
+  /** The content, as Notion-flavoured markdown. */
+  markdown: string;
+  created_time: string;
+  created_by: string;
+}
+
+/** A custom emoji: a unique name and the upload holding its image (migration 012). */
+export interface CustomEmojiTable {
+  id: string;
+  name: string;
+  file_upload_id: string;
+  created_time: string;
+  created_by: string;
+}
+
+/** What an `allow_async` write answered, kept for `GET /v1/async_tasks/{id}` (migration 012). */
+export interface AsyncTaskTable {
+  /** `task_` and 32 hex digits, as Notion's. */
+  id: string;
+  integration_id: string | null;
+  /** The endpoint, as Notion names it (`PATCH /v1/pages/:page_id/markdown`). */
+  operation: string;
+  status: 'queued' | 'succeeded' | 'failed';
+  /** JSON: the response body the write answered. */
+  result: string | null;
+  /** JSON: the error envelope, for a failed task. */
+  error: string | null;
+  created_time: string;
 }

@@ -11,7 +11,11 @@
  * matches up to WALK_THRESHOLD: fewer, and only those rows are read and sorted; as many, and the
  * `(in_trash, last_edited_time, id)` index is walked, testing each title, which finds a page of
  * a frequent word sooner. On Postgres the condition carries `LIKE '%word%'` for the pg_trgm
- * index beside the exact `strpos`, and the planner chooses.
+ * index beside the exact `strpos`, and the planner chooses; except for relevance tiers, whose
+ * conditions (a phrase at the start, inside, or absent) the planner cannot estimate: there the
+ * next PROBE_ROWS entries of the time index are tested first, and the tier is walked when at
+ * least PROBE_WALK_MIN of them match, else read through the trigram index (a materialized CTE,
+ * sorted).
  */
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { RELEVANCE_TIERS, type SearchObject, searchEntryOf } from '../domain/search.ts';
@@ -34,6 +38,15 @@ export const SEARCH_TABLE = 'search_index';
 /** Below this many trigram matches, reading the matches beats walking the time index (SQLite). */
 const WALK_THRESHOLD = 1_000;
 
+/** Postgres relevance tiers: entries of the time index tested before choosing a plan. */
+const PROBE_ROWS = 2_000;
+
+/** Matches among PROBE_ROWS from which walking the time index beats the trigram index. */
+const PROBE_WALK_MIN = 20;
+
+/** How a Postgres relevance tier is read: walking the time index, or its trigram matches. */
+type PgPlan = 'walk' | 'gin';
+
 /** Parents excluded in SQL at most (each one is a bind parameter). */
 const MAX_HIDDEN_PARENTS = 500;
 
@@ -44,6 +57,8 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
   const title = sql.ref('s.title');
   const has = (needle: string) => hooks.textContains(title, needle);
   const startsWith = (prefix: string) => hooks.textStartsWith(title, prefix, [...prefix].length);
+
+  const plainSource = () => db.selectFrom('search_index as s');
 
   /** The condition of relevance tier `tier` for `phrase` (see domain/search.ts relevanceTier). */
   function tierCondition(tier: number, phrase: string): Expression<SqlBool> {
@@ -80,17 +95,101 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
     return n < WALK_THRESHOLD ? match : null;
   }
 
+  /** The trigram conditions (`LIKE`) of a search or of one of its tiers (Postgres with pg_trgm). */
+  function likeConditions(scan: SearchScan, tier: number | null): Expression<SqlBool>[] {
+    if (hooks.trigram?.kind !== 'gin') return [];
+    const like = (op: 'contains' | 'starts_with', text: string) =>
+      sql<SqlBool>`s.title like ${likePattern(op, text)} escape '\\'`;
+    const out = scan.words.filter((w) => [...w].length >= MIN_TRIGRAM_CHARS).map((w) => like('contains', w));
+    if (tier !== null && tier < 2 && scan.phrase !== null && [...scan.phrase].length >= MIN_TRIGRAM_CHARS) {
+      // The tier's phrase (anchored for tier 0).
+      out.push(like(tier === 0 ? 'starts_with' : 'contains', scan.phrase));
+    }
+    return out;
+  }
+
+  /** The time-ordered condition of the entries after `anchor` (included when `inclusive`). */
+  function afterAnchor(scan: SearchScan, anchor: SearchAnchor, inclusive: boolean): Expression<SqlBool> {
+    const cmp = sql.raw(`${scan.direction === 'descending' ? '<' : '>'}${inclusive ? '=' : ''}`);
+    return sql<SqlBool>`(s.last_edited_time, s.id) ${cmp} (${anchor.lastEditedTime}, ${anchor.id})`;
+  }
+
+  /**
+   * How to read relevance tier `tier` on Postgres: the number of its matches among the next
+   * PROBE_ROWS entries of the time index (from `anchor`) tells whether walking that index finds a
+   * batch soon, or the trigram index should name the tier's few matches. Null when the planner's
+   * own choice stands (no tier, SQLite, no trigram index, or a short list of ids to read).
+   */
+  async function pgPlan(
+    scan: SearchScan,
+    tier: number | null,
+    anchor: SearchAnchor | null,
+    inclusive: boolean,
+  ): Promise<PgPlan | null> {
+    if (hooks.trigram?.kind !== 'gin' || tier === null || scan.phrase === null || scan.within !== null) {
+      return null;
+    }
+    if (likeConditions(scan, tier).length === 0) return 'walk';
+    const dir = scan.direction === 'descending' ? sql.raw('desc') : sql.raw('asc');
+    let recent = db
+      .selectFrom('search_index as s')
+      .select(['s.title'])
+      .where('s.object', 'in', [...scan.objects])
+      .where(sql<SqlBool>`s.in_trash = ${scan.inTrash ? 1 : 0}`);
+    if (anchor) recent = recent.where(afterAnchor(scan, anchor, inclusive));
+    const probe = recent
+      .orderBy(sql`s.last_edited_time ${dir}`)
+      .orderBy(sql`s.id ${dir}`)
+      .limit(PROBE_ROWS)
+      .as('s');
+    let count = db.selectFrom(probe).select((eb) => eb.fn.countAll<string>().as('n'));
+    for (const w of scan.words) count = count.where(has(w));
+    count = count.where(tierCondition(tier, scan.phrase));
+    const { n } = await count.executeTakeFirstOrThrow();
+    return Number(n) >= PROBE_WALK_MIN ? 'walk' : 'gin';
+  }
+
   function batchQuery(
     scan: SearchScan,
     tier: number | null,
     anchor: SearchAnchor | null,
     inclusive: boolean,
     fts: string | null,
+    plan: PgPlan | null,
     hidden: ReadonlySet<string>,
   ) {
     const desc = scan.direction === 'descending';
-    let q = db
-      .selectFrom('search_index as s')
+    const dir = desc ? sql.raw('desc') : sql.raw('asc');
+    const likes = plan === 'walk' ? [] : likeConditions(scan, tier);
+    // 'walk': the time index in order from the anchor, the title conditions tested on what it
+    // yields (`offset 0` keeps them out of the subquery, where the planner would estimate them and
+    // prefer a scan and a sort); 'gin': the tier's trigram matches, gathered first (materialized,
+    // so that the planner cannot walk the time index instead), then sorted; otherwise the table
+    // itself, and the planner chooses.
+    const source =
+      plan === 'walk'
+        ? (db.selectFrom((d) => {
+            let recent = d
+              .selectFrom('search_index as s')
+              .selectAll('s')
+              .where(sql<SqlBool>`s.in_trash = ${scan.inTrash ? 1 : 0}`);
+            if (anchor) recent = recent.where(afterAnchor(scan, anchor, inclusive));
+            return recent.orderBy(sql`s.last_edited_time ${dir}`).orderBy(sql`s.id ${dir}`).offset(0).as('s');
+          }) as unknown as ReturnType<typeof plainSource>)
+        : plan === 'gin'
+          ? (db
+              .with(
+                (w) => w('s').materialized(),
+                (d) =>
+                  d
+                    .selectFrom('search_index as s')
+                    .selectAll('s')
+                    .where(sql<SqlBool>`s.in_trash = ${scan.inTrash ? 1 : 0}`)
+                    .where((eb) => eb.and(likes)),
+              )
+              .selectFrom('s') as unknown as ReturnType<typeof plainSource>)
+          : plainSource();
+    let q = source
       .innerJoin('blocks as b', 'b.id', 's.id')
       .select(['s.id', 's.last_edited_time', 'b.parent_id'])
       .where('s.object', 'in', [...scan.objects]);
@@ -103,33 +202,19 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
         ? sql<SqlBool>`+s.in_trash = ${scan.inTrash ? 1 : 0}`
         : sql<SqlBool>`s.in_trash = ${scan.inTrash ? 1 : 0}`,
     );
-    for (const w of scan.words) {
-      q = q.where(has(w));
-      if (hooks.trigram?.kind === 'gin' && [...w].length >= MIN_TRIGRAM_CHARS) {
-        // The same condition as LIKE, for the GIN trigram index to serve.
-        q = q.where(sql<SqlBool>`s.title like ${likePattern('contains', w)} escape '\\'`);
-      }
-    }
-    if (tier !== null && scan.phrase !== null) {
-      q = q.where(tierCondition(tier, scan.phrase));
-      if (hooks.trigram?.kind === 'gin' && tier < 2 && [...scan.phrase].length >= MIN_TRIGRAM_CHARS) {
-        // The tier's phrase as LIKE, for the GIN trigram index to serve (anchored for tier 0).
-        const op = tier === 0 ? 'starts_with' : 'contains';
-        q = q.where(sql<SqlBool>`s.title like ${likePattern(op, scan.phrase)} escape '\\'`);
-      }
-    }
+    for (const w of scan.words) q = q.where(has(w));
+    if (tier !== null && scan.phrase !== null) q = q.where(tierCondition(tier, scan.phrase));
+    // The same conditions as LIKE, for the GIN trigram index to serve (left out of a walk, so
+    // that the planner does not read that index instead).
+    if (plan === null) for (const like of likes) q = q.where(like);
     if (scan.within !== null) q = q.where('s.id', 'in', scan.within.length > 0 ? [...scan.within] : ['']);
     if (fts !== null) q = q.where(ftsCandidates(sql.ref('s.id'), SEARCH_TABLE, fts, 'id'));
     if (hidden.size > 0) {
       q = q.where((eb) => eb.or([eb('b.parent_id', 'is', null), eb('b.parent_id', 'not in', [...hidden])]));
     }
-    if (anchor) {
-      // The cursor's own item opens the page it names, so the first batch includes it.
-      const cmp = sql.raw(`${desc ? '<' : '>'}${inclusive ? '=' : ''}`);
-      q = q.where(sql<SqlBool>`(s.last_edited_time, s.id) ${cmp} (${anchor.lastEditedTime}, ${anchor.id})`);
-    }
+    // The cursor's own item opens the page it names, so the first batch includes it.
+    if (anchor) q = q.where(afterAnchor(scan, anchor, inclusive));
     const key = hint ? sql`+s.last_edited_time` : sql`s.last_edited_time`;
-    const dir = desc ? sql.raw('desc') : sql.raw('asc');
     return q.orderBy(sql`${key} ${dir}`).orderBy(sql`s.id ${dir}`).limit(BATCH);
   }
 
@@ -154,8 +239,9 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
         const fts = await readFts(scan, tier);
         let anchor = from && (tier === null || tier === from.tier) ? from : null;
         let inclusive = anchor !== null;
+        const plan = await pgPlan(scan, tier, anchor, inclusive);
         for (;;) {
-          const rows = await batchQuery(scan, tier, anchor, inclusive, fts, hidden).execute();
+          const rows = await batchQuery(scan, tier, anchor, inclusive, fts, plan, hidden).execute();
           inclusive = false;
           const candidates: SearchCandidate[] = rows.map((r) => ({ id: r.id, parent_id: r.parent_id }));
           const verdicts = await keep(candidates);

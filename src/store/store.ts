@@ -8,12 +8,21 @@ import type { EventCursor } from '../events/cursor.ts';
 import type { EventPage } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type {
+  AsyncTaskTable,
   BlockTable,
   CommentDiscussionTable,
   CommentTable,
+  CustomEmojiTable,
   FileUploadTable,
   IntegrationTable,
+  OauthClientTable,
+  OauthCodeTable,
+  OauthInstallationTable,
+  PageTemplateTable,
   UserTable,
+  ViewQueryTable,
+  ViewTable,
+  WebSessionTable,
 } from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
@@ -24,6 +33,12 @@ export type BlockView = BlockRow & { has_children: boolean };
 export type FileUploadRow = Selectable<FileUploadTable>;
 export type CommentRow = Selectable<CommentTable>;
 export type DiscussionRow = Selectable<CommentDiscussionTable>;
+export type ViewRow = Selectable<ViewTable>;
+export type ViewQueryRow = Selectable<ViewQueryTable>;
+export type PageTemplateRow = Selectable<PageTemplateTable>;
+export type CustomEmojiRow = Selectable<CustomEmojiTable>;
+export type AsyncTaskRow = Selectable<AsyncTaskTable>;
+export type ViewPatch = Partial<Omit<ViewRow, 'id' | 'created_time' | 'created_by'>>;
 export type BlockPatch = Partial<Omit<BlockRow, 'id' | 'created_time' | 'created_by'>>;
 
 export interface Page<T> {
@@ -78,6 +93,11 @@ export interface BlockRepo {
     limit: number,
     options?: { includeDataSources?: boolean },
   ): Promise<Page<BlockView>>;
+  /**
+   * Non-trashed children (data sources left out) of each of `parentIds`, grouped by parent and in
+   * order within each; at most `limit` rows in all. Reads a whole level of a tree at once.
+   */
+  childrenOfMany(parentIds: readonly string[], limit: number): Promise<BlockView[]>;
   /** The sort keys around an insertion point: after `afterId`, or at the start/end when null. */
   lastChildKey(parentId: string): Promise<string | null>;
   firstChildKey(parentId: string): Promise<string | null>;
@@ -278,6 +298,122 @@ export interface EventRepo {
   readAfter(cursor: EventCursor, limit: number): Promise<EventPage>;
 }
 
+/** Views of databases (store/views-repo.ts); writes record `view.*` events like block writes. */
+export interface ViewRepo {
+  get(id: string): Promise<ViewRow | undefined>;
+  insert(row: ViewRow): Promise<void>;
+  update(id: string, patch: ViewPatch): Promise<void>;
+  /** Deletes a view and the queries kept for it. */
+  delete(id: string): Promise<void>;
+  /**
+   * A database's tabs in order (by `sort_key`), or the views showing a data source (by id), or
+   * both conditions; `from` is an inclusive view-id cursor.
+   */
+  list(
+    where: { databaseId?: string; dataSourceId?: string },
+    from: string | null,
+    limit: number,
+  ): Promise<Page<ViewRow>>;
+  /** The sort keys of a database's tabs, in order (a database has a handful). */
+  tabKeys(databaseId: string): Promise<{ id: string; sort_key: string }[]>;
+  /** The widgets of a dashboard view. */
+  widgets(dashboardViewId: string): Promise<ViewRow[]>;
+}
+
+/** Kept results of view queries. */
+export interface ViewQueryRepo {
+  get(id: string): Promise<ViewQueryRow | undefined>;
+  insert(row: ViewQueryRow): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Deletes the queries that expired before `now`; answers how many. */
+  deleteExpired(now: string): Promise<number>;
+}
+
+/** Templates of data sources. */
+export interface TemplateRepo {
+  get(id: string): Promise<PageTemplateRow | undefined>;
+  insert(row: PageTemplateRow): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Makes no template of the data source the default. */
+  clearDefault(dataSourceId: string): Promise<void>;
+  /** The data source's default template, if it has one. */
+  defaultOf(dataSourceId: string): Promise<PageTemplateRow | undefined>;
+  /** By id; `name` is a case-insensitive substring; `from` is an inclusive id cursor. */
+  list(
+    dataSourceId: string,
+    name: string | null,
+    from: string | null,
+    limit: number,
+  ): Promise<Page<PageTemplateRow>>;
+}
+
+/** The workspace's custom emojis. */
+export interface CustomEmojiRepo {
+  get(id: string): Promise<CustomEmojiRow | undefined>;
+  insert(row: CustomEmojiRow): Promise<void>;
+  /** By id; `name` is an exact match; `from` is an inclusive id cursor. */
+  list(name: string | null, from: string | null, limit: number): Promise<Page<CustomEmojiRow>>;
+}
+
+/** Tasks of `allow_async` writes. */
+export interface AsyncTaskRepo {
+  get(id: string): Promise<AsyncTaskRow | undefined>;
+  insert(row: AsyncTaskRow): Promise<void>;
+  update(id: string, patch: Partial<Pick<AsyncTaskRow, 'status' | 'result' | 'error'>>): Promise<void>;
+}
+
+export type WebSessionRow = Selectable<WebSessionTable>;
+export type OauthClientRow = Selectable<OauthClientTable>;
+export type OauthInstallationRow = Selectable<OauthInstallationTable>;
+export type OauthCodeRow = Selectable<OauthCodeTable>;
+
+/** Passwords and browser sessions of workspace users (store/accounts-repo.ts). */
+export interface AccountRepo {
+  passwordHash(userId: string): Promise<string | undefined>;
+  setPassword(userId: string, hash: string, at: string): Promise<void>;
+  insertSession(row: WebSessionRow): Promise<void>;
+  /** The session whose id hashes to `idHash`, if it has not expired at `now`. */
+  session(idHash: string, now: string): Promise<WebSessionRow | undefined>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Deletes every session of `userId` (a password change). */
+  deleteSessionsOf(userId: string): Promise<void>;
+  /** Deletes the sessions of `userId` that expired before `now`. */
+  deleteExpiredSessionsOf(userId: string, now: string): Promise<void>;
+}
+
+/** Public integrations, their installations and authorization codes (store/oauth-repo.ts). */
+export interface OauthRepo {
+  client(id: string): Promise<OauthClientRow | undefined>;
+  clientByName(name: string): Promise<OauthClientRow | undefined>;
+  clients(): Promise<OauthClientRow[]>;
+  insertClient(row: OauthClientRow): Promise<void>;
+  updateClient(
+    id: string,
+    patch: Partial<Pick<OauthClientRow, 'secret_hash' | 'redirect_uris'>>,
+  ): Promise<void>;
+  /** Deletes the client, its codes and its installations (not their integrations: the caller does). */
+  deleteClient(id: string): Promise<void>;
+  installations(clientId: string): Promise<OauthInstallationRow[]>;
+  installation(integrationId: string): Promise<OauthInstallationRow | undefined>;
+  installationOf(clientId: string, ownerUserId: string): Promise<OauthInstallationRow | undefined>;
+  installationByBot(botUserId: string): Promise<OauthInstallationRow | undefined>;
+  installationByRefresh(refreshHash: string): Promise<OauthInstallationRow | undefined>;
+  insertInstallation(row: OauthInstallationRow): Promise<void>;
+  updateInstallation(
+    integrationId: string,
+    patch: Partial<Pick<OauthInstallationRow, 'refresh_hash' | 'issued_time'>>,
+  ): Promise<void>;
+  insertCode(row: OauthCodeRow): Promise<void>;
+  /** The code, locked until the transaction ends (two exchanges of one code run one after the other). */
+  claimCode(codeHash: string): Promise<OauthCodeRow | undefined>;
+  updateCode(
+    codeHash: string,
+    patch: Partial<Pick<OauthCodeRow, 'used_time' | 'installation_id'>>,
+  ): Promise<void>;
+  /** Deletes the client's codes that expired before `before`. */
+  deleteCodesExpiredBefore(clientId: string, before: string): Promise<void>;
+}
+
 export interface StoreTx {
   users: UserRepo;
   integrations: IntegrationRepo;
@@ -290,6 +426,13 @@ export interface StoreTx {
   search: SearchRepo;
   comments: CommentRepo;
   events: EventRepo;
+  views: ViewRepo;
+  viewQueries: ViewQueryRepo;
+  templates: TemplateRepo;
+  customEmojis: CustomEmojiRepo;
+  asyncTasks: AsyncTaskRepo;
+  accounts: AccountRepo;
+  oauth: OauthRepo;
 }
 
 export type Engine = 'sqlite' | 'postgres';

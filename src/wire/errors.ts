@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   invalid_request_url: 400,
   invalid_request: 400,
   validation_error: 400,
+  /** OAuth: a code or refresh token that is unknown, expired, used, revoked or another client's. */
+  invalid_grant: 400,
   missing_version: 400,
   unauthorized: 401,
   restricted_resource: 403,
@@ -65,7 +67,12 @@ export type ObjectKind =
   | 'user'
   | 'comment'
   | 'discussion'
-  | 'file_upload';
+  | 'file_upload'
+  | 'view'
+  | 'view_query'
+  | 'template'
+  | 'custom_emoji'
+  | 'async_task';
 
 export const errors = {
   validation: (message: string) => new ApiError('validation_error', message),
@@ -80,7 +87,7 @@ export const errors = {
     new ApiError('restricted_resource', message),
   notFound: (kind: ObjectKind, id: string) =>
     new ApiError('object_not_found', `Could not find ${kind.replace('_', ' ')} with ID: ${id}.`, {
-      sharingHint: kind !== 'user' && kind !== 'file_upload',
+      sharingHint: !['user', 'file_upload', 'custom_emoji', 'async_task'].includes(kind),
     }),
   /**
    * A 404 for an id the caller can see but that names another kind of object than the endpoint

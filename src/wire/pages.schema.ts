@@ -43,7 +43,15 @@ export const PagePosition = pickByKey(
 );
 export type PagePosition = z.output<typeof PagePosition>;
 
-const Template = z.looseObject({ type: z.enum(['none', 'default', 'template_id']) });
+const Template = z.union([
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('default'), timezone: z.string().max(100).optional() }),
+  z.strictObject({
+    type: z.literal('template_id'),
+    template_id: IdRequest,
+    timezone: z.string().max(100).optional(),
+  }),
+]);
 
 export const CreatePageBody = z.strictObject({
   parent: CreateParent,

@@ -13,4 +13,7 @@ export type {
   RichTextItemResponse,
   UserObjectResponse,
 } from '@notionhq/client';
-export type { GetPageMarkdownResponse } from '@notionhq/client/build/src/api-endpoints.js';
+export type {
+  GetPageMarkdownResponse,
+  ListDataSourceTemplatesResponse,
+} from '@notionhq/client/build/src/api-endpoints.js';

@@ -26,9 +26,12 @@ import type {
   PagePropertiesUpdatedWebhookPayload,
   PageUndeletedWebhookPayload,
   PageUnlockedWebhookPayload,
+  ViewCreatedWebhookPayload,
+  ViewDeletedWebhookPayload,
+  ViewUpdatedWebhookPayload,
 } from '@notionhq/client';
 
-/** Every payload Octavo can send today (comments, views and transcripts are not recorded yet). */
+/** Every payload Octavo can send today (comments and transcripts are not recorded yet). */
 export type WebhookPayload =
   | PageCreatedWebhookPayload
   | PagePropertiesUpdatedWebhookPayload
@@ -52,7 +55,10 @@ export type WebhookPayload =
   | DataSourceUndeletedWebhookPayload
   | FileUploadCreatedWebhookPayload
   | FileUploadCompletedWebhookPayload
-  | FileUploadUploadFailedWebhookPayload;
+  | FileUploadUploadFailedWebhookPayload
+  | ViewCreatedWebhookPayload
+  | ViewUpdatedWebhookPayload
+  | ViewDeletedWebhookPayload;
 
 /** The payload fields every event carries, whatever its type. */
 export type WebhookEnvelope = Omit<WebhookPayload, 'type' | 'entity' | 'data'>;

@@ -11,6 +11,7 @@ import { type Harness, startHarness } from '../helpers/harness.ts';
 import { COMMENT_BAD_REQUESTS } from './bad-requests-comments.ts';
 import { FORMULA_BAD_REQUESTS } from './bad-requests-formulas.ts';
 import { MARKDOWN_BAD_REQUESTS } from './bad-requests-markdown.ts';
+import { VIEW_BAD_REQUESTS } from './bad-requests-views.ts';
 
 /** Objects every row may aim at, created once per engine. */
 export interface Fixture {
@@ -711,6 +712,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
   comments: COMMENT_BAD_REQUESTS,
   'page markdown': MARKDOWN_BAD_REQUESTS,
   'formulas and rollups': FORMULA_BAD_REQUESTS,
+  'views, templates, emojis, tasks, not served': VIEW_BAD_REQUESTS,
 };
 
 async function setUp(h: Harness): Promise<Fixture> {

@@ -122,7 +122,38 @@ describeEngines('fuzzed request bodies', (engine) => {
       ],
       page_size: 10,
     };
+    const viewBody: Json = {
+      data_source_id: ds,
+      database_id: db.id,
+      name: 'Fuzzed view',
+      type: 'board',
+      filter,
+      sorts: (query as { sorts: Json }).sorts,
+      quick_filters: { Kind: { select: { equals: 'a' } }, Done: { checkbox: { equals: true } } },
+      configuration: {
+        type: 'board',
+        group_by: { type: 'select', property_id: 'Kind', sort: { type: 'manual' }, hide_empty_groups: true },
+        properties: [{ property_id: 'Count', visible: true, width: 120 }],
+        cover: { type: 'page_cover' },
+        card_layout: 'compact',
+      },
+      position: { type: 'start' },
+    };
+    const view = await call('POST', '/v1/views', viewBody);
     seeds = [
+      { method: 'POST', path: '/v1/views', body: viewBody, version: '2025-09-03' },
+      {
+        method: 'PATCH',
+        path: `/v1/views/${view.id}`,
+        body: {
+          name: 'Renamed',
+          filter: { property: 'Tags', multi_select: { contains: 't2' } },
+          sorts: [{ property: 'Name', direction: 'ascending' }],
+          quick_filters: { Kind: null, Count: { number: { less_than: 5 } } },
+          configuration: { type: 'board', sub_group_by: null, cover_size: 'large' },
+        },
+        version: '2026-03-11',
+      },
       {
         method: 'POST',
         path: '/v1/pages',

@@ -25,6 +25,8 @@ const SDK_ERROR_CODES = new Set([
   'service_unavailable',
   'gateway_timeout',
   'missing_version',
+  // Notion's OAuth code for a bad code or refresh token (notion-api.md §9.2); the SDK has no class for it.
+  'invalid_grant',
 ]);
 
 export class ConformanceError extends Error {}
@@ -159,6 +161,11 @@ function withRealApiExtras(node: unknown): unknown {
   const props = out.properties as Record<string, Record<string, unknown>> | undefined;
   const person = props?.person?.properties as Record<string, unknown> | undefined;
   if (person && 'email' in person) person.email_verified = { type: 'boolean' };
+  // A view's quick filters map property ids to conditions; the SDK types each condition as
+  // `Record<string, never>` (a placeholder, notion-api.md §13), which no condition satisfies.
+  const quick = props?.quick_filters as { anyOf?: Array<{ additionalProperties?: unknown }> } | undefined;
+  const map = quick?.anyOf?.[0];
+  if (map?.additionalProperties) map.additionalProperties = { type: 'object' };
   // Relation values on page objects carry `has_more` (true past 25 references).
   if (props?.type?.const === 'relation' && props.relation?.type === 'array') {
     props.has_more = { type: 'boolean' };

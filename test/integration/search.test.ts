@@ -177,6 +177,34 @@ describeEngines('POST /v1/search', (engine) => {
       expect(rest.results.map((r) => r.id)).toEqual([contains, words]);
     });
 
+    it('keeps relevance order across pages for tiers of many and of few titles', async () => {
+      // On Postgres a tier with many recent matches is walked in time order, one with few is read
+      // through the trigram index: both must give the order of the plain time-ordered search.
+      const w = word();
+      const titles: string[] = [];
+      for (let i = 0; i < 30; i++) titles.push(`${w} plan ${i}`, `plan ${i} of ${w}`);
+      for (let i = 0; i < 4; i++) titles.push(`draft ${w} plan ${i}`);
+      const tierOf = new Map<string, number>();
+      for (const t of titles) {
+        const id = await page(t);
+        tierOf.set(id, t.startsWith(`${w} plan`) ? 0 : t.includes(`${w} plan`) ? 1 : 2);
+      }
+      const all = async (body: Record<string, unknown>) => {
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res: SearchAnswer = await find({ ...body, page_size: 7, start_cursor: cursor ?? undefined });
+          ids.push(...res.results.map((r) => r.id));
+          cursor = res.next_cursor;
+        } while (cursor);
+        return ids;
+      };
+      const byTime = await all({ query: `${w} plan` });
+      expect(byTime).toHaveLength(titles.length);
+      const expected = [0, 1, 2].flatMap((t) => byTime.filter((id) => tierOf.get(id) === t));
+      expect(await all({ query: `${w} plan`, sort: { property: 'relevance' } })).toEqual(expected);
+    });
+
     it('refuses a cursor that names nothing it could have given', async () => {
       await expect(
         find({ query: 'x', start_cursor: '0f0e0d0c-0b0a-4909-8807-060504030201' }),

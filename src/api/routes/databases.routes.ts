@@ -12,9 +12,11 @@ import {
   updateDataSource,
 } from '../../ops/databases.ts';
 import { queryDataSource } from '../../ops/query.ts';
+import { listTemplates } from '../../ops/templates.ts';
 import { presentDatabase, presentDataSource } from '../../present/database.present.ts';
 import { presentList } from '../../present/list.present.ts';
 import { presentPage } from '../../present/page.present.ts';
+import { presentTemplates } from '../../present/template.present.ts';
 import type { StoreTx } from '../../store/store.ts';
 import {
   type CreateDatabaseBody,
@@ -156,10 +158,12 @@ export function databasesRoutes(deps: AppDeps) {
     requireDataSourceVersion(c);
     authorize(c, 'data_sources.templates');
     const id = pathId(c, 'data_source_id');
-    queryPagination(c); // page_size and start_cursor are checked as on every listing
-    await deps.store.transaction((tx) => getDataSource(tx, opEnv(c, deps), id));
-    // Octavo has no page templates yet, so every data source truthfully lists none.
-    return okWithoutRequestId(c, { templates: [], has_more: false, next_cursor: null });
+    const { from, limit } = queryPagination(c);
+    const name = c.req.query('name') ?? null;
+    const page = await deps.store.transaction((tx) =>
+      listTemplates(tx, opEnv(c, deps), id, name, from, limit),
+    );
+    return okWithoutRequestId(c, presentTemplates(page.items, page.next));
   });
 
   return r;

@@ -14,6 +14,7 @@ import {
   updatePageBody,
 } from '../../wire/pages.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
+import { answerAsync } from '../async-tasks.ts';
 import { authorize, filterProperties, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -29,6 +30,12 @@ export function pagesRoutes(deps: AppDeps) {
   r.post('/pages', async (c) => {
     authorize(c, 'pages.create');
     const body = parseWith(CreatePageBody, c.get('body'));
+    if (body.allow_async) {
+      const env = opEnv(c, deps);
+      return answerAsync(c, deps, env, 'POST /v1/pages', async (tx) =>
+        page(c, await createPage(tx, env, body)),
+      );
+    }
     const row = await deps.store.transaction((tx) => createPage(tx, opEnv(c, deps), body));
     return ok(c, page(c, row));
   });
@@ -79,6 +86,13 @@ export function pagesRoutes(deps: AppDeps) {
     authorize(c, 'pages.markdown.update');
     const id = pathId(c, 'page_id');
     const body = parseWith(UpdatePageMarkdownBody, c.get('body')) as UpdatePageMarkdownBody;
+    if (body.allow_async) {
+      const { allow_async: _async, ...edit } = body;
+      const env = opEnv(c, deps);
+      return answerAsync(c, deps, env, 'PATCH /v1/pages/:page_id/markdown', async (tx) =>
+        presentPageMarkdown(await updatePageMarkdown(tx, env, id, edit as UpdatePageMarkdownBody)),
+      );
+    }
     const md = await deps.store.transaction((tx) => updatePageMarkdown(tx, opEnv(c, deps), id, body));
     return ok(c, presentPageMarkdown(md));
   });

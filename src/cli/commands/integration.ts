@@ -40,6 +40,7 @@ function describe(row: IntegrationRow) {
 
 /** `integration create --name NAME [--capabilities …]`: prints the new token, once. */
 export async function integrationCreateCommand(values: Values): Promise<void> {
+  if (values.public) return (await import('./oauth.ts')).publicIntegrationCreateCommand(values);
   const name = required(values, 'name');
   refuseQuickstartName(name);
   const capabilities = parseCapabilities(values.capabilities);
@@ -63,6 +64,7 @@ export async function integrationCreateCommand(values: Values): Promise<void> {
 
 /** `integration list`: every integration, active or revoked, oldest first. */
 export async function integrationListCommand(values: Values): Promise<void> {
+  if (values.public) return (await import('./oauth.ts')).publicIntegrationListCommand(values);
   await withStore(values, async (store) => {
     const rows = await store.transaction(listIntegrations);
     const lines = rows.map((r) => {
@@ -121,6 +123,7 @@ export async function integrationRevokeCommand(values: Values, [raw]: string[]):
 /** `integration rotate NAME`: prints a new token, once; the old one stops working. */
 export async function integrationRotateCommand(values: Values, [raw]: string[]): Promise<void> {
   const name = nameArg(raw);
+  if (values.public) return (await import('./oauth.ts')).publicIntegrationRotateCommand(values, name);
   await withStore(values, async (store) => {
     const { integration, token } = await store
       .transaction((tx) => rotateIntegrationToken(tx, { name }))
@@ -140,6 +143,7 @@ export async function integrationRotateCommand(values: Values, [raw]: string[]):
 /** `integration delete NAME`: the integration, its token and shares go; its bot user stays. */
 export async function integrationDeleteCommand(values: Values, [raw]: string[]): Promise<void> {
   const name = nameArg(raw);
+  if (values.public) return (await import('./oauth.ts')).publicIntegrationDeleteCommand(values, name);
   await withStore(values, async (store) => {
     const row = await store.transaction((tx) => deleteIntegration(tx, { name })).catch(rethrowAsCliError);
     printResult(

@@ -1,0 +1,126 @@
+/**
+ * Browser sessions and CSRF protection for the server-rendered pages.
+ *
+ * - The session cookie (`octavo_session`) holds 43 random base-62 characters; the database keeps
+ *   only their SHA-256 (ops/accounts.ts). HttpOnly, SameSite=Lax (a link from the integration's
+ *   site to the consent page must arrive signed in), Path=/, and Secure whenever the server is
+ *   reached over https (its public URL or the request): a browser drops Secure cookies set over
+ *   plain http, which a server on a developer's loopback address serves.
+ * - CSRF: every form carries a token. Signed in, it is the session's own token (stored with the
+ *   session); before sign-in, a random value also set in the `octavo_csrf` cookie (SameSite=Strict,
+ *   HttpOnly) that the form must repeat (double submit). Besides, a POST whose `Origin` is another
+ *   origin, or that the browser marks `Sec-Fetch-Site: cross-site`, is refused.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { FileSettings } from '../domain/file-uploads.ts';
+import { randomBase62 } from '../lib/crypto.ts';
+import { type NewSession, sessionUser } from '../ops/accounts.ts';
+import type { Store, UserRow } from '../store/store.ts';
+
+export const SESSION_COOKIE = 'octavo_session';
+export const CSRF_COOKIE = 'octavo_csrf';
+
+export interface WebDeps {
+  store: Store;
+  /** The server's public base URL (decides Secure cookies and the trusted origin). */
+  publicUrl: string;
+  workspace: { id: string; name: string };
+  clock?: () => Date;
+  /** Upload settings: the key that signs hosted-file URLs shown in pages. */
+  files?: FileSettings;
+}
+
+export interface SignedIn {
+  user: UserRow;
+  csrf: string;
+  sessionId: string;
+}
+
+export const nowOf = (deps: WebDeps) => deps.clock?.() ?? new Date();
+
+function secure(c: Context, deps: WebDeps): boolean {
+  return deps.publicUrl.startsWith('https:') || new URL(c.req.url).protocol === 'https:';
+}
+
+/** The signed-in user of this request, or null. */
+export async function signedIn(c: Context, deps: WebDeps): Promise<SignedIn | null> {
+  const sessionId = getCookie(c, SESSION_COOKIE);
+  if (!sessionId || sessionId.length > 100) return null;
+  const found = await deps.store.transaction((tx) => sessionUser(tx, sessionId, nowOf(deps)));
+  return found ? { ...found, sessionId } : null;
+}
+
+export function setSessionCookie(c: Context, deps: WebDeps, session: NewSession): void {
+  setCookie(c, SESSION_COOKIE, session.id, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: secure(c, deps),
+    expires: session.expires,
+  });
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/** The pre-sign-in CSRF token: the cookie's, or a new one set now. */
+export function preSessionCsrf(c: Context, deps: WebDeps): string {
+  const existing = getCookie(c, CSRF_COOKIE);
+  if (existing && /^[A-Za-z0-9]{32}$/.test(existing)) return existing;
+  const token = randomBase62(32);
+  setCookie(c, CSRF_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: secure(c, deps),
+  });
+  return token;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Whether the browser says the POST came from another site. */
+function crossSite(c: Context, deps: WebDeps): boolean {
+  if (c.req.header('sec-fetch-site') === 'cross-site') return true;
+  const origin = c.req.header('origin');
+  if (origin === undefined || origin === '') return false;
+  const allowed = new Set([new URL(c.req.url).origin, new URL(deps.publicUrl).origin]);
+  return !allowed.has(origin);
+}
+
+/** Whether a form POST carries the right CSRF token: the session's, or the pre-session cookie's. */
+export function csrfValid(c: Context, deps: WebDeps, given: unknown, session: SignedIn | null): boolean {
+  if (typeof given !== 'string' || given === '' || crossSite(c, deps)) return false;
+  if (session) return same(given, session.csrf);
+  const cookie = getCookie(c, CSRF_COOKIE);
+  return cookie !== undefined && same(given, cookie);
+}
+
+/** Headers of every HTML response: no caching, no framing, no scripts, no referrer to other sites. */
+export function htmlHeaders(c: Context): void {
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('X-Content-Type-Options', 'nosniff');
+  // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the
+  // page's own form posts, which the origin check must refuse (sandboxed frames send it too).
+  // Cross-origin requests (the redirect to the integration) still carry no referrer.
+  c.header('Referrer-Policy', 'same-origin');
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  );
+}
+
+/** A `next` path that stays on this server (no open redirect): relative, one leading slash. */
+export function safeNext(raw: unknown): string | null {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\'))
+    return null;
+  return raw;
+}
