@@ -3,9 +3,7 @@
  * block's state before and after it, each upload's) to the events that transaction records.
  * The store collects the changes at its two block writes and its upload writes and calls this
  * before commit (store/events-repo.ts), so no write path can leave its events out.
- *
- * Comments will add their own change kind here (`comment.created|updated|deleted`, entity
- * `comment`, data `{parent, page_id}`): a `CommentChange` beside `UploadChange`, nothing else.
+ * Views and comments, which are not blocks, have their own derivations (views.ts, comments.ts).
  */
 import type {
   EventAuthor,

@@ -43,6 +43,7 @@ function shapeFor(event: RecordedEvent, ctx: DeliveryContext) {
   if (data.updated_blocks) rest.updated_blocks = data.updated_blocks;
   if (data.view_type) rest.view_type = data.view_type;
   if (data.updated_fields) rest.updated_fields = data.updated_fields;
+  if (data.page_id) rest.page_id = data.page_id;
   if (event.entity.type === 'file_upload') {
     return {
       type: event.type,

@@ -4,7 +4,7 @@
  */
 import type { EventCursor } from './cursor.ts';
 
-/** Every event type Octavo records today. `comment.*` joins when comments exist (see derive.ts). */
+/** Every event type Octavo records. */
 export const EVENT_TYPES = [
   'page.created',
   'page.properties_updated',
@@ -30,11 +30,14 @@ export const EVENT_TYPES = [
   'view.created',
   'view.updated',
   'view.deleted',
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What an event is about. */
-export type EntityType = 'page' | 'database' | 'data_source' | 'file_upload' | 'view';
+export type EntityType = 'page' | 'database' | 'data_source' | 'file_upload' | 'view' | 'comment';
 
 /**
  * Where the entity lives. `space` is the workspace itself (its id is filled in when rendered);
@@ -78,6 +81,8 @@ export interface EventData {
   view_type?: string;
   /** `view.updated`: which of name, filter, sorts and configuration changed. */
   updated_fields?: string[];
+  /** `comment.*`: the page the comment is on (its parent is the page or a block on it). */
+  page_id?: string;
 }
 
 /** An event about to be written, in the transaction of its change. */

@@ -4,6 +4,7 @@
  */
 import { aggregateEvents } from '../events/aggregate.ts';
 import type { EventCursor } from '../events/cursor.ts';
+import { can } from '../domain/capabilities.ts';
 import type { RecordedEvent } from '../events/types.ts';
 import type { StoreTx } from '../store/store.ts';
 import { canSee, type OpEnv } from './env.ts';
@@ -11,8 +12,9 @@ import { canSee, type OpEnv } from './env.ts';
 /**
  * Whether the acting integration may be told about `event`: the one visibility rule (`canSee`:
  * the entity or an ancestor is shared with it), and for file uploads, that the upload is its own,
- * as everywhere else uploads are listed; a view, its database. A trashed page stays visible to
- * those who could see it.
+ * as everywhere else uploads are listed; a view, its database; a comment, the block it is on,
+ * to an integration that may read comments. A trashed page stays visible to those who could see
+ * it.
  */
 export function canSeeEvent(tx: StoreTx, env: OpEnv, event: RecordedEvent): Promise<boolean> {
   if (event.entity.type === 'file_upload') {
@@ -24,6 +26,13 @@ export function canSeeEvent(tx: StoreTx, env: OpEnv, event: RecordedEvent): Prom
   if (event.entity.type === 'view') {
     const database = event.data.parent?.id;
     return database ? canSee(tx, env, database) : Promise.resolve(env.actor.seesEverything === true);
+  }
+  if (event.entity.type === 'comment') {
+    const on = event.data.parent?.id;
+    if (!on || !(env.actor.seesEverything === true || can(env.actor, 'read_comments'))) {
+      return Promise.resolve(env.actor.seesEverything === true);
+    }
+    return canSee(tx, env, on);
   }
   return canSee(tx, env, event.entity.id);
 }

@@ -4,13 +4,17 @@
  * is discussions as they were started and each discussion's comments oldest first.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { ChangeLog } from './events-repo.ts';
 import type { Database } from './schema.ts';
 import type { CommentRepo } from './store.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The comments repository bound to a connection or transaction. */
-export function comments(db: Db): CommentRepo {
+/**
+ * The comments repository bound to a connection or transaction; its writes are noted in `log`
+ * (the transaction's change events: comment.created, .updated, .deleted).
+ */
+export function comments(db: Db, log?: ChangeLog): CommentRepo {
   return {
     get: (id) => db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst(),
     discussion: (id) =>
@@ -19,12 +23,15 @@ export function comments(db: Db): CommentRepo {
       await db.insertInto('comment_discussions').values(row).execute();
     },
     insert: async (row) => {
+      log?.insertedComment(row);
       await db.insertInto('comments').values(row).execute();
     },
     update: async (id, patch) => {
+      await log?.changingComment(db, id, patch);
       await db.updateTable('comments').set(patch).where('id', '=', id).execute();
     },
     delete: async (id) => {
+      await log?.changingComment(db, id, null);
       const row = await db
         .deleteFrom('comments')
         .where('id', '=', id)

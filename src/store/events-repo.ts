@@ -15,6 +15,7 @@ import {
   type UploadState,
 } from '../events/derive.ts';
 import type { EventAuthor, RecordedEvent } from '../events/types.ts';
+import { COMMENT_STATE, type CommentChange, type CommentState, commentEvents } from '../events/comments.ts';
 import { VIEW_STATE, type ViewChange, type ViewState, viewEvents } from '../events/views.ts';
 import { newId } from '../lib/ids.ts';
 import type { Database } from './schema.ts';
@@ -54,6 +55,7 @@ export class ChangeLog {
   readonly blocks = new Map<string, Change<BlockState>>();
   readonly uploads = new Map<string, Change<UploadState>>();
   readonly views = new Map<string, ViewChange>();
+  readonly comments = new Map<string, CommentChange>();
   actor: string | null = null;
   time: string | null = null;
 
@@ -132,6 +134,41 @@ export class ChangeLog {
       : null;
   }
 
+  /** Notes an inserted comment. */
+  insertedComment(row: Record<string, unknown>): void {
+    this.stamp(row.created_by, row.last_edited_time);
+    this.comments.set(row.id as string, {
+      before: null,
+      after: pick(row, COMMENT_STATE) as unknown as CommentState,
+    });
+  }
+
+  /** Notes an update (`patch`) or the deletion (null) of a comment, before it is written. */
+  async changingComment(db: Db, id: string, patch: Record<string, unknown> | null): Promise<void> {
+    if (patch) this.stamp(undefined, patch.last_edited_time);
+    let known = this.comments.get(id);
+    if (!known) {
+      const before = await db
+        .selectFrom('comments')
+        .select(COMMENT_STATE)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!before) return;
+      known = { before, after: before };
+      this.comments.set(id, known);
+    }
+    if (!known.after) return;
+    known.after = patch
+      ? ({
+          ...known.after,
+          ...pick(
+            patch,
+            COMMENT_STATE.filter((k) => k in patch),
+          ),
+        } as CommentState)
+      : null;
+  }
+
   /** Notes an inserted upload. */
   insertedUpload(row: Record<string, unknown>): void {
     this.uploads.set(row.id as string, {
@@ -167,7 +204,8 @@ export class ChangeLog {
  * and readers order by it (`eventRepo`; docs/ARCHITECTURE.md, "Change events").
  */
 export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
-  if (log.blocks.size === 0 && log.uploads.size === 0 && log.views.size === 0) return;
+  if (log.blocks.size === 0 && log.uploads.size === 0 && log.views.size === 0 && log.comments.size === 0)
+    return;
   const known = new Map<string, BlockState>();
   for (const c of log.blocks.values()) known.set(c.after.id, c.after);
   let wanted = [...known.values()];
@@ -186,6 +224,10 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
   for (const c of log.views.values()) {
     const state = c.after ?? c.before;
     if (state) userIds.add(state.last_edited_by);
+  }
+  for (const c of log.comments.values()) {
+    const state = c.after ?? c.before;
+    if (state) userIds.add(state.created_by);
   }
   if (log.actor) userIds.add(log.actor);
   const ids = [...userIds];
@@ -211,7 +253,16 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
       time,
     },
     { block: (id) => known.get(id), author, integrationOf },
-  ).concat(viewEvents([...log.views.values()], { author, integrationOf }, log.actor, time));
+  )
+    .concat(viewEvents([...log.views.values()], { author, integrationOf }, log.actor, time))
+    .concat(
+      commentEvents(
+        [...log.comments.values()],
+        { author, integrationOf, pageOf: await commentPages(db, log) },
+        log.actor,
+        time,
+      ),
+    );
   if (events.length === 0) return;
   const rows = events.map((e) => ({
     id: newId(),
@@ -229,6 +280,37 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
       .insertInto('events')
       .values(rows.slice(i, i + 500))
       .execute();
+}
+
+/**
+ * The page each noted comment is on: its parent when that is a page, else the nearest page
+ * above its block (one read per level of the tree, for all the transaction's comments at once).
+ */
+async function commentPages(db: Db, log: ChangeLog): Promise<(state: CommentState) => string | null> {
+  const page = new Map<string, string | null>();
+  const climbing = new Map<string, string>();
+  for (const c of log.comments.values()) {
+    const state = c.after ?? c.before;
+    if (!state) continue;
+    if (state.parent_type === 'page_id') page.set(state.parent_id, state.parent_id);
+    else climbing.set(state.parent_id, state.parent_id);
+  }
+  for (let depth = 0; climbing.size > 0 && depth < 64; depth++) {
+    const rows = await db
+      .selectFrom('blocks')
+      .select(['id', 'type', 'parent_id'])
+      .where('id', 'in', [...new Set(climbing.values())])
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const [start, at] of [...climbing]) {
+      const row = byId.get(at);
+      if (!row || row.type === 'page' || row.parent_id === null) {
+        page.set(start, row?.type === 'page' ? row.id : null);
+        climbing.delete(start);
+      } else climbing.set(start, row.parent_id);
+    }
+  }
+  return (state) => page.get(state.parent_id) ?? null;
 }
 
 /**

@@ -490,7 +490,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     fileUploads: fileUploads(db, engine, log),
     rateBuckets: rateBuckets(db, engine),
     search: search(db, hooks),
-    comments: comments(db),
+    comments: comments(db, log),
     events: eventRepo(db, engine),
     webhooks: webhookRepo(db),
     accounts: accounts(db),

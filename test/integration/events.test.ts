@@ -1,9 +1,11 @@
 import type { DatabaseObjectResponse } from '@notionhq/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Capability } from '../../src/domain/capabilities.ts';
 import { type EventCursor, START_CURSOR } from '../../src/events/cursor.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
 import { importRows } from '../../src/ops/bulk-rows.ts';
+import { canSeeEvent } from '../../src/ops/events.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
@@ -197,6 +199,62 @@ describeEngines('change events', (engine) => {
             ['file_upload.created', up.id],
             ['file_upload.completed', up.id],
           ];
+        },
+      ],
+      [
+        'comments: create on a page and on a block, reply, update, delete',
+        async () => {
+          const on = (
+            await c().blocks.children.append({
+              block_id: other,
+              children: [{ paragraph: { rich_text: text('c') } }],
+            })
+          ).results[0]!.id;
+          await recorded();
+          const first = await c().comments.create({ parent: { page_id: other }, rich_text: text('hi') });
+          const onBlock = await c().comments.create({
+            parent: { block_id: on },
+            rich_text: text('here'),
+          } as never);
+          const reply = await c().comments.create({
+            discussion_id: (first as { discussion_id: string }).discussion_id,
+            rich_text: text('re'),
+          });
+          await c().comments.update({ comment_id: reply.id, rich_text: text('re2') } as never);
+          await c().comments.delete({ comment_id: onBlock.id } as never);
+          const events = await recorded();
+          const comments = events.filter((e) => e.entity.type === 'comment');
+          expect(comments.map((e) => e.data)).toEqual([
+            { parent: { id: other, type: 'page' }, page_id: other },
+            { parent: { id: on, type: 'block' }, page_id: other },
+            { parent: { id: other, type: 'page' }, page_id: other },
+            { parent: { id: other, type: 'page' }, page_id: other },
+            { parent: { id: on, type: 'block' }, page_id: other },
+          ]);
+          // Checked here rather than by the loop: `recorded()` above took the append's event.
+          expect(brief(events)).toEqual([
+            ['comment.created', first.id],
+            ['comment.created', onBlock.id],
+            ['comment.created', reply.id],
+            ['comment.updated', reply.id],
+            ['comment.deleted', onBlock.id],
+          ]);
+          // Told only to integrations that may read comments, and see the page.
+          const env = (capabilities: Capability[]) => ({
+            actor: {
+              integrationId: comments[0]!.integrationId!,
+              integrationName: 'Quickstart',
+              botUserId: bot,
+              capabilities: new Set(capabilities),
+            },
+            now: new Date().toISOString(),
+            publicUrl: 'http://octavo.test',
+          });
+          const seen = (caps: Capability[]) =>
+            h.store.transaction((tx) => canSeeEvent(tx, env(caps), comments[0]!));
+          expect(await seen(['read_content', 'read_comments'])).toBe(true);
+          expect(await seen(['read_content'])).toBe(false);
+          return [];
         },
       ],
     ];
