@@ -2,9 +2,10 @@
  * Reading the change-event outbox as a consumer: aggregation applied, and only what the reading
  * integration may see. The later webhook worker and `octavo events tail` both read through here.
  */
+
+import { can } from '../domain/capabilities.ts';
 import { aggregateEvents } from '../events/aggregate.ts';
 import type { EventCursor } from '../events/cursor.ts';
-import { can } from '../domain/capabilities.ts';
 import type { RecordedEvent } from '../events/types.ts';
 import type { StoreTx } from '../store/store.ts';
 import { canSee, type OpEnv } from './env.ts';

@@ -6,6 +6,7 @@
  * rolls back (or that Postgres aborts and the store runs again) leaves none.
  */
 import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { COMMENT_STATE, type CommentChange, type CommentState, commentEvents } from '../events/comments.ts';
 import { cursorAt, parseCursor, START_CURSOR } from '../events/cursor.ts';
 import {
   type BlockState,
@@ -15,7 +16,6 @@ import {
   type UploadState,
 } from '../events/derive.ts';
 import type { EventAuthor, RecordedEvent } from '../events/types.ts';
-import { COMMENT_STATE, type CommentChange, type CommentState, commentEvents } from '../events/comments.ts';
 import { VIEW_STATE, type ViewChange, type ViewState, viewEvents } from '../events/views.ts';
 import { newId } from '../lib/ids.ts';
 import type { Database } from './schema.ts';
