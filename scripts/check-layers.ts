@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
   api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin', 'web', 'oauth'],
-  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks'],
   // OAuth public integrations: clients, codes, token grants; built on ops' integrations and shares.
   oauth: ['ops', 'domain', 'wire', 'lib', 'store'],
   // Server-rendered HTML pages (sign-in, consent); they call ops and oauth and escape everything.
@@ -27,13 +27,26 @@ const ALLOWED: Record<string, string[]> = {
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
   // The job port and its adapters: the store's database, never its code (docs/ARCHITECTURE.md).
   jobs: ['store', 'lib'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth'],
-  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs'],
+  // Webhooks: subscriptions, signing, dispatch and delivery, the log and replay (docs/ARCHITECTURE.md
+  // "Webhooks"). Storage through the store's types (tx.webhooks), as ops do; wire for ApiError.
+  webhooks: ['events', 'jobs', 'ops', 'lib', 'wire', 'domain', 'store'],
+  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth', 'webhooks'],
+  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs', 'webhooks'],
   config: ['domain', 'lib'],
 };
 
 /** Layers whose imports of `store` must be type-only. */
-const TYPE_ONLY_STORE = new Set(['ops', 'present', 'api', 'worker', 'admin', 'jobs', 'oauth', 'web']);
+const TYPE_ONLY_STORE = new Set([
+  'ops',
+  'present',
+  'api',
+  'worker',
+  'admin',
+  'jobs',
+  'oauth',
+  'web',
+  'webhooks',
+]);
 
 function layerOf(file: string): string {
   const rel = relative(ROOT, file);

@@ -39,7 +39,37 @@ export interface Config {
   logLevel: LogLevel;
   /** `inline`: `octavo serve` runs the job consumers too; `off`: only `octavo jobs` does (OCTAVO_JOBS). */
   jobs: 'inline' | 'off';
+  /** How long a claimed job stays claimed without news from its process (OCTAVO_JOB_LEASE_MS; default 60 s). */
+  jobLeaseMs: number | undefined;
+  /** Webhook delivery (webhooks/, docs/ARCHITECTURE.md "Webhooks"). */
+  webhooks: WebhookConfig;
 }
+
+/** The webhook settings, each from its own variable. */
+export interface WebhookConfig {
+  /**
+   * Outbound URLs may resolve to loopback or private addresses (OCTAVO_WEBHOOK_ALLOW_PRIVATE;
+   * default: allowed when the server listens on a loopback address, refused otherwise).
+   */
+  allowPrivate: boolean;
+  /** Delay before the first retry; each next one waits twice as long (OCTAVO_WEBHOOK_BACKOFF_MS). */
+  backoffMs: number;
+  /** Attempts per event before the subscription is paused, 1 to 8 (OCTAVO_WEBHOOK_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** A receiver must answer within this many ms (OCTAVO_WEBHOOK_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** How often the dispatcher looks for new events (OCTAVO_WEBHOOK_POLL_MS). */
+  pollMs: number;
+}
+
+/**
+ * Webhook defaults. Notion retries up to 8 times "within roughly 24 hours" (schedule not
+ * published): a first retry after 10 minutes, doubling, puts the 8th attempt about 21 hours after
+ * the first. 5 s to answer, as Outline asks of its receivers. The dispatcher looks every 25 ms
+ * (three indexed reads in one transaction when idle), for a write-to-request p50 near 50 ms on
+ * Postgres (docs/benchmarks.md, "Webhooks").
+ */
+export const DEFAULT_WEBHOOKS = { backoffMs: 600_000, maxAttempts: 8, timeoutMs: 5_000, pollMs: 25 };
 
 /**
  * Default timeouts. 60 s for a whole request is Notion's own server-side limit; a 20 MiB file part
@@ -111,7 +141,41 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       'OCTAVO_LOG_FORMAT',
     ),
     logLevel: oneOf(env.OCTAVO_LOG_LEVEL || 'info', LOG_LEVELS, 'OCTAVO_LOG_LEVEL'),
+    jobLeaseMs: env.OCTAVO_JOB_LEASE_MS
+      ? parseMs(env.OCTAVO_JOB_LEASE_MS, 'OCTAVO_JOB_LEASE_MS', 0)
+      : undefined,
+    webhooks: loadWebhooks(env, flags.host ?? (env.OCTAVO_HOST || '127.0.0.1')),
   };
+}
+
+function loadWebhooks(env: NodeJS.ProcessEnv, host: string): WebhookConfig {
+  const attempts = env.OCTAVO_WEBHOOK_MAX_ATTEMPTS || String(DEFAULT_WEBHOOKS.maxAttempts);
+  if (!/^[1-8]$/.test(attempts))
+    throw new ConfigError(`OCTAVO_WEBHOOK_MAX_ATTEMPTS must be a number from 1 to 8, not ${attempts}`);
+  const allow = env.OCTAVO_WEBHOOK_ALLOW_PRIVATE;
+  return {
+    allowPrivate:
+      allow === undefined || allow === ''
+        ? isLoopbackHost(host)
+        : parseFlag(allow, 'OCTAVO_WEBHOOK_ALLOW_PRIVATE'),
+    backoffMs: parseMs(
+      env.OCTAVO_WEBHOOK_BACKOFF_MS,
+      'OCTAVO_WEBHOOK_BACKOFF_MS',
+      DEFAULT_WEBHOOKS.backoffMs,
+    ),
+    maxAttempts: Number(attempts),
+    timeoutMs: parseMs(
+      env.OCTAVO_WEBHOOK_TIMEOUT_MS,
+      'OCTAVO_WEBHOOK_TIMEOUT_MS',
+      DEFAULT_WEBHOOKS.timeoutMs,
+    ),
+    pollMs: parseMs(env.OCTAVO_WEBHOOK_POLL_MS, 'OCTAVO_WEBHOOK_POLL_MS', DEFAULT_WEBHOOKS.pollMs),
+  };
+}
+
+/** Whether the server listens on loopback only (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || /^127\./.test(host) || host === '::1';
 }
 
 function oneOf<T extends string>(text: string, allowed: readonly T[], name: string): T {

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
 import { listen } from './api/node-server.ts';
-import { type Config, publicUrlOf } from './config.ts';
+import { type Config, DEFAULT_EVENT_AGGREGATION_MS, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/log.ts';
@@ -12,17 +12,19 @@ import { storeRateLimiter } from './ops/rate-limit.ts';
 import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
 import type { KyselyStore } from './store/kysely-store.ts';
+import { type RunningWebhooks, startWebhooks } from './webhooks/delivery.ts';
 
 export { createApp } from './api/app.ts';
 export { openStore } from './store/connect.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
-type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>;
+type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'> &
+  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs'>>;
 
 /**
- * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`.
- * None yet: webhook delivery and event aggregation will register here.
+ * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`,
+ * besides webhook delivery, which startJobs starts with its dispatcher (webhooks/delivery.ts).
  */
 export const JOB_CONSUMERS: readonly JobConsumer[] = [];
 
@@ -31,14 +33,33 @@ export async function startJobs(
   store: KyselyStore,
   config: StoreConfig,
   consumers: readonly JobConsumer[] = JOB_CONSUMERS,
+  log?: Logger,
 ): Promise<JobQueue> {
-  const queue = await openJobQueue(store, { databaseUrl: config.databaseUrl, pgSchema: config.pgSchema });
+  const queue = await openJobQueue(store, {
+    databaseUrl: config.databaseUrl,
+    pgSchema: config.pgSchema,
+    leaseMs: config.jobLeaseMs,
+  });
+  let webhooks: RunningWebhooks | undefined;
   try {
     await startConsumers(queue, consumers);
+    if (config.webhooks) {
+      const settings = {
+        ...config.webhooks,
+        aggregationMs: config.eventAggregationMs ?? DEFAULT_EVENT_AGGREGATION_MS,
+      };
+      webhooks = await startWebhooks({ store, queue, settings, log });
+    }
   } catch (e) {
     await queue.stop(0).catch(() => {});
     throw e;
   }
+  // The webhook dispatcher stops before the queue it enqueues on.
+  const stopQueue = queue.stop.bind(queue);
+  queue.stop = async (timeoutMs) => {
+    await webhooks?.stop();
+    await stopQueue(timeoutMs);
+  };
   return queue;
 }
 
@@ -150,7 +171,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   let jobs: JobQueue | undefined;
   if (config.jobs === 'inline') {
     try {
-      jobs = await startJobs(store, config);
+      jobs = await startJobs(store, config, JOB_CONSUMERS, log);
     } catch (e) {
       await new Promise<void>((done) => server.close(() => done()));
       await store.close().catch(() => {});

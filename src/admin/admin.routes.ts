@@ -21,6 +21,7 @@ import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {
   store: Store;
@@ -123,6 +124,7 @@ export function adminRoutes(deps: AdminDeps) {
     return c.json(presentIntegration(row));
   });
 
+  r.route('/', webhookRoutes(deps));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 
   r.all('*', () => {

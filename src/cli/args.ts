@@ -38,6 +38,13 @@ export const OPTIONS = {
   after: { type: 'string' },
   from: { type: 'string' },
   default: { type: 'boolean' },
+  integration: { type: 'string' },
+  url: { type: 'string' },
+  events: { type: 'string' },
+  'api-version': { type: 'string' },
+  limit: { type: 'string' },
+  reason: { type: 'string' },
+  'forward-to': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -35,6 +35,13 @@ commands:
   events tail [--after CURSOR] [--json]
   emoji add NAME FILE [--json]
   template add DATA_SOURCE_ID --name NAME [--from PAGE_ID] [--default] [--json]
+  webhook create --integration NAME --url URL [--events TYPE,…] [--api-version V] [--json]
+  webhook list [--integration NAME] [--json]
+  webhook verify ID TOKEN | pause ID [--reason TEXT] | resume ID | delete ID [--json]
+  webhook update ID --events TYPE,… [--json]
+  webhook deliveries [SUBSCRIPTION_ID] [--limit 50] [--json]
+  webhook replay DELIVERY_ID [--json]
+  webhook listen [--forward-to URL] [--integration NAME] [--events TYPE,…] [--api-version V] [--json]
   admin token [--json]
   migrate
 
@@ -53,6 +60,11 @@ events tail: the change events recorded so far after CURSOR (default: all), in o
   OCTAVO_EVENT_AGGREGATION_MS (10 s) are shown as one event once their window has closed.
 jobs: runs the background job consumers without the HTTP listener, until SIGTERM; serve runs
   them too unless OCTAVO_JOBS=off. Run as many as you like beside the servers.
+webhook: create sends {"verification_token"} to the URL (from the job consumers); verify ID TOKEN
+  activates it. Failed deliveries are retried (OCTAVO_WEBHOOK_BACKOFF_MS, doubling) up to 8 attempts,
+  then the subscription is paused with the reason (list shows it; resume sends what waited).
+  listen prints events as they happen and forwards them signed with a session secret.
+  URLs on loopback/private addresses: OCTAVO_WEBHOOK_ALLOW_PRIVATE (default on for a loopback host).
 rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
   of --batch rows; a bad line stops the import with its batch unwritten.
 emoji add: a custom emoji for the workspace from an image file (GET /v1/custom_emojis lists it).
@@ -155,12 +167,41 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'name', 'from', 'default'],
     run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
   },
+  ...webhookCommands(),
   'admin token': {
     args: [],
     options: STORAGE,
     run: adminTokenCommand,
   },
 };
+
+/** `webhook …`: one entry per subcommand, each loading commands/webhook.ts on use. */
+function webhookCommands(): Record<string, Command> {
+  const load = () => import('./commands/webhook.ts');
+  const cmd = (args: string[], options: readonly OptionName[], run: Command['run']): Command => ({
+    args,
+    options: [...STORAGE, ...options],
+    run,
+  });
+  return {
+    'webhook create': cmd([], ['integration', 'url', 'events', 'api-version'], async (v) =>
+      (await load()).webhookCreateCommand(v),
+    ),
+    'webhook list': cmd([], ['integration'], async (v) => (await load()).webhookListCommand(v)),
+    'webhook update': cmd(['ID'], ['events'], async (v, a) => (await load()).webhookUpdateCommand(v, a)),
+    'webhook delete': cmd(['ID'], [], async (v, a) => (await load()).webhookDeleteCommand(v, a)),
+    'webhook verify': cmd(['ID', 'TOKEN'], [], async (v, a) => (await load()).webhookVerifyCommand(v, a)),
+    'webhook pause': cmd(['ID'], ['reason'], async (v, a) => (await load()).webhookPauseCommand(v, a)),
+    'webhook resume': cmd(['ID'], [], async (v, a) => (await load()).webhookResumeCommand(v, a)),
+    'webhook deliveries': cmd(['[SUBSCRIPTION_ID]'], ['limit'], async (v, a) =>
+      (await load()).webhookDeliveriesCommand(v, a),
+    ),
+    'webhook replay': cmd(['DELIVERY_ID'], [], async (v, a) => (await load()).webhookReplayCommand(v, a)),
+    'webhook listen': cmd([], ['integration', 'events', 'api-version', 'forward-to'], async (v) =>
+      (await load()).webhookListenCommand(v),
+    ),
+  };
+}
 
 /** `admin token`: a new admin token, printed once; the previous one stops working. */
 async function adminTokenCommand(values: Values): Promise<void> {
@@ -204,7 +245,9 @@ async function run(argv: string[]): Promise<void> {
   }
   const { name, command, args } = resolve(positionals);
   checkOptions(name, values, command.options);
-  if (args.length < command.args.length) throw new UsageError(`${name} needs ${command.args.join(' ')}`);
+  // An argument written [LIKE_THIS] may be left out.
+  const needed = command.args.filter((a) => !a.startsWith('[')).length;
+  if (args.length < needed) throw new UsageError(`${name} needs ${command.args.join(' ')}`);
   if (args.length > command.args.length)
     throw new UsageError(`unexpected argument ${args[command.args.length]}`);
   loadConfig(values); // flags and environment fail fast, before the server code is loaded

@@ -1,5 +1,6 @@
 /** Address checks for outbound requests a client can steer (server-side request forgery). */
-import { isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -37,4 +38,27 @@ export function isPrivateAddress(address: string): boolean {
  */
 function canonicalIPv6(address: string): string {
   return new URL(`http://[${address.replace(/%.*$/, '')}]`).hostname.slice(1, -1);
+}
+
+/**
+ * A DNS lookup for outbound requests (`http.request({ lookup })`) that refuses, after resolving,
+ * any address `isPrivateAddress` refuses unless `allowPrivate`: the check holds for the address
+ * actually connected to, so a public name that resolves to a private address does not slip by.
+ * `refuse` makes the error handed to the request (its message names host and address).
+ */
+export function guardedLookup(
+  allowPrivate: boolean,
+  refuse: (host: string, address: string) => Error,
+): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 4);
+      const bad = addresses.find((a) => isPrivateAddress(a.address));
+      if (bad && !allowPrivate)
+        return callback(refuse(hostname, bad.address) as NodeJS.ErrnoException, '', 4);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
 }

@@ -6,7 +6,7 @@
  * rolls back (or that Postgres aborts and the store runs again) leaves none.
  */
 import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
-import { cursorAt, parseCursor } from '../events/cursor.ts';
+import { cursorAt, parseCursor, START_CURSOR } from '../events/cursor.ts';
 import {
   type BlockState,
   type Change,
@@ -267,6 +267,15 @@ export function eventRepo(db: Db, engine: Engine): EventRepo {
         }),
       );
       return { events, next: events.at(-1)?.cursor ?? cursor };
+    },
+    endCursor: async (options = {}) => {
+      let q = db.selectFrom('events').select(['xid', 'seq']);
+      // As readAfter: on Postgres only what is below the readable horizon counts (unless asked
+      // for the last committed event).
+      if (engine === 'postgres' && !options.committed)
+        q = q.where(sql<SqlBool>`xid < pg_snapshot_xmin(pg_current_snapshot())`);
+      const last = await q.orderBy('xid', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      return last ? cursorAt(last.xid, Number(last.seq)) : START_CURSOR;
     },
   };
 }

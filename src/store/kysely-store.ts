@@ -37,6 +37,7 @@ import type {
   UserRepo,
 } from './store.ts';
 import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
+import { webhookRepo } from './webhooks-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -478,6 +479,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     search: search(db, hooks),
     comments: comments(db),
     events: eventRepo(db, engine),
+    webhooks: webhookRepo(db),
     accounts: accounts(db),
     oauth: oauth(db, engine),
     views: views(db, log),

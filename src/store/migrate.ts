@@ -10,6 +10,7 @@ import * as comments from './migrations/006-comments.ts';
 import * as events from './migrations/007-events.ts';
 import * as eventXid from './migrations/008-event-xid.ts';
 import * as jobs from './migrations/009-jobs.ts';
+import * as webhooks from './migrations/010-webhooks.ts';
 import * as oauth from './migrations/011-oauth.ts';
 import * as views from './migrations/012-views.ts';
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-events': events,
   '008-event-xid': eventXid,
   '009-jobs': jobs,
+  '010-webhooks': webhooks,
   '011-oauth': oauth,
   '012-views': views,
 };

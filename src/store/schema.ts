@@ -104,6 +104,8 @@ export interface Database {
   comment_discussions: CommentDiscussionTable;
   comments: CommentTable;
   events: EventTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
   oauth_clients: OauthClientTable;
@@ -173,6 +175,47 @@ export interface EventTable {
   authors: string;
   integration_id: string | null;
   timestamp: string;
+}
+
+/** A webhook subscription (migration 010, webhooks/). */
+export interface WebhookSubscriptionTable {
+  id: string;
+  /** An internal integration's subscription. */
+  integration_id: string | null;
+  /** A public (OAuth) integration's subscription: its client id. */
+  client_id: string | null;
+  url: string;
+  /** JSON array of event types; empty means every type. */
+  event_types: string;
+  api_version: string;
+  verification_token: string;
+  status: 'pending_verification' | 'active' | 'paused';
+  status_reason: string | null;
+  /** The subscription's place in the event outbox (events/cursor.ts). */
+  cursor: string;
+  consecutive_failures: number;
+  dispatch_until: number | string | null;
+  dispatch_token: string | null;
+  created_time: string;
+  verified_time: string | null;
+}
+
+/** One delivery attempt, or a delivery waiting to be enqueued or held (migration 010). */
+export interface WebhookDeliveryTable {
+  id: string;
+  subscription_id: string;
+  kind: 'verification' | 'event' | 'replay';
+  status: 'queued' | 'enqueued' | 'held' | 'succeeded' | 'failed';
+  event_id: string | null;
+  event_type: string | null;
+  event: string | null;
+  attempt_number: number | null;
+  request_body: string | null;
+  response_status: number | null;
+  response_excerpt: string | null;
+  latency_ms: number | null;
+  error: string | null;
+  created_time: string;
 }
 
 /** A person's password hash (migration 011; format in lib/password.ts). */

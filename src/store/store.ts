@@ -22,6 +22,8 @@ import type {
   UserTable,
   ViewQueryTable,
   ViewTable,
+  WebhookDeliveryTable,
+  WebhookSubscriptionTable,
   WebSessionTable,
 } from './schema.ts';
 
@@ -291,6 +293,63 @@ export interface EventRepo {
    * nothing twice; on Postgres an event may wait until every older transaction has ended.
    */
   readAfter(cursor: EventCursor, limit: number): Promise<EventPage>;
+  /**
+   * The cursor after the last event a read could return now (on Postgres: below the readable
+   * horizon, as `readAfter`). With `committed`, after the last event committed, horizon or not:
+   * where a new consumer starts when it wants only what happens from now on (a webhook
+   * subscription once verified); events of transactions still running then may be skipped.
+   */
+  endCursor(options?: { committed?: boolean }): Promise<EventCursor>;
+}
+
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type WebhookSubscriptionPatch = Partial<
+  Pick<
+    WebhookSubscriptionRow,
+    'status' | 'status_reason' | 'cursor' | 'consecutive_failures' | 'verified_time' | 'event_types'
+  >
+>;
+export type WebhookDeliveryPatch = Partial<Omit<WebhookDeliveryRow, 'id' | 'subscription_id'>>;
+
+/** Webhook subscriptions and their delivery log (webhooks/, migration 010). */
+export interface WebhookRepo {
+  insert(row: WebhookSubscriptionRow): Promise<void>;
+  get(id: string): Promise<WebhookSubscriptionRow | undefined>;
+  /** Oldest first; only one integration's when `integrationId` is given. */
+  list(integrationId?: string): Promise<WebhookSubscriptionRow[]>;
+  update(id: string, patch: WebhookSubscriptionPatch): Promise<void>;
+  /** Deletes the subscription and its delivery log. */
+  delete(id: string): Promise<void>;
+  /**
+   * Takes the dispatch lease of an active subscription still at `cursor`, until `untilMs`, unless
+   * another process holds an unexpired one; true when taken.
+   */
+  claimDispatch(id: string, cursor: string, token: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Moves the cursor and gives the lease back, if `token` still holds it; true when it did. */
+  finishDispatch(id: string, token: string, cursor: string): Promise<boolean>;
+  insertDeliveries(rows: readonly WebhookDeliveryRow[]): Promise<void>;
+  updateDelivery(id: string, patch: WebhookDeliveryPatch): Promise<void>;
+  /** Moves a delivery from status `from` to `to`; true when it was in `from` (a claim). */
+  moveDelivery(
+    id: string,
+    from: WebhookDeliveryRow['status'],
+    to: WebhookDeliveryRow['status'],
+  ): Promise<boolean>;
+  getDelivery(id: string): Promise<WebhookDeliveryRow | undefined>;
+  /** Newest first; one subscription's, or every one's. */
+  listDeliveries(subscriptionId: string | null, limit: number): Promise<WebhookDeliveryRow[]>;
+  /**
+   * Deletes logged attempts (succeeded, failed, enqueued) whose id sorts before `beforeId`
+   * (ids are time-ordered); held and queued rows stay.
+   */
+  pruneDeliveries(beforeId: string): Promise<void>;
+  /** Oldest first, of one status (and one subscription when given). */
+  deliveriesIn(
+    status: WebhookDeliveryRow['status'],
+    limit: number,
+    subscriptionId?: string,
+  ): Promise<WebhookDeliveryRow[]>;
 }
 
 /** Views of databases (store/views-repo.ts); writes record `view.*` events like block writes. */
@@ -426,6 +485,7 @@ export interface StoreTx {
   templates: TemplateRepo;
   customEmojis: CustomEmojiRepo;
   asyncTasks: AsyncTaskRepo;
+  webhooks: WebhookRepo;
   accounts: AccountRepo;
   oauth: OauthRepo;
 }
