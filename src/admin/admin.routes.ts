@@ -21,6 +21,7 @@ import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
+import { automationRoutes } from './automations.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {
@@ -125,6 +126,7 @@ export function adminRoutes(deps: AdminDeps) {
   });
 
   r.route('/', webhookRoutes(deps));
+  r.route('/', automationRoutes(deps));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 
   r.all('*', () => {
