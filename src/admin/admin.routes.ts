@@ -20,8 +20,8 @@ import {
 import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
-import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { automationRoutes } from './automations.routes.ts';
+import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {

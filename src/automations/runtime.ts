@@ -433,7 +433,7 @@ export async function performRun(rt: AutomationRuntime, runId: string): Promise<
       // The page as the automation's integration sees it; an unshared page is not found.
       const page = await store.transaction(async (tx) => {
         const row = await tx.blocks.get(trigger.page_id!);
-        if (!row || row.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id))) return null;
+        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id))) return null;
         return pageScope(tx, rt.settings.publicUrl, row);
       });
       if (!page) error = `page ${trigger.page_id} is not shared with this automation's integration`;
