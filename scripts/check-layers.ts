@@ -33,8 +33,33 @@ const ALLOWED: Record<string, string[]> = {
   // Automations: definitions, the dispatcher reading the outbox with its own cursors, schedule
   // ticks and runs performing actions through ops (docs/ARCHITECTURE.md "Automations").
   automations: ['events', 'jobs', 'ops', 'query', 'present', 'webhooks', 'lib', 'wire', 'domain', 'store'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth', 'webhooks'],
-  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs', 'webhooks'],
+  cli: [
+    'main',
+    'config',
+    'ops',
+    'present',
+    'domain',
+    'wire',
+    'lib',
+    'store',
+    'events',
+    'oauth',
+    'webhooks',
+    'automations',
+  ],
+  main: [
+    'api',
+    'ops',
+    'store',
+    'domain',
+    'wire',
+    'lib',
+    'present',
+    'config',
+    'jobs',
+    'webhooks',
+    'automations',
+  ],
   config: ['domain', 'lib'],
 };
 

@@ -45,6 +45,8 @@ export const OPTIONS = {
   limit: { type: 'string' },
   reason: { type: 'string' },
   'forward-to': { type: 'string' },
+  input: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -42,6 +42,10 @@ commands:
   webhook deliveries [SUBSCRIPTION_ID] [--limit 50] [--json]
   webhook replay DELIVERY_ID [--json]
   webhook listen [--forward-to URL] [--integration NAME] [--events TYPE,…] [--api-version V] [--json]
+  automation create --file DEFINITION.(json|yaml) | list [--json]
+  automation enable NAME | disable NAME | delete NAME [--json]
+  automation run NAME [--input JSON] [--dry-run] [--json]
+  automation runs [NAME] [--limit 50] [--json]
   admin token [--json]
   migrate
 
@@ -168,6 +172,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
   },
   ...webhookCommands(),
+  ...automationCommands(),
   'admin token': {
     args: [],
     options: STORAGE,
@@ -200,6 +205,31 @@ function webhookCommands(): Record<string, Command> {
     'webhook listen': cmd([], ['integration', 'events', 'api-version', 'forward-to'], async (v) =>
       (await load()).webhookListenCommand(v),
     ),
+  };
+}
+
+/** `automation …`: one entry per subcommand, each loading commands/automation.ts on use. */
+function automationCommands(): Record<string, Command> {
+  const load = () => import('./commands/automation.ts');
+  const cmd = (args: string[], options: readonly OptionName[], run: Command['run']): Command => ({
+    args,
+    options: [...STORAGE, ...options],
+    run,
+  });
+  return {
+    'automation create': cmd([], ['file'], async (v) => (await load()).automationCreateCommand(v)),
+    'automation list': cmd([], [], async (v) => (await load()).automationListCommand(v)),
+    'automation enable': cmd(['NAME'], [], async (v, a) =>
+      (await load()).automationToggleCommand(true)(v, a),
+    ),
+    'automation disable': cmd(['NAME'], [], async (v, a) =>
+      (await load()).automationToggleCommand(false)(v, a),
+    ),
+    'automation delete': cmd(['NAME'], [], async (v, a) => (await load()).automationDeleteCommand(v, a)),
+    'automation run': cmd(['NAME'], ['input', 'dry-run'], async (v, a) =>
+      (await load()).automationRunCommand(v, a),
+    ),
+    'automation runs': cmd(['[NAME]'], ['limit'], async (v, a) => (await load()).automationRunsCommand(v, a)),
   };
 }
 
