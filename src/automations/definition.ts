@@ -39,6 +39,20 @@ export const Trigger = z.discriminatedUnion('type', [
     data_source_id: Id,
     /** Fires only when one of these properties (names or ids) changed. */
     properties: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Fires only when this property's plain value changed (from `from`, to `to`, when given;
+     * values compared as text, as `{{trigger.page.properties.NAME}}` reads them).
+     */
+    change: z
+      .strictObject({ property: z.string().min(1), from: z.string().optional(), to: z.string().optional() })
+      .optional(),
+  }),
+  z.strictObject({
+    type: z.literal('page_matches'),
+    data_source_id: Id,
+    /** A Notion filter; fires when a page starts (or stops) satisfying it. */
+    filter: z.record(z.string(), z.unknown()),
+    on: z.enum(['start', 'stop', 'both']).default('start'),
   }),
   z.strictObject({
     type: z.literal('schedule'),
@@ -101,7 +115,7 @@ export type Definition = z.output<typeof Definition>;
 
 /** Whether the trigger is about a page of a data source. */
 export function pageTrigger(t: Trigger): t is Extract<Trigger, { data_source_id: string }> {
-  return t.type === 'page_created' || t.type === 'page_updated';
+  return t.type === 'page_created' || t.type === 'page_updated' || t.type === 'page_matches';
 }
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -126,7 +140,7 @@ export function parseDefinition(raw: unknown): Definition {
   const def = r.data;
   if (def.condition && !pageTrigger(def.trigger))
     throw errors.validation(
-      'Automation definition: condition is only for page triggers (page_created, page_updated).',
+      'Automation definition: condition is only for page triggers (page_created, page_updated, page_matches).',
     );
   def.actions.forEach((action, i) => {
     const problem = templateErrors(action, def.trigger)[0];

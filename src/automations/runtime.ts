@@ -145,6 +145,15 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
   const schema = (ds.properties ? JSON.parse(ds.properties) : []) as Schema;
   const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
   if (def.condition) parseFilterAt(def.condition, ['condition'], byName, { version: VERSION, meUserId: '' });
+  if (def.trigger.type === 'page_matches')
+    parseFilterAt(def.trigger.filter, ['trigger', 'filter'], byName, { version: VERSION, meUserId: '' });
+  if (def.trigger.type === 'page_updated' && def.trigger.change) {
+    const name = def.trigger.change.property;
+    if (!schema.some((p) => p.name === name || p.id === name))
+      throw errors.validation(
+        `Automation definition: trigger.change.property names no property of the data source: ${name}.`,
+      );
+  }
   if (def.trigger.type === 'page_updated')
     for (const [i, name] of (def.trigger.properties ?? []).entries())
       if (!schema.some((p) => p.name === name || p.id === name))
@@ -475,6 +484,7 @@ function matches(def: Definition, event: RecordedEvent, schema: Schema): boolean
   if (!pageTrigger(t) || event.entity.type !== 'page') return false;
   if (event.data.parent?.data_source_id !== t.data_source_id) return false;
   if (t.type === 'page_created') return event.type === 'page.created';
+  if (t.type === 'page_matches') return true;
   if (event.type !== 'page.properties_updated') return false;
   if (!t.properties) return true;
   const changed = new Set(
@@ -484,6 +494,19 @@ function matches(def: Definition, event: RecordedEvent, schema: Schema): boolean
     const prop = schema.find((p) => p.name === name || p.id === name);
     return prop !== undefined && changed.has(prop.id);
   });
+}
+
+/** Whether a stateful trigger fires, from what it saw before (`prev`) and sees now. */
+function stateFires(t: Definition['trigger'], prev: unknown, now: unknown, event: RecordedEvent): boolean {
+  if (t.type === 'page_matches') {
+    const was = prev === true;
+    if (was === now) return false;
+    return t.on === 'both' || (t.on === 'start' ? now === true : now === false);
+  }
+  if (t.type !== 'page_updated' || !t.change || event.type !== 'page.properties_updated') return false;
+  const { from, to } = t.change;
+  if (prev === undefined) return from === undefined && to !== undefined && now === to;
+  return prev !== now && (from === undefined || prev === from) && (to === undefined || now === to);
 }
 
 /** Reads one automation's new events and starts its runs; false when another process has it. */
@@ -527,10 +550,59 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
       : null;
     const fire: { event: RecordedEvent; depth: number }[] = [];
     const byIntegration = new Map((await tx.automations.list()).map((a) => [a.integration_id, a]));
+    const trig = def.trigger;
+    const stateful =
+      trig.type === 'page_matches' || (trig.type === 'page_updated' && trig.change !== undefined);
+    const triggerFilter =
+      trig.type === 'page_matches'
+        ? parseFilterAt(
+            trig.filter,
+            ['trigger', 'filter'],
+            Object.fromEntries(schema.map((p) => [p.name, p])),
+            {
+              version: VERSION,
+              meUserId: integration.bot_user_id,
+            },
+          )
+        : null;
     for (const event of r.events) {
+      if (!matches(def, event, schema)) {
+        // A page_updated trigger with `change` still learns values from creations.
+        if (
+          !(
+            stateful &&
+            event.type === 'page.created' &&
+            event.data.parent?.data_source_id === trig.data_source_id
+          )
+        )
+          continue;
+      }
+      if (stateful) {
+        // What it saw before, what it sees now; its own writes update what it saw, too.
+        const page = await tx.blocks.get(event.entity.id);
+        const before = await tx.automations.pageState(automation.id, event.entity.id);
+        let now: unknown;
+        if (triggerFilter) {
+          now = Boolean(
+            page &&
+              !page.in_trash &&
+              evaluateFilter(triggerFilter, derivedRow(schema, page), { now: new Date(Date.now()) }),
+          );
+        } else {
+          const change = (trig as { change: { property: string } }).change;
+          const prop = schema.find((p) => p.name === change.property || p.id === change.property);
+          now =
+            page && prop
+              ? String(plainValue(propertyValue(prop, storedOf(page)[prop.id], page as never)) ?? '')
+              : '';
+        }
+        await tx.automations.setPageState(automation.id, event.entity.id, JSON.stringify(now));
+        const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
+        if (event.integrationId === automation.integration_id) continue;
+        if (!stateFires(trig, prev, now, event)) continue;
+      }
       // Its own writes never trigger it again.
       if (event.integrationId === automation.integration_id) continue;
-      if (!matches(def, event, schema)) continue;
       if (filter) {
         const page = await tx.blocks.get(event.entity.id);
         if (!page || page.in_trash) continue;

@@ -28,7 +28,8 @@ function check(path: string, trigger: Trigger): string | null {
   const parts = path.split('.');
   if (parts.some((p) => p === '')) return `\`{{${path}}}\` is not a valid expression`;
   const [root, second, third] = parts;
-  const page = trigger.type === 'page_created' || trigger.type === 'page_updated';
+  const page =
+    trigger.type === 'page_created' || trigger.type === 'page_updated' || trigger.type === 'page_matches';
   if (root === 'secrets')
     return parts.length === 2 && /^[A-Z0-9_]+$/.test(second!)
       ? null

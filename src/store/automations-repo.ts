@@ -21,6 +21,7 @@ export function automationRepo(db: Db): AutomationRepo {
       await db.updateTable('automations').set(patch).where('id', '=', id).execute();
     },
     delete: async (id) => {
+      await db.deleteFrom('automation_page_state').where('automation_id', '=', id).execute();
       await db.deleteFrom('automation_runs').where('automation_id', '=', id).execute();
       await db.deleteFrom('automations').where('id', '=', id).execute();
     },
@@ -64,6 +65,22 @@ export function automationRepo(db: Db): AutomationRepo {
       let q = db.selectFrom('automation_runs').selectAll();
       if (automationId) q = q.where('automation_id', '=', automationId);
       return q.orderBy('id', 'desc').limit(limit).execute();
+    },
+    pageState: async (automationId, pageId) =>
+      (
+        await db
+          .selectFrom('automation_page_state')
+          .select('state')
+          .where('automation_id', '=', automationId)
+          .where('page_id', '=', pageId)
+          .executeTakeFirst()
+      )?.state,
+    setPageState: async (automationId, pageId, state) => {
+      await db
+        .insertInto('automation_page_state')
+        .values({ automation_id: automationId, page_id: pageId, state })
+        .onConflict((oc) => oc.columns(['automation_id', 'page_id']).doUpdateSet({ state }))
+        .execute();
     },
     lastRunBefore: (automationId, time) =>
       db

@@ -108,6 +108,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   automations: AutomationTable;
   automation_runs: AutomationRunTable;
+  automation_page_state: AutomationPageStateTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
   oauth_clients: OauthClientTable;
@@ -387,4 +388,12 @@ export interface AutomationRunTable {
   started_time: string | null;
   finished_time: string | null;
   duration_ms: number | null;
+}
+
+/** What an automation last saw of a page (migration 016). */
+export interface AutomationPageStateTable {
+  automation_id: string;
+  page_id: string;
+  /** JSON. */
+  state: string;
 }

@@ -343,6 +343,9 @@ export interface AutomationRepo {
   getRun(id: string): Promise<AutomationRunRow | undefined>;
   /** Newest first; one automation's, or every one's. */
   listRuns(automationId: string | null, limit: number): Promise<AutomationRunRow[]>;
+  /** What the automation last saw of a page (JSON), or undefined. */
+  pageState(automationId: string, pageId: string): Promise<string | undefined>;
+  setPageState(automationId: string, pageId: string, state: string): Promise<void>;
   /** The newest run of `automationId` created at or before `time` (ISO), for chain depth. */
   lastRunBefore(automationId: string, time: string): Promise<AutomationRunRow | undefined>;
 }

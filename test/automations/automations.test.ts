@@ -265,6 +265,83 @@ describeEngines('automations', (engine) => {
       expect(comments.map((c) => c.rich_text[0]?.plain_text)).toEqual(['priority is now Low']);
     });
 
+    it('page_matches fires when a page starts and stops matching a filter', async () => {
+      const ds = await dataSource('Matching');
+      await define({
+        name: 'hot',
+        trigger: {
+          type: 'page_matches',
+          data_source_id: ds,
+          filter: { property: 'Priority', select: { equals: 'High' } },
+          on: 'both',
+        },
+        actions: [{ type: 'add_comment', text: 'now {{trigger.page.properties.Priority}}' }],
+      });
+      const row = await b.client().pages.create({
+        parent: { data_source_id: ds },
+        properties: { Name: title('a'), Priority: { select: { name: 'Low' } } },
+      });
+      await b
+        .client()
+        .pages.update({ page_id: row.id, properties: { Priority: { select: { name: 'High' } } } });
+      await settled('hot', 1);
+      await b.client().pages.update({
+        page_id: row.id,
+        properties: { Note: { rich_text: [{ text: { content: 'still high' } }] } },
+      });
+      await b
+        .client()
+        .pages.update({ page_id: row.id, properties: { Priority: { select: { name: 'Low' } } } });
+      await settled('hot', 2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await runsOf('hot')).toHaveLength(2);
+      const comments = (await b.client().comments.list({ block_id: row.id })).results;
+      expect(comments.map((c) => c.rich_text[0]?.plain_text)).toEqual(['now High', 'now Low']);
+    });
+
+    it('page_updated with change fires only from one value to another', async () => {
+      const ds = await dataSource('Changes');
+      await define({
+        name: 'promoted',
+        trigger: {
+          type: 'page_updated',
+          data_source_id: ds,
+          change: { property: 'Priority', from: 'Low', to: 'High' },
+        },
+        actions: [{ type: 'add_comment', text: 'promoted' }],
+      });
+      const row = await b.client().pages.create({
+        parent: { data_source_id: ds },
+        properties: { Name: title('a'), Priority: { select: { name: 'Low' } } },
+      });
+      // Before and after are what the dispatcher saw at its looks (events are signals, not
+      // values): let it see the created value before changing it.
+      const seen = () =>
+        b.store.db
+          .selectFrom('automation_page_state')
+          .select('state')
+          .where('page_id', '=', row.id)
+          .executeTakeFirst();
+      expect((await waitFor(seen, 5000, 'the created value seen')).state).toBe('"Low"');
+      await b.client().pages.update({ page_id: row.id, properties: { Name: title('renamed') } });
+      await b
+        .client()
+        .pages.update({ page_id: row.id, properties: { Priority: { select: { name: 'High' } } } });
+      await settled('promoted', 1);
+      await b
+        .client()
+        .pages.update({ page_id: row.id, properties: { Priority: { select: { name: 'Low' } } } });
+      await new Promise((r) => setTimeout(r, 400));
+      const runs = await runsOf('promoted');
+      expect(runs).toHaveLength(1);
+      const bad = await b.admin('POST', '/automations', {
+        name: 'bad change',
+        trigger: { type: 'page_updated', data_source_id: ds, change: { property: 'Nope' } },
+        actions: [{ type: 'trash_page' }],
+      });
+      expect(bad.body.message).toMatch(/trigger\.change\.property/);
+    });
+
     it('cannot see or touch a page that was not shared with it', async () => {
       const secret = await b.store.transaction((tx) =>
         createAdminPage(tx, { title: 'Secret', now: new Date().toISOString() }),

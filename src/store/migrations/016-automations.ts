@@ -9,6 +9,9 @@ import type { Kysely } from 'kysely';
  * `dispatch_until`/`dispatch_token` (epoch ms), as webhook subscriptions do. `next_run_time` is
  * the next due instant of a schedule trigger (ISO), advanced by the minute tick.
  *
+ * `automation_page_state` is what an automation last saw of a page, for triggers that compare
+ * before and after (`page_matches`: whether it matched; `page_updated` with `change`: the value).
+ *
  * `automation_runs` holds one row per firing: what triggered it, each step's input, output or
  * error, and its timing; `depth` is its place in a chain of automations triggering each other.
  */
@@ -27,6 +30,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dispatch_token', 'text')
     .addColumn('created_time', 'text', (c) => c.notNull())
     .addColumn('updated_time', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('automation_page_state')
+    .addColumn('automation_id', 'text', (c) => c.notNull().references('automations.id').onDelete('cascade'))
+    .addColumn('page_id', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('automation_page_state_pk', ['automation_id', 'page_id'])
     .execute();
   await db.schema
     .createTable('automation_runs')
