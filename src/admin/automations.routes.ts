@@ -12,6 +12,7 @@ import {
   deleteAutomation,
   presentAutomation,
   presentRun,
+  runFromHook,
   runManually,
   setEnabled,
   settingsFromEnv,
@@ -64,6 +65,42 @@ export function automationRoutes(deps: { store: Store; clock?: (() => Date) | un
     const row = await tx((t) => t.automations.getRun(id(c)));
     if (!row) throw errors.validation(`No automation run with id ${id(c)}.`);
     return c.json({ object: 'automation_run', ...presentRun(row) });
+  });
+  return r;
+}
+
+/** Largest body an inbound automation URL takes. */
+const MAX_HOOK_BYTES = 1024 * 1024;
+
+/**
+ * The inbound URLs of webhook triggers, `POST /hooks/automations/{id}/{token}` (mounted by
+ * api/app.ts, outside /v1 and /_octavo: the token in the URL is the credential). JSON bodies and
+ * HTML forms (`application/x-www-form-urlencoded`) are the run's input; the run is performed
+ * before answering `202` with its id and status. A wrong id or token is 404.
+ */
+export function automationHookRoutes(deps: { store: Store }) {
+  const r = new Hono();
+  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env) };
+  r.post('/hooks/automations/:id/:token', async (c) => {
+    const text = await c.req.text();
+    if (Buffer.byteLength(text) > MAX_HOOK_BYTES) throw errors.validation('The body is larger than 1 MiB.');
+    let input: unknown = {};
+    if ((c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+      input = Object.fromEntries(new URLSearchParams(text));
+    } else if (text.trim() !== '') {
+      try {
+        input = JSON.parse(text);
+      } catch {
+        throw errors.invalidJson();
+      }
+    }
+    const run = await runFromHook(rt, c.req.param('id'), c.req.param('token'), input);
+    if (!run)
+      return c.json(
+        { object: 'error', status: 404, code: 'object_not_found', message: 'No such hook.' },
+        404,
+      );
+    return c.json({ object: 'automation_run', id: run.id, status: run.status }, 202);
   });
   return r;
 }

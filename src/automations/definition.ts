@@ -60,6 +60,8 @@ export const Trigger = z.discriminatedUnion('type', [
     timezone: z.string().refine(validZone, 'should be an IANA time zone such as Europe/Paris').default('UTC'),
   }),
   z.strictObject({ type: z.literal('manual') }),
+  /** An inbound URL accepting JSON (or a form): the body is the run's input. */
+  z.strictObject({ type: z.literal('webhook') }),
 ]);
 export type Trigger = z.output<typeof Trigger>;
 

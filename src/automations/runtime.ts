@@ -16,7 +16,7 @@
  * error, and time. A dry run performs the same calls in transactions that are rolled back, and
  * HTTP requests are shown, not sent.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type Actor, type Capability, can } from '../domain/capabilities.ts';
 import type { Schema } from '../domain/properties/types.ts';
 import type { RecordedEvent } from '../events/types.ts';
@@ -105,6 +105,7 @@ export function presentAutomation(row: AutomationRow, integrationName?: string) 
     integration: integrationName ?? row.integration_id,
     trigger: def.trigger,
     next_run_time: row.next_run_time,
+    ...(row.hook_token ? { hook_path: `/hooks/automations/${row.id}/${row.hook_token}` } : {}),
     definition: def,
     created_time: row.created_time,
     updated_time: row.updated_time,
@@ -186,6 +187,7 @@ export async function createAutomation(tx: StoreTx, raw: unknown, now: Date): Pr
     // It reacts to what happens from now on.
     cursor: await tx.events.endCursor({ committed: true }),
     next_run_time: def.enabled ? nextRun(def, now) : null,
+    hook_token: def.trigger.type === 'webhook' ? randomBytes(24).toString('base64url') : null,
     dispatch_until: null,
     dispatch_token: null,
     created_time: now.toISOString(),
@@ -268,6 +270,7 @@ export async function runManually(
   const row = await rt.store.transaction((tx) => automationNamed(tx, nameOrId));
   const def = definitionOf(row);
   const trigger: RunTrigger = { kind: 'manual', time: new Date().toISOString(), input: input ?? {} };
+  if (def.trigger.type === 'webhook') trigger.kind = 'webhook';
   if (pageTrigger(def.trigger)) {
     const pageId = (input as { page_id?: unknown } | null)?.page_id;
     if (typeof pageId !== 'string')
@@ -278,6 +281,25 @@ export async function runManually(
     trigger.page_id = pageId;
   }
   return startRun(rt, row, trigger, 0, { dryRun: options.dryRun ?? false, inline: options.wait ?? false });
+}
+
+/**
+ * A request to a webhook trigger's inbound URL: the automation with that id and token (compared
+ * in constant time), enabled; its run is performed with the body as input. Null when the URL
+ * names no such automation (the caller answers 404 and learns nothing more).
+ */
+export async function runFromHook(
+  rt: AutomationRuntime,
+  id: string,
+  token: string,
+  input: unknown,
+): Promise<AutomationRunRow | null> {
+  const row = await rt.store.transaction((tx) => tx.automations.get(id));
+  if (!row?.hook_token || row.enabled !== 1) return null;
+  const a = Buffer.from(row.hook_token);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  return runManually(rt, row.id, input, {});
 }
 
 /** The page as mapping expressions read it: id, url and plain property values. */

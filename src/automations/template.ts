@@ -6,7 +6,7 @@
  *   (text as plain text, select/status as the option name, multi-select as names joined by ", ",
  *   date as its start, people as their names, number/checkbox/url/email/phone as they are).
  * - `trigger.event.id`, `trigger.event.type`, `trigger.event.timestamp` (page triggers).
- * - `trigger.input.<key>…` (manual runs): the JSON input given to the run.
+ * - `trigger.input.<key>…` (manual and webhook triggers): the JSON input (or posted body).
  * - `trigger.time`: when the run was triggered (ISO); `automation.name`.
  * - `secrets.<NAME>`: the environment variable `OCTAVO_SECRET_<NAME>`, read when the action runs,
  *   never stored in the definition or the run history (the history keeps `{{secrets.NAME}}`).
@@ -38,7 +38,9 @@ function check(path: string, trigger: Trigger): string | null {
   if (root !== 'trigger') return `\`{{${path}}}\` should start with trigger., secrets. or automation.`;
   if (second === 'time' && parts.length === 2) return null;
   if (second === 'input')
-    return trigger.type === 'manual' ? null : `\`{{${path}}}\`: only manual triggers have input`;
+    return trigger.type === 'manual' || trigger.type === 'webhook'
+      ? null
+      : `\`{{${path}}}\`: only manual and webhook triggers have input`;
   if (second === 'page' || second === 'event') {
     if (!page) return `\`{{${path}}}\`: the ${trigger.type} trigger has no ${second}`;
     if (second === 'event')

@@ -368,6 +368,8 @@ export interface AutomationTable {
   cursor: string;
   /** A schedule trigger's next due instant (ISO). */
   next_run_time: string | null;
+  /** A webhook trigger's secret (its inbound URL's last segment). */
+  hook_token: string | null;
   dispatch_until: number | string | null;
   dispatch_token: string | null;
   created_time: string;

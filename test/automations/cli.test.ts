@@ -111,4 +111,51 @@ describeEngines('octavo automation', (engine) => {
     expect(await cli(['automation', 'delete', 'greet'])).toMatchObject({ name: 'greet' });
     expect((await cli(['automation', 'list'])).results).toEqual([]);
   }, 60_000);
+
+  it('a webhook trigger takes JSON or a form at its inbound URL, over real HTTP', async () => {
+    const db = (await client.databases.create({
+      parent: { type: 'page_id', page_id: serve.pageId },
+      title: [{ text: { content: 'Signups' } }],
+      initial_data_source: { properties: { Name: { title: {} } } },
+    })) as unknown as { data_sources: { id: string }[] };
+    const ds = db.data_sources[0]!.id;
+    const file = join(dir, 'signup.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'signup',
+        trigger: { type: 'webhook' },
+        actions: [
+          {
+            type: 'create_page',
+            parent: { data_source_id: ds },
+            properties: { Name: { title: [{ text: { content: '{{trigger.input.email}}' } }] } },
+          },
+        ],
+      }),
+    );
+    const made = await cli(['automation', 'create', '--file', file]);
+    expect(made.hook_path).toMatch(/^\/hooks\/automations\/[0-9a-f-]+\/[A-Za-z0-9_-]{32}$/);
+    await runCli(['share', serve.pageId, '--with', 'automation: signup', ...storage.args], env);
+    const url = `${serve.url}${made.hook_path}`;
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@example.com' }),
+    });
+    expect(json.status).toBe(202);
+    expect(await json.json()).toMatchObject({ object: 'automation_run', status: 'succeeded' });
+    const form = await fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'grace@example.com' }),
+    });
+    expect(form.status).toBe(202);
+    const wrong = await fetch(url.replace(/[^/]+$/, 'x'.repeat(32)), { method: 'POST', body: '{}' });
+    expect(wrong.status).toBe(404);
+    const names = (await client.dataSources.query({ data_source_id: ds })).results.map(
+      // biome-ignore lint/suspicious/noExplicitAny: reading the SDK's page loosely
+      (p: any) => p.properties.Name.title[0].plain_text,
+    );
+    expect(names.sort()).toEqual(['ada@example.com', 'grace@example.com']);
+  }, 60_000);
 });

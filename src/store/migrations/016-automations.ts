@@ -26,6 +26,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('enabled', 'integer', (c) => c.notNull())
     .addColumn('cursor', 'text', (c) => c.notNull())
     .addColumn('next_run_time', 'text')
+    // A webhook trigger's secret: the last segment of its inbound URL.
+    .addColumn('hook_token', 'text')
     .addColumn('dispatch_until', 'bigint')
     .addColumn('dispatch_token', 'text')
     .addColumn('created_time', 'text', (c) => c.notNull())
