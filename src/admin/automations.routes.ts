@@ -12,6 +12,7 @@ import {
   deleteAutomation,
   presentAutomation,
   presentRun,
+  retryRun,
   runFromHook,
   runManually,
   setEnabled,
@@ -65,6 +66,10 @@ export function automationRoutes(deps: { store: Store; clock?: (() => Date) | un
     const row = await tx((t) => t.automations.getRun(id(c)));
     if (!row) throw errors.validation(`No automation run with id ${id(c)}.`);
     return c.json({ object: 'automation_run', ...presentRun(row) });
+  });
+  r.post('/automation_runs/:id/retry', async (c) => {
+    const run = await retryRun(rt, id(c), { wait: true });
+    return c.json({ object: 'automation_run', ...presentRun(run) });
   });
   return r;
 }

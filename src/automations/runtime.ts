@@ -80,6 +80,8 @@ export interface RunTrigger {
   event?: { id: string; type: string; timestamp: string };
   page_id?: string;
   input?: unknown;
+  /** The failed run this one retries. */
+  retry_of?: string;
 }
 
 /** One step of a run, as the history keeps it. */
@@ -258,6 +260,31 @@ async function startRun(
   if (options.dryRun || options.inline || !rt.queue) return performRun(rt, row.id);
   await rt.queue.enqueue(RUN_JOB, { runId: row.id }, { retryLimit: 3, backoffMs: 1000 });
   return row;
+}
+
+/**
+ * Starts a failed run again: a new run with the same trigger and depth (the failed one stays in
+ * the history). Only failed runs may be retried.
+ */
+export async function retryRun(
+  rt: AutomationRuntime,
+  runId: string,
+  options: { wait?: boolean } = {},
+): Promise<AutomationRunRow> {
+  const { run, automation } = await rt.store.transaction(async (tx) => {
+    const run = await tx.automations.getRun(runId);
+    if (!run) throw errors.validation(`No automation run with id ${runId}.`);
+    if (run.status !== 'failed')
+      throw errors.validation(`Run ${runId} is ${run.status}: only a failed run can be retried.`);
+    const automation = await tx.automations.get(run.automation_id);
+    if (!automation) throw errors.validation(`The automation of run ${runId} no longer exists.`);
+    return { run, automation };
+  });
+  const trigger = { ...(JSON.parse(run.trigger) as RunTrigger), retry_of: run.id };
+  return startRun(rt, automation, trigger, run.depth, {
+    inline: options.wait ?? false,
+    dryRun: run.dry_run === 1,
+  });
 }
 
 /** Runs an automation by hand (CLI, admin API), with optional JSON input. */

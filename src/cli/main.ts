@@ -46,6 +46,7 @@ commands:
   automation enable NAME | disable NAME | delete NAME [--json]
   automation run NAME [--input JSON] [--dry-run] [--json]
   automation runs [NAME] [--limit 50] [--json]
+  automation retry RUN_ID [--json]
   admin token [--json]
   migrate
 
@@ -229,6 +230,7 @@ function automationCommands(): Record<string, Command> {
     'automation run': cmd(['NAME'], ['input', 'dry-run'], async (v, a) =>
       (await load()).automationRunCommand(v, a),
     ),
+    'automation retry': cmd(['RUN_ID'], [], async (v, a) => (await load()).automationRetryCommand(v, a)),
     'automation runs': cmd(['[NAME]'], ['limit'], async (v, a) => (await load()).automationRunsCommand(v, a)),
   };
 }

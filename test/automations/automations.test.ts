@@ -474,6 +474,12 @@ describeEngines('automations', (engine) => {
       expect(failing.body).toMatchObject({ status: 'failed' });
       expect(failing.body.steps[0].error.message).toMatch(/HTTP 500/);
       rx.answer = () => 200;
+      // A failed run can be retried: a new run with the same trigger, the failed one kept.
+      const retried = await b.admin('POST', `/automation_runs/${failing.body.id}/retry`);
+      expect(retried.body).toMatchObject({ status: 'succeeded', trigger: { retry_of: failing.body.id } });
+      const again = await b.admin('POST', `/automation_runs/${retried.body.id}/retry`);
+      expect(again.body.message).toMatch(/only a failed run can be retried/);
+      expect((await b.admin('GET', `/automation_runs/${failing.body.id}`)).body.status).toBe('failed');
     });
 
     it('a dry run shows what would be written and writes nothing', async () => {

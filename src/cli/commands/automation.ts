@@ -12,6 +12,7 @@ import {
   deleteAutomation,
   presentAutomation,
   presentRun,
+  retryRun,
   runManually,
   setEnabled,
 } from '../../automations/runtime.ts';
@@ -136,5 +137,18 @@ export async function automationRunsCommand(values: Values, args: string[]): Pro
       { object: 'list', results: rows.map(presentRun) },
       rows.length ? rows.map(runLine).join('\n') : 'no runs',
     );
+  });
+}
+
+export async function automationRetryCommand(values: Values, args: string[]): Promise<void> {
+  await withStore(values, async (store, config) => {
+    const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
+    const rt: AutomationRuntime = {
+      store,
+      settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+    };
+    const run = await retryRun(rt, args[0]!, { wait: true });
+    printResult(values, presentRun(run), runLine(run));
+    if (run.status === 'failed') process.exitCode = 1;
   });
 }
