@@ -43,6 +43,13 @@ export interface Config {
   jobLeaseMs: number | undefined;
   /** Webhook delivery (webhooks/, docs/ARCHITECTURE.md "Webhooks"). */
   webhooks: WebhookConfig;
+  /** Prometheus metrics at GET /metrics (OCTAVO_METRICS; off by default). */
+  metrics: boolean;
+  /**
+   * On SIGTERM, how long to keep serving (readiness 503, connections closed after each response)
+   * before the listener closes, so load balancers stop sending first (OCTAVO_DRAIN_DELAY_MS).
+   */
+  drainDelayMs: number;
 }
 
 /** The webhook settings, each from its own variable. */
@@ -123,6 +130,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
     rateLimitStore: parseRateLimitStore(env.OCTAVO_RATE_LIMIT_STORE || undefined),
     jobs: parseJobs(env.OCTAVO_JOBS || undefined),
+    metrics: parseFlag(env.OCTAVO_METRICS, 'OCTAVO_METRICS'),
+    drainDelayMs:
+      env.OCTAVO_DRAIN_DELAY_MS === '0' ? 0 : parseMs(env.OCTAVO_DRAIN_DELAY_MS, 'OCTAVO_DRAIN_DELAY_MS', 0),
     publicUrl: parsePublicUrl(env.OCTAVO_PUBLIC_URL || undefined),
     maxFileUploadBytes: parseMaxUpload(env.OCTAVO_MAX_FILE_UPLOAD_BYTES || undefined),
     allowPrivateFileImports: parseFlag(

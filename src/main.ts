@@ -1,7 +1,8 @@
 /** Composition root: storage, bootstrap, app and HTTP server wired together. */
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
-import { listen } from './api/node-server.ts';
+import { createMetrics } from './api/metrics.ts';
+import { drain, listen, trackConnections } from './api/node-server.ts';
 import { type RunningAutomations, startAutomations } from './automations/runtime.ts';
 import { type Config, DEFAULT_EVENT_AGGREGATION_MS, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
@@ -147,7 +148,13 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   // the workspace exists; a request arriving before that is told to come back.
   let handler: (req: Request) => Response | Promise<Response> = notReady;
   const inFlight = trackInFlight();
-  const server = listen((req) => inFlight.run(() => handler(req)), config);
+  let draining = false;
+  const server = listen(
+    (req) => inFlight.run(() => handler(req)),
+    config,
+    () => draining,
+  );
+  const connections = trackConnections(server);
   let boot: BootstrapResult;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -172,6 +179,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     workspace: boot.workspace,
     rateLimiter,
     logger: log,
+    ...(config.metrics ? { metrics: createMetrics({ pool: store.poolUse }) } : {}),
+    accepting: () => !draining,
     files: {
       maxBytes: config.maxFileUploadBytes,
       urlSecret: boot.fileUrlSecret,
@@ -203,8 +212,15 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     boot,
     close: async () => {
       clearInterval(purge);
+      // Drain: /readyz answers 503 from now on and every response closes its connection.
+      draining = true;
+      if (config.drainDelayMs > 0) {
+        log.info({ ms: config.drainDelayMs }, 'not ready; serving on while load balancers notice');
+        await new Promise((done) => setTimeout(done, config.drainDelayMs));
+      }
       log.info({ in_flight: inFlight.count() }, 'closing the listener; waiting for requests in flight');
-      await new Promise<void>((done) => server.close(() => done()));
+      // Stops accepting; idle keep-alive connections close now, busy ones after their response.
+      await drain(server, connections, 10_000);
       // A client that hung up leaves its request running; let it finish before the store goes.
       await inFlight.drained(10_000);
       log.info('waiting for file imports in progress');

@@ -7,12 +7,15 @@ import { adminRoutes } from '../admin/admin.routes.ts';
 import { automationHookRoutes } from '../admin/automations.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
+import { octavoVersion } from '../lib/version.ts';
 import { oauthRoutes } from '../oauth/oauth.routes.ts';
 import { webRoutes } from '../web/web.routes.ts';
 import { errors } from '../wire/errors.ts';
+import { API_VERSIONS, type ApiVersion, isApiVersion } from '../wire/versions.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
 import { readerMentions } from './middleware/mentions.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { openApiDocument } from './openapi.ts';
 import { renderError } from './respond.ts';
 import { blocksRoutes } from './routes/blocks.routes.ts';
 import { commentsRoutes } from './routes/comments.routes.ts';
@@ -20,6 +23,7 @@ import { databasesRoutes } from './routes/databases.routes.ts';
 import { fileUploadsRoutes } from './routes/file-uploads.routes.ts';
 import { filesRoutes } from './routes/files.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
@@ -32,7 +36,7 @@ export function createApp(deps: AppDeps) {
   const logger =
     deps.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const app = new Hono<AppEnv>();
-  app.use('*', requestLog(logger), requestId);
+  app.use('*', requestLog(logger, deps.metrics), requestId);
   app.onError((err, c) => renderError(c, err));
 
   const v1 = new Hono<AppEnv>();
@@ -50,7 +54,25 @@ export function createApp(deps: AppDeps) {
     throw errors.invalidRequestUrl();
   });
 
+  const openApiDocs = new Map<ApiVersion, object>();
   app.route('/', healthRoutes(deps));
+  // Before /v1's middleware: the document needs no token or Notion-Version.
+  app.get('/v1/openapi.json', (c) => {
+    const asked = c.req.query('notion_version');
+    if (asked !== undefined && !isApiVersion(asked)) {
+      throw errors.validation(
+        `notion_version should be one of ${API_VERSIONS.join(', ')}, instead was \`${JSON.stringify(asked)}\`.`,
+      );
+    }
+    const version = asked ?? API_VERSIONS.at(-1)!;
+    let doc = openApiDocs.get(version);
+    if (!doc) {
+      doc = openApiDocument(app.routes, { version: octavoVersion(), serverUrl: deps.publicUrl }, version);
+      openApiDocs.set(version, doc);
+    }
+    return c.json(doc, 200, { 'cache-control': 'no-store' });
+  });
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   // Browser pages (sign-in, OAuth consent) and the OAuth token endpoints, before /v1's bearer auth.
   app.route('/', webRoutes(deps));
   app.route('/v1/oauth', oauthRoutes({ ...deps, readJson: jsonBody }));

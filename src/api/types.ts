@@ -5,6 +5,7 @@ import type { RateLimiter } from '../domain/rate-limit.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface AppDeps {
   store: Store;
@@ -17,6 +18,10 @@ export interface AppDeps {
   clock?: () => Date;
   /** Request entries and server errors; default: server errors only, on standard error. */
   logger?: Logger;
+  /** Prometheus metrics, served at /metrics; absent when OCTAVO_METRICS is off. */
+  metrics?: Metrics;
+  /** False once the server is draining for shutdown: /readyz answers 503 then. */
+  accepting?: () => boolean;
 }
 
 export type AppEnv = {

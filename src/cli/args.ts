@@ -36,8 +36,6 @@ export const OPTIONS = {
   file: { type: 'string' },
   batch: { type: 'string' },
   after: { type: 'string' },
-  from: { type: 'string' },
-  default: { type: 'boolean' },
   integration: { type: 'string' },
   url: { type: 'string' },
   events: { type: 'string' },
@@ -47,8 +45,12 @@ export const OPTIONS = {
   'forward-to': { type: 'string' },
   input: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  from: { type: 'string' },
+  default: { type: 'boolean' },
+  to: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -74,7 +76,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 /** Refuses options that the command does not take (e.g. `serve --title`). */
 export function checkOptions(command: string, values: Values, allowed: readonly OptionName[]): void {
   for (const key of Object.keys(values) as OptionName[]) {
-    if (key !== 'help' && !allowed.includes(key)) throw new UsageError(`${command} does not take --${key}`);
+    if (key !== 'help' && key !== 'version' && !allowed.includes(key))
+      throw new UsageError(`${command} does not take --${key}`);
   }
 }
 

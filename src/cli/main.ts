@@ -4,7 +4,6 @@
  * line on stderr and a non-zero exit: 2 for a wrong command line, 1 for a failed action.
  */
 import { loadConfig } from '../config.ts';
-import { ALL_CAPABILITIES } from '../domain/capabilities.ts';
 import {
   checkOptions,
   type OptionName,
@@ -14,71 +13,7 @@ import {
   type Values,
 } from './args.ts';
 import { describeFailure } from './errors.ts';
-
-const USAGE = `usage: octavo <command> [options]
-
-commands:
-  serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]
-  jobs [--data DIR]
-  integration create --name NAME [--capabilities LIST|all] [--json]
-  integration create --public --name NAME --redirect-uri URL... [--capabilities LIST|all] [--json]
-  integration list [--public] [--json]
-  integration update NAME [--name NEW_NAME] [--capabilities LIST|all] [--json]
-  integration revoke NAME [--json]
-  integration rotate NAME [--public] [--json]
-  integration delete NAME [--public] [--json]
-  user create --name NAME --email EMAIL [--password P | --password-stdin] [--json]
-  user password --email EMAIL (--password P | --password-stdin) [--json]
-  page create --title TITLE [--parent PAGE_ID] [--share INTEGRATION_NAME]... [--json]
-  share PAGE_ID --with INTEGRATION_NAME [--json]
-  rows import --data-source ID --file ROWS.ndjson [--batch 5000] [--json]
-  events tail [--after CURSOR] [--json]
-  emoji add NAME FILE [--json]
-  template add DATA_SOURCE_ID --name NAME [--from PAGE_ID] [--default] [--json]
-  webhook create --integration NAME --url URL [--events TYPE,…] [--api-version V] [--json]
-  webhook list [--integration NAME] [--json]
-  webhook verify ID TOKEN | pause ID [--reason TEXT] | resume ID | delete ID [--json]
-  webhook update ID --events TYPE,… [--json]
-  webhook deliveries [SUBSCRIPTION_ID] [--limit 50] [--json]
-  webhook replay DELIVERY_ID [--json]
-  webhook listen [--forward-to URL] [--integration NAME] [--events TYPE,…] [--api-version V] [--json]
-  automation create --file DEFINITION.(json|yaml) | list [--json]
-  automation enable NAME | disable NAME | delete NAME [--json]
-  automation run NAME [--input JSON] [--dry-run] [--json]
-  automation runs [NAME] [--limit 50] [--json]
-  automation retry RUN_ID [--json]
-  admin token [--json]
-  migrate
-
-admin token: a new token for the admin API under /_octavo (the previous one stops working); the
-  first start prints one.
-integrations: revoke stops the token at once (shares stay; rotate issues a new token, shown once,
-  and the old one stops); delete removes the integration, its token and its shares, and keeps its
-  bot user as the author of what it wrote. A running server sees every change on its next request.
-public integrations (--public): OAuth clients; create prints the client id and the client secret
-  (once), rotate --public a new secret; users install them at /v1/oauth/authorize after signing in
-  with a password (user create --password, or --password-stdin to read it from standard input,
-  asked without echo at a terminal; at least 8 characters).
-events tail: the change events recorded so far after CURSOR (default: all), in order, one per
-  line starting with its cursor (a JSON object per line with --json), then the cursor to resume
-  from (older event numbers N are accepted as cursors); content edits of one page within
-  OCTAVO_EVENT_AGGREGATION_MS (10 s) are shown as one event once their window has closed.
-jobs: runs the background job consumers without the HTTP listener, until SIGTERM; serve runs
-  them too unless OCTAVO_JOBS=off. Run as many as you like beside the servers.
-webhook: create sends {"verification_token"} to the URL (from the job consumers); verify ID TOKEN
-  activates it. Failed deliveries are retried (OCTAVO_WEBHOOK_BACKOFF_MS, doubling) up to 8 attempts,
-  then the subscription is paused with the reason (list shows it; resume sends what waited).
-  listen prints events as they happen and forwards them signed with a session secret.
-  URLs on loopback/private addresses: OCTAVO_WEBHOOK_ALLOW_PRIVATE (default on for a loopback host).
-rows import: one {"properties": {…}} per line (the POST /v1/pages form), written in transactions
-  of --batch rows; a bad line stops the import with its batch unwritten.
-emoji add: a custom emoji for the workspace from an image file (GET /v1/custom_emojis lists it).
-template add: a template of a data source, with the values and content PAGE_ID has now (or
-  empty); --default makes it the one a page create with template type "default" applies.
-storage: --data DIR (SQLite folder, default ./octavo-data), or DATABASE_URL=postgres://… for
-  Postgres (OCTAVO_PG_SCHEMA picks a schema, default public). The server may be running or not.
-rate limit: notion = 3 requests/s per integration with bursts of 30; --port 0 picks a free port.
-capabilities: ${ALL_CAPABILITIES.join(', ')}`;
+import { commandHelp, HELP, usage } from './help.ts';
 
 interface Command {
   /** Positional arguments after the command's words. */
@@ -162,6 +97,7 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'after'],
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
+  ...webhookCommands(),
   'emoji add': {
     args: ['NAME', 'FILE'],
     options: STORAGE,
@@ -172,8 +108,17 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'name', 'from', 'default'],
     run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
   },
-  ...webhookCommands(),
   ...automationCommands(),
+  backup: {
+    args: [],
+    options: [...STORAGE, 'to'],
+    run: async (v) => (await import('./commands/backup.ts')).backupCommand(v),
+  },
+  restore: {
+    args: ['FILE'],
+    options: STORAGE,
+    run: async (v, a) => (await import('./commands/backup.ts')).restoreCommand(v, a),
+  },
   'admin token': {
     args: [],
     options: STORAGE,
@@ -269,12 +214,29 @@ function resolve(positionals: string[]): { name: string; command: Command; args:
   throw new UsageError(`unknown command: ${first}`);
 }
 
-async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(argv);
-  if (values.help || positionals.length === 0) {
-    console.log(USAGE);
+/** `help [COMMAND]` and `COMMAND --help`: the command's own usage, or the list. */
+function printHelp(words: string[]): void {
+  if (words.length === 0) {
+    console.log(usage(Object.keys(COMMANDS)));
     return;
   }
+  const group = Object.keys(COMMANDS).filter((n) => n.startsWith(`${words[0]} `));
+  if (!COMMANDS[words.slice(0, 2).join(' ')] && !COMMANDS[words[0]!] && group.length > 0) {
+    console.log(group.map((n) => `usage: octavo ${HELP[n]?.usage ?? n}`).join('\n'));
+    return;
+  }
+  console.log(commandHelp(resolve(words).name));
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.version) {
+    const { octavoVersion } = await import('../lib/version.ts');
+    console.log(`octavo ${octavoVersion()} (Node ${process.versions.node})`);
+    return;
+  }
+  if (positionals[0] === 'help') return printHelp(positionals.slice(1));
+  if (values.help || positionals.length === 0) return printHelp(positionals);
   const { name, command, args } = resolve(positionals);
   checkOptions(name, values, command.options);
   // An argument written [LIKE_THIS] may be left out.

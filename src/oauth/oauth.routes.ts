@@ -30,7 +30,7 @@ export interface OauthDeps {
 
 type OauthEnv = { Variables: { requestId: string; body: unknown } };
 
-const TokenBody = z.discriminatedUnion('grant_type', [
+export const TokenBody = z.discriminatedUnion('grant_type', [
   z.object({
     grant_type: z.literal('authorization_code'),
     code: z.string().min(1),
@@ -40,7 +40,7 @@ const TokenBody = z.discriminatedUnion('grant_type', [
   }),
   z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1) }),
 ]);
-const TokenOnly = z.object({ token: z.string().min(1) });
+export const TokenOnly = z.object({ token: z.string().min(1) });
 
 /** Form bodies are small: a code, a verifier, a URI. */
 const FORM_LIMIT = 16 * 1024;

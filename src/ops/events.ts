@@ -11,13 +11,19 @@ import { canSee, type OpEnv } from './env.ts';
 /**
  * Whether the acting integration may be told about `event`: the one visibility rule (`canSee`:
  * the entity or an ancestor is shared with it), and for file uploads, that the upload is its own,
- * as everywhere else uploads are listed. A trashed page stays visible to those who could see it.
+ * as everywhere else uploads are listed; a view, its database. A trashed page stays visible to
+ * those who could see it.
  */
 export function canSeeEvent(tx: StoreTx, env: OpEnv, event: RecordedEvent): Promise<boolean> {
   if (event.entity.type === 'file_upload') {
     return Promise.resolve(
       env.actor.seesEverything === true || event.integrationId === env.actor.integrationId,
     );
+  }
+  // A view is not a block: it is seen by whoever sees its database (the event's parent).
+  if (event.entity.type === 'view') {
+    const database = event.data.parent?.id;
+    return database ? canSee(tx, env, database) : Promise.resolve(env.actor.seesEverything === true);
   }
   return canSee(tx, env, event.entity.id);
 }

@@ -171,7 +171,9 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
   // process. The pool replaces the client on next use, so a log line is enough.
   pool.on('error', (err) => console.error(`[octavo] Postgres connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, 'postgres');
+  const store = new KyselyStore(db, 'postgres');
+  store.poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return store;
 }
 
 /** Drops a Postgres schema made for a test run. */

@@ -81,7 +81,13 @@ export function fileUploads(db: Db, engine: Engine, log: ChangeLog): FileUploadR
       await db
         .insertInto('file_upload_parts')
         .values(row)
-        .onConflict((oc) => oc.columns(['upload_id', 'part_number']).doUpdateSet({ size: row.size, bytes }))
+        // The new values by reference (`excluded`), not bound a second time: a part is up to 20 MB.
+        .onConflict((oc) =>
+          oc.columns(['upload_id', 'part_number']).doUpdateSet((eb) => ({
+            size: eb.ref('excluded.size'),
+            bytes: eb.ref('excluded.bytes'),
+          })),
+        )
         .execute();
     },
     parts: async (uploadId) => {

@@ -228,6 +228,18 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       const next = rows.length > limit ? rows[limit]!.id : null;
       return { items: rows.slice(0, limit), next };
     },
+    childrenOfMany: async (parentIds, limit) => {
+      if (parentIds.length === 0) return [];
+      const rows = await blockSelect(db)
+        .where('b.parent_id', 'in', [...parentIds])
+        .where('b.in_trash', '=', 0)
+        .where('b.type', '<>', 'data_source')
+        .orderBy('b.parent_id')
+        .orderBy('b.sort_key')
+        .limit(limit)
+        .execute();
+      return rows.map(toView);
+    },
     lastChildKey: (parentId) => childKey(parentId, 'desc'),
     firstChildKey: (parentId) => childKey(parentId, 'asc'),
     nextSiblingKey: async (parentId, sortKey) => {
@@ -553,6 +565,9 @@ export class KyselyStore implements Store {
       });
     }
   }
+
+  /** The Postgres pool's connections now (connect.ts sets it; SQLite has no pool). */
+  poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
 
   /** The Postgres schema the migrator keeps its tables in (connect.ts sets it). */
   migrationSchema: string | undefined;

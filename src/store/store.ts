@@ -97,6 +97,11 @@ export interface BlockRepo {
     limit: number,
     options?: { includeDataSources?: boolean },
   ): Promise<Page<BlockView>>;
+  /**
+   * Non-trashed children (data sources left out) of each of `parentIds`, grouped by parent and in
+   * order within each; at most `limit` rows in all. Reads a whole level of a tree at once.
+   */
+  childrenOfMany(parentIds: readonly string[], limit: number): Promise<BlockView[]>;
   /** The sort keys around an insertion point: after `afterId`, or at the start/end when null. */
   lastChildKey(parentId: string): Promise<string | null>;
   firstChildKey(parentId: string): Promise<string | null>;
@@ -518,12 +523,12 @@ export interface StoreTx {
   search: SearchRepo;
   comments: CommentRepo;
   events: EventRepo;
+  webhooks: WebhookRepo;
   views: ViewRepo;
   viewQueries: ViewQueryRepo;
   templates: TemplateRepo;
   customEmojis: CustomEmojiRepo;
   asyncTasks: AsyncTaskRepo;
-  webhooks: WebhookRepo;
   automations: AutomationRepo;
   accounts: AccountRepo;
   oauth: OauthRepo;

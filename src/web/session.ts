@@ -14,6 +14,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { FileSettings } from '../domain/file-uploads.ts';
 import { randomBase62 } from '../lib/crypto.ts';
 import { type NewSession, sessionUser } from '../ops/accounts.ts';
 import type { Store, UserRow } from '../store/store.ts';
@@ -27,6 +28,8 @@ export interface WebDeps {
   publicUrl: string;
   workspace: { id: string; name: string };
   clock?: () => Date;
+  /** Upload settings: the key that signs hosted-file URLs shown in pages. */
+  files?: FileSettings;
 }
 
 export interface SignedIn {

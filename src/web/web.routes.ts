@@ -20,6 +20,7 @@ import { clientCapabilities } from '../oauth/clients.ts';
 import { signIn, signOut } from '../ops/accounts.ts';
 import { pageTitle } from '../present/page.present.ts';
 import { ApiError } from '../wire/errors.ts';
+import { browseRoutes } from './browse.routes.ts';
 import type { Html } from './html.ts';
 import { consentPage, messagePage, signedInPage, signInPage } from './pages.ts';
 import {
@@ -106,7 +107,7 @@ export function webRoutes(deps: WebDeps) {
     }
     if (!result.ok) return page(c, signInForm(c, next, { email, error: 'Wrong email or password.' }), 401);
     setSessionCookie(c, deps, result.session);
-    return c.redirect(next ?? '/sign-in', 303);
+    return c.redirect(next ?? '/', 303);
   });
 
   r.post('/sign-out', forms, async (c) => {
@@ -178,5 +179,7 @@ export function webRoutes(deps: WebDeps) {
     }
   });
 
+  // The read-only browser view: the home page and page/database URLs (web/browse.routes.ts).
+  r.route('/', browseRoutes(deps));
   return r;
 }

@@ -55,3 +55,15 @@ export function checkCreateFileUpload(body: CreateFileUploadBody): void {
 export const ListFileUploadsQuery = z.object({
   status: z.enum(FILE_UPLOAD_STATUSES).optional(),
 });
+
+/**
+ * The form fields of POST /v1/file_uploads/{id}/send (multipart/form-data): the file, and in
+ * multi-part mode the number of the part it is. Read by api/multipart.ts.
+ */
+export const SendFileUploadForm = z.object({
+  file: z.file(),
+  part_number: z
+    .string()
+    .regex(/^[0-9]+$/)
+    .optional(),
+});

@@ -2,12 +2,13 @@
  * The real thing end to end: `octavo serve` as a child process, the official SDK over HTTP, and
  * the admin commands run against the same storage while the server is up.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIResponseError, Client, isFullBlock, type PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEngines } from '../helpers/engines.ts';
+import { HELP } from '../../src/cli/help.ts';
+import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { cliEnv, runCli, runCliJson, type ServeProcess, startServe, storageFor } from './cli-process.ts';
 
 const titleOf = (page: PageObjectResponse) => {
@@ -35,7 +36,11 @@ describeEngines('octavo serve and the admin commands', (engine) => {
   it('prints the real URL, the token and the Getting started page on first start', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
     expect(token).toMatch(/^ntn_\w{46}$/);
-    expect(server.banner).toContain(engine === 'postgres' ? 'Postgres at 127.0.0.1:5432/test' : 'SQLite in');
+    // Where OCTAVO_TEST_DATABASE_URL points, not a fixed address.
+    const pg = new URL(PG_URL);
+    expect(server.banner).toContain(
+      engine === 'postgres' ? `Postgres at ${pg.hostname}:${pg.port || '5432'}${pg.pathname}` : 'SQLite in',
+    );
   });
 
   it('answers the official SDK over HTTP: me, the Getting started page, append, child page', async () => {
@@ -288,5 +293,38 @@ describe('octavo command-line mistakes', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: octavo <command>/);
     expect(r.stdout).toContain('integration create --name NAME');
+  });
+
+  it('prints its version for --version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(r.stdout).toBe(`octavo ${pkg.version} (Node ${process.versions.node})\n`);
+  });
+
+  it('prints one command’s own usage for `help COMMAND` and `COMMAND --help`, for every command', async () => {
+    const list = (await runCli(['help'])).stdout;
+    const names = Object.keys(HELP);
+    for (const name of names) expect(list).toContain(`  ${HELP[name]!.usage}\n`);
+    // One line per command, each from its entry: no command without its own help.
+    const block = list.slice(
+      list.indexOf('commands:\n') + 10,
+      list.indexOf('\n\n', list.indexOf('commands:')),
+    );
+    expect(block.split('\n')).toHaveLength(names.length);
+    const [viaHelp, viaFlag] = await Promise.all([
+      runCli(['help', 'rows', 'import']),
+      runCli(['rows', 'import', '--help']),
+    ]);
+    expect(viaHelp).toEqual(viaFlag);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toMatch(/^usage: octavo rows import --data-source ID --file ROWS\.ndjson/);
+    expect(viaHelp.stdout).toContain('progress (rows, rows/s, time left)');
+    expect(viaHelp.stdout).not.toContain('integration create');
+    const group = await runCli(['integration', '--help']);
+    expect(group.stdout.trim().split('\n')).toHaveLength(6);
+    const unknown = await runCli(['help', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command: nope/);
   });
 });

@@ -6,29 +6,19 @@
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@notionhq/client';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { type RunningServer, startServer } from '../../src/main.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
+import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { newPerson, newPublicIntegration } from '../helpers/oauth.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  if (process.env.CI === 'true')
-    throw new Error(`CI=true but ${CHROMIUM} is missing; the browser test must run in CI.`);
-  console.warn(
-    `[octavo tests] ${CHROMIUM} not found: the OAuth browser test is SKIPPED (apt-get install chromium).`,
-  );
-}
+const present = chromiumPresent('OAuth browser test');
 
 /** A loopback HTTP server standing for the integration's callback; resolves the query it gets. */
 function receiver(): Promise<{ server: Server; url: string; received: Promise<URLSearchParams> }> {
@@ -56,32 +46,21 @@ const run = present
 run('OAuth install in Chromium', (engine) => {
   let server: RunningServer;
   let context: BrowserContext;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
   const schema = `octavo_browser_${process.pid}_${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
     if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
     server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    profile = mkdtempSync(join(tmpdir(), 'octavo-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
+    context = browser.context;
+    closeBrowser = browser.close;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await closeBrowser?.();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
   });
 

@@ -28,3 +28,12 @@ it('lists every command of `octavo --help` in the README, after the Node hint', 
   // The hint for an older Node comes before the first command that needs Node.
   expect(README.indexOf('scripts/node24.sh')).toBeLessThan(README.indexOf('npm install'));
 });
+
+it('has a configuration table row for every variable the configuration reads', () => {
+  const config = readFileSync(resolve(import.meta.dirname, '..', '..', 'src', 'config.ts'), 'utf8');
+  const names = new Set(config.match(/\b(?:OCTAVO_[A-Z_]+|PORT|DATABASE_URL)\b/g));
+  expect(names.size).toBeGreaterThan(15);
+  const table = README.slice(README.indexOf('## Configuration'));
+  const rows = table.slice(0, table.indexOf('\n\n', table.indexOf('| setting')));
+  for (const name of names) expect(rows, name).toMatch(new RegExp(`\`${name}[\`=]`));
+});

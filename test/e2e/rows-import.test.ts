@@ -3,14 +3,18 @@
  * running server created, the official SDK reads them back, and bad lines stop the import with
  * their batch unwritten and POST /v1/pages's own message.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { APIResponseError, Client, type PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
 import { describeEngines, type EngineName, PG_URL } from '../helpers/engines.ts';
-import { cliEnv, runCli, runCliJson, type ServeProcess, startServe } from './cli-process.ts';
+import { BIN, cliEnv, runCli, runCliJson, type ServeProcess, startServe } from './cli-process.ts';
+
+const execFileAsync = promisify(execFile);
 
 const text = (content: string) => [{ type: 'text' as const, text: { content } }];
 
@@ -243,5 +247,22 @@ describeEngines('octavo rows import', (engine) => {
     const noFile = await runCli(importArgs(join(storage.dir, 'nope.ndjson'), 10), storage.env);
     expect(noFile.code).toBe(1);
     expect(noFile.stderr).toMatch(/cannot read .*nope\.ndjson: ENOENT/);
+  });
+
+  it('shows progress (rows, rows/s, time left) on a terminal, and nothing but the result with --json', async () => {
+    const path = ndjson(Array.from({ length: 60 }, (_, i) => row(`tty ${i}`, i)));
+    const onTty = async (args: string[]) => {
+      // script(1) gives the command a pseudo-terminal; its output is what a person would see.
+      const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+      const { stdout } = await execFileAsync('script', ['-qec', command, '/dev/null'], { env: storage.env });
+      return stdout;
+    };
+    const shown = await onTty(importArgs(path, 1));
+    expect(shown).toContain('\r\u001b[K');
+    expect(shown).toMatch(/[\d,]+ rows, [\d,]+ rows\/s, \d+%, (\d+ s|\?) left/);
+    expect(shown).toMatch(/Imported 60 rows into data source/);
+    const quiet = await onTty([...importArgs(path, 1), '--json']);
+    expect(quiet).not.toContain('rows/s');
+    expect(JSON.parse(quiet.trim())).toMatchObject({ rows: 60, batches: 60 });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { Client } from '@notionhq/client';
 import { createApp } from '../../src/api/app.ts';
+import type { Metrics } from '../../src/api/metrics.ts';
 import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import type { Capability } from '../../src/domain/capabilities.ts';
 import { ALL_CAPABILITIES } from '../../src/domain/capabilities.ts';
@@ -45,6 +46,10 @@ export interface HarnessOptions {
   clock?: () => Date;
   /** Upload settings besides the signing key (default: 100 MiB, no private imports). */
   files?: Partial<Omit<FileSettings, 'urlSecret'>>;
+  /** Prometheus metrics served at /metrics (made with the store, for its pool). */
+  metrics?: (store: KyselyStore) => Metrics;
+  /** The public URL (default BASE_URL); requests still go to BASE_URL, as behind a proxy. */
+  publicUrl?: string;
 }
 
 let counter = 0;
@@ -59,7 +64,7 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
   const boot = await store.transaction((tx) => bootstrap(tx, now()));
   const app = createApp({
     store,
-    publicUrl: BASE_URL,
+    publicUrl: options.publicUrl ?? BASE_URL,
     workspace: boot.workspace,
     rateLimiter: options.rateLimit ? memoryRateLimiter(options.rateLimit) : null,
     files: {
@@ -69,6 +74,7 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
       urlSecret: boot.fileUrlSecret,
     },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.metrics ? { metrics: options.metrics(store) } : {}),
   });
   const appFetch = async (url: string | URL | Request, init?: RequestInit) => {
     const res = await app.request(url instanceof Request ? url : String(url), init);

@@ -108,9 +108,9 @@ describeEngines('octavo webhook', (engine) => {
       OCTAVO_HOST: '0.0.0.0',
       OCTAVO_WEBHOOK_ALLOW_PRIVATE: '1',
     });
-    expect(allowed.code).toBe(0);
+    expect(allowed.code, allowed.stderr).toBe(0);
     await runCli(['webhook', 'delete', JSON.parse(allowed.stdout).id, ...storage.args], env);
-  }, 30_000);
+  }, 60_000);
 
   it('listen streams events and forwards them signed with the session secret', async () => {
     const fwd = rx.url.replace('/hook', '/forwarded');

@@ -399,6 +399,12 @@ describeEngines('webhooks', (engine) => {
         api_version: '2022-06-28',
       });
       expect(eventsFor(old.id).some((r) => String(r.json.type).startsWith('data_source.'))).toBe(false);
+      // The database's default view is told too: a view is seen through its database.
+      const view = await waitFor(() => eventsFor(now.id).find((r) => r.json.type === 'view.created'));
+      expect(view.json).toMatchObject({
+        entity: { type: 'view' },
+        data: { parent: { id: db.id, type: 'database' } },
+      });
       expect(eventsFor(now.id).some((r) => r.json.type === 'database.content_updated')).toBe(false);
     });
   });

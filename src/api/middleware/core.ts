@@ -46,7 +46,10 @@ export function rateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (deps.rateLimiter) {
       const wait = await deps.rateLimiter.take(c.get('actor').integrationId);
-      if (wait > 0) throw errors.rateLimited(wait);
+      if (wait > 0) {
+        deps.metrics?.rateLimited();
+        throw errors.rateLimited(wait);
+      }
     }
     await next();
   };

@@ -5,22 +5,31 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../lib/log.ts';
+import type { Metrics } from '../metrics.ts';
 import type { AppEnv } from '../types.ts';
 
-/** The outermost middleware: hands the logger to the request and logs its outcome. */
-export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+/**
+ * The outermost middleware: hands the logger to the request, logs its outcome and, when metrics
+ * are on, counts it under the same route pattern.
+ */
+export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     c.set('log', logger);
     await next();
-    if (!logger.isLevelEnabled('info')) return;
+    const logging = logger.isLevelEnabled('info');
+    if (!logging && !metrics) return;
     const status = c.res.status;
+    const ms = performance.now() - started;
+    const route = endpointOf(c);
+    metrics?.observeRequest(route, c.req.method, status, ms / 1000);
+    if (!logging) return;
     logger.info(
       {
         method: c.req.method,
-        route: endpointOf(c),
+        route,
         status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
+        ms: Math.round(ms * 100) / 100,
         integration: c.get('actor')?.integrationId,
         request_id: c.get('requestId'),
         failure: c.get('failure'),

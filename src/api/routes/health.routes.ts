@@ -11,6 +11,10 @@ export function healthRoutes(deps: AppDeps) {
   const routes = new Hono<AppEnv>();
   routes.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'cache-control': 'no-store' }));
   routes.get('/readyz', async (c) => {
+    // A server draining for shutdown still answers requests but wants no new traffic.
+    if (deps.accepting?.() === false) {
+      return c.json({ status: 'unavailable', reason: 'shutting down' }, 503, { 'cache-control': 'no-store' });
+    }
     const reason = await deps.store.notReadyReason();
     if (reason === null) return c.json({ status: 'ok' }, 200, { 'cache-control': 'no-store' });
     // Only the kind of problem goes out; the detail (addresses, driver messages) is for the log.

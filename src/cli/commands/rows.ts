@@ -3,7 +3,7 @@
  * POST /v1/pages form) into a data source, in batched transactions; reports rows per second.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { publicUrlOf } from '../../config.ts';
 import { normalizeId } from '../../lib/ids.ts';
@@ -15,8 +15,11 @@ import { errorText } from '../errors.ts';
 
 const MAX_BATCH = 100_000;
 
-/** Non-blank lines of an NDJSON file, parsed; a line that is not JSON stops the import. */
-async function* ndjson(file: string): AsyncGenerator<ImportLine> {
+/**
+ * Non-blank lines of an NDJSON file, parsed; a line that is not JSON stops the import. `read`
+ * counts the bytes consumed (for the progress estimate).
+ */
+async function* ndjson(file: string, read: { bytes: number }): AsyncGenerator<ImportLine> {
   const lines = createInterface({
     input: createReadStream(file, 'utf8'),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -24,6 +27,7 @@ async function* ndjson(file: string): AsyncGenerator<ImportLine> {
   let line = 0;
   for await (const text of lines) {
     line++;
+    read.bytes += Buffer.byteLength(text) + 1;
     if (text.trim() === '') continue;
     try {
       yield { line, body: JSON.parse(text) };
@@ -55,28 +59,36 @@ function options(values: Values) {
 
 export async function rowsImportCommand(values: Values): Promise<void> {
   const { dataSourceId, file, batch } = options(values);
+  let size: number;
   try {
     await access(file);
+    size = (await stat(file)).size;
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${errorText(e)}`);
   }
+  // Progress only for a person watching: a terminal, and not --json.
+  const progress = process.stderr.isTTY && !values.json ? progressLine(size) : undefined;
   await withStore(
     values,
     async (store, config) => {
       let imported = 0;
-      const report = await importRows(store, ndjson(file), {
+      const read = { bytes: 0 };
+      const report = await importRows(store, ndjson(file, read), {
         dataSourceId,
         batchSize: batch,
         publicUrl: publicUrlOf(config),
         onBatch: (n) => {
           imported = n;
+          progress?.update(n, read.bytes);
         },
-      }).catch((e: unknown) => {
-        if (!(e instanceof ApiError || e instanceof CliError) || !e.message.startsWith('line ')) throw e;
-        throw new CliError(
-          `${file} ${e.message} Nothing from that line's batch was written; ${imported} rows from earlier batches were imported.`,
-        );
-      });
+      })
+        .finally(() => progress?.clear())
+        .catch((e: unknown) => {
+          if (!(e instanceof ApiError || e instanceof CliError) || !e.message.startsWith('line ')) throw e;
+          throw new CliError(
+            `${file} ${e.message} Nothing from that line's batch was written; ${imported} rows from earlier batches were imported.`,
+          );
+        });
       const seconds = report.ms / 1000;
       const rate = Math.round(report.rowsPerSecond);
       printResult(
@@ -94,4 +106,42 @@ export async function rowsImportCommand(values: Values): Promise<void> {
     },
     { bulk: true },
   );
+}
+
+/** Redraws at most this often: a fast import would otherwise spend its time writing to the terminal. */
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * One line on standard error, redrawn in place: rows so far, rows per second, and the time left
+ * estimated from the bytes of the file read so far (rows are of similar size in one file).
+ */
+function progressLine(totalBytes: number) {
+  const started = performance.now();
+  let last = Number.NEGATIVE_INFINITY;
+  let shown = false;
+  return {
+    update(rows: number, bytes: number) {
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      const seconds = (now - started) / 1000;
+      const rate = seconds > 0 ? rows / seconds : 0;
+      const done = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 1;
+      const left = done > 0 ? (seconds * (1 - done)) / done : Number.NaN;
+      const text =
+        `${rows.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s, ` +
+        `${Math.round(done * 100)}%, ${Number.isFinite(left) ? formatSeconds(left) : '?'} left`;
+      process.stderr.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
