@@ -63,6 +63,8 @@ export interface AutomationSettings extends SendPolicy {
   /** OCTAVO_EVENT_AGGREGATION_MS (0: every event on its own). */
   aggregationMs: number;
   publicUrl: string;
+  /** The first retry of a failed run waits this long, each further one twice as long (default 1 s). */
+  retryBackoffMs?: number;
 }
 
 export interface AutomationRuntime {
@@ -258,7 +260,11 @@ async function startRun(
   await rt.store.transaction((tx) => tx.automations.insertRun(row));
   if (row.status === 'failed') return row;
   if (options.dryRun || options.inline || !rt.queue) return performRun(rt, row.id);
-  await rt.queue.enqueue(RUN_JOB, { runId: row.id }, { retryLimit: 3, backoffMs: 1000 });
+  await rt.queue.enqueue(
+    RUN_JOB,
+    { runId: row.id },
+    { retryLimit: RUN_RETRIES, backoffMs: rt.settings.retryBackoffMs ?? 1000 },
+  );
   return row;
 }
 
@@ -395,6 +401,7 @@ async function performAction(
   action: Action,
   input: Record<string, unknown>,
   dryRun: boolean,
+  record?: (tx: StoreTx, output: unknown) => Promise<void>,
 ): Promise<unknown> {
   const { actor } = env;
   if (action.type === 'http_request') {
@@ -405,7 +412,7 @@ async function performAction(
     const body = input.body === undefined ? '' : JSON.stringify(input.body);
     if (dryRun) return { would_send: { method: action.method, url } };
     const r = await postJson(url, body, headers, rt.settings, action.method);
-    if (!r.ok) throw errors.invalidRequest(`HTTP request to ${url} failed: ${r.error}`);
+    if (!r.ok) throw new TransientError(`HTTP request to ${url} failed: ${r.error}`);
     return { status: r.status, response: r.excerpt, ms: r.latencyMs };
   }
   const write = async (tx: StoreTx): Promise<unknown> => {
@@ -448,7 +455,13 @@ async function performAction(
       }
     }
   };
-  if (!dryRun) return rt.store.transaction(write);
+  if (!dryRun)
+    return rt.store.transaction(async (tx) => {
+      const output = await write(tx);
+      // The step is recorded with its write: a run taken again never writes it twice.
+      await record?.(tx, output);
+      return output;
+    });
   try {
     await rt.store.transaction(async (tx) => {
       throw new DryRun(await write(tx));
@@ -460,8 +473,30 @@ async function performAction(
   return null;
 }
 
-/** Performs a run's actions and records each step; answers the finished run. */
-export async function performRun(rt: AutomationRuntime, runId: string): Promise<AutomationRunRow> {
+/** Attempts of a run's job: the first and this many retries, with back-off. */
+export const RUN_RETRIES = 3;
+
+/** A failure worth trying again later (the outside answered badly); not Notion's validation. */
+class TransientError extends Error {}
+
+/** Whether a step's failure may pass if tried again: HTTP failures and unexpected errors. */
+function transient(e: unknown): boolean {
+  return e instanceof TransientError || !(e instanceof ApiError);
+}
+
+/**
+ * Performs a run's actions and records each step; answers the run as it is left. A run taken
+ * again (a retry, or after its process died) resumes after its last step that succeeded: an ops
+ * step is recorded in the transaction of its write, so it is done once; an HTTP step is recorded
+ * after its answer, so a crash in between may send it twice (at least once). `attempt` is given
+ * by the job: a transient failure before the last attempt leaves the run queued and throws, so
+ * the queue tries again after its back-off.
+ */
+export async function performRun(
+  rt: AutomationRuntime,
+  runId: string,
+  attempt?: { number: number; last: boolean },
+): Promise<AutomationRunRow> {
   const { store } = rt;
   const started = Date.now();
   const loaded = await store.transaction(async (tx) => {
@@ -469,13 +504,16 @@ export async function performRun(rt: AutomationRuntime, runId: string): Promise<
     if (!run || (run.status !== 'queued' && run.status !== 'running')) return { run, done: true as const };
     const automation = await tx.automations.get(run.automation_id);
     const integration = automation ? await tx.integrations.get(automation.integration_id) : undefined;
-    await tx.automations.updateRun(run.id, { status: 'running', started_time: new Date().toISOString() });
-    return { run, automation, integration, done: false as const };
+    const startedTime = run.started_time ?? new Date().toISOString();
+    await tx.automations.updateRun(run.id, { status: 'running', started_time: startedTime });
+    return { run: { ...run, started_time: startedTime }, automation, integration, done: false as const };
   });
   if (loaded.done || !loaded.run) return loaded.run!;
   const { run, automation, integration } = loaded;
-  const steps: RunStep[] = [];
+  // The steps that succeeded before (a retry or a crash): done, not done again.
+  const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
   let error: string | null = null;
+  let retry = false;
   if (!automation || !integration || integration.revoked_time) {
     error = 'the automation or its integration no longer exists';
   } else {
@@ -497,31 +535,52 @@ export async function performRun(rt: AutomationRuntime, runId: string): Promise<
       if (!page) error = `page ${trigger.page_id} is not shared with this automation's integration`;
       scope.trigger.page = page;
     }
-    for (const action of error ? [] : def.actions) {
+    const todo = error ? [] : def.actions.slice(steps.length);
+    for (const action of todo) {
       const t0 = Date.now();
       const { type: _t, ...fields } = action;
       const shown = renderTemplate(fields, scope, false);
       const step: RunStep = { action: action.type, input: shown, ms: 0 };
+      const record = (tx: StoreTx, output: unknown) => {
+        step.output = output;
+        step.ms = Date.now() - t0;
+        return tx.automations.updateRun(run.id, { steps: JSON.stringify([...steps, step]) });
+      };
       try {
         const input = renderTemplate(fields, scope) as Record<string, unknown>;
-        step.output = await performAction(rt, env, action, input, run.dry_run === 1);
+        const output = await performAction(rt, env, action, input, run.dry_run === 1, record);
+        if (action.type === 'http_request' || run.dry_run === 1)
+          await store.transaction((tx) => record(tx, output));
       } catch (e) {
         const err = e instanceof ApiError ? e : null;
-        step.error = { code: err?.code ?? 'internal_error', message: (e as Error).message };
+        step.error = {
+          code: err?.code ?? (e instanceof TransientError ? 'http_error' : 'internal_error'),
+          message: (e as Error).message,
+        };
         error = `${action.type} failed: ${(e as Error).message}`;
+        retry = attempt !== undefined && !attempt.last && transient(e);
       }
       step.ms = Date.now() - t0;
       steps.push(step);
       if (error) break;
     }
   }
+  if (retry && attempt) {
+    const patch = {
+      status: 'queued' as const,
+      steps: JSON.stringify(steps),
+      error: `attempt ${attempt.number} failed (${error}); retrying`,
+    };
+    await store.transaction((tx) => tx.automations.updateRun(run.id, patch));
+    throw new Error(`automation run ${run.id}: ${patch.error}`);
+  }
   const finished = new Date();
   const patch = {
     status: (error ? 'failed' : 'succeeded') as AutomationRunRow['status'],
     steps: JSON.stringify(steps),
-    error,
+    error: error && attempt && attempt.number > 1 ? `${error} (after ${attempt.number} attempts)` : error,
     finished_time: finished.toISOString(),
-    duration_ms: finished.getTime() - started,
+    duration_ms: finished.getTime() - Date.parse(run.started_time ?? new Date(started).toISOString()),
   };
   await store.transaction((tx) => tx.automations.updateRun(run.id, patch));
   return { ...run, ...patch };
@@ -744,9 +803,14 @@ export interface RunningAutomations {
 export async function startAutomations(
   rt: AutomationRuntime & { queue: JobQueue },
 ): Promise<RunningAutomations> {
-  await rt.queue.consume<{ runId: string }>(RUN_JOB, async (p) => void (await performRun(rt, p.runId)), {
-    concurrency: 8,
-  });
+  await rt.queue.consume<{ runId: string }>(
+    RUN_JOB,
+    async (p, job) =>
+      void (await performRun(rt, p.runId, { number: job.attempt, last: job.attempt > RUN_RETRIES })),
+    {
+      concurrency: 8,
+    },
+  );
   await rt.queue.consume(TICK_JOB, async () => void (await tickSchedules(rt, new Date())));
   await rt.queue.schedule(TICK_JOB, '* * * * *');
   let stopped = false;

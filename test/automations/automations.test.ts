@@ -517,6 +517,31 @@ describeEngines('automations', (engine) => {
       expect((await b.admin('GET', `/automation_runs/${failing.body.id}`)).body.status).toBe('failed');
     });
 
+    it('a failing HTTP step is retried by the queue with back-off; steps done before are not redone', async () => {
+      const ds = await dataSource('Retried');
+      await define({
+        name: 'retried',
+        trigger: { type: 'page_created', data_source_id: ds },
+        actions: [
+          { type: 'add_comment', text: 'once' },
+          { type: 'http_request', url: `${rx.url}?retried`, body: { page: '{{trigger.page.id}}' } },
+        ],
+      });
+      const before = rx.received.length;
+      let calls = 0;
+      rx.answer = (r) => (r.path.endsWith('?retried') && ++calls === 1 ? 503 : 200);
+      const row = await b
+        .client()
+        .pages.create({ parent: { data_source_id: ds }, properties: { Name: title('r') } });
+      const [run] = await settled('retried', 1);
+      rx.answer = () => 200;
+      expect(run.status, JSON.stringify(run)).toBe('succeeded');
+      expect(run.steps.map((x: Loose) => x.action)).toEqual(['add_comment', 'http_request']);
+      expect(rx.received.length - before).toBe(2);
+      const comments = (await b.client().comments.list({ block_id: row.id })).results;
+      expect(comments).toHaveLength(1);
+    });
+
     it('a dry run shows what would be written and writes nothing', async () => {
       const ds = await dataSource('Dry');
       await define({

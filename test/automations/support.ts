@@ -49,7 +49,14 @@ export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
   const rt = {
     store,
     queue,
-    settings: { allowPrivate: true, timeoutMs: 2000, pollMs: 20, aggregationMs: 0, publicUrl: BASE_URL },
+    settings: {
+      allowPrivate: true,
+      timeoutMs: 2000,
+      pollMs: 20,
+      aggregationMs: 0,
+      publicUrl: BASE_URL,
+      retryBackoffMs: 200,
+    },
   };
   const running: RunningAutomations = await startAutomations(rt);
   const adminToken = await store.transaction((tx) => issueAdminToken(tx));
