@@ -514,8 +514,10 @@ export async function performRun(
   const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
   let error: string | null = null;
   let retry = false;
-  if (!automation || !integration || integration.revoked_time) {
+  if (!automation || !integration) {
     error = 'the automation or its integration no longer exists';
+  } else if (integration.revoked_time) {
+    error = `its integration "${integration.name}" was revoked (${integration.revoked_time}); nothing was done`;
   } else {
     const def = definitionOf(automation);
     const trigger = JSON.parse(run.trigger) as RunTrigger;

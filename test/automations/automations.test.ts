@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CHAIN_DEPTH, tickSchedules } from '../../src/automations/runtime.ts';
-import { sharePage } from '../../src/ops/integrations.ts';
+import { revokeIntegration, sharePage } from '../../src/ops/integrations.ts';
 import { createAdminPage } from '../../src/ops/workspace.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Receiver, startReceiver, waitFor } from '../webhooks/support.ts';
@@ -368,6 +368,26 @@ describeEngines('automations', (engine) => {
       const run = await b.admin('POST', '/automations/blind/run', { input: { page_id: row.id } });
       expect(run.body).toMatchObject({ status: 'failed', steps: [] });
       expect(run.body.error).toMatch(/not shared/);
+      expect(((await b.client().pages.retrieve({ page_id: row.id })) as Loose).in_trash).toBe(false);
+    });
+
+    it('an automation whose integration was revoked records a clear error and writes nothing', async () => {
+      const ds = await dataSource('Revoked');
+      await define({
+        name: 'revoked',
+        enabled: false,
+        trigger: { type: 'page_created', data_source_id: ds },
+        actions: [{ type: 'trash_page' }],
+      });
+      const row = await b
+        .client()
+        .pages.create({ parent: { data_source_id: ds }, properties: { Name: title('keep me') } });
+      await b.store.transaction((tx) =>
+        revokeIntegration(tx, { name: 'automation: revoked', now: new Date().toISOString() }),
+      );
+      const run = await b.admin('POST', '/automations/revoked/run', { input: { page_id: row.id } });
+      expect(run.body.status).toBe('failed');
+      expect(run.body.error).toMatch(/integration "automation: revoked" was revoked/);
       expect(((await b.client().pages.retrieve({ page_id: row.id })) as Loose).in_trash).toBe(false);
     });
 
