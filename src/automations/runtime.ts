@@ -44,7 +44,7 @@ import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pag
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
 import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
-import { renderTemplate, type TemplateScope } from './template.ts';
+import { propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
 
 /** The job that performs one run. */
 export const RUN_JOB = 'automations.run';
@@ -150,6 +150,12 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
   const schema = (ds.properties ? JSON.parse(ds.properties) : []) as Schema;
   const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
   if (def.condition) parseFilterAt(def.condition, ['condition'], byName, { version: VERSION, meUserId: '' });
+  for (const [i, action] of def.actions.entries())
+    for (const ref of propertyRefs(action))
+      if (!schema.some((p) => p.name === ref.name))
+        throw errors.validation(
+          `Automation definition: actions[${i}].${ref.at}: the data source has no property named ${ref.name}.`,
+        );
   if (def.trigger.type === 'page_matches')
     parseFilterAt(def.trigger.filter, ['trigger', 'filter'], byName, { version: VERSION, meUserId: '' });
   if (def.trigger.type === 'page_updated' && def.trigger.change) {

@@ -79,6 +79,20 @@ export function templateErrors(action: Record<string, unknown>, trigger: Trigger
   return out;
 }
 
+/** The page properties `action` reads (`trigger.page.properties.NAME`), with where. */
+export function propertyRefs(action: Record<string, unknown>): { at: string; name: string }[] {
+  const strings: { at: string; text: string }[] = [];
+  walk(action, '', strings);
+  const out: { at: string; name: string }[] = [];
+  for (const s of strings)
+    for (const m of s.text.matchAll(EXPR)) {
+      const parts = m[1]!.split('.');
+      if (parts[0] === 'trigger' && parts[1] === 'page' && parts[2] === 'properties')
+        out.push({ at: s.at, name: parts.slice(3).join('.') });
+    }
+  return out;
+}
+
 function lookup(path: string, scope: TemplateScope): unknown {
   const parts = path.split('.');
   if (parts[0] === 'secrets') return process.env[`OCTAVO_SECRET_${parts[1]}`] ?? null;
