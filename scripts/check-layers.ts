@@ -61,6 +61,8 @@ const ALLOWED: Record<string, string[]> = {
     'automations',
   ],
   config: ['domain', 'lib'],
+  // The test helper (Octavo in process for an integration's tests): a composition root like main.
+  testing: ['main', 'api', 'ops', 'store', 'domain', 'wire', 'lib', 'config'],
 };
 
 /** Layers whose imports of `store` must be type-only. */

@@ -2,7 +2,9 @@
  * Configuration, read once from flags and the environment into a typed object. Every problem is
  * a ConfigError with a one-line message naming the flag or variable, so the CLI can print it as is.
  */
+
 import { isIP } from 'node:net';
+import { FaultRuleInput } from './domain/faults.ts';
 import { parseRateLimit, type RatePolicy } from './domain/rate-limit.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './lib/log.ts';
 
@@ -50,6 +52,19 @@ export interface Config {
    * before the listener closes, so load balancers stop sending first (OCTAVO_DRAIN_DELAY_MS).
    */
   drainDelayMs: number;
+  /** Emulator controls for tests (OCTAVO_CLOCK, OCTAVO_ID_SEED, OCTAVO_FAULTS, OCTAVO_REQUEST_LOG_SIZE). */
+  emulator: EmulatorConfig;
+}
+
+export interface EmulatorConfig {
+  /** Start the clock frozen at this ISO time. */
+  clock: string | undefined;
+  /** Reproducible ids from this seed. */
+  idSeed: string | undefined;
+  /** Fault rules in force from the start (a JSON array; checked when the server starts). */
+  faults: unknown[];
+  /** Requests the journal keeps (0: none). */
+  requestLogSize: number;
 }
 
 /** The webhook settings, each from its own variable. */
@@ -109,6 +124,8 @@ export interface ConfigFlags {
   port?: string | undefined;
   data?: string | undefined;
   'rate-limit'?: string | undefined;
+  /** `serve --memory`: SQLite in memory, nothing written to disk. */
+  memory?: boolean | undefined;
 }
 
 /** A flag or variable with a value Octavo cannot use. */
@@ -124,7 +141,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       flags.host !== undefined ? '--host' : 'OCTAVO_HOST',
     ),
     port: parsePort(flags.port ?? env.PORT ?? '7400', flags.port !== undefined ? '--port' : 'PORT'),
-    dataDir: flags.data ?? env.OCTAVO_DATA ?? './octavo-data',
+    dataDir: flags.memory ? ':memory:' : (flags.data ?? env.OCTAVO_DATA ?? './octavo-data'),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL || undefined),
     pgSchema: parsePgSchema(env.OCTAVO_PG_SCHEMA || undefined),
     rateLimit: loadRateLimit(flags['rate-limit'], env.OCTAVO_RATE_LIMIT),
@@ -155,6 +172,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       ? parseMs(env.OCTAVO_JOB_LEASE_MS, 'OCTAVO_JOB_LEASE_MS', 0)
       : undefined,
     webhooks: loadWebhooks(env, flags.host ?? (env.OCTAVO_HOST || '127.0.0.1')),
+    emulator: loadEmulator(env),
   };
 }
 
@@ -181,6 +199,33 @@ function loadWebhooks(env: NodeJS.ProcessEnv, host: string): WebhookConfig {
     ),
     pollMs: parseMs(env.OCTAVO_WEBHOOK_POLL_MS, 'OCTAVO_WEBHOOK_POLL_MS', DEFAULT_WEBHOOKS.pollMs),
   };
+}
+
+function loadEmulator(env: NodeJS.ProcessEnv): EmulatorConfig {
+  const clock = env.OCTAVO_CLOCK || undefined;
+  if (clock !== undefined && (!/^\d{4}-\d\d-\d\dT/.test(clock) || Number.isNaN(Date.parse(clock))))
+    throw new ConfigError(`OCTAVO_CLOCK must be an ISO time like 2026-01-01T00:00:00Z, not ${clock}`);
+  let faults: unknown[] = [];
+  if (env.OCTAVO_FAULTS) {
+    try {
+      faults = JSON.parse(env.OCTAVO_FAULTS) as unknown[];
+    } catch {
+      throw new ConfigError('OCTAVO_FAULTS must be a JSON array of fault rules');
+    }
+    if (!Array.isArray(faults)) throw new ConfigError('OCTAVO_FAULTS must be a JSON array of fault rules');
+    for (const [i, rule] of faults.entries()) {
+      const checked = FaultRuleInput.safeParse(rule);
+      if (checked.success) continue;
+      const issue = checked.error.issues[0]!;
+      const where = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
+      const what = issue.path[0] === 'status' ? 'must be 429, 500, 502, 503, 504 or 529' : issue.message;
+      throw new ConfigError(`OCTAVO_FAULTS[${i}]${where}: ${what}`);
+    }
+  }
+  const size = env.OCTAVO_REQUEST_LOG_SIZE || '1000';
+  if (!/^\d+$/.test(size) || Number(size) > 1_000_000)
+    throw new ConfigError(`OCTAVO_REQUEST_LOG_SIZE must be a number from 0 to 1000000, not ${size}`);
+  return { clock, idSeed: env.OCTAVO_ID_SEED || undefined, faults, requestLogSize: Number(size) };
 }
 
 /** Whether the server listens on loopback only (localhost, 127.0.0.0/8, ::1). */

@@ -7,10 +7,14 @@ import { type RunningAutomations, startAutomations } from './automations/runtime
 import { type Config, DEFAULT_EVENT_AGGREGATION_MS, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
+import { configureIds } from './lib/ids.ts';
 import { createLogger, type Logger } from './lib/log.ts';
+import { createEmulator, type Emulator } from './ops/emulator.ts';
 import { importsSettled } from './ops/file-imports.ts';
 import { purgeExpiredUploads } from './ops/file-uploads.ts';
+import type { Fixture } from './ops/fixture.ts';
 import { storeRateLimiter } from './ops/rate-limit.ts';
+import { type SeedResult, seedFixture } from './ops/seed.ts';
 import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
 import type { KyselyStore } from './store/kysely-store.ts';
@@ -122,6 +126,10 @@ export interface RunningServer {
   port: number;
   store: KyselyStore;
   boot: BootstrapResult;
+  /** The emulator controls (clock, faults, request journal) of this server. */
+  emulator: Emulator;
+  /** What `fixture` made at start, if one was given. */
+  seeded: SeedResult | null;
   close(): Promise<void>;
 }
 
@@ -133,7 +141,18 @@ export interface RunningServer {
  * whose token exists only in the result (the database keeps its hash), so a start that fails to
  * listen must not have run it: the next start does, and prints the token.
  */
-export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger; fixture?: Fixture } = {},
+): Promise<RunningServer> {
+  const emulator = createEmulator({
+    clock: config.emulator.clock,
+    faults: config.emulator.faults,
+    journalSize: config.emulator.requestLogSize,
+  });
+  const clock = emulator.clock.now;
+  if (config.emulator.idSeed !== undefined)
+    configureIds({ seed: config.emulator.idSeed, clock: () => clock().getTime() });
   const log =
     options.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const store = await openConfiguredStore(config);
@@ -162,7 +181,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       server.once('error', reject);
     });
     log.info({ address: server.address() }, 'listening');
-    boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+    boot = await store.transaction((tx) => bootstrap(tx, clock().toISOString()));
     log.info(
       { workspace: boot.workspace.id, first_start: boot.created !== null },
       boot.created ? 'workspace created with the quickstart integration' : 'workspace found',
@@ -173,7 +192,21 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
+  let seeded: SeedResult | null = null;
+  if (options.fixture) {
+    const fixture = options.fixture;
+    try {
+      seeded = await store.transaction((tx) =>
+        seedFixture(tx, fixture, { now: clock().toISOString(), publicUrl: publicUrlOf(config, port) }),
+      );
+    } catch (e) {
+      await new Promise((done) => server.close(done));
+      await store.close().catch(() => {});
+      throw e;
+    }
+  }
   const app = createApp({
+    emulator,
     store,
     publicUrl: publicUrlOf(config, port),
     workspace: boot.workspace,
@@ -201,7 +234,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   // Bytes of uploads that expired unattached are freed every few minutes (any node may do it).
   const purge = setInterval(() => {
     store
-      .transaction((tx) => purgeExpiredUploads(tx, new Date().toISOString()))
+      .transaction((tx) => purgeExpiredUploads(tx, clock().toISOString()))
       .catch((err) => log.error({ err }, 'freeing expired uploads failed'));
   }, PURGE_EVERY_MS);
   purge.unref();
@@ -210,6 +243,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     port,
     store,
     boot,
+    emulator,
+    seeded,
     close: async () => {
       clearInterval(purge);
       // Drain: /readyz answers 503 from now on and every response closes its connection.

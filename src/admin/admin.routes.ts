@@ -21,6 +21,7 @@ import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 import { automationRoutes } from './automations.routes.ts';
+import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.routes.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
@@ -29,6 +30,8 @@ export interface AdminDeps {
   /** The API's JSON body reader, run after authentication; it sets the `body` variable. */
   readBody: MiddlewareHandler;
   clock?: () => Date;
+  /** The emulator controls (seed, reset, snapshots, clock, faults, requests), when the server has them. */
+  emulator?: EmulatorDeps;
 }
 
 const Capabilities = z.array(z.enum(CAPABILITIES));
@@ -79,7 +82,7 @@ export function adminRoutes(deps: AdminDeps) {
     if (!row) throw new ApiError('object_not_found', `Could not find integration: ${key}.`);
     return row.name;
   };
-  r.use('*', adminAuth(deps.store), deps.readBody);
+  r.use('*', adminAuth(deps.store), jsonOrYamlBody(deps.readBody));
 
   r.get('/integrations', async (c) => {
     const rows = await deps.store.transaction((tx) => listIntegrations(tx));
@@ -127,6 +130,7 @@ export function adminRoutes(deps: AdminDeps) {
 
   r.route('/', webhookRoutes(deps));
   r.route('/', automationRoutes(deps));
+  if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 
   r.all('*', () => {

@@ -13,6 +13,7 @@ import { webRoutes } from '../web/web.routes.ts';
 import { errors } from '../wire/errors.ts';
 import { API_VERSIONS, type ApiVersion, isApiVersion } from '../wire/versions.ts';
 import { bearerAuth, jsonBody, notionVersion, rateLimit, requestId } from './middleware/core.ts';
+import { faults, journal } from './middleware/emulator.ts';
 import { readerMentions } from './middleware/mentions.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { openApiDocument } from './openapi.ts';
@@ -32,7 +33,10 @@ import { workspaceExtrasRoutes } from './routes/workspace-extras.routes.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 /** The app for `deps`; without a logger, server errors still go to standard error. */
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  // The emulator's clock, when there is one, is the app's clock.
+  const em = appDeps.emulator;
+  const deps: AppDeps = em && !appDeps.clock ? { ...appDeps, clock: em.clock.now } : appDeps;
   const logger =
     deps.logger ?? createLogger({ format: 'pretty', level: 'error', destination: process.stderr });
   const app = new Hono<AppEnv>();
@@ -40,7 +44,10 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => renderError(c, err));
 
   const v1 = new Hono<AppEnv>();
-  v1.use('*', notionVersion, bearerAuth(deps), rateLimit(deps), jsonBody, readerMentions(deps));
+  if (em) v1.use('*', journal(em));
+  v1.use('*', notionVersion, bearerAuth(deps));
+  if (em) v1.use('*', faults(em));
+  v1.use('*', rateLimit(deps), jsonBody, readerMentions(deps));
   v1.route('/', usersRoutes(deps));
   v1.route('/', pagesRoutes(deps));
   v1.route('/', blocksRoutes(deps));
@@ -83,7 +90,12 @@ export function createApp(deps: AppDeps) {
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).
   app.route(
     '/_octavo',
-    adminRoutes({ store: deps.store, readBody: jsonBody, ...(deps.clock ? { clock: deps.clock } : {}) }),
+    adminRoutes({
+      store: deps.store,
+      readBody: jsonBody,
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(em ? { emulator: { store: deps.store, publicUrl: deps.publicUrl, emulator: em } } : {}),
+    }),
   );
   app.notFound((c) => renderError(c, errors.invalidRequestUrl()));
   return app;

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import { type HttpBindings, serve } from '@hono/node-server';
+import { DROPPED_HEADER } from './middleware/emulator.ts';
 
 /** Timeouts of the listener, in milliseconds (see README, configuration). */
 export interface HttpTimeouts {
@@ -45,6 +46,15 @@ function closeIfUnread(res: Response, incoming: IncomingMessage | undefined): Re
 }
 
 /**
+ * A fault rule's dropped connection (api/middleware/emulator.ts): the socket is destroyed with no
+ * answer at all, as a connection lost mid-request looks to a client.
+ */
+function dropIfAsked(res: Response, incoming: IncomingMessage | undefined): Response {
+  if (incoming && res.headers.has(DROPPED_HEADER)) incoming.socket.destroy();
+  return res;
+}
+
+/**
  * Starts listening (resolve on `listening` yourself); `fetch` handles every request. While
  * `draining()` says so, each response carries `connection: close`: a keep-alive client finishes
  * its current exchange and opens its next request elsewhere, instead of sending it on a socket
@@ -57,7 +67,8 @@ export function listen(
 ): Server {
   return serve({
     fetch: async (req, env) => {
-      const res = closeIfUnread(await fetch(req), (env as HttpBindings).incoming);
+      const incoming = (env as HttpBindings).incoming;
+      const res = closeIfUnread(dropIfAsked(await fetch(req), incoming), incoming);
       if (draining()) res.headers.set('connection', 'close');
       return res;
     },

@@ -3,6 +3,7 @@ import type { Actor } from '../domain/capabilities.ts';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import type { RateLimiter } from '../domain/rate-limit.ts';
 import type { Logger } from '../lib/log.ts';
+import type { Emulator } from '../ops/emulator.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import type { Metrics } from './metrics.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** False once the server is draining for shutdown: /readyz answers 503 then. */
   accepting?: () => boolean;
+  /** Emulator controls (clock, faults, request journal; ops/emulator.ts), when the server has them. */
+  emulator?: Emulator;
 }
 
 export type AppEnv = {

@@ -16,12 +16,14 @@ const CAPABILITIES = `capabilities: ${ALL_CAPABILITIES.join(', ')}`;
 
 export const HELP: Record<string, CommandHelp> = {
   serve: {
-    usage: 'serve [--port 7400] [--host 127.0.0.1] [--data DIR] [--rate-limit notion|off|RATE[:BURST]]',
+    usage:
+      'serve [--port 7400] [--host 127.0.0.1] [--data DIR | --memory] [--fixture FILE] [--rate-limit notion|off|RATE[:BURST]]',
     help: `Starts the HTTP server. The first start creates the workspace and prints the quickstart
   token and the admin token, once. --port 0 picks a free port. Rate limit: notion = 3 requests/s
   per integration with bursts of 30. SIGTERM or SIGINT drains (readiness turns 503, requests in
   flight finish, keep-alive connections close after their response) and stops. More settings
-  come from the environment (README, configuration).`,
+  come from the environment (README, configuration). --memory keeps everything in memory (for
+  tests); --fixture seeds a JSON or YAML fixture at start.`,
   },
   jobs: {
     usage: 'jobs [--data DIR]',
@@ -205,6 +207,62 @@ export const HELP: Record<string, CommandHelp> = {
     usage: 'restore FILE [--data DIR] [--json]',
     help: `Replaces the SQLite database in --data with the backup FILE. Stop the server first; the
   database it replaces is kept beside it as octavo.db.before-restore.`,
+  },
+  seed: {
+    usage: 'seed FILE [--url URL --admin-token T] [--json]',
+    help: `Loads a JSON or YAML fixture (integrations with fixed tokens, users, pages, databases, rows,
+  shares) into the workspace in one transaction; a wrong fixture is refused with the place named.
+  With --url, through a running server's admin API (OCTAVO_URL and OCTAVO_ADMIN_TOKEN work too).`,
+  },
+  reset: {
+    usage: 'reset [--url URL --admin-token T] [--json]',
+    help: 'Empties the workspace back to a fresh start (integrations and tokens included).',
+  },
+  'snapshot save': {
+    usage: 'snapshot save NAME [--url URL --admin-token T] [--json]',
+    help: 'Saves the whole workspace under NAME (replacing a snapshot of that name).',
+  },
+  'snapshot restore': {
+    usage: 'snapshot restore NAME [--url URL --admin-token T] [--json]',
+    help: 'Puts the workspace back as it was when NAME was saved, at once for every reader.',
+  },
+  'snapshot list': {
+    usage: 'snapshot list [--url URL --admin-token T] [--json]',
+    help: 'Lists the saved snapshots.',
+  },
+  'snapshot delete': {
+    usage: 'snapshot delete NAME [--url URL --admin-token T] [--json]',
+    help: 'Deletes a snapshot.',
+  },
+  'fault add': {
+    usage:
+      'fault add [--route /v1/pages/*] [--method M] [--integration X] [--probability P] [--count N] (--status 429|500|502|503|504|529 [--retry-after S] | --latency MS | --drop) --url URL --admin-token T',
+    help: `Adds a fault rule to a running server: matching requests get the error in Notion's shape,
+  wait, or lose their connection (--count: only that many times; --probability: that share).`,
+  },
+  'fault list': {
+    usage: 'fault list --url URL --admin-token T [--json]',
+    help: 'Lists the fault rules with how often each fired.',
+  },
+  'fault clear': {
+    usage: 'fault clear --url URL --admin-token T [--json]',
+    help: 'Removes every fault rule.',
+  },
+  clock: {
+    usage: 'clock [--set ISO] [--advance 2h] --url URL --admin-token T [--json]',
+    help: `Shows, sets or moves a running server's clock (timestamps, relative date filters and file
+  URL expiry follow it); OCTAVO_CLOCK starts a server with a frozen clock.`,
+  },
+  requests: {
+    usage:
+      'requests [--integration X] [--status 4xx] [--limit N] [--follow] --url URL --admin-token T [--json]',
+    help: `Lists the last requests a running server answered (bodies up to a limit, tokens redacted);
+  --follow keeps printing new ones.`,
+  },
+  'fixture export': {
+    usage: 'fixture export --from URL --token T [--out FILE]',
+    help: `Reads everything a token can see from a server that speaks Notion's API (Notion or Octavo)
+  through the official SDK and writes it as a fixture for seed.`,
   },
 };
 

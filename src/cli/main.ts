@@ -28,7 +28,7 @@ const STORAGE = ['data', 'json'] as const;
 const COMMANDS: Record<string, Command> = {
   serve: {
     args: [],
-    options: ['port', 'host', 'data', 'rate-limit'],
+    options: ['port', 'host', 'data', 'rate-limit', 'memory', 'fixture'],
     run: async (v) => (await import('./commands/serve.ts')).serveCommand(v),
   },
   jobs: {
@@ -98,6 +98,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (v) => (await import('./commands/events.ts')).eventsTailCommand(v),
   },
   ...webhookCommands(),
+  ...testDoubleCommands(),
   'emoji add': {
     args: ['NAME', 'FILE'],
     options: STORAGE,
@@ -177,6 +178,67 @@ function automationCommands(): Record<string, Command> {
     ),
     'automation retry': cmd(['RUN_ID'], [], async (v, a) => (await load()).automationRetryCommand(v, a)),
     'automation runs': cmd(['[NAME]'], ['limit'], async (v, a) => (await load()).automationRunsCommand(v, a)),
+  };
+}
+
+/** Octavo as a test double: seed, reset, snapshots, faults, clock, requests, fixture export. */
+function testDoubleCommands(): Record<string, Command> {
+  const remote = ['url', 'admin-token', 'json'] as const;
+  const local = [...STORAGE, 'url', 'admin-token'] as const;
+  const seed = () => import('./commands/seed.ts');
+  const faults = () => import('./commands/faults.ts');
+  return {
+    seed: { args: ['FILE'], options: local, run: async (v, a) => (await seed()).seedCommand(v, a) },
+    reset: { args: [], options: local, run: async (v) => (await seed()).resetCommand(v) },
+    'snapshot save': {
+      args: ['NAME'],
+      options: local,
+      run: async (v, a) => (await seed()).snapshotSaveCommand(v, a),
+    },
+    'snapshot restore': {
+      args: ['NAME'],
+      options: local,
+      run: async (v, a) => (await seed()).snapshotRestoreCommand(v, a),
+    },
+    'snapshot list': { args: [], options: local, run: async (v) => (await seed()).snapshotListCommand(v) },
+    'snapshot delete': {
+      args: ['NAME'],
+      options: local,
+      run: async (v, a) => (await seed()).snapshotDeleteCommand(v, a),
+    },
+    'fault add': {
+      args: [],
+      options: [
+        ...remote,
+        'route',
+        'method',
+        'integration',
+        'probability',
+        'count',
+        'status',
+        'retry-after',
+        'latency',
+        'drop',
+      ],
+      run: async (v) => (await faults()).faultAddCommand(v),
+    },
+    'fault list': { args: [], options: remote, run: async (v) => (await faults()).faultListCommand(v) },
+    'fault clear': { args: [], options: remote, run: async (v) => (await faults()).faultClearCommand(v) },
+    clock: {
+      args: [],
+      options: [...remote, 'set', 'advance'],
+      run: async (v) => (await faults()).clockCommand(v),
+    },
+    requests: {
+      args: [],
+      options: [...remote, 'integration', 'status', 'limit', 'follow'],
+      run: async (v) => (await import('./commands/requests.ts')).requestsCommand(v),
+    },
+    'fixture export': {
+      args: [],
+      options: ['from', 'token', 'out'],
+      run: async (v) => (await import('./commands/fixture.ts')).fixtureExportCommand(v),
+    },
   };
 }
 

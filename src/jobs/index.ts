@@ -5,7 +5,6 @@
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { embeddedQueue } from './embedded.ts';
 import type { JobHandler, JobQueue, QueueSettings } from './port.ts';
-import { pgBossQueue } from './postgres.ts';
 
 export type * from './port.ts';
 
@@ -21,6 +20,9 @@ export interface JobQueueOptions extends QueueSettings {
 export async function openJobQueue(store: KyselyStore, options: JobQueueOptions = {}): Promise<JobQueue> {
   if (store.engine === 'sqlite') return embeddedQueue(store.db, options);
   if (!options.databaseUrl) throw new Error('a Postgres job queue needs the database URL');
+  // Loaded only here: pg-boss is a large module that a SQLite server (a test double started
+  // with --memory, docs/benchmarks.md) need not load.
+  const { pgBossQueue } = await import('./postgres.ts');
   return pgBossQueue({ ...options, connectionString: options.databaseUrl, schema: options.pgSchema });
 }
 

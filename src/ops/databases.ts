@@ -68,6 +68,11 @@ function schemaContext(
       if (sources.length !== 1) return null;
       return { dataSourceId: sources[0]!.id, databaseId: db.id };
     },
+    workspaceId: async () => (await tx.meta.get('workspace_id')) ?? null,
+    loadSchema: async (dataSourceId) => {
+      const ds = await tx.blocks.get(dataSourceId);
+      return ds && isDataSource(ds) ? schemaOf(ds) : null;
+    },
   };
 }
 

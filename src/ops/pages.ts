@@ -9,6 +9,7 @@ import type { Schema } from '../domain/properties/types.ts';
 import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
 import type { RowSource } from '../present/page.present.ts';
+import { MAX_REFERENCES } from '../present/property-values.present.ts';
 import type { BlockRow, BlockView, StoreTx } from '../store/store.ts';
 import type { BlockRequest } from '../wire/blocks.schema.ts';
 import { errors } from '../wire/errors.ts';
@@ -17,6 +18,7 @@ import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
 import { canSee, isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { withComputed } from './formulas.ts';
 import { writeMarkdownBlocks } from './markdown-write.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
 import { lockRowWriters, syncDualRelations } from './relations.ts';
@@ -60,11 +62,17 @@ export function rowSourceOf(ds: BlockRow): RowSource {
 }
 
 /** The page record of a row as operations return it. */
-export async function pageRecord(tx: StoreTx, row: BlockView): Promise<PageRecord> {
+export async function pageRecord(
+  tx: StoreTx,
+  env: OpEnv,
+  row: BlockView,
+  /** Page objects compute rollups and show formula references from 25 related pages. */
+  limit: number = MAX_REFERENCES,
+): Promise<PageRecord> {
   if (row.parent_type !== 'data_source_id' || !row.parent_id) return { row };
   const ds = await tx.blocks.get(row.parent_id);
   if (!ds) return { row };
-  return { row, source: rowSourceOf(ds) };
+  return (await withComputed(tx, env, [{ row, source: rowSourceOf(ds) }], { rollupLimit: limit }))[0]!;
 }
 
 /** The data source a new row goes into, from a `data_source_id` or single-source `database_id`. */
@@ -207,7 +215,9 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
       allowDeleting: false,
     });
   }
-  return { row: (await tx.blocks.get(id))!, ...(source ? { source } : {}) };
+  return (
+    await withComputed(tx, env, [{ row: (await tx.blocks.get(id))!, ...(source ? { source } : {}) }])
+  )[0]!;
 }
 
 /**
@@ -227,7 +237,7 @@ function markdownContent(markdown: string, body: CreatePageBody): { blocks: Pars
 }
 
 export async function getPage(tx: StoreTx, env: OpEnv, id: string): Promise<PageRecord> {
-  return pageRecord(tx, await loadVisible(tx, env, id, 'page', isPage));
+  return pageRecord(tx, env, await loadVisible(tx, env, id, 'page', isPage));
 }
 
 export async function updatePage(
@@ -289,7 +299,7 @@ export async function updatePage(
   }
   if (body.erase_content || template)
     await replaceContent(tx, env, id, body.erase_content === true, template);
-  return pageRecord(tx, (await tx.blocks.get(id))!);
+  return pageRecord(tx, env, (await tx.blocks.get(id))!);
 }
 
 /**
@@ -355,5 +365,5 @@ export async function movePage(
   const target = await loadVisible(tx, env, parent.page_id, 'page', isPage);
   await placeUnder(tx, id, target, 'A page cannot be moved into itself or one of its descendants.');
   await tx.blocks.update(id, { last_edited_time: env.now, last_edited_by: env.actor.botUserId });
-  return pageRecord(tx, (await tx.blocks.get(id))!);
+  return pageRecord(tx, env, (await tx.blocks.get(id))!);
 }

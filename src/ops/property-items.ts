@@ -11,6 +11,7 @@ import type { BlockRow, StoreTx, UserRow } from '../store/store.ts';
 import { ApiError } from '../wire/errors.ts';
 import { validationError } from '../wire/validation.ts';
 import { isPage, loadVisible, type OpEnv } from './env.ts';
+import { rollupInFull } from './formulas.ts';
 import { pageRecord } from './pages.ts';
 
 /** Types whose property item is a paginated list of one-element items. */
@@ -26,6 +27,8 @@ export interface PropertyItemRecord {
   /** List kinds: this page of elements, and the cursor of the next one. */
   items?: unknown[];
   next?: string | null;
+  /** Rollups: the value computed over all related pages (items hold the related values). */
+  rollup?: unknown;
   /** Users the value refers to (people, created_by, last_edited_by), by id. */
   users: ReadonlyMap<string, UserRow>;
 }
@@ -70,7 +73,13 @@ export async function getPropertyItem(
   propertyId: string,
   page: { from: string | null; limit: number },
 ): Promise<PropertyItemRecord> {
-  const record = await pageRecord(tx, await loadVisible(tx, env, pageId, 'page', isPage));
+  // The property item is the full value: no 25-reference limit.
+  const record = await pageRecord(
+    tx,
+    env,
+    await loadVisible(tx, env, pageId, 'page', isPage),
+    Number.POSITIVE_INFINITY,
+  );
   const schema = record.source?.schema ?? [
     { id: 'title', name: 'title', description: null, type: 'title', title: {} },
   ];
@@ -78,8 +87,21 @@ export async function getPropertyItem(
   if (!property) {
     throw new ApiError('object_not_found', `Could not find property with ID: ${propertyId}.`);
   }
+  if (property.type === 'rollup') {
+    const { result, items: all } = await rollupInFull(tx, env, record, property);
+    const offset = cursorOffset(record.row.id, page.from, all.length);
+    const items = all.slice(offset, offset + page.limit);
+    const end = offset + items.length;
+    const next = end < all.length ? itemCursor(record.row.id, end) : null;
+    // show_original lists the values as items; its own value is an empty array (§8.5).
+    const rollup = result.type === 'array' ? { ...result, array: [] } : result;
+    return { pageId: record.row.id, property, row: record.row, items, next, rollup, users: new Map() };
+  }
   const stored = (record.row.properties ? JSON.parse(record.row.properties) : {}) as StoredValues;
-  const value = propertyValue(property, stored[property.id], record.row);
+  const value =
+    property.type === 'formula'
+      ? (record.source?.computed?.get(property.id) ?? { type: 'string', string: null })
+      : propertyValue(property, stored[property.id], record.row);
   const base = { pageId: record.row.id, property, row: record.row };
   if (!LIST_ITEM_TYPES.has(property.type)) {
     const userIds =

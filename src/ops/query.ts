@@ -1,13 +1,26 @@
 /**
  * Querying a data source: the filter and sorts are parsed against its schema, compiled to SQL
  * and run in the database on the data source's derived table; only the page of results is read.
+ * A query that filters or sorts on a formula or rollup is answered by the query evaluator over
+ * every row with its computed values (always current, but linear in the rows: see ARCHITECTURE).
  */
-import { parseQuery } from '../query/parse.ts';
-import type { StoreTx } from '../store/store.ts';
+
+import { type PropertySchema, payloadOf, type Schema } from '../domain/properties/types.ts';
+import type { RowSource } from '../present/page.present.ts';
+import { type ColumnValue, deriveColumns } from '../query/columns.ts';
+import type { ComputedKind, Quantified } from '../query/conditions.ts';
+import { evaluateFilter, runQuery } from '../query/evaluate.ts';
+import type { Filter, Query } from '../query/ir.ts';
+import type { DerivedRow } from '../query/keys.ts';
+import { COMPUTED_COLUMN_TYPE, parseQuery } from '../query/parse.ts';
+import type { BlockView, StoreTx } from '../store/store.ts';
+import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { getDataSource, schemaOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
+import { computedKinds, relatedRows, withComputed } from './formulas.ts';
 import type { PageRecord } from './pages.ts';
+import { derivedRow } from './rows.ts';
 
 export interface QueryInput {
   body: { filter?: unknown; sorts?: unknown; in_trash?: boolean; archived?: boolean };
@@ -24,21 +37,176 @@ export async function queryDataSource(
 ): Promise<{ records: PageRecord[]; next: string | null }> {
   const ds = await getDataSource(tx, env, dataSourceId);
   const schema = schemaOf(ds.row);
+  const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
+  const { kinds, exprs, rolled, schemas } = await computedKinds(tx, env, source);
+  const quantified = new Map<string, Quantified>();
   const query = parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
     version: input.version,
     meUserId: env.actor.botUserId,
+    computed: kinds,
+    exprs,
+    rolled,
+    quantified,
   });
-  const page = await tx.rows.query(ds.row.id, query, {
-    inTrash: input.body.in_trash ?? input.body.archived ?? false,
-    from: input.from,
-    limit: input.limit,
-    now: new Date(env.now),
-  });
+  const inTrash = input.body.in_trash ?? input.body.archived ?? false;
+  const now = new Date(env.now);
+  if (readsComputed(query, kinds) || quantified.size > 0) {
+    const computed: Computed = { kinds, quantified, rolled, schemas };
+    return queryComputed(tx, env, source, query, computed, {
+      inTrash,
+      now,
+      from: input.from,
+      limit: input.limit,
+    });
+  }
+  const page = await tx.rows.query(ds.row.id, query, { inTrash, from: input.from, limit: input.limit, now });
   const rows = new Map((await tx.blocks.getMany(page.items)).map((r) => [r.id, r]));
-  const source = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
-  const records = page.items.flatMap((id) => {
-    const row = rows.get(id);
-    return row ? [{ row, source }] : [];
-  });
+  const records = await withComputed(
+    tx,
+    env,
+    page.items.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [{ row, source }] : [];
+    }),
+  );
   return { records, next: page.next };
+}
+
+function readsComputed(query: Query, kinds: ReadonlyMap<string, ComputedKind>): boolean {
+  return computedReads(query, kinds).size > 0;
+}
+
+/** The computed properties a query reads through their computed column (not through SQL). */
+function computedReads(query: Query, kinds: ReadonlyMap<string, ComputedKind>): Set<string> {
+  const out = new Set<string>();
+  const visit = (f: Filter) => {
+    if ('filters' in f) f.filters.forEach(visit);
+    else if (f.target.source === 'property' && kinds.has(f.target.id)) out.add(f.target.id);
+  };
+  if (query.filter) visit(query.filter);
+  for (const s of query.sorts)
+    if (s.target.source === 'property' && kinds.has(s.target.id)) out.add(s.target.id);
+  return out;
+}
+
+const SCAN_PAGE = 1000;
+
+/**
+ * Filters and sorts over computed properties: every row of the data source is read with its
+ * formula and rollup values (rollups over all related pages) and the query IR is evaluated on
+ * their derived form; the cursor is the id of the next row in that order.
+ */
+async function queryComputed(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  query: Query,
+  computed: Computed,
+  options: { inTrash: boolean; now: Date; from: string | null; limit: number },
+): Promise<{ records: PageRecord[]; next: string | null }> {
+  const { kinds } = computed;
+  const ids: string[] = [];
+  let from: string | null = null;
+  do {
+    const page = await tx.rows.query(
+      source.dataSourceId,
+      { filter: null, sorts: [] },
+      { inTrash: options.inTrash, from, limit: SCAN_PAGE, now: options.now },
+    );
+    ids.push(...page.items);
+    from = page.next;
+  } while (from !== null);
+  const rows = await tx.blocks.getMany(ids);
+  const records = await withComputed(
+    tx,
+    env,
+    rows.map((row) => ({ row, source })),
+    { rollupLimit: Number.POSITIVE_INFINITY, only: computedReads(query, kinds) },
+  );
+  const derived = records.map((r) => computedRow(source.schema, r, kinds));
+  await answerQuantified(tx, env, source, records, derived, computed, options.now);
+  const ordered = runQuery(query, derived, { now: options.now });
+  let offset = 0;
+  if (options.from !== null) {
+    offset = ordered.indexOf(options.from);
+    if (offset < 0) throw errors.validation('The start_cursor provided is invalid for this query.');
+  }
+  const pageIds = ordered.slice(offset, offset + options.limit);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out = await withComputed(
+    tx,
+    env,
+    pageIds.map((id) => ({ row: byId.get(id)!, source })),
+  );
+  return { records: out, next: ordered[offset + options.limit] ?? null };
+}
+
+interface Computed {
+  kinds: ReadonlyMap<string, ComputedKind>;
+  quantified: ReadonlyMap<string, Quantified>;
+  rolled: ReadonlyMap<string, PropertySchema>;
+  schemas: ReadonlyMap<string, Schema>;
+}
+
+/**
+ * Rollup `any` / `every` / `none`: the condition runs on the derived row of each related page
+ * (of the rollup's relation), and the answer fills the synthetic checkbox column the leaf reads.
+ */
+async function answerQuantified(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  records: PageRecord[],
+  derived: Record<string, ColumnValue | undefined>[],
+  computed: Computed,
+  now: Date,
+): Promise<void> {
+  if (computed.quantified.size === 0) return;
+  const relationOf = (rollupId: string) => {
+    const rollup = source.schema.find((p) => p.id === rollupId);
+    return rollup ? payloadOf<{ relation_property_id?: string }>(rollup).relation_property_id : undefined;
+  };
+  const relations = new Set(
+    [...computed.quantified.values()].map((q) => relationOf(q.rollupId)).filter((x): x is string => !!x),
+  );
+  const related = await relatedRows(tx, env, records, relations);
+  const cache = new Map<string, DerivedRow>();
+  const derivedOf = (row: BlockView): DerivedRow => {
+    let d = cache.get(row.id);
+    if (!d) {
+      d = derivedRow(computed.schemas.get(row.parent_id ?? '') ?? [], row);
+      cache.set(row.id, d);
+    }
+    return d;
+  };
+  records.forEach((r, i) => {
+    for (const [id, q] of computed.quantified) {
+      const rel = relationOf(q.rollupId);
+      const pages = (rel && related.get(r.row.id)?.get(rel)) || [];
+      const hits = pages.map((p) => evaluateFilter(q.filter, derivedOf(p), { now }));
+      const answer =
+        q.mode === 'any'
+          ? hits.some(Boolean)
+          : q.mode === 'every'
+            ? hits.every(Boolean)
+            : !hits.some(Boolean);
+      Object.assign(derived[i]!, deriveColumns({ id, type: 'checkbox' }, answer));
+    }
+  });
+}
+
+/** The derived row of a page plus its computed values in the column form of their kind. */
+function computedRow(schema: Schema, record: PageRecord, kinds: ReadonlyMap<string, ComputedKind>) {
+  const row: Record<string, string | number | null | undefined> = { ...derivedRow(schema, record.row) };
+  for (const [id, kind] of kinds) {
+    if (!record.source?.computed?.has(id)) continue;
+    const type = COMPUTED_COLUMN_TYPE[kind];
+    if (!type) continue;
+    const result = record.source?.computed?.get(id) as { type: string; [k: string]: unknown } | undefined;
+    const key = kind === 'string' ? 'string' : kind === 'boolean' ? 'boolean' : kind;
+    // A result of another kind (a formula whose branches differ) reads as empty.
+    const value = result && result.type === key ? result[key] : null;
+    Object.assign(row, deriveColumns({ id, type }, value === undefined ? null : value));
+  }
+  return row;
 }

@@ -13,6 +13,7 @@ import { validationError } from '../wire/validation.ts';
 import { type ApiVersion, hasDataSources } from '../wire/versions.ts';
 import { type DatabaseRecord, type DataSourceRecord, dataSourcesOf } from './databases.ts';
 import type { OpEnv } from './env.ts';
+import { withComputed } from './formulas.ts';
 import { type PageRecord, rowSourceOf } from './pages.ts';
 
 export type SearchRecord =
@@ -120,7 +121,7 @@ export async function searchObjects(
   const found = await tx.search.find(scan, anchor, page.limit, keep);
   const rows = new Map((await tx.blocks.getMany(found.items)).map((r) => [r.id, r]));
   const records: SearchRecord[] = [];
-  const load = recordLoader(tx);
+  const load = recordLoader(tx, env);
   for (const id of found.items) {
     const row = rows.get(id);
     if (row) records.push(await load(row));
@@ -132,7 +133,7 @@ export async function searchObjects(
  * Records of result rows, reading each data source (a row's schema, a data source's database)
  * once per request: a page of results is often a hundred rows of one data source.
  */
-function recordLoader(tx: StoreTx) {
+function recordLoader(tx: StoreTx, env: OpEnv) {
   const blocks = new Map<string, Promise<BlockView | undefined>>();
   const block = (id: string) => {
     let found = blocks.get(id);
@@ -156,6 +157,6 @@ function recordLoader(tx: StoreTx) {
       sources.set(row.parent_id, ds && rowSourceOf(ds));
     }
     const source = sources.get(row.parent_id);
-    return { object: 'page', page: source ? { row, source } : { row } };
+    return { object: 'page', page: source ? (await withComputed(tx, env, [{ row, source }]))[0]! : { row } };
   };
 }

@@ -44,6 +44,8 @@ export interface RowSource {
   schema: Schema;
   dataSourceId: string;
   databaseId: string;
+  /** Values of computed properties (formulas) of this row, as rendered, by property id. */
+  computed?: ReadonlyMap<string, unknown>;
 }
 
 /** A page outside any database has one property, its title. */
@@ -90,6 +92,7 @@ export function presentPage(
       row,
       only,
       ctx,
+      source?.computed,
     ) as PageObjectResponse['properties'],
     url: pageUrl(ctx.publicUrl, row.id, plainText(titleIn(stored))),
     public_url: null,

@@ -16,6 +16,7 @@ export interface PropertyItemView {
   value?: unknown;
   items?: unknown[];
   next?: string | null;
+  rollup?: unknown;
   users: ReadonlyMap<string, UserRow>;
 }
 
@@ -42,6 +43,19 @@ function nextUrl(view: PropertyItemView, ctx: PresentContext): string | null {
   return `${ctx.publicUrl}${path}?start_cursor=${view.next}`;
 }
 
+/** A rollup's item list: the related values, each an item of the rolled-up property (§8.5). */
+function rollupList(view: PropertyItemView, ctx: PresentContext) {
+  const { property: p } = view;
+  return {
+    object: 'list' as const,
+    results: (view.items ?? []).map((item) => ({ object: 'property_item' as const, ...(item as object) })),
+    next_cursor: view.next ?? null,
+    has_more: Boolean(view.next),
+    type: 'property_item' as const,
+    property_item: { id: p.id, next_url: nextUrl(view, ctx), type: 'rollup', rollup: view.rollup },
+  };
+}
+
 function listItem(view: PropertyItemView, ctx: PresentContext) {
   const { property: p } = view;
   const results = (view.items ?? []).map((element) => ({
@@ -62,5 +76,6 @@ function listItem(view: PropertyItemView, ctx: PresentContext) {
 
 /** The response of the property item endpoint for one read. */
 export function presentPropertyItem(view: PropertyItemView, ctx: PresentContext) {
+  if (view.property.type === 'rollup') return rollupList(view, ctx);
   return view.items ? listItem(view, ctx) : simpleItem(view, ctx);
 }

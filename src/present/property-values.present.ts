@@ -76,11 +76,17 @@ export function presentValues(
   row: BlockRow,
   only?: ReadonlySet<string>,
   ctx?: PresentContext,
+  computed?: ReadonlyMap<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const prop of schema) {
     if (only && !only.has(prop.id)) continue;
-    let value = propertyValue(prop, stored[prop.id], row);
+    let value =
+      prop.type === 'formula'
+        ? (computed?.get(prop.id) ?? { type: 'string', string: null })
+        : prop.type === 'rollup'
+          ? (computed?.get(prop.id) ?? { type: 'unsupported', unsupported: {} })
+          : propertyValue(prop, stored[prop.id], row);
     if (prop.type === 'files' && ctx) value = (value as unknown[]).map((f) => presentFile(f, ctx));
     const extra: Record<string, unknown> = {};
     if (prop.type === 'relation' || prop.type === 'people') {

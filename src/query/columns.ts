@@ -156,6 +156,7 @@ export function targetOf(prop: Pick<SchemaProperty, 'id' | 'type'>): Target {
 /** The column holding a target's value (for dates: the interval start, which is also its sort key). */
 export function valueColumn(target: Target): string {
   if (target.source === 'row') return target.column;
+  if (target.source === 'expr') throw new Error('an expression target has no column (see expr.ts)');
   const stem = columnStem(target.id);
   return familyOf(target.type) === 'date' ? `${stem}_lo` : stem;
 }

@@ -12,6 +12,7 @@ import { type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { isoBound, resolveOperand } from './dates.ts';
 import type { DialectHooks } from './dialect.ts';
+import { formulaExprSql } from './expr.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
 import { type DerivedRow, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
 import { likePattern, usesTrigramIndex } from './text-index.ts';
@@ -75,7 +76,10 @@ const COMPLEMENT: Partial<Record<string, string>> = {
 function compileLeaf(leaf: LeafFilter, ctx: CompileContext): Bool {
   const positive = 'op' in leaf ? COMPLEMENT[leaf.op] : undefined;
   if (positive !== undefined) return not(compileLeaf({ ...leaf, op: positive } as LeafFilter, ctx));
-  const c = filterCol(ctx, valueColumn(leaf.target));
+  const c =
+    leaf.target.source === 'expr'
+      ? formulaExprSql(leaf.target.expr, (name) => filterCol(ctx, name))
+      : filterCol(ctx, valueColumn(leaf.target));
   switch (leaf.kind) {
     case 'empty':
       return leaf.empty ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
@@ -184,7 +188,9 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
 /** The SQL expression of one order term (select/status: the option's position). */
 function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknown> {
   if ('pageId' in term) return col(ctx, 'page_id');
-  const c = col(ctx, valueColumn(term.sort.target));
+  const target = term.sort.target;
+  if (target.source === 'expr') return formulaExprSql(target.expr, (name) => col(ctx, name));
+  const c = col(ctx, valueColumn(target));
   const order = term.sort.optionOrder;
   if (!order) return c;
   const whens = order.map((name, i) => sql`when ${c} = ${name} then ${sql.lit(i)}`);

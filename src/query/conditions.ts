@@ -7,11 +7,36 @@ import { normalizeId } from '../lib/ids.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { Family } from './columns.ts';
 import { parseDateInterval } from './dates.ts';
-import type { DateOperand, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
+import type { FormulaExpr } from './expr.ts';
+import type { DateOperand, Filter, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
 
 export interface ConditionContext {
   readonly meUserId: string | null;
+  /** Result kinds of formula and rollup properties, by property id (see parse.ts). */
+  readonly computed?: ReadonlyMap<string, ComputedKind>;
+  /** Numeric formulas that compile to SQL (expr.ts), by property id. */
+  readonly exprs?: ReadonlyMap<string, FormulaExpr>;
+  /** Rolled-up property (of the related data source) of each rollup, by rollup property id. */
+  readonly rolled?: ReadonlyMap<
+    string,
+    { readonly id: string; readonly type: string; readonly [k: string]: unknown }
+  >;
+  /**
+   * Filled by the parser: each rollup `any`/`every`/`none` condition, under the synthetic
+   * checkbox column its leaf reads (the caller computes that column per row).
+   */
+  readonly quantified?: Map<string, Quantified>;
 }
+
+/** A rollup condition over each related page: `filter` reads the related page's derived row. */
+export interface Quantified {
+  readonly rollupId: string;
+  readonly mode: 'any' | 'every' | 'none';
+  readonly filter: Filter;
+}
+
+/** What a formula or rollup yields, as the API types it. */
+export type ComputedKind = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'unsupported';
 
 const EXISTENCE = ['is_empty', 'is_not_empty'] as const;
 const TEXT_OPS = [

@@ -5,6 +5,7 @@
  */
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { matchesDate, resolveOperand } from './dates.ts';
+import { formulaExprValue } from './expr.ts';
 import type { Filter, LeafFilter, Query } from './ir.ts';
 import { type DerivedRow, rowComparator } from './keys.ts';
 
@@ -35,7 +36,10 @@ export function runQuery(query: Query, rows: readonly DerivedRow[], options: Eva
 }
 
 function evaluateLeaf(leaf: LeafFilter, row: DerivedRow, options: EvaluateOptions): boolean {
-  const v = row[valueColumn(leaf.target)] ?? null;
+  const v =
+    leaf.target.source === 'expr'
+      ? formulaExprValue(leaf.target.expr, row)
+      : (row[valueColumn(leaf.target)] ?? null);
   switch (leaf.kind) {
     case 'empty':
       return (v === null) === leaf.empty;
@@ -50,7 +54,7 @@ function evaluateLeaf(leaf: LeafFilter, row: DerivedRow, options: EvaluateOption
     case 'contains':
       return negate(
         leaf.op,
-        elements(leaf.target.source, v).some((e) => leaf.values.includes(e)),
+        elements(leaf.target.source === 'row' ? 'row' : 'property', v).some((e) => leaf.values.includes(e)),
       );
     case 'date':
       return dateMatches(leaf, row, options);

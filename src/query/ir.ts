@@ -5,13 +5,23 @@
  * Every node is a plain frozen-shape object, discriminated on `kind`; nothing here mutates.
  */
 
+import type { FormulaExpr } from './expr.ts';
+
 /** The timestamps every row carries, filterable even without a matching property. */
 export type TimestampName = 'created_time' | 'last_edited_time';
 
 /** What a leaf or a sort reads: a property's derived column(s), or one of the row's own columns. */
 export type Target =
   | { readonly source: 'property'; readonly id: string; readonly type: string }
-  | { readonly source: 'row'; readonly column: RowColumn };
+  | { readonly source: 'row'; readonly column: RowColumn }
+  /** A numeric formula computed from the row's number columns (expr.ts). */
+  | {
+      readonly source: 'expr';
+      readonly id: string;
+      readonly expr: FormulaExpr;
+      /** 'number' for a numeric expression, 'checkbox' (1 / 0) for a comparison. */
+      readonly type: 'number' | 'checkbox';
+    };
 
 /** Row columns every data-source table has besides `page_id` and `in_trash`. */
 export type RowColumn = 'created_time' | 'last_edited_time' | 'created_by' | 'last_edited_by';

@@ -8,6 +8,7 @@
  * `page_id` ascending is always the final key, so the order is total.
  */
 import { type ColumnValue, valueColumn } from './columns.ts';
+import { formulaExprValue } from './expr.ts';
 import { type Direction, effectiveSorts, type Sort } from './ir.ts';
 
 /** A derived row as stored: column name → value. */
@@ -37,7 +38,9 @@ export function optionRank(order: readonly string[], name: ColumnValue | undefin
 /** The key of `row` under `term`. */
 export function keyOf(term: OrderTerm, row: DerivedRow): KeyValue {
   if ('pageId' in term) return (row.page_id as string | undefined) ?? null;
-  const raw = row[valueColumn(term.sort.target)] ?? null;
+  const target = term.sort.target;
+  const raw =
+    target.source === 'expr' ? formulaExprValue(target.expr, row) : (row[valueColumn(target)] ?? null);
   if (term.sort.optionOrder) return optionRank(term.sort.optionOrder, raw);
   return raw;
 }

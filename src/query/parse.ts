@@ -7,15 +7,43 @@ import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
-import { type ConditionContext, parseCondition } from './conditions.ts';
-import type { Filter, Query, Sort, TimestampName } from './ir.ts';
+import { type ComputedKind, type ConditionContext, parseCondition, type Quantified } from './conditions.ts';
+import type { FormulaExpr } from './expr.ts';
+import type { Filter, Query, Sort, Target, TimestampName } from './ir.ts';
 
 export interface ParseOptions {
   /** The request's Notion-Version (kept for version-dependent rules; none differ today). */
   readonly version: ApiVersion;
   /** The user `"me"` stands for in people filters (the token's user or bot); null refuses `"me"`. */
   readonly meUserId: string | null;
+  /** Result kinds of the formula and rollup properties (computed by the caller), by property id. */
+  readonly computed?: ReadonlyMap<string, ComputedKind>;
+  /** Numeric formulas computed in SQL (expr.ts), by property id. */
+  readonly exprs?: ReadonlyMap<string, FormulaExpr>;
+  /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
+  readonly rolled?: ConditionContext['rolled'];
+  /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
+  readonly quantified?: Map<string, Quantified>;
 }
+
+/**
+ * The type whose derived column form a computed value takes: filters and sorts on a formula or
+ * rollup read a column of this type, filled by the caller (ops/query.ts evaluates them).
+ */
+export const COMPUTED_COLUMN_TYPE: Partial<Record<ComputedKind, string>> = {
+  string: 'url',
+  number: 'number',
+  boolean: 'checkbox',
+  date: 'date',
+};
+
+/** The filter key of each computed kind, as the API names it. */
+const COMPUTED_FILTER_KEY: Partial<Record<ComputedKind, string>> = {
+  string: 'string',
+  number: 'number',
+  boolean: 'checkbox',
+  date: 'date',
+};
 
 /** A data source's properties in response form, keyed by name (§6.1). */
 export type DataSourceSchema = Readonly<Record<string, SchemaProperty>>;
@@ -60,10 +88,16 @@ const TEXT_KEYS = new Set(['title', 'rich_text']);
  */
 export function parseQuery(body: unknown, schema: DataSourceSchema, options: ParseOptions): Query {
   const b = isObject(body) ? body : {};
-  const ctx: ConditionContext = { meUserId: options.meUserId };
+  const ctx: ConditionContext = {
+    meUserId: options.meUserId,
+    ...(options.computed ? { computed: options.computed } : {}),
+    ...(options.exprs ? { exprs: options.exprs } : {}),
+    ...(options.rolled ? { rolled: options.rolled } : {}),
+    ...(options.quantified ? { quantified: options.quantified } : {}),
+  };
   const filter =
     b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
-  return { filter, sorts: parseSorts(b.sorts, schema) };
+  return { filter, sorts: parseSorts(b.sorts, schema, ctx) };
 }
 
 /**
@@ -185,19 +219,107 @@ function parsePropertyFilter(
     throw bodyError([...path, 'type'], `should be \`"${key}"\``, raw.type);
   if (!keyMatches(prop.type, key)) throw mismatch(prop.type, key);
   if (prop.type === 'formula' || prop.type === 'rollup') {
-    throw errors.validation(`Filtering on ${prop.type} properties is not supported yet.`);
+    return parseComputedFilter(prop, raw[key], [...path, key], ctx);
   }
   const { family, type } = conditionFamily(prop.type);
   return parseCondition(family, type, targetOf(prop), raw[key], [...path, key], ctx);
 }
 
-function parseSorts(raw: unknown, schema: DataSourceSchema): Sort[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw bodyError(['sorts'], 'should be an array', raw);
-  return raw.map((s, i) => parseSort(s, ['sorts', i], schema));
+/**
+ * `{"formula": {"number": {…}}}` / `{"rollup": {"date": {…}}}`: the sub-filter must fit what the
+ * property yields; it then reads the computed value like a property of that type.
+ */
+function parseComputedFilter(
+  prop: SchemaProperty,
+  raw: unknown,
+  path: PathSegment[],
+  ctx: ConditionContext,
+): Filter {
+  const kind = ctx.computed?.get(prop.id);
+  if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
+  const allowed =
+    prop.type === 'formula'
+      ? ['string', 'number', 'checkbox', 'date']
+      : ['number', 'date', 'any', 'every', 'none'];
+  const keys = Object.keys(raw);
+  if (keys.length !== 1 || !allowed.includes(keys[0]!)) {
+    throw bodyError(path, `should have exactly one of ${allowed.map((k) => `\`${k}\``).join(', ')}`, raw);
+  }
+  const sub = keys[0]!;
+  if (sub === 'any' || sub === 'every' || sub === 'none')
+    return parseQuantified(prop, sub, raw[sub], [...path, sub], ctx);
+  const expected = kind ? COMPUTED_FILTER_KEY[kind] : undefined;
+  if (!kind || expected !== sub) {
+    throw errors.validation(
+      `The ${prop.type} result type does not match the filter: ${prop.type} ${prop.name} yields ${kind ?? 'no value'}, filter is ${sub}.`,
+    );
+  }
+  const type = COMPUTED_COLUMN_TYPE[kind]!;
+  return parseCondition(
+    familyOf(type),
+    type,
+    computedTarget(prop.id, type, ctx),
+    raw[sub],
+    [...path, sub],
+    ctx,
+  );
 }
 
-function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema): Sort {
+/**
+ * `{"rollup": {"any": {"number": {…}}}}`: the inner condition is one on the rolled-up property
+ * (its own filter key), tested on each related page; the leaf reads a checkbox column the caller
+ * fills with the quantified answer.
+ */
+function parseQuantified(
+  prop: SchemaProperty,
+  mode: 'any' | 'every' | 'none',
+  raw: unknown,
+  path: PathSegment[],
+  ctx: ConditionContext,
+): Filter {
+  const rolled = ctx.rolled?.get(prop.id);
+  if (!rolled || !ctx.quantified) {
+    throw errors.validation(`Rollup ${prop.name} does not name a property that can be filtered.`);
+  }
+  if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
+  const keys = Object.keys(raw);
+  if (keys.length !== 1) throw bodyError(path, 'should have exactly one condition', raw);
+  const key = keys[0]!;
+  if (
+    rolled.type === 'formula' ||
+    rolled.type === 'rollup' ||
+    conditionFamily(rolled.type).family === 'none'
+  ) {
+    throw errors.validation(`Rollup filters over ${rolled.type} properties are not supported yet.`);
+  }
+  if (!keyMatches(rolled.type, key)) throw mismatch(rolled.type, key);
+  const { family, type } = conditionFamily(rolled.type);
+  const filter = parseCondition(family, type, targetOf(rolled), raw[key], [...path, key], ctx);
+  const id = `${prop.id}:${mode}:${ctx.quantified.size}`;
+  ctx.quantified.set(id, { rollupId: prop.id, mode, filter });
+  return {
+    kind: 'checkbox',
+    target: { source: 'property', id, type: 'checkbox' },
+    op: 'equals',
+    value: true,
+  };
+}
+
+/** A computed property's target: its SQL expression when it has one, else its computed column. */
+function computedTarget(id: string, type: string, ctx: ConditionContext): Target {
+  const expr = ctx.exprs?.get(id);
+  if (expr && type === 'number' && expr.k !== 'cmp') return { source: 'expr', id, expr, type: 'number' };
+  if (expr && type === 'checkbox' && expr.k === 'cmp') return { source: 'expr', id, expr, type: 'checkbox' };
+  return { source: 'property', id, type };
+}
+
+function parseSorts(raw: unknown, schema: DataSourceSchema, ctx: ConditionContext): Sort[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw bodyError(['sorts'], 'should be an array', raw);
+  return raw.map((s, i) => parseSort(s, ['sorts', i], schema, ctx));
+}
+
+function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema, ctx: ConditionContext): Sort {
   if (!isObject(raw)) throw bodyError(path, 'should be an object', raw);
   const direction = raw.direction;
   const ts = 'timestamp' in raw;
@@ -220,6 +342,15 @@ function parseSort(raw: unknown, path: PathSegment[], schema: DataSourceSchema):
   if (typeof name !== 'string') throw bodyError([...path, 'property'], 'should be a string', name);
   const prop = findProperty(schema, name);
   if (!prop) throw errors.validation(`Could not find sort property with name or id: ${name}`);
+  if (prop.type === 'formula' || prop.type === 'rollup') {
+    const kind = ctx.computed?.get(prop.id);
+    const type = kind ? COMPUTED_COLUMN_TYPE[kind] : undefined;
+    if (!type)
+      throw errors.validation(
+        `Sorting by this ${prop.type} property is not supported: it yields ${kind ?? 'no value'}.`,
+      );
+    return { target: computedTarget(prop.id, type, ctx), direction };
+  }
   if (familyOf(prop.type) === 'none') {
     throw errors.validation(`Sorting by ${prop.type} properties is not supported yet.`);
   }

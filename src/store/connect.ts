@@ -11,6 +11,7 @@ import { dialectHooks } from '../query/dialect.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
+import type { SqliteConnection } from './snapshots.ts';
 
 export interface StoreOptions {
   /** postgres://… selects Postgres; otherwise SQLite in `dataDir`. */
@@ -90,22 +91,33 @@ function openSqlite(dataDir: string, bulk: boolean): KyselyStore {
     mkdirSync(dataDir, { recursive: true });
     file = join(dataDir, 'octavo.db');
   }
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // 128 MiB of page cache (negative = KiB): the default 2 MiB makes large data sources read
-  // their indexes and rows from the OS for every query.
-  sqlite.pragma('cache_size = -131072');
-  if (bulk) sqlite.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
-  const database = reusingStatements(sqlite, () => {
+  const configure = (sqlite: SqliteDatabase.Database) => {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // 128 MiB of page cache (negative = KiB): the default 2 MiB makes large data sources read
+    // their indexes and rows from the OS for every query.
+    sqlite.pragma('cache_size = -131072');
+    if (bulk) sqlite.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+  };
+  const connection: SqliteConnection = {
+    file,
+    dataDir,
+    current: new SqliteDatabase(file),
+    configure,
+    replace: () => {},
+  };
+  configure(connection.current);
+  const database = reusingStatements(connection, () => {
     // Another process (the server) may have the database open; then closing alone does not
     // checkpoint, and the log would wait for that process's next write to be copied back.
-    if (bulk) sqlite.pragma('wal_checkpoint(PASSIVE)');
+    if (bulk) connection.current.pragma('wal_checkpoint(PASSIVE)');
   });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return new KyselyStore(db, 'sqlite');
+  const store = new KyselyStore(db, 'sqlite');
+  store.sqlite = connection;
+  return store;
 }
 
 /** How many prepared SQLite statements a store keeps for reuse. */
@@ -125,8 +137,15 @@ const STATEMENT_CACHE_SIZE = 500;
  * busy timeout helps it; an immediate one waits (busy_timeout) for the other writer's turn. In
  * one process nothing changes: Kysely already runs one transaction at a time per connection.
  */
-function reusingStatements(sqlite: SqliteDatabase.Database, beforeClose: () => void): KyselySqlite {
+function reusingStatements(connection: SqliteConnection, beforeClose: () => void): KyselySqlite {
   const cache = new Map<string, SqliteDatabase.Statement>();
+  // Statements belong to one connection: a snapshot restored in place of it forgets them.
+  connection.replace = (next) => {
+    cache.clear();
+    const previous = connection.current;
+    connection.current = next;
+    previous.close();
+  };
   return {
     prepare(sqlText) {
       const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
@@ -134,7 +153,7 @@ function reusingStatements(sqlite: SqliteDatabase.Database, beforeClose: () => v
       if (statement) {
         cache.delete(text);
       } else {
-        statement = sqlite.prepare(text);
+        statement = connection.current.prepare(text);
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       }
       cache.set(text, statement);
@@ -144,7 +163,7 @@ function reusingStatements(sqlite: SqliteDatabase.Database, beforeClose: () => v
       try {
         beforeClose();
       } finally {
-        sqlite.close();
+        connection.current.close();
       }
     },
   };

@@ -21,6 +21,7 @@ import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
+import { postgresSnapshots, type Snapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
 import type {
   BlockRepo,
   BlockRow,
@@ -510,12 +511,21 @@ export class KyselyStore implements Store {
   /** The query engine's dialect hooks, with what this database offers (pg_trgm or not). */
   hooks: DialectHooks;
   private readonly onClose: () => Promise<void>;
+  /** The SQLite connection (connect.ts), which a restored snapshot replaces. */
+  sqlite?: SqliteConnection;
+  private snaps?: Snapshots;
 
   constructor(db: Kysely<Database>, engine: Engine, onClose: () => Promise<void> = async () => {}) {
     this.db = db;
     this.engine = engine;
     this.hooks = dialectHooks(engine);
     this.onClose = onClose;
+  }
+
+  /** Snapshots and reset of the whole workspace (store/snapshots.ts). */
+  get snapshots(): Snapshots {
+    this.snaps ??= this.sqlite ? sqliteSnapshots(this.db, this.sqlite) : postgresSnapshots(this.db);
+    return this.snaps;
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

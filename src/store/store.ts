@@ -28,6 +28,9 @@ import type {
   WebhookSubscriptionTable,
   WebSessionTable,
 } from './schema.ts';
+import type { SnapshotInfo, Snapshots } from './snapshots.ts';
+
+export type { SnapshotInfo, Snapshots };
 
 export type UserRow = Selectable<UserTable>;
 export type IntegrationRow = Selectable<IntegrationTable>;
@@ -538,6 +541,8 @@ export type Engine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: Engine;
+  /** Saving, restoring and listing snapshots of the whole workspace, and reset (Octavo as a test double). */
+  readonly snapshots: Snapshots;
   /**
    * Runs `fn` in one transaction: everything it wrote commits together or not at all. When the
    * database gives up on the transaction because of a conflict with another one (a deadlock, a

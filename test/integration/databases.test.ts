@@ -104,13 +104,10 @@ describeEngines('databases and data sources', (engine) => {
       expect(two.code).toBe('validation_error');
     });
 
-    it('refuses formula and rollup properties clearly until they are implemented', async () => {
-      const err = await newDatabase('Formula', {
-        Name: { title: {} },
-        F: { formula: { expression: '1' } },
-      }).catch((e) => e);
+    it('refuses location properties clearly until they are implemented', async () => {
+      const err = await newDatabase('Location', { Name: { title: {} }, L: { location: {} } }).catch((e) => e);
       expect(err.code).toBe('invalid_request');
-      expect(err.message).toContain('formula');
+      expect(err.message).toContain('location');
     });
   });
 

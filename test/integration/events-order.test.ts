@@ -2,6 +2,7 @@
  * Reading the outbox while writers commit out of order: a consumer that resumes from its cursor
  * misses nothing committed and reads nothing twice, with no lock among writers.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type EventCursor, START_CURSOR } from '../../src/events/cursor.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
@@ -31,6 +32,22 @@ describeEngines('change events read in order', (engine) => {
       next = page.next;
     }
   }
+  /**
+   * On Postgres an event is readable once every older transaction in the whole cluster has ended:
+   * another suite's long transaction holds reads back. Waits until every event committed so far
+   * is readable, so that a drain from the start reads them all.
+   */
+  async function settled(): Promise<void> {
+    if (engine !== 'postgres') return;
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await sql<{ m: string | null; x: string }>`
+        select max(xid)::text as m, pg_snapshot_xmin(pg_current_snapshot())::text as x from events`.execute(
+        h.store.db,
+      );
+      if (rows[0]!.m === null || BigInt(rows[0]!.x) > BigInt(rows[0]!.m)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   const createPage = (name: string) =>
     h.client().pages.create({ parent: { page_id: h.rootPageId }, properties: title(name) });
   /**
@@ -52,6 +69,7 @@ describeEngines('change events read in order', (engine) => {
     'holds back a later transaction’s events while an earlier one that took smaller numbers is open',
     async () => {
       const page = (await createPage('A')).id;
+      await settled();
       let cursor = (await drain(START_CURSOR)).next;
       let release: () => void = () => {};
       const gate = new Promise<void>((r) => {
@@ -106,6 +124,7 @@ describeEngines('change events read in order', (engine) => {
     const targets = (await Promise.all(Array.from({ length: 10 }, (_, i) => createPage(`t${i}`)))).map(
       (p) => p.id,
     );
+    await settled();
     const before = new Set((await h.store.db.selectFrom('events').select('id').execute()).map((r) => r.id));
     let cursor = (await drain(START_CURSOR)).next;
     const seen: RecordedEvent[] = [];

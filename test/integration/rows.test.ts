@@ -289,6 +289,16 @@ describeEngines('database rows', (engine) => {
         verified_by: null,
       });
       expect(cleared.properties.Where!.place).toBeNull();
+      const dated = (await c.pages.update({
+        page_id: page.id,
+        properties: { Verified: { verification: { state: 'verified', date: { start: '2026-03-01' } } } },
+      } as never)) as RowPage;
+      // Every key of a date value is present, as on date properties (the SDK's type requires them).
+      expect(dated.properties.Verified!.verification).toEqual({
+        state: 'verified',
+        date: { start: '2026-03-01', end: null, time_zone: null },
+        verified_by: null,
+      });
       const err = await c.pages
         .update({ page_id: page.id, properties: { Action: { button: {} } } } as never)
         .catch((e) => e);

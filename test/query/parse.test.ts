@@ -97,9 +97,9 @@ const CASES: [string, unknown, string][] = [
     'body.filter.timestamp should be `"created_time"` or `"last_edited_time"`',
   ],
   [
-    'formula filter',
+    'formula filter whose result kind is unknown',
     leaf({ property: 'Cost', formula: { number: { equals: 1 } } }),
-    'Filtering on formula properties is not supported yet.',
+    'The formula result type does not match the filter: formula Cost yields no value, filter is number.',
   ],
   [
     'verification state',
@@ -132,9 +132,9 @@ const CASES: [string, unknown, string][] = [
     'body.sorts[0].property should be not present',
   ],
   [
-    'sort by a formula',
+    'sort by a formula whose result kind is unknown',
     { sorts: [{ property: 'Cost', direction: 'ascending' }] },
-    'Sorting by formula properties is not supported yet.',
+    'Sorting by this formula property is not supported: it yields no value.',
   ],
 ];
 

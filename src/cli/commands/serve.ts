@@ -3,16 +3,19 @@ import { type Config, loadConfig } from '../../config.ts';
 import { describeRateLimit } from '../../domain/rate-limit.ts';
 import { createLogger, flushLog, type Logger } from '../../lib/log.ts';
 import { type RunningServer, startServer } from '../../main.ts';
+import { type Fixture, readFixture } from '../../ops/fixture.ts';
 import { QUICKSTART_INTEGRATION } from '../../ops/workspace.ts';
+import { ApiError } from '../../wire/errors.ts';
 import { CliError, type Values } from '../args.ts';
 import { storageFailure, storageLabel } from '../context.ts';
 
 /** Starts the server, prints the banner, and stops cleanly on SIGINT or SIGTERM. */
 export async function serveCommand(values: Values): Promise<void> {
   const config = loadConfig(values);
+  const fixture = values.fixture ? await loadFixtureFile(values.fixture) : undefined;
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
   logger.info({ storage: storageLabel(config), host: config.host, port: config.port }, 'starting');
-  const server = await start(config, logger);
+  const server = await start(config, logger, fixture);
   flushLog(logger); // the start-up entries come before the banner
   console.log(banner(config, server).join('\n'));
   const stop = (signal: NodeJS.Signals) => {
@@ -40,10 +43,18 @@ const LISTEN_ERRORS: Record<string, string> = {
   EADDRNOTAVAIL: 'this machine has no such address (EADDRNOTAVAIL); check --host',
 };
 
-async function start(config: Config, logger: Logger): Promise<RunningServer> {
+/** The fixture of `serve --fixture FILE`, read and checked before anything starts. */
+async function loadFixtureFile(path: string): Promise<Fixture> {
+  const { readFixtureFile } = await import('./seed.ts');
+  const { text, yaml } = readFixtureFile(path);
+  return readFixture(text, yaml ? 'yaml' : 'json');
+}
+
+async function start(config: Config, logger: Logger, fixture?: Fixture): Promise<RunningServer> {
   try {
-    return await startServer(config, { logger });
+    return await startServer(config, { logger, ...(fixture ? { fixture } : {}) });
   } catch (e) {
+    if (e instanceof ApiError) throw e;
     flushLog(logger);
     const err = e as NodeJS.ErrnoException;
     // A host name is resolved when the server binds: not finding it is a listening problem too.

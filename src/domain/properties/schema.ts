@@ -10,7 +10,9 @@ import type {
   RelationConfigRequest,
 } from '../../wire/property-schema.schema.ts';
 import { bodyError } from '../../wire/validation.ts';
+import { checkSchemaFormulas, relationTargets } from './formulas.ts';
 import { newOptionId, newPropertyId } from './ids.ts';
+import { resolveRollup } from './rollups.ts';
 import {
   findProperty,
   type PropertySchema,
@@ -29,6 +31,10 @@ export interface SchemaContext {
     dataSourceId?: string;
     databaseId?: string;
   }): Promise<{ dataSourceId: string; databaseId: string } | null>;
+  /** The schema of another data source (formulas reading related pages), or null. */
+  loadSchema?(dataSourceId: string): Promise<Schema | null>;
+  /** The workspace id, written into the stored form of formula property references. */
+  workspaceId?(): Promise<string | null>;
 }
 
 /** A reverse relation property to add to another data source (two-way relations). */
@@ -186,6 +192,17 @@ async function buildProperty(
         ...base,
         status: statusPayload([...path, 'status'], sameType, cfg.options as OptionRequest[] | undefined),
       };
+    case 'formula': {
+      const expression =
+        cfg.expression ?? (sameType ? payloadOf<{ expression?: string }>(sameType).expression : undefined);
+      if (typeof expression !== 'string') {
+        throw bodyError([...path, 'formula', 'expression'], 'should be a string', cfg.expression);
+      }
+      return { ...base, formula: { expression } };
+    }
+    case 'rollup':
+      // Resolved against the whole schema and the relation's target once all are built.
+      return { ...base, rollup: { ...cfg } };
     case 'unique_id':
       return { ...base, unique_id: { prefix: (cfg.prefix as string | null | undefined) ?? null } };
     case 'relation': {
@@ -271,7 +288,11 @@ export async function buildSchema(
     schema.push(await buildProperty([...root, key], name, req, id, undefined, ctx, reverse, sourceName));
   }
   checkTitleRule(schema);
-  return { schema, changes: schema.map((property) => ({ kind: 'added', property })), reverse };
+  const formulas = new Set(
+    schema.filter((p) => p.type === 'formula' || p.type === 'rollup').map((p) => p.id),
+  );
+  const checked = await withFormulas(schema, ctx, formulas);
+  return { schema: checked, changes: checked.map((property) => ({ kind: 'added', property })), reverse };
 }
 
 /** Applies PATCH-form property changes: add, rename, retype, change options, delete. */
@@ -284,6 +305,7 @@ export async function updateSchema(
   let schema = current.map((p) => ({ ...p }));
   const changes: SchemaChange[] = [];
   const reverse: ReverseRelation[] = [];
+  const formulas = new Set<string>();
   for (const [key, req] of Object.entries(updates)) {
     const path = ['properties', key];
     const existing = findProperty(schema, key);
@@ -309,6 +331,7 @@ export async function updateSchema(
     if (!existing) {
       const id = req.type === 'title' ? 'title' : newPropertyId(new Set(schema.map((p) => p.id)));
       const property = await buildProperty(path, newName, req, id, undefined, ctx, reverse, sourceName);
+      if (property.type === 'formula' || property.type === 'rollup') formulas.add(id);
       schema.push(property);
       changes.push({ kind: 'added', property });
       continue;
@@ -316,6 +339,7 @@ export async function updateSchema(
     if (existing.type === 'title' && req.type !== 'title')
       throw errors.validation('The title property cannot change its type.');
     const after = await buildProperty(path, newName, req, existing.id, existing, ctx, reverse, sourceName);
+    if (after.type === 'formula' || after.type === 'rollup') formulas.add(after.id);
     schema = schema.map((p) => (p.id === existing.id ? after : p));
     if (after.type !== existing.type) changes.push({ kind: 'retyped', before: existing, after });
     else if (JSON.stringify(after[after.type]) !== JSON.stringify(existing[existing.type])) {
@@ -323,5 +347,62 @@ export async function updateSchema(
     }
   }
   checkTitleRule(schema);
-  return { schema, changes, reverse };
+  schema = refreshRollupNames(schema);
+  if (formulas.size === 0) return { schema, changes, reverse };
+  const checked = await withFormulas(schema, ctx, formulas);
+  const byId = new Map(checked.map((p) => [p.id, p]));
+  return {
+    schema: checked,
+    changes: changes.map((c) =>
+      c.kind === 'added'
+        ? { ...c, property: byId.get(c.property.id) ?? c.property }
+        : c.kind === 'removed'
+          ? c
+          : { ...c, after: byId.get(c.after.id) ?? c.after },
+    ),
+    reverse,
+  };
+}
+
+/** Checks the formulas in `changed` against the schema and the schemas of related data sources. */
+async function withFormulas(
+  schema: Schema,
+  ctx: SchemaContext,
+  changed: ReadonlySet<string>,
+): Promise<Schema> {
+  if (changed.size === 0) return schema;
+  const related = new Map<string, Schema>();
+  const queue = relationTargets(schema);
+  while (queue.length > 0 && related.size < 32) {
+    const ds = queue.shift()!;
+    if (ds === ctx.self.dataSourceId || related.has(ds)) continue;
+    const s = (await ctx.loadSchema?.(ds)) ?? null;
+    if (!s) continue;
+    related.set(ds, s);
+    queue.push(...relationTargets(s));
+  }
+  const resolved = schema.map((p) =>
+    p.type === 'rollup' && changed.has(p.id)
+      ? {
+          ...p,
+          rollup: resolveRollup(['properties', p.name, 'rollup'], payloadOf(p), schema, (ds) =>
+            ds === ctx.self.dataSourceId ? schema : related.get(ds),
+          ),
+        }
+      : p,
+  );
+  const space = (await ctx.workspaceId?.()) ?? undefined;
+  return checkSchemaFormulas(resolved, ctx.self.dataSourceId, related, changed, space);
+}
+
+/** Rollups name their relation property: a rename of the relation shows in them. */
+function refreshRollupNames(schema: Schema): Schema {
+  return schema.map((p) => {
+    if (p.type !== 'rollup') return p;
+    const cfg = payloadOf<{ relation_property_id?: string; relation_property_name?: string }>(p);
+    const rel = schema.find((q) => q.id === cfg.relation_property_id);
+    return rel && rel.name !== cfg.relation_property_name
+      ? { ...p, rollup: { ...cfg, relation_property_name: rel.name } }
+      : p;
+  });
 }

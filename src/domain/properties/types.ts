@@ -70,9 +70,4 @@ export const READ_ONLY_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Types Octavo does not implement yet; a schema that asks for one is refused. */
-export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set([
-  'formula',
-  'rollup',
-  'location',
-  'last_visited_time',
-]);
+export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(['location', 'last_visited_time']);

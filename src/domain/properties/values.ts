@@ -237,10 +237,17 @@ export async function normalizeValues(
         break;
       }
       case 'verification': {
-        const v = payload as { state: string; date?: unknown };
+        const v = payload as {
+          state: string;
+          date?: { start: string; end?: string | null; time_zone?: string | null } | null;
+        };
+        // The date as a date property stores it: every key present (the SDK's type requires them).
+        const date = v.date
+          ? { start: v.date.start, end: v.date.end ?? null, time_zone: v.date.time_zone ?? null }
+          : null;
         stored =
           v.state === 'verified'
-            ? { state: 'verified', date: v.date ?? null, verified_by: null }
+            ? { state: 'verified', date, verified_by: null }
             : { state: 'unverified', date: null, verified_by: null };
         break;
       }

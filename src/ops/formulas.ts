@@ -1,0 +1,459 @@
+/**
+ * Formula values of pages, computed at read time (so `now()` and related pages are always
+ * current). Evaluation is synchronous over a "world" of loaded rows, users and schemas; a pass
+ * that reaches a related row or user not loaded yet records it, the rows are loaded, and the
+ * pass is repeated (one pass per relation level, capped).
+ */
+
+import {
+  apiKind,
+  type CompiledFormula,
+  evaluate,
+  FormulaError,
+  type PageV,
+  renderResult,
+  type Value,
+} from '../domain/formula/index.ts';
+import { FAIL } from '../domain/formula/values.ts';
+import { relationTargets, schemaLookup, simpleValue } from '../domain/properties/formulas.ts';
+import {
+  computeRollup,
+  type RolledItem,
+  type RollupConfig,
+  type RollupFunction,
+  type RollupResult,
+  rollupKind,
+} from '../domain/properties/rollups.ts';
+import {
+  findProperty,
+  findPropertyById,
+  type PropertySchema,
+  payloadOf,
+  type Schema,
+} from '../domain/properties/types.ts';
+import type { StoredValues } from '../domain/properties/values.ts';
+import { plainText, type RichText } from '../domain/rich-text.ts';
+import type { RowSource } from '../present/page.present.ts';
+import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
+import type { ComputedKind } from '../query/conditions.ts';
+import { comparisonExpr, type FormulaExpr, numericExpr } from '../query/expr.ts';
+import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
+import { canSee, type OpEnv } from './env.ts';
+
+/** Evaluation zone through the API (notion-formulas.md §6.2: UTC). */
+export const FORMULA_TIME_ZONE = 'UTC';
+const MAX_PASSES = 8;
+const MAX_DEPTH = 64;
+
+interface Rec {
+  row: BlockView;
+  source?: RowSource;
+}
+
+class World {
+  readonly schemas = new Map<string, Schema>();
+  readonly rows = new Map<string, BlockView | null>();
+  readonly users = new Map<string, UserRow | null>();
+  missingRows = new Set<string>();
+  missingUsers = new Set<string>();
+  private memo = new Map<string, Value>();
+  private busy = new Set<string>();
+  private depth = 0;
+  private lookups = new Map<string, ReturnType<typeof schemaLookup>>();
+  private parsed = new Map<string, StoredValues>();
+  private readonly now: number;
+  constructor(now: number) {
+    this.now = now;
+  }
+
+  newPass() {
+    this.memo.clear();
+    this.missingRows = new Set();
+    this.missingUsers = new Set();
+  }
+
+  lookup(ds: string) {
+    let l = this.lookups.get(ds);
+    if (!l) {
+      l = schemaLookup(this.schemas, ds);
+      this.lookups.set(ds, l);
+    }
+    return l;
+  }
+
+  resetLookups() {
+    this.lookups.clear();
+  }
+
+  compiled(ds: string, prop: PropertySchema): CompiledFormula | FormulaError {
+    try {
+      return this.lookup(ds).compiled(ds, prop);
+    } catch (e) {
+      if (e instanceof FormulaError) return e;
+      throw e;
+    }
+  }
+
+  stored(row: BlockView): StoredValues {
+    let v = this.parsed.get(row.id);
+    if (!v) {
+      v = (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
+      this.parsed.set(row.id, v);
+    }
+    return v;
+  }
+
+  page(row: BlockView): PageV {
+    const ds = row.parent_id ?? '';
+    const schema = this.schemas.get(ds) ?? [];
+    const title = schema.find((p) => p.type === 'title');
+    const t = title ? this.stored(row)[title.id]?.title : undefined;
+    return {
+      kind: 'page',
+      id: row.id,
+      dataSourceId: ds,
+      title: plainText((t as RichText | undefined) ?? []),
+      prop: (id) => this.value(row, id),
+    };
+  }
+
+  person(id: string | null | undefined): Value {
+    if (!id) return null;
+    const u = this.users.get(id);
+    if (u === undefined) {
+      this.missingUsers.add(id);
+      return FAIL('user not loaded');
+    }
+    return u ? { kind: 'person', id: u.id, name: u.name, email: u.email } : null;
+  }
+
+  value(row: BlockView, ref: string): Value {
+    const schema = this.schemas.get(row.parent_id ?? '');
+    if (!schema) return null;
+    const prop = ref.startsWith('name:') ? findProperty(schema, ref.slice(5)) : findPropertyById(schema, ref);
+    if (!prop) return null;
+    const stored = this.stored(row)[prop.id];
+    const raw = stored && stored.type === prop.type ? stored[prop.type] : undefined;
+    const simple = simpleValue(prop, raw);
+    if (simple !== undefined) return simple;
+    switch (prop.type) {
+      case 'created_time':
+        return { kind: 'date', start: Date.parse(row.created_time), hasTime: true };
+      case 'last_edited_time':
+        return { kind: 'date', start: Date.parse(row.last_edited_time), hasTime: true };
+      case 'created_by':
+        return this.person(row.created_by);
+      case 'last_edited_by':
+        return this.person(row.last_edited_by);
+      case 'people': {
+        const out = ((raw as { id: string }[] | undefined) ?? []).map((p) => this.person(p.id));
+        return out.some((v) => v !== null && typeof v === 'object' && 'kind' in v && v.kind === 'fail')
+          ? FAIL('users not loaded')
+          : out.filter((v) => v !== null);
+      }
+      case 'relation': {
+        const ids = ((raw as { id: string }[] | undefined) ?? []).map((r) => r.id);
+        const pages: Value[] = [];
+        let missing = false;
+        for (const id of ids) {
+          const r = this.rows.get(id);
+          if (r === undefined) {
+            this.missingRows.add(id);
+            missing = true;
+          } else if (r && r.in_trash !== 1) pages.push(this.page(r));
+        }
+        return missing ? FAIL('rows not loaded') : pages;
+      }
+      case 'formula':
+        return this.formula(row, prop).value;
+      case 'rollup':
+        return this.rollup(row, prop).value;
+      default:
+        return null;
+    }
+  }
+
+  /** Related rows of `row` through relation `relationId`; undefined while some are not loaded. */
+  related(
+    row: BlockView,
+    relationId: string | undefined,
+    limit = Number.POSITIVE_INFINITY,
+  ): BlockView[] | undefined {
+    const stored = relationId ? this.stored(row)[relationId] : undefined;
+    // Only the first `limit` are loaded: a page object's rollup over 10,000 pages reads 25.
+    const ids = ((stored?.relation as { id: string }[] | undefined) ?? []).slice(0, limit).map((r) => r.id);
+    const out: BlockView[] = [];
+    let missing = false;
+    for (const id of ids) {
+      const r = this.rows.get(id);
+      if (r === undefined) {
+        this.missingRows.add(id);
+        missing = true;
+      } else if (r && r.in_trash !== 1) out.push(r);
+    }
+    return missing ? undefined : out;
+  }
+
+  /**
+   * A rollup of `row`: over the first `limit` related pages (page objects use 25), with the
+   * value formulas see (always over all related pages) and the response-form result.
+   */
+  rollup(
+    row: BlockView,
+    prop: PropertySchema,
+    limit = Number.POSITIVE_INFINITY,
+  ): { value: Value; result: RollupResult; items: RolledItem[]; rolled?: PropertySchema } {
+    const cfg = payloadOf<Partial<RollupConfig>>(prop);
+    const fn = (cfg.function ?? 'count') as RollupFunction;
+    const schema = this.schemas.get(row.parent_id ?? '') ?? [];
+    const relation = schema.find((p) => p.id === cfg.relation_property_id && p.type === 'relation');
+    const target = relation ? payloadOf<{ data_source_id?: string }>(relation).data_source_id : undefined;
+    const rolled = target
+      ? this.schemas.get(target)?.find((p) => p.id === cfg.rollup_property_id)
+      : undefined;
+    const key = `${row.id}\u0000${prop.id}\u0000${limit}`;
+    if (!relation || !rolled || this.busy.has(key) || this.depth >= MAX_DEPTH) {
+      const empty = computeRollup(fn, [], FORMULA_TIME_ZONE);
+      return { ...empty, items: [] };
+    }
+    const rows = this.related(row, relation.id, limit);
+    if (!rows)
+      return {
+        value: FAIL('rows not loaded'),
+        result: computeRollup(fn, [], FORMULA_TIME_ZONE).result,
+        items: [],
+      };
+    this.busy.add(key);
+    this.depth++;
+    try {
+      const items = rows
+        .slice(0, limit)
+        .map((r) => ({ value: this.value(r, rolled.id), item: this.item(r, rolled) }));
+      const { result, value } = computeRollup(fn, items, FORMULA_TIME_ZONE);
+      return { value, result, items, rolled };
+    } finally {
+      this.busy.delete(key);
+      this.depth--;
+    }
+  }
+
+  /** A related page's value of `prop` in response form without `id` (rollup array items, §8.4). */
+  item(row: BlockView, prop: PropertySchema): unknown {
+    if (prop.type === 'formula') {
+      const { value, compiled } = this.formula(row, prop);
+      return {
+        type: 'formula',
+        formula: renderResult(value, compiled?.type ?? { t: 'any' }, FORMULA_TIME_ZONE),
+      };
+    }
+    if (prop.type === 'rollup') return { type: 'rollup', rollup: this.rollup(row, prop).result };
+    return { type: prop.type, [prop.type]: propertyValue(prop, this.stored(row)[prop.id], row) };
+  }
+
+  formula(row: BlockView, prop: PropertySchema): { value: Value; compiled?: CompiledFormula } {
+    const ds = row.parent_id ?? '';
+    const c = this.compiled(ds, prop);
+    if (c instanceof FormulaError) return { value: null };
+    const key = `${row.id}\u0000${prop.id}`;
+    const memo = this.memo.get(key);
+    if (memo !== undefined) return { value: memo, compiled: c };
+    // A cycle that slips through (through relations) or a chain too deep is empty (§7.7).
+    if (this.busy.has(key) || this.depth >= MAX_DEPTH) return { value: null, compiled: c };
+    this.busy.add(key);
+    this.depth++;
+    try {
+      const value = evaluate(c.root, { now: this.now, timeZone: FORMULA_TIME_ZONE, page: this.page(row) });
+      this.memo.set(key, value);
+      return { value, compiled: c };
+    } finally {
+      this.busy.delete(key);
+      this.depth--;
+    }
+  }
+}
+
+async function loadSchemas(tx: StoreTx, world: World, start: Iterable<string>): Promise<void> {
+  const queue = [...start];
+  while (queue.length > 0 && world.schemas.size < 64) {
+    const id = queue.shift()!;
+    if (world.schemas.has(id)) continue;
+    const ds = await tx.blocks.get(id);
+    if (ds?.type !== 'data_source') continue;
+    const schema = ds.properties ? (JSON.parse(ds.properties) as Schema) : [];
+    world.schemas.set(id, schema);
+    world.resetLookups();
+    queue.push(...relationTargets(schema));
+  }
+}
+
+/**
+ * Computes the formula properties of `records` and attaches them to their sources
+ * (`source.computed`, keyed by property id, as the API renders them). Records without formulas
+ * are returned unchanged.
+ */
+export async function withComputed<R extends Rec>(
+  tx: StoreTx,
+  env: OpEnv,
+  records: R[],
+  options: { rollupLimit?: number; only?: ReadonlySet<string> } = { rollupLimit: MAX_REFERENCES },
+): Promise<R[]> {
+  const targets = records.filter((r) =>
+    r.source?.schema.some((p) => p.type === 'formula' || p.type === 'rollup'),
+  );
+  if (targets.length === 0) return records;
+  const world = await worldFor(tx, env, targets);
+  let results = new Map<string, Map<string, unknown>>();
+  await settle(tx, env, world, () => {
+    results = new Map();
+    for (const r of targets) {
+      const out = new Map<string, unknown>();
+      for (const p of r.source!.schema) {
+        if (options.only && !options.only.has(p.id)) continue;
+        if (p.type === 'rollup') {
+          out.set(p.id, world.rollup(r.row, p, options.rollupLimit).result);
+          continue;
+        }
+        if (p.type !== 'formula') continue;
+        const { value, compiled } = world.formula(r.row, p);
+        out.set(
+          p.id,
+          renderResult(
+            value,
+            compiled?.type ?? { t: 'any' },
+            FORMULA_TIME_ZONE,
+            Number.isFinite(options.rollupLimit ?? Number.POSITIVE_INFINITY)
+              ? options.rollupLimit
+              : undefined,
+          ),
+        );
+      }
+      results.set(r.row.id, out);
+    }
+  });
+  return records.map((r) => {
+    const computed = results.get(r.row.id);
+    return computed && r.source ? { ...r, source: { ...r.source, computed } } : r;
+  });
+}
+
+async function worldFor(tx: StoreTx, env: OpEnv, targets: Rec[]): Promise<World> {
+  const world = new World(Date.parse(env.now));
+  for (const r of targets) {
+    world.schemas.set(r.source!.dataSourceId, r.source!.schema);
+    world.rows.set(r.row.id, r.row);
+  }
+  await loadSchemas(
+    tx,
+    world,
+    targets.flatMap((r) => relationTargets(r.source!.schema)),
+  );
+  return world;
+}
+
+/** Runs `pass` until it reaches no row or user that is not loaded yet (one pass per level). */
+async function settle(tx: StoreTx, env: OpEnv, world: World, pass: () => void): Promise<void> {
+  for (let n = 0; n < MAX_PASSES; n++) {
+    world.newPass();
+    pass();
+    if (world.missingRows.size === 0 && world.missingUsers.size === 0) return;
+    const rowIds = [...world.missingRows];
+    const loaded = await tx.blocks.getMany(rowIds);
+    for (const id of rowIds) world.rows.set(id, null);
+    // A related page the integration cannot see reads as one that does not exist (env.ts canSee).
+    for (const row of loaded) if (await canSee(tx, env, row.id)) world.rows.set(row.id, row);
+    await loadSchemas(
+      tx,
+      world,
+      loaded.map((row) => row.parent_id ?? '').filter((id) => id && !world.schemas.has(id)),
+    );
+    for (const id of world.missingUsers) world.users.set(id, (await tx.users.get(id)) ?? null);
+  }
+}
+
+/**
+ * A rollup of one page over all its related pages, for the property item endpoint: the result
+ * and the related values in response form (with the rolled-up property's id and type).
+ */
+export async function rollupInFull(
+  tx: StoreTx,
+  env: OpEnv,
+  record: Rec,
+  prop: PropertySchema,
+): Promise<{ result: RollupResult; items: { id: string; type: string; [k: string]: unknown }[] }> {
+  const world = await worldFor(tx, env, [record]);
+  let out: ReturnType<World['rollup']> | undefined;
+  await settle(tx, env, world, () => {
+    out = world.rollup(record.row, prop);
+  });
+  const rolled = out?.rolled;
+  return {
+    result: out!.result,
+    items: rolled ? out!.items.map((i) => ({ ...(i.item as { type: string }), id: rolled.id })) : [],
+  };
+}
+
+/**
+ * What each formula and rollup of `source` yields, as the API types it, and the numeric formulas
+ * that compile to SQL (for queries).
+ */
+export async function computedKinds(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+): Promise<{
+  kinds: Map<string, ComputedKind>;
+  exprs: Map<string, FormulaExpr>;
+  rolled: Map<string, PropertySchema>;
+  schemas: ReadonlyMap<string, Schema>;
+}> {
+  const out = new Map<string, ComputedKind>();
+  const exprs = new Map<string, FormulaExpr>();
+  const rolled = new Map<string, PropertySchema>();
+  const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
+  if (props.length === 0) return { kinds: out, exprs, rolled, schemas: new Map() };
+  const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
+  for (const p of props) {
+    if (p.type === 'rollup') {
+      const cfg = payloadOf<Partial<RollupConfig>>(p);
+      out.set(p.id, !cfg.function ? 'unsupported' : rollupKind(cfg.function));
+      const rel = source.schema.find((q) => q.id === cfg.relation_property_id);
+      const target = rel && payloadOf<{ data_source_id?: string }>(rel).data_source_id;
+      const prop = target && world.schemas.get(target)?.find((q) => q.id === cfg.rollup_property_id);
+      if (prop) rolled.set(p.id, prop);
+      continue;
+    }
+    const c = world.compiled(source.dataSourceId, p);
+    out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
+    if (c instanceof FormulaError) continue;
+    const isNumber = (id: string) => findPropertyById(source.schema, id)?.type === 'number';
+    const kind = apiKind(c.type);
+    const expr =
+      kind === 'number'
+        ? numericExpr(c.root, isNumber)
+        : kind === 'boolean'
+          ? comparisonExpr(c.root, isNumber)
+          : undefined;
+    if (expr) exprs.set(p.id, expr);
+  }
+  return { kinds: out, exprs, rolled, schemas: world.schemas };
+}
+
+/** The live related rows of each record through each relation of `relationIds`. */
+export async function relatedRows(
+  tx: StoreTx,
+  env: OpEnv,
+  records: Rec[],
+  relationIds: ReadonlySet<string>,
+): Promise<Map<string, Map<string, BlockView[]>>> {
+  const out = new Map<string, Map<string, BlockView[]>>();
+  if (relationIds.size === 0 || records.length === 0) return out;
+  const world = await worldFor(tx, env, records);
+  await settle(tx, env, world, () => {
+    for (const r of records) {
+      const byRelation = new Map<string, BlockView[]>();
+      for (const id of relationIds) byRelation.set(id, world.related(r.row, id) ?? []);
+      out.set(r.row.id, byRelation);
+    }
+  });
+  return out;
+}
