@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
   api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin', 'web', 'oauth'],
-  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks', 'automations'],
   // OAuth public integrations: clients, codes, token grants; built on ops' integrations and shares.
   oauth: ['ops', 'domain', 'wire', 'lib', 'store'],
   // Server-rendered HTML pages (sign-in, consent); they call ops and oauth and escape everything.
@@ -30,8 +30,36 @@ const ALLOWED: Record<string, string[]> = {
   // Webhooks: subscriptions, signing, dispatch and delivery, the log and replay (docs/ARCHITECTURE.md
   // "Webhooks"). Storage through the store's types (tx.webhooks), as ops do; wire for ApiError.
   webhooks: ['events', 'jobs', 'ops', 'lib', 'wire', 'domain', 'store'],
-  cli: ['main', 'config', 'ops', 'present', 'domain', 'wire', 'lib', 'store', 'events', 'oauth', 'webhooks'],
-  main: ['api', 'ops', 'store', 'domain', 'wire', 'lib', 'present', 'config', 'jobs', 'webhooks'],
+  // Automations: definitions, the dispatcher reading the outbox with its own cursors, schedule
+  // ticks and runs performing actions through ops (docs/ARCHITECTURE.md "Automations").
+  automations: ['events', 'jobs', 'ops', 'query', 'present', 'webhooks', 'lib', 'wire', 'domain', 'store'],
+  cli: [
+    'main',
+    'config',
+    'ops',
+    'present',
+    'domain',
+    'wire',
+    'lib',
+    'store',
+    'events',
+    'oauth',
+    'webhooks',
+    'automations',
+  ],
+  main: [
+    'api',
+    'ops',
+    'store',
+    'domain',
+    'wire',
+    'lib',
+    'present',
+    'config',
+    'jobs',
+    'webhooks',
+    'automations',
+  ],
   config: ['domain', 'lib'],
   // The test helper (Octavo in process for an integration's tests): a composition root like main.
   testing: ['main', 'api', 'ops', 'store', 'domain', 'wire', 'lib', 'config'],
@@ -48,6 +76,7 @@ const TYPE_ONLY_STORE = new Set([
   'oauth',
   'web',
   'webhooks',
+  'automations',
 ]);
 
 function layerOf(file: string): string {

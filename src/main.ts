@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
 import { createMetrics } from './api/metrics.ts';
 import { drain, listen, trackConnections } from './api/node-server.ts';
+import { type RunningAutomations, startAutomations } from './automations/runtime.ts';
 import { type Config, DEFAULT_EVENT_AGGREGATION_MS, publicUrlOf } from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
@@ -25,7 +26,7 @@ export { openStore } from './store/connect.ts';
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'> &
-  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs'>>;
+  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs' | 'publicUrl'>>;
 
 /**
  * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`,
@@ -46,6 +47,7 @@ export async function startJobs(
     leaseMs: config.jobLeaseMs,
   });
   let webhooks: RunningWebhooks | undefined;
+  let automations: RunningAutomations | undefined;
   try {
     await startConsumers(queue, consumers);
     if (config.webhooks) {
@@ -54,6 +56,14 @@ export async function startJobs(
         aggregationMs: config.eventAggregationMs ?? DEFAULT_EVENT_AGGREGATION_MS,
       };
       webhooks = await startWebhooks({ store, queue, settings, log });
+      // Automations share the webhooks' outbound policy and poll (automations/runtime.ts).
+      const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
+      automations = await startAutomations({
+        store,
+        queue,
+        settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+        log,
+      });
     }
   } catch (e) {
     await queue.stop(0).catch(() => {});
@@ -63,6 +73,7 @@ export async function startJobs(
   const stopQueue = queue.stop.bind(queue);
   queue.stop = async (timeoutMs) => {
     await webhooks?.stop();
+    await automations?.stop();
     await stopQueue(timeoutMs);
   };
   return queue;

@@ -20,6 +20,7 @@ import {
 import type { IntegrationRow, Store } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
+import { automationRoutes } from './automations.routes.ts';
 import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.routes.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
@@ -128,6 +129,7 @@ export function adminRoutes(deps: AdminDeps) {
   });
 
   r.route('/', webhookRoutes(deps));
+  r.route('/', automationRoutes(deps));
   if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 

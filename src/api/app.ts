@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { adminRoutes } from '../admin/admin.routes.ts';
+import { automationHookRoutes } from '../admin/automations.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
 import { octavoVersion } from '../lib/version.ts';
@@ -84,6 +85,8 @@ export function createApp(appDeps: AppDeps) {
   app.route('/v1/oauth', oauthRoutes({ ...deps, readJson: jsonBody }));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
+  // Inbound URLs of automations' webhook triggers (their token is the credential).
+  app.route('/', automationHookRoutes(deps));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).
   app.route(
     '/_octavo',

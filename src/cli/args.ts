@@ -43,6 +43,8 @@ export const OPTIONS = {
   limit: { type: 'string' },
   reason: { type: 'string' },
   'forward-to': { type: 'string' },
+  input: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   from: { type: 'string' },
   default: { type: 'boolean' },
   to: { type: 'string' },

@@ -157,6 +157,42 @@ export const HELP: Record<string, CommandHelp> = {
     help: `Adds a template to a data source, with the values and content PAGE_ID has now (or empty);
   --default makes it the one a page create with template type "default" applies.`,
   },
+  'automation create': {
+    usage: 'automation create --file DEFINITION.(json|yaml) [--json]',
+    help: `Saves an automation from a JSON or YAML definition (trigger, condition, actions; README
+  "Automations"), with an integration of its own named "automation: NAME": share pages with it.
+  A wrong definition is refused with the field named.`,
+  },
+  'automation list': {
+    usage: 'automation list [--json]',
+    help: 'Lists the automations: id, name, enabled, trigger, next scheduled run.',
+  },
+  'automation enable': {
+    usage: 'automation enable NAME [--json]',
+    help: 'Enables an automation; it reacts to what happens from now on.',
+  },
+  'automation disable': {
+    usage: 'automation disable NAME [--json]',
+    help: 'Disables an automation: nothing triggers it until enabled again.',
+  },
+  'automation delete': {
+    usage: 'automation delete NAME [--json]',
+    help: 'Deletes an automation, its runs, and its integration with its shares.',
+  },
+  'automation run': {
+    usage: 'automation run NAME [--input JSON] [--dry-run] [--json]',
+    help: `Runs an automation now in this process and prints the run (page triggers take
+  {"page_id": "…"} as input). --dry-run performs the writes in transactions that are rolled back
+  and shows them; HTTP requests are not sent.`,
+  },
+  'automation runs': {
+    usage: 'automation runs [NAME] [--limit 50] [--json]',
+    help: 'Lists runs, newest first: status, trigger, each step (--json: inputs, outputs, errors, timings).',
+  },
+  'automation retry': {
+    usage: 'automation retry RUN_ID [--json]',
+    help: 'Runs a failed run again as a new run with the same trigger (the failed one stays listed).',
+  },
   'admin token': {
     usage: 'admin token [--json]',
     help: `Makes a new token for the admin API under /_octavo (the previous one stops working); the

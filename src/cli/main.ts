@@ -109,6 +109,7 @@ const COMMANDS: Record<string, Command> = {
     options: [...STORAGE, 'name', 'from', 'default'],
     run: async (v, a) => (await import('./commands/emoji.ts')).templateAddCommand(v, a),
   },
+  ...automationCommands(),
   backup: {
     args: [],
     options: [...STORAGE, 'to'],
@@ -151,6 +152,32 @@ function webhookCommands(): Record<string, Command> {
     'webhook listen': cmd([], ['integration', 'events', 'api-version', 'forward-to'], async (v) =>
       (await load()).webhookListenCommand(v),
     ),
+  };
+}
+
+/** `automation …`: one entry per subcommand, each loading commands/automation.ts on use. */
+function automationCommands(): Record<string, Command> {
+  const load = () => import('./commands/automation.ts');
+  const cmd = (args: string[], options: readonly OptionName[], run: Command['run']): Command => ({
+    args,
+    options: [...STORAGE, ...options],
+    run,
+  });
+  return {
+    'automation create': cmd([], ['file'], async (v) => (await load()).automationCreateCommand(v)),
+    'automation list': cmd([], [], async (v) => (await load()).automationListCommand(v)),
+    'automation enable': cmd(['NAME'], [], async (v, a) =>
+      (await load()).automationToggleCommand(true)(v, a),
+    ),
+    'automation disable': cmd(['NAME'], [], async (v, a) =>
+      (await load()).automationToggleCommand(false)(v, a),
+    ),
+    'automation delete': cmd(['NAME'], [], async (v, a) => (await load()).automationDeleteCommand(v, a)),
+    'automation run': cmd(['NAME'], ['input', 'dry-run'], async (v, a) =>
+      (await load()).automationRunCommand(v, a),
+    ),
+    'automation retry': cmd(['RUN_ID'], [], async (v, a) => (await load()).automationRetryCommand(v, a)),
+    'automation runs': cmd(['[NAME]'], ['limit'], async (v, a) => (await load()).automationRunsCommand(v, a)),
   };
 }
 

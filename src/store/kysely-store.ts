@@ -13,6 +13,7 @@ import {
 import { type DialectHooks, dialectHooks } from '../query/dialect.ts';
 import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
+import { automationRepo } from './automations-repo.ts';
 import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
@@ -493,6 +494,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     comments: comments(db, log),
     events: eventRepo(db, engine),
     webhooks: webhookRepo(db),
+    automations: automationRepo(db),
     accounts: accounts(db),
     oauth: oauth(db, engine),
     views: views(db, log),

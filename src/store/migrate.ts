@@ -13,6 +13,7 @@ import * as jobs from './migrations/009-jobs.ts';
 import * as webhooks from './migrations/010-webhooks.ts';
 import * as oauth from './migrations/011-oauth.ts';
 import * as views from './migrations/012-views.ts';
+import * as automations from './migrations/016-automations.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-webhooks': webhooks,
   '011-oauth': oauth,
   '012-views': views,
+  '016-automations': automations,
 };
 
 class StaticProvider implements MigrationProvider {

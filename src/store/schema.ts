@@ -106,6 +106,9 @@ export interface Database {
   events: EventTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
+  automations: AutomationTable;
+  automation_runs: AutomationRunTable;
+  automation_page_state: AutomationPageStateTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
   oauth_clients: OauthClientTable;
@@ -350,4 +353,49 @@ export interface AsyncTaskTable {
   /** JSON: the error envelope, for a failed task. */
   error: string | null;
   created_time: string;
+}
+
+/** An automation (migration 016, automations/). */
+export interface AutomationTable {
+  id: string;
+  name: string;
+  /** The integration it acts as. */
+  integration_id: string;
+  /** The validated definition, JSON (automations/definition.ts). */
+  definition: string;
+  enabled: number;
+  /** Its place in the event outbox (events/cursor.ts). */
+  cursor: string;
+  /** A schedule trigger's next due instant (ISO). */
+  next_run_time: string | null;
+  /** A webhook trigger's secret (its inbound URL's last segment). */
+  hook_token: string | null;
+  dispatch_until: number | string | null;
+  dispatch_token: string | null;
+  created_time: string;
+  updated_time: string;
+}
+
+/** One run of an automation (migration 016). */
+export interface AutomationRunTable {
+  id: string;
+  automation_id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  trigger: string;
+  depth: number;
+  dry_run: number;
+  steps: string;
+  error: string | null;
+  created_time: string;
+  started_time: string | null;
+  finished_time: string | null;
+  duration_ms: number | null;
+}
+
+/** What an automation last saw of a page (migration 016). */
+export interface AutomationPageStateTable {
+  automation_id: string;
+  page_id: string;
+  /** JSON. */
+  state: string;
 }

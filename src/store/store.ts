@@ -9,6 +9,8 @@ import type { EventPage } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type {
   AsyncTaskTable,
+  AutomationRunTable,
+  AutomationTable,
   BlockTable,
   CommentDiscussionTable,
   CommentTable,
@@ -320,6 +322,42 @@ export type WebhookSubscriptionPatch = Partial<
 >;
 export type WebhookDeliveryPatch = Partial<Omit<WebhookDeliveryRow, 'id' | 'subscription_id'>>;
 
+export type AutomationRow = Selectable<AutomationTable>;
+export type AutomationRunRow = Selectable<AutomationRunTable>;
+
+/** Automations and their runs (automations/, migration 016). */
+export interface AutomationRepo {
+  insert(row: AutomationRow): Promise<void>;
+  get(id: string): Promise<AutomationRow | undefined>;
+  getByName(name: string): Promise<AutomationRow | undefined>;
+  /** Oldest first. */
+  list(): Promise<AutomationRow[]>;
+  update(
+    id: string,
+    patch: Partial<
+      Pick<AutomationRow, 'definition' | 'enabled' | 'cursor' | 'next_run_time' | 'updated_time'>
+    >,
+  ): Promise<void>;
+  /** Deletes the automation and its runs. */
+  delete(id: string): Promise<void>;
+  /** Takes the dispatch lease of an enabled automation still at `cursor`; true when taken. */
+  claimDispatch(id: string, cursor: string, token: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Moves the cursor and gives the lease back, if `token` still holds it. */
+  finishDispatch(id: string, token: string, cursor: string): Promise<boolean>;
+  /** Moves `next_run_time` from `from` to `to`; true when it was `from` (one process claims a due run). */
+  advanceSchedule(id: string, from: string, to: string | null): Promise<boolean>;
+  insertRun(row: AutomationRunRow): Promise<void>;
+  updateRun(id: string, patch: Partial<Omit<AutomationRunRow, 'id' | 'automation_id'>>): Promise<void>;
+  getRun(id: string): Promise<AutomationRunRow | undefined>;
+  /** Newest first; one automation's, or every one's. */
+  listRuns(automationId: string | null, limit: number): Promise<AutomationRunRow[]>;
+  /** What the automation last saw of a page (JSON), or undefined. */
+  pageState(automationId: string, pageId: string): Promise<string | undefined>;
+  setPageState(automationId: string, pageId: string, state: string): Promise<void>;
+  /** The newest run of `automationId` created at or before `time` (ISO), for chain depth. */
+  lastRunBefore(automationId: string, time: string): Promise<AutomationRunRow | undefined>;
+}
+
 /** Webhook subscriptions and their delivery log (webhooks/, migration 010). */
 export interface WebhookRepo {
   insert(row: WebhookSubscriptionRow): Promise<void>;
@@ -494,6 +532,7 @@ export interface StoreTx {
   templates: TemplateRepo;
   customEmojis: CustomEmojiRepo;
   asyncTasks: AsyncTaskRepo;
+  automations: AutomationRepo;
   accounts: AccountRepo;
   oauth: OauthRepo;
 }

@@ -55,12 +55,13 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string | nu
   return null;
 }
 
-/** POSTs `body` to `url` with `headers`; resolves with what happened. */
+/** POSTs `body` to `url` with `headers` (or another `method`: automations); resolves with what happened. */
 export function postJson(
   url: string,
   body: string,
   headers: Record<string, string>,
   policy: SendPolicy,
+  method = 'POST',
 ): Promise<SendResult> {
   const started = performance.now();
   const done = (r: Omit<SendResult, 'latencyMs'>): SendResult => ({
@@ -76,7 +77,7 @@ export function postJson(
     const req = client.request(
       target,
       {
-        method: 'POST',
+        method,
         headers: {
           'content-type': 'application/json',
           'content-length': String(Buffer.byteLength(body)),

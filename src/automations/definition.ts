@@ -1,0 +1,152 @@
+/**
+ * An automation's definition as data (JSON or YAML): a trigger, an optional condition in Notion's
+ * filter language, and actions. Validated with Zod; every error names the field it is about
+ * (`trigger.cron`, `actions[1].url`, …). Templates inside actions are checked here too
+ * (template.ts), so a wrong reference is refused when the automation is saved, not when it runs.
+ */
+import { z } from 'zod';
+import { CAPABILITIES } from '../domain/capabilities.ts';
+import { nextOccurrence } from '../jobs/cron.ts';
+import { errors } from '../wire/errors.ts';
+import { templateErrors } from './template.ts';
+
+const Id = z.string().min(1);
+const Template = z.string();
+const TemplatedObject = z.record(z.string(), z.unknown());
+
+function validZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validCron(cron: string): boolean {
+  try {
+    nextOccurrence(cron, new Date());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const Trigger = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('page_created'), data_source_id: Id }),
+  z.strictObject({
+    type: z.literal('page_updated'),
+    data_source_id: Id,
+    /** Fires only when one of these properties (names or ids) changed. */
+    properties: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Fires only when this property's plain value changed (from `from`, to `to`, when given;
+     * values compared as text, as `{{trigger.page.properties.NAME}}` reads them).
+     */
+    change: z
+      .strictObject({ property: z.string().min(1), from: z.string().optional(), to: z.string().optional() })
+      .optional(),
+  }),
+  z.strictObject({
+    type: z.literal('page_matches'),
+    data_source_id: Id,
+    /** A Notion filter; fires when a page starts (or stops) satisfying it. */
+    filter: z.record(z.string(), z.unknown()),
+    on: z.enum(['start', 'stop', 'both']).default('start'),
+  }),
+  z.strictObject({
+    type: z.literal('schedule'),
+    cron: z.string().refine(validCron, 'should be a cron expression of five (or six) fields'),
+    timezone: z.string().refine(validZone, 'should be an IANA time zone such as Europe/Paris').default('UTC'),
+  }),
+  z.strictObject({ type: z.literal('manual') }),
+  /** An inbound URL accepting JSON (or a form): the body is the run's input. */
+  z.strictObject({ type: z.literal('webhook') }),
+]);
+export type Trigger = z.output<typeof Trigger>;
+
+const Action = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('create_page'),
+    parent: z.union([z.strictObject({ data_source_id: Template }), z.strictObject({ page_id: Template })]),
+    properties: TemplatedObject,
+    children: z.array(z.unknown()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('update_page'),
+    page_id: Template.default('{{trigger.page.id}}'),
+    properties: TemplatedObject,
+  }),
+  z.strictObject({
+    type: z.literal('append_blocks'),
+    block_id: Template.default('{{trigger.page.id}}'),
+    children: z.array(z.unknown()).min(1),
+  }),
+  z.strictObject({ type: z.literal('trash_page'), page_id: Template.default('{{trigger.page.id}}') }),
+  z.strictObject({
+    type: z.literal('add_comment'),
+    page_id: Template.default('{{trigger.page.id}}'),
+    text: Template,
+  }),
+  z.strictObject({
+    type: z.literal('http_request'),
+    url: Template,
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    headers: z.record(z.string(), Template).default({}),
+    body: z.unknown().optional(),
+  }),
+]);
+export type Action = z.output<typeof Action>;
+
+export const Definition = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, 'should be 1–100 letters, digits, spaces, `.`, `_` or `-`'),
+  description: z.string().optional(),
+  enabled: z.boolean().default(true),
+  /** What its own integration may do (default: read, update and insert content, comments). */
+  capabilities: z
+    .array(z.enum(CAPABILITIES))
+    .default(['read_content', 'update_content', 'insert_content', 'read_comments', 'insert_comments']),
+  trigger: Trigger,
+  /** A Notion filter evaluated on the triggering page (page triggers only). */
+  condition: z.record(z.string(), z.unknown()).optional(),
+  actions: z.array(Action).min(1).max(20),
+});
+export type Definition = z.output<typeof Definition>;
+
+/** Whether the trigger is about a page of a data source. */
+export function pageTrigger(t: Trigger): t is Extract<Trigger, { data_source_id: string }> {
+  return t.type === 'page_created' || t.type === 'page_updated' || t.type === 'page_matches';
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(definition)';
+}
+
+/**
+ * Parses a definition; a validation error (Notion's `validation_error`) names the first wrong
+ * field and says what it should be.
+ */
+export function parseDefinition(raw: unknown): Definition {
+  const r = Definition.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    let what = issue.message;
+    if (issue.code === 'invalid_union' || issue.code === 'invalid_value') what = `${what}`;
+    if (issue.code === 'unrecognized_keys') what = `has unknown field(s): ${issue.keys.join(', ')}`;
+    throw errors.validation(`Automation definition: ${pathText(issue.path)} ${what}.`);
+  }
+  const def = r.data;
+  if (def.condition && !pageTrigger(def.trigger))
+    throw errors.validation(
+      'Automation definition: condition is only for page triggers (page_created, page_updated, page_matches).',
+    );
+  def.actions.forEach((action, i) => {
+    const problem = templateErrors(action, def.trigger)[0];
+    if (problem) throw errors.validation(`Automation definition: actions[${i}].${problem}`);
+  });
+  return def;
+}

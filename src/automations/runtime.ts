@@ -1,0 +1,845 @@
+/**
+ * Automations at work: saving definitions (each with an integration of its own), the dispatcher
+ * that reads the change-event outbox with each automation's durable cursor and turns matching
+ * events into runs, the schedule tick, and the run job that performs the actions through ops.
+ *
+ * Triggers are judged at dispatch: the event must be one the automation's integration may see
+ * (so an unshared page never fires it), of its data source and kind, not written by the
+ * automation itself (its own writes never trigger it again), and the page as it is then must
+ * satisfy the condition (the query parser and evaluator, Notion's filter language). A run made by
+ * an event another automation wrote is one deeper in a chain than that automation's run; past
+ * MAX_CHAIN_DEPTH the run is recorded as failed and nothing is done.
+ *
+ * A run is a row (queued → running → succeeded | failed) and a job on the job port. Each action
+ * is one ops call in a transaction of its own, as the automation's integration, with its
+ * capabilities; the run history keeps each step's input (secrets left as references), output or
+ * error, and time. A dry run performs the same calls in transactions that are rolled back, and
+ * HTTP requests are shown, not sent.
+ */
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { type Actor, type Capability, can } from '../domain/capabilities.ts';
+import type { Schema } from '../domain/properties/types.ts';
+import type { RecordedEvent } from '../events/types.ts';
+import { nextOccurrence } from '../jobs/cron.ts';
+import type { JobQueue } from '../jobs/index.ts';
+import { newId } from '../lib/ids.ts';
+import type { Logger } from '../lib/log.ts';
+import { appendChildren } from '../ops/blocks.ts';
+import { createComment } from '../ops/comments.ts';
+import type { OpEnv } from '../ops/env.ts';
+import { readEvents } from '../ops/events.ts';
+import { actorOf, createIntegration } from '../ops/integrations.ts';
+import { createPage, updatePage } from '../ops/pages.ts';
+import { derivedRow, storedOf } from '../ops/rows.ts';
+import { pageTitle, pageUrl } from '../present/page.present.ts';
+import { propertyValue } from '../present/property-values.present.ts';
+import { evaluateFilter } from '../query/evaluate.ts';
+import { parseFilterAt } from '../query/parse.ts';
+import type { AutomationRow, AutomationRunRow, BlockRow, Store, StoreTx } from '../store/store.ts';
+import { postJson, type SendPolicy } from '../webhooks/send.ts';
+import { appendChildrenBody } from '../wire/blocks.schema.ts';
+import { CreateCommentBody } from '../wire/comments.schema.ts';
+import { ApiError, errors } from '../wire/errors.ts';
+import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pages.schema.ts';
+import { parseWith } from '../wire/validation.ts';
+import { API_VERSIONS } from '../wire/versions.ts';
+import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
+import { propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
+
+/** The job that performs one run. */
+export const RUN_JOB = 'automations.run';
+/** The job the port's schedule enqueues every minute: due schedule triggers become runs. */
+export const TICK_JOB = 'automations.tick';
+/** How many automations may trigger each other in a row. */
+export const MAX_CHAIN_DEPTH = 5;
+
+const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
+const BATCH = 500;
+const DISPATCH_LEASE_MS = 30_000;
+
+export interface AutomationSettings extends SendPolicy {
+  /** How often the dispatcher looks at the outbox. */
+  pollMs: number;
+  /** OCTAVO_EVENT_AGGREGATION_MS (0: every event on its own). */
+  aggregationMs: number;
+  publicUrl: string;
+  /** The first retry of a failed run waits this long, each further one twice as long (default 1 s). */
+  retryBackoffMs?: number;
+}
+
+export interface AutomationRuntime {
+  store: Store;
+  /** Absent where no queue is open (the admin API): runs are then performed at once. */
+  queue?: JobQueue | undefined;
+  settings: AutomationSettings;
+  log?: Logger | undefined;
+}
+
+/** What a run was triggered by, as the run row keeps it. */
+export interface RunTrigger {
+  kind: Definition['trigger']['type'];
+  time: string;
+  event?: { id: string; type: string; timestamp: string };
+  page_id?: string;
+  input?: unknown;
+  /** The failed run this one retries. */
+  retry_of?: string;
+}
+
+/** One step of a run, as the history keeps it. */
+export interface RunStep {
+  action: Action['type'];
+  input: unknown;
+  output?: unknown;
+  error?: { code: string; message: string };
+  ms: number;
+}
+
+export function definitionOf(row: AutomationRow): Definition {
+  return JSON.parse(row.definition) as Definition;
+}
+
+/** An automation as the CLI and admin API show it. */
+export function presentAutomation(row: AutomationRow, integrationName?: string) {
+  const def = definitionOf(row);
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled === 1,
+    integration: integrationName ?? row.integration_id,
+    trigger: def.trigger,
+    next_run_time: row.next_run_time,
+    ...(row.hook_token ? { hook_path: `/hooks/automations/${row.id}/${row.hook_token}` } : {}),
+    definition: def,
+    created_time: row.created_time,
+    updated_time: row.updated_time,
+  };
+}
+
+export function presentRun(row: AutomationRunRow) {
+  return {
+    id: row.id,
+    automation_id: row.automation_id,
+    status: row.status,
+    dry_run: row.dry_run === 1,
+    depth: row.depth,
+    trigger: JSON.parse(row.trigger) as RunTrigger,
+    steps: JSON.parse(row.steps) as RunStep[],
+    error: row.error,
+    created_time: row.created_time,
+    started_time: row.started_time,
+    finished_time: row.finished_time,
+    duration_ms: row.duration_ms,
+  };
+}
+
+function nextRun(def: Definition, after: Date): string | null {
+  return def.trigger.type === 'schedule'
+    ? nextOccurrence(def.trigger.cron, after, def.trigger.timezone).toISOString()
+    : null;
+}
+
+/** Checks the condition against the data source's schema (the query parser's own messages). */
+async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
+  if (!pageTrigger(def.trigger)) return;
+  const ds = await tx.blocks.get(def.trigger.data_source_id);
+  if (ds?.type !== 'data_source')
+    throw errors.validation(
+      `Automation definition: trigger.data_source_id ${def.trigger.data_source_id} names no data source.`,
+    );
+  const schema = (ds.properties ? JSON.parse(ds.properties) : []) as Schema;
+  const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
+  if (def.condition) parseFilterAt(def.condition, ['condition'], byName, { version: VERSION, meUserId: '' });
+  for (const [i, action] of def.actions.entries())
+    for (const ref of propertyRefs(action))
+      if (!schema.some((p) => p.name === ref.name))
+        throw errors.validation(
+          `Automation definition: actions[${i}].${ref.at}: the data source has no property named ${ref.name}.`,
+        );
+  if (def.trigger.type === 'page_matches')
+    parseFilterAt(def.trigger.filter, ['trigger', 'filter'], byName, { version: VERSION, meUserId: '' });
+  if (def.trigger.type === 'page_updated' && def.trigger.change) {
+    const name = def.trigger.change.property;
+    if (!schema.some((p) => p.name === name || p.id === name))
+      throw errors.validation(
+        `Automation definition: trigger.change.property names no property of the data source: ${name}.`,
+      );
+  }
+  if (def.trigger.type === 'page_updated')
+    for (const [i, name] of (def.trigger.properties ?? []).entries())
+      if (!schema.some((p) => p.name === name || p.id === name))
+        throw errors.validation(
+          `Automation definition: trigger.properties[${i}] names no property of the data source: ${name}.`,
+        );
+}
+
+/**
+ * Saves a new automation from its definition, with an integration of its own named
+ * `automation: NAME` holding the definition's capabilities. Share pages with that integration
+ * (`octavo share PAGE_ID "automation: NAME"`) for the automation to see and touch them.
+ */
+export async function createAutomation(tx: StoreTx, raw: unknown, now: Date): Promise<AutomationRow> {
+  const def = parseDefinition(raw);
+  if (await tx.automations.getByName(def.name))
+    throw errors.validation(`An automation named ${def.name} already exists.`);
+  await checkAgainstSchema(tx, def);
+  const { integration } = await createIntegration(tx, {
+    name: `automation: ${def.name}`,
+    capabilities: def.capabilities as Capability[],
+    now: now.toISOString(),
+  });
+  const row: AutomationRow = {
+    id: newId(),
+    name: def.name,
+    integration_id: integration.id,
+    definition: JSON.stringify(def),
+    enabled: def.enabled ? 1 : 0,
+    // It reacts to what happens from now on.
+    cursor: await tx.events.endCursor({ committed: true }),
+    next_run_time: def.enabled ? nextRun(def, now) : null,
+    hook_token: def.trigger.type === 'webhook' ? randomBytes(24).toString('base64url') : null,
+    dispatch_until: null,
+    dispatch_token: null,
+    created_time: now.toISOString(),
+    updated_time: now.toISOString(),
+  };
+  await tx.automations.insert(row);
+  return row;
+}
+
+/** The automation named `nameOrId` (or with that id); a validation error names it otherwise. */
+export async function automationNamed(tx: StoreTx, nameOrId: string): Promise<AutomationRow> {
+  const row = (await tx.automations.getByName(nameOrId)) ?? (await tx.automations.get(nameOrId));
+  if (!row) throw errors.validation(`No automation named ${nameOrId}.`);
+  return row;
+}
+
+/** Enables or disables; enabling starts from the outbox's end (what happened meanwhile is passed over). */
+export async function setEnabled(tx: StoreTx, nameOrId: string, enabled: boolean, now: Date) {
+  const row = await automationNamed(tx, nameOrId);
+  if ((row.enabled === 1) === enabled) return row;
+  const patch = {
+    enabled: enabled ? 1 : 0,
+    next_run_time: enabled ? nextRun(definitionOf(row), now) : null,
+    updated_time: now.toISOString(),
+    ...(enabled ? { cursor: await tx.events.endCursor({ committed: true }) } : {}),
+  };
+  await tx.automations.update(row.id, patch);
+  return { ...row, ...patch };
+}
+
+/** Deletes the automation, its runs and its integration (with its shares). */
+export async function deleteAutomation(tx: StoreTx, nameOrId: string): Promise<AutomationRow> {
+  const row = await automationNamed(tx, nameOrId);
+  await tx.automations.delete(row.id);
+  await tx.integrations.delete(row.integration_id);
+  return row;
+}
+
+/** Records a run and hands it to the queue (or performs it now, for a dry run or `wait`). */
+async function startRun(
+  rt: AutomationRuntime,
+  automation: AutomationRow,
+  trigger: RunTrigger,
+  depth: number,
+  options: { dryRun?: boolean; inline?: boolean } = {},
+): Promise<AutomationRunRow> {
+  const row: AutomationRunRow = {
+    id: newId(),
+    automation_id: automation.id,
+    status: 'queued',
+    trigger: JSON.stringify(trigger),
+    depth,
+    dry_run: options.dryRun ? 1 : 0,
+    steps: '[]',
+    error: null,
+    created_time: new Date().toISOString(),
+    started_time: null,
+    finished_time: null,
+    duration_ms: null,
+  };
+  if (depth > MAX_CHAIN_DEPTH) {
+    row.status = 'failed';
+    row.error = `chain depth limit: ${depth} automations in a row triggered each other (at most ${MAX_CHAIN_DEPTH}); nothing was done`;
+    row.finished_time = row.created_time;
+  }
+  await rt.store.transaction((tx) => tx.automations.insertRun(row));
+  if (row.status === 'failed') return row;
+  if (options.dryRun || options.inline || !rt.queue) return performRun(rt, row.id);
+  await rt.queue.enqueue(
+    RUN_JOB,
+    { runId: row.id },
+    { retryLimit: RUN_RETRIES, backoffMs: rt.settings.retryBackoffMs ?? 1000 },
+  );
+  return row;
+}
+
+/**
+ * Starts a failed run again: a new run with the same trigger and depth (the failed one stays in
+ * the history). Only failed runs may be retried.
+ */
+export async function retryRun(
+  rt: AutomationRuntime,
+  runId: string,
+  options: { wait?: boolean } = {},
+): Promise<AutomationRunRow> {
+  const { run, automation } = await rt.store.transaction(async (tx) => {
+    const run = await tx.automations.getRun(runId);
+    if (!run) throw errors.validation(`No automation run with id ${runId}.`);
+    if (run.status !== 'failed')
+      throw errors.validation(`Run ${runId} is ${run.status}: only a failed run can be retried.`);
+    const automation = await tx.automations.get(run.automation_id);
+    if (!automation) throw errors.validation(`The automation of run ${runId} no longer exists.`);
+    return { run, automation };
+  });
+  const trigger = { ...(JSON.parse(run.trigger) as RunTrigger), retry_of: run.id };
+  return startRun(rt, automation, trigger, run.depth, {
+    inline: options.wait ?? false,
+    dryRun: run.dry_run === 1,
+  });
+}
+
+/** Runs an automation by hand (CLI, admin API), with optional JSON input. */
+export async function runManually(
+  rt: AutomationRuntime,
+  nameOrId: string,
+  input: unknown,
+  options: { dryRun?: boolean; wait?: boolean } = {},
+): Promise<AutomationRunRow> {
+  const row = await rt.store.transaction((tx) => automationNamed(tx, nameOrId));
+  const def = definitionOf(row);
+  const trigger: RunTrigger = { kind: 'manual', time: new Date().toISOString(), input: input ?? {} };
+  if (def.trigger.type === 'webhook') trigger.kind = 'webhook';
+  if (pageTrigger(def.trigger)) {
+    const pageId = (input as { page_id?: unknown } | null)?.page_id;
+    if (typeof pageId !== 'string')
+      throw errors.validation(
+        `Automation ${row.name} has a ${def.trigger.type} trigger: a manual run needs input {"page_id": "…"}.`,
+      );
+    trigger.kind = def.trigger.type;
+    trigger.page_id = pageId;
+  }
+  return startRun(rt, row, trigger, 0, { dryRun: options.dryRun ?? false, inline: options.wait ?? false });
+}
+
+/**
+ * A request to a webhook trigger's inbound URL: the automation with that id and token (compared
+ * in constant time), enabled; its run is performed with the body as input. Null when the URL
+ * names no such automation (the caller answers 404 and learns nothing more).
+ */
+export async function runFromHook(
+  rt: AutomationRuntime,
+  id: string,
+  token: string,
+  input: unknown,
+): Promise<AutomationRunRow | null> {
+  const row = await rt.store.transaction((tx) => tx.automations.get(id));
+  if (!row?.hook_token || row.enabled !== 1) return null;
+  const a = Buffer.from(row.hook_token);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  return runManually(rt, row.id, input, {});
+}
+
+/** The page as mapping expressions read it: id, url and plain property values. */
+async function pageScope(tx: StoreTx, publicUrl: string, page: BlockRow) {
+  const props: Record<string, unknown> = {};
+  let schema: Schema = [];
+  if (page.parent_type === 'data_source_id' && page.parent_id) {
+    const ds = await tx.blocks.get(page.parent_id);
+    schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
+  }
+  const stored = storedOf(page);
+  for (const prop of schema)
+    props[prop.name] = plainValue(propertyValue(prop, stored[prop.id], page as never));
+  if (schema.length === 0) props.title = plainValue({ type: 'title', title: pageTitle(page) });
+  const title = pageTitle(page)
+    .map((r) => r.plain_text)
+    .join('');
+  return { id: page.id, url: pageUrl(publicUrl, page.id, title), properties: props };
+}
+
+/** A property value (response form) as one plain value. */
+export function plainValue(value: unknown): unknown {
+  let v = value;
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'type' in v) {
+    const type = (v as { type: string }).type;
+    if (type in v) v = (v as Record<string, unknown>)[type];
+  }
+  if (Array.isArray(v))
+    return v
+      .map((x) => {
+        if (x && typeof x === 'object') {
+          const o = x as Record<string, unknown>;
+          if (typeof o.plain_text === 'string') return o.plain_text;
+          if (typeof o.name === 'string') return o.name;
+          if (typeof o.id === 'string') return o.id;
+        }
+        return String(x);
+      })
+      .join(typeof (v[0] as { plain_text?: unknown } | undefined)?.plain_text === 'string' ? '' : ', ');
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.name === 'string') return o.name;
+    if ('start' in o) return o.start;
+    if ('type' in o && typeof o.type === 'string' && o.type in o) return plainValue(o);
+  }
+  return v ?? null;
+}
+
+function need(actor: Actor, cap: Capability, what: string): void {
+  if (!can(actor, cap))
+    throw errors.restricted(`This automation's integration lacks the ${cap} capability needed to ${what}.`);
+}
+
+/** Thrown to roll back a dry run's transaction once its step is recorded. */
+class DryRun extends Error {
+  readonly output: unknown;
+  constructor(output: unknown) {
+    super('dry run');
+    this.output = output;
+  }
+}
+
+async function performAction(
+  rt: AutomationRuntime,
+  env: OpEnv,
+  action: Action,
+  input: Record<string, unknown>,
+  dryRun: boolean,
+  record?: (tx: StoreTx, output: unknown) => Promise<void>,
+): Promise<unknown> {
+  const { actor } = env;
+  if (action.type === 'http_request') {
+    const url = String(input.url ?? '');
+    const headers = Object.fromEntries(
+      Object.entries((input.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]),
+    );
+    const body = input.body === undefined ? '' : JSON.stringify(input.body);
+    if (dryRun) return { would_send: { method: action.method, url } };
+    const r = await postJson(url, body, headers, rt.settings, action.method);
+    if (!r.ok) throw new TransientError(`HTTP request to ${url} failed: ${r.error}`);
+    return { status: r.status, response: r.excerpt, ms: r.latencyMs };
+  }
+  const write = async (tx: StoreTx): Promise<unknown> => {
+    switch (action.type) {
+      case 'create_page': {
+        need(actor, 'insert_content', 'create pages');
+        const body = parseWith(CreatePageBody, {
+          parent: input.parent,
+          properties: input.properties,
+          ...(input.children ? { children: input.children } : {}),
+        });
+        const rec = await createPage(tx, env, body);
+        return { page_id: rec.row.id };
+      }
+      case 'update_page': {
+        need(actor, 'update_content', 'update pages');
+        const body = parseWith(updatePageBody(VERSION), { properties: input.properties }) as UpdatePageBody;
+        const rec = await updatePage(tx, env, String(input.page_id), body);
+        return { page_id: rec.row.id };
+      }
+      case 'trash_page': {
+        need(actor, 'update_content', 'move pages to the trash');
+        const rec = await updatePage(tx, env, String(input.page_id), { in_trash: true } as UpdatePageBody);
+        return { page_id: rec.row.id, in_trash: true };
+      }
+      case 'append_blocks': {
+        need(actor, 'insert_content', 'append blocks');
+        const body = parseWith(appendChildrenBody(VERSION), { children: input.children });
+        const rows = await appendChildren(tx, env, String(input.block_id), body as never);
+        return { block_ids: rows.map((r) => r.id) };
+      }
+      case 'add_comment': {
+        need(actor, 'insert_comments', 'add comments');
+        const body = parseWith(CreateCommentBody, {
+          parent: { page_id: String(input.page_id) },
+          rich_text: [{ type: 'text', text: { content: String(input.text ?? '') } }],
+        });
+        const row = await createComment(tx, env, body);
+        return { comment_id: row.id };
+      }
+    }
+  };
+  if (!dryRun)
+    return rt.store.transaction(async (tx) => {
+      const output = await write(tx);
+      // The step is recorded with its write: a run taken again never writes it twice.
+      await record?.(tx, output);
+      return output;
+    });
+  try {
+    await rt.store.transaction(async (tx) => {
+      throw new DryRun(await write(tx));
+    });
+  } catch (e) {
+    if (e instanceof DryRun) return { would_do: e.output };
+    throw e;
+  }
+  return null;
+}
+
+/** Attempts of a run's job: the first and this many retries, with back-off. */
+export const RUN_RETRIES = 3;
+
+/** A failure worth trying again later (the outside answered badly); not Notion's validation. */
+class TransientError extends Error {}
+
+/** Whether a step's failure may pass if tried again: HTTP failures and unexpected errors. */
+function transient(e: unknown): boolean {
+  return e instanceof TransientError || !(e instanceof ApiError);
+}
+
+/**
+ * Performs a run's actions and records each step; answers the run as it is left. A run taken
+ * again (a retry, or after its process died) resumes after its last step that succeeded: an ops
+ * step is recorded in the transaction of its write, so it is done once; an HTTP step is recorded
+ * after its answer, so a crash in between may send it twice (at least once). `attempt` is given
+ * by the job: a transient failure before the last attempt leaves the run queued and throws, so
+ * the queue tries again after its back-off.
+ */
+export async function performRun(
+  rt: AutomationRuntime,
+  runId: string,
+  attempt?: { number: number; last: boolean },
+): Promise<AutomationRunRow> {
+  const { store } = rt;
+  const started = Date.now();
+  const loaded = await store.transaction(async (tx) => {
+    const run = await tx.automations.getRun(runId);
+    if (!run || (run.status !== 'queued' && run.status !== 'running')) return { run, done: true as const };
+    const automation = await tx.automations.get(run.automation_id);
+    const integration = automation ? await tx.integrations.get(automation.integration_id) : undefined;
+    const startedTime = run.started_time ?? new Date().toISOString();
+    await tx.automations.updateRun(run.id, { status: 'running', started_time: startedTime });
+    return { run: { ...run, started_time: startedTime }, automation, integration, done: false as const };
+  });
+  if (loaded.done || !loaded.run) return loaded.run!;
+  const { run, automation, integration } = loaded;
+  // The steps that succeeded before (a retry or a crash): done, not done again.
+  const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
+  let error: string | null = null;
+  let retry = false;
+  if (!automation || !integration) {
+    error = 'the automation or its integration no longer exists';
+  } else if (integration.revoked_time) {
+    error = `its integration "${integration.name}" was revoked (${integration.revoked_time}); nothing was done`;
+  } else {
+    const def = definitionOf(automation);
+    const trigger = JSON.parse(run.trigger) as RunTrigger;
+    const env: OpEnv = {
+      actor: actorOf(integration),
+      now: new Date().toISOString(),
+      publicUrl: rt.settings.publicUrl,
+    };
+    const scope: TemplateScope = { trigger: { ...trigger }, automation: { name: automation.name } };
+    if (trigger.page_id) {
+      // The page as the automation's integration sees it; an unshared page is not found.
+      const page = await store.transaction(async (tx) => {
+        const row = await tx.blocks.get(trigger.page_id!);
+        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id))) return null;
+        return pageScope(tx, rt.settings.publicUrl, row);
+      });
+      if (!page) error = `page ${trigger.page_id} is not shared with this automation's integration`;
+      scope.trigger.page = page;
+    }
+    const todo = error ? [] : def.actions.slice(steps.length);
+    for (const action of todo) {
+      const t0 = Date.now();
+      const { type: _t, ...fields } = action;
+      const shown = renderTemplate(fields, scope, false);
+      const step: RunStep = { action: action.type, input: shown, ms: 0 };
+      const record = (tx: StoreTx, output: unknown) => {
+        step.output = output;
+        step.ms = Date.now() - t0;
+        return tx.automations.updateRun(run.id, { steps: JSON.stringify([...steps, step]) });
+      };
+      try {
+        const input = renderTemplate(fields, scope) as Record<string, unknown>;
+        const output = await performAction(rt, env, action, input, run.dry_run === 1, record);
+        if (action.type === 'http_request' || run.dry_run === 1)
+          await store.transaction((tx) => record(tx, output));
+      } catch (e) {
+        const err = e instanceof ApiError ? e : null;
+        step.error = {
+          code: err?.code ?? (e instanceof TransientError ? 'http_error' : 'internal_error'),
+          message: (e as Error).message,
+        };
+        error = `${action.type} failed: ${(e as Error).message}`;
+        retry = attempt !== undefined && !attempt.last && transient(e);
+      }
+      step.ms = Date.now() - t0;
+      steps.push(step);
+      if (error) break;
+    }
+  }
+  if (retry && attempt) {
+    const patch = {
+      status: 'queued' as const,
+      steps: JSON.stringify(steps),
+      error: `attempt ${attempt.number} failed (${error}); retrying`,
+    };
+    await store.transaction((tx) => tx.automations.updateRun(run.id, patch));
+    throw new Error(`automation run ${run.id}: ${patch.error}`);
+  }
+  const finished = new Date();
+  const patch = {
+    status: (error ? 'failed' : 'succeeded') as AutomationRunRow['status'],
+    steps: JSON.stringify(steps),
+    error: error && attempt && attempt.number > 1 ? `${error} (after ${attempt.number} attempts)` : error,
+    finished_time: finished.toISOString(),
+    duration_ms: finished.getTime() - Date.parse(run.started_time ?? new Date(started).toISOString()),
+  };
+  await store.transaction((tx) => tx.automations.updateRun(run.id, patch));
+  return { ...run, ...patch };
+}
+
+/** Whether `event` fires the page trigger of `def` (condition aside). */
+function matches(def: Definition, event: RecordedEvent, schema: Schema): boolean {
+  const t = def.trigger;
+  if (!pageTrigger(t) || event.entity.type !== 'page') return false;
+  if (event.data.parent?.data_source_id !== t.data_source_id) return false;
+  if (t.type === 'page_created') return event.type === 'page.created';
+  if (t.type === 'page_matches') return true;
+  if (event.type !== 'page.properties_updated') return false;
+  if (!t.properties) return true;
+  const changed = new Set(
+    (event.data.updated_properties ?? []).map((p) => (typeof p === 'string' ? p : p.id)),
+  );
+  return t.properties.some((name) => {
+    const prop = schema.find((p) => p.name === name || p.id === name);
+    return prop !== undefined && changed.has(prop.id);
+  });
+}
+
+/** Whether a stateful trigger fires, from what it saw before (`prev`) and sees now. */
+function stateFires(t: Definition['trigger'], prev: unknown, now: unknown, event: RecordedEvent): boolean {
+  if (t.type === 'page_matches') {
+    const was = prev === true;
+    if (was === now) return false;
+    return t.on === 'both' || (t.on === 'start' ? now === true : now === false);
+  }
+  if (t.type !== 'page_updated' || !t.change || event.type !== 'page.properties_updated') return false;
+  const { from, to } = t.change;
+  if (prev === undefined) return from === undefined && to !== undefined && now === to;
+  return prev !== now && (from === undefined || prev === from) && (to === undefined || now === to);
+}
+
+/** Reads one automation's new events and starts its runs; false when another process has it. */
+export async function dispatchAutomation(rt: AutomationRuntime, automation: AutomationRow): Promise<boolean> {
+  const { store, settings } = rt;
+  const def = definitionOf(automation);
+  const token = randomUUID();
+  const now = Date.now();
+  const read = await store.transaction(async (tx) => {
+    if (
+      !(await tx.automations.claimDispatch(
+        automation.id,
+        automation.cursor,
+        token,
+        now,
+        now + DISPATCH_LEASE_MS,
+      ))
+    )
+      return null;
+    const integration = await tx.integrations.get(automation.integration_id);
+    if (!pageTrigger(def.trigger) || !integration || integration.revoked_time)
+      return { fire: [], cursor: await tx.events.endCursor() };
+    const env: OpEnv = {
+      actor: actorOf(integration),
+      now: new Date().toISOString(),
+      publicUrl: settings.publicUrl,
+    };
+    const r = await readEvents(tx, env, {
+      after: automation.cursor,
+      limit: BATCH,
+      windowMs: settings.aggregationMs,
+      now,
+    });
+    const ds = await tx.blocks.get(def.trigger.data_source_id);
+    const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
+    const filter = def.condition
+      ? parseFilterAt(def.condition, ['condition'], Object.fromEntries(schema.map((p) => [p.name, p])), {
+          version: VERSION,
+          meUserId: integration.bot_user_id,
+        })
+      : null;
+    const fire: { event: RecordedEvent; depth: number }[] = [];
+    const byIntegration = new Map((await tx.automations.list()).map((a) => [a.integration_id, a]));
+    const trig = def.trigger;
+    const stateful =
+      trig.type === 'page_matches' || (trig.type === 'page_updated' && trig.change !== undefined);
+    const triggerFilter =
+      trig.type === 'page_matches'
+        ? parseFilterAt(
+            trig.filter,
+            ['trigger', 'filter'],
+            Object.fromEntries(schema.map((p) => [p.name, p])),
+            {
+              version: VERSION,
+              meUserId: integration.bot_user_id,
+            },
+          )
+        : null;
+    for (const event of r.events) {
+      if (!matches(def, event, schema)) {
+        // A page_updated trigger with `change` still learns values from creations.
+        if (
+          !(
+            stateful &&
+            event.type === 'page.created' &&
+            event.data.parent?.data_source_id === trig.data_source_id
+          )
+        )
+          continue;
+      }
+      if (stateful) {
+        // What it saw before, what it sees now; its own writes update what it saw, too.
+        const page = await tx.blocks.get(event.entity.id);
+        const before = await tx.automations.pageState(automation.id, event.entity.id);
+        let now: unknown;
+        if (triggerFilter) {
+          now = Boolean(
+            page &&
+              !page.in_trash &&
+              evaluateFilter(triggerFilter, derivedRow(schema, page), { now: new Date(Date.now()) }),
+          );
+        } else {
+          const change = (trig as { change: { property: string } }).change;
+          const prop = schema.find((p) => p.name === change.property || p.id === change.property);
+          now =
+            page && prop
+              ? String(plainValue(propertyValue(prop, storedOf(page)[prop.id], page as never)) ?? '')
+              : '';
+        }
+        await tx.automations.setPageState(automation.id, event.entity.id, JSON.stringify(now));
+        const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
+        if (event.integrationId === automation.integration_id) continue;
+        if (!stateFires(trig, prev, now, event)) continue;
+      }
+      // Its own writes never trigger it again.
+      if (event.integrationId === automation.integration_id) continue;
+      if (filter) {
+        const page = await tx.blocks.get(event.entity.id);
+        if (!page || page.in_trash) continue;
+        if (!evaluateFilter(filter, derivedRow(schema, page), { now: new Date(now) })) continue;
+      }
+      // A write made by another automation: one step deeper in that automation's chain.
+      const writer = event.integrationId ? byIntegration.get(event.integrationId) : undefined;
+      const depth = writer
+        ? ((await tx.automations.lastRunBefore(writer.id, new Date().toISOString()))?.depth ?? 0) + 1
+        : 0;
+      fire.push({ event, depth });
+    }
+    return { fire, cursor: r.cursor };
+  });
+  if (!read) return false;
+  let cursor = automation.cursor;
+  try {
+    for (const { event, depth } of read.fire) {
+      const trigger: RunTrigger = {
+        kind: def.trigger.type,
+        time: new Date().toISOString(),
+        event: { id: event.id, type: event.type, timestamp: event.timestamp },
+        page_id: event.entity.id,
+      };
+      await startRun(rt, automation, trigger, depth);
+    }
+    cursor = read.cursor;
+    return true;
+  } finally {
+    await store.transaction((tx) => tx.automations.finishDispatch(automation.id, token, cursor));
+  }
+}
+
+/** One look: every enabled page-triggered automation behind the outbox. */
+export async function dispatchOnce(rt: AutomationRuntime): Promise<void> {
+  const { list, end } = await rt.store.transaction(async (tx) => ({
+    list: await tx.automations.list(),
+    end: await tx.events.endCursor(),
+  }));
+  for (const a of list) {
+    if (a.enabled === 1 && a.cursor !== end && pageTrigger(definitionOf(a).trigger))
+      await dispatchAutomation(rt, a);
+  }
+}
+
+/**
+ * Starts the runs of schedule triggers due at `now` (injectable: tests move the clock). Each due
+ * time is claimed by moving `next_run_time` past it, so one process starts it once; a server that
+ * was down for several occurrences starts one run for them.
+ */
+export async function tickSchedules(rt: AutomationRuntime, now: Date): Promise<AutomationRunRow[]> {
+  const list = await rt.store.transaction((tx) => tx.automations.list());
+  const started: AutomationRunRow[] = [];
+  for (const a of list) {
+    if (a.enabled !== 1 || !a.next_run_time || a.next_run_time > now.toISOString()) continue;
+    const def = definitionOf(a);
+    const next = nextRun(def, now);
+    const mine = await rt.store.transaction((tx) =>
+      tx.automations.advanceSchedule(a.id, a.next_run_time!, next),
+    );
+    if (!mine) continue;
+    started.push(await startRun(rt, a, { kind: 'schedule', time: a.next_run_time }, 0));
+  }
+  return started;
+}
+
+/**
+ * Settings read from the environment where no Config is at hand (the admin API): the outbound
+ * policy of webhooks (OCTAVO_WEBHOOK_ALLOW_PRIVATE, else private addresses only when the server
+ * listens on loopback; OCTAVO_WEBHOOK_TIMEOUT_MS).
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv, publicUrl = ''): AutomationSettings {
+  const allow = env.OCTAVO_WEBHOOK_ALLOW_PRIVATE;
+  const host = env.OCTAVO_HOST || '127.0.0.1';
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return {
+    allowPrivate: allow === undefined || allow === '' ? loopback : ['1', 'true', 'yes'].includes(allow),
+    timeoutMs: Number(env.OCTAVO_WEBHOOK_TIMEOUT_MS) || 10_000,
+    pollMs: 250,
+    aggregationMs: 0,
+    publicUrl,
+  };
+}
+
+export interface RunningAutomations {
+  stop(): Promise<void>;
+}
+
+/** Starts the run consumer, the minute tick (the port's schedule) and the dispatcher loop. */
+export async function startAutomations(
+  rt: AutomationRuntime & { queue: JobQueue },
+): Promise<RunningAutomations> {
+  await rt.queue.consume<{ runId: string }>(
+    RUN_JOB,
+    async (p, job) =>
+      void (await performRun(rt, p.runId, { number: job.attempt, last: job.attempt > RUN_RETRIES })),
+    {
+      concurrency: 8,
+    },
+  );
+  await rt.queue.consume(TICK_JOB, async () => void (await tickSchedules(rt, new Date())));
+  await rt.queue.schedule(TICK_JOB, '* * * * *');
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const loop = () => {
+    running = dispatchOnce(rt)
+      .catch((err: Error) => {
+        if (rt.log) rt.log.error({ err }, 'automation dispatch failed');
+        else console.error(`octavo: automation dispatch failed: ${err.message}`);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, rt.settings.pollMs);
+      });
+  };
+  loop();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * An automations test bench: an Octavo on a fresh database of either engine with its app (the
+ * official SDK talks to it in process), its admin API, a job queue and the automation runtime
+ * (dispatcher polling every 20 ms, no aggregation, loopback allowed).
+ */
+import { Client } from '@notionhq/client';
+import { createApp } from '../../src/api/app.ts';
+import {
+  type AutomationRuntime,
+  type RunningAutomations,
+  startAutomations,
+} from '../../src/automations/runtime.ts';
+import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
+import type { JobQueue } from '../../src/jobs/index.ts';
+import { issueAdminToken } from '../../src/ops/admin-token.ts';
+import { type BootstrapResult, bootstrap } from '../../src/ops/workspace.ts';
+import { dropPostgresSchema } from '../../src/store/connect.ts';
+import type { KyselyStore } from '../../src/store/kysely-store.ts';
+import type { EngineName } from '../helpers/engines.ts';
+import { BASE_URL } from '../helpers/harness.ts';
+import { newLocation, openAt, PG_URL } from '../jobs/support.ts';
+
+export interface AutoBench {
+  store: KyselyStore;
+  queue: JobQueue;
+  boot: BootstrapResult;
+  rt: AutomationRuntime;
+  client(token?: string): Client;
+  // biome-ignore lint/suspicious/noExplicitAny: the admin API's JSON, read loosely by the tests
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
+  const where = newLocation(engine);
+  const { store, queue, close } = await openAt(engine, where);
+  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+  const app = createApp({
+    store,
+    publicUrl: BASE_URL,
+    workspace: boot.workspace,
+    rateLimiter: null,
+    files: {
+      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+      allowPrivateImports: false,
+      urlSecret: boot.fileUrlSecret,
+    },
+  });
+  const rt = {
+    store,
+    queue,
+    settings: {
+      allowPrivate: true,
+      timeoutMs: 2000,
+      pollMs: 20,
+      aggregationMs: 0,
+      publicUrl: BASE_URL,
+      retryBackoffMs: 200,
+    },
+  };
+  const running: RunningAutomations = await startAutomations(rt);
+  const adminToken = await store.transaction((tx) => issueAdminToken(tx));
+  const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
+    Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
+  return {
+    store,
+    queue,
+    boot,
+    rt,
+    client: (token = boot.created!.token) =>
+      new Client({
+        auth: token,
+        baseUrl: BASE_URL,
+        fetch: fetchApp as typeof fetch,
+        logLevel: 'error' as never,
+      }),
+    admin: async (method, path, body) => {
+      const res = await app.request(`${BASE_URL}/_octavo${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    close: async () => {
+      await running.stop();
+      await close();
+      if (engine === 'postgres') await dropPostgresSchema(PG_URL, where);
+    },
+  };
+}
