@@ -78,8 +78,7 @@ export function adminRoutes(deps: AdminDeps) {
   };
   // The document is served without the admin token, as /v1/openapi.json is without one: it holds
   // no data, only the request shapes that are in the source of every Octavo of this version, and
-  // API tools (viewers, client generators) fetch a document before they hold credentials. Whether
-  // the emulator controls are listed does tell a reader that the server is a test double.
+  // API tools (viewers, client generators) fetch a document before they hold credentials.
   let doc: object | undefined;
   r.get('/openapi.json', (c) => {
     doc ??= adminOpenApiDocument(

@@ -3,8 +3,8 @@
  * (api/openapi.ts): from the route table (the admin router's registered paths and methods) and
  * the Zod schemas its handlers validate with. Only the summaries are written by hand; a served
  * route without an entry in ADMIN_ENDPOINTS fails the generation, so nothing is served
- * undocumented (test/integration/admin-openapi.test.ts). The emulator controls appear only when
- * the server has them, since the document follows what is served.
+ * undocumented (test/integration/admin-openapi.test.ts). The document lists what is served: an app
+ * composed without the emulator controls (some tests' harness) has none of them in it.
  */
 import type { z } from 'zod';
 import { FaultRuleInput } from '../domain/faults.ts';
@@ -37,7 +37,8 @@ interface AdminEndpoint {
   auth?: 'admin' | 'none';
 }
 
-const EMULATOR = 'Emulator control: served only when the server runs as a test double.';
+const EMULATOR =
+  'Emulator control (Octavo as a test double: seed, reset, snapshots, clock, faults, requests).';
 
 /** Every /_octavo route, keyed `METHOD /_octavo/path` with Hono's `:param` path syntax. */
 export const ADMIN_ENDPOINTS: Record<string, AdminEndpoint & { emulator?: boolean }> = {
