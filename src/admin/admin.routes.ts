@@ -2,9 +2,9 @@
  * The admin HTTP API under `/_octavo`: managing the server rather than speaking Notion's API.
  * Authenticated with the admin token (`Authorization: Bearer oat_…`); errors use the same
  * envelope as `/v1`. Today: integrations (list, create, update, revoke, rotate, delete), the
- * operations `octavo integration …` runs, and the routes mounted below; every route is described
- * in `GET /_octavo/openapi.json` (admin/openapi.ts). Handlers are as thin as api/'s: parse, one transaction
- * of an operation, answer.
+ * operations `octavo integration …` runs, and the routes mounted below; every route is
+ * described in `GET /_octavo/openapi.json` (admin/openapi.ts). Handlers are as thin as api/'s:
+ * parse, one transaction of an operation, answer.
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { CAPABILITIES } from '../domain/capabilities.ts';

@@ -30,6 +30,8 @@ export const ADMIN_BASE = '/_octavo';
 interface AdminEndpoint {
   summary: string;
   body?: z.ZodType;
+  /** The body may be left out (every field optional). */
+  bodyOptional?: boolean;
   /** The body may also be YAML (`Content-Type: application/yaml`), with the same shape. */
   yaml?: boolean;
   query?: z.ZodType;
@@ -83,6 +85,7 @@ export const ADMIN_ENDPOINTS: Record<string, AdminEndpoint & { emulator?: boolea
   'POST /_octavo/webhooks/:id/pause': {
     summary: 'Pause deliveries to a subscription',
     body: PauseWebhookBody,
+    bodyOptional: true,
   },
   'POST /_octavo/webhooks/:id/resume': { summary: 'Resume a paused subscription (held deliveries go out)' },
   'GET /_octavo/webhooks/:id/deliveries': {
@@ -179,7 +182,7 @@ export function adminOpenApiDocument(
     if (endpoint.body) {
       const schema = hoistDefs(toJsonSchema(endpoint.body), label, schemas);
       operation.requestBody = {
-        required: true,
+        required: !endpoint.bodyOptional,
         content: {
           'application/json': { schema },
           ...(endpoint.yaml ? { 'application/yaml': { schema } } : {}),

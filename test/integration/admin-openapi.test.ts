@@ -12,7 +12,7 @@ import { type Harness, startHarness } from '../helpers/harness.ts';
 
 type Operation = {
   summary: string;
-  requestBody?: { content: Record<string, { schema: object }> };
+  requestBody?: { required: boolean; content: Record<string, { schema: object }> };
   parameters?: { name?: string; in?: string }[];
   security?: unknown[];
 };
@@ -169,6 +169,11 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
     expect(faults({ route: '/v1/pages/*', status: 429, retry_after: 1 })).toBe(true);
     expect(faults({ route: 'no-slash', status: 429 })).toBe(false);
     const requests = doc.paths['/_octavo/requests']!.get!.parameters!.map((p) => p.name);
+    expect(doc.paths['/_octavo/webhooks/{id}/pause']!.post!.requestBody).toMatchObject({ required: false });
+    console.log(
+      JSON.stringify(doc.paths['/_octavo/seed']).slice(0, 400),
+      Object.keys(doc.components.schemas),
+    );
     expect(requests.sort()).toEqual(['after', 'integration', 'limit', 'status']);
   });
 });
