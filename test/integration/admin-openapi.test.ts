@@ -170,10 +170,6 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
     expect(faults({ route: 'no-slash', status: 429 })).toBe(false);
     const requests = doc.paths['/_octavo/requests']!.get!.parameters!.map((p) => p.name);
     expect(doc.paths['/_octavo/webhooks/{id}/pause']!.post!.requestBody).toMatchObject({ required: false });
-    console.log(
-      JSON.stringify(doc.paths['/_octavo/seed']).slice(0, 400),
-      Object.keys(doc.components.schemas),
-    );
     expect(requests.sort()).toEqual(['after', 'integration', 'limit', 'status']);
   });
 });
