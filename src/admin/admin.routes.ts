@@ -2,12 +2,13 @@
  * The admin HTTP API under `/_octavo`: managing the server rather than speaking Notion's API.
  * Authenticated with the admin token (`Authorization: Bearer oat_…`); errors use the same
  * envelope as `/v1`. Today: integrations (list, create, update, revoke, rotate, delete), the
- * operations `octavo integration …` runs. Handlers are as thin as api/'s: parse, one transaction
- * of an operation, answer.
+ * operations `octavo integration …` runs, and the routes mounted below; every route is
+ * described in `GET /_octavo/openapi.json` (admin/openapi.ts). Handlers are as thin as api/'s:
+ * parse, one transaction of an operation, answer.
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
 import { CAPABILITIES } from '../domain/capabilities.ts';
+import { octavoVersion } from '../lib/version.ts';
 import { isAdminToken } from '../ops/admin-token.ts';
 import {
   createIntegration,
@@ -22,7 +23,9 @@ import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 import { automationRoutes } from './automations.routes.ts';
 import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.routes.ts';
+import { CreateIntegrationBody, UpdateIntegrationBody } from './integrations.schema.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
+import { ADMIN_BASE, adminOpenApiDocument } from './openapi.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {
@@ -30,19 +33,11 @@ export interface AdminDeps {
   /** The API's JSON body reader, run after authentication; it sets the `body` variable. */
   readBody: MiddlewareHandler;
   clock?: () => Date;
+  /** The server's public URL, for the OpenAPI document's `servers` (default: the request's origin). */
+  publicUrl?: string;
   /** The emulator controls (seed, reset, snapshots, clock, faults, requests), when the server has them. */
   emulator?: EmulatorDeps;
 }
-
-const Capabilities = z.array(z.enum(CAPABILITIES));
-const CreateIntegrationBody = z.strictObject({
-  name: z.string().min(1),
-  capabilities: Capabilities.optional(),
-});
-const UpdateIntegrationBody = z.strictObject({
-  name: z.string().min(1).optional(),
-  capabilities: Capabilities.optional(),
-});
 
 /** An integration as the admin API shows it (never its token or token hash). */
 function presentIntegration(row: IntegrationRow) {
@@ -82,6 +77,17 @@ export function adminRoutes(deps: AdminDeps) {
     if (!row) throw new ApiError('object_not_found', `Could not find integration: ${key}.`);
     return row.name;
   };
+  // The document is served without the admin token, as /v1/openapi.json is without one: it holds
+  // no data, only the request shapes that are in the source of every Octavo of this version, and
+  // API tools (viewers, client generators) fetch a document before they hold credentials.
+  let doc: object | undefined;
+  r.get('/openapi.json', (c) => {
+    doc ??= adminOpenApiDocument(
+      r.routes.map((route) => ({ method: route.method, path: ADMIN_BASE + route.path })),
+      { version: octavoVersion(), serverUrl: deps.publicUrl ?? new URL(c.req.url).origin },
+    );
+    return c.json(doc, 200, { 'cache-control': 'no-store' });
+  });
   r.use('*', adminAuth(deps.store), jsonOrYamlBody(deps.readBody));
 
   r.get('/integrations', async (c) => {

@@ -10,7 +10,7 @@ import { ApiError } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 import type { EmulatorDeps } from './emulator.routes.ts';
 
-const ClockBody = z.strictObject({
+export const ClockBody = z.strictObject({
   time: z.iso.datetime({ offset: true }).optional(),
   frozen: z.boolean().optional(),
   advance_ms: z.number().int().optional(),

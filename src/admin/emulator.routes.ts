@@ -20,6 +20,7 @@ import {
   listSnapshots,
   resetWorkspace,
   restoreSnapshot,
+  SNAPSHOT_NAME,
   saveSnapshot,
 } from '../ops/snapshots.ts';
 import type { Store } from '../store/store.ts';
@@ -37,7 +38,9 @@ export interface EmulatorDeps {
 
 type Env = { Variables: { body: unknown } };
 
-const SaveBody = z.strictObject({ name: z.string() });
+export const SaveSnapshotBody = z.strictObject({
+  name: z.string().regex(SNAPSHOT_NAME).describe('1 to 30 lower-case letters, digits or underscores'),
+});
 
 /**
  * The admin API's body reader, except that a YAML body (`Content-Type: application/yaml` or
@@ -79,7 +82,7 @@ export function emulatorRoutes(deps: EmulatorDeps) {
   });
 
   r.post('/snapshots', async (c) => {
-    const { name } = parseWith(SaveBody, c.get('body'));
+    const { name } = parseWith(SaveSnapshotBody, c.get('body'));
     const info = await saveSnapshot(deps.store, name, now());
     return c.json({ object: 'snapshot', ...info });
   });

@@ -17,7 +17,7 @@ import {
 import type { OauthClientRow, Store } from '../store/store.ts';
 import { parseWith } from '../wire/validation.ts';
 
-const CreateBody = z.strictObject({
+export const CreatePublicIntegrationBody = z.strictObject({
   name: z.string().min(1),
   redirect_uris: z.array(z.string()).min(1),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
@@ -46,7 +46,7 @@ export function publicIntegrationRoutes(deps: { store: Store; now: () => string 
   });
 
   r.post('/public-integrations', async (c) => {
-    const body = parseWith(CreateBody, c.get('body'));
+    const body = parseWith(CreatePublicIntegrationBody, c.get('body'));
     const made = await deps.store.transaction((tx) =>
       createPublicIntegration(tx, {
         name: body.name,

@@ -4,31 +4,34 @@
  * follow), `limit`. DELETE empties it.
  */
 import { Hono } from 'hono';
-import { statusTest } from '../ops/emulator.ts';
-import { ApiError } from '../wire/errors.ts';
+import { z } from 'zod';
+import { parseWith } from '../wire/validation.ts';
 import type { EmulatorDeps } from './emulator.routes.ts';
+
+const WholeNumber = z.string().regex(/^\d+$/, 'should be a whole number');
+
+/** The journal's filters (ops/emulator.ts `RequestJournal.list`). */
+export const RequestsQuery = z.object({
+  integration: z.string().optional().describe('An integration name or id'),
+  status: z
+    .string()
+    .regex(/^[1-5](xx|\d\d)$/i, 'should be like 404 or 4xx')
+    .optional()
+    .describe('A status (404) or a class (4xx)'),
+  after: WholeNumber.optional().describe('Only entries after this sequence number (`latest` of an answer)'),
+  limit: WholeNumber.optional().describe('Only the newest N entries'),
+});
 
 export function requestRoutes(deps: EmulatorDeps) {
   const r = new Hono<{ Variables: { body: unknown } }>();
   r.get('/requests', (c) => {
-    const status = c.req.query('status');
-    try {
-      statusTest(status);
-    } catch (e) {
-      throw new ApiError('validation_error', (e as Error).message);
-    }
-    const number = (name: string) => {
-      const raw = c.req.query(name);
-      if (raw === undefined) return undefined;
-      if (!/^\d+$/.test(raw))
-        throw new ApiError('validation_error', `${name} should be a whole number, not ${raw}.`);
-      return Number(raw);
-    };
+    const query = parseWith(RequestsQuery, c.req.query(), 'query');
+    const number = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
     const results = deps.emulator.journal.list({
-      integration: c.req.query('integration'),
-      status,
-      after: number('after'),
-      limit: number('limit'),
+      integration: query.integration,
+      status: query.status,
+      after: number(query.after),
+      limit: number(query.limit),
     });
     // `latest`: pass it as `after` next time to see only newer requests (octavo requests --follow).
     return c.json({ object: 'list', results, latest: deps.emulator.journal.latest });

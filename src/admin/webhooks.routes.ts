@@ -22,15 +22,21 @@ import {
 } from '../webhooks/subscriptions.ts';
 import { parseWith } from '../wire/validation.ts';
 
-const CreateBody = z.strictObject({
+export const CreateWebhookBody = z.strictObject({
   integration: z.string().min(1),
   url: z.string().min(1),
   event_types: z.array(z.string()).optional(),
   api_version: z.string().optional(),
 });
-const UpdateBody = z.strictObject({ event_types: z.array(z.string()) });
-const VerifyBody = z.strictObject({ verification_token: z.string() });
-const PauseBody = z.strictObject({ reason: z.string().optional() });
+export const UpdateWebhookBody = z.strictObject({ event_types: z.array(z.string()) });
+export const VerifyWebhookBody = z.strictObject({ verification_token: z.string() });
+export const PauseWebhookBody = z.strictObject({ reason: z.string().optional() });
+/** GET /webhooks: only one integration's subscriptions (a name or id). */
+export const ListWebhooksQuery = z.object({ integration: z.string().optional() });
+/** The delivery logs: `limit` from 1 to 1000 (default 100; out of range is clamped). */
+export const DeliveriesQuery = z.object({
+  limit: z.string().optional().describe('How many of the newest deliveries: 1 to 1000, default 100'),
+});
 
 type Env = { Variables: { body: unknown } };
 
@@ -39,16 +45,19 @@ export function webhookRoutes(deps: { store: Store; clock?: (() => Date) | undef
   const now = () => (deps.clock?.() ?? new Date()).toISOString();
   const tx = deps.store.transaction.bind(deps.store);
   const id = (c: Context<Env>) => decodeURIComponent(c.req.param('id') ?? '');
-  const limitOf = (c: Context<Env>) =>
-    Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+  const limitOf = (c: Context<Env>) => {
+    const { limit } = parseWith(DeliveriesQuery, c.req.query(), 'query');
+    return Math.min(Math.max(Number(limit ?? 100) || 100, 1), 1000);
+  };
 
   r.get('/webhooks', async (c) => {
-    const rows = await tx((t) => listSubscriptions(t, c.req.query('integration')));
+    const { integration } = parseWith(ListWebhooksQuery, c.req.query(), 'query');
+    const rows = await tx((t) => listSubscriptions(t, integration));
     return c.json({ object: 'list', results: rows.map(presentSubscription) });
   });
 
   r.post('/webhooks', async (c) => {
-    const body = parseWith(CreateBody, c.get('body'));
+    const body = parseWith(CreateWebhookBody, c.get('body'));
     const row = await tx((t) =>
       createSubscription(t, {
         integration: body.integration,
@@ -70,13 +79,13 @@ export function webhookRoutes(deps: { store: Store; clock?: (() => Date) | undef
   );
 
   r.patch('/webhooks/:id', async (c) => {
-    const body = parseWith(UpdateBody, c.get('body'));
+    const body = parseWith(UpdateWebhookBody, c.get('body'));
     const row = await tx((t) => updateSubscriptionEvents(t, { id: id(c), eventTypes: body.event_types }));
     return c.json(presentSubscription(row));
   });
 
   r.post('/webhooks/:id/verify', async (c) => {
-    const body = parseWith(VerifyBody, c.get('body'));
+    const body = parseWith(VerifyWebhookBody, c.get('body'));
     const row = await tx((t) =>
       verifySubscription(t, { id: id(c), token: body.verification_token, now: now() }),
     );
@@ -84,7 +93,7 @@ export function webhookRoutes(deps: { store: Store; clock?: (() => Date) | undef
   });
 
   r.post('/webhooks/:id/pause', async (c) => {
-    const body = parseWith(PauseBody, c.get('body') ?? {});
+    const body = parseWith(PauseWebhookBody, c.get('body') ?? {});
     const row = await tx((t) =>
       pauseSubscription(t, { id: id(c), reason: body.reason ?? 'paused by the admin' }),
     );

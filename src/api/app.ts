@@ -93,6 +93,7 @@ export function createApp(appDeps: AppDeps) {
     adminRoutes({
       store: deps.store,
       readBody: jsonBody,
+      publicUrl: deps.publicUrl,
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(em ? { emulator: { store: deps.store, publicUrl: deps.publicUrl, emulator: em } } : {}),
     }),

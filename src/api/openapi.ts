@@ -6,6 +6,7 @@
  * generation, so a new route cannot be served undocumented (test/integration/openapi.test.ts).
  */
 import { z } from 'zod';
+import { openApiPath, type RouteEntry, servedUnder, toJsonSchema } from '../lib/openapi.ts';
 import { AUTHORIZE_PARAMS } from '../oauth/authorize.ts';
 import { TokenBody, TokenOnly } from '../oauth/oauth.routes.ts';
 import { UPDATE_PAYLOADS } from '../wire/block-payloads.ts';
@@ -189,30 +190,10 @@ function blockUpdateBody(version: ApiVersion): Schema {
   ]);
 }
 
-/** One registered route: Hono's `app.routes` entries. */
-export interface RouteEntry {
-  method: string;
-  path: string;
-}
-
 /** The /v1 routes served, from the route table: middleware and the catch-all left out. */
-export function servedRoutes(routes: readonly RouteEntry[]): string[] {
-  const seen = new Set<string>();
-  for (const r of routes) {
-    if (r.method === 'ALL' || !r.path.startsWith('/v1/') || r.path.endsWith('*')) continue;
-    seen.add(`${r.method} ${r.path}`);
-  }
-  return [...seen];
-}
+export const servedRoutes = (routes: readonly RouteEntry[]) => servedUnder('/v1/', routes);
 
-const toSchema = (schema: Schema) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as Record<
-    string,
-    unknown
-  >;
-
-/** `{page_id}` from `:page_id`. */
-const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+const toSchema = toJsonSchema;
 
 /**
  * The document for `version`'s request bodies (the latest version unless asked). Throws when a

@@ -7,7 +7,7 @@ import type { SnapshotInfo, Store } from '../store/store.ts';
 import { ApiError } from '../wire/errors.ts';
 
 /** Lower-case letters, digits and `_`, up to 30: a name that is also a Postgres schema suffix. */
-const SNAPSHOT_NAME = /^[a-z0-9_]{1,30}$/;
+export const SNAPSHOT_NAME = /^[a-z0-9_]{1,30}$/;
 
 /** `name` when it can name a snapshot, else a validation_error saying what names may be. */
 export function checkSnapshotName(name: string): string {

@@ -10,6 +10,7 @@ import type { Capability } from '../../src/domain/capabilities.ts';
 import { ALL_CAPABILITIES } from '../../src/domain/capabilities.ts';
 import type { FileSettings } from '../../src/domain/file-uploads.ts';
 import { memoryRateLimiter, type RatePolicy } from '../../src/domain/rate-limit.ts';
+import type { Emulator } from '../../src/ops/emulator.ts';
 import { createIntegration, sharePage } from '../../src/ops/integrations.ts';
 import { type BootstrapResult, bootstrap, createAdminPage } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   metrics?: (store: KyselyStore) => Metrics;
   /** The public URL (default BASE_URL); requests still go to BASE_URL, as behind a proxy. */
   publicUrl?: string;
+  /** The emulator controls (a test double's clock, faults, journal; /_octavo/seed, …). */
+  emulator?: Emulator;
 }
 
 let counter = 0;
@@ -75,6 +78,7 @@ export async function startHarness(engine: EngineName, options: HarnessOptions =
     },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.metrics ? { metrics: options.metrics(store) } : {}),
+    ...(options.emulator ? { emulator: options.emulator } : {}),
   });
   const appFetch = async (url: string | URL | Request, init?: RequestInit) => {
     const res = await app.request(url instanceof Request ? url : String(url), init);
