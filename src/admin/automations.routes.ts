@@ -22,7 +22,7 @@ import type { Store } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 
-const RunBody = z.strictObject({ input: z.unknown().optional(), dry_run: z.boolean().optional() });
+export const RunAutomationBody = z.strictObject({ input: z.unknown().optional(), dry_run: z.boolean().optional() });
 
 type Env = { Variables: { body: unknown } };
 
@@ -50,7 +50,7 @@ export function automationRoutes(deps: { store: Store; clock?: (() => Date) | un
   );
   r.delete('/automations/:id', async (c) => show(c, await tx((t) => deleteAutomation(t, id(c)))));
   r.post('/automations/:id/run', async (c) => {
-    const body = parseWith(RunBody, c.get('body') ?? {});
+    const body = parseWith(RunAutomationBody, c.get('body') ?? {});
     const run = await runManually(rt, id(c), body.input, { dryRun: body.dry_run ?? false, wait: true });
     return c.json({ object: 'automation_run', ...presentRun(run) });
   });

@@ -7,9 +7,11 @@
  * composed without the emulator controls (some tests' harness) has none of them in it.
  */
 import type { z } from 'zod';
+import { Definition } from '../automations/definition.ts';
 import { FaultRuleInput } from '../domain/faults.ts';
 import { hoistDefs, openApiPath, type RouteEntry, servedUnder, toJsonSchema } from '../lib/openapi.ts';
 import { FixtureSchema } from '../ops/fixture.ts';
+import { RunAutomationBody } from './automations.routes.ts';
 import { ClockBody } from './clock.routes.ts';
 import { SaveSnapshotBody } from './emulator.routes.ts';
 import { CreateIntegrationBody, UpdateIntegrationBody } from './integrations.schema.ts';
@@ -97,6 +99,23 @@ export const ADMIN_ENDPOINTS: Record<string, AdminEndpoint & { emulator?: boolea
     query: DeliveriesQuery,
   },
   'POST /_octavo/webhook_deliveries/:id/replay': { summary: 'Send a delivery again' },
+  'GET /_octavo/automations': { summary: 'List the automations' },
+  'POST /_octavo/automations': {
+    summary: 'Create an automation from its definition (checked when saved; errors name the field)',
+    body: Definition,
+  },
+  'GET /_octavo/automations/:id': { summary: 'Retrieve an automation (by id or name)' },
+  'POST /_octavo/automations/:id/enable': { summary: 'Enable an automation (it reacts to writes from now on)' },
+  'POST /_octavo/automations/:id/disable': { summary: 'Disable an automation' },
+  'DELETE /_octavo/automations/:id': { summary: 'Delete an automation' },
+  'POST /_octavo/automations/:id/run': {
+    summary: 'Run an automation now (manual trigger), or show what it would do with dry_run',
+    body: RunAutomationBody,
+    bodyOptional: true,
+  },
+  'GET /_octavo/automations/:id/runs': { summary: "An automation's runs, newest first" },
+  'GET /_octavo/automation_runs/:id': { summary: 'Retrieve a run: trigger, steps, results, errors' },
+  'POST /_octavo/automation_runs/:id/retry': { summary: 'Run a failed run again (as a new run)' },
   'POST /_octavo/seed': {
     summary: 'Seed the workspace from a fixture (JSON, or YAML with Content-Type application/yaml)',
     body: FixtureSchema,

@@ -101,7 +101,20 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
       const snapshot = `doc_${n}`;
       const saved = await call('POST', '/_octavo/snapshots', { name: snapshot });
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      const automation = `Auto ${n}`;
+      const defined = await call('POST', '/_octavo/automations', {
+        name: automation,
+        trigger: { type: 'manual' },
+        actions: [{ type: 'http_request', url: 'http://127.0.0.1:9/none' }],
+      });
+      expect(defined.status, JSON.stringify(defined.body)).toBe(200);
+      const run = await call('POST', `/_octavo/automations/${encodeURIComponent(automation)}/run`, {
+        dry_run: true,
+      });
+      expect(run.status, JSON.stringify(run.body)).toBe(200);
       return {
+        automation,
+        run: run.body.id as string,
         integration,
         client: client.body.id,
         hook: hook.body.id,
@@ -119,7 +132,12 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
         .replace(/^\/_octavo\/webhooks\/:id/, `/_octavo/webhooks/${made.hook}`)
         .replace(/^\/_octavo\/webhook_deliveries\/:id/, `/_octavo/webhook_deliveries/${made.delivery}`)
         .replace(/^\/_octavo\/public-integrations\/:id/, `/_octavo/public-integrations/${made.client}`)
-        .replace(/^\/_octavo\/faults\/:id/, `/_octavo/faults/${made.fault}`);
+        .replace(/^\/_octavo\/faults\/:id/, `/_octavo/faults/${made.fault}`)
+        .replace(
+          /^\/_octavo\/automations\/:id/,
+          `/_octavo/automations/${encodeURIComponent(made.automation)}`,
+        )
+        .replace(/^\/_octavo\/automation_runs\/:id/, `/_octavo/automation_runs/${made.run}`);
       expect(path, op).not.toContain(':');
       const res = await call(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
       expect.soft(res.status, `${op}: ${JSON.stringify(res.body)}`).not.toBe(404);
