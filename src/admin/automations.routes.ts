@@ -22,7 +22,10 @@ import type { Store } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
 
-export const RunAutomationBody = z.strictObject({ input: z.unknown().optional(), dry_run: z.boolean().optional() });
+export const RunAutomationBody = z.strictObject({
+  input: z.unknown().optional(),
+  dry_run: z.boolean().optional(),
+});
 
 type Env = { Variables: { body: unknown } };
 

@@ -105,7 +105,9 @@ export const ADMIN_ENDPOINTS: Record<string, AdminEndpoint & { emulator?: boolea
     body: Definition,
   },
   'GET /_octavo/automations/:id': { summary: 'Retrieve an automation (by id or name)' },
-  'POST /_octavo/automations/:id/enable': { summary: 'Enable an automation (it reacts to writes from now on)' },
+  'POST /_octavo/automations/:id/enable': {
+    summary: 'Enable an automation (it reacts to writes from now on)',
+  },
   'POST /_octavo/automations/:id/disable': { summary: 'Disable an automation' },
   'DELETE /_octavo/automations/:id': { summary: 'Delete an automation' },
   'POST /_octavo/automations/:id/run': {
