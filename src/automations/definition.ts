@@ -54,6 +54,8 @@ export const Trigger = z.discriminatedUnion('type', [
     filter: z.record(z.string(), z.unknown()),
     on: z.enum(['start', 'stop', 'both']).default('start'),
   }),
+  /** A comment made on a page of the data source (or on a block of one). */
+  z.strictObject({ type: z.literal('comment_created'), data_source_id: Id }),
   z.strictObject({
     type: z.literal('schedule'),
     cron: z.string().refine(validCron, 'should be a cron expression of five (or six) fields'),
@@ -117,7 +119,12 @@ export type Definition = z.output<typeof Definition>;
 
 /** Whether the trigger is about a page of a data source. */
 export function pageTrigger(t: Trigger): t is Extract<Trigger, { data_source_id: string }> {
-  return t.type === 'page_created' || t.type === 'page_updated' || t.type === 'page_matches';
+  return (
+    t.type === 'page_created' ||
+    t.type === 'page_updated' ||
+    t.type === 'page_matches' ||
+    t.type === 'comment_created'
+  );
 }
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -142,7 +149,7 @@ export function parseDefinition(raw: unknown): Definition {
   const def = r.data;
   if (def.condition && !pageTrigger(def.trigger))
     throw errors.validation(
-      'Automation definition: condition is only for page triggers (page_created, page_updated, page_matches).',
+      'Automation definition: condition is only for page triggers (page_created, page_updated, page_matches, comment_created).',
     );
   def.actions.forEach((action, i) => {
     const problem = templateErrors(action, def.trigger)[0];

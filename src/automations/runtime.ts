@@ -81,6 +81,8 @@ export interface RunTrigger {
   time: string;
   event?: { id: string; type: string; timestamp: string };
   page_id?: string;
+  /** comment_created: the comment (its text is read when the run starts). */
+  comment_id?: string;
   input?: unknown;
   /** The failed run this one retries. */
   retry_of?: string;
@@ -543,6 +545,19 @@ export async function performRun(
       if (!page) error = `page ${trigger.page_id} is not shared with this automation's integration`;
       scope.trigger.page = page;
     }
+    if (trigger.comment_id && !error) {
+      const comment = await store.transaction((tx) => tx.comments.get(trigger.comment_id!));
+      scope.trigger.comment = comment
+        ? {
+            id: comment.id,
+            discussion_id: comment.discussion_id,
+            text: (JSON.parse(comment.rich_text) as { plain_text?: string }[])
+              .map((t) => t.plain_text ?? '')
+              .join(''),
+          }
+        : null;
+      if (!comment) error = `comment ${trigger.comment_id} no longer exists`;
+    }
     const todo = error ? [] : def.actions.slice(steps.length);
     for (const action of todo) {
       const t0 = Date.now();
@@ -595,8 +610,20 @@ export async function performRun(
 }
 
 /** Whether `event` fires the page trigger of `def` (condition aside). */
-function matches(def: Definition, event: RecordedEvent, schema: Schema): boolean {
+function matches(
+  def: Definition,
+  event: RecordedEvent,
+  schema: Schema,
+  commentRow: BlockRow | undefined,
+): boolean {
   const t = def.trigger;
+  if (t.type === 'comment_created') {
+    return (
+      event.type === 'comment.created' &&
+      commentRow?.parent_type === 'data_source_id' &&
+      commentRow.parent_id === t.data_source_id
+    );
+  }
   if (!pageTrigger(t) || event.entity.type !== 'page') return false;
   if (event.data.parent?.data_source_id !== t.data_source_id) return false;
   if (t.type === 'page_created') return event.type === 'page.created';
@@ -664,7 +691,7 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
           meUserId: integration.bot_user_id,
         })
       : null;
-    const fire: { event: RecordedEvent; depth: number }[] = [];
+    const fire: { event: RecordedEvent; depth: number; pageId: string }[] = [];
     const byIntegration = new Map((await tx.automations.list()).map((a) => [a.integration_id, a]));
     const trig = def.trigger;
     const stateful =
@@ -682,7 +709,14 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
           )
         : null;
     for (const event of r.events) {
-      if (!matches(def, event, schema)) {
+      // The page an event is about: the entity, or for a comment the page it is on.
+      const pageId = event.entity.type === 'comment' ? (event.data.page_id ?? null) : event.entity.id;
+      if (pageId === null) continue;
+      const commentRow =
+        trig.type === 'comment_created' && event.type === 'comment.created'
+          ? await tx.blocks.get(pageId)
+          : undefined;
+      if (!matches(def, event, schema, commentRow)) {
         // A page_updated trigger with `change` still learns values from creations.
         if (
           !(
@@ -695,8 +729,8 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
       }
       if (stateful) {
         // What it saw before, what it sees now; its own writes update what it saw, too.
-        const page = await tx.blocks.get(event.entity.id);
-        const before = await tx.automations.pageState(automation.id, event.entity.id);
+        const page = await tx.blocks.get(pageId);
+        const before = await tx.automations.pageState(automation.id, pageId);
         let now: unknown;
         if (triggerFilter) {
           now = Boolean(
@@ -712,7 +746,7 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
               ? String(plainValue(propertyValue(prop, storedOf(page)[prop.id], page as never)) ?? '')
               : '';
         }
-        await tx.automations.setPageState(automation.id, event.entity.id, JSON.stringify(now));
+        await tx.automations.setPageState(automation.id, pageId, JSON.stringify(now));
         const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
         if (event.integrationId === automation.integration_id) continue;
         if (!stateFires(trig, prev, now, event)) continue;
@@ -720,7 +754,7 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
       // Its own writes never trigger it again.
       if (event.integrationId === automation.integration_id) continue;
       if (filter) {
-        const page = await tx.blocks.get(event.entity.id);
+        const page = await tx.blocks.get(pageId);
         if (!page || page.in_trash) continue;
         if (!evaluateFilter(filter, derivedRow(schema, page), { now: new Date(now) })) continue;
       }
@@ -729,19 +763,20 @@ export async function dispatchAutomation(rt: AutomationRuntime, automation: Auto
       const depth = writer
         ? ((await tx.automations.lastRunBefore(writer.id, new Date().toISOString()))?.depth ?? 0) + 1
         : 0;
-      fire.push({ event, depth });
+      fire.push({ event, depth, pageId });
     }
     return { fire, cursor: r.cursor };
   });
   if (!read) return false;
   let cursor = automation.cursor;
   try {
-    for (const { event, depth } of read.fire) {
+    for (const { event, depth, pageId } of read.fire) {
       const trigger: RunTrigger = {
         kind: def.trigger.type,
         time: new Date().toISOString(),
         event: { id: event.id, type: event.type, timestamp: event.timestamp },
-        page_id: event.entity.id,
+        page_id: pageId,
+        ...(event.entity.type === 'comment' ? { comment_id: event.entity.id } : {}),
       };
       await startRun(rt, automation, trigger, depth);
     }

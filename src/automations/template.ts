@@ -29,7 +29,17 @@ function check(path: string, trigger: Trigger): string | null {
   if (parts.some((p) => p === '')) return `\`{{${path}}}\` is not a valid expression`;
   const [root, second, third] = parts;
   const page =
-    trigger.type === 'page_created' || trigger.type === 'page_updated' || trigger.type === 'page_matches';
+    trigger.type === 'page_created' ||
+    trigger.type === 'page_updated' ||
+    trigger.type === 'page_matches' ||
+    trigger.type === 'comment_created';
+  if (second === 'comment') {
+    if (trigger.type !== 'comment_created')
+      return `\`{{${path}}}\`: only the comment_created trigger has a comment`;
+    return ['id', 'text', 'discussion_id'].includes(third ?? '') && parts.length === 3
+      ? null
+      : `\`{{${path}}}\` is unknown (trigger.comment.id, .text, .discussion_id)`;
+  }
   if (root === 'secrets')
     return parts.length === 2 && /^[A-Z0-9_]+$/.test(second!)
       ? null

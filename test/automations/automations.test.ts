@@ -201,6 +201,56 @@ describeEngines('automations', (engine) => {
       console.log(`[${engine}] write → automation run finished in ${Date.now() - started} ms`);
     });
 
+    it('comment_created fires for a comment on a row (not on other pages) and reads the comment', async () => {
+      const tickets = await dataSource('Tickets');
+      const log = await dataSource('Comment log');
+      await define({
+        name: 'log comments',
+        trigger: { type: 'comment_created', data_source_id: tickets },
+        actions: [
+          {
+            type: 'create_page',
+            parent: { data_source_id: log },
+            properties: {
+              Name: title('{{trigger.page.properties.Name}}: {{trigger.comment.text}}'),
+            },
+          },
+        ],
+      });
+      const row = await b.client().pages.create({
+        parent: { data_source_id: tickets },
+        properties: { Name: title('Printer') },
+      });
+      const block = (
+        await b.client().blocks.children.append({
+          block_id: row.id,
+          children: [{ paragraph: { rich_text: [{ text: { content: 'details' } }] } }],
+        })
+      ).results[0]!.id;
+      // Not on a row of Tickets: no run.
+      await b.client().comments.create({
+        parent: { page_id: b.boot.created!.pageId },
+        rich_text: [{ text: { content: 'elsewhere' } }],
+      });
+      await b.client().comments.create({
+        parent: { page_id: row.id },
+        rich_text: [{ text: { content: 'out of toner' } }],
+      });
+      await b.client().comments.create({
+        parent: { block_id: block },
+        rich_text: [{ text: { content: 'on a block' } }],
+      } as never);
+      const runs = await settled('log comments', 2);
+      expect(runs.every((r: Loose) => r.status === 'succeeded' && r.trigger.page_id === row.id)).toBe(true);
+      const made = (await b.client().dataSources.query({ data_source_id: log })).results as Loose[];
+      expect(made.map((p) => plain(p, 'Name')).sort()).toEqual([
+        'Printer: on a block',
+        'Printer: out of toner',
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await runsOf('log comments')).toHaveLength(2);
+    });
+
     it('a condition in Notion filter language decides which rows fire it', async () => {
       const ds = await dataSource('Filtered');
       await define({
