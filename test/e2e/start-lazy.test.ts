@@ -1,9 +1,10 @@
 /**
  * `octavo serve --memory` starts without the libraries only some requests or settings need (issue
  * 11: in-memory start to first answer): no Postgres driver or pg-boss without a postgres URL, no
- * prom-client without OCTAVO_METRICS, no YAML parser without a YAML fixture, no cron parser, no
- * markdown parser until a request carries markdown. The real command as a child process, with a
- * preloaded hook (module-log.mjs) recording every package it loads.
+ * prom-client without OCTAVO_METRICS, no YAML parser without a YAML fixture, no markdown parser
+ * until a request carries markdown (cron-parser is needed at start: automations schedule a tick).
+ * The real command as a child process, with a preloaded hook (module-log.mjs) recording every
+ * package it loads.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,6 @@ const LAZY = [
   'pg-boss',
   'prom-client',
   'yaml',
-  'cron-parser',
   'micromark',
   'mdast-util-from-markdown',
   'mdast-util-to-markdown',
