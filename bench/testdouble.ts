@@ -9,9 +9,14 @@
  * 3. A suite of 100 "tests", each restoring a snapshot and making 10 calls with the official
  *    client, through the test helper (in process, SQLite in memory).
  *
- *   TD_BENCH_RESTORES=30  TD_BENCH_STARTS=7
+ *   TD_BENCH_RESTORES=30  TD_BENCH_STARTS=7  TD_BENCH_ONLY=start (the start figures only)
+ *   TD_BENCH_BASELINE=../other-checkout/bin/octavo.js (its `serve --memory` start, alternately)
+ *
+ * Process starts are measured alternately with two references, so that a machine shared with
+ * other work loads all three alike: `node -e 0` (Node's own start) and `octavo --version` (the
+ * launcher and the command line, no server).
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +29,9 @@ import { PG_URL, postgresReachable, VERSION } from './common.ts';
 
 const RESTORES = Number(process.env.TD_BENCH_RESTORES ?? 30);
 const STARTS = Number(process.env.TD_BENCH_STARTS ?? 7);
+/** This checkout's launcher; TD_BENCH_BASELINE names another's, measured alternately (A/B). */
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'octavo.js');
+const BASELINE = process.env.TD_BENCH_BASELINE;
 const TOKEN = 'ntn_benchTestDoubleAAAAAAAAAAAAAAAAAA';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -62,8 +70,7 @@ async function inProcessStart(): Promise<number> {
   return took;
 }
 
-function childStart(): Promise<number> {
-  const bin = resolve(import.meta.dirname, '..', 'bin', 'octavo.js');
+function childStart(bin = BIN): Promise<number> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [bin, 'serve', '--memory', '--port', '0', '--rate-limit', 'off'], {
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -87,6 +94,14 @@ function childStart(): Promise<number> {
     });
     child.once('exit', (code) => fail(new Error(`serve exited ${code}`)));
   });
+}
+
+/** Wall time of a process run to its exit. */
+function runTime(args: string[]): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((done, fail) =>
+    execFile(process.execPath, args, (err) => (err ? fail(err) : done(performance.now() - t0))),
+  );
 }
 
 async function restoreTimes(octavo: OctavoTest): Promise<number[]> {
@@ -174,11 +189,25 @@ for (let i = 0; i < STARTS; i++) inProc.push(await inProcessStart());
 console.log(
   `in-memory start to first answer, in process: median ${ms(median(inProc))}, max ${ms(max(inProc))}`,
 );
+if (BASELINE) await childStart(BASELINE);
+await childStart(); // a first start fills Node's compile cache, as any later start finds it
 const child: number[] = [];
-for (let i = 0; i < Math.min(STARTS, 5); i++) child.push(await childStart());
+const base: number[] = [];
+const bare: number[] = [];
+const version: number[] = [];
+for (let i = 0; i < Math.max(STARTS, 5); i++) {
+  bare.push(await runTime(['-e', '0']));
+  version.push(await runTime([BIN, '--version']));
+  child.push(await childStart());
+  if (BASELINE) base.push(await childStart(BASELINE));
+}
+console.log(`process start, node -e 0: median ${ms(median(bare))}, max ${ms(max(bare))}`);
+console.log(`process start, octavo --version: median ${ms(median(version))}, max ${ms(max(version))}`);
 console.log(
   `in-memory start to first answer, octavo serve --memory process: median ${ms(median(child))}, max ${ms(max(child))}`,
 );
+if (BASELINE) console.log(`the same, baseline ${BASELINE}: median ${ms(median(base))}, max ${ms(max(base))}`);
+if (process.env.TD_BENCH_ONLY === 'start') process.exit(0);
 
 const mem = await startOctavo();
 const memTimes = await restoreTimes(mem);

@@ -1,7 +1,6 @@
 /** Composition root: storage, bootstrap, app and HTTP server wired together. */
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
-import { createMetrics } from './api/metrics.ts';
 import { drain, listen, trackConnections } from './api/node-server.ts';
 import { type RunningAutomations, startAutomations } from './automations/runtime.ts';
 import { type Config, DEFAULT_EVENT_AGGREGATION_MS, publicUrlOf } from './config.ts';
@@ -205,6 +204,10 @@ export async function startServer(
       throw e;
     }
   }
+  // prom-client (and the OpenTelemetry API it pulls in) is loaded only when metrics are on.
+  const metrics = config.metrics
+    ? (await import('./api/metrics.ts')).createMetrics({ pool: store.poolUse })
+    : undefined;
   const app = createApp({
     emulator,
     store,
@@ -212,7 +215,7 @@ export async function startServer(
     workspace: boot.workspace,
     rateLimiter,
     logger: log,
-    ...(config.metrics ? { metrics: createMetrics({ pool: store.poolUse }) } : {}),
+    ...(metrics ? { metrics } : {}),
     accepting: () => !draining,
     files: {
       maxBytes: config.maxFileUploadBytes,

@@ -5,7 +5,6 @@
  * operation runs in the caller's one transaction; a refused request changes nothing.
  */
 import { attachmentCategory, type DisplayName, type StoredAttachment } from '../domain/comments.ts';
-import { markdownToRichText } from '../domain/markdown-rich-text.ts';
 import { normalizeRichText, type RichText } from '../domain/rich-text.ts';
 import { newId } from '../lib/ids.ts';
 import type { BlockView, CommentRow, Page, StoreTx } from '../store/store.ts';
@@ -89,7 +88,12 @@ async function openDiscussion(tx: StoreTx, env: OpEnv, id: string): Promise<Plac
 async function commentText(tx: StoreTx, env: OpEnv, body: UpdateCommentBody): Promise<RichText> {
   const items =
     body.markdown !== undefined
-      ? parseAt(RichTextRequest, markdownToRichText(body.markdown), ['markdown'])
+      ? parseAt(
+          RichTextRequest,
+          // The markdown parser is loaded by the first comment written in markdown.
+          (await import('../domain/markdown-rich-text.ts')).markdownToRichText(body.markdown),
+          ['markdown'],
+        )
       : body.rich_text!;
   return normalizeRichText(items, mentionResolver(tx, env));
 }

@@ -9,7 +9,7 @@
  * (POST /v1/pages, PATCH /v1/blocks/{id}/children, POST /v1/databases), plus an optional `id`
  * on every object so tests can name them.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { CAPABILITIES } from '../domain/capabilities.ts';
 import { normalizeId } from '../lib/ids.ts';
@@ -135,11 +135,21 @@ function issueError(issue: Issue): ApiError {
 }
 
 /**
+ * The YAML parser, loaded by the first YAML fixture: a server started without one does not load
+ * it. `require` keeps readFixture synchronous (the package is CommonJS under Node).
+ */
+const yaml = (() => {
+  let lib: typeof import('yaml') | undefined;
+  return () => (lib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+})();
+
+/**
  * Reads a fixture from text: JSON when it parses as JSON, else YAML (`format` forces one).
  * Syntax errors name the line and column; shape errors name the path.
  */
 export function readFixture(text: string, format?: 'json' | 'yaml'): Fixture {
   let raw: unknown;
+  const { parse: parseYaml, YAMLParseError } = yaml();
   try {
     raw =
       format === 'yaml' || (format === undefined && !/^\s*[{[]/.test(text))

@@ -8,8 +8,7 @@
  * transaction, so a refused edit changes nothing.
  */
 import { hostedFileUrl } from '../domain/file-uploads.ts';
-import { markdownToBlocks } from '../domain/markdown-blocks-in.ts';
-import { type MarkdownNode, type RenderView, renderMarkdown } from '../domain/markdown-blocks-out.ts';
+import type { MarkdownNode, RenderView } from '../domain/markdown-blocks-out.ts';
 import { allowsDeleting, applyEdit } from '../domain/markdown-edits.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import { pageTitle, pageUrl } from '../present/page.present.ts';
@@ -19,6 +18,10 @@ import type { UpdatePageMarkdownBody } from '../wire/markdown.schema.ts';
 import { isPage, loadVisible, type OpEnv } from './env.ts';
 import { writeMarkdownBlocks } from './markdown-write.ts';
 import { resolveMentionTargets } from './mentions.ts';
+import { markdownParser } from './pages.ts';
+
+/** The markdown renderer (mdast-util-to-markdown), loaded by the first markdown request. */
+const markdownRenderer = () => import('../domain/markdown-blocks-out.ts');
 
 /** Blocks read for one markdown answer at most; past it the answer is `truncated`. */
 export const MARKDOWN_RECORD_LIMIT = 10_000;
@@ -139,6 +142,7 @@ async function contentOf(tx: StoreTx, row: BlockView) {
 
 async function answer(tx: StoreTx, env: OpEnv, row: BlockView): Promise<PageMarkdown> {
   const { nodes, truncated } = await contentOf(tx, row);
+  const { renderMarkdown } = await markdownRenderer();
   const rendered = renderMarkdown(nodes, await viewFor(tx, env, nodes));
   return { id: row.id, markdown: rendered.markdown, truncated, unknown_block_ids: rendered.unknownBlockIds };
 }
@@ -162,6 +166,7 @@ export async function updatePageMarkdown(
   if (page.in_trash) throw errors.validation(ARCHIVED);
   await tx.blocks.lockChildren(id);
   const { nodes } = await readTree(tx, id);
+  const { renderMarkdown } = await markdownRenderer();
   const rendered = renderMarkdown(nodes, await viewFor(tx, env, nodes));
   const next = applyEdit(rendered.markdown, body);
   const segments = rendered.segments;
@@ -182,6 +187,7 @@ export async function updatePageMarkdown(
     tail++;
   }
   const middle = next.slice(Math.min(at, next.length), Math.max(at, end));
+  const { markdownToBlocks } = await markdownParser();
   await writeMarkdownBlocks(tx, env, page, {
     blocks: markdownToBlocks(middle),
     removed: nodes.slice(head, nodes.length - tail),

@@ -4,7 +4,7 @@
  */
 
 import { buildBlockTree, countTree } from '../domain/blocks.ts';
-import { markdownToBlocks, type ParsedBlock } from '../domain/markdown-blocks-in.ts';
+import type { ParsedBlock } from '../domain/markdown-blocks-in.ts';
 import type { Schema } from '../domain/properties/types.ts';
 import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
@@ -26,6 +26,9 @@ import { storedOf, syncRows } from './rows.ts';
 import { resolveTemplate, templateValues } from './templates.ts';
 
 /** A page and, for database rows, where it lives. */
+/** The markdown parser (micromark, mdast), loaded by the first request that needs it. */
+export const markdownParser = () => import('../domain/markdown-blocks-in.ts');
+
 export interface PageRecord {
   row: BlockView;
   source?: RowSource;
@@ -137,7 +140,7 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
       undefined,
     );
   }
-  const fromMarkdown = body.markdown === undefined ? undefined : markdownContent(body.markdown, body);
+  const fromMarkdown = body.markdown === undefined ? undefined : await markdownContent(body.markdown, body);
   const parent = body.parent;
   if ('workspace' in parent) {
     throw errors.validation('Only public integrations acting for a user can create workspace-level pages.');
@@ -195,7 +198,7 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
           }
         : {}),
     };
-    if (template) templateContent = markdownToBlocks(template.markdown);
+    if (template) templateContent = (await markdownParser()).markdownToBlocks(template.markdown);
     const written = await writeRowValues(tx, env, ds, placed, body.properties ?? {}, true);
     row = written.row;
     await tx.blocks.insertMany([row]);
@@ -224,8 +227,11 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
  * The blocks of a new page's `markdown`; when a page parent gets no title, the first top-level
  * `# heading` becomes the title instead of a block.
  */
-function markdownContent(markdown: string, body: CreatePageBody): { blocks: ParsedBlock[]; title?: unknown } {
-  const blocks = markdownToBlocks(markdown);
+async function markdownContent(
+  markdown: string,
+  body: CreatePageBody,
+): Promise<{ blocks: ParsedBlock[]; title?: unknown }> {
+  const blocks = (await markdownParser()).markdownToBlocks(markdown);
   if (!('page_id' in body.parent) || body.properties?.title !== undefined) return { blocks };
   const at = blocks.findIndex((b) => b.kind === 'new' && b.type === 'heading_1');
   const heading = blocks[at];
@@ -329,7 +335,7 @@ async function replaceContent(
     }
     from = page.next;
   } while (from);
-  const blocks = template ? markdownToBlocks(template.markdown) : [];
+  const blocks = template ? (await markdownParser()).markdownToBlocks(template.markdown) : [];
   if (blocks.length === 0) return;
   await writeMarkdownBlocks(tx, env, (await tx.blocks.get(id))!, {
     blocks,

@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type SqliteDatabase as KyselySqlite, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import { dialectHooks } from '../query/dialect.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -169,7 +168,13 @@ function reusingStatements(connection: SqliteConnection, beforeClose: () => void
   };
 }
 
+/** The Postgres driver, loaded on first use: a SQLite server (`serve --memory`) starts without it. */
+async function loadPg(): Promise<typeof import('pg').default> {
+  return (await import('pg')).default;
+}
+
 async function openPostgres(url: string, schema: string | undefined): Promise<KyselyStore> {
+  const pg = await loadPg();
   if (schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -198,6 +203,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
 /** Drops a Postgres schema made for a test run. */
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
