@@ -3,6 +3,7 @@
  * due time) and the run history, written once for both engines. Run ids are time-ordered.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { dispatchLease } from './dispatch-lease.ts';
 import type { Database } from './schema.ts';
 import type { AutomationRepo } from './store.ts';
 
@@ -10,6 +11,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** The automations repository bound to a connection or transaction. */
 export function automationRepo(db: Db): AutomationRepo {
+  const lease = dispatchLease(db, { table: 'automations', live: { column: 'enabled', value: 1 } });
   return {
     insert: async (row) => {
       await db.insertInto('automations').values(row).execute();
@@ -25,26 +27,8 @@ export function automationRepo(db: Db): AutomationRepo {
       await db.deleteFrom('automation_runs').where('automation_id', '=', id).execute();
       await db.deleteFrom('automations').where('id', '=', id).execute();
     },
-    claimDispatch: async (id, cursor, token, nowMs, untilMs) => {
-      const r = await db
-        .updateTable('automations')
-        .set({ dispatch_until: untilMs, dispatch_token: token })
-        .where('id', '=', id)
-        .where('enabled', '=', 1)
-        .where('cursor', '=', cursor)
-        .where((eb) => eb.or([eb('dispatch_until', 'is', null), eb('dispatch_until', '<', nowMs)]))
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
-    finishDispatch: async (id, token, cursor) => {
-      const r = await db
-        .updateTable('automations')
-        .set({ cursor, dispatch_until: null, dispatch_token: null })
-        .where('id', '=', id)
-        .where('dispatch_token', '=', token)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
+    claimDispatch: lease.claim,
+    finishDispatch: lease.finish,
     advanceSchedule: async (id, from, to) => {
       const r = await db
         .updateTable('automations')

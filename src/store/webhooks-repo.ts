@@ -3,6 +3,7 @@
  * written once for both engines. Delivery ids are time-ordered, so id order is creation order.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { dispatchLease } from './dispatch-lease.ts';
 import type { Database } from './schema.ts';
 import type { WebhookRepo } from './store.ts';
 
@@ -10,6 +11,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** The webhooks repository bound to a connection or transaction. */
 export function webhookRepo(db: Db): WebhookRepo {
+  const lease = dispatchLease(db, {
+    table: 'webhook_subscriptions',
+    live: { column: 'status', value: 'active' },
+  });
   return {
     insert: async (row) => {
       await db.insertInto('webhook_subscriptions').values(row).execute();
@@ -27,26 +32,8 @@ export function webhookRepo(db: Db): WebhookRepo {
       await db.deleteFrom('webhook_deliveries').where('subscription_id', '=', id).execute();
       await db.deleteFrom('webhook_subscriptions').where('id', '=', id).execute();
     },
-    claimDispatch: async (id, cursor, token, nowMs, untilMs) => {
-      const r = await db
-        .updateTable('webhook_subscriptions')
-        .set({ dispatch_until: untilMs, dispatch_token: token })
-        .where('id', '=', id)
-        .where('status', '=', 'active')
-        .where('cursor', '=', cursor)
-        .where((eb) => eb.or([eb('dispatch_until', 'is', null), eb('dispatch_until', '<', nowMs)]))
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
-    finishDispatch: async (id, token, cursor) => {
-      const r = await db
-        .updateTable('webhook_subscriptions')
-        .set({ cursor, dispatch_until: null, dispatch_token: null })
-        .where('id', '=', id)
-        .where('dispatch_token', '=', token)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
+    claimDispatch: lease.claim,
+    finishDispatch: lease.finish,
     insertDeliveries: async (rows) => {
       if (rows.length > 0)
         await db

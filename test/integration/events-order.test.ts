@@ -2,12 +2,11 @@
  * Reading the outbox while writers commit out of order: a consumer that resumes from its cursor
  * misses nothing committed and reads nothing twice, with no lock among writers.
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type EventCursor, START_CURSOR } from '../../src/events/cursor.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
 import { ChangeLog, recordEvents } from '../../src/store/events-repo.ts';
-import { describeEngines } from '../helpers/engines.ts';
+import { describeEngines, eventsReadable } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 const title = (content: string) => ({ title: { title: [{ type: 'text' as const, text: { content } }] } });
@@ -32,22 +31,7 @@ describeEngines('change events read in order', (engine) => {
       next = page.next;
     }
   }
-  /**
-   * On Postgres an event is readable once every older transaction in the whole cluster has ended:
-   * another suite's long transaction holds reads back. Waits until every event committed so far
-   * is readable, so that a drain from the start reads them all.
-   */
-  async function settled(): Promise<void> {
-    if (engine !== 'postgres') return;
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await sql<{ m: string | null; x: string }>`
-        select max(xid)::text as m, pg_snapshot_xmin(pg_current_snapshot())::text as x from events`.execute(
-        h.store.db,
-      );
-      if (rows[0]!.m === null || BigInt(rows[0]!.x) > BigInt(rows[0]!.m)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const settled = () => eventsReadable(engine, h.store.db);
   const createPage = (name: string) =>
     h.client().pages.create({ parent: { page_id: h.rootPageId }, properties: title(name) });
   /**

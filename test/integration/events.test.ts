@@ -1,12 +1,11 @@
 import type { DatabaseObjectResponse } from '@notionhq/client';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../../src/domain/capabilities.ts';
 import { type EventCursor, START_CURSOR } from '../../src/events/cursor.ts';
 import type { RecordedEvent } from '../../src/events/types.ts';
 import { importRows } from '../../src/ops/bulk-rows.ts';
 import { canSeeEvent } from '../../src/ops/events.ts';
-import { describeEngines } from '../helpers/engines.ts';
+import { describeEngines, eventsReadable } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 const text = (content: string) => [{ type: 'text' as const, text: { content } }];
@@ -27,22 +26,7 @@ describeEngines('change events', (engine) => {
     await settled();
     return (await h.store.transaction((tx) => tx.events.readAfter(START_CURSOR, 100_000))).next;
   }
-  /**
-   * On Postgres an event is read once every transaction older than its own has ended, in the
-   * whole cluster: a long transaction of another suite running beside this one (a bulk import)
-   * holds reads back. Wait until the horizon has passed every event committed so far.
-   */
-  async function settled(): Promise<void> {
-    if (engine !== 'postgres') return;
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await sql<{ m: string | null; x: string }>`
-        select max(xid)::text as m, pg_snapshot_xmin(pg_current_snapshot())::text as x from events`.execute(
-        h.store.db,
-      );
-      if (rows[0]!.m === null || BigInt(rows[0]!.x) > BigInt(rows[0]!.m)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const settled = () => eventsReadable(engine, h.store.db);
   /** The events recorded since the previous call. */
   async function recorded(): Promise<RecordedEvent[]> {
     await settled();

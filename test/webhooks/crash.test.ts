@@ -3,15 +3,15 @@
  * deliveries hang at the receiver; events recorded while it is dead wait in the outbox; a new
  * `octavo jobs` delivers every one of them (the killed attempts again, once their lease ran out).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import { bootstrap, createAdminPage } from '../../src/ops/workspace.ts';
 import { openStore } from '../../src/store/connect.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import { createSubscription, verifySubscription } from '../../src/webhooks/subscriptions.ts';
-import { BIN, storageFor } from '../e2e/cli-process.ts';
+import { storageFor } from '../e2e/cli-process.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { startReceiver, waitFor } from './support.ts';
+import { startJobsProcess, startReceiver, waitFor } from './support.ts';
 
 describeEngines('webhook delivery across kill -9 of the job process', (engine) => {
   const storage = storageFor(engine);
@@ -28,19 +28,11 @@ describeEngines('webhook delivery across kill -9 of the job process', (engine) =
     await storage.cleanup();
   });
 
-  function startJobs(): Promise<ChildProcess> {
-    const proc = spawn(process.execPath, [BIN, 'jobs', ...storage.args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const startJobs = async () => {
+    const proc = await startJobsProcess(storage.args, env);
     children.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    return waitFor(() => out.includes('running jobs'), 45_000, `octavo jobs to start (got: ${out})`).then(
-      () => proc,
-    );
-  }
+    return proc;
+  };
 
   it('delivers every event after the delivering process is killed mid-delivery and restarted', async () => {
     const store: KyselyStore =

@@ -4,14 +4,14 @@
  * limit is one per integration across the servers (buckets in the database), and every accepted
  * write's event reaches the subscription exactly once per attempt.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Client } from '@notionhq/client';
 import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../../src/store/connect.ts';
 import { createSubscription, verifySubscription } from '../../src/webhooks/subscriptions.ts';
-import { BIN, type ServeProcess, startServe, storageFor } from '../e2e/cli-process.ts';
+import { type ServeProcess, startServe, storageFor } from '../e2e/cli-process.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { startReceiver, waitFor } from './support.ts';
+import { startJobsProcess, startReceiver, waitFor } from './support.ts';
 
 const BURST = 20;
 
@@ -30,17 +30,9 @@ describeEngines('several nodes on one Postgres', (engine) => {
     await storage.cleanup();
   });
 
-  function startJobs(): Promise<void> {
-    const proc = spawn(process.execPath, [BIN, 'jobs', ...storage.args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    return waitFor(() => out.includes('running jobs'), 45_000, `octavo jobs (${out})`).then(() => {});
-  }
+  const startJobs = async () => {
+    children.push(await startJobsProcess(storage.args, env));
+  };
 
   it.runIf(engine === 'postgres')(
     'share one rate limit and deliver every event once per attempt from a separate job process',

@@ -3,6 +3,7 @@
  * either engine with its app (the official SDK talks to it in process), a job queue and the
  * webhook runtime with short back-off.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@notionhq/client';
@@ -13,6 +14,7 @@ import { type BootstrapResult, bootstrap } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import { type RunningWebhooks, startWebhooks, type WebhookSettings } from '../../src/webhooks/delivery.ts';
+import { BIN } from '../e2e/cli-process.ts';
 import type { EngineName } from '../helpers/engines.ts';
 import { BASE_URL } from '../helpers/harness.ts';
 import { newLocation, openAt, PG_URL } from '../jobs/support.ts';
@@ -152,4 +154,14 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Spawns `octavo jobs ARGS` with `env` and resolves with the process once it runs its consumers. */
+export async function startJobsProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, [BIN, 'jobs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  await waitFor(() => out.includes('running jobs'), 45_000, `octavo jobs to start (got: ${out})`);
+  return proc;
 }

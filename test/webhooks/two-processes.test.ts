@@ -3,14 +3,14 @@
  * subscription, and no (event, attempt) twice — the dispatch lease lets one process read a
  * subscription at a time, and each delivery job is claimed by one process.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import { bootstrap, createAdminPage } from '../../src/ops/workspace.ts';
 import { openStore } from '../../src/store/connect.ts';
 import { createSubscription, verifySubscription } from '../../src/webhooks/subscriptions.ts';
-import { BIN, storageFor } from '../e2e/cli-process.ts';
+import { storageFor } from '../e2e/cli-process.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { startReceiver, waitFor } from './support.ts';
+import { startJobsProcess, startReceiver, waitFor } from './support.ts';
 
 describeEngines('webhook delivery from two job processes', (engine) => {
   const storage = storageFor(engine);
@@ -21,17 +21,9 @@ describeEngines('webhook delivery from two job processes', (engine) => {
     await storage.cleanup();
   });
 
-  function startJobs(): Promise<void> {
-    const proc = spawn(process.execPath, [BIN, 'jobs', ...storage.args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    return waitFor(() => out.includes('running jobs'), 45_000, `octavo jobs (${out})`).then(() => {});
-  }
+  const startJobs = async () => {
+    children.push(await startJobsProcess(storage.args, env));
+  };
 
   it('delivers each event once per attempt', async () => {
     const store =

@@ -1,0 +1,42 @@
+/**
+ * The dispatch lease of an outbox consumer's row (a webhook subscription, an automation): its
+ * cursor, and which process is reading after it until when. Taking the lease and giving it back
+ * are single conditional updates, so two processes never read after one cursor at once.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A table of outbox consumers, and the condition that says a row is live (active, enabled). */
+export interface LeaseTable {
+  table: 'webhook_subscriptions' | 'automations';
+  live: { column: 'status' | 'enabled'; value: string | number };
+}
+
+export function dispatchLease(db: Db, { table, live }: LeaseTable) {
+  return {
+    /** Takes the lease of a live row still at `cursor`; true when taken. */
+    claim: async (id: string, cursor: string, token: string, nowMs: number, untilMs: number) => {
+      const r = await db
+        .updateTable(table)
+        .set({ dispatch_until: untilMs, dispatch_token: token })
+        .where('id', '=', id)
+        .where(sql.ref(live.column), '=', live.value)
+        .where('cursor', '=', cursor)
+        .where((eb) => eb.or([eb('dispatch_until', 'is', null), eb('dispatch_until', '<', nowMs)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    /** Moves the cursor and gives the lease back, if `token` still holds it. */
+    finish: async (id: string, token: string, cursor: string) => {
+      const r = await db
+        .updateTable(table)
+        .set({ cursor, dispatch_until: null, dispatch_token: null })
+        .where('id', '=', id)
+        .where('dispatch_token', '=', token)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}
