@@ -128,8 +128,16 @@ export interface BlockRepo {
   ): Promise<BlockRow[]>;
   /** The workspace-level pages (parent_type = workspace). */
   listWorkspacePages(): Promise<BlockRow[]>;
-  /** The parent of each of `ids` that exists (null at the top). */
-  parentsOf(ids: readonly string[]): Promise<Map<string, string | null>>;
+  /**
+   * The parent (null at the top) of each of `ids` that exists and of every ancestor of theirs,
+   * read in one statement (bounded depth from each id).
+   */
+  parentChains(ids: readonly string[]): Promise<Map<string, string | null>>;
+  /**
+   * The live data sources of each database in `databaseIds`, in order (at most 100 each, as
+   * `listChildren` gives them), read in one statement.
+   */
+  dataSourcesOfMany(databaseIds: readonly string[]): Promise<Map<string, BlockView[]>>;
 }
 
 export interface ShareRepo {
@@ -139,11 +147,22 @@ export interface ShareRepo {
   /** The blocks shared with the integration directly (not their descendants). */
   sharedWith(integrationId: string): Promise<Set<string>>;
   /**
-   * Every page, database and data source the integration can see (shared, or below something
-   * shared), when there are fewer than `cap`; null when there are `cap` or more. The walk down
-   * stops at `cap`, so asking costs at most that many rows.
+   * In one statement: the blocks shared with the integration, and the first `cap` pages,
+   * databases and data sources it can see (shared, or below something shared). The walk down
+   * reads at most `cap` children of any block and stops at `cap` objects, so asking costs at
+   * most that many rows however large a data source below is.
    */
-  visibleObjects(integrationId: string, cap: number): Promise<string[] | null>;
+  sight(integrationId: string, cap: number): Promise<Sight>;
+}
+
+/** What an integration is shown, as `ShareRepo.sight` reads it. */
+export interface Sight {
+  /** Every block shared with the integration directly (not their descendants). */
+  shared: ReadonlySet<string>;
+  /** Visible pages, databases and data sources (the shared blocks first), at most the cap. */
+  objects: readonly string[];
+  /** True when `objects` is every visible object (there are fewer than the cap). */
+  complete: boolean;
 }
 
 /** One derived row of a data-source table: `page_id`, row columns and property columns. */
@@ -246,6 +265,7 @@ export interface SearchAnchor {
 export interface SearchCandidate {
   id: string;
   parent_id: string | null;
+  parent_type: BlockRow['parent_type'];
 }
 
 export interface SearchEntryRow {
@@ -263,7 +283,7 @@ export interface SearchEntryRow {
 export interface SearchRepo {
   entry(id: string): Promise<SearchEntryRow | undefined>;
   /**
-   * Ids in order from `from` (inclusive) on, of candidates `keep` accepts (it answers one verdict
+   * Candidates in order from `from` (inclusive) on that `keep` accepts (it answers one verdict
    * per candidate, batch by batch): at most `limit`, and the id that opens the next page.
    */
   find(
@@ -271,7 +291,7 @@ export interface SearchRepo {
     from: SearchAnchor | null,
     limit: number,
     keep: (candidates: SearchCandidate[]) => Promise<boolean[]>,
-  ): Promise<Page<string>>;
+  ): Promise<Page<SearchCandidate>>;
 }
 
 /** Comments and their discussions (store/comments-repo.ts). */
