@@ -339,7 +339,7 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   };
 }
 
-function shares(db: Db, engine: Engine): ShareRepo {
+function shares(db: Db): ShareRepo {
   return {
     add: async (integrationId, blockId, at) => {
       await db
@@ -360,7 +360,7 @@ function shares(db: Db, engine: Engine): ShareRepo {
         where s.integration_id = ${integrationId} limit 1`.execute(db);
       return result.rows.length > 0;
     },
-    sight: (integrationId, cap) => readSight(db, engine, integrationId, cap),
+    sight: (integrationId, cap) => readSight(db, integrationId, cap),
     sharedWith: async (integrationId) => {
       const rows = await db
         .selectFrom('shares')
@@ -476,7 +476,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     users: users(db),
     integrations: integrations(db),
     blocks: blocks(db, engine, log),
-    shares: shares(db, engine),
+    shares: shares(db),
     rows: rows(db, hooks),
     meta: meta(db),
     fileUploads: fileUploads(db, engine, log),

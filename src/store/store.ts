@@ -147,9 +147,9 @@ export interface ShareRepo {
   /** The blocks shared with the integration directly (not their descendants). */
   sharedWith(integrationId: string): Promise<Set<string>>;
   /**
-   * In one statement: the blocks shared with the integration, and the first `cap` pages,
-   * databases and data sources it can see (shared, or below something shared). The walk down
-   * reads at most `cap` children of any block and stops at `cap` objects, so asking costs at
+   * The blocks shared with the integration, and the first `cap` or so pages, databases and data
+   * sources it can see (shared, or below something shared), read level by level down from the
+   * shares (store/sight.ts). Each read is bounded by what is left of `cap`, so asking costs at
    * most that many rows however large a data source below is.
    */
   sight(integrationId: string, cap: number): Promise<Sight>;
