@@ -85,10 +85,10 @@ const keepAll = async (c: SearchCandidate[]) => c.map(() => true);
 /**
  * Runs a search for the acting integration: records in order and the next cursor.
  *
- * Round trips (docs/ARCHITECTURE.md, "Search"): one read of the integration's sight (its shares
- * and up to NARROW_CAP objects below them), the cursor's entry when there is one, the scan's
- * batches (with the plan's probe), one read of parent chains per batch that needs one, and one
- * read of the result rows with their data sources and databases.
+ * Statements (docs/ARCHITECTURE.md, "Search"): the integration's sight (its shares, then a read
+ * per level of what lies below them, up to NARROW_CAP objects), the cursor's entry when there is
+ * one, the scan's batches (with the plan's probe or count), one read of parent chains per batch
+ * that needs one, and one read of the result rows with their data sources and databases.
  */
 export async function searchObjects(
   tx: StoreTx,
