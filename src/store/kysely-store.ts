@@ -21,7 +21,7 @@ import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
-import { postgresSnapshots, type Snapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
+import { postgresSnapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
 import type {
   BlockRepo,
   BlockRow,
@@ -34,6 +34,7 @@ import type {
   RateBucketRepo,
   RowRepo,
   ShareRepo,
+  Snapshots,
   Store,
   StoreTx,
   UserRepo,
