@@ -171,7 +171,8 @@ describeEngines('test-double CLI', (engine) => {
     }
   });
 
-  it('seed and snapshot work on the storage directly, with no server', async () => {
+  // Seven commands, each a process that opens and migrates the storage: a minute on a loaded machine.
+  it('seed and snapshot work on the storage directly, with no server', { timeout: 90_000 }, async () => {
     const local = storageFor(engine);
     try {
       const seeded = await runCliJson<{ pages: number }>(['seed', fixtureFile, ...local.args], local.env);
