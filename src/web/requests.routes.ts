@@ -71,8 +71,10 @@ ${
   shown.length === 0
     ? html`<p class="muted">${filtered ? 'No request matches.' : 'No requests yet.'}</p>`
     : html`<p class="muted">${found.length > SHOWN ? `The newest ${SHOWN} of ${found.length}.` : `${found.length} shown.`}</p>
+<style>table.requests pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: .25rem 0; }
+table.requests tr.more td { border-top: none; } table.requests { font-size: .9rem; }</style>
 <div class="table-wrap"><table class="requests">
-<tr><th>#</th><th>Time</th><th>Request</th><th>Status</th><th>Took</th><th>Integration</th></tr>
+<tr><th>#</th><th>Request</th><th>Status</th><th>Took</th><th>Integration</th><th>Time (UTC)</th></tr>
 ${shown.map((e) => entryRow(input.base, e))}
 </table></div>`
 }`;
@@ -82,19 +84,27 @@ function entryRow(base: string, e: JournalEntry): Html {
   const who = e.integration
     ? html`<a href="${base}/requests?integration=${encodeURIComponent(e.integration.id)}">${e.integration.name}</a>`
     : html`<span class="muted">none</span>`;
-  const status = e.status === 599 ? html`599 <span class="muted">(connection dropped)</span>` : e.status;
-  return html`<tr id="r${e.seq}"><td>${e.seq}</td><td>${e.time}</td>
-<td><code>${e.method} ${e.path}${e.query ? `?${e.query}` : ''}</code>
-<details><summary>details</summary>
+  const status = e.status === 599 ? html`599 <span class="muted">(dropped)</span>` : e.status;
+  return html`<tr id="r${e.seq}"><td>${e.seq}</td><td><code>${e.method} ${e.path}${e.query ? `?${e.query}` : ''}</code></td>
+<td>${status}</td><td>${e.latency_ms} ms</td><td>${who}</td><td>${e.time.replace('T', ' ')}</td></tr>
+<tr class="more"><td></td><td colspan="5"><details><summary>details</summary>
 <dl class="facts">
 <dt>Request id</dt><dd>${e.request_id ?? '—'}</dd>
 <dt>Authorization</dt><dd><code>${e.authorization ?? '—'}</code></dd>
 ${e.fault ? html`<dt>Fault rule</dt><dd>${e.fault}</dd>` : null}
 </dl>
 ${bodyOf('Request body', e.request_body)}${bodyOf('Response body', e.response_body)}
-</details></td>
-<td>${status}</td><td>${e.latency_ms} ms</td><td>${who}</td></tr>`;
+</details></td></tr>`;
 }
 
-const bodyOf = (label: string, text: string | null) =>
-  text ? html`<p class="muted">${label}</p><pre><code>${text}</code></pre>` : null;
+/** A body as kept, indented when it is whole JSON. */
+function bodyOf(label: string, text: string | null): Html | null {
+  if (!text) return null;
+  let shown = text;
+  try {
+    shown = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // cut at the limit, or not JSON: as it is
+  }
+  return html`<p class="muted">${label}</p><pre><code>${shown}</code></pre>`;
+}
