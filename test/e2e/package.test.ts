@@ -10,8 +10,9 @@
  * - the README's example test, cut out of README.md, runs as written under the user's Vitest;
  * - `tsc` type-checks those test files against the package's declarations (no skipLibCheck);
  * - the pytest recipe runs on `npx octavo` where pytest is installed.
- * About 28 s of CPU (a build, a real install, then the checks side by side; two minutes of wall
- * time at a load average of 15 on the 2-core machine): runs under CI=true or OCTAVO_TEST_PACKAGE=1.
+ * About 30 s of CPU (a build, a real install, then the checks side by side; two minutes of wall
+ * time at a load average of 15 to 19 on the 2-core machine).
+ * Runs under CI=true or OCTAVO_TEST_PACKAGE=1.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import {
