@@ -22,7 +22,7 @@ import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import { readSight } from './sight.ts';
-import { postgresSnapshots, type Snapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
+import { postgresSnapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
 import type {
   BlockRepo,
   BlockRow,
@@ -35,6 +35,7 @@ import type {
   RateBucketRepo,
   RowRepo,
   ShareRepo,
+  Snapshots,
   Store,
   StoreTx,
   UserRepo,

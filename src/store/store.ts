@@ -28,9 +28,6 @@ import type {
   WebhookSubscriptionTable,
   WebSessionTable,
 } from './schema.ts';
-import type { SnapshotInfo, Snapshots } from './snapshots.ts';
-
-export type { SnapshotInfo, Snapshots };
 
 export type UserRow = Selectable<UserTable>;
 export type IntegrationRow = Selectable<IntegrationTable>;
@@ -555,6 +552,27 @@ export interface StoreTx {
   automations: AutomationRepo;
   accounts: AccountRepo;
   oauth: OauthRepo;
+}
+
+/** A snapshot as listed. */
+export interface SnapshotInfo {
+  name: string;
+  created_time: string;
+  /** Size of the stored image (SQLite); null on Postgres. */
+  bytes: number | null;
+}
+
+/**
+ * The store's snapshot port. `restore` and `delete` answer false for an unknown name. Declared
+ * here with the rest of the port (implementations in snapshots.ts), so that the published types
+ * of `octavo/testing` reach no SQLite driver types.
+ */
+export interface Snapshots {
+  save(name: string, now: string): Promise<SnapshotInfo>;
+  restore(name: string): Promise<boolean>;
+  list(): Promise<SnapshotInfo[]>;
+  delete(name: string): Promise<boolean>;
+  reset(): Promise<void>;
 }
 
 export type Engine = 'sqlite' | 'postgres';
