@@ -25,7 +25,7 @@ export { openStore } from './store/connect.ts';
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'> &
-  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs' | 'publicUrl'>>;
+  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs' | 'publicUrl' | 'smtp'>>;
 
 /**
  * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`,
@@ -60,7 +60,14 @@ export async function startJobs(
       automations = await startAutomations({
         store,
         queue,
-        settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+        settings: {
+          allowPrivate,
+          timeoutMs,
+          pollMs,
+          aggregationMs: 0,
+          publicUrl: config.publicUrl ?? '',
+          smtp: config.smtp,
+        },
         log,
       });
     }

@@ -24,6 +24,7 @@ import { nextOccurrence } from '../jobs/cron.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/log.ts';
+import { type SmtpSettings, smtpFromEnv } from '../lib/smtp.ts';
 import { appendChildren } from '../ops/blocks.ts';
 import { createComment } from '../ops/comments.ts';
 import type { OpEnv } from '../ops/env.ts';
@@ -44,6 +45,7 @@ import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pag
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
 import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
+import { addressList, SmtpFailure, sendEmail } from './email.ts';
 import { propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
 
 /** The job that performs one run. */
@@ -65,6 +67,8 @@ export interface AutomationSettings extends SendPolicy {
   publicUrl: string;
   /** The first retry of a failed run waits this long, each further one twice as long (default 1 s). */
   retryBackoffMs?: number;
+  /** Where `send_email` sends (OCTAVO_SMTP_*); absent: email actions fail with a clear error. */
+  smtp?: SmtpSettings | undefined;
 }
 
 export interface AutomationRuntime {
@@ -410,8 +414,24 @@ async function performAction(
   input: Record<string, unknown>,
   dryRun: boolean,
   record?: (tx: StoreTx, output: unknown) => Promise<void>,
+  key = newId(),
 ): Promise<unknown> {
   const { actor } = env;
+  if (action.type === 'send_email') {
+    const msg = {
+      to: addressList(input.to, 'to'),
+      cc: addressList(input.cc, 'cc'),
+      subject: String(input.subject ?? '').replace(/[\r\n]+/g, ' '),
+      text: String(input.body ?? ''),
+      messageId: `<${key}@octavo>`,
+    };
+    if (dryRun) return { would_send: { to: msg.to, cc: msg.cc, subject: msg.subject } };
+    try {
+      return await sendEmail(rt.settings.smtp, msg, rt.settings.timeoutMs);
+    } catch (e) {
+      throw e instanceof SmtpFailure ? new TransientError(e.message, 'smtp_error') : e;
+    }
+  }
   if (action.type === 'http_request') {
     const url = String(input.url ?? '');
     const headers = Object.fromEntries(
@@ -481,11 +501,20 @@ async function performAction(
   return null;
 }
 
+/** Actions that reach outside the database: recorded after they are done (at least once). */
+const OUTSIDE = new Set<Action['type']>(['http_request', 'send_email', 'run_script']);
+
 /** Attempts of a run's job: the first and this many retries, with back-off. */
 export const RUN_RETRIES = 3;
 
 /** A failure worth trying again later (the outside answered badly); not Notion's validation. */
-class TransientError extends Error {}
+class TransientError extends Error {
+  readonly code: string;
+  constructor(message: string, code = 'http_error') {
+    super(message);
+    this.code = code;
+  }
+}
 
 /** Whether a step's failure may pass if tried again: HTTP failures and unexpected errors. */
 function transient(e: unknown): boolean {
@@ -571,13 +600,14 @@ export async function performRun(
       };
       try {
         const input = renderTemplate(fields, scope) as Record<string, unknown>;
-        const output = await performAction(rt, env, action, input, run.dry_run === 1, record);
-        if (action.type === 'http_request' || run.dry_run === 1)
+        const key = `${run.id}.${steps.length}`;
+        const output = await performAction(rt, env, action, input, run.dry_run === 1, record, key);
+        if (OUTSIDE.has(action.type) || run.dry_run === 1)
           await store.transaction((tx) => record(tx, output));
       } catch (e) {
         const err = e instanceof ApiError ? e : null;
         step.error = {
-          code: err?.code ?? (e instanceof TransientError ? 'http_error' : 'internal_error'),
+          code: err?.code ?? (e instanceof TransientError ? e.code : 'internal_error'),
           message: (e as Error).message,
         };
         error = `${action.type} failed: ${(e as Error).message}`;
@@ -835,6 +865,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, publicUrl = ''): Automat
     pollMs: 250,
     aggregationMs: 0,
     publicUrl,
+    smtp: smtpFromEnv(env),
   };
 }
 

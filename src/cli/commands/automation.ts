@@ -110,7 +110,14 @@ export async function automationRunCommand(values: Values, args: string[]): Prom
     const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
     const rt: AutomationRuntime = {
       store,
-      settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+      settings: {
+        allowPrivate,
+        timeoutMs,
+        pollMs,
+        aggregationMs: 0,
+        publicUrl: config.publicUrl ?? '',
+        smtp: config.smtp,
+      },
     };
     const run = await runManually(rt, args[0]!, input, { dryRun: values['dry-run'] ?? false, wait: true });
     printResult(
@@ -145,7 +152,14 @@ export async function automationRetryCommand(values: Values, args: string[]): Pr
     const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
     const rt: AutomationRuntime = {
       store,
-      settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+      settings: {
+        allowPrivate,
+        timeoutMs,
+        pollMs,
+        aggregationMs: 0,
+        publicUrl: config.publicUrl ?? '',
+        smtp: config.smtp,
+      },
     };
     const run = await retryRun(rt, args[0]!, { wait: true });
     printResult(values, presentRun(run), runLine(run));
