@@ -51,6 +51,11 @@ export interface Config {
    * OCTAVO_SMTP_SECURE, OCTAVO_SMTP_USER, OCTAVO_SMTP_PASSWORD, OCTAVO_SMTP_FROM; unset host: none.
    */
   smtp: SmtpSettings | undefined;
+  /**
+   * Default limits of a script run (automations/scripts.ts): killed after OCTAVO_SCRIPT_TIMEOUT_MS,
+   * a V8 heap of OCTAVO_SCRIPT_MEMORY_MB.
+   */
+  scripts: { timeoutMs: number; memoryMb: number };
   /** Prometheus metrics at GET /metrics (OCTAVO_METRICS; off by default). */
   metrics: boolean;
   /**
@@ -179,7 +184,18 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       : undefined,
     webhooks: loadWebhooks(env, flags.host ?? (env.OCTAVO_HOST || '127.0.0.1')),
     smtp: loadSmtp(env),
+    scripts: loadScriptLimits(env),
     emulator: loadEmulator(env),
+  };
+}
+
+function loadScriptLimits(env: NodeJS.ProcessEnv): { timeoutMs: number; memoryMb: number } {
+  const mb = env.OCTAVO_SCRIPT_MEMORY_MB || '128';
+  if (!/^\d+$/.test(mb) || Number(mb) < 16 || Number(mb) > 16_384)
+    throw new ConfigError(`OCTAVO_SCRIPT_MEMORY_MB must be a number of MB from 16 to 16384, not ${mb}`);
+  return {
+    timeoutMs: parseMs(env.OCTAVO_SCRIPT_TIMEOUT_MS, 'OCTAVO_SCRIPT_TIMEOUT_MS', 30_000),
+    memoryMb: Number(mb),
   };
 }
 

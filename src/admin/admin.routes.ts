@@ -37,6 +37,8 @@ export interface AdminDeps {
   publicUrl?: string;
   /** The emulator controls (seed, reset, snapshots, clock, faults, requests), when the server has them. */
   emulator?: EmulatorDeps;
+  /** The app's own `fetch`: scripts run by automations reach /v1 through it. */
+  api?: (req: Request) => Promise<Response>;
 }
 
 /** An integration as the admin API shows it (never its token or token hash). */

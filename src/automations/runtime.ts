@@ -46,6 +46,14 @@ import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
 import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
 import { addressList, SmtpFailure, sendEmail } from './email.ts';
+import {
+  type ApiFetch,
+  DEFAULT_SCRIPT_LIMITS,
+  presentScriptRun,
+  runScript,
+  type ScriptLimits,
+  scriptFile,
+} from './scripts.ts';
 import { propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
 
 /** The job that performs one run. */
@@ -69,6 +77,8 @@ export interface AutomationSettings extends SendPolicy {
   retryBackoffMs?: number;
   /** Where `send_email` sends (OCTAVO_SMTP_*); absent: email actions fail with a clear error. */
   smtp?: SmtpSettings | undefined;
+  /** Default limits of `run_script` steps (OCTAVO_SCRIPT_TIMEOUT_MS, OCTAVO_SCRIPT_MEMORY_MB). */
+  scripts?: ScriptLimits | undefined;
 }
 
 export interface AutomationRuntime {
@@ -76,6 +86,8 @@ export interface AutomationRuntime {
   /** Absent where no queue is open (the admin API): runs are then performed at once. */
   queue?: JobQueue | undefined;
   settings: AutomationSettings;
+  /** The /v1 API in process, for scripts' SDK calls (absent: over HTTP to `publicUrl`). */
+  api?: ApiFetch | undefined;
   log?: Logger | undefined;
 }
 
@@ -186,6 +198,15 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
  */
 export async function createAutomation(tx: StoreTx, raw: unknown, now: Date): Promise<AutomationRow> {
   const def = parseDefinition(raw);
+  // A script is named by an absolute path, checked now (relative: to this process's folder).
+  for (const [i, action] of def.actions.entries())
+    if (action.type === 'run_script') {
+      try {
+        action.file = scriptFile(action.file);
+      } catch (e) {
+        throw errors.validation(`Automation definition: actions[${i}].file: ${(e as Error).message}`);
+      }
+    }
   if (await tx.automations.getByName(def.name))
     throw errors.validation(`An automation named ${def.name} already exists.`);
   await checkAgainstSchema(tx, def);
@@ -417,6 +438,22 @@ async function performAction(
   key = newId(),
 ): Promise<unknown> {
   const { actor } = env;
+  if (action.type === 'run_script') {
+    if (dryRun) return { would_run: { file: action.file, name: action.name ?? null } };
+    const run = presentScriptRun(
+      await runScript(scriptDeps(rt), {
+        file: action.file,
+        name: action.name,
+        input: input.input ?? {},
+        startedBy: `automation:${key.split('.')[0]}`,
+        limits: { timeoutMs: action.timeout_ms, memoryMb: action.memory_mb },
+      }),
+    );
+    const shown = { script_run_id: run.id, output: run.output, logs: run.logs, ms: run.duration_ms };
+    if (run.status === 'failed')
+      throw new ScriptFailed(`script ${run.script} failed (${run.reason}): ${run.error}`, shown);
+    return shown;
+  }
   if (action.type === 'send_email') {
     const msg = {
       to: addressList(input.to, 'to'),
@@ -516,9 +553,31 @@ class TransientError extends Error {
   }
 }
 
-/** Whether a step's failure may pass if tried again: HTTP failures and unexpected errors. */
+/**
+ * A script that failed or was stopped at a limit: not tried again by the queue (it may have
+ * written before failing, and a limit would stop it again); `automation retry` starts it anew.
+ */
+class ScriptFailed extends Error {
+  readonly details: unknown;
+  constructor(message: string, details: unknown) {
+    super(message);
+    this.details = details;
+  }
+}
+
+/** What a script step needs: the store, the /v1 API, the default limits. */
+function scriptDeps(rt: AutomationRuntime) {
+  return {
+    store: rt.store,
+    api: rt.api,
+    baseUrl: rt.settings.publicUrl || 'http://octavo.local',
+    limits: rt.settings.scripts ?? DEFAULT_SCRIPT_LIMITS,
+  };
+}
+
+/** Whether a step's failure may pass if tried again: HTTP and SMTP failures, unexpected errors. */
 function transient(e: unknown): boolean {
-  return e instanceof TransientError || !(e instanceof ApiError);
+  return e instanceof TransientError || !(e instanceof ApiError || e instanceof ScriptFailed);
 }
 
 /**
@@ -607,9 +666,16 @@ export async function performRun(
       } catch (e) {
         const err = e instanceof ApiError ? e : null;
         step.error = {
-          code: err?.code ?? (e instanceof TransientError ? e.code : 'internal_error'),
+          code:
+            err?.code ??
+            (e instanceof TransientError
+              ? e.code
+              : e instanceof ScriptFailed
+                ? 'script_failed'
+                : 'internal_error'),
           message: (e as Error).message,
         };
+        if (e instanceof ScriptFailed) step.output = e.details;
         error = `${action.type} failed: ${(e as Error).message}`;
         retry = attempt !== undefined && !attempt.last && transient(e);
       }
@@ -866,6 +932,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, publicUrl = ''): Automat
     aggregationMs: 0,
     publicUrl,
     smtp: smtpFromEnv(env),
+    scripts: {
+      timeoutMs: Number(env.OCTAVO_SCRIPT_TIMEOUT_MS) || DEFAULT_SCRIPT_LIMITS.timeoutMs,
+      memoryMb: Number(env.OCTAVO_SCRIPT_MEMORY_MB) || DEFAULT_SCRIPT_LIMITS.memoryMb,
+    },
   };
 }
 

@@ -193,6 +193,17 @@ export const HELP: Record<string, CommandHelp> = {
     usage: 'automation retry RUN_ID [--json]',
     help: 'Runs a failed run again as a new run with the same trigger (the failed one stays listed).',
   },
+  'script run': {
+    usage: 'script run FILE [--input JSON] [--name NAME] [--timeout-ms 30000] [--memory-mb 128] [--json]',
+    help: `Runs a script (a .js/.ts module whose default export is async (ctx) => …; ctx.notion is an
+  SDK client acting as the integration "script: NAME", NAME the file's name by default) in a child
+  process under Node's permission model, killed at its time or memory limit; prints its output
+  and logs and records the run.`,
+  },
+  'script runs': {
+    usage: 'script runs [NAME] [--limit 50] [--json]',
+    help: 'Lists script runs, newest first: status, why it stopped (--json: input, output, logs).',
+  },
   'admin token': {
     usage: 'admin token [--json]',
     help: `Makes a new token for the admin API under /_octavo (the previous one stops working); the

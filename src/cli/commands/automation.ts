@@ -16,6 +16,7 @@ import {
   runManually,
   setEnabled,
 } from '../../automations/runtime.ts';
+import { inProcessApi } from '../../main.ts';
 import type { AutomationRow, AutomationRunRow } from '../../store/store.ts';
 import { CliError, printResult, UsageError, type Values } from '../args.ts';
 import { withStore } from '../context.ts';
