@@ -74,8 +74,10 @@ export async function startJobs(
           aggregationMs: 0,
           publicUrl: config.publicUrl ?? '',
           smtp: config.smtp,
+          scripts: config.scripts,
         },
         log,
+        api,
       });
     }
   } catch (e) {

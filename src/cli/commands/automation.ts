@@ -118,7 +118,9 @@ export async function automationRunCommand(values: Values, args: string[]): Prom
         aggregationMs: 0,
         publicUrl: config.publicUrl ?? '',
         smtp: config.smtp,
+        scripts: config.scripts,
       },
+      api: inProcessApi(store, config),
     };
     const run = await runManually(rt, args[0]!, input, { dryRun: values['dry-run'] ?? false, wait: true });
     printResult(
@@ -160,7 +162,9 @@ export async function automationRetryCommand(values: Values, args: string[]): Pr
         aggregationMs: 0,
         publicUrl: config.publicUrl ?? '',
         smtp: config.smtp,
+        scripts: config.scripts,
       },
+      api: inProcessApi(store, config),
     };
     const run = await retryRun(rt, args[0]!, { wait: true });
     printResult(values, presentRun(run), runLine(run));
