@@ -65,7 +65,7 @@ function logger() {
 
 async function start(m: Start): Promise<void> {
   try {
-    const { Client } = (await import(m.sdk)) as typeof import('@notionhq/client');
+    const { Client } = (await import(pathToFileURL(m.sdk).href)) as typeof import('@notionhq/client');
     const notion = new Client({ auth: m.token, baseUrl: m.baseUrl, fetch: bridgedFetch as typeof fetch });
     const mod = (await import(pathToFileURL(m.file).href)) as { default?: unknown };
     if (typeof mod.default !== 'function')
