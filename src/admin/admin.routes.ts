@@ -26,6 +26,7 @@ import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.ro
 import { CreateIntegrationBody, UpdateIntegrationBody } from './integrations.schema.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { ADMIN_BASE, adminOpenApiDocument } from './openapi.ts';
+import { scriptRoutes } from './scripts.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {
@@ -138,6 +139,7 @@ export function adminRoutes(deps: AdminDeps) {
 
   r.route('/', webhookRoutes(deps));
   r.route('/', automationRoutes(deps));
+  r.route('/', scriptRoutes(deps));
   if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 

@@ -37,7 +37,7 @@ export function automationRoutes(deps: {
   const r = new Hono<Env>();
   const now = () => deps.clock?.() ?? new Date();
   const tx = deps.store.transaction.bind(deps.store);
-  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env) };
+  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env), api: deps.api };
   const id = (c: Context<Env>) => decodeURIComponent(c.req.param('id') ?? '');
   const show = (c: Context<Env>, row: Parameters<typeof presentAutomation>[0]) =>
     c.json({ object: 'automation', ...presentAutomation(row) });

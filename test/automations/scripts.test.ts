@@ -217,6 +217,42 @@ describeEngines('scripts', (engine) => {
       expect((await b.client().users.me({})).type).toBe('bot');
     });
 
+    it('a run started through the admin API reaches /v1 through the app; the admin API lists script runs', async () => {
+      const made = await b.admin('POST', '/automations', {
+        name: 'by admin',
+        trigger: { type: 'manual' },
+        actions: [
+          {
+            type: 'run_script',
+            file: fixture('make-page.ts'),
+            name: 'admin-page',
+            input: { parent: b.boot.created!.pageId, title: '{{trigger.input.title}}' },
+          },
+        ],
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      await b.store.transaction((tx) => scriptIdentity(tx, 'admin-page', new Date().toISOString()));
+      await share('script: admin-page');
+      const run = await b.admin('POST', '/automations/by%20admin/run', { input: { title: 'Via admin' } });
+      expect(run.body.status, JSON.stringify(run.body)).toBe('succeeded');
+      const scriptRunId = run.body.steps[0].output.script_run_id;
+      const page = (await b
+        .client()
+        .pages.retrieve({ page_id: run.body.steps[0].output.output.id })) as Loose;
+      expect(titleOf(page)).toBe('Via admin');
+      const shown = await b.admin('GET', `/script_runs/${scriptRunId}`);
+      expect(shown.body).toMatchObject({
+        object: 'script_run',
+        script: 'admin-page',
+        status: 'succeeded',
+        input: { title: 'Via admin' },
+        started_by: `automation:${run.body.id}`,
+      });
+      const listed = await b.admin('GET', '/script_runs?script=admin-page');
+      expect(listed.body.results.map((r: Loose) => r.id)).toEqual([scriptRunId]);
+      expect((await b.admin('GET', '/script_runs/nope')).status).toBe(400);
+    });
+
     it('refuses a missing script file or a wrong extension when the automation is saved', async () => {
       for (const [file, message] of [
         [fixture('nope.ts'), /actions\[0\]\.file: No script file at/],
