@@ -84,6 +84,9 @@ async function start(m: Start): Promise<void> {
   }
 }
 
+// The parent is gone (its process died): nothing can receive the result.
+process.on('disconnect', () => process.exit(1));
+
 process.on('message', (m: Start | Answer) => {
   if (m.kind === 'start') void start(m);
   else if (m.kind === 'response') {

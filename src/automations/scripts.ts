@@ -18,7 +18,7 @@
  * Each run is a `script_runs` row: input, output, logs (ctx.log and stdout/stderr, capped), the
  * error and why it stopped (error, timeout, memory, exit), and timing.
  */
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, resolve } from 'node:path';
@@ -199,6 +199,11 @@ export function runInSandbox(
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });
+  // A ceiling on CPU time kept by the kernel (RLIMIT_CPU, util-linux's prlimit where present),
+  // generous beside the timer (GC threads count too), so a script that busy-loops in a child
+  // whose parent died (a crashed job process) is still stopped; without prlimit, the timer alone.
+  const cpu = Math.ceil((run.limits.timeoutMs * 2) / 1000) + 5;
+  if (child.pid) execFile('prlimit', [`--pid=${child.pid}`, `--cpu=${cpu}:${cpu + 1}`], () => {});
   let stderrTail = '';
   child.stdout?.setEncoding('utf8').on('data', (t: string) => keep('stdout', t.trimEnd()));
   child.stderr?.setEncoding('utf8').on('data', (t: string) => {
@@ -239,7 +244,7 @@ export function runInSandbox(
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (result) return done(result);
-      if (timedOut)
+      if (timedOut || signal === 'SIGXCPU')
         return done({
           ok: false,
           output: null,
