@@ -29,6 +29,9 @@ interface Answer {
 
 type Level = 'info' | 'warn' | 'error';
 
+/** The largest output a run keeps (JSON text). */
+const MAX_OUTPUT_CHARS = 1_000_000;
+
 const pending = new Map<number, (a: Answer) => void>();
 let seq = 0;
 
@@ -71,8 +74,12 @@ async function start(m: Start): Promise<void> {
     if (typeof mod.default !== 'function')
       throw new Error(`${m.file} has no default export function (export default async (ctx) => …)`);
     const value = await (mod.default as (ctx: unknown) => unknown)({ notion, input: m.input, log: logger() });
-    const output = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
-    send({ kind: 'result', output });
+    const text = value === undefined ? 'null' : JSON.stringify(value);
+    if (text.length > MAX_OUTPUT_CHARS)
+      throw new Error(
+        `the output is ${text.length} characters of JSON; at most ${MAX_OUTPUT_CHARS} are kept`,
+      );
+    send({ kind: 'result', output: JSON.parse(text) as unknown });
   } catch (e) {
     const err = e as { stack?: string; message?: string; code?: string };
     send({
