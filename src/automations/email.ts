@@ -4,7 +4,6 @@
  * address or missing configuration is the definition's fault (not retried), while a server that
  * cannot be reached or answers with an error is worth another attempt (the run's retries).
  */
-import nodemailer from 'nodemailer';
 import { EMAIL_ADDRESS, type SmtpSettings } from '../lib/smtp.ts';
 import { errors } from '../wire/errors.ts';
 
@@ -48,6 +47,8 @@ export async function sendEmail(
       'send_email: no SMTP server is configured (set OCTAVO_SMTP_HOST and OCTAVO_SMTP_FROM).',
     );
   if (msg.to.length === 0) throw errors.validation('send_email: to has no address.');
+  // Loaded on the first email, not at start (test/e2e/start-lazy.test.ts).
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
