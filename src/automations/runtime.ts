@@ -14,7 +14,7 @@
  * is one ops call in a transaction of its own, as the automation's integration, with its
  * capabilities; the run history keeps each step's input (secrets left as references), output or
  * error, and time. A dry run performs the same calls in transactions that are rolled back, and
- * HTTP requests are shown, not sent.
+ * HTTP requests and emails are shown, not sent; scripts are named, not run (scripts.ts).
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type Actor, type Capability, can } from '../domain/capabilities.ts';
@@ -435,7 +435,8 @@ async function performAction(
   input: Record<string, unknown>,
   dryRun: boolean,
   record?: (tx: StoreTx, output: unknown) => Promise<void>,
-  key = newId(),
+  /** The run and the step's place in it: the email's Message-ID, the script run's origin. */
+  at: { runId: string; step: number } = { runId: newId(), step: 0 },
 ): Promise<unknown> {
   const { actor } = env;
   if (action.type === 'run_script') {
@@ -445,7 +446,7 @@ async function performAction(
         file: action.file,
         name: action.name,
         input: input.input ?? {},
-        startedBy: `automation:${key.split('.')[0]}`,
+        startedBy: `automation:${at.runId}`,
         limits: { timeoutMs: action.timeout_ms, memoryMb: action.memory_mb },
       }),
     );
@@ -460,7 +461,7 @@ async function performAction(
       cc: addressList(input.cc, 'cc'),
       subject: String(input.subject ?? '').replace(/[\r\n]+/g, ' '),
       text: String(input.body ?? ''),
-      messageId: `<${key}@octavo>`,
+      messageId: `<${at.runId}.${at.step}@octavo>`,
     };
     if (dryRun) return { would_send: { to: msg.to, cc: msg.cc, subject: msg.subject } };
     try {
@@ -659,8 +660,8 @@ export async function performRun(
       };
       try {
         const input = renderTemplate(fields, scope) as Record<string, unknown>;
-        const key = `${run.id}.${steps.length}`;
-        const output = await performAction(rt, env, action, input, run.dry_run === 1, record, key);
+        const at = { runId: run.id, step: steps.length };
+        const output = await performAction(rt, env, action, input, run.dry_run === 1, record, at);
         if (OUTSIDE.has(action.type) || run.dry_run === 1)
           await store.transaction((tx) => record(tx, output));
       } catch (e) {

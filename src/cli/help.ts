@@ -183,7 +183,7 @@ export const HELP: Record<string, CommandHelp> = {
     usage: 'automation run NAME [--input JSON] [--dry-run] [--json]',
     help: `Runs an automation now in this process and prints the run (page triggers take
   {"page_id": "…"} as input). --dry-run performs the writes in transactions that are rolled back
-  and shows them; HTTP requests are not sent.`,
+  and shows them; HTTP requests and emails are not sent, scripts not run.`,
   },
   'automation runs': {
     usage: 'automation runs [NAME] [--limit 50] [--json]',
