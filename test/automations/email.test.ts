@@ -5,6 +5,7 @@
  * server that keeps refusing is tried again by the job queue, then the run is recorded as failed.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runManually } from '../../src/automations/runtime.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { waitFor } from '../webhooks/support.ts';
@@ -205,6 +206,25 @@ describeEngines('send_email action', (engine) => {
     expect(smtp.received.length).toBe(before + 1);
     expect(header(smtp.received.at(-1)!.raw, 'Subject')).toBe('flaky once');
     smtp.refuse = () => false;
+  });
+
+  it('STARTTLS required by the settings and not offered by the server: nothing sent, a clear error', async () => {
+    await define({
+      name: 'mail tls',
+      trigger: { type: 'manual' },
+      actions: [{ type: 'send_email', to: 'x@example.com', subject: 'tls', body: 'x' }],
+    });
+    const plain = b.rt.settings.smtp!;
+    b.rt.settings.smtp = { ...plain, secure: 'starttls' };
+    const before = smtp.received.length;
+    try {
+      const run = await runManually(b.rt, 'mail tls', {}, { wait: true });
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/send_email failed: SMTP server .*STARTTLS/i);
+    } finally {
+      b.rt.settings.smtp = plain;
+    }
+    expect(smtp.received.length).toBe(before);
   });
 
   it('a dry run shows the email without sending it; no SMTP server configured is a clear error', async () => {
