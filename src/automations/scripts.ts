@@ -239,7 +239,10 @@ export function runInSandbox(
       }
     });
     child.on('error', (e) => {
-      result ??= { ok: false, output: null, logs, error: `could not start: ${e.message}`, reason: 'exit' };
+      // A child that could not be started may never emit 'exit'.
+      if (child.pid !== undefined) return;
+      clearTimeout(timer);
+      done({ ok: false, output: null, logs, error: `could not start: ${e.message}`, reason: 'exit' });
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
