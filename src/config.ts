@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { FaultRuleInput } from './domain/faults.ts';
 import { parseRateLimit, type RatePolicy } from './domain/rate-limit.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './lib/log.ts';
+import { type SmtpSettings, smtpFromEnv } from './lib/smtp.ts';
 
 export interface Config {
   host: string;
@@ -45,6 +46,16 @@ export interface Config {
   jobLeaseMs: number | undefined;
   /** Webhook delivery (webhooks/, docs/ARCHITECTURE.md "Webhooks"). */
   webhooks: WebhookConfig;
+  /**
+   * Where automations send email (lib/smtp.ts): OCTAVO_SMTP_HOST, OCTAVO_SMTP_PORT,
+   * OCTAVO_SMTP_SECURE, OCTAVO_SMTP_USER, OCTAVO_SMTP_PASSWORD, OCTAVO_SMTP_FROM; unset host: none.
+   */
+  smtp: SmtpSettings | undefined;
+  /**
+   * Default limits of a script run (automations/scripts.ts): killed after OCTAVO_SCRIPT_TIMEOUT_MS,
+   * a V8 heap of OCTAVO_SCRIPT_MEMORY_MB.
+   */
+  scripts: { timeoutMs: number; memoryMb: number };
   /** Prometheus metrics at GET /metrics (OCTAVO_METRICS; off by default). */
   metrics: boolean;
   /**
@@ -172,8 +183,28 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       ? parseMs(env.OCTAVO_JOB_LEASE_MS, 'OCTAVO_JOB_LEASE_MS', 0)
       : undefined,
     webhooks: loadWebhooks(env, flags.host ?? (env.OCTAVO_HOST || '127.0.0.1')),
+    smtp: loadSmtp(env),
+    scripts: loadScriptLimits(env),
     emulator: loadEmulator(env),
   };
+}
+
+function loadScriptLimits(env: NodeJS.ProcessEnv): { timeoutMs: number; memoryMb: number } {
+  const mb = env.OCTAVO_SCRIPT_MEMORY_MB || '128';
+  if (!/^\d+$/.test(mb) || Number(mb) < 16 || Number(mb) > 16_384)
+    throw new ConfigError(`OCTAVO_SCRIPT_MEMORY_MB must be a number of MB from 16 to 16384, not ${mb}`);
+  return {
+    timeoutMs: parseMs(env.OCTAVO_SCRIPT_TIMEOUT_MS, 'OCTAVO_SCRIPT_TIMEOUT_MS', 30_000),
+    memoryMb: Number(mb),
+  };
+}
+
+function loadSmtp(env: NodeJS.ProcessEnv): SmtpSettings | undefined {
+  try {
+    return smtpFromEnv(env);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
 }
 
 function loadWebhooks(env: NodeJS.ProcessEnv, host: string): WebhookConfig {

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
 import { drain, listen, trackConnections } from './api/node-server.ts';
 import { type RunningAutomations, startAutomations } from './automations/runtime.ts';
-import { type Config, DEFAULT_EVENT_AGGREGATION_MS, publicUrlOf } from './config.ts';
+import type { ApiFetch } from './automations/scripts.ts';
+import {
+  type Config,
+  DEFAULT_EVENT_AGGREGATION_MS,
+  DEFAULT_MAX_FILE_UPLOAD_BYTES,
+  publicUrlOf,
+} from './config.ts';
 import { memoryRateLimiter } from './domain/rate-limit.ts';
 import { type JobConsumer, type JobQueue, openJobQueue, startConsumers } from './jobs/index.ts';
 import { configureIds } from './lib/ids.ts';
@@ -14,7 +20,7 @@ import { purgeExpiredUploads } from './ops/file-uploads.ts';
 import type { Fixture } from './ops/fixture.ts';
 import { storeRateLimiter } from './ops/rate-limit.ts';
 import { type SeedResult, seedFixture } from './ops/seed.ts';
-import { type BootstrapResult, bootstrap } from './ops/workspace.ts';
+import { type BootstrapResult, bootstrap, getWorkspace } from './ops/workspace.ts';
 import { openStore } from './store/connect.ts';
 import type { KyselyStore } from './store/kysely-store.ts';
 import { type RunningWebhooks, startWebhooks } from './webhooks/delivery.ts';
@@ -25,7 +31,7 @@ export { openStore } from './store/connect.ts';
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'> &
-  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs' | 'publicUrl'>>;
+  Partial<Pick<Config, 'webhooks' | 'eventAggregationMs' | 'jobLeaseMs' | 'publicUrl' | 'smtp' | 'scripts'>>;
 
 /**
  * The job consumers this build runs, in `octavo jobs` and (OCTAVO_JOBS=inline) in `octavo serve`,
@@ -39,6 +45,7 @@ export async function startJobs(
   config: StoreConfig,
   consumers: readonly JobConsumer[] = JOB_CONSUMERS,
   log?: Logger,
+  api: ApiFetch = inProcessApi(store, config),
 ): Promise<JobQueue> {
   const queue = await openJobQueue(store, {
     databaseUrl: config.databaseUrl,
@@ -60,8 +67,17 @@ export async function startJobs(
       automations = await startAutomations({
         store,
         queue,
-        settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+        settings: {
+          allowPrivate,
+          timeoutMs,
+          pollMs,
+          aggregationMs: 0,
+          publicUrl: config.publicUrl ?? '',
+          smtp: config.smtp,
+          scripts: config.scripts,
+        },
         log,
+        api,
       });
     }
   } catch (e) {
@@ -76,6 +92,41 @@ export async function startJobs(
     await stopQueue(timeoutMs);
   };
   return queue;
+}
+
+/**
+ * The /v1 API answered in this process, without a listener: what scripts' SDK clients reach
+ * (automations/scripts.ts) in `octavo jobs` and `octavo script run`. Built on first use from the
+ * workspace the store holds (no rate limit: the script runs on this machine).
+ */
+export function inProcessApi(
+  store: KyselyStore,
+  config: Partial<Pick<Config, 'publicUrl' | 'maxFileUploadBytes'>>,
+): ApiFetch {
+  let app: Promise<ReturnType<typeof createApp>> | undefined;
+  const build = async () => {
+    const { workspace, secret } = await store.transaction(async (tx) => ({
+      workspace: await getWorkspace(tx),
+      secret: await tx.meta.get('file_url_secret'),
+    }));
+    if (!workspace || !secret)
+      throw new Error('the workspace does not exist yet: start `octavo serve` once first');
+    return createApp({
+      store,
+      publicUrl: config.publicUrl ?? 'http://octavo.local',
+      workspace,
+      rateLimiter: null,
+      files: {
+        maxBytes: config.maxFileUploadBytes ?? DEFAULT_MAX_FILE_UPLOAD_BYTES,
+        urlSecret: secret,
+        allowPrivateImports: false,
+      },
+    });
+  };
+  return async (req) => {
+    app ??= build();
+    return (await app).fetch(req);
+  };
 }
 
 /** A job process: the store and the consumers, no HTTP listener (`octavo jobs`). */
@@ -227,7 +278,7 @@ export async function startServer(
   let jobs: JobQueue | undefined;
   if (config.jobs === 'inline') {
     try {
-      jobs = await startJobs(store, config, JOB_CONSUMERS, log);
+      jobs = await startJobs(store, config, JOB_CONSUMERS, log, async (req) => app.fetch(req));
     } catch (e) {
       await new Promise<void>((done) => server.close(() => done()));
       await store.close().catch(() => {});

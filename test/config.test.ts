@@ -54,4 +54,46 @@ describe('loadConfig', () => {
     expect(() => load({ OCTAVO_PUBLIC_URL: url })).toThrow(ConfigError);
     expect(() => load({ OCTAVO_PUBLIC_URL: url })).toThrow(/^OCTAVO_PUBLIC_URL must be [^\n]+$/);
   });
+
+  it('reads the SMTP server of email actions: none without a host, port by security', () => {
+    expect(load({}).smtp).toBeUndefined();
+    const from = 'Octavo <robot@example.com>';
+    expect(load({ OCTAVO_SMTP_HOST: 'mail.example.com', OCTAVO_SMTP_FROM: from }).smtp).toEqual({
+      host: 'mail.example.com',
+      port: 587,
+      secure: 'starttls',
+      user: undefined,
+      password: undefined,
+      from,
+    });
+    const tls = load({
+      OCTAVO_SMTP_HOST: 'mail.example.com',
+      OCTAVO_SMTP_SECURE: 'TLS',
+      OCTAVO_SMTP_USER: 'u',
+      OCTAVO_SMTP_PASSWORD: 'p',
+      OCTAVO_SMTP_FROM: 'robot@example.com',
+    }).smtp;
+    expect(tls).toMatchObject({ port: 465, secure: 'tls', user: 'u', password: 'p' });
+  });
+
+  it.each([
+    [{ OCTAVO_SMTP_SECURE: 'ssl' }, /^OCTAVO_SMTP_SECURE must be tls, starttls or none, not ssl$/],
+    [{ OCTAVO_SMTP_PORT: '70000' }, /^OCTAVO_SMTP_PORT must be a port number/],
+    [{ OCTAVO_SMTP_FROM: 'robot' }, /^OCTAVO_SMTP_FROM must be an email address/],
+    [{ OCTAVO_SMTP_FROM: '' }, /^OCTAVO_SMTP_FROM must be an email address .*\(unset\)$/],
+  ])('refuses SMTP settings %j in one line', (env, message) => {
+    const all = { OCTAVO_SMTP_HOST: 'mail.example.com', OCTAVO_SMTP_FROM: 'robot@example.com', ...env };
+    expect(() => load(all)).toThrow(ConfigError);
+    expect(() => load(all)).toThrow(message);
+  });
+
+  it('reads the default limits of scripts and refuses wrong ones', () => {
+    expect(load({}).scripts).toEqual({ timeoutMs: 30_000, memoryMb: 128 });
+    expect(load({ OCTAVO_SCRIPT_TIMEOUT_MS: '5000', OCTAVO_SCRIPT_MEMORY_MB: '64' }).scripts).toEqual({
+      timeoutMs: 5000,
+      memoryMb: 64,
+    });
+    expect(() => load({ OCTAVO_SCRIPT_MEMORY_MB: '8' })).toThrow(/^OCTAVO_SCRIPT_MEMORY_MB must be/);
+    expect(() => load({ OCTAVO_SCRIPT_TIMEOUT_MS: 'soon' })).toThrow(/OCTAVO_SCRIPT_TIMEOUT_MS/);
+  });
 });

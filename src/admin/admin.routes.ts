@@ -26,6 +26,7 @@ import { type EmulatorDeps, emulatorRoutes, jsonOrYamlBody } from './emulator.ro
 import { CreateIntegrationBody, UpdateIntegrationBody } from './integrations.schema.ts';
 import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { ADMIN_BASE, adminOpenApiDocument } from './openapi.ts';
+import { scriptRoutes } from './scripts.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 
 export interface AdminDeps {
@@ -37,6 +38,8 @@ export interface AdminDeps {
   publicUrl?: string;
   /** The emulator controls (seed, reset, snapshots, clock, faults, requests), when the server has them. */
   emulator?: EmulatorDeps;
+  /** The app's own `fetch`: scripts run by automations reach /v1 through it. */
+  api?: (req: Request) => Promise<Response>;
 }
 
 /** An integration as the admin API shows it (never its token or token hash). */
@@ -136,6 +139,7 @@ export function adminRoutes(deps: AdminDeps) {
 
   r.route('/', webhookRoutes(deps));
   r.route('/', automationRoutes(deps));
+  r.route('/', scriptRoutes(deps));
   if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 

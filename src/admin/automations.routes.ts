@@ -29,11 +29,15 @@ export const RunAutomationBody = z.strictObject({
 
 type Env = { Variables: { body: unknown } };
 
-export function automationRoutes(deps: { store: Store; clock?: (() => Date) | undefined }) {
+export function automationRoutes(deps: {
+  store: Store;
+  clock?: (() => Date) | undefined;
+  api?: ((req: Request) => Promise<Response>) | undefined;
+}) {
   const r = new Hono<Env>();
   const now = () => deps.clock?.() ?? new Date();
   const tx = deps.store.transaction.bind(deps.store);
-  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env) };
+  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env), api: deps.api };
   const id = (c: Context<Env>) => decodeURIComponent(c.req.param('id') ?? '');
   const show = (c: Context<Env>, row: Parameters<typeof presentAutomation>[0]) =>
     c.json({ object: 'automation', ...presentAutomation(row) });
@@ -86,9 +90,12 @@ const MAX_HOOK_BYTES = 1024 * 1024;
  * HTML forms (`application/x-www-form-urlencoded`) are the run's input; the run is performed
  * before answering `202` with its id and status. A wrong id or token is 404.
  */
-export function automationHookRoutes(deps: { store: Store }) {
+export function automationHookRoutes(deps: {
+  store: Store;
+  api?: ((req: Request) => Promise<Response>) | undefined;
+}) {
   const r = new Hono();
-  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env) };
+  const rt: AutomationRuntime = { store: deps.store, settings: settingsFromEnv(process.env), api: deps.api };
   r.post('/hooks/automations/:id/:token', async (c) => {
     const text = await c.req.text();
     if (Buffer.byteLength(text) > MAX_HOOK_BYTES) throw errors.validation('The body is larger than 1 MiB.');

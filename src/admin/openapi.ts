@@ -17,6 +17,7 @@ import { SaveSnapshotBody } from './emulator.routes.ts';
 import { CreateIntegrationBody, UpdateIntegrationBody } from './integrations.schema.ts';
 import { CreatePublicIntegrationBody } from './oauth.routes.ts';
 import { RequestsQuery } from './requests.routes.ts';
+import { ScriptRunsQuery } from './scripts.routes.ts';
 import {
   CreateWebhookBody,
   DeliveriesQuery,
@@ -118,6 +119,11 @@ export const ADMIN_ENDPOINTS: Record<string, AdminEndpoint & { emulator?: boolea
   'GET /_octavo/automations/:id/runs': { summary: "An automation's runs, newest first" },
   'GET /_octavo/automation_runs/:id': { summary: 'Retrieve a run: trigger, steps, results, errors' },
   'POST /_octavo/automation_runs/:id/retry': { summary: 'Run a failed run again (as a new run)' },
+  'GET /_octavo/script_runs': {
+    summary: 'Script runs, newest first: input, output, logs, error and why it stopped',
+    query: ScriptRunsQuery,
+  },
+  'GET /_octavo/script_runs/:id': { summary: 'Retrieve a script run' },
   'POST /_octavo/seed': {
     summary: 'Seed the workspace from a fixture (JSON, or YAML with Content-Type application/yaml)',
     body: FixtureSchema,

@@ -86,7 +86,9 @@ export function createApp(appDeps: AppDeps) {
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   // Inbound URLs of automations' webhook triggers (their token is the credential).
-  app.route('/', automationHookRoutes(deps));
+  // Scripts run by automations reach /v1 through the app itself.
+  const api = async (req: Request) => app.fetch(req);
+  app.route('/', automationHookRoutes({ store: deps.store, api }));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).
   app.route(
     '/_octavo',
@@ -94,6 +96,7 @@ export function createApp(appDeps: AppDeps) {
       store: deps.store,
       readBody: jsonBody,
       publicUrl: deps.publicUrl,
+      api,
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(em ? { emulator: { store: deps.store, publicUrl: deps.publicUrl, emulator: em } } : {}),
     }),

@@ -8,9 +8,12 @@ import { z } from 'zod';
 import { CAPABILITIES } from '../domain/capabilities.ts';
 import { nextOccurrence } from '../jobs/cron.ts';
 import { errors } from '../wire/errors.ts';
+import { addressList } from './email.ts';
 import { templateErrors } from './template.ts';
 
 const Id = z.string().min(1);
+/** Names of automations and scripts. */
+export const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 const Template = z.string();
 const TemplatedObject = z.record(z.string(), z.unknown());
 
@@ -97,13 +100,34 @@ const Action = z.discriminatedUnion('type', [
     headers: z.record(z.string(), Template).default({}),
     body: z.unknown().optional(),
   }),
+  z.strictObject({
+    type: z.literal('send_email'),
+    /** Addresses: one text (commas between several) or a list; templates allowed. */
+    to: z.union([Template.min(1), z.array(Template.min(1)).min(1)]),
+    cc: z.union([Template, z.array(Template)]).optional(),
+    subject: Template.min(1),
+    /** Plain text. */
+    body: Template,
+  }),
+  z.strictObject({
+    type: z.literal('run_script'),
+    /** A .js, .mjs, .ts or .mts module with a default export `async (ctx) => …` (made absolute when saved). */
+    file: z.string().regex(/\.(m?js|m?ts)$/, 'should be a .js, .mjs, .ts or .mts file'),
+    /** Its integration is `script: NAME` (default: the file's name without extension). */
+    name: z
+      .string()
+      .regex(SCRIPT_NAME, 'should be 1–100 letters, digits, spaces, `.`, `_` or `-`')
+      .optional(),
+    /** `ctx.input` (templates allowed). */
+    input: z.unknown().optional(),
+    timeout_ms: z.number().int().min(100).max(3_600_000).optional(),
+    memory_mb: z.number().int().min(16).max(16_384).optional(),
+  }),
 ]);
 export type Action = z.output<typeof Action>;
 
 export const Definition = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, 'should be 1–100 letters, digits, spaces, `.`, `_` or `-`'),
+  name: z.string().regex(SCRIPT_NAME, 'should be 1–100 letters, digits, spaces, `.`, `_` or `-`'),
   description: z.string().optional(),
   enabled: z.boolean().default(true),
   /** What its own integration may do (default: read, update and insert content, comments). */
@@ -154,6 +178,22 @@ export function parseDefinition(raw: unknown): Definition {
   def.actions.forEach((action, i) => {
     const problem = templateErrors(action, def.trigger)[0];
     if (problem) throw errors.validation(`Automation definition: actions[${i}].${problem}`);
+    if (action.type === 'send_email')
+      for (const field of ['to', 'cc'] as const) {
+        const value = action[field];
+        const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+        for (const [j, text] of list.entries()) {
+          if (text.includes('{{')) continue;
+          try {
+            addressList(text, field);
+          } catch {
+            const at = Array.isArray(value) ? `${field}[${j}]` : field;
+            throw errors.validation(
+              `Automation definition: actions[${i}].${at} should be email addresses (or a {{…}} expression), instead was \`${text}\`.`,
+            );
+          }
+        }
+      }
   });
   return def;
 }

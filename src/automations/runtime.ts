@@ -14,7 +14,7 @@
  * is one ops call in a transaction of its own, as the automation's integration, with its
  * capabilities; the run history keeps each step's input (secrets left as references), output or
  * error, and time. A dry run performs the same calls in transactions that are rolled back, and
- * HTTP requests are shown, not sent.
+ * HTTP requests and emails are shown, not sent; scripts are named, not run (scripts.ts).
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type Actor, type Capability, can } from '../domain/capabilities.ts';
@@ -24,6 +24,7 @@ import { nextOccurrence } from '../jobs/cron.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/log.ts';
+import { type SmtpSettings, smtpFromEnv } from '../lib/smtp.ts';
 import { appendChildren } from '../ops/blocks.ts';
 import { createComment } from '../ops/comments.ts';
 import type { OpEnv } from '../ops/env.ts';
@@ -44,6 +45,15 @@ import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pag
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
 import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
+import { addressList, SmtpFailure, sendEmail } from './email.ts';
+import {
+  type ApiFetch,
+  DEFAULT_SCRIPT_LIMITS,
+  presentScriptRun,
+  runScript,
+  type ScriptLimits,
+  scriptFile,
+} from './scripts.ts';
 import { propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
 
 /** The job that performs one run. */
@@ -65,6 +75,10 @@ export interface AutomationSettings extends SendPolicy {
   publicUrl: string;
   /** The first retry of a failed run waits this long, each further one twice as long (default 1 s). */
   retryBackoffMs?: number;
+  /** Where `send_email` sends (OCTAVO_SMTP_*); absent: email actions fail with a clear error. */
+  smtp?: SmtpSettings | undefined;
+  /** Default limits of `run_script` steps (OCTAVO_SCRIPT_TIMEOUT_MS, OCTAVO_SCRIPT_MEMORY_MB). */
+  scripts?: ScriptLimits | undefined;
 }
 
 export interface AutomationRuntime {
@@ -72,6 +86,8 @@ export interface AutomationRuntime {
   /** Absent where no queue is open (the admin API): runs are then performed at once. */
   queue?: JobQueue | undefined;
   settings: AutomationSettings;
+  /** The /v1 API in process, for scripts' SDK calls (absent: over HTTP to `publicUrl`). */
+  api?: ApiFetch | undefined;
   log?: Logger | undefined;
 }
 
@@ -182,6 +198,15 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
  */
 export async function createAutomation(tx: StoreTx, raw: unknown, now: Date): Promise<AutomationRow> {
   const def = parseDefinition(raw);
+  // A script is named by an absolute path, checked now (relative: to this process's folder).
+  for (const [i, action] of def.actions.entries())
+    if (action.type === 'run_script') {
+      try {
+        action.file = scriptFile(action.file);
+      } catch (e) {
+        throw errors.validation(`Automation definition: actions[${i}].file: ${(e as Error).message}`);
+      }
+    }
   if (await tx.automations.getByName(def.name))
     throw errors.validation(`An automation named ${def.name} already exists.`);
   await checkAgainstSchema(tx, def);
@@ -410,8 +435,41 @@ async function performAction(
   input: Record<string, unknown>,
   dryRun: boolean,
   record?: (tx: StoreTx, output: unknown) => Promise<void>,
+  /** The run and the step's place in it: the email's Message-ID, the script run's origin. */
+  at: { runId: string; step: number } = { runId: newId(), step: 0 },
 ): Promise<unknown> {
   const { actor } = env;
+  if (action.type === 'run_script') {
+    if (dryRun) return { would_run: { file: action.file, name: action.name ?? null } };
+    const run = presentScriptRun(
+      await runScript(scriptDeps(rt), {
+        file: action.file,
+        name: action.name,
+        input: input.input ?? {},
+        startedBy: `automation:${at.runId}`,
+        limits: { timeoutMs: action.timeout_ms, memoryMb: action.memory_mb },
+      }),
+    );
+    const shown = { script_run_id: run.id, output: run.output, logs: run.logs, ms: run.duration_ms };
+    if (run.status === 'failed')
+      throw new ScriptFailed(`script ${run.script} failed (${run.reason}): ${run.error}`, shown);
+    return shown;
+  }
+  if (action.type === 'send_email') {
+    const msg = {
+      to: addressList(input.to, 'to'),
+      cc: addressList(input.cc, 'cc'),
+      subject: String(input.subject ?? '').replace(/[\r\n]+/g, ' '),
+      text: String(input.body ?? ''),
+      messageId: `<${at.runId}.${at.step}@octavo>`,
+    };
+    if (dryRun) return { would_send: { to: msg.to, cc: msg.cc, subject: msg.subject } };
+    try {
+      return await sendEmail(rt.settings.smtp, msg, rt.settings.timeoutMs);
+    } catch (e) {
+      throw e instanceof SmtpFailure ? new TransientError(e.message, 'smtp_error') : e;
+    }
+  }
   if (action.type === 'http_request') {
     const url = String(input.url ?? '');
     const headers = Object.fromEntries(
@@ -481,15 +539,46 @@ async function performAction(
   return null;
 }
 
+/** Actions that reach outside the database: recorded after they are done (at least once). */
+const OUTSIDE = new Set<Action['type']>(['http_request', 'send_email', 'run_script']);
+
 /** Attempts of a run's job: the first and this many retries, with back-off. */
 export const RUN_RETRIES = 3;
 
 /** A failure worth trying again later (the outside answered badly); not Notion's validation. */
-class TransientError extends Error {}
+class TransientError extends Error {
+  readonly code: string;
+  constructor(message: string, code = 'http_error') {
+    super(message);
+    this.code = code;
+  }
+}
 
-/** Whether a step's failure may pass if tried again: HTTP failures and unexpected errors. */
+/**
+ * A script that failed or was stopped at a limit: not tried again by the queue (it may have
+ * written before failing, and a limit would stop it again); `automation retry` starts it anew.
+ */
+class ScriptFailed extends Error {
+  readonly details: unknown;
+  constructor(message: string, details: unknown) {
+    super(message);
+    this.details = details;
+  }
+}
+
+/** What a script step needs: the store, the /v1 API, the default limits. */
+function scriptDeps(rt: AutomationRuntime) {
+  return {
+    store: rt.store,
+    api: rt.api,
+    baseUrl: rt.settings.publicUrl || 'http://octavo.local',
+    limits: rt.settings.scripts ?? DEFAULT_SCRIPT_LIMITS,
+  };
+}
+
+/** Whether a step's failure may pass if tried again: HTTP and SMTP failures, unexpected errors. */
 function transient(e: unknown): boolean {
-  return e instanceof TransientError || !(e instanceof ApiError);
+  return e instanceof TransientError || !(e instanceof ApiError || e instanceof ScriptFailed);
 }
 
 /**
@@ -571,15 +660,23 @@ export async function performRun(
       };
       try {
         const input = renderTemplate(fields, scope) as Record<string, unknown>;
-        const output = await performAction(rt, env, action, input, run.dry_run === 1, record);
-        if (action.type === 'http_request' || run.dry_run === 1)
+        const at = { runId: run.id, step: steps.length };
+        const output = await performAction(rt, env, action, input, run.dry_run === 1, record, at);
+        if (OUTSIDE.has(action.type) || run.dry_run === 1)
           await store.transaction((tx) => record(tx, output));
       } catch (e) {
         const err = e instanceof ApiError ? e : null;
         step.error = {
-          code: err?.code ?? (e instanceof TransientError ? 'http_error' : 'internal_error'),
+          code:
+            err?.code ??
+            (e instanceof TransientError
+              ? e.code
+              : e instanceof ScriptFailed
+                ? 'script_failed'
+                : 'internal_error'),
           message: (e as Error).message,
         };
+        if (e instanceof ScriptFailed) step.output = e.details;
         error = `${action.type} failed: ${(e as Error).message}`;
         retry = attempt !== undefined && !attempt.last && transient(e);
       }
@@ -835,6 +932,11 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, publicUrl = ''): Automat
     pollMs: 250,
     aggregationMs: 0,
     publicUrl,
+    smtp: smtpFromEnv(env),
+    scripts: {
+      timeoutMs: Number(env.OCTAVO_SCRIPT_TIMEOUT_MS) || DEFAULT_SCRIPT_LIMITS.timeoutMs,
+      memoryMb: Number(env.OCTAVO_SCRIPT_MEMORY_MB) || DEFAULT_SCRIPT_LIMITS.memoryMb,
+    },
   };
 }
 

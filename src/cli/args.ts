@@ -45,6 +45,8 @@ export const OPTIONS = {
   'forward-to': { type: 'string' },
   input: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  'memory-mb': { type: 'string' },
   from: { type: 'string' },
   default: { type: 'boolean' },
   to: { type: 'string' },

@@ -183,7 +183,7 @@ export const HELP: Record<string, CommandHelp> = {
     usage: 'automation run NAME [--input JSON] [--dry-run] [--json]',
     help: `Runs an automation now in this process and prints the run (page triggers take
   {"page_id": "…"} as input). --dry-run performs the writes in transactions that are rolled back
-  and shows them; HTTP requests are not sent.`,
+  and shows them; HTTP requests and emails are not sent, scripts not run.`,
   },
   'automation runs': {
     usage: 'automation runs [NAME] [--limit 50] [--json]',
@@ -192,6 +192,17 @@ export const HELP: Record<string, CommandHelp> = {
   'automation retry': {
     usage: 'automation retry RUN_ID [--json]',
     help: 'Runs a failed run again as a new run with the same trigger (the failed one stays listed).',
+  },
+  'script run': {
+    usage: 'script run FILE [--input JSON] [--name NAME] [--timeout-ms 30000] [--memory-mb 128] [--json]',
+    help: `Runs a script (a .js/.ts module whose default export is async (ctx) => …; ctx.notion is an
+  SDK client acting as the integration "script: NAME", NAME the file's name by default) in a child
+  process under Node's permission model, killed at its time or memory limit; prints its output
+  and logs and records the run.`,
+  },
+  'script runs': {
+    usage: 'script runs [NAME] [--limit 50] [--json]',
+    help: 'Lists script runs, newest first: status, why it stopped (--json: input, output, logs).',
   },
   'admin token': {
     usage: 'admin token [--json]',

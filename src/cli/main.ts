@@ -178,6 +178,12 @@ function automationCommands(): Record<string, Command> {
     ),
     'automation retry': cmd(['RUN_ID'], [], async (v, a) => (await load()).automationRetryCommand(v, a)),
     'automation runs': cmd(['[NAME]'], ['limit'], async (v, a) => (await load()).automationRunsCommand(v, a)),
+    'script run': cmd(['FILE'], ['input', 'name', 'timeout-ms', 'memory-mb'], async (v, a) =>
+      (await import('./commands/script.ts')).scriptRunCommand(v, a),
+    ),
+    'script runs': cmd(['[NAME]'], ['limit'], async (v, a) =>
+      (await import('./commands/script.ts')).scriptRunsCommand(v, a),
+    ),
   };
 }
 

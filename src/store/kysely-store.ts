@@ -20,6 +20,7 @@ import { fileUploads } from './file-uploads-repo.ts';
 import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
+import { scriptRepo } from './scripts-repo.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
 import { readSight } from './sight.ts';
 import { postgresSnapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
@@ -487,6 +488,7 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): Stor
     events: eventRepo(db, engine),
     webhooks: webhookRepo(db),
     automations: automationRepo(db),
+    scripts: scriptRepo(db),
     accounts: accounts(db),
     oauth: oauth(db, engine),
     views: views(db, log),

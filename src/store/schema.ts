@@ -109,6 +109,8 @@ export interface Database {
   automations: AutomationTable;
   automation_runs: AutomationRunTable;
   automation_page_state: AutomationPageStateTable;
+  scripts: ScriptTable;
+  script_runs: ScriptRunTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
   oauth_clients: OauthClientTable;
@@ -388,6 +390,36 @@ export interface AutomationRunTable {
   error: string | null;
   created_time: string;
   started_time: string | null;
+  finished_time: string | null;
+  duration_ms: number | null;
+}
+
+/** A script and its integration (migration 021, automations/scripts.ts). */
+export interface ScriptTable {
+  name: string;
+  integration_id: string;
+  /** The integration's bearer token, handed to each run. */
+  token: string;
+  created_time: string;
+}
+
+/** One run of a script (migration 021). */
+export interface ScriptRunTable {
+  id: string;
+  script_name: string;
+  file: string;
+  /** `cli`, or `automation:<run id>`. */
+  started_by: string;
+  status: 'running' | 'succeeded' | 'failed';
+  /** JSON. */
+  input: string;
+  /** JSON, when it succeeded. */
+  output: string | null;
+  /** JSON array of {time, level, text}. */
+  logs: string;
+  error: string | null;
+  reason: 'error' | 'timeout' | 'memory' | 'exit' | null;
+  started_time: string;
   finished_time: string | null;
   duration_ms: number | null;
 }

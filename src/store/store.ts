@@ -21,6 +21,8 @@ import type {
   OauthCodeTable,
   OauthInstallationTable,
   PageTemplateTable,
+  ScriptRunTable,
+  ScriptTable,
   UserTable,
   ViewQueryTable,
   ViewTable,
@@ -342,6 +344,21 @@ export type WebhookDeliveryPatch = Partial<Omit<WebhookDeliveryRow, 'id' | 'subs
 export type AutomationRow = Selectable<AutomationTable>;
 export type AutomationRunRow = Selectable<AutomationRunTable>;
 
+export type ScriptRow = Selectable<ScriptTable>;
+export type ScriptRunRow = Selectable<ScriptRunTable>;
+
+/** Scripts, their integrations' tokens and their runs (automations/scripts.ts, migration 021). */
+export interface ScriptRepo {
+  get(name: string): Promise<ScriptRow | undefined>;
+  insert(row: ScriptRow): Promise<void>;
+  setToken(name: string, token: string): Promise<void>;
+  insertRun(row: ScriptRunRow): Promise<void>;
+  updateRun(id: string, patch: Partial<Omit<ScriptRunRow, 'id' | 'script_name'>>): Promise<void>;
+  getRun(id: string): Promise<ScriptRunRow | undefined>;
+  /** Newest first; one script's, or every one's. */
+  listRuns(scriptName: string | null, limit: number): Promise<ScriptRunRow[]>;
+}
+
 /** Automations and their runs (automations/, migration 016). */
 export interface AutomationRepo {
   insert(row: AutomationRow): Promise<void>;
@@ -550,6 +567,7 @@ export interface StoreTx {
   customEmojis: CustomEmojiRepo;
   asyncTasks: AsyncTaskRepo;
   automations: AutomationRepo;
+  scripts: ScriptRepo;
   accounts: AccountRepo;
   oauth: OauthRepo;
 }

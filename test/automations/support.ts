@@ -46,9 +46,11 @@ export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
       urlSecret: boot.fileUrlSecret,
     },
   });
-  const rt = {
+  const rt: AutomationRuntime = {
     store,
     queue,
+    // Scripts' SDK calls reach the app in process.
+    api: async (req: Request) => app.request(req),
     settings: {
       allowPrivate: true,
       timeoutMs: 2000,
@@ -56,9 +58,10 @@ export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
       aggregationMs: 0,
       publicUrl: BASE_URL,
       retryBackoffMs: 200,
+      scripts: { timeoutMs: 10_000, memoryMb: 64 },
     },
   };
-  const running: RunningAutomations = await startAutomations(rt);
+  const running: RunningAutomations = await startAutomations({ ...rt, queue });
   const adminToken = await store.transaction((tx) => issueAdminToken(tx));
   const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
     Promise.resolve(app.request(url instanceof Request ? url : String(url), init));

@@ -223,6 +223,17 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
       expect(((await me.json()) as { type: string }).type).toBe('bot');
       const doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as { info: { version: string } };
       expect(doc.info.version).toBe(pkg.version);
+      // A script runs from the installed package: the compiled sandbox child, the SDK found
+      // beside it under node_modules, a TypeScript script outside node_modules.
+      const script = join(app, 'who.ts');
+      writeFileSync(
+        script,
+        "import type { Client } from '@notionhq/client';\nexport default async ({ notion }: { notion: Client }) => (await notion.users.me({})).name;\n",
+      );
+      const ran = await exec(process.execPath, [bin, 'script', 'run', script, '--data', data, '--json'], {
+        env: cliEnv(),
+      });
+      expect(JSON.parse(ran.stdout)).toMatchObject({ status: 'succeeded', output: 'script: who' });
     } finally {
       await stopGroup(child);
     }

@@ -2,7 +2,8 @@
  * `octavo serve --memory` starts without the libraries only some requests or settings need (issue
  * 11: in-memory start to first answer): no Postgres driver or pg-boss without a postgres URL, no
  * prom-client without OCTAVO_METRICS, no YAML parser without a YAML fixture, no markdown parser
- * until a request carries markdown (cron-parser is needed at start: automations schedule a tick).
+ * until a request carries markdown, no SMTP client until an email is sent (cron-parser is
+ * needed at start: automations schedule a tick).
  * The real command as a child process, with a preloaded hook (module-log.mjs) recording every
  * package it loads.
  */
@@ -25,6 +26,7 @@ const LAZY = [
   'micromark',
   'mdast-util-from-markdown',
   'mdast-util-to-markdown',
+  'nodemailer',
 ];
 
 function start(log: string, extra: Record<string, string> = {}) {

@@ -112,8 +112,28 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
         dry_run: true,
       });
       expect(run.status, JSON.stringify(run.body)).toBe(200);
+      // A script run as `octavo script run` records one (running a script is its own suite's).
+      const scriptRun = `script-run-${n}`;
+      await h.store.transaction((tx) =>
+        tx.scripts.insertRun({
+          id: scriptRun,
+          script_name: 'doc',
+          file: '/nowhere/doc.mjs',
+          started_by: 'cli',
+          status: 'succeeded',
+          input: '{}',
+          output: 'null',
+          logs: '[]',
+          error: null,
+          reason: null,
+          started_time: new Date().toISOString(),
+          finished_time: new Date().toISOString(),
+          duration_ms: 1,
+        }),
+      );
       return {
         automation,
+        scriptRun,
         run: run.body.id as string,
         integration,
         client: client.body.id,
@@ -137,7 +157,8 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
           /^\/_octavo\/automations\/:id/,
           `/_octavo/automations/${encodeURIComponent(made.automation)}`,
         )
-        .replace(/^\/_octavo\/automation_runs\/:id/, `/_octavo/automation_runs/${made.run}`);
+        .replace(/^\/_octavo\/automation_runs\/:id/, `/_octavo/automation_runs/${made.run}`)
+        .replace(/^\/_octavo\/script_runs\/:id/, `/_octavo/script_runs/${made.scriptRun}`);
       expect(path, op).not.toContain(':');
       const res = await call(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
       expect.soft(res.status, `${op}: ${JSON.stringify(res.body)}`).not.toBe(404);

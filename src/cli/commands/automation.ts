@@ -16,6 +16,7 @@ import {
   runManually,
   setEnabled,
 } from '../../automations/runtime.ts';
+import { inProcessApi } from '../../main.ts';
 import type { AutomationRow, AutomationRunRow } from '../../store/store.ts';
 import { CliError, printResult, UsageError, type Values } from '../args.ts';
 import { withStore } from '../context.ts';
@@ -110,7 +111,16 @@ export async function automationRunCommand(values: Values, args: string[]): Prom
     const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
     const rt: AutomationRuntime = {
       store,
-      settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+      settings: {
+        allowPrivate,
+        timeoutMs,
+        pollMs,
+        aggregationMs: 0,
+        publicUrl: config.publicUrl ?? '',
+        smtp: config.smtp,
+        scripts: config.scripts,
+      },
+      api: inProcessApi(store, config),
     };
     const run = await runManually(rt, args[0]!, input, { dryRun: values['dry-run'] ?? false, wait: true });
     printResult(
@@ -145,7 +155,16 @@ export async function automationRetryCommand(values: Values, args: string[]): Pr
     const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
     const rt: AutomationRuntime = {
       store,
-      settings: { allowPrivate, timeoutMs, pollMs, aggregationMs: 0, publicUrl: config.publicUrl ?? '' },
+      settings: {
+        allowPrivate,
+        timeoutMs,
+        pollMs,
+        aggregationMs: 0,
+        publicUrl: config.publicUrl ?? '',
+        smtp: config.smtp,
+        scripts: config.scripts,
+      },
+      api: inProcessApi(store, config),
     };
     const run = await retryRun(rt, args[0]!, { wait: true });
     printResult(values, presentRun(run), runLine(run));
