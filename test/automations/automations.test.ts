@@ -520,7 +520,7 @@ describeEngines('automations', (engine) => {
       console.log(`[${engine}] write → first action starting: p50 ${p50} ms, p95 ${p95} ms (poll 20 ms)`);
       // The target is p50 ≤ 100 ms (docs/benchmarks.md has the figures); on a loaded shared CI
       // machine only a gross regression fails the test.
-      expect(p50).toBeLessThan(300);
+      expect(p50).toBeLessThan(1500);
     });
   });
 
