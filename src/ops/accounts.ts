@@ -177,7 +177,7 @@ export async function actorForSession(
 ): Promise<Actor | null> {
   if (sessionId.length > 100 || csrf === '') return null;
   const found = await store.transaction((tx) => sessionUser(tx, sessionId, now));
-  if (!found || found.user.type !== 'person') return null;
+  if (found?.user.type !== 'person') return null;
   const a = Buffer.from(csrf);
   const b = Buffer.from(found.csrf);
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;

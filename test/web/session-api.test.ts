@@ -17,7 +17,10 @@ import { csrfOf, newPerson } from '../helpers/oauth.ts';
 /** A cookie jar over real fetch against a running server. */
 class HttpJar {
   readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0)
