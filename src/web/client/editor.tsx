@@ -1,0 +1,220 @@
+/**
+ * The page's block editor: BlockNote with Octavo's schema (schema.ts), loaded from the page's
+ * block tree (GET /v1/blocks/{id}/children, recursively) and saved through the API.
+ *
+ * Saving: a change waits for a pause (SAVE_DELAY_MS), then `planSync(stored, edited)` plans the
+ * API calls (update / append / delete) and `applySteps` runs them (convert.ts, sync.ts). The
+ * tree is then read again: it becomes the new `stored`, and the ids the server gave to new blocks
+ * replace the editor's temporary ones in place (the cursor stays). Edits made while a save runs
+ * are saved next.
+ *
+ * Others' edits: while nothing is waiting to be saved, the tree is read again every
+ * POLL_MS (only while the tab is visible); when it differs from `stored`, the editor shows the new
+ * tree. Polling the block tree rather than the page's `last_edited_time`, because that time is
+ * rounded to the minute (as in Notion) and would miss changes within a minute.
+ */
+import { BlockNoteView } from '@blocknote/mantine';
+import { useCreateBlockNote } from '@blocknote/react';
+import type { Transaction } from '@tiptap/pm/state';
+import { useEffect, useRef, useState } from 'react';
+import { api, type Block, listChildren, loadTree } from './api.ts';
+import { applySteps, type EditorBlock, type NotionBlock, planSync, type SyncApi, toEditor } from './convert.ts';
+import { editorSchema } from './schema.ts';
+
+export const SAVE_DELAY_MS = 600;
+export const POLL_MS = 2000;
+
+const syncApi: SyncApi = {
+  update: (blockId, body) => api('PATCH', `/blocks/${blockId}`, body),
+  append: async (parentId, children, position) => {
+    const res = await api<{ results: Block[] }>('PATCH', `/blocks/${parentId}/children`, {
+      children,
+      ...(position === null
+        ? {}
+        : 'after' in position
+          ? { position: { type: 'after_block', after_block: { id: position.after } } }
+          : { position: { type: 'start' } }),
+    });
+    // The response lists the parent's children from the first appended one: take as many as sent.
+    return res.results.slice(0, children.length).map((b) => b.id);
+  },
+  delete: (blockId) => api('DELETE', `/blocks/${blockId}`),
+  listChildren: async (blockId) => (await listChildren(blockId)).map((b) => b.id),
+};
+
+type Status = 'loading' | 'saved' | 'saving' | 'unsaved' | 'error';
+
+const STATUS_TEXT: Record<Status, string> = {
+  loading: 'Loading…',
+  saved: 'Saved',
+  saving: 'Saving…',
+  unsaved: 'Unsaved changes',
+  error: 'Could not save; retrying on the next change',
+};
+
+export function PageEditor({ pageId, editable }: { pageId: string; editable: boolean }) {
+  const editor = useCreateBlockNote({ schema: editorSchema });
+  const [status, setStatus] = useState<Status>('loading');
+  const state = useRef({
+    stored: [] as NotionBlock[],
+    storedKey: '',
+    loaded: false,
+    dirty: false,
+    saving: false,
+    applyingRemote: false,
+    timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  });
+
+  /** Shows `tree` in the editor without treating it as the person's edit. */
+  const show = (tree: NotionBlock[]) => {
+    const s = state.current;
+    s.applyingRemote = true;
+    try {
+      const blocks = toEditor(tree) as never[];
+      editor.replaceBlocks(editor.document, blocks.length > 0 ? blocks : ([{ type: 'paragraph' }] as never[]));
+    } finally {
+      s.applyingRemote = false;
+    }
+  };
+
+  const remember = (tree: NotionBlock[]) => {
+    state.current.stored = tree;
+    state.current.storedKey = keyOf(tree);
+  };
+
+  const save = async () => {
+    const s = state.current;
+    if (s.saving) return;
+    s.saving = true;
+    s.dirty = false;
+    setStatus('saving');
+    try {
+      const edited = editor.document as unknown as EditorBlock[];
+      const steps = planSync(s.stored, edited, { rootId: pageId });
+      const map = steps.length > 0 ? await applySteps(steps, syncApi) : new Map<string, string>();
+      const fresh = (await loadTree(pageId)) as NotionBlock[];
+      remember(fresh);
+      s.applyingRemote = true;
+      try {
+        adoptServerIds(editor, fresh, map);
+      } finally {
+        s.applyingRemote = false;
+      }
+      // The tree read back holds others' writes made meanwhile too: when nothing was typed since,
+      // show it (planSync is the comparison: no step means the editor shows what is stored).
+      const current = editor.document as unknown as EditorBlock[];
+      if (!s.dirty && planSync(fresh, current, { rootId: pageId }).length > 0) show(fresh);
+      setStatus(s.dirty ? 'unsaved' : 'saved');
+    } catch (e) {
+      console.error(e);
+      setStatus('error');
+      // The stored tree may be stale now: read it again so the next plan starts from the truth.
+      remember((await loadTree(pageId).catch(() => s.stored)) as NotionBlock[]);
+    } finally {
+      s.saving = false;
+    }
+    if (s.dirty) schedule();
+  };
+
+  const schedule = () => {
+    const s = state.current;
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => void save(), SAVE_DELAY_MS);
+  };
+
+  useEffect(() => {
+    let live = true;
+    const s = state.current;
+    loadTree(pageId).then((tree) => {
+      if (!live) return;
+      remember(tree as NotionBlock[]);
+      show(tree as NotionBlock[]);
+      s.loaded = true;
+      setStatus('saved');
+    });
+    const poll = setInterval(async () => {
+      if (document.hidden || !s.loaded || s.dirty || s.saving) return;
+      const tree = (await loadTree(pageId).catch(() => null)) as NotionBlock[] | null;
+      // Skip when the person edited meanwhile: their save comes first, the next poll catches up.
+      if (!live || !tree || s.dirty || s.saving) return;
+      if (keyOf(tree) !== s.storedKey) {
+        remember(tree);
+        show(tree);
+      }
+    }, POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(poll);
+      clearTimeout(s.timer);
+      if (s.dirty) void save();
+    };
+    // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once per page
+  }, [pageId]);
+
+  return (
+    <section className="editor" aria-label="Page content">
+      <p className="save-status" role="status" aria-live="polite">
+        {STATUS_TEXT[status]}
+      </p>
+      <BlockNoteView
+        editor={editor}
+        editable={editable}
+        theme="light"
+        onChange={() => {
+          const s = state.current;
+          if (s.applyingRemote) return;
+          s.dirty = true;
+          setStatus('unsaved');
+          if (!s.saving) schedule();
+        }}
+      />
+    </section>
+  );
+}
+
+/** What of a tree the editor shows (ids, types, content), to tell whether it changed. */
+function keyOf(tree: NotionBlock[]): string {
+  return JSON.stringify(toEditor(tree));
+}
+
+/**
+ * Gives the editor's new blocks the ids the server gave them: from `map` (applySteps), then by
+ * position where the editor's and the server's trees have the same shape. Done in one
+ * ProseMirror transaction that only changes `id` attributes, so the selection stays.
+ */
+function adoptServerIds(
+  editor: { document: unknown; transact(fn: (tr: Transaction) => void): void },
+  fresh: NotionBlock[],
+  map: Map<string, string>,
+): void {
+  const known = new Set<string>();
+  const collect = (blocks: NotionBlock[]) => {
+    for (const b of blocks) {
+      known.add(b.id);
+      collect(b.children ?? []);
+    }
+  };
+  collect(fresh);
+  const ids = new Map(map);
+  const align = (edited: EditorBlock[], stored: NotionBlock[]) => {
+    const unknown = edited.filter((b) => !known.has(ids.get(b.id) ?? b.id));
+    const free = stored.filter((b) => !edited.some((e) => (ids.get(e.id) ?? e.id) === b.id));
+    if (unknown.length === free.length) unknown.forEach((b, i) => ids.set(b.id, free[i]!.id));
+    for (const b of edited) {
+      const sid = ids.get(b.id) ?? b.id;
+      const match = stored.find((x) => x.id === sid);
+      if (match) align(b.children, match.children ?? []);
+    }
+  };
+  align(editor.document as unknown as EditorBlock[], fresh);
+  const changes = [...ids].filter(([from, to]) => from !== to);
+  if (changes.length === 0) return;
+  const rename = new Map(changes);
+  editor.transact((tr) => {
+    tr.doc.descendants((node, pos) => {
+      const id = node.attrs.id as string | undefined;
+      const to = id === undefined ? undefined : rename.get(id);
+      if (to) tr.setNodeMarkup(pos, undefined, { ...node.attrs, id: to });
+    });
+  });
+}
