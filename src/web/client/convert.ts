@@ -17,7 +17,12 @@ export { applySteps, planSync, ROOT_ID, type SyncApi, type SyncStep } from './sy
 type Json = Record<string, unknown>;
 
 /** A Notion block as the API returns it, with its `children` added when it has any. */
-export type NotionBlock = Json & { id: string; type: string; has_children?: boolean; children?: NotionBlock[] };
+export type NotionBlock = Json & {
+  id: string;
+  type: string;
+  has_children?: boolean;
+  children?: NotionBlock[];
+};
 
 /** A BlockNote block of the editor schema (schema.ts), in the loose form the converter handles. */
 export interface EditorBlock {
@@ -189,14 +194,25 @@ function tableToEditor(b: NotionBlock, p: Json): EditorBlock {
     rows: rows.map((r) => ({
       cells: ((r.table_row as Json).cells as unknown[]).map((cell) => ({
         type: 'tableCell',
-        props: { backgroundColor: 'default', textColor: 'default', textAlignment: 'left', colspan: 1, rowspan: 1 },
+        props: {
+          backgroundColor: 'default',
+          textColor: 'default',
+          textAlignment: 'left',
+          colspan: 1,
+          rowspan: 1,
+        },
         content: toInline(cell),
       })),
     })),
   };
   if (p.has_column_header === true) content.headerRows = 1;
   if (p.has_row_header === true) content.headerCols = 1;
-  return block(b.id, 'table', { textColor: 'default', notion: notionProp({ row_ids: rows.map((r) => r.id) }) }, content);
+  return block(
+    b.id,
+    'table',
+    { textColor: 'default', notion: notionProp({ row_ids: rows.map((r) => r.id) }) },
+    content,
+  );
 }
 
 function readOnlyBlock(b: NotionBlock, p: Json): EditorBlock {
@@ -218,7 +234,8 @@ export function normalizeEditor(blocks: readonly EditorBlock[]): EditorBlock[] {
   const out: EditorBlock[] = [];
   for (const b of blocks) {
     const children = normalizeEditor(b.children ?? []);
-    if (holdsChildren(b) || children.length === 0) out.push({ ...b, children: holdsChildren(b) ? children : [] });
+    if (holdsChildren(b) || children.length === 0)
+      out.push({ ...b, children: holdsChildren(b) ? children : [] });
     else out.push({ ...b, children: [] }, ...children);
   }
   return out;
@@ -289,7 +306,10 @@ export function payloadOf(b: EditorBlock): { type: string; payload: Json } {
       return { type: 'breadcrumb', payload: {} };
     case 'linkToPage': {
       const targetType = String(props.targetType ?? 'page_id');
-      return { type: 'link_to_page', payload: { type: targetType, [targetType]: String(props.targetId ?? '') } };
+      return {
+        type: 'link_to_page',
+        payload: { type: targetType, [targetType]: String(props.targetId ?? '') },
+      };
     }
     case 'childPage':
       return {
@@ -334,7 +354,9 @@ function mediaPayload(b: EditorBlock, props: Json, notion: Json): { type: string
 
 /** True when a media payload has no source it can be created with (a Notion-hosted file). */
 export function lacksSource(type: string, payload: Json): boolean {
-  return ['image', 'video', 'audio', 'file', 'pdf'].includes(type) && !payload.external && !payload.file_upload;
+  return (
+    ['image', 'video', 'audio', 'file', 'pdf'].includes(type) && !payload.external && !payload.file_upload
+  );
 }
 
 function tablePayload(b: EditorBlock): { type: string; payload: Json } {
@@ -348,7 +370,10 @@ function tablePayload(b: EditorBlock): { type: string; payload: Json } {
     table_width: width,
     has_column_header: Number(content.headerRows ?? 0) > 0,
     has_row_header: Number(content.headerCols ?? 0) > 0,
-    children: rows.map((r) => ({ type: 'table_row', table_row: { cells: tableCells(r.cells as unknown[], width) } })),
+    children: rows.map((r) => ({
+      type: 'table_row',
+      table_row: { cells: tableCells(r.cells as unknown[], width) },
+    })),
   };
   return { type: 'table', payload };
 }

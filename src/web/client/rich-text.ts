@@ -69,7 +69,8 @@ export function splitColor(color: unknown): { textColor: string; backgroundColor
  * when both are set the background wins (a documented lossy point). Unknown names read as default.
  */
 export function joinColor(textColor: unknown, backgroundColor: unknown): string {
-  const bg = typeof backgroundColor === 'string' && COLOR_SET.has(backgroundColor) ? backgroundColor : 'default';
+  const bg =
+    typeof backgroundColor === 'string' && COLOR_SET.has(backgroundColor) ? backgroundColor : 'default';
   if (bg !== 'default') return `${bg}_background`;
   return typeof textColor === 'string' && COLOR_SET.has(textColor) ? textColor : 'default';
 }
@@ -163,7 +164,11 @@ const sameAnnotations = (a: Annotations, b: Annotations) =>
   a.code === b.code &&
   a.color === b.color;
 
-type TextItem = { type: 'text'; text: { content: string; link: { url: string } | null }; annotations: Annotations };
+type TextItem = {
+  type: 'text';
+  text: { content: string; link: { url: string } | null };
+  annotations: Annotations;
+};
 
 function textItem(content: string, link: string | null, annotations: Annotations): TextItem {
   return { type: 'text', text: { content, link: link ? { url: link } : null }, annotations };
@@ -182,7 +187,8 @@ function mentionRequest(raw: string, text: string): Record<string, unknown> {
   const kind = m.type ?? Object.keys(m).find((k) => k !== 'type') ?? '';
   const value = (m[kind] ?? {}) as Record<string, unknown>;
   let mention: Record<string, unknown> | null;
-  if (kind === 'user' || kind === 'page' || kind === 'database') mention = { type: kind, [kind]: { id: value.id } };
+  if (kind === 'user' || kind === 'page' || kind === 'database')
+    mention = { type: kind, [kind]: { id: value.id } };
   else if (kind === 'date') {
     const d: Record<string, unknown> = { start: value.start };
     if (value.end != null) d.end = value.end;
@@ -203,19 +209,24 @@ function mentionRequest(raw: string, text: string): Record<string, unknown> {
 export function fromInline(content: unknown): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   const pushText = (text: string, link: string | null, styles: EditorStyles) => {
-    if (text === '') return;
     const a = annotationsOf(styles ?? {});
-    const last = items.at(-1) as TextItem | undefined;
-    if (
-      last?.type === 'text' &&
-      (last.text.link?.url ?? null) === link &&
-      sameAnnotations(last.annotations, a) &&
-      last.text.content.length + text.length <= MAX_TEXT
-    ) {
-      last.text.content += text;
-      return;
+    let rest = text;
+    while (rest !== '') {
+      const last = items.at(-1) as TextItem | undefined;
+      if (
+        last?.type === 'text' &&
+        (last.text.link?.url ?? null) === link &&
+        sameAnnotations(last.annotations, a) &&
+        last.text.content.length < MAX_TEXT
+      ) {
+        const room = MAX_TEXT - last.text.content.length;
+        last.text.content += rest.slice(0, room);
+        rest = rest.slice(room);
+      } else {
+        items.push(textItem(rest.slice(0, MAX_TEXT), link, a));
+        rest = rest.slice(MAX_TEXT);
+      }
     }
-    for (let i = 0; i < text.length; i += MAX_TEXT) items.push(textItem(text.slice(i, i + MAX_TEXT), link, a));
   };
   if (typeof content === 'string') pushText(content, null, {});
   for (const node of (Array.isArray(content) ? content : []) as EditorInline[]) {

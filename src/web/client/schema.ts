@@ -109,7 +109,12 @@ function urlBlockBody(
     'div',
     { className: `octavo-${type}` },
     props.url ? h('a', { href: props.url, rel: 'noopener noreferrer', target: '_blank' }, props.url) : null,
-    propField(type === 'bookmark' ? 'Bookmark URL' : 'Embed URL', props.url, (url) => update({ url }), editable),
+    propField(
+      type === 'bookmark' ? 'Bookmark URL' : 'Embed URL',
+      props.url,
+      (url) => update({ url }),
+      editable,
+    ),
     propField('Caption', props.caption, (caption) => update({ caption }), editable),
   );
 }
@@ -120,7 +125,12 @@ const createBookmark = createReactBlockSpec(
   { type: 'bookmark', propSchema: urlProps, content: 'none' },
   {
     render: ({ block, editor }) =>
-      urlBlockBody('bookmark', block.props, (props) => editor.updateBlock(block, { props }), editor.isEditable),
+      urlBlockBody(
+        'bookmark',
+        block.props,
+        (props) => editor.updateBlock(block, { props }),
+        editor.isEditable,
+      ),
   },
 );
 
@@ -135,7 +145,8 @@ const createEmbed = createReactBlockSpec(
 const createTableOfContents = createReactBlockSpec(
   { type: 'tableOfContents', propSchema: { ...colorProps, ...NOTION_PROP }, content: 'none' },
   {
-    render: () => h('nav', { className: 'octavo-toc', 'aria-label': 'Table of contents' }, 'Table of contents'),
+    render: () =>
+      h('nav', { className: 'octavo-toc', 'aria-label': 'Table of contents' }, 'Table of contents'),
   },
 );
 
@@ -170,7 +181,11 @@ const createChildPage = createReactBlockSpec(
     render: ({ block }) =>
       h(
         'a',
-        { className: 'octavo-child-page', 'data-kind': block.props.kind, href: `/p/${block.id.replaceAll('-', '')}` },
+        {
+          className: 'octavo-child-page',
+          'data-kind': block.props.kind,
+          href: `/p/${block.id.replaceAll('-', '')}`,
+        },
         `${block.props.kind === 'database' ? '▦' : '📄'} ${block.props.title || 'Untitled'}`,
       ),
   },
@@ -202,7 +217,11 @@ const mentionSpec = createReactInlineContentSpec(
   { type: 'mention', propSchema: { raw: { default: '' }, text: { default: '' } }, content: 'none' },
   {
     render: ({ inlineContent }) =>
-      h('span', { className: 'octavo-mention', 'data-raw': inlineContent.props.raw }, inlineContent.props.text),
+      h(
+        'span',
+        { className: 'octavo-mention', 'data-raw': inlineContent.props.raw },
+        inlineContent.props.text,
+      ),
   },
 );
 
@@ -250,7 +269,11 @@ export const editorSchema = BlockNoteSchema.create({
     childPage: createChildPage(),
     notionReadOnly: createReadOnly(),
   },
-  inlineContentSpecs: { ...defaultInlineContentSpecs, mention: mentionSpec, inlineEquation: inlineEquationSpec },
+  inlineContentSpecs: {
+    ...defaultInlineContentSpecs,
+    mention: mentionSpec,
+    inlineEquation: inlineEquationSpec,
+  },
 });
 
 export type EditorSchema = typeof editorSchema;

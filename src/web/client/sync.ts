@@ -11,7 +11,8 @@
  * unnest is a delete plus an append of the block with its subtree.
  *
  * Blocks the API cannot create (child pages and databases, link previews, meeting notes,
- * unsupported blocks, Notion-hosted files) are never recreated: when the edit moved one, it and
+ * unsupported blocks, Notion-hosted files) and synced blocks (references would lose their
+ * original) are never recreated: when the edit moved one, it and
  * its ancestors stay where they are (their other edits still apply), so a move can never trash a
  * page. One deleted in the editor is deleted.
  *
@@ -76,8 +77,8 @@ const NEEDS_LEVELS: Record<string, number> = { table: 2, column: 2, column_list:
 const MAX_LEVELS = 3;
 const MAX_CHILDREN = 100;
 const MAX_ELEMENTS = 1000;
-/** Types PATCH /v1/blocks/{id} cannot change. */
-const NOT_UPDATABLE = new Set(['column_list', ...NOT_WRITABLE]);
+/** Types PATCH /v1/blocks/{id} cannot change (a function: convert.ts and this module import each other). */
+const notUpdatable = (type: string) => type === 'column_list' || NOT_WRITABLE.has(type);
 
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
@@ -97,8 +98,16 @@ function rawNode(b: NotionBlock): Node {
   delete payload.children;
   const isReference = b.type === 'synced_block' && Boolean((b.synced_block as Json | undefined)?.synced_from);
   const children = isReference ? [] : (b.children ?? []).map(rawNode);
-  const self = !NOT_WRITABLE.has(type) && !lacksSource(type, payload);
-  return { id: b.id, type, payload, children, self, recreatable: self && children.every((c) => c.recreatable) };
+  // A synced block is never recreated: references to the original would lose it.
+  const self = !NOT_WRITABLE.has(type) && !lacksSource(type, payload) && type !== 'synced_block';
+  return {
+    id: b.id,
+    type,
+    payload,
+    children,
+    self,
+    recreatable: self && children.every((c) => c.recreatable),
+  };
 }
 
 function toNodes(blocks: readonly EditorBlock[], seen: Map<string, number>): Node[] {
@@ -140,7 +149,7 @@ const compatible = (s: Node, e: Node) =>
   s.type === e.type &&
   (s.type !== 'table' || s.payload.table_width === e.payload.table_width) &&
   (s.type !== 'synced_block' || stable(s.payload) === stable(e.payload)) &&
-  (!NOT_UPDATABLE.has(s.type) || stable(s.payload) === stable(e.payload));
+  (!notUpdatable(s.type) || stable(s.payload) === stable(e.payload));
 
 /** Ids common to both sequences in an order both agree on, heaviest total weight first. */
 function commonOrder(a: string[], b: string[], weight: (id: string) => number): Set<string> {
@@ -150,9 +159,7 @@ function commonOrder(a: string[], b: string[], weight: (id: string) => number): 
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       dp[i]![j] =
-        a[i] === b[j]
-          ? weight(a[i]!) + dp[i + 1]![j + 1]!
-          : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+        a[i] === b[j] ? weight(a[i]!) + dp[i + 1]![j + 1]! : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
     }
   }
   const out = new Set<string>();
@@ -180,8 +187,7 @@ export function planSync(
   options: { rootId?: string } = {},
 ): SyncStep[] {
   const parent = stored[0]?.parent as Json | undefined;
-  const rootId =
-    options.rootId ?? (parent ? String(parent.page_id ?? parent.block_id ?? ROOT_ID) : ROOT_ID);
+  const rootId = options.rootId ?? (parent ? String(parent.page_id ?? parent.block_id ?? ROOT_ID) : ROOT_ID);
   const S = toNodes(toEditor(stored), new Map());
   const E = toNodes(edited, new Map());
   const editedIndex = index(E);
@@ -208,7 +214,7 @@ export function planSync(
     const kept = commonOrder(
       sKids.filter((s) => candidateIds.has(s.id)).map((s) => s.id),
       candidates.map((c) => c.id),
-      (id) => (mustStay.has(id) ? sKids.length + 1 : 1),
+      (id) => (mustStay.has(id) ? Number.MAX_SAFE_INTEGER / 4096 : count(sById.get(id)!)),
     );
     const forced = sKids.filter((s) => !kept.has(s.id) && mustStay.has(s.id));
     for (const s of sKids) {
@@ -239,7 +245,7 @@ export function planSync(
   };
 
   const update = (s: Node, e: Node) => {
-    if (NOT_UPDATABLE.has(e.type) || stable(s.payload) === stable(e.payload)) return;
+    if (notUpdatable(e.type) || stable(s.payload) === stable(e.payload)) return;
     const payload = { ...e.payload };
     if (e.type === 'table') delete payload.table_width;
     rest.push({ op: 'update', block_id: e.id, body: { type: e.type, [e.type]: payload } });
@@ -322,6 +328,11 @@ export function planSync(
   return [...deletes, ...rest];
 }
 
+/** Blocks in a node's subtree: what recreating it costs. */
+function count(n: Node): number {
+  return 1 + n.children.reduce((t, c) => t + count(c), 0);
+}
+
 /** Elements in a node's subtree within one request's depth. */
 function size(n: Node, level = 1): number {
   if (level >= MAX_LEVELS) return 1;
@@ -373,7 +384,11 @@ export async function applySteps(steps: readonly SyncStep[], api: SyncApi): Prom
     if (step.op === 'delete') await api.delete(resolve(step.block_id));
     else if (step.op === 'update') await api.update(resolve(step.block_id), step.body);
     else {
-      const position = step.after ? { after: resolve(step.after) } : step.at_start ? { start: true as const } : null;
+      const position = step.after
+        ? { after: resolve(step.after) }
+        : step.at_start
+          ? { start: true as const }
+          : null;
       const created = await api.append(resolve(step.parent_id), step.children, position);
       await mapDeep(step.ids, created, later[i]!);
     }
