@@ -91,7 +91,10 @@ export async function buildWebBundle(dir = WEB_DIST): Promise<WebManifest> {
     const outputs = Object.keys(result.metafile.outputs).map((p) => p.split('/').at(-1)!);
     const script = outputs.find((f) => /^app-[A-Z0-9]+\.js$/.test(f));
     if (!script) throw new Error('esbuild wrote no app script.');
-    const manifest: WebManifest = { script, style: outputs.find((f) => /^app-[A-Z0-9]+\.css$/.test(f)) ?? null };
+    const manifest: WebManifest = {
+      script,
+      style: outputs.find((f) => /^app-[A-Z0-9]+\.css$/.test(f)) ?? null,
+    };
     writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest)}\n`);
     const old = `${dir}.old-${process.pid}-${Date.now().toString(36)}`;
     if (existsSync(dir)) renameSync(dir, old);

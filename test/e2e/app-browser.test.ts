@@ -23,7 +23,7 @@ const run = present
   ? describeEngines
   : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
 
-type Tree = { type: string; text: string; children?: Tree[] }[];
+type Tree = { type: string; text: string; children?: Tree }[];
 
 /** The page's blocks as type + plain text, nested, read through the SDK. */
 async function readTree(sdk: Client, id: string): Promise<Tree> {
@@ -87,10 +87,10 @@ run('The browser app in Chromium', (engine) => {
     await page.getByLabel('Email').fill(person.email);
     await page.getByLabel('Password').fill(person.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('tree', { name: 'Pages' }).waitFor();
+    await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app');
     // The workspace's pages are there, whoever they are shared with.
-    await page.getByRole('treeitem', { name: 'Getting started' }).waitFor();
+    await page.getByRole('link', { name: 'Getting started' }).waitFor();
 
     await page.getByRole('button', { name: 'New page' }).click();
     await page.waitForURL(/\/app\/p\/[0-9a-f-]{36}$/);
@@ -99,7 +99,7 @@ run('The browser app in Chromium', (engine) => {
     await expect.poll(() => title.evaluate((el) => el === document.activeElement)).toBe(true);
     await title.fill('Trip plan');
     await title.press('Enter');
-    await page.getByRole('treeitem', { name: 'Trip plan' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Trip plan' }).waitFor();
 
     const editor = page.locator('.bn-editor');
     await editor.click();
@@ -143,7 +143,9 @@ run('The browser app in Chromium', (engine) => {
     // An SDK write to the open page shows up without a reload.
     await sdk.blocks.children.append({
       block_id: id,
-      children: [{ paragraph: { rich_text: [{ type: 'text', text: { content: 'Added through the API' } }] } }],
+      children: [
+        { paragraph: { rich_text: [{ type: 'text', text: { content: 'Added through the API' } }] } },
+      ],
     });
     await editor.getByText('Added through the API').waitFor({ timeout: 15_000 });
     await editor.getByText('Socks').waitFor();

@@ -7,8 +7,7 @@
 /** The API version the app speaks. */
 export const NOTION_VERSION = '2025-09-03';
 
-const meta = (name: string) =>
-  document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
 
 export const session = {
   csrf: meta('octavo-csrf'),

@@ -11,8 +11,9 @@ import { PageTree } from './tree.tsx';
 
 export function App() {
   const route = useRoute();
-  const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => setMenuOpen(false), [route.pageId]);
+  // The menu (narrow screens) stays open on the page where it was opened: navigating closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null | false>(false);
+  const menuOpen = menuOpenOn !== false && menuOpenOn === route.pageId;
   return (
     <div className={`layout${menuOpen ? ' menu-open' : ''}`}>
       <a className="skip-link" href="#main">
@@ -24,7 +25,7 @@ export function App() {
           className="menu-button"
           aria-expanded={menuOpen}
           aria-controls="sidebar"
-          onClick={() => setMenuOpen(!menuOpen)}
+          onClick={() => setMenuOpenOn(menuOpen ? false : route.pageId)}
         >
           Menu
         </button>
@@ -84,7 +85,7 @@ function Search() {
     };
   }, [query]);
   return (
-    <div role="search" className="search">
+    <search className="search">
       <label htmlFor={id}>Search pages</label>
       <input
         id={id}
@@ -115,6 +116,6 @@ function Search() {
           ))}
         </ul>
       )}
-    </div>
+    </search>
   );
 }

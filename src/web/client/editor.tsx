@@ -18,7 +18,14 @@ import { useCreateBlockNote } from '@blocknote/react';
 import type { Transaction } from '@tiptap/pm/state';
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, listChildren, loadTree } from './api.ts';
-import { applySteps, type EditorBlock, type NotionBlock, planSync, type SyncApi, toEditor } from './convert.ts';
+import {
+  applySteps,
+  type EditorBlock,
+  type NotionBlock,
+  planSync,
+  type SyncApi,
+  toEditor,
+} from './convert.ts';
 import { editorSchema } from './schema.ts';
 
 export const SAVE_DELAY_MS = 600;
@@ -71,7 +78,10 @@ export function PageEditor({ pageId, editable }: { pageId: string; editable: boo
     s.applyingRemote = true;
     try {
       const blocks = toEditor(tree) as never[];
-      editor.replaceBlocks(editor.document, blocks.length > 0 ? blocks : ([{ type: 'paragraph' }] as never[]));
+      editor.replaceBlocks(
+        editor.document,
+        blocks.length > 0 ? blocks : ([{ type: 'paragraph' }] as never[]),
+      );
     } finally {
       s.applyingRemote = false;
     }
@@ -122,6 +132,7 @@ export function PageEditor({ pageId, editable }: { pageId: string; editable: boo
     s.timer = setTimeout(() => void save(), SAVE_DELAY_MS);
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once per page; the helpers read refs
   useEffect(() => {
     let live = true;
     const s = state.current;
@@ -148,7 +159,6 @@ export function PageEditor({ pageId, editable }: { pageId: string; editable: boo
       clearTimeout(s.timer);
       if (s.dirty) void save();
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once per page
   }, [pageId]);
 
   return (
@@ -199,7 +209,7 @@ function adoptServerIds(
   const align = (edited: EditorBlock[], stored: NotionBlock[]) => {
     const unknown = edited.filter((b) => !known.has(ids.get(b.id) ?? b.id));
     const free = stored.filter((b) => !edited.some((e) => (ids.get(e.id) ?? e.id) === b.id));
-    if (unknown.length === free.length) unknown.forEach((b, i) => ids.set(b.id, free[i]!.id));
+    if (unknown.length === free.length) for (const [i, b] of unknown.entries()) ids.set(b.id, free[i]!.id);
     for (const b of edited) {
       const sid = ids.get(b.id) ?? b.id;
       const match = stored.find((x) => x.id === sid);

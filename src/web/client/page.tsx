@@ -33,7 +33,11 @@ async function ancestors(page: Page): Promise<Crumb[]> {
         'GET',
         parent.type === 'database_id' ? `/databases/${id}` : `/data_sources/${id}`,
       );
-      out.unshift({ id, title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database', href: `/p/${id}` });
+      out.unshift({
+        id,
+        title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
+        href: `/p/${id}`,
+      });
       parent = db.parent;
     }
   }

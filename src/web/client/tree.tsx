@@ -1,5 +1,5 @@
 /**
- * The sidebar's page tree: workspace-level pages (from POST /v1/search), each expanding into its
+ * The sidebar's page tree (nested lists of links, each page with a disclosure button): workspace-level pages (from POST /v1/search), each expanding into its
  * child pages and databases (GET /v1/blocks/{id}/children), with create, rename, move to trash
  * and drag-and-drop move. Recently trashed pages are remembered in this browser (the API has no
  * trash listing) so they can be restored from the sidebar; any trashed page can also be restored
@@ -192,7 +192,7 @@ export function PageTree({ currentId }: { currentId: string | null }) {
       ) : roots.length === 0 ? (
         <p className="muted">No pages yet.</p>
       ) : (
-        <ul role="tree" aria-labelledby="tree-title">
+        <ul className="tree-list" aria-labelledby="tree-title">
           {roots.map((id) => (
             <TreeItem key={id} id={id} parentId={null} depth={0} currentId={currentId} />
           ))}
@@ -220,16 +220,13 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
     const dragged = e.dataTransfer.getData('application/x-octavo-page');
     if (!dragged || dragged === id || node.kind !== 'page') return;
     const [draggedId, from] = dragged.split('|');
-    await tree.move(draggedId!, from === ROOT ? null : (from ?? null), id).catch((err: Error) => alert(err.message));
+    await tree
+      .move(draggedId!, from === ROOT ? null : (from ?? null), id)
+      .catch((err: Error) => alert(err.message));
   };
 
   return (
-    <li
-      role="treeitem"
-      aria-expanded={node.hasChildren || kids.length > 0 ? open : undefined}
-      aria-selected={id === currentId}
-      aria-label={label}
-    >
+    <li>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: drop target for the drag-and-drop move; the keyboard path is the page's own "Move to" action */}
       <div
         className={`tree-row${id === currentId ? ' current' : ''}${dropping ? ' dropping' : ''}`}
@@ -248,6 +245,7 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
         <button
           type="button"
           className="disclosure"
+          aria-expanded={node.kind === 'page' ? open : undefined}
           aria-label={`${open ? 'Collapse' : 'Expand'} ${label}`}
           disabled={node.kind !== 'page'}
           onClick={() => tree.toggle(id)}
@@ -316,7 +314,7 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
         )}
       </div>
       {open && kids.length > 0 && (
-        <ul role="group">
+        <ul>
           {kids.map((k) => (
             <TreeItem key={k} id={k} parentId={id} depth={depth + 1} currentId={currentId} />
           ))}
