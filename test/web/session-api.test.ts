@@ -136,6 +136,29 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
     expect(block.created_by.id).toBe(person.user.id);
   });
 
+  it('creates workspace-level pages as the person; an integration still cannot', async () => {
+    const person = await newPerson({ store: server.store });
+    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const body = JSON.stringify({
+      parent: { workspace: true },
+      properties: { title: { title: [{ text: { content: 'Top of the workspace' } }] } },
+    });
+    const res = await api(jar, '/pages', { method: 'POST', csrf, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ parent: { type: 'workspace', workspace: true } });
+    const bot = await fetch(`${server.url}/v1/pages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.boot.created!.token}`,
+        'notion-version': V,
+        'content-type': 'application/json',
+      },
+      body,
+    });
+    expect(bot.status).toBe(400);
+    expect(((await bot.json()) as { code: string }).code).toBe('validation_error');
+  });
+
   it('refuses the cookie without the CSRF header, with a wrong one, and after sign-out', async () => {
     const person = await newPerson({ store: server.store });
     const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
