@@ -151,4 +151,98 @@ run('The browser app in Chromium', (engine) => {
     await editor.getByText('Socks').waitFor();
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('at phone width: breadcrumbs, icon and cover, search, sub-page, rename, trash and restore', async () => {
+    // Signed in by the test above (same browser profile).
+    const garden = await sdk.pages.create({
+      parent: { page_id: server.boot.created!.pageId },
+      icon: { type: 'emoji', emoji: '🌱' },
+      cover: { type: 'external', external: { url: 'https://example.invalid/cover.png' } },
+      properties: { title: { title: [{ type: 'text', text: { content: 'Garden' } }] } },
+    });
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${server.url}/app/p/${garden.id}`);
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumbs' });
+    await crumbs.getByRole('link', { name: 'Getting started' }).waitFor();
+    expect(await page.locator('.page-head .page-icon').textContent()).toBe('🌱');
+    expect(await page.locator('img.cover').getAttribute('src')).toBe('https://example.invalid/cover.png');
+    // The sidebar is behind the Menu button at this width.
+    const sidebar = page.getByRole('navigation', { name: 'Workspace' });
+    expect(await sidebar.isVisible()).toBe(false);
+    const openMenu = async () => {
+      const menu = page.getByRole('button', { name: 'Menu' });
+      if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+      await sidebar.waitFor();
+    };
+
+    await openMenu();
+    await sidebar.getByLabel('Search pages').fill('Gard');
+    await sidebar.getByRole('list', { name: 'Search results' }).getByRole('link', { name: 'Garden' }).click();
+    await page.waitForURL(`**/app/p/${garden.id}`);
+
+    await openMenu();
+    await sidebar.getByRole('button', { name: 'Expand Getting started' }).click();
+    await sidebar.getByRole('button', { name: 'Add a page inside Garden' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith(garden.id));
+    const seedsId = new URL(page.url()).pathname.split('/').at(-1)!;
+    const title = page.getByRole('textbox', { name: 'Page title' });
+    await title.fill('Seeds');
+    await title.press('Enter');
+    const titleOf = async (id: string) => {
+      const p = (await sdk.pages.retrieve({ page_id: id })) as unknown as {
+        in_trash: boolean;
+        properties: { title: { title: { plain_text: string }[] } };
+      };
+      return { title: p.properties.title.title.map((t) => t.plain_text).join(''), inTrash: p.in_trash };
+    };
+    expect(
+      await eventually(
+        () => titleOf(seedsId),
+        (t) => t.title === 'Seeds',
+      ),
+    ).toEqual({
+      title: 'Seeds',
+      inTrash: false,
+    });
+    const children = await sdk.blocks.children.list({ block_id: garden.id });
+    expect(children.results.map((b) => (b as { type: string }).type)).toEqual(['child_page']);
+    await crumbs.getByRole('link', { name: 'Garden' }).waitFor();
+
+    await openMenu();
+    await sidebar.getByRole('button', { name: 'Rename Seeds' }).click();
+    const rename = sidebar.getByLabel('New title');
+    await rename.fill('Seed list');
+    await rename.press('Enter');
+    expect(
+      (
+        await eventually(
+          () => titleOf(seedsId),
+          (t) => t.title === 'Seed list',
+        )
+      ).title,
+    ).toBe('Seed list');
+
+    await sidebar.getByRole('button', { name: 'Move Seed list to trash' }).click();
+    expect(
+      (
+        await eventually(
+          () => titleOf(seedsId),
+          (t) => t.inTrash,
+        )
+      ).inTrash,
+    ).toBe(true);
+    await openMenu();
+    await sidebar.getByText('Trash (1)').click();
+    await sidebar.getByRole('button', { name: 'Restore Seed list' }).click();
+    expect(
+      (
+        await eventually(
+          () => titleOf(seedsId),
+          (t) => !t.inTrash,
+        )
+      ).inTrash,
+    ).toBe(false);
+    await sidebar.getByRole('link', { name: 'Seed list' }).waitFor();
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
