@@ -93,12 +93,13 @@ export function appRoutes(deps: AppRouteDeps) {
     const file = c.req.param('file');
     const type = TYPES[extname(file)];
     if (!HASHED.test(file) || !type) return c.text('Not found', 404);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(join(dist, file));
-    } catch {
-      return c.text('Not found', 404);
-    }
+    // The script and style sheet have a gzipped copy made at build time (web/bundle.ts).
+    const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+    let bytes: Buffer | null = gzip ? await readFile(join(dist, `${file}.gz`)).catch(() => null) : null;
+    if (bytes) c.header('Content-Encoding', 'gzip');
+    bytes ??= await readFile(join(dist, file)).catch(() => null);
+    if (!bytes) return c.text('Not found', 404);
+    c.header('Vary', 'Accept-Encoding');
     c.header('Content-Type', type);
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     c.header('X-Content-Type-Options', 'nosniff');

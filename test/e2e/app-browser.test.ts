@@ -152,7 +152,7 @@ run('The browser app in Chromium', (engine) => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it('at phone width: breadcrumbs, icon and cover, search, sub-page, rename, trash and restore', async () => {
+  it('at phone width: breadcrumbs, icon and cover, search, sub-page, rename, trash, restore; then a drag-and-drop move', async () => {
     // Signed in by the test above (same browser profile).
     const garden = await sdk.pages.create({
       parent: { page_id: server.boot.created!.pageId },
@@ -243,6 +243,20 @@ run('The browser app in Chromium', (engine) => {
       ).inTrash,
     ).toBe(false);
     await sidebar.getByRole('link', { name: 'Seed list' }).waitFor();
+
+    // Drag and drop (laptop width): "Seed list" onto "Trip plan" moves it there.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await sidebar
+      .getByRole('link', { name: 'Seed list' })
+      .dragTo(sidebar.getByRole('link', { name: 'Trip plan' }));
+    const moved = await eventually(
+      async () =>
+        ((await sdk.pages.retrieve({ page_id: seedsId })) as { parent: { page_id?: string } }).parent,
+      (p) => p.page_id !== garden.id,
+    );
+    const tripPlan = (await sdk.search({ query: 'Trip plan' })).results[0]!.id;
+    expect(moved.page_id).toBe(tripPlan);
+    await sidebar.getByRole('button', { name: 'Collapse Trip plan' }).waitFor();
     expect(errors).toEqual([]);
   }, 90_000);
 });

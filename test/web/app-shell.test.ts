@@ -3,6 +3,7 @@
  * CSRF token; the shell is not cached; the bundle's content-hashed files are immutable; nothing
  * but a hashed file of the bundle is served from /assets.
  */
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readManifest } from '../../src/web/bundle.ts';
 import { describeEngines } from '../helpers/engines.ts';
@@ -56,6 +57,14 @@ describeEngines('GET /app and /assets', (engine) => {
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    const zipped = await h.app.request(`/assets/${manifest.script}`, {
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    const unzipped = new Uint8Array(gunzipSync(new Uint8Array(await zipped.arrayBuffer())));
+    expect(unzipped.byteLength).toBe(
+      (await (await h.app.request(`/assets/${manifest.script}`)).arrayBuffer()).byteLength,
+    );
     const css = await h.app.request(`/assets/${manifest.style}`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     for (const path of [
