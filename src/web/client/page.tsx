@@ -3,7 +3,8 @@
  * editor. A trashed page shows a banner to restore it.
  */
 import { useEffect, useRef, useState } from 'react';
-import { api, type Block, getBlock, getPage, type Page, pageTitle, renamePage } from './api.ts';
+import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
+import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
 import { navigate } from './router.ts';
@@ -46,6 +47,8 @@ async function ancestors(page: Page): Promise<Crumb[]> {
 
 export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }) {
   const [page, setPage] = useState<Page | null>(null);
+  // The blocks are fetched alongside the page, not after it.
+  const [blocks] = useState(() => loadTree(id) as Promise<NotionBlock[]>);
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -117,7 +120,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         <IconView icon={page.icon} size="large" />
         <TitleField page={page} autoFocus={focusTitle} />
       </div>
-      <PageEditor pageId={page.id} editable={!page.in_trash} />
+      <PageEditor pageId={page.id} editable={!page.in_trash} tree={blocks} />
     </article>
   );
 }
