@@ -26,6 +26,7 @@ import {
   type SyncApi,
   toEditor,
 } from './convert.ts';
+import { navigate } from './router.ts';
 import { editorSchema } from './schema.ts';
 
 export const SAVE_DELAY_MS = 600;
@@ -178,7 +179,18 @@ export function PageEditor({
   }, [pageId]);
 
   return (
-    <section className="editor" aria-label="Page content">
+    <section
+      className="editor"
+      aria-label="Page content"
+      onClickCapture={(e) => {
+        // A child page opens in the editor; a child database in the read-only view (its href).
+        const link = (e.target as Element).closest('a.octavo-child-page[data-kind="page"]');
+        const id = link?.getAttribute('href')?.match(/^\/p\/([0-9a-f]{32})$/)?.[1];
+        if (!id || e.metaKey || e.ctrlKey) return;
+        e.preventDefault();
+        navigate(`/app/p/${id}`);
+      }}
+    >
       <p className="save-status" role="status" aria-live="polite">
         {STATUS_TEXT[status]}
       </p>
