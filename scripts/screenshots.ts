@@ -39,7 +39,12 @@ const trip = await sdk.pages.create({
     },
     { to_do: { rich_text: rt('Book the tram tour'), checked: true } },
     { to_do: { rich_text: rt('Reserve dinner in Alfama'), checked: false } },
-    { callout: { rich_text: rt('Pastéis de nata: Manteigaria, not the queue at Belém.'), icon: { emoji: '💡' } } },
+    {
+      callout: {
+        rich_text: rt('Pastéis de nata: Manteigaria, not the queue at Belém.'),
+        icon: { emoji: '💡' },
+      },
+    },
     { quote: { rich_text: rt('The best view is from Miradouro da Senhora do Monte.') } },
     { code: { language: 'javascript', rich_text: rt('const budget = days * 120;') } },
   ] as never,
@@ -66,7 +71,10 @@ await tab.getByRole('button', { name: 'Sign in' }).click();
 await tab.locator('.bn-editor').getByText('Walking shoes').waitFor();
 await tab.getByRole('button', { name: 'Expand Getting started' }).click();
 await tab.getByRole('button', { name: 'Expand Trip to Lisbon' }).click();
-await tab.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Day 2: Sintra' }).waitFor();
+await tab
+  .getByRole('navigation', { name: 'Workspace' })
+  .getByRole('link', { name: 'Day 2: Sintra' })
+  .waitFor();
 mkdirSync(OUT, { recursive: true });
 await tab.screenshot({ path: resolve(OUT, 'app-laptop.png') });
 await tab.setViewportSize({ width: 390, height: 760 });
