@@ -52,7 +52,8 @@ function shell(manifest: WebManifest, input: { csrf: string; name: string; works
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content">
+<link rel="icon" href="data:,">
 <meta name="octavo-csrf" content="${escapeHtml(input.csrf)}">
 <meta name="octavo-user" content="${escapeHtml(input.name)}">
 <meta name="octavo-workspace" content="${escapeHtml(input.workspace)}">

@@ -38,6 +38,12 @@ describe.runIf(run)('the npm package', () => {
     expect(paths).toContain('dist/cli/main.js');
     expect(paths).toContain('bin/octavo.js');
     expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
+    // The browser app ships built (its sources and build tools are not in the package).
+    expect(paths).toContain('dist-web/manifest.json');
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'dist-web', 'manifest.json'), 'utf8')) as {
+      script: string;
+    };
+    expect(paths).toContain(`dist-web/${manifest.script}`);
 
     const app = join(dir, 'app');
     await exec('mkdir', ['-p', app]);
@@ -75,6 +81,11 @@ describe.runIf(run)('the npm package', () => {
       expect(((await me.json()) as { type: string }).type).toBe('bot');
       const doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as { info: { version: string } };
       expect(doc.info.version).toBe(pkg.version);
+      const app = await fetch(`${url}/app`, { redirect: 'manual' });
+      expect(app.headers.get('location')).toBe('/sign-in?next=%2Fapp');
+      const script = await fetch(`${url}/assets/${manifest.script}`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

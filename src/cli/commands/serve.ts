@@ -111,6 +111,9 @@ function banner(config: Config, server: RunningServer): string[] {
     lines.push(
       `  page:        Getting started ${boot.quickstartPageId} (shared with ${QUICKSTART_INTEGRATION})`,
     );
+  lines.push(
+    `  browser:     ${server.url}/app (sign in as a person made by \`octavo user create --password\`)`,
+  );
   const token = boot.created?.token ?? '<token>';
   lines.push(
     '',
