@@ -7,11 +7,12 @@
 import { Client } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { START_CURSOR } from '../../src/events/cursor.ts';
 import { type RunningServer, startServer } from '../../src/main.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { createAdminPage } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import { describeEngines, eventsReadable, PG_URL } from '../helpers/engines.ts';
 import { csrfOf, newPerson } from '../helpers/oauth.ts';
 
 /** A cookie jar over real fetch against a running server. */
@@ -134,6 +135,18 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
     const block = children.results[0] as { type: string; created_by: { id: string } };
     expect(block.type).toBe('paragraph');
     expect(block.created_by.id).toBe(person.user.id);
+
+    // The change events (which webhooks and automations read) are the person's.
+    await eventsReadable(engine, server.store.db);
+    const { events } = await server.store.transaction((tx) => tx.events.readAfter(START_CURSOR, 100_000));
+    const made = events.find((e) => e.type === 'page.created' && e.entity.id === id);
+    expect(made?.authors).toEqual([{ id: person.user.id, type: 'person' }]);
+    expect(made?.integrationId).toBeNull();
+    const edited = events.filter((e) => e.entity.id === id && e.type === 'page.content_updated');
+    expect(edited.length).toBeGreaterThan(0);
+    expect(edited.every((e) => e.authors.some((a) => a.id === person.user.id && a.type === 'person'))).toBe(
+      true,
+    );
   });
 
   it('creates workspace-level pages as the person; an integration still cannot', async () => {
