@@ -207,12 +207,8 @@ function tableToEditor(b: NotionBlock, p: Json): EditorBlock {
   };
   if (p.has_column_header === true) content.headerRows = 1;
   if (p.has_row_header === true) content.headerCols = 1;
-  return block(
-    b.id,
-    'table',
-    { textColor: 'default', notion: notionProp({ row_ids: rows.map((r) => r.id) }) },
-    content,
-  );
+  // BlockNote's table keeps no extra props: sync.ts maps rows to the stored rows by position.
+  return block(b.id, 'table', { textColor: 'default', notion: '' }, content);
 }
 
 function readOnlyBlock(b: NotionBlock, p: Json): EditorBlock {
@@ -385,12 +381,6 @@ function tableCells(cells: unknown[], width: number): Json[][] {
   });
   while (out.length < width) out.push([]);
   return out;
-}
-
-/** The editor's table rows with the stored row ids (new rows have none). */
-export function tableRowIds(b: EditorBlock): string[] {
-  const ids = notionOf(b.props ?? {}).row_ids;
-  return Array.isArray(ids) ? (ids as string[]) : [];
 }
 
 /** A Notion icon (response form) in request form; a Notion-hosted file icon cannot be written. */

@@ -31,7 +31,6 @@ import {
   normalizeEditor,
   payloadOf,
   rawRequest,
-  tableRowIds,
   toEditor,
   type WriteBody,
 } from './convert.ts';
@@ -110,7 +109,15 @@ function rawNode(b: NotionBlock): Node {
   };
 }
 
-function toNodes(blocks: readonly EditorBlock[], seen: Map<string, number>): Node[] {
+/**
+ * The editor blocks as nodes. Table rows have no ids in the editor: row i is the stored row i
+ * (`rowIdsOf` holds the stored row ids by table id), further rows are new.
+ */
+function toNodes(
+  blocks: readonly EditorBlock[],
+  seen: Map<string, number>,
+  rowIdsOf = new Map<string, string[]>(),
+): Node[] {
   return normalizeEditor(blocks).map((b) => {
     let id = b.id;
     const n = seen.get(id) ?? 0;
@@ -121,7 +128,7 @@ function toNodes(blocks: readonly EditorBlock[], seen: Map<string, number>): Nod
     let children: Node[];
     if (type === 'table') {
       const rows = (payload.children ?? []) as WriteBody[];
-      const rowIds = tableRowIds(b);
+      const rowIds = rowIdsOf.get(b.id) ?? [];
       children = rows.map((r, i) => ({
         id: rowIds[i] ?? `${id}/row/${i}`,
         type: 'table_row',
@@ -131,7 +138,7 @@ function toNodes(blocks: readonly EditorBlock[], seen: Map<string, number>): Nod
         recreatable: true,
       }));
       delete payload.children;
-    } else children = toNodes(b.children, seen);
+    } else children = toNodes(b.children, seen, rowIdsOf);
     const self = !NOT_WRITABLE.has(type) && !lacksSource(type, payload);
     return { id, type, payload, children, self, recreatable: self && children.every((c) => c.recreatable) };
   });
@@ -188,8 +195,20 @@ export function planSync(
 ): SyncStep[] {
   const parent = stored[0]?.parent as Json | undefined;
   const rootId = options.rootId ?? (parent ? String(parent.page_id ?? parent.block_id ?? ROOT_ID) : ROOT_ID);
-  const S = toNodes(toEditor(stored), new Map());
-  const E = toNodes(edited, new Map());
+  const rows = new Map<string, string[]>();
+  const walk = (bs: readonly NotionBlock[]): void => {
+    for (const b of bs) {
+      if (b.type === 'table')
+        rows.set(
+          b.id,
+          (b.children ?? []).map((r) => r.id),
+        );
+      else walk(b.children ?? []);
+    }
+  };
+  walk(stored);
+  const S = toNodes(toEditor(stored), new Map(), rows);
+  const E = toNodes(edited, new Map(), rows);
   const editedIndex = index(E);
   // Stored blocks that must not be trashed: not re-creatable and still in the edited document,
   // and every ancestor of one.
