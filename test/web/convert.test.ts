@@ -309,6 +309,30 @@ describe('planSync', () => {
     ]);
   });
 
+  it('recreates the small block rather than the large one when two swap', () => {
+    const big = NB('toggle', { rich_text: [RT('big')], color: 'default' }, [P('1'), P('2'), P('3')]);
+    const small = P('small');
+    const steps = plan([small, big], (d) => [d[1]!, d[0]!]);
+    expect(steps).toMatchObject([
+      { op: 'delete', block_id: small.id },
+      { op: 'append', after: big.id, children: [{ type: 'paragraph' }] },
+    ]);
+  });
+
+  it('never recreates a Notion-hosted file (the API cannot attach it again)', () => {
+    const hosted = NB('image', {
+      caption: [],
+      type: 'file',
+      file: { url: 'https://o.test/f', expiry_time: 'x' },
+    });
+    const a = P('a');
+    const steps = plan([hosted, a], (d) => [d[1]!, d[0]!]);
+    expect(steps).toMatchObject([
+      { op: 'delete', block_id: a.id },
+      { op: 'append', at_start: true },
+    ]);
+  });
+
   it('never recreates a read-only block: unchanged, it is untouched; moved, it stays', () => {
     const cols = NB('column_list', {}, [NB('column', {}, [P('x')]), NB('column', {}, [P('y')])]);
     const sub = NB('child_page', { title: 'Sub' });
