@@ -357,6 +357,18 @@ describe('planSync', () => {
     });
   });
 
+  it('leaves a read-only block as stored even when the API changed it after the editor loaded', () => {
+    const cols = NB('column_list', {}, [NB('column', {}, [P('x')]), NB('column', {}, [P('y')])]);
+    const doc = toEditor([cols]);
+    const now = structuredClone(cols);
+    now.children![0]!.children![0]!.paragraph = {
+      rich_text: [RT('changed by the API')],
+      icon: null,
+      color: 'default',
+    };
+    expect(planSync([now], doc, { rootId: page })).toEqual([]);
+  });
+
   it('keeps a container holding a child page when the page is moved out of it', () => {
     const sub = NB('child_page', { title: 'Sub' });
     const toggle = NB('toggle', { rich_text: [RT('t')], color: 'default' }, [sub]);

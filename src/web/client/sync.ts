@@ -69,6 +69,8 @@ interface Node {
   self: boolean;
   /** The API can create it and its whole subtree again. */
   recreatable: boolean;
+  /** A `notionReadOnly` block of the edited document: the stored version is the truth. */
+  readOnly?: true;
 }
 
 /** Blocks Notion's append must receive with children, and how many levels they need. */
@@ -123,7 +125,9 @@ function toNodes(
     const n = seen.get(id) ?? 0;
     seen.set(id, n + 1);
     if (n > 0) id = `${id}~${n}`;
-    if (b.type === 'notionReadOnly') return rawNode(JSON.parse(String(b.props.raw)) as NotionBlock);
+    if (b.type === 'notionReadOnly') {
+      return { ...rawNode(JSON.parse(String(b.props.raw)) as NotionBlock), id, readOnly: true as const };
+    }
     const { type, payload } = payloadOf(b);
     let children: Node[];
     if (type === 'table') {
@@ -153,10 +157,11 @@ function index(nodes: Node[], into = new Map<string, Node>()): Map<string, Node>
 }
 
 const compatible = (s: Node, e: Node) =>
-  s.type === e.type &&
-  (s.type !== 'table' || s.payload.table_width === e.payload.table_width) &&
-  (s.type !== 'synced_block' || stable(s.payload) === stable(e.payload)) &&
-  (!notUpdatable(s.type) || stable(s.payload) === stable(e.payload));
+  (e.readOnly === true && s.type === e.type) ||
+  (s.type === e.type &&
+    (s.type !== 'table' || s.payload.table_width === e.payload.table_width) &&
+    (s.type !== 'synced_block' || stable(s.payload) === stable(e.payload)) &&
+    (!notUpdatable(s.type) || stable(s.payload) === stable(e.payload)));
 
 /** Ids common to both sequences in an order both agree on, heaviest total weight first. */
 function commonOrder(a: string[], b: string[], weight: (id: string) => number): Set<string> {
@@ -251,8 +256,12 @@ export function planSync(
       const s = sById.get(e.id);
       if (s && kept.has(e.id)) {
         flush();
-        update(s, e);
-        diff(e.id, s.children, e.children);
+        // A read-only block cannot change in the editor: what is stored now stays, even if the
+        // API changed it since the editor loaded it.
+        if (!e.readOnly) {
+          update(s, e);
+          diff(e.id, s.children, e.children);
+        }
         prev = e.id;
       } else if (!mustStay.has(e.id)) run.push(e);
     }
