@@ -163,23 +163,38 @@ const compatible = (s: Node, e: Node) =>
     (s.type !== 'synced_block' || stable(s.payload) === stable(e.payload)) &&
     (!notUpdatable(s.type) || stable(s.payload) === stable(e.payload)));
 
-/** Ids common to both sequences in an order both agree on, heaviest total weight first. */
+/**
+ * Ids common to both sequences (each id at most once in each) in an order both agree on, of the
+ * heaviest total weight. A shared prefix and suffix always belong to it (ids are unique), so only
+ * the middle goes through the quadratic table: a typical edit costs a linear pass.
+ */
 function commonOrder(a: string[], b: string[], weight: (id: string) => number): Set<string> {
-  const n = a.length;
-  const m = b.length;
+  const out = new Set<string>();
+  let lo = 0;
+  while (lo < a.length && lo < b.length && a[lo] === b[lo]) out.add(a[lo++]!);
+  let ha = a.length;
+  let hb = b.length;
+  while (ha > lo && hb > lo && a[ha - 1] === b[hb - 1]) {
+    out.add(a[--ha]!);
+    hb--;
+  }
+  const x = a.slice(lo, ha);
+  const y = b.slice(lo, hb);
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) return out;
   const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       dp[i]![j] =
-        a[i] === b[j] ? weight(a[i]!) + dp[i + 1]![j + 1]! : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+        x[i] === y[j] ? weight(x[i]!) + dp[i + 1]![j + 1]! : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
     }
   }
-  const out = new Set<string>();
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.add(a[i]!);
+    if (x[i] === y[j]) {
+      out.add(x[i]!);
       i++;
       j++;
     } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++;
