@@ -23,6 +23,37 @@ describe('toEditor / fromEditor per block type', () => {
     expect(converted!.children).toEqual([]);
   });
 
+  it('writes a read-only block’s children without response-only fields', () => {
+    const stored = NB('column_list', {}, [
+      NB('column', {}, [
+        NB('numbered_list_item', {
+          rich_text: [RT('n')],
+          color: 'default',
+          list_start_index: 3,
+          list_format: 'roman',
+        }),
+        NB('image', { caption: [], type: 'external', external: { url: URL_A } }),
+      ]),
+    ]);
+    const [body] = fromEditor(toEditor([stored]));
+    expect(body).toEqual({
+      type: 'column_list',
+      column_list: {
+        children: [
+          {
+            type: 'column',
+            column: {
+              children: [
+                { type: 'numbered_list_item', numbered_list_item: { rich_text: [W('n')], color: 'default' } },
+                { type: 'image', image: { caption: [], external: { url: URL_A } } },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  });
+
   it('nests children of text blocks and toggleable headings', () => {
     const stored = [
       NB('toggle', { rich_text: [RT('t')], color: 'default' }, [

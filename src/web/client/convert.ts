@@ -394,11 +394,15 @@ function iconRequest(icon: unknown): Json | null {
   return null;
 }
 
+/** Response fields Notion does not take back in a write. */
+const RESPONSE_ONLY: Record<string, string[]> = { numbered_list_item: ['list_start_index', 'list_format'] };
+
 /** A stored block of any type in request form (rich text, icons, sources, targets), children included. */
 export function rawRequest(b: NotionBlock): { type: string; payload: Json } {
   const p = { ...((b[b.type] ?? {}) as Json) };
   const payload: Json = {};
   for (const [key, value] of Object.entries(p)) {
+    if (RESPONSE_ONLY[b.type]?.includes(key)) continue;
     if (key === 'rich_text' || key === 'caption') payload[key] = richTextRequest(value);
     else if (key === 'cells') payload.cells = (value as unknown[]).map(richTextRequest);
     else if (key === 'icon') {
