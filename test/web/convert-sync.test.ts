@@ -154,6 +154,25 @@ describeEngines('web editor sync through the official SDK', (engine) => {
     expect(planSync(after, toEditor(after), { rootId: page.id })).toEqual([]);
   });
 
+  it('plans again from the same editor document with the id map of the last sync (no reload)', async () => {
+    const page = await newPage('Twice');
+    const doc = [EB('paragraph', {}, [T('kept')])];
+    const first = await applySteps(planSync([], doc, { rootId: page.id }), sdkApi(client));
+    doc.push(EB('toggleListItem', {}, [T('new')], [EB('paragraph', {}, [T('child')])]));
+    const stored = await fetchTree(client, page.id);
+    const second = await applySteps(planSync(stored, doc, { rootId: page.id, ids: first }), sdkApi(client));
+    const ids = new Map([...first, ...second]);
+    // The editor keeps its own ids; edits to blocks it created become updates of theirs.
+    doc[1]!.children[0]!.content = [T('child, edited')];
+    const storedAgain = await fetchTree(client, page.id);
+    const steps = planSync(storedAgain, doc, { rootId: page.id, ids });
+    expect(steps).toEqual([
+      expect.objectContaining({ op: 'update', block_id: storedAgain[1]!.children![0]!.id }),
+    ]);
+    await applySteps(steps, sdkApi(client));
+    expect(fromEditor(toEditor(await fetchTree(client, page.id)))).toEqual(fromEditor(doc));
+  });
+
   it('keeps read-only blocks (child page, column list, synced block) and their children', async () => {
     const page = await newPage('Read-only');
     const sub = await client.pages.create({

@@ -21,7 +21,8 @@
  * temporary id); every append lists the temporary ids of what it creates in `ids` (a tree in the
  * shape of `children`). After running an append, map each temporary id to the id the server gave
  * (the response lists the first-level blocks in order; deeper ones by listing children) and
- * replace it in later steps. `applySteps` does exactly that.
+ * replace it in later steps. `applySteps` does exactly that and returns the map; an editor
+ * that keeps its own ids passes the maps to the next `planSync` (`ids`) instead of reloading.
  */
 import {
   type EditorBlock,
@@ -119,9 +120,10 @@ function toNodes(
   blocks: readonly EditorBlock[],
   seen: Map<string, number>,
   rowIdsOf = new Map<string, string[]>(),
+  serverIds: ReadonlyMap<string, string> = new Map(),
 ): Node[] {
   return normalizeEditor(blocks).map((b) => {
-    let id = b.id;
+    let id = serverIds.get(b.id) ?? b.id;
     const n = seen.get(id) ?? 0;
     seen.set(id, n + 1);
     if (n > 0) id = `${id}~${n}`;
@@ -132,7 +134,7 @@ function toNodes(
     let children: Node[];
     if (type === 'table') {
       const rows = (payload.children ?? []) as WriteBody[];
-      const rowIds = rowIdsOf.get(b.id) ?? [];
+      const rowIds = rowIdsOf.get(id) ?? [];
       children = rows.map((r, i) => ({
         id: rowIds[i] ?? `${id}/row/${i}`,
         type: 'table_row',
@@ -142,7 +144,7 @@ function toNodes(
         recreatable: true,
       }));
       delete payload.children;
-    } else children = toNodes(b.children, seen, rowIdsOf);
+    } else children = toNodes(b.children, seen, rowIdsOf, serverIds);
     const self = !NOT_WRITABLE.has(type) && !lacksSource(type, payload);
     return { id, type, payload, children, self, recreatable: self && children.every((c) => c.recreatable) };
   });
@@ -206,12 +208,15 @@ function commonOrder(a: string[], b: string[], weight: (id: string) => number): 
 /**
  * The steps that turn `stored` (blocks as the API returns them, `children` added) into `edited`
  * (the editor document). Top-level appends go to `options.rootId`, else the stored blocks'
- * parent, else ROOT_ID (which the caller replaces by the page id). See the module comment.
+ * parent, else ROOT_ID (which the caller replaces by the page id). An editor that keeps its own
+ * ids for blocks it created passes `options.ids` (editor id → server id, the maps `applySteps`
+ * returned), so that a later plan sees them as the stored blocks they became. See the module
+ * comment.
  */
 export function planSync(
   stored: readonly NotionBlock[],
   edited: readonly EditorBlock[],
-  options: { rootId?: string } = {},
+  options: { rootId?: string; ids?: ReadonlyMap<string, string> } = {},
 ): SyncStep[] {
   const parent = stored[0]?.parent as Json | undefined;
   const rootId = options.rootId ?? (parent ? String(parent.page_id ?? parent.block_id ?? ROOT_ID) : ROOT_ID);
@@ -228,7 +233,7 @@ export function planSync(
   };
   walk(stored);
   const S = toNodes(toEditor(stored), new Map(), rows);
-  const E = toNodes(edited, new Map(), rows);
+  const E = toNodes(edited, new Map(), rows, options.ids);
   const editedIndex = index(E);
   // Stored blocks that must not be trashed: not re-creatable and still in the edited document,
   // and every ancestor of one.
@@ -397,10 +402,18 @@ export interface SyncApi {
 }
 
 /**
- * Runs the steps in order, mapping temporary ids to the server's as appends return them (deeper
- * new blocks are listed only when a later step names one). Returns the id map.
+ * Runs the steps in order, mapping temporary ids to the server's as appends return them, and
+ * returns that map. New blocks below the first level of an append are learnt by listing
+ * children: always by default (an editor that keeps its ids needs every one, see planSync's
+ * `ids`), or with `mapNested: false` only when a later step names one (a caller that reloads the
+ * document after syncing saves those calls).
  */
-export async function applySteps(steps: readonly SyncStep[], api: SyncApi): Promise<Map<string, string>> {
+export async function applySteps(
+  steps: readonly SyncStep[],
+  api: SyncApi,
+  options: { mapNested?: boolean } = {},
+): Promise<Map<string, string>> {
+  const mapNested = options.mapNested ?? true;
   const map = new Map<string, string>();
   const resolve = (id: string) => map.get(id) ?? id;
   const later = steps.map((_, i) => {
@@ -418,7 +431,7 @@ export async function applySteps(steps: readonly SyncStep[], api: SyncApi): Prom
       const sid = serverIds[i];
       if (!sid) continue;
       map.set(t.id, sid);
-      if (t.children && mentions(t.children, needed)) {
+      if (t.children && (mapNested || mentions(t.children, needed))) {
         await mapDeep(t.children, await api.listChildren(sid), needed);
       }
     }
