@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type EditorBlock, fromEditor, planSync, toEditor } from '../../src/web/client/convert.ts';
+import { CODE_LANGUAGES, notionLanguage } from '../../src/web/client/languages.ts';
 import { fromInline, toInline } from '../../src/web/client/rich-text.ts';
 import { editorSchema } from '../../src/web/client/schema.ts';
+import { CODE_LANGUAGES as WIRE_LANGUAGES } from '../../src/wire/block-payloads.ts';
 import { cases, URL_A } from './convert-cases.ts';
 import { EB, NB, PLAIN, RT, T, tableContent, W } from './convert-support.ts';
 
@@ -117,6 +119,15 @@ describe('toEditor / fromEditor per block type', () => {
       { type: 'code', code: { rich_text: [W('x')], language: 'plain text', caption: [] } },
       { type: 'paragraph', paragraph: { rich_text: [], color: 'default' } },
     ]);
+  });
+});
+
+describe('code languages', () => {
+  it('are Notion’s list exactly, aliases mapped, anything else plain text', () => {
+    expect([...CODE_LANGUAGES]).toEqual([...WIRE_LANGUAGES]);
+    expect(
+      ['Python', 'ts', 'text', 'cpp', 'java/c/c++/c#', 'klingon', undefined].map(notionLanguage),
+    ).toEqual(['python', 'typescript', 'plain text', 'c++', 'java/c/c++/c#', 'plain text', 'plain text']);
   });
 });
 
@@ -348,6 +359,11 @@ describe('planSync', () => {
       { op: 'delete', block_id: small.id },
       { op: 'append', after: big.id, children: [{ type: 'paragraph' }] },
     ]);
+  });
+
+  it('does not save a file block that has no file yet', () => {
+    const steps = planSync([], [EB('image'), EB('paragraph', {}, [T('p')])], { rootId: page });
+    expect(steps).toMatchObject([{ op: 'append', children: [{ type: 'paragraph' }] }]);
   });
 
   it('never recreates a Notion-hosted file (the API cannot attach it again)', () => {

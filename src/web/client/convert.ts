@@ -10,6 +10,7 @@
  *   included; an update body is the same without `children`).
  * - `planSync(stored, edited)` → ordered steps (update / append / delete), in sync.ts.
  */
+import { notionLanguage } from './languages.ts';
 import { fromInline, joinColor, plainText, richTextRequest, splitColor, toInline } from './rich-text.ts';
 
 export { applySteps, planSync, ROOT_ID, type SyncApi, type SyncStep } from './sync.ts';
@@ -320,11 +321,8 @@ export function payloadOf(b: EditorBlock): { type: string; payload: Json } {
   }
 }
 
-/** BlockNote's default language is `text`; Notion's is `plain text`. */
-function codeLanguage(language: unknown): string {
-  const l = typeof language === 'string' ? language : '';
-  return l === '' || l === 'text' ? 'plain text' : l;
-}
+/** Notion's name for the editor's language (BlockNote's default `text` is `plain text`). */
+const codeLanguage = notionLanguage;
 
 /** The caption to write: the kept rich caption while its text is unchanged, else the plain text. */
 function captionOf(props: Json, notion: Json): Json[] {
@@ -342,13 +340,17 @@ function mediaPayload(b: EditorBlock, props: Json, notion: Json): { type: string
   const payload: Json = {};
   const upload = UPLOAD_REF.exec(url);
   if (upload) payload.file_upload = { id: upload[1] };
-  else if (!(typeof notion.hosted === 'string' && notion.hosted === url)) payload.external = { url };
+  else if (url !== '' && !(typeof notion.hosted === 'string' && notion.hosted === url))
+    payload.external = { url };
   payload.caption = captionOf(props, notion);
   if (type === 'file') payload.name = String(props.name ?? '');
   return { type, payload };
 }
 
-/** True when a media payload has no source it can be created with (a Notion-hosted file). */
+/**
+ * True when a media payload has no source it can be created with: a Notion-hosted file, or a
+ * file block still waiting for its file (no URL), which is not saved until it has one.
+ */
 export function lacksSource(type: string, payload: Json): boolean {
   return (
     ['image', 'video', 'audio', 'file', 'pdf'].includes(type) && !payload.external && !payload.file_upload
