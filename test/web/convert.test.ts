@@ -424,6 +424,39 @@ describe('planSync', () => {
     expect(steps.filter((s) => s.op === 'delete')).toEqual([]);
   });
 
+  it('creates a new container without the child page dragged into it (the page stays put)', () => {
+    const sub = NB('child_page', { title: 'Sub' });
+    const stored = [P('a'), sub];
+    const steps = plan(stored, (d) => [
+      d[0]!,
+      EB('toggleListItem', {}, [T('new')], [d[1]!, EB('paragraph', {}, [T('x')])]),
+    ]);
+    expect(steps).toEqual([
+      expect.objectContaining({
+        op: 'append',
+        after: stored[0]!.id,
+        children: [
+          {
+            type: 'toggle',
+            toggle: expect.objectContaining({ children: [expect.objectContaining({ type: 'paragraph' })] }),
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('keeps a block holding a child page when its type changes, and still applies its children’s edits', () => {
+    const sub = NB('child_page', { title: 'Sub' });
+    const other = P('other');
+    const toggle = NB('toggle', { rich_text: [RT('t')], color: 'default' }, [sub, other]);
+    const steps = plan([toggle], (d) => {
+      d[0] = { ...d[0]!, type: 'paragraph' };
+      d[0]!.children[1]!.content = [T('other, edited')];
+      return d;
+    });
+    expect(steps).toEqual([expect.objectContaining({ op: 'update', block_id: other.id })]);
+  });
+
   it('edits table rows by id: changed cells, a new row, a removed row', () => {
     const table = NB('table', { table_width: 2, has_column_header: false, has_row_header: false }, [
       NB('table_row', { cells: [[RT('a')], [RT('b')]] }),

@@ -68,8 +68,6 @@ interface Node {
   children: Node[];
   /** The API can create this block again (given its payload). */
   self: boolean;
-  /** The API can create it and its whole subtree again. */
-  recreatable: boolean;
   /** A `notionReadOnly` block of the edited document: the stored version is the truth. */
   readOnly?: true;
 }
@@ -108,7 +106,6 @@ function rawNode(b: NotionBlock): Node {
     payload,
     children,
     self,
-    recreatable: self && children.every((c) => c.recreatable),
   };
 }
 
@@ -141,12 +138,11 @@ function toNodes(
         payload: r.table_row as Json,
         children: [],
         self: true,
-        recreatable: true,
       }));
       delete payload.children;
     } else children = toNodes(b.children, seen, rowIdsOf, serverIds);
     const self = !NOT_WRITABLE.has(type) && !lacksSource(type, payload);
-    return { id, type, payload, children, self, recreatable: self && children.every((c) => c.recreatable) };
+    return { id, type, payload, children, self };
   });
 }
 
@@ -286,9 +282,11 @@ export function planSync(
       } else if (!mustStay.has(e.id)) run.push(e);
     }
     flush();
+    // Blocks kept in place though the edit moved them, changed their type or removed them (they
+    // hold a block that cannot be recreated): their children still follow the edited document.
     for (const s of forced) {
       const e = editedIndex.get(s.id);
-      diff(s.id, s.children, e && compatible(s, e) ? e.children : []);
+      if (!e?.readOnly) diff(s.id, s.children, e ? e.children : []);
     }
   };
 
@@ -299,9 +297,15 @@ export function planSync(
     rest.push({ op: 'update', block_id: e.id, body: { type: e.type, [e.type]: payload } });
   };
 
+  /**
+   * Whether a block of the edited document is created here: not one kept elsewhere, and one the
+   * API can create (its descendants that cannot be are left out, staying where they are).
+   */
+  const creatable = (n: Node) => n.self && !mustStay.has(n.id);
+
   /** Appends `nodes` (skipping what cannot be created) under `parentId`; returns the last new id. */
   const emit = (parentId: string, after: string | undefined, atStart: boolean, nodes: Node[]) => {
-    const todo = nodes.filter((n) => n.recreatable && !mustStay.has(n.id));
+    const todo = nodes.filter(creatable);
     let last: string | undefined;
     let at = after;
     let start = atStart;
@@ -345,7 +349,7 @@ export function planSync(
     budget.left -= 1;
     const payload: Json = { ...n.payload };
     const tree: IdTree = { id: n.id };
-    const kids = n.children.filter((c) => c.recreatable && !mustStay.has(c.id));
+    const kids = n.children.filter(creatable);
     const included: WriteBody[] = [];
     const trees: IdTree[] = [];
     let i = 0;
