@@ -2,9 +2,12 @@
 /**
  * toEditor's output loaded into a real BlockNote editor (jsdom as its DOM): BlockNote accepts
  * every block, keeps the ids, and what it holds converts back to the same write bodies, so the
- * sync plan for an untouched page is empty.
+ * sync plan for an untouched page is empty; React renders the custom blocks.
  */
 import { BlockNoteEditor } from '@blocknote/core';
+import { BlockNoteViewRaw } from '@blocknote/react';
+import { act, createElement } from 'react';
+import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EditorBlock, fromEditor, planSync, toEditor } from '../../src/web/client/convert.ts';
 import { editorSchema } from '../../src/web/client/schema.ts';
@@ -63,5 +66,36 @@ describe('a real BlockNote editor', () => {
     expect(document[0]!.children[0]!.id).toBe(stored[0]!.children![0]!.id);
     expect(fromEditor(document)).toEqual(fromEditor(initial));
     expect(planSync(stored, document, { rootId: 'page' })).toEqual([]);
+  });
+});
+
+describe('the custom blocks rendered by React', () => {
+  it('shows read-only blocks as labelled boxes, callouts, child pages and equations', async () => {
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+    const meta = document.createElement('meta');
+    meta.name = 'viewport';
+    meta.content = 'width=device-width, initial-scale=1, interactive-widget=resizes-content';
+    document.head.append(meta);
+    const stored = cases().map(([, block]) => block);
+    const initial = toEditor(stored);
+    const editor = BlockNoteEditor.create({ schema: editorSchema, initialContent: initial as never });
+    const host = document.createElement('div');
+    document.body.append(host);
+    const root = createRoot(host);
+    await act(async () => {
+      root.render(createElement(BlockNoteViewRaw as never, { editor, slashMenu: false, sideMenu: false }));
+    });
+    const readOnly = [...host.querySelectorAll('.octavo-readonly')];
+    expect(readOnly.map((e) => e.getAttribute('aria-label'))).toEqual(
+      initial
+        .filter((b) => b.type === 'notionReadOnly')
+        .map((b) => `${b.props.notionType} block (read-only)`),
+    );
+    expect(readOnly.every((e) => e.getAttribute('contenteditable') === 'false')).toBe(true);
+    expect(host.querySelector('.octavo-callout')?.textContent).toBe('💡c');
+    expect(host.querySelector('.octavo-child-page')?.textContent).toBe('📄 Sub');
+    expect(host.querySelector<HTMLInputElement>('.octavo-equation input')?.value).toBe('e = mc^2');
+    expect(host.querySelector('.octavo-bookmark a')?.getAttribute('href')).toBe('https://example.com');
+    await act(async () => root.unmount());
   });
 });
