@@ -10,7 +10,13 @@ import {
 } from '../../src/web/client/convert.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
-import { EB, fetchTree, sdkApi, T, tableContent } from './convert-support.ts';
+import { EB, fetchTree, PLAIN, sdkApi, T, tableContent } from './convert-support.ts';
+
+/** A mention as the editor holds it: the Notion item, annotations included. */
+function mention(value: Record<string, unknown>, text: string) {
+  const raw = { type: 'mention', mention: value, annotations: PLAIN, plain_text: text, href: null };
+  return { type: 'mention', props: { raw: JSON.stringify(raw), text } };
+}
 
 /** An editor document with every block type the editor can edit, nested where Notion allows. */
 function everyType(linked: string): EditorBlock[] {
@@ -30,6 +36,10 @@ function everyType(linked: string): EditorBlock[] {
       { type: 'link', href: 'https://example.com/', content: [T('link', { italic: true })] },
       T(' '),
       { type: 'inlineEquation', props: { expression: 'x^2', annotations: '' } },
+      T(' '),
+      mention({ type: 'page', page: { id: linked } }, 'Link target'),
+      T(' '),
+      mention({ type: 'date', date: { start: '2026-05-01' } }, '2026-05-01'),
     ]),
     EB(
       'bulletListItem',
