@@ -10,7 +10,13 @@ import {
 } from '../../src/web/client/convert.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
-import { EB, fetchTree, sdkApi, T, tableContent } from './convert-support.ts';
+import { EB, fetchTree, PLAIN, sdkApi, T, tableContent } from './convert-support.ts';
+
+/** A mention as the editor holds it: the Notion item, annotations included. */
+function mention(value: Record<string, unknown>, text: string) {
+  const raw = { type: 'mention', mention: value, annotations: PLAIN, plain_text: text, href: null };
+  return { type: 'mention', props: { raw: JSON.stringify(raw), text } };
+}
 
 /** An editor document with every block type the editor can edit, nested where Notion allows. */
 function everyType(linked: string): EditorBlock[] {
@@ -30,6 +36,10 @@ function everyType(linked: string): EditorBlock[] {
       { type: 'link', href: 'https://example.com/', content: [T('link', { italic: true })] },
       T(' '),
       { type: 'inlineEquation', props: { expression: 'x^2', annotations: '' } },
+      T(' '),
+      mention({ type: 'page', page: { id: linked } }, 'Link target'),
+      T(' '),
+      mention({ type: 'date', date: { start: '2026-05-01' } }, '2026-05-01'),
     ]),
     EB(
       'bulletListItem',
@@ -152,6 +162,25 @@ describeEngines('web editor sync through the official SDK', (engine) => {
     expect(ids).not.toContain(five!.id);
     expect(steps.length).toBeLessThanOrEqual(12);
     expect(planSync(after, toEditor(after), { rootId: page.id })).toEqual([]);
+  });
+
+  it('plans again from the same editor document with the id map of the last sync (no reload)', async () => {
+    const page = await newPage('Twice');
+    const doc = [EB('paragraph', {}, [T('kept')])];
+    const first = await applySteps(planSync([], doc, { rootId: page.id }), sdkApi(client));
+    doc.push(EB('toggleListItem', {}, [T('new')], [EB('paragraph', {}, [T('child')])]));
+    const stored = await fetchTree(client, page.id);
+    const second = await applySteps(planSync(stored, doc, { rootId: page.id, ids: first }), sdkApi(client));
+    const ids = new Map([...first, ...second]);
+    // The editor keeps its own ids; edits to blocks it created become updates of theirs.
+    doc[1]!.children[0]!.content = [T('child, edited')];
+    const storedAgain = await fetchTree(client, page.id);
+    const steps = planSync(storedAgain, doc, { rootId: page.id, ids });
+    expect(steps).toEqual([
+      expect.objectContaining({ op: 'update', block_id: storedAgain[1]!.children![0]!.id }),
+    ]);
+    await applySteps(steps, sdkApi(client));
+    expect(fromEditor(toEditor(await fetchTree(client, page.id)))).toEqual(fromEditor(doc));
   });
 
   it('keeps read-only blocks (child page, column list, synced block) and their children', async () => {

@@ -10,6 +10,7 @@
  *   included; an update body is the same without `children`).
  * - `planSync(stored, edited)` → ordered steps (update / append / delete), in sync.ts.
  */
+import { notionLanguage } from './languages.ts';
 import { fromInline, joinColor, plainText, richTextRequest, splitColor, toInline } from './rich-text.ts';
 
 export { applySteps, planSync, ROOT_ID, type SyncApi, type SyncStep } from './sync.ts';
@@ -207,12 +208,8 @@ function tableToEditor(b: NotionBlock, p: Json): EditorBlock {
   };
   if (p.has_column_header === true) content.headerRows = 1;
   if (p.has_row_header === true) content.headerCols = 1;
-  return block(
-    b.id,
-    'table',
-    { textColor: 'default', notion: notionProp({ row_ids: rows.map((r) => r.id) }) },
-    content,
-  );
+  // BlockNote's table keeps no extra props: sync.ts maps rows to the stored rows by position.
+  return block(b.id, 'table', { textColor: 'default', notion: '' }, content);
 }
 
 function readOnlyBlock(b: NotionBlock, p: Json): EditorBlock {
@@ -324,11 +321,8 @@ export function payloadOf(b: EditorBlock): { type: string; payload: Json } {
   }
 }
 
-/** BlockNote's default language is `text`; Notion's is `plain text`. */
-function codeLanguage(language: unknown): string {
-  const l = typeof language === 'string' ? language : '';
-  return l === '' || l === 'text' ? 'plain text' : l;
-}
+/** Notion's name for the editor's language (BlockNote's default `text` is `plain text`). */
+const codeLanguage = notionLanguage;
 
 /** The caption to write: the kept rich caption while its text is unchanged, else the plain text. */
 function captionOf(props: Json, notion: Json): Json[] {
@@ -346,13 +340,17 @@ function mediaPayload(b: EditorBlock, props: Json, notion: Json): { type: string
   const payload: Json = {};
   const upload = UPLOAD_REF.exec(url);
   if (upload) payload.file_upload = { id: upload[1] };
-  else if (!(typeof notion.hosted === 'string' && notion.hosted === url)) payload.external = { url };
+  else if (url !== '' && !(typeof notion.hosted === 'string' && notion.hosted === url))
+    payload.external = { url };
   payload.caption = captionOf(props, notion);
   if (type === 'file') payload.name = String(props.name ?? '');
   return { type, payload };
 }
 
-/** True when a media payload has no source it can be created with (a Notion-hosted file). */
+/**
+ * True when a media payload has no source it can be created with: a Notion-hosted file, or a
+ * file block still waiting for its file (no URL), which is not saved until it has one.
+ */
 export function lacksSource(type: string, payload: Json): boolean {
   return (
     ['image', 'video', 'audio', 'file', 'pdf'].includes(type) && !payload.external && !payload.file_upload
@@ -387,12 +385,6 @@ function tableCells(cells: unknown[], width: number): Json[][] {
   return out;
 }
 
-/** The editor's table rows with the stored row ids (new rows have none). */
-export function tableRowIds(b: EditorBlock): string[] {
-  const ids = notionOf(b.props ?? {}).row_ids;
-  return Array.isArray(ids) ? (ids as string[]) : [];
-}
-
 /** A Notion icon (response form) in request form; a Notion-hosted file icon cannot be written. */
 function iconRequest(icon: unknown): Json | null {
   const i = (icon ?? {}) as Json;
@@ -404,11 +396,15 @@ function iconRequest(icon: unknown): Json | null {
   return null;
 }
 
+/** Response fields Notion does not take back in a write. */
+const RESPONSE_ONLY: Record<string, string[]> = { numbered_list_item: ['list_start_index', 'list_format'] };
+
 /** A stored block of any type in request form (rich text, icons, sources, targets), children included. */
 export function rawRequest(b: NotionBlock): { type: string; payload: Json } {
   const p = { ...((b[b.type] ?? {}) as Json) };
   const payload: Json = {};
   for (const [key, value] of Object.entries(p)) {
+    if (RESPONSE_ONLY[b.type]?.includes(key)) continue;
     if (key === 'rich_text' || key === 'caption') payload[key] = richTextRequest(value);
     else if (key === 'cells') payload.cells = (value as unknown[]).map(richTextRequest);
     else if (key === 'icon') {

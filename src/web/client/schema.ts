@@ -16,6 +16,7 @@ import {
 } from '@blocknote/core';
 import { createReactBlockSpec, createReactInlineContentSpec } from '@blocknote/react';
 import { createElement as h } from 'react';
+import { CODE_LANGUAGES } from './languages.ts';
 
 /** Every block's hidden prop: JSON of the Notion fields the editor does not model (captions, sources). */
 const NOTION_PROP = { notion: { default: '' } } as const;
@@ -242,7 +243,12 @@ const defaults = {
   audio: withNotion(defaultBlockSpecs.audio),
   bulletListItem: withNotion(defaultBlockSpecs.bulletListItem),
   checkListItem: withNotion(defaultBlockSpecs.checkListItem),
-  codeBlock: withNotion(createCodeBlockSpec({ defaultLanguage: 'plain text' })),
+  codeBlock: withNotion(
+    createCodeBlockSpec({
+      defaultLanguage: 'plain text',
+      supportedLanguages: Object.fromEntries(CODE_LANGUAGES.map((l) => [l, { name: l }])),
+    }),
+  ),
   divider: withNotion(defaultBlockSpecs.divider),
   file: withNotion(defaultBlockSpecs.file),
   heading: withNotion(createHeadingBlockSpec({ levels: [1, 2, 3, 4] })),

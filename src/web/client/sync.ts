@@ -21,7 +21,8 @@
  * temporary id); every append lists the temporary ids of what it creates in `ids` (a tree in the
  * shape of `children`). After running an append, map each temporary id to the id the server gave
  * (the response lists the first-level blocks in order; deeper ones by listing children) and
- * replace it in later steps. `applySteps` does exactly that.
+ * replace it in later steps. `applySteps` does exactly that and returns the map; an editor
+ * that keeps its own ids passes the maps to the next `planSync` (`ids`) instead of reloading.
  */
 import {
   type EditorBlock,
@@ -31,7 +32,6 @@ import {
   normalizeEditor,
   payloadOf,
   rawRequest,
-  tableRowIds,
   toEditor,
   type WriteBody,
 } from './convert.ts';
@@ -68,8 +68,8 @@ interface Node {
   children: Node[];
   /** The API can create this block again (given its payload). */
   self: boolean;
-  /** The API can create it and its whole subtree again. */
-  recreatable: boolean;
+  /** A `notionReadOnly` block of the edited document: the stored version is the truth. */
+  readOnly?: true;
 }
 
 /** Blocks Notion's append must receive with children, and how many levels they need. */
@@ -106,34 +106,43 @@ function rawNode(b: NotionBlock): Node {
     payload,
     children,
     self,
-    recreatable: self && children.every((c) => c.recreatable),
   };
 }
 
-function toNodes(blocks: readonly EditorBlock[], seen: Map<string, number>): Node[] {
+/**
+ * The editor blocks as nodes. Table rows have no ids in the editor: row i is the stored row i
+ * (`rowIdsOf` holds the stored row ids by table id), further rows are new.
+ */
+function toNodes(
+  blocks: readonly EditorBlock[],
+  seen: Map<string, number>,
+  rowIdsOf = new Map<string, string[]>(),
+  serverIds: ReadonlyMap<string, string> = new Map(),
+): Node[] {
   return normalizeEditor(blocks).map((b) => {
-    let id = b.id;
+    let id = serverIds.get(b.id) ?? b.id;
     const n = seen.get(id) ?? 0;
     seen.set(id, n + 1);
     if (n > 0) id = `${id}~${n}`;
-    if (b.type === 'notionReadOnly') return rawNode(JSON.parse(String(b.props.raw)) as NotionBlock);
+    if (b.type === 'notionReadOnly') {
+      return { ...rawNode(JSON.parse(String(b.props.raw)) as NotionBlock), id, readOnly: true as const };
+    }
     const { type, payload } = payloadOf(b);
     let children: Node[];
     if (type === 'table') {
       const rows = (payload.children ?? []) as WriteBody[];
-      const rowIds = tableRowIds(b);
+      const rowIds = rowIdsOf.get(id) ?? [];
       children = rows.map((r, i) => ({
         id: rowIds[i] ?? `${id}/row/${i}`,
         type: 'table_row',
         payload: r.table_row as Json,
         children: [],
         self: true,
-        recreatable: true,
       }));
       delete payload.children;
-    } else children = toNodes(b.children, seen);
+    } else children = toNodes(b.children, seen, rowIdsOf, serverIds);
     const self = !NOT_WRITABLE.has(type) && !lacksSource(type, payload);
-    return { id, type, payload, children, self, recreatable: self && children.every((c) => c.recreatable) };
+    return { id, type, payload, children, self };
   });
 }
 
@@ -146,28 +155,44 @@ function index(nodes: Node[], into = new Map<string, Node>()): Map<string, Node>
 }
 
 const compatible = (s: Node, e: Node) =>
-  s.type === e.type &&
-  (s.type !== 'table' || s.payload.table_width === e.payload.table_width) &&
-  (s.type !== 'synced_block' || stable(s.payload) === stable(e.payload)) &&
-  (!notUpdatable(s.type) || stable(s.payload) === stable(e.payload));
+  (e.readOnly === true && s.type === e.type) ||
+  (s.type === e.type &&
+    (s.type !== 'table' || s.payload.table_width === e.payload.table_width) &&
+    (s.type !== 'synced_block' || stable(s.payload) === stable(e.payload)) &&
+    (!notUpdatable(s.type) || stable(s.payload) === stable(e.payload)));
 
-/** Ids common to both sequences in an order both agree on, heaviest total weight first. */
+/**
+ * Ids common to both sequences (each id at most once in each) in an order both agree on, of the
+ * heaviest total weight. A shared prefix and suffix always belong to it (ids are unique), so only
+ * the middle goes through the quadratic table: a typical edit costs a linear pass.
+ */
 function commonOrder(a: string[], b: string[], weight: (id: string) => number): Set<string> {
-  const n = a.length;
-  const m = b.length;
+  const out = new Set<string>();
+  let lo = 0;
+  while (lo < a.length && lo < b.length && a[lo] === b[lo]) out.add(a[lo++]!);
+  let ha = a.length;
+  let hb = b.length;
+  while (ha > lo && hb > lo && a[ha - 1] === b[hb - 1]) {
+    out.add(a[--ha]!);
+    hb--;
+  }
+  const x = a.slice(lo, ha);
+  const y = b.slice(lo, hb);
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) return out;
   const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       dp[i]![j] =
-        a[i] === b[j] ? weight(a[i]!) + dp[i + 1]![j + 1]! : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+        x[i] === y[j] ? weight(x[i]!) + dp[i + 1]![j + 1]! : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
     }
   }
-  const out = new Set<string>();
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.add(a[i]!);
+    if (x[i] === y[j]) {
+      out.add(x[i]!);
       i++;
       j++;
     } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++;
@@ -179,17 +204,32 @@ function commonOrder(a: string[], b: string[], weight: (id: string) => number): 
 /**
  * The steps that turn `stored` (blocks as the API returns them, `children` added) into `edited`
  * (the editor document). Top-level appends go to `options.rootId`, else the stored blocks'
- * parent, else ROOT_ID (which the caller replaces by the page id). See the module comment.
+ * parent, else ROOT_ID (which the caller replaces by the page id). An editor that keeps its own
+ * ids for blocks it created passes `options.ids` (editor id → server id, the maps `applySteps`
+ * returned), so that a later plan sees them as the stored blocks they became. See the module
+ * comment.
  */
 export function planSync(
   stored: readonly NotionBlock[],
   edited: readonly EditorBlock[],
-  options: { rootId?: string } = {},
+  options: { rootId?: string; ids?: ReadonlyMap<string, string> } = {},
 ): SyncStep[] {
   const parent = stored[0]?.parent as Json | undefined;
   const rootId = options.rootId ?? (parent ? String(parent.page_id ?? parent.block_id ?? ROOT_ID) : ROOT_ID);
-  const S = toNodes(toEditor(stored), new Map());
-  const E = toNodes(edited, new Map());
+  const rows = new Map<string, string[]>();
+  const walk = (bs: readonly NotionBlock[]): void => {
+    for (const b of bs) {
+      if (b.type === 'table')
+        rows.set(
+          b.id,
+          (b.children ?? []).map((r) => r.id),
+        );
+      else walk(b.children ?? []);
+    }
+  };
+  walk(stored);
+  const S = toNodes(toEditor(stored), new Map(), rows);
+  const E = toNodes(edited, new Map(), rows, options.ids);
   const editedIndex = index(E);
   // Stored blocks that must not be trashed: not re-creatable and still in the edited document,
   // and every ancestor of one.
@@ -232,15 +272,21 @@ export function planSync(
       const s = sById.get(e.id);
       if (s && kept.has(e.id)) {
         flush();
-        update(s, e);
-        diff(e.id, s.children, e.children);
+        // A read-only block cannot change in the editor: what is stored now stays, even if the
+        // API changed it since the editor loaded it.
+        if (!e.readOnly) {
+          update(s, e);
+          diff(e.id, s.children, e.children);
+        }
         prev = e.id;
       } else if (!mustStay.has(e.id)) run.push(e);
     }
     flush();
+    // Blocks kept in place though the edit moved them, changed their type or removed them (they
+    // hold a block that cannot be recreated): their children still follow the edited document.
     for (const s of forced) {
       const e = editedIndex.get(s.id);
-      diff(s.id, s.children, e && compatible(s, e) ? e.children : []);
+      if (!e?.readOnly) diff(s.id, s.children, e ? e.children : []);
     }
   };
 
@@ -251,9 +297,15 @@ export function planSync(
     rest.push({ op: 'update', block_id: e.id, body: { type: e.type, [e.type]: payload } });
   };
 
+  /**
+   * Whether a block of the edited document is created here: not one kept elsewhere, and one the
+   * API can create (its descendants that cannot be are left out, staying where they are).
+   */
+  const creatable = (n: Node) => n.self && !mustStay.has(n.id);
+
   /** Appends `nodes` (skipping what cannot be created) under `parentId`; returns the last new id. */
   const emit = (parentId: string, after: string | undefined, atStart: boolean, nodes: Node[]) => {
-    const todo = nodes.filter((n) => n.recreatable && !mustStay.has(n.id));
+    const todo = nodes.filter(creatable);
     let last: string | undefined;
     let at = after;
     let start = atStart;
@@ -297,7 +349,7 @@ export function planSync(
     budget.left -= 1;
     const payload: Json = { ...n.payload };
     const tree: IdTree = { id: n.id };
-    const kids = n.children.filter((c) => c.recreatable && !mustStay.has(c.id));
+    const kids = n.children.filter(creatable);
     const included: WriteBody[] = [];
     const trees: IdTree[] = [];
     let i = 0;
@@ -354,10 +406,18 @@ export interface SyncApi {
 }
 
 /**
- * Runs the steps in order, mapping temporary ids to the server's as appends return them (deeper
- * new blocks are listed only when a later step names one). Returns the id map.
+ * Runs the steps in order, mapping temporary ids to the server's as appends return them, and
+ * returns that map. New blocks below the first level of an append are learnt by listing
+ * children: always by default (an editor that keeps its ids needs every one, see planSync's
+ * `ids`), or with `mapNested: false` only when a later step names one (a caller that reloads the
+ * document after syncing saves those calls).
  */
-export async function applySteps(steps: readonly SyncStep[], api: SyncApi): Promise<Map<string, string>> {
+export async function applySteps(
+  steps: readonly SyncStep[],
+  api: SyncApi,
+  options: { mapNested?: boolean } = {},
+): Promise<Map<string, string>> {
+  const mapNested = options.mapNested ?? true;
   const map = new Map<string, string>();
   const resolve = (id: string) => map.get(id) ?? id;
   const later = steps.map((_, i) => {
@@ -375,7 +435,7 @@ export async function applySteps(steps: readonly SyncStep[], api: SyncApi): Prom
       const sid = serverIds[i];
       if (!sid) continue;
       map.set(t.id, sid);
-      if (t.children && mentions(t.children, needed)) {
+      if (t.children && (mapNested || mentions(t.children, needed))) {
         await mapDeep(t.children, await api.listChildren(sid), needed);
       }
     }
