@@ -116,8 +116,12 @@ export function PageEditor({
       const edited = editor.document as unknown as EditorBlock[];
       const steps = planSync(s.stored, edited, { rootId: pageId });
       const map = steps.length > 0 ? await applySteps(steps, syncApi) : new Map<string, string>();
+      const known = new Set([...idsOf(s.stored), ...map.values()]);
       const fresh = (await loadTree(pageId)) as NotionBlock[];
-      remember(fresh);
+      // Typed on during the save: blocks others added meanwhile are left out of `stored`, so the
+      // next plan cannot delete them (they are not in the editor yet); once nothing waits to be
+      // saved, the tree read then shows them.
+      remember(s.dirty ? only(fresh, known) : fresh);
       s.applyingRemote = true;
       try {
         adoptServerIds(editor, fresh, map);
@@ -208,6 +212,17 @@ export function PageEditor({
       />
     </section>
   );
+}
+
+function idsOf(tree: readonly NotionBlock[]): string[] {
+  return tree.flatMap((b) => [b.id, ...idsOf(b.children ?? [])]);
+}
+
+/** `tree` without the blocks (and their subtrees) whose id is not in `keep`. */
+function only(tree: readonly NotionBlock[], keep: ReadonlySet<string>): NotionBlock[] {
+  return tree
+    .filter((b) => keep.has(b.id))
+    .map((b) => (b.children ? { ...b, children: only(b.children, keep) } : b));
 }
 
 /** What of a tree the editor shows (ids, types, content), to tell whether it changed. */
