@@ -259,4 +259,43 @@ run('The browser app in Chromium', (engine) => {
     await sidebar.getByRole('button', { name: 'Collapse Trip plan' }).waitFor();
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('shows blocks it cannot edit read-only and keeps them through an edit', async () => {
+    const text = (content: string) => ({ rich_text: [{ type: 'text', text: { content } }] });
+    const mixed = await sdk.pages.create({
+      parent: { page_id: server.boot.created!.pageId },
+      properties: { title: { title: [{ type: 'text', text: { content: 'Mixed blocks' } }] } },
+      children: [
+        { paragraph: text('Intro') },
+        {
+          column_list: {
+            children: [
+              { column: { children: [{ paragraph: text('Left column') }] } },
+              { column: { children: [{ paragraph: text('Right column') }] } },
+            ],
+          },
+        },
+        { synced_block: { synced_from: null, children: [{ paragraph: text('Synced text') }] } },
+        { paragraph: text('Outro') },
+      ] as never,
+    });
+    const before = await readTree(sdk, mixed.id);
+    await page.goto(`${server.url}/app/p/${mixed.id}`);
+    const editor = page.locator('.bn-editor');
+    await editor.getByRole('note', { name: 'column_list block (read-only)' }).waitFor();
+    await editor.getByRole('note', { name: 'synced_block block (read-only)' }).waitFor();
+    await editor.getByText('Intro', { exact: true }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' edited');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const expected = structuredClone(before);
+    expected[0]!.text = 'Intro edited';
+    const after = await eventually(
+      () => readTree(sdk, mixed.id),
+      (t) => JSON.stringify(t) === JSON.stringify(expected),
+    );
+    expect(after).toEqual(expected);
+    expect(after.map((b) => b.type)).toEqual(['paragraph', 'column_list', 'synced_block', 'paragraph']);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
