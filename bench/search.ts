@@ -9,6 +9,12 @@
  *
  *   BENCH_ROWS=100000,1000000  BENCH_ENGINES=sqlite,postgres  BENCH_RUNS=200 (per search, capped at
  *   BENCH_QUERY_SECONDS=10)  OCTAVO_BENCH_DATABASE_URL=postgres://…
+ *
+ * With BENCH_BASE=<another checkout> (say the commit before a change, extracted with `git archive`,
+ * sharing this checkout's node_modules and migrations), that checkout's server is started on the
+ * same data beside this one's, and each search alternates between the two, request by request
+ * (the order swapped every run), so both see the same load from the rest of the machine; each
+ * side's server CPU time per request is reported too (the Node process only, from /proc).
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { Client } from '@notionhq/client';
@@ -18,7 +24,7 @@ import { createIntegration, sharePage } from '../src/ops/integrations.ts';
 import { createAdminPage } from '../src/ops/workspace.ts';
 import { postgresReachable, retryingFetch, VERSION } from './common.ts';
 import { createBenchDataSource, rowLines } from './query-data.ts';
-import { startServer } from './server.ts';
+import { cpuMs, startServer } from './server.ts';
 import { storageFor } from './storage.ts';
 
 const env = process.env;
@@ -26,6 +32,7 @@ const SIZES = (env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const ENGINES = (env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const RUNS = Number(env.BENCH_RUNS ?? 200);
 const QUERY_MS = Number(env.BENCH_QUERY_SECONDS ?? 10) * 1000;
+const BASE = env.BENCH_BASE;
 
 interface Line {
   what: string;
@@ -33,23 +40,48 @@ interface Line {
   p99: number;
   n: number;
   results: number;
+  /** Server CPU ms per request, and the same figures for the BENCH_BASE checkout. */
+  cpu: number;
+  base?: { p50: number; p99: number; cpu: number };
 }
+
+type Search = () => Promise<{ results: unknown[] }>;
 
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
-async function sample(fn: () => Promise<{ results: unknown[] }>): Promise<Omit<Line, 'what'>> {
+/** Times `here` (and `base`, alternating with it) on servers `pids` (here, base). */
+async function sample(here: Search, pids: number[], base?: Search): Promise<Omit<Line, 'what'>> {
   let results = 0;
-  for (let i = 0; i < 3; i++) results = (await fn()).results.length;
+  for (let i = 0; i < 3; i++) {
+    results = (await here()).results.length;
+    await base?.();
+  }
   const ms: number[] = [];
+  const baseMs: number[] = [];
+  const cpu = pids.map(cpuMs);
   const start = performance.now();
   while (ms.length < RUNS && (performance.now() - start < QUERY_MS || ms.length < 10)) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
+    const sides: Array<[Search, number[]]> = [[here, ms]];
+    if (base) sides[ms.length % 2 === 0 ? 'push' : 'unshift']([base, baseMs]);
+    for (const [fn, into] of sides) {
+      const t = performance.now();
+      await fn();
+      into.push(performance.now() - t);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), n: ms.length, results };
+  const used = pids.map((pid, i) => (cpuMs(pid) - cpu[i]!) / ms.length);
+  const stats = (list: number[]) => {
+    list.sort((a, b) => a - b);
+    return { p50: percentile(list, 0.5), p99: percentile(list, 0.99) };
+  };
+  return {
+    ...stats(ms),
+    n: ms.length,
+    results,
+    cpu: used[0]!,
+    ...(base ? { base: { ...stats(baseMs), cpu: used[1]! } } : {}),
+  };
 }
 
 const SEARCHES: Array<[string, Record<string, unknown>]> = [
@@ -66,7 +98,8 @@ const SEARCHES: Array<[string, Record<string, unknown>]> = [
 
 async function benchOne(engine: string, size: number): Promise<Line[]> {
   const storage = storageFor(engine, size);
-  const server = await startServer(storage.args, storage.env);
+  let server = await startServer(storage.args, storage.env);
+  let baseServer: Awaited<ReturnType<typeof startServer>> | undefined;
   const lines: Line[] = [];
   try {
     const { client, people, dsId } = await createBenchDataSource(server, 'Search bench');
@@ -96,34 +129,51 @@ async function benchOne(engine: string, size: number): Promise<Line[]> {
       await sql`vacuum analyze blocks`.execute(store.db);
     }
     await store.close();
-    const narrow = new Client({
-      auth: narrowToken,
-      baseUrl: server.url,
-      notionVersion: VERSION,
-      fetch: retryingFetch,
-    });
+    const clientOf = (url: string, auth: string) =>
+      new Client({ auth, baseUrl: url, notionVersion: VERSION, fetch: retryingFetch });
+    const token = server.token!;
+    let here = { all: client, narrow: clientOf(server.url, narrowToken) };
+    if (BASE) {
+      // Both sides start afresh on the seeded data: the server that was open during the bulk load
+      // used 6-29 % more CPU per search than the other in two runs with the versions swapped.
+      await server.stop();
+      server = await startServer(storage.args, storage.env);
+      baseServer = await startServer(storage.args, storage.env, BASE);
+      here = { all: clientOf(server.url, token), narrow: clientOf(server.url, narrowToken) };
+    }
+    const base = baseServer && {
+      all: clientOf(baseServer.url, token),
+      narrow: clientOf(baseServer.url, narrowToken),
+    };
+    const pids = [server.child.pid!, ...(baseServer ? [baseServer.child.pid!] : [])];
     const search = (c: Client, body: Record<string, unknown>) => () =>
       c.search({ ...body, page_size: 100 } as never) as unknown as Promise<{ results: unknown[] }>;
+    const run = (who: 'all' | 'narrow', body: Record<string, unknown>) =>
+      sample(search(here[who], body), pids, base && search(base[who], body));
     for (const [label, body] of SEARCHES) {
-      lines.push({ what: `sees all: ${label}`, ...(await sample(search(client, body))) });
+      lines.push({ what: `sees all: ${label}`, ...(await run('all', body)) });
     }
-    lines.push({ what: 'sees 11 pages: "hotel"', ...(await sample(search(narrow, { query: 'hotel' }))) });
-    lines.push({ what: 'sees 11 pages: no query', ...(await sample(search(narrow, {}))) });
+    lines.push({ what: 'sees 11 pages: "hotel"', ...(await run('narrow', { query: 'hotel' })) });
+    lines.push({ what: 'sees 11 pages: no query', ...(await run('narrow', {})) });
   } finally {
+    await baseServer?.stop();
     await server.stop();
     await storage.cleanup();
   }
   return lines;
 }
 
+const loadText = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 async function main() {
   const cpu = cpus()[0]?.model ?? 'unknown';
   console.log(
     `# search benchmark — ${new Date().toISOString()}\n` +
       `node ${process.version}, ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
-      `load ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
+      `load ${loadText()}${BASE ? `; A/B against ${BASE}` : ''}`,
   );
   const pgUp = await postgresReachable();
   for (const size of SIZES) {
@@ -133,10 +183,24 @@ async function main() {
         continue;
       }
       const lines = await benchOne(engine, size);
-      console.log(`\n## ${engine}, ${size.toLocaleString('en')} rows\n`);
-      console.log('| search (first page of 100) | p50 ms | p99 ms | runs | results |\n|---|---|---|---|---|');
+      console.log(`\n## ${engine}, ${size.toLocaleString('en')} rows (load ${loadText()} after)\n`);
+      if (BASE) {
+        console.log(
+          '| search (first page of 100) | base p50 ms | p50 ms | p50 ratio | base p99 | p99 | base CPU ms/req | CPU ms/req | runs | results |\n' +
+            '|---|---|---|---|---|---|---|---|---|---|',
+        );
+      } else {
+        console.log(
+          '| search (first page of 100) | p50 ms | p99 ms | CPU ms/req | runs | results |\n|---|---|---|---|---|---|',
+        );
+      }
       for (const l of lines) {
-        console.log(`| ${l.what} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.n} | ${l.results} |`);
+        const f = (n: number) => n.toFixed(1);
+        console.log(
+          l.base
+            ? `| ${l.what} | ${f(l.base.p50)} | ${f(l.p50)} | ${(l.p50 / l.base.p50).toFixed(2)} | ${f(l.base.p99)} | ${f(l.p99)} | ${f(l.base.cpu)} | ${f(l.cpu)} | ${l.n} | ${l.results} |`
+            : `| ${l.what} | ${f(l.p50)} | ${f(l.p99)} | ${f(l.cpu)} | ${l.n} | ${l.results} |`,
+        );
       }
     }
   }

@@ -18,12 +18,16 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Spawns `octavo serve` on loopback, port 0, no rate limit; resolves when it listens. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<BenchServer> {
+/**
+ * Spawns `octavo serve` on loopback, port 0, no rate limit; resolves when it listens. `root` is
+ * the checkout to run (default: this one), for comparisons with another version.
+ */
+export function startServer(args: string[], env: NodeJS.ProcessEnv, root?: string): Promise<BenchServer> {
   const started = performance.now();
+  const bin = root ? resolve(root, 'bin', 'octavo.js') : BIN;
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--rate-limit', 'off', ...args],
+    [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--rate-limit', 'off', ...args],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -53,6 +57,17 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<Ben
       });
     });
   });
+}
+
+/** User + system CPU time of a process so far, in ms (Linux /proc at 100 ticks a second; NaN elsewhere). */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (in ticks).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Resident set size of a process in MiB (Linux /proc; NaN elsewhere). */

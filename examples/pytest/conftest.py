@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import urllib.request
 
@@ -42,6 +43,7 @@ def octavo():
         stderr=subprocess.DEVNULL,
         text=True,
         env={**os.environ, "OCTAVO_CLOCK": "2026-01-01T09:00:00Z", "OCTAVO_LOG_LEVEL": "error"},
+        start_new_session=True,  # a process group: `npx octavo` runs the server as its child
     )
     banner = ""
     for line in proc.stdout:  # the banner ends with "Try it:"
@@ -53,7 +55,7 @@ def octavo():
     server = Octavo(url, admin_token)
     server.admin("/snapshots", {"name": "base"})
     yield server
-    proc.terminate()
+    os.killpg(proc.pid, signal.SIGTERM)  # the whole group, so no server outlives npx
     proc.wait(timeout=10)
 
 

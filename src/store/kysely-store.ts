@@ -21,7 +21,8 @@ import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
-import { postgresSnapshots, type Snapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
+import { readSight } from './sight.ts';
+import { postgresSnapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
 import type {
   BlockRepo,
   BlockRow,
@@ -34,6 +35,7 @@ import type {
   RateBucketRepo,
   RowRepo,
   ShareRepo,
+  Snapshots,
   Store,
   StoreTx,
   UserRepo,
@@ -299,14 +301,34 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       }
       return q.execute();
     },
-    parentsOf: async (ids) => {
+    parentChains: async (ids) => {
       if (ids.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('blocks')
-        .select(['id', 'parent_id'])
-        .where('id', 'in', [...ids])
+      // UNION (not ALL): chains that meet are read once from where they meet, at each depth.
+      const result = await sql<{ id: string; parent_id: string | null }>`
+        with recursive up(id, parent_id, depth) as (
+          select id, parent_id, 0 from blocks where id in (${sql.join([...ids])})
+          union
+          select b.id, b.parent_id, up.depth + 1 from up join blocks b on b.id = up.parent_id
+          where up.depth < ${MAX_DEPTH}
+        )
+        select id, parent_id from up`.execute(db);
+      return new Map(result.rows.map((r) => [r.id, r.parent_id]));
+    },
+    dataSourcesOfMany: async (databaseIds) => {
+      const out = new Map<string, BlockView[]>(databaseIds.map((id) => [id, []]));
+      if (databaseIds.length === 0) return out;
+      const rows = await blockSelect(db)
+        .where('b.parent_id', 'in', [...databaseIds])
+        .where('b.in_trash', '=', 0)
+        .where('b.type', '=', 'data_source')
+        .orderBy('b.parent_id')
+        .orderBy('b.sort_key')
         .execute();
-      return new Map(rows.map((r) => [r.id, r.parent_id]));
+      for (const row of rows.map(toView)) {
+        const list = out.get(row.parent_id!);
+        if (list && list.length < 100) list.push(row);
+      }
+      return out;
     },
     listWorkspacePages: () =>
       db
@@ -339,37 +361,7 @@ function shares(db: Db): ShareRepo {
         where s.integration_id = ${integrationId} limit 1`.execute(db);
       return result.rows.length > 0;
     },
-    visibleObjects: async (integrationId, cap) => {
-      // Level by level, each read bounded by what is left of `cap`: one recursive query would
-      // expand a data source's million rows in a single step before any limit applies. Pages only
-      // ever have pages or data sources as parents (blocks cannot hold pages here), so walking
-      // down through these three types reaches every object search can return.
-      const shared = await db
-        .selectFrom('shares')
-        .select('block_id')
-        .where('integration_id', '=', integrationId)
-        .execute();
-      const found = new Set(shared.map((r) => r.block_id));
-      let frontier = [...found];
-      while (frontier.length > 0 && found.size < cap) {
-        const next: string[] = [];
-        for (let i = 0; i < frontier.length && found.size < cap; i += 500) {
-          const rows = await db
-            .selectFrom('blocks')
-            .select('id')
-            .where('parent_id', 'in', frontier.slice(i, i + 500))
-            .where('type', 'in', ['page', 'database', 'data_source'])
-            .limit(cap - found.size + 1)
-            .execute();
-          for (const r of rows) {
-            if (!found.has(r.id)) next.push(r.id);
-            found.add(r.id);
-          }
-        }
-        frontier = next;
-      }
-      return found.size < cap ? [...found] : null;
-    },
+    sight: (integrationId, cap) => readSight(db, integrationId, cap),
     sharedWith: async (integrationId) => {
       const rows = await db
         .selectFrom('shares')

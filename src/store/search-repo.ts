@@ -191,7 +191,7 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
           : plainSource();
     let q = source
       .innerJoin('blocks as b', 'b.id', 's.id')
-      .select(['s.id', 's.last_edited_time', 'b.parent_id'])
+      .select(['s.id', 's.last_edited_time', 'b.parent_id', 'b.parent_type'])
       .where('s.object', 'in', [...scan.objects]);
     // With few FTS matches, SQLite reads those by id and sorts them: the unary `+` keeps the
     // `(in_trash, last_edited_time, id)` index (which it would scan, testing each row against the
@@ -228,7 +228,7 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
       return row ? { ...row, object: row.object as SearchObject } : undefined;
     },
     find: async (scan, from, limit, keep) => {
-      const kept: string[] = [];
+      const kept: SearchCandidate[] = [];
       // Parents of refused candidates: by the visibility rule they are not visible either, so
       // their other children are left out in SQL (a data source of rows the integration cannot
       // see is skipped at once instead of batch by batch).
@@ -243,13 +243,17 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
         for (;;) {
           const rows = await batchQuery(scan, tier, anchor, inclusive, fts, plan, hidden).execute();
           inclusive = false;
-          const candidates: SearchCandidate[] = rows.map((r) => ({ id: r.id, parent_id: r.parent_id }));
+          const candidates: SearchCandidate[] = rows.map((r) => ({
+            id: r.id,
+            parent_id: r.parent_id,
+            parent_type: r.parent_type,
+          }));
           const verdicts = await keep(candidates);
           candidates.forEach((c, i) => {
-            if (verdicts[i]) kept.push(c.id);
+            if (verdicts[i]) kept.push(c);
             else if (c.parent_id !== null && hidden.size < MAX_HIDDEN_PARENTS) hidden.add(c.parent_id);
           });
-          if (kept.length > limit) return { items: kept.slice(0, limit), next: kept[limit]! };
+          if (kept.length > limit) return { items: kept.slice(0, limit), next: kept[limit]!.id };
           if (rows.length < BATCH) break;
           const last = rows.at(-1)!;
           anchor = { id: last.id, lastEditedTime: last.last_edited_time, tier: tier ?? 0 };

@@ -21,23 +21,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-
-/** A snapshot as listed. */
-export interface SnapshotInfo {
-  name: string;
-  created_time: string;
-  /** Size of the stored image (SQLite); null on Postgres. */
-  bytes: number | null;
-}
-
-/** The store's snapshot port. `restore` and `delete` answer false for an unknown name. */
-export interface Snapshots {
-  save(name: string, now: string): Promise<SnapshotInfo>;
-  restore(name: string): Promise<boolean>;
-  list(): Promise<SnapshotInfo[]>;
-  delete(name: string): Promise<boolean>;
-  reset(): Promise<void>;
-}
+import type { Snapshots } from './store.ts';
 
 /** The SQLite connection a store runs on, replaceable by a restored image (connect.ts). */
 export interface SqliteConnection {

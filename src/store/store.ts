@@ -28,9 +28,6 @@ import type {
   WebhookSubscriptionTable,
   WebSessionTable,
 } from './schema.ts';
-import type { SnapshotInfo, Snapshots } from './snapshots.ts';
-
-export type { SnapshotInfo, Snapshots };
 
 export type UserRow = Selectable<UserTable>;
 export type IntegrationRow = Selectable<IntegrationTable>;
@@ -128,8 +125,16 @@ export interface BlockRepo {
   ): Promise<BlockRow[]>;
   /** The workspace-level pages (parent_type = workspace). */
   listWorkspacePages(): Promise<BlockRow[]>;
-  /** The parent of each of `ids` that exists (null at the top). */
-  parentsOf(ids: readonly string[]): Promise<Map<string, string | null>>;
+  /**
+   * The parent (null at the top) of each of `ids` that exists and of every ancestor of theirs,
+   * read in one statement (bounded depth from each id).
+   */
+  parentChains(ids: readonly string[]): Promise<Map<string, string | null>>;
+  /**
+   * The live data sources of each database in `databaseIds`, in order (at most 100 each, as
+   * `listChildren` gives them), read in one statement.
+   */
+  dataSourcesOfMany(databaseIds: readonly string[]): Promise<Map<string, BlockView[]>>;
 }
 
 export interface ShareRepo {
@@ -139,11 +144,22 @@ export interface ShareRepo {
   /** The blocks shared with the integration directly (not their descendants). */
   sharedWith(integrationId: string): Promise<Set<string>>;
   /**
-   * Every page, database and data source the integration can see (shared, or below something
-   * shared), when there are fewer than `cap`; null when there are `cap` or more. The walk down
-   * stops at `cap`, so asking costs at most that many rows.
+   * The blocks shared with the integration, and the first `cap` or so pages, databases and data
+   * sources it can see (shared, or below something shared), read level by level down from the
+   * shares (store/sight.ts). Each read is bounded by what is left of `cap`, so asking costs at
+   * most that many rows however large a data source below is.
    */
-  visibleObjects(integrationId: string, cap: number): Promise<string[] | null>;
+  sight(integrationId: string, cap: number): Promise<Sight>;
+}
+
+/** What an integration is shown, as `ShareRepo.sight` reads it. */
+export interface Sight {
+  /** Every block shared with the integration directly (not their descendants). */
+  shared: ReadonlySet<string>;
+  /** Visible pages, databases and data sources (the shared blocks first), at most the cap. */
+  objects: readonly string[];
+  /** True when `objects` is every visible object (there are fewer than the cap). */
+  complete: boolean;
 }
 
 /** One derived row of a data-source table: `page_id`, row columns and property columns. */
@@ -246,6 +262,7 @@ export interface SearchAnchor {
 export interface SearchCandidate {
   id: string;
   parent_id: string | null;
+  parent_type: BlockRow['parent_type'];
 }
 
 export interface SearchEntryRow {
@@ -263,7 +280,7 @@ export interface SearchEntryRow {
 export interface SearchRepo {
   entry(id: string): Promise<SearchEntryRow | undefined>;
   /**
-   * Ids in order from `from` (inclusive) on, of candidates `keep` accepts (it answers one verdict
+   * Candidates in order from `from` (inclusive) on that `keep` accepts (it answers one verdict
    * per candidate, batch by batch): at most `limit`, and the id that opens the next page.
    */
   find(
@@ -271,7 +288,7 @@ export interface SearchRepo {
     from: SearchAnchor | null,
     limit: number,
     keep: (candidates: SearchCandidate[]) => Promise<boolean[]>,
-  ): Promise<Page<string>>;
+  ): Promise<Page<SearchCandidate>>;
 }
 
 /** Comments and their discussions (store/comments-repo.ts). */
@@ -535,6 +552,27 @@ export interface StoreTx {
   automations: AutomationRepo;
   accounts: AccountRepo;
   oauth: OauthRepo;
+}
+
+/** A snapshot as listed. */
+export interface SnapshotInfo {
+  name: string;
+  created_time: string;
+  /** Size of the stored image (SQLite); null on Postgres. */
+  bytes: number | null;
+}
+
+/**
+ * The store's snapshot port. `restore` and `delete` answer false for an unknown name. Declared
+ * here with the rest of the port (implementations in snapshots.ts), so that the published types
+ * of `octavo/testing` reach no SQLite driver types.
+ */
+export interface Snapshots {
+  save(name: string, now: string): Promise<SnapshotInfo>;
+  restore(name: string): Promise<boolean>;
+  list(): Promise<SnapshotInfo[]>;
+  delete(name: string): Promise<boolean>;
+  reset(): Promise<void>;
 }
 
 export type Engine = 'sqlite' | 'postgres';

@@ -22,7 +22,7 @@ import { type SeedResult, seedFixture } from '../ops/seed.ts';
 import { resetWorkspace, restoreSnapshot, saveSnapshot } from '../ops/snapshots.ts';
 import { bootstrap } from '../ops/workspace.ts';
 import { dropPostgresSchema, openStore } from '../store/connect.ts';
-import type { KyselyStore } from '../store/kysely-store.ts';
+import type { Store } from '../store/store.ts';
 
 export type { Fixture } from '../ops/fixture.ts';
 export type { SeedResult } from '../ops/seed.ts';
@@ -55,7 +55,7 @@ export interface OctavoTest {
   adminToken: string;
   /** What the start-up fixture made (its integrations' ids first). */
   seeded: SeedResult | null;
-  store: KyselyStore;
+  store: Store;
   emulator: Emulator;
   /**
    * An official client talking to this Octavo in process: with `token`, else the start-up

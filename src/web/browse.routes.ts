@@ -126,7 +126,11 @@ export function browseRoutes(deps: WebDeps) {
           revoked: i.row.revoked_time !== null,
           capabilities: JSON.parse(i.row.capabilities) as string[],
           shared: i.shared.map(link),
+          ...(deps.emulator
+            ? { requests: `${base}/requests?integration=${encodeURIComponent(i.row.id)}` }
+            : {}),
         })),
+        ...(deps.emulator ? { requestLog: `${base}/requests` } : {}),
       }),
     );
   });

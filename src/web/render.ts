@@ -540,7 +540,11 @@ export function homeView(input: {
     revoked: boolean;
     capabilities: string[];
     shared: { title: string; url: string }[];
+    /** Its requests in the request log (`/requests?integration=…`), where the server keeps one. */
+    requests?: string;
   }[];
+  /** The request log's page, where the server keeps one. */
+  requestLog?: string;
 }): Html {
   const docs = input.homepage
     ? html`<a href="${safeUrl(input.homepage) ?? ''}">the project's README</a> and its <code>docs/</code> folder`
@@ -553,6 +557,7 @@ export function homeView(input: {
 <dt>Storage</dt><dd>${input.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}</dd>
 <dt>API</dt><dd><code>/v1</code> (bearer tokens of integrations), described by <a href="${input.base}/v1/openapi.json">the OpenAPI document</a></dd>
 <dt>Docs</dt><dd>${docs}</dd>
+${input.requestLog ? html`<dt>Requests</dt><dd><a href="${input.requestLog}">the request log</a>: the last API requests, their answers and who sent them</dd>` : null}
 </dl></section>
 <section aria-labelledby="pages"><h2 id="pages">Pages</h2>
 ${
@@ -567,7 +572,7 @@ ${
         (
           i,
         ) => html`<div class="integration"><h3>${i.name}${i.revoked ? html` <span class="tag">revoked</span>` : null} <span class="muted">${i.kind}</span></h3>
-<p class="muted">Can: ${i.capabilities.join(', ') || 'nothing'}</p>
+<p class="muted">Can: ${i.capabilities.join(', ') || 'nothing'}${i.requests ? html` · <a href="${i.requests}">its requests</a>` : null}</p>
 ${
   i.shared.length > 0
     ? html`<ul class="links">${i.shared.map((s) => html`<li>${pageLink(s)}</li>`)}</ul>`

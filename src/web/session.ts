@@ -17,6 +17,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import { randomBase62 } from '../lib/crypto.ts';
 import { type NewSession, sessionUser } from '../ops/accounts.ts';
+import type { RequestJournal } from '../ops/emulator.ts';
 import type { Store, UserRow } from '../store/store.ts';
 
 export const SESSION_COOKIE = 'octavo_session';
@@ -30,6 +31,8 @@ export interface WebDeps {
   clock?: () => Date;
   /** Upload settings: the key that signs hosted-file URLs shown in pages. */
   files?: FileSettings;
+  /** The request journal, on a server that keeps one (the page `/requests`). */
+  emulator?: { journal: RequestJournal };
 }
 
 export interface SignedIn {

@@ -24,6 +24,7 @@ import { appRoutes } from './app.routes.ts';
 import { browseRoutes } from './browse.routes.ts';
 import type { Html } from './html.ts';
 import { consentPage, messagePage, signedInPage, signInPage } from './pages.ts';
+import { requestLogRoutes } from './requests.routes.ts';
 import {
   clearSessionCookie,
   csrfValid,
@@ -184,5 +185,6 @@ export function webRoutes(deps: WebDeps) {
   r.route('/', appRoutes(deps));
   // The read-only browser view: the home page and page/database URLs (web/browse.routes.ts).
   r.route('/', browseRoutes(deps));
+  if (deps.emulator) r.route('/', requestLogRoutes(deps, deps.emulator.journal));
   return r;
 }

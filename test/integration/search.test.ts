@@ -313,6 +313,85 @@ describeEngines('POST /v1/search', (engine) => {
       expect(res.has_more).toBe(true);
     });
 
+    it('decides from the shares read once: ancestors and siblings of a shared page stay hidden, deep descendants show, in both version shapes', async () => {
+      const w = word();
+      const token = await h.newIntegration(`Wide ${w}`, ['read_content']);
+      const wide = h.client({ token });
+      // Top (not shared with Wide) holds the shared page and a sibling with a child of its own.
+      const top = await h.newRootPage(`Top ${w}`, ['Octavo Quickstart']);
+      const shared = await page(`Shared ${w}`, top);
+      const sibling = await page(`Sibling ${w}`, top);
+      await page(`Sibling child ${w}`, sibling);
+      const { sharePage } = await import('../../src/ops/integrations.ts');
+      await h.store.transaction((tx) =>
+        sharePage(tx, { pageId: shared, integrationName: `Wide ${w}`, now: tick().toISOString() }),
+      );
+      const db = (await client.databases.create({
+        parent: { type: 'page_id', page_id: shared },
+        title: text(`Rows ${w}`),
+        initial_data_source: {
+          properties: {
+            Name: { title: {} },
+            Size: { number: {} },
+            Double: { formula: { expression: 'prop("Size") * 2' } },
+          },
+        },
+      } as never)) as unknown as { id: string; data_sources: { id: string }[] };
+      const dataSourceId = db.data_sources[0]!.id;
+      // More rows than search lists up front (250): the scan decides visibility batch by batch.
+      const { importRowBatch } = await import('../../src/ops/bulk-rows.ts');
+      const rows = await h.store.transaction((tx) =>
+        importRowBatch(tx, {
+          dataSourceId,
+          lines: Array.from({ length: 300 }, (_, i) => ({
+            line: i + 1,
+            body: { properties: { Name: { title: text(`filler ${i}`) }, Size: { number: i } } },
+          })),
+          now: tick().toISOString(),
+        }),
+      );
+      const row = (
+        await client.pages.create({
+          parent: { type: 'data_source_id', data_source_id: dataSourceId },
+          properties: { Name: { title: text(`Row ${w}`) }, Size: { number: 21 } } as never,
+        })
+      ).id;
+      // Below a row, past what was listed: the chain up to the shared page is read.
+      const deep = await page(`Deep ${w}`, rows[7]!);
+      const deeper = await page(`Deeper ${w}`, deep);
+      const gone = await page(`Gone ${w}`, deep);
+      await client.pages.update({ page_id: gone, in_trash: true });
+
+      const seen = await find({ query: w }, wide);
+      expect(seen.results.map((r) => r.id).sort()).toEqual([shared, dataSourceId, row, deep, deeper].sort());
+      const byId = new Map(seen.results.map((r) => [r.id, r as unknown as Record<string, unknown>]));
+      // Presented with what each needs: a row its computed formula, a data source its database.
+      const rowResult = byId.get(row) as { properties: Record<string, { formula?: { number: number } }> };
+      expect(rowResult.properties.Double?.formula?.number).toBe(42);
+      expect(byId.get(dataSourceId)).toMatchObject({ parent: { type: 'database_id', database_id: db.id } });
+      // Page by page, the same objects.
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await find({ query: w, page_size: 2, ...(cursor ? { start_cursor: cursor } : {}) }, wide);
+        paged.push(...res.results.map((r) => r.id));
+        cursor = res.next_cursor ?? undefined;
+      } while (cursor);
+      expect(paged.sort()).toEqual([shared, dataSourceId, row, deep, deeper].sort());
+      // The trash only when asked for, and only what the integration can see there.
+      const trashed = await find({ query: w, filter: { in_trash: true } }, wide);
+      expect(trashed.results.map((r) => r.id)).toEqual([gone]);
+      // 2022-06-28: the database with its data source's properties instead of the data source.
+      const legacy = h.client({ token, version: '2022-06-28' });
+      const old = (await legacy.search({ query: w } as never)) as unknown as SearchAnswer;
+      expect(old.results.map((r) => r.id).sort()).toEqual([shared, db.id, row, deep, deeper].sort());
+      const database = old.results.find((r) => r.id === db.id) as unknown as { properties: object };
+      expect(Object.keys(database.properties).sort()).toEqual(['Double', 'Name', 'Size']);
+      // Everything the quickstart integration sees includes what Wide does not.
+      const all = await find({ query: w });
+      expect(all.results).toHaveLength(8);
+    });
+
     it('answers partial objects to an integration without read_content', async () => {
       const w = word();
       await h.newIntegration(`Inserter ${w}`, ['insert_content']);

@@ -23,6 +23,9 @@ writeFileSync(
   }),
 );
 
+const wrongFile = join(tmpdir(), `octavo-td-cli-wrong-${process.pid}.yaml`);
+writeFileSync(wrongFile, 'pages:\n  - title: Wrong\n    children:\n      - paragraph: { rich_text: 5 }\n');
+
 describeEngines('test-double CLI', (engine) => {
   let storage: ReturnType<typeof storageFor>;
   let serve: ServeProcess;
@@ -57,6 +60,9 @@ describeEngines('test-double CLI', (engine) => {
     const bad = await runCli(['seed', '/nonexistent/fixture.yaml', ...remote], storage.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('cannot read /nonexistent/fixture.yaml');
+    const wrong = await runCli(['seed', wrongFile, ...remote], storage.env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('pages[0].children[0].paragraph.rich_text should be an array');
   });
 
   it('snapshot save, list, restore, delete and reset through --url', async () => {
@@ -165,7 +171,8 @@ describeEngines('test-double CLI', (engine) => {
     }
   });
 
-  it('seed and snapshot work on the storage directly, with no server', async () => {
+  // Seven commands, each a process that opens and migrates the storage: a minute on a loaded machine.
+  it('seed and snapshot work on the storage directly, with no server', { timeout: 90_000 }, async () => {
     const local = storageFor(engine);
     try {
       const seeded = await runCliJson<{ pages: number }>(['seed', fixtureFile, ...local.args], local.env);

@@ -1,6 +1,7 @@
 /**
- * The controllable clock and reproducible ids, on both engines: timestamps, relative date filters
- * and file-URL expiry follow `POST /_octavo/clock`; the same id seed and clock give the same ids.
+ * The controllable clock and reproducible ids, on both engines: timestamps, relative date filters,
+ * formulas’ now() and file-URL expiry follow `POST /_octavo/clock`; the same id seed and clock give
+ * the same ids.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OctavoTest } from '../../src/testing/index.ts';
@@ -111,6 +112,28 @@ describeEngines('clock', (engine) => {
     const late = await octavo.fetch(block.file.file.url);
     expect(late.status).toBe(403);
     expect(await late.json()).toMatchObject({ code: 'restricted_resource' });
+  });
+
+  it('evaluates formulas’ now() at the clock’s time', async () => {
+    const notion = octavo.client();
+    await notion.dataSources.update({
+      data_source_id: EVENTS,
+      properties: { 'Days since': { formula: { expression: 'dateBetween(now(), prop("When"), "days")' } } },
+    });
+    const days = async () => {
+      const res = await notion.dataSources.query({
+        data_source_id: EVENTS,
+        sorts: [{ property: 'When', direction: 'descending' }],
+      });
+      return res.results.map((r) => {
+        const f = 'properties' in r ? (r.properties['Days since'] as { formula: { number: number } }) : null;
+        return f?.formula.number;
+      });
+    };
+    await setClock(octavo, { time: '2026-01-01T00:00:00Z' });
+    expect(await days()).toEqual([4, 31]);
+    await setClock(octavo, { advance: '10d' });
+    expect(await days()).toEqual([14, 41]);
   });
 
   it('runs again with the system time after release', async () => {
