@@ -96,7 +96,10 @@ run('The browser app in Chromium', (engine) => {
     await page.waitForURL(/\/app\/p\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').at(-1)!;
     const title = page.getByRole('textbox', { name: 'Page title' });
-    await expect.poll(() => title.evaluate((el) => el === document.activeElement)).toBe(true);
+    await title.waitFor();
+    await expect
+      .poll(() => title.evaluate((el) => el === document.activeElement), { timeout: 15_000 })
+      .toBe(true);
     await title.fill('Trip plan');
     await title.press('Enter');
     await page.getByRole('navigation').getByRole('link', { name: 'Trip plan' }).waitFor();
