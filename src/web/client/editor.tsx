@@ -136,8 +136,19 @@ export function PageEditor({
     } catch (e) {
       console.error(e);
       setStatus('error');
-      // The stored tree may be stale now: read it again so the next plan starts from the truth.
-      remember((await loadTree(pageId).catch(() => s.stored)) as NotionBlock[]);
+      // Some steps may have run: read the tree again so the next plan starts from the truth, and
+      // give blocks that were created before the failure their ids (by position), so the next
+      // save does not create them twice.
+      const fresh = (await loadTree(pageId).catch(() => null)) as NotionBlock[] | null;
+      if (fresh) {
+        remember(fresh);
+        s.applyingRemote = true;
+        try {
+          adoptServerIds(editor, fresh, new Map());
+        } finally {
+          s.applyingRemote = false;
+        }
+      }
     } finally {
       s.saving = false;
     }
