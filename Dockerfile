@@ -5,10 +5,13 @@
 FROM node:24-alpine AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No install scripts: better-sqlite3 ships prebuilt binaries, and `prepare` (the browser app's
+# bundle) needs the sources, which come next.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-web.ts ./scripts/
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && npm run build:web && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-alpine
 ENV NODE_ENV=production \
@@ -20,6 +23,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
+COPY --from=build /src/dist-web ./dist-web
 COPY package.json LICENSE README.md ./
 COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data

@@ -46,6 +46,8 @@ const ALLOWED: Record<string, string[]> = {
     'oauth',
     'webhooks',
     'automations',
+    // serve builds the browser app's bundle when it is missing (web/bundle.ts).
+    'web',
   ],
   main: [
     'api',
@@ -61,6 +63,8 @@ const ALLOWED: Record<string, string[]> = {
     'automations',
   ],
   config: ['domain', 'lib'],
+  // The browser app (React, BlockNote), bundled by esbuild: it reaches the server only over HTTP.
+  'web/client': [],
   // The test helper (Octavo in process for an integration's tests): a composition root like main.
   testing: ['main', 'api', 'ops', 'store', 'domain', 'wire', 'lib', 'config'],
 };
@@ -81,6 +85,7 @@ const TYPE_ONLY_STORE = new Set([
 
 function layerOf(file: string): string {
   const rel = relative(ROOT, file);
+  if (rel.startsWith('web/client/')) return 'web/client';
   const first = rel.split('/')[0]!;
   return first.replace(/\.ts$/, '');
 }
@@ -88,7 +93,7 @@ function layerOf(file: string): string {
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? walk(p) : /\.tsx?$/.test(p) ? [p] : [];
   });
 }
 

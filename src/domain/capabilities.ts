@@ -93,6 +93,11 @@ export interface Actor {
    * is hidden from it. Integrations never have it.
    */
   seesEverything?: true;
+  /**
+   * A workspace member signed in to the browser app: `botUserId` is the person's own user id,
+   * so writes are authored by them; `integrationId` is empty (no integration acts).
+   */
+  person?: true;
 }
 
 export function can(actor: Actor, cap: Capability): boolean {

@@ -5,6 +5,8 @@
  * short transactions. The web pages (src/web/) and the command line use these; later web
  * features (issue 14) reuse the same sessions.
  */
+import { timingSafeEqual } from 'node:crypto';
+import { type Actor, ALL_CAPABILITIES } from '../domain/capabilities.ts';
 import { type Bucket, decide, type RatePolicy } from '../domain/rate-limit.ts';
 import { randomBase62, sha256Hex } from '../lib/crypto.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../lib/password.ts';
@@ -143,6 +145,43 @@ export async function sessionUser(
   if (!session) return null;
   const user = await tx.users.get(session.user_id);
   return user ? { user, csrf: session.csrf } : null;
+}
+
+/**
+ * A workspace member acting through the API from the browser app: sees every page (sharing rules
+ * apply to integrations, not to members), holds every capability, and authors what it writes.
+ */
+export function personActor(user: Pick<UserRow, 'id' | 'name'>): Actor {
+  return {
+    integrationId: '',
+    integrationName: user.name,
+    botUserId: user.id,
+    capabilities: new Set(ALL_CAPABILITIES),
+    seesEverything: true,
+    person: true,
+  };
+}
+
+/**
+ * The person behind a browser app's API request: the session cookie's user, when the request
+ * repeats the session's CSRF token (`csrf`, from the `X-Octavo-CSRF` header). A page of another
+ * site can make the browser send the cookie but cannot read or set that header (no CORS is
+ * answered), so a request without it is refused. Null for a missing, expired or signed-out
+ * session, or a wrong token.
+ */
+export async function actorForSession(
+  store: Store,
+  sessionId: string,
+  csrf: string,
+  now: Date,
+): Promise<Actor | null> {
+  if (sessionId.length > 100 || csrf === '') return null;
+  const found = await store.transaction((tx) => sessionUser(tx, sessionId, now));
+  if (found?.user.type !== 'person') return null;
+  const a = Buffer.from(csrf);
+  const b = Buffer.from(found.csrf);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  return personActor(found.user);
 }
 
 /** Ends the session (sign-out). */

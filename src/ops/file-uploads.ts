@@ -68,6 +68,9 @@ export async function createFileUpload(
   env: OpEnv,
   body: CreateFileUploadBody,
 ): Promise<FileUploadView> {
+  // An upload belongs to an integration (file_uploads.integration_id); a person in the browser
+  // app has none yet.
+  if (env.actor.person) throw errors.restricted('File uploads from the browser app are not supported yet.');
   checkCreateFileUpload(body);
   const mode = body.mode ?? 'single_part';
   let filename = body.filename === undefined ? null : cleanFilename(body.filename, ['filename']);

@@ -8,6 +8,7 @@ import type { ParsedBlock } from '../domain/markdown-blocks-in.ts';
 import type { Schema } from '../domain/properties/types.ts';
 import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
+import { keyAfter, keyBetween } from '../lib/order-key.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES } from '../present/property-values.present.ts';
 import type { BlockRow, BlockView, StoreTx } from '../store/store.ts';
@@ -142,7 +143,8 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   }
   const fromMarkdown = body.markdown === undefined ? undefined : await markdownContent(body.markdown, body);
   const parent = body.parent;
-  if ('workspace' in parent) {
+  // A member signed in to the browser app acts for themself, so may create workspace-level pages.
+  if ('workspace' in parent && !env.actor.person) {
     throw errors.validation('Only public integrations acting for a user can create workspace-level pages.');
   }
   const children: BlockRequest[] = body.children ?? body.content ?? [];
@@ -167,9 +169,9 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   let row: BlockRow;
   let source: RowSource | undefined;
   let templateContent: ParsedBlock[] | null = null;
-  if ('page_id' in parent) {
-    const parentRow = await loadVisible(tx, env, parent.page_id, 'page', isPage);
-    if (parentRow.in_trash) throw errors.validation(ARCHIVED_PARENT);
+  if ('page_id' in parent || 'workspace' in parent) {
+    const parentRow = 'page_id' in parent ? await loadVisible(tx, env, parent.page_id, 'page', isPage) : null;
+    if (parentRow?.in_trash) throw errors.validation(ARCHIVED_PARENT);
     const props = fromMarkdown?.title
       ? { ...body.properties, title: fromMarkdown.title }
       : (body.properties ?? {});
@@ -177,8 +179,9 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
     const properties = { title: norm.values.title ?? { type: 'title', title: [] } };
     row = {
       ...base,
-      parent_id: parentRow.id,
-      sort_key: await childKey(tx, parentRow.id, body.position),
+      parent_type: parentRow ? 'page_id' : 'workspace',
+      parent_id: parentRow?.id ?? null,
+      sort_key: parentRow ? await childKey(tx, parentRow.id, body.position) : await workspaceKey(tx),
       properties: JSON.stringify({ title: { id: 'title', ...properties.title } }),
     };
     await tx.blocks.insertMany([row]);
@@ -221,6 +224,12 @@ export async function createPage(tx: StoreTx, env: OpEnv, body: CreatePageBody):
   return (
     await withComputed(tx, env, [{ row: (await tx.blocks.get(id))!, ...(source ? { source } : {}) }])
   )[0]!;
+}
+
+/** A sort key after the last workspace-level page. */
+async function workspaceKey(tx: StoreTx): Promise<string> {
+  const last = (await tx.blocks.listWorkspacePages()).at(-1)?.sort_key ?? null;
+  return last ? keyAfter(last) : keyBetween(null, null);
 }
 
 /**

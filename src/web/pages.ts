@@ -57,7 +57,7 @@ export function signedInPage(input: { name: string; email: string; csrf: string 
   return layout(
     'Signed in',
     html`<h1>Signed in</h1><p>You are signed in as ${input.name} (${input.email}).</p>
-<p><a href="/">Open the workspace</a></p>
+<p><a href="/app">Open the editor</a> · <a href="/">Browse the workspace (read-only)</a></p>
 <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${input.csrf}">
 <button type="submit" class="secondary">Sign out</button></form>`,
   );

@@ -642,7 +642,7 @@ export function browseLayout(input: {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title || 'Untitled'} · Octavo</title><style>${BROWSE_STYLE}</style></head>
-<body><nav class="bar" aria-label="Octavo"><a href="${input.base}/">${input.workspaceName}</a><span class="grow"></span>
+<body><nav class="bar" aria-label="Octavo"><a href="${input.base}/">${input.workspaceName}</a><a href="${input.base}/app">Open the editor</a><span class="grow"></span>
 <span>${input.user.name} (${input.user.email})</span>
 <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit">Sign out</button></form></nav>
 <main>${input.body}</main></body></html>`;

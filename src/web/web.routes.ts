@@ -20,6 +20,7 @@ import { clientCapabilities } from '../oauth/clients.ts';
 import { signIn, signOut } from '../ops/accounts.ts';
 import { pageTitle } from '../present/page.present.ts';
 import { ApiError } from '../wire/errors.ts';
+import { appRoutes } from './app.routes.ts';
 import { browseRoutes } from './browse.routes.ts';
 import type { Html } from './html.ts';
 import { consentPage, messagePage, signedInPage, signInPage } from './pages.ts';
@@ -180,6 +181,8 @@ export function webRoutes(deps: WebDeps) {
     }
   });
 
+  // The browser app's shell and its bundle (web/app.routes.ts).
+  r.route('/', appRoutes(deps));
   // The read-only browser view: the home page and page/database URLs (web/browse.routes.ts).
   r.route('/', browseRoutes(deps));
   if (deps.emulator) r.route('/', requestLogRoutes(deps, deps.emulator.journal));

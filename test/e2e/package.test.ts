@@ -125,6 +125,10 @@ async function stopGroup(child: ChildProcess) {
 }
 
 // The checks after the install are independent: they run side by side (each in its own processes).
+/** The browser app's bundle as `npm pack` (prepack) built it. */
+const webManifest = () =>
+  JSON.parse(readFileSync(join(ROOT, 'dist-web', 'manifest.json'), 'utf8')) as { script: string };
+
 describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, () => {
   let dir = '';
   let app = '';
@@ -199,6 +203,9 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
     expect(files).toContain('dist/testing/index.js');
     expect(files).toContain('dist/testing/index.d.ts');
     expect(files.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
+    // The browser app ships built (its sources and build tools are not in the package).
+    expect(files).toContain('dist-web/manifest.json');
+    expect(files).toContain(`dist-web/${webManifest().script}`);
   });
 
   it('runs the compiled octavo: --version and a server on a data folder', async () => {
@@ -234,6 +241,11 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
         env: cliEnv(),
       });
       expect(JSON.parse(ran.stdout)).toMatchObject({ status: 'succeeded', output: 'script: who' });
+      const web = await fetch(`${url}/app`, { redirect: 'manual' });
+      expect(web.headers.get('location')).toBe('/sign-in?next=%2Fapp');
+      const script = await fetch(`${url}/assets/${webManifest().script}`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } finally {
       await stopGroup(child);
     }

@@ -3,7 +3,10 @@
  * JSON body. Each step fails with Notion's error for it.
  */
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { actorForSession } from '../../ops/accounts.ts';
 import { actorForToken } from '../../ops/integrations.ts';
+import { SESSION_COOKIE } from '../../web/session.ts';
 import { ApiError, errors } from '../../wire/errors.ts';
 import { API_VERSIONS, isApiVersion } from '../../wire/versions.ts';
 import { parseBody, readBodyText } from '../body.ts';
@@ -29,10 +32,27 @@ export const notionVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Looks the token up on every request (ops/integrations.ts `actorForToken`): nothing cached. */
+/** The header in which the browser app repeats its session's CSRF token. */
+export const CSRF_HEADER = 'x-octavo-csrf';
+
+/**
+ * Looks the token up on every request (ops/integrations.ts `actorForToken`): nothing cached.
+ * A request without an Authorization header may instead carry the browser app's session cookie
+ * and, in `X-Octavo-CSRF`, that session's CSRF token: it then acts as the signed-in person
+ * (ops/accounts.ts `actorForSession`). A cookie alone is refused like a missing token.
+ */
 export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
+    const header = c.req.header('authorization');
+    if (header === undefined) {
+      const session = getCookie(c, SESSION_COOKIE);
+      const csrf = c.req.header(CSRF_HEADER);
+      if (!session || !csrf) throw errors.unauthorized();
+      const actor = await actorForSession(deps.store, session, csrf, deps.clock?.() ?? new Date());
+      if (!actor) throw errors.unauthorized();
+      c.set('actor', actor);
+      return next();
+    }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw errors.unauthorized();
     const actor = await actorForToken(deps.store, match[1]!);
@@ -45,7 +65,11 @@ export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
 export function rateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (deps.rateLimiter) {
-      const wait = await deps.rateLimiter.take(c.get('actor').integrationId);
+      const actor = c.get('actor');
+      // A person's requests have their own bucket, as each integration's do.
+      const wait = await deps.rateLimiter.take(
+        actor.person ? `person:${actor.botUserId}` : actor.integrationId,
+      );
       if (wait > 0) {
         deps.metrics?.rateLimited();
         throw errors.rateLimited(wait);

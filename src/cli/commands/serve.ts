@@ -5,6 +5,7 @@ import { createLogger, flushLog, type Logger } from '../../lib/log.ts';
 import { type RunningServer, startServer } from '../../main.ts';
 import { type Fixture, readFixture } from '../../ops/fixture.ts';
 import { QUICKSTART_INTEGRATION } from '../../ops/workspace.ts';
+import { bundleStale, ensureWebBundle } from '../../web/bundle.ts';
 import { ApiError } from '../../wire/errors.ts';
 import { CliError, type Values } from '../args.ts';
 import { storageFailure, storageLabel } from '../context.ts';
@@ -15,6 +16,7 @@ export async function serveCommand(values: Values): Promise<void> {
   const fixture = values.fixture ? await loadFixtureFile(values.fixture) : undefined;
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
   logger.info({ storage: storageLabel(config), host: config.host, port: config.port }, 'starting');
+  await browserApp(logger);
   const server = await start(config, logger, fixture);
   flushLog(logger); // the start-up entries come before the banner
   console.log(banner(config, server).join('\n'));
@@ -35,6 +37,19 @@ export async function serveCommand(values: Values): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * Builds the browser app's bundle when it is missing or older than its sources (a checkout; a
+ * package ships it built). A failure leaves the API serving and /app answering 503.
+ */
+async function browserApp(logger: Logger): Promise<void> {
+  try {
+    if (bundleStale()) logger.info('building the browser app (dist-web/)');
+    if (!(await ensureWebBundle())) logger.warn('the browser app is not built: /app answers 503');
+  } catch (err) {
+    logger.warn({ err }, 'the browser app could not be built: /app answers 503');
+  }
 }
 
 const LISTEN_ERRORS: Record<string, string> = {
@@ -96,6 +111,9 @@ function banner(config: Config, server: RunningServer): string[] {
     lines.push(
       `  page:        Getting started ${boot.quickstartPageId} (shared with ${QUICKSTART_INTEGRATION})`,
     );
+  lines.push(
+    `  browser:     ${server.url}/app (sign in as a person made by \`octavo user create --password\`)`,
+  );
   const token = boot.created?.token ?? '<token>';
   lines.push(
     '',

@@ -1,0 +1,86 @@
+/**
+ * `node scripts/screenshots.ts`: refreshes the screenshots of the browser app in docs/screenshots/
+ * (the editor at laptop and phone width). Starts an in-memory server, writes a sample page
+ * through the SDK, signs a person in in Debian's Chromium (/usr/bin/chromium) and captures.
+ * Emoji need a colour emoji font (`apt-get install fonts-noto-color-emoji`).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client } from '@notionhq/client';
+import { loadConfig } from '../src/config.ts';
+import { hashPassword } from '../src/lib/password.ts';
+import { startServer } from '../src/main.ts';
+import { createPersonWithPassword } from '../src/ops/accounts.ts';
+import { ensureWebBundle } from '../src/web/bundle.ts';
+import { launchChromium } from '../test/helpers/chromium.ts';
+
+const OUT = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const rt = (content: string) => [{ type: 'text' as const, text: { content } }];
+
+await ensureWebBundle();
+const server = await startServer(
+  loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, { OCTAVO_JOBS: 'off' }),
+);
+const sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });
+const trip = await sdk.pages.create({
+  parent: { page_id: server.boot.created!.pageId },
+  icon: { type: 'emoji', emoji: '🧭' },
+  properties: { title: { title: rt('Trip to Lisbon') } },
+  children: [
+    { heading_1: { rich_text: rt('Packing') } },
+    {
+      bulleted_list_item: {
+        rich_text: rt('Clothes'),
+        children: [
+          { bulleted_list_item: { rich_text: rt('Light jacket') } },
+          { bulleted_list_item: { rich_text: rt('Walking shoes') } },
+        ],
+      },
+    },
+    { to_do: { rich_text: rt('Book the tram tour'), checked: true } },
+    { to_do: { rich_text: rt('Reserve dinner in Alfama'), checked: false } },
+    {
+      callout: {
+        rich_text: rt('Pastéis de nata: Manteigaria, not the queue at Belém.'),
+        icon: { emoji: '💡' },
+      },
+    },
+    { quote: { rich_text: rt('The best view is from Miradouro da Senhora do Monte.') } },
+    { code: { language: 'javascript', rich_text: rt('const budget = days * 120;') } },
+  ] as never,
+});
+for (const title of ['Day 1: Baixa', 'Day 2: Sintra', 'Day 3: Belém'])
+  await sdk.pages.create({ parent: { page_id: trip.id }, properties: { title: { title: rt(title) } } });
+const passwordHash = await hashPassword('screenshot password', { logN: 10, r: 8, p: 1 });
+await server.store.transaction((tx) =>
+  createPersonWithPassword(tx, {
+    name: 'Ada',
+    email: 'ada@example.com',
+    passwordHash,
+    now: new Date().toISOString(),
+  }),
+);
+
+const browser = await launchChromium();
+const tab = await browser.context.newPage();
+await tab.setViewportSize({ width: 1280, height: 800 });
+await tab.goto(`${server.url}/sign-in?next=${encodeURIComponent(`/app/p/${trip.id}`)}`);
+await tab.getByLabel('Email').fill('ada@example.com');
+await tab.getByLabel('Password').fill('screenshot password');
+await tab.getByRole('button', { name: 'Sign in' }).click();
+await tab.locator('.bn-editor').getByText('Walking shoes').waitFor();
+await tab.getByRole('button', { name: 'Expand Getting started' }).click();
+await tab.getByRole('button', { name: 'Expand Trip to Lisbon' }).click();
+await tab
+  .getByRole('navigation', { name: 'Workspace' })
+  .getByRole('link', { name: 'Day 2: Sintra' })
+  .waitFor();
+mkdirSync(OUT, { recursive: true });
+await tab.screenshot({ path: resolve(OUT, 'app-laptop.png') });
+await tab.setViewportSize({ width: 390, height: 760 });
+await tab.screenshot({ path: resolve(OUT, 'app-phone.png') });
+await tab.getByRole('button', { name: 'Menu' }).click();
+await tab.screenshot({ path: resolve(OUT, 'app-phone-menu.png') });
+await browser.close();
+await server.close();
+console.log(`Screenshots written to ${OUT}`);

@@ -1,0 +1,177 @@
+/**
+ * The browser app's only way to the server: Notion's public /v1 API, sent with the session
+ * cookie and the session's CSRF token (from the shell's meta tag) in `X-Octavo-CSRF`, so every
+ * request acts as the signed-in person through the same operations as an integration's.
+ */
+
+/** The API version the app speaks. */
+export const NOTION_VERSION = '2025-09-03';
+
+const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+
+export const session = {
+  csrf: meta('octavo-csrf'),
+  userName: meta('octavo-user'),
+  workspace: meta('octavo-workspace'),
+};
+
+/** A failed API call: Notion's error code and message. */
+export class ApiFailure extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** Calls `/v1${path}`; resolves to the JSON body, rejects with an ApiFailure. */
+export async function api<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {
+    'Notion-Version': NOTION_VERSION,
+    'X-Octavo-CSRF': session.csrf,
+  };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json().catch(() => ({}))) as Json;
+  if (res.status === 401) {
+    // Signed out (elsewhere, or the session expired): back to the sign-in page.
+    location.assign(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
+  }
+  if (!res.ok) {
+    throw new ApiFailure(res.status, String(json.code ?? 'error'), String(json.message ?? res.statusText));
+  }
+  return json as T;
+}
+
+export interface RichText {
+  plain_text: string;
+}
+
+export interface Icon {
+  type: 'emoji' | 'external' | 'file' | 'custom_emoji';
+  emoji?: string;
+  external?: { url: string };
+  file?: { url: string };
+  custom_emoji?: { url: string; name: string };
+}
+
+export interface Parent {
+  type: 'workspace' | 'page_id' | 'block_id' | 'database_id' | 'data_source_id';
+  page_id?: string;
+  block_id?: string;
+  database_id?: string;
+  data_source_id?: string;
+}
+
+export interface Page {
+  object: 'page';
+  id: string;
+  parent: Parent;
+  in_trash: boolean;
+  icon: Icon | null;
+  cover: { type: 'external' | 'file'; external?: { url: string }; file?: { url: string } } | null;
+  properties: Record<string, { type: string; title?: RichText[] }>;
+  last_edited_time: string;
+  url: string;
+}
+
+export interface Block {
+  object: 'block';
+  id: string;
+  type: string;
+  parent: Parent;
+  has_children: boolean;
+  in_trash?: boolean;
+  [type: string]: unknown;
+}
+
+interface List<T> {
+  results: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** The plain title of a page. */
+export function pageTitle(page: Page): string {
+  const prop = Object.values(page.properties).find((p) => p.type === 'title');
+  return (prop?.title ?? []).map((t) => t.plain_text).join('');
+}
+
+export const titleProperty = (text: string) => ({
+  title: { title: text ? [{ type: 'text', text: { content: text } }] : [] },
+});
+
+/** Every page of a listing, following cursors (at most `max` items). */
+async function all<T>(fetchPage: (cursor: string | null) => Promise<List<T>>, max = 10_000): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: List<T> = await fetchPage(cursor);
+    out.push(...page.results);
+    cursor = page.has_more ? page.next_cursor : null;
+  } while (cursor && out.length < max);
+  return out;
+}
+
+/** A block's direct children, every page of them. */
+export function listChildren(id: string): Promise<Block[]> {
+  return all((cursor) =>
+    api<List<Block>>('GET', `/blocks/${id}/children?page_size=100${cursor ? `&start_cursor=${cursor}` : ''}`),
+  );
+}
+
+/** A block's children with their own children nested under `children`, depth first. */
+export async function loadTree(id: string): Promise<(Block & { children?: Block[] })[]> {
+  const blocks = await listChildren(id);
+  return Promise.all(
+    blocks.map(async (b) =>
+      // A child page's or database's content is its own, not this page's.
+      b.has_children && b.type !== 'child_page' && b.type !== 'child_database'
+        ? { ...b, children: await loadTree(b.id) }
+        : b,
+    ),
+  );
+}
+
+/** Pages whose title matches `query` (POST /v1/search), most recently edited first. */
+export function searchPages(query: string, max = 10_000): Promise<Page[]> {
+  return all(
+    (cursor) =>
+      api<List<Page>>('POST', '/search', {
+        query,
+        filter: { property: 'object', value: 'page' },
+        sort: { timestamp: 'last_edited_time', direction: 'descending' },
+        page_size: 100,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      }),
+    max,
+  );
+}
+
+export const getPage = (id: string) => api<Page>('GET', `/pages/${id}`);
+export const getBlock = (id: string) => api<Block>('GET', `/blocks/${id}`);
+
+export function createPage(parentId: string | null, title: string): Promise<Page> {
+  return api<Page>('POST', '/pages', {
+    parent: parentId ? { page_id: parentId } : { workspace: true },
+    properties: titleProperty(title),
+  });
+}
+
+export const renamePage = (id: string, title: string) =>
+  api<Page>('PATCH', `/pages/${id}`, { properties: titleProperty(title) });
+
+export const setTrashed = (id: string, inTrash: boolean) =>
+  api<Page>('PATCH', `/pages/${id}`, { in_trash: inTrash });
+
+export const movePage = (id: string, parentId: string) =>
+  api<Page>('POST', `/pages/${id}/move`, { parent: { type: 'page_id', page_id: parentId } });

@@ -1,0 +1,121 @@
+/**
+ * The app's frame: a sidebar (search, page tree, trash, sign-out) beside the open page. On a
+ * narrow screen the sidebar is a panel opened by the Menu button.
+ */
+import { useEffect, useId, useState } from 'react';
+import { type Page, pageTitle, searchPages, session } from './api.ts';
+import { IconView } from './icon.tsx';
+import { PageView } from './page.tsx';
+import { navigate, useRoute } from './router.ts';
+import { PageTree } from './tree.tsx';
+
+export function App() {
+  const route = useRoute();
+  // The menu (narrow screens) stays open on the page where it was opened: navigating closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null | false>(false);
+  const menuOpen = menuOpenOn !== false && menuOpenOn === route.pageId;
+  return (
+    <div className={`layout${menuOpen ? ' menu-open' : ''}`}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpenOn(menuOpen ? false : route.pageId)}
+        >
+          Menu
+        </button>
+        <span className="workspace-name">{session.workspace}</span>
+      </header>
+      <nav id="sidebar" className="sidebar" aria-label="Workspace">
+        <div className="workspace">
+          <strong>{session.workspace}</strong>
+          <span className="muted">{session.userName}</span>
+        </div>
+        <Search />
+        <PageTree currentId={route.pageId} />
+        <form method="post" action="/sign-out" className="sign-out">
+          <input type="hidden" name="csrf" value={session.csrf} />
+          <button type="submit" className="small">
+            Sign out
+          </button>
+        </form>
+      </nav>
+      <main id="main" className="main" tabIndex={-1}>
+        {route.pageId ? (
+          <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
+        ) : (
+          <Home />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Home() {
+  return (
+    <div className="home">
+      <h1>{session.workspace}</h1>
+      <p>Pick a page in the sidebar, or create one with the + button beside “Pages”.</p>
+    </div>
+  );
+}
+
+/** Title search through POST /v1/search, the same search the API serves. */
+function Search() {
+  const id = useId();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<Page[] | null>(null);
+  useEffect(() => {
+    if (query.trim() === '') {
+      setResults(null);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      searchPages(query.trim(), 20).then((pages) => live && setResults(pages.slice(0, 20)));
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [query]);
+  return (
+    <search className="search">
+      <label htmlFor={id}>Search pages</label>
+      <input
+        id={id}
+        type="search"
+        value={query}
+        placeholder="Title…"
+        autoComplete="off"
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && setQuery('')}
+      />
+      {results && (
+        <ul className="search-results" aria-label="Search results" aria-live="polite">
+          {results.length === 0 && <li className="muted">No page matches.</li>}
+          {results.map((p) => (
+            <li key={p.id}>
+              <a
+                href={`/app/p/${p.id}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  setQuery('');
+                  navigate(`/app/p/${p.id}`);
+                }}
+              >
+                <IconView icon={p.icon} />
+                {pageTitle(p) || 'Untitled'}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </search>
+  );
+}

@@ -1,0 +1,171 @@
+/**
+ * One page: breadcrumbs, cover, icon, title (renames through PATCH /v1/pages/{id}) and the block
+ * editor. A trashed page shows a banner to restore it.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
+import type { NotionBlock } from './convert.ts';
+import { PageEditor } from './editor.tsx';
+import { IconView } from './icon.tsx';
+import { navigate } from './router.ts';
+import { tree } from './tree.tsx';
+
+interface Crumb {
+  id: string;
+  title: string;
+  href: string;
+}
+
+/** The page's ancestors, outermost first (pages and databases; blocks in between are skipped). */
+async function ancestors(page: Page): Promise<Crumb[]> {
+  const out: Crumb[] = [];
+  let parent = page.parent;
+  for (let depth = 0; depth < 12 && parent.type !== 'workspace'; depth++) {
+    if (parent.type === 'page_id') {
+      const p = await getPage(parent.page_id!);
+      out.unshift({ id: p.id, title: pageTitle(p) || 'Untitled', href: `/app/p/${p.id}` });
+      parent = p.parent;
+    } else if (parent.type === 'block_id') {
+      const b: Block = await getBlock(parent.block_id!);
+      parent = b.parent;
+    } else {
+      const id = (parent.database_id ?? parent.data_source_id)!;
+      const db = await api<{ title?: { plain_text: string }[]; parent: Page['parent'] }>(
+        'GET',
+        parent.type === 'database_id' ? `/databases/${id}` : `/data_sources/${id}`,
+      );
+      out.unshift({
+        id,
+        title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
+        href: `/p/${id}`,
+      });
+      parent = db.parent;
+    }
+  }
+  return out;
+}
+
+export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }) {
+  const [page, setPage] = useState<Page | null>(null);
+  // The blocks are fetched alongside the page, not after it.
+  const [blocks] = useState(() => loadTree(id) as Promise<NotionBlock[]>);
+  const [crumbs, setCrumbs] = useState<Crumb[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    getPage(id)
+      .then(async (p) => {
+        if (!live) return;
+        setPage(p);
+        document.title = `${pageTitle(p) || 'Untitled'} · Octavo`;
+        const c = await ancestors(p);
+        if (live) setCrumbs(c);
+      })
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  if (error) return <p role="alert">{error}</p>;
+  if (!page) return <p className="muted">Loading…</p>;
+  const coverUrl = page.cover?.external?.url ?? page.cover?.file?.url;
+  return (
+    <article className="page">
+      <nav aria-label="Breadcrumbs" className="breadcrumbs">
+        <ol>
+          <li>
+            <a
+              href="/app"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/app');
+              }}
+            >
+              Home
+            </a>
+          </li>
+          {crumbs.map((c) => (
+            <li key={c.id}>
+              <a
+                href={c.href}
+                onClick={(e) => {
+                  if (!c.href.startsWith('/app/')) return;
+                  e.preventDefault();
+                  navigate(c.href);
+                }}
+              >
+                {c.title}
+              </a>
+            </li>
+          ))}
+          <li aria-current="page">{pageTitle(page) || 'Untitled'}</li>
+        </ol>
+      </nav>
+      {page.in_trash && (
+        <div className="trash-banner" role="status">
+          This page is in the trash.
+          <button
+            type="button"
+            onClick={async () => {
+              setPage(await tree.restore(page.id));
+            }}
+          >
+            Restore
+          </button>
+        </div>
+      )}
+      {coverUrl && <img className="cover" src={coverUrl} alt="" />}
+      <div className="page-head">
+        <IconView icon={page.icon} size="large" />
+        <TitleField page={page} autoFocus={focusTitle} />
+      </div>
+      <PageEditor pageId={page.id} editable={!page.in_trash} tree={blocks} />
+    </article>
+  );
+}
+
+/** The title as a text field; saved after a pause in typing, on Enter and on leaving it. */
+function TitleField({ page, autoFocus }: { page: Page; autoFocus: boolean }) {
+  const [value, setValue] = useState(pageTitle(page));
+  const saved = useRef(value);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const save = (text: string) => {
+    clearTimeout(timer.current);
+    if (text === saved.current) return;
+    saved.current = text;
+    tree.setTitle(page.id, text);
+    document.title = `${text || 'Untitled'} · Octavo`;
+    renamePage(page.id, text).catch((e: Error) => alert(e.message));
+  };
+  return (
+    <h1 className="title">
+      <label id="page-title-label" htmlFor="page-title" className="visually-hidden">
+        Page title
+      </label>
+      <input
+        id="page-title"
+        className="title-input"
+        value={value}
+        placeholder="Untitled"
+        readOnly={page.in_trash}
+        // biome-ignore lint/a11y/noAutofocus: a page just created from the sidebar is named first
+        autoFocus={autoFocus}
+        onChange={(e) => {
+          const text = e.target.value;
+          setValue(text);
+          clearTimeout(timer.current);
+          timer.current = setTimeout(() => save(text), 500);
+        }}
+        onBlur={(e) => save(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            save(e.currentTarget.value);
+            (document.querySelector('.bn-editor') as HTMLElement | null)?.focus();
+          }
+        }}
+      />
+    </h1>
+  );
+}
