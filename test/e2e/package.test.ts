@@ -237,15 +237,19 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
         script,
         "import type { Client } from '@notionhq/client';\nexport default async ({ notion }: { notion: Client }) => (await notion.users.me({})).name;\n",
       );
-      const ran = await exec(process.execPath, [bin, 'script', 'run', script, '--data', data, '--json'], {
-        env: cliEnv(),
-      });
+      const ran = await exec(
+        process.execPath,
+        [bin, 'script', 'run', script, '--data', join(dir, 'data'), '--json'],
+        {
+          env: cliEnv(),
+        },
+      );
       expect(JSON.parse(ran.stdout)).toMatchObject({ status: 'succeeded', output: 'script: who' });
       const web = await fetch(`${url}/app`, { redirect: 'manual' });
       expect(web.headers.get('location')).toBe('/sign-in?next=%2Fapp');
-      const script = await fetch(`${url}/assets/${webManifest().script}`);
-      expect(script.status).toBe(200);
-      expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      const bundle = await fetch(`${url}/assets/${webManifest().script}`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } finally {
       await stopGroup(child);
     }
