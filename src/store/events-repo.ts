@@ -15,7 +15,7 @@ import {
   needsParent,
   type UploadState,
 } from '../events/derive.ts';
-import type { EventAuthor, RecordedEvent } from '../events/types.ts';
+import type { EventAuthor, KnownAuthor, RecordedEvent } from '../events/types.ts';
 import { VIEW_STATE, type ViewChange, type ViewState, viewEvents } from '../events/views.ts';
 import { newId } from '../lib/ids.ts';
 import type { Database } from './schema.ts';
@@ -56,8 +56,26 @@ export class ChangeLog {
   readonly uploads = new Map<string, Change<UploadState>>();
   readonly views = new Map<string, ViewChange>();
   readonly comments = new Map<string, CommentChange>();
+  /**
+   * Blocks this transaction read (`blocks.get`, `getMany`), as read: the ancestors derivation
+   * climbs through (a row's data source and database, a content block's page) are usually among
+   * them. Still true at commit unless this transaction wrote them, and every write of a block
+   * goes through `blocks.insertMany` or `blocks.update`, which note it in `blocks` (that wins).
+   */
+  readonly seen = new Map<string, BlockState>();
+  /** Authors the caller named (`TransactionOptions.authors`), by user id. */
+  readonly authors: ReadonlyMap<string, KnownAuthor>;
   actor: string | null = null;
   time: string | null = null;
+
+  constructor(authors: readonly KnownAuthor[] = []) {
+    this.authors = new Map(authors.map((a) => [a.id, a]));
+  }
+
+  /** Notes blocks the transaction read. */
+  sawBlocks(rows: readonly Record<string, unknown>[]): void {
+    for (const row of rows) this.seen.set(row.id as string, pick(row, BLOCK_STATE) as unknown as BlockState);
+  }
 
   private stamp(by: unknown, at: unknown): void {
     if (typeof by === 'string') this.actor ??= by;
@@ -208,15 +226,33 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     return;
   const known = new Map<string, BlockState>();
   for (const c of log.blocks.values()) known.set(c.after.id, c.after);
+  // Climb to the parents derivation needs, level by level: from what the transaction read when
+  // it has them, else in one read per level.
   let wanted = [...known.values()];
   for (let depth = 0; wanted.length > 0 && depth < 256; depth++) {
-    const ids = [...new Set(wanted.filter(needsParent).map((s) => s.parent_id))].filter(
-      (id): id is string => id !== null && !known.has(id),
-    );
-    if (ids.length === 0) break;
-    const rows = await db.selectFrom('blocks').select(BLOCK_STATE).where('id', 'in', ids).execute();
-    for (const r of rows) known.set(r.id, r);
-    wanted = rows;
+    const next: BlockState[] = [];
+    const missing = new Set<string>();
+    for (const state of wanted) {
+      const id = state.parent_id;
+      if (id === null || !needsParent(state) || known.has(id)) continue;
+      const seen = log.seen.get(id);
+      if (seen) {
+        known.set(id, seen);
+        next.push(seen);
+      } else missing.add(id);
+    }
+    if (missing.size > 0) {
+      const rows = await db
+        .selectFrom('blocks')
+        .select(BLOCK_STATE)
+        .where('id', 'in', [...missing])
+        .execute();
+      for (const r of rows) {
+        known.set(r.id, r);
+        next.push(r);
+      }
+    }
+    wanted = next;
   }
   const userIds = new Set<string>();
   for (const c of log.blocks.values()) userIds.add(c.after.last_edited_by);
@@ -230,18 +266,32 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     if (state) userIds.add(state.created_by);
   }
   if (log.actor) userIds.add(log.actor);
-  const ids = [...userIds];
-  // Each author's kind and, for a bot, its integration: one read (a round trip less per write).
-  const users = await db
-    .selectFrom('users as u')
-    .leftJoin('integrations as i', 'i.bot_user_id', 'u.id')
-    .select(['u.id', 'u.type', 'i.id as integration_id'])
-    .where('u.id', 'in', ids)
-    .execute();
-  const kinds = new Map(users.map((u) => [u.id, u.type]));
-  const integrations = new Map(
-    users.flatMap((u) => (u.integration_id === null ? [] : [[u.id, u.integration_id] as const])),
-  );
+  const kinds = new Map<string, string>();
+  const integrations = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const id of userIds) {
+    const named = log.authors.get(id);
+    if (!named) {
+      unknown.push(id);
+      continue;
+    }
+    kinds.set(id, named.type);
+    if (named.integrationId !== null) integrations.set(id, named.integrationId);
+  }
+  // The other authors' kinds and, for a bot, its integration: one read (none when the caller
+  // named every author, as API requests do).
+  if (unknown.length > 0) {
+    const users = await db
+      .selectFrom('users as u')
+      .leftJoin('integrations as i', 'i.bot_user_id', 'u.id')
+      .select(['u.id', 'u.type', 'i.id as integration_id'])
+      .where('u.id', 'in', unknown)
+      .execute();
+    for (const u of users) {
+      kinds.set(u.id, u.type);
+      if (u.integration_id !== null) integrations.set(u.id, u.integration_id);
+    }
+  }
   const author = (id: string): EventAuthor => ({ id, type: kinds.get(id) === 'person' ? 'person' : 'bot' });
   const integrationOf = (id: string) => integrations.get(id) ?? null;
   const time = log.time ?? new Date().toISOString();
