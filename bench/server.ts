@@ -18,12 +18,15 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Spawns `octavo serve` on loopback, port 0, no rate limit; resolves when it listens. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<BenchServer> {
+/**
+ * Spawns `octavo serve` on loopback, port 0, no rate limit; resolves when it listens. `bin` is
+ * another checkout's `bin/octavo.js` for an A/B comparison (default: this checkout's).
+ */
+export function startServer(args: string[], env: NodeJS.ProcessEnv, bin = BIN): Promise<BenchServer> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--rate-limit', 'off', ...args],
+    [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--rate-limit', 'off', ...args],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
