@@ -5,7 +5,7 @@
  * transaction's last statements. A write path cannot forget its events, and a transaction that
  * rolls back (or that Postgres aborts and the store runs again) leaves none.
  */
-import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { COMMENT_STATE, type CommentChange, type CommentState, commentEvents } from '../events/comments.ts';
 import { cursorAt, parseCursor, START_CURSOR } from '../events/cursor.ts';
 import {
@@ -72,9 +72,12 @@ export class ChangeLog {
     this.authors = new Map(authors.map((a) => [a.id, a]));
   }
 
-  /** Notes blocks the transaction read. */
-  sawBlocks(rows: readonly Record<string, unknown>[]): void {
-    for (const row of rows) this.seen.set(row.id as string, pick(row, BLOCK_STATE) as unknown as BlockState);
+  /**
+   * Notes blocks the transaction read: the rows as the driver returned them, which the blocks
+   * repository copies before handing them out (so nothing changes them).
+   */
+  sawBlocks(rows: readonly BlockState[]): void {
+    for (const row of rows) this.seen.set(row.id, row);
   }
 
   private stamp(by: unknown, at: unknown): void {
@@ -325,11 +328,44 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     timestamp: e.timestamp,
   }));
   // 8 columns: 500 rows stay far below both engines' bind-parameter caps.
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('events')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const texts = insertTexts(db);
+    const text = texts.get(chunk.length);
+    const parameters = chunk.flatMap((r) => [
+      r.id,
+      r.type,
+      r.entity_id,
+      r.entity_type,
+      r.data,
+      r.authors,
+      r.integration_id,
+      r.timestamp,
+    ]);
+    if (text !== undefined) {
+      await db.executeQuery(CompiledQuery.raw(text, parameters));
+      continue;
+    }
+    const compiled = db.insertInto('events').values(chunk).compile();
+    // Kysely lays the parameters out row by row in the rows' key order, as above; kept only if so.
+    if (compiled.parameters.every((p, n) => p === parameters[n])) texts.set(chunk.length, compiled.sql);
+    await db.executeQuery(compiled);
+  }
+}
+
+/**
+ * The SQL texts of inserts of n events, by n, per dialect (placeholders differ): built and
+ * compiled by Kysely once and reused with each transaction's parameters.
+ */
+const INSERT_SQL = new WeakMap<object, Map<number, string>>();
+function insertTexts(db: Db): Map<number, string> {
+  const adapter = db.getExecutor().adapter;
+  let texts = INSERT_SQL.get(adapter);
+  if (!texts) {
+    texts = new Map();
+    INSERT_SQL.set(adapter, texts);
+  }
+  return texts;
 }
 
 /**
