@@ -11,6 +11,7 @@ import type { OpEnv } from '../ops/env.ts';
 import { presentAsyncTask } from '../present/async-task.present.ts';
 import type { StoreTx } from '../store/store.ts';
 import { ApiError, clientMessage } from '../wire/errors.ts';
+import { writeOptions } from './kit.ts';
 import { ok } from './respond.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -32,7 +33,10 @@ export async function answerAsync(
   const done = new Promise<void>((resolve) => setImmediate(resolve))
     .then(async () => {
       try {
-        await deps.store.transaction(async (tx) => finishTask(tx, task.id, { result: await work(tx) }));
+        await deps.store.transaction(
+          async (tx) => finishTask(tx, task.id, { result: await work(tx) }),
+          writeOptions(c),
+        );
       } catch (e) {
         const err =
           e instanceof ApiError ? e : new ApiError('internal_server_error', 'Unexpected error occurred.');

@@ -4,7 +4,9 @@ import { OPERATION_CAPABILITY, type Operation } from '../domain/capabilities.ts'
 import { hostedFileUrl } from '../domain/file-uploads.ts';
 import { normalizeId } from '../lib/ids.ts';
 import type { OpEnv } from '../ops/env.ts';
+import { integrationAuthor } from '../ops/integrations.ts';
 import type { PresentContext } from '../present/context.ts';
+import type { TransactionOptions } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import { validationError } from '../wire/validation.ts';
 import type { AppDeps, AppEnv } from './types.ts';
@@ -22,6 +24,15 @@ export function opEnv(c: Context<AppEnv>, deps: AppDeps): OpEnv {
     publicUrl: deps.publicUrl,
     files: deps.files,
   };
+}
+
+/**
+ * The options of a request's writing transaction: who writes is the token's integration and its
+ * bot (`integrationAuthor`), known since authentication, so the write's change events are
+ * recorded without reading them (`TransactionOptions.authors`).
+ */
+export function writeOptions(c: Context<AppEnv>): TransactionOptions {
+  return { authors: [integrationAuthor(c.get('actor'))] };
 }
 
 export function presentCtx(c: Context<AppEnv>, deps: AppDeps): PresentContext {

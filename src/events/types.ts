@@ -54,6 +54,15 @@ export interface EventAuthor {
   type: 'person' | 'bot';
 }
 
+/**
+ * A user whose kind and integration the writer already knows (an API request's integration and
+ * its bot, from authentication): recording the events of their writes then reads neither.
+ */
+export interface KnownAuthor extends EventAuthor {
+  /** The integration whose bot this is; null for a person. */
+  integrationId: string | null;
+}
+
 /** A block named by `updated_blocks`. */
 export interface UpdatedBlock {
   id: string;

@@ -15,6 +15,7 @@
  */
 
 import { type Actor, type Capability, isCapability, normalizeCapabilities } from '../domain/capabilities.ts';
+import type { KnownAuthor } from '../events/types.ts';
 import { randomBase62, sha256Hex } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import type { IntegrationPatch, IntegrationRow, Store, StoreTx } from '../store/store.ts';
@@ -63,6 +64,16 @@ export function actorOf(row: IntegrationRow): Actor {
     botUserId: row.bot_user_id,
     capabilities: new Set(caps),
   };
+}
+
+/**
+ * What change events record of an integration's writes: its bot user, a bot, of that integration.
+ * True of every actor `actorOf` makes (each integration gets a bot user of its own at creation),
+ * so a request's transaction can name it (`TransactionOptions.authors`) instead of having it read.
+ * Not for actors made up elsewhere (the command line's administration acts as a person).
+ */
+export function integrationAuthor(actor: Actor): KnownAuthor {
+  return { id: actor.botUserId, type: 'bot', integrationId: actor.integrationId };
 }
 
 /**

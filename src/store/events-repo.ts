@@ -5,7 +5,7 @@
  * transaction's last statements. A write path cannot forget its events, and a transaction that
  * rolls back (or that Postgres aborts and the store runs again) leaves none.
  */
-import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { COMMENT_STATE, type CommentChange, type CommentState, commentEvents } from '../events/comments.ts';
 import { cursorAt, parseCursor, START_CURSOR } from '../events/cursor.ts';
 import {
@@ -15,7 +15,7 @@ import {
   needsParent,
   type UploadState,
 } from '../events/derive.ts';
-import type { EventAuthor, RecordedEvent } from '../events/types.ts';
+import type { EventAuthor, KnownAuthor, RecordedEvent } from '../events/types.ts';
 import { VIEW_STATE, type ViewChange, type ViewState, viewEvents } from '../events/views.ts';
 import { newId } from '../lib/ids.ts';
 import type { Database } from './schema.ts';
@@ -56,8 +56,29 @@ export class ChangeLog {
   readonly uploads = new Map<string, Change<UploadState>>();
   readonly views = new Map<string, ViewChange>();
   readonly comments = new Map<string, CommentChange>();
+  /**
+   * Blocks this transaction read (`blocks.get`, `getMany`), as read: the ancestors derivation
+   * climbs through (a row's data source and database, a content block's page) are usually among
+   * them. Still true at commit unless this transaction wrote them, and every write of a block
+   * goes through `blocks.insertMany` or `blocks.update`, which note it in `blocks` (that wins).
+   */
+  readonly seen = new Map<string, BlockState>();
+  /** Authors the caller named (`TransactionOptions.authors`), by user id. */
+  readonly authors: ReadonlyMap<string, KnownAuthor>;
   actor: string | null = null;
   time: string | null = null;
+
+  constructor(authors: readonly KnownAuthor[] = []) {
+    this.authors = new Map(authors.map((a) => [a.id, a]));
+  }
+
+  /**
+   * Notes blocks the transaction read: the rows as the driver returned them, which the blocks
+   * repository copies before handing them out (so nothing changes them).
+   */
+  sawBlocks(rows: readonly BlockState[]): void {
+    for (const row of rows) this.seen.set(row.id, row);
+  }
 
   private stamp(by: unknown, at: unknown): void {
     if (typeof by === 'string') this.actor ??= by;
@@ -208,15 +229,33 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     return;
   const known = new Map<string, BlockState>();
   for (const c of log.blocks.values()) known.set(c.after.id, c.after);
+  // Climb to the parents derivation needs, level by level: from what the transaction read when
+  // it has them, else in one read per level.
   let wanted = [...known.values()];
   for (let depth = 0; wanted.length > 0 && depth < 256; depth++) {
-    const ids = [...new Set(wanted.filter(needsParent).map((s) => s.parent_id))].filter(
-      (id): id is string => id !== null && !known.has(id),
-    );
-    if (ids.length === 0) break;
-    const rows = await db.selectFrom('blocks').select(BLOCK_STATE).where('id', 'in', ids).execute();
-    for (const r of rows) known.set(r.id, r);
-    wanted = rows;
+    const next: BlockState[] = [];
+    const missing = new Set<string>();
+    for (const state of wanted) {
+      const id = state.parent_id;
+      if (id === null || !needsParent(state) || known.has(id)) continue;
+      const seen = log.seen.get(id);
+      if (seen) {
+        known.set(id, seen);
+        next.push(seen);
+      } else missing.add(id);
+    }
+    if (missing.size > 0) {
+      const rows = await db
+        .selectFrom('blocks')
+        .select(BLOCK_STATE)
+        .where('id', 'in', [...missing])
+        .execute();
+      for (const r of rows) {
+        known.set(r.id, r);
+        next.push(r);
+      }
+    }
+    wanted = next;
   }
   const userIds = new Set<string>();
   for (const c of log.blocks.values()) userIds.add(c.after.last_edited_by);
@@ -230,18 +269,32 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     if (state) userIds.add(state.created_by);
   }
   if (log.actor) userIds.add(log.actor);
-  const ids = [...userIds];
-  // Each author's kind and, for a bot, its integration: one read (a round trip less per write).
-  const users = await db
-    .selectFrom('users as u')
-    .leftJoin('integrations as i', 'i.bot_user_id', 'u.id')
-    .select(['u.id', 'u.type', 'i.id as integration_id'])
-    .where('u.id', 'in', ids)
-    .execute();
-  const kinds = new Map(users.map((u) => [u.id, u.type]));
-  const integrations = new Map(
-    users.flatMap((u) => (u.integration_id === null ? [] : [[u.id, u.integration_id] as const])),
-  );
+  const kinds = new Map<string, string>();
+  const integrations = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const id of userIds) {
+    const named = log.authors.get(id);
+    if (!named) {
+      unknown.push(id);
+      continue;
+    }
+    kinds.set(id, named.type);
+    if (named.integrationId !== null) integrations.set(id, named.integrationId);
+  }
+  // The other authors' kinds and, for a bot, its integration: one read (none when the caller
+  // named every author, as API requests do).
+  if (unknown.length > 0) {
+    const users = await db
+      .selectFrom('users as u')
+      .leftJoin('integrations as i', 'i.bot_user_id', 'u.id')
+      .select(['u.id', 'u.type', 'i.id as integration_id'])
+      .where('u.id', 'in', unknown)
+      .execute();
+    for (const u of users) {
+      kinds.set(u.id, u.type);
+      if (u.integration_id !== null) integrations.set(u.id, u.integration_id);
+    }
+  }
   const author = (id: string): EventAuthor => ({ id, type: kinds.get(id) === 'person' ? 'person' : 'bot' });
   const integrationOf = (id: string) => integrations.get(id) ?? null;
   const time = log.time ?? new Date().toISOString();
@@ -275,11 +328,44 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     timestamp: e.timestamp,
   }));
   // 8 columns: 500 rows stay far below both engines' bind-parameter caps.
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('events')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const texts = insertTexts(db);
+    const text = texts.get(chunk.length);
+    const parameters = chunk.flatMap((r) => [
+      r.id,
+      r.type,
+      r.entity_id,
+      r.entity_type,
+      r.data,
+      r.authors,
+      r.integration_id,
+      r.timestamp,
+    ]);
+    if (text !== undefined) {
+      await db.executeQuery(CompiledQuery.raw(text, parameters));
+      continue;
+    }
+    const compiled = db.insertInto('events').values(chunk).compile();
+    // Kysely lays the parameters out row by row in the rows' key order, as above; kept only if so.
+    if (compiled.parameters.every((p, n) => p === parameters[n])) texts.set(chunk.length, compiled.sql);
+    await db.executeQuery(compiled);
+  }
+}
+
+/**
+ * The SQL texts of inserts of n events, by n, per dialect (placeholders differ): built and
+ * compiled by Kysely once and reused with each transaction's parameters.
+ */
+const INSERT_SQL = new WeakMap<object, Map<number, string>>();
+function insertTexts(db: Db): Map<number, string> {
+  const adapter = db.getExecutor().adapter;
+  let texts = INSERT_SQL.get(adapter);
+  if (!texts) {
+    texts = new Map();
+    INSERT_SQL.set(adapter, texts);
+  }
+  return texts;
 }
 
 /**

@@ -39,6 +39,7 @@ import type {
   Snapshots,
   Store,
   StoreTx,
+  TransactionOptions,
   UserRepo,
 } from './store.ts';
 import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
@@ -184,13 +185,16 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   return {
     get: async (id) => {
       const row = await blockSelect(db).where('b.id', '=', id).executeTakeFirst();
-      return row ? toView(row) : undefined;
+      if (!row) return undefined;
+      log.sawBlocks([row]);
+      return toView(row);
     },
     getMany: async (ids) => {
       if (ids.length === 0) return [];
       const rows = await blockSelect(db)
         .where('b.id', 'in', [...ids])
         .execute();
+      log.sawBlocks(rows);
       return rows.map(toView);
     },
     insertMany: async (rows) => {
@@ -522,12 +526,12 @@ export class KyselyStore implements Store {
     return this.snaps;
   }
 
-  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         // A fresh change log per attempt: a transaction run again records its events once.
         return await this.db.transaction().execute(async (trx) => {
-          const log = new ChangeLog();
+          const log = new ChangeLog(options.authors);
           const result = await fn(bind(trx, this.engine, this.hooks, log));
           await recordEvents(trx, log);
           return result;

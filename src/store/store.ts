@@ -5,7 +5,7 @@
 import type { Selectable } from 'kysely';
 import type { SearchObject } from '../domain/search.ts';
 import type { EventCursor } from '../events/cursor.ts';
-import type { EventPage } from '../events/types.ts';
+import type { EventPage, KnownAuthor } from '../events/types.ts';
 import type { Query } from '../query/ir.ts';
 import type {
   AsyncTaskTable,
@@ -595,6 +595,16 @@ export interface Snapshots {
 
 export type Engine = 'sqlite' | 'postgres';
 
+/** What the caller of `Store.transaction` knows that the store would otherwise read. */
+export interface TransactionOptions {
+  /**
+   * Who writes, as the caller knows it (an API request's integration and its bot): the change
+   * events of their writes are recorded without reading their kind and integration. Must be
+   * true of the stored users; authors not named here are read as before.
+   */
+  authors?: readonly KnownAuthor[];
+}
+
 export interface Store {
   readonly engine: Engine;
   /** Saving, restoring and listing snapshots of the whole workspace, and reset (Octavo as a test double). */
@@ -605,7 +615,7 @@ export interface Store {
    * serialization failure), it is rolled back and `fn` runs again, a few times: `fn` must not act
    * outside the transaction.
    */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * `integrations.getByTokenHash` as one statement outside any explicit transaction, for bearer
    * auth on every request: it sees every committed change, whichever process made it, and costs

@@ -8,7 +8,7 @@ import type { BlockView } from '../../store/store.ts';
 import { type AppendChildrenBody, appendChildrenBody } from '../../wire/blocks.schema.ts';
 import { bodyError, parseWith } from '../../wire/validation.ts';
 import { emitsArchived } from '../../wire/versions.ts';
-import { authorize, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
+import { authorize, opEnv, pathId, presentCtx, queryPagination, writeOptions } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -31,14 +31,17 @@ export function blocksRoutes(deps: AppDeps) {
     const id = pathId(c, 'block_id');
     const raw = { ...(c.get('body') as Record<string, unknown>) };
     const trash = readTrashFlags(raw, emitsArchived(c.get('version')));
-    const row = await deps.store.transaction((tx) => updateBlock(tx, opEnv(c, deps), id, raw, trash));
+    const row = await deps.store.transaction(
+      (tx) => updateBlock(tx, opEnv(c, deps), id, raw, trash),
+      writeOptions(c),
+    );
     return ok(c, block(c, row));
   });
 
   r.delete('/blocks/:block_id', async (c) => {
     authorize(c, 'blocks.delete');
     const id = pathId(c, 'block_id');
-    const row = await deps.store.transaction((tx) => deleteBlock(tx, opEnv(c, deps), id));
+    const row = await deps.store.transaction((tx) => deleteBlock(tx, opEnv(c, deps), id), writeOptions(c));
     return ok(c, block(c, row));
   });
 
@@ -61,7 +64,10 @@ export function blocksRoutes(deps: AppDeps) {
     authorize(c, 'blocks.children.append');
     const id = pathId(c, 'block_id');
     const body = parseWith(appendChildrenBody(c.get('version')), c.get('body')) as AppendChildrenBody;
-    const rows = await deps.store.transaction((tx) => appendChildren(tx, opEnv(c, deps), id, body));
+    const rows = await deps.store.transaction(
+      (tx) => appendChildren(tx, opEnv(c, deps), id, body),
+      writeOptions(c),
+    );
     return ok(
       c,
       presentList(

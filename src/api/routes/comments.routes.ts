@@ -4,7 +4,7 @@ import { presentComment } from '../../present/comment.present.ts';
 import { presentList } from '../../present/list.present.ts';
 import { CreateCommentBody, ListCommentsQuery, UpdateCommentBody } from '../../wire/comments.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
-import { authorize, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
+import { authorize, opEnv, pathId, presentCtx, queryPagination, writeOptions } from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -15,7 +15,10 @@ export function commentsRoutes(deps: AppDeps) {
   r.post('/comments', async (c) => {
     authorize(c, 'comments.create');
     const body = parseWith(CreateCommentBody, c.get('body'));
-    const row = await deps.store.transaction((tx) => createComment(tx, opEnv(c, deps), body));
+    const row = await deps.store.transaction(
+      (tx) => createComment(tx, opEnv(c, deps), body),
+      writeOptions(c),
+    );
     return ok(c, presentComment(row, presentCtx(c, deps)));
   });
 
@@ -48,14 +51,17 @@ export function commentsRoutes(deps: AppDeps) {
     authorize(c, 'comments.update');
     const id = pathId(c, 'comment_id');
     const body = parseWith(UpdateCommentBody, c.get('body'));
-    const row = await deps.store.transaction((tx) => updateComment(tx, opEnv(c, deps), id, body));
+    const row = await deps.store.transaction(
+      (tx) => updateComment(tx, opEnv(c, deps), id, body),
+      writeOptions(c),
+    );
     return ok(c, presentComment(row, presentCtx(c, deps)));
   });
 
   r.delete('/comments/:comment_id', async (c) => {
     authorize(c, 'comments.delete');
     const id = pathId(c, 'comment_id');
-    const row = await deps.store.transaction((tx) => deleteComment(tx, opEnv(c, deps), id));
+    const row = await deps.store.transaction((tx) => deleteComment(tx, opEnv(c, deps), id), writeOptions(c));
     return ok(c, presentComment(row, presentCtx(c, deps)));
   });
 

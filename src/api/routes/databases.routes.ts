@@ -40,6 +40,7 @@ import {
   pathId,
   presentCtx,
   queryPagination,
+  writeOptions,
 } from '../kit.ts';
 import { ok, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -67,7 +68,10 @@ export function databasesRoutes(deps: AppDeps) {
   r.post('/databases', async (c) => {
     authorize(c, 'databases.create');
     const body = parseWith(createDatabaseBody(c.get('version')), c.get('body')) as CreateDatabaseBody;
-    const rec = await deps.store.transaction((tx) => createDatabase(tx, opEnv(c, deps), body));
+    const rec = await deps.store.transaction(
+      (tx) => createDatabase(tx, opEnv(c, deps), body),
+      writeOptions(c),
+    );
     return ok(c, database(c, rec));
   });
 
@@ -82,7 +86,10 @@ export function databasesRoutes(deps: AppDeps) {
     authorize(c, 'databases.update');
     const id = pathId(c, 'database_id');
     const body = parseWith(updateDatabaseBody(c.get('version')), c.get('body')) as UpdateDatabaseBody;
-    const rec = await deps.store.transaction((tx) => updateDatabase(tx, opEnv(c, deps), id, body));
+    const rec = await deps.store.transaction(
+      (tx) => updateDatabase(tx, opEnv(c, deps), id, body),
+      writeOptions(c),
+    );
     return ok(c, database(c, rec));
   });
 
@@ -90,7 +97,10 @@ export function databasesRoutes(deps: AppDeps) {
     requireDataSourceVersion(c);
     authorize(c, 'data_sources.create');
     const body = parseWith(CreateDataSourceBody, c.get('body'));
-    const rec = await deps.store.transaction((tx) => createDataSource(tx, opEnv(c, deps), body));
+    const rec = await deps.store.transaction(
+      (tx) => createDataSource(tx, opEnv(c, deps), body),
+      writeOptions(c),
+    );
     return ok(c, dataSource(c, rec));
   });
 
@@ -107,7 +117,10 @@ export function databasesRoutes(deps: AppDeps) {
     authorize(c, 'data_sources.update');
     const id = pathId(c, 'data_source_id');
     const body = parseWith(updateDataSourceBody(c.get('version')), c.get('body')) as UpdateDataSourceBody;
-    const rec = await deps.store.transaction((tx) => updateDataSource(tx, opEnv(c, deps), id, body));
+    const rec = await deps.store.transaction(
+      (tx) => updateDataSource(tx, opEnv(c, deps), id, body),
+      writeOptions(c),
+    );
     return ok(c, dataSource(c, rec));
   });
 

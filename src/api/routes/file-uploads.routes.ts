@@ -11,7 +11,7 @@ import { presentFileUpload } from '../../present/file-upload.present.ts';
 import { presentList } from '../../present/list.present.ts';
 import { CreateFileUploadBody, ListFileUploadsQuery } from '../../wire/file-uploads.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
-import { authorize, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
+import { authorize, opEnv, pathId, presentCtx, queryPagination, writeOptions } from '../kit.ts';
 import { readSentPart } from '../multipart.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -24,7 +24,7 @@ export function fileUploadsRoutes(deps: AppDeps) {
     authorize(c, 'file_uploads.create');
     const body = parseWith(CreateFileUploadBody, c.get('body'));
     const env = opEnv(c, deps);
-    const upload = await deps.store.transaction((tx) => createFileUpload(tx, env, body));
+    const upload = await deps.store.transaction((tx) => createFileUpload(tx, env, body), writeOptions(c));
     // The import runs after this answer, as Notion's does: the upload is `pending` until it ends.
     if (upload.row.mode === 'external_url') void queueImport(deps.store, upload.row.id, deps.files, now);
     return ok(c, presentFileUpload(upload, presentCtx(c, deps), env.now));
@@ -60,7 +60,7 @@ export function fileUploadsRoutes(deps: AppDeps) {
     const id = pathId(c, 'file_upload_id');
     const part = await readSentPart(c);
     const env = opEnv(c, deps);
-    const upload = await deps.store.transaction((tx) => sendFileUpload(tx, env, id, part));
+    const upload = await deps.store.transaction((tx) => sendFileUpload(tx, env, id, part), writeOptions(c));
     return ok(c, presentFileUpload(upload, presentCtx(c, deps), env.now));
   });
 
@@ -68,7 +68,7 @@ export function fileUploadsRoutes(deps: AppDeps) {
     authorize(c, 'file_uploads.complete');
     const id = pathId(c, 'file_upload_id');
     const env = opEnv(c, deps);
-    const upload = await deps.store.transaction((tx) => completeFileUpload(tx, env, id));
+    const upload = await deps.store.transaction((tx) => completeFileUpload(tx, env, id), writeOptions(c));
     return ok(c, presentFileUpload(upload, presentCtx(c, deps), env.now));
   });
 

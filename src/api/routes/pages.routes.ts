@@ -15,7 +15,15 @@ import {
 } from '../../wire/pages.schema.ts';
 import { parseWith } from '../../wire/validation.ts';
 import { answerAsync } from '../async-tasks.ts';
-import { authorize, filterProperties, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
+import {
+  authorize,
+  filterProperties,
+  opEnv,
+  pathId,
+  presentCtx,
+  queryPagination,
+  writeOptions,
+} from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -36,7 +44,7 @@ export function pagesRoutes(deps: AppDeps) {
         page(c, await createPage(tx, env, body)),
       );
     }
-    const row = await deps.store.transaction((tx) => createPage(tx, opEnv(c, deps), body));
+    const row = await deps.store.transaction((tx) => createPage(tx, opEnv(c, deps), body), writeOptions(c));
     return ok(c, page(c, row));
   });
 
@@ -62,7 +70,10 @@ export function pagesRoutes(deps: AppDeps) {
     authorize(c, 'pages.update');
     const id = pathId(c, 'page_id');
     const body = parseWith(updatePageBody(c.get('version')), c.get('body')) as UpdatePageBody;
-    const row = await deps.store.transaction((tx) => updatePage(tx, opEnv(c, deps), id, body));
+    const row = await deps.store.transaction(
+      (tx) => updatePage(tx, opEnv(c, deps), id, body),
+      writeOptions(c),
+    );
     return ok(c, page(c, row));
   });
 
@@ -70,7 +81,10 @@ export function pagesRoutes(deps: AppDeps) {
     authorize(c, 'pages.move');
     const id = pathId(c, 'page_id');
     const body = parseWith(MovePageBody, c.get('body'));
-    const row = await deps.store.transaction((tx) => movePage(tx, opEnv(c, deps), id, body.parent));
+    const row = await deps.store.transaction(
+      (tx) => movePage(tx, opEnv(c, deps), id, body.parent),
+      writeOptions(c),
+    );
     return ok(c, page(c, row));
   });
 
@@ -93,7 +107,10 @@ export function pagesRoutes(deps: AppDeps) {
         presentPageMarkdown(await updatePageMarkdown(tx, env, id, edit as UpdatePageMarkdownBody)),
       );
     }
-    const md = await deps.store.transaction((tx) => updatePageMarkdown(tx, opEnv(c, deps), id, body));
+    const md = await deps.store.transaction(
+      (tx) => updatePageMarkdown(tx, opEnv(c, deps), id, body),
+      writeOptions(c),
+    );
     return ok(c, presentPageMarkdown(md));
   });
 

@@ -16,7 +16,15 @@ import {
   ListViewsQuery,
   UpdateViewBody,
 } from '../../wire/views.schema.ts';
-import { authorize, bodyPagination, opEnv, pathId, presentCtx, queryPagination } from '../kit.ts';
+import {
+  authorize,
+  bodyPagination,
+  opEnv,
+  pathId,
+  presentCtx,
+  queryPagination,
+  writeOptions,
+} from '../kit.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -55,7 +63,10 @@ export function viewsRoutes(deps: AppDeps) {
   r.post('/views', async (c) => {
     authorize(c, 'views.create');
     const body = parseWith(CreateViewBody, c.get('body') ?? {});
-    const rec = await deps.store.transaction((tx) => createView(tx, opEnv(c, deps), body, c.get('version')));
+    const rec = await deps.store.transaction(
+      (tx) => createView(tx, opEnv(c, deps), body, c.get('version')),
+      writeOptions(c),
+    );
     return ok(c, view(c, rec));
   });
 
@@ -70,8 +81,9 @@ export function viewsRoutes(deps: AppDeps) {
     authorize(c, 'views.update');
     const id = pathId(c, 'view_id');
     const body = parseWith(UpdateViewBody, c.get('body') ?? {});
-    const rec = await deps.store.transaction((tx) =>
-      updateView(tx, opEnv(c, deps), id, body, c.get('version')),
+    const rec = await deps.store.transaction(
+      (tx) => updateView(tx, opEnv(c, deps), id, body, c.get('version')),
+      writeOptions(c),
     );
     return ok(c, view(c, rec));
   });
@@ -79,7 +91,7 @@ export function viewsRoutes(deps: AppDeps) {
   r.delete('/views/:view_id', async (c) => {
     authorize(c, 'views.delete');
     const id = pathId(c, 'view_id');
-    const row = await deps.store.transaction((tx) => deleteView(tx, opEnv(c, deps), id));
+    const row = await deps.store.transaction((tx) => deleteView(tx, opEnv(c, deps), id), writeOptions(c));
     return ok(c, presentPartialView(row));
   });
 
