@@ -18,12 +18,25 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Spawns `octavo serve` on loopback, port 0, no rate limit; resolves when it listens. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<BenchServer> {
+/**
+ * Spawns `octavo serve` on loopback, port 0, no rate limit; resolves when it listens. `root` is
+ * the checkout whose `bin/octavo.js` runs (this one by default; A/B benchmarks pass another).
+ */
+export function startServer(args: string[], env: NodeJS.ProcessEnv, root?: string): Promise<BenchServer> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--rate-limit', 'off', ...args],
+    [
+      root ? resolve(root, 'bin', 'octavo.js') : BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--rate-limit',
+      'off',
+      ...args,
+    ],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
