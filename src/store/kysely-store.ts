@@ -553,7 +553,12 @@ class BoundRepos implements StoreTx {
     this.log = log;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
-    return (this.made[key] ??= make()) as StoreTx[K];
+    let made = this.made[key];
+    if (made === undefined) {
+      made = make();
+      this.made[key] = made;
+    }
+    return made as StoreTx[K];
   }
   get users() {
     return this.repo('users', () => users(this.db));
