@@ -373,7 +373,48 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   };
 }
 
-function shares(db: Db): ShareRepo {
+/**
+ * SQLite: whether `blockId` or an ancestor is shared with the integration, one level per
+ * statement (a primary-key read of the block with a probe of the shares key), stopping at the
+ * first share. The same answer as Postgres's recursive query, but a SQLite statement is a call
+ * in this process costing a few µs, while the recursive query (which materialises the walk and
+ * indexes it to join the shares) cost ~0.2 ms of CPU per request amid a request's other work
+ * (half of a GET; docs/benchmarks.md, "Server CPU per request"), though ~30 µs in a tight loop.
+ */
+async function walkToShare(db: Db, integrationId: string, blockId: string): Promise<boolean> {
+  let id: string | null = blockId;
+  for (let depth = 0; id !== null && depth <= MAX_DEPTH; depth++) {
+    const level: string = id;
+    const [row] = await executeCompiled<{ parent_id: string | null; shared: number }>(
+      db,
+      'sqlite',
+      'block parent and share',
+      () =>
+        db
+          .selectFrom('blocks as b')
+          .select((eb) => [
+            'b.parent_id',
+            eb
+              .exists(
+                eb
+                  .selectFrom('shares as s')
+                  .select(sql.lit(1).as('one'))
+                  .where('s.integration_id', '=', integrationId)
+                  .whereRef('s.block_id', '=', 'b.id'),
+              )
+              .as('shared'),
+          ])
+          .where('b.id', '=', level),
+      [integrationId, level],
+    );
+    if (!row) return false;
+    if (row.shared) return true;
+    id = row.parent_id;
+  }
+  return false;
+}
+
+function shares(db: Db, engine: Engine): ShareRepo {
   return {
     add: async (integrationId, blockId, at) => {
       await db
@@ -383,6 +424,8 @@ function shares(db: Db): ShareRepo {
         .execute();
     },
     isVisible: async (integrationId, blockId) => {
+      if (engine === 'sqlite') return walkToShare(db, integrationId, blockId);
+      // Postgres: the whole walk in one round trip.
       const result = await sql<{ one: number }>`
         with recursive anc(id, parent_id, depth) as (
           select id, parent_id, 0 from blocks where id = ${blockId}
@@ -570,7 +613,7 @@ class BoundRepos implements StoreTx {
     return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
   }
   get shares() {
-    return this.repo('shares', () => shares(this.db));
+    return this.repo('shares', () => shares(this.db, this.engine));
   }
   get rows() {
     return this.repo('rows', () => rows(this.db, this.hooks));
