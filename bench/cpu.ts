@@ -19,7 +19,7 @@
  *   CPU_GETS=2000  CPU_QUERIES=200  CPU_CONCURRENCY=4  CPU_OBSERVE=bare,full
  *   OCTAVO_BENCH_DATABASE_URL=postgres://…   (default postgres://postgres@127.0.0.1:5432/test)
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -136,7 +136,8 @@ async function runEngine(engine: string): Promise<void> {
     for (const [n, v] of variants.entries()) {
       // SQLite: a copy of the folder each; Postgres: one schema, read by all (nothing writes).
       const dir = join(work, `v${n}`);
-      cpSync(fixture, dir, { recursive: true });
+      if (engine === 'postgres') mkdirSync(dir, { recursive: true });
+      else cpSync(fixture, dir, { recursive: true });
       v.server = await startServer(
         ['--data', dir],
         { ...storeEnv(engine, schema), ...OBSERVE_ENV[v.observe] },
