@@ -10,13 +10,17 @@
  * over the batch divided by its requests; rounds rotate the order of the variants, so drift from
  * other work on the machine hits all of them alike, and the median over rounds is reported.
  *
+ * The servers run with OCTAVO_JOBS=off (job consumers in their own process, as a deployment may
+ * run them), so the figure is the requests' cost and not the queue's polling; the idle CPU of
+ * each server over CPU_IDLE_SECONDS is printed beside it.
+ *
  * Variants: each checkout (this one; with OTHER_CHECKOUT, that one first — e.g. a clone of main,
  * `git worktree add /tmp/main main && ln -s "$PWD/node_modules" /tmp/main/`) × each observation
  * setting in CPU_OBSERVE: `bare` (log silent, metrics off), `log` (the default: request log at
  * info, JSON lines to a pipe), `full` (log and Prometheus metrics).
  *
  *   CPU_ENGINES=sqlite,postgres  CPU_KINDS=get,query  CPU_ROWS=5000  CPU_ROUNDS=5
- *   CPU_GETS=2000  CPU_QUERIES=200  CPU_CONCURRENCY=4  CPU_OBSERVE=bare,full
+ *   CPU_GETS=2000  CPU_QUERIES=200  CPU_CONCURRENCY=4  CPU_OBSERVE=bare,full  CPU_IDLE_SECONDS=3
  *   OCTAVO_BENCH_DATABASE_URL=postgres://…   (default postgres://postgres@127.0.0.1:5432/test)
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +48,7 @@ const COUNT: Record<Kind, number> = {
 };
 const CONCURRENCY = Number(env.CPU_CONCURRENCY ?? 4);
 const OBSERVE = (env.CPU_OBSERVE ?? 'bare,full').split(',') as Observe[];
+const IDLE_SECONDS = Number(env.CPU_IDLE_SECONDS ?? 3);
 /** Linux's clock tick (USER_HZ), the unit of /proc/PID/stat's times. */
 const TICK_MS = 10;
 
@@ -101,6 +106,7 @@ function storeEnv(engine: string, schema: string): NodeJS.ProcessEnv {
   const base = { ...env };
   for (const key of ['DATABASE_URL', 'OCTAVO_PG_SCHEMA', 'PORT', 'OCTAVO_RATE_LIMIT', 'NODE_OPTIONS'])
     delete base[key];
+  base.OCTAVO_JOBS = 'off';
   return engine === 'postgres' ? { ...base, DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema } : base;
 }
 
@@ -167,6 +173,11 @@ async function runEngine(engine: string): Promise<void> {
       throw new Error(`the query answered ${probe.results.length} rows, not 100`);
     console.log(
       `\n${engine}: ${ROWS} rows; ${variants.length} servers; ${CONCURRENCY} in flight; load ${load()}`,
+    );
+    const idleBefore = variants.map((v) => cpuMs(v.server!.child.pid!));
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    console.log(
+      `idle CPU: ${variants.map((v, k) => `${v.name} ${((cpuMs(v.server!.child.pid!) - idleBefore[k]!) / IDLE_SECONDS).toFixed(0)} ms/s`).join(', ')}`,
     );
     for (const kind of KINDS) {
       for (const v of variants)
