@@ -8,7 +8,8 @@
  * answering 100 rows (sorted by Due, from a cursor), CPU_CONCURRENCY requests in flight at a
  * time. The figure is the server process's user + system time (`/proc/PID/stat`, every thread)
  * over the batch divided by its requests; rounds rotate the order of the variants, so drift from
- * other work on the machine hits all of them alike, and the median over rounds is reported.
+ * other work on the machine hits all of them alike. Reported: the median over rounds, and the
+ * median of the per-round ratios to the first variant (and to the same checkout's `bare`).
  *
  * The servers run with OCTAVO_JOBS=off (job consumers in their own process, as a deployment may
  * run them), so the figure is the requests' cost and not the queue's polling; the idle CPU of
@@ -191,16 +192,23 @@ async function runEngine(engine: string): Promise<void> {
           v.cpu[kind].push((cpuMs(pid) - before) / COUNT[kind]);
         }
       }
-      const base = median(variants[0]!.cpu[kind]);
       console.log(
         `${kind === 'get' ? 'GET /v1/pages/{id}' : 'query, 100 rows'} (${COUNT[kind]} per round, load ${load()}):`,
       );
+      // Against the first variant, and each checkout's log settings against its `bare`: the median
+      // of the per-round ratios (a round's batches ran close together, so drift cancels).
+      const ratio = (v: Variant, to: Variant) => {
+        const r = median(v.cpu[kind].map((x, k) => x / to.cpu[kind][k]!));
+        return `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} % vs ${to.name}`;
+      };
       for (const v of variants) {
         const m = median(v.cpu[kind]);
-        const vs =
-          v === variants[0]
-            ? ''
-            : `  ${m >= base ? '+' : ''}${(((m - base) / base) * 100).toFixed(1)} % vs ${variants[0]!.name}`;
+        const bare = variants.find((w) => w.root === v.root && w.observe === 'bare');
+        const notes = [
+          v === variants[0] ? '' : ratio(v, variants[0]!),
+          bare && bare !== v && bare !== variants[0] ? ratio(v, bare) : '',
+        ].filter(Boolean);
+        const vs = notes.length ? `  ${notes.join('; ')}` : '';
         console.log(
           `  ${v.name.padEnd(11)} ${m.toFixed(3)} ms CPU per request (rounds ${v.cpu[kind].map((x) => x.toFixed(3)).join(' ')})${vs}`,
         );
