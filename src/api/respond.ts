@@ -21,9 +21,14 @@ export function ok(c: Context<AppEnv>, body: object, status: 200 | 202 = 200) {
 /** Present in the JSON of every body that holds a rich-text mention (stored key order). */
 const MENTION_MARK = '"type":"mention"';
 
-/** A JSON success response from its text. */
+/**
+ * A JSON success response from its text. The text is kept on the context beside the response
+ * (`sentJson`), so the request journal need not copy and decode the body back out of it.
+ */
 export function jsonBytes(c: Context<AppEnv>, json: string, status: 200 | 202 = 200) {
-  return c.body(utf8.encode(json), status, { 'Content-Type': 'application/json' });
+  const res = c.body(utf8.encode(json), status, { 'Content-Type': 'application/json' });
+  c.set('sentJson', { res, json });
+  return res;
 }
 
 /**

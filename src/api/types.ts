@@ -36,6 +36,8 @@ export type AppEnv = {
     /** A success body holding mentions, to be shown as this reader sees them. */
     mentioned?: object;
     log: Logger;
+    /** The text of a JSON success body as `jsonBytes` sent it, with the response that carries it. */
+    sentJson?: { res: Response; json: string };
     /** Why a request could not be served, for the request log (not sent to the client). */
     failure?: string;
   };

@@ -74,7 +74,9 @@ export async function queryRows(
     let q = db
       .selectFrom(`${table} as r`)
       .select('r.page_id')
-      .where('r.in_trash', '=', options.inTrash ? 1 : 0);
+      // A literal, not a parameter: SQLite plans a statement again on every run when a bound
+      // value can change its plan (see blockSelect in store/kysely-store.ts).
+      .where('r.in_trash', '=', sql.lit(options.inTrash ? 1 : 0));
     if (query.filter) q = q.where(compileFilter(query.filter, filterCtx));
     if (candidates) q = q.where(candidates);
     return q;

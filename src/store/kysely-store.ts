@@ -56,6 +56,11 @@ const MAX_DEPTH = 256;
  * expects any parent to have thousands of children and answers EXISTS with a sequential scan that
  * reads the whole table for a childless row (300 ms per page of 100 rows at 20,000 rows). Asking
  * for the first by `sort_key` makes the `(parent_id, sort_key)` index the only cheap plan.
+ *
+ * The subquery's constants are SQL literals, not parameters: with `in_trash = ?` bound beside its
+ * ORDER BY, SQLite prepared the whole statement again on every run (measured: 25-60 µs per block
+ * read against 3-6 µs with literals, and most of a page of 100 rows; docs/benchmarks.md, "Server
+ * CPU per request").
  */
 function blockSelect(db: Db) {
   return db
@@ -66,10 +71,10 @@ function blockSelect(db: Db) {
         .selectFrom('blocks as c')
         .select(sql<number>`1`.as('one'))
         .whereRef('c.parent_id', '=', 'b.id')
-        .where('c.in_trash', '=', 0)
-        .where('c.type', '<>', 'data_source')
+        .where('c.in_trash', '=', sql.lit(0))
+        .where('c.type', '<>', sql.lit('data_source'))
         .orderBy('c.sort_key')
-        .limit(1);
+        .limit(sql.lit(1));
       return sql<boolean>`(${firstChild}) is not null`.as('has_children');
     });
 }
@@ -121,6 +126,32 @@ async function writeChunks(
   }
 }
 
+/** SQL text compiled once per engine (the query builder's work skipped on hot reads). */
+const compiledText = new Map<string, string>();
+
+/**
+ * Runs the statement `build` makes, compiled once per engine and `key`: later calls reuse its text
+ * with their own `parameters` (which must be the builder's, in the same order). For reads on
+ * every request, where building and compiling with Kysely cost more than running the statement.
+ */
+function executeCompiled<R>(
+  db: Db,
+  engine: Engine,
+  key: string,
+  build: () => { compile(): CompiledQuery },
+  parameters: readonly unknown[],
+): Promise<R[]> {
+  const cacheKey = `${engine}:${key}`;
+  let text = compiledText.get(cacheKey);
+  if (text === undefined) {
+    const compiled = build().compile();
+    if (compiled.parameters.length !== parameters.length) throw new Error(`${key}: parameters differ`);
+    text = compiled.sql;
+    compiledText.set(cacheKey, text);
+  }
+  return db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((r) => r.rows);
+}
+
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
   return { ...row, has_children: Boolean(Number(row.has_children)) };
 }
@@ -149,14 +180,23 @@ function users(db: Db): UserRepo {
   };
 }
 
-function integrations(db: Db): IntegrationRepo {
+function integrations(db: Db, engine: Engine): IntegrationRepo {
   const base = () => db.selectFrom('integrations').selectAll();
   return {
     get: (id) => base().where('id', '=', id).executeTakeFirst(),
     getByName: (name) => base().where('name', '=', name).executeTakeFirst(),
-    // The unique index on token_hash finds the row; revoked_time is checked on it.
-    getByTokenHash: (hash) =>
-      base().where('token_hash', '=', hash).where('revoked_time', 'is', null).executeTakeFirst(),
+    // The unique index on token_hash finds the row; revoked_time is checked on it. Every request
+    // asks it, so its SQL is compiled once.
+    getByTokenHash: async (hash) =>
+      (
+        await executeCompiled<IntegrationRow>(
+          db,
+          engine,
+          'integration by token hash',
+          () => base().where('token_hash', '=', hash).where('revoked_time', 'is', null),
+          [hash],
+        )
+      )[0],
     insert: async (row) => {
       await db.insertInto('integrations').values(row).execute();
     },
@@ -184,16 +224,31 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       .then((r) => r?.sort_key ?? null);
   return {
     get: async (id) => {
-      const row = await blockSelect(db).where('b.id', '=', id).executeTakeFirst();
+      const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
+        db,
+        engine,
+        'block by id',
+        () => blockSelect(db).where('b.id', '=', id),
+        [id],
+      );
       if (!row) return undefined;
       log.sawBlocks([row]);
       return toView(row);
     },
     getMany: async (ids) => {
       if (ids.length === 0) return [];
-      const rows = await blockSelect(db)
-        .where('b.id', 'in', [...ids])
-        .execute();
+      const build = () => blockSelect(db).where('b.id', 'in', [...ids]);
+      // A page of results (up to 100 ids) reuses the statement compiled for its length.
+      const rows =
+        ids.length <= 100
+          ? await executeCompiled<Parameters<typeof toView>[0]>(
+              db,
+              engine,
+              `blocks by ${ids.length} ids`,
+              build,
+              ids,
+            )
+          : await build().execute();
       log.sawBlocks(rows);
       return rows.map(toView);
     },
@@ -223,10 +278,10 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
     listChildren: async (parentId, from, limit, options = {}) => {
       let q = blockSelect(db)
         .where('b.parent_id', '=', parentId)
-        .where('b.in_trash', '=', 0)
+        .where('b.in_trash', '=', sql.lit(0))
         .orderBy('b.sort_key')
         .limit(limit + 1);
-      if (!options.includeDataSources) q = q.where('b.type', '<>', 'data_source');
+      if (!options.includeDataSources) q = q.where('b.type', '<>', sql.lit('data_source'));
       if (from) {
         q = q.where('b.sort_key', '>=', (eb) =>
           eb.selectFrom('blocks').select('sort_key').where('id', '=', from),
@@ -240,8 +295,8 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       if (parentIds.length === 0) return [];
       const rows = await blockSelect(db)
         .where('b.parent_id', 'in', [...parentIds])
-        .where('b.in_trash', '=', 0)
-        .where('b.type', '<>', 'data_source')
+        .where('b.in_trash', '=', sql.lit(0))
+        .where('b.type', '<>', sql.lit('data_source'))
         .orderBy('b.parent_id')
         .orderBy('b.sort_key')
         .limit(limit)
@@ -345,7 +400,48 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   };
 }
 
-function shares(db: Db): ShareRepo {
+/**
+ * SQLite: whether `blockId` or an ancestor is shared with the integration, one level per
+ * statement (a primary-key read of the block with a probe of the shares key), stopping at the
+ * first share. The same answer as Postgres's recursive query, but a SQLite statement is a call
+ * in this process costing a few µs, while the recursive query (which materialises the walk and
+ * indexes it to join the shares) cost ~0.2 ms of CPU per request amid a request's other work
+ * (half of a GET; docs/benchmarks.md, "Server CPU per request"), though ~30 µs in a tight loop.
+ */
+async function walkToShare(db: Db, integrationId: string, blockId: string): Promise<boolean> {
+  let id: string | null = blockId;
+  for (let depth = 0; id !== null && depth <= MAX_DEPTH; depth++) {
+    const level: string = id;
+    const [row] = await executeCompiled<{ parent_id: string | null; shared: number }>(
+      db,
+      'sqlite',
+      'block parent and share',
+      () =>
+        db
+          .selectFrom('blocks as b')
+          .select((eb) => [
+            'b.parent_id',
+            eb
+              .exists(
+                eb
+                  .selectFrom('shares as s')
+                  .select(sql.lit(1).as('one'))
+                  .where('s.integration_id', '=', integrationId)
+                  .whereRef('s.block_id', '=', 'b.id'),
+              )
+              .as('shared'),
+          ])
+          .where('b.id', '=', level),
+      [integrationId, level],
+    );
+    if (!row) return false;
+    if (row.shared) return true;
+    id = row.parent_id;
+  }
+  return false;
+}
+
+function shares(db: Db, engine: Engine): ShareRepo {
   return {
     add: async (integrationId, blockId, at) => {
       await db
@@ -355,6 +451,8 @@ function shares(db: Db): ShareRepo {
         .execute();
     },
     isVisible: async (integrationId, blockId) => {
+      if (engine === 'sqlite') return walkToShare(db, integrationId, blockId);
+      // Postgres: the whole walk in one round trip.
       const result = await sql<{ one: number }>`
         with recursive anc(id, parent_id, depth) as (
           select id, parent_id, 0 from blocks where id = ${blockId}
@@ -477,30 +575,98 @@ function rateBuckets(db: Db, engine: Engine): RateBucketRepo {
   };
 }
 
+/**
+ * The repositories over one connection or transaction, each made on first use: a request touches
+ * two or three of the twenty, and making all of them (a few hundred closures) for every
+ * transaction showed in a GET's profile.
+ */
+class BoundRepos implements StoreTx {
+  private readonly made: Partial<StoreTx> = {};
+  private readonly db: Db;
+  private readonly engine: Engine;
+  private readonly hooks: DialectHooks;
+  private readonly log: ChangeLog;
+  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog) {
+    this.db = db;
+    this.engine = engine;
+    this.hooks = hooks;
+    this.log = log;
+  }
+  private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
+    let made = this.made[key];
+    if (made === undefined) {
+      made = make();
+      this.made[key] = made;
+    }
+    return made as StoreTx[K];
+  }
+  get users() {
+    return this.repo('users', () => users(this.db));
+  }
+  get integrations() {
+    return this.repo('integrations', () => integrations(this.db, this.engine));
+  }
+  get blocks() {
+    return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
+  }
+  get shares() {
+    return this.repo('shares', () => shares(this.db, this.engine));
+  }
+  get rows() {
+    return this.repo('rows', () => rows(this.db, this.hooks));
+  }
+  get meta() {
+    return this.repo('meta', () => meta(this.db));
+  }
+  get fileUploads() {
+    return this.repo('fileUploads', () => fileUploads(this.db, this.engine, this.log));
+  }
+  get rateBuckets() {
+    return this.repo('rateBuckets', () => rateBuckets(this.db, this.engine));
+  }
+  get search() {
+    return this.repo('search', () => search(this.db, this.hooks));
+  }
+  get comments() {
+    return this.repo('comments', () => comments(this.db, this.log));
+  }
+  get events() {
+    return this.repo('events', () => eventRepo(this.db, this.engine));
+  }
+  get webhooks() {
+    return this.repo('webhooks', () => webhookRepo(this.db));
+  }
+  get automations() {
+    return this.repo('automations', () => automationRepo(this.db));
+  }
+  get scripts() {
+    return this.repo('scripts', () => scriptRepo(this.db));
+  }
+  get accounts() {
+    return this.repo('accounts', () => accounts(this.db));
+  }
+  get oauth() {
+    return this.repo('oauth', () => oauth(this.db, this.engine));
+  }
+  get views() {
+    return this.repo('views', () => views(this.db, this.log));
+  }
+  get viewQueries() {
+    return this.repo('viewQueries', () => viewQueries(this.db));
+  }
+  get templates() {
+    return this.repo('templates', () => templates(this.db));
+  }
+  get customEmojis() {
+    return this.repo('customEmojis', () => customEmojis(this.db));
+  }
+  get asyncTasks() {
+    return this.repo('asyncTasks', () => asyncTasks(this.db));
+  }
+}
+
 function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): StoreTx {
-  return {
-    users: users(db),
-    integrations: integrations(db),
-    blocks: blocks(db, engine, log),
-    shares: shares(db),
-    rows: rows(db, hooks),
-    meta: meta(db),
-    fileUploads: fileUploads(db, engine, log),
-    rateBuckets: rateBuckets(db, engine),
-    search: search(db, hooks),
-    comments: comments(db, log),
-    events: eventRepo(db, engine),
-    webhooks: webhookRepo(db),
-    automations: automationRepo(db),
-    scripts: scriptRepo(db),
-    accounts: accounts(db),
-    oauth: oauth(db, engine),
-    views: views(db, log),
-    viewQueries: viewQueries(db),
-    templates: templates(db),
-    customEmojis: customEmojis(db),
-    asyncTasks: asyncTasks(db),
-  };
+  return new BoundRepos(db, engine, hooks, log);
 }
 
 export class KyselyStore implements Store {
@@ -544,8 +710,20 @@ export class KyselyStore implements Store {
     }
   }
 
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // One connection for the whole read (on SQLite, no transaction of this process interleaves:
+    // Kysely's connection is held until `fn` settles), each statement committed on its own.
+    return this.db.connection().execute(async (conn) => {
+      const log = new ChangeLog();
+      const result = await fn(bind(conn, this.engine, this.hooks, log));
+      if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
+        throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
+      return result;
+    });
+  }
+
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {
-    return integrations(this.db).getByTokenHash(hash);
+    return integrations(this.db, this.engine).getByTokenHash(hash);
   }
 
   /**

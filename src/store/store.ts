@@ -617,6 +617,14 @@ export interface Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
+   * Runs `fn`, which only reads, on one connection without a transaction: no BEGIN and COMMIT
+   * (two statements on SQLite, two round trips on Postgres), and on SQLite no write lock taken
+   * for a read. Each statement sees what was committed when it ran, as every statement of a
+   * Postgres transaction at READ COMMITTED (the default) already did. `fn` must not write: a
+   * write it records fails the call.
+   */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
    * `integrations.getByTokenHash` as one statement outside any explicit transaction, for bearer
    * auth on every request: it sees every committed change, whichever process made it, and costs
    * one indexed read (no BEGIN/COMMIT around it).

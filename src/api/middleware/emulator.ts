@@ -29,8 +29,13 @@ export function journal(emulator: Emulator): MiddlewareHandler<AppEnv> {
     if (emulator.journal.size === 0) return;
     const actor = c.get('actor');
     const body = c.get('body');
-    const type = c.res.headers.get('content-type') ?? '';
-    const response = type.includes('json') ? await c.res.clone().text() : null;
+    const sent = c.get('sentJson');
+    let response: string | null;
+    if (sent?.res === c.res) response = sent.json;
+    else {
+      const type = c.res.headers.get('content-type') ?? '';
+      response = type.includes('json') ? await c.res.clone().text() : null;
+    }
     const url = new URL(c.req.url);
     emulator.journal.add({
       time,

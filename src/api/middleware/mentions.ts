@@ -19,7 +19,7 @@ export function readerMentions(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const ids = collectMentionIds(body);
     if (ids.objects.size === 0 && ids.users.size === 0) return;
     const env = opEnv(c, deps);
-    const targets = await deps.store.transaction((tx) => resolveMentionTargets(tx, env, ids));
+    const targets = await deps.store.read((tx) => resolveMentionTargets(tx, env, ids));
     applyMentionTargets(body, targets, deps.publicUrl);
     c.res = jsonBytes(c, JSON.stringify(body));
   };

@@ -129,7 +129,8 @@ export function databasesRoutes(deps: AppDeps) {
     const body = parseWith(queryBody(c.get('version')), c.get('body')) as QueryBody;
     const { from, limit } = bodyPagination(body);
     const env = opEnv(c, deps);
-    const result = await deps.store.transaction(async (tx) =>
+    // A query only reads: no transaction around it (Store.read).
+    const result = await deps.store.read(async (tx) =>
       queryDataSource(tx, env, await resolve(tx), { body, from, limit, version: c.get('version') }),
     );
     const ctx = presentCtx(c, deps);
