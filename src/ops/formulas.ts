@@ -35,15 +35,17 @@ import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
-import type { ComputedKind } from '../query/conditions.ts';
 import { columnStem, familyOf, rowTableName } from '../query/columns.ts';
+import type { ComputedKind } from '../query/conditions.ts';
 import {
   type FExpr,
   formulaToSql,
+  MAX_SQL_SIZE,
   type RelationRef,
   type RolledColumn,
   type RollupFn,
   readsRow,
+  sqlSize,
 } from '../query/formula-sql.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
 import { canSee, type OpEnv } from './env.ts';
@@ -451,7 +453,14 @@ const TEXT_TYPES = new Set(['title', 'rich_text', 'url', 'email', 'phone_number'
 const NUMBER_FNS = new Set(['sum', 'average', 'min', 'max', 'range']);
 const CHECK_FNS = new Set(['checked', 'unchecked', 'percent_checked', 'percent_unchecked']);
 const DATE_FNS = new Set(['earliest_date', 'latest_date', 'date_range']);
-const ANY_FNS = new Set(['count', 'count_values', 'empty', 'not_empty', 'percent_empty', 'percent_not_empty']);
+const ANY_FNS = new Set([
+  'count',
+  'count_values',
+  'empty',
+  'not_empty',
+  'percent_empty',
+  'percent_not_empty',
+]);
 
 /** The rolled-up column of a property of the related table, when SQL reads it as the evaluator does. */
 function rolledColumn(prop: PropertySchema): RolledColumn | undefined {
@@ -500,7 +509,10 @@ function sqlResolver(world: World, source: RowSource, visible: ReadonlySet<strin
       const c = world.compiled(source.dataSourceId, p);
       if (c instanceof FormulaError) return undefined;
       const e = formulaToSql(c.root, resolve);
-      const want = { number: 'number', string: 'text', boolean: 'bool', date: 'date' }[apiKind(c.type) as string];
+      if (e && sqlSize(e) > MAX_SQL_SIZE) return undefined;
+      const want = { number: 'number', string: 'text', boolean: 'bool', date: 'date' }[
+        apiKind(c.type) as string
+      ];
       return e && e.t === want ? e : undefined;
     }
     if (p.type !== 'rollup') return undefined;

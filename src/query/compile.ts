@@ -8,11 +8,18 @@
  * so matches empties. Positive forms are written `col is not null and …`, so no NULL ever leaks
  * into and/or/not and SQL's three-valued logic never disagrees with the evaluator.
  */
-import { type AliasedRawBuilder, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type AliasedRawBuilder,
+  type Expression,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { isoBound, resolveOperand } from './dates.ts';
 import type { DialectHooks } from './dialect.ts';
-import { fexprDate, fexprSql, type SqlContext } from './formula-sql.ts';
+import { fexprInterval, fexprSql, type SqlContext } from './formula-sql.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
 import { type DerivedRow, exprKeyColumn, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
 import { likePattern, usesTrigramIndex } from './text-index.ts';
@@ -58,7 +65,10 @@ function exprContext(ctx: CompileContext, column: (name: string) => RawBuilder<u
 /** The value of a target as a filter reads it (a date: its interval start). */
 function targetValue(target: Target, ctx: CompileContext): RawBuilder<unknown> {
   if (target.source !== 'expr') return filterCol(ctx, valueColumn(target));
-  return fexprSql(target.expr, exprContext(ctx, (name) => filterCol(ctx, name)));
+  return fexprSql(
+    target.expr,
+    exprContext(ctx, (name) => filterCol(ctx, name)),
+  );
 }
 
 function not(e: Bool): Bool {
@@ -168,7 +178,10 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
   const f = resolveOperand(leaf.operand, ctx.now);
   const bounds =
     leaf.target.source === 'expr'
-      ? fexprDate(leaf.target.expr, exprContext(ctx, (name) => filterCol(ctx, name)))
+      ? fexprInterval(
+          leaf.target.expr,
+          exprContext(ctx, (name) => filterCol(ctx, name)),
+        )
       : null;
   const lo = bounds ? bounds.lo : filterCol(ctx, valueColumn(leaf.target));
   if (leaf.target.source === 'row' || (!bounds && familyOf(leaf.target.type) !== 'date')) {
@@ -206,7 +219,11 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
 function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknown> {
   if ('pageId' in term) return col(ctx, 'page_id');
   const target = term.sort.target;
-  if (target.source === 'expr') return fexprSql(target.expr, exprContext(ctx, (name) => col(ctx, name)));
+  if (target.source === 'expr')
+    return fexprSql(
+      target.expr,
+      exprContext(ctx, (name) => col(ctx, name)),
+    );
   const c = col(ctx, valueColumn(target));
   const order = term.sort.optionOrder;
   if (!order) return c;
@@ -218,7 +235,10 @@ function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknow
  * The computed sort keys of a query as select items named `exprKeyColumn(id)`: read with a
  * cursor's anchor row, so the cursor compares against keys SQL computed (related rows, `now`).
  */
-export function exprKeySelections(sorts: readonly Sort[], ctx: CompileContext): AliasedRawBuilder<unknown, string>[] {
+export function exprKeySelections(
+  sorts: readonly Sort[],
+  ctx: CompileContext,
+): AliasedRawBuilder<unknown, string>[] {
   return sorts.flatMap((s) =>
     s.target.source === 'expr' ? [termExpression({ sort: s }, ctx).as(exprKeyColumn(s.target.id))] : [],
   );

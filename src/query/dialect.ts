@@ -53,6 +53,8 @@ export interface DialectHooks {
   truncate(n: Expression<unknown>): RawBuilder<unknown>;
   /** Whether an integral double (epoch milliseconds) is a whole number of days. */
   wholeDays(n: Expression<unknown>): RawBuilder<SqlBool>;
+  /** Whether a text holds only ASCII characters (as many bytes as characters). */
+  isAscii(text: Expression<unknown>): RawBuilder<SqlBool>;
 }
 
 /** 2^53: below it every integral double prints as its digits in JavaScript. */
@@ -80,6 +82,7 @@ export const sqliteHooks: DialectHooks = {
   // A cast to integer truncates toward zero.
   truncate: (n) => sql`cast(${n} as integer)`,
   wholeDays: (n) => sql<SqlBool>`(cast(${n} as integer) % 86400000 = 0)`,
+  isAscii: (t) => sql<SqlBool>`(length(cast(${t} as blob)) = length(${t}))`,
 };
 
 /** Postgres: text columns use the "C" collation; JSON containment is jsonb `?|`. */
@@ -103,6 +106,7 @@ export const postgresHooks: DialectHooks = {
     sql`(case when ${n} = trunc(${n}) and abs(${n}) < ${SAFE} then cast(cast(${n} as bigint) as text) else cast(cast(${n} as double precision) as text) end)`,
   truncate: (n) => sql`trunc(cast(${n} as double precision))`,
   wholeDays: (n) => sql<SqlBool>`(mod(cast(${n} as bigint), 86400000) = 0)`,
+  isAscii: (t) => sql<SqlBool>`(octet_length(${t}) = length(${t}))`,
 };
 
 /**

@@ -63,19 +63,38 @@ export type FExpr =
   | { readonly t: 'date'; readonly k: 'dcol'; readonly lo: string; readonly hi: string }
   | { readonly t: 'date'; readonly k: 'now' | 'today' }
   | { readonly t: 'number'; readonly k: 'neg'; readonly a: FExpr }
-  | { readonly t: 'number'; readonly k: 'arith'; readonly op: '+' | '-' | '*' | '/'; readonly l: FExpr; readonly r: FExpr }
+  | {
+      readonly t: 'number';
+      readonly k: 'arith';
+      readonly op: '+' | '-' | '*' | '/';
+      readonly l: FExpr;
+      readonly r: FExpr;
+    }
   /** `+` with a text side, and format(): the parts' texts joined. */
   | { readonly t: 'text'; readonly k: 'concat'; readonly parts: readonly FExpr[] }
+  /** upper() read lowered: the characters whose upper case lowers to something else (upperFold). */
+  | { readonly t: 'text'; readonly k: 'upper'; readonly a: FExpr }
   | { readonly t: 'bool'; readonly k: 'cmp'; readonly op: Cmp; readonly l: FExpr; readonly r: FExpr }
   | { readonly t: 'bool'; readonly k: 'and' | 'or'; readonly args: readonly FExpr[] }
   | { readonly t: 'bool'; readonly k: 'not' | 'empty'; readonly a: FExpr }
   /** contains(text, needle) with a needle of caseless characters (see caseless). */
   | { readonly t: 'bool'; readonly k: 'contains'; readonly a: FExpr; readonly needle: string }
-  | { readonly t: FType; readonly k: 'if'; readonly arms: readonly (readonly [FExpr, FExpr])[]; readonly other: FExpr | null }
+  | {
+      readonly t: FType;
+      readonly k: 'if';
+      readonly arms: readonly (readonly [FExpr, FExpr])[];
+      readonly other: FExpr | null;
+    }
   /** dateAdd with a fixed amount of milliseconds (minutes, hours, days, weeks in UTC). */
   | { readonly t: 'date'; readonly k: 'dateAdd'; readonly d: FExpr; readonly ms: number }
   | { readonly t: 'date'; readonly k: 'dateStart'; readonly d: FExpr }
-  | { readonly t: 'number'; readonly k: 'dateBetween'; readonly a: FExpr; readonly b: FExpr; readonly unit: number }
+  | {
+      readonly t: 'number';
+      readonly k: 'dateBetween';
+      readonly a: FExpr;
+      readonly b: FExpr;
+      readonly unit: number;
+    }
   | {
       readonly t: 'number' | 'date';
       readonly k: 'rollup';
@@ -145,7 +164,10 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
     const r = visit(rn);
     if (!l || !r) return undefined;
     if (op === '&&' || op === '||') return { t: 'bool', k: op === '&&' ? 'and' : 'or', args: [l, r] };
-    if (op === '+' && (l.t === 'text' || r.t === 'text')) return concatOf([l, r]);
+    // `+` joins texts when one side is a text at run time; an empty text property has no value,
+    // and `+` over two non-texts adds numbers (the evaluator's rule): so one side must surely be text.
+    if (op === '+' && (l.t === 'text' || r.t === 'text'))
+      return isString(l) || isString(r) ? concatOf([l, r]) : undefined;
     if (op === '+' || op === '-' || op === '*' || op === '/')
       return l.t === 'number' && r.t === 'number' ? { t: 'number', k: 'arith', op, l, r } : undefined;
     if (['<', '<=', '>', '>=', '==', '!='].includes(op)) return cmpOf(op as Cmp, l, r);
@@ -154,9 +176,10 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
   const cmpOf = (op: Cmp, l: FExpr, r: FExpr): FExpr | undefined => {
     if (l.t === 'number' && r.t === 'number') return { t: 'bool', k: 'cmp', op, l, r };
     if (l.t === 'date' && r.t === 'date') return { t: 'bool', k: 'cmp', op, l, r };
-    // Text equality is case-sensitive: only against a caseless literal (see caseless).
+    // Text equality is case-sensitive: only against a caseless literal (see caseless). Not "":
+    // an empty property (no value) and "" (a text) differ in `==`, but not in column form.
     if ((op === '==' || op === '!=') && l.t === 'text' && r.t === 'text') {
-      const known = (e: FExpr) => e.k === 'lit' && caseless(String(e.v));
+      const known = (e: FExpr) => e.k === 'lit' && e.v !== '' && caseless(String(e.v));
       if (known(l) || known(r)) return { t: 'bool', k: 'cmp', op, l, r };
     }
     return undefined;
@@ -210,11 +233,14 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a && a.t !== 'date' ? concatOf([a]) : undefined;
       }
-      // The value is read lowered anyway: lower/upper change nothing but letter case.
-      case 'lower':
-      case 'upper': {
+      // The value is read lowered: lower() changes nothing more (lowering is idempotent).
+      case 'lower': {
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a?.t === 'text' ? a : undefined;
+      }
+      case 'upper': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a?.t === 'text' ? { t: 'text', k: 'upper', a } : undefined;
       }
       case 'contains': {
         const a = args.length === 2 ? visit(args[0]!) : undefined;
@@ -264,8 +290,45 @@ function constant(n: Node): number | undefined {
   return undefined;
 }
 
+/** Whether a text expression is a text (possibly "") at run time, never an empty value. */
+function isString(e: FExpr): boolean {
+  if (e.t !== 'text') return false;
+  if (e.k === 'lit' || e.k === 'concat') return true;
+  if (e.k === 'if') return e.other !== null && isString(e.other) && e.arms.every(([, v]) => isString(v));
+  return false;
+}
+
+let fold: [string, string][] | undefined;
+
+/**
+ * Lowered characters whose upper case lowers to other text (ß → "ss", ſ → "s", …): upper(x)
+ * read lowered is lower(x) with these replaced. Final sigma (ς) is left alone: lowering puts it
+ * back at the end of a word, where it nearly always is.
+ */
+export function upperFold(): readonly [string, string][] {
+  if (!fold) {
+    fold = [];
+    for (let c = 0; c < 0x110000; c++) {
+      if (c >= 0xd800 && c < 0xe000) continue;
+      const s = String.fromCodePoint(c);
+      if (s === 'ς' || s.toLowerCase() !== s) continue;
+      const u = s.toUpperCase().toLowerCase();
+      if (u !== s) fold.push([s, u]);
+    }
+  }
+  return fold;
+}
+
+/** Whether a boolean may be empty at run time (contains() of an empty text). */
+function maybeEmpty(e: FExpr): boolean {
+  if (e.k === 'contains') return true;
+  if (e.k === 'if') return e.other === null || maybeEmpty(e.other) || e.arms.some(([, v]) => maybeEmpty(v));
+  return false;
+}
+
 function concatOf(parts: FExpr[]): FExpr | undefined {
-  if (parts.some((p) => p.t === 'date')) return undefined;
+  // An empty boolean formats as "", a boolean as "true" / "false": only booleans never empty.
+  if (parts.some((p) => p.t === 'date' || (p.t === 'bool' && maybeEmpty(p)))) return undefined;
   const flat = parts.flatMap((p) => (p.t === 'text' && p.k === 'concat' ? p.parts : [p]));
   return { t: 'text', k: 'concat', parts: flat };
 }
@@ -286,6 +349,7 @@ export function readsRow(e: FExpr): boolean {
     case 'not':
     case 'empty':
     case 'contains':
+    case 'upper':
       return readsRow(e.a);
     case 'arith':
     case 'cmp':
@@ -311,6 +375,13 @@ export function readsRow(e: FExpr): boolean {
 export type Row = Readonly<Record<string, string | number | null | undefined>>;
 export type Interval = { lo: number; hi: number };
 export type FValue = number | string | boolean | Interval | null;
+/**
+ * A date while computing: its start instant (a date-only value keeps the instant it was moved
+ * to, as formulas do, until it is shown), whether it has a time, and its interval end when the
+ * value came with one (a property's range).
+ */
+type DateVal = { s: number; time: boolean; hi?: number };
+type Val = number | string | boolean | DateVal | null;
 
 export interface ValueContext {
   readonly now: Date;
@@ -321,25 +392,34 @@ export interface ValueContext {
 }
 
 const finite = (n: number): number | null => (Number.isFinite(n) ? n || 0 : null);
-const n0 = (v: FValue): number => (typeof v === 'number' ? v : 0);
+const n0 = (v: Val): number => (typeof v === 'number' ? v : 0);
 /** A date value's `hasTime`, from its interval: a date-only value spans whole UTC days. */
 const hasTime = (d: Interval): boolean => d.lo % DAY !== 0 || (d.hi - d.lo) % DAY !== 0;
-const point = (start: number, time: boolean): Interval => ({ lo: start, hi: start + (time ? 1 : DAY) });
+/** A date as shown (rendered, then read as a filter reads it): a date-only value is its UTC day(s). */
+const intervalOf = (d: DateVal): Interval => {
+  const lo = d.time ? d.s : Math.floor(d.s / DAY) * DAY;
+  return { lo, hi: d.hi ?? lo + (d.time ? 1 : DAY) };
+};
 
 /** The text `format()` gives a number (JavaScript's shortest form). */
 export function numberText(n: number): string {
   return String(n || 0);
 }
 
-function truthy(t: FType, v: FValue): boolean {
+function truthy(t: FType, v: Val): boolean {
   if (t === 'number') return typeof v === 'number' && v !== 0;
   if (t === 'bool') return v === true;
   return v !== null;
 }
 
-/** The value of `e` over a derived row. */
+/** The value of `e` over a derived row, in column form (a date as its interval). */
 export function fexprValue(e: FExpr, row: Row, ctx: ValueContext): FValue {
-  const ev = (x: FExpr): FValue => fexprValue(x, row, ctx);
+  const v = valueOf(e, row, ctx);
+  return e.t === 'date' && v !== null ? intervalOf(v as DateVal) : (v as FValue);
+}
+
+function valueOf(e: FExpr, row: Row, ctx: ValueContext): Val {
+  const ev = (x: FExpr): Val => valueOf(x, row, ctx);
   switch (e.k) {
     case 'lit':
       return e.t === 'text' ? (e.v === '' ? null : String(e.v).toLowerCase()) : e.v;
@@ -350,12 +430,14 @@ export function fexprValue(e: FExpr, row: Row, ctx: ValueContext): FValue {
     }
     case 'dcol': {
       const lo = row[e.lo];
-      return typeof lo === 'number' ? { lo, hi: Number(row[e.hi]) } : null;
+      if (typeof lo !== 'number') return null;
+      const hi = Number(row[e.hi]);
+      return { s: lo, time: hasTime({ lo, hi }), hi };
     }
     case 'now':
-      return point(Math.floor(ctx.now.getTime() / 6e4) * 6e4, true);
+      return { s: Math.floor(ctx.now.getTime() / 6e4) * 6e4, time: true };
     case 'today':
-      return point(Math.floor(ctx.now.getTime() / DAY) * DAY, false);
+      return { s: Math.floor(ctx.now.getTime() / DAY) * DAY, time: false };
     case 'neg':
       return finite(-n0(ev(e.a)));
     case 'arith': {
@@ -366,6 +448,13 @@ export function fexprValue(e: FExpr, row: Row, ctx: ValueContext): FValue {
     case 'concat': {
       const s = e.parts.map((p) => partText(p, ev(p))).join('');
       return s === '' ? null : s;
+    }
+    case 'upper': {
+      const v = ev(e.a);
+      if (typeof v !== 'string') return v;
+      let out = v;
+      for (const [from, to] of upperFold()) if (out.includes(from)) out = out.replaceAll(from, to);
+      return out;
     }
     case 'cmp':
       return compareValues(e.op, e.l.t, ev(e.l), ev(e.r));
@@ -388,44 +477,44 @@ export function fexprValue(e: FExpr, row: Row, ctx: ValueContext): FValue {
       return e.other ? ev(e.other) : e.t === 'bool' ? false : null;
     }
     case 'dateAdd': {
-      const d = ev(e.d) as Interval | null;
-      return d && point(d.lo + e.ms, hasTime(d));
+      const d = ev(e.d) as DateVal | null;
+      return d && { s: d.s + e.ms, time: d.time };
     }
     case 'dateStart': {
-      const d = ev(e.d) as Interval | null;
-      return d && point(d.lo, hasTime(d));
+      const d = ev(e.d) as DateVal | null;
+      return d && { s: d.s, time: d.time };
     }
     case 'dateBetween': {
-      const a = ev(e.a) as Interval | null;
-      const b = ev(e.b) as Interval | null;
+      const a = ev(e.a) as DateVal | null;
+      const b = ev(e.b) as DateVal | null;
       if (!a || !b) return null;
-      const q = (a.lo - b.lo) / e.unit;
+      const q = (a.s - b.s) / e.unit;
       return (q < 0 ? Math.ceil(q) : Math.floor(q)) || 0;
     }
     case 'rollup':
       return rollupValue(e, relatedOf(e.rel, row, ctx));
     case 'quant': {
       const hits = relatedOf(e.rel, row, ctx).map((r) => ctx.test!(e.filter, r));
-      return e.mode === 'any' ? hits.some(Boolean) : e.mode === 'every' ? hits.every(Boolean) : !hits.some(Boolean);
+      return e.mode === 'any'
+        ? hits.some(Boolean)
+        : e.mode === 'every'
+          ? hits.every(Boolean)
+          : !hits.some(Boolean);
     }
   }
 }
 
-function partText(p: FExpr, v: FValue): string {
+function partText(p: FExpr, v: Val): string {
   if (v === null) return '';
   if (p.t === 'number') return numberText(v as number);
   if (p.t === 'bool') return v ? 'true' : 'false';
   return String(v);
 }
 
-function compareValues(op: Cmp, t: FType, l: FValue, r: FValue): boolean {
+function compareValues(op: Cmp, t: FType, l: Val, r: Val): boolean {
   if (op === '==' || op === '!=') {
     const eq =
-      l === null || r === null
-        ? l === r
-        : t === 'date'
-          ? (l as Interval).lo === (r as Interval).lo
-          : l === r;
+      l === null || r === null ? l === r : t === 'date' ? (l as DateVal).s === (r as DateVal).s : l === r;
     return op === '==' ? eq : !eq;
   }
   let c: number;
@@ -434,7 +523,7 @@ function compareValues(op: Cmp, t: FType, l: FValue, r: FValue): boolean {
   } else {
     // An empty date against a date is false; two empties compare equal (§3.6).
     if ((l === null) !== (r === null)) return false;
-    c = l === null ? 0 : (l as Interval).lo - (r as Interval).lo;
+    c = l === null ? 0 : (l as DateVal).s - (r as DateVal).s;
   }
   return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 }
@@ -451,7 +540,7 @@ function rolledEmpty(v: RolledColumn, r: Row): boolean {
   return v.family === 'checkbox' ? x !== 1 : x === null || x === undefined;
 }
 
-function rollupValue(e: Extract<FExpr, { k: 'rollup' }>, rows: Row[]): FValue {
+function rollupValue(e: Extract<FExpr, { k: 'rollup' }>, rows: Row[]): Val {
   const n = rows.length;
   const empties = rows.filter((r) => rolledEmpty(e.v, r)).length;
   const col = e.v.family === 'date' ? e.v.lo : e.v.col;
@@ -498,9 +587,9 @@ function rollupValue(e: Extract<FExpr, { k: 'rollup' }>, rows: Row[]): FValue {
       const time = rows.some((r) => typeof r[lo] === 'number' && hasTime({ lo: r[lo], hi: Number(r[hi]) }));
       const first = Math.min(...numbers);
       const last = Math.max(...numbers);
-      if (e.fn === 'earliest_date') return point(first, time);
-      if (e.fn === 'latest_date') return point(last, time);
-      return { lo: first, hi: point(last, time).hi };
+      if (e.fn === 'earliest_date') return { s: first, time };
+      if (e.fn === 'latest_date') return { s: last, time };
+      return { s: first, time, hi: intervalOf({ s: last, time }).hi };
     }
   }
 }
@@ -522,10 +611,94 @@ export interface SqlContext {
 
 const dbl = (v: number): Raw => sql`cast(${v} as double precision)`;
 
+let binds = 0;
+
+/**
+ * `body` over `values` computed once: a scalar subquery over a one-row derived table. Used
+ * where SQL would otherwise repeat a costly expression (a rollup's subquery) several times.
+ */
+function bind(values: readonly Raw[], body: (xs: Raw[]) => Raw): Raw {
+  binds = (binds + 1) % 1_000_000_000;
+  const alias = `fx_b${binds}`;
+  const cols = values.map((v, i) => sql`${v} as ${sql.ref(`x${i}`)}`);
+  const refs = values.map((_, i) => sql.ref(`${alias}.x${i}`) as Raw);
+  // OFFSET keeps SQLite from flattening the derived table (which would repeat the values).
+  return sql`(select ${body(refs)} from (select ${sql.join(cols)} limit 1 offset 0) as ${sql.ref(alias)})`;
+}
+
+/** Whether an expression is worth computing once (it holds a subquery, or is large). */
+function costly(e: FExpr): boolean {
+  const { nodes, subqueries } = measure(e);
+  return subqueries > 0 || nodes > 8;
+}
+
+/**
+ * The largest expression compiled to SQL, in nodes with a subquery counting 10: beyond it the
+ * SQL (which repeats some parts, see bind) takes the planner longer than the evaluator takes.
+ */
+export const MAX_SQL_SIZE = 60;
+
+/** The size of an expression as MAX_SQL_SIZE counts it. */
+export function sqlSize(e: FExpr): number {
+  const { nodes, subqueries } = measure(e);
+  return nodes + 9 * subqueries;
+}
+
+function measure(e: FExpr): { nodes: number; subqueries: number } {
+  let n = 0;
+  let subs = 0;
+  const walk = (x: FExpr): void => {
+    n++;
+    switch (x.k) {
+      case 'rollup':
+      case 'quant':
+        subs++;
+        return;
+      case 'neg':
+      case 'not':
+      case 'empty':
+      case 'contains':
+      case 'upper':
+        return walk(x.a);
+      case 'arith':
+      case 'cmp':
+        walk(x.l);
+        return walk(x.r);
+      case 'concat':
+        return x.parts.forEach(walk);
+      case 'and':
+      case 'or':
+        return x.args.forEach(walk);
+      case 'if':
+        for (const [c, v] of x.arms) {
+          walk(c);
+          walk(v);
+        }
+        if (x.other) walk(x.other);
+        return;
+      case 'dateAdd':
+      case 'dateStart':
+        return walk(x.d);
+      case 'dateBetween':
+        walk(x.a);
+        return walk(x.b);
+      default:
+        return;
+    }
+  };
+  walk(e);
+  return { nodes: n, subqueries: subs };
+}
+
+/** `body` over the SQL of `e`, computed once when that is costly. */
+function share(e: FExpr, raw: Raw, body: (x: Raw) => Raw): Raw {
+  return costly(e) ? bind([raw], ([x]) => body(x!)) : body(raw);
+}
+
 /** The SQL of a number or text expression (NULL is empty); a boolean as 1 / 0. */
 export function fexprSql(e: FExpr, ctx: SqlContext): Raw {
   if (e.t === 'bool') return sql`(case when ${fexprBool(e, ctx)} then 1 else 0 end)`;
-  if (e.t === 'date') return fexprDate(e, ctx).lo;
+  if (e.t === 'date') return fexprInterval(e, ctx).lo;
   if (e.t === 'text') return textSql(e, ctx);
   return numSql(e, ctx);
 }
@@ -543,18 +716,18 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     case 'arith': {
       const l = op(e.l);
       const r = op(e.r);
-      if (e.op === '/') return sql`(case when ${r} = 0 then null else ${l} / ${r} end)`;
+      if (e.op === '/') return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`);
       return sql`(${l} ${sql.raw(e.op)} ${r})`;
     }
     case 'if':
       return ifSql(e, ctx, (x) => numSql(x, ctx));
     case 'dateBetween': {
-      const a = fexprDate(e.a, ctx).lo;
-      const b = fexprDate(e.b, ctx).lo;
+      const a = fexprDate(e.a, ctx).s;
+      const b = fexprDate(e.b, ctx).s;
       return ctx.hooks.truncate(sql`(${a} - ${b}) / ${dbl(e.unit)}`);
     }
     case 'rollup':
-      return rollupSql(e, ctx).lo;
+      return rollupSql(e, ctx);
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
@@ -570,12 +743,19 @@ function textSql(e: FExpr, ctx: SqlContext): Raw {
       const parts = e.parts.map((p) => {
         if (p.t === 'text') return sql`coalesce(${textSql(p, ctx)}, '')`;
         if (p.t === 'bool') return sql`(case when ${fexprBool(p, ctx)} then 'true' else 'false' end)`;
-        return sql`coalesce(${ctx.hooks.numberText(numSql(p, ctx))}, '')`;
+        return sql`coalesce(${share(p, numSql(p, ctx), (x) => ctx.hooks.numberText(x))}, '')`;
       });
       return sql`nullif(${sql.join(parts, sql` || `)}, '')`;
     }
     case 'if':
       return ifSql(e, ctx, (x) => textSql(x, ctx));
+    case 'upper':
+      // Only text with other than ASCII characters can hold a character that folds.
+      return share(e.a, textSql(e.a, ctx), (x) => {
+        let out = x;
+        for (const [from, to] of upperFold()) out = sql`replace(${out}, ${sql.lit(from)}, ${sql.lit(to)})`;
+        return sql`(case when ${ctx.hooks.isAscii(x)} then ${x} else ${out} end)`;
+      });
     default:
       throw new Error(`not a text expression: ${e.k}`);
   }
@@ -597,7 +777,7 @@ function truth(e: FExpr, ctx: SqlContext): Bool {
     case 'text':
       return sql<SqlBool>`${textSql(e, ctx)} is not null`;
     case 'date':
-      return sql<SqlBool>`${fexprDate(e, ctx).lo} is not null`;
+      return sql<SqlBool>`${fexprDate(e, ctx).s} is not null`;
   }
 }
 
@@ -623,7 +803,9 @@ export function fexprBool(e: FExpr, ctx: SqlContext): Bool {
     case 'contains': {
       const t = textSql(e.a, ctx);
       if (e.needle === '') return sql<SqlBool>`${t} is not null`;
-      return sql<SqlBool>`(${t} is not null and ${ctx.hooks.textContains(t, e.needle.toLowerCase())})`;
+      const needle = e.needle.toLowerCase();
+      const test = (x: Raw) => sql`(${x} is not null and ${ctx.hooks.textContains(x, needle)})`;
+      return sql<SqlBool>`${share(e.a, t, test)}`;
     }
     case 'cmp':
       return cmpSql(e, ctx);
@@ -642,13 +824,15 @@ export function fexprBool(e: FExpr, ctx: SqlContext): Bool {
 function cmpSql(e: Extract<FExpr, { k: 'cmp' }>, ctx: SqlContext): Bool {
   const [l, r] =
     e.l.t === 'date'
-      ? [fexprDate(e.l, ctx).lo, fexprDate(e.r, ctx).lo]
+      ? [fexprDate(e.l, ctx).s, fexprDate(e.r, ctx).s]
       : e.l.t === 'text'
         ? [textSql(e.l, ctx), textSql(e.r, ctx)]
         : [numSql(e.l, ctx), numSql(e.r, ctx)];
   if (e.op === '==' || e.op === '!=') {
-    const eq = sql<SqlBool>`(case when ${l} is null then ${r} is null when ${r} is null then 1 = 0 else ${l} = ${r} end)`;
-    return e.op === '==' ? eq : sql<SqlBool>`not ${eq}`;
+    const eq = (a: Raw, b: Raw) =>
+      sql`(case when ${a} is null then ${b} is null when ${b} is null then 1 = 0 else ${a} = ${b} end)`;
+    const shared = costly(e.l) || costly(e.r) ? bind([l, r], ([a, b]) => eq(a!, b!)) : eq(l, r);
+    return e.op === '==' ? sql<SqlBool>`${shared}` : sql<SqlBool>`not ${shared}`;
   }
   const op = sql.raw(e.op);
   if (e.l.t === 'number') return sql<SqlBool>`coalesce(${l}, 0) ${op} coalesce(${r}, 0)`;
@@ -657,43 +841,72 @@ function cmpSql(e: Extract<FExpr, { k: 'cmp' }>, ctx: SqlContext): Bool {
   return sql<SqlBool>`(case when ${l} is null and ${r} is null then ${both} when ${l} is null or ${r} is null then 1 = 0 else ${l} ${op} ${r} end)`;
 }
 
-/** A date expression's interval bounds [lo, hi) (both NULL when empty). */
-export function fexprDate(e: FExpr, ctx: SqlContext): { lo: Raw; hi: Raw } {
+/** A date in SQL as DateVal: start (NULL when empty), has-a-time, and the end when known. */
+type DateSql = { s: Raw; time: Bool; hi: Raw | null };
+
+/** A date expression as the interval [lo, hi) filters read (both NULL when empty). */
+export function fexprInterval(e: FExpr, ctx: SqlContext): { lo: Raw; hi: Raw } {
+  // A date property as it is: its own columns (so an index on them can serve).
+  if (e.k === 'dcol') return { lo: ctx.col(e.lo), hi: ctx.col(e.hi) };
+  const d = fexprDate(e, ctx);
+  const interval = (s: Raw, time: Raw, end: Raw | null) => {
+    const lo = sql`(case when ${time} then ${s} else floor(${s} / ${dbl(DAY)}) * ${dbl(DAY)} end)`;
+    return { lo, hi: end ?? sql`(${lo} + (case when ${time} then ${dbl(1)} else ${dbl(DAY)} end))` };
+  };
+  if (!costly(e)) return interval(d.s, d.time, d.hi);
+  // Each bound computed once over the start, has-a-time and end (each a subquery or more).
+  const values = [d.s, sql`(case when ${d.time} then 1 else 0 end)`, ...(d.hi ? [d.hi] : [])];
+  const at = (k: 'lo' | 'hi') => bind(values, ([s, t, end]) => interval(s!, sql`${t} = 1`, end ?? null)[k]);
+  return { lo: at('lo'), hi: at('hi') };
+}
+
+function fexprDate(e: FExpr, ctx: SqlContext): DateSql {
   switch (e.k) {
-    case 'dcol':
-      return { lo: ctx.col(e.lo), hi: ctx.col(e.hi) };
+    case 'dcol': {
+      const lo = ctx.col(e.lo);
+      const hi = ctx.col(e.hi);
+      return { s: lo, time: sql<SqlBool>`not ${dateOnly(lo, hi, ctx)}`, hi };
+    }
     case 'now':
     case 'today': {
       const v = fexprValue(e, {}, { now: ctx.now }) as Interval;
-      return { lo: dbl(v.lo), hi: dbl(v.hi) };
+      return { s: dbl(v.lo), time: e.k === 'now' ? TRUE : FALSE, hi: null };
     }
     case 'dateAdd':
     case 'dateStart': {
       const d = fexprDate(e.d, ctx);
-      const lo = e.k === 'dateAdd' ? sql`(${d.lo} + ${dbl(e.ms)})` : d.lo;
-      return { lo, hi: sql`(${lo} + ${spanSql(d, ctx)})` };
+      return { s: e.k === 'dateAdd' ? sql`(${d.s} + ${dbl(e.ms)})` : d.s, time: d.time, hi: null };
     }
     case 'if': {
       const arms = e.arms.map(([c, v]) => [truth(c, ctx), fexprDate(v, ctx)] as const);
       const other = e.other ? fexprDate(e.other, ctx) : null;
-      const pick = (k: 'lo' | 'hi') =>
+      const pick = (f: (d: DateSql) => Raw, none: Raw) =>
         sql`(case ${sql.join(
-          arms.map(([c, v]) => sql`when ${c} then ${v[k]}`),
+          arms.map(([c, v]) => sql`when ${c} then ${f(v)}`),
           sql` `,
-        )} else ${other ? other[k] : sql`null`} end)`;
-      return { lo: pick('lo'), hi: pick('hi') };
+        )} else ${other ? f(other) : none} end)`;
+      const known = arms.some(([, v]) => v.hi !== null) || (other !== null && other.hi !== null);
+      return {
+        s: pick((d) => d.s, sql`null`),
+        time: sql<SqlBool>`${pick((d) => sql`(case when ${d.time} then 1 else 0 end)`, sql`0`)} = 1`,
+        // Arms without a known end take the default end of their own start.
+        hi: known ? pick((d) => d.hi ?? defaultEnd(d), sql`null`) : null,
+      };
     }
     case 'rollup':
-      return rollupSql(e, ctx);
+      return rollupDate(e, ctx);
     default:
       throw new Error(`not a date expression: ${e.k}`);
   }
 }
 
-/** The length of a point of the same kind as `d`: 1 ms for a date-time, a day for a date. */
-function spanSql(d: { lo: Raw; hi: Raw }, ctx: SqlContext): Raw {
-  const dateOnly = sql`(${ctx.hooks.wholeDays(d.lo)} and ${ctx.hooks.wholeDays(sql`${d.hi} - ${d.lo}`)})`;
-  return sql`(case when ${dateOnly} then ${dbl(DAY)} else ${dbl(1)} end)`;
+function defaultEnd(d: DateSql): Raw {
+  return sql`(case when ${d.time} then ${d.s} + ${dbl(1)} else floor(${d.s} / ${dbl(DAY)}) * ${dbl(DAY)} + ${dbl(DAY)} end)`;
+}
+
+/** Whether a date interval is a date-only value (whole UTC days). */
+function dateOnly(lo: Raw, hi: Raw, ctx: SqlContext): Bool {
+  return sql<SqlBool>`(${ctx.hooks.wholeDays(lo)} and ${ctx.hooks.wholeDays(sql`${hi} - ${lo}`)})`;
 }
 
 const REL = 'fx_rel';
@@ -706,7 +919,7 @@ function relatedFrom(rel: RelationRef, ctx: SqlContext, select: Raw, where?: Boo
   return sql`(select ${select} from ${elements} join ${sql.table(rel.table)} as ${row} on ${sql.ref(`${REL_ROW}.page_id`)} = ${sql.ref(`${REL}.value`)} where ${sql.ref(`${REL_ROW}.in_trash`)} = 0${where ? sql` and ${where}` : sql``})`;
 }
 
-function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): { lo: Raw; hi: Raw } {
+function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   const v = e.v;
   const c = (name: string) => sql.ref(`${REL_ROW}.${name}`);
   const q = (select: Raw, where?: Bool) => relatedFrom(e.rel, ctx, select, where);
@@ -718,7 +931,8 @@ function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): { lo: R
         : sql`${c(v.col)} is null`;
   const empties = sql`coalesce(sum(case when ${empty} then 1 else 0 end), 0)`;
   const value = v.family === 'date' ? c(v.lo) : c(v.col);
-  const one = (select: Raw) => ({ lo: q(select), hi: sql`null` as Raw });
+  // Counts are bigint on Postgres: every number is a double, as number columns are.
+  const one = (select: Raw) => q(sql`cast(${select} as double precision)`);
   const ratio = (k: Raw) =>
     one(sql`case when count(*) = 0 then null else cast(${k} as double precision) / count(*) end`);
   switch (e.fn) {
@@ -749,22 +963,24 @@ function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): { lo: R
       return one(sql`max(${value})`);
     case 'range':
       return one(sql`max(${value}) - min(${value})`);
-    case 'earliest_date':
-    case 'latest_date':
-    case 'date_range': {
-      if (v.family !== 'date') throw new Error('date rollup over a non-date column');
-      const time = sql`not (${ctx.hooks.wholeDays(c(v.lo))} and ${ctx.hooks.wholeDays(sql`${c(v.hi)} - ${c(v.lo)}`)})`;
-      const span = q(
-        sql`case when count(*) = 0 then null when sum(case when ${time} then 1 else 0 end) > 0 then ${dbl(1)} else ${dbl(DAY)} end`,
-        sql<SqlBool>`${c(v.lo)} is not null`,
-      );
-      const first = q(sql`min(${c(v.lo)})`);
-      const last = q(sql`max(${c(v.lo)})`);
-      if (e.fn === 'earliest_date') return { lo: first, hi: sql`(${first} + ${span})` };
-      if (e.fn === 'latest_date') return { lo: last, hi: sql`(${last} + ${span})` };
-      return { lo: first, hi: sql`(${last} + ${span})` };
-    }
+    default:
+      throw new Error(`not a number rollup: ${e.fn}`);
   }
+}
+
+/** earliest_date / latest_date / date_range over the related rows' date column. */
+function rollupDate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): DateSql {
+  const v = e.v;
+  if (v.family !== 'date') throw new Error('date rollup over a non-date column');
+  const c = (name: string) => sql.ref(`${REL_ROW}.${name}`);
+  const q = (select: Raw, where?: Bool) => relatedFrom(e.rel, ctx, select, where);
+  // Date-times unless every value is date-only (§8.2).
+  const time = sql<SqlBool>`exists ${q(sql`1`, sql<SqlBool>`${c(v.lo)} is not null and not ${dateOnly(c(v.lo), c(v.hi), ctx)}`)}`;
+  const first = q(sql`min(${c(v.lo)})`);
+  const last = q(sql`max(${c(v.lo)})`);
+  if (e.fn === 'earliest_date') return { s: first, time, hi: null };
+  if (e.fn === 'latest_date') return { s: last, time, hi: null };
+  return { s: first, time, hi: defaultEnd({ s: last, time, hi: null }) };
 }
 
 function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {

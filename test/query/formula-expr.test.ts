@@ -115,7 +115,9 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
           prop: (id) => vs[PROPS.findIndex((p) => p.id === id)] ?? null,
         };
         const v = evaluate(formula.root, { now: NOW.getTime(), timeZone: 'UTC', page });
-        expect(fexprValue(expr, rows[i]!, { now: NOW }), `${label}, row ${i}`).toBe(v === null ? null : (v as number) || 0); // the API shows -0 as 0
+        expect(fexprValue(expr, rows[i]!, { now: NOW }), `${label}, row ${i}`).toBe(
+          v === null ? null : (v as number) || 0,
+        ); // the API shows -0 as 0
       });
       // 2. Filters and sorts: SQL on both engines equals the query evaluator, walked with cursors.
       const threshold = rng.pick([0, 1e9]);
