@@ -414,12 +414,12 @@ function truthy(t: FType, v: Val): boolean {
 
 /** The value of `e` over a derived row, in column form (a date as its interval). */
 export function fexprValue(e: FExpr, row: Row, ctx: ValueContext): FValue {
-  const v = valueOf(e, row, ctx);
+  const v = computeValue(e, row, ctx);
   return e.t === 'date' && v !== null ? intervalOf(v as DateVal) : (v as FValue);
 }
 
-function valueOf(e: FExpr, row: Row, ctx: ValueContext): Val {
-  const ev = (x: FExpr): Val => valueOf(x, row, ctx);
+function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
+  const ev = (x: FExpr): Val => computeValue(x, row, ctx);
   switch (e.k) {
     case 'lit':
       return e.t === 'text' ? (e.v === '' ? null : String(e.v).toLowerCase()) : e.v;
@@ -645,49 +645,44 @@ export function sqlSize(e: FExpr): number {
 }
 
 function measure(e: FExpr): { nodes: number; subqueries: number } {
-  let n = 0;
-  let subs = 0;
+  let nodes = 0;
+  let subqueries = 0;
   const walk = (x: FExpr): void => {
-    n++;
-    switch (x.k) {
-      case 'rollup':
-      case 'quant':
-        subs++;
-        return;
-      case 'neg':
-      case 'not':
-      case 'empty':
-      case 'contains':
-      case 'upper':
-        return walk(x.a);
-      case 'arith':
-      case 'cmp':
-        walk(x.l);
-        return walk(x.r);
-      case 'concat':
-        return x.parts.forEach(walk);
-      case 'and':
-      case 'or':
-        return x.args.forEach(walk);
-      case 'if':
-        for (const [c, v] of x.arms) {
-          walk(c);
-          walk(v);
-        }
-        if (x.other) walk(x.other);
-        return;
-      case 'dateAdd':
-      case 'dateStart':
-        return walk(x.d);
-      case 'dateBetween':
-        walk(x.a);
-        return walk(x.b);
-      default:
-        return;
-    }
+    nodes++;
+    if (x.k === 'rollup' || x.k === 'quant') subqueries++;
+    else for (const c of children(x)) walk(c);
   };
   walk(e);
-  return { nodes: n, subqueries: subs };
+  return { nodes, subqueries };
+}
+
+/** The direct sub-expressions of an expression. */
+function children(e: FExpr): FExpr[] {
+  switch (e.k) {
+    case 'neg':
+    case 'not':
+    case 'empty':
+    case 'contains':
+    case 'upper':
+      return [e.a];
+    case 'arith':
+    case 'cmp':
+      return [e.l, e.r];
+    case 'concat':
+      return [...e.parts];
+    case 'and':
+    case 'or':
+      return [...e.args];
+    case 'if':
+      return [...e.arms.flat(), ...(e.other ? [e.other] : [])];
+    case 'dateAdd':
+    case 'dateStart':
+      return [e.d];
+    case 'dateBetween':
+      return [e.a, e.b];
+    default:
+      return [];
+  }
 }
 
 /** `body` over the SQL of `e`, computed once when that is costly. */

@@ -37,7 +37,6 @@ import {
   readsRow,
   sqlSize,
 } from '../../src/query/formula-sql.ts';
-import { keyValue } from '../../src/query/keys.ts';
 import { parseQuery } from '../../src/query/parse.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { openTestDb, type TestDb } from './db.ts';
