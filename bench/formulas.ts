@@ -93,7 +93,11 @@ async function run(engine: string): Promise<void> {
           initial_data_source: { properties: properties as never },
         })) as unknown as { data_sources: { id: string }[] }
       ).data_sources[0]!.id;
-    const orders = await make('Orders', { Name: { title: {} }, Amount: { number: {} }, Paid: { checkbox: {} } });
+    const orders = await make('Orders', {
+      Name: { title: {} },
+      Amount: { number: {} },
+      Paid: { checkbox: {} },
+    });
     const ORDERS = Math.max(10, Math.floor(ROWS / 10));
     await importRows(
       store,
@@ -122,7 +126,9 @@ async function run(engine: string): Promise<void> {
     } while (cursor);
     const rollups = {
       Orders: { relation: { data_source_id: orders, single_property: {} } },
-      Spent: { rollup: { relation_property_name: 'Orders', rollup_property_name: 'Amount', function: 'sum' } },
+      Spent: {
+        rollup: { relation_property_name: 'Orders', rollup_property_name: 'Amount', function: 'sum' },
+      },
       AnyPaid: {
         rollup: { relation_property_name: 'Orders', rollup_property_name: 'Paid', function: 'checked' },
       },
@@ -194,14 +200,8 @@ async function run(engine: string): Promise<void> {
     results.push(['text formula (SQL): Label contains "#4", sorted by Label', await time(query(textBody))]);
     results.push(['rollup sum (SQL): Spent > 800, sorted by Spent', await time(query(rollupBody))]);
     results.push(['rollup any (SQL): AnyPaid any Paid, sorted by Price', await time(query(anyBody))]);
-    results.push([
-      'text formula (evaluator): the same',
-      await time(query(textBody, evaluator), EVAL_RUNS),
-    ]);
-    results.push([
-      'rollup sum (evaluator): the same',
-      await time(query(rollupBody, evaluator), EVAL_RUNS),
-    ]);
+    results.push(['text formula (evaluator): the same', await time(query(textBody, evaluator), EVAL_RUNS)]);
+    results.push(['rollup sum (evaluator): the same', await time(query(rollupBody, evaluator), EVAL_RUNS)]);
     // The two paths answer alike (first page).
     for (const body of [textBody, rollupBody, anyBody]) {
       const a = (await query(body)()) as { results: { id: string }[] };
