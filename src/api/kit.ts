@@ -23,6 +23,7 @@ export function opEnv(c: Context<AppEnv>, deps: AppDeps): OpEnv {
     now: (deps.clock?.() ?? new Date()).toISOString(),
     publicUrl: deps.publicUrl,
     files: deps.files,
+    ...(deps.computedInSql === false ? { computedInSql: false } : {}),
   };
 }
 

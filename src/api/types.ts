@@ -17,6 +17,11 @@ export interface AppDeps {
   /** Upload limits and the key that signs hosted-file URLs. */
   files: FileSettings;
   clock?: () => Date;
+  /**
+   * False answers every query on a formula or rollup with the evaluator over all rows instead of
+   * SQL (ops/query.ts); tests and benchmarks compare the two. Default: SQL where it compiles.
+   */
+  computedInSql?: boolean;
   /** Request entries and server errors; default: server errors only, on standard error. */
   logger?: Logger;
   /** Prometheus metrics, served at /metrics; absent when OCTAVO_METRICS is off. */

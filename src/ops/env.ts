@@ -17,6 +17,8 @@ export interface OpEnv {
   publicUrl: string;
   /** Upload limits and the URL-signing key; absent where no request can name an upload. */
   files?: FileSettings;
+  /** False: queries on formulas and rollups use the evaluator only (see ops/query.ts). */
+  computedInSql?: boolean;
 }
 
 /**

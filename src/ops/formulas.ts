@@ -35,8 +35,18 @@ import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES, propertyValue } from '../present/property-values.present.ts';
+import { columnStem, familyOf, rowTableName } from '../query/columns.ts';
 import type { ComputedKind } from '../query/conditions.ts';
-import { comparisonExpr, type FormulaExpr, numericExpr } from '../query/expr.ts';
+import {
+  type FExpr,
+  formulaToSql,
+  MAX_SQL_SIZE,
+  type RelationRef,
+  type RolledColumn,
+  type RollupFn,
+  readsRow,
+  sqlSize,
+} from '../query/formula-sql.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
 import { canSee, type OpEnv } from './env.ts';
 
@@ -393,8 +403,9 @@ export async function rollupInFull(
 }
 
 /**
- * What each formula and rollup of `source` yields, as the API types it, and the numeric formulas
- * that compile to SQL (for queries).
+ * What each formula and rollup of `source` yields, as the API types it; the formulas and rollups
+ * that compile to SQL (formula-sql.ts), and the relations whose related rows SQL may read (the
+ * related data source is visible to the integration as a whole), for queries.
  */
 export async function computedKinds(
   tx: StoreTx,
@@ -402,16 +413,22 @@ export async function computedKinds(
   source: RowSource,
 ): Promise<{
   kinds: Map<string, ComputedKind>;
-  exprs: Map<string, FormulaExpr>;
+  exprs: Map<string, FExpr>;
+  relations: Map<string, RelationRef>;
   rolled: Map<string, PropertySchema>;
   schemas: ReadonlyMap<string, Schema>;
 }> {
   const out = new Map<string, ComputedKind>();
-  const exprs = new Map<string, FormulaExpr>();
+  const exprs = new Map<string, FExpr>();
+  const relations = new Map<string, RelationRef>();
   const rolled = new Map<string, PropertySchema>();
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
-  if (props.length === 0) return { kinds: out, exprs, rolled, schemas: new Map() };
+  if (props.length === 0) return { kinds: out, exprs, relations, rolled, schemas: new Map() };
   const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
+  const visible = new Set<string>();
+  for (const target of relationTargets(source.schema))
+    if (world.schemas.has(target) && (await canSee(tx, env, target))) visible.add(target);
+  const sqlOf = sqlResolver(world, source, visible);
   for (const p of props) {
     if (p.type === 'rollup') {
       const cfg = payloadOf<Partial<RollupConfig>>(p);
@@ -420,22 +437,101 @@ export async function computedKinds(
       const target = rel && payloadOf<{ data_source_id?: string }>(rel).data_source_id;
       const prop = target && world.schemas.get(target)?.find((q) => q.id === cfg.rollup_property_id);
       if (prop) rolled.set(p.id, prop);
-      continue;
+      if (rel && target && visible.has(target))
+        relations.set(p.id, { col: columnStem(rel.id), table: rowTableName(target) });
+    } else {
+      const c = world.compiled(source.dataSourceId, p);
+      out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
     }
-    const c = world.compiled(source.dataSourceId, p);
-    out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
-    if (c instanceof FormulaError) continue;
-    const isNumber = (id: string) => findPropertyById(source.schema, id)?.type === 'number';
-    const kind = apiKind(c.type);
-    const expr =
-      kind === 'number'
-        ? numericExpr(c.root, isNumber)
-        : kind === 'boolean'
-          ? comparisonExpr(c.root, isNumber)
-          : undefined;
-    if (expr) exprs.set(p.id, expr);
+    const e = sqlOf(p.id);
+    if (e && readsRow(e)) exprs.set(p.id, e);
   }
-  return { kinds: out, exprs, rolled, schemas: world.schemas };
+  return { kinds: out, exprs, relations, rolled, schemas: world.schemas };
+}
+
+const TEXT_TYPES = new Set(['title', 'rich_text', 'url', 'email', 'phone_number']);
+const NUMBER_FNS = new Set(['sum', 'average', 'min', 'max', 'range']);
+const CHECK_FNS = new Set(['checked', 'unchecked', 'percent_checked', 'percent_unchecked']);
+const DATE_FNS = new Set(['earliest_date', 'latest_date', 'date_range']);
+const ANY_FNS = new Set([
+  'count',
+  'count_values',
+  'empty',
+  'not_empty',
+  'percent_empty',
+  'percent_not_empty',
+]);
+
+/** The rolled-up column of a property of the related table, when SQL reads it as the evaluator does. */
+function rolledColumn(prop: PropertySchema): RolledColumn | undefined {
+  const stem = columnStem(prop.id);
+  if (prop.type === 'number') return { family: 'number', col: stem };
+  if (prop.type === 'checkbox') return { family: 'checkbox', col: stem };
+  if (prop.type === 'date') return { family: 'date', lo: `${stem}_lo`, hi: `${stem}_hi` };
+  if (TEXT_TYPES.has(prop.type)) return { family: 'text', col: stem };
+  if (familyOf(prop.type) === 'option') return { family: 'option', col: stem };
+  return undefined;
+}
+
+/** Whether rollup function `fn` over a column of `family` has an SQL form (formula-sql.ts). */
+function rollupInSql(fn: string, family: RolledColumn['family']): boolean {
+  if (ANY_FNS.has(fn)) return true;
+  if (fn === 'unique') return family === 'number' || family === 'option' || family === 'date';
+  if (NUMBER_FNS.has(fn)) return family === 'number';
+  if (CHECK_FNS.has(fn)) return family === 'checkbox';
+  return DATE_FNS.has(fn) && family === 'date';
+}
+
+/** Resolves the properties of `source` to their SQL expressions (undefined: evaluator only). */
+function sqlResolver(world: World, source: RowSource, visible: ReadonlySet<string>) {
+  const memo = new Map<string, FExpr | undefined>();
+  const busy = new Set<string>();
+  const resolve = (id: string): FExpr | undefined => {
+    if (memo.has(id)) return memo.get(id);
+    const p = findPropertyById(source.schema, id);
+    if (!p || busy.has(id)) return undefined;
+    busy.add(id);
+    try {
+      const e = build(p);
+      memo.set(id, e);
+      return e;
+    } finally {
+      busy.delete(id);
+    }
+  };
+  const build = (p: PropertySchema): FExpr | undefined => {
+    const stem = columnStem(p.id);
+    if (p.type === 'number') return { t: 'number', k: 'col', col: stem };
+    if (p.type === 'checkbox') return { t: 'bool', k: 'col', col: stem };
+    if (p.type === 'date') return { t: 'date', k: 'dcol', lo: `${stem}_lo`, hi: `${stem}_hi` };
+    if (TEXT_TYPES.has(p.type)) return { t: 'text', k: 'col', col: stem };
+    if (p.type === 'formula') {
+      const c = world.compiled(source.dataSourceId, p);
+      if (c instanceof FormulaError) return undefined;
+      const e = formulaToSql(c.root, resolve);
+      if (e && sqlSize(e) > MAX_SQL_SIZE) return undefined;
+      const want = { number: 'number', string: 'text', boolean: 'bool', date: 'date' }[
+        apiKind(c.type) as string
+      ];
+      return e && e.t === want ? e : undefined;
+    }
+    if (p.type !== 'rollup') return undefined;
+    const cfg = payloadOf<Partial<RollupConfig>>(p);
+    const rel = source.schema.find((q) => q.id === cfg.relation_property_id && q.type === 'relation');
+    const target = rel && payloadOf<{ data_source_id?: string }>(rel).data_source_id;
+    if (!rel || !target || !visible.has(target) || !cfg.function) return undefined;
+    const prop = world.schemas.get(target)?.find((q) => q.id === cfg.rollup_property_id);
+    const v = prop && rolledColumn(prop);
+    if (!v || !rollupInSql(cfg.function, v.family)) return undefined;
+    return {
+      t: DATE_FNS.has(cfg.function) ? 'date' : 'number',
+      k: 'rollup',
+      fn: cfg.function as RollupFn,
+      rel: { col: columnStem(rel.id), table: rowTableName(target) },
+      v,
+    };
+  };
+  return resolve;
 }
 
 /** The live related rows of each record through each relation of `relationIds`. */

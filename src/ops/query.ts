@@ -1,8 +1,10 @@
 /**
  * Querying a data source: the filter and sorts are parsed against its schema, compiled to SQL
  * and run in the database on the data source's derived table; only the page of results is read.
- * A query that filters or sorts on a formula or rollup is answered by the query evaluator over
- * every row with its computed values (always current, but linear in the rows: see ARCHITECTURE).
+ * Formulas and rollups that compile to SQL (query/formula-sql.ts) are filtered and sorted there
+ * too, computed at query time (so always current, `now()` bound as a parameter). A query reading
+ * any other formula or rollup is answered by the query evaluator over every row with its
+ * computed values (always current, but linear in the rows: see ARCHITECTURE).
  */
 
 import { type PropertySchema, payloadOf, type Schema } from '../domain/properties/types.ts';
@@ -38,19 +40,25 @@ export async function queryDataSource(
   const ds = await getDataSource(tx, env, dataSourceId);
   const schema = schemaOf(ds.row);
   const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
-  const { kinds, exprs, rolled, schemas } = await computedKinds(tx, env, source);
+  const { kinds, exprs, relations, rolled, schemas } = await computedKinds(tx, env, source);
   const quantified = new Map<string, Quantified>();
-  const query = parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
-    version: input.version,
-    meUserId: env.actor.botUserId,
-    computed: kinds,
-    exprs,
-    rolled,
-    quantified,
-  });
+  const parse = (inSql: boolean) => {
+    quantified.clear();
+    return parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
+      version: input.version,
+      meUserId: env.actor.botUserId,
+      computed: kinds,
+      ...(inSql ? { exprs, relations } : {}),
+      rolled,
+      quantified,
+    });
+  };
+  let query = parse(env.computedInSql !== false);
   const inTrash = input.body.in_trash ?? input.body.archived ?? false;
   const now = new Date(env.now);
   if (readsComputed(query, kinds) || quantified.size > 0) {
+    // Something the SQL compiler does not cover: every computed read by the evaluator.
+    query = parse(false);
     const computed: Computed = { kinds, quantified, rolled, schemas };
     return queryComputed(tx, env, source, query, computed, {
       inTrash,

@@ -89,6 +89,11 @@ export function familyOf(type: string): Family {
   return FAMILY[type] ?? 'none';
 }
 
+/** The derived table of a data source: `ds_` and the id's 32 hex digits. */
+export function rowTableName(dataSourceId: string): string {
+  return `ds_${dataSourceId.replaceAll('-', '')}`;
+}
+
 /** Row columns every table has, in DDL order. */
 export const ROW_COLUMNS: readonly ColumnSpec[] = [
   { name: 'created_time', kind: 'text' },

@@ -8,13 +8,20 @@
  * so matches empties. Positive forms are written `col is not null and …`, so no NULL ever leaks
  * into and/or/not and SQL's three-valued logic never disagrees with the evaluator.
  */
-import { type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type AliasedRawBuilder,
+  type Expression,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { isoBound, resolveOperand } from './dates.ts';
 import type { DialectHooks } from './dialect.ts';
-import { formulaExprSql } from './expr.ts';
+import { fexprInterval, fexprSql, type SqlContext } from './formula-sql.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
-import { type DerivedRow, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
+import { type DerivedRow, exprKeyColumn, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
 import { likePattern, usesTrigramIndex } from './text-index.ts';
 
 export interface CompileContext {
@@ -43,6 +50,25 @@ function col(ctx: CompileContext, name: string): RawBuilder<unknown> {
 function filterCol(ctx: CompileContext, name: string): RawBuilder<unknown> {
   const c = col(ctx, name);
   return ctx.walkSortIndex && ctx.hooks.needsIndexHint ? sql`+${c}` : c;
+}
+
+/** The context formula-sql.ts compiles an expression target in (columns read through `column`). */
+function exprContext(ctx: CompileContext, column: (name: string) => RawBuilder<unknown>): SqlContext {
+  return {
+    hooks: ctx.hooks,
+    now: ctx.now,
+    col: column,
+    filter: (f, alias) => compileNode(f, { hooks: ctx.hooks, now: ctx.now, alias }),
+  };
+}
+
+/** The value of a target as a filter reads it (a date: its interval start). */
+function targetValue(target: Target, ctx: CompileContext): RawBuilder<unknown> {
+  if (target.source !== 'expr') return filterCol(ctx, valueColumn(target));
+  return fexprSql(
+    target.expr,
+    exprContext(ctx, (name) => filterCol(ctx, name)),
+  );
 }
 
 function not(e: Bool): Bool {
@@ -76,10 +102,7 @@ const COMPLEMENT: Partial<Record<string, string>> = {
 function compileLeaf(leaf: LeafFilter, ctx: CompileContext): Bool {
   const positive = 'op' in leaf ? COMPLEMENT[leaf.op] : undefined;
   if (positive !== undefined) return not(compileLeaf({ ...leaf, op: positive } as LeafFilter, ctx));
-  const c =
-    leaf.target.source === 'expr'
-      ? formulaExprSql(leaf.target.expr, (name) => filterCol(ctx, name))
-      : filterCol(ctx, valueColumn(leaf.target));
+  const c = targetValue(leaf.target, ctx);
   switch (leaf.kind) {
     case 'empty':
       return leaf.empty ? sql<SqlBool>`${c} is null` : sql<SqlBool>`${c} is not null`;
@@ -153,8 +176,15 @@ function compileContains(
  */
 function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileContext): Bool {
   const f = resolveOperand(leaf.operand, ctx.now);
-  const lo = filterCol(ctx, valueColumn(leaf.target));
-  if (leaf.target.source === 'row' || familyOf(leaf.target.type) !== 'date') {
+  const bounds =
+    leaf.target.source === 'expr'
+      ? fexprInterval(
+          leaf.target.expr,
+          exprContext(ctx, (name) => filterCol(ctx, name)),
+        )
+      : null;
+  const lo = bounds ? bounds.lo : filterCol(ctx, valueColumn(leaf.target));
+  if (leaf.target.source === 'row' || (!bounds && familyOf(leaf.target.type) !== 'date')) {
     const from = isoBound(f.from);
     const to = isoBound(f.to);
     switch (leaf.op) {
@@ -170,7 +200,7 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
         return sql<SqlBool>`${lo} >= ${from}`;
     }
   }
-  const hi = filterCol(ctx, dateEndColumn(leaf.target));
+  const hi = bounds ? bounds.hi : filterCol(ctx, dateEndColumn(leaf.target));
   switch (leaf.op) {
     case 'equals':
       return present(lo, sql<SqlBool>`${lo} < ${f.to} and ${hi} > ${f.from}`);
@@ -189,12 +219,29 @@ function compileDate(leaf: Extract<LeafFilter, { kind: 'date' }>, ctx: CompileCo
 function termExpression(term: OrderTerm, ctx: CompileContext): RawBuilder<unknown> {
   if ('pageId' in term) return col(ctx, 'page_id');
   const target = term.sort.target;
-  if (target.source === 'expr') return formulaExprSql(target.expr, (name) => col(ctx, name));
+  if (target.source === 'expr')
+    return fexprSql(
+      target.expr,
+      exprContext(ctx, (name) => col(ctx, name)),
+    );
   const c = col(ctx, valueColumn(target));
   const order = term.sort.optionOrder;
   if (!order) return c;
   const whens = order.map((name, i) => sql`when ${c} = ${name} then ${sql.lit(i)}`);
   return sql`(case when ${c} is null then null ${sql.join(whens, sql` `)} else ${sql.lit(order.length)} end)`;
+}
+
+/**
+ * The computed sort keys of a query as select items named `exprKeyColumn(id)`: read with a
+ * cursor's anchor row, so the cursor compares against keys SQL computed (related rows, `now`).
+ */
+export function exprKeySelections(
+  sorts: readonly Sort[],
+  ctx: CompileContext,
+): AliasedRawBuilder<unknown, string>[] {
+  return sorts.flatMap((s) =>
+    s.target.source === 'expr' ? [termExpression({ sort: s }, ctx).as(exprKeyColumn(s.target.id))] : [],
+  );
 }
 
 export interface CompiledOrder {

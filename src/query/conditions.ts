@@ -7,15 +7,20 @@ import { normalizeId } from '../lib/ids.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { Family } from './columns.ts';
 import { parseDateInterval } from './dates.ts';
-import type { FormulaExpr } from './expr.ts';
+import type { FExpr, RelationRef } from './formula-sql.ts';
 import type { DateOperand, Filter, LeafFilter, RelativeDay, RelativeRange, Target } from './ir.ts';
 
 export interface ConditionContext {
   readonly meUserId: string | null;
   /** Result kinds of formula and rollup properties, by property id (see parse.ts). */
   readonly computed?: ReadonlyMap<string, ComputedKind>;
-  /** Numeric formulas that compile to SQL (expr.ts), by property id. */
-  readonly exprs?: ReadonlyMap<string, FormulaExpr>;
+  /** Formulas and rollups that compile to SQL (formula-sql.ts), by property id. */
+  readonly exprs?: ReadonlyMap<string, FExpr>;
+  /**
+   * The relation of each rollup whose related rows SQL can read (formula-sql.ts), by rollup
+   * property id: its `any` / `every` / `none` conditions then run in SQL.
+   */
+  readonly relations?: ReadonlyMap<string, RelationRef>;
   /** Rolled-up property (of the related data source) of each rollup, by rollup property id. */
   readonly rolled?: ReadonlyMap<
     string,

@@ -39,7 +39,26 @@ export interface DialectHooks {
   jsonArrayHasAny(column: Expression<unknown>, values: readonly string[]): RawBuilder<SqlBool>;
   /** The expression a GIN index over a JSON-array column is built on (when `jsonArrayIndex`). */
   jsonIndexExpression(column: string): RawBuilder<unknown>;
+  /**
+   * The elements of the JSON array text in `column` as a FROM item aliased `alias`, with one
+   * text column `value` (no rows for NULL). Rollups join related rows through it.
+   */
+  jsonElements(column: Expression<unknown>, alias: string): RawBuilder<unknown>;
+  /**
+   * A double as JavaScript's `String(n)` writes it (formula `format()`), exact for 0, integers
+   * below 2^53 and other magnitudes in [0.0001, 10^15): shortest round-trip digits.
+   */
+  numberText(n: Expression<unknown>): RawBuilder<unknown>;
+  /** A double truncated toward zero (NULL stays NULL). */
+  truncate(n: Expression<unknown>): RawBuilder<unknown>;
+  /** Whether an integral double (epoch milliseconds) is a whole number of days. */
+  wholeDays(n: Expression<unknown>): RawBuilder<SqlBool>;
+  /** Whether a text holds only ASCII characters (as many bytes as characters). */
+  isAscii(text: Expression<unknown>): RawBuilder<SqlBool>;
 }
+
+/** 2^53: below it every integral double prints as its digits in JavaScript. */
+const SAFE = 9_007_199_254_740_992;
 
 /** SQLite: BINARY collation already compares UTF-8 bytes (= code points); JSON via json_each. */
 export const sqliteHooks: DialectHooks = {
@@ -55,6 +74,15 @@ export const sqliteHooks: DialectHooks = {
   jsonArrayHasAny: (col, values) =>
     sql<SqlBool>`exists (select 1 from json_each(${col}) where value in (${sql.join(values)}))`,
   jsonIndexExpression: (col) => sql`${sql.ref(col)}`,
+  jsonElements: (col, alias) => sql`json_each(${col}) as ${sql.ref(alias)}`,
+  // printf's %.15g / %.16g / %.17g: the first that reads back as the same double is the
+  // shortest form (%g drops trailing zeros), as JavaScript writes it within the documented range.
+  numberText: (n) =>
+    sql`(case when ${n} is null then null when ${n} = cast(${n} as integer) and abs(${n}) < ${SAFE} then cast(cast(${n} as integer) as text) when cast(printf('%.15g', ${n}) as real) = ${n} then printf('%.15g', ${n}) when cast(printf('%.16g', ${n}) as real) = ${n} then printf('%.16g', ${n}) else printf('%.17g', ${n}) end)`,
+  // A cast to integer truncates toward zero.
+  truncate: (n) => sql`cast(${n} as integer)`,
+  wholeDays: (n) => sql<SqlBool>`(cast(${n} as integer) % 86400000 = 0)`,
+  isAscii: (t) => sql<SqlBool>`(length(cast(${t} as blob)) = length(${t}))`,
 };
 
 /** Postgres: text columns use the "C" collation; JSON containment is jsonb `?|`. */
@@ -71,6 +99,14 @@ export const postgresHooks: DialectHooks = {
   jsonArrayHasAny: (col, values) =>
     sql<SqlBool>`(cast(${col} as jsonb) ?| array[${sql.join(values.map((v) => sql`cast(${v} as text)`))}])`,
   jsonIndexExpression: (col) => sql`(cast(${sql.ref(col)} as jsonb))`,
+  jsonElements: (col, alias) =>
+    sql`jsonb_array_elements_text(cast(${col} as jsonb)) as ${sql.ref(alias)}(value)`,
+  // float8's text output is the shortest round-trip form (extra_float_digits > 0, the default).
+  numberText: (n) =>
+    sql`(case when ${n} = trunc(${n}) and abs(${n}) < ${SAFE} then cast(cast(${n} as bigint) as text) else cast(cast(${n} as double precision) as text) end)`,
+  truncate: (n) => sql`trunc(cast(${n} as double precision))`,
+  wholeDays: (n) => sql<SqlBool>`(mod(cast(${n} as bigint), 86400000) = 0)`,
+  isAscii: (t) => sql<SqlBool>`(octet_length(${t}) = length(${t}))`,
 };
 
 /**

@@ -5,13 +5,23 @@
  */
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { matchesDate, resolveOperand } from './dates.ts';
-import { formulaExprValue } from './expr.ts';
+import { fexprValue, type Interval, type Row, type ValueContext } from './formula-sql.ts';
 import type { Filter, LeafFilter, Query } from './ir.ts';
-import { type DerivedRow, rowComparator } from './keys.ts';
+import { type DerivedRow, keyValue, rowComparator } from './keys.ts';
 
 export interface EvaluateOptions {
-  /** The instant relative dates are computed from. */
+  /** The instant relative dates (and `now()` in formulas) are computed from. */
   readonly now: Date;
+  /** The live rows of a data-source table among `ids`, in their order (rollups in SQL). */
+  readonly related?: (table: string, ids: readonly string[]) => Row[];
+}
+
+function valueContext(options: EvaluateOptions): ValueContext {
+  return {
+    now: options.now,
+    ...(options.related ? { related: options.related } : {}),
+    test: (f, row) => evaluateFilter(f, row, options),
+  };
 }
 
 /** True when `row` satisfies `filter`. */
@@ -31,14 +41,14 @@ export function runQuery(query: Query, rows: readonly DerivedRow[], options: Eva
   const { filter } = query;
   return rows
     .filter((row) => filter === null || evaluateFilter(filter, row, options))
-    .sort(rowComparator(query.sorts))
+    .sort(rowComparator(query.sorts, valueContext(options)))
     .map((row) => row.page_id as string);
 }
 
 function evaluateLeaf(leaf: LeafFilter, row: DerivedRow, options: EvaluateOptions): boolean {
   const v =
     leaf.target.source === 'expr'
-      ? formulaExprValue(leaf.target.expr, row)
+      ? keyValue(fexprValue(leaf.target.expr, row, valueContext(options)))
       : (row[valueColumn(leaf.target)] ?? null);
   switch (leaf.kind) {
     case 'empty':
@@ -112,6 +122,10 @@ function dateMatches(
   options: EvaluateOptions,
 ): boolean {
   const f = resolveOperand(leaf.operand, options.now);
+  if (leaf.target.source === 'expr') {
+    const d = fexprValue(leaf.target.expr, row, valueContext(options)) as Interval | null;
+    return d !== null && matchesDate(leaf.op, d.lo, d.hi, f);
+  }
   const start = row[valueColumn(leaf.target)] ?? null;
   if (start === null) return false;
   if (leaf.target.source === 'row' || familyOf(leaf.target.type) !== 'date') {

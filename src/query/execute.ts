@@ -25,6 +25,7 @@ import {
   compileCursorSeek,
   compileFilter,
   compileOrderBy,
+  exprKeySelections,
   hasIndexableLeaf,
   sortsByIndexedColumn,
 } from './compile.ts';
@@ -118,9 +119,10 @@ export async function queryRows(
     }
   } else {
     const anchor = await db
-      .selectFrom(table)
-      .selectAll()
-      .where('page_id', '=', options.from)
+      .selectFrom(`${table} as r`)
+      .selectAll('r')
+      .select(exprKeySelections(query.sorts, { hooks, now: options.now, alias: 'r' }))
+      .where('r.page_id', '=', options.from)
       .executeTakeFirst();
     if (!anchor) return { items: [], next: null };
     const cursor = compileCursor(query.sorts, anchor, ctx, { inclusive: true });

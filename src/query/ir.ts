@@ -5,7 +5,7 @@
  * Every node is a plain frozen-shape object, discriminated on `kind`; nothing here mutates.
  */
 
-import type { FormulaExpr } from './expr.ts';
+import type { FExpr } from './formula-sql.ts';
 
 /** The timestamps every row carries, filterable even without a matching property. */
 export type TimestampName = 'created_time' | 'last_edited_time';
@@ -14,13 +14,13 @@ export type TimestampName = 'created_time' | 'last_edited_time';
 export type Target =
   | { readonly source: 'property'; readonly id: string; readonly type: string }
   | { readonly source: 'row'; readonly column: RowColumn }
-  /** A numeric formula computed from the row's number columns (expr.ts). */
+  /** A formula or rollup computed in SQL from the row's columns and related rows (formula-sql.ts). */
   | {
       readonly source: 'expr';
       readonly id: string;
-      readonly expr: FormulaExpr;
-      /** 'number' for a numeric expression, 'checkbox' (1 / 0) for a comparison. */
-      readonly type: 'number' | 'checkbox';
+      readonly expr: FExpr;
+      /** The property type whose column form the value takes (see parse.ts COMPUTED_COLUMN_TYPE). */
+      readonly type: 'number' | 'checkbox' | 'url' | 'date';
     };
 
 /** Row columns every data-source table has besides `page_id` and `in_trash`. */

@@ -7,8 +7,8 @@
  * point (SQLite BINARY, Postgres COLLATE "C"); select/status compare by option position;
  * `page_id` ascending is always the final key, so the order is total.
  */
-import { type ColumnValue, valueColumn } from './columns.ts';
-import { formulaExprValue } from './expr.ts';
+import { type ColumnValue, columnStem, valueColumn } from './columns.ts';
+import { type FValue, fexprValue, type ValueContext } from './formula-sql.ts';
 import { type Direction, effectiveSorts, type Sort } from './ir.ts';
 
 /** A derived row as stored: column name → value. */
@@ -35,12 +35,32 @@ export function optionRank(order: readonly string[], name: ColumnValue | undefin
   return i >= 0 ? i : order.length;
 }
 
-/** The key of `row` under `term`. */
-export function keyOf(term: OrderTerm, row: DerivedRow): KeyValue {
+/**
+ * The column under which a query reads a computed sort key along with a row (the keyset
+ * cursor's anchor: its keys computed by the same SQL as the order, see execute.ts).
+ */
+export function exprKeyColumn(id: string): string {
+  return `fx_key_${columnStem(id)}`;
+}
+
+/** A computed value as a sort key: booleans as 1 / 0, dates by their start. */
+export function keyValue(v: FValue): KeyValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v.lo;
+}
+
+/**
+ * The key of `row` under `term`. A computed key is read from the row when SQL computed it
+ * (`exprKeyColumn`), else computed over the row with `values` (the evaluator).
+ */
+export function keyOf(term: OrderTerm, row: DerivedRow, values?: ValueContext): KeyValue {
   if ('pageId' in term) return (row.page_id as string | undefined) ?? null;
   const target = term.sort.target;
-  const raw =
-    target.source === 'expr' ? formulaExprValue(target.expr, row) : (row[valueColumn(target)] ?? null);
+  let raw: KeyValue;
+  if (target.source !== 'expr') raw = row[valueColumn(target)] ?? null;
+  else if (exprKeyColumn(target.id) in row) raw = row[exprKeyColumn(target.id)] ?? null;
+  else raw = keyValue(fexprValue(target.expr, row, values ?? { now: new Date() }));
   if (term.sort.optionOrder) return optionRank(term.sort.optionOrder, raw);
   return raw;
 }
@@ -64,12 +84,15 @@ export function compareKeys(a: string | number, b: string | number): number {
 }
 
 /** A comparator of derived rows in the query's total order (empties last, `page_id` last). */
-export function rowComparator(sorts: readonly Sort[]): (a: DerivedRow, b: DerivedRow) => number {
+export function rowComparator(
+  sorts: readonly Sort[],
+  values?: ValueContext,
+): (a: DerivedRow, b: DerivedRow) => number {
   const terms = orderTerms(sorts);
   return (a, b) => {
     for (const term of terms) {
-      const x = keyOf(term, a);
-      const y = keyOf(term, b);
+      const x = keyOf(term, a, values);
+      const y = keyOf(term, b, values);
       if (x === y) continue;
       if (x === null) return 1;
       if (y === null) return -1;

@@ -8,7 +8,7 @@ import { bodyError, type PathSegment } from '../wire/validation.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { type Family, familyOf, type SchemaProperty, targetOf } from './columns.ts';
 import { type ComputedKind, type ConditionContext, parseCondition, type Quantified } from './conditions.ts';
-import type { FormulaExpr } from './expr.ts';
+import type { FExpr, RelationRef } from './formula-sql.ts';
 import type { Filter, Query, Sort, Target, TimestampName } from './ir.ts';
 
 export interface ParseOptions {
@@ -18,8 +18,10 @@ export interface ParseOptions {
   readonly meUserId: string | null;
   /** Result kinds of the formula and rollup properties (computed by the caller), by property id. */
   readonly computed?: ReadonlyMap<string, ComputedKind>;
-  /** Numeric formulas computed in SQL (expr.ts), by property id. */
-  readonly exprs?: ReadonlyMap<string, FormulaExpr>;
+  /** Formulas and rollups computed in SQL (formula-sql.ts), by property id. */
+  readonly exprs?: ReadonlyMap<string, FExpr>;
+  /** Relations SQL can read for rollup `any` / `every` / `none`, by rollup id (ConditionContext). */
+  readonly relations?: ReadonlyMap<string, RelationRef>;
   /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolled?: ConditionContext['rolled'];
   /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
@@ -92,6 +94,7 @@ export function parseQuery(body: unknown, schema: DataSourceSchema, options: Par
     meUserId: options.meUserId,
     ...(options.computed ? { computed: options.computed } : {}),
     ...(options.exprs ? { exprs: options.exprs } : {}),
+    ...(options.relations ? { relations: options.relations } : {}),
     ...(options.rolled ? { rolled: options.rolled } : {}),
     ...(options.quantified ? { quantified: options.quantified } : {}),
   };
@@ -295,6 +298,17 @@ function parseQuantified(
   if (!keyMatches(rolled.type, key)) throw mismatch(rolled.type, key);
   const { family, type } = conditionFamily(rolled.type);
   const filter = parseCondition(family, type, targetOf(rolled), raw[key], [...path, key], ctx);
+  const rel = ctx.relations?.get(prop.id);
+  if (rel) {
+    // Run in SQL: a correlated subquery over the related rows (formula-sql.ts).
+    const expr: FExpr = { t: 'bool', k: 'quant', mode, rel, filter };
+    return {
+      kind: 'checkbox',
+      target: { source: 'expr', id: prop.id, expr, type: 'checkbox' },
+      op: 'equals',
+      value: true,
+    };
+  }
   const id = `${prop.id}:${mode}:${ctx.quantified.size}`;
   ctx.quantified.set(id, { rollupId: prop.id, mode, filter });
   return {
@@ -308,8 +322,9 @@ function parseQuantified(
 /** A computed property's target: its SQL expression when it has one, else its computed column. */
 function computedTarget(id: string, type: string, ctx: ConditionContext): Target {
   const expr = ctx.exprs?.get(id);
-  if (expr && type === 'number' && expr.k !== 'cmp') return { source: 'expr', id, expr, type: 'number' };
-  if (expr && type === 'checkbox' && expr.k === 'cmp') return { source: 'expr', id, expr, type: 'checkbox' };
+  const fits: Record<string, string> = { number: 'number', checkbox: 'bool', url: 'text', date: 'date' };
+  if (expr && fits[type] === expr.t)
+    return { source: 'expr', id, expr, type: type as 'number' | 'checkbox' | 'url' | 'date' };
   return { source: 'property', id, type };
 }
 

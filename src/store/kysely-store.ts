@@ -3,7 +3,7 @@
  * differences stay in connect.ts; queries here are written once for both engines.
  */
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
-import { propertyColumns } from '../query/columns.ts';
+import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
   addPropertyColumns,
   createDataSourceTable,
@@ -476,10 +476,7 @@ function shares(db: Db, engine: Engine): ShareRepo {
   };
 }
 
-/** The derived table of a data source: `ds_` and the id's 32 hex digits. */
-export function rowTableName(dataSourceId: string): string {
-  return `ds_${dataSourceId.replaceAll('-', '')}`;
-}
+export { rowTableName };
 
 function rows(db: Db, hooks: DialectHooks): RowRepo {
   // Data-source tables are created at run time, so they are outside the typed schema.

@@ -1,5 +1,5 @@
 /**
- * Numeric formulas compiled to SQL (src/query/expr.ts): for generated formulas over generated
+ * Numeric formulas compiled to SQL (src/query/formula-sql.ts): for generated formulas over generated
  * number columns (empties, zeros, negatives, fractions), the formula evaluator, the query
  * evaluator and SQL on SQLite and Postgres agree on every value, filter and order, including a
  * keyset walk through the store's executor. Reproduce with OCTAVO_QUERY_SEED=<seed>.
@@ -10,7 +10,7 @@ import { columnStem, deriveColumns } from '../../src/query/columns.ts';
 import { createDataSourceTable } from '../../src/query/ddl.ts';
 import { runQuery } from '../../src/query/evaluate.ts';
 import { queryRows } from '../../src/query/execute.ts';
-import { cmpValue, comparisonExpr, exprValue, numericExpr } from '../../src/query/expr.ts';
+import { type FExpr, fexprValue, formulaToSql, readsRow } from '../../src/query/formula-sql.ts';
 import type { DerivedRow } from '../../src/query/keys.ts';
 import { parseQuery } from '../../src/query/parse.ts';
 import { ENGINES } from '../helpers/engines.ts';
@@ -31,6 +31,14 @@ const schema = Object.fromEntries([
   ...PROPS.map((p) => [p.name, { ...p, number: {} }]),
   ['F', { id: 'f', name: 'F', type: 'formula', formula: { expression: '' } }],
 ]);
+
+/** The SQL expression of a formula over the number properties (constants stay with the evaluator). */
+function toSql(root: Parameters<typeof formulaToSql>[0], t: FExpr['t']): FExpr | undefined {
+  const e = formulaToSql(root, (id) =>
+    PROPS.some((p) => p.id === id) ? { t: 'number', k: 'col', col: columnStem(id) } : undefined,
+  );
+  return e && e.t === t && readsRow(e) ? e : undefined;
+}
 
 function makeNumber(rng: Rng): number | null {
   const r = rng.int(10);
@@ -94,7 +102,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
       const source = makeFormula(rng);
       const label = `seed ${SEED}, formula ${f}: ${source}`;
       const formula = compileFormula(source, lookup);
-      const expr = numericExpr(formula.root, (id) => PROPS.some((p) => p.id === id));
+      const expr = toSql(formula.root, 'number');
       if (!expr) continue; // constants stay with the evaluator
       compiled++;
       // 1. The formula evaluator and the query-side value agree on every row.
@@ -107,7 +115,9 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
           prop: (id) => vs[PROPS.findIndex((p) => p.id === id)] ?? null,
         };
         const v = evaluate(formula.root, { now: NOW.getTime(), timeZone: 'UTC', page });
-        expect(exprValue(expr, rows[i]!), `${label}, row ${i}`).toBe(v === null ? null : (v as number) || 0); // the API shows -0 as 0
+        expect(fexprValue(expr, rows[i]!, { now: NOW }), `${label}, row ${i}`).toBe(
+          v === null ? null : (v as number) || 0,
+        ); // the API shows -0 as 0
       });
       // 2. Filters and sorts: SQL on both engines equals the query evaluator, walked with cursors.
       const threshold = rng.pick([0, 1e9]);
@@ -161,7 +171,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
       const source = `${makeFormula(rng, 1)} ${op} ${rng.int(3) === 0 ? rng.pick(['0', '3', '-1']) : makeFormula(rng, 1)}`;
       const label = `seed ${SEED}, comparison ${f}: ${source}`;
       const formula = compileFormula(source, lookup);
-      const expr = comparisonExpr(formula.root, (id) => PROPS.some((p) => p.id === id));
+      const expr = toSql(formula.root, 'bool');
       if (!expr) continue;
       compared++;
       for (const [i, vs] of values.entries()) {
@@ -173,7 +183,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
           prop: (id) => vs[PROPS.findIndex((p) => p.id === id)] ?? null,
         };
         const v = evaluate(formula.root, { now: NOW.getTime(), timeZone: 'UTC', page });
-        expect(cmpValue(expr, rows[i]!), `${label}, row ${i}`).toBe(v === true ? 1 : 0);
+        expect(fexprValue(expr, rows[i]!, { now: NOW }), `${label}, row ${i}`).toBe(v === true);
       }
       for (const body of [
         { filter: { property: 'F', formula: { checkbox: { equals: true } } } },

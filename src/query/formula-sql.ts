@@ -1,0 +1,987 @@
+/**
+ * Formulas and rollups computed in SQL, so filters and sorts on them run in the database like
+ * plain properties. A checked formula tree is translated into a small typed expression (`FExpr`)
+ * over the row's derived columns (columns.ts); a rollup becomes a correlated subquery over the
+ * related data source's table, joined through the relation column's JSON array of page ids.
+ * Each expression has a value in plain TypeScript over derived rows (`fexprValue`, the oracle of
+ * the three-way test) and an SQL form per dialect (`fexprSql`, `fexprBool`, `fexprDate`).
+ *
+ * Values are those of the derived column form of the result's type: numbers (null = empty),
+ * text LOWERCASED with "" as empty (text filters and sorts read lowered text, columns.ts),
+ * booleans (never empty), dates as the interval [lo, hi) of dates.ts. What has no exact
+ * translation (lists, persons, relation traversal, text comparisons that depend on letter case,
+ * month arithmetic, median, …) yields undefined and the caller falls back to evaluating every
+ * row (ops/query.ts). Semantics follow the formula language (notion-formulas.md §3): an empty
+ * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
+ */
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Node } from '../domain/formula/syntax.ts';
+import type { DialectHooks } from './dialect.ts';
+import type { Filter } from './ir.ts';
+
+export type FType = 'number' | 'text' | 'bool' | 'date';
+
+/** A rolled-up column of the related table, by value family. */
+export type RolledColumn =
+  | { readonly family: 'number' | 'checkbox' | 'text' | 'option'; readonly col: string }
+  | { readonly family: 'date'; readonly lo: string; readonly hi: string };
+
+/** The relation a rollup reads: the row's relation column and the related data source's table. */
+export interface RelationRef {
+  readonly col: string;
+  readonly table: string;
+}
+
+export type RollupFn =
+  | 'count'
+  | 'count_values'
+  | 'unique'
+  | 'empty'
+  | 'not_empty'
+  | 'percent_empty'
+  | 'percent_not_empty'
+  | 'sum'
+  | 'average'
+  | 'min'
+  | 'max'
+  | 'range'
+  | 'checked'
+  | 'unchecked'
+  | 'percent_checked'
+  | 'percent_unchecked'
+  | 'earliest_date'
+  | 'latest_date'
+  | 'date_range';
+
+type Cmp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export type FExpr =
+  | { readonly t: 'number'; readonly k: 'lit'; readonly v: number | null }
+  | { readonly t: 'text'; readonly k: 'lit'; readonly v: string }
+  | { readonly t: 'bool'; readonly k: 'lit'; readonly v: boolean }
+  | { readonly t: 'number' | 'text' | 'bool'; readonly k: 'col'; readonly col: string }
+  | { readonly t: 'date'; readonly k: 'dcol'; readonly lo: string; readonly hi: string }
+  | { readonly t: 'date'; readonly k: 'now' | 'today' }
+  | { readonly t: 'number'; readonly k: 'neg'; readonly a: FExpr }
+  | {
+      readonly t: 'number';
+      readonly k: 'arith';
+      readonly op: '+' | '-' | '*' | '/';
+      readonly l: FExpr;
+      readonly r: FExpr;
+    }
+  /** `+` with a text side, and format(): the parts' texts joined. */
+  | { readonly t: 'text'; readonly k: 'concat'; readonly parts: readonly FExpr[] }
+  /** upper() read lowered: the characters whose upper case lowers to something else (upperFold). */
+  | { readonly t: 'text'; readonly k: 'upper'; readonly a: FExpr }
+  | { readonly t: 'bool'; readonly k: 'cmp'; readonly op: Cmp; readonly l: FExpr; readonly r: FExpr }
+  | { readonly t: 'bool'; readonly k: 'and' | 'or'; readonly args: readonly FExpr[] }
+  | { readonly t: 'bool'; readonly k: 'not' | 'empty'; readonly a: FExpr }
+  /** contains(text, needle) with a needle of caseless characters (see caseless). */
+  | { readonly t: 'bool'; readonly k: 'contains'; readonly a: FExpr; readonly needle: string }
+  | {
+      readonly t: FType;
+      readonly k: 'if';
+      readonly arms: readonly (readonly [FExpr, FExpr])[];
+      readonly other: FExpr | null;
+    }
+  /** dateAdd with a fixed amount of milliseconds (minutes, hours, days, weeks in UTC). */
+  | { readonly t: 'date'; readonly k: 'dateAdd'; readonly d: FExpr; readonly ms: number }
+  | { readonly t: 'date'; readonly k: 'dateStart'; readonly d: FExpr }
+  | {
+      readonly t: 'number';
+      readonly k: 'dateBetween';
+      readonly a: FExpr;
+      readonly b: FExpr;
+      readonly unit: number;
+    }
+  | {
+      readonly t: 'number' | 'date';
+      readonly k: 'rollup';
+      readonly fn: RollupFn;
+      readonly rel: RelationRef;
+      readonly v: RolledColumn;
+    }
+  /** A rollup `any` / `every` / `none` condition: `filter` over each related row. */
+  | {
+      readonly t: 'bool';
+      readonly k: 'quant';
+      readonly mode: 'any' | 'every' | 'none';
+      readonly rel: RelationRef;
+      readonly filter: Filter;
+    };
+
+const DAY = 86_400_000;
+const UNIT_MS: Record<string, number> = { minutes: 6e4, hours: 36e5, days: DAY, weeks: 7 * DAY };
+
+/* ------------------------------------------------------------------------------------------ */
+/* Building from a checked formula tree                                                        */
+
+/** Resolves `prop(…)` of the formula's own row to an expression (undefined: not in SQL). */
+export type PropResolver = (id: string) => FExpr | undefined;
+
+/**
+ * Characters whose letter case cannot change: text tests with such a needle give the same answer
+ * on lowered text as on the original (lowercasing maps letters to letters, and U+0307, the dot
+ * lowercasing may add, is refused).
+ */
+function caseless(s: string): boolean {
+  return s.toLowerCase() === s && s.toUpperCase() === s && !s.includes('\u0307');
+}
+
+const lit = (v: number | null): FExpr => ({ t: 'number', k: 'lit', v });
+
+/** The SQL-computable expression of a checked formula tree, or undefined. */
+export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined {
+  const visit = (n: Node): FExpr | undefined => {
+    switch (n.k) {
+      case 'num':
+        return lit(n.v);
+      case 'str':
+        return { t: 'text', k: 'lit', v: n.v };
+      case 'bool':
+        return { t: 'bool', k: 'lit', v: n.v };
+      case 'prop':
+        return n.on || n.id === undefined ? undefined : prop(n.id);
+      case 'unary': {
+        const a = visit(n.arg);
+        if (!a) return undefined;
+        if (n.op === '!') return { t: 'bool', k: 'not', a };
+        return a.t === 'number' ? { t: 'number', k: 'neg', a } : undefined;
+      }
+      case 'cond':
+        return ifOf([n.c, n.t, n.e]);
+      case 'binary':
+        return binary(n.op, n.l, n.r);
+      case 'call':
+        return call(n.name, n.args);
+      default:
+        return undefined;
+    }
+  };
+  const binary = (op: string, ln: Node, rn: Node): FExpr | undefined => {
+    const l = visit(ln);
+    const r = visit(rn);
+    if (!l || !r) return undefined;
+    if (op === '&&' || op === '||') return { t: 'bool', k: op === '&&' ? 'and' : 'or', args: [l, r] };
+    // `+` joins texts when one side is a text at run time; an empty text property has no value,
+    // and `+` over two non-texts adds numbers (the evaluator's rule): so one side must surely be text.
+    if (op === '+' && (l.t === 'text' || r.t === 'text'))
+      return isString(l) || isString(r) ? concatOf([l, r]) : undefined;
+    if (op === '+' || op === '-' || op === '*' || op === '/')
+      return l.t === 'number' && r.t === 'number' ? { t: 'number', k: 'arith', op, l, r } : undefined;
+    if (['<', '<=', '>', '>=', '==', '!='].includes(op)) return cmpOf(op as Cmp, l, r);
+    return undefined;
+  };
+  const cmpOf = (op: Cmp, l: FExpr, r: FExpr): FExpr | undefined => {
+    if (l.t === 'number' && r.t === 'number') return { t: 'bool', k: 'cmp', op, l, r };
+    if (l.t === 'date' && r.t === 'date') return { t: 'bool', k: 'cmp', op, l, r };
+    // Text equality is case-sensitive: only against a caseless literal (see caseless). Not "":
+    // an empty property (no value) and "" (a text) differ in `==`, but not in column form.
+    if ((op === '==' || op === '!=') && l.t === 'text' && r.t === 'text') {
+      const known = (e: FExpr) => e.k === 'lit' && e.v !== '' && caseless(String(e.v));
+      if (known(l) || known(r)) return { t: 'bool', k: 'cmp', op, l, r };
+    }
+    return undefined;
+  };
+  const ifOf = (args: readonly Node[]): FExpr | undefined => {
+    const arms: [FExpr, FExpr][] = [];
+    let i = 0;
+    for (; i + 1 < args.length; i += 2) {
+      const c = visit(args[i]!);
+      const v = visit(args[i + 1]!);
+      if (!c || !v) return undefined;
+      arms.push([c, v]);
+    }
+    const other = i < args.length ? visit(args[i]!) : null;
+    if (other === undefined) return undefined;
+    const t = arms[0]?.[1].t;
+    if (!t || arms.some(([, v]) => v.t !== t) || (other && other.t !== t)) return undefined;
+    return { t, k: 'if', arms, other };
+  };
+  const call = (name: string, args: readonly Node[]): FExpr | undefined => {
+    const A = () => args.map(visit);
+    switch (name) {
+      case 'if':
+        return args.length === 3 ? ifOf(args) : undefined;
+      case 'ifs':
+        return args.length >= 2 ? ifOf(args) : undefined;
+      case 'and':
+      case 'or': {
+        const xs = A();
+        return xs.every((x) => x) && xs.length > 0 ? { t: 'bool', k: name, args: xs as FExpr[] } : undefined;
+      }
+      case 'not': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a && { t: 'bool', k: 'not', a };
+      }
+      case 'empty': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a && { t: 'bool', k: 'empty', a };
+      }
+      case 'add':
+      case 'subtract':
+      case 'multiply':
+      case 'divide':
+        return args.length === 2
+          ? binary({ add: '+', subtract: '-', multiply: '*', divide: '/' }[name], args[0]!, args[1]!)
+          : undefined;
+      case 'equal':
+      case 'unequal':
+        return args.length === 2 ? binary(name === 'equal' ? '==' : '!=', args[0]!, args[1]!) : undefined;
+      case 'format': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a && a.t !== 'date' ? concatOf([a]) : undefined;
+      }
+      // The value is read lowered: lower() changes nothing more (lowering is idempotent).
+      case 'lower': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a?.t === 'text' ? a : undefined;
+      }
+      case 'upper': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a?.t === 'text' ? { t: 'text', k: 'upper', a } : undefined;
+      }
+      case 'contains': {
+        const a = args.length === 2 ? visit(args[0]!) : undefined;
+        const n = args[1];
+        if (a?.t !== 'text' || n?.k !== 'str' || !caseless(n.v)) return undefined;
+        return { t: 'bool', k: 'contains', a, needle: n.v };
+      }
+      case 'now':
+      case 'today':
+        return args.length === 0 ? { t: 'date', k: name } : undefined;
+      case 'dateAdd':
+      case 'dateSubtract': {
+        const d = args.length === 3 ? visit(args[0]!) : undefined;
+        const amount = args[1] && constant(args[1]);
+        const unit = args[2]?.k === 'str' ? args[2].v : '';
+        const per = UNIT_MS[unit];
+        if (d?.t !== 'date' || amount === undefined || !per) return undefined;
+        // Days and weeks move by whole days (the amount rounded half away from zero).
+        const n = per >= DAY ? (amount < 0 ? -Math.round(-amount) : Math.round(amount)) : amount;
+        const ms = (name === 'dateAdd' ? 1 : -1) * n * per;
+        return Number.isFinite(ms) ? { t: 'date', k: 'dateAdd', d, ms } : undefined;
+      }
+      case 'dateStart': {
+        const d = args.length === 1 ? visit(args[0]!) : undefined;
+        return d?.t === 'date' ? { t: 'date', k: 'dateStart', d } : undefined;
+      }
+      case 'dateBetween': {
+        const [a, b] = args.length === 3 ? [visit(args[0]!), visit(args[1]!)] : [];
+        const unit = args[2]?.k === 'str' ? UNIT_MS[args[2].v] : undefined;
+        if (a?.t !== 'date' || b?.t !== 'date' || !unit) return undefined;
+        return { t: 'number', k: 'dateBetween', a, b, unit };
+      }
+      default:
+        return undefined;
+    }
+  };
+  return visit(root);
+}
+
+/** A number literal, possibly negated. */
+function constant(n: Node): number | undefined {
+  if (n.k === 'num') return n.v;
+  if (n.k === 'unary' && n.op === '-') {
+    const v = constant(n.arg);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
+}
+
+/** Whether a text expression is a text (possibly "") at run time, never an empty value. */
+function isString(e: FExpr): boolean {
+  if (e.t !== 'text') return false;
+  if (e.k === 'lit' || e.k === 'concat') return true;
+  if (e.k === 'if') return e.other !== null && isString(e.other) && e.arms.every(([, v]) => isString(v));
+  return false;
+}
+
+let fold: [string, string][] | undefined;
+
+/**
+ * Lowered characters whose upper case lowers to other text (ß → "ss", ſ → "s", …): upper(x)
+ * read lowered is lower(x) with these replaced. Final sigma (ς) is left alone: lowering puts it
+ * back at the end of a word, where it nearly always is.
+ */
+export function upperFold(): readonly [string, string][] {
+  if (!fold) {
+    fold = [];
+    for (let c = 0; c < 0x110000; c++) {
+      if (c >= 0xd800 && c < 0xe000) continue;
+      const s = String.fromCodePoint(c);
+      if (s === 'ς' || s.toLowerCase() !== s) continue;
+      const u = s.toUpperCase().toLowerCase();
+      if (u !== s) fold.push([s, u]);
+    }
+  }
+  return fold;
+}
+
+/** Whether a boolean may be empty at run time (contains() of an empty text). */
+function maybeEmpty(e: FExpr): boolean {
+  if (e.k === 'contains') return true;
+  if (e.k === 'if') return e.other === null || maybeEmpty(e.other) || e.arms.some(([, v]) => maybeEmpty(v));
+  return false;
+}
+
+function concatOf(parts: FExpr[]): FExpr | undefined {
+  // An empty boolean formats as "", a boolean as "true" / "false": only booleans never empty.
+  if (parts.some((p) => p.t === 'date' || (p.t === 'bool' && maybeEmpty(p)))) return undefined;
+  const flat = parts.flatMap((p) => (p.t === 'text' && p.k === 'concat' ? p.parts : [p]));
+  return { t: 'text', k: 'concat', parts: flat };
+}
+
+/** Whether the expression reads any column (a constant is left to the evaluator). */
+export function readsRow(e: FExpr): boolean {
+  switch (e.k) {
+    case 'lit':
+    case 'now':
+    case 'today':
+      return false;
+    case 'col':
+    case 'dcol':
+    case 'rollup':
+    case 'quant':
+      return true;
+    case 'neg':
+    case 'not':
+    case 'empty':
+    case 'contains':
+    case 'upper':
+      return readsRow(e.a);
+    case 'arith':
+    case 'cmp':
+      return readsRow(e.l) || readsRow(e.r);
+    case 'concat':
+      return e.parts.some(readsRow);
+    case 'and':
+    case 'or':
+      return e.args.some(readsRow);
+    case 'if':
+      return e.arms.some(([c, v]) => readsRow(c) || readsRow(v)) || (e.other !== null && readsRow(e.other));
+    case 'dateAdd':
+    case 'dateStart':
+      return readsRow(e.d);
+    case 'dateBetween':
+      return readsRow(e.a) || readsRow(e.b);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Values over derived rows (the evaluator's side)                                             */
+
+export type Row = Readonly<Record<string, string | number | null | undefined>>;
+export type Interval = { lo: number; hi: number };
+export type FValue = number | string | boolean | Interval | null;
+/**
+ * A date while computing: its start instant (a date-only value keeps the instant it was moved
+ * to, as formulas do, until it is shown), whether it has a time, and its interval end when the
+ * value came with one (a property's range).
+ */
+type DateVal = { s: number; time: boolean; hi?: number };
+type Val = number | string | boolean | DateVal | null;
+
+export interface ValueContext {
+  readonly now: Date;
+  /** The live (not in trash) rows of `table` among `ids`, in the order of `ids`. */
+  readonly related?: (table: string, ids: readonly string[]) => Row[];
+  /** Tests a filter on a related row (the query evaluator; passed in to avoid an import cycle). */
+  readonly test?: (filter: Filter, row: Row) => boolean;
+}
+
+const finite = (n: number): number | null => (Number.isFinite(n) ? n || 0 : null);
+const n0 = (v: Val): number => (typeof v === 'number' ? v : 0);
+/** A date value's `hasTime`, from its interval: a date-only value spans whole UTC days. */
+const hasTime = (d: Interval): boolean => d.lo % DAY !== 0 || (d.hi - d.lo) % DAY !== 0;
+/** A date as shown (rendered, then read as a filter reads it): a date-only value is its UTC day(s). */
+const intervalOf = (d: DateVal): Interval => {
+  const lo = d.time ? d.s : Math.floor(d.s / DAY) * DAY;
+  return { lo, hi: d.hi ?? lo + (d.time ? 1 : DAY) };
+};
+
+/** The text `format()` gives a number (JavaScript's shortest form). */
+export function numberText(n: number): string {
+  return String(n || 0);
+}
+
+function truthy(t: FType, v: Val): boolean {
+  if (t === 'number') return typeof v === 'number' && v !== 0;
+  if (t === 'bool') return v === true;
+  return v !== null;
+}
+
+/** The value of `e` over a derived row, in column form (a date as its interval). */
+export function fexprValue(e: FExpr, row: Row, ctx: ValueContext): FValue {
+  const v = computeValue(e, row, ctx);
+  return e.t === 'date' && v !== null ? intervalOf(v as DateVal) : (v as FValue);
+}
+
+function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
+  const ev = (x: FExpr): Val => computeValue(x, row, ctx);
+  switch (e.k) {
+    case 'lit':
+      return e.t === 'text' ? (e.v === '' ? null : String(e.v).toLowerCase()) : e.v;
+    case 'col': {
+      const v = row[e.col] ?? null;
+      if (e.t === 'bool') return v === 1;
+      return typeof v === 'number' ? finite(v) : v;
+    }
+    case 'dcol': {
+      const lo = row[e.lo];
+      if (typeof lo !== 'number') return null;
+      const hi = Number(row[e.hi]);
+      return { s: lo, time: hasTime({ lo, hi }), hi };
+    }
+    case 'now':
+      return { s: Math.floor(ctx.now.getTime() / 6e4) * 6e4, time: true };
+    case 'today':
+      return { s: Math.floor(ctx.now.getTime() / DAY) * DAY, time: false };
+    case 'neg':
+      return finite(-n0(ev(e.a)));
+    case 'arith': {
+      const l = n0(ev(e.l));
+      const r = n0(ev(e.r));
+      return finite(e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r);
+    }
+    case 'concat': {
+      const s = e.parts.map((p) => partText(p, ev(p))).join('');
+      return s === '' ? null : s;
+    }
+    case 'upper': {
+      const v = ev(e.a);
+      if (typeof v !== 'string') return v;
+      let out = v;
+      for (const [from, to] of upperFold()) if (out.includes(from)) out = out.replaceAll(from, to);
+      return out;
+    }
+    case 'cmp':
+      return compareValues(e.op, e.l.t, ev(e.l), ev(e.r));
+    case 'and':
+      return e.args.every((a) => truthy(a.t, ev(a)));
+    case 'or':
+      return e.args.some((a) => truthy(a.t, ev(a)));
+    case 'not':
+      return !truthy(e.a.t, ev(e.a));
+    case 'empty': {
+      const v = ev(e.a);
+      return !truthy(e.a.t, v);
+    }
+    case 'contains': {
+      const v = ev(e.a);
+      return typeof v === 'string' && v.includes(e.needle.toLowerCase());
+    }
+    case 'if': {
+      for (const [c, v] of e.arms) if (truthy(c.t, ev(c))) return ev(v);
+      return e.other ? ev(e.other) : e.t === 'bool' ? false : null;
+    }
+    case 'dateAdd': {
+      const d = ev(e.d) as DateVal | null;
+      return d && { s: d.s + e.ms, time: d.time };
+    }
+    case 'dateStart': {
+      const d = ev(e.d) as DateVal | null;
+      return d && { s: d.s, time: d.time };
+    }
+    case 'dateBetween': {
+      const a = ev(e.a) as DateVal | null;
+      const b = ev(e.b) as DateVal | null;
+      if (!a || !b) return null;
+      const q = (a.s - b.s) / e.unit;
+      return (q < 0 ? Math.ceil(q) : Math.floor(q)) || 0;
+    }
+    case 'rollup':
+      return rollupValue(e, relatedOf(e.rel, row, ctx));
+    case 'quant': {
+      const hits = relatedOf(e.rel, row, ctx).map((r) => ctx.test!(e.filter, r));
+      return e.mode === 'any'
+        ? hits.some(Boolean)
+        : e.mode === 'every'
+          ? hits.every(Boolean)
+          : !hits.some(Boolean);
+    }
+  }
+}
+
+function partText(p: FExpr, v: Val): string {
+  if (v === null) return '';
+  if (p.t === 'number') return numberText(v as number);
+  if (p.t === 'bool') return v ? 'true' : 'false';
+  return String(v);
+}
+
+function compareValues(op: Cmp, t: FType, l: Val, r: Val): boolean {
+  if (op === '==' || op === '!=') {
+    const eq =
+      l === null || r === null ? l === r : t === 'date' ? (l as DateVal).s === (r as DateVal).s : l === r;
+    return op === '==' ? eq : !eq;
+  }
+  let c: number;
+  if (t === 'number') {
+    c = n0(l) - n0(r);
+  } else {
+    // An empty date against a date is false; two empties compare equal (§3.6).
+    if ((l === null) !== (r === null)) return false;
+    c = l === null ? 0 : (l as DateVal).s - (r as DateVal).s;
+  }
+  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+}
+
+function relatedOf(rel: RelationRef, row: Row, ctx: ValueContext): Row[] {
+  const raw = row[rel.col];
+  const ids = typeof raw === 'string' ? (JSON.parse(raw) as string[]) : [];
+  return ids.length && ctx.related ? ctx.related(rel.table, ids) : [];
+}
+
+function rolledEmpty(v: RolledColumn, r: Row): boolean {
+  if (v.family === 'date') return typeof r[v.lo] !== 'number';
+  const x = r[v.col];
+  return v.family === 'checkbox' ? x !== 1 : x === null || x === undefined;
+}
+
+function rollupValue(e: Extract<FExpr, { k: 'rollup' }>, rows: Row[]): Val {
+  const n = rows.length;
+  const empties = rows.filter((r) => rolledEmpty(e.v, r)).length;
+  const col = e.v.family === 'date' ? e.v.lo : e.v.col;
+  const numbers = rows.map((r) => r[col]).filter((x): x is number => typeof x === 'number');
+  const ratio = (k: number) => (n === 0 ? null : k / n);
+  switch (e.fn) {
+    case 'count':
+      return n;
+    case 'count_values':
+      return n - empties;
+    case 'unique':
+      return new Set(rows.filter((r) => !rolledEmpty(e.v, r)).map((r) => r[col])).size;
+    case 'empty':
+      return empties;
+    case 'not_empty':
+      return n - empties;
+    case 'percent_empty':
+      return ratio(empties);
+    case 'percent_not_empty':
+      return ratio(n - empties);
+    case 'sum':
+      return finite(numbers.reduce((a, b) => a + b, 0));
+    case 'average':
+      return numbers.length ? finite(numbers.reduce((a, b) => a + b, 0) / numbers.length) : null;
+    case 'min':
+      return numbers.length ? Math.min(...numbers) : null;
+    case 'max':
+      return numbers.length ? Math.max(...numbers) : null;
+    case 'range':
+      return numbers.length ? finite(Math.max(...numbers) - Math.min(...numbers)) : null;
+    case 'checked':
+      return n - empties;
+    case 'unchecked':
+      return empties;
+    case 'percent_checked':
+      return ratio(n - empties);
+    case 'percent_unchecked':
+      return ratio(empties);
+    case 'earliest_date':
+    case 'latest_date':
+    case 'date_range': {
+      if (e.v.family !== 'date' || numbers.length === 0) return null;
+      const { lo, hi } = e.v;
+      const time = rows.some((r) => typeof r[lo] === 'number' && hasTime({ lo: r[lo], hi: Number(r[hi]) }));
+      const first = Math.min(...numbers);
+      const last = Math.max(...numbers);
+      if (e.fn === 'earliest_date') return { s: first, time };
+      if (e.fn === 'latest_date') return { s: last, time };
+      return { s: first, time, hi: intervalOf({ s: last, time }).hi };
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* SQL                                                                                         */
+
+type Raw = RawBuilder<unknown>;
+type Bool = RawBuilder<SqlBool>;
+
+export interface SqlContext {
+  readonly hooks: DialectHooks;
+  readonly now: Date;
+  /** A column of the row (qualified as the query needs). */
+  readonly col: (name: string) => Raw;
+  /** The WHERE expression of a filter over the related row aliased `alias` (compile.ts). */
+  readonly filter?: (filter: Filter, alias: string) => Bool;
+}
+
+const dbl = (v: number): Raw => sql`cast(${v} as double precision)`;
+
+let binds = 0;
+
+/**
+ * `body` over `values` computed once: a scalar subquery over a one-row derived table. Used
+ * where SQL would otherwise repeat a costly expression (a rollup's subquery) several times.
+ */
+function bind(values: readonly Raw[], body: (xs: Raw[]) => Raw): Raw {
+  binds = (binds + 1) % 1_000_000_000;
+  const alias = `fx_b${binds}`;
+  const cols = values.map((v, i) => sql`${v} as ${sql.ref(`x${i}`)}`);
+  const refs = values.map((_, i) => sql.ref(`${alias}.x${i}`) as Raw);
+  // OFFSET keeps SQLite from flattening the derived table (which would repeat the values).
+  return sql`(select ${body(refs)} from (select ${sql.join(cols)} limit 1 offset 0) as ${sql.ref(alias)})`;
+}
+
+/** Whether an expression is worth computing once (it holds a subquery, or is large). */
+function costly(e: FExpr): boolean {
+  const { nodes, subqueries } = measure(e);
+  return subqueries > 0 || nodes > 8;
+}
+
+/**
+ * The largest expression compiled to SQL, in nodes with a subquery counting 10: beyond it the
+ * SQL (which repeats some parts, see bind) takes the planner longer than the evaluator takes.
+ */
+export const MAX_SQL_SIZE = 60;
+
+/** The size of an expression as MAX_SQL_SIZE counts it. */
+export function sqlSize(e: FExpr): number {
+  const { nodes, subqueries } = measure(e);
+  return nodes + 9 * subqueries;
+}
+
+function measure(e: FExpr): { nodes: number; subqueries: number } {
+  let nodes = 0;
+  let subqueries = 0;
+  const walk = (x: FExpr): void => {
+    nodes++;
+    if (x.k === 'rollup' || x.k === 'quant') subqueries++;
+    else for (const c of children(x)) walk(c);
+  };
+  walk(e);
+  return { nodes, subqueries };
+}
+
+/** The direct sub-expressions of an expression. */
+function children(e: FExpr): FExpr[] {
+  switch (e.k) {
+    case 'neg':
+    case 'not':
+    case 'empty':
+    case 'contains':
+    case 'upper':
+      return [e.a];
+    case 'arith':
+    case 'cmp':
+      return [e.l, e.r];
+    case 'concat':
+      return [...e.parts];
+    case 'and':
+    case 'or':
+      return [...e.args];
+    case 'if':
+      return [...e.arms.flat(), ...(e.other ? [e.other] : [])];
+    case 'dateAdd':
+    case 'dateStart':
+      return [e.d];
+    case 'dateBetween':
+      return [e.a, e.b];
+    default:
+      return [];
+  }
+}
+
+/** `body` over the SQL of `e`, computed once when that is costly. */
+function share(e: FExpr, raw: Raw, body: (x: Raw) => Raw): Raw {
+  return costly(e) ? bind([raw], ([x]) => body(x!)) : body(raw);
+}
+
+/** The SQL of a number or text expression (NULL is empty); a boolean as 1 / 0. */
+export function fexprSql(e: FExpr, ctx: SqlContext): Raw {
+  if (e.t === 'bool') return sql`(case when ${fexprBool(e, ctx)} then 1 else 0 end)`;
+  if (e.t === 'date') return fexprInterval(e, ctx).lo;
+  if (e.t === 'text') return textSql(e, ctx);
+  return numSql(e, ctx);
+}
+
+function numSql(e: FExpr, ctx: SqlContext): Raw {
+  // Operands: an empty (NULL) number counts as 0.
+  const op = (x: FExpr) => sql`coalesce(${numSql(x, ctx)}, 0)`;
+  switch (e.k) {
+    case 'lit':
+      return e.v === null ? sql`cast(null as double precision)` : dbl(e.v as number);
+    case 'col':
+      return ctx.col(e.col);
+    case 'neg':
+      return sql`(- ${op(e.a)})`;
+    case 'arith': {
+      const l = op(e.l);
+      const r = op(e.r);
+      if (e.op === '/') return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`);
+      return sql`(${l} ${sql.raw(e.op)} ${r})`;
+    }
+    case 'if':
+      return ifSql(e, ctx, (x) => numSql(x, ctx));
+    case 'dateBetween': {
+      const a = fexprDate(e.a, ctx).s;
+      const b = fexprDate(e.b, ctx).s;
+      return ctx.hooks.truncate(sql`(${a} - ${b}) / ${dbl(e.unit)}`);
+    }
+    case 'rollup':
+      return rollupSql(e, ctx);
+    default:
+      throw new Error(`not a number expression: ${e.k}`);
+  }
+}
+
+function textSql(e: FExpr, ctx: SqlContext): Raw {
+  switch (e.k) {
+    case 'lit':
+      return e.v === '' ? sql`cast(null as text)` : sql`cast(${String(e.v).toLowerCase()} as text)`;
+    case 'col':
+      return ctx.col(e.col);
+    case 'concat': {
+      const parts = e.parts.map((p) => {
+        if (p.t === 'text') return sql`coalesce(${textSql(p, ctx)}, '')`;
+        if (p.t === 'bool') return sql`(case when ${fexprBool(p, ctx)} then 'true' else 'false' end)`;
+        return sql`coalesce(${share(p, numSql(p, ctx), (x) => ctx.hooks.numberText(x))}, '')`;
+      });
+      return sql`nullif(${sql.join(parts, sql` || `)}, '')`;
+    }
+    case 'if':
+      return ifSql(e, ctx, (x) => textSql(x, ctx));
+    case 'upper':
+      // Only text with other than ASCII characters can hold a character that folds.
+      return share(e.a, textSql(e.a, ctx), (x) => {
+        let out = x;
+        for (const [from, to] of upperFold()) out = sql`replace(${out}, ${sql.lit(from)}, ${sql.lit(to)})`;
+        return sql`(case when ${ctx.hooks.isAscii(x)} then ${x} else ${out} end)`;
+      });
+    default:
+      throw new Error(`not a text expression: ${e.k}`);
+  }
+}
+
+function ifSql(e: Extract<FExpr, { k: 'if' }>, ctx: SqlContext, value: (x: FExpr) => Raw): Raw {
+  const whens = e.arms.map(([c, v]) => sql`when ${truth(c, ctx)} then ${value(v)}`);
+  const other = e.other ? value(e.other) : sql`null`;
+  return sql`(case ${sql.join(whens, sql` `)} else ${other} end)`;
+}
+
+/** Truthiness of any expression (§3.4), never NULL. */
+function truth(e: FExpr, ctx: SqlContext): Bool {
+  switch (e.t) {
+    case 'bool':
+      return fexprBool(e, ctx);
+    case 'number':
+      return sql<SqlBool>`coalesce(${numSql(e, ctx)}, 0) <> 0`;
+    case 'text':
+      return sql<SqlBool>`${textSql(e, ctx)} is not null`;
+    case 'date':
+      return sql<SqlBool>`${fexprDate(e, ctx).s} is not null`;
+  }
+}
+
+const TRUE = sql<SqlBool>`1 = 1`;
+const FALSE = sql<SqlBool>`1 = 0`;
+
+/** The SQL condition of a boolean expression, never NULL. */
+export function fexprBool(e: FExpr, ctx: SqlContext): Bool {
+  switch (e.k) {
+    case 'lit':
+      return e.v ? TRUE : FALSE;
+    case 'col':
+      return sql<SqlBool>`coalesce(${ctx.col(e.col)}, 0) = 1`;
+    case 'and':
+    case 'or':
+      return sql<SqlBool>`(${sql.join(
+        e.args.map((a) => truth(a, ctx)),
+        e.k === 'and' ? sql` and ` : sql` or `,
+      )})`;
+    case 'not':
+    case 'empty':
+      return sql<SqlBool>`not (${truth(e.a, ctx)})`;
+    case 'contains': {
+      const t = textSql(e.a, ctx);
+      if (e.needle === '') return sql<SqlBool>`${t} is not null`;
+      const needle = e.needle.toLowerCase();
+      const test = (x: Raw) => sql`(${x} is not null and ${ctx.hooks.textContains(x, needle)})`;
+      return sql<SqlBool>`${share(e.a, t, test)}`;
+    }
+    case 'cmp':
+      return cmpSql(e, ctx);
+    case 'if':
+      return sql<SqlBool>`(case ${sql.join(
+        e.arms.map(([c, v]) => sql`when ${truth(c, ctx)} then ${fexprSql(v, ctx)}`),
+        sql` `,
+      )} else ${e.other ? fexprSql(e.other, ctx) : sql`0`} end) = 1`;
+    case 'quant':
+      return quantSql(e, ctx);
+    default:
+      throw new Error(`not a boolean expression: ${e.k}`);
+  }
+}
+
+function cmpSql(e: Extract<FExpr, { k: 'cmp' }>, ctx: SqlContext): Bool {
+  const [l, r] =
+    e.l.t === 'date'
+      ? [fexprDate(e.l, ctx).s, fexprDate(e.r, ctx).s]
+      : e.l.t === 'text'
+        ? [textSql(e.l, ctx), textSql(e.r, ctx)]
+        : [numSql(e.l, ctx), numSql(e.r, ctx)];
+  if (e.op === '==' || e.op === '!=') {
+    const eq = (a: Raw, b: Raw) =>
+      sql`(case when ${a} is null then ${b} is null when ${b} is null then 1 = 0 else ${a} = ${b} end)`;
+    const shared = costly(e.l) || costly(e.r) ? bind([l, r], ([a, b]) => eq(a!, b!)) : eq(l, r);
+    return e.op === '==' ? sql<SqlBool>`${shared}` : sql<SqlBool>`not ${shared}`;
+  }
+  const op = sql.raw(e.op);
+  if (e.l.t === 'number') return sql<SqlBool>`coalesce(${l}, 0) ${op} coalesce(${r}, 0)`;
+  // Dates: an empty side against a date is false; two empties compare equal.
+  const both = e.op === '<=' || e.op === '>=' ? TRUE : FALSE;
+  return sql<SqlBool>`(case when ${l} is null and ${r} is null then ${both} when ${l} is null or ${r} is null then 1 = 0 else ${l} ${op} ${r} end)`;
+}
+
+/** A date in SQL as DateVal: start (NULL when empty), has-a-time, and the end when known. */
+type DateSql = { s: Raw; time: Bool; hi: Raw | null };
+
+/** A date expression as the interval [lo, hi) filters read (both NULL when empty). */
+export function fexprInterval(e: FExpr, ctx: SqlContext): { lo: Raw; hi: Raw } {
+  // A date property as it is: its own columns (so an index on them can serve).
+  if (e.k === 'dcol') return { lo: ctx.col(e.lo), hi: ctx.col(e.hi) };
+  const d = fexprDate(e, ctx);
+  const interval = (s: Raw, time: Raw, end: Raw | null) => {
+    const lo = sql`(case when ${time} then ${s} else floor(${s} / ${dbl(DAY)}) * ${dbl(DAY)} end)`;
+    return { lo, hi: end ?? sql`(${lo} + (case when ${time} then ${dbl(1)} else ${dbl(DAY)} end))` };
+  };
+  if (!costly(e)) return interval(d.s, d.time, d.hi);
+  // Each bound computed once over the start, has-a-time and end (each a subquery or more).
+  const values = [d.s, sql`(case when ${d.time} then 1 else 0 end)`, ...(d.hi ? [d.hi] : [])];
+  const at = (k: 'lo' | 'hi') => bind(values, ([s, t, end]) => interval(s!, sql`${t} = 1`, end ?? null)[k]);
+  return { lo: at('lo'), hi: at('hi') };
+}
+
+function fexprDate(e: FExpr, ctx: SqlContext): DateSql {
+  switch (e.k) {
+    case 'dcol': {
+      const lo = ctx.col(e.lo);
+      const hi = ctx.col(e.hi);
+      return { s: lo, time: sql<SqlBool>`not ${dateOnly(lo, hi, ctx)}`, hi };
+    }
+    case 'now':
+    case 'today': {
+      const v = fexprValue(e, {}, { now: ctx.now }) as Interval;
+      return { s: dbl(v.lo), time: e.k === 'now' ? TRUE : FALSE, hi: null };
+    }
+    case 'dateAdd':
+    case 'dateStart': {
+      const d = fexprDate(e.d, ctx);
+      return { s: e.k === 'dateAdd' ? sql`(${d.s} + ${dbl(e.ms)})` : d.s, time: d.time, hi: null };
+    }
+    case 'if': {
+      const arms = e.arms.map(([c, v]) => [truth(c, ctx), fexprDate(v, ctx)] as const);
+      const other = e.other ? fexprDate(e.other, ctx) : null;
+      const pick = (f: (d: DateSql) => Raw, none: Raw) =>
+        sql`(case ${sql.join(
+          arms.map(([c, v]) => sql`when ${c} then ${f(v)}`),
+          sql` `,
+        )} else ${other ? f(other) : none} end)`;
+      const known = arms.some(([, v]) => v.hi !== null) || (other !== null && other.hi !== null);
+      return {
+        s: pick((d) => d.s, sql`null`),
+        time: sql<SqlBool>`${pick((d) => sql`(case when ${d.time} then 1 else 0 end)`, sql`0`)} = 1`,
+        // Arms without a known end take the default end of their own start.
+        hi: known ? pick((d) => d.hi ?? defaultEnd(d), sql`null`) : null,
+      };
+    }
+    case 'rollup':
+      return rollupDate(e, ctx);
+    default:
+      throw new Error(`not a date expression: ${e.k}`);
+  }
+}
+
+function defaultEnd(d: DateSql): Raw {
+  return sql`(case when ${d.time} then ${d.s} + ${dbl(1)} else floor(${d.s} / ${dbl(DAY)}) * ${dbl(DAY)} + ${dbl(DAY)} end)`;
+}
+
+/** Whether a date interval is a date-only value (whole UTC days). */
+function dateOnly(lo: Raw, hi: Raw, ctx: SqlContext): Bool {
+  return sql<SqlBool>`(${ctx.hooks.wholeDays(lo)} and ${ctx.hooks.wholeDays(sql`${hi} - ${lo}`)})`;
+}
+
+const REL = 'fx_rel';
+const REL_ROW = 'fx_row';
+
+/** `from <elements of the relation> join <related table>`, live rows only, then `where`. */
+function relatedFrom(rel: RelationRef, ctx: SqlContext, select: Raw, where?: Bool): Raw {
+  const elements = ctx.hooks.jsonElements(ctx.col(rel.col), REL);
+  const row = sql.ref(REL_ROW);
+  return sql`(select ${select} from ${elements} join ${sql.table(rel.table)} as ${row} on ${sql.ref(`${REL_ROW}.page_id`)} = ${sql.ref(`${REL}.value`)} where ${sql.ref(`${REL_ROW}.in_trash`)} = 0${where ? sql` and ${where}` : sql``})`;
+}
+
+function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+  const v = e.v;
+  const c = (name: string) => sql.ref(`${REL_ROW}.${name}`);
+  const q = (select: Raw, where?: Bool) => relatedFrom(e.rel, ctx, select, where);
+  const empty =
+    v.family === 'date'
+      ? sql`${c(v.lo)} is null`
+      : v.family === 'checkbox'
+        ? sql`coalesce(${c(v.col)}, 0) <> 1`
+        : sql`${c(v.col)} is null`;
+  const empties = sql`coalesce(sum(case when ${empty} then 1 else 0 end), 0)`;
+  const value = v.family === 'date' ? c(v.lo) : c(v.col);
+  // Counts are bigint on Postgres: every number is a double, as number columns are.
+  const one = (select: Raw) => q(sql`cast(${select} as double precision)`);
+  const ratio = (k: Raw) =>
+    one(sql`case when count(*) = 0 then null else cast(${k} as double precision) / count(*) end`);
+  switch (e.fn) {
+    case 'count':
+      return one(sql`count(*)`);
+    case 'count_values':
+    case 'not_empty':
+    case 'checked':
+      return one(sql`count(*) - ${empties}`);
+    case 'empty':
+    case 'unchecked':
+      return one(empties);
+    case 'unique':
+      return one(sql`count(distinct ${value})`);
+    case 'percent_empty':
+    case 'percent_unchecked':
+      return ratio(empties);
+    case 'percent_not_empty':
+    case 'percent_checked':
+      return ratio(sql`count(*) - ${empties}`);
+    case 'sum':
+      return one(sql`coalesce(sum(${value}), 0)`);
+    case 'average':
+      return one(sql`avg(${value})`);
+    case 'min':
+      return one(sql`min(${value})`);
+    case 'max':
+      return one(sql`max(${value})`);
+    case 'range':
+      return one(sql`max(${value}) - min(${value})`);
+    default:
+      throw new Error(`not a number rollup: ${e.fn}`);
+  }
+}
+
+/** earliest_date / latest_date / date_range over the related rows' date column. */
+function rollupDate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): DateSql {
+  const v = e.v;
+  if (v.family !== 'date') throw new Error('date rollup over a non-date column');
+  const c = (name: string) => sql.ref(`${REL_ROW}.${name}`);
+  const q = (select: Raw, where?: Bool) => relatedFrom(e.rel, ctx, select, where);
+  // Date-times unless every value is date-only (§8.2).
+  const time = sql<SqlBool>`exists ${q(sql`1`, sql<SqlBool>`${c(v.lo)} is not null and not ${dateOnly(c(v.lo), c(v.hi), ctx)}`)}`;
+  const first = q(sql`min(${c(v.lo)})`);
+  const last = q(sql`max(${c(v.lo)})`);
+  if (e.fn === 'earliest_date') return { s: first, time, hi: null };
+  if (e.fn === 'latest_date') return { s: last, time, hi: null };
+  return { s: first, time, hi: defaultEnd({ s: last, time, hi: null }) };
+}
+
+function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
+  if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
+  const cond = ctx.filter(e.filter, REL_ROW);
+  if (e.mode === 'any') return sql<SqlBool>`exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
+  if (e.mode === 'none') return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
+  return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, sql<SqlBool>`not (${cond})`)}`;
+}

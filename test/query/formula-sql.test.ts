@@ -1,0 +1,537 @@
+/**
+ * Formulas and rollups in SQL (src/query/formula-sql.ts), four ways: for generated text,
+ * checkbox, date and number formulas (over text, number, checkbox and date properties, `now()`,
+ * `today()` and rollups) and rollups of every function family over a second data source, the
+ * formula language's own evaluator and rollup computation (src/domain) give each row's value;
+ * the query-side value (`fexprValue`) must be that value in column form; and SQLite and
+ * Postgres must select and order the same rows as the query evaluator, walked with cursors
+ * through the store's executor. Reproduce with OCTAVO_QUERY_SEED=<seed>.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  compileFormula,
+  evaluate,
+  type FType,
+  type PageV,
+  renderResult,
+  T,
+  type Value,
+} from '../../src/domain/formula/index.ts';
+import { dateValue } from '../../src/domain/properties/formulas.ts';
+import { computeRollup, type RollupFunction, rollupType } from '../../src/domain/properties/rollups.ts';
+import { columnStem, deriveColumns } from '../../src/query/columns.ts';
+import { pageDateInterval } from '../../src/query/dates.ts';
+import { createDataSourceTable } from '../../src/query/ddl.ts';
+import { runQuery } from '../../src/query/evaluate.ts';
+import { queryRows } from '../../src/query/execute.ts';
+import {
+  type FExpr,
+  fexprValue,
+  formulaToSql,
+  type Interval,
+  MAX_SQL_SIZE,
+  type RelationRef,
+  type RolledColumn,
+  type RollupFn,
+  type Row,
+  readsRow,
+  sqlSize,
+} from '../../src/query/formula-sql.ts';
+import { parseQuery } from '../../src/query/parse.ts';
+import { ENGINES } from '../helpers/engines.ts';
+import { openTestDb, type TestDb } from './db.ts';
+import { prng, type Rng } from './gen.ts';
+
+const SEED = Number(process.env.OCTAVO_QUERY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const NOW = new Date('2026-05-13T10:11:12.345Z');
+const ROWS = 90;
+const RELATED = 40;
+const FORMULAS = 28;
+const MAIN = 'fs_main';
+const REL = 'fs_rel';
+const text = (s: string) => (s === '' ? [] : [{ type: 'text', text: { content: s }, plain_text: s }]);
+
+/** The related data source: number, checkbox, date, text and select. */
+const R = {
+  N: { id: 'n', name: 'N', type: 'number', number: {} },
+  K: { id: 'k', name: 'K', type: 'checkbox', checkbox: {} },
+  D: { id: 'd', name: 'D', type: 'date', date: {} },
+  S: { id: 's', name: 'S', type: 'rich_text', rich_text: {} },
+  O: {
+    id: 'o',
+    name: 'O',
+    type: 'select',
+    select: {
+      options: [
+        { id: 'x', name: 'X' },
+        { id: 'y', name: 'Y' },
+      ],
+    },
+  },
+};
+const RELATION_ID = 'rel%3A';
+/** The rollups of the test: function and rolled-up property. */
+const ROLLUPS: { name: string; fn: RollupFn; of: keyof typeof R }[] = [
+  { name: 'Count', fn: 'count', of: 'N' },
+  { name: 'Values', fn: 'count_values', of: 'S' },
+  { name: 'Unique', fn: 'unique', of: 'O' },
+  { name: 'Empties', fn: 'empty', of: 'D' },
+  { name: 'Filled', fn: 'not_empty', of: 'N' },
+  { name: 'PctEmpty', fn: 'percent_empty', of: 'S' },
+  { name: 'PctFilled', fn: 'percent_not_empty', of: 'O' },
+  { name: 'Sum', fn: 'sum', of: 'N' },
+  { name: 'Avg', fn: 'average', of: 'N' },
+  { name: 'Min', fn: 'min', of: 'N' },
+  { name: 'Max', fn: 'max', of: 'N' },
+  { name: 'Range', fn: 'range', of: 'N' },
+  { name: 'Checked', fn: 'checked', of: 'K' },
+  { name: 'Unchecked', fn: 'unchecked', of: 'K' },
+  { name: 'PctChecked', fn: 'percent_checked', of: 'K' },
+  { name: 'PctUnchecked', fn: 'percent_unchecked', of: 'K' },
+  { name: 'Earliest', fn: 'earliest_date', of: 'D' },
+  { name: 'Latest', fn: 'latest_date', of: 'D' },
+  { name: 'Span', fn: 'date_range', of: 'D' },
+];
+const M = {
+  A: { id: 'a', name: 'A', type: 'number', number: {} },
+  B: { id: 'b%2F', name: 'B', type: 'number', number: {} },
+  Name: { id: 'title', name: 'Name', type: 'title', title: {} },
+  Note: { id: 't', name: 'Note', type: 'rich_text', rich_text: {} },
+  Done: { id: 'c', name: 'Done', type: 'checkbox', checkbox: {} },
+  Due: { id: 'due', name: 'Due', type: 'date', date: {} },
+  Rel: { id: RELATION_ID, name: 'Rel', type: 'relation', relation: { data_source_id: 'r' } },
+};
+const rollupId = (name: string) => `r_${name}`;
+const SCHEMA = {
+  ...M,
+  ...Object.fromEntries(
+    ROLLUPS.map((r) => [
+      r.name,
+      {
+        id: rollupId(r.name),
+        name: r.name,
+        type: 'rollup',
+        rollup: { function: r.fn, relation_property_id: RELATION_ID, rollup_property_id: R[r.of].id },
+      },
+    ]),
+  ),
+  F: { id: 'f', name: 'F', type: 'formula', formula: { expression: '' } },
+};
+const REL_REF: RelationRef = { col: columnStem(RELATION_ID), table: REL };
+
+function rolledColumn(of: keyof typeof R): RolledColumn {
+  const stem = columnStem(R[of].id);
+  if (of === 'D') return { family: 'date', lo: `${stem}_lo`, hi: `${stem}_hi` };
+  return {
+    family: of === 'N' ? 'number' : of === 'K' ? 'checkbox' : of === 'S' ? 'text' : 'option',
+    col: stem,
+  };
+}
+
+type Raw = Record<string, unknown>;
+
+const WORDS = ['Alpha 1', 'beta #2', 'GAMMA', '', 'x#4y', 'Ünï 3', 'Delta #4', 'ß7', '42'];
+function makeText(rng: Rng): string {
+  return rng.pick(WORDS);
+}
+function makeNumber(rng: Rng): number | null {
+  const r = rng.int(8);
+  if (r === 0) return null;
+  if (r === 1) return 0;
+  if (r === 2) return -rng.int(30);
+  if (r === 3) return rng.int(400) / 8;
+  return rng.int(20);
+}
+function makeDate(rng: Rng): { start: string; end?: string } | null {
+  const r = rng.int(6);
+  if (r === 0) return null;
+  const day = NOW.getTime() - 10 * 86_400_000 + rng.int(20) * 86_400_000;
+  const dateOnly = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  if (r === 1) return { start: new Date(day + rng.int(24) * 3_600_000).toISOString() };
+  if (r === 2) return { start: dateOnly(day), end: dateOnly(day + rng.int(4) * 86_400_000) };
+  if (r === 3)
+    return {
+      start: new Date(day + 3_600_000).toISOString(),
+      end: new Date(day + 3_600_000 * (2 + rng.int(40))).toISOString(),
+    };
+  return { start: dateOnly(day) };
+}
+
+/** The formula value of a raw property value (what the app's evaluator reads). */
+function formulaValue(type: string, v: unknown): Value {
+  if (type === 'number') return typeof v === 'number' ? v : null;
+  if (type === 'checkbox') return v === true;
+  if (type === 'date') return dateValue((v as { start: string } | null) ?? null);
+  if (type === 'select') return typeof v === 'string' ? v : null;
+  return v === '' || v === undefined ? null : (v as string);
+}
+
+/** The response form deriveColumns reads. */
+function responseValue(type: string, v: unknown): unknown {
+  if (type === 'title' || type === 'rich_text') return text((v as string) ?? '');
+  if (type === 'select') return typeof v === 'string' ? { name: v } : null;
+  if (type === 'relation') return ((v as string[]) ?? []).map((id) => ({ id }));
+  return v ?? null;
+}
+
+function derive(schema: Record<string, { id: string; type: string }>, raw: Raw, id: string, trash = 0) {
+  const row: Record<string, string | number | null> = {
+    page_id: id,
+    created_time: NOW.toISOString(),
+    last_edited_time: NOW.toISOString(),
+    created_by: 'u',
+    last_edited_by: 'u',
+    in_trash: trash,
+  };
+  for (const [name, p] of Object.entries(schema)) {
+    if (p.type === 'rollup' || p.type === 'formula') continue;
+    Object.assign(row, deriveColumns(p, responseValue(p.type, raw[name])));
+  }
+  return row;
+}
+
+/** A value of the formula language in its column form (text lowered, dates as intervals). */
+function columnForm(v: Value, t: FType): number | string | boolean | Interval | null {
+  const r = renderResult(v, t, 'UTC') as { type: string; [k: string]: unknown };
+  const x = r[r.type];
+  if (r.type === 'boolean') return x === true;
+  if (r.type === 'string') return typeof x === 'string' && x !== '' ? x.toLowerCase() : null;
+  if (r.type === 'date') {
+    const i = pageDateInterval(x);
+    return i && { lo: i.from, hi: i.to };
+  }
+  return (x as number | null) ?? null;
+}
+
+const TEXT_LITS = ['"#4"', '" #"', '"Mixed"', '"42"', '""', '"x"'];
+const UNITS = ['"days"', '"hours"', '"minutes"', '"weeks"'];
+const NUM_ROLLUPS = ROLLUPS.filter((r) => !['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
+const DATE_ROLLUPS = ROLLUPS.filter((r) => ['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
+
+function gen(rng: Rng, t: 'number' | 'text' | 'bool' | 'date', depth = 0): string {
+  const leaf = depth > 1;
+  const g = (u: 'number' | 'text' | 'bool' | 'date') => gen(rng, u, depth + 1);
+  switch (t) {
+    case 'number':
+      return [
+        () => `prop("${rng.pick(['A', 'B'])}")`,
+        () => `prop("${rng.pick(NUM_ROLLUPS).name}")`,
+        () => String(rng.pick([0, 1, 2.5, 10])),
+        () => `(${g('number')} ${rng.pick(['+', '-', '*', '/'])} ${g('number')})`,
+        () => `if(${g('bool')}, ${g('number')}, ${g('number')})`,
+        () => `dateBetween(${g('date')}, ${g('date')}, ${rng.pick(UNITS)})`,
+      ][rng.int(leaf ? 3 : 6)]!();
+    case 'text':
+      return [
+        () => `prop("${rng.pick(['Name', 'Note'])}")`,
+        () => rng.pick(TEXT_LITS),
+        () => `(${g('text')} + ${g(rng.pick(['text', 'number', 'bool']))})`,
+        () => `format(${g(rng.pick(['number', 'bool']))})`,
+        () => `${rng.pick(['upper', 'lower'])}(${g('text')})`,
+        () => `if(${g('bool')}, ${g('text')}, ${g('text')})`,
+      ][rng.int(leaf ? 2 : 6)]!();
+    case 'bool':
+      return [
+        () => 'prop("Done")',
+        () => `(${g('number')} ${rng.pick(['<', '<=', '>', '>=', '==', '!='])} ${g('number')})`,
+        () => `(${g('date')} ${rng.pick(['<', '<=', '>', '>=', '==', '!='])} ${g('date')})`,
+        () => `(${g('text')} ${rng.pick(['==', '!='])} ${rng.pick(['"42"', '"#4"', '"1"'])})`,
+        () => `contains(${g('text')}, ${rng.pick(['"#"', '"4"', '" "'])})`,
+        () => `${rng.pick(['and', 'or'])}(${g('bool')}, ${g(rng.pick(['bool', 'number', 'text']))})`,
+        () => `not(${g(rng.pick(['bool', 'number', 'text', 'date']))})`,
+        () => `empty(${g(rng.pick(['bool', 'number', 'text', 'date']))})`,
+        () => `(${g('bool')} ${rng.pick(['&&', '||'])} ${g('bool')})`,
+      ][rng.int(leaf ? 1 : 9)]!();
+    case 'date':
+      return [
+        () => 'prop("Due")',
+        () => `prop("${rng.pick(DATE_ROLLUPS).name}")`,
+        () => rng.pick(['now()', 'today()']),
+        () =>
+          `${rng.pick(['dateAdd', 'dateSubtract'])}(${g('date')}, ${rng.pick([1, 2, -3, 0])}, ${rng.pick(UNITS)})`,
+        () => `dateStart(${g('date')})`,
+        () => `if(${g('bool')}, ${g('date')}, ${g('date')})`,
+      ][rng.int(leaf ? 3 : 6)]!();
+  }
+}
+
+const API_KIND = { number: 'number', text: 'string', bool: 'boolean', date: 'date' } as const;
+const FILTER_KEY = { number: 'number', text: 'string', bool: 'checkbox', date: 'date' } as const;
+
+function filtersFor(rng: Rng, t: 'number' | 'text' | 'bool' | 'date'): unknown[] {
+  const cond = {
+    number: () => ({
+      [rng.pick(['greater_than', 'less_than', 'equals', 'does_not_equal'])]: rng.pick([0, 1, 3, 12.5]),
+    }),
+    text: () =>
+      rng.pick([
+        { contains: rng.pick(['#', 'a', '4', 'mixed', 'true']) },
+        { equals: rng.pick(['42', 'gamma', 'alpha 1 #0']) },
+        { starts_with: rng.pick(['a', 'b', 'x']) },
+        { is_empty: true },
+        { does_not_contain: 'e' },
+      ]),
+    bool: () => ({ [rng.pick(['equals', 'does_not_equal'])]: rng.pick([true, false]) }),
+    date: () =>
+      rng.pick([
+        { on_or_after: '2026-05-13' },
+        { before: '2026-05-10T12:00:00Z' },
+        { equals: '2026-05-13' },
+        { is_empty: true },
+        { past_week: {} },
+        { after: '2026-05-14' },
+      ]),
+  }[t];
+  return [
+    { filter: { property: 'F', formula: { [FILTER_KEY[t]]: cond() } } },
+    {
+      filter: { property: 'F', formula: { [FILTER_KEY[t]]: cond() } },
+      sorts: [{ property: 'F', direction: rng.pick(['ascending', 'descending']) }],
+    },
+    {
+      sorts: [
+        { property: 'F', direction: rng.pick(['ascending', 'descending']) },
+        { property: 'A', direction: 'ascending' },
+      ],
+    },
+  ];
+}
+
+describe(`text, checkbox and date formulas and rollups in SQL agree with the evaluators (seed ${SEED})`, () => {
+  const dbs: TestDb[] = [];
+  beforeAll(async () => {
+    for (const engine of ENGINES) dbs.push(await openTestDb(engine, 'fs'));
+  });
+  afterAll(async () => {
+    for (const t of dbs) await t.close();
+  });
+
+  it(`runs ${FORMULAS * 4} generated formulas and ${ROLLUPS.length} rollups on ${ENGINES.join(' and ')}`, async () => {
+    const rng = prng(SEED);
+    // The related data source; some of its rows are in the trash (a rollup skips them).
+    const relRaw = Array.from({ length: RELATED }, () => ({
+      N: makeNumber(rng),
+      K: rng.int(2) === 0,
+      D: makeDate(rng),
+      S: makeText(rng),
+      O: rng.pick(['X', 'Y', null]),
+    }));
+    const relIds = relRaw.map(() => rng.uuid());
+    const relTrash = relRaw.map(() => (rng.int(6) === 0 ? 1 : 0));
+    const relRows = relRaw.map((raw, i) => derive(R, raw, relIds[i]!, relTrash[i]));
+    const relById = new Map(relRows.map((r) => [r.page_id as string, r]));
+    const related = (_table: string, ids: readonly string[]): Row[] =>
+      ids.flatMap((id) => {
+        const r = relById.get(id);
+        return r && r.in_trash === 0 ? [r] : [];
+      });
+
+    const raws: Raw[] = Array.from({ length: ROWS }, () => ({
+      A: makeNumber(rng),
+      B: makeNumber(rng),
+      Name: makeText(rng),
+      Note: makeText(rng),
+      Done: rng.int(2) === 0,
+      Due: makeDate(rng),
+      Rel: Array.from({ length: rng.int(6) }, () => rng.pick(relIds)),
+    }));
+    const ids = raws.map(() => rng.uuid());
+    const rows = raws.map((raw, i) => derive(M, raw, ids[i]!));
+    for (const t of dbs) {
+      await createDataSourceTable(t.db, t.hooks, REL, Object.values(R));
+      await t.db.insertInto(REL).values(relRows).execute();
+      await createDataSourceTable(t.db, t.hooks, MAIN, Object.values(SCHEMA));
+      await t.db.insertInto(MAIN).values(rows).execute();
+    }
+
+    // The rollups as the app computes them (domain/properties/rollups.ts) and in SQL.
+    const rollupExprs = new Map<string, FExpr>(
+      ROLLUPS.map((r) => [
+        rollupId(r.name),
+        {
+          t: ['earliest_date', 'latest_date', 'date_range'].includes(r.fn) ? 'date' : 'number',
+          k: 'rollup',
+          fn: r.fn,
+          rel: REL_REF,
+          v: rolledColumn(r.of),
+        } as FExpr,
+      ]),
+    );
+    const rollupValue = (raw: Raw, r: (typeof ROLLUPS)[number]): Value => {
+      const items = (raw.Rel as string[]).flatMap((id) => {
+        const i = relIds.indexOf(id);
+        return relTrash[i] ? [] : [{ value: formulaValue(R[r.of].type, relRaw[i]![r.of]), item: null }];
+      });
+      return computeRollup(r.fn as RollupFunction, items, 'UTC').value;
+    };
+    const page = (raw: Raw): PageV => ({
+      kind: 'page',
+      id: 'p',
+      dataSourceId: 'd',
+      title: '',
+      prop: (id) => {
+        const m = Object.entries(M).find(([, p]) => p.id === id);
+        if (m) return formulaValue(m[1].type, raw[m[0]]);
+        const r = ROLLUPS.find((x) => rollupId(x.name) === id);
+        return r ? rollupValue(raw, r) : null;
+      },
+    });
+    const typeOf = (p: { type: string }): FType =>
+      p.type === 'number'
+        ? T.number
+        : p.type === 'checkbox'
+          ? T.boolean
+          : p.type === 'date'
+            ? T.date
+            : T.text;
+    const infos = [
+      ...Object.values(M)
+        .filter((p) => p.type !== 'relation')
+        .map((p) => ({ id: p.id, name: p.name, type: typeOf(p) })),
+      ...ROLLUPS.map((r) => ({
+        id: rollupId(r.name),
+        name: r.name,
+        type: rollupType(r.fn as RollupFunction, typeOf(R[r.of])),
+      })),
+    ];
+    const lookup = {
+      byName: (name: string) => infos.find((p) => p.name === name),
+      byId: (id: string) => infos.find((p) => p.id === id),
+    };
+    const resolve = (id: string): FExpr | undefined => {
+      const r = rollupExprs.get(id);
+      if (r) return r;
+      const p = Object.values(M).find((x) => x.id === id);
+      const stem = columnStem(id);
+      if (!p) return undefined;
+      if (p.type === 'number') return { t: 'number', k: 'col', col: stem };
+      if (p.type === 'checkbox') return { t: 'bool', k: 'col', col: stem };
+      if (p.type === 'date') return { t: 'date', k: 'dcol', lo: `${stem}_lo`, hi: `${stem}_hi` };
+      if (p.type === 'title' || p.type === 'rich_text') return { t: 'text', k: 'col', col: stem };
+      return undefined;
+    };
+
+    // 1. Each rollup: the app's value, the query-side value and a filter / sort in SQL.
+    for (const r of ROLLUPS) {
+      const e = rollupExprs.get(rollupId(r.name))!;
+      const type = e.t === 'date' ? T.date : T.number;
+      raws.forEach((raw, i) => {
+        expect(keyForm(fexprValue(e, rows[i]!, { now: NOW, related })), `rollup ${r.name}, row ${i}`).toEqual(
+          keyForm(columnForm(rollupValue(raw, r), type)),
+        );
+      });
+      const cond =
+        e.t === 'date'
+          ? { date: rng.pick([{ on_or_after: '2026-05-12' }, { is_empty: true }, { before: '2026-05-09' }]) }
+          : {
+              number: rng.pick([
+                { greater_than: 1 },
+                { equals: 0 },
+                { is_not_empty: true },
+                { less_than: 0.5 },
+              ]),
+            };
+      for (const body of [
+        { filter: { property: r.name, rollup: cond } },
+        { sorts: [{ property: r.name, direction: rng.pick(['ascending', 'descending']) }] },
+      ])
+        await agree(body, new Map([[rollupId(r.name), e]]), `rollup ${r.name} ${JSON.stringify(body)}`);
+    }
+
+    // 2. Rollup any / every / none over each rolled-up type.
+    const quantified = [
+      { of: 'N', cond: { number: { greater_than: 3 } } },
+      { of: 'K', cond: { checkbox: { equals: true } } },
+      { of: 'D', cond: { date: { on_or_after: '2026-05-13' } } },
+      { of: 'S', cond: { rich_text: { contains: '#' } } },
+      { of: 'O', cond: { select: { equals: 'X' } } },
+    ] as const;
+    for (const q of quantified) {
+      const r = ROLLUPS.find((x) => x.of === q.of)!;
+      for (const mode of ['any', 'every', 'none'])
+        await agree(
+          { filter: { property: r.name, rollup: { [mode]: q.cond } } },
+          new Map(),
+          `rollup ${r.name} ${mode}`,
+          {
+            rolled: new Map([[rollupId(r.name), R[q.of]]]),
+            relations: new Map([[rollupId(r.name), REL_REF]]),
+          },
+        );
+    }
+
+    // 3. Generated formulas of each result type.
+    const compiled = { number: 0, text: 0, bool: 0, date: 0 };
+    for (let f = 0; f < FORMULAS * 4; f++) {
+      const t = (['number', 'text', 'bool', 'date'] as const)[f % 4]!;
+      const source = gen(rng, t);
+      const label = `seed ${SEED}, formula ${f}: ${source}`;
+      const formula = compileFormula(source, lookup);
+      const e = formulaToSql(formula.root, resolve);
+      // What the app leaves to the evaluator: constants and very large expressions.
+      if (!e || !readsRow(e) || sqlSize(e) > MAX_SQL_SIZE) continue;
+      expect(e.t, label).toBe(t);
+      compiled[t]++;
+      raws.forEach((raw, i) => {
+        const v = evaluate(formula.root, { now: NOW.getTime(), timeZone: 'UTC', page: page(raw) });
+        expect(keyForm(fexprValue(e, rows[i]!, { now: NOW, related })), `${label}, row ${i}`).toEqual(
+          keyForm(columnForm(v, formula.type)),
+        );
+      });
+      for (const body of filtersFor(rng, t))
+        await agree(body, new Map([['f', e]]), `${label} ${JSON.stringify(body)}`, { kind: API_KIND[t] });
+    }
+    for (const n of Object.values(compiled)) expect(n).toBeGreaterThan(FORMULAS / 3);
+
+    function keyForm(v: unknown): unknown {
+      if (v && typeof v === 'object') return v;
+      return typeof v === 'number' ? v || 0 : v;
+    }
+
+    async function agree(
+      body: unknown,
+      exprs: Map<string, FExpr>,
+      label: string,
+      extra: {
+        kind?: string;
+        rolled?: Map<string, { id: string; type: string }>;
+        relations?: Map<string, RelationRef>;
+      } = {},
+    ) {
+      const computed = new Map<string, 'number' | 'date' | 'string' | 'boolean'>(
+        ROLLUPS.map((r) => [
+          rollupId(r.name),
+          rollupExprs.get(rollupId(r.name))!.t === 'date' ? 'date' : 'number',
+        ]),
+      );
+      if (extra.kind) computed.set('f', extra.kind as 'number');
+      const query = parseQuery(body, SCHEMA, {
+        version: '2025-09-03',
+        meUserId: null,
+        computed,
+        exprs,
+        ...(extra.rolled ? { rolled: extra.rolled, quantified: new Map() } : {}),
+        ...(extra.relations ? { relations: extra.relations } : {}),
+      });
+      expect(JSON.stringify(query), label).toContain('"source":"expr"');
+      const expected = runQuery(query, rows, { now: NOW, related });
+      for (const t of dbs) {
+        const got: string[] = [];
+        let from: string | null = null;
+        for (let guard = 0; guard <= ROWS; guard++) {
+          const p = await queryRows(t.db, t.hooks, MAIN, query, {
+            inTrash: false,
+            from,
+            limit: 13,
+            now: NOW,
+            walkThreshold: rng.pick([1, 1e9]),
+          });
+          got.push(...p.items);
+          from = p.next;
+          if (!from) break;
+        }
+        expect(got, `${label} on ${t.engine}`).toEqual(expected);
+      }
+    }
+  }, 300_000);
+});
