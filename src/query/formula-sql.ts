@@ -200,7 +200,7 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
     return { t, k: 'if', arms, other };
   };
   const call = (name: string, args: readonly Node[]): FExpr | undefined => {
-    const A = () => args.map(visit);
+    const visitArgs = () => args.map(visit);
     switch (name) {
       case 'if':
         return args.length === 3 ? ifOf(args) : undefined;
@@ -208,7 +208,7 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
         return args.length >= 2 ? ifOf(args) : undefined;
       case 'and':
       case 'or': {
-        const xs = A();
+        const xs = visitArgs();
         return xs.every((x) => x) && xs.length > 0 ? { t: 'bool', k: name, args: xs as FExpr[] } : undefined;
       }
       case 'not': {
