@@ -73,6 +73,8 @@ export function actorOf(row: IntegrationRow): Actor {
  * Not for actors made up elsewhere (the command line's administration acts as a person).
  */
 export function integrationAuthor(actor: Actor): KnownAuthor {
+  // A person signed in to the browser app writes as themselves; no integration acts.
+  if (actor.person) return { id: actor.botUserId, type: 'person', integrationId: null };
   return { id: actor.botUserId, type: 'bot', integrationId: actor.integrationId };
 }
 
