@@ -56,6 +56,8 @@ describeEngines('location and last_visited_time properties', (engine) => {
           Where: { location: {} },
           Visited: { last_visited_time: {} },
           When: { date: {} },
+          Never: { formula: { expression: 'empty(prop("Visited"))' } },
+          Seen: { formula: { expression: 'prop("Visited")' } },
         });
         pages = [];
         for (const [name, start] of [
@@ -121,6 +123,21 @@ describeEngines('location and last_visited_time properties', (engine) => {
           expect(r.properties.Where).toMatchObject({ type: 'location', location: null });
           expect(r.properties.Visited).toMatchObject({ type: 'last_visited_time', last_visited_time: null });
         }
+      });
+
+      it('gives formulas over last_visited_time an empty date', async () => {
+        const got = (await client().pages.retrieve({ page_id: pages[1]!.id })) as unknown as RowPage;
+        expect(got.properties.Never).toMatchObject({
+          type: 'formula',
+          formula: { type: 'boolean', boolean: true },
+        });
+        expect(got.properties.Seen).toMatchObject({ type: 'formula', formula: { type: 'date', date: null } });
+        expect(
+          await names({ filter: { property: 'Never', formula: { checkbox: { equals: true } } } }),
+        ).toEqual(['a', 'b']);
+        expect(
+          await names({ filter: { property: 'Seen', formula: { date: { is_not_empty: true } } } }),
+        ).toEqual([]);
       });
 
       it('answers property items for both as a single empty item', async () => {
