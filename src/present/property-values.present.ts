@@ -62,6 +62,11 @@ export function propertyValue(prop: PropertySchema, stored: StoredValue | undefi
       };
     case 'button':
       return {};
+    // Octavo has no app to visit pages in, and no page carries a captured location: both are
+    // computed by the server and always empty (docs/compatibility.md).
+    case 'last_visited_time':
+    case 'location':
+      return null;
     case 'verification':
       return v ?? { state: 'unverified', date: null, verified_by: null };
     default:

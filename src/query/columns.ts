@@ -15,7 +15,7 @@
  * | option        | select, status                               | `p_<hex>` TEXT option name                 |
  * | multi         | multi_select (names), people (user ids),     | `p_<hex>` TEXT: JSON array of strings      |
  * |               | relation (page ids), files (names)           |                                            |
- * | date          | date                                         | `p_<hex>_lo`, `p_<hex>_hi` double: epoch ms |
+ * | date          | date, last_visited_time (always empty)       | `p_<hex>_lo`, `p_<hex>_hi` double: epoch ms |
  * | verification  | verification                                 | `p_<hex>` TEXT 'verified' / 'expired'      |
  * | row           | created_time, last_edited_time, created_by,  | none: they read the row columns            |
  * |               | last_edited_by                               |                                            |
@@ -77,6 +77,7 @@ const FAMILY: Record<string, Family> = {
   relation: 'multi',
   files: 'multi',
   date: 'date',
+  last_visited_time: 'date',
   verification: 'verification',
   created_time: 'row',
   last_edited_time: 'row',

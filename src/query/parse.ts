@@ -75,6 +75,7 @@ const FILTER_KEYS = new Set([
   'created_time',
   'last_edited_by',
   'last_edited_time',
+  'last_visited_time',
   'formula',
   'unique_id',
   'rollup',

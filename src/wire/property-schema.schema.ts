@@ -108,8 +108,8 @@ export const PROPERTY_PAYLOADS = {
   place: Empty,
   formula: z.looseObject({}),
   rollup: z.looseObject({}),
-  location: z.looseObject({}),
-  last_visited_time: z.looseObject({}),
+  location: Empty,
+  last_visited_time: Empty,
 } as const;
 export type PropertyType = keyof typeof PROPERTY_PAYLOADS;
 export const PROPERTY_TYPES = Object.keys(PROPERTY_PAYLOADS) as PropertyType[];

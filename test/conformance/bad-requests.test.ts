@@ -10,6 +10,7 @@ import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { COMMENT_BAD_REQUESTS } from './bad-requests-comments.ts';
 import { FORMULA_BAD_REQUESTS } from './bad-requests-formulas.ts';
+import { LOCATION_BAD_REQUESTS } from './bad-requests-location.ts';
 import { MARKDOWN_BAD_REQUESTS } from './bad-requests-markdown.ts';
 import { VIEW_BAD_REQUESTS } from './bad-requests-views.ts';
 
@@ -712,6 +713,7 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
   comments: COMMENT_BAD_REQUESTS,
   'page markdown': MARKDOWN_BAD_REQUESTS,
   'formulas and rollups': FORMULA_BAD_REQUESTS,
+  'location and last_visited_time': LOCATION_BAD_REQUESTS,
   'views, templates, emojis, tasks, not served': VIEW_BAD_REQUESTS,
 };
 

@@ -174,7 +174,7 @@ function withRealApiExtras(node: unknown): unknown {
   const branches = out.anyOf as Array<{ properties?: Record<string, unknown> }> | undefined;
   if (Array.isArray(branches) && branches.some((b) => b.properties?.checkbox && b.properties?.name)) {
     const template = branches.find((b) => b.properties?.checkbox)!;
-    for (const type of ['verification', 'button', 'place']) {
+    for (const type of ['verification', 'button', 'place', 'location', 'last_visited_time']) {
       const { checkbox, ...rest } = template.properties!;
       branches.push({
         ...template,
@@ -183,8 +183,48 @@ function withRealApiExtras(node: unknown): unknown {
       } as never);
     }
   }
+  // Values of `location` and `last_visited_time` (notion-api.md §6.1: request-only in the SDK,
+  // read-only per §6.2), which Octavo computes as always empty: wherever a union has a `url`
+  // value branch (page values, property items), the same branch holding `null` under their type.
+  if (Array.isArray(branches)) {
+    const url = branches.find(
+      (b) => (b.properties?.type as { const?: unknown } | undefined)?.const === 'url' && b.properties?.url,
+    ) as { properties: Record<string, unknown>; required?: string[] } | undefined;
+    if (url) {
+      const { url: _value, ...rest } = url.properties;
+      for (const type of ['location', 'last_visited_time']) {
+        branches.push({
+          ...url,
+          properties: { ...rest, type: { const: type, type: 'string' }, [type]: { type: 'null' } },
+          required: (url.required ?? []).map((k) => (k === 'url' ? type : k)),
+        } as never);
+      }
+    }
+  }
+  const refs = out.anyOf as Array<{ $ref?: string }> | undefined;
+  if (Array.isArray(refs) && refs.some((b) => b.$ref?.endsWith('/UrlPropertyItemObjectResponse'))) {
+    for (const name of EMPTY_ITEM_TYPES.keys()) refs.push({ $ref: `#/definitions/${name}` });
+  }
+  const defs = out.definitions as Record<string, { properties: Record<string, unknown> }> | undefined;
+  const urlItem = defs?.UrlPropertyItemObjectResponse;
+  if (defs && urlItem) {
+    for (const [name, type] of EMPTY_ITEM_TYPES) {
+      const { url: _value, ...rest } = urlItem.properties;
+      defs[name] = {
+        ...urlItem,
+        properties: { ...rest, type: { const: type, type: 'string' }, [type]: { type: 'null' } },
+        required: ['type', type, 'object', 'id'],
+      } as never;
+    }
+  }
   return out;
 }
+
+/** Property item definitions added for the two always-empty computed types (see above). */
+const EMPTY_ITEM_TYPES = new Map([
+  ['LocationPropertyItemObjectResponse', 'location'],
+  ['LastVisitedTimePropertyItemObjectResponse', 'last_visited_time'],
+]);
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
 const compiled = new Map<string, ValidateFunction>();

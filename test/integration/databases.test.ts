@@ -104,10 +104,17 @@ describeEngines('databases and data sources', (engine) => {
       expect(two.code).toBe('validation_error');
     });
 
-    it('refuses location properties clearly until they are implemented', async () => {
-      const err = await newDatabase('Location', { Name: { title: {} }, L: { location: {} } }).catch((e) => e);
-      expect(err.code).toBe('invalid_request');
-      expect(err.message).toContain('location');
+    it('accepts location and last_visited_time properties with an empty configuration', async () => {
+      const db = await newDatabase('Location', {
+        Name: { title: {} },
+        L: { location: {} },
+        V: { last_visited_time: {} },
+      });
+      const ds = (await h.client().dataSources.retrieve({
+        data_source_id: db.data_sources[0]!.id,
+      })) as DataSourceObjectResponse;
+      expect(ds.properties.L).toMatchObject({ name: 'L', type: 'location', location: {} });
+      expect(ds.properties.V).toMatchObject({ name: 'V', type: 'last_visited_time', last_visited_time: {} });
     });
   });
 

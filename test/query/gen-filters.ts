@@ -131,6 +131,7 @@ function condition(rng: Rng, world: World, prop: SchemaProperty): Json {
     case 'date':
     case 'created_time':
     case 'last_edited_time':
+    case 'last_visited_time':
       return dateCondition(rng, world);
     case 'verification':
       return { [rng.pick(['status', 'does_not_equal'])]: rng.pick(['verified', 'expired', 'none']) };

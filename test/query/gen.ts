@@ -86,6 +86,7 @@ const TYPES = [
   'verification',
   'created_time',
   'last_edited_time',
+  'last_visited_time',
   'created_by',
   'last_edited_by',
 ];
@@ -189,6 +190,9 @@ export function makeValue(rng: Rng, world: World, prop: SchemaProperty): unknown
         .map((name) => ({ name, type: 'external', external: { url: 'x' } }));
     case 'date':
       return dateValue(rng, world.now);
+    case 'last_visited_time':
+      // Computed by Octavo as never visited: always empty.
+      return null;
     case 'verification':
       return rng.chance(0.3)
         ? null

@@ -200,6 +200,8 @@ describeEngines('Browser view', (engine) => {
           Checked: { verification: {} },
           Where: { place: {} },
           Act: { button: {} },
+          Spot: { location: {} },
+          Visited: { last_visited_time: {} },
         },
       },
     } as never);
@@ -546,6 +548,8 @@ describeEngines('Browser view', (engine) => {
       expect(cell('verification')).toBe('verified');
       expect(cell('place')).toBe('Paris');
       expect(cell('button')).toBe('');
+      expect(cell('location')).toBe('');
+      expect(cell('last_visited_time')).toBe('');
     });
 
     it('shows a row as a page with its properties', async () => {

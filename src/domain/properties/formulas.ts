@@ -125,6 +125,7 @@ export function propertyType(p: PropertySchema): FType {
     case 'date':
     case 'created_time':
     case 'last_edited_time':
+    case 'last_visited_time':
       return T.date;
     case 'created_by':
     case 'last_edited_by':

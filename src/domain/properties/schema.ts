@@ -13,14 +13,7 @@ import { bodyError } from '../../wire/validation.ts';
 import { checkSchemaFormulas, relationTargets } from './formulas.ts';
 import { newOptionId, newPropertyId } from './ids.ts';
 import { resolveRollup } from './rollups.ts';
-import {
-  findProperty,
-  type PropertySchema,
-  payloadOf,
-  type Schema,
-  type SelectOption,
-  UNSUPPORTED_TYPES,
-} from './types.ts';
+import { findProperty, type PropertySchema, payloadOf, type Schema, type SelectOption } from './types.ts';
 
 /** What schema building needs from the outside world. */
 export interface SchemaContext {
@@ -159,9 +152,6 @@ async function buildProperty(
   reverse: ReverseRelation[],
   sourceName: string,
 ): Promise<PropertySchema> {
-  if (UNSUPPORTED_TYPES.has(req.type)) {
-    throw errors.unsupported(`${req.type} properties (not implemented by Octavo yet)`);
-  }
   const sameType = current?.type === req.type ? current : undefined;
   const description = req.description !== undefined ? req.description : (current?.description ?? null);
   const base = { id, name, description, type: req.type };

@@ -68,6 +68,3 @@ export const READ_ONLY_TYPES: ReadonlySet<string> = new Set([
   'location',
   'last_visited_time',
 ]);
-
-/** Types Octavo does not implement yet; a schema that asks for one is refused. */
-export const UNSUPPORTED_TYPES: ReadonlySet<string> = new Set(['location', 'last_visited_time']);
