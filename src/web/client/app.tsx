@@ -11,9 +11,10 @@ import { PageTree } from './tree.tsx';
 
 export function App() {
   const route = useRoute();
-  // The menu (narrow screens) stays open on the page where it was opened: navigating closes it.
-  const [menuOpenOn, setMenuOpenOn] = useState<string | null | false>(false);
-  const menuOpen = menuOpenOn !== false && menuOpenOn === route.pageId;
+  // The menu (narrow screens) stays open where it was opened: navigating closes it, except a
+  // navigation made with `keepMenu` (router.ts), such as trashing the open page from the tree.
+  const [menuOpenAt, setMenuOpenAt] = useState<number | false>(false);
+  const menuOpen = menuOpenAt === route.visit;
   return (
     <div className={`layout${menuOpen ? ' menu-open' : ''}`}>
       <a className="skip-link" href="#main">
@@ -25,7 +26,7 @@ export function App() {
           className="menu-button"
           aria-expanded={menuOpen}
           aria-controls="sidebar"
-          onClick={() => setMenuOpenOn(menuOpen ? false : route.pageId)}
+          onClick={() => setMenuOpenAt(menuOpen ? false : route.visit)}
         >
           Menu
         </button>
