@@ -123,7 +123,11 @@ class TreeStore {
     this.trashed = [{ id, title: pageTitle(page) }, ...this.trashed.filter((t) => t.id !== id)].slice(0, 50);
     localStorage.setItem(TRASH_KEY, JSON.stringify(this.trashed));
     const siblings = this.children.get(parentId ?? ROOT);
-    if (siblings) this.children.set(parentId ?? ROOT, siblings.filter((s) => s !== id));
+    if (siblings)
+      this.children.set(
+        parentId ?? ROOT,
+        siblings.filter((s) => s !== id),
+      );
     this.changed();
     trashed?.();
     await this.refresh(parentId);
