@@ -5,6 +5,7 @@
 import { useEffect, useId, useState } from 'react';
 import { type Page, pageTitle, searchPages, session } from './api.ts';
 import { IconView } from './icon.tsx';
+import { IntegrationsView } from './integrations.tsx';
 import { PageView } from './page.tsx';
 import { navigate, useRoute } from './router.ts';
 import { PageTree } from './tree.tsx';
@@ -39,6 +40,18 @@ export function App() {
         </div>
         <Search />
         <PageTree currentId={route.pageId} />
+        <p className="sidebar-links">
+          <a
+            href="/app/integrations"
+            aria-current={route.integrations ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/app/integrations');
+            }}
+          >
+            Integrations
+          </a>
+        </p>
         <form method="post" action="/sign-out" className="sign-out">
           <input type="hidden" name="csrf" value={session.csrf} />
           <button type="submit" className="small">
@@ -49,6 +62,8 @@ export function App() {
       <main id="main" className="main" tabIndex={-1}>
         {route.pageId ? (
           <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
+        ) : route.integrations ? (
+          <IntegrationsView />
         ) : (
           <Home />
         )}
