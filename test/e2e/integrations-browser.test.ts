@@ -38,6 +38,7 @@ run('Integrations and Connections in Chromium', (engine) => {
     const browser = await launchChromium();
     context = browser.context;
     closeBrowser = browser.close;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   }, 60_000);
@@ -69,6 +70,7 @@ run('Integrations and Connections in Chromium', (engine) => {
     expect(token).toMatch(/^ntn_/);
     await page.getByRole('button', { name: 'Copy token' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     const item = page
       .getByRole('list', { name: 'Integrations' })
       .getByRole('listitem', { name: 'Release bot' });
@@ -91,7 +93,7 @@ run('Integrations and Connections in Chromium', (engine) => {
     await page.getByLabel('Connect an integration').selectOption({ label: 'Release bot' });
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('list', { name: 'Connected integrations' }).getByText('Release bot').waitFor();
-    const got = (await sdk.pages.retrieve({ page_id: plans.id })) as {
+    const got = (await sdk.pages.retrieve({ page_id: plans.id })) as unknown as {
       id: string;
       properties: { title: { title: { plain_text: string }[] } };
     };

@@ -4,7 +4,7 @@
  * rotating and revoking tokens. And a page's Connections: the integrations it is shared with,
  * sharing and unsharing. Through `/app/api` (web/integrations.routes.ts), as the signed-in person.
  */
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { adminApi } from './api.ts';
 import { navigate } from './router.ts';
 
@@ -34,23 +34,35 @@ const listIntegrations = async () =>
 
 /** The token just made: shown once, with a copy button. */
 function TokenOnce({ integration, onDone }: { integration: Integration; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
+  const code = useRef<HTMLElement>(null);
   return (
     <section className="token-once" aria-label="New token">
       <p>
         The token of <strong>{integration.name}</strong>. It is shown only now: copy it and keep it safe.
       </p>
-      <code data-testid="token">{integration.token}</code>{' '}
+      <code data-testid="token" ref={code}>
+        {integration.token}
+      </code>{' '}
       <button
         type="button"
         className="small"
         onClick={async () => {
-          await navigator.clipboard.writeText(integration.token ?? '').catch(() => undefined);
-          setCopied(true);
+          try {
+            await navigator.clipboard.writeText(integration.token ?? '');
+            setCopied('yes');
+          } catch {
+            // No clipboard (a plain-http origin, or refused): select the token to copy by hand.
+            if (code.current) getSelection()?.selectAllChildren(code.current);
+            setCopied('failed');
+          }
         }}
       >
-        {copied ? 'Copied' : 'Copy token'}
+        {copied === 'yes' ? 'Copied' : 'Copy token'}
       </button>{' '}
+      {copied === 'failed' && (
+        <span role="status">The browser refused to copy: the token is selected, copy it by hand.</span>
+      )}{' '}
       <button type="button" className="small" onClick={onDone}>
         Done
       </button>
