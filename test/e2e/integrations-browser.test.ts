@@ -3,7 +3,7 @@
  * Chromium via playwright-core) against a running server, on both engines: create an
  * integration with chosen capabilities, read its token (shown once), share a page with it from
  * the page, then retrieve that page with the official SDK and the token; disconnect, and the
- * SDK no longer finds it.
+ * SDK no longer finds it; rotate and revoke from the screen, and /v1 refuses the old tokens.
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
@@ -114,6 +114,23 @@ run('Integrations and Connections in Chromium', (engine) => {
     await expect(sdk.pages.retrieve({ page_id: plans.id })).rejects.toMatchObject({
       code: 'object_not_found',
     });
+    // Rotate: a new token shown once, the old one refused; revoke (confirmed): refused too.
+    await page
+      .getByRole('navigation', { name: 'Workspace' })
+      .getByRole('link', { name: 'Integrations' })
+      .click();
+    await item.getByRole('button', { name: 'Rotate the token of Release bot' }).click();
+    await page.getByTestId('token').filter({ hasNotText: token }).waitFor();
+    const rotated = (await page.getByTestId('token').textContent()) ?? '';
+    expect(rotated).toMatch(/^ntn_/);
+    await expect(sdk.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
+    const next = new Client({ auth: rotated, baseUrl: server.url });
+    expect((await next.users.me({})).type).toBe('bot');
+    await page.getByRole('button', { name: 'Done' }).click();
+    page.once('dialog', (d) => d.accept());
+    await item.getByRole('button', { name: 'Revoke the token of Release bot' }).click();
+    await item.getByText('(revoked)').waitFor();
+    await expect(next.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
     expect(errors).toEqual([]);
   });
 });
