@@ -464,6 +464,21 @@ function shares(db: Db, engine: Engine): ShareRepo {
         where s.integration_id = ${integrationId} limit 1`.execute(db);
       return result.rows.length > 0;
     },
+    remove: async (integrationId, blockId) => {
+      await db
+        .deleteFrom('shares')
+        .where('integration_id', '=', integrationId)
+        .where('block_id', '=', blockId)
+        .execute();
+    },
+    sharedTo: async (blockId) => {
+      const rows = await db
+        .selectFrom('shares')
+        .select('integration_id')
+        .where('block_id', '=', blockId)
+        .execute();
+      return rows.map((r) => r.integration_id);
+    },
     sight: (integrationId, cap) => readSight(db, integrationId, cap),
     sharedWith: async (integrationId) => {
       const rows = await db

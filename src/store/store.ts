@@ -141,6 +141,10 @@ export interface BlockRepo {
 
 export interface ShareRepo {
   add(integrationId: string, blockId: string, at: string): Promise<void>;
+  /** Ends a direct share (what is below stays visible through any other share above it). */
+  remove(integrationId: string, blockId: string): Promise<void>;
+  /** The integrations `blockId` is shared with directly. */
+  sharedTo(blockId: string): Promise<string[]>;
   /** True when the block or one of its ancestors is shared with the integration. */
   isVisible(integrationId: string, blockId: string): Promise<boolean>;
   /** The blocks shared with the integration directly (not their descendants). */

@@ -226,6 +226,10 @@ run('The browser app in Chromium', (engine) => {
     ).toBe('Seed list');
 
     await sidebar.getByRole('button', { name: 'Move Seed list to trash' }).click();
+    // The open page was trashed: the app leaves it, keeping the menu open (its Trash list now
+    // holds the page), so nothing closes the menu after this point.
+    await page.waitForURL(`${server.url}/app`);
+    expect(await page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).toBe('true');
     expect(
       (
         await eventually(

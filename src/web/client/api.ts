@@ -29,13 +29,25 @@ export class ApiFailure extends Error {
 type Json = Record<string, unknown>;
 
 /** Calls `/v1${path}`; resolves to the JSON body, rejects with an ApiFailure. */
-export async function api<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
+export function api<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
+  return call<T>(`/v1${path}`, method, body);
+}
+
+/**
+ * Calls `/app/api${path}`, the workspace administration (integrations, connections) that is
+ * not part of Notion's API; the same session, CSRF header and errors as `api`.
+ */
+export function adminApi<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
+  return call<T>(`/app/api${path}`, method, body);
+}
+
+async function call<T>(url: string, method: string, body: unknown): Promise<T> {
   const headers: Record<string, string> = {
     'Notion-Version': NOTION_VERSION,
     'X-Octavo-CSRF': session.csrf,
   };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`/v1${path}`, {
+  const res = await fetch(url, {
     method,
     headers,
     credentials: 'same-origin',

@@ -5,15 +5,17 @@
 import { useEffect, useId, useState } from 'react';
 import { type Page, pageTitle, searchPages, session } from './api.ts';
 import { IconView } from './icon.tsx';
+import { IntegrationsView } from './integrations.tsx';
 import { PageView } from './page.tsx';
 import { navigate, useRoute } from './router.ts';
 import { PageTree } from './tree.tsx';
 
 export function App() {
   const route = useRoute();
-  // The menu (narrow screens) stays open on the page where it was opened: navigating closes it.
-  const [menuOpenOn, setMenuOpenOn] = useState<string | null | false>(false);
-  const menuOpen = menuOpenOn !== false && menuOpenOn === route.pageId;
+  // The menu (narrow screens) stays open where it was opened: navigating closes it, except a
+  // navigation made with `keepMenu` (router.ts), such as trashing the open page from the tree.
+  const [menuOpenAt, setMenuOpenAt] = useState<number | false>(false);
+  const menuOpen = menuOpenAt === route.visit;
   return (
     <div className={`layout${menuOpen ? ' menu-open' : ''}`}>
       <a className="skip-link" href="#main">
@@ -25,7 +27,7 @@ export function App() {
           className="menu-button"
           aria-expanded={menuOpen}
           aria-controls="sidebar"
-          onClick={() => setMenuOpenOn(menuOpen ? false : route.pageId)}
+          onClick={() => setMenuOpenAt(menuOpen ? false : route.visit)}
         >
           Menu
         </button>
@@ -38,6 +40,18 @@ export function App() {
         </div>
         <Search />
         <PageTree currentId={route.pageId} />
+        <p className="sidebar-links">
+          <a
+            href="/app/integrations"
+            aria-current={route.integrations ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/app/integrations');
+            }}
+          >
+            Integrations
+          </a>
+        </p>
         <form method="post" action="/sign-out" className="sign-out">
           <input type="hidden" name="csrf" value={session.csrf} />
           <button type="submit" className="small">
@@ -48,6 +62,8 @@ export function App() {
       <main id="main" className="main" tabIndex={-1}>
         {route.pageId ? (
           <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
+        ) : route.integrations ? (
+          <IntegrationsView />
         ) : (
           <Home />
         )}

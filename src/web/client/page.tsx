@@ -7,6 +7,7 @@ import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, ren
 import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
+import { Connections } from './integrations.tsx';
 import { navigate } from './router.ts';
 import { tree } from './tree.tsx';
 
@@ -120,6 +121,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         <IconView icon={page.icon} size="large" />
         <TitleField page={page} autoFocus={focusTitle} />
       </div>
+      {!page.in_trash && <Connections pageId={page.id} />}
       <PageEditor pageId={page.id} editable={!page.in_trash} tree={blocks} />
     </article>
   );

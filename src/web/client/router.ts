@@ -1,20 +1,37 @@
-/** The app's routes in the address bar: `/app` (home) and `/app/p/<page id>`. */
+/** The app's routes in the address bar: `/app` (home), `/app/p/<page id>` and `/app/integrations`. */
 import { useSyncExternalStore } from 'react';
 
 export interface Route {
   pageId: string | null;
+  /** `/app/integrations`: the workspace's internal integrations. */
+  integrations: boolean;
   /** Focus the title field when the page opens (a page just created). */
   focusTitle: boolean;
+  /**
+   * Counts the navigations that leave the place where the narrow-screen menu was opened. A
+   * navigation made with `keepMenu` (a sidebar action that is not "open this page", such as
+   * trashing the open page) keeps the count, so the menu the person is using stays open.
+   */
+  visit: number;
 }
 
 let focusNext = false;
+let keepNext = false;
+let visits = 0;
 const listeners = new Set<() => void>();
 let current = parse();
 
 function parse(): Route {
   const m = /^\/app\/p\/([0-9a-fA-F-]{32,36})\/?$/.exec(location.pathname);
-  const route = { pageId: m ? m[1]! : null, focusTitle: focusNext };
+  if (!keepNext) visits++;
+  const route = {
+    pageId: m ? m[1]! : null,
+    integrations: /^\/app\/integrations\/?$/.test(location.pathname),
+    focusTitle: focusNext,
+    visit: visits,
+  };
   focusNext = false;
+  keepNext = false;
   return route;
 }
 
@@ -26,8 +43,9 @@ function update() {
 window.addEventListener('popstate', update);
 
 /** Goes to `path` inside the app without reloading. */
-export function navigate(path: string, options: { focusTitle?: boolean } = {}) {
+export function navigate(path: string, options: { focusTitle?: boolean; keepMenu?: boolean } = {}) {
   focusNext = options.focusTitle ?? false;
+  keepNext = options.keepMenu ?? false;
   history.pushState(null, '', path);
   update();
 }

@@ -113,10 +113,23 @@ class TreeStore {
     }
   }
 
-  async trash(id: string, parentId: string | null) {
+  /**
+   * Moves a page to trash. The trash list is shown as soon as the server answers, and `trashed`
+   * (leaving the page, say) runs then too, before the listing is read again: the sidebar is in
+   * its final state once both have happened, not at some later re-render.
+   */
+  async trash(id: string, parentId: string | null, trashed?: () => void) {
     const page = await setTrashed(id, true);
     this.trashed = [{ id, title: pageTitle(page) }, ...this.trashed.filter((t) => t.id !== id)].slice(0, 50);
     localStorage.setItem(TRASH_KEY, JSON.stringify(this.trashed));
+    const siblings = this.children.get(parentId ?? ROOT);
+    if (siblings)
+      this.children.set(
+        parentId ?? ROOT,
+        siblings.filter((s) => s !== id),
+      );
+    this.changed();
+    trashed?.();
     await this.refresh(parentId);
   }
 
@@ -304,8 +317,13 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
               aria-label={`Move ${label} to trash`}
               title="Move to trash"
               onClick={async () => {
-                await tree.trash(id, parentId);
-                if (id === currentId) navigate('/app');
+                // Leaving the trashed page keeps the menu open (narrow screens): the person is
+                // working in it, and its Trash list now holds the page.
+                await tree
+                  .trash(id, parentId, () => {
+                    if (id === currentId) navigate('/app', { keepMenu: true });
+                  })
+                  .catch((e: Error) => alert(e.message));
               }}
             >
               🗑

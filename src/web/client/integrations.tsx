@@ -1,0 +1,294 @@
+/**
+ * Internal integrations in the browser (`/app/integrations`): the list, with what each can
+ * reach; creating one with chosen capabilities (its token shown once, with a copy button);
+ * rotating and revoking tokens. And a page's Connections: the integrations it is shared with,
+ * sharing and unsharing. Through `/app/api` (web/integrations.routes.ts), as the signed-in person.
+ */
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { adminApi } from './api.ts';
+import { navigate } from './router.ts';
+
+/** Notion's capabilities of an internal integration, as the server knows them. */
+const CAPABILITIES: { id: string; label: string }[] = [
+  { id: 'read_content', label: 'Read content' },
+  { id: 'update_content', label: 'Update content' },
+  { id: 'insert_content', label: 'Insert content' },
+  { id: 'read_comments', label: 'Read comments' },
+  { id: 'insert_comments', label: 'Insert comments' },
+  { id: 'read_users', label: 'Read user information' },
+  { id: 'read_user_emails', label: 'Read user email addresses' },
+];
+
+export interface Integration {
+  id: string;
+  name: string;
+  capabilities: string[];
+  created_time: string;
+  revoked_time: string | null;
+  shared: { id: string; type: 'page' | 'database'; title: string }[];
+  token?: string;
+}
+
+const listIntegrations = async () =>
+  (await adminApi<{ results: Integration[] }>('GET', '/integrations')).results;
+
+/** The token just made: shown once, with a copy button. */
+function TokenOnce({ integration, onDone }: { integration: Integration; onDone: () => void }) {
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
+  const code = useRef<HTMLElement>(null);
+  return (
+    <section className="token-once" aria-label="New token">
+      <p>
+        The token of <strong>{integration.name}</strong>. It is shown only now: copy it and keep it safe.
+      </p>
+      <code data-testid="token" ref={code}>
+        {integration.token}
+      </code>{' '}
+      <button
+        type="button"
+        className="small"
+        onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(integration.token ?? '');
+            setCopied('yes');
+          } catch {
+            // No clipboard (a plain-http origin, or refused): select the token to copy by hand.
+            if (code.current) getSelection()?.selectAllChildren(code.current);
+            setCopied('failed');
+          }
+        }}
+      >
+        {copied === 'yes' ? 'Copied' : 'Copy token'}
+      </button>{' '}
+      {copied === 'failed' && (
+        <span role="status">The browser refused to copy: the token is selected, copy it by hand.</span>
+      )}{' '}
+      <button type="button" className="small" onClick={onDone}>
+        Done
+      </button>
+    </section>
+  );
+}
+
+/** The Integrations screen. */
+export function IntegrationsView() {
+  const nameId = useId();
+  const [items, setItems] = useState<Integration[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [fresh, setFresh] = useState<Integration | null>(null);
+  const [name, setName] = useState('');
+  const [caps, setCaps] = useState<Set<string>>(
+    new Set(['read_content', 'update_content', 'insert_content']),
+  );
+  const reload = useCallback(
+    () =>
+      listIntegrations()
+        .then(setItems)
+        .catch((e: Error) => setError(e.message)),
+    [],
+  );
+  useEffect(() => {
+    document.title = 'Integrations · Octavo';
+    reload();
+  }, [reload]);
+
+  const act = async (fn: () => Promise<Integration>, showToken: boolean) => {
+    setError(null);
+    try {
+      const made = await fn();
+      if (showToken) setFresh(made);
+      await reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    await act(() => adminApi<Integration>('POST', '/integrations', { name, capabilities: [...caps] }), true);
+    setName('');
+  };
+
+  return (
+    <div className="integrations">
+      <h1>Integrations</h1>
+      <p className="muted">
+        Internal integrations reach this workspace through the API with their token, and see only the pages
+        shared with them (a page's Connections).
+      </p>
+      {error && <p role="alert">{error}</p>}
+      {fresh && <TokenOnce integration={fresh} onDone={() => setFresh(null)} />}
+      <form onSubmit={create} className="new-integration" aria-label="New integration">
+        <h2>New integration</h2>
+        <label htmlFor={nameId}>Name</label>{' '}
+        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} required />
+        <fieldset>
+          <legend>Capabilities</legend>
+          {CAPABILITIES.map((c) => (
+            <label key={c.id} className="capability">
+              <input
+                type="checkbox"
+                checked={caps.has(c.id)}
+                onChange={(e) => {
+                  const next = new Set(caps);
+                  if (e.target.checked) next.add(c.id);
+                  else next.delete(c.id);
+                  setCaps(next);
+                }}
+              />{' '}
+              {c.label}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit">Create integration</button>
+      </form>
+      <h2>Integrations of this workspace</h2>
+      {items === null ? (
+        <p className="muted">Loading…</p>
+      ) : items.length === 0 ? (
+        <p className="muted">No integrations yet.</p>
+      ) : (
+        <ul className="integration-list" aria-label="Integrations">
+          {items.map((i) => (
+            <li key={i.id} aria-label={i.name}>
+              <strong>{i.name}</strong> {i.revoked_time && <span className="muted">(revoked)</span>}
+              <div className="muted">{i.capabilities.join(', ') || 'no capabilities'}</div>
+              <div>
+                Can reach:{' '}
+                {i.shared.length === 0
+                  ? 'nothing shared yet'
+                  : i.shared.map((s, n) => (
+                      <span key={s.id}>
+                        {n > 0 && ', '}
+                        <a
+                          href={s.type === 'page' ? `/app/p/${s.id}` : `/p/${s.id}`}
+                          onClick={(e) => {
+                            if (s.type !== 'page') return;
+                            e.preventDefault();
+                            navigate(`/app/p/${s.id}`);
+                          }}
+                        >
+                          {s.title || 'Untitled'}
+                        </a>
+                      </span>
+                    ))}
+              </div>
+              <button
+                type="button"
+                className="small"
+                aria-label={`Rotate the token of ${i.name}`}
+                onClick={() => act(() => adminApi<Integration>('POST', `/integrations/${i.id}/rotate`), true)}
+              >
+                {i.revoked_time ? 'New token' : 'Rotate token'}
+              </button>{' '}
+              {!i.revoked_time && (
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Revoke the token of ${i.name}`}
+                  onClick={() => {
+                    if (confirm(`Revoke the token of ${i.name}? It stops working at once.`))
+                      act(() => adminApi<Integration>('POST', `/integrations/${i.id}/revoke`), false);
+                  }}
+                >
+                  Revoke
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A page's Connections: the integrations it is shared with; share with another, or stop sharing. */
+export function Connections({ pageId }: { pageId: string }) {
+  const selectId = useId();
+  const [open, setOpen] = useState(false);
+  const [connected, setConnected] = useState<Integration[] | null>(null);
+  const [all, setAll] = useState<Integration[]>([]);
+  const [choice, setChoice] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => {
+    const [mine, every] = await Promise.all([
+      adminApi<{ results: Integration[] }>('GET', `/pages/${pageId}/connections`),
+      listIntegrations(),
+    ]);
+    setConnected(mine.results);
+    setAll(every.filter((i) => !i.revoked_time));
+  }, [pageId]);
+  useEffect(() => {
+    if (open) reload().catch((e: Error) => setError(e.message));
+  }, [open, reload]);
+  const run = (fn: () => Promise<unknown>) => {
+    setError(null);
+    fn()
+      .then(reload)
+      .catch((e: Error) => setError(e.message));
+  };
+  const others = all.filter((i) => !connected?.some((c) => c.id === i.id));
+  const chosen = others.some((i) => i.id === choice) ? choice : (others[0]?.id ?? '');
+  return (
+    <details className="connections" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Connections</summary>
+      {error && <p role="alert">{error}</p>}
+      {connected === null ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <>
+          {connected.length === 0 ? (
+            <p className="muted">Not shared with any integration.</p>
+          ) : (
+            <ul aria-label="Connected integrations">
+              {connected.map((i) => (
+                <li key={i.id}>
+                  {i.name}{' '}
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={`Disconnect ${i.name}`}
+                    onClick={() => run(() => adminApi('DELETE', `/pages/${pageId}/connections/${i.id}`))}
+                  >
+                    Disconnect
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {others.length > 0 ? (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                run(() => adminApi('POST', `/pages/${pageId}/connections`, { integration_id: chosen }));
+              }}
+            >
+              <label htmlFor={selectId}>Connect an integration</label>{' '}
+              <select id={selectId} value={chosen} onChange={(e) => setChoice(e.target.value)}>
+                {others.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.name}
+                  </option>
+                ))}
+              </select>{' '}
+              <button type="submit" className="small">
+                Connect
+              </button>
+            </form>
+          ) : (
+            <p className="muted">
+              <a
+                href="/app/integrations"
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate('/app/integrations');
+                }}
+              >
+                Manage integrations
+              </a>
+            </p>
+          )}
+        </>
+      )}
+    </details>
+  );
+}

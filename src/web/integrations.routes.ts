@@ -1,0 +1,163 @@
+/**
+ * `/app/api/…`: workspace administration for the browser app, as the signed-in person — the
+ * internal integrations (list with what each can reach, create, rotate, revoke) and a page's
+ * Connections (the integrations it is shared with; share, unshare). Not part of Notion's API, so
+ * not under /v1; not under /_octavo, whose credential is the admin token. Authenticated like the
+ * app's /v1 requests: the session cookie and, in `X-Octavo-CSRF`, the session's CSRF token (a
+ * cookie alone is 401). Any signed-in person may use them: Octavo's people have no roles, every
+ * person is a member of the one workspace (as for the request log, `/requests`). Errors have
+ * Notion's shape. The handlers call the operations `octavo integration …` and the admin API call.
+ */
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { CAPABILITIES } from '../domain/capabilities.ts';
+import { actorForSession } from '../ops/accounts.ts';
+import { integrationReach, pageConnections, unsharePage } from '../ops/connections.ts';
+import {
+  createIntegration,
+  listIntegrations,
+  revokeIntegration,
+  rotateIntegrationToken,
+  sharePage,
+} from '../ops/integrations.ts';
+import type { IntegrationRow, StoreTx } from '../store/store.ts';
+import { ApiError, errors } from '../wire/errors.ts';
+import { parseWith } from '../wire/validation.ts';
+import { nowOf, SESSION_COOKIE, type WebDeps } from './session.ts';
+
+/** The header in which the app repeats its session's CSRF token (as for /v1). */
+const CSRF_HEADER = 'x-octavo-csrf';
+
+const CreateBody = z.strictObject({
+  name: z.string().min(1),
+  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+});
+const ShareBody = z.strictObject({ integration_id: z.string().min(1) });
+
+/** An integration as the screen shows it: never its token hash; `token` only when just made. */
+function present(row: IntegrationRow, reach: Awaited<ReturnType<typeof integrationReach>>) {
+  return {
+    object: 'integration',
+    id: row.id,
+    name: row.name,
+    bot_user_id: row.bot_user_id,
+    capabilities: JSON.parse(row.capabilities) as string[],
+    created_time: row.created_time,
+    revoked_time: row.revoked_time,
+    shared: reach,
+  };
+}
+
+function sessionAuth(deps: WebDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const session = getCookie(c, SESSION_COOKIE);
+    const csrf = c.req.header(CSRF_HEADER);
+    if (!session || !csrf) throw errors.unauthorized();
+    if (!(await actorForSession(deps.store, session, csrf, nowOf(deps)))) throw errors.unauthorized();
+    await next();
+  };
+}
+
+export function integrationAdminRoutes(deps: WebDeps) {
+  const r = new Hono();
+  const now = () => nowOf(deps).toISOString();
+  const tx = <T>(fn: (tx: StoreTx) => Promise<T>) => deps.store.transaction(fn);
+  const json = async (c: Context) => {
+    const text = await c.req.text();
+    try {
+      return text === '' ? {} : (JSON.parse(text) as unknown);
+    } catch {
+      throw errors.invalidJson();
+    }
+  };
+  /** The integration a path names (by id). */
+  const named = async (t: StoreTx, c: Context) => {
+    const id = c.req.param('id') ?? '';
+    const row = await t.integrations.get(id);
+    if (!row) throw new ApiError('object_not_found', `Could not find integration with ID: ${id}.`);
+    return row;
+  };
+  const withReach = async (t: StoreTx, row: IntegrationRow) =>
+    present(row, await integrationReach(t, row.id));
+
+  r.use(
+    '*',
+    sessionAuth(deps),
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw errors.validation('The request body is too large.');
+      },
+    }),
+  );
+
+  r.get('/integrations', async (c) => {
+    const results = await tx(async (t) =>
+      Promise.all((await listIntegrations(t)).map((row) => withReach(t, row))),
+    );
+    return c.json({ object: 'list', results });
+  });
+
+  r.post('/integrations', async (c) => {
+    const body = parseWith(CreateBody, await json(c));
+    const made = await tx(async (t) => {
+      const m = await createIntegration(t, {
+        name: body.name,
+        capabilities: body.capabilities ?? [...CAPABILITIES],
+        now: now(),
+      });
+      return { ...(await withReach(t, m.integration)), token: m.token };
+    });
+    return c.json(made);
+  });
+
+  r.post('/integrations/:id/rotate', async (c) => {
+    const made = await tx(async (t) => {
+      const m = await rotateIntegrationToken(t, { name: (await named(t, c)).name });
+      return { ...(await withReach(t, m.integration)), token: m.token };
+    });
+    return c.json(made);
+  });
+
+  r.post('/integrations/:id/revoke', async (c) => {
+    const row = await tx(async (t) => {
+      const revoked = await revokeIntegration(t, { name: (await named(t, c)).name, now: now() });
+      return withReach(t, revoked);
+    });
+    return c.json(row);
+  });
+
+  r.get('/pages/:page/connections', async (c) => {
+    const results = await tx(async (t) =>
+      Promise.all((await pageConnections(t, c.req.param('page'))).map((row) => withReach(t, row))),
+    );
+    return c.json({ object: 'list', results });
+  });
+
+  r.post('/pages/:page/connections', async (c) => {
+    const body = parseWith(ShareBody, await json(c));
+    const row = await tx(async (t) => {
+      const integration = await t.integrations.get(body.integration_id);
+      if (!integration) throw errors.validation(`No integration with ID ${body.integration_id}.`);
+      await sharePage(t, { pageId: c.req.param('page'), integrationName: integration.name, now: now() });
+      return withReach(t, integration);
+    });
+    return c.json(row);
+  });
+
+  r.delete('/pages/:page/connections/:id', async (c) => {
+    const row = await tx(async (t) => {
+      const integration = await named(t, c);
+      await unsharePage(t, { pageId: c.req.param('page'), integrationName: integration.name });
+      return withReach(t, integration);
+    });
+    return c.json(row);
+  });
+
+  r.all('*', () => {
+    throw errors.invalidRequestUrl();
+  });
+  return r;
+}

@@ -1,0 +1,213 @@
+/*
+ * The browser app's workspace administration under /app/api (web/integrations.routes.ts), over
+ * real HTTP on both engines: session cookie plus X-Octavo-CSRF required, the token shown once,
+ * rotate and revoke as /v1 sees them (through the official SDK), and a page's Connections.
+ */
+import { Client } from '@notionhq/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { type RunningServer, startServer } from '../../src/main.ts';
+import { createAdminPage } from '../../src/ops/workspace.ts';
+import { dropPostgresSchema } from '../../src/store/connect.ts';
+import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import { csrfOf, newPerson } from '../helpers/oauth.ts';
+
+/** A cookie jar over real fetch against a running server. */
+class HttpJar {
+  readonly cookies = new Map<string, string>();
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const value = pair!.slice(eq + 1);
+      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair!.slice(0, eq));
+      else this.cookies.set(pair!.slice(0, eq), value);
+    }
+    return res;
+  }
+  form(path: string, fields: Record<string, string>) {
+    return this.fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+}
+
+async function signedInJar(base: string, email: string, password: string) {
+  const jar = new HttpJar(base);
+  const form = await jar.fetch('/sign-in');
+  const res = await jar.form('/sign-in', { csrf: csrfOf(await form.text()), email, password });
+  expect(res.status).toBe(303);
+  // Signed in, the sign-in page shows the sign-out form with the session's CSRF token.
+  const csrf = csrfOf(await (await jar.fetch('/sign-in')).text());
+  return { jar, csrf };
+}
+
+interface Shown {
+  id: string;
+  name: string;
+  capabilities: string[];
+  revoked_time: string | null;
+  shared: { id: string; title: string }[];
+  token?: string;
+}
+
+describeEngines('/app/api integrations and connections', (engine) => {
+  let server: RunningServer;
+  const schema = `octavo_webint_${process.pid}_${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
+    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
+    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
+  });
+
+  const call = (jar: HttpJar, path: string, init: RequestInit & { csrf?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.csrf !== undefined) headers.set('x-octavo-csrf', init.csrf);
+    if (init.body) headers.set('content-type', 'application/json');
+    return jar.fetch(`/app/api${path}`, { ...init, headers });
+  };
+  const sdk = (auth: string) => new Client({ auth, baseUrl: server.url, notionVersion: '2025-09-03' });
+
+  it('refuses the signed-out and a session without its CSRF header, changing nothing', async () => {
+    const stranger = new HttpJar(server.url);
+    const out = await call(stranger, '/integrations', {
+      method: 'POST',
+      csrf: 'x',
+      body: JSON.stringify({ name: 'Nope' }),
+    });
+    expect(out.status).toBe(401);
+    expect(await out.json()).toMatchObject({ object: 'error', code: 'unauthorized' });
+
+    const person = await newPerson({ store: server.store });
+    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const noHeader = await call(jar, '/integrations', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Nope' }),
+    });
+    expect(noHeader.status).toBe(401);
+    const wrong = await call(jar, '/integrations', {
+      method: 'POST',
+      csrf: `${csrf}x`,
+      body: JSON.stringify({ name: 'Nope' }),
+    });
+    expect(wrong.status).toBe(401);
+    expect((await call(jar, '/integrations')).status).toBe(401);
+    const list = (await (await call(jar, '/integrations', { csrf })).json()) as { results: Shown[] };
+    expect(list.results.map((i) => i.name)).not.toContain('Nope');
+
+    const bad = await call(jar, '/integrations', {
+      method: 'POST',
+      csrf,
+      body: JSON.stringify({ name: 'Bad', capabilities: ['fly'] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'validation_error' });
+  });
+
+  it('creates with chosen capabilities, shows the token once, rotates and revokes it', async () => {
+    const person = await newPerson({ store: server.store });
+    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const res = await call(jar, '/integrations', {
+      method: 'POST',
+      csrf,
+      body: JSON.stringify({ name: `Reader ${engine}`, capabilities: ['read_content'] }),
+    });
+    expect(res.status).toBe(200);
+    const made = (await res.json()) as Shown;
+    expect(made.token).toMatch(/^ntn_/);
+    expect(made.capabilities).toEqual(['read_content']);
+    const me = await sdk(made.token!).users.me({});
+    expect(me.type).toBe('bot');
+
+    // The token is never shown again.
+    const listed = (await (await call(jar, '/integrations', { csrf })).json()) as { results: Shown[] };
+    const again = listed.results.find((i) => i.id === made.id)!;
+    expect(again).toBeDefined();
+    expect(again).not.toHaveProperty('token');
+    expect(JSON.stringify(listed)).not.toContain(made.token!);
+
+    const rotated = (await (
+      await call(jar, `/integrations/${made.id}/rotate`, { method: 'POST', csrf })
+    ).json()) as Shown;
+    expect(rotated.token).toMatch(/^ntn_/);
+    expect(rotated.token).not.toBe(made.token);
+    await expect(sdk(made.token!).users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
+    expect((await sdk(rotated.token!).users.me({})).type).toBe('bot');
+
+    const revoked = await call(jar, `/integrations/${made.id}/revoke`, { method: 'POST', csrf });
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as Shown).revoked_time).not.toBeNull();
+    await expect(sdk(rotated.token!).users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
+
+    const missing = await call(jar, '/integrations/nope/rotate', { method: 'POST', csrf });
+    expect(missing.status).toBe(404);
+  });
+
+  it("shares and unshares a page through its Connections, and lists each integration's reach", async () => {
+    const person = await newPerson({ store: server.store });
+    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const page = await server.store.transaction((tx) =>
+      createAdminPage(tx, { title: `Plans ${engine}`, now: new Date().toISOString() }),
+    );
+    const made = (await (
+      await call(jar, '/integrations', {
+        method: 'POST',
+        csrf,
+        body: JSON.stringify({ name: `Linker ${engine}` }),
+      })
+    ).json()) as Shown;
+    const client = sdk(made.token!);
+    await expect(client.pages.retrieve({ page_id: page.id })).rejects.toMatchObject({
+      code: 'object_not_found',
+    });
+
+    const shared = await call(jar, `/pages/${page.id}/connections`, {
+      method: 'POST',
+      csrf,
+      body: JSON.stringify({ integration_id: made.id }),
+    });
+    expect(shared.status).toBe(200);
+    expect(((await shared.json()) as Shown).shared).toEqual([
+      { id: page.id, type: 'page', title: `Plans ${engine}` },
+    ]);
+    expect((await client.pages.retrieve({ page_id: page.id })).id).toBe(page.id);
+    const connections = (await (await call(jar, `/pages/${page.id}/connections`, { csrf })).json()) as {
+      results: Shown[];
+    };
+    expect(connections.results.map((i) => i.id)).toEqual([made.id]);
+    const listed = (await (await call(jar, '/integrations', { csrf })).json()) as { results: Shown[] };
+    expect(listed.results.find((i) => i.id === made.id)!.shared.map((s) => s.id)).toEqual([page.id]);
+
+    const noCsrf = await call(jar, `/pages/${page.id}/connections/${made.id}`, { method: 'DELETE' });
+    expect(noCsrf.status).toBe(401);
+    const unshared = await call(jar, `/pages/${page.id}/connections/${made.id}`, { method: 'DELETE', csrf });
+    expect(unshared.status).toBe(200);
+    expect(((await unshared.json()) as Shown).shared).toEqual([]);
+    await expect(client.pages.retrieve({ page_id: page.id })).rejects.toMatchObject({
+      code: 'object_not_found',
+    });
+
+    const unknownPage = await call(jar, '/pages/00000000-0000-4000-8000-000000000000/connections', {
+      method: 'POST',
+      csrf,
+      body: JSON.stringify({ integration_id: made.id }),
+    });
+    expect(unknownPage.status).toBe(404);
+  });
+});
