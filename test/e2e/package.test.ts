@@ -165,6 +165,7 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
         join(dir, info!.filename),
         `@notionhq/client@${versionOf('@notionhq/client')}`,
         `vitest@${versionOf('vitest')}`,
+        `jest@${versionOf('jest')}`,
         `@types/node@${versionOf('@types/node')}`,
       ],
       app,
@@ -179,6 +180,10 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
     copyFileSync(
       join(import.meta.dirname, 'package-user', 'octavo.node-test.ts'),
       join(app, 'test', 'octavo.node-test.ts'),
+    );
+    copyFileSync(
+      join(import.meta.dirname, 'package-user', 'octavo.jest.test.js'),
+      join(app, 'test', 'octavo.jest.test.js'),
     );
     writeFileSync(
       join(app, 'tsconfig.json'),
@@ -300,6 +305,18 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
       'test/readme.test.ts',
     ]);
     expect(result.out).toMatch(/Tests\s+1 passed/);
+    expect(result.code).toBe(0);
+  });
+
+  it('a user’s Jest suite (ES modules, as the README says to run it) on `octavo/testing`', async () => {
+    const result = await inApp(
+      app,
+      'npx',
+      ['jest', '--ci', '--cacheDirectory', join(dir, 'jest-cache'), 'test/octavo.jest.test.js'],
+      plainEnv({ NODE_OPTIONS: '--experimental-vm-modules' }),
+    );
+    expect(result.out).toMatch(/Tests:\s+3 passed, 3 total/);
+    expect(result.out).not.toContain('did not exit');
     expect(result.code).toBe(0);
   });
 
