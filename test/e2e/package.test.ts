@@ -1,12 +1,14 @@
 /**
  * The published form, as a user gets it: `npm pack` builds the compiled JavaScript and its
  * declarations (prepack), and the tarball is installed once into an empty project outside the
- * repository together with `@notionhq/client`, Vitest and `@types/node` (the versions this
+ * repository together with `@notionhq/client`, Vitest, Jest and `@types/node` (the versions this
  * repository's lockfile has, so npm finds them in its cache). There:
  * - the compiled `octavo` runs from node_modules (where Node strips no types): --version, a server
  *   on a data folder, and `npx octavo serve --memory --fixture …` answering the official client;
  * - a user's `node:test` file imports `octavo/testing` from the package (in-process Octavo, a
  *   fixture, SDK calls, seeding, a rewind between tests, a fault rule);
+ * - a user's Jest file does the same in ES module mode (`NODE_OPTIONS=--experimental-vm-modules
+ *   npx jest`, as the README says: `octavo/testing` is an ES module only);
  * - the README's example test, cut out of README.md, runs as written under the user's Vitest;
  * - `tsc` type-checks those test files against the package's declarations (no skipLibCheck);
  * - the pytest recipe runs on `npx octavo` where pytest is installed.
