@@ -12,8 +12,8 @@
  * - the README's example test, cut out of README.md, runs as written under the user's Vitest;
  * - `tsc` type-checks those test files against the package's declarations (no skipLibCheck);
  * - the pytest recipe runs on `npx octavo` where pytest is installed.
- * About 30 s of CPU (a build, a real install, then the checks side by side; two minutes of wall
- * time at a load average of 15 to 19 on the 2-core machine).
+ * About 40 s of CPU, some 6 s of it Jest's (a build, a real install, then the checks side by side;
+ * 1.5–2 minutes of wall time at a load average of 14 to 18 on the 2-core machine).
  * Runs under CI=true or OCTAVO_TEST_PACKAGE=1.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
