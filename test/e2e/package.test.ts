@@ -1,17 +1,19 @@
 /**
  * The published form, as a user gets it: `npm pack` builds the compiled JavaScript and its
  * declarations (prepack), and the tarball is installed once into an empty project outside the
- * repository together with `@notionhq/client`, Vitest and `@types/node` (the versions this
+ * repository together with `@notionhq/client`, Vitest, Jest and `@types/node` (the versions this
  * repository's lockfile has, so npm finds them in its cache). There:
  * - the compiled `octavo` runs from node_modules (where Node strips no types): --version, a server
  *   on a data folder, and `npx octavo serve --memory --fixture …` answering the official client;
  * - a user's `node:test` file imports `octavo/testing` from the package (in-process Octavo, a
  *   fixture, SDK calls, seeding, a rewind between tests, a fault rule);
+ * - a user's Jest file does the same in ES module mode (`NODE_OPTIONS=--experimental-vm-modules
+ *   npx jest`, as the README says: `octavo/testing` is an ES module only);
  * - the README's example test, cut out of README.md, runs as written under the user's Vitest;
  * - `tsc` type-checks those test files against the package's declarations (no skipLibCheck);
  * - the pytest recipe runs on `npx octavo` where pytest is installed.
- * About 30 s of CPU (a build, a real install, then the checks side by side; two minutes of wall
- * time at a load average of 15 to 19 on the 2-core machine).
+ * About 40 s of CPU, some 6 s of it Jest's (a build, a real install, then the checks side by side;
+ * 1.5–2 minutes of wall time at a load average of 14 to 18 on the 2-core machine).
  * Runs under CI=true or OCTAVO_TEST_PACKAGE=1.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
@@ -165,6 +167,7 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
         join(dir, info!.filename),
         `@notionhq/client@${versionOf('@notionhq/client')}`,
         `vitest@${versionOf('vitest')}`,
+        `jest@${versionOf('jest')}`,
         `@types/node@${versionOf('@types/node')}`,
       ],
       app,
@@ -179,6 +182,10 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
     copyFileSync(
       join(import.meta.dirname, 'package-user', 'octavo.node-test.ts'),
       join(app, 'test', 'octavo.node-test.ts'),
+    );
+    copyFileSync(
+      join(import.meta.dirname, 'package-user', 'octavo.jest.test.js'),
+      join(app, 'test', 'octavo.jest.test.js'),
     );
     writeFileSync(
       join(app, 'tsconfig.json'),
@@ -300,6 +307,18 @@ describe.runIf(run)('the npm package', { concurrent: true, timeout: 180_000 }, (
       'test/readme.test.ts',
     ]);
     expect(result.out).toMatch(/Tests\s+1 passed/);
+    expect(result.code).toBe(0);
+  });
+
+  it('a user’s Jest suite (ES modules, as the README says to run it) on `octavo/testing`', async () => {
+    const result = await inApp(
+      app,
+      'npx',
+      ['jest', '--ci', '--cacheDirectory', join(dir, 'jest-cache'), 'test/octavo.jest.test.js'],
+      plainEnv({ NODE_OPTIONS: '--experimental-vm-modules' }),
+    );
+    expect(result.out).toMatch(/Tests:\s+3 passed, 3 total/);
+    expect(result.out).not.toContain('did not exit');
     expect(result.code).toBe(0);
   });
 
