@@ -11,7 +11,6 @@
  * - `planSync(stored, edited)` → ordered steps (update / append / delete) lives in sync.ts,
  *   which imports this module (this module does not import it).
  */
-import { NOT_WRITABLE } from './block-types.ts';
 import { notionLanguage } from './languages.ts';
 import { fromInline, joinColor, plainText, richTextRequest, splitColor, toInline } from './rich-text.ts';
 

@@ -1,6 +1,7 @@
 /**
  * One page: breadcrumbs, cover, icon, title (renames through PATCH /v1/pages/{id}) and the block
- * editor. A trashed page shows a banner to restore it.
+ * editor. A trashed page shows a banner to restore it. A database row shows its properties above
+ * its content; an id that is a database or a data source shows the table view (table.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
@@ -8,6 +9,7 @@ import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
 import { navigate } from './router.ts';
+import { type DataSource, RowProperties, resolveDataSource, TableView } from './table.tsx';
 import { tree } from './tree.tsx';
 
 interface Crumb {
@@ -37,7 +39,7 @@ async function ancestors(page: Page): Promise<Crumb[]> {
       out.unshift({
         id,
         title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
-        href: `/p/${id}`,
+        href: `/app/p/${id}`,
       });
       parent = db.parent;
     }
@@ -48,7 +50,12 @@ async function ancestors(page: Page): Promise<Crumb[]> {
 export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }) {
   const [page, setPage] = useState<Page | null>(null);
   // The blocks are fetched alongside the page, not after it.
-  const [blocks] = useState(() => loadTree(id) as Promise<NotionBlock[]>);
+  const [blocks] = useState(() => {
+    const p = loadTree(id) as Promise<NotionBlock[]>;
+    p.catch(() => undefined); // a database's id has no blocks; the editor reports its own failures
+    return p;
+  });
+  const [source, setSource] = useState<DataSource | null>(null);
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -61,13 +68,22 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         const c = await ancestors(p);
         if (live) setCrumbs(c);
       })
-      .catch((e: Error) => live && setError(e.message));
+      .catch(async (e: Error) => {
+        // Not a page: perhaps a database or a data source.
+        const s = await resolveDataSource(id).catch(() => null);
+        if (!live) return;
+        if (s) {
+          setSource(s);
+          document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
+        } else setError(e.message);
+      });
     return () => {
       live = false;
     };
   }, [id]);
 
   if (error) return <p role="alert">{error}</p>;
+  if (source) return <TableView source={source} />;
   if (!page) return <p className="muted">Loading…</p>;
   const coverUrl = page.cover?.external?.url ?? page.cover?.file?.url;
   return (
@@ -120,6 +136,9 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         <IconView icon={page.icon} size="large" />
         <TitleField page={page} autoFocus={focusTitle} />
       </div>
+      {page.parent.type === 'data_source_id' && (
+        <RowProperties key={page.id} page={page} dataSourceId={page.parent.data_source_id!} />
+      )}
       <PageEditor pageId={page.id} editable={!page.in_trash} tree={blocks} />
     </article>
   );
