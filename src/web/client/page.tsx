@@ -31,16 +31,20 @@ async function ancestors(page: Page): Promise<Crumb[]> {
       const b: Block = await getBlock(parent.block_id!);
       parent = b.parent;
     } else {
-      const id = (parent.database_id ?? parent.data_source_id)!;
-      const db = await api<{ title?: { plain_text: string }[]; parent: Page['parent'] }>(
-        'GET',
-        parent.type === 'database_id' ? `/databases/${id}` : `/data_sources/${id}`,
-      );
-      out.unshift({
-        id,
-        title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
-        href: `/app/p/${id}`,
-      });
+      const id = (parent.type === 'database_id' ? parent.database_id : parent.data_source_id)!;
+      const db = await api<{
+        title?: { plain_text: string }[];
+        parent: Page['parent'];
+        data_sources?: unknown[];
+      }>('GET', parent.type === 'database_id' ? `/databases/${id}` : `/data_sources/${id}`);
+      // A database with one data source is one crumb (the data source's, already there).
+      if (!(parent.type === 'database_id' && db.data_sources?.length === 1 && out.length > 0)) {
+        out.unshift({
+          id,
+          title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
+          href: `/app/p/${id}`,
+        });
+      }
       parent = db.parent;
     }
   }

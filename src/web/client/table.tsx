@@ -346,6 +346,8 @@ export function Cell(props: {
   const value = row.properties[prop.name];
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The value being saved, shown until the saved row replaces it.
+  const [pending, setPending] = useState<string | boolean | null>(null);
   const rowTitle = pageTitle(row as unknown as Page) || 'Untitled';
   const label = `${prop.name} of ${rowTitle}`;
   const editable = EDITABLE.has(prop.type) && !row.in_trash;
@@ -354,12 +356,14 @@ export function Cell(props: {
     setEditing(false);
     if (next === (prop.type === 'checkbox' ? value?.checkbox === true : fieldValue(value))) return;
     setBusy(true);
+    setPending(next);
     try {
       onSaved(await saveProperty(row, prop, next));
     } catch (e) {
       alert((e as Error).message);
     } finally {
       setBusy(false);
+      setPending(null);
     }
   };
 
@@ -368,14 +372,14 @@ export function Cell(props: {
       <input
         type="checkbox"
         aria-label={label}
-        checked={value?.checkbox === true}
+        checked={typeof pending === 'boolean' ? pending : value?.checkbox === true}
         disabled={!editable || busy}
         onChange={(e) => save(e.target.checked)}
       />
     );
   }
   if (editing) return <CellField prop={prop} label={label} initial={fieldValue(value)} onDone={save} />;
-  const text = valueText(value);
+  const text = typeof pending === 'string' ? pending : valueText(value);
   return (
     <span className="cell">
       {!compact &&
