@@ -9,7 +9,14 @@ import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
 import { navigate } from './router.ts';
-import { type DataSource, RowProperties, resolveDataSource, TableView } from './table.tsx';
+import {
+  type DataSource,
+  RowProperties,
+  resolveDataSource,
+  type TableDefaults,
+  TableView,
+  viewDefaults,
+} from './table.tsx';
 import { tree } from './tree.tsx';
 
 interface Crumb {
@@ -59,7 +66,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
     p.catch(() => undefined); // a database's id has no blocks; the editor reports its own failures
     return p;
   });
-  const [source, setSource] = useState<DataSource | null>(null);
+  const [source, setSource] = useState<{ source: DataSource; defaults: TableDefaults } | null>(null);
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -76,8 +83,10 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         // Not a page: perhaps a database or a data source.
         const s = await resolveDataSource(id).catch(() => null);
         if (!live) return;
-        if (s) {
-          setSource(s);
+        const defaults = s ? await viewDefaults(s.id) : null;
+        if (!live) return;
+        if (s && defaults) {
+          setSource({ source: s, defaults });
           document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
         } else setError(e.message);
       });
@@ -87,7 +96,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
   }, [id]);
 
   if (error) return <p role="alert">{error}</p>;
-  if (source) return <TableView source={source} />;
+  if (source) return <TableView source={source.source} defaults={source.defaults} />;
   if (!page) return <p className="muted">Loading…</p>;
   const coverUrl = page.cover?.external?.url ?? page.cover?.file?.url;
   return (

@@ -61,6 +61,42 @@ export async function resolveDataSource(id: string): Promise<DataSource | null> 
   }
 }
 
+export interface TableDefaults {
+  sort: Sort;
+  filter: Json | null;
+}
+
+/**
+ * The first view of the data source, when it is a table: its first property sort and its filter
+ * become the table's starting sort and filter (`GET /v1/views?data_source_id=…`, then the view).
+ */
+export async function viewDefaults(dataSourceId: string): Promise<TableDefaults> {
+  const none = { sort: null, filter: null };
+  try {
+    const list = await api<{ results: { id: string }[] }>(
+      'GET',
+      `/views?data_source_id=${dataSourceId}&page_size=1`,
+    );
+    const first = list.results[0];
+    if (!first) return none;
+    const view = await api<{ type: string; filter?: Json | null; sorts?: Json[] | null }>(
+      'GET',
+      `/views/${first.id}`,
+    );
+    if (view.type !== 'table') return none;
+    const s = (view.sorts ?? []).find((x) => typeof x.property === 'string');
+    const sort: Sort = s
+      ? {
+          property: s.property as string,
+          direction: s.direction === 'descending' ? 'descending' : 'ascending',
+        }
+      : null;
+    return { sort, filter: view.filter && Object.keys(view.filter).length > 0 ? view.filter : null };
+  } catch {
+    return none;
+  }
+}
+
 /** The schema's properties, the title first, then in the schema's order. */
 export function columnsOf(source: DataSource): PropertySchema[] {
   const all = Object.entries(source.properties).map(([name, p]) => ({ ...p, name }));
@@ -207,14 +243,19 @@ export function buildFilter(prop: PropertySchema, condition: string, value: stri
 }
 
 /** A database's rows as a table. */
-export function TableView({ source }: { source: DataSource }) {
+export function TableView({ source, defaults }: { source: DataSource; defaults?: TableDefaults }) {
   const columns = columnsOf(source);
   const [rows, setRows] = useState<RowPage[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [sort, setSort] = useState<Sort>(null);
-  const [filter, setFilter] = useState<Json | null>(null);
+  const [sort, setSort] = useState<Sort>(() => {
+    // A view may name the property by id: the table names it by name.
+    const d = defaults?.sort;
+    const col = d && columns.find((c) => c.name === d.property || c.id === d.property);
+    return d && col ? { property: col.name, direction: d.direction } : null;
+  });
+  const [filter, setFilter] = useState<Json | null>(defaults?.filter ?? null);
   const generation = useRef(0);
   const title = plain(source.title) || 'Untitled database';
 
