@@ -62,6 +62,7 @@ run('The browser app’s table view in Chromium', (engine) => {
           Done: { checkbox: {} },
           Kind: { select: { options: [{ name: 'Odd' }, { name: 'Even' }] } },
           Note: { rich_text: {} },
+          Date: { date: {} },
         },
       },
     })) as unknown as { id: string; data_sources: { id: string }[] };
@@ -115,7 +116,7 @@ run('The browser app’s table view in Chromium', (engine) => {
     // Title first, then the schema's properties.
     const headers = await table.locator('thead th').allTextContents();
     expect(headers[0]).toBe('Name');
-    expect([...headers].sort()).toEqual(['Done', 'Kind', 'Name', 'Note', 'Score']);
+    expect([...headers].sort()).toEqual(['Date', 'Done', 'Kind', 'Name', 'Note', 'Score']);
     await page.getByRole('status').filter({ hasText: '100 rows shown' }).waitFor();
     expect(await bodyRows().count()).toBe(100);
     await page.getByRole('button', { name: 'Load more' }).click();
@@ -213,6 +214,23 @@ run('The browser app’s table view in Chromium', (engine) => {
     expect(text(after.Note!, 'rich_text')).toBe('Nearly there');
     expect(text(after.Name!, 'title')).toBe('Ninety-nine');
 
+    // Select (from the schema's options) and date, on another row, by keyboard.
+    await page.getByRole('button', { name: `Edit Kind of ${rowName(98)}` }).click();
+    const kind = page.getByRole('combobox', { name: `Kind of ${rowName(98)}` });
+    await kind.selectOption('Odd');
+    await kind.press('Enter');
+    await page.getByRole('button', { name: `Edit Date of ${rowName(98)}` }).focus();
+    await page.keyboard.press('Enter');
+    const date = page.getByLabel(`Date of ${rowName(98)}`, { exact: true });
+    await date.fill('2026-03-04');
+    await date.press('Enter');
+    const row98 = await eventually(
+      () => props(rowIds[98]!),
+      (p) => (p.Kind!.select as { name: string } | null)?.name === 'Odd' && p.Date!.date !== null,
+    );
+    expect((row98.Kind!.select as { name: string }).name).toBe('Odd');
+    expect((row98.Date!.date as { start: string }).start).toBe('2026-03-04');
+
     // The row opens as a page, its properties above its content.
     await page.getByRole('link', { name: 'Ninety-nine', exact: true }).click();
     await page.waitForURL(`**/app/p/${rowIds[99]}`);
@@ -252,12 +270,12 @@ run('The browser app’s table view in Chromium', (engine) => {
         },
       });
     await page.goto(`${server.url}/app/p/${databaseId}`);
-    // Row 099 was renamed and scored 12.5 above: 50 odd rows, Row 097 the highest.
+    // Row 099 was renamed and scored 12.5 above, Row 098 made Odd: 51 odd rows, Row 098 first.
     await page
       .getByRole('status')
-      .filter({ hasText: /^50 rows$/ })
+      .filter({ hasText: /^51 rows$/ })
       .waitFor();
-    expect(await firstTitles(2)).toEqual([rowName(97), rowName(95)]);
+    expect(await firstTitles(2)).toEqual([rowName(98), rowName(97)]);
     const scoreHeader = page.locator('.db-table thead th').filter({ hasText: 'Score' });
     expect(await scoreHeader.getAttribute('aria-sort')).toBe('descending');
     await page.getByRole('button', { name: 'Clear filter' }).click();
