@@ -231,6 +231,17 @@ run('The browser app’s table view in Chromium', (engine) => {
     expect((row98.Kind!.select as { name: string }).name).toBe('Odd');
     expect((row98.Date!.date as { start: string }).start).toBe('2026-03-04');
 
+    // A checkbox filter, the form's first value ("checked").
+    const filter = page.getByRole('form', { name: 'Filter rows' });
+    await filter.getByLabel('Filter by').selectOption('Done');
+    await filter.getByRole('button', { name: 'Apply filter' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^1 row$/ })
+      .waitFor();
+    await filter.getByRole('button', { name: 'Clear filter' }).click();
+    await page.getByRole('status').filter({ hasText: '100 rows shown' }).waitFor();
+
     // The row opens as a page, its properties above its content.
     await page.getByRole('link', { name: 'Ninety-nine', exact: true }).click();
     await page.waitForURL(`**/app/p/${rowIds[99]}`);

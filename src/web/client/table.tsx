@@ -238,7 +238,8 @@ export function buildFilter(prop: PropertySchema, condition: string, value: stri
   let v: unknown = value;
   if (NO_VALUE.has(condition)) v = true;
   else if (prop.type === 'number') v = Number(value);
-  else if (prop.type === 'checkbox') v = value === 'true';
+  else if (prop.type === 'checkbox') v = value !== 'false'; // the form starts on "checked"
+
   return { property: prop.name, [prop.type]: { [condition]: v } };
 }
 
@@ -424,7 +425,8 @@ export function Cell(props: {
   return (
     <span className="cell">
       {!compact &&
-        (prop.type === 'url' && text ? (
+        // Only web and mail addresses become links (never javascript: and the like).
+        (prop.type === 'url' && /^(https?:|mailto:)/i.test(text) ? (
           <a href={text} rel="noopener noreferrer" target="_blank">
             {text}
           </a>
