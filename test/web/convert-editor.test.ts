@@ -9,8 +9,9 @@ import { BlockNoteViewRaw } from '@blocknote/react';
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EditorBlock, fromEditor, planSync, toEditor } from '../../src/web/client/convert.ts';
+import { type EditorBlock, fromEditor, toEditor } from '../../src/web/client/convert.ts';
 import { editorSchema } from '../../src/web/client/schema.ts';
+import { planSync } from '../../src/web/client/sync.ts';
 import { cases } from './convert-cases.ts';
 import { NB, PLAIN, RT } from './convert-support.ts';
 

@@ -3,7 +3,8 @@
  * blocks as BlockNote fills them, and the official SDK as the sync plan's API.
  */
 import type { Client } from '@notionhq/client';
-import type { EditorBlock, NotionBlock, SyncApi, WriteBody } from '../../src/web/client/convert.ts';
+import type { EditorBlock, NotionBlock, WriteBody } from '../../src/web/client/convert.ts';
+import type { SyncApi } from '../../src/web/client/sync.ts';
 
 export const PLAIN = {
   bold: false,

@@ -1,13 +1,7 @@
 import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  applySteps,
-  type EditorBlock,
-  fromEditor,
-  type NotionBlock,
-  planSync,
-  toEditor,
-} from '../../src/web/client/convert.ts';
+import { type EditorBlock, fromEditor, type NotionBlock, toEditor } from '../../src/web/client/convert.ts';
+import { applySteps, planSync } from '../../src/web/client/sync.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { EB, fetchTree, PLAIN, sdkApi, T, tableContent } from './convert-support.ts';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type EditorBlock, fromEditor, planSync, toEditor } from '../../src/web/client/convert.ts';
+import { type EditorBlock, fromEditor, toEditor } from '../../src/web/client/convert.ts';
 import { CODE_LANGUAGES, notionLanguage } from '../../src/web/client/languages.ts';
 import { fromInline, toInline } from '../../src/web/client/rich-text.ts';
 import { editorSchema } from '../../src/web/client/schema.ts';
+import { planSync } from '../../src/web/client/sync.ts';
 import { CODE_LANGUAGES as WIRE_LANGUAGES } from '../../src/wire/block-payloads.ts';
 import { cases, URL_A } from './convert-cases.ts';
 import { EB, NB, PLAIN, RT, T, tableContent, W } from './convert-support.ts';

@@ -8,12 +8,11 @@
  *   children → editor blocks (editor id = Notion id).
  * - `fromEditor(blocks)` → write bodies for PATCH /v1/blocks/{id}/children (nested children
  *   included; an update body is the same without `children`).
- * - `planSync(stored, edited)` → ordered steps (update / append / delete), in sync.ts.
+ * - `planSync(stored, edited)` → ordered steps (update / append / delete) lives in sync.ts,
+ *   which imports this module (this module does not import it).
  */
 import { notionLanguage } from './languages.ts';
 import { fromInline, joinColor, plainText, richTextRequest, splitColor, toInline } from './rich-text.ts';
-
-export { applySteps, planSync, ROOT_ID, type SyncApi, type SyncStep } from './sync.ts';
 
 type Json = Record<string, unknown>;
 
@@ -50,16 +49,6 @@ const TEXT_TYPES: Record<string, string> = {
 const TEXT_TYPES_BACK = Object.fromEntries(Object.entries(TEXT_TYPES).map(([n, e]) => [e, n]));
 const MEDIA = { image: 'image', video: 'video', audio: 'audio', file: 'file', pdf: 'file' } as const;
 const MEDIA_BACK = new Set(['image', 'video', 'audio', 'file']);
-
-/** Notion types the API cannot create: recreating them (after a move) is impossible. */
-export const NOT_WRITABLE = new Set([
-  'child_page',
-  'child_database',
-  'link_preview',
-  'unsupported',
-  'meeting_notes',
-  'transcription',
-]);
 
 /** Reads the hidden `notion` prop (JSON of fields the editor does not model). */
 function notionOf(props: Json): Json {

@@ -18,16 +18,10 @@ import { useCreateBlockNote } from '@blocknote/react';
 import type { Transaction } from '@tiptap/pm/state';
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, listChildren, loadTree } from './api.ts';
-import {
-  applySteps,
-  type EditorBlock,
-  type NotionBlock,
-  planSync,
-  type SyncApi,
-  toEditor,
-} from './convert.ts';
+import { type EditorBlock, type NotionBlock, toEditor } from './convert.ts';
 import { navigate } from './router.ts';
 import { editorSchema } from './schema.ts';
+import { applySteps, planSync, type SyncApi } from './sync.ts';
 
 export const SAVE_DELAY_MS = 600;
 export const POLL_MS = 2000;

@@ -1,7 +1,4 @@
 /** The browser app's entry: mounts the app into the shell served at /app (web/app.routes.ts). */
-// sync.ts and convert.ts import each other; sync.ts must start first so that convert.ts has
-// finished (sync.ts reads its NOT_WRITABLE while loading).
-import './sync.ts';
 import '@blocknote/core/fonts/inter.css';
 import '@blocknote/mantine/style.css';
 import './styles.css';

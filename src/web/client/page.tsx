@@ -1,6 +1,7 @@
 /**
  * One page: breadcrumbs, cover, icon, title (renames through PATCH /v1/pages/{id}) and the block
- * editor. A trashed page shows a banner to restore it.
+ * editor. A trashed page shows a banner to restore it. A database row shows its properties above
+ * its content; an id that is a database or a data source shows the table view (table.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
@@ -9,6 +10,14 @@ import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
 import { Connections } from './integrations.tsx';
 import { navigate } from './router.ts';
+import {
+  type DataSource,
+  RowProperties,
+  resolveDataSource,
+  type TableDefaults,
+  TableView,
+  viewDefaults,
+} from './table.tsx';
 import { tree } from './tree.tsx';
 
 interface Crumb {
@@ -30,16 +39,20 @@ async function ancestors(page: Page): Promise<Crumb[]> {
       const b: Block = await getBlock(parent.block_id!);
       parent = b.parent;
     } else {
-      const id = (parent.database_id ?? parent.data_source_id)!;
-      const db = await api<{ title?: { plain_text: string }[]; parent: Page['parent'] }>(
-        'GET',
-        parent.type === 'database_id' ? `/databases/${id}` : `/data_sources/${id}`,
-      );
-      out.unshift({
-        id,
-        title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
-        href: `/p/${id}`,
-      });
+      const id = (parent.type === 'database_id' ? parent.database_id : parent.data_source_id)!;
+      const db = await api<{
+        title?: { plain_text: string }[];
+        parent: Page['parent'];
+        data_sources?: unknown[];
+      }>('GET', parent.type === 'database_id' ? `/databases/${id}` : `/data_sources/${id}`);
+      // A database with one data source is one crumb (the data source's, already there).
+      if (!(parent.type === 'database_id' && db.data_sources?.length === 1 && out.length > 0)) {
+        out.unshift({
+          id,
+          title: (db.title ?? []).map((t) => t.plain_text).join('') || 'Database',
+          href: `/app/p/${id}`,
+        });
+      }
       parent = db.parent;
     }
   }
@@ -49,7 +62,12 @@ async function ancestors(page: Page): Promise<Crumb[]> {
 export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }) {
   const [page, setPage] = useState<Page | null>(null);
   // The blocks are fetched alongside the page, not after it.
-  const [blocks] = useState(() => loadTree(id) as Promise<NotionBlock[]>);
+  const [blocks] = useState(() => {
+    const p = loadTree(id) as Promise<NotionBlock[]>;
+    p.catch(() => undefined); // a database's id has no blocks; the editor reports its own failures
+    return p;
+  });
+  const [source, setSource] = useState<{ source: DataSource; defaults: TableDefaults } | null>(null);
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -62,13 +80,24 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         const c = await ancestors(p);
         if (live) setCrumbs(c);
       })
-      .catch((e: Error) => live && setError(e.message));
+      .catch(async (e: Error) => {
+        // Not a page: perhaps a database or a data source.
+        const s = await resolveDataSource(id).catch(() => null);
+        if (!live) return;
+        const defaults = s ? await viewDefaults(s.id) : null;
+        if (!live) return;
+        if (s && defaults) {
+          setSource({ source: s, defaults });
+          document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
+        } else setError(e.message);
+      });
     return () => {
       live = false;
     };
   }, [id]);
 
   if (error) return <p role="alert">{error}</p>;
+  if (source) return <TableView source={source.source} defaults={source.defaults} />;
   if (!page) return <p className="muted">Loading…</p>;
   const coverUrl = page.cover?.external?.url ?? page.cover?.file?.url;
   return (
@@ -122,6 +151,9 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         <TitleField page={page} autoFocus={focusTitle} />
       </div>
       {!page.in_trash && <Connections pageId={page.id} />}
+      {page.parent.type === 'data_source_id' && (
+        <RowProperties key={page.id} page={page} dataSourceId={page.parent.data_source_id!} />
+      )}
       <PageEditor pageId={page.id} editable={!page.in_trash} tree={blocks} />
     </article>
   );

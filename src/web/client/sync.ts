@@ -24,10 +24,10 @@
  * replace it in later steps. `applySteps` does exactly that and returns the map; an editor
  * that keeps its own ids passes the maps to the next `planSync` (`ids`) instead of reloading.
  */
+import { NOT_WRITABLE } from './block-types.ts';
 import {
   type EditorBlock,
   lacksSource,
-  NOT_WRITABLE,
   type NotionBlock,
   normalizeEditor,
   payloadOf,
@@ -77,7 +77,7 @@ const NEEDS_LEVELS: Record<string, number> = { table: 2, column: 2, column_list:
 const MAX_LEVELS = 3;
 const MAX_CHILDREN = 100;
 const MAX_ELEMENTS = 1000;
-/** Types PATCH /v1/blocks/{id} cannot change (a function: convert.ts and this module import each other). */
+/** Types PATCH /v1/blocks/{id} cannot change. */
 const notUpdatable = (type: string) => type === 'column_list' || NOT_WRITABLE.has(type);
 
 function stable(v: unknown): string {

@@ -224,7 +224,7 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
   if (!node) return null;
   const open = tree.expanded.has(id);
   const kids = tree.children.get(id) ?? [];
-  const href = node.kind === 'page' ? `/app/p/${id}` : `/p/${id}`;
+  const href = `/app/p/${id}`;
   const label = node.title || 'Untitled';
 
   const onDrop = async (e: DragEvent) => {
@@ -279,7 +279,6 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
             className="tree-link"
             aria-current={id === currentId ? 'page' : undefined}
             onClick={(e) => {
-              if (node.kind !== 'page') return;
               e.preventDefault();
               navigate(href);
             }}
