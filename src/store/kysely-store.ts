@@ -723,15 +723,21 @@ export class KyselyStore implements Store {
   }
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // One connection for the whole read (on SQLite, no transaction of this process interleaves:
-    // Kysely's connection is held until `fn` settles), each statement committed on its own.
-    return this.db.connection().execute(async (conn) => {
+    const run = async (db: Db) => {
       const log = new ChangeLog();
-      const result = await fn(bind(conn, this.engine, this.hooks, log));
+      const result = await fn(bind(db, this.engine, this.hooks, log));
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
       return result;
-    });
+    };
+    // Postgres: a transaction still, for its locks. Each table a statement read stays locked
+    // (ACCESS SHARE) until COMMIT, so a snapshot restore (TRUNCATE and copy in one transaction)
+    // waits for the read to end instead of committing between two of its statements, which
+    // showed a data source with no rows (test/testdouble/snapshots.test.ts).
+    if (this.engine === 'postgres') return this.db.transaction().execute(run);
+    // SQLite: one connection for the whole read (no transaction of this process interleaves:
+    // Kysely's connection is held until `fn` settles), each statement committed on its own.
+    return this.db.connection().execute(run);
   }
 
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {

@@ -621,11 +621,11 @@ export interface Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
-   * Runs `fn`, which only reads, on one connection without a transaction: no BEGIN and COMMIT
-   * (two statements on SQLite, two round trips on Postgres), and on SQLite no write lock taken
-   * for a read. Each statement sees what was committed when it ran, as every statement of a
-   * Postgres transaction at READ COMMITTED (the default) already did. `fn` must not write: a
-   * write it records fails the call.
+   * Runs `fn`, which only reads. On SQLite: on one connection without a transaction (no BEGIN
+   * and COMMIT, no write lock taken for a read); each statement sees what was committed when it
+   * ran. On Postgres: in a READ COMMITTED transaction, whose table locks keep a concurrent
+   * snapshot restore from landing between two of its statements. No change log, no events.
+   * `fn` must not write: a write it records fails the call.
    */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**

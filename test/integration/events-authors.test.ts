@@ -20,7 +20,8 @@ const title = (content: string) => ({ title: { title: text(content) } });
 
 /**
  * Every statement the store runs while `fn` runs, as SQL text: what Kysely compiled, or
- * `(precompiled)` for SQL the store reuses (`CompiledQuery.raw`, which no plugin sees compiled).
+ * `(precompiled write)` / `(precompiled read)` for SQL the store reuses (`CompiledQuery.raw`,
+ * which no plugin sees compiled; a write is told by its count of affected rows).
  */
 async function statementsOf(store: KyselyStore, fn: () => Promise<unknown>): Promise<string[]> {
   const compiled = new Map<unknown, string>();
@@ -32,7 +33,8 @@ async function statementsOf(store: KyselyStore, fn: () => Promise<unknown>): Pro
       return args.node;
     },
     transformResult: async (args) => {
-      ran.push(compiled.get(args.queryId) ?? '(precompiled)');
+      const write = args.result.numAffectedRows !== undefined;
+      ran.push(compiled.get(args.queryId) ?? (write ? '(precompiled write)' : '(precompiled read)'));
       return args.result;
     },
   };
@@ -50,7 +52,7 @@ async function statementsOf(store: KyselyStore, fn: () => Promise<unknown>): Pro
 
 const AUTHOR_READ = /from "users" as "u" left join "integrations"/;
 /** The insert of the events: compiled the first time, its SQL reused after. */
-const EVENT_INSERT = /^insert into "events"|^\(precompiled\)$/;
+const EVENT_INSERT = /^insert into "events"|^\(precompiled write\)$/;
 /** recordEvents' climb to parents: the event columns of blocks, by a list of ids. */
 const PARENT_READ = /^select "id", "type", "parent_type", "parent_id", .* from "blocks" where "id" in/;
 
