@@ -19,9 +19,9 @@ export interface LogOptions {
   format: LogFormat;
   level: LogLevel;
   /**
-   * Where lines go; default: standard output (file descriptor 1), written without blocking: a
-   * line is written at once unless a write is in progress, then it joins the next write (no
-   * delay, fewer system calls; measured in docs/benchmarks.md, "Request log").
+   * Where lines go, each as it is made; default: standard output (file descriptor 1), the lines
+   * of one event-loop turn written together at its end, without blocking (fewer system calls;
+   * measured in docs/benchmarks.md, "Server CPU per request").
    */
   destination?: { write(line: string): unknown };
 }
