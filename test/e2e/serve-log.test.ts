@@ -73,6 +73,9 @@ describe('octavo serve logs', () => {
 
   it('says what shutdown does, and exits 0', async () => {
     expect(await server.stop()).toBe(0);
+    // The child's exit can be seen before the last of its output is read.
+    const stdout = server.child.stdout!;
+    if (!stdout.readableEnded) await new Promise((r) => stdout.once('end', r));
     const messages = entries().map((e) => e.msg);
     const from = messages.indexOf('shutting down');
     expect(from).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 /** The request log in process: one entry per request, and a server error logged with its stack. */
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
@@ -50,6 +51,16 @@ describe('request log', () => {
       ['GET', '/v1/users/me', 500],
     ]);
     expect(requests[0]!.integration).toEqual(expect.any(String));
+    // Each request line, built by hand, is the line pino writes for the same entry.
+    for (const line of lines.filter((l) => JSON.parse(l).msg === 'request')) {
+      const { level: _, time, msg: __, ...fields } = JSON.parse(line) as Entry;
+      const own: string[] = [];
+      pino({ base: undefined, timestamp: () => `,"time":${time}` }, { write: (l) => own.push(l) }).info(
+        fields,
+        'request',
+      );
+      expect(line).toBe(own[0]);
+    }
     const error = entries.find((e) => e.msg === 'request failed');
     expect(error).toMatchObject({ level: 50, request_id: requestId });
     expect((error!.err as { stack: string }).stack).toMatch(/\n\s+at /);
