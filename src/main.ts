@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.ts';
 import { drain, listen, trackConnections } from './api/node-server.ts';
-import { type RunningAutomations, startAutomations } from './automations/runtime.ts';
+import { type AutomationSettings, type RunningAutomations, startAutomations } from './automations/runtime.ts';
 import type { ApiFetch } from './automations/scripts.ts';
 import {
   type Config,
@@ -62,20 +62,10 @@ export async function startJobs(
         aggregationMs: config.eventAggregationMs ?? DEFAULT_EVENT_AGGREGATION_MS,
       };
       webhooks = await startWebhooks({ store, queue, settings, log });
-      // Automations share the webhooks' outbound policy and poll (automations/runtime.ts).
-      const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
       automations = await startAutomations({
         store,
         queue,
-        settings: {
-          allowPrivate,
-          timeoutMs,
-          pollMs,
-          aggregationMs: 0,
-          publicUrl: config.publicUrl ?? '',
-          smtp: config.smtp,
-          scripts: config.scripts,
-        },
+        settings: automationSettings({ ...config, webhooks: config.webhooks }),
         log,
         api,
       });
@@ -92,6 +82,22 @@ export async function startJobs(
     await stopQueue(timeoutMs);
   };
   return queue;
+}
+
+/** What automations run with: the webhooks' outbound policy and poll, SMTP and script limits. */
+export function automationSettings(
+  config: Pick<Config, 'webhooks'> & Partial<Pick<Config, 'publicUrl' | 'smtp' | 'scripts'>>,
+): AutomationSettings {
+  const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
+  return {
+    allowPrivate,
+    timeoutMs,
+    pollMs,
+    aggregationMs: 0,
+    publicUrl: config.publicUrl ?? '',
+    smtp: config.smtp,
+    scripts: config.scripts,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { normalizeId } from '../lib/ids.ts';
 import { isTimeZoneName } from '../lib/time-zones.ts';
+import { COLOR_NAMES } from './names.ts';
 import { pickByKey } from './pick.ts';
 
 /** An id as clients send it: 32 hex digits with or without dashes; parsed to dashed lowercase. */
@@ -19,18 +20,7 @@ export const IdRequest = z.string().transform((raw, ctx) => {
 });
 
 /** Option colors (select, multi_select, status). */
-export const SELECT_COLORS = [
-  'default',
-  'gray',
-  'brown',
-  'orange',
-  'yellow',
-  'green',
-  'blue',
-  'purple',
-  'pink',
-  'red',
-] as const;
+export const SELECT_COLORS = COLOR_NAMES;
 
 /** Block and rich-text colors: the option colors and each as a background. */
 export const API_COLORS = [

@@ -16,7 +16,7 @@ import {
   runManually,
   setEnabled,
 } from '../../automations/runtime.ts';
-import { inProcessApi } from '../../main.ts';
+import { automationSettings, inProcessApi } from '../../main.ts';
 import type { AutomationRow, AutomationRunRow } from '../../store/store.ts';
 import { CliError, printResult, UsageError, type Values } from '../args.ts';
 import { withStore } from '../context.ts';
@@ -108,18 +108,9 @@ export async function automationRunCommand(values: Values, args: string[]): Prom
     }
   }
   await withStore(values, async (store, config) => {
-    const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
     const rt: AutomationRuntime = {
       store,
-      settings: {
-        allowPrivate,
-        timeoutMs,
-        pollMs,
-        aggregationMs: 0,
-        publicUrl: config.publicUrl ?? '',
-        smtp: config.smtp,
-        scripts: config.scripts,
-      },
+      settings: automationSettings(config),
       api: inProcessApi(store, config),
     };
     const run = await runManually(rt, args[0]!, input, { dryRun: values['dry-run'] ?? false, wait: true });
@@ -152,18 +143,9 @@ export async function automationRunsCommand(values: Values, args: string[]): Pro
 
 export async function automationRetryCommand(values: Values, args: string[]): Promise<void> {
   await withStore(values, async (store, config) => {
-    const { allowPrivate, timeoutMs, pollMs } = config.webhooks;
     const rt: AutomationRuntime = {
       store,
-      settings: {
-        allowPrivate,
-        timeoutMs,
-        pollMs,
-        aggregationMs: 0,
-        publicUrl: config.publicUrl ?? '',
-        smtp: config.smtp,
-        scripts: config.scripts,
-      },
+      settings: automationSettings(config),
       api: inProcessApi(store, config),
     };
     const run = await retryRun(rt, args[0]!, { wait: true });

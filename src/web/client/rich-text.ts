@@ -5,6 +5,7 @@
  * content, which keep the Notion item (annotations included) so that it is written back as it
  * was. Pure: no DOM, loads in the browser bundle and in Node.
  */
+import { COLOR_NAMES } from '../../wire/names.ts';
 
 /** A Notion rich text item as the API returns it (or a request item). */
 export type NotionRichText = Record<string, unknown> & { type?: string; plain_text?: string };
@@ -37,18 +38,7 @@ export type Annotations = {
 };
 
 /** Notion's ten colour names; a `<name>_background` variant exists for each. */
-export const NOTION_COLORS = [
-  'default',
-  'gray',
-  'brown',
-  'orange',
-  'yellow',
-  'green',
-  'blue',
-  'purple',
-  'pink',
-  'red',
-] as const;
+export const NOTION_COLORS = COLOR_NAMES;
 const COLOR_SET = new Set<string>(NOTION_COLORS);
 
 /** Longest `text.content` Notion accepts in one item. */
