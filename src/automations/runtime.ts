@@ -16,10 +16,9 @@
  * error, and time. A dry run performs the same calls in transactions that are rolled back, and
  * HTTP requests and emails are shown, not sent; scripts are named, not run (scripts.ts).
  */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Actor, type Capability, can } from '../domain/capabilities.ts';
 import type { Schema } from '../domain/properties/types.ts';
-import type { RecordedEvent } from '../events/types.ts';
 import { nextOccurrence } from '../jobs/cron.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import { newId } from '../lib/ids.ts';
@@ -28,13 +27,11 @@ import { type SmtpSettings, smtpFromEnv } from '../lib/smtp.ts';
 import { appendChildren } from '../ops/blocks.ts';
 import { createComment } from '../ops/comments.ts';
 import type { OpEnv } from '../ops/env.ts';
-import { readEvents } from '../ops/events.ts';
 import { actorOf, createIntegration } from '../ops/integrations.ts';
 import { createPage, updatePage } from '../ops/pages.ts';
-import { derivedRow, storedOf } from '../ops/rows.ts';
+import { storedOf } from '../ops/rows.ts';
 import { pageTitle, pageUrl } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
-import { evaluateFilter } from '../query/evaluate.ts';
 import { parseFilterAt } from '../query/parse.ts';
 import type { AutomationRow, AutomationRunRow, BlockRow, Store, StoreTx } from '../store/store.ts';
 import { postJson, type SendPolicy } from '../webhooks/send.ts';
@@ -45,6 +42,7 @@ import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pag
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
 import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
+import { definitionOf, dispatchOnce as dispatchLook } from './dispatch.ts';
 import { addressList, SmtpFailure, sendEmail } from './email.ts';
 import {
   type ApiFetch,
@@ -54,7 +52,9 @@ import {
   type ScriptLimits,
   scriptFile,
 } from './scripts.ts';
-import { propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
+import { plainValue, propertyRefs, renderTemplate, type TemplateScope } from './template.ts';
+
+export { definitionOf, plainValue };
 
 /** The job that performs one run. */
 export const RUN_JOB = 'automations.run';
@@ -64,8 +64,6 @@ export const TICK_JOB = 'automations.tick';
 export const MAX_CHAIN_DEPTH = 5;
 
 const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
-const BATCH = 500;
-const DISPATCH_LEASE_MS = 30_000;
 
 export interface AutomationSettings extends SendPolicy {
   /** How often the dispatcher looks at the outbox. */
@@ -111,10 +109,6 @@ export interface RunStep {
   output?: unknown;
   error?: { code: string; message: string };
   ms: number;
-}
-
-export function definitionOf(row: AutomationRow): Definition {
-  return JSON.parse(row.definition) as Definition;
 }
 
 /** An automation as the CLI and admin API show it. */
@@ -384,34 +378,6 @@ async function pageScope(tx: StoreTx, publicUrl: string, page: BlockRow) {
     .map((r) => r.plain_text)
     .join('');
   return { id: page.id, url: pageUrl(publicUrl, page.id, title), properties: props };
-}
-
-/** A property value (response form) as one plain value. */
-export function plainValue(value: unknown): unknown {
-  let v = value;
-  if (v && typeof v === 'object' && !Array.isArray(v) && 'type' in v) {
-    const type = (v as { type: string }).type;
-    if (type in v) v = (v as Record<string, unknown>)[type];
-  }
-  if (Array.isArray(v))
-    return v
-      .map((x) => {
-        if (x && typeof x === 'object') {
-          const o = x as Record<string, unknown>;
-          if (typeof o.plain_text === 'string') return o.plain_text;
-          if (typeof o.name === 'string') return o.name;
-          if (typeof o.id === 'string') return o.id;
-        }
-        return String(x);
-      })
-      .join(typeof (v[0] as { plain_text?: unknown } | undefined)?.plain_text === 'string' ? '' : ', ');
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (typeof o.name === 'string') return o.name;
-    if ('start' in o) return o.start;
-    if ('type' in o && typeof o.type === 'string' && o.type in o) return plainValue(o);
-  }
-  return v ?? null;
 }
 
 function need(actor: Actor, cap: Capability, what: string): void {
@@ -706,196 +672,6 @@ export async function performRun(
   return { ...run, ...patch };
 }
 
-/** Whether `event` fires the page trigger of `def` (condition aside). */
-function matches(
-  def: Definition,
-  event: RecordedEvent,
-  schema: Schema,
-  commentRow: BlockRow | undefined,
-): boolean {
-  const t = def.trigger;
-  if (t.type === 'comment_created') {
-    return (
-      event.type === 'comment.created' &&
-      commentRow?.parent_type === 'data_source_id' &&
-      commentRow.parent_id === t.data_source_id
-    );
-  }
-  if (!pageTrigger(t) || event.entity.type !== 'page') return false;
-  if (event.data.parent?.data_source_id !== t.data_source_id) return false;
-  if (t.type === 'page_created') return event.type === 'page.created';
-  if (t.type === 'page_matches') return true;
-  if (event.type !== 'page.properties_updated') return false;
-  if (!t.properties) return true;
-  const changed = new Set(
-    (event.data.updated_properties ?? []).map((p) => (typeof p === 'string' ? p : p.id)),
-  );
-  return t.properties.some((name) => {
-    const prop = schema.find((p) => p.name === name || p.id === name);
-    return prop !== undefined && changed.has(prop.id);
-  });
-}
-
-/** Whether a stateful trigger fires, from what it saw before (`prev`) and sees now. */
-function stateFires(t: Definition['trigger'], prev: unknown, now: unknown, event: RecordedEvent): boolean {
-  if (t.type === 'page_matches') {
-    const was = prev === true;
-    if (was === now) return false;
-    return t.on === 'both' || (t.on === 'start' ? now === true : now === false);
-  }
-  if (t.type !== 'page_updated' || !t.change || event.type !== 'page.properties_updated') return false;
-  const { from, to } = t.change;
-  if (prev === undefined) return from === undefined && to !== undefined && now === to;
-  return prev !== now && (from === undefined || prev === from) && (to === undefined || now === to);
-}
-
-/** Reads one automation's new events and starts its runs; false when another process has it. */
-export async function dispatchAutomation(rt: AutomationRuntime, automation: AutomationRow): Promise<boolean> {
-  const { store, settings } = rt;
-  const def = definitionOf(automation);
-  const token = randomUUID();
-  const now = Date.now();
-  const read = await store.transaction(async (tx) => {
-    if (
-      !(await tx.automations.claimDispatch(
-        automation.id,
-        automation.cursor,
-        token,
-        now,
-        now + DISPATCH_LEASE_MS,
-      ))
-    )
-      return null;
-    const integration = await tx.integrations.get(automation.integration_id);
-    if (!pageTrigger(def.trigger) || !integration || integration.revoked_time)
-      return { fire: [], cursor: await tx.events.endCursor() };
-    const env: OpEnv = {
-      actor: actorOf(integration),
-      now: new Date().toISOString(),
-      publicUrl: settings.publicUrl,
-    };
-    const r = await readEvents(tx, env, {
-      after: automation.cursor,
-      limit: BATCH,
-      windowMs: settings.aggregationMs,
-      now,
-    });
-    const ds = await tx.blocks.get(def.trigger.data_source_id);
-    const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
-    const filter = def.condition
-      ? parseFilterAt(def.condition, ['condition'], Object.fromEntries(schema.map((p) => [p.name, p])), {
-          version: VERSION,
-          meUserId: integration.bot_user_id,
-        })
-      : null;
-    const fire: { event: RecordedEvent; depth: number; pageId: string }[] = [];
-    const byIntegration = new Map((await tx.automations.list()).map((a) => [a.integration_id, a]));
-    const trig = def.trigger;
-    const stateful =
-      trig.type === 'page_matches' || (trig.type === 'page_updated' && trig.change !== undefined);
-    const triggerFilter =
-      trig.type === 'page_matches'
-        ? parseFilterAt(
-            trig.filter,
-            ['trigger', 'filter'],
-            Object.fromEntries(schema.map((p) => [p.name, p])),
-            {
-              version: VERSION,
-              meUserId: integration.bot_user_id,
-            },
-          )
-        : null;
-    for (const event of r.events) {
-      // The page an event is about: the entity, or for a comment the page it is on.
-      const pageId = event.entity.type === 'comment' ? (event.data.page_id ?? null) : event.entity.id;
-      if (pageId === null) continue;
-      const commentRow =
-        trig.type === 'comment_created' && event.type === 'comment.created'
-          ? await tx.blocks.get(pageId)
-          : undefined;
-      if (!matches(def, event, schema, commentRow)) {
-        // A page_updated trigger with `change` still learns values from creations.
-        if (
-          !(
-            stateful &&
-            event.type === 'page.created' &&
-            event.data.parent?.data_source_id === trig.data_source_id
-          )
-        )
-          continue;
-      }
-      if (stateful) {
-        // What it saw before, what it sees now; its own writes update what it saw, too.
-        const page = await tx.blocks.get(pageId);
-        const before = await tx.automations.pageState(automation.id, pageId);
-        let now: unknown;
-        if (triggerFilter) {
-          now = Boolean(
-            page &&
-              !page.in_trash &&
-              evaluateFilter(triggerFilter, derivedRow(schema, page), { now: new Date(Date.now()) }),
-          );
-        } else {
-          const change = (trig as { change: { property: string } }).change;
-          const prop = schema.find((p) => p.name === change.property || p.id === change.property);
-          now =
-            page && prop
-              ? String(plainValue(propertyValue(prop, storedOf(page)[prop.id], page as never)) ?? '')
-              : '';
-        }
-        await tx.automations.setPageState(automation.id, pageId, JSON.stringify(now));
-        const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
-        if (event.integrationId === automation.integration_id) continue;
-        if (!stateFires(trig, prev, now, event)) continue;
-      }
-      // Its own writes never trigger it again.
-      if (event.integrationId === automation.integration_id) continue;
-      if (filter) {
-        const page = await tx.blocks.get(pageId);
-        if (!page || page.in_trash) continue;
-        if (!evaluateFilter(filter, derivedRow(schema, page), { now: new Date(now) })) continue;
-      }
-      // A write made by another automation: one step deeper in that automation's chain.
-      const writer = event.integrationId ? byIntegration.get(event.integrationId) : undefined;
-      const depth = writer
-        ? ((await tx.automations.lastRunBefore(writer.id, new Date().toISOString()))?.depth ?? 0) + 1
-        : 0;
-      fire.push({ event, depth, pageId });
-    }
-    return { fire, cursor: r.cursor };
-  });
-  if (!read) return false;
-  let cursor = automation.cursor;
-  try {
-    for (const { event, depth, pageId } of read.fire) {
-      const trigger: RunTrigger = {
-        kind: def.trigger.type,
-        time: new Date().toISOString(),
-        event: { id: event.id, type: event.type, timestamp: event.timestamp },
-        page_id: pageId,
-        ...(event.entity.type === 'comment' ? { comment_id: event.entity.id } : {}),
-      };
-      await startRun(rt, automation, trigger, depth);
-    }
-    cursor = read.cursor;
-    return true;
-  } finally {
-    await store.transaction((tx) => tx.automations.finishDispatch(automation.id, token, cursor));
-  }
-}
-
-/** One look: every enabled page-triggered automation behind the outbox. */
-export async function dispatchOnce(rt: AutomationRuntime): Promise<void> {
-  const { list, end } = await rt.store.transaction(async (tx) => ({
-    list: await tx.automations.list(),
-    end: await tx.events.endCursor(),
-  }));
-  for (const a of list) {
-    if (a.enabled === 1 && a.cursor !== end && pageTrigger(definitionOf(a).trigger))
-      await dispatchAutomation(rt, a);
-  }
-}
-
 /**
  * Starts the runs of schedule triggers due at `now` (injectable: tests move the clock). Each due
  * time is claimed by moving `next_run_time` past it, so one process starts it once; a server that
@@ -958,6 +734,37 @@ export async function startAutomations(
   );
   await rt.queue.consume(TICK_JOB, async () => void (await tickSchedules(rt, new Date())));
   await rt.queue.schedule(TICK_JOB, '* * * * *');
+  return startDispatcher(rt);
+}
+
+/** One look at the outbox: the runs its new events start (automations/dispatch.ts). */
+export function dispatchOnce(rt: AutomationRuntime): Promise<void> {
+  return dispatchLook({
+    store: rt.store,
+    publicUrl: rt.settings.publicUrl,
+    aggregationMs: rt.settings.aggregationMs,
+    log: rt.log,
+    start: (f) =>
+      startRun(
+        rt,
+        f.automation,
+        {
+          kind: definitionOf(f.automation).trigger.type,
+          time: new Date().toISOString(),
+          event: { id: f.event.id, type: f.event.type, timestamp: f.event.timestamp },
+          page_id: f.pageId,
+          ...(f.event.entity.type === 'comment' ? { comment_id: f.event.entity.id } : {}),
+        },
+        f.depth,
+      ),
+  });
+}
+
+/**
+ * The dispatcher loop alone: a look at the outbox every `pollMs` (stopping it leaves the run
+ * consumer running; the benchmark pauses dispatch this way).
+ */
+export function startDispatcher(rt: AutomationRuntime): RunningAutomations {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -140,3 +140,31 @@ export function renderTemplate(value: unknown, scope: TemplateScope, secrets = t
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplate(v, scope, secrets)]));
   return value;
 }
+
+/** A property value (response form) as one plain value. */
+export function plainValue(value: unknown): unknown {
+  let v = value;
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'type' in v) {
+    const type = (v as { type: string }).type;
+    if (type in v) v = (v as Record<string, unknown>)[type];
+  }
+  if (Array.isArray(v))
+    return v
+      .map((x) => {
+        if (x && typeof x === 'object') {
+          const o = x as Record<string, unknown>;
+          if (typeof o.plain_text === 'string') return o.plain_text;
+          if (typeof o.name === 'string') return o.name;
+          if (typeof o.id === 'string') return o.id;
+        }
+        return String(x);
+      })
+      .join(typeof (v[0] as { plain_text?: unknown } | undefined)?.plain_text === 'string' ? '' : ', ');
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.name === 'string') return o.name;
+    if ('start' in o) return o.start;
+    if ('type' in o && typeof o.type === 'string' && o.type in o) return plainValue(o);
+  }
+  return v ?? null;
+}

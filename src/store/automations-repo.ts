@@ -27,8 +27,8 @@ export function automationRepo(db: Db): AutomationRepo {
       await db.deleteFrom('automation_runs').where('automation_id', '=', id).execute();
       await db.deleteFrom('automations').where('id', '=', id).execute();
     },
-    claimDispatch: lease.claim,
-    finishDispatch: lease.finish,
+    claimDispatchMany: lease.claimMany,
+    finishDispatchMany: lease.finishMany,
     advanceSchedule: async (id, from, to) => {
       const r = await db
         .updateTable('automations')

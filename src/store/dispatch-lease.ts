@@ -28,6 +28,40 @@ export function dispatchLease(db: Db, { table, live }: LeaseTable) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+    /** Takes the leases of those of `ids` that are live, at `cursor` and free; answers their ids. */
+    claimMany: async (
+      ids: readonly string[],
+      cursor: string,
+      token: string,
+      nowMs: number,
+      untilMs: number,
+    ) => {
+      const taken: string[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .updateTable(table)
+          .set({ dispatch_until: untilMs, dispatch_token: token })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where(sql.ref(live.column), '=', live.value)
+          .where('cursor', '=', cursor)
+          .where((eb) => eb.or([eb('dispatch_until', 'is', null), eb('dispatch_until', '<', nowMs)]))
+          .returning('id')
+          .execute();
+        for (const r of rows) taken.push(r.id);
+      }
+      return taken;
+    },
+    /** Moves the cursor of those of `ids` that `token` still holds, and gives their leases back. */
+    finishMany: async (ids: readonly string[], token: string, cursor: string) => {
+      for (let i = 0; i < ids.length; i += 500) {
+        await db
+          .updateTable(table)
+          .set({ cursor, dispatch_until: null, dispatch_token: null })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where('dispatch_token', '=', token)
+          .execute();
+      }
+    },
     /** Moves the cursor and gives the lease back, if `token` still holds it. */
     finish: async (id: string, token: string, cursor: string) => {
       const r = await db

@@ -378,10 +378,16 @@ export interface AutomationRepo {
   ): Promise<void>;
   /** Deletes the automation and its runs. */
   delete(id: string): Promise<void>;
-  /** Takes the dispatch lease of an enabled automation still at `cursor`; true when taken. */
-  claimDispatch(id: string, cursor: string, token: string, nowMs: number, untilMs: number): Promise<boolean>;
-  /** Moves the cursor and gives the lease back, if `token` still holds it. */
-  finishDispatch(id: string, token: string, cursor: string): Promise<boolean>;
+  /** Takes the leases of those of `ids` enabled, at `cursor` and free; answers the ids taken. */
+  claimDispatchMany(
+    ids: readonly string[],
+    cursor: string,
+    token: string,
+    nowMs: number,
+    untilMs: number,
+  ): Promise<string[]>;
+  /** Moves the cursor of those of `ids` that `token` still holds and gives their leases back. */
+  finishDispatchMany(ids: readonly string[], token: string, cursor: string): Promise<void>;
   /** Moves `next_run_time` from `from` to `to`; true when it was `from` (one process claims a due run). */
   advanceSchedule(id: string, from: string, to: string | null): Promise<boolean>;
   insertRun(row: AutomationRunRow): Promise<void>;

@@ -1,0 +1,250 @@
+/**
+ * `npm run bench:automations`: issue 13's targets for automations, on SQLite and (when reachable)
+ * Postgres, with the real runtime in this process (one job process: the store, the queue, the
+ * dispatcher and the run consumer) and the official SDK writing over loopback HTTP.
+ *
+ *   1. Write cost: W sequential `pages.create` with no automation defined, then with N automations
+ *      defined on the same data source (each with a condition on `Bucket`, so one write fires
+ *      exactly one of them while the dispatcher weighs all N against it). Target: ≤ 2×.
+ *   2. Latency: for those writes, from the SDK call returning (committed) to the run's
+ *      `started_time` (its first action begins right after). Target: p50 ≤ 100 ms.
+ *   3. Throughput: the runtime stopped, R rows are created (each firing one automation), the
+ *      runtime started again; runs per second from the start until every run has succeeded.
+ *      Target: ≥ 200 runs/s on Postgres.
+ *
+ *   BENCH_AUTOMATIONS (N, default 1000), BENCH_WRITES (W, default 60), BENCH_RUNS (R, default 1000),
+ *   BENCH_ENGINES (default sqlite,postgres), OCTAVO_BENCH_DATABASE_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Client } from '@notionhq/client';
+import { createApp } from '../src/api/app.ts';
+import {
+  type AutomationRuntime,
+  createAutomation,
+  type RunningAutomations,
+  startAutomations,
+  startDispatcher,
+} from '../src/automations/runtime.ts';
+import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../src/config.ts';
+import { openJobQueue } from '../src/jobs/index.ts';
+import { sharePage } from '../src/ops/integrations.ts';
+import { bootstrap } from '../src/ops/workspace.ts';
+import { dropPostgresSchema, openStore } from '../src/store/connect.ts';
+import { PG_URL, postgresReachable } from './common.ts';
+
+const N = Number(process.env.BENCH_AUTOMATIONS ?? 1000);
+const W = Number(process.env.BENCH_WRITES ?? 60);
+const R = Number(process.env.BENCH_RUNS ?? 1000);
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+interface Result {
+  engine: string;
+  writeNone: number;
+  writeMany: number;
+  latencyP50: number;
+  latencyP95: number;
+  runsPerSecond: number;
+  runs: number;
+}
+
+async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
+  const dir = engine === 'sqlite' ? mkdtempSync(join(tmpdir(), 'octavo-bench-auto-')) : '';
+  const schema = `bench_auto_${process.pid}`;
+  const store =
+    engine === 'sqlite'
+      ? await openStore({ dataDir: dir })
+      : await openStore({ databaseUrl: PG_URL, pgSchema: schema });
+  const queue = await openJobQueue(store, { databaseUrl: PG_URL, pgSchema: schema });
+  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+  const app = createApp({
+    store,
+    publicUrl: 'http://127.0.0.1',
+    workspace: boot.workspace,
+    rateLimiter: null,
+    files: {
+      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+      allowPrivateImports: false,
+      urlSecret: boot.fileUrlSecret,
+    },
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const rt: AutomationRuntime = {
+    store,
+    queue,
+    api: async (req: Request) => app.request(req),
+    // The production defaults (config.ts): dispatcher poll 25 ms, no aggregation window.
+    settings: {
+      allowPrivate: true,
+      timeoutMs: 5000,
+      pollMs: 25,
+      aggregationMs: 0,
+      publicUrl: baseUrl,
+      scripts: { timeoutMs: 10_000, memoryMb: 64 },
+    },
+  };
+  let running: RunningAutomations | null = await startAutomations({ ...rt, queue });
+  const sdk = new Client({ auth: boot.created!.token, baseUrl, logLevel: 'error' as never });
+  const pageId = boot.created!.pageId;
+  try {
+    const db = (await sdk.databases.create({
+      parent: { type: 'page_id', page_id: pageId },
+      title: [{ text: { content: 'Tasks' } }],
+      initial_data_source: {
+        properties: { Name: { title: {} }, Bucket: { number: {} }, Note: { rich_text: {} } },
+      },
+    })) as unknown as { data_sources: { id: string }[] };
+    const ds = db.data_sources[0]!.id;
+    const create = (bucket: number, name: string) =>
+      sdk.pages.create({
+        parent: { data_source_id: ds },
+        properties: {
+          Name: { title: [{ text: { content: name } }] },
+          Bucket: { number: bucket },
+        },
+      });
+
+    // 1. Writes with no automation.
+    const none: number[] = [];
+    for (let i = 0; i < W; i++) {
+      const t = performance.now();
+      await create(-1, `plain ${i}`);
+      none.push(performance.now() - t);
+    }
+
+    // N automations on the data source, one per bucket, each shared the workspace page.
+    const now = new Date();
+    for (let i = 0; i < N; i += 100) {
+      await store.transaction(async (tx) => {
+        for (let j = i; j < Math.min(N, i + 100); j++) {
+          await createAutomation(
+            tx,
+            {
+              name: `bucket ${j}`,
+              trigger: { type: 'page_created', data_source_id: ds },
+              condition: { property: 'Bucket', number: { equals: j } },
+              actions: [
+                {
+                  type: 'update_page',
+                  properties: { Note: { rich_text: [{ text: { content: `bucket ${j}` } }] } },
+                },
+              ],
+            },
+            now,
+          );
+          await sharePage(tx, { pageId, integrationName: `automation: bucket ${j}`, now: now.toISOString() });
+        }
+      });
+    }
+    await sleep(500);
+
+    // 2. The same writes with N automations: commit time, and write → run started.
+    const many: number[] = [];
+    const created: { id: string; at: number }[] = [];
+    for (let i = 0; i < W; i++) {
+      const t = performance.now();
+      const page = await create(i % N, `fires ${i}`);
+      many.push(performance.now() - t);
+      created.push({ id: page.id, at: Date.now() });
+      // Sequential writes a little apart, as people and integrations make them.
+      await sleep(20);
+    }
+    const startedOf = async (ids: string[]) => {
+      const runs = await store.transaction((tx) => tx.automations.listRuns(null, 1_000_000));
+      const byPage = new Map<string, { started: string | null; status: string }>();
+      for (const r of runs) {
+        const trigger = JSON.parse(r.trigger) as { page_id?: string };
+        if (trigger.page_id) byPage.set(trigger.page_id, { started: r.started_time, status: r.status });
+      }
+      return ids.map((id) => byPage.get(id));
+    };
+    let latency: number[] = [];
+    for (let tries = 0; tries < 600; tries++) {
+      const seen = await startedOf(created.map((c) => c.id));
+      if (seen.every((s) => s?.started)) {
+        latency = seen.map((s, i) => Date.parse(s!.started!) - created[i]!.at);
+        break;
+      }
+      await sleep(100);
+    }
+    if (latency.length === 0) throw new Error('runs of the sequential writes did not all start');
+
+    // 3. Throughput: R rows written with the runtime stopped, then drained.
+    await running.stop();
+    running = null;
+    const burst: string[] = [];
+    for (let i = 0; i < R; i += 10) {
+      const pages = await Promise.all(
+        Array.from({ length: Math.min(10, R - i) }, (_, k) => create((i + k) % N, `burst ${i + k}`)),
+      );
+      burst.push(...pages.map((p) => p.id));
+    }
+    const t0 = performance.now();
+    running = startDispatcher(rt);
+    let elapsed = 0;
+    for (;;) {
+      const seen = await startedOf(burst);
+      const failed = seen.filter((s) => s?.status === 'failed').length;
+      if (failed) throw new Error(`${failed} runs failed`);
+      if (seen.every((s) => s?.status === 'succeeded')) {
+        elapsed = performance.now() - t0;
+        break;
+      }
+      if (performance.now() - t0 > 600_000) throw new Error('the burst did not drain in 10 minutes');
+      await sleep(50);
+    }
+    return {
+      engine,
+      writeNone: pct(none, 0.5),
+      writeMany: pct(many, 0.5),
+      latencyP50: pct(latency, 0.5),
+      latencyP95: pct(latency, 0.95),
+      runsPerSecond: (R / elapsed) * 1000,
+      runs: R,
+    };
+  } finally {
+    await running?.stop();
+    server.close();
+    await queue.stop(2000);
+    await store.close();
+    if (engine === 'sqlite') rmSync(dir, { recursive: true, force: true });
+    else await dropPostgresSchema(PG_URL, schema);
+  }
+}
+
+const results: Result[] = [];
+console.log(
+  `automations benchmark: ${N} automations, ${W} writes, ${R} runs; ${availableParallelism()} × ${cpus()[0]?.model}; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+for (const engine of ENGINES) {
+  if (engine === 'postgres' && !(await postgresReachable())) {
+    console.log('postgres: not reachable, skipped');
+    continue;
+  }
+  results.push(await measure(engine as 'sqlite' | 'postgres'));
+}
+console.log('');
+console.log(
+  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) |',
+);
+console.log('|---|---|---|---|---|---|');
+for (const r of results)
+  console.log(
+    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) |`,
+  );
+console.log(
+  `load at end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -1,0 +1,329 @@
+/**
+ * The automations dispatcher: reads the change-event outbox and decides which page-triggered
+ * automations fire for which events. One look reads the outbox once for every automation at the
+ * same cursor (after a while, all of them), so its cost grows with the events and the
+ * automations that match them, not with events × automations × queries: each automation's cheap
+ * tests (trigger type, data source, its condition) come first, the visibility check (a query)
+ * only for what passed them, and pages, schemas and parsed filters are read once per look.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Schema } from '../domain/properties/types.ts';
+import { aggregateEvents } from '../events/aggregate.ts';
+import type { EventCursor } from '../events/cursor.ts';
+import type { RecordedEvent } from '../events/types.ts';
+import type { Logger } from '../lib/log.ts';
+import type { OpEnv } from '../ops/env.ts';
+import { canSeeEvent } from '../ops/events.ts';
+import { actorOf } from '../ops/integrations.ts';
+import { derivedRow, storedOf } from '../ops/rows.ts';
+import { propertyValue } from '../present/property-values.present.ts';
+import { evaluateFilter } from '../query/evaluate.ts';
+import { parseFilterAt } from '../query/parse.ts';
+import type { AutomationRow, BlockView, IntegrationRow, Store, StoreTx } from '../store/store.ts';
+import { API_VERSIONS } from '../wire/versions.ts';
+import { type Definition, pageTrigger } from './definition.ts';
+import { plainValue } from './template.ts';
+
+type Filter = ReturnType<typeof parseFilterAt>;
+
+/** Events read per look and cursor. */
+const BATCH = 500;
+/** How long a look may hold its automations before another process may take them. */
+const DISPATCH_LEASE_MS = 30_000;
+const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
+
+/** A run to start: which automation, for which event and page, how deep in a chain. */
+export interface Firing {
+  automation: AutomationRow;
+  event: RecordedEvent;
+  pageId: string;
+  depth: number;
+}
+
+export interface DispatchDeps {
+  store: Store;
+  publicUrl: string;
+  aggregationMs: number;
+  /** Records the run and hands it to the queue. */
+  start(firing: Firing): Promise<unknown>;
+  log?: Logger | undefined;
+}
+
+/** The automation's definition, parsed once per row version. */
+const definitions = new WeakMap<AutomationRow, Definition>();
+export function definitionOf(row: AutomationRow): Definition {
+  let def = definitions.get(row);
+  if (!def) {
+    def = JSON.parse(row.definition) as Definition;
+    definitions.set(row, def);
+  }
+  return def;
+}
+
+/** One look: every enabled page-triggered automation behind the outbox, a group per cursor. */
+export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
+  const { all, end } = await deps.store.transaction(async (tx) => ({
+    all: await tx.automations.list(),
+    end: await tx.events.endCursor(),
+  }));
+  const groups = new Map<string, AutomationRow[]>();
+  for (const a of all) {
+    if (a.enabled !== 1 || a.cursor === end || !pageTrigger(definitionOf(a).trigger)) continue;
+    const group = groups.get(a.cursor);
+    if (group) group.push(a);
+    else groups.set(a.cursor, [a]);
+  }
+  for (const [cursor, group] of groups) await dispatchGroup(deps, cursor, group, all);
+}
+
+/** What one look reads once and every automation of it shares. */
+class Look {
+  private pages = new Map<string, Promise<BlockView | undefined>>();
+  private schemas = new Map<string, Promise<Schema>>();
+  private rows = new Map<string, ReturnType<typeof derivedRow>>();
+  private depths = new Map<string, Promise<number>>();
+  readonly byIntegration: Map<string, AutomationRow>;
+  private readonly tx: StoreTx;
+  readonly integrations: Map<string, IntegrationRow>;
+
+  constructor(tx: StoreTx, all: AutomationRow[], integrations: Map<string, IntegrationRow>) {
+    this.tx = tx;
+    this.integrations = integrations;
+    this.byIntegration = new Map(all.map((a) => [a.integration_id, a]));
+  }
+
+  page(id: string): Promise<BlockView | undefined> {
+    let p = this.pages.get(id);
+    if (!p) {
+      p = this.tx.blocks.get(id);
+      this.pages.set(id, p);
+    }
+    return p;
+  }
+
+  schema(dataSourceId: string): Promise<Schema> {
+    let s = this.schemas.get(dataSourceId);
+    if (!s) {
+      s = this.page(dataSourceId).then((ds) => (ds?.properties ? (JSON.parse(ds.properties) as Schema) : []));
+      this.schemas.set(dataSourceId, s);
+    }
+    return s;
+  }
+
+  /** Whether the page (as it is now, not trashed) passes `filter`. */
+  async passes(filter: Filter, dataSourceId: string, schema: Schema, pageId: string, now: Date) {
+    const page = await this.page(pageId);
+    if (!page || page.in_trash) return false;
+    const key = `${dataSourceId}:${pageId}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = derivedRow(schema, page);
+      this.rows.set(key, row);
+    }
+    return evaluateFilter(filter, row, { now });
+  }
+
+  /** The chain depth of a run started by a write of `integrationId` (0 unless an automation wrote). */
+  depth(integrationId: string | null | undefined): Promise<number> {
+    const writer = integrationId ? this.byIntegration.get(integrationId) : undefined;
+    if (!writer) return Promise.resolve(0);
+    let d = this.depths.get(writer.id);
+    if (!d) {
+      d = this.tx.automations
+        .lastRunBefore(writer.id, new Date().toISOString())
+        .then((run) => (run?.depth ?? 0) + 1);
+      this.depths.set(writer.id, d);
+    }
+    return d;
+  }
+}
+
+/**
+ * Reads the events after `cursor` once for the automations of `group` (all at that cursor), starts
+ * their runs and moves their cursors. Automations another process holds are left to it; one whose
+ * definition no longer fits its data source (a property deleted) is logged and stays where it is.
+ */
+async function dispatchGroup(
+  deps: DispatchDeps,
+  cursor: string,
+  group: AutomationRow[],
+  all: AutomationRow[],
+) {
+  const { store } = deps;
+  const token = randomUUID();
+  const now = Date.now();
+  const read = await store.transaction(async (tx) => {
+    const claimed = new Set(
+      await tx.automations.claimDispatchMany(
+        group.map((a) => a.id),
+        cursor,
+        token,
+        now,
+        now + DISPATCH_LEASE_MS,
+      ),
+    );
+    if (claimed.size === 0) return null;
+    const raw = await tx.events.readAfter(cursor, BATCH);
+    const { events, cursor: next } = aggregateEvents(
+      raw.events,
+      cursor as EventCursor,
+      deps.aggregationMs,
+      now,
+    );
+    const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
+    const look = new Look(tx, all, integrations);
+    const firings: Firing[] = [];
+    const stuck: string[] = [];
+    for (const automation of group) {
+      if (!claimed.has(automation.id)) continue;
+      try {
+        firings.push(...(await weigh(tx, look, deps, automation, events, now)));
+      } catch (err) {
+        stuck.push(automation.id);
+        deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+      }
+    }
+    return { claimed: [...claimed], firings, next, stuck };
+  });
+  if (!read) return;
+  const moved = read.claimed.filter((id) => !read.stuck.includes(id));
+  const started = new Set<string>();
+  try {
+    for (const firing of read.firings) {
+      await deps.start(firing);
+      started.add(firing.automation.id);
+    }
+    await store.transaction(async (tx) => {
+      await tx.automations.finishDispatchMany(moved, token, read.next);
+      await tx.automations.finishDispatchMany(read.stuck, token, cursor);
+    });
+  } catch (err) {
+    // Starting a run failed part way: every automation gives its lease back at the old cursor and
+    // the next look reads the batch again (a run started twice is the at-least-once of runs).
+    await store.transaction((tx) => tx.automations.finishDispatchMany(read.claimed, token, cursor));
+    throw err;
+  }
+}
+
+/** The runs `events` start for one automation (its integration's sight and its own writes considered). */
+async function weigh(
+  tx: StoreTx,
+  look: Look,
+  deps: DispatchDeps,
+  automation: AutomationRow,
+  events: readonly RecordedEvent[],
+  nowMs: number,
+): Promise<Firing[]> {
+  const def = definitionOf(automation);
+  const trig = def.trigger;
+  const integration = look.integrations.get(automation.integration_id);
+  if (!pageTrigger(trig) || !integration || integration.revoked_time) return [];
+  const schema = await look.schema(trig.data_source_id);
+  const byName = () => Object.fromEntries(schema.map((p) => [p.name, p]));
+  const context = { version: VERSION, meUserId: integration.bot_user_id };
+  const filter = def.condition ? parseFilterAt(def.condition, ['condition'], byName(), context) : null;
+  const triggerFilter =
+    trig.type === 'page_matches'
+      ? parseFilterAt(trig.filter, ['trigger', 'filter'], byName(), context)
+      : null;
+  const stateful =
+    trig.type === 'page_matches' || (trig.type === 'page_updated' && trig.change !== undefined);
+  const env: OpEnv = {
+    actor: actorOf(integration),
+    now: new Date(nowMs).toISOString(),
+    publicUrl: deps.publicUrl,
+  };
+  const now = new Date(nowMs);
+  const firings: Firing[] = [];
+  for (const event of events) {
+    // The page an event is about: the entity, or for a comment the page it is on.
+    const pageId = event.entity.type === 'comment' ? (event.data.page_id ?? null) : event.entity.id;
+    if (pageId === null) continue;
+    const commentRow =
+      trig.type === 'comment_created' && event.type === 'comment.created'
+        ? await look.page(pageId)
+        : undefined;
+    const hit = matches(def, event, schema, commentRow);
+    // A page_updated trigger with `change` still learns values from creations.
+    const learns =
+      stateful && event.type === 'page.created' && event.data.parent?.data_source_id === trig.data_source_id;
+    if (!hit && !learns) continue;
+    // Its own writes never trigger it again.
+    const own = event.integrationId === automation.integration_id;
+    if (!stateful) {
+      if (own) continue;
+      // The condition before the visibility query: with many automations on one data source,
+      // most are ruled out here. (What it decides is used only for a visible page.)
+      if (filter && !(await look.passes(filter, trig.data_source_id, schema, pageId, now))) continue;
+      if (!(await canSeeEvent(tx, env, event))) continue;
+    } else {
+      if (!(await canSeeEvent(tx, env, event))) continue;
+      // What it saw before, what it sees now; its own writes update what it saw, too.
+      const page = await look.page(pageId);
+      const before = await tx.automations.pageState(automation.id, pageId);
+      let seen: unknown;
+      if (triggerFilter) {
+        seen = Boolean(
+          page && !page.in_trash && evaluateFilter(triggerFilter, derivedRow(schema, page), { now }),
+        );
+      } else {
+        const change = (trig as { change: { property: string } }).change;
+        const prop = schema.find((p) => p.name === change.property || p.id === change.property);
+        seen =
+          page && prop
+            ? String(plainValue(propertyValue(prop, storedOf(page)[prop.id], page as never)) ?? '')
+            : '';
+      }
+      await tx.automations.setPageState(automation.id, pageId, JSON.stringify(seen));
+      const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
+      if (own || !stateFires(trig, prev, seen, event)) continue;
+      if (filter && !(await look.passes(filter, trig.data_source_id, schema, pageId, now))) continue;
+    }
+    // A write made by another automation: one step deeper in that automation's chain.
+    firings.push({ automation, event, pageId, depth: await look.depth(event.integrationId) });
+  }
+  return firings;
+}
+
+/** Whether `event` fires the page trigger of `def` (condition aside). */
+function matches(
+  def: Definition,
+  event: RecordedEvent,
+  schema: Schema,
+  commentRow: BlockView | undefined,
+): boolean {
+  const t = def.trigger;
+  if (t.type === 'comment_created') {
+    return (
+      event.type === 'comment.created' &&
+      commentRow?.parent_type === 'data_source_id' &&
+      commentRow.parent_id === t.data_source_id
+    );
+  }
+  if (!pageTrigger(t) || event.entity.type !== 'page') return false;
+  if (event.data.parent?.data_source_id !== t.data_source_id) return false;
+  if (t.type === 'page_created') return event.type === 'page.created';
+  if (t.type === 'page_matches') return true;
+  if (event.type !== 'page.properties_updated') return false;
+  if (!t.properties) return true;
+  const changed = new Set(
+    (event.data.updated_properties ?? []).map((p) => (typeof p === 'string' ? p : p.id)),
+  );
+  return t.properties.some((name) => {
+    const prop = schema.find((p) => p.name === name || p.id === name);
+    return prop !== undefined && changed.has(prop.id);
+  });
+}
+
+/** Whether a stateful trigger fires, from what it saw before (`prev`) and sees now. */
+function stateFires(t: Definition['trigger'], prev: unknown, now: unknown, event: RecordedEvent): boolean {
+  if (t.type === 'page_matches') {
+    const was = prev === true;
+    if (was === now) return false;
+    return t.on === 'both' || (t.on === 'start' ? now === true : now === false);
+  }
+  if (t.type !== 'page_updated' || !t.change || event.type !== 'page.properties_updated') return false;
+  const { from, to } = t.change;
+  if (prev === undefined) return from === undefined && to !== undefined && now === to;
+  return prev !== now && (from === undefined || prev === from) && (to === undefined || now === to);
+}
