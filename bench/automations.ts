@@ -52,6 +52,8 @@ interface Result {
   latencyP50: number;
   latencyP95: number;
   runsPerSecond: number;
+  /** CPU time of this process (dispatcher, queue, runs; not Postgres's) per run, in ms. */
+  cpuPerRun: number;
   runs: number;
 }
 
@@ -189,14 +191,18 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
       burst.push(...pages.map((p) => p.id));
     }
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     running = startDispatcher(rt);
     let elapsed = 0;
+    let cpuPerRun = 0;
     for (;;) {
       const seen = await startedOf(burst);
       const failed = seen.filter((s) => s?.status === 'failed').length;
       if (failed) throw new Error(`${failed} runs failed`);
       if (seen.every((s) => s?.status === 'succeeded')) {
         elapsed = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        cpuPerRun = (cpu.user + cpu.system) / 1000 / R;
         break;
       }
       if (performance.now() - t0 > 600_000) throw new Error('the burst did not drain in 10 minutes');
@@ -209,6 +215,7 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
       latencyP50: pct(latency, 0.5),
       latencyP95: pct(latency, 0.95),
       runsPerSecond: (R / elapsed) * 1000,
+      cpuPerRun,
       runs: R,
     };
   } finally {
@@ -236,12 +243,12 @@ for (const engine of ENGINES) {
 }
 console.log('');
 console.log(
-  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) |',
+  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) | CPU per run (this process) |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|');
 for (const r of results)
   console.log(
-    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) |`,
+    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) | ${r.cpuPerRun.toFixed(2)} ms |`,
   );
 console.log(
   `load at end: ${loadavg()

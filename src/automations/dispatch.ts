@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Schema } from '../domain/properties/types.ts';
 import { aggregateEvents } from '../events/aggregate.ts';
-import type { EventCursor } from '../events/cursor.ts';
 import type { RecordedEvent } from '../events/types.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OpEnv } from '../ops/env.ts';
@@ -79,7 +78,9 @@ export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
 /** What one look reads once and every automation of it shares. */
 class Look {
   private pages = new Map<string, Promise<BlockView | undefined>>();
-  private schemas = new Map<string, Promise<Schema>>();
+  private schemas = new Map<string, Promise<{ schema: Schema; raw: string }>>();
+  /** Page states the stateful triggers saw in this look, by `automation page`. */
+  readonly states = new Map<string, string>();
   private rows = new Map<string, ReturnType<typeof derivedRow>>();
   private depths = new Map<string, Promise<number>>();
   readonly byIntegration: Map<string, AutomationRow>;
@@ -101,13 +102,28 @@ class Look {
     return p;
   }
 
-  schema(dataSourceId: string): Promise<Schema> {
+  /** A data source's schema, and its stored text (which says whether it changed). */
+  schema(dataSourceId: string): Promise<{ schema: Schema; raw: string }> {
     let s = this.schemas.get(dataSourceId);
     if (!s) {
-      s = this.page(dataSourceId).then((ds) => (ds?.properties ? (JSON.parse(ds.properties) as Schema) : []));
+      s = this.page(dataSourceId).then((ds) => {
+        const raw = ds?.properties ?? '[]';
+        return { schema: JSON.parse(raw) as Schema, raw };
+      });
       this.schemas.set(dataSourceId, s);
     }
     return s;
+  }
+
+  /** What a stateful trigger saw of a page: written by this look, else as stored. */
+  async pageState(automationId: string, pageId: string): Promise<string | undefined> {
+    const key = `${automationId} ${pageId}`;
+    return this.states.has(key) ? this.states.get(key) : this.tx.automations.pageState(automationId, pageId);
+  }
+
+  /** Kept until the look's cursors move, then written with them. */
+  setPageState(automationId: string, pageId: string, state: string) {
+    this.states.set(`${automationId} ${pageId}`, state);
   }
 
   /** Whether the page (as it is now, not trashed) passes `filter`. */
@@ -152,58 +168,65 @@ async function dispatchGroup(
   const { store } = deps;
   const token = randomUUID();
   const now = Date.now();
-  const read = await store.transaction(async (tx) => {
-    const claimed = new Set(
-      await tx.automations.claimDispatchMany(
-        group.map((a) => a.id),
-        cursor,
-        token,
-        now,
-        now + DISPATCH_LEASE_MS,
-      ),
-    );
-    if (claimed.size === 0) return null;
-    const raw = await tx.events.readAfter(cursor, BATCH);
-    const { events, cursor: next } = aggregateEvents(
-      raw.events,
-      cursor as EventCursor,
-      deps.aggregationMs,
+  // Taking the leases is the only write before the runs start; the reading and weighing happen
+  // outside a write transaction (on SQLite, writers are not held up by a look).
+  const claimed = await store.transaction((tx) =>
+    tx.automations.claimDispatchMany(
+      group.map((a) => a.id),
+      cursor,
+      token,
       now,
-    );
-    const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
-    const look = new Look(tx, all, integrations);
-    const firings: Firing[] = [];
-    const stuck: string[] = [];
-    for (const automation of group) {
-      if (!claimed.has(automation.id)) continue;
-      try {
-        firings.push(...(await weigh(tx, look, deps, automation, events, now)));
-      } catch (err) {
-        stuck.push(automation.id);
-        deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
-      }
-    }
-    return { claimed: [...claimed], firings, next, stuck };
-  });
-  if (!read) return;
-  const moved = read.claimed.filter((id) => !read.stuck.includes(id));
-  const started = new Set<string>();
+      now + DISPATCH_LEASE_MS,
+    ),
+  );
+  if (claimed.length === 0) return;
+  const mine = new Set(claimed);
+  let read: { firings: Firing[]; next: string; stuck: string[]; states: Map<string, string> };
   try {
-    for (const firing of read.firings) {
-      await deps.start(firing);
-      started.add(firing.automation.id);
-    }
-    await store.transaction(async (tx) => {
-      await tx.automations.finishDispatchMany(moved, token, read.next);
-      await tx.automations.finishDispatchMany(read.stuck, token, cursor);
+    read = await store.read(async (tx) => {
+      const raw = await tx.events.readAfter(cursor, BATCH);
+      const { events, cursor: next } = aggregateEvents(raw.events, cursor, deps.aggregationMs, now);
+      const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
+      const look = new Look(tx, all, integrations);
+      const firings: Firing[] = [];
+      const stuck: string[] = [];
+      for (const automation of group) {
+        if (!mine.has(automation.id)) continue;
+        try {
+          firings.push(...(await weigh(tx, look, deps, automation, events, now)));
+        } catch (err) {
+          stuck.push(automation.id);
+          deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+        }
+      }
+      return { firings, next, stuck, states: look.states };
     });
   } catch (err) {
-    // Starting a run failed part way: every automation gives its lease back at the old cursor and
-    // the next look reads the batch again (a run started twice is the at-least-once of runs).
-    await store.transaction((tx) => tx.automations.finishDispatchMany(read.claimed, token, cursor));
+    await store.transaction((tx) => tx.automations.finishDispatchMany(claimed, token, cursor));
     throw err;
   }
+  const moved = claimed.filter((id) => !read.stuck.includes(id));
+  try {
+    for (const firing of read.firings) await deps.start(firing);
+  } catch (err) {
+    // Starting a run failed part way: every automation gives its lease back at the old cursor and
+    // the next look weighs the batch again (a run started twice is the at-least-once of runs).
+    await store.transaction((tx) => tx.automations.finishDispatchMany(claimed, token, cursor));
+    throw err;
+  }
+  // What the stateful triggers saw, and the cursors, move together.
+  await store.transaction(async (tx) => {
+    for (const [key, state] of read.states) {
+      const [automationId, pageId] = key.split(' ') as [string, string];
+      await tx.automations.setPageState(automationId, pageId, state);
+    }
+    await tx.automations.finishDispatchMany(moved, token, read.next);
+    await tx.automations.finishDispatchMany(read.stuck, token, cursor);
+  });
 }
+
+/** The parsed condition and trigger filter of an automation, kept while it and its schema stay. */
+const parsedFilters = new Map<string, { key: string; filter: Filter | null; triggerFilter: Filter | null }>();
 
 /** The runs `events` start for one automation (its integration's sight and its own writes considered). */
 async function weigh(
@@ -218,14 +241,24 @@ async function weigh(
   const trig = def.trigger;
   const integration = look.integrations.get(automation.integration_id);
   if (!pageTrigger(trig) || !integration || integration.revoked_time) return [];
-  const schema = await look.schema(trig.data_source_id);
-  const byName = () => Object.fromEntries(schema.map((p) => [p.name, p]));
-  const context = { version: VERSION, meUserId: integration.bot_user_id };
-  const filter = def.condition ? parseFilterAt(def.condition, ['condition'], byName(), context) : null;
-  const triggerFilter =
-    trig.type === 'page_matches'
-      ? parseFilterAt(trig.filter, ['trigger', 'filter'], byName(), context)
-      : null;
+  const { schema, raw } = await look.schema(trig.data_source_id);
+  const key = `${automation.updated_time} ${raw}`;
+  let parsed = parsedFilters.get(automation.id);
+  if (parsed?.key !== key) {
+    const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
+    const context = { version: VERSION, meUserId: integration.bot_user_id };
+    parsed = {
+      key,
+      filter: def.condition ? parseFilterAt(def.condition, ['condition'], byName, context) : null,
+      triggerFilter:
+        trig.type === 'page_matches'
+          ? parseFilterAt(trig.filter, ['trigger', 'filter'], byName, context)
+          : null,
+    };
+    if (parsedFilters.size > 10_000) parsedFilters.clear();
+    parsedFilters.set(automation.id, parsed);
+  }
+  const { filter, triggerFilter } = parsed;
   const stateful =
     trig.type === 'page_matches' || (trig.type === 'page_updated' && trig.change !== undefined);
   const env: OpEnv = {
@@ -260,7 +293,7 @@ async function weigh(
       if (!(await canSeeEvent(tx, env, event))) continue;
       // What it saw before, what it sees now; its own writes update what it saw, too.
       const page = await look.page(pageId);
-      const before = await tx.automations.pageState(automation.id, pageId);
+      const before = await look.pageState(automation.id, pageId);
       let seen: unknown;
       if (triggerFilter) {
         seen = Boolean(
@@ -274,7 +307,7 @@ async function weigh(
             ? String(plainValue(propertyValue(prop, storedOf(page)[prop.id], page as never)) ?? '')
             : '';
       }
-      await tx.automations.setPageState(automation.id, pageId, JSON.stringify(seen));
+      look.setPageState(automation.id, pageId, JSON.stringify(seen));
       const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
       if (own || !stateFires(trig, prev, seen, event)) continue;
       if (filter && !(await look.passes(filter, trig.data_source_id, schema, pageId, now))) continue;
