@@ -43,8 +43,8 @@ export interface DispatchDeps {
   store: Store;
   publicUrl: string;
   aggregationMs: number;
-  /** Records the run and hands it to the queue. */
-  start(firing: Firing): Promise<unknown>;
+  /** Records the runs and hands them to the queue. */
+  start(firings: readonly Firing[]): Promise<unknown>;
   log?: Logger | undefined;
 }
 
@@ -207,7 +207,7 @@ async function dispatchGroup(
   }
   const moved = claimed.filter((id) => !read.stuck.includes(id));
   try {
-    for (const firing of read.firings) await deps.start(firing);
+    await deps.start(read.firings);
   } catch (err) {
     // Starting a run failed part way: every automation gives its lease back at the old cursor and
     // the next look weighs the batch again (a run started twice is the at-least-once of runs).

@@ -42,7 +42,7 @@ import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pag
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
 import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
-import { definitionOf, dispatchOnce as dispatchLook } from './dispatch.ts';
+import { definitionOf, dispatchOnce as dispatchLook, type Firing } from './dispatch.ts';
 import { addressList, SmtpFailure, sendEmail } from './email.ts';
 import {
   type ApiFetch,
@@ -258,20 +258,19 @@ export async function deleteAutomation(tx: StoreTx, nameOrId: string): Promise<A
 }
 
 /** Records a run and hands it to the queue (or performs it now, for a dry run or `wait`). */
-async function startRun(
-  rt: AutomationRuntime,
+function runRow(
   automation: AutomationRow,
   trigger: RunTrigger,
   depth: number,
-  options: { dryRun?: boolean; inline?: boolean } = {},
-): Promise<AutomationRunRow> {
+  dryRun: boolean,
+): AutomationRunRow {
   const row: AutomationRunRow = {
     id: newId(),
     automation_id: automation.id,
     status: 'queued',
     trigger: JSON.stringify(trigger),
     depth,
-    dry_run: options.dryRun ? 1 : 0,
+    dry_run: dryRun ? 1 : 0,
     steps: '[]',
     error: null,
     created_time: new Date().toISOString(),
@@ -284,15 +283,58 @@ async function startRun(
     row.error = `chain depth limit: ${depth} automations in a row triggered each other (at most ${MAX_CHAIN_DEPTH}); nothing was done`;
     row.finished_time = row.created_time;
   }
-  await rt.store.transaction((tx) => tx.automations.insertRun(row));
-  if (row.status === 'failed') return row;
-  if (options.dryRun || options.inline || !rt.queue) return performRun(rt, row.id);
-  await rt.queue.enqueue(
+  return row;
+}
+
+/** Hands a recorded run to the queue. */
+function enqueueRun(rt: AutomationRuntime & { queue: JobQueue }, row: AutomationRunRow) {
+  return rt.queue.enqueue(
     RUN_JOB,
     { runId: row.id },
     { retryLimit: RUN_RETRIES, backoffMs: rt.settings.retryBackoffMs ?? 1000 },
   );
+}
+
+async function startRun(
+  rt: AutomationRuntime,
+  automation: AutomationRow,
+  trigger: RunTrigger,
+  depth: number,
+  options: { dryRun?: boolean; inline?: boolean } = {},
+): Promise<AutomationRunRow> {
+  const row = runRow(automation, trigger, depth, options.dryRun ?? false);
+  await rt.store.transaction((tx) => tx.automations.insertRun(row));
+  if (row.status === 'failed') return row;
+  if (options.dryRun || options.inline || !rt.queue) return performRun(rt, row.id);
+  await enqueueRun({ ...rt, queue: rt.queue }, row);
   return row;
+}
+
+/** Records the runs a dispatcher look starts, in one transaction, then queues them. */
+async function startRuns(rt: AutomationRuntime, firings: readonly Firing[]): Promise<void> {
+  const rows = firings.map((f) =>
+    runRow(
+      f.automation,
+      {
+        kind: definitionOf(f.automation).trigger.type,
+        time: new Date().toISOString(),
+        event: { id: f.event.id, type: f.event.type, timestamp: f.event.timestamp },
+        page_id: f.pageId,
+        ...(f.event.entity.type === 'comment' ? { comment_id: f.event.entity.id } : {}),
+      },
+      f.depth,
+      false,
+    ),
+  );
+  if (rows.length === 0) return;
+  await rt.store.transaction(async (tx) => {
+    for (const row of rows) await tx.automations.insertRun(row);
+  });
+  for (const row of rows) {
+    if (row.status === 'failed') continue;
+    if (rt.queue) await enqueueRun({ ...rt, queue: rt.queue }, row);
+    else await performRun(rt, row.id);
+  }
 }
 
 /**
@@ -569,7 +611,23 @@ export async function performRun(
     const integration = automation ? await tx.integrations.get(automation.integration_id) : undefined;
     const startedTime = run.started_time ?? new Date().toISOString();
     await tx.automations.updateRun(run.id, { status: 'running', started_time: startedTime });
-    return { run: { ...run, started_time: startedTime }, automation, integration, done: false as const };
+    // The page as the automation's integration sees it (null: not shared, or no page).
+    const trigger = JSON.parse(run.trigger) as RunTrigger;
+    let page: Awaited<ReturnType<typeof pageScope>> | null | undefined;
+    if (trigger.page_id && integration && !integration.revoked_time) {
+      const row = await tx.blocks.get(trigger.page_id);
+      page =
+        row?.type === 'page' && (await tx.shares.isVisible(integration.id, row.id))
+          ? await pageScope(tx, rt.settings.publicUrl, row)
+          : null;
+    }
+    return {
+      run: { ...run, started_time: startedTime },
+      automation,
+      integration,
+      page,
+      done: false as const,
+    };
   });
   if (loaded.done || !loaded.run) return loaded.run!;
   const { run, automation, integration } = loaded;
@@ -592,11 +650,7 @@ export async function performRun(
     const scope: TemplateScope = { trigger: { ...trigger }, automation: { name: automation.name } };
     if (trigger.page_id) {
       // The page as the automation's integration sees it; an unshared page is not found.
-      const page = await store.transaction(async (tx) => {
-        const row = await tx.blocks.get(trigger.page_id!);
-        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id))) return null;
-        return pageScope(tx, rt.settings.publicUrl, row);
-      });
+      const page = loaded.page ?? null;
       if (!page) error = `page ${trigger.page_id} is not shared with this automation's integration`;
       scope.trigger.page = page;
     }
@@ -744,19 +798,7 @@ export function dispatchOnce(rt: AutomationRuntime): Promise<void> {
     publicUrl: rt.settings.publicUrl,
     aggregationMs: rt.settings.aggregationMs,
     log: rt.log,
-    start: (f) =>
-      startRun(
-        rt,
-        f.automation,
-        {
-          kind: definitionOf(f.automation).trigger.type,
-          time: new Date().toISOString(),
-          event: { id: f.event.id, type: f.event.type, timestamp: f.event.timestamp },
-          page_id: f.pageId,
-          ...(f.event.entity.type === 'comment' ? { comment_id: f.event.entity.id } : {}),
-        },
-        f.depth,
-      ),
+    start: (firings) => startRuns(rt, firings),
   });
 }
 
