@@ -487,6 +487,57 @@ describeEngines('automations', (engine) => {
     });
   });
 
+  describe('many automations on one data source', () => {
+    it('one look weighs them all: each fires for its own rows only, and a broken one holds up none', async () => {
+      const ds = await dataSource('Buckets');
+      await b.client().dataSources.update({
+        data_source_id: ds,
+        properties: { Bucket: { number: {} }, Spare: { number: {} } },
+      });
+      // Defined first (the look weighs it first). Its condition names a property about to be deleted: it cannot be weighed any more.
+      await define({
+        name: 'spare watcher',
+        trigger: { type: 'page_created', data_source_id: ds },
+        condition: { property: 'Spare', number: { equals: 1 } },
+        actions: [
+          { type: 'update_page', properties: { Note: { rich_text: [{ text: { content: 'spare' } }] } } },
+        ],
+      });
+      const n = 12;
+      for (let i = 0; i < n; i++)
+        await define({
+          name: `bucket ${i}`,
+          trigger: { type: 'page_created', data_source_id: ds },
+          condition: { property: 'Bucket', number: { equals: i } },
+          actions: [
+            { type: 'update_page', properties: { Note: { rich_text: [{ text: { content: `b${i}` } }] } } },
+          ],
+        });
+      await b.client().dataSources.update({ data_source_id: ds, properties: { Spare: null } });
+      const rows = [];
+      // Two rows per bucket, created at once (several events in one look).
+      for (let i = 0; i < 2 * n; i++)
+        rows.push(
+          b.client().pages.create({
+            parent: { data_source_id: ds },
+            properties: { Name: title(`row ${i}`), Bucket: { number: i % n } },
+          }),
+        );
+      const made = await Promise.all(rows);
+      for (let i = 0; i < n; i++) {
+        const runs = await settled(`bucket ${i}`, 2);
+        expect(runs).toHaveLength(2);
+        expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+        expect(new Set(runs.map((r) => r.trigger.page_id))).toEqual(new Set([made[i]!.id, made[i + n]!.id]));
+      }
+      for (let i = 0; i < 2 * n; i++) {
+        const page = (await b.client().pages.retrieve({ page_id: made[i]!.id })) as Loose;
+        expect(plain(page, 'Note')).toBe(`b${i % n}`);
+      }
+      expect(await runsOf('spare watcher')).toHaveLength(0);
+    });
+  });
+
   describe('latency', () => {
     it('from the committed write to the first action starting (30 writes, sequential)', async () => {
       const ds = await dataSource('Latency');
