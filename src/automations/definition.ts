@@ -135,11 +135,23 @@ export const Definition = z.strictObject({
     .array(z.enum(CAPABILITIES))
     .default(['read_content', 'update_content', 'insert_content', 'read_comments', 'insert_comments']),
   trigger: Trigger,
-  /** A Notion filter evaluated on the triggering page (page triggers only). */
-  condition: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Evaluated on the triggering page (page triggers only): a Notion filter (formula and rollup
+   * properties included), or `{"formula": "<expression>"}`, a formula of the data source's
+   * language that yields a checkbox.
+   */
+  condition: z
+    .union([z.strictObject({ formula: z.string().min(1) }), z.record(z.string(), z.unknown())])
+    .optional(),
   actions: z.array(Action).min(1).max(20),
 });
 export type Definition = z.output<typeof Definition>;
+
+/** The expression of a formula condition, or null for a filter condition (or none). */
+export function conditionFormula(def: Definition): string | null {
+  const c = def.condition;
+  return c && typeof c.formula === 'string' && Object.keys(c).length === 1 ? c.formula : null;
+}
 
 /** Whether the trigger is about a page of a data source. */
 export function pageTrigger(t: Trigger): t is Extract<Trigger, { data_source_id: string }> {

@@ -13,14 +13,17 @@ import type { RecordedEvent } from '../events/types.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OpEnv } from '../ops/env.ts';
 import { canSeeEvent } from '../ops/events.ts';
+import { computedKinds, conditionHolds } from '../ops/formulas.ts';
 import { actorOf } from '../ops/integrations.ts';
+import { filterReadsComputed, rowPasses } from '../ops/query.ts';
 import { derivedRow, storedOf } from '../ops/rows.ts';
+import type { RowSource } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
 import { evaluateFilter } from '../query/evaluate.ts';
 import { parseFilterAt } from '../query/parse.ts';
 import type { AutomationRow, BlockView, IntegrationRow, Store, StoreTx } from '../store/store.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
-import { type Definition, pageTrigger } from './definition.ts';
+import { conditionFormula, type Definition, pageTrigger } from './definition.ts';
 import { plainValue } from './template.ts';
 
 type Filter = ReturnType<typeof parseFilterAt>;
@@ -30,6 +33,19 @@ const BATCH = 500;
 /** How long a look may hold its automations before another process may take them. */
 const DISPATCH_LEASE_MS = 30_000;
 const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
+
+/** Result kinds of formulas do not depend on who reads: computed with the workspace's sight. */
+const LOOK_ENV = (): OpEnv => ({
+  actor: {
+    integrationId: '',
+    integrationName: 'automations',
+    botUserId: '',
+    capabilities: new Set(),
+    seesEverything: true,
+  },
+  now: new Date().toISOString(),
+  publicUrl: '',
+});
 
 /** A run to start: which automation, for which event and page, how deep in a chain. */
 export interface Firing {
@@ -79,12 +95,16 @@ export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
 class Look {
   private pages = new Map<string, Promise<BlockView | undefined>>();
   private schemas = new Map<string, Promise<{ schema: Schema; raw: string }>>();
+  private kinds = new Map<
+    string,
+    Promise<{ source: RowSource; kinds: Awaited<ReturnType<typeof computedKinds>> }>
+  >();
   /** Page states the stateful triggers saw in this look, by `automation page`. */
   readonly states = new Map<string, string>();
   private rows = new Map<string, ReturnType<typeof derivedRow>>();
   private depths = new Map<string, Promise<number>>();
   readonly byIntegration: Map<string, AutomationRow>;
-  private readonly tx: StoreTx;
+  readonly tx: StoreTx;
   readonly integrations: Map<string, IntegrationRow>;
 
   constructor(tx: StoreTx, all: AutomationRow[], integrations: Map<string, IntegrationRow>) {
@@ -113,6 +133,22 @@ class Look {
       this.schemas.set(dataSourceId, s);
     }
     return s;
+  }
+
+  /** The row source of a data source, and its formulas' and rollups' result kinds (for parsing). */
+  computed(
+    dataSourceId: string,
+  ): Promise<{ source: RowSource; kinds: Awaited<ReturnType<typeof computedKinds>> }> {
+    let c = this.kinds.get(dataSourceId);
+    if (!c) {
+      c = (async () => {
+        const [{ schema }, ds] = await Promise.all([this.schema(dataSourceId), this.page(dataSourceId)]);
+        const source: RowSource = { schema, dataSourceId, databaseId: ds?.parent_id ?? '' };
+        return { source, kinds: await computedKinds(this.tx, LOOK_ENV(), source) };
+      })();
+      this.kinds.set(dataSourceId, c);
+    }
+    return c;
   }
 
   /** What a stateful trigger saw of a page: written by this look, else as stored. */
@@ -225,8 +261,49 @@ async function dispatchGroup(
   });
 }
 
-/** The parsed condition and trigger filter of an automation, kept while it and its schema stay. */
-const parsedFilters = new Map<string, { key: string; filter: Filter | null; triggerFilter: Filter | null }>();
+/**
+ * How a condition (or a `page_matches` filter) is judged: a filter reading only stored
+ * properties by the in-memory evaluator on the page's derived row (`plain`); one reading formulas
+ * or rollups as a query would, computed for the page (`computed`, ops/query.ts `rowPasses`); a
+ * condition formula computed for the page (`formula`).
+ */
+type Judge =
+  | { mode: 'plain'; filter: Filter }
+  | { mode: 'computed'; raw: unknown }
+  | { mode: 'formula'; expression: string };
+
+/** The judges of an automation, kept while it and its schema stay. */
+const parsedJudges = new Map<string, { key: string; condition: Judge | null; trigger: Judge | null }>();
+
+async function judgeOf(look: Look, dataSourceId: string, raw: unknown, path: string[], meUserId: string) {
+  const { schema } = await look.schema(dataSourceId);
+  const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
+  const hasComputed = schema.some((p) => p.type === 'formula' || p.type === 'rollup');
+  const k = hasComputed ? (await look.computed(dataSourceId)).kinds : null;
+  const quantified = new Map();
+  const filter = parseFilterAt(raw, path, byName, {
+    version: VERSION,
+    meUserId,
+    ...(k ? { computed: k.kinds, rolled: k.rolled, quantified } : {}),
+  });
+  return quantified.size > 0 || filterReadsComputed(filter, schema)
+    ? ({ mode: 'computed', raw } as const)
+    : ({ mode: 'plain', filter } as const);
+}
+
+/** Whether the page (as it is now, not trashed) satisfies `judge`, as `env` sees related pages. */
+async function judge(look: Look, env: OpEnv, j: Judge, dataSourceId: string, pageId: string, now: Date) {
+  if (j.mode === 'plain') {
+    const { schema } = await look.schema(dataSourceId);
+    return look.passes(j.filter, dataSourceId, schema, pageId, now);
+  }
+  const page = await look.page(pageId);
+  if (!page || page.in_trash) return false;
+  const { source } = await look.computed(dataSourceId);
+  return j.mode === 'formula'
+    ? conditionHolds(look.tx, env, source, page, j.expression)
+    : rowPasses(look.tx, env, source, page, j.raw, VERSION);
+}
 
 /** The runs `events` start for one automation (its integration's sight and its own writes considered). */
 async function weigh(
@@ -243,22 +320,27 @@ async function weigh(
   if (!pageTrigger(trig) || !integration || integration.revoked_time) return [];
   const { schema, raw } = await look.schema(trig.data_source_id);
   const key = `${automation.updated_time} ${raw}`;
-  let parsed = parsedFilters.get(automation.id);
+  let parsed = parsedJudges.get(automation.id);
   if (parsed?.key !== key) {
-    const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
-    const context = { version: VERSION, meUserId: integration.bot_user_id };
+    const formula = conditionFormula(def);
+    const me = integration.bot_user_id;
     parsed = {
       key,
-      filter: def.condition ? parseFilterAt(def.condition, ['condition'], byName, context) : null,
-      triggerFilter:
+      condition:
+        formula !== null
+          ? { mode: 'formula', expression: formula }
+          : def.condition
+            ? await judgeOf(look, trig.data_source_id, def.condition, ['condition'], me)
+            : null,
+      trigger:
         trig.type === 'page_matches'
-          ? parseFilterAt(trig.filter, ['trigger', 'filter'], byName, context)
+          ? await judgeOf(look, trig.data_source_id, trig.filter, ['trigger', 'filter'], me)
           : null,
     };
-    if (parsedFilters.size > 10_000) parsedFilters.clear();
-    parsedFilters.set(automation.id, parsed);
+    if (parsedJudges.size > 10_000) parsedJudges.clear();
+    parsedJudges.set(automation.id, parsed);
   }
-  const { filter, triggerFilter } = parsed;
+  const { condition, trigger: triggerJudge } = parsed;
   const stateful =
     trig.type === 'page_matches' || (trig.type === 'page_updated' && trig.change !== undefined);
   const env: OpEnv = {
@@ -287,7 +369,7 @@ async function weigh(
       if (own) continue;
       // The condition before the visibility query: with many automations on one data source,
       // most are ruled out here. (What it decides is used only for a visible page.)
-      if (filter && !(await look.passes(filter, trig.data_source_id, schema, pageId, now))) continue;
+      if (condition && !(await judge(look, env, condition, trig.data_source_id, pageId, now))) continue;
       if (!(await canSeeEvent(tx, env, event))) continue;
     } else {
       if (!(await canSeeEvent(tx, env, event))) continue;
@@ -295,10 +377,8 @@ async function weigh(
       const page = await look.page(pageId);
       const before = await look.pageState(automation.id, pageId);
       let seen: unknown;
-      if (triggerFilter) {
-        seen = Boolean(
-          page && !page.in_trash && evaluateFilter(triggerFilter, derivedRow(schema, page), { now }),
-        );
+      if (triggerJudge) {
+        seen = await judge(look, env, triggerJudge, trig.data_source_id, pageId, now);
       } else {
         const change = (trig as { change: { property: string } }).change;
         const prop = schema.find((p) => p.name === change.property || p.id === change.property);
@@ -310,7 +390,7 @@ async function weigh(
       look.setPageState(automation.id, pageId, JSON.stringify(seen));
       const prev = before === undefined ? undefined : (JSON.parse(before) as unknown);
       if (own || !stateFires(trig, prev, seen, event)) continue;
-      if (filter && !(await look.passes(filter, trig.data_source_id, schema, pageId, now))) continue;
+      if (condition && !(await judge(look, env, condition, trig.data_source_id, pageId, now))) continue;
     }
     // A write made by another automation: one step deeper in that automation's chain.
     firings.push({ automation, event, pageId, depth: await look.depth(event.integrationId) });

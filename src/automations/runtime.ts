@@ -27,6 +27,7 @@ import { type SmtpSettings, smtpFromEnv } from '../lib/smtp.ts';
 import { appendChildren } from '../ops/blocks.ts';
 import { createComment } from '../ops/comments.ts';
 import type { OpEnv } from '../ops/env.ts';
+import { checkConditionFormula, computedKinds } from '../ops/formulas.ts';
 import { actorOf, createIntegration } from '../ops/integrations.ts';
 import { createPage, updatePage } from '../ops/pages.ts';
 import { storedOf } from '../ops/rows.ts';
@@ -41,7 +42,13 @@ import { ApiError, errors } from '../wire/errors.ts';
 import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pages.schema.ts';
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
-import { type Action, type Definition, pageTrigger, parseDefinition } from './definition.ts';
+import {
+  type Action,
+  conditionFormula,
+  type Definition,
+  pageTrigger,
+  parseDefinition,
+} from './definition.ts';
 import { definitionOf, dispatchOnce as dispatchLook, type Firing } from './dispatch.ts';
 import { addressList, SmtpFailure, sendEmail } from './email.ts';
 import {
@@ -152,6 +159,19 @@ function nextRun(def: Definition, after: Date): string | null {
 }
 
 /** Checks the condition against the data source's schema (the query parser's own messages). */
+/** Checking a definition reads schemas as the workspace does (no integration's sight applies). */
+const SYSTEM_ENV = (): OpEnv => ({
+  actor: {
+    integrationId: '',
+    integrationName: 'automations',
+    botUserId: '',
+    capabilities: new Set(),
+    seesEverything: true,
+  },
+  now: new Date().toISOString(),
+  publicUrl: '',
+});
+
 async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
   if (!pageTrigger(def.trigger)) return;
   const ds = await tx.blocks.get(def.trigger.data_source_id);
@@ -161,7 +181,20 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
     );
   const schema = (ds.properties ? JSON.parse(ds.properties) : []) as Schema;
   const byName = Object.fromEntries(schema.map((p) => [p.name, p]));
-  if (def.condition) parseFilterAt(def.condition, ['condition'], byName, { version: VERSION, meUserId: '' });
+  const source = { schema, dataSourceId: ds.id, databaseId: ds.parent_id ?? '' };
+  // Filters may read formulas and rollups: parsed with their result kinds, as queries are.
+  const kinds = await computedKinds(tx, SYSTEM_ENV(), source);
+  const options = {
+    version: VERSION,
+    meUserId: '',
+    computed: kinds.kinds,
+    rolled: kinds.rolled,
+    quantified: new Map(),
+  };
+  const formula = conditionFormula(def);
+  if (formula !== null)
+    await checkConditionFormula(tx, source, formula, 'Automation definition: condition.formula');
+  else if (def.condition) parseFilterAt(def.condition, ['condition'], byName, options);
   for (const [i, action] of def.actions.entries())
     for (const ref of propertyRefs(action))
       if (!schema.some((p) => p.name === ref.name))
@@ -169,7 +202,7 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
           `Automation definition: actions[${i}].${ref.at}: the data source has no property named ${ref.name}.`,
         );
   if (def.trigger.type === 'page_matches')
-    parseFilterAt(def.trigger.filter, ['trigger', 'filter'], byName, { version: VERSION, meUserId: '' });
+    parseFilterAt(def.trigger.filter, ['trigger', 'filter'], byName, options);
   if (def.trigger.type === 'page_updated' && def.trigger.change) {
     const name = def.trigger.change.property;
     if (!schema.some((p) => p.name === name || p.id === name))

@@ -10,6 +10,7 @@ import {
   type CompiledFormula,
   evaluate,
   FormulaError,
+  formulaApiError,
   type PageV,
   renderResult,
   type Value,
@@ -48,6 +49,7 @@ import {
   sqlSize,
 } from '../query/formula-sql.ts';
 import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
+import { errors } from '../wire/errors.ts';
 import { canSee, type OpEnv } from './env.ts';
 
 /** Evaluation zone through the API (notion-formulas.md §6.2: UTC). */
@@ -552,4 +554,68 @@ export async function relatedRows(
     }
   });
   return out;
+}
+
+/** The property id a condition formula is computed under (never a real property's id). */
+const CONDITION_ID = 'octavo:condition';
+
+function conditionProperty(expression: string): PropertySchema {
+  return {
+    id: CONDITION_ID,
+    name: CONDITION_ID,
+    description: null,
+    type: 'formula',
+    formula: { expression },
+  };
+}
+
+/**
+ * Checks a condition formula (automations): it must parse, type-check against the data source's
+ * schema (and related ones) and yield a checkbox; Notion's formula errors otherwise, with `what`
+ * (the definition's field) named.
+ */
+export async function checkConditionFormula(
+  tx: StoreTx,
+  source: RowSource,
+  expression: string,
+  what: string,
+): Promise<void> {
+  const world = new World(Date.now());
+  world.schemas.set(source.dataSourceId, [...source.schema, conditionProperty(expression)]);
+  await loadSchemas(tx, world, relationTargets(source.schema));
+  const c = schemaLookup(world.schemas, source.dataSourceId).compiled(
+    source.dataSourceId,
+    conditionProperty(expression),
+  );
+  if (c instanceof FormulaError) {
+    const e = formulaApiError(c, expression);
+    throw errors.validation(`${what}: ${e.message}`);
+  }
+  const kind = apiKind(c.type);
+  if (kind !== 'boolean')
+    throw errors.validation(
+      `${what} should be a formula that yields a checkbox (true or false), instead it yields ${kind}.`,
+    );
+}
+
+/**
+ * Whether a condition formula holds for one row: computed as a formula property of the row's
+ * data source would be (related pages as `env` sees them, `now()` at `env.now`); empty is false.
+ */
+export async function conditionHolds(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  row: BlockView,
+  expression: string,
+): Promise<boolean> {
+  const extended: RowSource = { ...source, schema: [...source.schema, conditionProperty(expression)] };
+  const [record] = await withComputed(tx, env, [{ row, source: extended }], {
+    rollupLimit: Number.POSITIVE_INFINITY,
+    only: new Set([CONDITION_ID]),
+  });
+  const value = record?.source?.computed?.get(CONDITION_ID) as
+    | { type?: string; boolean?: unknown }
+    | undefined;
+  return value?.type === 'boolean' && value.boolean === true;
 }

@@ -218,3 +218,49 @@ function computedRow(schema: Schema, record: PageRecord, kinds: ReadonlyMap<stri
   }
   return row;
 }
+
+/**
+ * Whether one row of a data source passes `filter` (a filter in the request's form), judged as a
+ * query by `env` would judge it: its formulas and rollups computed (rollups over every related
+ * page), rollup `any` / `every` / `none` answered, related pages as `env` sees them. Automations'
+ * conditions and `page_matches` triggers ask here when they read a computed property.
+ */
+export async function rowPasses(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  row: BlockView,
+  filter: unknown,
+  version: ApiVersion,
+): Promise<boolean> {
+  const { kinds, rolled, schemas } = await computedKinds(tx, env, source);
+  const quantified = new Map<string, Quantified>();
+  const query = parseQuery({ filter }, Object.fromEntries(source.schema.map((p) => [p.name, p])), {
+    version,
+    meUserId: env.actor.botUserId,
+    computed: kinds,
+    rolled,
+    quantified,
+  });
+  if (!query.filter) return true;
+  const now = new Date(env.now);
+  const records = await withComputed(tx, env, [{ row, source }], {
+    rollupLimit: Number.POSITIVE_INFINITY,
+    only: computedReads(query, kinds),
+  });
+  const derived = records.map((r) => computedRow(source.schema, r, kinds));
+  await answerQuantified(tx, env, source, records, derived, { kinds, quantified, rolled, schemas }, now);
+  return evaluateFilter(query.filter, derived[0] as DerivedRow, { now });
+}
+
+/** Whether `filter` (parsed against the schema) reads a formula or rollup property. */
+export function filterReadsComputed(filter: Filter | null, schema: Schema): boolean {
+  if (!filter) return false;
+  const computed = new Set(
+    schema.filter((p) => p.type === 'formula' || p.type === 'rollup').map((p) => p.id),
+  );
+  if (computed.size === 0) return false;
+  const visit = (f: Filter): boolean =>
+    'filters' in f ? f.filters.some(visit) : f.target.source === 'property' && computed.has(f.target.id);
+  return visit(filter);
+}

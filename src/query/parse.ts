@@ -114,7 +114,12 @@ export function parseFilterAt(
   schema: DataSourceSchema,
   options: ParseOptions,
 ): Filter {
-  return parseFilter(raw, path, 0, schema, { meUserId: options.meUserId });
+  return parseFilter(raw, path, 0, schema, {
+    meUserId: options.meUserId,
+    ...(options.computed ? { computed: options.computed } : {}),
+    ...(options.rolled ? { rolled: options.rolled } : {}),
+    ...(options.quantified ? { quantified: options.quantified } : {}),
+  });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -538,6 +538,123 @@ describeEngines('automations', (engine) => {
     });
   });
 
+  describe('conditions on computed values', () => {
+    it('a filter on a formula property, a condition formula over a relation, and page_matches on a rollup', async () => {
+      const ds = await dataSource('Computed');
+      const orders = await dataSource('Orders');
+      await b.client().dataSources.update({
+        data_source_id: orders,
+        properties: { Amount: { number: {} } },
+      });
+      await b.client().dataSources.update({
+        data_source_id: ds,
+        properties: {
+          Price: { number: {} },
+          Qty: { number: {} },
+          Total: { formula: { expression: 'prop("Price") * prop("Qty")' } },
+          Orders: { relation: { data_source_id: orders, single_property: {} } },
+          Spent: {
+            rollup: { relation_property_name: 'Orders', rollup_property_name: 'Amount', function: 'sum' },
+          },
+        },
+      });
+      await define({
+        name: 'big total',
+        trigger: { type: 'page_created', data_source_id: ds },
+        condition: { property: 'Total', formula: { number: { greater_than: 100 } } },
+        actions: [
+          { type: 'update_page', properties: { Note: { rich_text: [{ text: { content: 'big' } }] } } },
+        ],
+      });
+      await define({
+        name: 'ordered a lot',
+        trigger: { type: 'page_created', data_source_id: ds },
+        condition: { formula: 'prop("Orders").map(current.prop("Amount")).sum() >= 50 and prop("Qty") > 0' },
+        actions: [{ type: 'add_comment', text: 'ordered a lot' }],
+      });
+      await define({
+        name: 'spender',
+        trigger: {
+          type: 'page_matches',
+          data_source_id: ds,
+          filter: { property: 'Spent', rollup: { number: { greater_than_or_equal_to: 50 } } },
+        },
+        actions: [{ type: 'add_comment', text: 'now a spender' }],
+      });
+      const order = (amount: number) =>
+        b.client().pages.create({
+          parent: { data_source_id: orders },
+          properties: { Name: title(`o${amount}`), Amount: { number: amount } },
+        });
+      const o30 = await order(30);
+      const o40 = await order(40);
+      const small = await b.client().pages.create({
+        parent: { data_source_id: ds },
+        properties: {
+          Name: title('small'),
+          Price: { number: 5 },
+          Qty: { number: 2 },
+          Orders: { relation: [{ id: o30.id }] },
+        },
+      });
+      const big = await b.client().pages.create({
+        parent: { data_source_id: ds },
+        properties: {
+          Name: title('big'),
+          Price: { number: 50 },
+          Qty: { number: 3 },
+          Orders: { relation: [{ id: o30.id }, { id: o40.id }] },
+        },
+      });
+      const [bigRun] = await settled('big total', 1);
+      expect(bigRun.trigger.page_id).toBe(big.id);
+      const [lotRun] = await settled('ordered a lot', 1);
+      expect(lotRun.trigger.page_id).toBe(big.id);
+      // The small page starts matching when its orders reach 50: page_matches sees the rollup.
+      await settled('spender', 1);
+      await b.client().pages.update({
+        page_id: small.id,
+        properties: { Orders: { relation: [{ id: o30.id }, { id: o40.id }] } },
+      });
+      const spent = await waitFor(
+        async () => {
+          const runs = await runsOf('spender');
+          return runs.some((r) => r.trigger.page_id === small.id) ? runs : null;
+        },
+        15_000,
+        'the spender run of the small page',
+      );
+      expect(spent.map((r) => r.trigger.page_id).sort()).toEqual([big.id, small.id].sort());
+      expect((await runsOf('big total')).map((r) => r.trigger.page_id)).toEqual([big.id]);
+    });
+
+    it('refuses a condition formula that does not parse, names an unknown property, or is not a checkbox', async () => {
+      const ds = await dataSource('Formula checks');
+      const base = {
+        trigger: { type: 'page_created', data_source_id: ds },
+        actions: [{ type: 'trash_page' }],
+      };
+      const cases: [string, RegExp][] = [
+        ['prop("Name") ==', /condition\.formula.*Parse error with formula/],
+        ['prop("Nope") == "x"', /condition\.formula.*formula/],
+        ['prop("Name") + "!"', /condition\.formula should be a formula that yields a checkbox.*string/],
+      ];
+      for (const [i, [expression, message]] of cases.entries()) {
+        const r = await b.admin('POST', '/automations', {
+          ...base,
+          name: `bad formula ${i}`,
+          condition: { formula: expression },
+        });
+        expect(r.status, expression).toBe(400);
+        expect(r.body.code).toBe('validation_error');
+        expect(r.body.message).toMatch(message);
+      }
+      expect((await b.admin('GET', '/automations')).body.results.map((a: Loose) => a.name)).not.toContain(
+        'bad formula 0',
+      );
+    });
+  });
+
   describe('latency', () => {
     it('from the committed write to the first action starting (30 writes, sequential)', async () => {
       const ds = await dataSource('Latency');
