@@ -309,7 +309,9 @@ export async function hostedUpload(
   if (target.expired) {
     throw bodyError(path, 'should be a file URL that has not expired (read the object again)', url);
   }
-  if (!ownUpload(row, env)) {
+  // A person sees every page, hence every attached file: they may copy any of them (a files
+  // value read and written back with one more file); an integration only its own.
+  if (!env.actor.person && !ownUpload(row, env)) {
     throw bodyError(path, 'should be the URL of a file uploaded by this integration', url);
   }
   return { file_upload_id: row.id, filename: row.filename ?? 'file' };
