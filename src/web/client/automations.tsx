@@ -351,9 +351,15 @@ function Runs({ automation, refresh }: { automation: Automation; refresh: number
         .catch((e: Error) => setNote(e.message)),
     [automation.id],
   );
+  // A run started from the item opens the runs, so its outcome is seen at once.
   useEffect(() => {
-    if (open || refresh > 0) load();
-  }, [open, refresh, load]);
+    if (refresh === 0) return;
+    setOpen(true);
+    load();
+  }, [refresh, load]);
+  useEffect(() => {
+    if (open) load();
+  }, [open, load]);
   return (
     <details className="runs" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Runs</summary>
