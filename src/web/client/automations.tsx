@@ -231,7 +231,7 @@ function NewAutomation(props: { sources: DataSource[]; onCreate: (def: object) =
             id={id.text}
             value={text}
             required={raw === ''}
-            placeholder="New: {{trigger.page.title}}"
+            placeholder="New: {{trigger.page.properties.Name}}"
             onChange={(e) => setText(e.target.value)}
           />
         </div>

@@ -16,6 +16,7 @@ interface Entry {
   time: string;
   method: string;
   path: string;
+  /** The query string with its `?`, or empty. */
   query: string;
   status: number;
   latency_ms: number;
@@ -197,7 +198,7 @@ function RequestLog() {
                     <td>
                       <code className="wrap">
                         {e.method} {e.path}
-                        {e.query ? `?${e.query}` : ''}
+                        {e.query}
                       </code>
                       {(e.request_body || e.response_body) && (
                         <details>

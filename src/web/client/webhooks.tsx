@@ -70,13 +70,16 @@ export function WebhooksView() {
     document.title = 'Webhooks · Octavo';
     reload().catch((e: Error) => setError(e.message));
   }, [reload]);
+  /** Runs a change and reads the list again; false (the message shown) when it was refused. */
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
     try {
       await fn();
       await reload();
+      return true;
     } catch (e) {
       setError((e as Error).message);
+      return false;
     }
   };
 
@@ -117,7 +120,7 @@ function NewSubscription(props: {
   integrations: Integration[];
   eventTypes: string[];
   apiVersions: string[];
-  onCreate: (body: object) => Promise<void>;
+  onCreate: (body: object) => Promise<boolean>;
 }) {
   const ids = { integration: useId(), url: useId(), version: useId() };
   const [integration, setIntegration] = useState('');
@@ -129,12 +132,14 @@ function NewSubscription(props: {
     : (props.integrations[0]?.id ?? '');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await props.onCreate({
+    const made = await props.onCreate({
       integration_id: chosen,
       url: url.trim(),
       event_types: [...types],
       api_version: version,
     });
+    // A refused subscription keeps its fields, to be corrected.
+    if (!made) return;
     setUrl('');
     setTypes(new Set());
   };
@@ -200,7 +205,7 @@ function SubscriptionItem({
   act,
 }: {
   sub: Subscription;
-  act: (fn: () => Promise<unknown>) => Promise<void>;
+  act: (fn: () => Promise<unknown>) => Promise<boolean>;
 }) {
   const tokenId = useId();
   const [token, setToken] = useState('');
