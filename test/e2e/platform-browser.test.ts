@@ -171,6 +171,8 @@ run('The platform screens in Chromium', (engine) => {
       expect((await admin('GET', `/webhooks/${sub.id}`)).status).toBe('paused');
       await item.getByRole('button', { name: `Delete ${hook.url}` }).click();
       await page.getByText('No subscriptions yet.').waitFor();
+      // Focus goes to the list's heading, not back to the top of the page.
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Subscriptions');
       expect((await admin('GET', `/webhooks/${sub.id}`)).status).toBe(404);
     } finally {
       await hook.close();
@@ -229,6 +231,12 @@ run('The platform screens in Chromium', (engine) => {
     await item.getByText('Disabled').waitFor();
     const stored = (await admin('GET', '/automations/Greeter')) as { enabled?: boolean };
     expect(stored.enabled).toBe(false);
+    await item.getByRole('button', { name: 'Delete Greeter' }).click();
+    await page.getByText('No automations yet.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Automations of this workspace',
+    );
+    expect((await admin('GET', '/automations')).results).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -105,7 +105,9 @@ export function AutomationsView() {
       </p>
       {error && <p role="alert">{error}</p>}
       <NewAutomation sources={sources} onCreate={(def) => act(() => adminApi('POST', '/automations', def))} />
-      <h2>Automations of this workspace</h2>
+      <h2 id="automation-list" tabIndex={-1}>
+        Automations of this workspace
+      </h2>
       {items === null ? (
         <p className="muted">Loading…</p>
       ) : items.length === 0 ? (
@@ -328,7 +330,10 @@ function AutomationItem(props: {
           aria-label={`Delete ${a.name}`}
           onClick={() => {
             if (confirm(`Delete the automation ${a.name}, its runs and its integration?`))
-              act(() => adminApi('DELETE', `/automations/${a.id}`));
+              // The item goes: keyboard focus moves to the list's heading, not to the page's start.
+              act(() => adminApi('DELETE', `/automations/${a.id}`)).then(
+                (done) => done && document.getElementById('automation-list')?.focus(),
+              );
           }}
         >
           Delete

@@ -211,7 +211,16 @@ function RequestLog() {
                     </td>
                     <td>{e.status === 599 ? '599 (dropped)' : e.status}</td>
                     <td>{e.latency_ms} ms</td>
-                    <td>{e.integration?.name ?? <span className="muted">person or none</span>}</td>
+                    <td>
+                      {e.integration === null ? (
+                        <span className="muted">none</span>
+                      ) : e.integration.id === '' ? (
+                        // A signed-in person's request (the browser app): no integration acted.
+                        `${e.integration.name} (person)`
+                      ) : (
+                        e.integration.name
+                      )}
+                    </td>
                     <td>{when(e.time)}</td>
                   </tr>
                 ))}

@@ -100,7 +100,9 @@ export function WebhooksView() {
           onCreate={(body) => act(() => adminApi('POST', '/webhooks', body))}
         />
       )}
-      <h2>Subscriptions</h2>
+      <h2 id="subscriptions" tabIndex={-1}>
+        Subscriptions
+      </h2>
       {list === null ? (
         <p className="muted">Loading…</p>
       ) : list.results.length === 0 ? (
@@ -271,7 +273,10 @@ function SubscriptionItem({
           aria-label={`Delete ${sub.url}`}
           onClick={() => {
             if (confirm(`Delete the subscription to ${sub.url} and its delivery log?`))
-              act(() => adminApi('DELETE', `/webhooks/${sub.id}`));
+              // The item goes: keyboard focus moves to the list's heading, not to the page's start.
+              act(() => adminApi('DELETE', `/webhooks/${sub.id}`)).then(
+                (done) => done && document.getElementById('subscriptions')?.focus(),
+              );
           }}
         >
           Delete
