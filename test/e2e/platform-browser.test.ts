@@ -166,6 +166,13 @@ run('The platform screens in Chromium', (engine) => {
       };
       expect(log.results.some((d) => d.kind === 'replay' && d.response_status === 200)).toBe(true);
 
+      await item.getByText('Change event types').click();
+      const types = item.getByRole('form', { name: `Event types of ${hook.url}` });
+      await types.getByLabel('page.moved').check();
+      await types.getByRole('button', { name: 'Save event types' }).click();
+      await item.getByText('page.created, page.moved').waitFor();
+      expect((await admin('GET', `/webhooks/${sub.id}`)).event_types).toEqual(['page.created', 'page.moved']);
+
       await item.getByRole('button', { name: `Pause ${hook.url}` }).click();
       await item.getByText('Paused', { exact: true }).waitFor();
       expect((await admin('GET', `/webhooks/${sub.id}`)).status).toBe('paused');

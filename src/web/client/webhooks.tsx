@@ -110,7 +110,7 @@ export function WebhooksView() {
       ) : (
         <ul className="card-list" aria-label="Subscriptions">
           {list.results.map((s) => (
-            <SubscriptionItem key={s.id} sub={s} act={act} />
+            <SubscriptionItem key={s.id} sub={s} eventTypes={list.event_types} act={act} />
           ))}
         </ul>
       )}
@@ -204,9 +204,11 @@ function NewSubscription(props: {
 
 function SubscriptionItem({
   sub,
+  eventTypes,
   act,
 }: {
   sub: Subscription;
+  eventTypes: string[];
   act: (fn: () => Promise<unknown>) => Promise<boolean>;
 }) {
   const tokenId = useId();
@@ -282,6 +284,7 @@ function SubscriptionItem({
           Delete
         </button>
       </div>
+      <EventTypesEditor sub={sub} eventTypes={eventTypes} act={act} />
       <DeliveryLog sub={sub} />
     </li>
   );
@@ -375,6 +378,50 @@ function DeliveryLog({ sub }: { sub: Subscription }) {
           </table>
         </div>
       )}
+    </details>
+  );
+}
+
+/** Changes the event types a subscription is told about (the URL cannot change, as in Notion). */
+function EventTypesEditor(props: {
+  sub: Subscription;
+  eventTypes: string[];
+  act: (fn: () => Promise<unknown>) => Promise<boolean>;
+}) {
+  const { sub } = props;
+  const [types, setTypes] = useState<Set<string>>(() => new Set(sub.event_types));
+  return (
+    <details className="event-types-editor">
+      <summary>Change event types</summary>
+      <form
+        aria-label={`Event types of ${sub.url}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.act(() => adminApi('PATCH', `/webhooks/${sub.id}`, { event_types: [...types] }));
+        }}
+      >
+        <fieldset className="event-types">
+          <legend>Event types (none chosen: all)</legend>
+          {props.eventTypes.map((t) => (
+            <label key={t} className="check">
+              <input
+                type="checkbox"
+                checked={types.has(t)}
+                onChange={(e) => {
+                  const next = new Set(types);
+                  if (e.target.checked) next.add(t);
+                  else next.delete(t);
+                  setTypes(next);
+                }}
+              />{' '}
+              {t}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="small">
+          Save event types
+        </button>
+      </form>
     </details>
   );
 }
