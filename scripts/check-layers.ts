@@ -22,8 +22,9 @@ const ALLOWED: Record<string, string[]> = {
   admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks', 'automations'],
   // OAuth public integrations: clients, codes, token grants; built on ops' integrations and shares.
   oauth: ['ops', 'domain', 'wire', 'lib', 'store'],
-  // Server-rendered HTML pages (sign-in, consent); they call ops and oauth and escape everything.
-  web: ['ops', 'present', 'oauth', 'domain', 'wire', 'lib', 'store'],
+  // Server-rendered HTML pages (sign-in, consent) and the browser app's /app/api; they call ops,
+  // oauth, and the webhook and automation operations (the app's screens for them).
+  web: ['ops', 'present', 'oauth', 'webhooks', 'automations', 'domain', 'wire', 'lib', 'store'],
   worker: ['ops', 'present', 'store', 'wire', 'lib', 'domain'],
   // The job port and its adapters: the store's database, never its code (docs/ARCHITECTURE.md).
   jobs: ['store', 'lib'],

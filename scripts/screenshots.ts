@@ -1,17 +1,21 @@
 /**
  * `node scripts/screenshots.ts`: refreshes the screenshots of the browser app in docs/screenshots/
- * (the editor at laptop and phone width). Starts an in-memory server, writes a sample page
+ * (the editor at laptop and phone width; the Webhooks, Automations and Request log screens at
+ * laptop width, the Webhooks screen at phone width). Starts an in-memory server, writes a sample page
  * through the SDK, signs a person in in Debian's Chromium (/usr/bin/chromium) and captures.
  * Emoji need a colour emoji font (`apt-get install fonts-noto-color-emoji`).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from '@notionhq/client';
+import { createAutomation } from '../src/automations/runtime.ts';
 import { loadConfig } from '../src/config.ts';
 import { hashPassword } from '../src/lib/password.ts';
 import { startServer } from '../src/main.ts';
 import { createPersonWithPassword } from '../src/ops/accounts.ts';
+import { QUICKSTART_INTEGRATION } from '../src/ops/workspace.ts';
 import { ensureWebBundle } from '../src/web/bundle.ts';
+import { createSubscription } from '../src/webhooks/subscriptions.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 
 const OUT = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -81,6 +85,43 @@ await tab.setViewportSize({ width: 390, height: 760 });
 await tab.screenshot({ path: resolve(OUT, 'app-phone.png') });
 await tab.getByRole('button', { name: 'Menu' }).click();
 await tab.screenshot({ path: resolve(OUT, 'app-phone-menu.png') });
+
+// The platform screens, with a subscription and an automation to show.
+const tasks = (await sdk.databases.create({
+  parent: { type: 'page_id', page_id: server.boot.created!.pageId },
+  title: rt('Tasks'),
+  initial_data_source: { properties: { Name: { title: {} } } },
+})) as { data_sources: { id: string }[] };
+await server.store.transaction(async (tx) => {
+  const now = new Date();
+  await createSubscription(tx, {
+    integration: QUICKSTART_INTEGRATION,
+    url: 'https://hooks.example.com/notion',
+    eventTypes: ['page.created', 'page.properties_updated'],
+    now: now.toISOString(),
+  });
+  await createAutomation(
+    tx,
+    {
+      name: 'Welcome new tasks',
+      trigger: { type: 'page_created', data_source_id: tasks.data_sources[0]!.id },
+      actions: [{ type: 'add_comment', text: 'Thanks for adding {{trigger.page.properties.Name}}' }],
+    },
+    now,
+  );
+});
+await sdk.search({ query: 'Lisbon' });
+await tab.setViewportSize({ width: 1280, height: 800 });
+for (const screen of ['webhooks', 'automations', 'requests']) {
+  await tab.goto(`${server.url}/app/${screen}`);
+  await tab.getByRole('heading', { level: 2 }).first().waitFor();
+  await tab.waitForLoadState('networkidle');
+  await tab.screenshot({ path: resolve(OUT, `app-${screen}.png`) });
+}
+await tab.setViewportSize({ width: 390, height: 760 });
+await tab.goto(`${server.url}/app/webhooks`);
+await tab.getByText('Waiting for verification').scrollIntoViewIfNeeded();
+await tab.screenshot({ path: resolve(OUT, 'app-webhooks-phone.png') });
 await browser.close();
 await server.close();
 console.log(`Screenshots written to ${OUT}`);

@@ -76,6 +76,8 @@ export interface EmulatorConfig {
   faults: unknown[];
   /** Requests the journal keeps (0: none). */
   requestLogSize: number;
+  /** Signed-in people may use the snapshots, clock and faults from the browser app (OCTAVO_APP_EMULATOR_CONTROLS). */
+  appControls: boolean;
 }
 
 /** The webhook settings, each from its own variable. */
@@ -256,7 +258,13 @@ function loadEmulator(env: NodeJS.ProcessEnv): EmulatorConfig {
   const size = env.OCTAVO_REQUEST_LOG_SIZE || '1000';
   if (!/^\d+$/.test(size) || Number(size) > 1_000_000)
     throw new ConfigError(`OCTAVO_REQUEST_LOG_SIZE must be a number from 0 to 1000000, not ${size}`);
-  return { clock, idSeed: env.OCTAVO_ID_SEED || undefined, faults, requestLogSize: Number(size) };
+  return {
+    clock,
+    idSeed: env.OCTAVO_ID_SEED || undefined,
+    faults,
+    requestLogSize: Number(size),
+    appControls: parseFlag(env.OCTAVO_APP_EMULATOR_CONTROLS, 'OCTAVO_APP_EMULATOR_CONTROLS'),
+  };
 }
 
 /** Whether the server listens on loopback only (localhost, 127.0.0.0/8, ::1). */

@@ -267,6 +267,7 @@ export async function startServer(
     : undefined;
   const app = createApp({
     emulator,
+    appEmulatorControls: config.emulator.appControls,
     store,
     publicUrl: publicUrlOf(config, port),
     workspace: boot.workspace,

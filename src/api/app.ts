@@ -80,14 +80,14 @@ export function createApp(appDeps: AppDeps) {
     return c.json(doc, 200, { 'cache-control': 'no-store' });
   });
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
+  // Scripts run by automations reach /v1 through the app itself.
+  const api = async (req: Request) => app.fetch(req);
   // Browser pages (sign-in, OAuth consent) and the OAuth token endpoints, before /v1's bearer auth.
-  app.route('/', webRoutes(deps));
+  app.route('/', webRoutes({ ...deps, api }));
   app.route('/v1/oauth', oauthRoutes({ ...deps, readJson: jsonBody }));
   app.route('/v1', v1);
   app.route(FILES_PATH, filesRoutes(deps));
   // Inbound URLs of automations' webhook triggers (their token is the credential).
-  // Scripts run by automations reach /v1 through the app itself.
-  const api = async (req: Request) => app.fetch(req);
   app.route('/', automationHookRoutes({ store: deps.store, api }));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).
   app.route(

@@ -30,6 +30,8 @@ export interface AppDeps {
   accepting?: () => boolean;
   /** Emulator controls (clock, faults, request journal; ops/emulator.ts), when the server has them. */
   emulator?: Emulator;
+  /** The browser app may use the emulator controls (OCTAVO_APP_EMULATOR_CONTROLS; web/emulator.routes.ts). */
+  appEmulatorControls?: boolean;
 }
 
 export type AppEnv = {

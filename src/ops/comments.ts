@@ -114,15 +114,17 @@ async function attachments(
 
 /**
  * The name a comment shows: the integration's (the default), the workspace person's for `user`
- * (Octavo's integrations are all made by the workspace's admin), or the custom one given.
+ * (Octavo's integrations are all made by the workspace's admin), or the custom one given. A
+ * person writing in the browser app is a `user` by default, shown under their own name.
  */
 async function displayName(
   tx: StoreTx,
   env: OpEnv,
   requested: CreateCommentBody['display_name'],
 ): Promise<DisplayName> {
-  const type = requested?.type ?? 'integration';
+  const type = requested?.type ?? (env.actor.person ? 'user' : 'integration');
   if (type === 'custom') return { type, resolved_name: requested?.custom?.name ?? null };
+  if (type === 'user' && env.actor.person) return { type, resolved_name: env.actor.integrationName };
   if (type === 'user') {
     const person = await tx.users.getByEmail(ADMIN_EMAIL);
     return { type, resolved_name: person?.name ?? env.actor.integrationName };

@@ -4,9 +4,47 @@
  * the database: these describe one running server and its test, and a snapshot restore or reset
  * must not move them.
  */
+import { z } from 'zod';
 import { type FaultRule, FaultRuleInput } from '../domain/faults.ts';
 import { ControlledClock } from '../lib/clock.ts';
+import { ApiError } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
+
+/**
+ * A change of the clock (`POST /_octavo/clock`, the browser app's emulator screen): set it
+ * (`time`, frozen unless `frozen: false`), freeze or unfreeze it, move it (`advance_ms`, or
+ * `advance` like `2h`, `3d`, `90s`), or give it back to the system (`release: true`).
+ */
+export const ClockBody = z.strictObject({
+  time: z.iso.datetime({ offset: true }).optional(),
+  frozen: z.boolean().optional(),
+  advance_ms: z.number().int().optional(),
+  advance: z
+    .string()
+    .regex(/^-?\d+(ms|s|m|h|d)$/)
+    .optional(),
+  release: z.literal(true).optional(),
+});
+export type ClockBody = z.output<typeof ClockBody>;
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `2h` → 7,200,000. */
+export function durationMs(text: string): number {
+  const m = /^(-?\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!m) throw new ApiError('validation_error', `A duration is a number and ms, s, m, h or d, not ${text}.`);
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+/** Applies a checked clock change. */
+export function setClock(clock: ControlledClock, body: ClockBody): void {
+  if (body.release) clock.release();
+  if (body.time) clock.set(body.time, body.frozen ?? true);
+  else if (body.frozen === true && !clock.frozen) clock.set(clock.now().toISOString(), true);
+  else if (body.frozen === false && clock.frozen) clock.set(clock.now().toISOString(), false);
+  if (body.advance_ms !== undefined) clock.advance(body.advance_ms);
+  if (body.advance !== undefined) clock.advance(durationMs(body.advance));
+}
 
 /** Fault rules in force, first match wins; ids `f1`, `f2`, … in the order added. */
 export class FaultList {

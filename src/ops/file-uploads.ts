@@ -52,10 +52,22 @@ async function view(tx: StoreTx, row: FileUploadRow): Promise<FileUploadView> {
   return { row, sent: row.mode === 'multi_part' ? (await tx.fileUploads.parts(row.id)).length : null };
 }
 
-/** This integration's upload, or 404. */
+/**
+ * Whether the acting integration (or person) made this upload. An integration's uploads carry
+ * its id; a person's (the browser app) carry no integration and the person's user id as
+ * `created_by`. A deleted integration's uploads also have no integration, but their `created_by`
+ * is its bot user, never a person, so nobody owns them.
+ */
+function ownUpload(row: FileUploadRow, env: OpEnv): boolean {
+  return env.actor.person
+    ? row.integration_id === null && row.created_by === env.actor.botUserId
+    : row.integration_id === env.actor.integrationId;
+}
+
+/** This integration's (or person's) upload, or 404. */
 async function loadOwn(tx: StoreTx, env: OpEnv, id: string): Promise<FileUploadRow> {
   const row = await tx.fileUploads.get(id);
-  if (!row || row.integration_id !== env.actor.integrationId) throw errors.notFound('file_upload', id);
+  if (!row || !ownUpload(row, env)) throw errors.notFound('file_upload', id);
   return row;
 }
 
@@ -68,9 +80,6 @@ export async function createFileUpload(
   env: OpEnv,
   body: CreateFileUploadBody,
 ): Promise<FileUploadView> {
-  // An upload belongs to an integration (file_uploads.integration_id); a person in the browser
-  // app has none yet.
-  if (env.actor.person) throw errors.restricted('File uploads from the browser app are not supported yet.');
   checkCreateFileUpload(body);
   const mode = body.mode ?? 'single_part';
   let filename = body.filename === undefined ? null : cleanFilename(body.filename, ['filename']);
@@ -86,7 +95,8 @@ export async function createFileUpload(
   const expiry = new Date(Date.parse(env.now) + UPLOAD_TTL_MS).toISOString();
   const row: FileUploadRow = {
     id: newId(),
-    integration_id: env.actor.integrationId,
+    // A person's upload (the browser app) belongs to no integration: created_by names them.
+    integration_id: env.actor.person ? null : env.actor.integrationId,
     created_by: env.actor.botUserId,
     mode,
     status: 'pending',
@@ -116,7 +126,12 @@ export async function listFileUploads(
   limit: number,
 ): Promise<Page<FileUploadView>> {
   const page = await tx.fileUploads.list(
-    { integrationId: env.actor.integrationId, status, now: env.now },
+    {
+      integrationId: env.actor.integrationId,
+      person: env.actor.person ? env.actor.botUserId : undefined,
+      status,
+      now: env.now,
+    },
     from,
     limit,
   );
@@ -258,7 +273,7 @@ export async function attachUpload(
   key = 'id',
 ): Promise<HostedFileRef> {
   const row = await tx.fileUploads.get(id);
-  if (!row || row.integration_id !== env.actor.integrationId) {
+  if (!row || !ownUpload(row, env)) {
     throw bodyError([...path, key], 'should be the id of a file upload created by this integration', id);
   }
   const status = effectiveStatus(row, env.now);
@@ -294,7 +309,9 @@ export async function hostedUpload(
   if (target.expired) {
     throw bodyError(path, 'should be a file URL that has not expired (read the object again)', url);
   }
-  if (row.integration_id !== env.actor.integrationId) {
+  // A person sees every page, hence every attached file: they may copy any of them (a files
+  // value read and written back with one more file); an integration only its own.
+  if (!env.actor.person && !ownUpload(row, env)) {
     throw bodyError(path, 'should be the URL of a file uploaded by this integration', url);
   }
   return { file_upload_id: row.id, filename: row.filename ?? 'file' };

@@ -41,7 +41,11 @@ export function fileUploads(db: Db, engine: Engine, log: ChangeLog): FileUploadR
       let q = db
         .selectFrom('file_uploads')
         .selectAll()
-        .where('integration_id', '=', filter.integrationId)
+        .where((eb) =>
+          filter.person !== undefined
+            ? eb.and([eb('integration_id', 'is', null), eb('created_by', '=', filter.person)])
+            : eb('integration_id', '=', filter.integrationId),
+        )
         .orderBy('created_time', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1);
@@ -63,7 +67,11 @@ export function fileUploads(db: Db, engine: Engine, log: ChangeLog): FileUploadR
           .selectFrom('file_uploads')
           .select(['created_time', 'id'])
           .where('id', '=', from)
-          .where('integration_id', '=', filter.integrationId)
+          .where((eb) =>
+            filter.person !== undefined
+              ? eb.and([eb('integration_id', 'is', null), eb('created_by', '=', filter.person)])
+              : eb('integration_id', '=', filter.integrationId),
+          )
           .executeTakeFirst();
         if (!anchor) return { items: [], next: null };
         q = q.where((eb) =>

@@ -210,7 +210,10 @@ export interface MetaRepo {
 
 /** Which uploads a listing asks for: an effective status, decided against `now`. */
 export interface FileUploadFilter {
+  /** The owner: an integration's id, or, for a person's uploads (no integration), `person`. */
   integrationId: string;
+  /** A person's uploads: `integration_id` is null and `created_by` is the person's user id. */
+  person?: string | undefined;
   status?: 'pending' | 'uploaded' | 'expired' | 'failed' | undefined;
   now: string;
 }

@@ -1,19 +1,15 @@
 /**
- * `/app/api/…`: workspace administration for the browser app, as the signed-in person — the
- * internal integrations (list with what each can reach, create, rotate, revoke) and a page's
- * Connections (the integrations it is shared with; share, unshare). Not part of Notion's API, so
- * not under /v1; not under /_octavo, whose credential is the admin token. Authenticated like the
- * app's /v1 requests: the session cookie and, in `X-Octavo-CSRF`, the session's CSRF token (a
- * cookie alone is 401). Any signed-in person may use them: Octavo's people have no roles, every
- * person is a member of the one workspace (as for the request log, `/requests`). Errors have
- * Notion's shape. The handlers call the operations `octavo integration …` and the admin API call.
+ * `/app/api/…` (mounted by app-api.routes.ts, which authenticates the person): the internal
+ * integrations (list with what each can reach, create, rotate, revoke) and a page's Connections
+ * (the integrations it is shared with; share, unshare). Not part of Notion's API, so not under
+ * /v1; not under /_octavo, whose credential is the admin token. Any signed-in person may use
+ * them: Octavo's people have no roles, every person is a member of the one workspace (as for the
+ * request log, `/requests`). Errors have Notion's shape. The handlers call the operations
+ * `octavo integration …` and the admin API call.
  */
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { getCookie } from 'hono/cookie';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { CAPABILITIES } from '../domain/capabilities.ts';
-import { actorForSession } from '../ops/accounts.ts';
 import { integrationReach, pageConnections, unsharePage } from '../ops/connections.ts';
 import {
   createIntegration,
@@ -25,10 +21,8 @@ import {
 import type { IntegrationRow, StoreTx } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
 import { parseWith } from '../wire/validation.ts';
-import { nowOf, SESSION_COOKIE, type WebDeps } from './session.ts';
-
-/** The header in which the app repeats its session's CSRF token (as for /v1). */
-const CSRF_HEADER = 'x-octavo-csrf';
+import { readJson as json } from './app-api.ts';
+import { nowOf, type WebDeps } from './session.ts';
 
 const CreateBody = z.strictObject({
   name: z.string().min(1),
@@ -50,28 +44,10 @@ function present(row: IntegrationRow, reach: Awaited<ReturnType<typeof integrati
   };
 }
 
-function sessionAuth(deps: WebDeps): MiddlewareHandler {
-  return async (c, next) => {
-    const session = getCookie(c, SESSION_COOKIE);
-    const csrf = c.req.header(CSRF_HEADER);
-    if (!session || !csrf) throw errors.unauthorized();
-    if (!(await actorForSession(deps.store, session, csrf, nowOf(deps)))) throw errors.unauthorized();
-    await next();
-  };
-}
-
 export function integrationAdminRoutes(deps: WebDeps) {
   const r = new Hono();
   const now = () => nowOf(deps).toISOString();
   const tx = <T>(fn: (tx: StoreTx) => Promise<T>) => deps.store.transaction(fn);
-  const json = async (c: Context) => {
-    const text = await c.req.text();
-    try {
-      return text === '' ? {} : (JSON.parse(text) as unknown);
-    } catch {
-      throw errors.invalidJson();
-    }
-  };
   /** The integration a path names (by id). */
   const named = async (t: StoreTx, c: Context) => {
     const id = c.req.param('id') ?? '';
@@ -81,17 +57,6 @@ export function integrationAdminRoutes(deps: WebDeps) {
   };
   const withReach = async (t: StoreTx, row: IntegrationRow) =>
     present(row, await integrationReach(t, row.id));
-
-  r.use(
-    '*',
-    sessionAuth(deps),
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw errors.validation('The request body is too large.');
-      },
-    }),
-  );
 
   r.get('/integrations', async (c) => {
     const results = await tx(async (t) =>
@@ -156,8 +121,5 @@ export function integrationAdminRoutes(deps: WebDeps) {
     return c.json(row);
   });
 
-  r.all('*', () => {
-    throw errors.invalidRequestUrl();
-  });
   return r;
 }

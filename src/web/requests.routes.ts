@@ -85,7 +85,7 @@ function entryRow(base: string, e: JournalEntry): Html {
     ? html`<a href="${base}/requests?integration=${encodeURIComponent(e.integration.id)}">${e.integration.name}</a>`
     : html`<span class="muted">none</span>`;
   const status = e.status === 599 ? html`599 <span class="muted">(dropped)</span>` : e.status;
-  return html`<tr id="r${e.seq}"><td>${e.seq}</td><td><code>${e.method} ${e.path}${e.query ? `?${e.query}` : ''}</code></td>
+  return html`<tr id="r${e.seq}"><td>${e.seq}</td><td><code>${e.method} ${e.path}${e.query}</code></td>
 <td>${status}</td><td>${e.latency_ms} ms</td><td>${who}</td><td>${e.time.replace('T', ' ')}</td></tr>
 <tr class="more"><td></td><td colspan="5"><details><summary>details</summary>
 <dl class="facts">

@@ -17,7 +17,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import { randomBase62 } from '../lib/crypto.ts';
 import { type NewSession, sessionUser } from '../ops/accounts.ts';
-import type { RequestJournal } from '../ops/emulator.ts';
+import type { Emulator } from '../ops/emulator.ts';
 import type { Store, UserRow } from '../store/store.ts';
 
 export const SESSION_COOKIE = 'octavo_session';
@@ -31,8 +31,15 @@ export interface WebDeps {
   clock?: () => Date;
   /** Upload settings: the key that signs hosted-file URLs shown in pages. */
   files?: FileSettings;
-  /** The request journal, on a server that keeps one (the page `/requests`). */
-  emulator?: { journal: RequestJournal };
+  /**
+   * The emulator, on a server that has one: its request journal (the page `/requests`, the app's
+   * request log) and, with `appEmulatorControls`, its controls in the browser app.
+   */
+  emulator?: Emulator;
+  /** The browser app may use the emulator controls (OCTAVO_APP_EMULATOR_CONTROLS). */
+  appEmulatorControls?: boolean;
+  /** The app's own `fetch`: scripts of automations run from the browser reach /v1 through it. */
+  api?: (req: Request) => Promise<Response>;
 }
 
 export interface SignedIn {

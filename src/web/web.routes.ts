@@ -21,9 +21,9 @@ import { signIn, signOut } from '../ops/accounts.ts';
 import { pageTitle } from '../present/page.present.ts';
 import { ApiError } from '../wire/errors.ts';
 import { appRoutes } from './app.routes.ts';
+import { appApiRoutes } from './app-api.routes.ts';
 import { browseRoutes } from './browse.routes.ts';
 import type { Html } from './html.ts';
-import { integrationAdminRoutes } from './integrations.routes.ts';
 import { consentPage, messagePage, signedInPage, signInPage } from './pages.ts';
 import { requestLogRoutes } from './requests.routes.ts';
 import {
@@ -184,7 +184,7 @@ export function webRoutes(deps: WebDeps) {
 
   // The browser app's shell and its bundle (web/app.routes.ts).
   // Before the app's shell, which answers every other /app/* path.
-  r.route('/app/api', integrationAdminRoutes(deps));
+  r.route('/app/api', appApiRoutes(deps));
   r.route('/', appRoutes(deps));
   // The read-only browser view: the home page and page/database URLs (web/browse.routes.ts).
   r.route('/', browseRoutes(deps));

@@ -10,6 +10,7 @@ it('reads the emulator settings and refuses bad ones naming the variable', () =>
       OCTAVO_ID_SEED: 'abc',
       OCTAVO_FAULTS: '[{"route":"/v1/pages/*","status":429,"retry_after":2,"count":1}]',
       OCTAVO_REQUEST_LOG_SIZE: '20',
+      OCTAVO_APP_EMULATOR_CONTROLS: '1',
     },
   );
   expect(config.dataDir).toBe(':memory:');
@@ -18,12 +19,14 @@ it('reads the emulator settings and refuses bad ones naming the variable', () =>
     idSeed: 'abc',
     faults: [{ route: '/v1/pages/*', status: 429, retry_after: 2, count: 1 }],
     requestLogSize: 20,
+    appControls: true,
   });
   expect(loadConfig({}, {}).emulator).toEqual({
     clock: undefined,
     idSeed: undefined,
     faults: [],
     requestLogSize: 1000,
+    appControls: false,
   });
   const bad: [Record<string, string>, RegExp][] = [
     [{ OCTAVO_CLOCK: 'tomorrow' }, /OCTAVO_CLOCK must be an ISO time/],
@@ -35,6 +38,7 @@ it('reads the emulator settings and refuses bad ones naming the variable', () =>
       /OCTAVO_FAULTS\[1\]: should have exactly one/,
     ],
     [{ OCTAVO_REQUEST_LOG_SIZE: 'many' }, /OCTAVO_REQUEST_LOG_SIZE must be a number/],
+    [{ OCTAVO_APP_EMULATOR_CONTROLS: 'yes' }, /OCTAVO_APP_EMULATOR_CONTROLS must be 1\/true/],
   ];
   for (const [env, message] of bad) {
     expect(() => loadConfig({}, env)).toThrow(ConfigError);

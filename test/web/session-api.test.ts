@@ -172,14 +172,6 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
     expect(((await bot.json()) as { code: string }).code).toBe('validation_error');
   });
 
-  it('refuses file uploads for a person (an upload belongs to an integration)', async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
-    const res = await api(jar, '/file_uploads', { method: 'POST', csrf, body: JSON.stringify({}) });
-    expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ code: 'restricted_resource' });
-  });
-
   it('refuses the cookie without the CSRF header, with a wrong one, and after sign-out', async () => {
     const person = await newPerson({ store: server.store });
     const { jar, csrf } = await signedInJar(server.url, person.email, person.password);

@@ -4,10 +4,22 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { type Page, pageTitle, searchPages, session } from './api.ts';
+import { AutomationsView } from './automations.tsx';
 import { IconView } from './icon.tsx';
 import { IntegrationsView } from './integrations.tsx';
 import { PageView } from './page.tsx';
-import { navigate, useRoute } from './router.ts';
+import { RequestsView } from './requests.tsx';
+import { navigate, type Screen, useRoute } from './router.ts';
+import { WebhooksView } from './webhooks.tsx';
+
+/** The workspace screens in the sidebar, in order. */
+const SCREEN_LINKS: { screen: Screen; label: string }[] = [
+  { screen: 'integrations', label: 'Integrations' },
+  { screen: 'webhooks', label: 'Webhooks' },
+  { screen: 'automations', label: 'Automations' },
+  { screen: 'requests', label: 'Request log' },
+];
+
 import { PageTree } from './tree.tsx';
 
 export function App() {
@@ -40,18 +52,22 @@ export function App() {
         </div>
         <Search />
         <PageTree currentId={route.pageId} />
-        <p className="sidebar-links">
-          <a
-            href="/app/integrations"
-            aria-current={route.integrations ? 'page' : undefined}
-            onClick={(e) => {
-              e.preventDefault();
-              navigate('/app/integrations');
-            }}
-          >
-            Integrations
-          </a>
-        </p>
+        <ul className="sidebar-links" aria-label="Workspace settings">
+          {SCREEN_LINKS.map((l) => (
+            <li key={l.screen}>
+              <a
+                href={`/app/${l.screen}`}
+                aria-current={route.screen === l.screen ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(`/app/${l.screen}`);
+                }}
+              >
+                {l.label}
+              </a>
+            </li>
+          ))}
+        </ul>
         <form method="post" action="/sign-out" className="sign-out">
           <input type="hidden" name="csrf" value={session.csrf} />
           <button type="submit" className="small">
@@ -62,8 +78,14 @@ export function App() {
       <main id="main" className="main" tabIndex={-1}>
         {route.pageId ? (
           <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
-        ) : route.integrations ? (
+        ) : route.screen === 'integrations' ? (
           <IntegrationsView />
+        ) : route.screen === 'webhooks' ? (
+          <WebhooksView />
+        ) : route.screen === 'automations' ? (
+          <AutomationsView />
+        ) : route.screen === 'requests' ? (
+          <RequestsView />
         ) : (
           <Home />
         )}

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
+import { Comments } from './comments.tsx';
 import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
@@ -19,6 +20,7 @@ import {
   viewDefaults,
 } from './table.tsx';
 import { tree } from './tree.tsx';
+import { PageUpload } from './uploads.tsx';
 
 interface Crumb {
   id: string;
@@ -151,10 +153,12 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         <TitleField page={page} autoFocus={focusTitle} />
       </div>
       {!page.in_trash && <Connections pageId={page.id} />}
+      {!page.in_trash && <PageUpload page={page} />}
       {page.parent.type === 'data_source_id' && (
         <RowProperties key={page.id} page={page} dataSourceId={page.parent.data_source_id!} />
       )}
       <PageEditor pageId={page.id} editable={!page.in_trash} tree={blocks} />
+      <Comments pageId={page.id} editable={!page.in_trash} />
     </article>
   );
 }

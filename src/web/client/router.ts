@@ -1,10 +1,15 @@
-/** The app's routes in the address bar: `/app` (home), `/app/p/<page id>` and `/app/integrations`. */
+/**
+ * The app's routes in the address bar: `/app` (home), `/app/p/<page id>`, and the workspace
+ * screens `/app/integrations`, `/app/webhooks`, `/app/automations` and `/app/requests`.
+ */
 import { useSyncExternalStore } from 'react';
 
 export interface Route {
   pageId: string | null;
   /** `/app/integrations`: the workspace's internal integrations. */
   integrations: boolean;
+  /** One of the workspace screens (`/app/<screen>`), or null. */
+  screen: Screen | null;
   /** Focus the title field when the page opens (a page just created). */
   focusTitle: boolean;
   /**
@@ -15,6 +20,10 @@ export interface Route {
   visit: number;
 }
 
+/** The workspace screens, each at `/app/<name>`. */
+export const SCREENS = ['integrations', 'webhooks', 'automations', 'requests'] as const;
+export type Screen = (typeof SCREENS)[number];
+
 let focusNext = false;
 let keepNext = false;
 let visits = 0;
@@ -24,9 +33,12 @@ let current = parse();
 function parse(): Route {
   const m = /^\/app\/p\/([0-9a-fA-F-]{32,36})\/?$/.exec(location.pathname);
   if (!keepNext) visits++;
+  const named = /^\/app\/([a-z]+)\/?$/.exec(location.pathname)?.[1];
+  const screen = SCREENS.find((s) => s === named) ?? null;
   const route = {
     pageId: m ? m[1]! : null,
-    integrations: /^\/app\/integrations\/?$/.test(location.pathname),
+    integrations: screen === 'integrations',
+    screen,
     focusTitle: focusNext,
     visit: visits,
   };
