@@ -193,7 +193,9 @@ run('The browser app’s board, list, gallery and calendar views in Chromium', (
       filter: { property: 'Name', title: { equals: 'From the board' } },
     });
     expect(found.results).toHaveLength(1);
-    expect((found.results[0] as unknown as { properties: Props }).properties.Stage?.select?.name).toBe('Done');
+    expect((found.results[0] as unknown as { properties: Props }).properties.Stage?.select?.name).toBe(
+      'Done',
+    );
   });
 
   it('makes a calendar view that shows an SDK write on its date; a page made on a day gets that date', async () => {
