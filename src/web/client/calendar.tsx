@@ -119,6 +119,7 @@ function Calendar({ source, view, titleName, prop }: ViewBodyProps & { prop: Vie
                     {prop.type === 'date' && (
                       <NewPageField
                         label={`New page on ${dayName(day, 'long')}`}
+                        text="+"
                         onCreate={async (title) => {
                           const row = await createRow(source.id, titleName, title, {
                             [prop.name]: { date: { start: day } },

@@ -138,15 +138,20 @@ export function RowValues({ row, props }: { row: Row; props: ViewProperty[] }) {
  * A "+ New" button that becomes a labelled title field: Enter creates (through `onCreate`),
  * Escape or leaving it empty cancels.
  */
-export function NewPageField(props: { label: string; onCreate: (title: string) => Promise<unknown> }) {
-  const { label, onCreate } = props;
+export function NewPageField(props: {
+  label: string;
+  onCreate: (title: string) => Promise<unknown>;
+  /** The button's visible text (its accessible name is `label`). */
+  text?: string;
+}) {
+  const { label, onCreate, text = '+ New' } = props;
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [title, setTitle] = useState('');
   if (!open) {
     return (
       <button type="button" className="new-card small" aria-label={label} onClick={() => setOpen(true)}>
-        + New
+        {text}
       </button>
     );
   }
