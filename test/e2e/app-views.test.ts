@@ -4,7 +4,8 @@
  * board card dragged with the mouse and one moved with the keyboard are read back through the SDK
  * as the new select value, edited by the person; a card added in a column; a calendar view made
  * in the app shows a page the SDK wrote on its date, and a page made on a day has that date; the
- * list and gallery views show the pages (covers and first images) and open them.
+ * list and gallery views show the pages (covers and first images) and open them, and a page the
+ * SDK writes meanwhile appears in the open list.
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
@@ -261,6 +262,12 @@ run('The browser app’s board, list, gallery and calendar views in Chromium', (
     await dentist.waitFor();
     expect(await dentist.textContent()).toContain(`${month}-15`);
     expect(await list.getByRole('listitem').count()).toBe(8);
+    // A page the SDK writes now appears in the open list (read again every few seconds).
+    await app.sdk.pages.create({
+      parent: { type: 'data_source_id', data_source_id: dataSourceId },
+      properties: { Name: { title: rt('Late arrival') } },
+    } as never);
+    await list.getByRole('link', { name: 'Late arrival' }).waitFor({ timeout: 15_000 });
     await dentist.getByRole('link', { name: 'Dentist' }).click();
     await page.waitForURL(`**/app/p/${ids.Dentist}`);
     expect(await page.getByLabel('Page title').inputValue()).toBe('Dentist');

@@ -22,6 +22,7 @@ import {
   type View,
   type ViewProperty,
   viewQuery,
+  withPagesOptions,
 } from '../../src/web/client/view-model.ts';
 
 const props: ViewProperty[] = [
@@ -100,6 +101,13 @@ describe('board groups', () => {
     expect(groupKeyOf({ Kind: { type: 'select', select: null } }, kind, view({}))).toBe(NO_GROUP);
     expect(moveBody(kind, bug!)).toEqual({ Kind: { select: { name: 'Bug' } } });
     expect(moveBody(kind, none!)).toEqual({ Kind: { select: null } });
+  });
+  it('adds a column for an option a page has that the schema did not list, before No <property>', () => {
+    const groups = boardGroups(props[2]!, view({}));
+    expect(
+      withPagesOptions(groups, ['option:Bug', 'option:Idea', NO_GROUP, 'option:Idea']).map((g) => g.label),
+    ).toEqual(['Bug', 'Chore', 'Idea', 'No Kind']);
+    expect(withPagesOptions(groups, ['option:Bug'])).toBe(groups);
   });
   it('shows status groups as columns when the view groups by group; a move takes the group’s first option', () => {
     const stage = props[3]!;

@@ -29,6 +29,7 @@ import {
   shownProperties,
   type ViewProperty,
   viewQuery,
+  withPagesOptions,
 } from './view-model.ts';
 
 /** Where a pointer drag is: the card, the pointer, and the column under it. */
@@ -57,7 +58,8 @@ export function BoardView(body: ViewBodyProps) {
 
 function Board({ source, view, props, titleName, prop }: ViewBodyProps & { prop: ViewProperty }) {
   const data = useRows(source.id, viewQuery(view));
-  const groups = boardGroups(prop, view);
+  const keyOf = (row: Row) => groupKeyOf(row.properties, prop, view);
+  const groups = withPagesOptions(boardGroups(prop, view), data.rows.map(keyOf));
   const shown = shownProperties(props, view, [prop.id], 3);
   const helpId = useId();
   const [drag, setDrag] = useState<Drag | null>(null);
@@ -66,7 +68,6 @@ function Board({ source, view, props, titleName, prop }: ViewBodyProps & { prop:
   const [announcement, setAnnouncement] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
 
-  const keyOf = (row: Row) => groupKeyOf(row.properties, prop, view);
   const indexOf = (row: Row) =>
     Math.max(
       0,
@@ -95,10 +96,12 @@ function Board({ source, view, props, titleName, prop }: ViewBodyProps & { prop:
         },
       },
     };
+    data.hold();
     data.setRows((rows) => [...rows.filter((r) => r.id !== row.id), optimistic]);
     setAnnouncement(`${rowTitle(row)} moved to ${group.label}.`);
     try {
       const saved = await api<Row>('PATCH', `/pages/${row.id}`, { properties: moveBody(prop, group) });
+      data.hold();
       data.setRows((rows) => rows.map((r) => (r.id === saved.id ? saved : r)));
     } catch (e) {
       data.setRows((rows) => rows.map((r) => (r.id === before.id ? before : r)));
@@ -117,6 +120,7 @@ function Board({ source, view, props, titleName, prop }: ViewBodyProps & { prop:
     let over: string | null = null;
     const onMove = (ev: PointerEvent) => {
       if (!dragging && Math.hypot(ev.clientX - x0, ev.clientY - y0) < DRAG_THRESHOLD) return;
+      if (!dragging) data.hold();
       dragging = true;
       ev.preventDefault();
       const under = document.elementFromPoint(ev.clientX, ev.clientY)?.closest<HTMLElement>('[data-group]');
@@ -242,6 +246,7 @@ function Board({ source, view, props, titleName, prop }: ViewBodyProps & { prop:
                 onCreate={async (title) => {
                   const body = group.option === null ? {} : moveBody(prop, group);
                   const row = await createRow(source.id, titleName, title, body);
+                  data.hold();
                   data.setRows((rows) => [...rows, row]);
                   setAnnouncement(`${rowTitle(row)} added to ${group.label}.`);
                 }}

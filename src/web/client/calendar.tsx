@@ -124,6 +124,7 @@ function Calendar({ source, view, titleName, prop }: ViewBodyProps & { prop: Vie
                           const row = await createRow(source.id, titleName, title, {
                             [prop.name]: { date: { start: day } },
                           });
+                          data.hold();
                           data.setRows((rows) => [...rows, row]);
                         }}
                       />

@@ -25,10 +25,15 @@ interface QueryResult {
 
 export const rowTitle = (row: Row) => pageTitle(row as unknown as Page) || 'Untitled';
 
+/** How often a view reads its pages again, to show what others wrote (while the tab is visible). */
+export const REFRESH_MS = 5000;
+
 /**
  * The rows a query body answers, 100 at a time (`loadMore` for the next 100), or every row up to
  * 1,000 when `all` (the calendar's month). A change of body starts again and drops the replies
- * of the previous one.
+ * of the previous one. Every `REFRESH_MS` the rows shown are read again (as many as are shown),
+ * so others' writes appear; `hold()` drops a read under way and skips the next few seconds' (a
+ * card being moved must not jump back while its PATCH is on its way).
  */
 export function useRows(sourceId: string, body: Json, all = false) {
   const key = JSON.stringify(body);
@@ -37,10 +42,21 @@ export function useRows(sourceId: string, body: Json, all = false) {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
+  // Refreshes have their own count, so `hold` drops a refresh and never a load the person asked for.
+  const refreshes = useRef(0);
+  const loads = useRef(0);
+  const shown = useRef(0);
+  const heldUntil = useRef(0);
+  shown.current = rows.length;
 
   const load = useCallback(
-    async (start: string | null, gen: number) => {
-      setLoading(true);
+    async (start: string | null, gen: number, want = 0, quiet = false) => {
+      const refresh = refreshes.current;
+      const stale = () => gen !== generation.current || (quiet && refresh !== refreshes.current);
+      if (!quiet) {
+        loads.current++;
+        setLoading(true);
+      }
       try {
         let next = start;
         let got: Row[] = [];
@@ -50,17 +66,17 @@ export function useRows(sourceId: string, body: Json, all = false) {
             page_size: 100,
             ...(next ? { start_cursor: next } : {}),
           });
-          if (gen !== generation.current) return;
+          if (stale()) return;
           got = [...got, ...res.results];
           next = res.has_more ? res.next_cursor : null;
-        } while (all && next && got.length < 1000);
+        } while ((all || got.length < want) && next && got.length < 1000);
         setRows((old) => (start ? [...old, ...got] : got));
         setCursor(next);
         setError(null);
       } catch (e) {
-        if (gen === generation.current) setError((e as Error).message);
+        if (!stale() && !quiet) setError((e as Error).message);
       } finally {
-        if (gen === generation.current) setLoading(false);
+        if (!quiet && --loads.current === 0) setLoading(false);
       }
     },
     [sourceId, key, all],
@@ -75,6 +91,13 @@ export function useRows(sourceId: string, body: Json, all = false) {
     setCursor(null);
     reload();
   }, [reload]);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.hidden || loads.current > 0 || Date.now() < heldUntil.current) return;
+      load(null, generation.current, shown.current, true);
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
 
   return {
     rows,
@@ -83,8 +106,16 @@ export function useRows(sourceId: string, body: Json, all = false) {
     error,
     setError,
     more: cursor,
-    loadMore: () => cursor && load(cursor, generation.current),
+    loadMore: () => {
+      if (!cursor) return;
+      refreshes.current++; // a refresh under way would answer without the rows this adds
+      load(cursor, generation.current);
+    },
     reload,
+    hold: () => {
+      refreshes.current++;
+      heldUntil.current = Date.now() + REFRESH_MS;
+    },
   };
 }
 

@@ -120,6 +120,22 @@ export function boardGroups(prop: ViewProperty, view: View): Group[] {
   return [...groups, { key: NO_GROUP, label: `No ${prop.name}`, option: null }];
 }
 
+/**
+ * The columns with one more (before "No <property>") for each option a page has that the schema
+ * read earlier did not list (an option added since, by a write elsewhere), so no card is lost.
+ */
+export function withPagesOptions(groups: Group[], pageKeys: Iterable<string>): Group[] {
+  const known = new Set(groups.map((g) => g.key));
+  const extra: Group[] = [];
+  for (const key of pageKeys) {
+    if (known.has(key) || !key.startsWith('option:')) continue;
+    known.add(key);
+    const name = key.slice('option:'.length);
+    extra.push({ key, label: name, option: name });
+  }
+  return extra.length === 0 ? groups : [...groups.slice(0, -1), ...extra, groups.at(-1)!];
+}
+
 /** The key of the column a page belongs in. */
 export function groupKeyOf(properties: Record<string, Json>, prop: ViewProperty, view: View): string {
   const value = properties[prop.name]?.[prop.type] as { id?: string; name?: string } | null | undefined;
