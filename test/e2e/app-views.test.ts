@@ -276,6 +276,37 @@ run('The browser app’s board, list, gallery and calendar views in Chromium', (
     await list.getByRole('listitem').filter({ hasText: 'Dentist' }).waitFor();
   });
 
+  it('shows a database without views as a table, and offers to add one', async () => {
+    const { page, sdk } = app;
+    const db = (await sdk.databases.create({
+      parent: { type: 'page_id', page_id: app.rootPageId },
+      title: rt('Bare'),
+      initial_data_source: { properties: { Name: { title: {} } } },
+    })) as unknown as { id: string; data_sources: { id: string }[] };
+    await sdk.pages.create({
+      parent: { type: 'data_source_id', data_source_id: db.data_sources[0]!.id },
+      properties: { Name: { title: rt('Only row') } },
+    } as never);
+    for (const v of (await sdk.views.list({ database_id: db.id })).results)
+      await sdk.views.delete({ view_id: v.id });
+    await page.goto(`${app.server.url}/app/p/${db.id}`);
+    const views = page.getByRole('navigation', { name: 'Views of Bare' });
+    await views.waitFor();
+    expect(await views.getByRole('link').allTextContents()).toEqual(['Table: Table']);
+    await page
+      .getByRole('table', { name: /Rows of Bare/ })
+      .getByRole('link', { name: 'Only row' })
+      .waitFor();
+    expect((await sdk.views.list({ database_id: db.id })).results).toHaveLength(0);
+    await page.getByRole('button', { name: '+ Add view' }).click();
+    // A board needs a select or status property, and Bare has none.
+    await page
+      .getByRole('form', { name: 'New view' })
+      .getByText('A board needs a select or status property')
+      .waitFor();
+    await page.goBack();
+  });
+
   it('keeps the board usable at phone width: the page does not scroll sideways, the board does', async () => {
     const { page } = app;
     await page.setViewportSize({ width: 390, height: 800 });
