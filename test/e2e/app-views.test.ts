@@ -304,6 +304,12 @@ run('The browser app’s board, list, gallery and calendar views in Chromium', (
       .getByRole('form', { name: 'New view' })
       .getByText('A board needs a select or status property')
       .waitFor();
+    // The form opened on its first field; Escape closes it and gives the focus back.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+      await page.getByRole('form', { name: 'New view' }).getByLabel('Type').getAttribute('id'),
+    );
+    await page.keyboard.press('Escape');
+    await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('+ Add view');
     await page.goBack();
   });
 

@@ -6,7 +6,7 @@
  * as a table with a notice. A database with no views shows a table, as before views existed.
  * "Add view" creates one (`POST /v1/views` as a tab of the database) of a chosen type.
  */
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from './api.ts';
 import './views.css';
 import { BoardView } from './board.tsx';
@@ -192,6 +192,15 @@ function AddView(props: {
   const [propId, setPropId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Closing the form (Cancel) gives the focus back to the button that opened it.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const closedByCancel = useRef(false);
+  useEffect(() => {
+    if (!open && closedByCancel.current) {
+      closedByCancel.current = false;
+      addButton.current?.focus();
+    }
+  }, [open]);
   const needs = type === 'board' ? 'group' : type === 'calendar' ? 'date' : null;
   const candidates = props.props.filter((p) =>
     needs === 'group'
@@ -234,15 +243,31 @@ function AddView(props: {
 
   if (!open) {
     return (
-      <button type="button" className="small add-view" aria-expanded="false" onClick={() => setOpen(true)}>
+      <button type="button" className="small add-view" ref={addButton} onClick={() => setOpen(true)}>
         + Add view
       </button>
     );
   }
   return (
-    <form className="add-view-form" aria-label="New view" onSubmit={submit}>
+    <form
+      className="add-view-form"
+      aria-label="New view"
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        closedByCancel.current = true;
+        setOpen(false);
+      }}
+    >
       <label htmlFor={`${id}-type`}>Type</label>
-      <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
+      <select
+        id={`${id}-type`}
+        value={type}
+        // biome-ignore lint/a11y/noAutofocus: the form opens because the person asked for it
+        autoFocus
+        onChange={(e) => setType(e.target.value)}
+      >
         {NEW_TYPES.map((t) => (
           <option key={t} value={t}>
             {TYPE_NAMES[t]}
@@ -278,7 +303,13 @@ function AddView(props: {
       <button type="submit" disabled={busy || (needs !== null && candidates.length === 0)}>
         Create view
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button
+        type="button"
+        onClick={() => {
+          closedByCancel.current = true;
+          setOpen(false);
+        }}
+      >
         Cancel
       </button>
       {error && <p role="alert">{error}</p>}
