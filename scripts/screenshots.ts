@@ -1,8 +1,10 @@
 /**
  * `node scripts/screenshots.ts`: refreshes the screenshots of the browser app in docs/screenshots/
- * (the editor at laptop and phone width; the Webhooks, Automations and Request log screens at
- * laptop width, the Webhooks screen at phone width). Starts an in-memory server, writes a sample page
- * through the SDK, signs a person in in Debian's Chromium (/usr/bin/chromium) and captures.
+ * (the editor at laptop and phone width, a database's board view; the Webhooks, Automations and
+ * Request log screens at laptop width, the Webhooks screen at phone width). Starts an in-memory
+ * server, writes a sample page and database through the SDK, signs a person in in Debian's
+ * Chromium (/usr/bin/chromium) and captures. `--only board` (or `editor`, `screens`) refreshes
+ * only those.
  * Emoji need a colour emoji font (`apt-get install fonts-noto-color-emoji`).
  */
 import { mkdirSync } from 'node:fs';
@@ -19,6 +21,9 @@ import { createSubscription } from '../src/webhooks/subscriptions.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 
 const OUT = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+const wanted = (name: 'editor' | 'board' | 'screens') => !only || only === name;
 const rt = (content: string) => [{ type: 'text' as const, text: { content } }];
 
 await ensureWebBundle();
@@ -80,48 +85,101 @@ await tab
   .getByRole('link', { name: 'Day 2: Sintra' })
   .waitFor();
 mkdirSync(OUT, { recursive: true });
-await tab.screenshot({ path: resolve(OUT, 'app-laptop.png') });
-await tab.setViewportSize({ width: 390, height: 760 });
-await tab.screenshot({ path: resolve(OUT, 'app-phone.png') });
-await tab.getByRole('button', { name: 'Menu' }).click();
-await tab.screenshot({ path: resolve(OUT, 'app-phone-menu.png') });
-
-// The platform screens, with a subscription and an automation to show.
-const tasks = (await sdk.databases.create({
-  parent: { type: 'page_id', page_id: server.boot.created!.pageId },
-  title: rt('Tasks'),
-  initial_data_source: { properties: { Name: { title: {} } } },
-})) as { data_sources: { id: string }[] };
-await server.store.transaction(async (tx) => {
-  const now = new Date();
-  await createSubscription(tx, {
-    integration: QUICKSTART_INTEGRATION,
-    url: 'https://hooks.example.com/notion',
-    eventTypes: ['page.created', 'page.properties_updated'],
-    now: now.toISOString(),
-  });
-  await createAutomation(
-    tx,
-    {
-      name: 'Welcome new tasks',
-      trigger: { type: 'page_created', data_source_id: tasks.data_sources[0]!.id },
-      actions: [{ type: 'add_comment', text: 'Thanks for adding {{trigger.page.properties.Name}}' }],
-    },
-    now,
-  );
-});
-await sdk.search({ query: 'Lisbon' });
-await tab.setViewportSize({ width: 1280, height: 800 });
-for (const screen of ['webhooks', 'automations', 'requests']) {
-  await tab.goto(`${server.url}/app/${screen}`);
-  await tab.getByRole('heading', { level: 2 }).first().waitFor();
-  await tab.waitForLoadState('networkidle');
-  await tab.screenshot({ path: resolve(OUT, `app-${screen}.png`) });
+if (wanted('editor')) {
+  await tab.screenshot({ path: resolve(OUT, 'app-laptop.png') });
+  await tab.setViewportSize({ width: 390, height: 760 });
+  await tab.screenshot({ path: resolve(OUT, 'app-phone.png') });
+  await tab.getByRole('button', { name: 'Menu' }).click();
+  await tab.screenshot({ path: resolve(OUT, 'app-phone-menu.png') });
 }
-await tab.setViewportSize({ width: 390, height: 760 });
-await tab.goto(`${server.url}/app/webhooks`);
-await tab.getByText('Waiting for verification').scrollIntoViewIfNeeded();
-await tab.screenshot({ path: resolve(OUT, 'app-webhooks-phone.png') });
+if (wanted('board')) {
+  // A board view of a small task database (views.tsx, board.tsx).
+  const stages = ['Planned', 'Booked', 'Done'];
+  const db = (await sdk.databases.create({
+    parent: { type: 'page_id', page_id: trip.id },
+    title: rt('Trip tasks'),
+    initial_data_source: {
+      properties: {
+        Task: { title: {} },
+        Stage: { select: { options: stages.map((name) => ({ name })) } },
+        Who: { rich_text: {} },
+        When: { date: {} },
+      },
+    },
+  })) as unknown as { id: string; data_sources: { id: string }[] };
+  const source = db.data_sources[0]!.id;
+  const tasks: [string, string | null, string, string][] = [
+    ['Flights', 'Done', 'Ada', '2026-05-02'],
+    ['Hotel in Alfama', 'Booked', 'Ada', '2026-05-03'],
+    ['Tram 28 tour', 'Booked', 'Grace', '2026-05-04'],
+    ['Sintra day trip', 'Planned', 'Grace', '2026-05-05'],
+    ['Fado evening', 'Planned', 'Ada', '2026-05-06'],
+    ['Souvenirs', null, 'Grace', '2026-05-07'],
+  ];
+  for (const [title, stage, who, when] of tasks) {
+    await sdk.pages.create({
+      parent: { type: 'data_source_id', data_source_id: source },
+      properties: {
+        Task: { title: rt(title) },
+        ...(stage ? { Stage: { select: { name: stage } } } : {}),
+        Who: { rich_text: rt(who) },
+        When: { date: { start: when } },
+      },
+    } as never);
+  }
+  const board = await sdk.views.create({
+    data_source_id: source,
+    database_id: db.id,
+    name: 'By stage',
+    type: 'board',
+    configuration: {
+      type: 'board',
+      group_by: { type: 'select', property_id: 'Stage', sort: { type: 'manual' } },
+    },
+  } as never);
+  await tab.setViewportSize({ width: 1280, height: 800 });
+  await tab.goto(`${server.url}/app/p/${db.id}?v=${board.id.replaceAll('-', '')}`);
+  await tab.locator('[data-group="option:Booked"]').getByText('Tram 28 tour').waitFor();
+  await tab.screenshot({ path: resolve(OUT, 'app-board.png') });
+}
+if (wanted('screens')) {
+  // The platform screens, with a subscription and an automation to show.
+  const tasks = (await sdk.databases.create({
+    parent: { type: 'page_id', page_id: server.boot.created!.pageId },
+    title: rt('Tasks'),
+    initial_data_source: { properties: { Name: { title: {} } } },
+  })) as { data_sources: { id: string }[] };
+  await server.store.transaction(async (tx) => {
+    const now = new Date();
+    await createSubscription(tx, {
+      integration: QUICKSTART_INTEGRATION,
+      url: 'https://hooks.example.com/notion',
+      eventTypes: ['page.created', 'page.properties_updated'],
+      now: now.toISOString(),
+    });
+    await createAutomation(
+      tx,
+      {
+        name: 'Welcome new tasks',
+        trigger: { type: 'page_created', data_source_id: tasks.data_sources[0]!.id },
+        actions: [{ type: 'add_comment', text: 'Thanks for adding {{trigger.page.properties.Name}}' }],
+      },
+      now,
+    );
+  });
+  await sdk.search({ query: 'Lisbon' });
+  await tab.setViewportSize({ width: 1280, height: 800 });
+  for (const screen of ['webhooks', 'automations', 'requests']) {
+    await tab.goto(`${server.url}/app/${screen}`);
+    await tab.getByRole('heading', { level: 2 }).first().waitFor();
+    await tab.waitForLoadState('networkidle');
+    await tab.screenshot({ path: resolve(OUT, `app-${screen}.png`) });
+  }
+  await tab.setViewportSize({ width: 390, height: 760 });
+  await tab.goto(`${server.url}/app/webhooks`);
+  await tab.getByText('Waiting for verification').scrollIntoViewIfNeeded();
+  await tab.screenshot({ path: resolve(OUT, 'app-webhooks-phone.png') });
+}
 await browser.close();
 await server.close();
 console.log(`Screenshots written to ${OUT}`);

@@ -1,7 +1,7 @@
 /**
  * One page: breadcrumbs, cover, icon, title (renames through PATCH /v1/pages/{id}) and the block
  * editor. A trashed page shows a banner to restore it. A database row shows its properties above
- * its content; an id that is a database or a data source shows the table view (table.tsx).
+ * its content; an id that is a database or a data source shows its views (views.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
@@ -11,16 +11,10 @@ import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
 import { Connections } from './integrations.tsx';
 import { navigate } from './router.ts';
-import {
-  type DataSource,
-  RowProperties,
-  resolveDataSource,
-  type TableDefaults,
-  TableView,
-  viewDefaults,
-} from './table.tsx';
+import { type DataSource, RowProperties, resolveDataSource } from './table.tsx';
 import { tree } from './tree.tsx';
 import { PageUpload } from './uploads.tsx';
+import { DatabaseView } from './views.tsx';
 
 interface Crumb {
   id: string;
@@ -69,7 +63,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
     p.catch(() => undefined); // a database's id has no blocks; the editor reports its own failures
     return p;
   });
-  const [source, setSource] = useState<{ source: DataSource; defaults: TableDefaults } | null>(null);
+  const [source, setSource] = useState<DataSource | null>(null);
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -86,10 +80,8 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         // Not a page: perhaps a database or a data source.
         const s = await resolveDataSource(id).catch(() => null);
         if (!live) return;
-        const defaults = s ? await viewDefaults(s.id) : null;
-        if (!live) return;
-        if (s && defaults) {
-          setSource({ source: s, defaults });
+        if (s) {
+          setSource(s);
           document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
         } else setError(e.message);
       });
@@ -99,7 +91,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
   }, [id]);
 
   if (error) return <p role="alert">{error}</p>;
-  if (source) return <TableView source={source.source} defaults={source.defaults} />;
+  if (source) return <DatabaseView id={id} source={source} />;
   if (!page) return <p className="muted">Loading…</p>;
   const coverUrl = page.cover?.external?.url ?? page.cover?.file?.url;
   return (

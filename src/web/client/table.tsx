@@ -9,7 +9,7 @@
  * labelled field: Enter or leaving it saves, Escape cancels). Clicking a column's header sorts by
  * it (ascending, descending, none). The filter form builds one property filter.
  */
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { ApiFailure, api, type Page, pageTitle } from './api.ts';
 import { navigate } from './router.ts';
 
@@ -243,8 +243,9 @@ export function buildFilter(prop: PropertySchema, condition: string, value: stri
   return { property: prop.name, [prop.type]: { [condition]: v } };
 }
 
-/** A database's rows as a table. */
-export function TableView({ source, defaults }: { source: DataSource; defaults?: TableDefaults }) {
+/** A database's rows as a table; `switcher` (the database's views, views.tsx) goes under the title. */
+export function TableView(props: { source: DataSource; defaults?: TableDefaults; switcher?: ReactNode }) {
+  const { source, defaults, switcher } = props;
   const columns = columnsOf(source);
   const [rows, setRows] = useState<RowPage[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -302,6 +303,7 @@ export function TableView({ source, defaults }: { source: DataSource; defaults?:
       <h1 id="database-title" className="database-title">
         {title}
       </h1>
+      {switcher}
       <FilterForm columns={columns} onApply={setFilter} active={filter !== null} />
       {error && <p role="alert">{error}</p>}
       <div className="table-scroll">
