@@ -91,14 +91,7 @@ const TEXT_KEYS = new Set(['title', 'rich_text']);
  */
 export function parseQuery(body: unknown, schema: DataSourceSchema, options: ParseOptions): Query {
   const b = isObject(body) ? body : {};
-  const ctx: ConditionContext = {
-    meUserId: options.meUserId,
-    ...(options.computed ? { computed: options.computed } : {}),
-    ...(options.exprs ? { exprs: options.exprs } : {}),
-    ...(options.relations ? { relations: options.relations } : {}),
-    ...(options.rolled ? { rolled: options.rolled } : {}),
-    ...(options.quantified ? { quantified: options.quantified } : {}),
-  };
+  const ctx = contextOf(options);
   const filter =
     b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
   return { filter, sorts: parseSorts(b.sorts, schema, ctx) };
@@ -114,7 +107,18 @@ export function parseFilterAt(
   schema: DataSourceSchema,
   options: ParseOptions,
 ): Filter {
-  return parseFilter(raw, path, 0, schema, { meUserId: options.meUserId });
+  return parseFilter(raw, path, 0, schema, contextOf(options));
+}
+
+function contextOf(options: ParseOptions): ConditionContext {
+  return {
+    meUserId: options.meUserId,
+    ...(options.computed ? { computed: options.computed } : {}),
+    ...(options.exprs ? { exprs: options.exprs } : {}),
+    ...(options.relations ? { relations: options.relations } : {}),
+    ...(options.rolled ? { rolled: options.rolled } : {}),
+    ...(options.quantified ? { quantified: options.quantified } : {}),
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
