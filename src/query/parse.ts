@@ -55,7 +55,10 @@ const MAX_COMPOUND_DEPTH = 2;
 
 const TIMESTAMPS: readonly TimestampName[] = ['created_time', 'last_edited_time'];
 
-/** Filter keys of the SDK's PropertyFilter union; a key outside it is simply not allowed. */
+/**
+ * Filter keys of the SDK's PropertyFilter union (notion-api.md §7.2); a key outside it is simply
+ * not allowed — `location` and `last_visited_time` among them: the contract gives them no filter.
+ */
 const FILTER_KEYS = new Set([
   'title',
   'rich_text',
@@ -75,7 +78,6 @@ const FILTER_KEYS = new Set([
   'created_time',
   'last_edited_by',
   'last_edited_time',
-  'last_visited_time',
   'formula',
   'unique_id',
   'rollup',
