@@ -111,7 +111,7 @@ const query = (title: string, body: Record<string, unknown>, message: string | R
 const roll = (fn: string, prop: string) => ({
   rollup: { function: fn, relation_property_name: 'Items', rollup_property_name: prop },
 });
-const fit = (type: string, name: string, kind: string, filter: string) =>
+const mismatchOf = (type: string, name: string, kind: string, filter: string) =>
   `The ${type} result type does not match the filter: ${type} ${name} yields ${kind}, filter is ${filter}.`;
 
 export const COMPUTED_BAD_REQUESTS: BadRequest[] = [
@@ -168,27 +168,27 @@ export const COMPUTED_BAD_REQUESTS: BadRequest[] = [
   query(
     'a number condition on a text formula',
     { filter: { property: 'Label', formula: { number: { equals: 1 } } } },
-    fit('formula', 'Label', 'string', 'number'),
+    mismatchOf('formula', 'Label', 'string', 'number'),
   ),
   query(
     'a text condition on a number formula',
     { filter: { property: 'Double', formula: { string: { contains: '4' } } } },
-    fit('formula', 'Double', 'number', 'string'),
+    mismatchOf('formula', 'Double', 'number', 'string'),
   ),
   query(
     'a date condition on a boolean formula',
     { filter: { property: 'Flag', formula: { date: { past_week: {} } } } },
-    fit('formula', 'Flag', 'boolean', 'date'),
+    mismatchOf('formula', 'Flag', 'boolean', 'date'),
   ),
   query(
     'a date condition on a number rollup',
     { filter: { property: 'Total', rollup: { date: { is_empty: true } } } },
-    fit('rollup', 'Total', 'number', 'date'),
+    mismatchOf('rollup', 'Total', 'number', 'date'),
   ),
   query(
     'a number condition on a rollup that shows its values',
     { filter: { property: 'Titles', rollup: { number: { equals: 1 } } } },
-    fit('rollup', 'Titles', 'array', 'number'),
+    mismatchOf('rollup', 'Titles', 'array', 'number'),
   ),
   query(
     'a formula filter keyed by a type that does not exist',
@@ -228,7 +228,7 @@ export const COMPUTED_BAD_REQUESTS: BadRequest[] = [
     }),
     status: 400,
     code: 'validation_error',
-    message: fit('formula', 'Label', 'string', 'number'),
+    message: mismatchOf('formula', 'Label', 'string', 'number'),
   },
   {
     title: "a view update whose quick filter does not fit a rollup's result",
@@ -242,7 +242,7 @@ export const COMPUTED_BAD_REQUESTS: BadRequest[] = [
       } as never),
     status: 400,
     code: 'validation_error',
-    message: fit('rollup', 'Total', 'number', 'date'),
+    message: mismatchOf('rollup', 'Total', 'number', 'date'),
   },
   {
     title: 'a formula value written on a page',
