@@ -353,6 +353,41 @@ describeEngines('view queries on formulas and rollups', (engine) => {
     expect(lateAfter).toEqual(await viewed(await evaluatorClient(), late.id));
   });
 
+  it('answers validation_error for a saved condition that no longer fits, until the filter is updated', async () => {
+    const c = client();
+    const ds = client('2025-09-03');
+    await ds.dataSources.update({
+      data_source_id: tasks.dataSourceId,
+      properties: { Shifting: { formula: { expression: 'prop("Price") + 1' } } } as never,
+    });
+    const view = await newView(c, {
+      filter: { property: 'Shifting', formula: { number: { greater_than: 10 } } },
+    });
+    const fits = await viewed(c, view.id);
+    expect(fits).toEqual(
+      await queried(ds, { filter: { property: 'Shifting', formula: { number: { greater_than: 10 } } } }),
+    );
+    await ds.dataSources.update({
+      data_source_id: tasks.dataSourceId,
+      properties: { Shifting: { formula: { expression: 'format(prop("Price"))' } } } as never,
+    });
+    const err = await c.views.queries.create({ view_id: view.id }).catch((e) => e);
+    expect([err.status, err.code, err.message]).toEqual([
+      400,
+      'validation_error',
+      'The formula result type does not match the filter: formula Shifting yields string, filter is number.',
+    ]);
+    await c.views.update({
+      view_id: view.id,
+      filter: { property: 'Shifting', formula: { string: { is_not_empty: true } } },
+    } as never);
+    expect((await viewed(c, view.id)).length).toBeGreaterThan(0);
+    await ds.dataSources.update({
+      data_source_id: tasks.dataSourceId,
+      properties: { Shifting: null } as never,
+    });
+  });
+
   describe('refusals (Notion errors; the view is left unchanged)', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       [
