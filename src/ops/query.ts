@@ -71,7 +71,7 @@ export async function queryDataSource(
 /** What the parser needs to know of a data source's formulas and rollups (ParseOptions). */
 export type ComputedContext = Pick<
   ParseOptions,
-  'computed' | 'exprs' | 'relations' | 'rolled' | 'quantified'
+  'computed' | 'exprs' | 'relations' | 'rolled' | 'rolledKinds' | 'quantified'
 >;
 
 /**
@@ -97,11 +97,17 @@ export async function planQuery(
   source: RowSource,
   parse: (context: ComputedContext) => Query,
 ): Promise<QueryPlan> {
-  const { kinds, exprs, relations, rolled, schemas } = await computedKinds(tx, env, source);
+  const { kinds, exprs, relations, rolled, rolledKinds, schemas } = await computedKinds(tx, env, source);
   const quantified = new Map<string, Quantified>();
   const run = (inSql: boolean) => {
     quantified.clear();
-    return parse({ computed: kinds, ...(inSql ? { exprs, relations } : {}), rolled, quantified });
+    return parse({
+      computed: kinds,
+      ...(inSql ? { exprs, relations } : {}),
+      rolled,
+      rolledKinds,
+      quantified,
+    });
   };
   const query = run(env.computedInSql !== false);
   if (!readsComputed(query, kinds) && quantified.size === 0) return { source, query, computed: null };
@@ -221,11 +227,15 @@ async function answerQuantified(
     [...computed.quantified.values()].map((q) => relationOf(q.rollupId)).filter((x): x is string => !!x),
   );
   const related = await relatedRows(tx, env, records, relations);
+  const formulaValues = await rolledFormulaValues(tx, env, related, computed);
   const cache = new Map<string, DerivedRow>();
   const derivedOf = (row: BlockView): DerivedRow => {
     let d = cache.get(row.id);
     if (!d) {
-      d = derivedRow(computed.schemas.get(row.parent_id ?? '') ?? [], row);
+      d = {
+        ...derivedRow(computed.schemas.get(row.parent_id ?? '') ?? [], row),
+        ...formulaValues.get(row.id),
+      };
       cache.set(row.id, d);
     }
     return d;
@@ -244,6 +254,36 @@ async function answerQuantified(
       Object.assign(derived[i]!, deriveColumns({ id, type: 'checkbox' }, answer));
     }
   });
+}
+
+/**
+ * The rolled-up formulas that `any` / `every` / `none` conditions read, computed on each related
+ * page and put in the column form of their kind, by page id.
+ */
+async function rolledFormulaValues(
+  tx: StoreTx,
+  env: OpEnv,
+  related: Map<string, Map<string, BlockView[]>>,
+  computed: Computed,
+): Promise<Map<string, Record<string, ColumnValue | undefined>>> {
+  const out = new Map<string, Record<string, ColumnValue | undefined>>();
+  const formulas = [...computed.quantified.values()].flatMap((q) => (q.formula ? [q.formula] : []));
+  if (formulas.length === 0) return out;
+  const kinds = new Map(formulas.map((f) => [f.id, f.kind]));
+  const pages = new Map<string, BlockView>();
+  for (const byRelation of related.values())
+    for (const rows of byRelation.values()) for (const row of rows) pages.set(row.id, row);
+  const records = await withComputed(
+    tx,
+    env,
+    [...pages.values()].map((row) => {
+      const schema = computed.schemas.get(row.parent_id ?? '') ?? [];
+      return { row, source: { schema, dataSourceId: row.parent_id ?? '', databaseId: '' } };
+    }),
+    { rollupLimit: Number.POSITIVE_INFINITY, only: new Set(kinds.keys()) },
+  );
+  for (const r of records) out.set(r.row.id, computedRow([], r, kinds));
+  return out;
 }
 
 /** The derived row of a page plus its computed values in the column form of their kind. */

@@ -71,12 +71,20 @@ interface Checked {
   /** What the data source's formulas and rollups yield, so filters and sorts on them check. */
   computed: ReadonlyMap<string, ComputedKind>;
   rolled: NonNullable<ParseOptions['rolled']>;
+  rolledKinds: ReadonlyMap<string, ComputedKind>;
 }
 
 /** The checks of a view of this data source (its schema, formulas and rollups). */
 async function checkedFor(tx: StoreTx, env: OpEnv, source: RowSource, version: ApiVersion): Promise<Checked> {
-  const { kinds, rolled } = await computedKinds(tx, env, source);
-  return { schema: keyed(source.schema), meUserId: env.actor.botUserId, version, computed: kinds, rolled };
+  const { kinds, rolled, rolledKinds } = await computedKinds(tx, env, source);
+  return {
+    schema: keyed(source.schema),
+    meUserId: env.actor.botUserId,
+    version,
+    computed: kinds,
+    rolled,
+    rolledKinds,
+  };
 }
 
 /** Parse options for the checks: rollup `any` / `every` / `none` are noted in a throwaway map. */
@@ -85,6 +93,7 @@ const parseOptions = (c: Checked): ParseOptions => ({
   meUserId: c.meUserId,
   computed: c.computed,
   rolled: c.rolled,
+  rolledKinds: c.rolledKinds,
   quantified: new Map(),
 });
 

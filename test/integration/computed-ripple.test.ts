@@ -298,6 +298,66 @@ describeEngines('changes that ripple through relations', (engine) => {
           'many',
         ]);
       });
+
+      it('filters any / every / none over the rolled-up formula, in queries and views', async () => {
+        const props = await w.schema(w.orders);
+        const all = (await queryRows(w.client(), version, w.orders, {})).results;
+        const values = new Map<string, number[]>();
+        for (const o of all) {
+          const seen: number[] = [];
+          let cursor: string | undefined;
+          do {
+            const item = (await w.client().pages.properties.retrieve({
+              page_id: o.id,
+              property_id: props.Total!.id,
+              ...(cursor ? { start_cursor: cursor } : {}),
+            })) as unknown as { results: { formula: { number: number } }[]; next_cursor: string | null };
+            seen.push(...item.results.map((r) => r.formula.number));
+            cursor = item.next_cursor ?? undefined;
+          } while (cursor);
+          values.set(o.id, seen);
+        }
+        const names = (pred: (v: number[]) => boolean) =>
+          all
+            .filter((o) => pred(values.get(o.id)!))
+            .map((o) => plain(o.properties.Name!.title))
+            .sort();
+        const got = async (mode: string) =>
+          (
+            await ordered({
+              filter: { property: 'Total', rollup: { [mode]: { number: { greater_than: 5 } } } },
+            })
+          ).sort();
+        const any = names((v) => v.some((x) => x > 5));
+        expect(any.length).toBeGreaterThan(0);
+        expect(any.length).toBeLessThan(all.length);
+        expect(await got('any')).toEqual(any);
+        expect(await got('every')).toEqual(names((v) => v.every((x) => x > 5)));
+        expect(await got('none')).toEqual(names((v) => !v.some((x) => x > 5)));
+        const views = rowClient(h, version);
+        const view = await views.views.create({
+          data_source_id: w.orders.dataSourceId,
+          database_id: w.orders.databaseId,
+          name: 'Any big kit',
+          type: 'table',
+          quick_filters: { Total: { rollup: { any: { number: { greater_than: 5 } } } } },
+        } as never);
+        const kept = await views.views.queries.create({ view_id: view.id });
+        expect(kept.results.map((r) => r.id).sort()).toEqual(
+          all
+            .filter((o) => values.get(o.id)!.some((x) => x > 5))
+            .map((o) => o.id)
+            .sort(),
+        );
+        const err = await queryRows(w.client(), version, w.orders, {
+          filter: { property: 'Total', rollup: { any: { checkbox: { equals: true } } } },
+        }).catch((e) => e);
+        expect([err.status, err.code, err.message]).toEqual([
+          400,
+          'validation_error',
+          'The rollup result type does not match the filter: rollup Total rolls up formula Value, which yields number; filter is checkbox.',
+        ]);
+      });
     });
   }
 
