@@ -284,7 +284,7 @@ async function judgeOf(look: Look, dataSourceId: string, raw: unknown, path: str
   const filter = parseFilterAt(raw, path, byName, {
     version: VERSION,
     meUserId,
-    ...(k ? { computed: k.kinds, rolled: k.rolled, quantified } : {}),
+    ...(k ? { computed: k.kinds, rolled: k.rolled, rolledKinds: k.rolledKinds, quantified } : {}),
   });
   return quantified.size > 0 || filterReadsComputed(filter, schema)
     ? ({ mode: 'computed', raw } as const)

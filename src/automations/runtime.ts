@@ -189,6 +189,7 @@ async function checkAgainstSchema(tx: StoreTx, def: Definition): Promise<void> {
     meUserId: '',
     computed: kinds.kinds,
     rolled: kinds.rolled,
+    rolledKinds: kinds.rolledKinds,
     quantified: new Map(),
   };
   const formula = conditionFormula(def);

@@ -418,14 +418,17 @@ export async function computedKinds(
   exprs: Map<string, FExpr>;
   relations: Map<string, RelationRef>;
   rolled: Map<string, PropertySchema>;
+  /** What each rolled-up formula yields, by rollup id (rollup `any` / `every` / `none` over it). */
+  rolledKinds: Map<string, ComputedKind>;
   schemas: ReadonlyMap<string, Schema>;
 }> {
   const out = new Map<string, ComputedKind>();
   const exprs = new Map<string, FExpr>();
   const relations = new Map<string, RelationRef>();
   const rolled = new Map<string, PropertySchema>();
+  const rolledKinds = new Map<string, ComputedKind>();
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
-  if (props.length === 0) return { kinds: out, exprs, relations, rolled, schemas: new Map() };
+  if (props.length === 0) return { kinds: out, exprs, relations, rolled, rolledKinds, schemas: new Map() };
   const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
   const visible = new Set<string>();
   for (const target of relationTargets(source.schema))
@@ -439,6 +442,10 @@ export async function computedKinds(
       const target = rel && payloadOf<{ data_source_id?: string }>(rel).data_source_id;
       const prop = target && world.schemas.get(target)?.find((q) => q.id === cfg.rollup_property_id);
       if (prop) rolled.set(p.id, prop);
+      if (prop && prop.type === 'formula' && target) {
+        const c = world.compiled(target, prop);
+        rolledKinds.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
+      }
       if (rel && target && visible.has(target))
         relations.set(p.id, { col: columnStem(rel.id), table: rowTableName(target) });
     } else {
@@ -448,7 +455,7 @@ export async function computedKinds(
     const e = sqlOf(p.id);
     if (e && readsRow(e)) exprs.set(p.id, e);
   }
-  return { kinds: out, exprs, relations, rolled, schemas: world.schemas };
+  return { kinds: out, exprs, relations, rolled, rolledKinds, schemas: world.schemas };
 }
 
 const TEXT_TYPES = new Set(['title', 'rich_text', 'url', 'email', 'phone_number']);

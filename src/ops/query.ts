@@ -4,7 +4,8 @@
  * Formulas and rollups that compile to SQL (query/formula-sql.ts) are filtered and sorted there
  * too, computed at query time (so always current, `now()` bound as a parameter). A query reading
  * any other formula or rollup is answered by the query evaluator over every row with its
- * computed values (always current, but linear in the rows: see ARCHITECTURE).
+ * computed values (always current, but linear in the rows: see ARCHITECTURE). View queries
+ * (view-queries.ts) plan and run through the same two functions (`planQuery`, `orderedPage`).
  */
 
 import { type PropertySchema, payloadOf, type Schema } from '../domain/properties/types.ts';
@@ -14,7 +15,7 @@ import type { ComputedKind, Quantified } from '../query/conditions.ts';
 import { evaluateFilter, runQuery } from '../query/evaluate.ts';
 import type { Filter, Query } from '../query/ir.ts';
 import type { DerivedRow } from '../query/keys.ts';
-import { COMPUTED_COLUMN_TYPE, parseQuery } from '../query/parse.ts';
+import { COMPUTED_COLUMN_TYPE, type ParseOptions, parseQuery } from '../query/parse.ts';
 import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
@@ -40,44 +41,102 @@ export async function queryDataSource(
   const ds = await getDataSource(tx, env, dataSourceId);
   const schema = schemaOf(ds.row);
   const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
-  const { kinds, exprs, relations, rolled, schemas } = await computedKinds(tx, env, source);
-  const quantified = new Map<string, Quantified>();
-  const parse = (inSql: boolean) => {
-    quantified.clear();
-    return parseQuery(input.body, Object.fromEntries(schema.map((p) => [p.name, p])), {
+  const keyedSchema = Object.fromEntries(schema.map((p) => [p.name, p]));
+  const plan = await planQuery(tx, env, source, (context) =>
+    parseQuery(input.body, keyedSchema, {
       version: input.version,
       meUserId: env.actor.botUserId,
-      computed: kinds,
-      ...(inSql ? { exprs, relations } : {}),
-      rolled,
-      quantified,
-    });
-  };
-  let query = parse(env.computedInSql !== false);
+      ...context,
+    }),
+  );
   const inTrash = input.body.in_trash ?? input.body.archived ?? false;
-  const now = new Date(env.now);
-  if (readsComputed(query, kinds) || quantified.size > 0) {
-    // Something the SQL compiler does not cover: every computed read by the evaluator.
-    query = parse(false);
-    const computed: Computed = { kinds, quantified, rolled, schemas };
-    return queryComputed(tx, env, source, query, computed, {
-      inTrash,
-      now,
-      from: input.from,
-      limit: input.limit,
-    });
-  }
-  const page = await tx.rows.query(ds.row.id, query, { inTrash, from: input.from, limit: input.limit, now });
-  const rows = new Map((await tx.blocks.getMany(page.items)).map((r) => [r.id, r]));
+  const page = await orderedPage(tx, env, plan, {
+    inTrash,
+    now: new Date(env.now),
+    from: input.from,
+    limit: input.limit,
+  });
+  const rows = page.rows ?? new Map((await tx.blocks.getMany(page.ids)).map((r) => [r.id, r]));
   const records = await withComputed(
     tx,
     env,
-    page.items.flatMap((id) => {
+    page.ids.flatMap((id) => {
       const row = rows.get(id);
       return row ? [{ row, source }] : [];
     }),
   );
   return { records, next: page.next };
+}
+
+/** What the parser needs to know of a data source's formulas and rollups (ParseOptions). */
+export type ComputedContext = Pick<
+  ParseOptions,
+  'computed' | 'exprs' | 'relations' | 'rolled' | 'rolledKinds' | 'quantified'
+>;
+
+/**
+ * A query parsed against a data source with its formulas and rollups, and how it runs: in SQL
+ * (`computed` null), or by the evaluator over every row with their computed values.
+ */
+export interface QueryPlan {
+  readonly source: RowSource;
+  readonly query: Query;
+  readonly computed: Computed | null;
+}
+
+/**
+ * Plans a query over a data source's rows: `parse` is called with what the parser needs to know
+ * of the formulas and rollups (their result kinds, and their SQL where they compile), once, or
+ * twice when something the SQL compiler does not cover is read (then every computed property is
+ * read by the evaluator). Data-source queries and view queries (saved filter, quick filters and
+ * sorts) both plan here, so they answer formula and rollup filters and sorts alike.
+ */
+export async function planQuery(
+  tx: StoreTx,
+  env: OpEnv,
+  source: RowSource,
+  parse: (context: ComputedContext) => Query,
+): Promise<QueryPlan> {
+  const { kinds, exprs, relations, rolled, rolledKinds, schemas } = await computedKinds(tx, env, source);
+  const quantified = new Map<string, Quantified>();
+  const run = (inSql: boolean) => {
+    quantified.clear();
+    return parse({
+      computed: kinds,
+      ...(inSql ? { exprs, relations } : {}),
+      rolled,
+      rolledKinds,
+      quantified,
+    });
+  };
+  const query = run(env.computedInSql !== false);
+  if (!readsComputed(query, kinds) && quantified.size === 0) return { source, query, computed: null };
+  // Something the SQL compiler does not cover: every computed read by the evaluator.
+  return { source, query: run(false), computed: { kinds, quantified, rolled, schemas } };
+}
+
+/**
+ * One page of a planned query's result, in order: the page ids and the id the next page starts
+ * from (null at the end); the evaluator's path, which read every row, hands over their rows too.
+ */
+export async function orderedPage(
+  tx: StoreTx,
+  env: OpEnv,
+  plan: QueryPlan,
+  options: { inTrash: boolean; now: Date; from: string | null; limit: number },
+): Promise<{ ids: string[]; rows?: Map<string, BlockView>; next: string | null }> {
+  if (plan.computed) {
+    const { ordered, rows } = await orderComputed(tx, env, plan.source, plan.query, plan.computed, options);
+    let offset = 0;
+    if (options.from !== null) {
+      offset = ordered.indexOf(options.from);
+      if (offset < 0) throw errors.validation('The start_cursor provided is invalid for this query.');
+    }
+    const ids = ordered.slice(offset, offset + options.limit);
+    return { ids, rows, next: ordered[offset + options.limit] ?? null };
+  }
+  const page = await tx.rows.query(plan.source.dataSourceId, plan.query, options);
+  return { ids: page.items, next: page.next };
 }
 
 function readsComputed(query: Query, kinds: ReadonlyMap<string, ComputedKind>): boolean {
@@ -102,16 +161,16 @@ const SCAN_PAGE = 1000;
 /**
  * Filters and sorts over computed properties: every row of the data source is read with its
  * formula and rollup values (rollups over all related pages) and the query IR is evaluated on
- * their derived form; the cursor is the id of the next row in that order.
+ * their derived form; answers every matching id in order (a cursor is the id of the next row).
  */
-async function queryComputed(
+async function orderComputed(
   tx: StoreTx,
   env: OpEnv,
   source: RowSource,
   query: Query,
   computed: Computed,
-  options: { inTrash: boolean; now: Date; from: string | null; limit: number },
-): Promise<{ records: PageRecord[]; next: string | null }> {
+  options: { inTrash: boolean; now: Date },
+): Promise<{ ordered: string[]; rows: Map<string, BlockView> }> {
   const { kinds } = computed;
   const ids: string[] = [];
   let from: string | null = null;
@@ -133,23 +192,13 @@ async function queryComputed(
   );
   const derived = records.map((r) => computedRow(source.schema, r, kinds));
   await answerQuantified(tx, env, source, records, derived, computed, options.now);
-  const ordered = runQuery(query, derived, { now: options.now });
-  let offset = 0;
-  if (options.from !== null) {
-    offset = ordered.indexOf(options.from);
-    if (offset < 0) throw errors.validation('The start_cursor provided is invalid for this query.');
-  }
-  const pageIds = ordered.slice(offset, offset + options.limit);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const out = await withComputed(
-    tx,
-    env,
-    pageIds.map((id) => ({ row: byId.get(id)!, source })),
-  );
-  return { records: out, next: ordered[offset + options.limit] ?? null };
+  return {
+    ordered: runQuery(query, derived, { now: options.now }),
+    rows: new Map(rows.map((r) => [r.id, r])),
+  };
 }
 
-interface Computed {
+export interface Computed {
   kinds: ReadonlyMap<string, ComputedKind>;
   quantified: ReadonlyMap<string, Quantified>;
   rolled: ReadonlyMap<string, PropertySchema>;
@@ -178,11 +227,15 @@ async function answerQuantified(
     [...computed.quantified.values()].map((q) => relationOf(q.rollupId)).filter((x): x is string => !!x),
   );
   const related = await relatedRows(tx, env, records, relations);
+  const formulaValues = await rolledFormulaValues(tx, env, related, computed);
   const cache = new Map<string, DerivedRow>();
   const derivedOf = (row: BlockView): DerivedRow => {
     let d = cache.get(row.id);
     if (!d) {
-      d = derivedRow(computed.schemas.get(row.parent_id ?? '') ?? [], row);
+      d = {
+        ...derivedRow(computed.schemas.get(row.parent_id ?? '') ?? [], row),
+        ...formulaValues.get(row.id),
+      };
       cache.set(row.id, d);
     }
     return d;
@@ -201,6 +254,36 @@ async function answerQuantified(
       Object.assign(derived[i]!, deriveColumns({ id, type: 'checkbox' }, answer));
     }
   });
+}
+
+/**
+ * The rolled-up formulas that `any` / `every` / `none` conditions read, computed on each related
+ * page and put in the column form of their kind, by page id.
+ */
+async function rolledFormulaValues(
+  tx: StoreTx,
+  env: OpEnv,
+  related: Map<string, Map<string, BlockView[]>>,
+  computed: Computed,
+): Promise<Map<string, Record<string, ColumnValue | undefined>>> {
+  const out = new Map<string, Record<string, ColumnValue | undefined>>();
+  const formulas = [...computed.quantified.values()].flatMap((q) => (q.formula ? [q.formula] : []));
+  if (formulas.length === 0) return out;
+  const kinds = new Map(formulas.map((f) => [f.id, f.kind]));
+  const pages = new Map<string, BlockView>();
+  for (const byRelation of related.values())
+    for (const rows of byRelation.values()) for (const row of rows) pages.set(row.id, row);
+  const records = await withComputed(
+    tx,
+    env,
+    [...pages.values()].map((row) => {
+      const schema = computed.schemas.get(row.parent_id ?? '') ?? [];
+      return { row, source: { schema, dataSourceId: row.parent_id ?? '', databaseId: '' } };
+    }),
+    { rollupLimit: Number.POSITIVE_INFINITY, only: new Set(kinds.keys()) },
+  );
+  for (const r of records) out.set(r.row.id, computedRow([], r, kinds));
+  return out;
 }
 
 /** The derived row of a page plus its computed values in the column form of their kind. */
@@ -233,13 +316,14 @@ export async function rowPasses(
   filter: unknown,
   version: ApiVersion,
 ): Promise<boolean> {
-  const { kinds, rolled, schemas } = await computedKinds(tx, env, source);
+  const { kinds, rolled, rolledKinds, schemas } = await computedKinds(tx, env, source);
   const quantified = new Map<string, Quantified>();
   const query = parseQuery({ filter }, Object.fromEntries(source.schema.map((p) => [p.name, p])), {
     version,
     meUserId: env.actor.botUserId,
     computed: kinds,
     rolled,
+    rolledKinds,
     quantified,
   });
   if (!query.filter) return true;

@@ -1,16 +1,19 @@
 /**
  * View queries (notion-api.md §4.6): running a view's saved filter, quick filters and sorts
- * through the data-source query engine, and keeping the result (page ids, in order) for 15
+ * through the data-source query engine (ops/query.ts: formulas and rollups in SQL where they
+ * compile, else by the evaluator, exactly as a data-source query), and keeping the result (page ids, in order) for 15
  * minutes so that its pages can be read one by one. A kept query is its integration's alone.
  */
 import type { Schema } from '../domain/properties/types.ts';
 import { newId } from '../lib/ids.ts';
+import type { RowSource } from '../present/page.present.ts';
 import type { Filter, Sort } from '../query/ir.ts';
 import { findProperty, parseFilterAt, parseQuery } from '../query/parse.ts';
 import type { StoreTx, ViewQueryRow, ViewRow } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { canSee, type OpEnv } from './env.ts';
+import { type ComputedContext, orderedPage, planQuery, type QueryPlan } from './query.ts';
 import { type Json, keyed, loadView } from './views.ts';
 
 /** How long a view query's results are kept (Notion's recorded `expires_at`: 15 minutes). */
@@ -34,11 +37,14 @@ function withoutMissing(filter: unknown, known: (id: string) => boolean): Json |
   return typeof f.property === 'string' && !known(f.property) ? null : f;
 }
 
-/** The view's saved filter and quick filters (all must hold) and sorts, as one parsed query. */
-function viewQuery(row: ViewRow, schema: Schema, env: OpEnv, version: ApiVersion) {
+/**
+ * The view's saved filter and quick filters (all must hold) and sorts, as one parsed query; the
+ * context tells the parser about the data source's formulas and rollups (ops/query.ts).
+ */
+function viewQuery(row: ViewRow, schema: Schema, env: OpEnv, version: ApiVersion, context: ComputedContext) {
   const keyedSchema = keyed(schema);
   const known = (id: string) => findProperty(keyedSchema, id) !== undefined;
-  const options = { version, meUserId: env.actor.botUserId };
+  const options = { version, meUserId: env.actor.botUserId, ...context };
   const sorts = (JSON.parse(row.sorts ?? '[]') as Json[]).filter(
     (s) => typeof s.property !== 'string' || known(s.property),
   );
@@ -65,6 +71,27 @@ export interface ViewQueryPage {
 }
 
 /**
+ * How a view's saved query runs now (ops/query.ts `planQuery`): in SQL, or by the evaluator over
+ * every row, decided exactly as for a data-source query with the same filter and sorts.
+ */
+export async function planViewQuery(
+  tx: StoreTx,
+  env: OpEnv,
+  viewId: string,
+  version: ApiVersion,
+): Promise<QueryPlan> {
+  const { row, schema } = await loadView(tx, env, viewId);
+  const dsId = row.data_source_id;
+  if (!dsId) throw errors.validation(`View ${row.id} is a dashboard; query one of its widgets.`);
+  // A linked database's view shows another database's rows: only to readers who can see them.
+  if (!(await canSee(tx, env, dsId))) throw errors.notFound('data_source', dsId);
+  const ds = await tx.blocks.get(dsId);
+  if (!ds) throw errors.notFound('data_source', dsId);
+  const source: RowSource = { schema, dataSourceId: ds.id, databaseId: ds.parent_id ?? row.database_id };
+  return planQuery(tx, env, source, (context) => viewQuery(row, schema, env, version, context));
+}
+
+/**
  * Runs a view's saved query now and keeps its results (page ids, in order, up to the result
  * cap) for 15 minutes; answers the kept query and its first page.
  */
@@ -75,28 +102,25 @@ export async function createViewQuery(
   pageSize: number,
   version: ApiVersion,
 ): Promise<ViewQueryPage> {
-  const { row, schema } = await loadView(tx, env, viewId);
-  if (!row.data_source_id)
-    throw errors.validation(`View ${row.id} is a dashboard; query one of its widgets.`);
-  // A linked database's view shows another database's rows: only to readers who can see them.
-  if (!(await canSee(tx, env, row.data_source_id))) throw errors.notFound('data_source', row.data_source_id);
+  const plan = await planViewQuery(tx, env, viewId, version);
   await tx.viewQueries.deleteExpired(env.now);
-  const query = viewQuery(row, schema, env, version);
+  // In SQL, pages of 1,000; the evaluator orders every row at once, so one call takes them all.
+  const step = plan.computed ? VIEW_QUERY_MAX_RESULTS : 1000;
   const ids: string[] = [];
   let from: string | null = null;
   do {
-    const page = await tx.rows.query(row.data_source_id, query, {
+    const page = await orderedPage(tx, env, plan, {
       inTrash: false,
       from,
-      limit: Math.min(1000, VIEW_QUERY_MAX_RESULTS - ids.length),
+      limit: Math.min(step, VIEW_QUERY_MAX_RESULTS - ids.length),
       now: new Date(env.now),
     });
-    ids.push(...page.items);
+    ids.push(...page.ids);
     from = page.next;
   } while (from && ids.length < VIEW_QUERY_MAX_RESULTS);
   const kept: ViewQueryRow = {
     id: newId(),
-    view_id: row.id,
+    view_id: viewId,
     integration_id: env.actor.seesEverything ? null : env.actor.integrationId,
     page_ids: JSON.stringify(ids),
     total_count: ids.length,

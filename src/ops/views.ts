@@ -9,7 +9,15 @@
 import type { Schema } from '../domain/properties/types.ts';
 import { newId } from '../lib/ids.ts';
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
-import { type DataSourceSchema, findProperty, parseFilterAt, parseQuery } from '../query/parse.ts';
+import type { RowSource } from '../present/page.present.ts';
+import type { ComputedKind } from '../query/conditions.ts';
+import {
+  type DataSourceSchema,
+  findProperty,
+  type ParseOptions,
+  parseFilterAt,
+  parseQuery,
+} from '../query/parse.ts';
 import type { StoreTx, ViewPatch, ViewRow } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import { bodyError, type PathSegment } from '../wire/validation.ts';
@@ -23,6 +31,7 @@ import {
 } from '../wire/views.schema.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, schemaOf } from './databases.ts';
 import { canSee, isPage, loadVisible, type OpEnv } from './env.ts';
+import { computedKinds } from './formulas.ts';
 import { childKey, newBlockRow } from './placement.ts';
 
 /** A view with the schema of the data source it shows (empty for dashboards). */
@@ -59,7 +68,34 @@ interface Checked {
   schema: DataSourceSchema;
   meUserId: string;
   version: ApiVersion;
+  /** What the data source's formulas and rollups yield, so filters and sorts on them check. */
+  computed: ReadonlyMap<string, ComputedKind>;
+  rolled: NonNullable<ParseOptions['rolled']>;
+  rolledKinds: ReadonlyMap<string, ComputedKind>;
 }
+
+/** The checks of a view of this data source (its schema, formulas and rollups). */
+async function checkedFor(tx: StoreTx, env: OpEnv, source: RowSource, version: ApiVersion): Promise<Checked> {
+  const { kinds, rolled, rolledKinds } = await computedKinds(tx, env, source);
+  return {
+    schema: keyed(source.schema),
+    meUserId: env.actor.botUserId,
+    version,
+    computed: kinds,
+    rolled,
+    rolledKinds,
+  };
+}
+
+/** Parse options for the checks: rollup `any` / `every` / `none` are noted in a throwaway map. */
+const parseOptions = (c: Checked): ParseOptions => ({
+  version: c.version,
+  meUserId: c.meUserId,
+  computed: c.computed,
+  rolled: c.rolled,
+  rolledKinds: c.rolledKinds,
+  quantified: new Map(),
+});
 
 /** A filter as stored: each `property` named by its id. */
 function byId(raw: unknown, schema: DataSourceSchema): unknown {
@@ -78,7 +114,7 @@ function byId(raw: unknown, schema: DataSourceSchema): unknown {
 }
 
 function checkFilter(filter: Json, c: Checked): Json {
-  parseQuery({ filter }, c.schema, { version: c.version, meUserId: c.meUserId });
+  parseQuery({ filter }, c.schema, parseOptions(c));
   return byId(filter, c.schema) as Json;
 }
 
@@ -87,7 +123,7 @@ function checkSorts(sorts: Json[], c: Checked, propertyOnly: boolean): Json[] {
     const i = sorts.findIndex((s) => 'timestamp' in s);
     if (i >= 0) throw bodyError(['sorts', i, 'timestamp'], 'should be not present', sorts[i]!.timestamp);
   }
-  parseQuery({ sorts }, c.schema, { version: c.version, meUserId: c.meUserId });
+  parseQuery({ sorts }, c.schema, parseOptions(c));
   return byId(sorts, c.schema) as Json[];
 }
 
@@ -100,7 +136,7 @@ function checkQuickFilters(quick: Record<string, Json>, c: Checked): Record<stri
     if ('property' in condition) {
       throw bodyError(['quick_filters', key, 'property'], 'should be not present', condition.property);
     }
-    parseFilterAt({ property: prop.id, ...condition }, ['quick_filters', key], c.schema, c);
+    parseFilterAt({ property: prop.id, ...condition }, ['quick_filters', key], c.schema, parseOptions(c));
     out[prop.id] = condition;
   }
   return out;
@@ -244,7 +280,12 @@ export async function createView(
       if (body[k] !== undefined) throw bodyError([k], 'should be not present', body[k]);
   }
   const schema = schemaOf(ds.row);
-  const c: Checked = { schema: keyed(schema), meUserId: env.actor.botUserId, version };
+  const c = await checkedFor(
+    tx,
+    env,
+    { schema, dataSourceId: ds.row.id, databaseId: ds.database.id },
+    version,
+  );
   const id = newId();
   const row: ViewRow = {
     id,
@@ -385,7 +426,8 @@ export async function updateView(
     for (const k of ['filter', 'sorts', 'quick_filters', 'configuration'] as const)
       if (body[k] !== undefined) throw bodyError([k], 'should be not present', body[k]);
   }
-  const c: Checked = { schema: keyed(schema), meUserId: env.actor.botUserId, version };
+  const source = { schema, dataSourceId: row.data_source_id ?? '', databaseId: row.database_id };
+  const c = await checkedFor(tx, env, source, version);
   const patch: ViewPatch = { ...stamp(env) };
   if (body.name !== undefined) patch.name = body.name;
   if (body.filter !== undefined) patch.filter = json(body.filter && checkFilter(body.filter, c));

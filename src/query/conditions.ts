@@ -26,6 +26,8 @@ export interface ConditionContext {
     string,
     { readonly id: string; readonly type: string; readonly [k: string]: unknown }
   >;
+  /** What the rolled-up property yields when it is a formula, by rollup property id. */
+  readonly rolledKinds?: ReadonlyMap<string, ComputedKind>;
   /**
    * Filled by the parser: each rollup `any`/`every`/`none` condition, under the synthetic
    * checkbox column its leaf reads (the caller computes that column per row).
@@ -38,6 +40,8 @@ export interface Quantified {
   readonly rollupId: string;
   readonly mode: 'any' | 'every' | 'none';
   readonly filter: Filter;
+  /** The rolled-up formula `filter` reads (the caller computes it on each related page). */
+  readonly formula?: { readonly id: string; readonly kind: ComputedKind };
 }
 
 /** What a formula or rollup yields, as the API types it. */

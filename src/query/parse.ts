@@ -24,6 +24,8 @@ export interface ParseOptions {
   readonly relations?: ReadonlyMap<string, RelationRef>;
   /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolled?: ConditionContext['rolled'];
+  /** Result kinds of rolled-up formulas, by rollup id (for `any` / `every` / `none`). */
+  readonly rolledKinds?: ConditionContext['rolledKinds'];
   /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
   readonly quantified?: Map<string, Quantified>;
 }
@@ -55,7 +57,10 @@ const MAX_COMPOUND_DEPTH = 2;
 
 const TIMESTAMPS: readonly TimestampName[] = ['created_time', 'last_edited_time'];
 
-/** Filter keys of the SDK's PropertyFilter union; a key outside it is simply not allowed. */
+/**
+ * Filter keys of the SDK's PropertyFilter union (notion-api.md §7.2); a key outside it is simply
+ * not allowed — `location` and `last_visited_time` among them: the contract gives them no filter.
+ */
 const FILTER_KEYS = new Set([
   'title',
   'rich_text',
@@ -75,7 +80,6 @@ const FILTER_KEYS = new Set([
   'created_time',
   'last_edited_by',
   'last_edited_time',
-  'last_visited_time',
   'formula',
   'unique_id',
   'rollup',
@@ -91,14 +95,7 @@ const TEXT_KEYS = new Set(['title', 'rich_text']);
  */
 export function parseQuery(body: unknown, schema: DataSourceSchema, options: ParseOptions): Query {
   const b = isObject(body) ? body : {};
-  const ctx: ConditionContext = {
-    meUserId: options.meUserId,
-    ...(options.computed ? { computed: options.computed } : {}),
-    ...(options.exprs ? { exprs: options.exprs } : {}),
-    ...(options.relations ? { relations: options.relations } : {}),
-    ...(options.rolled ? { rolled: options.rolled } : {}),
-    ...(options.quantified ? { quantified: options.quantified } : {}),
-  };
+  const ctx = contextOf(options);
   const filter =
     b.filter === undefined || b.filter === null ? null : parseFilter(b.filter, ['filter'], 0, schema, ctx);
   return { filter, sorts: parseSorts(b.sorts, schema, ctx) };
@@ -114,12 +111,19 @@ export function parseFilterAt(
   schema: DataSourceSchema,
   options: ParseOptions,
 ): Filter {
-  return parseFilter(raw, path, 0, schema, {
+  return parseFilter(raw, path, 0, schema, contextOf(options));
+}
+
+function contextOf(options: ParseOptions): ConditionContext {
+  return {
     meUserId: options.meUserId,
     ...(options.computed ? { computed: options.computed } : {}),
+    ...(options.exprs ? { exprs: options.exprs } : {}),
+    ...(options.relations ? { relations: options.relations } : {}),
     ...(options.rolled ? { rolled: options.rolled } : {}),
+    ...(options.rolledKinds ? { rolledKinds: options.rolledKinds } : {}),
     ...(options.quantified ? { quantified: options.quantified } : {}),
-  });
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -294,11 +298,8 @@ function parseQuantified(
   const keys = Object.keys(raw);
   if (keys.length !== 1) throw bodyError(path, 'should have exactly one condition', raw);
   const key = keys[0]!;
-  if (
-    rolled.type === 'formula' ||
-    rolled.type === 'rollup' ||
-    conditionFamily(rolled.type).family === 'none'
-  ) {
+  if (rolled.type === 'formula') return parseQuantifiedFormula(prop, rolled, mode, raw, key, path, ctx);
+  if (rolled.type === 'rollup' || conditionFamily(rolled.type).family === 'none') {
     throw errors.validation(`Rollup filters over ${rolled.type} properties are not supported yet.`);
   }
   if (!keyMatches(rolled.type, key)) throw mismatch(rolled.type, key);
@@ -317,6 +318,59 @@ function parseQuantified(
   }
   const id = `${prop.id}:${mode}:${ctx.quantified.size}`;
   ctx.quantified.set(id, { rollupId: prop.id, mode, filter });
+  return {
+    kind: 'checkbox',
+    target: { source: 'property', id, type: 'checkbox' },
+    op: 'equals',
+    value: true,
+  };
+}
+
+/** The `any` / `every` / `none` key of each formula result kind (the rollup sub-filter keys). */
+const QUANTIFIED_FORMULA_KEY: Partial<Record<ComputedKind, string>> = {
+  string: 'rich_text',
+  number: 'number',
+  boolean: 'checkbox',
+  date: 'date',
+};
+
+/**
+ * `any` / `every` / `none` over a rolled-up formula: the condition is the key of what the formula
+ * yields (`rich_text` for text, as the rollup sub-filters name it), read from the related page's
+ * computed value; always by the evaluator (ops/query.ts computes the related pages' formula).
+ */
+function parseQuantifiedFormula(
+  prop: SchemaProperty,
+  rolled: { readonly id: string; readonly name?: unknown },
+  mode: 'any' | 'every' | 'none',
+  raw: Record<string, unknown>,
+  key: string,
+  path: PathSegment[],
+  ctx: ConditionContext,
+): Filter {
+  const kind = ctx.rolledKinds?.get(prop.id);
+  const expected = kind ? QUANTIFIED_FORMULA_KEY[kind] : undefined;
+  if (!kind || !expected) {
+    throw errors.validation(
+      `Rollup filters over formulas that yield ${kind ?? 'no value'} are not supported.`,
+    );
+  }
+  if (key !== expected) {
+    throw errors.validation(
+      `The rollup result type does not match the filter: rollup ${prop.name} rolls up formula ${String(rolled.name)}, which yields ${kind}; filter is ${key}.`,
+    );
+  }
+  const type = COMPUTED_COLUMN_TYPE[kind]!;
+  const filter = parseCondition(
+    familyOf(type),
+    type,
+    { source: 'property', id: rolled.id, type },
+    raw[key],
+    [...path, key],
+    ctx,
+  );
+  const id = `${prop.id}:${mode}:${ctx.quantified!.size}`;
+  ctx.quantified!.set(id, { rollupId: prop.id, mode, filter, formula: { id: rolled.id, kind } });
   return {
     kind: 'checkbox',
     target: { source: 'property', id, type: 'checkbox' },

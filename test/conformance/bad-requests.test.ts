@@ -9,8 +9,8 @@ import { checkResponse } from '../helpers/conformance.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { COMMENT_BAD_REQUESTS } from './bad-requests-comments.ts';
-import { FORMULA_BAD_REQUESTS } from './bad-requests-formulas.ts';
-import { LOCATION_BAD_REQUESTS } from './bad-requests-location.ts';
+import { COMPUTED_BAD_REQUESTS, FORMULA_BAD_REQUESTS } from './bad-requests-formulas.ts';
+import { LOCATION_BAD_REQUESTS, LOCATION_VALUE_BAD_REQUESTS } from './bad-requests-location.ts';
 import { MARKDOWN_BAD_REQUESTS } from './bad-requests-markdown.ts';
 import { VIEW_BAD_REQUESTS } from './bad-requests-views.ts';
 
@@ -27,6 +27,11 @@ export interface Fixture {
   ownerToken: string;
   readOnlyToken: string;
   insertOnlyToken: string;
+  /**
+   * A data source ("Lists") with formulas, rollups, location and last_visited_time properties,
+   * relating to "Items"; one row (`listRow`) and one view (`listView`) of it.
+   */
+  lists: { databaseId: string; dataSourceId: string; listRow: string; listView: string; items: string };
 }
 
 type Value<T> = T | ((f: Fixture) => T);
@@ -712,8 +717,8 @@ export const BAD_REQUESTS: Record<string, BadRequest[]> = {
   ],
   comments: COMMENT_BAD_REQUESTS,
   'page markdown': MARKDOWN_BAD_REQUESTS,
-  'formulas and rollups': FORMULA_BAD_REQUESTS,
-  'location and last_visited_time': LOCATION_BAD_REQUESTS,
+  'formulas and rollups': [...FORMULA_BAD_REQUESTS, ...COMPUTED_BAD_REQUESTS],
+  'location and last_visited_time': [...LOCATION_BAD_REQUESTS, ...LOCATION_VALUE_BAD_REQUESTS],
   'views, templates, emojis, tasks, not served': VIEW_BAD_REQUESTS,
 };
 
@@ -732,6 +737,7 @@ async function setUp(h: Harness): Promise<Fixture> {
   const unshared = await h.newRootPage('Private', ['Owner of the private page']);
   return {
     h,
+    lists: await setUpLists(h),
     page: created.id,
     paragraph: paragraph!,
     trashed: trashed!,
@@ -740,6 +746,67 @@ async function setUp(h: Harness): Promise<Fixture> {
     readOnlyToken: await h.newIntegration('Read only', ['read_content']),
     insertOnlyToken: await h.newIntegration('Insert only', ['insert_content']),
   };
+}
+
+/** The computed-property fixture (Fixture.lists). */
+async function setUpLists(h: Harness): Promise<Fixture['lists']> {
+  const c = h.client({ version: '2026-03-11' });
+  const parent = { type: 'page_id' as const, page_id: h.rootPageId };
+  const itemsDb = await c.databases.create({
+    parent,
+    title: rt('Items'),
+    initial_data_source: {
+      properties: { Name: { title: {} }, Cost: { number: {} }, Note: { rich_text: {} } },
+    },
+  });
+  const items = (itemsDb as { data_sources: { id: string }[] }).data_sources[0]!.id;
+  const listsDb = await c.databases.create({
+    parent,
+    title: rt('Lists'),
+    initial_data_source: {
+      properties: {
+        Name: { title: {} },
+        N: { number: {} },
+        Items: { relation: { data_source_id: items, single_property: {} } },
+        Where: { location: {} },
+        Visited: { last_visited_time: {} },
+      } as never,
+    },
+  });
+  const dataSourceId = (listsDb as { data_sources: { id: string }[] }).data_sources[0]!.id;
+  const roll = (fn: string, prop: string) => ({
+    rollup: { function: fn, relation_property_name: 'Items', rollup_property_name: prop },
+  });
+  await c.dataSources.update({
+    data_source_id: dataSourceId,
+    properties: {
+      Label: { formula: { expression: 'prop("Name") + "!"' } },
+      Double: { formula: { expression: 'prop("N") * 2' } },
+      Flag: { formula: { expression: 'prop("N") > 1' } },
+      Total: roll('sum', 'Cost'),
+      Titles: roll('show_original', 'Name'),
+    } as never,
+  });
+  const item = await c.pages.create({
+    parent: { data_source_id: items },
+    properties: { Name: { title: rt('one') }, Cost: { number: 3 } },
+  });
+  const listRow = await c.pages.create({
+    parent: { data_source_id: dataSourceId },
+    properties: {
+      Name: { title: rt('list') },
+      N: { number: 2 },
+      Items: { relation: [{ id: item.id }] },
+    } as never,
+  });
+  const view = await c.views.create({
+    data_source_id: dataSourceId,
+    database_id: listsDb.id,
+    name: 'Totals',
+    type: 'table',
+    filter: { property: 'Total', rollup: { number: { greater_than: 1 } } },
+  } as never);
+  return { databaseId: listsDb.id, dataSourceId, listRow: listRow.id, listView: view.id, items };
 }
 
 /** Everything a bad request might have touched, read back as raw bodies without request ids. */
@@ -758,6 +825,11 @@ async function snapshot(f: Fixture): Promise<unknown[]> {
     read(`/v1/pages/${f.unshared}`, f.ownerToken),
     read(`/v1/blocks/${f.unshared}/children`, f.ownerToken),
     read(`/v1/comments?block_id=${f.page}`),
+    read(`/v1/data_sources/${f.lists.dataSourceId}`),
+    read(`/v1/data_sources/${f.lists.items}`),
+    read(`/v1/pages/${f.lists.listRow}`),
+    read(`/v1/views/${f.lists.listView}`),
+    read(`/v1/views?data_source_id=${f.lists.dataSourceId}`),
   ]);
 }
 

@@ -16,7 +16,10 @@ import {
 
 type Schema = Record<string, Record<string, unknown>>;
 
-/** `location` and `last_visited_time` properties: computed, always empty, filterable (the latter). */
+/**
+ * `location` and `last_visited_time` properties: schema `{}`, computed and always empty, read-only,
+ * sortable, and without filters (notion-api.md §6.1–6.2, §7.2).
+ */
 describeEngines('location and last_visited_time properties', (engine) => {
   let h: Harness;
   beforeAll(async () => {
@@ -155,41 +158,82 @@ describeEngines('location and last_visited_time properties', (engine) => {
         }
       });
 
-      it('filters last_visited_time with the date conditions (never visited: always empty)', async () => {
-        const filter = (condition: Record<string, unknown>) => ({
-          filter: { property: 'Visited', last_visited_time: condition },
-        });
-        expect(await names(filter({ is_empty: true }))).toEqual(['a', 'b']);
-        expect(await names(filter({ is_not_empty: true }))).toEqual([]);
-        expect(await names(filter({ on_or_after: '2000-01-01' }))).toEqual([]);
-        expect(await names(filter({ before: 'today' }))).toEqual([]);
-        expect(await names(filter({ past_week: {} }))).toEqual([]);
-        // By id, inside a compound filter, next to a real date.
+      it('refuses filters on last_visited_time and location (the contract has none), changing nothing', async () => {
         const schema = await schemaOf(db);
+        const refused = async (filter: Record<string, unknown>) => {
+          const err = await queryRows(client(), version, db, { filter }).catch((e) => e);
+          expect([err.status, err.code]).toEqual([400, 'validation_error']);
+          return err.message as string;
+        };
+        for (const condition of [{ is_empty: true }, { on_or_after: '2000-01-01' }, { past_week: {} }]) {
+          expect(await refused({ property: 'Visited', last_visited_time: condition })).toBe(
+            `body failed validation: body.filter.last_visited_time should be not present, instead was \`${JSON.stringify(condition)}\`.`,
+          );
+        }
+        // By id, with its type, inside a compound next to a real date filter.
         expect(
-          await names({
-            filter: {
-              and: [
-                {
-                  property: schema.Visited!.id,
-                  type: 'last_visited_time',
-                  last_visited_time: { is_empty: true },
-                },
-                { property: 'When', date: { is_not_empty: true } },
-              ],
-            },
+          await refused({
+            and: [
+              { property: 'When', date: { is_not_empty: true } },
+              {
+                property: schema.Visited!.id,
+                type: 'last_visited_time',
+                last_visited_time: { is_empty: true },
+              },
+            ],
           }),
-        ).toEqual(['a']);
+        ).toBe(
+          'body failed validation: body.filter.and[1].last_visited_time should be not present, instead was `{"is_empty":true}`.',
+        );
+        expect(await refused({ property: 'Where', location: { is_empty: true } })).toBe(
+          'body failed validation: body.filter.location should be not present, instead was `{"is_empty":true}`.',
+        );
+        // A timestamp filter names only created_time and last_edited_time.
         expect(
-          await names({
-            filter: {
-              or: [
-                { property: 'Visited', last_visited_time: { after: '2020-01-01' } },
-                { property: 'When', date: { is_empty: true } },
-              ],
-            },
-          }),
-        ).toEqual(['b']);
+          await refused({ timestamp: 'last_visited_time', last_visited_time: { is_empty: true } }),
+        ).toMatch(
+          /^body failed validation: body\.filter\.timestamp should be `"created_time"` or `"last_edited_time"`/,
+        );
+        // Formulas over last_visited_time are filtered by their result (a date, always empty).
+        expect(await names({ filter: { property: 'Seen', formula: { date: { is_empty: true } } } })).toEqual([
+          'a',
+          'b',
+        ]);
+      });
+
+      it('refuses them in view filters and quick filters too; a view sorts by last_visited_time', async () => {
+        const create = (extra: Record<string, unknown>) =>
+          client().views.create({
+            database_id: db.databaseId,
+            data_source_id: db.dataSourceId,
+            name: 'Visits',
+            type: 'table',
+            ...extra,
+          } as never);
+        const before = (await client().views.list({ data_source_id: db.dataSourceId })).results.length;
+        const saved = await create({
+          filter: { property: 'Visited', last_visited_time: { is_empty: true } },
+        }).catch((e) => e);
+        expect([saved.status, saved.code]).toEqual([400, 'validation_error']);
+        expect(saved.message).toMatch(
+          /^body failed validation: body\.filter\.last_visited_time should be not present/,
+        );
+        const quick = await create({ quick_filters: { Where: { location: { is_empty: true } } } }).catch(
+          (e) => e,
+        );
+        expect([quick.status, quick.code]).toEqual([400, 'validation_error']);
+        expect(quick.message).toMatch(
+          /^body failed validation: body\.quick_filters\.Where\.location should be not present/,
+        );
+        expect((await client().views.list({ data_source_id: db.dataSourceId })).results.length).toBe(before);
+        const view = await create({
+          sorts: [
+            { property: 'Visited', direction: 'ascending' },
+            { property: 'Name', direction: 'descending' },
+          ],
+        });
+        const q = await client().views.queries.create({ view_id: view.id });
+        expect(q.results.map((r) => r.id)).toEqual([pages[1]!.id, pages[0]!.id]);
       });
 
       it('sorts by last_visited_time (all empty: the next sort decides)', async () => {
@@ -230,20 +274,13 @@ describeEngines('location and last_visited_time properties', (engine) => {
         expect(mismatch.message).toBe(
           'The property type in the database does not match the property type of the filter provided: database property last_visited_time does not match filter date',
         );
-        const badValue = await queryRows(client(), version, db, {
-          filter: { property: 'Visited', last_visited_time: { after: 'soon' } },
-        }).catch((e) => e);
-        expect(badValue.code).toBe('validation_error');
+        // A date property filtered under the last_visited_time key: the key itself is refused.
         const wrongKey = await queryRows(client(), version, db, {
           filter: { property: 'When', last_visited_time: { is_empty: true } },
         }).catch((e) => e);
         expect(wrongKey.message).toBe(
-          'The property type in the database does not match the property type of the filter provided: database property date does not match filter last_visited_time',
+          'body failed validation: body.filter.last_visited_time should be not present, instead was `{"is_empty":true}`.',
         );
-        const location = await queryRows(client(), version, db, {
-          filter: { property: 'Where', location: { is_empty: true } },
-        }).catch((e) => e);
-        expect(location.code).toBe('validation_error');
 
         const config = await patchSchema(db, { Extra: { location: { lat: 1 } } }).catch((e) => e);
         expect(config.code).toBe('validation_error');

@@ -131,7 +131,6 @@ function condition(rng: Rng, world: World, prop: SchemaProperty): Json {
     case 'date':
     case 'created_time':
     case 'last_edited_time':
-    case 'last_visited_time':
       return dateCondition(rng, world);
     case 'verification':
       return { [rng.pick(['status', 'does_not_equal'])]: rng.pick(['verified', 'expired', 'none']) };
@@ -146,7 +145,10 @@ function leaf(rng: Rng, world: World, schema: DataSourceSchema): Json {
     const ts = rng.pick(['created_time', 'last_edited_time']);
     return { timestamp: ts, [ts]: dateCondition(rng, world) };
   }
-  const props = Object.values(schema).filter((p) => p.type !== 'formula' && p.type !== 'place');
+  // No filter exists for last_visited_time (notion-api.md §7.2); it is still sorted.
+  const props = Object.values(schema).filter(
+    (p) => p.type !== 'formula' && p.type !== 'place' && p.type !== 'last_visited_time',
+  );
   const prop = rng.pick(props);
   const key = prop.type === 'title' && rng.chance(0.3) ? 'rich_text' : prop.type;
   return { property: rng.chance(0.7) ? prop.name : prop.id, [key]: condition(rng, world, prop) };
