@@ -14,7 +14,7 @@
  * editors), table-query.tsx (filter and sort forms), table-columns.tsx (property forms, widths).
  */
 import './table.css';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiFailure, api, type Page } from './api.ts';
 import { Cell, TitleCell } from './table-cells.tsx';
 import {
@@ -202,7 +202,8 @@ type Panel = { kind: 'property'; id: string } | { kind: 'new' } | null;
 /** A database's rows as a table. */
 export function TableView({ source: initial, defaults }: { source: DataSource; defaults?: TableDefaults }) {
   const [source, setSource] = useState(initial);
-  const columns = columnsOf(source);
+  // One array per schema: the memoized rows re-render only when it changes.
+  const columns = useMemo(() => columnsOf(source), [source]);
   const [sorts, setSorts] = useState<SortKey[]>(() => startSorts(defaults, columnsOf(initial)));
   const [filter, setFilter] = useState<Json | null>(defaults?.filter ?? null);
   const [reloads, setReloads] = useState(0);
