@@ -14,6 +14,7 @@
  * The rows are seeded directly through the store (`importRows`, the bulk path), not over HTTP.
  * Server and browser share this machine's cores.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Client } from '@notionhq/client';
 import { loadConfig } from '../src/config.ts';
@@ -84,6 +85,52 @@ for (let run = 0; run < RUNS; run++) {
   firstRows.push(Date.now() - started);
 }
 
+// The renderer's main-thread time (CDP Performance metrics), read around the scroll: CPU-time
+// figures that a loaded machine inflates far less than frame wall times.
+const cdp = await browser.context.newCDPSession(tab);
+await cdp.send('Performance.enable');
+const metrics = async () =>
+  Object.fromEntries(
+    (
+      (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+    ).metrics.map((m) => [m.name, m.value]),
+  ) as Record<string, number>;
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+/** CPU time (user + system) of this process's descendants (Chromium's processes), in ms. */
+function chromiumCpuMs(): number {
+  const stats = new Map<number, { ppid: number; ms: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      stats.set(Number(d), { ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * TICK_MS });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = new Set([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, s] of stats)
+      if (!mine.has(pid) && mine.has(s.ppid)) {
+        mine.add(pid);
+        grew = true;
+      }
+  }
+  mine.delete(process.pid);
+  return [...mine].reduce((n, pid) => n + stats.get(pid)!.ms, 0);
+}
+// BENCH_PROFILE=1: the renderer's JavaScript profile while scrolling, top functions by self time.
+const profile = process.env.BENCH_PROFILE === '1';
+if (profile) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+}
+const before = await metrics();
+const cpuBefore = chromiumCpuMs();
+const serverBefore = process.cpuUsage();
+
 /** Scrolls the table box STEP px per frame to `rows` rows; answers frame and long-frame figures. */
 const scrolled = await tab.evaluate(
   async ({ rows, step, rowHeight }) => {
@@ -132,6 +179,31 @@ const scrolled = await tab.evaluate(
   { rows: SCROLL_ROWS, step: STEP, rowHeight: ROW_HEIGHT },
 );
 
+const after = await metrics();
+if (profile) {
+  type Node = {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  };
+  const { profile: p } = (await cdp.send('Profiler.stop')) as {
+    profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  };
+  const self = new Map<string, number>();
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`${ms.toFixed(0)} ms  ${k}`);
+}
+const chromiumCpu = chromiumCpuMs() - cpuBefore;
+const usage = process.cpuUsage(serverBefore);
+const serverCpu = (usage.user + usage.system) / 1000;
+const perFrame = (name: string) => (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / scrolled.frames;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`engine: ${engine}; rows: ${ROWS}; load average before: ${loadBefore}`);
 console.log(
@@ -144,6 +216,15 @@ console.log(
     (scrolled.loafSupported
       ? `long animation frames: ${scrolled.loafCount}, longest ${scrolled.maxLoaf.toFixed(1)} ms`
       : 'long-animation-frame entries not supported'),
+);
+console.log(
+  `main thread per frame while scrolling (CDP, ms): tasks ${perFrame('TaskDuration').toFixed(2)}, ` +
+    `script ${perFrame('ScriptDuration').toFixed(2)}, layout ${perFrame('LayoutDuration').toFixed(2)}, ` +
+    `style ${perFrame('RecalcStyleDuration').toFixed(2)}`,
+);
+console.log(
+  `CPU while scrolling: Chromium (all its processes) ${chromiumCpu} ms, ${(chromiumCpu / scrolled.frames).toFixed(2)} ms per frame; ` +
+    `server and driver (this process) ${serverCpu.toFixed(0)} ms, ${(serverCpu / (SCROLL_ROWS / 100)).toFixed(1)} ms per page of 100 rows`,
 );
 console.log(`rows rendered at the end: ${scrolled.rendered}; status: ${scrolled.status}`);
 console.log(`load average after: ${load()}`);

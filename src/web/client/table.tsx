@@ -364,16 +364,21 @@ function useWindow(el: HTMLDivElement | null, count: number) {
   const [win, setWin] = useState({ first: 0, last: 20 });
   useLayoutEffect(() => {
     if (!el) return;
+    // The header's height is read when the box resizes, not on every scroll (a forced layout).
+    let head = ROW_HEIGHT;
+    const measure = () => {
+      head = el.querySelector('thead')?.getBoundingClientRect().height ?? ROW_HEIGHT;
+      update();
+    };
     const update = () => {
-      const head = el.querySelector('thead')?.getBoundingClientRect().height ?? ROW_HEIGHT;
       const top = Math.max(0, el.scrollTop - head);
       const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
       const last = Math.ceil((top + el.clientHeight) / ROW_HEIGHT) + OVERSCAN;
       setWin((w) => (w.first === first && w.last === last ? w : { first, last }));
     };
-    update();
+    measure();
     el.addEventListener('scroll', update, { passive: true });
-    const resize = new ResizeObserver(update);
+    const resize = new ResizeObserver(measure);
     resize.observe(el);
     return () => {
       el.removeEventListener('scroll', update);
