@@ -11,7 +11,7 @@
  * the window nears the end of what is loaded, so a 100,000-row data source opens with its first
  * page and scrolls without rendering what is not seen. The modules beside this one:
  * table-model.ts (shapes, value text, request bodies), table-cells.tsx (cells and their
- * editors), table-query.tsx (filter and sort forms), table-columns.tsx (property forms, widths).
+ * editors), table-filters.ts (filters and sorts as data), table-query.tsx (their forms), table-columns.tsx (property forms, widths).
  */
 import './table.css';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -25,6 +25,7 @@ import {
   type TableViewRef,
   useWidths,
 } from './table-columns.tsx';
+import { parseSorts, type SortKey } from './table-filters.ts';
 import {
   columnsOf,
   type DataSource,
@@ -34,10 +35,11 @@ import {
   type QueryResult,
   type RowPage,
 } from './table-model.ts';
-import { FilterEditor, parseSorts, SortEditor, type SortKey } from './table-query.tsx';
+import { FilterEditor, SortEditor } from './table-query.tsx';
 
 export { Cell, relatedTitle, TitleCell } from './table-cells.tsx';
 export type { TableViewRef } from './table-columns.tsx';
+export { buildFilter, CONDITIONS, groupFilter, parseFilter, type SortKey } from './table-filters.ts';
 export {
   columnsOf,
   type DataSource,
@@ -47,7 +49,6 @@ export {
   type RowPage,
   valueText,
 } from './table-model.ts';
-export { buildFilter, CONDITIONS, groupFilter, parseFilter, type SortKey } from './table-query.tsx';
 
 type Sort = { property: string; direction: 'ascending' | 'descending' } | null;
 
