@@ -2,47 +2,71 @@
  * A database's table view and a row's properties, through the public API only:
  * `GET /v1/databases/{id}` (its first data source) or `GET /v1/data_sources/{id}` (the schema),
  * `POST /v1/data_sources/{id}/query` (rows, 100 at a time by cursor, with the Notion `sorts` and
- * `filter` the API takes) and `PATCH /v1/pages/{id}` (a cell's new value).
+ * `filter` the API takes), `PATCH /v1/pages/{id}` (a cell's new value),
+ * `PATCH /v1/data_sources/{id}` (properties added, renamed, retyped, deleted) and
+ * `PATCH /v1/views/{id}` (column widths).
  *
- * A column per property, the title first. Cells show every property type; title, rich_text,
- * number, checkbox, select, date and url are edited in place (an Edit button per cell opens a
- * labelled field: Enter or leaving it saves, Escape cancels). Clicking a column's header sorts by
- * it (ascending, descending, none). The filter form builds one property filter.
+ * Rows are virtualized: the body renders only the rows in and near the scrolled window (fixed
+ * row height, spacer rows above and below), and the next page of rows is fetched by cursor as
+ * the window nears the end of what is loaded, so a 100,000-row data source opens with its first
+ * page and scrolls without rendering what is not seen. The modules beside this one:
+ * table-model.ts (shapes, value text, request bodies), table-cells.tsx (cells and their
+ * editors), table-filters.ts (filters and sorts as data), table-query.tsx (their forms), table-columns.tsx (property forms, widths).
  */
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { ApiFailure, api, type Page, pageTitle } from './api.ts';
-import { navigate } from './router.ts';
+import './table.css';
+import {
+  memo,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { ApiFailure, api, type Page } from './api.ts';
+import { Cell, TitleCell } from './table-cells.tsx';
+import {
+  defaultWidth,
+  NewPropertyPanel,
+  PropertyPanel,
+  ResizeHandle,
+  type TableViewRef,
+  useWidths,
+} from './table-columns.tsx';
+import { parseSorts, type SortKey } from './table-filters.ts';
+import {
+  columnsOf,
+  type DataSource,
+  type Json,
+  type PropertySchema,
+  plain,
+  type QueryResult,
+  type RowPage,
+} from './table-model.ts';
+import { FilterEditor, SortEditor } from './table-query.tsx';
 
-type Json = Record<string, unknown>;
-
-export interface PropertySchema {
-  id: string;
-  name: string;
-  type: string;
-  select?: { options: { name: string }[] };
-  status?: { options: { name: string }[] };
-}
-
-export interface DataSource {
-  id: string;
-  title: { plain_text: string }[];
-  properties: Record<string, PropertySchema>;
-}
-
-interface RowPage extends Omit<Page, 'properties'> {
-  properties: Record<string, Json & { type: string }>;
-}
-
-interface QueryResult {
-  results: RowPage[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+export { Cell, relatedTitle, TitleCell } from './table-cells.tsx';
+export type { TableViewRef } from './table-columns.tsx';
+export { buildFilter, CONDITIONS, groupFilter, parseFilter, type SortKey } from './table-filters.ts';
+export {
+  columnsOf,
+  type DataSource,
+  EDITABLE,
+  type PropertySchema,
+  propertyBody,
+  type RowPage,
+  valueText,
+} from './table-model.ts';
 
 type Sort = { property: string; direction: 'ascending' | 'descending' } | null;
 
 export const PAGE_SIZE = 100;
-const EDITABLE = new Set(['title', 'rich_text', 'number', 'checkbox', 'select', 'date', 'url']);
+/** Every body row is this tall (CSS `.db-table tbody tr`), so the window is arithmetic. */
+export const ROW_HEIGHT = 34;
+const OVERSCAN = 8;
+/** Fetch the next page when the window comes this many rows from the end of what is loaded. */
+const PREFETCH_ROWS = 60;
 
 /** Resolves a database id (its first data source) or a data source id to the data source. */
 export async function resolveDataSource(id: string): Promise<DataSource | null> {
@@ -61,14 +85,44 @@ export async function resolveDataSource(id: string): Promise<DataSource | null> 
   }
 }
 
+/**
+ * Where a table starts: `sort` (the first property sort, by name or id; kept for callers that
+ * know one), `sorts` (all of a view's sorts, as the view holds them), `filter` (sent as is), and
+ * `view`, the table view whose configuration keeps the column widths (none: localStorage).
+ */
 export interface TableDefaults {
   sort: Sort;
   filter: Json | null;
+  sorts?: Json[] | null;
+  view?: TableViewRef | null;
+}
+
+/** A table view object of the Views API as the table's starting point. */
+export function tableDefaults(view: {
+  id: string;
+  filter?: Json | null;
+  sorts?: Json[] | null;
+  configuration?: Json | null;
+}): TableDefaults {
+  const s = (view.sorts ?? []).find((x) => typeof x.property === 'string');
+  const sort: Sort = s
+    ? {
+        property: s.property as string,
+        direction: s.direction === 'descending' ? 'descending' : 'ascending',
+      }
+    : null;
+  return {
+    sort,
+    sorts: view.sorts ?? null,
+    filter: view.filter && Object.keys(view.filter).length > 0 ? view.filter : null,
+    view: { id: view.id, configuration: view.configuration ?? null },
+  };
 }
 
 /**
- * The first view of the data source, when it is a table: its first property sort and its filter
- * become the table's starting sort and filter (`GET /v1/views?data_source_id=…`, then the view).
+ * The first view of the data source, when it is a table: its sorts and filter become the
+ * table's starting ones, its configuration keeps the widths (`GET /v1/views?data_source_id=…`,
+ * then the view).
  */
 export async function viewDefaults(dataSourceId: string): Promise<TableDefaults> {
   const none = { sort: null, filter: null };
@@ -79,198 +133,44 @@ export async function viewDefaults(dataSourceId: string): Promise<TableDefaults>
     );
     const first = list.results[0];
     if (!first) return none;
-    const view = await api<{ type: string; filter?: Json | null; sorts?: Json[] | null }>(
+    const view = await api<{ id: string; type: string; filter?: Json | null; sorts?: Json[] | null }>(
       'GET',
       `/views/${first.id}`,
     );
-    if (view.type !== 'table') return none;
-    const s = (view.sorts ?? []).find((x) => typeof x.property === 'string');
-    const sort: Sort = s
-      ? {
-          property: s.property as string,
-          direction: s.direction === 'descending' ? 'descending' : 'ascending',
-        }
-      : null;
-    return { sort, filter: view.filter && Object.keys(view.filter).length > 0 ? view.filter : null };
+    return view.type === 'table' ? tableDefaults(view) : none;
   } catch {
     return none;
   }
 }
 
-/** The schema's properties, the title first, then in the schema's order. */
-export function columnsOf(source: DataSource): PropertySchema[] {
-  const all = Object.entries(source.properties).map(([name, p]) => ({ ...p, name }));
-  return [...all.filter((p) => p.type === 'title'), ...all.filter((p) => p.type !== 'title')];
+function startSorts(defaults: TableDefaults | undefined, columns: PropertySchema[]): SortKey[] {
+  if (defaults?.sorts) return parseSorts(defaults.sorts, columns);
+  return defaults?.sort ? parseSorts([defaults.sort], columns) : [];
 }
 
-const plain = (rt: unknown) =>
-  ((rt as { plain_text: string }[] | undefined) ?? []).map((t) => t.plain_text).join('');
-const nameOf = (v: unknown) => (v as { name?: string } | null)?.name ?? '';
-
-function dateText(d: unknown): string {
-  const date = d as { start: string; end?: string | null } | null;
-  if (!date) return '';
-  return date.end ? `${date.start} → ${date.end}` : date.start;
-}
-
-/** A property value as text (for every type; read-only types included). */
-export function valueText(value: (Json & { type: string }) | undefined): string {
-  if (!value) return '';
-  const v = value[value.type];
-  switch (value.type) {
-    case 'title':
-    case 'rich_text':
-      return plain(v);
-    case 'number':
-      return v === null || v === undefined ? '' : String(v);
-    case 'select':
-    case 'status':
-      return nameOf(v);
-    case 'multi_select':
-      return ((v as { name: string }[]) ?? []).map((o) => o.name).join(', ');
-    case 'date':
-      return dateText(v);
-    case 'checkbox':
-      return v ? 'Yes' : 'No';
-    case 'url':
-    case 'email':
-    case 'phone_number':
-    case 'created_time':
-    case 'last_edited_time':
-      return (v as string | null) ?? '';
-    case 'people':
-      return ((v as { id: string; name?: string }[]) ?? []).map((p) => p.name ?? p.id).join(', ');
-    case 'created_by':
-    case 'last_edited_by':
-      return nameOf(v) || ((v as { id?: string } | null)?.id ?? '');
-    case 'relation': {
-      const n = ((v as unknown[]) ?? []).length;
-      return n === 1 ? '1 page' : `${n} pages`;
-    }
-    case 'files':
-      return ((v as { name: string }[]) ?? []).map((f) => f.name).join(', ');
-    case 'unique_id': {
-      const u = v as { prefix: string | null; number: number | null } | null;
-      return u?.number == null ? '' : `${u.prefix ? `${u.prefix}-` : ''}${u.number}`;
-    }
-    case 'formula': {
-      const f = v as Json & { type: string };
-      if (!f) return '';
-      if (f.type === 'date') return dateText(f.date);
-      if (f.type === 'boolean') return f.boolean ? 'Yes' : 'No';
-      return f[f.type] === null || f[f.type] === undefined ? '' : String(f[f.type]);
-    }
-    case 'rollup': {
-      const r = v as Json & { type: string };
-      if (!r) return '';
-      if (r.type === 'array') return `${((r.array as unknown[]) ?? []).length} values`;
-      if (r.type === 'date') return dateText(r.date);
-      return r[r.type] === null || r[r.type] === undefined ? '' : String(r[r.type]);
-    }
-    default:
-      return '';
-  }
-}
-
-/** The editable value of a property as a form field's string. */
-function fieldValue(value: (Json & { type: string }) | undefined): string {
-  if (!value) return '';
-  if (value.type === 'date') return (value.date as { start: string } | null)?.start.slice(0, 10) ?? '';
-  return valueText(value);
-}
-
-/** The PATCH /v1/pages/{id} `properties` body for a new value of an editable property. */
-export function propertyBody(type: string, text: string | boolean): Json {
-  const s = typeof text === 'string' ? text : '';
-  const rich = s ? [{ type: 'text', text: { content: s } }] : [];
-  switch (type) {
-    case 'title':
-      return { title: rich };
-    case 'rich_text':
-      return { rich_text: rich };
-    case 'number':
-      return { number: s.trim() === '' ? null : Number(s) };
-    case 'checkbox':
-      return { checkbox: text === true };
-    case 'select':
-      return { select: s ? { name: s } : null };
-    case 'date':
-      return { date: s ? { start: s } : null };
-    case 'url':
-      return { url: s || null };
-    default:
-      throw new Error(`${type} cannot be edited here`);
-  }
-}
-
-async function saveProperty(row: RowPage, prop: PropertySchema, value: string | boolean): Promise<RowPage> {
-  return api<RowPage>('PATCH', `/pages/${row.id}`, {
-    properties: { [prop.name]: propertyBody(prop.type, value) },
-  });
-}
-
-/** Conditions the filter form offers per property type (Notion's filter conditions). */
-export const CONDITIONS: Record<string, string[]> = {
-  title: ['contains', 'equals', 'does_not_contain', 'is_empty', 'is_not_empty'],
-  rich_text: ['contains', 'equals', 'does_not_contain', 'is_empty', 'is_not_empty'],
-  url: ['contains', 'equals', 'is_empty', 'is_not_empty'],
-  email: ['contains', 'equals', 'is_empty', 'is_not_empty'],
-  phone_number: ['contains', 'equals', 'is_empty', 'is_not_empty'],
-  number: [
-    'equals',
-    'greater_than',
-    'less_than',
-    'greater_than_or_equal_to',
-    'less_than_or_equal_to',
-    'is_empty',
-  ],
-  checkbox: ['equals'],
-  select: ['equals', 'does_not_equal', 'is_empty', 'is_not_empty'],
-  status: ['equals', 'does_not_equal', 'is_empty', 'is_not_empty'],
-  multi_select: ['contains', 'does_not_contain', 'is_empty', 'is_not_empty'],
-  date: ['equals', 'before', 'after', 'on_or_before', 'on_or_after', 'is_empty', 'is_not_empty'],
-};
-
-const NO_VALUE = new Set(['is_empty', 'is_not_empty']);
-
-/** One property filter in the shape POST /v1/data_sources/{id}/query takes. */
-export function buildFilter(prop: PropertySchema, condition: string, value: string): Json {
-  let v: unknown = value;
-  if (NO_VALUE.has(condition)) v = true;
-  else if (prop.type === 'number') v = Number(value);
-  else if (prop.type === 'checkbox') v = value !== 'false'; // the form starts on "checked"
-
-  return { property: prop.name, [prop.type]: { [condition]: v } };
-}
-
-/** A database's rows as a table; `switcher` (the database's views, views.tsx) goes under the title. */
-export function TableView(props: { source: DataSource; defaults?: TableDefaults; switcher?: ReactNode }) {
-  const { source, defaults, switcher } = props;
-  const columns = columnsOf(source);
+/** The rows of a query, a page at a time by cursor; a new sort or filter starts again. */
+function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, reloads: number) {
   const [rows, setRows] = useState<RowPage[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [sort, setSort] = useState<Sort>(() => {
-    // A view may name the property by id: the table names it by name.
-    const d = defaults?.sort;
-    const col = d && columns.find((c) => c.name === d.property || c.id === d.property);
-    return d && col ? { property: col.name, direction: d.direction } : null;
-  });
-  const [filter, setFilter] = useState<Json | null>(defaults?.filter ?? null);
   const generation = useRef(0);
-  const title = plain(source.title) || 'Untitled database';
+  const busy = useRef(false);
+  const body = JSON.stringify({ sorts, filter });
 
   const load = useCallback(
     async (start: string | null) => {
       const gen = generation.current;
+      if (busy.current && start) return;
+      busy.current = true;
       setLoading(true);
       try {
-        const res = await api<QueryResult>('POST', `/data_sources/${source.id}/query`, {
+        const q = JSON.parse(body) as { sorts: SortKey[]; filter: Json | null };
+        const res = await api<QueryResult>('POST', `/data_sources/${sourceId}/query`, {
           page_size: PAGE_SIZE,
           ...(start ? { start_cursor: start } : {}),
-          ...(sort ? { sorts: [sort] } : {}),
-          ...(filter ? { filter } : {}),
+          ...(q.sorts.length > 0 ? { sorts: q.sorts } : {}),
+          ...(q.filter ? { filter: q.filter } : {}),
         });
         if (gen !== generation.current) return;
         setRows((old) => (start ? [...old, ...res.results] : res.results));
@@ -279,24 +179,80 @@ export function TableView(props: { source: DataSource; defaults?: TableDefaults;
       } catch (e) {
         if (gen === generation.current) setError((e as Error).message);
       } finally {
-        if (gen === generation.current) setLoading(false);
+        if (gen === generation.current) {
+          busy.current = false;
+          setLoading(false);
+        }
       }
     },
-    [source.id, sort, filter],
+    [sourceId, body],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reloads` asks for the first page again
   useEffect(() => {
     generation.current++;
+    busy.current = false;
     setRows([]);
     setCursor(null);
     load(null);
-  }, [load]);
+  }, [load, reloads]);
 
-  const replaceRow = (row: RowPage) => setRows((old) => old.map((r) => (r.id === row.id ? row : r)));
-  const nextSort = (prop: PropertySchema): Sort => {
-    if (sort?.property !== prop.name) return { property: prop.name, direction: 'ascending' };
-    return sort.direction === 'ascending' ? { property: prop.name, direction: 'descending' } : null;
+  const more = useCallback(() => {
+    if (cursor && !busy.current) load(cursor);
+  }, [cursor, load]);
+  const replaceRow = useCallback(
+    (row: RowPage) => setRows((old) => old.map((r) => (r.id === row.id ? row : r))),
+    [],
+  );
+  return { rows, hasMore: cursor !== null, loading, error, more, replaceRow };
+}
+
+type Panel = { kind: 'property'; id: string } | { kind: 'new' } | null;
+
+/** A database's rows as a table; `switcher` (the database's views, views.tsx) goes under the title. */
+export function TableView({
+  source: initial,
+  defaults,
+  switcher,
+}: {
+  source: DataSource;
+  defaults?: TableDefaults;
+  switcher?: ReactNode;
+}) {
+  const [source, setSource] = useState(initial);
+  // One array per schema: the memoized rows re-render only when it changes.
+  const columns = useMemo(() => columnsOf(source), [source]);
+  const [sorts, setSorts] = useState<SortKey[]>(() => startSorts(defaults, columnsOf(initial)));
+  const [filter, setFilter] = useState<Json | null>(defaults?.filter ?? null);
+  const [reloads, setReloads] = useState(0);
+  const [panel, setPanel] = useState<Panel>(null);
+  const { widths, set: setWidth, save: saveWidth } = useWidths(source.id, defaults?.view);
+  const { rows, hasMore, loading, error, more, replaceRow } = useRowPages(source.id, sorts, filter, reloads);
+  // State, not a ref: the rows' window subscribes to the box once it exists.
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const title = plain(source.title) || 'Untitled database';
+  const nameOf = (id: string) => columns.find((c) => c.id === id)?.name ?? id;
+  const primary = sorts[0] && 'property' in sorts[0] ? sorts[0] : null;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new query starts at the top
+  useEffect(() => {
+    if (scroller) scroller.scrollTop = 0;
+  }, [sorts, filter, reloads]);
+
+  const nextSort = (prop: PropertySchema): SortKey[] => {
+    if (primary?.property !== prop.id) return [{ property: prop.id, direction: 'ascending' }];
+    return primary.direction === 'ascending' ? [{ property: prop.id, direction: 'descending' }] : [];
   };
+  const schemaChanged = (next: DataSource, retyped = false) => {
+    const ids = new Set(Object.values(next.properties).map((p) => p.id));
+    setSource(next);
+    // Sorts on a deleted property go; values of a retyped one were converted: read the rows again.
+    setSorts((s) => s.filter((k) => !('property' in k) || ids.has(k.property)));
+    if (retyped || sorts.some((k) => 'property' in k && !ids.has(k.property))) setReloads((n) => n + 1);
+  };
+  const widthOf = (c: PropertySchema) => widths[c.id] ?? defaultWidth(c);
+  const total = columns.reduce((n, c) => n + widthOf(c), 0) + 120;
+  const open = panel?.kind === 'property' ? columns.find((c) => c.id === panel.id) : undefined;
 
   return (
     <section className="database" aria-labelledby="database-title">
@@ -304,54 +260,117 @@ export function TableView(props: { source: DataSource; defaults?: TableDefaults;
         {title}
       </h1>
       {switcher}
-      <FilterForm columns={columns} onApply={setFilter} active={filter !== null} />
+      <details className="table-tools" open>
+        <summary>Filter and sort</summary>
+        <FilterEditor columns={columns} filter={filter} onApply={setFilter} />
+        <SortEditor columns={columns} sorts={sorts} onChange={setSorts} />
+      </details>
+      {filter && (
+        <p className="muted filter-note">
+          Filtered.{' '}
+          <button type="button" className="small" onClick={() => setFilter(null)}>
+            Clear filter
+          </button>
+        </p>
+      )}
+      {open && (
+        <PropertyPanel
+          key={open.id}
+          source={source}
+          prop={open}
+          onChanged={schemaChanged}
+          onClose={() => setPanel(null)}
+        />
+      )}
+      {panel?.kind === 'new' && (
+        <NewPropertyPanel
+          source={source}
+          onChanged={(s) => schemaChanged(s)}
+          onClose={() => setPanel(null)}
+        />
+      )}
       {error && <p role="alert">{error}</p>}
-      <div className="table-scroll">
-        <table className="db-table">
+      <div className="table-scroll" ref={setScroller}>
+        <table className="db-table" style={{ width: total }} aria-rowcount={hasMore ? -1 : rows.length + 1}>
           <caption className="visually-hidden">
             Rows of {title}
-            {sort ? `, sorted by ${sort.property} ${sort.direction}` : ''}
+            {sorts.length > 0
+              ? `, sorted by ${sorts.map((s) => `${'property' in s ? nameOf(s.property) : s.timestamp} ${s.direction}`).join(', then ')}`
+              : ''}
           </caption>
+          <colgroup>
+            {columns.map((c) => (
+              <col key={c.id} style={{ width: widthOf(c) }} />
+            ))}
+            <col style={{ width: 120 }} />
+          </colgroup>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               {columns.map((c) => (
-                <th key={c.id} scope="col" aria-sort={sort?.property === c.name ? sort.direction : undefined}>
-                  <button type="button" className="sort-button" onClick={() => setSort(nextSort(c))}>
-                    {c.name}
-                    <span aria-hidden="true">
-                      {sort?.property === c.name ? (sort.direction === 'ascending' ? ' ↑' : ' ↓') : ''}
-                    </span>
-                  </button>
+                <th
+                  key={c.id}
+                  scope="col"
+                  aria-sort={primary?.property === c.id ? primary.direction : undefined}
+                >
+                  <div className="column-head">
+                    <button type="button" className="sort-button" onClick={() => setSorts(nextSort(c))}>
+                      {c.name}
+                      <span aria-hidden="true">
+                        {primary?.property === c.id ? (primary.direction === 'ascending' ? ' ↑' : ' ↓') : ''}
+                      </span>
+                    </button>
+                    <button
+                      type="button"
+                      className="small column-menu"
+                      aria-label={`Edit property ${c.name}`}
+                      aria-expanded={panel?.kind === 'property' && panel.id === c.id}
+                      onClick={() =>
+                        setPanel(
+                          panel?.kind === 'property' && panel.id === c.id
+                            ? null
+                            : { kind: 'property', id: c.id },
+                        )
+                      }
+                    >
+                      ⋯
+                    </button>
+                  </div>
+                  <ResizeHandle
+                    prop={c}
+                    width={widthOf(c)}
+                    onResize={(w) => setWidth(c.id, w)}
+                    onCommit={(w) => saveWidth(c.id, w)}
+                  />
                 </th>
               ))}
+              <th scope="col" className="add-column">
+                <button
+                  type="button"
+                  className="small"
+                  aria-expanded={panel?.kind === 'new'}
+                  onClick={() => setPanel(panel?.kind === 'new' ? null : { kind: 'new' })}
+                >
+                  + Add property
+                </button>
+              </th>
             </tr>
           </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                {columns.map((c) =>
-                  c.type === 'title' ? (
-                    <th key={c.id} scope="row">
-                      <TitleCell row={row} prop={c} onSaved={replaceRow} />
-                    </th>
-                  ) : (
-                    <td key={c.id} data-type={c.type}>
-                      <Cell row={row} prop={c} onSaved={replaceRow} />
-                    </td>
-                  ),
-                )}
-              </tr>
-            ))}
-          </tbody>
+          <VirtualRows
+            rows={rows}
+            columns={columns}
+            scroller={scroller}
+            onNearEnd={hasMore ? more : undefined}
+            onSaved={replaceRow}
+          />
         </table>
       </div>
       <p className="muted" role="status">
-        {loading
+        {loading && rows.length === 0
           ? 'Loading rows…'
-          : `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${cursor ? ' shown' : ''}`}
+          : `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${hasMore ? ' shown' : ''}`}
       </p>
-      {cursor && !loading && (
-        <button type="button" onClick={() => load(cursor)}>
+      {hasMore && !loading && (
+        <button type="button" onClick={more}>
           Load more
         </button>
       )}
@@ -359,210 +378,91 @@ export function TableView(props: { source: DataSource; defaults?: TableDefaults;
   );
 }
 
-function TitleCell(props: { row: RowPage; prop: PropertySchema; onSaved: (r: RowPage) => void }) {
-  const { row } = props;
-  const title = pageTitle(row as unknown as Page) || 'Untitled';
-  const href = `/app/p/${row.id}`;
-  return (
-    <div className="title-cell">
-      <a
-        href={href}
-        onClick={(e) => {
-          e.preventDefault();
-          navigate(href);
-        }}
-      >
-        {title}
-      </a>
-      <Cell {...props} compact />
-    </div>
-  );
+/** The window of rows to render: the scrolled-to rows and OVERSCAN on each side. */
+function useWindow(el: HTMLDivElement | null, count: number) {
+  const [win, setWin] = useState({ first: 0, last: 20 });
+  useLayoutEffect(() => {
+    if (!el) return;
+    // The header's height is read when the box resizes, not on every scroll (a forced layout).
+    let head = ROW_HEIGHT;
+    const measure = () => {
+      head = el.querySelector('thead')?.getBoundingClientRect().height ?? ROW_HEIGHT;
+      update();
+    };
+    const update = () => {
+      const top = Math.max(0, el.scrollTop - head);
+      const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+      const last = Math.ceil((top + el.clientHeight) / ROW_HEIGHT) + OVERSCAN;
+      setWin((w) => (w.first === first && w.last === last ? w : { first, last }));
+    };
+    measure();
+    el.addEventListener('scroll', update, { passive: true });
+    const resize = new ResizeObserver(measure);
+    resize.observe(el);
+    return () => {
+      el.removeEventListener('scroll', update);
+      resize.disconnect();
+    };
+  }, [el]);
+  return { first: Math.min(win.first, count), last: Math.min(win.last, count) };
 }
 
-/** A cell: its value, and for editable types an Edit button opening a field. */
-export function Cell(props: {
-  row: RowPage;
-  prop: PropertySchema;
-  onSaved: (r: RowPage) => void;
-  compact?: boolean;
-}) {
-  const { row, prop, onSaved, compact } = props;
-  const value = row.properties[prop.name];
-  const [editing, setEditing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  // The value being saved, shown until the saved row replaces it.
-  const [pending, setPending] = useState<string | boolean | null>(null);
-  const rowTitle = pageTitle(row as unknown as Page) || 'Untitled';
-  const label = `${prop.name} of ${rowTitle}`;
-  const editable = EDITABLE.has(prop.type) && !row.in_trash;
-
-  const save = async (next: string | boolean) => {
-    setEditing(false);
-    if (next === (prop.type === 'checkbox' ? value?.checkbox === true : fieldValue(value))) return;
-    setBusy(true);
-    setPending(next);
-    try {
-      onSaved(await saveProperty(row, prop, next));
-    } catch (e) {
-      alert((e as Error).message);
-    } finally {
-      setBusy(false);
-      setPending(null);
-    }
-  };
-
-  if (prop.type === 'checkbox') {
-    return (
-      <input
-        type="checkbox"
-        aria-label={label}
-        checked={typeof pending === 'boolean' ? pending : value?.checkbox === true}
-        disabled={!editable || busy}
-        onChange={(e) => save(e.target.checked)}
-      />
-    );
-  }
-  if (editing) return <CellField prop={prop} label={label} initial={fieldValue(value)} onDone={save} />;
-  const text = typeof pending === 'string' ? pending : valueText(value);
-  return (
-    <span className="cell">
-      {!compact &&
-        // Only web and mail addresses become links (never javascript: and the like).
-        (prop.type === 'url' && /^(https?:|mailto:)/i.test(text) ? (
-          <a href={text} rel="noopener noreferrer" target="_blank">
-            {text}
-          </a>
-        ) : (
-          <span className={`cell-value cell-${prop.type}`}>{text}</span>
-        ))}
-      {editable && (
-        <button
-          type="button"
-          className="cell-edit small"
-          aria-label={`Edit ${label}`}
-          disabled={busy}
-          onClick={() => setEditing(true)}
-        >
-          ✎
-        </button>
-      )}
-    </span>
-  );
-}
-
-/** The field that edits one cell: Enter or leaving it saves, Escape cancels. */
-function CellField(props: {
-  prop: PropertySchema;
-  label: string;
-  initial: string;
-  onDone: (value: string) => void;
-}) {
-  const { prop, label, initial, onDone } = props;
-  const [value, setValue] = useState(initial);
-  const done = useRef(false);
-  const finish = (v: string | null) => {
-    if (done.current) return;
-    done.current = true;
-    onDone(v ?? initial);
-  };
-  const common = {
-    'aria-label': label,
-    autoFocus: true,
-    onBlur: () => finish(value),
-    onKeyDown: (e: React.KeyboardEvent) => {
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        finish(value);
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        finish(null);
-      }
-    },
-  };
-  if (prop.type === 'select') {
-    const options = prop.select?.options ?? [];
-    return (
-      <select {...common} value={value} onChange={(e) => setValue(e.target.value)}>
-        <option value="">—</option>
-        {options.map((o) => (
-          <option key={o.name} value={o.name}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    );
-  }
-  const type =
-    prop.type === 'number' ? 'number' : prop.type === 'date' ? 'date' : prop.type === 'url' ? 'url' : 'text';
-  return <input {...common} type={type} value={value} onChange={(e) => setValue(e.target.value)} />;
-}
-
-function FilterForm(props: {
+function VirtualRows(props: {
+  rows: RowPage[];
   columns: PropertySchema[];
-  onApply: (f: Json | null) => void;
-  active: boolean;
+  scroller: HTMLDivElement | null;
+  onNearEnd: (() => void) | undefined;
+  onSaved: (r: RowPage) => void;
 }) {
-  const { columns, onApply, active } = props;
-  const filterable = columns.filter((c) => CONDITIONS[c.type]);
-  const id = useId();
-  const [propName, setPropName] = useState(filterable[0]?.name ?? '');
-  const prop = filterable.find((c) => c.name === propName);
-  const conditions = prop ? CONDITIONS[prop.type]! : [];
-  const [condition, setCondition] = useState(conditions[0] ?? '');
-  const [value, setValue] = useState('');
-  if (!prop) return null;
-  const cond = conditions.includes(condition) ? condition : conditions[0]!;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onApply(buildFilter(prop, cond, value));
-  };
+  const { rows, columns, scroller, onNearEnd, onSaved } = props;
+  const { first, last } = useWindow(scroller, rows.length);
+  useEffect(() => {
+    if (onNearEnd && last + PREFETCH_ROWS >= rows.length) onNearEnd();
+  }, [last, rows.length, onNearEnd]);
+  const span = columns.length + 1;
   return (
-    <form className="filter-form" aria-label="Filter rows" onSubmit={submit}>
-      <label htmlFor={`${id}-p`}>Filter by</label>
-      <select id={`${id}-p`} value={propName} onChange={(e) => setPropName(e.target.value)}>
-        {filterable.map((c) => (
-          <option key={c.id} value={c.name}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${id}-c`}>Condition</label>
-      <select id={`${id}-c`} value={cond} onChange={(e) => setCondition(e.target.value)}>
-        {conditions.map((c) => (
-          <option key={c} value={c}>
-            {c.replaceAll('_', ' ')}
-          </option>
-        ))}
-      </select>
-      {!NO_VALUE.has(cond) &&
-        (prop.type === 'checkbox' ? (
-          <>
-            <label htmlFor={`${id}-v`}>Value</label>
-            <select id={`${id}-v`} value={value} onChange={(e) => setValue(e.target.value)}>
-              <option value="true">checked</option>
-              <option value="false">not checked</option>
-            </select>
-          </>
-        ) : (
-          <>
-            <label htmlFor={`${id}-v`}>Value</label>
-            <input
-              id={`${id}-v`}
-              type={prop.type === 'number' ? 'number' : prop.type === 'date' ? 'date' : 'text'}
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-            />
-          </>
-        ))}
-      <button type="submit">Apply filter</button>
-      {active && (
-        <button type="button" onClick={() => onApply(null)}>
-          Clear filter
-        </button>
+    <tbody>
+      {first > 0 && (
+        <tr className="spacer">
+          <td colSpan={span} style={{ height: first * ROW_HEIGHT }} />
+        </tr>
       )}
-    </form>
+      {rows.slice(first, last).map((row, i) => (
+        <Row key={row.id} row={row} index={first + i} columns={columns} onSaved={onSaved} />
+      ))}
+      {last < rows.length && (
+        <tr className="spacer">
+          <td colSpan={span} style={{ height: (rows.length - last) * ROW_HEIGHT }} />
+        </tr>
+      )}
+    </tbody>
   );
 }
+
+const Row = memo(function Row(props: {
+  row: RowPage;
+  index: number;
+  columns: PropertySchema[];
+  onSaved: (r: RowPage) => void;
+}) {
+  const { row, index, columns, onSaved } = props;
+  return (
+    <tr aria-rowindex={index + 2}>
+      {columns.map((c) =>
+        c.type === 'title' ? (
+          <th key={c.id} scope="row">
+            <TitleCell row={row} prop={c} onSaved={onSaved} />
+          </th>
+        ) : (
+          <td key={c.id} data-type={c.type}>
+            <Cell row={row} prop={c} onSaved={onSaved} />
+          </td>
+        ),
+      )}
+      <td />
+    </tr>
+  );
+});
 
 /** A row page's properties (all but the title), above its content. */
 export function RowProperties({ page, dataSourceId }: { page: Page; dataSourceId: string }) {

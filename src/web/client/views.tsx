@@ -12,7 +12,7 @@ import './views.css';
 import { BoardView } from './board.tsx';
 import { CalendarView } from './calendar.tsx';
 import { GalleryView, ListView } from './cards.tsx';
-import { type DataSource, TableView } from './table.tsx';
+import { type DataSource, TableView, tableDefaults as tableViewDefaults } from './table.tsx';
 import {
   DEFAULT_VIEW,
   dateProperty,
@@ -111,7 +111,9 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
       <TableView
         key={view.id}
         source={source}
-        defaults={tableDefaults(view, props)}
+        // A table view starts from all its sorts and keeps its column widths; another type's
+        // pages shown as a table take its filter and first sort only.
+        defaults={view.type === 'table' ? tableViewDefaults(view) : tableDefaults(view, props)}
         switcher={
           <>
             {bar}

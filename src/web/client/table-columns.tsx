@@ -1,0 +1,310 @@
+/**
+ * The table's columns: adding, renaming, retyping and deleting a property (all through
+ * `PATCH /v1/data_sources/{id}`, so the schema change is the API's, with its value conversion),
+ * and column widths (dragged or set by keyboard on a header's resize handle), kept in the table
+ * view's `configuration.properties[].width` (`PATCH /v1/views/{id}`) when the table shows a
+ * view, else in this browser's localStorage.
+ */
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type PointerEvent,
+  useCallback,
+  useId,
+  useRef,
+  useState,
+} from 'react';
+import { api } from './api.ts';
+import { focusOnMount } from './table-cells.tsx';
+import type { DataSource, Json, PropertySchema } from './table-model.ts';
+
+/** Types a property can be given here (those whose configuration is empty to start with). */
+export const PROPERTY_TYPES: [string, string][] = [
+  ['rich_text', 'Text'],
+  ['number', 'Number'],
+  ['select', 'Select'],
+  ['multi_select', 'Multi-select'],
+  ['status', 'Status'],
+  ['date', 'Date'],
+  ['people', 'People'],
+  ['files', 'Files & media'],
+  ['checkbox', 'Checkbox'],
+  ['url', 'URL'],
+  ['email', 'Email'],
+  ['phone_number', 'Phone'],
+  ['created_time', 'Created time'],
+  ['created_by', 'Created by'],
+  ['last_edited_time', 'Last edited time'],
+  ['last_edited_by', 'Last edited by'],
+  ['unique_id', 'ID'],
+];
+
+/** The PATCH /v1/data_sources/{id} body: property changes keyed by the property's id. */
+export function updateSchema(sourceId: string, properties: Record<string, Json | null>): Promise<DataSource> {
+  return api<DataSource>('PATCH', `/data_sources/${sourceId}`, { properties });
+}
+
+/** The form that changes one property: name and type, or deletes it after a confirmation. */
+export function PropertyPanel(props: {
+  source: DataSource;
+  prop: PropertySchema;
+  onChanged: (s: DataSource, retyped: boolean) => void;
+  onClose: () => void;
+}) {
+  const { source, prop, onChanged, onClose } = props;
+  const id = useId();
+  const [name, setName] = useState(prop.name);
+  const [type, setType] = useState(prop.type);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const types = PROPERTY_TYPES.some(([t]) => t === prop.type)
+    ? PROPERTY_TYPES
+    : [[prop.type, prop.type], ...PROPERTY_TYPES];
+  const run = async (change: Json | null, retyped: boolean) => {
+    setBusy(true);
+    try {
+      onChanged(await updateSchema(source.id, { [prop.id]: change }), retyped);
+      onClose();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const retyped = type !== prop.type;
+    const change: Json = { ...(name.trim() && name !== prop.name ? { name: name.trim() } : {}) };
+    if (retyped) Object.assign(change, { type, [type]: {} });
+    if (Object.keys(change).length === 0) onClose();
+    else run(change, retyped);
+  };
+  return (
+    <form
+      className="property-panel"
+      aria-label={`Property ${prop.name}`}
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
+      <label htmlFor={`${id}-n`}>Property name</label>
+      <input id={`${id}-n`} ref={focusOnMount} value={name} onChange={(e) => setName(e.target.value)} />
+      {prop.type !== 'title' && (
+        <>
+          <label htmlFor={`${id}-t`}>Property type</label>
+          <select id={`${id}-t`} value={type} onChange={(e) => setType(e.target.value)}>
+            {types.map(([t, label]) => (
+              <option key={t} value={t}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <button type="submit" disabled={busy}>
+        Save property
+      </button>
+      <button type="button" onClick={onClose}>
+        Cancel
+      </button>
+      {prop.type !== 'title' &&
+        (confirming ? (
+          <span role="alert" className="confirm">
+            Delete {prop.name} and its value in every row?{' '}
+            <button type="button" className="danger" disabled={busy} onClick={() => run(null, false)}>
+              Confirm delete
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            Delete property
+          </button>
+        ))}
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}
+
+/** The form that adds a property: its name and type. */
+export function NewPropertyPanel(props: {
+  source: DataSource;
+  onChanged: (s: DataSource) => void;
+  onClose: () => void;
+}) {
+  const { source, onChanged, onClose } = props;
+  const id = useId();
+  const [name, setName] = useState('');
+  const [type, setType] = useState('rich_text');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const n = name.trim();
+    if (!n) return setError('A property needs a name.');
+    if (Object.keys(source.properties).includes(n))
+      return setError(`There is already a property named ${n}.`);
+    try {
+      onChanged(await updateSchema(source.id, { [n]: { type, [type]: {} } }));
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <form
+      className="property-panel"
+      aria-label="New property"
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
+      <label htmlFor={`${id}-n`}>Property name</label>
+      <input id={`${id}-n`} ref={focusOnMount} value={name} onChange={(e) => setName(e.target.value)} />
+      <label htmlFor={`${id}-t`}>Property type</label>
+      <select id={`${id}-t`} value={type} onChange={(e) => setType(e.target.value)}>
+        {PROPERTY_TYPES.map(([t, label]) => (
+          <option key={t} value={t}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Add property</button>
+      <button type="button" onClick={onClose}>
+        Cancel
+      </button>
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}
+
+export const MIN_WIDTH = 60;
+export const defaultWidth = (p: PropertySchema) => (p.type === 'title' ? 260 : 170);
+
+/** The table view a table shows: its id and configuration (where widths are kept). */
+export interface TableViewRef {
+  id: string;
+  configuration?: Json | null;
+}
+
+const VIEW_PROPERTY_KEYS = [
+  'property_id',
+  'visible',
+  'width',
+  'wrap',
+  'status_show_as',
+  'card_property_width_mode',
+  'date_format',
+  'time_format',
+];
+
+/** The widths a view's configuration holds, by property id. */
+function viewWidths(config: Json | null | undefined): Record<string, number> {
+  const props = (config?.properties as { property_id: string; width?: number }[] | undefined) ?? [];
+  return Object.fromEntries(
+    props.filter((p) => typeof p.width === 'number').map((p) => [p.property_id, p.width!]),
+  );
+}
+
+/** Saves one column's width into the view: its configuration's properties read fresh, one entry changed. */
+async function saveViewWidth(viewId: string, propertyId: string, width: number) {
+  const view = await api<{ configuration?: Json | null }>('GET', `/views/${viewId}`);
+  const props = ((view.configuration?.properties as Json[] | undefined) ?? []).map((p) =>
+    Object.fromEntries(Object.entries(p).filter(([k]) => VIEW_PROPERTY_KEYS.includes(k))),
+  );
+  const at = props.findIndex((p) => p.property_id === propertyId);
+  if (at >= 0) props[at] = { ...props[at], width };
+  else props.push({ property_id: propertyId, width });
+  await api('PATCH', `/views/${viewId}`, { configuration: { type: 'table', properties: props } });
+}
+
+let saving: Promise<void> = Promise.resolve();
+
+const storageKey = (sourceId: string) => `octavo.table-widths.${sourceId}`;
+
+/**
+ * Column widths by property id: from the view (or localStorage when there is no view), set while
+ * dragging, and saved when the drag ends.
+ */
+export function useWidths(sourceId: string, view: TableViewRef | null | undefined) {
+  const [widths, setWidths] = useState<Record<string, number>>(() => {
+    if (view) return viewWidths(view.configuration);
+    try {
+      return JSON.parse(localStorage.getItem(storageKey(sourceId)) ?? '{}') as Record<string, number>;
+    } catch {
+      return {};
+    }
+  });
+  const set = useCallback((propertyId: string, width: number) => {
+    setWidths((w) => ({ ...w, [propertyId]: Math.max(MIN_WIDTH, Math.round(width)) }));
+  }, []);
+  const save = useCallback(
+    (propertyId: string, width: number) => {
+      const w = Math.max(MIN_WIDTH, Math.round(width));
+      // One save at a time: each reads the view's widths and writes them all back.
+      if (view)
+        saving = saving.then(() =>
+          saveViewWidth(view.id, propertyId, w).catch((e: Error) => alert(e.message)),
+        );
+      else
+        setWidths((all) => {
+          localStorage.setItem(storageKey(sourceId), JSON.stringify({ ...all, [propertyId]: w }));
+          return all;
+        });
+    },
+    [sourceId, view],
+  );
+  return { widths, set, save };
+}
+
+/** A header's resize handle: drag it, or focus it and press ← / → (Shift for larger steps). */
+export function ResizeHandle(props: {
+  prop: PropertySchema;
+  width: number;
+  onResize: (w: number) => void;
+  onCommit: (w: number) => void;
+}) {
+  const { prop, width, onResize, onCommit } = props;
+  const drag = useRef<{ x: number; w: number; last: number } | null>(null);
+  const down = (e: PointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { x: e.clientX, w: width, last: width };
+  };
+  const move = (e: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d) return;
+    d.last = Math.max(MIN_WIDTH, d.w + e.clientX - d.x);
+    onResize(d.last);
+  };
+  const up = () => {
+    const d = drag.current;
+    drag.current = null;
+    if (d && d.last !== d.w) onCommit(d.last);
+  };
+  const key = (e: KeyboardEvent) => {
+    const step = e.shiftKey ? 50 : 10;
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    e.preventDefault();
+    const next = Math.max(MIN_WIDTH, width + (e.key === 'ArrowRight' ? step : -step));
+    onResize(next);
+    onCommit(next);
+  };
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a focusable splitter, as ARIA's window splitter pattern
+    <div
+      className="resize-handle"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize ${prop.name}`}
+      aria-valuenow={width}
+      aria-valuemin={MIN_WIDTH}
+      tabIndex={0}
+      onPointerDown={down}
+      onPointerMove={move}
+      onPointerUp={up}
+      onPointerCancel={up}
+      onKeyDown={key}
+    />
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * The table view's data and its pure rules: the data source and row shapes the app reads from
+ * /v1, a property value as text, and the PATCH /v1/pages/{id} body for a cell's new value.
+ * No React and no requests here, so the cells, the board and the filters share them.
+ */
+import type { Page } from './api.ts';
+
+export type Json = Record<string, unknown>;
+
+export interface SelectOptionSchema {
+  id?: string;
+  name: string;
+  color?: string;
+}
+
+export interface PropertySchema {
+  id: string;
+  name: string;
+  type: string;
+  select?: { options: SelectOptionSchema[] };
+  multi_select?: { options: SelectOptionSchema[] };
+  status?: { options: SelectOptionSchema[] };
+  relation?: { data_source_id?: string; database_id?: string };
+}
+
+export interface DataSource {
+  id: string;
+  title: { plain_text: string }[];
+  properties: Record<string, PropertySchema>;
+}
+
+export interface RowPage extends Omit<Page, 'properties'> {
+  properties: Record<string, Json & { type: string }>;
+}
+
+export interface QueryResult {
+  results: RowPage[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** The schema's properties, the title first, then in the schema's order. */
+export function columnsOf(source: DataSource): PropertySchema[] {
+  const all = Object.entries(source.properties).map(([name, p]) => ({ ...p, name }));
+  return [...all.filter((p) => p.type === 'title'), ...all.filter((p) => p.type !== 'title')];
+}
+
+export const plain = (rt: unknown) =>
+  ((rt as { plain_text: string }[] | undefined) ?? []).map((t) => t.plain_text).join('');
+const nameOf = (v: unknown) => (v as { name?: string } | null)?.name ?? '';
+
+/** A date value as text: the start, and `→ end` when it has one. */
+export function dateText(d: unknown): string {
+  const date = d as { start: string; end?: string | null } | null;
+  if (!date) return '';
+  return date.end ? `${date.start} → ${date.end}` : date.start;
+}
+
+/** The ids a relation value names. */
+export const relationIds = (value: (Json & { type: string }) | undefined): string[] =>
+  ((value?.relation as { id: string }[] | undefined) ?? []).map((r) => r.id);
+
+/** A property value as text (for every type; read-only types included). */
+export function valueText(value: (Json & { type: string }) | undefined): string {
+  if (!value) return '';
+  const v = value[value.type];
+  switch (value.type) {
+    case 'title':
+    case 'rich_text':
+      return plain(v);
+    case 'number':
+      return v === null || v === undefined ? '' : String(v);
+    case 'select':
+    case 'status':
+      return nameOf(v);
+    case 'multi_select':
+      return ((v as { name: string }[]) ?? []).map((o) => o.name).join(', ');
+    case 'date':
+      return dateText(v);
+    case 'checkbox':
+      return v ? 'Yes' : 'No';
+    case 'url':
+    case 'email':
+    case 'phone_number':
+    case 'created_time':
+    case 'last_edited_time':
+      return (v as string | null) ?? '';
+    case 'people':
+      return ((v as { id: string; name?: string }[]) ?? []).map((p) => p.name ?? p.id).join(', ');
+    case 'created_by':
+    case 'last_edited_by':
+      return nameOf(v) || ((v as { id?: string } | null)?.id ?? '');
+    case 'relation': {
+      const n = ((v as unknown[]) ?? []).length;
+      return n === 1 ? '1 page' : `${n} pages`;
+    }
+    case 'files':
+      return ((v as { name: string }[]) ?? []).map((f) => f.name).join(', ');
+    case 'unique_id': {
+      const u = v as { prefix: string | null; number: number | null } | null;
+      return u?.number == null ? '' : `${u.prefix ? `${u.prefix}-` : ''}${u.number}`;
+    }
+    case 'formula': {
+      const f = v as Json & { type: string };
+      if (!f) return '';
+      if (f.type === 'date') return dateText(f.date);
+      if (f.type === 'boolean') return f.boolean ? 'Yes' : 'No';
+      return f[f.type] === null || f[f.type] === undefined ? '' : String(f[f.type]);
+    }
+    case 'rollup': {
+      const r = v as Json & { type: string };
+      if (!r) return '';
+      if (r.type === 'array') return `${((r.array as unknown[]) ?? []).length} values`;
+      if (r.type === 'date') return dateText(r.date);
+      return r[r.type] === null || r[r.type] === undefined ? '' : String(r[r.type]);
+    }
+    default:
+      return '';
+  }
+}
+
+/** A date being edited: start, optional end, whether it has a time (`YYYY-MM-DDTHH:mm`). */
+export interface DateDraft {
+  start: string;
+  end: string;
+  time: boolean;
+}
+
+/** A cell's new value as the editors hold it. */
+export type CellValue = string | boolean | string[] | DateDraft;
+
+/** The browser's offset from UTC as `+HH:MM`, for a date with a time typed in local time. */
+export function localOffset(at: Date): string {
+  const m = -at.getTimezoneOffset();
+  const a = Math.abs(m);
+  return `${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+function dateBody(d: DateDraft): Json | null {
+  if (!d.start) return null;
+  const at = (s: string) => (d.time ? `${s}:00${localOffset(new Date(s))}` : s.slice(0, 10));
+  return { start: at(d.start), end: d.end ? at(d.end) : null };
+}
+
+/** Types whose cells are edited in place (the others are computed or read-only). */
+export const EDITABLE = new Set([
+  'title',
+  'rich_text',
+  'number',
+  'checkbox',
+  'select',
+  'status',
+  'multi_select',
+  'date',
+  'url',
+  'email',
+  'phone_number',
+  'people',
+  'relation',
+]);
+
+/** The PATCH /v1/pages/{id} `properties` body for a new value of an editable property. */
+export function propertyBody(type: string, value: CellValue): Json {
+  const s = typeof value === 'string' ? value : '';
+  const list = Array.isArray(value) ? value : [];
+  const rich = s ? [{ type: 'text', text: { content: s } }] : [];
+  switch (type) {
+    case 'title':
+      return { title: rich };
+    case 'rich_text':
+      return { rich_text: rich };
+    case 'number':
+      return { number: s.trim() === '' ? null : Number(s) };
+    case 'checkbox':
+      return { checkbox: value === true };
+    case 'select':
+      return { select: s ? { name: s } : null };
+    case 'status':
+      return { status: s ? { name: s } : null };
+    case 'multi_select':
+      return { multi_select: list.map((name) => ({ name })) };
+    case 'people':
+      return { people: list.map((id) => ({ id })) };
+    case 'relation':
+      return { relation: list.map((id) => ({ id })) };
+    case 'date':
+      if (typeof value === 'object' && !Array.isArray(value)) return { date: dateBody(value) };
+      return { date: s ? { start: s } : null };
+    case 'url':
+      return { url: s || null };
+    case 'email':
+      return { email: s || null };
+    case 'phone_number':
+      return { phone_number: s || null };
+    default:
+      throw new Error(`${type} cannot be edited here`);
+  }
+}
