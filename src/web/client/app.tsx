@@ -6,6 +6,7 @@ import { useEffect, useId, useState } from 'react';
 import { type Page, pageTitle, searchPages, session } from './api.ts';
 import { IconView } from './icon.tsx';
 import { IntegrationsView } from './integrations.tsx';
+import { MembersView } from './members.tsx';
 import { PageView } from './page.tsx';
 import { navigate, useRoute } from './router.ts';
 import { PageTree } from './tree.tsx';
@@ -50,6 +51,16 @@ export function App() {
             }}
           >
             Integrations
+          </a>{' '}
+          <a
+            href="/app/members"
+            aria-current={route.members ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/app/members');
+            }}
+          >
+            Members
           </a>
         </p>
         <form method="post" action="/sign-out" className="sign-out">
@@ -64,6 +75,8 @@ export function App() {
           <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
         ) : route.integrations ? (
           <IntegrationsView />
+        ) : route.members ? (
+          <MembersView />
         ) : (
           <Home />
         )}

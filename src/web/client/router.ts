@@ -1,10 +1,15 @@
-/** The app's routes in the address bar: `/app` (home), `/app/p/<page id>` and `/app/integrations`. */
+/**
+ * The app's routes in the address bar: `/app` (home), `/app/p/<page id>`, `/app/integrations`
+ * and `/app/members`.
+ */
 import { useSyncExternalStore } from 'react';
 
 export interface Route {
   pageId: string | null;
   /** `/app/integrations`: the workspace's internal integrations. */
   integrations: boolean;
+  /** `/app/members`: the workspace's people and invitation links (admins). */
+  members: boolean;
   /** Focus the title field when the page opens (a page just created). */
   focusTitle: boolean;
   /**
@@ -27,6 +32,7 @@ function parse(): Route {
   const route = {
     pageId: m ? m[1]! : null,
     integrations: /^\/app\/integrations\/?$/.test(location.pathname),
+    members: /^\/app\/members\/?$/.test(location.pathname),
     focusTitle: focusNext,
     visit: visits,
   };
