@@ -285,4 +285,39 @@ describeBrowser('browser every-block-type test', 'Every block type in the browse
     await editor.getByText('Appended callout').waitFor();
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('refreshes the sidebar when pages are created or renamed through the SDK, without a reload', async () => {
+    const { server, page, sdk, errors } = suite;
+    // Signed in by the test above (same browser profile).
+    await page.goto(`${server.url}/app`);
+    const sidebar = page.getByRole('navigation', { name: 'Workspace' });
+    await sidebar.getByRole('link', { name: 'Getting started' }).waitFor();
+    await sidebar.getByRole('button', { name: 'Expand Getting started' }).click();
+    await sidebar.getByRole('link', { name: 'Link target' }).waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+
+    const made = await sdk.pages.create({
+      parent: { page_id: suite.rootPageId },
+      properties: { title: { title: rt('Made elsewhere') } },
+    });
+    await sidebar.getByRole('link', { name: 'Made elsewhere' }).waitFor({ timeout: 20_000 });
+    await sdk.pages.update({
+      page_id: made.id,
+      properties: { title: { title: rt('Renamed elsewhere') } },
+    });
+    await sidebar.getByRole('link', { name: 'Renamed elsewhere' }).waitFor({ timeout: 20_000 });
+    expect(await sidebar.getByRole('link', { name: 'Made elsewhere' }).count()).toBe(0);
+    // A workspace-level page (a root of the tree) renamed elsewhere.
+    await sdk.pages.update({
+      page_id: suite.rootPageId,
+      properties: { title: { title: rt('Started here') } },
+    });
+    await sidebar.getByRole('link', { name: 'Started here' }).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
