@@ -12,6 +12,7 @@
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
 import type { Client } from '@notionhq/client';
+import type { Locator } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { newPerson } from '../helpers/oauth.ts';
@@ -74,6 +75,18 @@ async function readTree(sdk: Client, id: string): Promise<Node[]> {
       return node;
     }),
   );
+}
+
+/**
+ * Puts the caret at the end of a block's text: a click at the right edge of its (full-width)
+ * line, then End. A click in the middle followed by End alone sometimes left the caret where the
+ * click put it, under load.
+ */
+async function clickEnd(text: Locator) {
+  const box = await text.boundingBox();
+  if (!box) throw new Error('the block is not visible');
+  await text.click({ position: { x: box.width - 2, y: box.height / 2 } });
+  await text.page().keyboard.press('End');
 }
 
 const rt = (content: string) => [{ type: 'text' as const, text: { content } }];
@@ -194,8 +207,7 @@ describeBrowser('browser every-block-type test', 'Every block type in the browse
     await editor.getByText('Left column').waitFor();
 
     const appendTo = async (text: string, typed: string) => {
-      await editor.getByText(text, { exact: true }).click();
-      await page.keyboard.press('End');
+      await clickEnd(editor.getByText(text, { exact: true }));
       await page.keyboard.type(typed);
     };
     await appendTo('A paragraph', ' edited');
@@ -318,6 +330,45 @@ describeBrowser('browser every-block-type test', 'Every block type in the browse
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     );
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('inserts Notion block types from the slash menu, read back through the SDK', async () => {
+    const { server, page, sdk, errors } = suite;
+    const made = await sdk.pages.create({
+      parent: { page_id: suite.rootPageId },
+      properties: { title: { title: rt('Slash menu') } },
+      children: [{ paragraph: { rich_text: rt('Start') } }],
+    });
+    await page.goto(`${server.url}/app/p/${made.id}`);
+    const editor = page.locator('.bn-editor');
+    await clickEnd(editor.getByText('Start', { exact: true }));
+    const slash = async (item: string) => {
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(`/${item}`);
+      await page
+        .getByRole('option', { name: new RegExp(`^${item}`) })
+        .first()
+        .waitFor();
+      await page.keyboard.press('Enter');
+    };
+    await slash('Callout');
+    await page.keyboard.type('Typed callout');
+    await slash('Quote');
+    await page.keyboard.type('Typed quote');
+    await slash('Toggle List');
+    await page.keyboard.type('Typed toggle');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 30_000 });
+    const types = await eventually(
+      async () => (await readTree(sdk, made.id)).map((b) => [b.type, b.fields.text]),
+      (t) => t.length === 4,
+    );
+    expect(types).toEqual([
+      ['paragraph', 'Start'],
+      ['callout', 'Typed callout'],
+      ['quote', 'Typed quote'],
+      ['toggle', 'Typed toggle'],
+    ]);
     expect(errors).toEqual([]);
   }, 90_000);
 });
