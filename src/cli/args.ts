@@ -26,6 +26,9 @@ export const OPTIONS = {
   password: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   public: { type: 'boolean' },
+  admin: { type: 'boolean' },
+  days: { type: 'string' },
+  role: { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   capabilities: { type: 'string' },
   title: { type: 'string' },
@@ -99,7 +102,7 @@ export function checkOptions(command: string, values: Values, allowed: readonly 
   }
 }
 
-export function required(values: Values, name: 'name' | 'email' | 'title' | 'with'): string {
+export function required(values: Values, name: 'name' | 'email' | 'title' | 'with' | 'role'): string {
   const v = values[name]?.trim();
   if (!v) throw new UsageError(`--${name} is required`);
   return v;

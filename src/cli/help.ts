@@ -68,10 +68,21 @@ export const HELP: Record<string, CommandHelp> = {
   what it wrote. With --public, a public integration and its installations.`,
   },
   'user create': {
-    usage: 'user create --name NAME --email EMAIL [--password P | --password-stdin] [--json]',
+    usage: 'user create --name NAME --email EMAIL [--password P | --password-stdin] [--admin] [--json]',
     help: `Adds a person to the workspace. A password (at least 8 characters; --password-stdin reads
   it from standard input, asked without echo at a terminal) lets them sign in to the web pages
-  and install public integrations.`,
+  and install public integrations. --admin makes them a workspace admin (they may invite people
+  and revoke invitations in the browser app).`,
+  },
+  'user invite': {
+    usage: 'user invite --email EMAIL [--admin] [--days N] [--json]',
+    help: `Makes an invitation link for EMAIL (shown once; single-use; expires after N days, 7 by
+  default, at most 90). The invitee opens it, chooses a name and a password, and is signed in.
+  --admin: they join as an admin. The link starts with OCTAVO_PUBLIC_URL (else the listen address).`,
+  },
+  'user role': {
+    usage: 'user role --email EMAIL --role admin|member [--json]',
+    help: "Sets a person's workspace role: admin (invites people, revokes invitations) or member.",
   },
   'user password': {
     usage: 'user password --email EMAIL (--password P | --password-stdin) [--json]',

@@ -69,8 +69,18 @@ const COMMANDS: Record<string, Command> = {
   },
   'user create': {
     args: [],
-    options: [...STORAGE, 'name', 'email', 'password', 'password-stdin'],
+    options: [...STORAGE, 'name', 'email', 'password', 'password-stdin', 'admin'],
     run: async (v) => (await import('./commands/user.ts')).userCreateCommand(v),
+  },
+  'user invite': {
+    args: [],
+    options: [...STORAGE, 'email', 'admin', 'days'],
+    run: async (v) => (await import('./commands/user.ts')).userInviteCommand(v),
+  },
+  'user role': {
+    args: [],
+    options: [...STORAGE, 'email', 'role'],
+    run: async (v) => (await import('./commands/user.ts')).userRoleCommand(v),
   },
   'user password': {
     args: [],

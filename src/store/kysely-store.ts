@@ -17,6 +17,7 @@ import { automationRepo } from './automations-repo.ts';
 import { comments } from './comments-repo.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
+import { invitationRepo } from './invitations-repo.ts';
 import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
@@ -656,6 +657,9 @@ class BoundRepos implements StoreTx {
   }
   get accounts() {
     return this.repo('accounts', () => accounts(this.db));
+  }
+  get invitations() {
+    return this.repo('invitations', () => invitationRepo(this.db));
   }
   get oauth() {
     return this.repo('oauth', () => oauth(this.db, this.engine));

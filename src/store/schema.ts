@@ -113,6 +113,8 @@ export interface Database {
   script_runs: ScriptRunTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
+  person_roles: PersonRoleTable;
+  invitations: InvitationTable;
   oauth_clients: OauthClientTable;
   oauth_installations: OauthInstallationTable;
   oauth_codes: OauthCodeTable;
@@ -228,6 +230,26 @@ export interface UserPasswordTable {
   user_id: string;
   hash: string;
   updated_time: string;
+}
+
+/** A person's workspace role (migration 018); no row is `member`. */
+export interface PersonRoleTable {
+  user_id: string;
+  role: string;
+}
+
+/** An invitation link (migration 018); the link's secret is stored as its SHA-256 only. */
+export interface InvitationTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  role: string;
+  created_by: string | null;
+  created_time: string;
+  expires_time: string;
+  used_time: string | null;
+  user_id: string | null;
+  revoked_time: string | null;
 }
 
 /** A signed-in browser (migration 011); the cookie's value is stored only as its SHA-256. */

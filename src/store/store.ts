@@ -17,6 +17,7 @@ import type {
   CustomEmojiTable,
   FileUploadTable,
   IntegrationTable,
+  InvitationTable,
   OauthClientTable,
   OauthCodeTable,
   OauthInstallationTable,
@@ -510,6 +511,7 @@ export interface AsyncTaskRepo {
 }
 
 export type WebSessionRow = Selectable<WebSessionTable>;
+export type InvitationRow = Selectable<InvitationTable>;
 export type OauthClientRow = Selectable<OauthClientTable>;
 export type OauthInstallationRow = Selectable<OauthInstallationTable>;
 export type OauthCodeRow = Selectable<OauthCodeTable>;
@@ -526,6 +528,26 @@ export interface AccountRepo {
   deleteSessionsOf(userId: string): Promise<void>;
   /** Deletes the sessions of `userId` that expired before `now`. */
   deleteExpiredSessionsOf(userId: string, now: string): Promise<void>;
+}
+
+/** Workspace roles and invitation links (store/invitations-repo.ts, migration 018). */
+export interface InvitationRepo {
+  /** The person's role: `admin`, or `member` when none is stored. */
+  roleOf(userId: string): Promise<string>;
+  setRole(userId: string, role: string): Promise<void>;
+  /** The user ids of every admin. */
+  admins(): Promise<string[]>;
+  insert(row: InvitationRow): Promise<void>;
+  get(id: string): Promise<InvitationRow | undefined>;
+  byTokenHash(tokenHash: string): Promise<InvitationRow | undefined>;
+  /** Every invitation, newest first. */
+  list(): Promise<InvitationRow[]>;
+  /**
+   * Marks the invitation used by `userId` if it is still open at `now` (not used, not revoked,
+   * not expired); answers whether it was. One statement, so two acceptances cannot both win.
+   */
+  claim(id: string, userId: string, now: string): Promise<boolean>;
+  revoke(id: string, now: string): Promise<void>;
 }
 
 /** Public integrations, their installations and authorization codes (store/oauth-repo.ts). */
@@ -582,6 +604,7 @@ export interface StoreTx {
   automations: AutomationRepo;
   scripts: ScriptRepo;
   accounts: AccountRepo;
+  invitations: InvitationRepo;
   oauth: OauthRepo;
 }
 

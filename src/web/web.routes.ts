@@ -24,6 +24,7 @@ import { appRoutes } from './app.routes.ts';
 import { appApiRoutes } from './app-api.routes.ts';
 import { browseRoutes } from './browse.routes.ts';
 import type { Html } from './html.ts';
+import { invitationRoutes } from './invitations.routes.ts';
 import { consentPage, messagePage, signedInPage, signInPage } from './pages.ts';
 import { requestLogRoutes } from './requests.routes.ts';
 import {
@@ -184,6 +185,7 @@ export function webRoutes(deps: WebDeps) {
 
   // The browser app's shell and its bundle (web/app.routes.ts).
   // Before the app's shell, which answers every other /app/* path.
+  r.route('/', invitationRoutes(deps));
   r.route('/app/api', appApiRoutes(deps));
   r.route('/', appRoutes(deps));
   // The read-only browser view: the home page and page/database URLs (web/browse.routes.ts).

@@ -7,21 +7,11 @@
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import { Client } from '@notionhq/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
+import type { Client } from '@notionhq/client';
+import { expect, it } from 'vitest';
 import { sharePage } from '../../src/ops/integrations.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { newPerson } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('browser app test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
+import { describeBrowser, eventually, useBrowser } from '../helpers/web-suite.ts';
 
 type Tree = { type: string; text: string; children?: Tree }[];
 
@@ -43,50 +33,15 @@ async function readTree(sdk: Client, id: string): Promise<Tree> {
   );
 }
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  let last = await read();
-  while (!ok(last) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
-
-run('The browser app in Chromium', (engine) => {
-  let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
-  let page: Page;
-  let sdk: Client;
-  const errors: string[] = [];
-  const schema = `octavo_app_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
+describeBrowser('browser app test', 'The browser app in Chromium', (engine) => {
+  const suite = useBrowser(engine);
 
   it('signs in, creates a page from the sidebar and writes nested blocks read back by the SDK', async () => {
+    const { server, page, sdk, errors } = suite;
     const person = await newPerson({ store: server.store });
     await page.goto(`${server.url}/app`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app');
     // The workspace's pages are there, whoever they are shared with.
@@ -156,6 +111,7 @@ run('The browser app in Chromium', (engine) => {
   }, 90_000);
 
   it('at phone width: breadcrumbs, icon and cover, search, sub-page, rename, trash, restore; then a drag-and-drop move', async () => {
+    const { server, page, sdk, errors } = suite;
     // Signed in by the test above (same browser profile).
     const garden = await sdk.pages.create({
       parent: { page_id: server.boot.created!.pageId },
@@ -268,6 +224,7 @@ run('The browser app in Chromium', (engine) => {
   }, 90_000);
 
   it('shows blocks it cannot edit read-only and keeps them through an edit', async () => {
+    const { server, page, sdk, errors } = suite;
     const text = (content: string) => ({ rich_text: [{ type: 'text', text: { content } }] });
     const mixed = await sdk.pages.create({
       parent: { page_id: server.boot.created!.pageId },

@@ -7,108 +7,66 @@
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import { Client } from '@notionhq/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import { expect, it } from 'vitest';
 import { newPerson } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('browser table view test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
+import { describeBrowser, eventually, useBrowser } from '../helpers/web-suite.ts';
 
 const ROWS = 101;
 const rowName = (i: number) => `Row ${String(i).padStart(3, '0')}`;
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  let last = await read();
-  while (!ok(last) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
-
-run('The browser app’s table view in Chromium', (engine) => {
-  let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
-  let page: Page;
-  let sdk: Client;
+describeBrowser('browser table view test', 'The browser app’s table view in Chromium', (engine) => {
   let databaseId: string;
   let dataSourceId: string;
   const rowIds: string[] = [];
-  const errors: string[] = [];
-  const schema = `octavo_apptable_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });
-    const db = (await sdk.databases.create({
-      parent: { type: 'page_id', page_id: server.boot.created!.pageId },
-      title: [{ type: 'text', text: { content: 'Scores' } }],
-      initial_data_source: {
-        properties: {
-          Name: { title: {} },
-          Score: { number: {} },
-          Done: { checkbox: {} },
-          Kind: { select: { options: [{ name: 'Odd' }, { name: 'Even' }] } },
-          Note: { rich_text: {} },
-          Date: { date: {} },
+  const suite = useBrowser(engine, {
+    setupTimeout: 120_000,
+    setup: async (web) => {
+      const db = (await web.sdk.databases.create({
+        parent: { type: 'page_id', page_id: web.rootPageId },
+        title: [{ type: 'text', text: { content: 'Scores' } }],
+        initial_data_source: {
+          properties: {
+            Name: { title: {} },
+            Score: { number: {} },
+            Done: { checkbox: {} },
+            Kind: { select: { options: [{ name: 'Odd' }, { name: 'Even' }] } },
+            Note: { rich_text: {} },
+            Date: { date: {} },
+          },
         },
-      },
-    })) as unknown as { id: string; data_sources: { id: string }[] };
-    databaseId = db.id;
-    dataSourceId = db.data_sources[0]!.id;
-    for (let start = 0; start < ROWS; start += 10) {
-      const made = await Promise.all(
-        Array.from({ length: Math.min(10, ROWS - start) }, (_, k) => {
-          const i = start + k;
-          return sdk.pages.create({
-            parent: { type: 'data_source_id', data_source_id: dataSourceId },
-            properties: {
-              Name: { title: [{ type: 'text', text: { content: rowName(i) } }] },
-              Score: { number: i },
-              Kind: { select: { name: i % 2 ? 'Odd' : 'Even' } },
-            },
-          } as never);
-        }),
-      );
-      rowIds.push(...made.map((p) => p.id));
-    }
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
+      })) as unknown as { id: string; data_sources: { id: string }[] };
+      databaseId = db.id;
+      dataSourceId = db.data_sources[0]!.id;
+      for (let start = 0; start < ROWS; start += 10) {
+        const made = await Promise.all(
+          Array.from({ length: Math.min(10, ROWS - start) }, (_, k) => {
+            const i = start + k;
+            return web.sdk.pages.create({
+              parent: { type: 'data_source_id', data_source_id: dataSourceId },
+              properties: {
+                Name: { title: [{ type: 'text', text: { content: rowName(i) } }] },
+                Score: { number: i },
+                Kind: { select: { name: i % 2 ? 'Odd' : 'Even' } },
+              },
+            } as never);
+          }),
+        );
+        rowIds.push(...made.map((p) => p.id));
+      }
+    },
   });
 
-  const bodyRows = () => page.locator('.db-table tbody tr');
+  const bodyRows = () => suite.page.locator('.db-table tbody tr');
   const firstTitles = (n: number) =>
     bodyRows()
       .locator('th a')
       .evaluateAll((as, n) => as.slice(0, n).map((a) => a.textContent), n);
 
   it('shows the rows 100 at a time, sorts by a number column and filters', async () => {
+    const { server, page, errors } = suite;
     const person = await newPerson({ store: server.store });
     await page.goto(`${server.url}/app/p/${databaseId}`);
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.waitForURL(`**/app/p/${databaseId}`);
     await page.getByRole('heading', { name: 'Scores' }).waitFor();
     const table = page.getByRole('table', { name: /Rows of Scores/ });
@@ -239,6 +197,7 @@ run('The browser app’s table view in Chromium', (engine) => {
   }, 90_000);
 
   it('edits cells (read back through the SDK) and opens a row as a page with its properties', async () => {
+    const { page, sdk, errors } = suite;
     const props = async (id: string) =>
       (
         (await sdk.pages.retrieve({ page_id: id })) as unknown as {
@@ -341,6 +300,7 @@ run('The browser app’s table view in Chromium', (engine) => {
   }, 90_000);
 
   it('starts from the first table view’s sort and filter', async () => {
+    const { server, page, sdk, errors } = suite;
     // The first view (a database is made with one) gets a sort and a filter.
     const body = {
       sorts: [{ property: 'Score', direction: 'descending' }],

@@ -5,47 +5,18 @@
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import { Client } from '@notionhq/client';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import { expect, it } from 'vitest';
 import { newPerson } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('browser view test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
+import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 const rt = (content: string) => [{ type: 'text' as const, text: { content } }];
 
-run('Browsing pages in Chromium', (engine) => {
-  let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
-  const schema = `octavo_browse_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
+describeBrowser('browser view test', 'Browsing pages in Chromium', (engine) => {
+  const suite = useBrowser(engine);
 
   it('signs in, opens the home page, follows links to nested blocks and a database table', async () => {
+    const { server, page, sdk } = suite;
     const person = await newPerson({ store: server.store });
-    const sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });
     const notes = await sdk.pages.create({
       parent: { page_id: server.boot.created!.pageId },
       properties: { title: { title: rt('Browser notes') } },
@@ -87,12 +58,9 @@ run('Browsing pages in Chromium', (engine) => {
         properties: { Name: { title: rt(name) }, Estimate: { number: estimate } },
       } as never);
 
-    const page = await context.newPage();
     await page.goto(`${server.url}/`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.getByRole('heading', { name: 'This server' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.getByText(engine === 'postgres' ? 'PostgreSQL' : 'SQLite').count()).toBe(1);

@@ -8,56 +8,22 @@
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
 import { Client } from '@notionhq/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
+import { expect, it } from 'vitest';
 import { createAdminPage } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { newPerson } from '../helpers/oauth.ts';
+import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
-const present = chromiumPresent('integrations browser test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
-
-run('Integrations and Connections in Chromium', (engine) => {
-  let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
-  let page: Page;
-  const errors: string[] = [];
-  const schema = `octavo_webintb_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
+describeBrowser('integrations browser test', 'Integrations and Connections in Chromium', (engine) => {
+  const suite = useBrowser(engine, { permissions: ['clipboard-read', 'clipboard-write'] });
 
   it('creates an integration, shares a page through Connections, and the SDK reads it with the token', async () => {
+    const { server, page, errors } = suite;
     const person = await newPerson({ store: server.store });
     const plans = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: 'Launch plans', now: new Date().toISOString() }),
     );
     await page.goto(`${server.url}/app/integrations`);
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
 
     const form = page.getByRole('form', { name: 'New integration' });
@@ -132,5 +98,5 @@ run('Integrations and Connections in Chromium', (engine) => {
     await item.getByText('(revoked)').waitFor();
     await expect(next.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -9,16 +9,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@notionhq/client';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import { expect, it } from 'vitest';
 import { newPerson, newPublicIntegration } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('OAuth browser test');
+import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 /** A loopback HTTP server standing for the integration's callback; resolves the query it gets. */
 function receiver(): Promise<{ server: Server; url: string; received: Promise<URLSearchParams> }> {
@@ -39,44 +32,21 @@ function receiver(): Promise<{ server: Server; url: string; received: Promise<UR
   );
 }
 
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
-
-run('OAuth install in Chromium', (engine) => {
-  let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
-  const schema = `octavo_browser_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
+describeBrowser('OAuth browser test', 'OAuth install in Chromium', (engine) => {
+  const suite = useBrowser(engine);
 
   it('signs in, shares a page, follows the redirect, and the exchanged token reads the page', async () => {
+    const { server, page, sdk } = suite;
     const cb = await receiver();
     try {
       const h = { store: server.store };
       const person = await newPerson(h);
       const app = await newPublicIntegration(h, { redirectUris: [cb.url], capabilities: ['read_content'] });
-      const sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });
       const made = await sdk.pages.create({
         parent: { page_id: server.boot.created!.pageId },
         properties: { title: { title: [{ text: { content: 'Inside the quickstart page' } }] } },
       });
 
-      const page = await context.newPage();
       const query = new URLSearchParams({
         client_id: app.client_id,
         response_type: 'code',
@@ -84,9 +54,7 @@ run('OAuth install in Chromium', (engine) => {
         state: 'xyz',
       });
       await page.goto(`${server.url}/v1/oauth/authorize?${query}`);
-      await page.getByLabel('Email').fill(person.email);
-      await page.getByLabel('Password').fill(person.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await suite.signIn(person);
       await page.getByRole('heading', { name: new RegExp(`${app.name} wants to connect`) }).waitFor();
       await page.getByRole('checkbox', { name: /Getting started/ }).check();
       await Promise.all([

@@ -4,53 +4,10 @@
  * rotate and revoke as /v1 sees them (through the official SDK), and a page's Connections.
  */
 import { Client } from '@notionhq/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
+import { expect, it } from 'vitest';
 import { createAdminPage } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { csrfOf, newPerson } from '../helpers/oauth.ts';
-
-/** A cookie jar over real fetch against a running server. */
-class HttpJar {
-  readonly cookies = new Map<string, string>();
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), value);
-    }
-    return res;
-  }
-  form(path: string, fields: Record<string, string>) {
-    return this.fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-}
-
-async function signedInJar(base: string, email: string, password: string) {
-  const jar = new HttpJar(base);
-  const form = await jar.fetch('/sign-in');
-  const res = await jar.form('/sign-in', { csrf: csrfOf(await form.text()), email, password });
-  expect(res.status).toBe(303);
-  // Signed in, the sign-in page shows the sign-out form with the session's CSRF token.
-  const csrf = csrfOf(await (await jar.fetch('/sign-in')).text());
-  return { jar, csrf };
-}
+import { describeEngines } from '../helpers/engines.ts';
+import { HttpJar, newSignedInPerson, useWebServer } from '../helpers/web-suite.ts';
 
 interface Shown {
   id: string;
@@ -62,19 +19,7 @@ interface Shown {
 }
 
 describeEngines('/app/api integrations and connections', (engine) => {
-  let server: RunningServer;
-  const schema = `octavo_webint_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-  }, 60_000);
-
-  afterAll(async () => {
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
+  const suite = useWebServer(engine);
 
   const call = (jar: HttpJar, path: string, init: RequestInit & { csrf?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -82,9 +27,10 @@ describeEngines('/app/api integrations and connections', (engine) => {
     if (init.body) headers.set('content-type', 'application/json');
     return jar.fetch(`/app/api${path}`, { ...init, headers });
   };
-  const sdk = (auth: string) => new Client({ auth, baseUrl: server.url, notionVersion: '2025-09-03' });
+  const sdk = (auth: string) => new Client({ auth, baseUrl: suite.server.url, notionVersion: '2025-09-03' });
 
   it('refuses the signed-out and a session without its CSRF header, changing nothing', async () => {
+    const { server } = suite;
     const stranger = new HttpJar(server.url);
     const out = await call(stranger, '/integrations', {
       method: 'POST',
@@ -94,8 +40,7 @@ describeEngines('/app/api integrations and connections', (engine) => {
     expect(out.status).toBe(401);
     expect(await out.json()).toMatchObject({ object: 'error', code: 'unauthorized' });
 
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { jar, csrf } = await newSignedInPerson(server);
     const noHeader = await call(jar, '/integrations', {
       method: 'POST',
       body: JSON.stringify({ name: 'Nope' }),
@@ -121,8 +66,8 @@ describeEngines('/app/api integrations and connections', (engine) => {
   });
 
   it('creates with chosen capabilities, shows the token once, rotates and revokes it', async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server);
     const res = await call(jar, '/integrations', {
       method: 'POST',
       csrf,
@@ -160,8 +105,8 @@ describeEngines('/app/api integrations and connections', (engine) => {
   });
 
   it("shares and unshares a page through its Connections, and lists each integration's reach", async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server);
     const page = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: `Plans ${engine}`, now: new Date().toISOString() }),
     );

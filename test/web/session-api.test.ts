@@ -5,72 +5,17 @@
  * is refused with Notion's 401. Bearer tokens behave as before.
  */
 import { Client } from '@notionhq/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { expect, it } from 'vitest';
 import { START_CURSOR } from '../../src/events/cursor.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { createAdminPage } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { describeEngines, eventsReadable, PG_URL } from '../helpers/engines.ts';
-import { csrfOf, newPerson } from '../helpers/oauth.ts';
-
-/** A cookie jar over real fetch against a running server. */
-class HttpJar {
-  readonly cookies = new Map<string, string>();
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), value);
-    }
-    return res;
-  }
-  form(path: string, fields: Record<string, string>) {
-    return this.fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-}
-
-async function signedInJar(base: string, email: string, password: string) {
-  const jar = new HttpJar(base);
-  const form = await jar.fetch('/sign-in');
-  const res = await jar.form('/sign-in', { csrf: csrfOf(await form.text()), email, password });
-  expect(res.status).toBe(303);
-  // Signed in, the sign-in page shows the sign-out form with the session's CSRF token.
-  const csrf = csrfOf(await (await jar.fetch('/sign-in')).text());
-  return { jar, csrf };
-}
+import { describeEngines, eventsReadable } from '../helpers/engines.ts';
+import { type HttpJar, newSignedInPerson, useWebServer } from '../helpers/web-suite.ts';
 
 const V = '2025-09-03';
 
 describeEngines('The /v1 API as a signed-in person', (engine) => {
-  let server: RunningServer;
-  const schema = `octavo_sessapi_${process.pid}_${Date.now().toString(36)}`;
-
-  beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-  }, 60_000);
-
-  afterAll(async () => {
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
+  const suite = useWebServer(engine);
 
   const api = (jar: HttpJar, path: string, init: RequestInit & { csrf?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -81,8 +26,8 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
   };
 
   it('sees pages shared with no integration, and writes as the person', async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { server } = suite;
+    const { person, jar, csrf } = await newSignedInPerson(server);
     const hidden = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: 'Shared with nobody', now: new Date().toISOString() }),
     );
@@ -150,8 +95,8 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
   });
 
   it('creates workspace-level pages as the person; an integration still cannot', async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server);
     const body = JSON.stringify({
       parent: { workspace: true },
       properties: { title: { title: [{ text: { content: 'Top of the workspace' } }] } },
@@ -173,8 +118,8 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
   });
 
   it('refuses the cookie without the CSRF header, with a wrong one, and after sign-out', async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server);
     const shape = async (res: Response) => {
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ object: 'error', status: 401, code: 'unauthorized' });
@@ -199,8 +144,8 @@ describeEngines('The /v1 API as a signed-in person', (engine) => {
   });
 
   it('keeps bearer behaviour: a bad token is refused even with a valid session', async () => {
-    const person = await newPerson({ store: server.store });
-    const { jar, csrf } = await signedInJar(server.url, person.email, person.password);
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server);
     const res = await api(jar, '/users/me', { csrf, headers: { authorization: 'Bearer nope' } });
     expect(res.status).toBe(401);
     const bot = await api(jar, '/users/me', {

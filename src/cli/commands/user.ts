@@ -1,11 +1,14 @@
 /**
  * `octavo user create`: a person in the workspace (what `users.list` returns besides bots), with a
  * password when given (they can then sign in to the web pages and install public integrations);
- * `octavo user password`: sets a person's password and signs out their browsers.
+ * `octavo user password`: sets a person's password and signs out their browsers;
+ * `octavo user invite`: an invitation link; `octavo user role`: admin or member.
  */
 
+import { publicUrlOf } from '../../config.ts';
 import { hashPassword } from '../../lib/password.ts';
 import { checkPasswordStrength, createPersonWithPassword, setPassword } from '../../ops/accounts.ts';
+import { createInvitation, invitationPath, ROLES, type Role, setRole } from '../../ops/invitations.ts';
 import { createPerson } from '../../ops/users.ts';
 import { ApiError } from '../../wire/errors.ts';
 import { printResult, required, UsageError, type Values } from '../args.ts';
@@ -84,19 +87,29 @@ export async function userCreateCommand(values: Values): Promise<void> {
   const email = emailArg(values);
   const password = await passwordArg(values);
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
+  const admin = values.admin === true;
   await withStore(values, async (store) => {
     const user = await store
-      .transaction((tx) =>
-        passwordHash === undefined
-          ? createPerson(tx, { name, email, now: nowIso() })
-          : createPersonWithPassword(tx, { name, email, passwordHash, now: nowIso() }),
-      )
+      .transaction(async (tx) => {
+        const made =
+          passwordHash === undefined
+            ? await createPerson(tx, { name, email, now: nowIso() })
+            : await createPersonWithPassword(tx, { name, email, passwordHash, now: nowIso() });
+        if (admin) await tx.invitations.setRole(made.id, 'admin');
+        return made;
+      })
       .catch(rethrowAsCliError);
     const signIn = passwordHash === undefined ? '' : '; they can sign in at /sign-in';
     printResult(
       values,
-      { id: user.id, name: user.name, email: user.email, password: passwordHash !== undefined },
-      `Created user ${user.name} <${user.email}> (${user.id})${signIn}`,
+      {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        password: passwordHash !== undefined,
+        role: admin ? 'admin' : 'member',
+      },
+      `Created ${admin ? 'admin' : 'user'} ${user.name} <${user.email}> (${user.id})${signIn}`,
     );
   });
 }
@@ -114,6 +127,44 @@ export async function userPasswordCommand(values: Values): Promise<void> {
       values,
       { id: user.id, email: user.email, password: true },
       `Set the password of ${user.name} <${user.email}>; their browsers are signed out.`,
+    );
+  });
+}
+
+export async function userInviteCommand(values: Values): Promise<void> {
+  const email = emailArg(values);
+  const days = values.days === undefined ? undefined : Number(values.days);
+  if (days !== undefined && !(Number.isFinite(days) && days > 0))
+    throw new UsageError(`--days must be a positive number, not ${values.days}`);
+  const role: Role = values.admin === true ? 'admin' : 'member';
+  await withStore(values, async (store, config) => {
+    const made = await store
+      .transaction((tx) =>
+        createInvitation(tx, { email, role, createdBy: null, now: new Date(), ...(days ? { days } : {}) }),
+      )
+      .catch(rethrowAsCliError);
+    const url = `${publicUrlOf(config).replace(/\/$/, '')}${invitationPath(made.token)}`;
+    printResult(
+      values,
+      { id: made.invitation.id, email, role, expires_time: made.invitation.expires_time, url },
+      `Invitation for ${email} (${role}), valid until ${made.invitation.expires_time}; shown once:\n${url}`,
+    );
+  });
+}
+
+export async function userRoleCommand(values: Values): Promise<void> {
+  const email = emailArg(values);
+  const role = required(values, 'role');
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not ${role}`);
+  await withStore(values, async (store) => {
+    const user = await store
+      .transaction((tx) => setRole(tx, { email, role: role as Role }))
+      .catch(rethrowAsCliError);
+    printResult(
+      values,
+      { id: user.id, email: user.email, role },
+      `${user.name} <${user.email}> is now ${role}.`,
     );
   });
 }

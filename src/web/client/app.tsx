@@ -7,6 +7,7 @@ import { type Page, pageTitle, searchPages, session } from './api.ts';
 import { AutomationsView } from './automations.tsx';
 import { IconView } from './icon.tsx';
 import { IntegrationsView } from './integrations.tsx';
+import { MembersView } from './members.tsx';
 import { PageView } from './page.tsx';
 import { RequestsView } from './requests.tsx';
 import { navigate, type Screen, useRoute } from './router.ts';
@@ -15,6 +16,7 @@ import { WebhooksView } from './webhooks.tsx';
 /** The workspace screens in the sidebar, in order. */
 const SCREEN_LINKS: { screen: Screen; label: string }[] = [
   { screen: 'integrations', label: 'Integrations' },
+  { screen: 'members', label: 'Members' },
   { screen: 'webhooks', label: 'Webhooks' },
   { screen: 'automations', label: 'Automations' },
   { screen: 'requests', label: 'Request log' },
@@ -86,6 +88,8 @@ export function App() {
           <AutomationsView />
         ) : route.screen === 'requests' ? (
           <RequestsView />
+        ) : route.screen === 'members' ? (
+          <MembersView />
         ) : (
           <Home />
         )}

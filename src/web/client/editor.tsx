@@ -14,13 +14,14 @@
  * rounded to the minute (as in Notion) and would miss changes within a minute.
  */
 import { BlockNoteView } from '@blocknote/mantine';
-import { useCreateBlockNote } from '@blocknote/react';
+import { SuggestionMenuController, useCreateBlockNote } from '@blocknote/react';
 import type { Transaction } from '@tiptap/pm/state';
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, listChildren, loadTree } from './api.ts';
 import { type EditorBlock, type NotionBlock, toEditor } from './convert.ts';
 import { navigate } from './router.ts';
 import { editorSchema } from './schema.ts';
+import { slashMenuItems } from './slash-menu.ts';
 import { applySteps, planSync, type SyncApi } from './sync.ts';
 
 export const SAVE_DELAY_MS = 600;
@@ -207,6 +208,7 @@ export function PageEditor({
         editor={editor}
         editable={editable}
         theme="light"
+        slashMenu={false}
         onChange={() => {
           const s = state.current;
           if (s.applyingRemote) return;
@@ -214,7 +216,9 @@ export function PageEditor({
           setStatus('unsaved');
           if (!s.saving) schedule();
         }}
-      />
+      >
+        <SuggestionMenuController triggerCharacter="/" getItems={(query) => slashMenuItems(editor, query)} />
+      </BlockNoteView>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The app's routes in the address bar: `/app` (home), `/app/p/<page id>`, and the workspace
- * screens `/app/integrations`, `/app/webhooks`, `/app/automations` and `/app/requests`.
+ * screens `/app/integrations`, `/app/members`, `/app/webhooks`, `/app/automations` and
+ * `/app/requests`.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -21,7 +22,7 @@ export interface Route {
 }
 
 /** The workspace screens, each at `/app/<name>`. */
-export const SCREENS = ['integrations', 'webhooks', 'automations', 'requests'] as const;
+export const SCREENS = ['integrations', 'members', 'webhooks', 'automations', 'requests'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 let focusNext = false;

@@ -192,6 +192,32 @@ const createChildPage = createReactBlockSpec(
   },
 );
 
+/**
+ * The text inside a read-only block's raw Notion block (its children, as loaded with the page),
+ * one line per descendant that has text, at most `max`: what a column list or synced block holds
+ * is shown, not only its type.
+ */
+export function readOnlyLines(raw: string, max = 50): string[] {
+  const lines: string[] = [];
+  const walk = (b: unknown) => {
+    if (lines.length >= max || typeof b !== 'object' || b === null) return;
+    const block = b as { type?: string; children?: unknown[] } & Record<string, unknown>;
+    const body = block.type
+      ? (block[block.type] as { rich_text?: { plain_text?: string }[] } | undefined)
+      : undefined;
+    const text = Array.isArray(body?.rich_text) ? body.rich_text.map((t) => t.plain_text ?? '').join('') : '';
+    if (text) lines.push(text);
+    for (const child of block.children ?? []) walk(child);
+  };
+  try {
+    const root = JSON.parse(raw) as { children?: unknown[] };
+    for (const child of root.children ?? []) walk(child);
+  } catch {
+    return [];
+  }
+  return lines;
+}
+
 const createReadOnly = createReactBlockSpec(
   {
     type: 'notionReadOnly',
@@ -210,6 +236,9 @@ const createReadOnly = createReactBlockSpec(
         },
         h('span', { className: 'octavo-readonly-type' }, block.props.notionType),
         block.props.text ? h('span', { className: 'octavo-readonly-text' }, block.props.text) : null,
+        ...readOnlyLines(block.props.raw).map((line, i) =>
+          h('span', { key: i, className: 'octavo-readonly-line' }, line),
+        ),
       ),
   },
 );

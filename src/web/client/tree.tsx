@@ -31,6 +31,13 @@ export interface TreeNode {
 const ROOT = 'root';
 const TRASH_KEY = 'octavo.trashed';
 
+/**
+ * How often the sidebar reads the tree again to show pages others created, renamed, moved or
+ * trashed (through the API, another browser) — the editor's mechanism (editor.tsx POLL_MS):
+ * polling while the tab is visible, since there is no event feed for people yet.
+ */
+export const TREE_POLL_MS = 5000;
+
 /** The tree's state, shared by the sidebar and the page view (titles, new pages, trash). */
 class TreeStore {
   nodes = new Map<string, TreeNode>();
@@ -50,7 +57,32 @@ class TreeStore {
     for (const fn of this.listeners) fn();
   }
 
-  async loadRoots() {
+  /** What the sidebar shows, to tell whether a poll found anything new. */
+  private shown(): string {
+    const nodes = [...this.nodes.values()].map((n) => [n.id, n.title, n.icon, n.hasChildren, n.kind]);
+    return JSON.stringify([[...this.children], nodes]);
+  }
+
+  private polling = false;
+
+  /**
+   * Reads the roots and every expanded page's children again; re-renders only when something
+   * differs. One poll at a time; a child listing that fails (a page deleted meanwhile) is skipped.
+   */
+  async poll() {
+    if (this.polling) return;
+    this.polling = true;
+    const before = this.shown();
+    try {
+      await this.loadRoots({ quiet: true });
+      for (const id of [...this.expanded]) await this.loadChildren(id, { quiet: true }).catch(() => {});
+    } finally {
+      this.polling = false;
+    }
+    if (this.shown() !== before) this.changed();
+  }
+
+  async loadRoots(options: { quiet?: boolean } = {}) {
     const pages = await searchPages('');
     const roots = pages.filter((p) => p.parent.type === 'workspace' && !p.in_trash);
     for (const p of roots) this.nodes.set(p.id, fromPage(p, this.nodes.get(p.id)?.hasChildren ?? true));
@@ -58,10 +90,10 @@ class TreeStore {
       ROOT,
       roots.map((p) => p.id),
     );
-    this.changed();
+    if (!options.quiet) this.changed();
   }
 
-  async loadChildren(id: string) {
+  async loadChildren(id: string, options: { quiet?: boolean } = {}) {
     const blocks = await listChildren(id);
     const kids = blocks.filter((b) => b.type === 'child_page' || b.type === 'child_database');
     for (const b of kids) this.nodes.set(b.id, fromBlock(b));
@@ -71,7 +103,7 @@ class TreeStore {
     );
     const node = this.nodes.get(id);
     if (node) node.hasChildren = kids.length > 0;
-    this.changed();
+    if (!options.quiet) this.changed();
   }
 
   async toggle(id: string, open = !this.expanded.has(id)) {
@@ -180,6 +212,10 @@ export function PageTree({ currentId }: { currentId: string | null }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     tree.loadRoots().catch((e: Error) => setError(e.message));
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') tree.poll().catch(() => {});
+    }, TREE_POLL_MS);
+    return () => clearInterval(timer);
   }, []);
   const roots = tree.children.get(ROOT);
   return (
