@@ -44,6 +44,7 @@ import type {
 } from './store.ts';
 import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 import { webhookRepo } from './webhooks-repo.ts';
+import { workerRepo } from './workers-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -653,6 +654,9 @@ class BoundRepos implements StoreTx {
   }
   get scripts() {
     return this.repo('scripts', () => scriptRepo(this.db));
+  }
+  get workers() {
+    return this.repo('workers', () => workerRepo(this.db));
   }
   get accounts() {
     return this.repo('accounts', () => accounts(this.db));

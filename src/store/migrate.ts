@@ -14,6 +14,7 @@ import * as webhooks from './migrations/010-webhooks.ts';
 import * as oauth from './migrations/011-oauth.ts';
 import * as views from './migrations/012-views.ts';
 import * as automations from './migrations/016-automations.ts';
+import * as workers from './migrations/020-workers.ts';
 import * as scripts from './migrations/021-scripts.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-oauth': oauth,
   '012-views': views,
   '016-automations': automations,
+  '020-workers': workers,
   '021-scripts': scripts,
 };
 
