@@ -462,6 +462,8 @@ export interface WorkerSyncTable {
   cycle: number;
   next_run_time: string | null;
   last_run_id: string | null;
+  /** While a cycle runs: until when it holds the sync (extended at each execution). */
+  running_until: string | null;
 }
 
 /** A record key a sync wrote, and its page (migration 020). */

@@ -378,6 +378,8 @@ export interface WorkerRepo {
   /** Moves next_run_time from `from` to `to` when it is still `from`; whether it moved. */
   advanceSync(name: string, capability: string, from: string, to: string | null): Promise<boolean>;
   deleteSync(name: string, capability: string): Promise<void>;
+  /** Takes the sync's lease until `until` when it is free (or expired at `now`); whether it was taken. */
+  leaseSync(name: string, capability: string, now: string, until: string): Promise<boolean>;
   record(
     name: string,
     capability: string,

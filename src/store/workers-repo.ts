@@ -63,6 +63,16 @@ export function workerRepo(db: Db): WorkerRepo {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+    leaseSync: async (name, capability, now, until) => {
+      const r = await db
+        .updateTable('worker_syncs')
+        .set({ running_until: until })
+        .where('worker_name', '=', name)
+        .where('capability', '=', capability)
+        .where((eb) => eb.or([eb('running_until', 'is', null), eb('running_until', '<', now)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     deleteSync: async (name, capability) => {
       await db
         .deleteFrom('worker_syncs')

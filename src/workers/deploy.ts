@@ -282,6 +282,7 @@ async function keepSyncs(tx: StoreTx, name: string, manifest: Manifest, now: Dat
           cycle: 0,
           next_run_time: next,
           last_run_id: null,
+          running_until: null,
         };
     await tx.workers.putSync(row);
   }

@@ -18,7 +18,7 @@ import type { JobQueue } from '../jobs/index.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Store, WorkerRow, WorkerRunRow } from '../store/store.ts';
-import { errors } from '../wire/errors.ts';
+import { ApiError, errors } from '../wire/errors.ts';
 import {
   bindingsOf,
   type CapabilityEntry,
@@ -160,6 +160,32 @@ export async function runSyncCycle(
   key: string,
   startedBy: string,
 ): Promise<SyncOutcome> {
+  // One cycle at a time per sync: a lease taken here, extended before each execution.
+  const until = () => new Date(Date.now() + rt.limits.timeoutMs + 60_000).toISOString();
+  const known = await rt.store.transaction((tx) => tx.workers.sync(name, key));
+  if (
+    known &&
+    !(await rt.store.transaction((tx) => tx.workers.leaseSync(name, key, new Date().toISOString(), until())))
+  )
+    throw errors.validation(
+      `Sync ${key} of worker ${name} is running now; run it again when that cycle has ended.`,
+    );
+  try {
+    return await cycle(rt, name, key, startedBy, () =>
+      rt.store.transaction((tx) => tx.workers.updateSync(name, key, { running_until: until() })),
+    );
+  } finally {
+    if (known) await rt.store.transaction((tx) => tx.workers.updateSync(name, key, { running_until: null }));
+  }
+}
+
+async function cycle(
+  rt: WorkerRuntime,
+  name: string,
+  key: string,
+  startedBy: string,
+  extend: () => Promise<void>,
+): Promise<SyncOutcome> {
   const out: SyncOutcome = {
     status: 'succeeded',
     executions: 0,
@@ -169,6 +195,7 @@ export async function runSyncCycle(
     error: null,
   };
   for (;;) {
+    if (out.executions > 0) await extend();
     const { row, sync } = await rt.store.transaction(async (tx) => {
       const row = await workerNamed(tx, name);
       const cap = capabilityOf(row, key);
@@ -280,7 +307,10 @@ export async function tickWorkers(
         singletonKey: `${s.worker_name}\u0000${s.capability}`,
         retryLimit: 0,
       });
-    else await runSyncCycle(rt, s.worker_name, s.capability, 'schedule');
+    else
+      await runSyncCycle(rt, s.worker_name, s.capability, 'schedule').catch((e: unknown) => {
+        if (!(e instanceof ApiError)) throw e;
+      });
   }
   return started;
 }
@@ -437,7 +467,14 @@ export interface RunningWorkers {
 export async function startWorkers(rt: WorkerRuntime & { queue: JobQueue }): Promise<RunningWorkers> {
   await rt.queue.consume<{ worker: string; capability: string }>(
     SYNC_JOB,
-    async (p) => void (await runSyncCycle(rt, p.worker, p.capability, 'schedule')),
+    async (p) => {
+      try {
+        await runSyncCycle(rt, p.worker, p.capability, 'schedule');
+      } catch (e) {
+        // A cycle already running (started by hand) or a worker removed since: nothing to do.
+        if (!(e instanceof ApiError)) throw e;
+      }
+    },
     { concurrency: 4 },
   );
   await rt.queue.consume<{ worker: string; capability: string; events: unknown[] }>(

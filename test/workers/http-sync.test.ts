@@ -232,6 +232,32 @@ describeEngines('workers: a sync from a local HTTP source', (engine) => {
     ]);
   });
 
+  it('runs one cycle of a sync at a time', async () => {
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await b.store.transaction((tx) =>
+      tx.workers.updateSync('http-sync', 'catalogue', { running_until: later }),
+    );
+    await expect(runCapability(rt, 'http-sync', 'catalogue', undefined, 'test')).rejects.toThrow(
+      /Sync catalogue of worker http-sync is running now/,
+    );
+    // A scheduled start finding it running does nothing (its lease is left to its holder).
+    const bench: WorkerRuntime = { ...rt, queue: undefined };
+    const sync = await b.store.transaction((tx) => tx.workers.sync('http-sync', 'catalogue'));
+    expect(await tickWorkers(bench, new Date(Date.parse(sync!.next_run_time!) + 1000))).toHaveLength(1);
+    expect(
+      (await b.store.transaction((tx) => tx.workers.sync('http-sync', 'catalogue')))!.running_until,
+    ).toBe(later);
+    // A lease that ran out is taken over; a finished cycle frees it.
+    await b.store.transaction((tx) =>
+      tx.workers.updateSync('http-sync', 'catalogue', { running_until: '2000-01-01T00:00:00.000Z' }),
+    );
+    const done = await runCapability(rt, 'http-sync', 'catalogue', undefined, 'test');
+    expect(done.sync?.status).toBe('succeeded');
+    expect(
+      (await b.store.transaction((tx) => tx.workers.sync('http-sync', 'catalogue')))!.running_until,
+    ).toBeNull();
+  });
+
   it('refuses a worker declaring what Octavo does not run, naming it, and keeps nothing', async () => {
     await expect(
       deployWorker(rt, { dir: resolve(FIXTURES, 'unsupported'), now: new Date() }),

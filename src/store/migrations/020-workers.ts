@@ -10,8 +10,8 @@ import type { Kysely } from 'kysely';
  * environment, the token of its inbound webhook URLs and its pacers' state.
  *
  * `worker_syncs`: per sync capability, the state carried between executions (`nextState`), the
- * cycle in progress (replace mode deletes what a finished cycle did not see) and the next
- * scheduled time.
+ * cycle in progress (replace mode deletes what a finished cycle did not see), the next
+ * scheduled time, and the lease of the cycle running now (one at a time per sync).
  *
  * `worker_records`: which page holds each record key a sync wrote, and the cycle that last saw it.
  *
@@ -43,6 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('cycle', 'integer', (c) => c.notNull())
     .addColumn('next_run_time', 'text')
     .addColumn('last_run_id', 'text')
+    .addColumn('running_until', 'text')
     .addPrimaryKeyConstraint('worker_syncs_pk', ['worker_name', 'capability'])
     .execute();
   await db.schema
