@@ -8,7 +8,7 @@
  * code and keeps the integration, databases, records and sync state.
  */
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Client } from '@notionhq/client';
 import type { Capability } from '../domain/capabilities.ts';
 import { createIntegration, sharePage } from '../ops/integrations.ts';
@@ -112,8 +112,9 @@ export interface DeployInput {
   now: Date;
 }
 
+/** The folder's name (of the absolute path, so `.` names the current folder). */
 function defaultName(dir: string): string {
-  return basename(dir.replace(/\/+$/, ''));
+  return basename(resolve(dir));
 }
 
 /** Builds and deploys the worker in `input.dir`; answers the worker row. */
