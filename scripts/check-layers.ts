@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   present: ['domain', 'wire', 'lib', 'store'],
   ops: ['store', 'query', 'domain', 'wire', 'lib', 'present', 'events'],
   api: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'admin', 'web', 'oauth'],
-  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks', 'automations'],
+  admin: ['ops', 'present', 'domain', 'wire', 'lib', 'store', 'oauth', 'webhooks', 'automations', 'workers'],
   // OAuth public integrations: clients, codes, token grants; built on ops' integrations and shares.
   oauth: ['ops', 'domain', 'wire', 'lib', 'store'],
   // Server-rendered HTML pages (sign-in, consent) and the browser app's /app/api; they call ops,
@@ -33,7 +33,22 @@ const ALLOWED: Record<string, string[]> = {
   webhooks: ['events', 'jobs', 'ops', 'lib', 'wire', 'domain', 'store'],
   // Automations: definitions, the dispatcher reading the outbox with its own cursors, schedule
   // ticks and runs performing actions through ops (docs/ARCHITECTURE.md "Automations").
-  automations: ['events', 'jobs', 'ops', 'query', 'present', 'webhooks', 'lib', 'wire', 'domain', 'store'],
+  automations: [
+    'events',
+    'jobs',
+    'ops',
+    'query',
+    'present',
+    'webhooks',
+    'workers',
+    'lib',
+    'wire',
+    'domain',
+    'store',
+  ],
+  // Notion Workers (@notionhq/workers modules): build, sandboxed executions, sync application
+  // through /v1 as the worker's integration, schedules (docs/ARCHITECTURE.md "Workers").
+  workers: ['jobs', 'ops', 'lib', 'wire', 'domain', 'store'],
   cli: [
     'main',
     'config',
@@ -47,6 +62,7 @@ const ALLOWED: Record<string, string[]> = {
     'oauth',
     'webhooks',
     'automations',
+    'workers',
     // serve builds the browser app's bundle when it is missing (web/bundle.ts).
     'web',
   ],
@@ -62,6 +78,7 @@ const ALLOWED: Record<string, string[]> = {
     'jobs',
     'webhooks',
     'automations',
+    'workers',
   ],
   config: ['domain', 'lib'],
   // The browser app (React, BlockNote), bundled by esbuild: it reaches the server only over HTTP,
@@ -73,6 +90,7 @@ const ALLOWED: Record<string, string[]> = {
 
 /** Layers whose imports of `store` must be type-only. */
 const TYPE_ONLY_STORE = new Set([
+  'workers',
   'ops',
   'present',
   'api',

@@ -24,6 +24,7 @@ import { type BootstrapResult, bootstrap, getWorkspace } from './ops/workspace.t
 import { openStore } from './store/connect.ts';
 import type { KyselyStore } from './store/kysely-store.ts';
 import { type RunningWebhooks, startWebhooks } from './webhooks/delivery.ts';
+import { type RunningWorkers, startWorkers } from './workers/runtime.ts';
 
 export { createApp } from './api/app.ts';
 export { openStore } from './store/connect.ts';
@@ -54,6 +55,7 @@ export async function startJobs(
   });
   let webhooks: RunningWebhooks | undefined;
   let automations: RunningAutomations | undefined;
+  let workers: RunningWorkers | undefined;
   try {
     await startConsumers(queue, consumers);
     if (config.webhooks) {
@@ -69,6 +71,14 @@ export async function startJobs(
         log,
         api,
       });
+      workers = await startWorkers({
+        store,
+        queue,
+        api,
+        baseUrl: config.publicUrl || 'http://octavo.local',
+        limits: config.scripts ?? { timeoutMs: 30_000, memoryMb: 128 },
+        log,
+      });
     }
   } catch (e) {
     await queue.stop(0).catch(() => {});
@@ -79,6 +89,7 @@ export async function startJobs(
   queue.stop = async (timeoutMs) => {
     await webhooks?.stop();
     await automations?.stop();
+    await workers?.stop();
     await stopQueue(timeoutMs);
   };
   return queue;

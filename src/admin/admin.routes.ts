@@ -28,6 +28,7 @@ import { publicIntegrationRoutes } from './oauth.routes.ts';
 import { ADMIN_BASE, adminOpenApiDocument } from './openapi.ts';
 import { scriptRoutes } from './scripts.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
+import { workerRoutes } from './workers.routes.ts';
 
 export interface AdminDeps {
   store: Store;
@@ -140,6 +141,7 @@ export function adminRoutes(deps: AdminDeps) {
   r.route('/', webhookRoutes(deps));
   r.route('/', automationRoutes(deps));
   r.route('/', scriptRoutes(deps));
+  r.route('/', workerRoutes(deps));
   if (deps.emulator) r.route('/', emulatorRoutes(deps.emulator));
   r.route('/', publicIntegrationRoutes({ store: deps.store, now }));
 

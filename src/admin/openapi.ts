@@ -26,6 +26,7 @@ import {
   UpdateWebhookBody,
   VerifyWebhookBody,
 } from './webhooks.routes.ts';
+import { DeployWorkerBody, RunWorkerBody, WorkerRunsQuery } from './workers.routes.ts';
 
 /** Where app.ts mounts the admin router. */
 export const ADMIN_BASE = '/_octavo';
@@ -124,6 +125,19 @@ export const ADMIN_ENDPOINTS: Record<string, AdminEndpoint & { emulator?: boolea
     query: ScriptRunsQuery,
   },
   'GET /_octavo/script_runs/:id': { summary: 'Retrieve a script run' },
+  'GET /_octavo/workers': { summary: 'List the deployed Notion Workers: capabilities, databases, schedules' },
+  'POST /_octavo/workers': {
+    summary: 'Deploy a Notion Worker from a folder on the server (build, manifest, integration, databases)',
+    body: DeployWorkerBody,
+  },
+  'GET /_octavo/workers/:name': { summary: 'Retrieve a worker' },
+  'DELETE /_octavo/workers/:name': { summary: 'Remove a worker, its runs, state and integration' },
+  'POST /_octavo/workers/:name/run': {
+    summary: 'Run a capability now (a sync runs a whole cycle)',
+    body: RunWorkerBody,
+  },
+  'GET /_octavo/workers/:name/runs': { summary: "A worker's runs, newest first", query: WorkerRunsQuery },
+  'GET /_octavo/worker_runs/:id': { summary: 'Retrieve a worker run: input, output, logs, error' },
   'POST /_octavo/seed': {
     summary: 'Seed the workspace from a fixture (JSON, or YAML with Content-Type application/yaml)',
     body: FixtureSchema,

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { adminRoutes } from '../admin/admin.routes.ts';
 import { automationHookRoutes } from '../admin/automations.routes.ts';
+import { workerHookRoutes } from '../admin/workers.routes.ts';
 import { FILES_PATH } from '../domain/file-uploads.ts';
 import { createLogger } from '../lib/log.ts';
 import { octavoVersion } from '../lib/version.ts';
@@ -89,6 +90,8 @@ export function createApp(appDeps: AppDeps) {
   app.route(FILES_PATH, filesRoutes(deps));
   // Inbound URLs of automations' webhook triggers (their token is the credential).
   app.route('/', automationHookRoutes({ store: deps.store, api }));
+  // Inbound URLs of workers' webhook capabilities (the worker's hook token is the credential).
+  app.route('/', workerHookRoutes({ store: deps.store, api, publicUrl: deps.publicUrl }));
   // The admin API reads bodies through the same reader as /v1 (size, depth, string cleaning).
   app.route(
     '/_octavo',

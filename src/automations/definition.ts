@@ -123,6 +123,14 @@ const Action = z.discriminatedUnion('type', [
     timeout_ms: z.number().int().min(100).max(3_600_000).optional(),
     memory_mb: z.number().int().min(16).max(16_384).optional(),
   }),
+  z.strictObject({
+    type: z.literal('run_worker'),
+    /** A deployed Notion Worker (`octavo workers deploy`) and its automation capability. */
+    worker: z.string().min(1),
+    capability: z.string().min(1),
+    /** The page it is given (`pageId`, `pageData`); templates allowed, e.g. `{{trigger.page.id}}`. */
+    page_id: Template.optional(),
+  }),
 ]);
 export type Action = z.output<typeof Action>;
 

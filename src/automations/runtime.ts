@@ -42,6 +42,7 @@ import { ApiError, errors } from '../wire/errors.ts';
 import { CreatePageBody, type UpdatePageBody, updatePageBody } from '../wire/pages.schema.ts';
 import { parseWith } from '../wire/validation.ts';
 import { API_VERSIONS } from '../wire/versions.ts';
+import { capabilityOf, presentWorkerRun, runWorkerAutomation } from '../workers/runtime.ts';
 import {
   type Action,
   conditionFormula,
@@ -234,6 +235,24 @@ export async function createAutomation(tx: StoreTx, raw: unknown, now: Date): Pr
       } catch (e) {
         throw errors.validation(`Automation definition: actions[${i}].file: ${(e as Error).message}`);
       }
+    }
+  for (const [i, action] of def.actions.entries())
+    if (action.type === 'run_worker') {
+      const worker = await tx.workers.get(action.worker);
+      if (!worker)
+        throw errors.validation(
+          `Automation definition: actions[${i}].worker: no worker named ${action.worker}.`,
+        );
+      let kind: string;
+      try {
+        kind = capabilityOf(worker, action.capability)._tag;
+      } catch (e) {
+        throw errors.validation(`Automation definition: actions[${i}].capability: ${(e as Error).message}`);
+      }
+      if (kind !== 'automation')
+        throw errors.validation(
+          `Automation definition: actions[${i}].capability: ${action.capability} is a ${kind} capability, not an automation.`,
+        );
     }
   if (await tx.automations.getByName(def.name))
     throw errors.validation(`An automation named ${def.name} already exists.`);
@@ -481,6 +500,23 @@ async function performAction(
   at: { runId: string; step: number } = { runId: newId(), step: 0 },
 ): Promise<unknown> {
   const { actor } = env;
+  if (action.type === 'run_worker') {
+    const pageId = typeof input.page_id === 'string' && input.page_id !== '' ? input.page_id : undefined;
+    if (dryRun)
+      return { would_run: { worker: action.worker, capability: action.capability, page_id: pageId ?? null } };
+    const run = presentWorkerRun(
+      await runWorkerAutomation(workerRuntime(rt), {
+        worker: action.worker,
+        capability: action.capability,
+        pageId,
+        startedBy: `automation:${at.runId}`,
+      }),
+    );
+    const shown = { worker_run_id: run.id, logs: run.logs, ms: run.duration_ms };
+    if (run.status === 'failed')
+      throw new ScriptFailed(`worker ${run.worker} ${run.capability} failed: ${run.error}`, shown);
+    return shown;
+  }
   if (action.type === 'run_script') {
     if (dryRun) return { would_run: { file: action.file, name: action.name ?? null } };
     const run = presentScriptRun(
@@ -582,7 +618,7 @@ async function performAction(
 }
 
 /** Actions that reach outside the database: recorded after they are done (at least once). */
-const OUTSIDE = new Set<Action['type']>(['http_request', 'send_email', 'run_script']);
+const OUTSIDE = new Set<Action['type']>(['http_request', 'send_email', 'run_script', 'run_worker']);
 
 /** Attempts of a run's job: the first and this many retries, with back-off. */
 export const RUN_RETRIES = 3;
@@ -616,6 +652,12 @@ function scriptDeps(rt: AutomationRuntime) {
     baseUrl: rt.settings.publicUrl || 'http://octavo.local',
     limits: rt.settings.scripts ?? DEFAULT_SCRIPT_LIMITS,
   };
+}
+
+/** What a `run_worker` step needs: the store, the /v1 API, the script limits. */
+function workerRuntime(rt: AutomationRuntime) {
+  const d = scriptDeps(rt);
+  return { store: d.store, api: d.api, baseUrl: d.baseUrl, limits: d.limits, log: rt.log };
 }
 
 /** Whether a step's failure may pass if tried again: HTTP and SMTP failures, unexpected errors. */

@@ -50,6 +50,8 @@ export const OPTIONS = {
   'dry-run': { type: 'boolean' },
   'timeout-ms': { type: 'string' },
   'memory-mb': { type: 'string' },
+  attach: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
   from: { type: 'string' },
   default: { type: 'boolean' },
   to: { type: 'string' },

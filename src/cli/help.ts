@@ -215,6 +215,31 @@ export const HELP: Record<string, CommandHelp> = {
     usage: 'script runs [NAME] [--limit 50] [--json]',
     help: 'Lists script runs, newest first: status, why it stopped (--json: input, output, logs).',
   },
+  'workers deploy': {
+    usage:
+      'workers deploy DIR [--name NAME] [--parent PAGE_ID] [--attach KEY=DATA_SOURCE_ID]… [--env NAME=VALUE]… [--json]',
+    help: `Deploys a Notion Worker (a module built with @notionhq/workers; README "Workers") from DIR:
+  builds it, reads its capabilities, gives it an integration "worker: NAME", creates its managed
+  databases under --parent, binds attached ones, keeps its sync schedules. Deploying again
+  replaces the code and keeps its state. A capability Octavo does not run is refused by name.`,
+  },
+  'workers list': {
+    usage: 'workers list [--json]',
+    help: 'Lists the deployed workers: capabilities, databases, next scheduled syncs, inbound URLs.',
+  },
+  'workers run': {
+    usage: 'workers run NAME CAPABILITY [--input JSON] [--json]',
+    help: `Runs a capability now in this process: a sync runs a whole cycle and applies its changes;
+  an automation takes {"pageId": "…"}; a webhook or a tool takes the input as given.`,
+  },
+  'workers logs': {
+    usage: 'workers logs NAME [--limit 50] [--json]',
+    help: "Lists a worker's runs, newest first, with their logs and errors (--json: inputs, outputs).",
+  },
+  'workers remove': {
+    usage: 'workers remove NAME [--json]',
+    help: 'Removes a worker, its runs, sync state and integration; the pages it wrote stay.',
+  },
   'admin token': {
     usage: 'admin token [--json]',
     help: `Makes a new token for the admin API under /_octavo (the previous one stops working); the

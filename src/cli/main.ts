@@ -194,6 +194,19 @@ function automationCommands(): Record<string, Command> {
     'script runs': cmd(['[NAME]'], ['limit'], async (v, a) =>
       (await import('./commands/script.ts')).scriptRunsCommand(v, a),
     ),
+    'workers deploy': cmd(['DIR'], ['name', 'parent', 'attach', 'env'], async (v, a) =>
+      (await import('./commands/workers.ts')).workersDeployCommand(v, a),
+    ),
+    'workers list': cmd([], [], async (v) => (await import('./commands/workers.ts')).workersListCommand(v)),
+    'workers run': cmd(['NAME', 'CAPABILITY'], ['input'], async (v, a) =>
+      (await import('./commands/workers.ts')).workersRunCommand(v, a),
+    ),
+    'workers logs': cmd(['NAME'], ['limit'], async (v, a) =>
+      (await import('./commands/workers.ts')).workersLogsCommand(v, a),
+    ),
+    'workers remove': cmd(['NAME'], [], async (v, a) =>
+      (await import('./commands/workers.ts')).workersRemoveCommand(v, a),
+    ),
   };
 }
 

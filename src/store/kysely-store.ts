@@ -45,6 +45,7 @@ import type {
 } from './store.ts';
 import { asyncTasks, customEmojis, templates, viewQueries, views } from './views-repo.ts';
 import { webhookRepo } from './webhooks-repo.ts';
+import { workerRepo } from './workers-repo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -654,6 +655,9 @@ class BoundRepos implements StoreTx {
   }
   get scripts() {
     return this.repo('scripts', () => scriptRepo(this.db));
+  }
+  get workers() {
+    return this.repo('workers', () => workerRepo(this.db));
   }
   get accounts() {
     return this.repo('accounts', () => accounts(this.db));

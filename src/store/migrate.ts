@@ -15,6 +15,7 @@ import * as oauth from './migrations/011-oauth.ts';
 import * as views from './migrations/012-views.ts';
 import * as automations from './migrations/016-automations.ts';
 import * as invitations from './migrations/018-invitations.ts';
+import * as workers from './migrations/020-workers.ts';
 import * as scripts from './migrations/021-scripts.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-views': views,
   '016-automations': automations,
   '018-invitations': invitations,
+  '020-workers': workers,
   '021-scripts': scripts,
 };
 

@@ -111,6 +111,10 @@ export interface Database {
   automation_page_state: AutomationPageStateTable;
   scripts: ScriptTable;
   script_runs: ScriptRunTable;
+  workers: WorkerTable;
+  worker_syncs: WorkerSyncTable;
+  worker_records: WorkerRecordTable;
+  worker_runs: WorkerRunTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
   person_roles: PersonRoleTable;
@@ -441,6 +445,73 @@ export interface ScriptRunTable {
   logs: string;
   error: string | null;
   reason: 'error' | 'timeout' | 'memory' | 'exit' | null;
+  started_time: string;
+  finished_time: string | null;
+  duration_ms: number | null;
+}
+
+/** A deployed Notion Worker (migration 020, workers/). */
+export interface WorkerTable {
+  name: string;
+  integration_id: string;
+  /** The integration's bearer token, handed to each execution as NOTION_API_TOKEN. */
+  token: string;
+  source_dir: string;
+  /** The built ES module (esbuild), its bare imports made absolute paths. */
+  bundle: string;
+  /** JSON array of folders an execution may read (the packages the bundle imports). */
+  read_paths: string;
+  /** JSON: the manifest the package reports (`worker.manifest`). */
+  manifest: string;
+  /** JSON: database key → {database_id, data_source_id}. */
+  databases: string;
+  /** JSON: variables given to every execution. */
+  env: string;
+  hook_token: string;
+  /** JSON: the pacers' state (`nextPacerStates`). */
+  pacers: string;
+  created_time: string;
+  updated_time: string;
+}
+
+/** A sync capability's state between executions (migration 020). */
+export interface WorkerSyncTable {
+  worker_name: string;
+  capability: string;
+  /** JSON: the last `nextState`, or null at the start of a cycle. */
+  state: string | null;
+  /** The cycle in progress (replace mode deletes what a finished cycle did not see). */
+  cycle: number;
+  next_run_time: string | null;
+  last_run_id: string | null;
+  /** While a cycle runs: until when it holds the sync (extended at each execution). */
+  running_until: string | null;
+}
+
+/** A record key a sync wrote, and its page (migration 020). */
+export interface WorkerRecordTable {
+  worker_name: string;
+  capability: string;
+  database_key: string;
+  record_key: string;
+  page_id: string;
+  cycle: number;
+}
+
+/** One execution of a worker capability (migration 020). */
+export interface WorkerRunTable {
+  id: string;
+  worker_name: string;
+  capability: string;
+  /** sync, automation, webhook, verify, tool. */
+  kind: string;
+  /** `cli`, `schedule`, `admin`, `webhook`, `automation:<run id>`. */
+  started_by: string;
+  status: 'running' | 'succeeded' | 'failed';
+  input: string;
+  output: string | null;
+  logs: string;
+  error: string | null;
   started_time: string;
   finished_time: string | null;
   duration_ms: number | null;

@@ -30,6 +30,10 @@ import type {
   WebhookDeliveryTable,
   WebhookSubscriptionTable,
   WebSessionTable,
+  WorkerRecordTable,
+  WorkerRunTable,
+  WorkerSyncTable,
+  WorkerTable,
 } from './schema.ts';
 
 export type UserRow = Selectable<UserTable>;
@@ -355,6 +359,48 @@ export type AutomationRunRow = Selectable<AutomationRunTable>;
 export type ScriptRow = Selectable<ScriptTable>;
 export type ScriptRunRow = Selectable<ScriptRunTable>;
 
+export type WorkerRow = Selectable<WorkerTable>;
+export type WorkerSyncRow = Selectable<WorkerSyncTable>;
+export type WorkerRecordRow = Selectable<WorkerRecordTable>;
+export type WorkerRunRow = Selectable<WorkerRunTable>;
+
+/** Deployed Notion Workers, their syncs' state, records and runs (workers/, migration 020). */
+export interface WorkerRepo {
+  get(name: string): Promise<WorkerRow | undefined>;
+  list(): Promise<WorkerRow[]>;
+  insert(row: WorkerRow): Promise<void>;
+  update(name: string, patch: Partial<Omit<WorkerRow, 'name'>>): Promise<void>;
+  delete(name: string): Promise<void>;
+  syncs(name: string | null): Promise<WorkerSyncRow[]>;
+  sync(name: string, capability: string): Promise<WorkerSyncRow | undefined>;
+  putSync(row: WorkerSyncRow): Promise<void>;
+  updateSync(
+    name: string,
+    capability: string,
+    patch: Partial<Omit<WorkerSyncRow, 'worker_name' | 'capability'>>,
+  ): Promise<void>;
+  /** Moves next_run_time from `from` to `to` when it is still `from`; whether it moved. */
+  advanceSync(name: string, capability: string, from: string, to: string | null): Promise<boolean>;
+  deleteSync(name: string, capability: string): Promise<void>;
+  /** Takes the sync's lease until `until` when it is free (or expired at `now`); whether it was taken. */
+  leaseSync(name: string, capability: string, now: string, until: string): Promise<boolean>;
+  record(
+    name: string,
+    capability: string,
+    databaseKey: string,
+    key: string,
+  ): Promise<WorkerRecordRow | undefined>;
+  putRecord(row: WorkerRecordRow): Promise<void>;
+  deleteRecord(name: string, capability: string, databaseKey: string, key: string): Promise<void>;
+  /** The records of a sync last seen before `cycle`. */
+  staleRecords(name: string, capability: string, cycle: number): Promise<WorkerRecordRow[]>;
+  insertRun(row: WorkerRunRow): Promise<void>;
+  updateRun(id: string, patch: Partial<Omit<WorkerRunRow, 'id' | 'worker_name'>>): Promise<void>;
+  getRun(id: string): Promise<WorkerRunRow | undefined>;
+  /** Newest first; one worker's, or every one's. */
+  listRuns(name: string | null, limit: number): Promise<WorkerRunRow[]>;
+}
+
 /** Scripts, their integrations' tokens and their runs (automations/scripts.ts, migration 021). */
 export interface ScriptRepo {
   get(name: string): Promise<ScriptRow | undefined>;
@@ -603,6 +649,7 @@ export interface StoreTx {
   asyncTasks: AsyncTaskRepo;
   automations: AutomationRepo;
   scripts: ScriptRepo;
+  workers: WorkerRepo;
   accounts: AccountRepo;
   invitations: InvitationRepo;
   oauth: OauthRepo;

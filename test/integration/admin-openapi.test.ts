@@ -158,7 +158,8 @@ describe('GET /_octavo/openapi.json on a test double (emulator controls served)'
           `/_octavo/automations/${encodeURIComponent(made.automation)}`,
         )
         .replace(/^\/_octavo\/automation_runs\/:id/, `/_octavo/automation_runs/${made.run}`)
-        .replace(/^\/_octavo\/script_runs\/:id/, `/_octavo/script_runs/${made.scriptRun}`);
+        .replace(/^\/_octavo\/script_runs\/:id/, `/_octavo/script_runs/${made.scriptRun}`)
+        .replace(/^\/_octavo\/worker_runs\/:id/, '/_octavo/worker_runs/none');
       expect(path, op).not.toContain(':');
       const res = await call(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
       expect.soft(res.status, `${op}: ${JSON.stringify(res.body)}`).not.toBe(404);
