@@ -49,7 +49,7 @@ export interface DialectHooks {
    * below 2^53 and other magnitudes in [0.0001, 10^15): shortest round-trip digits.
    */
   numberText(n: Expression<unknown>): RawBuilder<unknown>;
-  /** A double truncated toward zero (NULL stays NULL). */
+  /** A double truncated toward zero, still a double (NULL stays NULL). */
   truncate(n: Expression<unknown>): RawBuilder<unknown>;
   /** Whether an integral double (epoch milliseconds) is a whole number of days. */
   wholeDays(n: Expression<unknown>): RawBuilder<SqlBool>;
@@ -79,8 +79,9 @@ export const sqliteHooks: DialectHooks = {
   // shortest form (%g drops trailing zeros), as JavaScript writes it within the documented range.
   numberText: (n) =>
     sql`(case when ${n} is null then null when ${n} = cast(${n} as integer) and abs(${n}) < ${SAFE} then cast(cast(${n} as integer) as text) when cast(printf('%.15g', ${n}) as real) = ${n} then printf('%.15g', ${n}) when cast(printf('%.16g', ${n}) as real) = ${n} then printf('%.16g', ${n}) else printf('%.17g', ${n}) end)`,
-  // A cast to integer truncates toward zero.
-  truncate: (n) => sql`cast(${n} as integer)`,
+  // trunc() of a real stays a real (not `cast(… as integer)`: `/` on an integer result would be
+  // SQLite's integer division, 3 / 2 = 1). Math functions are compiled into better-sqlite3.
+  truncate: (n) => sql`trunc(cast(${n} as real))`,
   wholeDays: (n) => sql<SqlBool>`(cast(${n} as integer) % 86400000 = 0)`,
   isAscii: (t) => sql<SqlBool>`(length(cast(${t} as blob)) = length(${t}))`,
 };
