@@ -55,6 +55,9 @@ export type RollupFn =
 
 type Cmp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
+/** Number functions with the same name and meaning in JavaScript's Math, SQLite and Postgres. */
+type MathFn = 'abs' | 'ceil' | 'floor' | 'sign';
+
 export type FExpr =
   | { readonly t: 'number'; readonly k: 'lit'; readonly v: number | null }
   | { readonly t: 'text'; readonly k: 'lit'; readonly v: string }
@@ -63,6 +66,8 @@ export type FExpr =
   | { readonly t: 'date'; readonly k: 'dcol'; readonly lo: string; readonly hi: string }
   | { readonly t: 'date'; readonly k: 'now' | 'today' }
   | { readonly t: 'number'; readonly k: 'neg'; readonly a: FExpr }
+  /** abs, ceil, floor, sign of a number (empty stays empty). */
+  | { readonly t: 'number'; readonly k: 'math'; readonly fn: MathFn; readonly a: FExpr }
   | {
       readonly t: 'number';
       readonly k: 'arith';
@@ -251,6 +256,13 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'now':
       case 'today':
         return args.length === 0 ? { t: 'date', k: name } : undefined;
+      case 'abs':
+      case 'ceil':
+      case 'floor':
+      case 'sign': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a?.t === 'number' ? { t: 'number', k: 'math', fn: name, a } : undefined;
+      }
       case 'dateAdd':
       case 'dateSubtract': {
         const d = args.length === 3 ? visit(args[0]!) : undefined;
@@ -346,6 +358,7 @@ export function readsRow(e: FExpr): boolean {
     case 'quant':
       return true;
     case 'neg':
+    case 'math':
     case 'not':
     case 'empty':
     case 'contains':
@@ -440,6 +453,10 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
       return { s: Math.floor(ctx.now.getTime() / DAY) * DAY, time: false };
     case 'neg':
       return finite(-n0(ev(e.a)));
+    case 'math': {
+      const v = ev(e.a);
+      return typeof v === 'number' ? finite(Math[e.fn](v)) : null;
+    }
     case 'arith': {
       const l = n0(ev(e.l));
       const r = n0(ev(e.r));
@@ -667,6 +684,7 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
 function children(e: FExpr): FExpr[] {
   switch (e.k) {
     case 'neg':
+    case 'math':
     case 'not':
     case 'empty':
     case 'contains':
@@ -715,6 +733,9 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       return ctx.col(e.col);
     case 'neg':
       return sql`(- ${op(e.a)})`;
+    case 'math':
+      // A double on both engines (SQLite's sign() is an integer, and `/` would then divide integers).
+      return sql`cast(${sql.raw(e.fn)}(${numSql(e.a, ctx)}) as double precision)`;
     case 'arith': {
       const l = op(e.l);
       const r = op(e.r);
