@@ -88,6 +88,9 @@ async function interleaved(fns: (() => Promise<unknown>)[], runs = RUNS): Promis
   });
 }
 
+const describe = (l: Line) =>
+  `p50 ${l.stat.p50.toFixed(1)} ms, p99 ${l.stat.p99.toFixed(1)} ms, CPU ${l.stat.cpu.toFixed(1)} ms/op (${l.stat.runs} runs, ${l.rows} rows)`;
+
 const time = async (fn: () => Promise<unknown>, runs = RUNS) => (await interleaved([fn], runs))[0]!;
 
 /** One line of the final table. */
@@ -149,9 +152,20 @@ async function run(engine: string): Promise<void> {
         })) as unknown as { data_sources: { id: string }[] }
       ).data_sources[0]!.id;
     const ctx: Ctx = { engine, store, client, evaluator, make };
-    if (PARTS.has('queries')) await queries(ctx);
-    if (PARTS.has('propagation')) await propagation(ctx);
-    if (PARTS.has('read')) await read(ctx);
+    // Each part's lines as soon as it is done (a long run interrupted keeps what it measured).
+    const report = (from: number) => {
+      for (const l of lines.slice(from)) console.log(`[${engine}] ${l.what}: ${describe(l)}`);
+    };
+    for (const [part, fn] of [
+      ['queries', queries],
+      ['propagation', propagation],
+      ['read', read],
+    ] as const) {
+      if (!PARTS.has(part)) continue;
+      const from = lines.length;
+      await fn(ctx);
+      report(from);
+    }
   } finally {
     await store.close();
     if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);

@@ -45,6 +45,11 @@ import { prng, type Rng } from './gen.ts';
 // A fixed seed by default, so that CI is deterministic; OCTAVO_QUERY_SEED=random (or a number)
 // explores. Every disagreement found that way is kept in REGRESSIONS, over FIXED_ROWS, so it is
 // checked whatever the seed.
+// Explored after the fix of seed 1462683501 (issue 10), 34 random seeds, no other disagreement:
+// 1751642573 864560139 1116188653 780687293 1615564353 66588581 267880636 948613317 665154366
+// 1891934938 1069113933 321785930 1988343480 306036113 1260670763 1538591540 221734270 711697775
+// 2116705812 1204630375 1286540092 1498097056 1131966793 602461713 1810060588 607015254 38092005
+// 410559018 845100837 2027416016 1934744901 1179713327 620055219 1620636289
 const SEED_SETTING = process.env.OCTAVO_QUERY_SEED ?? '11';
 const SEED = SEED_SETTING === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_SETTING);
 const NOW = new Date('2026-05-13T10:11:12.345Z');
