@@ -19,7 +19,14 @@ import {
 import { dateEndColumn, familyOf, valueColumn } from './columns.ts';
 import { isoBound, resolveOperand } from './dates.ts';
 import type { DialectHooks } from './dialect.ts';
-import { fexprInterval, fexprSql, type SqlContext } from './formula-sql.ts';
+import {
+  type FExpr,
+  fexprInterval,
+  fexprSql,
+  planRelated,
+  type RelatedPlan,
+  type SqlContext,
+} from './formula-sql.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
 import { type DerivedRow, exprKeyColumn, keyOf, type OrderTerm, orderTerms, termDirection } from './keys.ts';
 import { likePattern, usesTrigramIndex } from './text-index.ts';
@@ -35,6 +42,8 @@ export interface CompileContext {
    * database walks the sort index and stops at the page size: right when many rows match.
    */
   readonly walkSortIndex?: boolean;
+  /** Rollups the query computes once per row in lateral joins (execute.ts, `planRelated`). */
+  readonly related?: SqlContext['related'];
 }
 
 type Bool = RawBuilder<SqlBool>;
@@ -59,7 +68,32 @@ function exprContext(ctx: CompileContext, column: (name: string) => RawBuilder<u
     now: ctx.now,
     col: column,
     filter: (f, alias) => compileNode(f, { hooks: ctx.hooks, now: ctx.now, alias }),
+    ...(ctx.related ? { related: ctx.related } : {}),
   };
+}
+
+/**
+ * Computes the rollups of a query's filter and sorts once per row where the dialect can: the
+ * lateral joins to add to the query, and the context whose expressions read their columns.
+ */
+export function planRelatedJoins(
+  query: { readonly filter: Filter | null; readonly sorts: readonly Sort[] },
+  ctx: CompileContext,
+): { joins: RelatedPlan['joins']; ctx: CompileContext } {
+  const exprs: FExpr[] = query.sorts.flatMap((s) => (s.target.source === 'expr' ? [s.target.expr] : []));
+  const walk = (f: Filter): void => {
+    if (f.kind === 'and' || f.kind === 'or') f.filters.forEach(walk);
+    else {
+      const { target } = f as LeafFilter;
+      if (target.source === 'expr') exprs.push(target.expr);
+    }
+  };
+  if (query.filter) walk(query.filter);
+  const plan = planRelated(
+    exprs,
+    exprContext(ctx, (name) => col(ctx, name)),
+  );
+  return plan ? { joins: plan.joins, ctx: { ...ctx, related: plan.related } } : { joins: [], ctx };
 }
 
 /** The value of a target as a filter reads it (a date: its interval start). */
@@ -355,5 +389,7 @@ export function sortsByIndexedColumn(sorts: readonly Sort[]): boolean {
   const [first] = orderTerms(sorts);
   if (!first || 'pageId' in first || first.sort.optionOrder) return false;
   const target = first.sort.target;
+  // An expression (formula, rollup) has no index: sorting computes it for every match anyway.
+  if (target.source === 'expr') return false;
   return target.source === 'row' || familyOf(target.type) !== 'multi';
 }

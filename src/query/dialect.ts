@@ -29,6 +29,11 @@ export interface DialectHooks {
   readonly needsIndexHint: boolean;
   /** The trigram index of title and rich_text columns; null when the database offers none. */
   readonly trigram: TrigramIndex | null;
+  /**
+   * True when a query can join a LATERAL subquery: rollups are then computed once per row for
+   * filter and sort together (formula-sql.ts `planRelated`) instead of a subquery per mention.
+   */
+  readonly lateral: boolean;
   /** `haystack` contains `needle` (non-empty) as a substring. */
   textContains(haystack: Expression<unknown>, needle: string): RawBuilder<SqlBool>;
   /** `haystack` starts with `needle`, which is `chars` code points long (> 0). */
@@ -40,16 +45,16 @@ export interface DialectHooks {
   /** The expression a GIN index over a JSON-array column is built on (when `jsonArrayIndex`). */
   jsonIndexExpression(column: string): RawBuilder<unknown>;
   /**
-   * The elements of the JSON array text in `column` as a FROM item aliased `alias`, with one
-   * text column `value` (no rows for NULL). Rollups join related rows through it.
+   * `key` is an element of the JSON array text in `column` (false for NULL), written so that the
+   * database looks `key` up by its index for each element: rollups read related rows this way.
    */
-  jsonElements(column: Expression<unknown>, alias: string): RawBuilder<unknown>;
+  jsonArrayHasKey(column: Expression<unknown>, key: Expression<unknown>): RawBuilder<SqlBool>;
   /**
    * A double as JavaScript's `String(n)` writes it (formula `format()`), exact for 0, integers
    * below 2^53 and other magnitudes in [0.0001, 10^15): shortest round-trip digits.
    */
   numberText(n: Expression<unknown>): RawBuilder<unknown>;
-  /** A double truncated toward zero (NULL stays NULL). */
+  /** A double truncated toward zero, still a double (NULL stays NULL). */
   truncate(n: Expression<unknown>): RawBuilder<unknown>;
   /** Whether an integral double (epoch milliseconds) is a whole number of days. */
   wholeDays(n: Expression<unknown>): RawBuilder<SqlBool>;
@@ -66,6 +71,7 @@ export const sqliteHooks: DialectHooks = {
   jsonArrayIndex: false,
   needsIndexHint: true,
   trigram: { kind: 'fts5' },
+  lateral: false,
   // instr/substr count characters, not bytes, on TEXT values.
   textContains: (h, n) => sql<SqlBool>`instr(${h}, ${n}) > 0`,
   textStartsWith: (h, n, c) => sql<SqlBool>`substr(${h}, 1, ${c}) = ${n}`,
@@ -74,13 +80,15 @@ export const sqliteHooks: DialectHooks = {
   jsonArrayHasAny: (col, values) =>
     sql<SqlBool>`exists (select 1 from json_each(${col}) where value in (${sql.join(values)}))`,
   jsonIndexExpression: (col) => sql`${sql.ref(col)}`,
-  jsonElements: (col, alias) => sql`json_each(${col}) as ${sql.ref(alias)}`,
+  // SQLite runs the IN list (json_each) and seeks the key's index for each element.
+  jsonArrayHasKey: (col, key) => sql<SqlBool>`${key} in (select value from json_each(${col}))`,
   // printf's %.15g / %.16g / %.17g: the first that reads back as the same double is the
   // shortest form (%g drops trailing zeros), as JavaScript writes it within the documented range.
   numberText: (n) =>
     sql`(case when ${n} is null then null when ${n} = cast(${n} as integer) and abs(${n}) < ${SAFE} then cast(cast(${n} as integer) as text) when cast(printf('%.15g', ${n}) as real) = ${n} then printf('%.15g', ${n}) when cast(printf('%.16g', ${n}) as real) = ${n} then printf('%.16g', ${n}) else printf('%.17g', ${n}) end)`,
-  // A cast to integer truncates toward zero.
-  truncate: (n) => sql`cast(${n} as integer)`,
+  // trunc() of a real stays a real (not `cast(… as integer)`: `/` on an integer result would be
+  // SQLite's integer division, 3 / 2 = 1). Math functions are compiled into better-sqlite3.
+  truncate: (n) => sql`trunc(cast(${n} as real))`,
   wholeDays: (n) => sql<SqlBool>`(cast(${n} as integer) % 86400000 = 0)`,
   isAscii: (t) => sql<SqlBool>`(length(cast(${t} as blob)) = length(${t}))`,
 };
@@ -92,6 +100,7 @@ export const postgresHooks: DialectHooks = {
   needsIndexHint: false,
   // Set per store when pg_trgm is installed (see dialectHooks).
   trigram: null,
+  lateral: true,
   textContains: (h, n) => sql<SqlBool>`strpos(${h}, cast(${n} as text)) > 0`,
   textStartsWith: (h, n, c) => sql<SqlBool>`left(${h}, cast(${c} as integer)) = cast(${n} as text)`,
   textEndsWith: (h, n, c) => sql<SqlBool>`right(${h}, cast(${c} as integer)) = cast(${n} as text)`,
@@ -99,8 +108,11 @@ export const postgresHooks: DialectHooks = {
   jsonArrayHasAny: (col, values) =>
     sql<SqlBool>`(cast(${col} as jsonb) ?| array[${sql.join(values.map((v) => sql`cast(${v} as text)`))}])`,
   jsonIndexExpression: (col) => sql`(cast(${sql.ref(col)} as jsonb))`,
-  jsonElements: (col, alias) =>
-    sql`jsonb_array_elements_text(cast(${col} as jsonb)) as ${sql.ref(alias)}(value)`,
+  // `= any(array(…))`, not a join with jsonb_array_elements_text: for a join the planner guesses
+  // 100 elements per array and hash-joins them against a scan of the whole related table; an
+  // array (guessed at 10 elements) is an index condition, a lookup per element.
+  jsonArrayHasKey: (col, key) =>
+    sql<SqlBool>`${key} = any(array(select jsonb_array_elements_text(cast(${col} as jsonb))))`,
   // float8's text output is the shortest round-trip form (extra_float_digits > 0, the default).
   numberText: (n) =>
     sql`(case when ${n} = trunc(${n}) and abs(${n}) < ${SAFE} then cast(cast(${n} as bigint) as text) else cast(cast(${n} as double precision) as text) end)`,

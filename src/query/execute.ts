@@ -14,6 +14,8 @@
  *   cannot read `DESC NULLS LAST` from an ascending index and would sort every match.
  * - Keyset cursors: the anchor row's keys bound the read (`compileCursor`), as an index range
  *   when its first key is not empty (`compileCursorSeek`).
+ * - Rollups (Postgres): each relation the filter and sorts roll up is one lateral aggregate per
+ *   row (`planRelatedJoins`), so a rollup filtered and sorted on is computed once per row.
  */
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import { sql } from 'kysely';
@@ -27,6 +29,7 @@ import {
   compileOrderBy,
   exprKeySelections,
   hasIndexableLeaf,
+  planRelatedJoins,
   sortsByIndexedColumn,
 } from './compile.ts';
 import type { DialectHooks } from './dialect.ts';
@@ -69,11 +72,14 @@ export async function queryRows(
   options: RowQueryOptions,
 ): Promise<RowPage> {
   const threshold = options.walkThreshold ?? WALK_THRESHOLD;
-  let ctx: CompileContext = { hooks, now: options.now, alias: 'r' };
+  // Rollups computed once per row (a lateral join each) where the dialect can.
+  const related = planRelatedJoins(query, { hooks, now: options.now, alias: 'r' });
+  let ctx: CompileContext = related.ctx;
   let candidates: Expression<SqlBool> | null = null;
   const select = (filterCtx: CompileContext) => {
-    let q = db
-      .selectFrom(`${table} as r`)
+    let from = db.selectFrom(`${table} as r`);
+    for (const join of related.joins) from = from.leftJoinLateral(join, (on) => on.onTrue());
+    let q = from
       .select('r.page_id')
       // A literal, not a parameter: SQLite plans a statement again on every run when a bound
       // value can change its plan (see blockSelect in store/kysely-store.ts).

@@ -14,7 +14,7 @@
  * row (ops/query.ts). Semantics follow the formula language (notion-formulas.md §3): an empty
  * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
  */
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Node } from '../domain/formula/syntax.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter } from './ir.ts';
@@ -55,6 +55,9 @@ export type RollupFn =
 
 type Cmp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
+/** Number functions with the same name and meaning in JavaScript's Math, SQLite and Postgres. */
+type MathFn = 'abs' | 'ceil' | 'floor' | 'sign';
+
 export type FExpr =
   | { readonly t: 'number'; readonly k: 'lit'; readonly v: number | null }
   | { readonly t: 'text'; readonly k: 'lit'; readonly v: string }
@@ -63,6 +66,8 @@ export type FExpr =
   | { readonly t: 'date'; readonly k: 'dcol'; readonly lo: string; readonly hi: string }
   | { readonly t: 'date'; readonly k: 'now' | 'today' }
   | { readonly t: 'number'; readonly k: 'neg'; readonly a: FExpr }
+  /** abs, ceil, floor, sign of a number (empty stays empty). */
+  | { readonly t: 'number'; readonly k: 'math'; readonly fn: MathFn; readonly a: FExpr }
   | {
       readonly t: 'number';
       readonly k: 'arith';
@@ -251,6 +256,13 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'now':
       case 'today':
         return args.length === 0 ? { t: 'date', k: name } : undefined;
+      case 'abs':
+      case 'ceil':
+      case 'floor':
+      case 'sign': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        return a?.t === 'number' ? { t: 'number', k: 'math', fn: name, a } : undefined;
+      }
       case 'dateAdd':
       case 'dateSubtract': {
         const d = args.length === 3 ? visit(args[0]!) : undefined;
@@ -346,6 +358,7 @@ export function readsRow(e: FExpr): boolean {
     case 'quant':
       return true;
     case 'neg':
+    case 'math':
     case 'not':
     case 'empty':
     case 'contains':
@@ -440,6 +453,10 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
       return { s: Math.floor(ctx.now.getTime() / DAY) * DAY, time: false };
     case 'neg':
       return finite(-n0(ev(e.a)));
+    case 'math': {
+      const v = ev(e.a);
+      return typeof v === 'number' ? finite(Math[e.fn](v)) : null;
+    }
     case 'arith': {
       const l = n0(ev(e.l));
       const r = n0(ev(e.r));
@@ -530,7 +547,8 @@ function compareValues(op: Cmp, t: FType, l: Val, r: Val): boolean {
 
 function relatedOf(rel: RelationRef, row: Row, ctx: ValueContext): Row[] {
   const raw = row[rel.col];
-  const ids = typeof raw === 'string' ? (JSON.parse(raw) as string[]) : [];
+  // Each related page once, as SQL reads them (a relation never names a page twice anyway).
+  const ids = typeof raw === 'string' ? [...new Set(JSON.parse(raw) as string[])] : [];
   return ids.length && ctx.related ? ctx.related(rel.table, ids) : [];
 }
 
@@ -607,6 +625,11 @@ export interface SqlContext {
   readonly col: (name: string) => Raw;
   /** The WHERE expression of a filter over the related row aliased `alias` (compile.ts). */
   readonly filter?: (filter: Filter, alias: string) => Bool;
+  /**
+   * The columns holding a rollup or rollup condition already computed for the row (a lateral
+   * join of the query, see `planRelated`); undefined: compute it here, as a subquery.
+   */
+  readonly related?: (e: FExpr) => readonly Raw[] | undefined;
 }
 
 const dbl = (v: number): Raw => sql`cast(${v} as double precision)`;
@@ -627,8 +650,8 @@ function bind(values: readonly Raw[], body: (xs: Raw[]) => Raw): Raw {
 }
 
 /** Whether an expression is worth computing once (it holds a subquery, or is large). */
-function costly(e: FExpr): boolean {
-  const { nodes, subqueries } = measure(e);
+function costly(e: FExpr, ctx: SqlContext): boolean {
+  const { nodes, subqueries } = measure(e, ctx.related);
   return subqueries > 0 || nodes > 8;
 }
 
@@ -644,12 +667,13 @@ export function sqlSize(e: FExpr): number {
   return nodes + 9 * subqueries;
 }
 
-function measure(e: FExpr): { nodes: number; subqueries: number } {
+function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; subqueries: number } {
   let nodes = 0;
   let subqueries = 0;
   const walk = (x: FExpr): void => {
     nodes++;
-    if (x.k === 'rollup' || x.k === 'quant') subqueries++;
+    // A rollup read from the query's lateral join is a column, not a subquery.
+    if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
     else for (const c of children(x)) walk(c);
   };
   walk(e);
@@ -660,6 +684,7 @@ function measure(e: FExpr): { nodes: number; subqueries: number } {
 function children(e: FExpr): FExpr[] {
   switch (e.k) {
     case 'neg':
+    case 'math':
     case 'not':
     case 'empty':
     case 'contains':
@@ -686,8 +711,8 @@ function children(e: FExpr): FExpr[] {
 }
 
 /** `body` over the SQL of `e`, computed once when that is costly. */
-function share(e: FExpr, raw: Raw, body: (x: Raw) => Raw): Raw {
-  return costly(e) ? bind([raw], ([x]) => body(x!)) : body(raw);
+function share(e: FExpr, raw: Raw, body: (x: Raw) => Raw, ctx: SqlContext): Raw {
+  return costly(e, ctx) ? bind([raw], ([x]) => body(x!)) : body(raw);
 }
 
 /** The SQL of a number or text expression (NULL is empty); a boolean as 1 / 0. */
@@ -708,10 +733,14 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       return ctx.col(e.col);
     case 'neg':
       return sql`(- ${op(e.a)})`;
+    case 'math':
+      // A double on both engines (SQLite's sign() is an integer, and `/` would then divide integers).
+      return sql`cast(${sql.raw(e.fn)}(${numSql(e.a, ctx)}) as double precision)`;
     case 'arith': {
       const l = op(e.l);
       const r = op(e.r);
-      if (e.op === '/') return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`);
+      if (e.op === '/')
+        return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`, ctx);
       return sql`(${l} ${sql.raw(e.op)} ${r})`;
     }
     case 'if':
@@ -738,7 +767,7 @@ function textSql(e: FExpr, ctx: SqlContext): Raw {
       const parts = e.parts.map((p) => {
         if (p.t === 'text') return sql`coalesce(${textSql(p, ctx)}, '')`;
         if (p.t === 'bool') return sql`(case when ${fexprBool(p, ctx)} then 'true' else 'false' end)`;
-        return sql`coalesce(${share(p, numSql(p, ctx), (x) => ctx.hooks.numberText(x))}, '')`;
+        return sql`coalesce(${share(p, numSql(p, ctx), (x) => ctx.hooks.numberText(x), ctx)}, '')`;
       });
       return sql`nullif(${sql.join(parts, sql` || `)}, '')`;
     }
@@ -746,11 +775,16 @@ function textSql(e: FExpr, ctx: SqlContext): Raw {
       return ifSql(e, ctx, (x) => textSql(x, ctx));
     case 'upper':
       // Only text with other than ASCII characters can hold a character that folds.
-      return share(e.a, textSql(e.a, ctx), (x) => {
-        let out = x;
-        for (const [from, to] of upperFold()) out = sql`replace(${out}, ${sql.lit(from)}, ${sql.lit(to)})`;
-        return sql`(case when ${ctx.hooks.isAscii(x)} then ${x} else ${out} end)`;
-      });
+      return share(
+        e.a,
+        textSql(e.a, ctx),
+        (x) => {
+          let out = x;
+          for (const [from, to] of upperFold()) out = sql`replace(${out}, ${sql.lit(from)}, ${sql.lit(to)})`;
+          return sql`(case when ${ctx.hooks.isAscii(x)} then ${x} else ${out} end)`;
+        },
+        ctx,
+      );
     default:
       throw new Error(`not a text expression: ${e.k}`);
   }
@@ -800,7 +834,7 @@ export function fexprBool(e: FExpr, ctx: SqlContext): Bool {
       if (e.needle === '') return sql<SqlBool>`${t} is not null`;
       const needle = e.needle.toLowerCase();
       const test = (x: Raw) => sql`(${x} is not null and ${ctx.hooks.textContains(x, needle)})`;
-      return sql<SqlBool>`${share(e.a, t, test)}`;
+      return sql<SqlBool>`${share(e.a, t, test, ctx)}`;
     }
     case 'cmp':
       return cmpSql(e, ctx);
@@ -826,7 +860,7 @@ function cmpSql(e: Extract<FExpr, { k: 'cmp' }>, ctx: SqlContext): Bool {
   if (e.op === '==' || e.op === '!=') {
     const eq = (a: Raw, b: Raw) =>
       sql`(case when ${a} is null then ${b} is null when ${b} is null then 1 = 0 else ${a} = ${b} end)`;
-    const shared = costly(e.l) || costly(e.r) ? bind([l, r], ([a, b]) => eq(a!, b!)) : eq(l, r);
+    const shared = costly(e.l, ctx) || costly(e.r, ctx) ? bind([l, r], ([a, b]) => eq(a!, b!)) : eq(l, r);
     return e.op === '==' ? sql<SqlBool>`${shared}` : sql<SqlBool>`not ${shared}`;
   }
   const op = sql.raw(e.op);
@@ -848,7 +882,7 @@ export function fexprInterval(e: FExpr, ctx: SqlContext): { lo: Raw; hi: Raw } {
     const lo = sql`(case when ${time} then ${s} else floor(${s} / ${dbl(DAY)}) * ${dbl(DAY)} end)`;
     return { lo, hi: end ?? sql`(${lo} + (case when ${time} then ${dbl(1)} else ${dbl(DAY)} end))` };
   };
-  if (!costly(e)) return interval(d.s, d.time, d.hi);
+  if (!costly(e, ctx)) return interval(d.s, d.time, d.hi);
   // Each bound computed once over the start, has-a-time and end (each a subquery or more).
   const values = [d.s, sql`(case when ${d.time} then 1 else 0 end)`, ...(d.hi ? [d.hi] : [])];
   const at = (k: 'lo' | 'hi') => bind(values, ([s, t, end]) => interval(s!, sql`${t} = 1`, end ?? null)[k]);
@@ -904,20 +938,28 @@ function dateOnly(lo: Raw, hi: Raw, ctx: SqlContext): Bool {
   return sql<SqlBool>`(${ctx.hooks.wholeDays(lo)} and ${ctx.hooks.wholeDays(sql`${hi} - ${lo}`)})`;
 }
 
-const REL = 'fx_rel';
 const REL_ROW = 'fx_row';
 
-/** `from <elements of the relation> join <related table>`, live rows only, then `where`. */
+/**
+ * `(select <select> from <related table> where <the row's relation names it> …)`: live rows only,
+ * then `where`. The related table is read by its key (`jsonArrayHasKey`), never scanned.
+ */
 function relatedFrom(rel: RelationRef, ctx: SqlContext, select: Raw, where?: Bool): Raw {
-  const elements = ctx.hooks.jsonElements(ctx.col(rel.col), REL);
-  const row = sql.ref(REL_ROW);
-  return sql`(select ${select} from ${elements} join ${sql.table(rel.table)} as ${row} on ${sql.ref(`${REL_ROW}.page_id`)} = ${sql.ref(`${REL}.value`)} where ${sql.ref(`${REL_ROW}.in_trash`)} = 0${where ? sql` and ${where}` : sql``})`;
+  return sql`(select ${select} ${relatedRows(rel, ctx)}${where ? sql` and ${where}` : sql``})`;
 }
 
-function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+/** `from <related table> as fx_row where <it is live and the row's relation names it>`. */
+function relatedRows(rel: RelationRef, ctx: SqlContext): Raw {
+  const key = ctx.hooks.jsonArrayHasKey(ctx.col(rel.col), sql.ref(`${REL_ROW}.page_id`));
+  return sql`from ${sql.table(rel.table)} as ${sql.ref(REL_ROW)} where ${sql.ref(`${REL_ROW}.in_trash`)} = 0 and ${key}`;
+}
+
+const relCol = (name: string) => sql.ref(`${REL_ROW}.${name}`);
+
+/** A number rollup as an aggregate over the related rows (aliased REL_ROW), a double. */
+function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>): Raw {
   const v = e.v;
-  const c = (name: string) => sql.ref(`${REL_ROW}.${name}`);
-  const q = (select: Raw, where?: Bool) => relatedFrom(e.rel, ctx, select, where);
+  const c = relCol;
   const empty =
     v.family === 'date'
       ? sql`${c(v.lo)} is null`
@@ -927,7 +969,7 @@ function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   const empties = sql`coalesce(sum(case when ${empty} then 1 else 0 end), 0)`;
   const value = v.family === 'date' ? c(v.lo) : c(v.col);
   // Counts are bigint on Postgres: every number is a double, as number columns are.
-  const one = (select: Raw) => q(sql`cast(${select} as double precision)`);
+  const one = (select: Raw) => sql`cast(${select} as double precision)`;
   const ratio = (k: Raw) =>
     one(sql`case when count(*) = 0 then null else cast(${k} as double precision) / count(*) end`);
   switch (e.fn) {
@@ -963,25 +1005,125 @@ function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   }
 }
 
-/** earliest_date / latest_date / date_range over the related rows' date column. */
-function rollupDate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): DateSql {
+function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+  const [column] = ctx.related?.(e) ?? [];
+  return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e));
+}
+
+/**
+ * A date rollup's aggregates: the earliest and latest start, and 1 when some value has a time
+ * (date-times unless every value is date-only, §8.2), else 0.
+ */
+function dateAggregates(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): [Raw, Raw, Raw] {
   const v = e.v;
   if (v.family !== 'date') throw new Error('date rollup over a non-date column');
-  const c = (name: string) => sql.ref(`${REL_ROW}.${name}`);
-  const q = (select: Raw, where?: Bool) => relatedFrom(e.rel, ctx, select, where);
-  // Date-times unless every value is date-only (§8.2).
-  const time = sql<SqlBool>`exists ${q(sql`1`, sql<SqlBool>`${c(v.lo)} is not null and not ${dateOnly(c(v.lo), c(v.hi), ctx)}`)}`;
-  const first = q(sql`min(${c(v.lo)})`);
-  const last = q(sql`max(${c(v.lo)})`);
-  if (e.fn === 'earliest_date') return { s: first, time, hi: null };
-  if (e.fn === 'latest_date') return { s: last, time, hi: null };
-  return { s: first, time, hi: defaultEnd({ s: last, time, hi: null }) };
+  const timed = sql`${relCol(v.lo)} is not null and not ${dateOnly(relCol(v.lo), relCol(v.hi), ctx)}`;
+  return [
+    sql`min(${relCol(v.lo)})`,
+    sql`max(${relCol(v.lo)})`,
+    sql`coalesce(max(case when ${timed} then 1 else 0 end), 0)`,
+  ];
+}
+
+/** earliest_date / latest_date / date_range over the related rows' date column. */
+function rollupDate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): DateSql {
+  const aggregates = dateAggregates(e, ctx);
+  const [first, last, timed] = ctx.related?.(e) ?? aggregates.map((a) => relatedFrom(e.rel, ctx, a));
+  const time = sql<SqlBool>`${timed} = 1`;
+  if (e.fn === 'earliest_date') return { s: first!, time, hi: null };
+  if (e.fn === 'latest_date') return { s: last!, time, hi: null };
+  return { s: first!, time, hi: defaultEnd({ s: last!, time, hi: null }) };
+}
+
+/** A rollup condition as an aggregate: 1 when it holds over the related rows, else 0. */
+function quantAggregate(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Raw {
+  if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
+  const hit = sql`(case when ${ctx.filter(e.filter, REL_ROW)} then 1 else 0 end)`;
+  if (e.mode === 'every') return sql`coalesce(min(${hit}), 1)`;
+  const any = sql`coalesce(max(${hit}), 0)`;
+  return e.mode === 'any' ? any : sql`(1 - ${any})`;
 }
 
 function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
+  const [column] = ctx.related?.(e) ?? [];
+  if (column) return sql<SqlBool>`${column} = 1`;
   if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
   const cond = ctx.filter(e.filter, REL_ROW);
   if (e.mode === 'any') return sql<SqlBool>`exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
   if (e.mode === 'none') return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
   return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, sql<SqlBool>`not (${cond})`)}`;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rollups computed once per row                                                               */
+
+/** The lateral joins that compute a query's rollups once per row, and where each one is. */
+export interface RelatedPlan {
+  /** FROM items for `left join lateral … on true`, one per relation read. */
+  readonly joins: readonly AliasedRawBuilder<unknown, string>[];
+  /** The columns of a rollup (date rollups: earliest, latest, has-a-time) or a rollup condition. */
+  readonly related: (e: FExpr) => readonly Raw[] | undefined;
+}
+
+/** The rollups and rollup conditions inside expressions, each once. */
+function relatedNodes(exprs: readonly FExpr[]): Map<string, Extract<FExpr, { k: 'rollup' | 'quant' }>> {
+  const out = new Map<string, Extract<FExpr, { k: 'rollup' | 'quant' }>>();
+  const walk = (x: FExpr): void => {
+    if (x.k === 'rollup' || x.k === 'quant') out.set(relatedKey(x), x);
+    else for (const c of children(x)) walk(c);
+  };
+  for (const e of exprs) walk(e);
+  return out;
+}
+
+function relatedKey(e: Extract<FExpr, { k: 'rollup' | 'quant' }>): string {
+  return JSON.stringify(e.k === 'rollup' ? [e.fn, e.rel, e.v] : [e.mode, e.rel, e.filter]);
+}
+
+let laterals = 0;
+
+/**
+ * Computes every rollup of `exprs` once per row, where the dialect can (`hooks.lateral`): one
+ * lateral subquery per relation, aggregating the related rows looked up by key, so a filter, a
+ * sort and the executor's reads use columns instead of repeating a subquery at each mention.
+ * Null when there is nothing to join or the dialect cannot (then each mention is a subquery).
+ */
+export function planRelated(exprs: readonly FExpr[], ctx: SqlContext): RelatedPlan | null {
+  if (!ctx.hooks.lateral) return null;
+  const nodes = relatedNodes(exprs);
+  if (nodes.size === 0) return null;
+  const byRelation = new Map<string, { rel: RelationRef; items: [string, FExpr, Raw[]][] }>();
+  for (const [key, e] of nodes) {
+    const group = `${e.rel.table}.${e.rel.col}`;
+    const entry = byRelation.get(group) ?? { rel: e.rel, items: [] };
+    byRelation.set(group, entry);
+    const aggregates =
+      e.k === 'quant'
+        ? [quantAggregate(e, ctx)]
+        : e.t === 'date'
+          ? dateAggregates(e, ctx)
+          : [rollupAggregate(e)];
+    entry.items.push([key, e, aggregates]);
+  }
+  const joins: AliasedRawBuilder<unknown, string>[] = [];
+  const columns = new Map<string, Raw[]>();
+  for (const { rel, items } of byRelation.values()) {
+    laterals = (laterals + 1) % 1_000_000_000;
+    const alias = `fx_l${laterals}`;
+    const selects: Raw[] = [];
+    for (const [key, , aggregates] of items) {
+      const refs = aggregates.map((a) => {
+        const name = `x${selects.length}`;
+        selects.push(sql`${a} as ${sql.ref(name)}`);
+        return sql.ref(`${alias}.${name}`) as Raw;
+      });
+      columns.set(key, refs);
+    }
+    // An aggregate without GROUP BY: exactly one row for every row of the query.
+    joins.push(sql`(select ${sql.join(selects)} ${relatedRows(rel, ctx)})`.as(alias));
+  }
+  return {
+    joins,
+    related: (e) => (e.k === 'rollup' || e.k === 'quant' ? columns.get(relatedKey(e)) : undefined),
+  };
 }
