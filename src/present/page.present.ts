@@ -30,7 +30,7 @@ function titleIn(props: StoredProperties): RichText {
   return (title?.title as RichText | undefined) ?? [];
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 const NOT_ASCII_WORD = /[^A-Za-z0-9]+/g;
 
