@@ -212,16 +212,7 @@ function integrations(db: Db, engine: Engine): IntegrationRepo {
   };
 }
 
-type ViewRow = Parameters<typeof toView>[0] & { visible?: boolean | null };
-
-/**
- * `readOnly`: the repository of a `Store.read`, where nothing writes. There, Postgres's
- * `getVisible` also reads the block's parent in the same statement and keeps it for the `get`
- * that nearly always follows (a page's data source, a data source's database): one round trip
- * for both. A read statement sees what was committed when it ran, as the later `get` would.
- */
-function blocks(db: Db, engine: Engine, log: ChangeLog, readOnly = false): BlockRepo {
-  const parents = new Map<string, ViewRow>();
+function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   const childKey = (parentId: string, dir: 'asc' | 'desc') =>
     db
       .selectFrom('blocks')
@@ -232,12 +223,6 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, readOnly = false): Block
       .executeTakeFirst()
       .then((r) => r?.sort_key ?? null);
   const get = async (id: string) => {
-    const kept = parents.get(id);
-    if (kept) {
-      parents.delete(id);
-      log.sawBlocks([kept]);
-      return toView(kept);
-    }
     const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
       db,
       engine,
@@ -257,49 +242,16 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, readOnly = false): Block
         if (!row || integrationId === null) return row;
         return (await walkToShare(db, integrationId, id)) ? row : undefined;
       }
-      // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip;
-      // in a read, its parent too (the visibility is asked of the block only).
-      if (!readOnly) {
-        const [found] = await executeCompiled<ViewRow>(
-          db,
-          engine,
-          'block by id if visible',
-          () => blockSelect(db).select(visibleTo(integrationId, id).as('visible')).where('b.id', '=', id),
-          [id, integrationId, id],
-        );
-        if (!found?.visible) return undefined;
-        delete found.visible;
-        log.sawBlocks([found]);
-        return toView(found);
-      }
-      const rows = await executeCompiled<ViewRow>(
+      // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip.
+      const [found] = await executeCompiled<Parameters<typeof toView>[0] & { visible?: boolean }>(
         db,
         engine,
-        'block by id if visible, and its parent',
-        () =>
-          blockSelect(db)
-            .select(
-              sql<boolean | null>`case when b.id = ${id} then ${visibleTo(integrationId, id)} end`.as(
-                'visible',
-              ),
-            )
-            .where((eb) =>
-              eb.or([
-                eb('b.id', '=', id),
-                eb(
-                  'b.id',
-                  '=',
-                  eb.selectFrom('blocks as child').select('child.parent_id').where('child.id', '=', id),
-                ),
-              ]),
-            ),
-        [id, id, integrationId, id, id],
+        'block by id if visible',
+        () => blockSelect(db).select(visibleTo(integrationId, id).as('visible')).where('b.id', '=', id),
+        [id, integrationId, id],
       );
-      const found = rows.find((r) => r.id === id);
       if (!found?.visible) return undefined;
-      for (const r of rows) delete r.visible;
-      const parent = rows.find((r) => r.id !== id);
-      if (parent) parents.set(parent.id, parent);
+      delete found.visible;
       log.sawBlocks([found]);
       return toView(found);
     },
@@ -675,13 +627,11 @@ class BoundRepos implements StoreTx {
   private readonly engine: Engine;
   private readonly hooks: DialectHooks;
   private readonly log: ChangeLog;
-  private readonly readOnly: boolean;
-  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, readOnly: boolean) {
+  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog) {
     this.db = db;
     this.engine = engine;
     this.hooks = hooks;
     this.log = log;
-    this.readOnly = readOnly;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
     let made = this.made[key];
@@ -698,7 +648,7 @@ class BoundRepos implements StoreTx {
     return this.repo('integrations', () => integrations(this.db, this.engine));
   }
   get blocks() {
-    return this.repo('blocks', () => blocks(this.db, this.engine, this.log, this.readOnly));
+    return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
   }
   get shares() {
     return this.repo('shares', () => shares(this.db, this.engine));
@@ -756,8 +706,8 @@ class BoundRepos implements StoreTx {
   }
 }
 
-function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, readOnly = false): StoreTx {
-  return new BoundRepos(db, engine, hooks, log, readOnly);
+function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): StoreTx {
+  return new BoundRepos(db, engine, hooks, log);
 }
 
 export class KyselyStore implements Store {
@@ -804,7 +754,7 @@ export class KyselyStore implements Store {
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (db: Db) => {
       const log = new ChangeLog();
-      const result = await fn(bind(db, this.engine, this.hooks, log, true));
+      const result = await fn(bind(db, this.engine, this.hooks, log));
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
       return result;
