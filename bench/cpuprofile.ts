@@ -12,6 +12,7 @@ interface ProfileNode {
 }
 
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -39,8 +40,13 @@ function top(map: Map<string, number>, total: number, n: number): string[] {
     .map(([k, v]) => `  ${pct(v, total)} ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
 }
 
-/** Self time by function and by area, inclusive time by function (each stack counted once). */
-export function summarise(file: string, n = 30): string {
+/**
+ * Self time by function and by area, inclusive time by function (each stack counted once).
+ * `window` (µs of the monotonic clock, as `process.hrtime.bigint() / 1000n` reads it in any
+ * process: V8 stamps samples with the same clock) keeps only the samples taken inside it, e.g.
+ * the load of bench/profile.ts without the server's start-up and seeding.
+ */
+export function summarise(file: string, n = 30, window?: { from: number; to: number }): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -50,8 +56,11 @@ export function summarise(file: string, n = 30): string {
   const inclusive = new Map<string, number>();
   let total = 0;
   let idle = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (window && (at < window.from || at > window.to)) return;
     const node = byId.get(id)!;
     if (node.callFrame.functionName === '(idle)') {
       idle += dt;
@@ -70,14 +79,14 @@ export function summarise(file: string, n = 30): string {
       inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
     }
   });
-  const ours = new Map([...inclusive].filter(([k]) => / src\//.test(k)));
+  const ours = new Map([...inclusive].filter(([k]) => / src\//.test(k) || process.env.PROFILE_ALL));
   return [
     `${file}: ${(total / 1000).toFixed(0)} ms busy, ${(idle / 1000).toFixed(0)} ms idle`,
     'self time by area:',
     ...top(selfArea, total, n),
     'self time by function:',
     ...top(self, total, n),
-    'inclusive time, Octavo functions:',
+    `inclusive time, ${process.env.PROFILE_ALL ? 'all' : 'Octavo'} functions:`,
     ...top(ours, total, n),
   ].join('\n');
 }

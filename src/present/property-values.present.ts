@@ -93,13 +93,16 @@ export function presentValues(
           ? (computed?.get(prop.id) ?? { type: 'unsupported', unsupported: {} })
           : propertyValue(prop, stored[prop.id], row);
     if (prop.type === 'files' && ctx) value = (value as unknown[]).map((f) => presentFile(f, ctx));
-    const extra: Record<string, unknown> = {};
+    // Keys in Notion's order: id, type, the value under the type's name, then has_more.
+    const entry: Record<string, unknown> = { id: prop.id, type: prop.type };
     if (prop.type === 'relation' || prop.type === 'people') {
       const list = value as unknown[];
-      if (prop.type === 'relation') extra.has_more = list.length > MAX_REFERENCES;
-      value = list.slice(0, MAX_REFERENCES);
+      entry[prop.type] = list.length > MAX_REFERENCES ? list.slice(0, MAX_REFERENCES) : list;
+      if (prop.type === 'relation') entry.has_more = list.length > MAX_REFERENCES;
+    } else {
+      entry[prop.type] = value;
     }
-    out[prop.name] = { id: prop.id, type: prop.type, [prop.type]: value, ...extra };
+    out[prop.name] = entry;
   }
   return out;
 }

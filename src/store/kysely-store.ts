@@ -224,18 +224,38 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       .limit(1)
       .executeTakeFirst()
       .then((r) => r?.sort_key ?? null);
+  const get = async (id: string) => {
+    const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
+      db,
+      engine,
+      'block by id',
+      () => blockSelect(db).where('b.id', '=', id),
+      [id],
+    );
+    if (!row) return undefined;
+    log.sawBlocks([row]);
+    return toView(row);
+  };
   return {
-    get: async (id) => {
-      const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
+    get,
+    getVisible: async (id, integrationId) => {
+      if (engine === 'sqlite' || integrationId === null) {
+        const row = await get(id);
+        if (!row || integrationId === null) return row;
+        return (await walkToShare(db, integrationId, id)) ? row : undefined;
+      }
+      // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip.
+      const [found] = await executeCompiled<Parameters<typeof toView>[0] & { visible?: boolean }>(
         db,
         engine,
-        'block by id',
-        () => blockSelect(db).where('b.id', '=', id),
-        [id],
+        'block by id if visible',
+        () => blockSelect(db).select(visibleTo(integrationId, id).as('visible')).where('b.id', '=', id),
+        [id, integrationId, id],
       );
-      if (!row) return undefined;
-      log.sawBlocks([row]);
-      return toView(row);
+      if (!found?.visible) return undefined;
+      delete found.visible;
+      log.sawBlocks([found]);
+      return toView(found);
     },
     getMany: async (ids) => {
       if (ids.length === 0) return [];
@@ -443,6 +463,21 @@ async function walkToShare(db: Db, integrationId: string, blockId: string): Prom
   return false;
 }
 
+/**
+ * Postgres: whether `blockId` or an ancestor is shared with the integration, one recursive query
+ * (a boolean expression, so it can also be a column of the block's own select).
+ */
+function visibleTo(integrationId: string, blockId: string) {
+  return sql<boolean>`exists (
+    with recursive anc(id, parent_id, depth) as (
+      select id, parent_id, 0 from blocks where id = ${blockId}
+      union all
+      select up.id, up.parent_id, anc.depth + 1 from blocks up join anc on up.id = anc.parent_id
+      where anc.depth < ${sql.lit(MAX_DEPTH)}
+    )
+    select 1 from shares s join anc on s.block_id = anc.id where s.integration_id = ${integrationId})`;
+}
+
 function shares(db: Db, engine: Engine): ShareRepo {
   return {
     add: async (integrationId, blockId, at) => {
@@ -455,16 +490,10 @@ function shares(db: Db, engine: Engine): ShareRepo {
     isVisible: async (integrationId, blockId) => {
       if (engine === 'sqlite') return walkToShare(db, integrationId, blockId);
       // Postgres: the whole walk in one round trip.
-      const result = await sql<{ one: number }>`
-        with recursive anc(id, parent_id, depth) as (
-          select id, parent_id, 0 from blocks where id = ${blockId}
-          union all
-          select b.id, b.parent_id, anc.depth + 1 from blocks b join anc on b.id = anc.parent_id
-          where anc.depth < ${MAX_DEPTH}
-        )
-        select 1 as one from shares s join anc on s.block_id = anc.id
-        where s.integration_id = ${integrationId} limit 1`.execute(db);
-      return result.rows.length > 0;
+      const result = await sql<{
+        visible: boolean;
+      }>`select ${visibleTo(integrationId, blockId)} as visible`.execute(db);
+      return result.rows[0]?.visible === true;
     },
     remove: async (integrationId, blockId) => {
       await db

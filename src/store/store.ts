@@ -91,6 +91,12 @@ export interface IntegrationRepo {
 
 export interface BlockRepo {
   get(id: string): Promise<BlockView | undefined>;
+  /**
+   * The block when integration `integrationId` may see it (it or an ancestor is shared with it),
+   * else undefined, as `get` and `ShareRepo.isVisible` together; `null` sees everything. On
+   * Postgres one statement (a round trip less on every read of an object by id).
+   */
+  getVisible(id: string, integrationId: string | null): Promise<BlockView | undefined>;
   getMany(ids: readonly string[]): Promise<BlockView[]>;
   insertMany(rows: readonly BlockRow[]): Promise<void>;
   update(id: string, patch: BlockPatch): Promise<void>;
