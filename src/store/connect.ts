@@ -208,6 +208,12 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
   await client.connect();
   try {
     await client.query(`drop schema if exists ${schema} cascade`);
+    // Its snapshots (store/snapshots.ts) are schemas beside it, `<schema>__snap_<name>`.
+    const snaps = await client.query<{ nspname: string }>(
+      `select nspname from pg_namespace where starts_with(nspname, $1)`,
+      [`${schema}__snap_`],
+    );
+    for (const { nspname } of snaps.rows) await client.query(`drop schema if exists "${nspname}" cascade`);
   } finally {
     await client.end();
   }
