@@ -207,7 +207,17 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`drop schema if exists ${schema} cascade`);
+    // A process that has just let go of the schema (a job process stopping) can still hold locks
+    // that make the drop a deadlock victim: it is tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`drop schema if exists ${schema} cascade`);
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
     // Its snapshots (store/snapshots.ts) are schemas beside it, `<schema>__snap_<name>`.
     const snaps = await client.query<{ nspname: string }>(
       `select nspname from pg_namespace where starts_with(nspname, $1)`,
