@@ -65,13 +65,14 @@ export interface DispatchDeps {
 }
 
 /** The automation's definition, parsed once per row version. */
-const definitions = new WeakMap<AutomationRow, Definition>();
+const definitions = new Map<string, { text: string; def: Definition }>();
+/** The automation's definition, parsed once while its stored text stays the same (read-only). */
 export function definitionOf(row: AutomationRow): Definition {
-  let def = definitions.get(row);
-  if (!def) {
-    def = JSON.parse(row.definition) as Definition;
-    definitions.set(row, def);
-  }
+  const known = definitions.get(row.id);
+  if (known?.text === row.definition) return known.def;
+  const def = JSON.parse(row.definition) as Definition;
+  if (definitions.size > 10_000) definitions.clear();
+  definitions.set(row.id, { text: row.definition, def });
   return def;
 }
 
