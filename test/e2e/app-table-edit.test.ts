@@ -8,35 +8,25 @@
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import { Client } from '@notionhq/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import type { Client } from '@notionhq/client';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/main.ts';
 import { newPerson } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('browser table editing test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
+import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 type Props = Record<string, Record<string, unknown> & { type: string }>;
 
-run('The table view’s properties and editors in Chromium', (engine) => {
+describeBrowser('table editing test', 'The table view’s properties and editors in Chromium', (engine) => {
+  const suite = useBrowser(engine, { setupTimeout: 120_000 });
   let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
   let page: Page;
   let sdk: Client;
   let databaseId: string;
   let dataSourceId: string;
   let person: Awaited<ReturnType<typeof newPerson>>;
   const ids: Record<string, string> = {};
-  const errors: string[] = [];
-  const schema = `octavo_apptableedit_${process.pid}_${Date.now().toString(36)}`;
+  const errors = suite.errors;
 
   const text = (content: string) => [{ type: 'text' as const, text: { content } }];
   const rowProps = async (id: string) =>
@@ -46,10 +36,7 @@ run('The table view’s properties and editors in Chromium', (engine) => {
       .properties;
 
   beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    sdk = new Client({ baseUrl: server.url, auth: server.boot.created!.token });
+    ({ server, sdk } = suite);
     const parent = { type: 'page_id' as const, page_id: server.boot.created!.pageId };
     const teams = (await sdk.databases.create({
       parent,
@@ -98,19 +85,13 @@ run('The table view’s properties and editors in Chromium', (engine) => {
       ids[name] = p.id;
     }
     person = await newPerson({ store: server.store });
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
+    page = suite.page;
     page.on('dialog', (d) => {
       errors.push(`dialog: ${d.message()}`);
       d.dismiss().catch(() => undefined);
     });
     await page.goto(`${server.url}/app/p/${databaseId}`);
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.waitForURL(`**/app/p/${databaseId}`);
     await page.getByRole('table', { name: /Rows of Projects/ }).waitFor();
     await page
@@ -118,12 +99,6 @@ run('The table view’s properties and editors in Chromium', (engine) => {
       .filter({ hasText: /^2 rows$/ })
       .waitFor();
   }, 120_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
 
   const header = (name: string) =>
     page.locator('.db-table thead th').filter({ has: page.getByRole('button', { name, exact: true }) });

@@ -6,60 +6,35 @@
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import { Client } from '@notionhq/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
+import type { Client } from '@notionhq/client';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/main.ts';
 import { newPerson } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('comments and uploads browser test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
+import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
 
-run('Comments and uploads in Chromium', (engine) => {
+describeBrowser('comments and uploads browser test', 'Comments and uploads in Chromium', (engine) => {
+  const suite = useBrowser(engine, { setupTimeout: 120_000 });
   let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
   let page: Page;
   let sdk: Client;
   let person: Awaited<ReturnType<typeof newPerson>>;
-  const errors: string[] = [];
-  const schema = `octavo_cmtb_${process.pid}_${Date.now().toString(36)}`;
+  const errors = suite.errors;
 
   beforeAll(async () => {
-    const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
-    sdk = new Client({ auth: server.boot.created!.token, baseUrl: server.url });
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-    page = await context.newPage();
+    ({ server, sdk } = suite);
+    page = suite.page;
     page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => errors.push(e.message));
     person = await newPerson({ store: server.store });
     await page.goto(`${server.url}/app`);
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.getByRole('navigation', { name: 'Workspace' }).waitFor({ state: 'attached' });
   }, 90_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
 
   it('comments with an attachment and a reply; a file uploaded as a block', async () => {
     const notes = await sdk.pages.create({

@@ -17,21 +17,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@notionhq/client';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/main.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/main.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { QUICKSTART_INTEGRATION } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
-import { chromiumPresent, launchChromium } from '../helpers/chromium.ts';
-import { describeEngines, PG_URL } from '../helpers/engines.ts';
 import { newPerson } from '../helpers/oauth.ts';
-
-const present = chromiumPresent('platform screens browser test');
-const run = present
-  ? describeEngines
-  : (title: string, fn: (e: 'sqlite') => void) => describe.skip(title, () => fn('sqlite'));
+import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 /** A webhook receiver on loopback that keeps every body it is sent. */
 async function receiver() {
@@ -59,24 +51,19 @@ async function receiver() {
   return { url, bodies, waitFor, close: () => new Promise((done) => server.close(done)) };
 }
 
-run('The platform screens in Chromium', (engine) => {
+describeBrowser('platform screens browser test', 'The platform screens in Chromium', (engine) => {
+  const suite = useBrowser(engine, {
+    setupTimeout: 120_000,
+    env: { OCTAVO_JOBS: 'inline', OCTAVO_WEBHOOK_POLL_MS: '25', OCTAVO_APP_EMULATOR_CONTROLS: '1' },
+  });
   let server: RunningServer;
-  let context: BrowserContext;
-  let closeBrowser: (() => Promise<void>) | undefined;
   let page: Page;
   let sdk: Client;
   let admin: (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
-  const errors: string[] = [];
-  const schema = `octavo_platb_${process.pid}_${Date.now().toString(36)}`;
+  const errors = suite.errors;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      OCTAVO_JOBS: 'inline',
-      OCTAVO_WEBHOOK_POLL_MS: '25',
-      OCTAVO_APP_EMULATOR_CONTROLS: '1',
-    };
-    if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
-    server = await startServer(loadConfig({ port: '0', data: ':memory:', 'rate-limit': 'off' }, env));
+    server = suite.server;
     sdk = new Client({ auth: server.boot.created!.token, baseUrl: server.url, retry: false });
     admin = async (method, path, body) => {
       const res = await fetch(`${server.url}/_octavo${path}`, {
@@ -89,27 +76,15 @@ run('The platform screens in Chromium', (engine) => {
       });
       return { status: res.status, ...((await res.json()) as Record<string, unknown>) };
     };
-    const browser = await launchChromium();
-    context = browser.context;
-    closeBrowser = browser.close;
-    page = await context.newPage();
+    page = suite.page;
     // A step that cannot happen fails in 10 s, naming the step, before the test's own timeout.
     page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => d.accept());
     const person = await newPerson({ store: server.store });
     await page.goto(`${server.url}/app`);
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await suite.signIn(person);
     await page.getByRole('navigation', { name: 'Workspace' }).waitFor({ state: 'attached' });
   }, 90_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, schema);
-  });
 
   it('webhooks at phone width: create, verify, a delivery in the log, replay, pause, delete', async () => {
     const hook = await receiver();
