@@ -233,7 +233,21 @@ export async function signedInJar(base: string, person: Person) {
   expect(res.status).toBe(303);
   // Signed in, the sign-in page shows the sign-out form with the session's CSRF token.
   const csrf = csrfOf(await (await jar.fetch('/sign-in')).text());
-  return { jar, csrf };
+  /** A JSON request as the person (`/v1/…` with Notion-Version, or `/app/api/…`). */
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: T }> => {
+    const res = await jar.json(path, {
+      method,
+      csrf,
+      version: '2025-09-03',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, json: (await res.json()) as T };
+  };
+  return { jar, csrf, call };
 }
 
 /** A new person with a password, signed in over HTTP. */

@@ -14,8 +14,8 @@ import { sharePage } from '../../src/ops/integrations.ts';
 import { createAdminPage } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { signedInJar } from '../helpers/http-jar.ts';
 import { newPerson } from '../helpers/oauth.ts';
+import { signedInJar } from '../helpers/web-suite.ts';
 
 const LIMIT = 200_000;
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -59,7 +59,7 @@ describeEngines('File uploads and comments as a signed-in person', (engine) => {
 
   it('uploads, attaches to an image block, a files property and a comment; the SDK reads them back', async () => {
     const who = await newPerson({ store: server.store });
-    const person = await signedInJar(server.url, who.email, who.password);
+    const person = await signedInJar(server.url, who);
     const home = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: 'Uploads', now: new Date().toISOString() }),
     );
@@ -160,8 +160,8 @@ describeEngines('File uploads and comments as a signed-in person', (engine) => {
   it('keeps the size limit, and another person cannot attach or read an upload', async () => {
     const a = await newPerson({ store: server.store });
     const b = await newPerson({ store: server.store });
-    const alice = await signedInJar(server.url, a.email, a.password);
-    const bob = await signedInJar(server.url, b.email, b.password);
+    const alice = await signedInJar(server.url, a);
+    const bob = await signedInJar(server.url, b);
     const home = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: 'Limits', now: new Date().toISOString() }),
     );

@@ -11,8 +11,8 @@ import { type RunningServer, startServer } from '../../src/main.ts';
 import { QUICKSTART_INTEGRATION } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { signedInJar } from '../helpers/http-jar.ts';
 import { newPerson } from '../helpers/oauth.ts';
+import { signedInJar } from '../helpers/web-suite.ts';
 
 describeEngines('/app/api platform routes: refusals', (engine) => {
   let server: RunningServer;
@@ -37,7 +37,7 @@ describeEngines('/app/api platform routes: refusals', (engine) => {
 
   it('refuses a request without a session or without the CSRF header, creating nothing', async () => {
     const who = await newPerson({ store: server.store });
-    const { jar } = await signedInJar(server.url, who.email, who.password);
+    const { jar } = await signedInJar(server.url, who);
     const body = JSON.stringify({ integration_id: QUICKSTART_INTEGRATION, url: 'https://example.com/h' });
     for (const res of [
       await fetch(`${server.url}/app/api/webhooks`, { method: 'POST', body }),
@@ -55,7 +55,7 @@ describeEngines('/app/api platform routes: refusals', (engine) => {
 
   it('answers validation errors for bad webhook input and a run_script automation, changing nothing', async () => {
     const who = await newPerson({ store: server.store });
-    const me = await signedInJar(server.url, who.email, who.password);
+    const me = await signedInJar(server.url, who);
     const ints = await me.call<{ results: { id: string; name: string }[] }>('GET', '/app/api/integrations');
     const quick = ints.json.results.find((i) => i.name === QUICKSTART_INTEGRATION)!;
 
@@ -93,7 +93,7 @@ describeEngines('/app/api platform routes: refusals', (engine) => {
 
   it('keeps the emulator controls off unless the server turns them on; the journal stays readable', async () => {
     const who = await newPerson({ store: server.store });
-    const me = await signedInJar(server.url, who.email, who.password);
+    const me = await signedInJar(server.url, who);
     const state = await me.call<{ controls: boolean; snapshots: unknown[] }>('GET', '/app/api/emulator');
     expect(state.json).toMatchObject({ controls: false, snapshots: [] });
 
