@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Capability } from '../domain/capabilities.ts';
+import { answerChildRequest } from '../lib/child-api.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import { createIntegration, newToken } from '../ops/integrations.ts';
@@ -147,24 +148,6 @@ export async function scriptIdentity(
   return { integration: { ...integration, token_hash: sha256Hex(token) }, token };
 }
 
-/** Answers one request of the child: /v1 paths only, in process or over HTTP. */
-async function answer(
-  deps: ScriptDeps,
-  m: { url: string; method: string; headers: Record<string, string>; body: string | null },
-) {
-  const url = new URL(m.url);
-  if (!url.pathname.startsWith('/v1/'))
-    return {
-      status: 404,
-      headers: { 'content-type': 'application/json' },
-      body: '{"object":"error","status":404,"code":"invalid_request_url","message":"Scripts reach /v1 only."}',
-    };
-  const target = `${deps.baseUrl.replace(/\/$/, '')}${url.pathname}${url.search}`;
-  const req = new Request(target, { method: m.method, headers: m.headers, body: m.body });
-  const res = deps.api ? await deps.api(req) : await fetch(req);
-  return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: await res.text() };
-}
-
 /**
  * Runs `file` in a child process under the permission model with `limits`; never throws: every
  * outcome is a SandboxResult.
@@ -220,7 +203,7 @@ export function runInSandbox(
     child.on('message', (m: { kind: string } & Record<string, unknown>) => {
       if (m.kind === 'log') keep(m.level as LogLine['level'], String(m.text));
       else if (m.kind === 'fetch')
-        answer(deps, m as never)
+        answerChildRequest(deps, m as never, 'Scripts')
           .catch((e: Error) => ({ status: 502, headers: {}, body: `bridge failed: ${e.message}` }))
           .then((a) => child.connected && child.send({ kind: 'response', id: m.id, ...a }));
       else if (m.kind === 'result' || m.kind === 'error') {

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { answerChildRequest } from '../lib/child-api.ts';
 
 /** Answers one /v1 request in process (the app's `fetch`). */
 export type ApiFetch = (req: Request) => Promise<Response>;
@@ -70,23 +71,6 @@ function lastMatch(re: RegExp, text: string): string | null {
   let last: string | null = null;
   for (const m of text.matchAll(re)) last = m[1] ?? null;
   return last;
-}
-
-async function answer(
-  deps: SandboxDeps,
-  m: { url: string; method: string; headers: Record<string, string>; body: string | null },
-) {
-  const url = new URL(m.url);
-  if (!url.pathname.startsWith('/v1/'))
-    return {
-      status: 404,
-      headers: { 'content-type': 'application/json' },
-      body: '{"object":"error","status":404,"code":"invalid_request_url","message":"Workers reach /v1 only."}',
-    };
-  const target = `${deps.baseUrl.replace(/\/$/, '')}${url.pathname}${url.search}`;
-  const req = new Request(target, { method: m.method, headers: m.headers, body: m.body });
-  const res = deps.api ? await deps.api(req) : await fetch(req);
-  return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: await res.text() };
 }
 
 /** Runs the bundle in a child; never throws: every outcome is an Execution. */
@@ -158,7 +142,7 @@ export function executeInSandbox(
     }, deps.limits.timeoutMs);
     child.on('message', (m: { kind: string } & Record<string, unknown>) => {
       if (m.kind === 'fetch')
-        answer(deps, m as never)
+        answerChildRequest(deps, m as never, 'Workers')
           .catch((e: Error) => ({ status: 502, headers: {}, body: `bridge failed: ${e.message}` }))
           .then((a) => child.connected && child.send({ kind: 'response', id: m.id, ...a }));
       else if (m.kind === 'manifest') manifest = m.manifest;
