@@ -13,7 +13,7 @@
  */
 import type { Client } from '@notionhq/client';
 import type { Locator } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { newPerson } from '../helpers/oauth.ts';
 import { describeBrowser, eventually, useBrowser } from '../helpers/web-suite.ts';
@@ -79,14 +79,28 @@ async function readTree(sdk: Client, id: string): Promise<Node[]> {
 
 /**
  * Puts the caret at the end of a block's text: a click at the right edge of its (full-width)
- * line, then End. A click in the middle followed by End alone sometimes left the caret where the
- * click put it, under load.
+ * line, then End, until the page's selection is at the end of that text. Under load a click can
+ * land while the editor is still settling; it is tried again rather than typed after.
  */
 async function clickEnd(text: Locator) {
-  const box = await text.boundingBox();
-  if (!box) throw new Error('the block is not visible');
-  await text.click({ position: { x: box.width - 2, y: box.height / 2 } });
-  await text.page().keyboard.press('End');
+  for (let attempt = 1; ; attempt++) {
+    const box = await text.boundingBox();
+    if (!box) throw new Error('the block is not visible');
+    await text.click({ position: { x: box.width - 2, y: box.height / 2 } });
+    await text.page().keyboard.press('End');
+    const atEnd = await text.evaluate((el) => {
+      const sel = getSelection();
+      const node = sel?.focusNode;
+      if (!sel?.isCollapsed || !node || !el.contains(node)) return false;
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      range.setStart(node, sel.focusOffset);
+      return range.toString() === '';
+    });
+    if (atEnd) return;
+    if (attempt === 5) throw new Error('the caret did not reach the end of the block');
+    await text.page().waitForTimeout(200 * attempt);
+  }
 }
 
 const rt = (content: string) => [{ type: 'text' as const, text: { content } }];
@@ -94,6 +108,13 @@ const ext = (url: string) => ({ type: 'external' as const, external: { url } });
 
 describeBrowser('browser every-block-type test', 'Every block type in the browser editor', (engine) => {
   const suite = useBrowser(engine);
+  // One sign-in for the file, so that each test also runs alone (-t).
+  beforeAll(async () => {
+    const { server, page } = suite;
+    await page.goto(`${server.url}/app`);
+    await suite.signIn(await newPerson({ store: server.store }));
+    await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
+  }, 60_000);
 
   it('keeps every type through edits, and typed nested blocks read back through the SDK', async () => {
     const { server, page, sdk, errors } = suite;
@@ -195,10 +216,7 @@ describeBrowser('browser every-block-type test', 'Every block type in the browse
     const before = await readTree(sdk, made.id);
     expect(before.map((b) => b.type)).toContain('child_page');
 
-    const person = await newPerson({ store: server.store });
     await page.goto(`${server.url}/app/p/${made.id}`);
-    await suite.signIn(person);
-    await page.waitForURL(`**/app/p/${made.id}`);
     const editor = page.locator('.bn-editor');
     await editor.getByText('The end', { exact: true }).waitFor();
     // Read-only types are shown, never dropped.
@@ -300,7 +318,6 @@ describeBrowser('browser every-block-type test', 'Every block type in the browse
 
   it('refreshes the sidebar when pages are created or renamed through the SDK, without a reload', async () => {
     const { server, page, sdk, errors } = suite;
-    // Signed in by the test above (same browser profile).
     await page.goto(`${server.url}/app`);
     const sidebar = page.getByRole('navigation', { name: 'Workspace' });
     await sidebar.getByRole('link', { name: 'Getting started' }).waitFor();
@@ -369,6 +386,34 @@ describeBrowser('browser every-block-type test', 'Every block type in the browse
       ['quote', 'Typed quote'],
       ['toggle', 'Typed toggle'],
     ]);
+    expect(errors).toEqual([]);
+  }, 90_000);
+  it("keeps the person's caret when others' edits arrive, so typing goes on where it was", async () => {
+    const { server, page, sdk, errors } = suite;
+    const made = await sdk.pages.create({
+      parent: { page_id: suite.rootPageId },
+      properties: { title: { title: rt('Caret stays') } },
+      children: [{ paragraph: { rich_text: rt('Alpha') } }, { paragraph: { rich_text: rt('Beta block') } }],
+    });
+    const [alpha] = (await sdk.blocks.children.list({ block_id: made.id })).results;
+    await page.goto(`${server.url}/app/p/${made.id}`);
+    const editor = page.locator('.bn-editor');
+    const beta = editor.getByText('Beta block', { exact: true });
+    await clickEnd(beta);
+    // Six characters in: the caret sits between "Beta" and " block" after the refresh.
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+    await sdk.blocks.update({
+      block_id: alpha!.id,
+      paragraph: { rich_text: rt('Alpha changed elsewhere') },
+    } as never);
+    await editor.getByText('Alpha changed elsewhere', { exact: true }).waitFor({ timeout: 15_000 });
+    await page.keyboard.type(' typed');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 30_000 });
+    const texts = await eventually(
+      async () => (await readTree(sdk, made.id)).map((b) => b.fields.text),
+      (t) => t[1] === 'Beta typed block',
+    );
+    expect(texts).toEqual(['Alpha changed elsewhere', 'Beta typed block']);
     expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -10,12 +10,12 @@
  *
  * Others' edits: while nothing is waiting to be saved, the tree is read again every
  * POLL_MS (only while the tab is visible); when it differs from `stored`, the editor shows the new
- * tree. Polling the block tree rather than the page's `last_edited_time`, because that time is
+ * tree, with the caret kept in the same block at the same offset. Polling the block tree rather than the page's `last_edited_time`, because that time is
  * rounded to the minute (as in Notion) and would miss changes within a minute.
  */
 import { BlockNoteView } from '@blocknote/mantine';
 import { SuggestionMenuController, useCreateBlockNote } from '@blocknote/react';
-import type { Transaction } from '@tiptap/pm/state';
+import { type EditorState, TextSelection, type Transaction } from '@tiptap/pm/state';
 import { useEffect, useRef, useState } from 'react';
 import { api, type Block, listChildren, loadTree } from './api.ts';
 import { type EditorBlock, type NotionBlock, toEditor } from './convert.ts';
@@ -81,16 +81,21 @@ export function PageEditor({
     timer: undefined as ReturnType<typeof setTimeout> | undefined,
   });
 
-  /** Shows `tree` in the editor without treating it as the person's edit. */
+  /**
+   * Shows `tree` in the editor without treating it as the person's edit. The caret stays where
+   * the person put it (same block, same offset) when that block is still there.
+   */
   const show = (tree: NotionBlock[]) => {
     const s = state.current;
     s.applyingRemote = true;
     try {
+      const caret = caretOf(editor.prosemirrorState);
       const blocks = toEditor(tree) as never[];
       editor.replaceBlocks(
         editor.document,
         blocks.length > 0 ? blocks : ([{ type: 'paragraph' }] as never[]),
       );
+      if (caret) editor.transact((tr) => restoreCaret(tr, caret));
     } finally {
       s.applyingRemote = false;
     }
@@ -279,4 +284,37 @@ function adoptServerIds(
       if (to) tr.setNodeMarkup(pos, undefined, { ...node.attrs, id: to });
     });
   });
+}
+
+/** Where the caret is: the id of the block holding it and its offset in that block's text. */
+type Caret = { blockId: string; offset: number };
+
+function caretOf(state: EditorState): Caret | null {
+  const { selection } = state;
+  if (!selection.empty) return null;
+  const $pos = selection.$from;
+  if (!$pos.parent.isTextblock) return null;
+  for (let depth = $pos.depth; depth > 0; depth--) {
+    const id = $pos.node(depth).attrs.id as string | undefined;
+    if (id) return { blockId: id, offset: $pos.parentOffset };
+  }
+  return null;
+}
+
+/** Puts the caret back at `caret` when its block is still in the document. */
+function restoreCaret(tr: Transaction, caret: Caret): void {
+  let target: number | null = null;
+  tr.doc.descendants((node, pos) => {
+    if (target !== null) return false;
+    if (node.attrs.id !== caret.blockId) return true;
+    // The block's first text block (its own content, before any nested children).
+    node.descendants((child, at) => {
+      if (target !== null) return false;
+      if (!child.isTextblock) return true;
+      target = pos + 1 + at + 1 + Math.min(caret.offset, child.content.size);
+      return false;
+    });
+    return false;
+  });
+  if (target !== null) tr.setSelection(TextSelection.create(tr.doc, target));
 }
