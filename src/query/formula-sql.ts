@@ -55,8 +55,11 @@ export type RollupFn =
 
 type Cmp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
-/** Number functions with the same name and meaning in JavaScript's Math, SQLite and Postgres. */
-type MathFn = 'abs' | 'ceil' | 'floor' | 'sign';
+/**
+ * Number functions with the same name and meaning in JavaScript's Math, SQLite and Postgres
+ * (sqrt: correctly rounded everywhere; a negative number's is empty, as JavaScript's NaN).
+ */
+type MathFn = 'abs' | 'ceil' | 'floor' | 'sign' | 'sqrt';
 
 export type FExpr =
   | { readonly t: 'number'; readonly k: 'lit'; readonly v: number | null }
@@ -71,10 +74,16 @@ export type FExpr =
   | {
       readonly t: 'number';
       readonly k: 'arith';
-      readonly op: '+' | '-' | '*' | '/';
+      readonly op: '+' | '-' | '*' | '/' | '%';
       readonly l: FExpr;
       readonly r: FExpr;
     }
+  /** round(a, places) with a constant number of places: `f` is 10 ** places (JavaScript's). */
+  | { readonly t: 'number'; readonly k: 'round'; readonly a: FExpr; readonly f: number }
+  /** min / max of numbers, empty ones skipped (empty when every one is). */
+  | { readonly t: 'number'; readonly k: 'extreme'; readonly fn: 'min' | 'max'; readonly args: readonly FExpr[] }
+  /** length() of a text, in UTF-16 code units as JavaScript counts. */
+  | { readonly t: 'number'; readonly k: 'length'; readonly a: FExpr }
   /** `+` with a text side, and format(): the parts' texts joined. */
   | { readonly t: 'text'; readonly k: 'concat'; readonly parts: readonly FExpr[] }
   /** upper() read lowered: the characters whose upper case lowers to something else (upperFold). */
@@ -173,7 +182,7 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
     // and `+` over two non-texts adds numbers (the evaluator's rule): so one side must surely be text.
     if (op === '+' && (l.t === 'text' || r.t === 'text'))
       return isString(l) || isString(r) ? concatOf([l, r]) : undefined;
-    if (op === '+' || op === '-' || op === '*' || op === '/')
+    if (op === '+' || op === '-' || op === '*' || op === '/' || op === '%')
       return l.t === 'number' && r.t === 'number' ? { t: 'number', k: 'arith', op, l, r } : undefined;
     if (['<', '<=', '>', '>=', '==', '!='].includes(op)) return cmpOf(op as Cmp, l, r);
     return undefined;
@@ -228,9 +237,31 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'subtract':
       case 'multiply':
       case 'divide':
+      case 'mod':
         return args.length === 2
-          ? binary({ add: '+', subtract: '-', multiply: '*', divide: '/' }[name], args[0]!, args[1]!)
+          ? binary({ add: '+', subtract: '-', multiply: '*', divide: '/', mod: '%' }[name], args[0]!, args[1]!)
           : undefined;
+      case 'round': {
+        const a = args.length === 1 || args.length === 2 ? visit(args[0]!) : undefined;
+        const places = args.length === 2 ? constant(args[1]!) : 0;
+        if (a?.t !== 'number' || places === undefined) return undefined;
+        // The scale as JavaScript computes it; within [1e-30, 1e30] the SQL never leaves the
+        // range of doubles unannounced (see roundSql).
+        const f = 10 ** places;
+        return f >= 1e-30 && f <= 1e30 ? { t: 'number', k: 'round', a, f } : undefined;
+      }
+      case 'min':
+      case 'max': {
+        const xs = visitArgs();
+        if (xs.length === 0 || !xs.every((x) => x?.t === 'number')) return undefined;
+        return { t: 'number', k: 'extreme', fn: name, args: xs as FExpr[] };
+      }
+      case 'length': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        // A number or boolean counts the characters of its text (format()).
+        const t = a && (a.t === 'text' ? a : a.t === 'date' ? undefined : concatOf([a]));
+        return t && { t: 'number', k: 'length', a: t };
+      }
       case 'equal':
       case 'unequal':
         return args.length === 2 ? binary(name === 'equal' ? '==' : '!=', args[0]!, args[1]!) : undefined;
@@ -259,7 +290,8 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'abs':
       case 'ceil':
       case 'floor':
-      case 'sign': {
+      case 'sign':
+      case 'sqrt': {
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a?.t === 'number' ? { t: 'number', k: 'math', fn: name, a } : undefined;
       }
@@ -363,7 +395,11 @@ export function readsRow(e: FExpr): boolean {
     case 'empty':
     case 'contains':
     case 'upper':
+    case 'round':
+    case 'length':
       return readsRow(e.a);
+    case 'extreme':
+      return e.args.some(readsRow);
     case 'arith':
     case 'cmp':
       return readsRow(e.l) || readsRow(e.r);
@@ -460,7 +496,21 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     case 'arith': {
       const l = n0(ev(e.l));
       const r = n0(ev(e.r));
-      return finite(e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r);
+      const ops = { '+': l + r, '-': l - r, '*': l * r, '/': l / r, '%': l % r };
+      return finite(ops[e.op]);
+    }
+    case 'round': {
+      const v = ev(e.a);
+      return typeof v === 'number' ? finite(Math.round(v * e.f) / e.f) : null;
+    }
+    case 'extreme': {
+      const xs = e.args.map(ev).filter((x): x is number => typeof x === 'number');
+      return xs.length === 0 ? null : e.fn === 'min' ? Math.min(...xs) : Math.max(...xs);
+    }
+    case 'length': {
+      // The value is lowered text; the original's length is JavaScript's (see lengthSql).
+      const v = ev(e.a);
+      return typeof v === 'string' ? v.length - v.split('i\u0307').length + 1 : 0;
     }
     case 'concat': {
       const s = e.parts.map((p) => partText(p, ev(p))).join('');
@@ -689,7 +739,11 @@ function children(e: FExpr): FExpr[] {
     case 'empty':
     case 'contains':
     case 'upper':
+    case 'round':
+    case 'length':
       return [e.a];
+    case 'extreme':
+      return [...e.args];
     case 'arith':
     case 'cmp':
       return [e.l, e.r];
@@ -708,6 +762,19 @@ function children(e: FExpr): FExpr[] {
     default:
       return [];
   }
+}
+
+/** Whether an expression is a column or a literal: repeating its SQL costs nothing. */
+function plain(e: FExpr): boolean {
+  return e.k === 'col' || e.k === 'lit';
+}
+
+/**
+ * `body` over the SQL of `e`, computed once unless it is plain: for bodies that repeat their
+ * operand many times (round, sqrt, `%`, length), where nesting them would multiply the SQL.
+ */
+function once(e: FExpr, raw: Raw, body: (x: Raw) => Raw): Raw {
+  return plain(e) ? body(raw) : bind([raw], ([x]) => body(x!));
 }
 
 /** `body` over the SQL of `e`, computed once when that is costly. */
@@ -734,6 +801,9 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     case 'neg':
       return sql`(- ${op(e.a)})`;
     case 'math':
+      // Postgres refuses the square root of a negative number; JavaScript's is NaN, so empty.
+      if (e.fn === 'sqrt')
+        return once(e.a, numSql(e.a, ctx), (x) => sql`(case when ${x} >= 0 then sqrt(${x}) end)`);
       // A double on both engines (SQLite's sign() is an integer, and `/` would then divide integers).
       return sql`cast(${sql.raw(e.fn)}(${numSql(e.a, ctx)}) as double precision)`;
     case 'arith': {
@@ -741,8 +811,20 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       const r = op(e.r);
       if (e.op === '/')
         return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`, ctx);
+      if (e.op === '%') {
+        const simple = plain(e.l) && plain(e.r);
+        return simple ? ctx.hooks.remainder(l, r) : bind([l, r], ([a, b]) => ctx.hooks.remainder(a!, b!));
+      }
       return sql`(${l} ${sql.raw(e.op)} ${r})`;
     }
+    case 'round':
+      return once(e.a, numSql(e.a, ctx), (x) => roundSql(x, e.f));
+    case 'extreme': {
+      const xs = e.args.map((a) => numSql(a, ctx));
+      return ctx.hooks.extreme(e.fn, xs);
+    }
+    case 'length':
+      return once(e.a, textSql(e.a, ctx), (t) => lengthSql(t, ctx));
     case 'if':
       return ifSql(e, ctx, (x) => numSql(x, ctx));
     case 'dateBetween': {
@@ -755,6 +837,46 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
+}
+
+/** The largest double, and half of it. */
+const MAX_HALF = Number.MAX_VALUE / 2;
+
+/**
+ * JavaScript's `Math.round(x * f) / f` (halves toward +∞), empty when JavaScript's would not be
+ * finite. Postgres raises an error where a product or quotient leaves the range of doubles, so
+ * those are foreseen: scaled by a power of two s (exact, and rounding commutes with it), x·f
+ * overflows exactly when (x·s)·f exceeds MAX·s. |x·f| < 0.5 (|x| < 0.25 / f) rounds to 0 and is
+ * answered first, so no product underflows. floor(y) + 0.5 is exact for a y with a fraction
+ * (|y| < 2^52), where floor(y + 0.5) would not be (0.49999999999999994 + 0.5 rounds to 1).
+ */
+function roundSql(x: Raw, f: number): Raw {
+  if (f === 1) return roundHalfUp(x);
+  const down = (v: number) => 2 ** -Math.ceil(Math.log2(v));
+  const zero = sql`when abs(${x}) < ${dbl(0.25 / f)} then ${dbl(0)}`;
+  const y = sql`(${x} * ${dbl(f)})`;
+  if (f > 1) {
+    const s = down(f);
+    return sql`(case when ${x} is null then null ${zero} when abs((${x} * ${dbl(s)}) * ${dbl(f)}) > ${dbl(Number.MAX_VALUE * s)} then null else ${roundHalfUp(y)} / ${dbl(f)} end)`;
+  }
+  const s = down(1 / f);
+  const r = roundHalfUp(y);
+  return sql`(case when ${x} is null then null ${zero} when abs((${r} * ${dbl(s)}) / ${dbl(f)}) > ${dbl(Number.MAX_VALUE * s)} then null else ${r} / ${dbl(f)} end)`;
+}
+
+/** Math.round of a double (NULL stays NULL). */
+function roundHalfUp(y: Raw): Raw {
+  return sql`(case when ${y} = floor(${y}) then ${y} when ${y} >= floor(${y}) + ${dbl(0.5)} then floor(${y}) + ${dbl(1)} else floor(${y}) end)`;
+}
+
+/**
+ * JavaScript's length of the original text, from the lowered text: UTF-16 units, less one per
+ * "i̇" (i and U+0307), which is what lowering makes of İ (U+0130), the one character whose
+ * lowercase is longer. A text written with "i̇" itself counts one short (documented).
+ */
+function lengthSql(t: Raw, ctx: SqlContext): Raw {
+  const dotted = sql`((length(${t}) - length(replace(${t}, ${sql.lit('i\u0307')}, ''))) / 2)`;
+  return sql`cast(coalesce(${ctx.hooks.utf16Length(t)} - ${dotted}, 0) as double precision)`;
 }
 
 function textSql(e: FExpr, ctx: SqlContext): Raw {
