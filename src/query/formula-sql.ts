@@ -15,6 +15,7 @@
  * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { addMonths, dateBetween } from '../domain/formula/dates.ts';
 import type { Node } from '../domain/formula/syntax.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter } from './ir.ts';
@@ -101,7 +102,17 @@ export type FExpr =
     }
   /** dateAdd with a fixed amount of milliseconds (minutes, hours, days, weeks in UTC). */
   | { readonly t: 'date'; readonly k: 'dateAdd'; readonly d: FExpr; readonly ms: number }
+  /** dateAdd in months (quarters and years too): the UTC calendar's, the day kept within the month. */
+  | { readonly t: 'date'; readonly k: 'addMonths'; readonly d: FExpr; readonly n: number }
   | { readonly t: 'date'; readonly k: 'dateStart'; readonly d: FExpr }
+  /** dateBetween in months (per 1), quarters (3) or years (12): Moment's month difference. */
+  | {
+      readonly t: 'number';
+      readonly k: 'monthsBetween';
+      readonly a: FExpr;
+      readonly b: FExpr;
+      readonly per: number;
+    }
   | {
       readonly t: 'number';
       readonly k: 'dateBetween';
@@ -127,6 +138,11 @@ export type FExpr =
 
 const DAY = 86_400_000;
 const UNIT_MS: Record<string, number> = { minutes: 6e4, hours: 36e5, days: DAY, weeks: 7 * DAY };
+/** Calendar units of dateAdd, in months (singular names too, as the evaluator takes them). */
+const MONTHS: Record<string, number> = { months: 1, month: 1, quarters: 3, quarter: 3, years: 12, year: 12 };
+/** The most months dateAdd moves in SQL (three thousand years). */
+const MAX_MONTHS = 36_000;
+const roundAway = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
 
 /* ------------------------------------------------------------------------------------------ */
 /* Building from a checked formula tree                                                        */
@@ -300,6 +316,12 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
         const d = args.length === 3 ? visit(args[0]!) : undefined;
         const amount = args[1] && constant(args[1]);
         const unit = args[2]?.k === 'str' ? args[2].v : '';
+        const months = MONTHS[unit];
+        if (d?.t === 'date' && amount !== undefined && months) {
+          // The amount rounded half away from zero, then in months (as the evaluator's dateAdd).
+          const n = (name === 'dateAdd' ? 1 : -1) * roundAway(amount) * months;
+          return Math.abs(n) <= MAX_MONTHS ? { t: 'date', k: 'addMonths', d, n: n || 0 } : undefined;
+        }
         const per = UNIT_MS[unit];
         if (d?.t !== 'date' || amount === undefined || !per) return undefined;
         // Days and weeks move by whole days (the amount rounded half away from zero).
@@ -313,6 +335,8 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       }
       case 'dateBetween': {
         const [a, b] = args.length === 3 ? [visit(args[0]!), visit(args[1]!)] : [];
+        const per = args[2]?.k === 'str' ? MONTHS[args[2].v] : undefined;
+        if (a?.t === 'date' && b?.t === 'date' && per) return { t: 'number', k: 'monthsBetween', a, b, per };
         const unit = args[2]?.k === 'str' ? UNIT_MS[args[2].v] : undefined;
         if (a?.t !== 'date' || b?.t !== 'date' || !unit) return undefined;
         return { t: 'number', k: 'dateBetween', a, b, unit };
@@ -411,9 +435,11 @@ export function readsRow(e: FExpr): boolean {
     case 'if':
       return e.arms.some(([c, v]) => readsRow(c) || readsRow(v)) || (e.other !== null && readsRow(e.other));
     case 'dateAdd':
+    case 'addMonths':
     case 'dateStart':
       return readsRow(e.d);
     case 'dateBetween':
+    case 'monthsBetween':
       return readsRow(e.a) || readsRow(e.b);
   }
 }
@@ -546,6 +572,16 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     case 'dateAdd': {
       const d = ev(e.d) as DateVal | null;
       return d && { s: d.s + e.ms, time: d.time };
+    }
+    case 'addMonths': {
+      const d = ev(e.d) as DateVal | null;
+      return d && { s: addMonths(d.s, e.n, 'UTC'), time: d.time };
+    }
+    case 'monthsBetween': {
+      const a = ev(e.a) as DateVal | null;
+      const b = ev(e.b) as DateVal | null;
+      const unit = e.per === 1 ? 'months' : e.per === 3 ? 'quarters' : 'years';
+      return a && b && (dateBetween(a.s, b.s, unit, 'UTC') || 0);
     }
     case 'dateStart': {
       const d = ev(e.d) as DateVal | null;
@@ -721,7 +757,8 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
   let nodes = 0;
   let subqueries = 0;
   const walk = (x: FExpr): void => {
-    nodes++;
+    // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql).
+    nodes += x.k === 'addMonths' ? 10 : x.k === 'monthsBetween' ? 25 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
     else for (const c of children(x)) walk(c);
@@ -755,9 +792,11 @@ function children(e: FExpr): FExpr[] {
     case 'if':
       return [...e.arms.flat(), ...(e.other ? [e.other] : [])];
     case 'dateAdd':
+    case 'addMonths':
     case 'dateStart':
       return [e.d];
     case 'dateBetween':
+    case 'monthsBetween':
       return [e.a, e.b];
     default:
       return [];
@@ -831,6 +870,10 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       const a = fexprDate(e.a, ctx).s;
       const b = fexprDate(e.b, ctx).s;
       return ctx.hooks.truncate(sql`(${a} - ${b}) / ${dbl(e.unit)}`);
+    }
+    case 'monthsBetween': {
+      const diff = monthDiffSql(fexprDate(e.a, ctx).s, fexprDate(e.b, ctx).s);
+      return ctx.hooks.truncate(e.per === 1 ? diff : sql`${diff} / ${dbl(e.per)}`);
     }
     case 'rollup':
       return rollupSql(e, ctx);
@@ -1028,6 +1071,10 @@ function fexprDate(e: FExpr, ctx: SqlContext): DateSql {
       const d = fexprDate(e.d, ctx);
       return { s: e.k === 'dateAdd' ? sql`(${d.s} + ${dbl(e.ms)})` : d.s, time: d.time, hi: null };
     }
+    case 'addMonths': {
+      const d = fexprDate(e.d, ctx);
+      return { s: addMonthsSql(d.s, dbl(e.n)), time: d.time, hi: null };
+    }
     case 'if': {
       const arms = e.arms.map(([c, v]) => [truth(c, ctx), fexprDate(v, ctx)] as const);
       const other = e.other ? fexprDate(e.other, ctx) : null;
@@ -1049,6 +1096,106 @@ function fexprDate(e: FExpr, ctx: SqlContext): DateSql {
     default:
       throw new Error(`not a date expression: ${e.k}`);
   }
+}
+
+/**
+ * The UTC civil date of epoch milliseconds `ms` (days-to-civil of the proleptic Gregorian
+ * calendar, in floor divisions of doubles: exact on both engines), handed to `body` as the
+ * time of day, year, month (1–12) and day, each computed once (bind). NULL stays NULL.
+ */
+function civilOf(ms: Raw, body: (tod: Raw, year: Raw, month: Raw, day: Raw) => Raw): Raw {
+  const d = dbl;
+  const fl = (x: Raw) => sql`floor(${x})`;
+  return bind([ms], ([s]) => {
+    const days = fl(sql`${s!} / ${d(DAY)}`);
+    const z = sql`(${days} + ${d(719_468)})`;
+    const era = fl(sql`${z} / ${d(146_097)}`);
+    const tod = sql`(${s!} - ${days} * ${d(DAY)})`;
+    return bind([tod, sql`(${z} - ${era} * ${d(146_097)})`, era], ([tod, doe, era]) => {
+      const yoe = fl(
+        sql`(${doe!} - ${fl(sql`${doe!} / ${d(1460)}`)} + ${fl(sql`${doe!} / ${d(36_524)}`)} - ${fl(sql`${doe!} / ${d(146_096)}`)}) / ${d(365)}`,
+      );
+      return bind([tod!, doe!, era!, yoe], ([tod, doe, era, yoe]) => {
+        const doy = sql`(${doe!} - (${d(365)} * ${yoe!} + ${fl(sql`${yoe!} / ${d(4)}`)} - ${fl(sql`${yoe!} / ${d(100)}`)}))`;
+        const mp = fl(sql`(${d(5)} * ${doy} + ${d(2)}) / ${d(153)}`);
+        const day = sql`(${doy} - ${fl(sql`(${d(153)} * ${mp} + ${d(2)}) / ${d(5)}`)} + ${d(1)})`;
+        const month = sql`(case when ${mp} < ${d(10)} then ${mp} + ${d(3)} else ${mp} - ${d(9)} end)`;
+        const year = sql`(${yoe!} + ${era!} * ${d(400)} + (case when ${mp} < ${d(10)} then ${d(0)} else ${d(1)} end))`;
+        return bind([tod!, year, month, day], ([tod, y, m, dd]) => body(tod!, y!, m!, dd!));
+      });
+    });
+  });
+}
+
+/**
+ * Epoch milliseconds moved by `n` (SQL, a whole number) calendar months in UTC, as the
+ * evaluator's addMonths: the civil date's month moved, the day clamped to the new month's
+ * length, and back to days; the time of day kept. Date.UTC reads years 0–99 as 1900–1999, and
+ * so does this. NULL stays NULL.
+ */
+function addMonthsSql(ms: Raw, n: Raw): Raw {
+  const d = dbl;
+  const fl = (x: Raw) => sql`floor(${x})`;
+  return civilOf(ms, (tod, year, month, day) => {
+    // Months since year 0, moved.
+    const total = sql`(${year} * ${d(12)} + ${month} - ${d(1)} + ${n})`;
+    return bind([tod, total, day], ([tod, total, day]) => {
+      const y0 = fl(sql`${total!} / ${d(12)}`);
+      const m = sql`(${total!} - ${y0} * ${d(12)} + ${d(1)})`;
+      const y = sql`(case when ${y0} >= ${d(0)} and ${y0} <= ${d(99)} then ${y0} + ${d(1900)} else ${y0} end)`;
+      return bind([tod!, y, m, day!], ([tod, y, m, day]) => {
+        const mod = (x: Raw, k: number) => sql`(${x} - ${d(k)} * ${fl(sql`${x} / ${d(k)}`)})`;
+        const leap = sql`((${mod(y!, 4)} = 0 and ${mod(y!, 100)} <> 0) or ${mod(y!, 400)} = 0)`;
+        const length = sql`(case when ${m!} = 2 then (case when ${leap} then ${d(29)} else ${d(28)} end) when ${m!} in (4, 6, 9, 11) then ${d(30)} else ${d(31)} end)`;
+        const clamped = sql`(case when ${day!} > ${length} then ${length} else ${day!} end)`;
+        // Days from the civil date (March-based years).
+        const y2 = sql`(case when ${m!} <= 2 then ${y!} - ${d(1)} else ${y!} end)`;
+        return bind([tod!, y2, m!, clamped], ([tod, y2, m, dd]) => {
+          const era = fl(sql`${y2!} / ${d(400)}`);
+          const yoe = sql`(${y2!} - ${era} * ${d(400)})`;
+          const mp = sql`(case when ${m!} > 2 then ${m!} - ${d(3)} else ${m!} + ${d(9)} end)`;
+          const doy = sql`(${fl(sql`(${d(153)} * ${mp} + ${d(2)}) / ${d(5)}`)} + ${dd!} - ${d(1)})`;
+          const doe = sql`(${yoe} * ${d(365)} + ${fl(sql`${yoe} / ${d(4)}`)} - ${fl(sql`${yoe} / ${d(100)}`)} + ${doy})`;
+          const days = sql`(${era} * ${d(146_097)} + ${doe} - ${d(719_468)})`;
+          return sql`(${days} * ${d(DAY)} + ${tod!})`;
+        });
+      });
+    });
+  });
+}
+
+/**
+ * Moment's month difference from `b` to `a` (the evaluator's monthDiff, UTC): whole months
+ * between the civil dates (from the later day of month to the earlier, the sign turned), plus
+ * the fraction of the month around the anchor, `a` moved by those months. A double.
+ */
+function monthDiffSql(a: Raw, b: Raw): Raw {
+  const d = dbl;
+  return bind([a, b], ([a, b]) =>
+    civilOf(a!, (_ta, ya, ma, da) =>
+      civilOf(b!, (_tb, yb, mb, db) => {
+        const swap = sql`${da} < ${db}`;
+        const pick = (x: Raw, y: Raw) => sql`(case when ${swap} then ${x} else ${y} end)`;
+        const whole = pick(
+          sql`(${ya} - ${yb}) * ${d(12)} + (${ma} - ${mb})`,
+          sql`(${yb} - ${ya}) * ${d(12)} + (${mb} - ${ma})`,
+        );
+        const from = pick(b!, a!);
+        const to = pick(a!, b!);
+        const sign = pick(d(-1), d(1));
+        return bind([from, to, sign, whole], ([from, to, sign, whole]) =>
+          bind([from!, to!, sign!, whole!, addMonthsSql(from!, whole!)], ([from, to, sign, whole, anchor]) => {
+            const before = sql`${to!} - ${anchor!} < 0`;
+            const other = sql`(case when ${before} then ${addMonthsSql(from!, sql`${whole!} - ${d(1)}`)} else ${addMonthsSql(from!, sql`${whole!} + ${d(1)}`)} end)`;
+            return bind([to!, sign!, whole!, anchor!, other], ([to, sign, whole, anchor, other]) => {
+              const adjust = sql`(case when ${to!} - ${anchor!} < 0 then (${to!} - ${anchor!}) / (${anchor!} - ${other!}) else (${to!} - ${anchor!}) / (${other!} - ${anchor!}) end)`;
+              return sql`(${sign!} * (- (${whole!} + ${adjust})))`;
+            });
+          }),
+        );
+      }),
+    ),
+  );
 }
 
 function defaultEnd(d: DateSql): Raw {

@@ -139,7 +139,7 @@ function rolledColumn(of: keyof typeof R): RolledColumn {
 
 type Raw = Record<string, unknown>;
 
-const WORDS = ['Alpha 1', 'beta #2', 'GAMMA', '', 'x#4y', 'Ünï 3', 'Delta #4', 'ß7', '42'];
+const WORDS = ['Alpha 1', 'beta #2', 'GAMMA', '', 'x#4y', 'Ünï 3', 'Delta #4', 'ß7', '42', 'İz 😀'];
 function makeText(rng: Rng): string {
   return rng.pick(WORDS);
 }
@@ -214,6 +214,8 @@ function columnForm(v: Value, t: FType): number | string | boolean | Interval | 
 
 const TEXT_LITS = ['"#4"', '" #"', '"Mixed"', '"42"', '""', '"x"'];
 const UNITS = ['"days"', '"hours"', '"minutes"', '"weeks"'];
+/** dateAdd's units, months and years included. */
+const CALENDAR_UNITS = [...UNITS, '"months"', '"years"', '"quarters"', '"month"', '"year"'];
 const NUM_ROLLUPS = ROLLUPS.filter((r) => !['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
 const DATE_ROLLUPS = ROLLUPS.filter((r) => ['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
 
@@ -228,8 +230,13 @@ function gen(rng: Rng, t: 'number' | 'text' | 'bool' | 'date', depth = 0): strin
         () => String(rng.pick([0, 1, 2.5, 10])),
         () => `(${g('number')} ${rng.pick(['+', '-', '*', '/'])} ${g('number')})`,
         () => `if(${g('bool')}, ${g('number')}, ${g('number')})`,
-        () => `dateBetween(${g('date')}, ${g('date')}, ${rng.pick(UNITS)})`,
-      ][rng.int(leaf ? 3 : 6)]!();
+        () => `dateBetween(${g('date')}, ${g('date')}, ${rng.pick(CALENDAR_UNITS)})`,
+        () => `length(${g(rng.pick(['text', 'text', 'number', 'bool']))})`,
+        () => `(${g('number')} % ${rng.pick(['2', '-0.5', '3', g('number')])})`,
+        () => `round(${g('number')}${rng.int(2) ? `, ${rng.pick([1, 2, -1])}` : ''})`,
+        () => `${rng.pick(['min', 'max'])}(${g('number')}, ${g('number')})`,
+        () => `sqrt(${g('number')})`,
+      ][rng.int(leaf ? 3 : 11)]!();
     case 'text':
       return [
         () => `prop("${rng.pick(['Name', 'Note'])}")`,
@@ -257,7 +264,7 @@ function gen(rng: Rng, t: 'number' | 'text' | 'bool' | 'date', depth = 0): strin
         () => `prop("${rng.pick(DATE_ROLLUPS).name}")`,
         () => rng.pick(['now()', 'today()']),
         () =>
-          `${rng.pick(['dateAdd', 'dateSubtract'])}(${g('date')}, ${rng.pick([1, 2, -3, 0])}, ${rng.pick(UNITS)})`,
+          `${rng.pick(['dateAdd', 'dateSubtract'])}(${g('date')}, ${rng.pick([1, 2, -3, 0, 1.5, -2.5, 13])}, ${rng.pick(CALENDAR_UNITS)})`,
         () => `dateStart(${g('date')})`,
         () => `if(${g('bool')}, ${g('date')}, ${g('date')})`,
       ][rng.int(leaf ? 3 : 6)]!();
@@ -292,6 +299,16 @@ const FIXED_ROWS: Raw[] = [
     Rel: [FIXED_ID(100), FIXED_ID(101)],
   },
   { A: null, B: null, Name: '', Note: 'x#4y', Done: false, Due: null, Rel: [] },
+  // Ends of months and leap days, for dateAdd and dateBetween in months and years. (Not a year
+  // below 100: the evaluator reads such a date property as 1900 years later, found here.)
+  ...[
+    { start: '2024-01-31' },
+    { start: '2024-02-29T23:30:00.000Z' },
+    { start: '2023-12-31T12:00:00.000Z', end: '2024-01-02T00:00:00.000Z' },
+    { start: '2000-03-31' },
+    { start: '1900-05-31T01:02:03.004Z' },
+    { start: '0100-03-31' },
+  ].map((Due) => ({ A: 1, B: -0.5, Name: 'İz 😀', Note: 'GAMMA', Done: true, Due, Rel: [] })),
 ];
 
 /**
@@ -349,6 +366,60 @@ const FIXED_FORMULAS: (typeof REGRESSIONS)[number][] = [
         filter: { property: 'F', formula: { number: { does_not_equal: 0 } } },
         sorts: [{ property: 'F', direction: 'ascending' }],
       },
+    ],
+  },
+  {
+    why: 'length of texts (lowered in SQL: İ counts one, an astral character two)',
+    t: 'number',
+    source: 'length(prop("Name")) + length(upper(prop("Note"))) * 100',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 5 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: '% and round over rollups (empty when nothing is related)',
+    t: 'number',
+    source: 'round(prop("Avg"), 1) % 3 + min(prop("Min"), prop("A")) - max(prop("Max"), sqrt(prop("Sum")))',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { number: { less_than: 2 } } },
+        sorts: [{ property: 'F', direction: 'descending' }],
+      },
+    ],
+  },
+  {
+    why: 'dateAdd and dateSubtract in months, quarters and years (ends of months, leap days)',
+    t: 'date',
+    source: 'dateAdd(dateSubtract(prop("Due"), 25, "years"), 1, "months")',
+    bodies: [
+      { filter: { property: 'F', formula: { date: { on_or_after: '2000-01-01' } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'dateSubtract into years 0–99 (Date.UTC reads them as 1900–1999, as the evaluator does)',
+    t: 'date',
+    source: 'dateSubtract(prop("Due"), 1975, "years")',
+    bodies: [{ sorts: [{ property: 'F', direction: 'ascending' }] }],
+  },
+  {
+    why: 'dateBetween in months, quarters and years (Moment month difference, both signs)',
+    t: 'number',
+    source:
+      'dateBetween(prop("Due"), prop("Earliest"), "months") + dateBetween(now(), prop("Due"), "years") * 100 + dateBetween(dateAdd(prop("Due"), 40, "days"), prop("Due"), "quarters") * 10000',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 0 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'dateAdd in quarters with a fraction (rounded half away from zero)',
+    t: 'date',
+    source: 'dateAdd(prop("Due"), -2.5, "quarters")',
+    bodies: [
+      { filter: { property: 'F', formula: { date: { before: '2024-01-01' } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
     ],
   },
   {
