@@ -15,7 +15,7 @@
  * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
-import { addMonths, dateBetween } from '../domain/formula/dates.ts';
+import { addMonths } from '../domain/formula/dates.ts';
 import type { Node } from '../domain/formula/syntax.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter } from './ir.ts';
@@ -82,7 +82,12 @@ export type FExpr =
   /** round(a, places) with a constant number of places: `f` is 10 ** places (JavaScript's). */
   | { readonly t: 'number'; readonly k: 'round'; readonly a: FExpr; readonly f: number }
   /** min / max of numbers, empty ones skipped (empty when every one is). */
-  | { readonly t: 'number'; readonly k: 'extreme'; readonly fn: 'min' | 'max'; readonly args: readonly FExpr[] }
+  | {
+      readonly t: 'number';
+      readonly k: 'extreme';
+      readonly fn: 'min' | 'max';
+      readonly args: readonly FExpr[];
+    }
   /** length() of a text, in UTF-16 code units as JavaScript counts. */
   | { readonly t: 'number'; readonly k: 'length'; readonly a: FExpr }
   /** `+` with a text side, and format(): the parts' texts joined. */
@@ -105,14 +110,6 @@ export type FExpr =
   /** dateAdd in months (quarters and years too): the UTC calendar's, the day kept within the month. */
   | { readonly t: 'date'; readonly k: 'addMonths'; readonly d: FExpr; readonly n: number }
   | { readonly t: 'date'; readonly k: 'dateStart'; readonly d: FExpr }
-  /** dateBetween in months (per 1), quarters (3) or years (12): Moment's month difference. */
-  | {
-      readonly t: 'number';
-      readonly k: 'monthsBetween';
-      readonly a: FExpr;
-      readonly b: FExpr;
-      readonly per: number;
-    }
   | {
       readonly t: 'number';
       readonly k: 'dateBetween';
@@ -255,7 +252,11 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'divide':
       case 'mod':
         return args.length === 2
-          ? binary({ add: '+', subtract: '-', multiply: '*', divide: '/', mod: '%' }[name], args[0]!, args[1]!)
+          ? binary(
+              { add: '+', subtract: '-', multiply: '*', divide: '/', mod: '%' }[name],
+              args[0]!,
+              args[1]!,
+            )
           : undefined;
       case 'round': {
         const a = args.length === 1 || args.length === 2 ? visit(args[0]!) : undefined;
@@ -335,8 +336,6 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       }
       case 'dateBetween': {
         const [a, b] = args.length === 3 ? [visit(args[0]!), visit(args[1]!)] : [];
-        const per = args[2]?.k === 'str' ? MONTHS[args[2].v] : undefined;
-        if (a?.t === 'date' && b?.t === 'date' && per) return { t: 'number', k: 'monthsBetween', a, b, per };
         const unit = args[2]?.k === 'str' ? UNIT_MS[args[2].v] : undefined;
         if (a?.t !== 'date' || b?.t !== 'date' || !unit) return undefined;
         return { t: 'number', k: 'dateBetween', a, b, unit };
@@ -439,7 +438,6 @@ export function readsRow(e: FExpr): boolean {
     case 'dateStart':
       return readsRow(e.d);
     case 'dateBetween':
-    case 'monthsBetween':
       return readsRow(e.a) || readsRow(e.b);
   }
 }
@@ -576,12 +574,6 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     case 'addMonths': {
       const d = ev(e.d) as DateVal | null;
       return d && { s: addMonths(d.s, e.n, 'UTC'), time: d.time };
-    }
-    case 'monthsBetween': {
-      const a = ev(e.a) as DateVal | null;
-      const b = ev(e.b) as DateVal | null;
-      const unit = e.per === 1 ? 'months' : e.per === 3 ? 'quarters' : 'years';
-      return a && b && (dateBetween(a.s, b.s, unit, 'UTC') || 0);
     }
     case 'dateStart': {
       const d = ev(e.d) as DateVal | null;
@@ -758,7 +750,7 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
   let subqueries = 0;
   const walk = (x: FExpr): void => {
     // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql).
-    nodes += x.k === 'addMonths' ? 10 : x.k === 'monthsBetween' ? 25 : 1;
+    nodes += x.k === 'addMonths' ? 10 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
     else for (const c of children(x)) walk(c);
@@ -796,7 +788,6 @@ function children(e: FExpr): FExpr[] {
     case 'dateStart':
       return [e.d];
     case 'dateBetween':
-    case 'monthsBetween':
       return [e.a, e.b];
     default:
       return [];
@@ -871,19 +862,12 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       const b = fexprDate(e.b, ctx).s;
       return ctx.hooks.truncate(sql`(${a} - ${b}) / ${dbl(e.unit)}`);
     }
-    case 'monthsBetween': {
-      const diff = monthDiffSql(fexprDate(e.a, ctx).s, fexprDate(e.b, ctx).s);
-      return ctx.hooks.truncate(e.per === 1 ? diff : sql`${diff} / ${dbl(e.per)}`);
-    }
     case 'rollup':
       return rollupSql(e, ctx);
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
 }
-
-/** The largest double, and half of it. */
-const MAX_HALF = Number.MAX_VALUE / 2;
 
 /**
  * JavaScript's `Math.round(x * f) / f` (halves toward +∞), empty when JavaScript's would not be
@@ -1162,40 +1146,6 @@ function addMonthsSql(ms: Raw, n: Raw): Raw {
       });
     });
   });
-}
-
-/**
- * Moment's month difference from `b` to `a` (the evaluator's monthDiff, UTC): whole months
- * between the civil dates (from the later day of month to the earlier, the sign turned), plus
- * the fraction of the month around the anchor, `a` moved by those months. A double.
- */
-function monthDiffSql(a: Raw, b: Raw): Raw {
-  const d = dbl;
-  return bind([a, b], ([a, b]) =>
-    civilOf(a!, (_ta, ya, ma, da) =>
-      civilOf(b!, (_tb, yb, mb, db) => {
-        const swap = sql`${da} < ${db}`;
-        const pick = (x: Raw, y: Raw) => sql`(case when ${swap} then ${x} else ${y} end)`;
-        const whole = pick(
-          sql`(${ya} - ${yb}) * ${d(12)} + (${ma} - ${mb})`,
-          sql`(${yb} - ${ya}) * ${d(12)} + (${mb} - ${ma})`,
-        );
-        const from = pick(b!, a!);
-        const to = pick(a!, b!);
-        const sign = pick(d(-1), d(1));
-        return bind([from, to, sign, whole], ([from, to, sign, whole]) =>
-          bind([from!, to!, sign!, whole!, addMonthsSql(from!, whole!)], ([from, to, sign, whole, anchor]) => {
-            const before = sql`${to!} - ${anchor!} < 0`;
-            const other = sql`(case when ${before} then ${addMonthsSql(from!, sql`${whole!} - ${d(1)}`)} else ${addMonthsSql(from!, sql`${whole!} + ${d(1)}`)} end)`;
-            return bind([to!, sign!, whole!, anchor!, other], ([to, sign, whole, anchor, other]) => {
-              const adjust = sql`(case when ${to!} - ${anchor!} < 0 then (${to!} - ${anchor!}) / (${anchor!} - ${other!}) else (${to!} - ${anchor!}) / (${other!} - ${anchor!}) end)`;
-              return sql`(${sign!} * (- (${whole!} + ${adjust})))`;
-            });
-          }),
-        );
-      }),
-    ),
-  );
 }
 
 function defaultEnd(d: DateSql): Raw {

@@ -87,8 +87,7 @@ function makeFormula(rng: Rng, depth = 0): string {
   if (r === 0) return `prop("${rng.pick(PROPS).name}")`;
   if (r === 1) return String(rng.pick([0, 1, 2, 0.5, 3, 10]));
   if (r === 2) return `-${f()}`;
-  if (r === 3)
-    return `${rng.pick(['add', 'subtract', 'multiply', 'divide', 'mod'])}(${f()}, ${f()})`;
+  if (r === 3) return `${rng.pick(['add', 'subtract', 'multiply', 'divide', 'mod'])}(${f()}, ${f()})`;
   if (r === 4) return `(${f()} % ${rng.int(2) ? f() : rng.pick(['2', '0.1', '-3', '0'])})`;
   if (r === 5) return rng.int(2) ? `round(${f()})` : `round(${f()}, ${rng.pick([0, 1, 2, -1, 3])})`;
   if (r === 6) return `${rng.pick(['min', 'max'])}(${f()}, ${f()}${rng.int(2) ? `, ${f()}` : ''})`;
