@@ -60,6 +60,42 @@ export interface DialectHooks {
   wholeDays(n: Expression<unknown>): RawBuilder<SqlBool>;
   /** Whether a text holds only ASCII characters (as many bytes as characters). */
   isAscii(text: Expression<unknown>): RawBuilder<SqlBool>;
+  /**
+   * JavaScript's `a % b` of two doubles (C's fmod: exact, the sign of `a`), a double; NULL when
+   * `b` is 0. Neither side is NULL.
+   */
+  remainder(a: Expression<unknown>, b: Expression<unknown>): RawBuilder<unknown>;
+  /** The least (or greatest) of doubles, NULLs ignored; NULL when every one is (non-empty list). */
+  extreme(fn: 'min' | 'max', xs: readonly Expression<unknown>[]): RawBuilder<unknown>;
+  /** How many UTF-16 code units a text has (JavaScript's `length`): astral characters count 2. */
+  utf16Length(text: Expression<unknown>): RawBuilder<unknown>;
+}
+
+/** Postgres: a regular expression of every character but those beyond U+FFFF. */
+const ASTRAL_CLASS = '[^\\U00010000-\\U0010FFFF]';
+
+/** Bytes that begin a 4-byte UTF-8 sequence (a character beyond U+FFFF). */
+const ASTRAL_LEADS = ['f0', 'f1', 'f2', 'f3', 'f4'];
+
+/**
+ * Postgres: the exact double of JavaScript's `%`. float8 has no remainder and numeric of a
+ * float8 keeps only 15 digits, so each side is split into its 53-bit integer mantissa and binary
+ * exponent (from its IEEE bits), both are scaled by the same power of two to exact integer
+ * numerics, their integer remainder is taken, and scaled back (exact: it is a double below 2^53
+ * times a power of two).
+ */
+function pgRemainder(a: Expression<unknown>, b: Expression<unknown>): RawBuilder<unknown> {
+  const bits = (x: Expression<unknown>) =>
+    sql`cast(cast(('x' || encode(float8send(cast(${x} as double precision)), 'hex')) as bit(64)) as bigint)`;
+  const field = (x: Expression<unknown>) => sql`((${bits(x)} >> 52) & 2047)`;
+  const mantissa = (x: Expression<unknown>) =>
+    sql`(case when ${field(x)} = 0 then ${bits(x)} & 4503599627370495 else (${bits(x)} & 4503599627370495) + 4503599627370496 end)`;
+  const exponent = (x: Expression<unknown>) =>
+    sql`(case when ${field(x)} = 0 then -1074 else ${field(x)} - 1075 end)`;
+  const low = sql`least(${exponent(a)}, ${exponent(b)})`;
+  const scaled = (x: Expression<unknown>) =>
+    sql`(cast(${mantissa(x)} as numeric) * power(cast(2 as numeric), ${exponent(x)} - ${low}))`;
+  return sql`(case when ${b} = 0 then cast(null as double precision) else sign(${a}) * cast(mod(${scaled(a)}, ${scaled(b)}) as double precision) * power(cast(2 as double precision), ${low}) end)`;
 }
 
 /** 2^53: below it every integral double prints as its digits in JavaScript. */
@@ -91,6 +127,20 @@ export const sqliteHooks: DialectHooks = {
   truncate: (n) => sql`trunc(cast(${n} as real))`,
   wholeDays: (n) => sql<SqlBool>`(cast(${n} as integer) % 86400000 = 0)`,
   isAscii: (t) => sql<SqlBool>`(length(cast(${t} as blob)) = length(${t}))`,
+  // SQLite's mod() is C's fmod (NULL for NaN, that is for a zero divisor), as JavaScript's `%`.
+  remainder: (a, b) => sql`mod(${a}, ${b})`,
+  // The scalar min()/max() are NULL when one argument is; the aggregates skip NULLs.
+  extreme: (fn, xs) =>
+    sql`(select ${sql.raw(fn)}(v) from (${sql.join(
+      xs.map((x) => sql`select ${x} as v`),
+      sql` union all `,
+    )}))`,
+  // Characters plus one per 4-byte UTF-8 sequence (its lead byte, removed byte-wise from the blob).
+  utf16Length: (t) => {
+    let rest = sql`cast(${t} as blob)`;
+    for (const lead of ASTRAL_LEADS) rest = sql`replace(${rest}, ${sql.raw(`x'${lead}'`)}, x'')`;
+    return sql`(length(${t}) + length(cast(${t} as blob)) - length(cast(${rest} as blob)))`;
+  },
 };
 
 /** Postgres: text columns use the "C" collation; JSON containment is jsonb `?|`. */
@@ -119,6 +169,11 @@ export const postgresHooks: DialectHooks = {
   truncate: (n) => sql`trunc(cast(${n} as double precision))`,
   wholeDays: (n) => sql<SqlBool>`(mod(cast(${n} as bigint), 86400000) = 0)`,
   isAscii: (t) => sql<SqlBool>`(octet_length(${t}) = length(${t}))`,
+  remainder: pgRemainder,
+  // least()/greatest() skip NULLs.
+  extreme: (fn, xs) => sql`${sql.raw(fn === 'min' ? 'least' : 'greatest')}(${sql.join(xs)})`,
+  utf16Length: (t) =>
+    sql`(length(${t}) + length(regexp_replace(${t}, cast(${ASTRAL_CLASS} as text), '', 'g')))`,
 };
 
 /**

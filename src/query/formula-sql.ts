@@ -15,6 +15,7 @@
  * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { addMonths } from '../domain/formula/dates.ts';
 import type { Node } from '../domain/formula/syntax.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter } from './ir.ts';
@@ -55,8 +56,11 @@ export type RollupFn =
 
 type Cmp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
-/** Number functions with the same name and meaning in JavaScript's Math, SQLite and Postgres. */
-type MathFn = 'abs' | 'ceil' | 'floor' | 'sign';
+/**
+ * Number functions with the same name and meaning in JavaScript's Math, SQLite and Postgres
+ * (sqrt: correctly rounded everywhere; a negative number's is empty, as JavaScript's NaN).
+ */
+type MathFn = 'abs' | 'ceil' | 'floor' | 'sign' | 'sqrt';
 
 export type FExpr =
   | { readonly t: 'number'; readonly k: 'lit'; readonly v: number | null }
@@ -71,10 +75,21 @@ export type FExpr =
   | {
       readonly t: 'number';
       readonly k: 'arith';
-      readonly op: '+' | '-' | '*' | '/';
+      readonly op: '+' | '-' | '*' | '/' | '%';
       readonly l: FExpr;
       readonly r: FExpr;
     }
+  /** round(a, places) with a constant number of places: `f` is 10 ** places (JavaScript's). */
+  | { readonly t: 'number'; readonly k: 'round'; readonly a: FExpr; readonly f: number }
+  /** min / max of numbers, empty ones skipped (empty when every one is). */
+  | {
+      readonly t: 'number';
+      readonly k: 'extreme';
+      readonly fn: 'min' | 'max';
+      readonly args: readonly FExpr[];
+    }
+  /** length() of a text, in UTF-16 code units as JavaScript counts. */
+  | { readonly t: 'number'; readonly k: 'length'; readonly a: FExpr }
   /** `+` with a text side, and format(): the parts' texts joined. */
   | { readonly t: 'text'; readonly k: 'concat'; readonly parts: readonly FExpr[] }
   /** upper() read lowered: the characters whose upper case lowers to something else (upperFold). */
@@ -92,6 +107,8 @@ export type FExpr =
     }
   /** dateAdd with a fixed amount of milliseconds (minutes, hours, days, weeks in UTC). */
   | { readonly t: 'date'; readonly k: 'dateAdd'; readonly d: FExpr; readonly ms: number }
+  /** dateAdd in months (quarters and years too): the UTC calendar's, the day kept within the month. */
+  | { readonly t: 'date'; readonly k: 'addMonths'; readonly d: FExpr; readonly n: number }
   | { readonly t: 'date'; readonly k: 'dateStart'; readonly d: FExpr }
   | {
       readonly t: 'number';
@@ -118,6 +135,11 @@ export type FExpr =
 
 const DAY = 86_400_000;
 const UNIT_MS: Record<string, number> = { minutes: 6e4, hours: 36e5, days: DAY, weeks: 7 * DAY };
+/** Calendar units of dateAdd, in months (singular names too, as the evaluator takes them). */
+const MONTHS: Record<string, number> = { months: 1, month: 1, quarters: 3, quarter: 3, years: 12, year: 12 };
+/** The most months dateAdd moves in SQL (three thousand years). */
+const MAX_MONTHS = 36_000;
+const roundAway = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
 
 /* ------------------------------------------------------------------------------------------ */
 /* Building from a checked formula tree                                                        */
@@ -173,7 +195,7 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
     // and `+` over two non-texts adds numbers (the evaluator's rule): so one side must surely be text.
     if (op === '+' && (l.t === 'text' || r.t === 'text'))
       return isString(l) || isString(r) ? concatOf([l, r]) : undefined;
-    if (op === '+' || op === '-' || op === '*' || op === '/')
+    if (op === '+' || op === '-' || op === '*' || op === '/' || op === '%')
       return l.t === 'number' && r.t === 'number' ? { t: 'number', k: 'arith', op, l, r } : undefined;
     if (['<', '<=', '>', '>=', '==', '!='].includes(op)) return cmpOf(op as Cmp, l, r);
     return undefined;
@@ -228,9 +250,35 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'subtract':
       case 'multiply':
       case 'divide':
+      case 'mod':
         return args.length === 2
-          ? binary({ add: '+', subtract: '-', multiply: '*', divide: '/' }[name], args[0]!, args[1]!)
+          ? binary(
+              { add: '+', subtract: '-', multiply: '*', divide: '/', mod: '%' }[name],
+              args[0]!,
+              args[1]!,
+            )
           : undefined;
+      case 'round': {
+        const a = args.length === 1 || args.length === 2 ? visit(args[0]!) : undefined;
+        const places = args.length === 2 ? constant(args[1]!) : 0;
+        if (a?.t !== 'number' || places === undefined) return undefined;
+        // The scale as JavaScript computes it; within [1e-30, 1e30] the SQL never leaves the
+        // range of doubles unannounced (see roundSql).
+        const f = 10 ** places;
+        return f >= 1e-30 && f <= 1e30 ? { t: 'number', k: 'round', a, f } : undefined;
+      }
+      case 'min':
+      case 'max': {
+        const xs = visitArgs();
+        if (xs.length === 0 || !xs.every((x) => x?.t === 'number')) return undefined;
+        return { t: 'number', k: 'extreme', fn: name, args: xs as FExpr[] };
+      }
+      case 'length': {
+        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        // A number or boolean counts the characters of its text (format()).
+        const t = a && (a.t === 'text' ? a : a.t === 'date' ? undefined : concatOf([a]));
+        return t && { t: 'number', k: 'length', a: t };
+      }
       case 'equal':
       case 'unequal':
         return args.length === 2 ? binary(name === 'equal' ? '==' : '!=', args[0]!, args[1]!) : undefined;
@@ -259,7 +307,8 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       case 'abs':
       case 'ceil':
       case 'floor':
-      case 'sign': {
+      case 'sign':
+      case 'sqrt': {
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a?.t === 'number' ? { t: 'number', k: 'math', fn: name, a } : undefined;
       }
@@ -268,6 +317,12 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
         const d = args.length === 3 ? visit(args[0]!) : undefined;
         const amount = args[1] && constant(args[1]);
         const unit = args[2]?.k === 'str' ? args[2].v : '';
+        const months = MONTHS[unit];
+        if (d?.t === 'date' && amount !== undefined && months) {
+          // The amount rounded half away from zero, then in months (as the evaluator's dateAdd).
+          const n = (name === 'dateAdd' ? 1 : -1) * roundAway(amount) * months;
+          return Math.abs(n) <= MAX_MONTHS ? { t: 'date', k: 'addMonths', d, n: n || 0 } : undefined;
+        }
         const per = UNIT_MS[unit];
         if (d?.t !== 'date' || amount === undefined || !per) return undefined;
         // Days and weeks move by whole days (the amount rounded half away from zero).
@@ -363,7 +418,11 @@ export function readsRow(e: FExpr): boolean {
     case 'empty':
     case 'contains':
     case 'upper':
+    case 'round':
+    case 'length':
       return readsRow(e.a);
+    case 'extreme':
+      return e.args.some(readsRow);
     case 'arith':
     case 'cmp':
       return readsRow(e.l) || readsRow(e.r);
@@ -375,6 +434,7 @@ export function readsRow(e: FExpr): boolean {
     case 'if':
       return e.arms.some(([c, v]) => readsRow(c) || readsRow(v)) || (e.other !== null && readsRow(e.other));
     case 'dateAdd':
+    case 'addMonths':
     case 'dateStart':
       return readsRow(e.d);
     case 'dateBetween':
@@ -460,7 +520,21 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     case 'arith': {
       const l = n0(ev(e.l));
       const r = n0(ev(e.r));
-      return finite(e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r);
+      const ops = { '+': l + r, '-': l - r, '*': l * r, '/': l / r, '%': l % r };
+      return finite(ops[e.op]);
+    }
+    case 'round': {
+      const v = ev(e.a);
+      return typeof v === 'number' ? finite(Math.round(v * e.f) / e.f) : null;
+    }
+    case 'extreme': {
+      const xs = e.args.map(ev).filter((x): x is number => typeof x === 'number');
+      return xs.length === 0 ? null : e.fn === 'min' ? Math.min(...xs) : Math.max(...xs);
+    }
+    case 'length': {
+      // The value is lowered text; the original's length is JavaScript's (see lengthSql).
+      const v = ev(e.a);
+      return typeof v === 'string' ? v.length - v.split('i\u0307').length + 1 : 0;
     }
     case 'concat': {
       const s = e.parts.map((p) => partText(p, ev(p))).join('');
@@ -496,6 +570,10 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     case 'dateAdd': {
       const d = ev(e.d) as DateVal | null;
       return d && { s: d.s + e.ms, time: d.time };
+    }
+    case 'addMonths': {
+      const d = ev(e.d) as DateVal | null;
+      return d && { s: addMonths(d.s, e.n, 'UTC'), time: d.time };
     }
     case 'dateStart': {
       const d = ev(e.d) as DateVal | null;
@@ -671,7 +749,8 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
   let nodes = 0;
   let subqueries = 0;
   const walk = (x: FExpr): void => {
-    nodes++;
+    // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql).
+    nodes += x.k === 'addMonths' ? 10 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
     else for (const c of children(x)) walk(c);
@@ -689,7 +768,11 @@ function children(e: FExpr): FExpr[] {
     case 'empty':
     case 'contains':
     case 'upper':
+    case 'round':
+    case 'length':
       return [e.a];
+    case 'extreme':
+      return [...e.args];
     case 'arith':
     case 'cmp':
       return [e.l, e.r];
@@ -701,6 +784,7 @@ function children(e: FExpr): FExpr[] {
     case 'if':
       return [...e.arms.flat(), ...(e.other ? [e.other] : [])];
     case 'dateAdd':
+    case 'addMonths':
     case 'dateStart':
       return [e.d];
     case 'dateBetween':
@@ -708,6 +792,19 @@ function children(e: FExpr): FExpr[] {
     default:
       return [];
   }
+}
+
+/** Whether an expression is a column or a literal: repeating its SQL costs nothing. */
+function plain(e: FExpr): boolean {
+  return e.k === 'col' || e.k === 'lit';
+}
+
+/**
+ * `body` over the SQL of `e`, computed once unless it is plain: for bodies that repeat their
+ * operand many times (round, sqrt, `%`, length), where nesting them would multiply the SQL.
+ */
+function once(e: FExpr, raw: Raw, body: (x: Raw) => Raw): Raw {
+  return plain(e) ? body(raw) : bind([raw], ([x]) => body(x!));
 }
 
 /** `body` over the SQL of `e`, computed once when that is costly. */
@@ -734,6 +831,9 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     case 'neg':
       return sql`(- ${op(e.a)})`;
     case 'math':
+      // Postgres refuses the square root of a negative number; JavaScript's is NaN, so empty.
+      if (e.fn === 'sqrt')
+        return once(e.a, numSql(e.a, ctx), (x) => sql`(case when ${x} >= 0 then sqrt(${x}) end)`);
       // A double on both engines (SQLite's sign() is an integer, and `/` would then divide integers).
       return sql`cast(${sql.raw(e.fn)}(${numSql(e.a, ctx)}) as double precision)`;
     case 'arith': {
@@ -741,8 +841,20 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       const r = op(e.r);
       if (e.op === '/')
         return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`, ctx);
+      if (e.op === '%') {
+        const simple = plain(e.l) && plain(e.r);
+        return simple ? ctx.hooks.remainder(l, r) : bind([l, r], ([a, b]) => ctx.hooks.remainder(a!, b!));
+      }
       return sql`(${l} ${sql.raw(e.op)} ${r})`;
     }
+    case 'round':
+      return once(e.a, numSql(e.a, ctx), (x) => roundSql(x, e.f));
+    case 'extreme': {
+      const xs = e.args.map((a) => numSql(a, ctx));
+      return ctx.hooks.extreme(e.fn, xs);
+    }
+    case 'length':
+      return once(e.a, textSql(e.a, ctx), (t) => lengthSql(t, ctx));
     case 'if':
       return ifSql(e, ctx, (x) => numSql(x, ctx));
     case 'dateBetween': {
@@ -755,6 +867,43 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
+}
+
+/**
+ * JavaScript's `Math.round(x * f) / f` (halves toward +∞), empty when JavaScript's would not be
+ * finite. Postgres raises an error where a product or quotient leaves the range of doubles, so
+ * those are foreseen: scaled by a power of two s (exact, and rounding commutes with it), x·f
+ * overflows exactly when (x·s)·f exceeds MAX·s. |x·f| < 0.5 (|x| < 0.25 / f) rounds to 0 and is
+ * answered first, so no product underflows. floor(y) + 0.5 is exact for a y with a fraction
+ * (|y| < 2^52), where floor(y + 0.5) would not be (0.49999999999999994 + 0.5 rounds to 1).
+ */
+function roundSql(x: Raw, f: number): Raw {
+  if (f === 1) return roundHalfUp(x);
+  const down = (v: number) => 2 ** -Math.ceil(Math.log2(v));
+  const zero = sql`when abs(${x}) < ${dbl(0.25 / f)} then ${dbl(0)}`;
+  const y = sql`(${x} * ${dbl(f)})`;
+  if (f > 1) {
+    const s = down(f);
+    return sql`(case when ${x} is null then null ${zero} when abs((${x} * ${dbl(s)}) * ${dbl(f)}) > ${dbl(Number.MAX_VALUE * s)} then null else ${roundHalfUp(y)} / ${dbl(f)} end)`;
+  }
+  const s = down(1 / f);
+  const r = roundHalfUp(y);
+  return sql`(case when ${x} is null then null ${zero} when abs((${r} * ${dbl(s)}) / ${dbl(f)}) > ${dbl(Number.MAX_VALUE * s)} then null else ${r} / ${dbl(f)} end)`;
+}
+
+/** Math.round of a double (NULL stays NULL). */
+function roundHalfUp(y: Raw): Raw {
+  return sql`(case when ${y} = floor(${y}) then ${y} when ${y} >= floor(${y}) + ${dbl(0.5)} then floor(${y}) + ${dbl(1)} else floor(${y}) end)`;
+}
+
+/**
+ * JavaScript's length of the original text, from the lowered text: UTF-16 units, less one per
+ * "i̇" (i and U+0307), which is what lowering makes of İ (U+0130), the one character whose
+ * lowercase is longer. A text written with "i̇" itself counts one short (documented).
+ */
+function lengthSql(t: Raw, ctx: SqlContext): Raw {
+  const dotted = sql`((length(${t}) - length(replace(${t}, ${sql.lit('i\u0307')}, ''))) / 2)`;
+  return sql`cast(coalesce(${ctx.hooks.utf16Length(t)} - ${dotted}, 0) as double precision)`;
 }
 
 function textSql(e: FExpr, ctx: SqlContext): Raw {
@@ -906,6 +1055,10 @@ function fexprDate(e: FExpr, ctx: SqlContext): DateSql {
       const d = fexprDate(e.d, ctx);
       return { s: e.k === 'dateAdd' ? sql`(${d.s} + ${dbl(e.ms)})` : d.s, time: d.time, hi: null };
     }
+    case 'addMonths': {
+      const d = fexprDate(e.d, ctx);
+      return { s: addMonthsSql(d.s, dbl(e.n)), time: d.time, hi: null };
+    }
     case 'if': {
       const arms = e.arms.map(([c, v]) => [truth(c, ctx), fexprDate(v, ctx)] as const);
       const other = e.other ? fexprDate(e.other, ctx) : null;
@@ -927,6 +1080,72 @@ function fexprDate(e: FExpr, ctx: SqlContext): DateSql {
     default:
       throw new Error(`not a date expression: ${e.k}`);
   }
+}
+
+/**
+ * The UTC civil date of epoch milliseconds `ms` (days-to-civil of the proleptic Gregorian
+ * calendar, in floor divisions of doubles: exact on both engines), handed to `body` as the
+ * time of day, year, month (1–12) and day, each computed once (bind). NULL stays NULL.
+ */
+function civilOf(ms: Raw, body: (tod: Raw, year: Raw, month: Raw, day: Raw) => Raw): Raw {
+  const d = dbl;
+  const fl = (x: Raw) => sql`floor(${x})`;
+  return bind([ms], ([s]) => {
+    const days = fl(sql`${s!} / ${d(DAY)}`);
+    const z = sql`(${days} + ${d(719_468)})`;
+    const era = fl(sql`${z} / ${d(146_097)}`);
+    const tod = sql`(${s!} - ${days} * ${d(DAY)})`;
+    return bind([tod, sql`(${z} - ${era} * ${d(146_097)})`, era], ([tod, doe, era]) => {
+      const yoe = fl(
+        sql`(${doe!} - ${fl(sql`${doe!} / ${d(1460)}`)} + ${fl(sql`${doe!} / ${d(36_524)}`)} - ${fl(sql`${doe!} / ${d(146_096)}`)}) / ${d(365)}`,
+      );
+      return bind([tod!, doe!, era!, yoe], ([tod, doe, era, yoe]) => {
+        const doy = sql`(${doe!} - (${d(365)} * ${yoe!} + ${fl(sql`${yoe!} / ${d(4)}`)} - ${fl(sql`${yoe!} / ${d(100)}`)}))`;
+        const mp = fl(sql`(${d(5)} * ${doy} + ${d(2)}) / ${d(153)}`);
+        const day = sql`(${doy} - ${fl(sql`(${d(153)} * ${mp} + ${d(2)}) / ${d(5)}`)} + ${d(1)})`;
+        const month = sql`(case when ${mp} < ${d(10)} then ${mp} + ${d(3)} else ${mp} - ${d(9)} end)`;
+        const year = sql`(${yoe!} + ${era!} * ${d(400)} + (case when ${mp} < ${d(10)} then ${d(0)} else ${d(1)} end))`;
+        return bind([tod!, year, month, day], ([tod, y, m, dd]) => body(tod!, y!, m!, dd!));
+      });
+    });
+  });
+}
+
+/**
+ * Epoch milliseconds moved by `n` (SQL, a whole number) calendar months in UTC, as the
+ * evaluator's addMonths: the civil date's month moved, the day clamped to the new month's
+ * length, and back to days; the time of day kept. Date.UTC reads years 0–99 as 1900–1999, and
+ * so does this. NULL stays NULL.
+ */
+function addMonthsSql(ms: Raw, n: Raw): Raw {
+  const d = dbl;
+  const fl = (x: Raw) => sql`floor(${x})`;
+  return civilOf(ms, (tod, year, month, day) => {
+    // Months since year 0, moved.
+    const total = sql`(${year} * ${d(12)} + ${month} - ${d(1)} + ${n})`;
+    return bind([tod, total, day], ([tod, total, day]) => {
+      const y0 = fl(sql`${total!} / ${d(12)}`);
+      const m = sql`(${total!} - ${y0} * ${d(12)} + ${d(1)})`;
+      const y = sql`(case when ${y0} >= ${d(0)} and ${y0} <= ${d(99)} then ${y0} + ${d(1900)} else ${y0} end)`;
+      return bind([tod!, y, m, day!], ([tod, y, m, day]) => {
+        const mod = (x: Raw, k: number) => sql`(${x} - ${d(k)} * ${fl(sql`${x} / ${d(k)}`)})`;
+        const leap = sql`((${mod(y!, 4)} = 0 and ${mod(y!, 100)} <> 0) or ${mod(y!, 400)} = 0)`;
+        const length = sql`(case when ${m!} = 2 then (case when ${leap} then ${d(29)} else ${d(28)} end) when ${m!} in (4, 6, 9, 11) then ${d(30)} else ${d(31)} end)`;
+        const clamped = sql`(case when ${day!} > ${length} then ${length} else ${day!} end)`;
+        // Days from the civil date (March-based years).
+        const y2 = sql`(case when ${m!} <= 2 then ${y!} - ${d(1)} else ${y!} end)`;
+        return bind([tod!, y2, m!, clamped], ([tod, y2, m, dd]) => {
+          const era = fl(sql`${y2!} / ${d(400)}`);
+          const yoe = sql`(${y2!} - ${era} * ${d(400)})`;
+          const mp = sql`(case when ${m!} > 2 then ${m!} - ${d(3)} else ${m!} + ${d(9)} end)`;
+          const doy = sql`(${fl(sql`(${d(153)} * ${mp} + ${d(2)}) / ${d(5)}`)} + ${dd!} - ${d(1)})`;
+          const doe = sql`(${yoe} * ${d(365)} + ${fl(sql`${yoe} / ${d(4)}`)} - ${fl(sql`${yoe} / ${d(100)}`)} + ${doy})`;
+          const days = sql`(${era} * ${d(146_097)} + ${doe} - ${d(719_468)})`;
+          return sql`(${days} * ${d(DAY)} + ${tod!})`;
+        });
+      });
+    });
+  });
 }
 
 function defaultEnd(d: DateSql): Raw {

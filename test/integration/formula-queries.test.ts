@@ -1,7 +1,7 @@
 /**
  * Queries on formulas and rollups through the official SDK on both engines: filters and sorts
- * that run in SQL (text, checkbox and date formulas, `now()`, rollups and rollup any / every /
- * none) give the same pages, in the same order and across cursors, as the same server answering
+ * that run in SQL (text, checkbox, number and date formulas, `now()`, `round`, `%`, `min`,
+ * `length`, months and years, rollups and rollup any / every / none) give the same pages, in the same order and across cursors, as the same server answering
  * by the evaluator over every row; a time-dependent formula follows the clock; a change to a
  * related page shows in the next query.
  */
@@ -86,6 +86,16 @@ describeEngines('queries on formulas and rollups in SQL', (engine) => {
         Soon: { formula: { expression: 'dateAdd(prop("Due"), 1, "days")' } },
         Big: { formula: { expression: 'prop("Spent") * 2 > 100 and not prop("Done")' } },
         Age: { formula: { expression: 'dateBetween(now(), prop("Due"), "days")' } },
+        Tier: {
+          formula: { expression: 'round(prop("Price") / 7, 1) % 3 + min(prop("Spent"), prop("Price"))' },
+        },
+        Span: {
+          formula: {
+            expression:
+              'dateBetween(now(), dateSubtract(prop("Due"), 1, "months"), "days") + length(prop("Name"))',
+          },
+        },
+        Renewal: { formula: { expression: 'dateAdd(prop("Due"), -1, "years")' } },
       } as never,
     });
     for (let i = 0; i < 8; i++) {
@@ -161,6 +171,18 @@ describeEngines('queries on formulas and rollups in SQL', (engine) => {
       sorts: [{ property: 'Age', direction: 'ascending' }],
     },
     { filter: { property: 'Big', formula: { checkbox: { equals: true } } } },
+    {
+      filter: { property: 'Tier', formula: { number: { greater_than: 20 } } },
+      sorts: [{ property: 'Tier', direction: 'ascending' }],
+    },
+    {
+      filter: { property: 'Span', formula: { number: { less_than: 40 } } },
+      sorts: [{ property: 'Span', direction: 'descending' }],
+    },
+    {
+      filter: { property: 'Renewal', formula: { date: { on_or_after: '2025-05-12' } } },
+      sorts: [{ property: 'Renewal', direction: 'ascending' }],
+    },
     {
       filter: { property: 'Spent', rollup: { number: { greater_than: 40 } } },
       sorts: [{ property: 'Spent', direction: 'descending' }],

@@ -1,6 +1,8 @@
 /**
  * Numeric formulas compiled to SQL (src/query/formula-sql.ts): for generated formulas over generated
- * number columns (empties, zeros, negatives, fractions), the formula evaluator, the query
+ * number columns (empties, zeros, negatives, fractions, halves), with arithmetic, `%`/`mod`,
+ * `round`, `min`/`max` and `sqrt`, and for those functions over rows of extreme values (the
+ * largest and smallest doubles, values that round badly, zero divisors), the formula evaluator, the query
  * evaluator and SQL on SQLite and Postgres agree on every value, filter and order, including a
  * keyset walk through the store's executor. Reproduce with OCTAVO_QUERY_SEED=<seed>.
  */
@@ -41,23 +43,74 @@ function toSql(root: Parameters<typeof formulaToSql>[0], t: FExpr['t']): FExpr |
 }
 
 function makeNumber(rng: Rng): number | null {
-  const r = rng.int(10);
+  const r = rng.int(12);
   if (r === 0) return null;
   if (r === 1) return 0;
   if (r === 2) return -rng.int(50);
   if (r === 3) return rng.int(1000) / 8;
+  if (r === 4) return -rng.int(40) / 2;
+  if (r === 5) return rng.pick([0.5, -0.5, 2.5, -2.5, 0.1, -0.3, 1.005, 0.49999999999999994]);
   return rng.int(20);
 }
 
+/** Values at the edges of doubles and of rounding, one row each in the edge run. */
+const EDGES = [
+  null,
+  0,
+  -0.5,
+  0.5,
+  2.5,
+  -2.5,
+  0.49999999999999994,
+  -0.49999999999999994,
+  1.005,
+  -1.005,
+  0.1,
+  3.7,
+  -7,
+  2 ** 52 + 1,
+  2 ** 53 + 2,
+  -(2 ** 63) * 3,
+  1e300,
+  -1e300,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  5e-324,
+  -1e-320,
+  2.2250738585072014e-308,
+  1e-7,
+];
+
 function makeFormula(rng: Rng, depth = 0): string {
-  const r = rng.int(depth > 2 ? 2 : 7);
+  const r = rng.int(depth > 2 ? 2 : 12);
+  const f = () => makeFormula(rng, depth + 1);
   if (r === 0) return `prop("${rng.pick(PROPS).name}")`;
   if (r === 1) return String(rng.pick([0, 1, 2, 0.5, 3, 10]));
-  if (r === 2) return `-${makeFormula(rng, depth + 1)}`;
-  if (r === 3)
-    return `${rng.pick(['add', 'subtract', 'multiply', 'divide'])}(${makeFormula(rng, depth + 1)}, ${makeFormula(rng, depth + 1)})`;
-  return `(${makeFormula(rng, depth + 1)} ${rng.pick(['+', '-', '*', '/'])} ${makeFormula(rng, depth + 1)})`;
+  if (r === 2) return `-${f()}`;
+  if (r === 3) return `${rng.pick(['add', 'subtract', 'multiply', 'divide', 'mod'])}(${f()}, ${f()})`;
+  if (r === 4) return `(${f()} % ${rng.int(2) ? f() : rng.pick(['2', '0.1', '-3', '0'])})`;
+  if (r === 5) return rng.int(2) ? `round(${f()})` : `round(${f()}, ${rng.pick([0, 1, 2, -1, 3])})`;
+  if (r === 6) return `${rng.pick(['min', 'max'])}(${f()}, ${f()}${rng.int(2) ? `, ${f()}` : ''})`;
+  if (r === 7) return `sqrt(${f()})`;
+  return `(${f()} ${rng.pick(['+', '-', '*', '/'])} ${f()})`;
 }
+
+/** The functions over extreme values: each applied to properties only (arithmetic would overflow). */
+const EDGE_FORMULAS = [
+  'round(prop("A"))',
+  'round(prop("A"), 2)',
+  'round(prop("A"), -1)',
+  'round(prop("A"), 15)',
+  'round(prop("A"), -20)',
+  'round(prop("A"), 25)',
+  'prop("A") % prop("B")',
+  'mod(prop("B"), prop("A"))',
+  'prop("A") % 0.1',
+  'sqrt(prop("A"))',
+  'min(prop("A"), prop("B"), prop("C"))',
+  'max(prop("A"), prop("B"))',
+  'min(prop("A"))',
+];
 
 describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () => {
   const dbs: TestDb[] = [];
@@ -71,6 +124,26 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
   it(`runs ${FORMULAS} generated formulas on ${ENGINES.join(' and ')}`, async () => {
     const rng = prng(SEED);
     const values = Array.from({ length: ROWS }, () => PROPS.map(() => makeNumber(rng)));
+    const sources = Array.from({ length: FORMULAS }, () => makeFormula(rng));
+    await run('fx', rng, values, sources, FORMULAS);
+  }, 300_000);
+
+  it(`runs %, mod, round, min, max and sqrt over extreme values on ${ENGINES.join(' and ')}`, async () => {
+    const rng = prng(SEED);
+    // Every pair of edge values, the third property drawn from them too.
+    const values = EDGES.flatMap((a) => EDGES.map((b) => [a, b, rng.pick(EDGES)]));
+    await run('fx_edge', rng, values, EDGE_FORMULAS, 0);
+  }, 300_000);
+
+  /** Checks each formula of `sources` over rows of `values` four ways; `comparisons` more of `<`… */
+  async function run(
+    table: string,
+    rng: Rng,
+    values: (number | null)[][],
+    sources: readonly string[],
+    comparisons: number,
+  ) {
+    const ROWS = values.length;
     const rows: DerivedRow[] = values.map((vs) => {
       const row: Record<string, string | number | null> = {
         page_id: rng.uuid(),
@@ -84,8 +157,12 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
       return row;
     });
     for (const t of dbs) {
-      await createDataSourceTable(t.db, t.hooks, 'fx', Object.values(schema));
-      await t.db.insertInto('fx').values(rows).execute();
+      await createDataSourceTable(t.db, t.hooks, table, Object.values(schema));
+      for (let i = 0; i < rows.length; i += 200)
+        await t.db
+          .insertInto(table)
+          .values(rows.slice(i, i + 200))
+          .execute();
     }
     const lookup = {
       byName: (name: string) => {
@@ -98,8 +175,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
       },
     };
     let compiled = 0;
-    for (let f = 0; f < FORMULAS; f++) {
-      const source = makeFormula(rng);
+    for (const [f, source] of sources.entries()) {
       const label = `seed ${SEED}, formula ${f}: ${source}`;
       const formula = compileFormula(source, lookup);
       const expr = toSql(formula.root, 'number');
@@ -147,10 +223,10 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
           const ids: string[] = [];
           let from: string | null = null;
           for (let guard = 0; guard <= ROWS; guard++) {
-            const page = await queryRows(t.db, t.hooks, 'fx', query, {
+            const page = await queryRows(t.db, t.hooks, table, query, {
               inTrash: false,
               from,
-              limit: 11,
+              limit: ROWS > 200 ? 97 : 11,
               now: NOW,
               walkThreshold: threshold,
             });
@@ -162,11 +238,12 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
         }
       }
     }
-    expect(compiled).toBeGreaterThan(FORMULAS / 2);
+    expect(compiled).toBeGreaterThan(sources.length / 2);
+    if (comparisons === 0) return;
 
     // Comparisons: boolean formulas read as checkboxes.
     let compared = 0;
-    for (let f = 0; f < FORMULAS; f++) {
+    for (let f = 0; f < comparisons; f++) {
       const op = rng.pick(['<', '<=', '>', '>=', '==', '!=']);
       const source = `${makeFormula(rng, 1)} ${op} ${rng.int(3) === 0 ? rng.pick(['0', '3', '-1']) : makeFormula(rng, 1)}`;
       const label = `seed ${SEED}, comparison ${f}: ${source}`;
@@ -199,7 +276,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
         expect(JSON.stringify(query)).toContain('"source":"expr"');
         const expected = runQuery(query, rows, { now: NOW });
         for (const t of dbs) {
-          const page = await queryRows(t.db, t.hooks, 'fx', query, {
+          const page = await queryRows(t.db, t.hooks, table, query, {
             inTrash: false,
             from: null,
             limit: ROWS,
@@ -209,7 +286,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
         }
       }
     }
-    expect(compared).toBeGreaterThan(FORMULAS / 3);
+    expect(compared).toBeGreaterThan(comparisons / 3);
     expect(columnStem('a')).toBe('p_61');
-  });
+  }
 });

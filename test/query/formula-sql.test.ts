@@ -50,6 +50,7 @@ import { prng, type Rng } from './gen.ts';
 // 1891934938 1069113933 321785930 1988343480 306036113 1260670763 1538591540 221734270 711697775
 // 2116705812 1204630375 1286540092 1498097056 1131966793 602461713 1810060588 607015254 38092005
 // 410559018 845100837 2027416016 1934744901 1179713327 620055219 1620636289
+// With %, mod, round, min, max, sqrt and length in SQL: 1872784699; with months too: 836673669.
 const SEED_SETTING = process.env.OCTAVO_QUERY_SEED ?? '11';
 const SEED = SEED_SETTING === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_SETTING);
 const NOW = new Date('2026-05-13T10:11:12.345Z');
@@ -139,7 +140,7 @@ function rolledColumn(of: keyof typeof R): RolledColumn {
 
 type Raw = Record<string, unknown>;
 
-const WORDS = ['Alpha 1', 'beta #2', 'GAMMA', '', 'x#4y', 'Ünï 3', 'Delta #4', 'ß7', '42'];
+const WORDS = ['Alpha 1', 'beta #2', 'GAMMA', '', 'x#4y', 'Ünï 3', 'Delta #4', 'ß7', '42', 'İz 😀'];
 function makeText(rng: Rng): string {
   return rng.pick(WORDS);
 }
@@ -214,6 +215,8 @@ function columnForm(v: Value, t: FType): number | string | boolean | Interval | 
 
 const TEXT_LITS = ['"#4"', '" #"', '"Mixed"', '"42"', '""', '"x"'];
 const UNITS = ['"days"', '"hours"', '"minutes"', '"weeks"'];
+/** dateAdd's units, months and years included. */
+const CALENDAR_UNITS = [...UNITS, '"months"', '"years"', '"quarters"', '"month"', '"year"'];
 const NUM_ROLLUPS = ROLLUPS.filter((r) => !['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
 const DATE_ROLLUPS = ROLLUPS.filter((r) => ['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
 
@@ -229,7 +232,12 @@ function gen(rng: Rng, t: 'number' | 'text' | 'bool' | 'date', depth = 0): strin
         () => `(${g('number')} ${rng.pick(['+', '-', '*', '/'])} ${g('number')})`,
         () => `if(${g('bool')}, ${g('number')}, ${g('number')})`,
         () => `dateBetween(${g('date')}, ${g('date')}, ${rng.pick(UNITS)})`,
-      ][rng.int(leaf ? 3 : 6)]!();
+        () => `length(${g(rng.pick(['text', 'text', 'number', 'bool']))})`,
+        () => `(${g('number')} % ${rng.pick(['2', '-0.5', '3', g('number')])})`,
+        () => `round(${g('number')}${rng.int(2) ? `, ${rng.pick([1, 2, -1])}` : ''})`,
+        () => `${rng.pick(['min', 'max'])}(${g('number')}, ${g('number')})`,
+        () => `sqrt(${g('number')})`,
+      ][rng.int(leaf ? 3 : 11)]!();
     case 'text':
       return [
         () => `prop("${rng.pick(['Name', 'Note'])}")`,
@@ -257,7 +265,7 @@ function gen(rng: Rng, t: 'number' | 'text' | 'bool' | 'date', depth = 0): strin
         () => `prop("${rng.pick(DATE_ROLLUPS).name}")`,
         () => rng.pick(['now()', 'today()']),
         () =>
-          `${rng.pick(['dateAdd', 'dateSubtract'])}(${g('date')}, ${rng.pick([1, 2, -3, 0])}, ${rng.pick(UNITS)})`,
+          `${rng.pick(['dateAdd', 'dateSubtract'])}(${g('date')}, ${rng.pick([1, 2, -3, 0, 1.5, -2.5, 13])}, ${rng.pick(CALENDAR_UNITS)})`,
         () => `dateStart(${g('date')})`,
         () => `if(${g('bool')}, ${g('date')}, ${g('date')})`,
       ][rng.int(leaf ? 3 : 6)]!();
@@ -292,6 +300,17 @@ const FIXED_ROWS: Raw[] = [
     Rel: [FIXED_ID(100), FIXED_ID(101)],
   },
   { A: null, B: null, Name: '', Note: 'x#4y', Done: false, Due: null, Rel: [] },
+  // Ends of months and leap days, for dateAdd in months and years. (No year below 100 nor
+  // before year 1: the evaluator reads a date property below 100 as 1900 years later, and
+  // renders a negative year as another; found here.)
+  ...[
+    { start: '2024-01-31' },
+    { start: '2024-02-29T23:30:00.000Z' },
+    { start: '2023-12-31T12:00:00.000Z', end: '2024-01-02T00:00:00.000Z' },
+    { start: '2000-03-31' },
+    { start: '2100-05-31T01:02:03.004Z' },
+    { start: '2000-02-29' },
+  ].map((Due) => ({ A: 1, B: -0.5, Name: 'İz 😀', Note: 'GAMMA', Done: true, Due, Rel: [] })),
 ];
 
 /**
@@ -349,6 +368,50 @@ const FIXED_FORMULAS: (typeof REGRESSIONS)[number][] = [
         filter: { property: 'F', formula: { number: { does_not_equal: 0 } } },
         sorts: [{ property: 'F', direction: 'ascending' }],
       },
+    ],
+  },
+  {
+    why: 'length of texts (lowered in SQL: İ counts one, an astral character two)',
+    t: 'number',
+    source: 'length(prop("Name")) + length(upper(prop("Note"))) * 100',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 5 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: '% and round over rollups (empty when nothing is related)',
+    t: 'number',
+    source: 'round(prop("Avg"), 1) % 3 + min(prop("Min"), prop("A")) - max(prop("Max"), sqrt(prop("Sum")))',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { number: { less_than: 2 } } },
+        sorts: [{ property: 'F', direction: 'descending' }],
+      },
+    ],
+  },
+  {
+    why: 'dateAdd and dateSubtract in months, quarters and years (ends of months, leap days)',
+    t: 'date',
+    source: 'dateAdd(dateSubtract(prop("Due"), 25, "years"), 1, "months")',
+    bodies: [
+      { filter: { property: 'F', formula: { date: { on_or_after: '2000-01-01' } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'dateSubtract into years 0–99 (Date.UTC reads them as 1900–1999, as the evaluator does)',
+    t: 'date',
+    source: 'dateSubtract(prop("Due"), 1975, "years")',
+    bodies: [{ sorts: [{ property: 'F', direction: 'ascending' }] }],
+  },
+  {
+    why: 'dateAdd in quarters with a fraction (rounded half away from zero)',
+    t: 'date',
+    source: 'dateAdd(prop("Due"), -2.5, "quarters")',
+    bodies: [
+      { filter: { property: 'F', formula: { date: { before: '2024-01-01' } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
     ],
   },
   {
