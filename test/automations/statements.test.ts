@@ -130,7 +130,7 @@ describeEngines('statements per automation run', (engine) => {
     if (process.env.DUMP_STATEMENTS)
       (await import('node:fs')).appendFileSync(
         process.env.DUMP_STATEMENTS,
-        `=== ${engine}\n${counter.texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 160)).join('\n')}\n`,
+        `=== ${engine}\n${counter.texts.map((t) => { const u = t.replace(/\s+/g, " "); const k = u.indexOf(" -- "); return k < 0 ? u.slice(0, 160) : `${u.slice(0, 50)}${u.slice(k, k + 120)}`; }).join('\n')}\n`,
       );
     const runs = (await store.transaction((tx) => tx.automations.listRuns(null, 1000))).filter((r) =>
       ids.includes((JSON.parse(r.trigger) as { page_id?: string }).page_id ?? ''),
@@ -138,8 +138,26 @@ describeEngines('statements per automation run', (engine) => {
     return { count: counter.count, runs, ids };
   }
 
+  /** Statements of one `pages.create` in `ds` (the write alone: no look runs meanwhile). */
+  async function writeCost(ds: string): Promise<number> {
+    const counter = countStatements(engine === 'postgres' ? { which: storeConnection(where) } : {});
+    try {
+      await sdk.pages.create({
+        parent: { data_source_id: ds },
+        properties: { Name: { title: [{ text: { content: 'probe' } }] }, Bucket: { number: -1 } },
+      });
+    } finally {
+      counter.stop();
+    }
+    return counter.count;
+  }
+
   it('one update_page action: a look over 10 rows and 20 automations', async () => {
     const ds = await dataSource('Buckets');
+    // A write costs the same statements with automations on its data source as without: they
+    // are weighed by the dispatcher after the commit, never by the write.
+    await writeCost(ds);
+    const plain = await writeCost(ds);
     await define(
       Array.from({ length: AUTOMATIONS }, (_, j) => ({
         name: `bucket ${j}`,
@@ -151,6 +169,7 @@ describeEngines('statements per automation run', (engine) => {
       })),
     );
     await dispatchOnce(rt);
+    expect(await writeCost(ds)).toBe(plain);
     const { count, runs, ids } = await measure(ds, ROWS, (i) => i);
     expect(runs).toHaveLength(ROWS);
     for (const run of runs) expect(run.status, run.error ?? '').toBe('succeeded');
