@@ -492,7 +492,10 @@ class DryRun extends Error {
 }
 
 /** The database actions: one ops call as the automation's integration, in `tx`. */
-type WriteAction = Extract<Action, { type: 'create_page' | 'update_page' | 'trash_page' | 'append_blocks' | 'add_comment' }>;
+type WriteAction = Extract<
+  Action,
+  { type: 'create_page' | 'update_page' | 'trash_page' | 'append_blocks' | 'add_comment' }
+>;
 
 async function writeAction(
   tx: StoreTx,
@@ -551,7 +554,6 @@ async function performAction(
   /** The run and the step's place in it: the email's Message-ID, the script run's origin. */
   at: { runId: string; step: number } = { runId: newId(), step: 0 },
 ): Promise<unknown> {
-  const { actor } = env;
   if (action.type === 'run_worker') {
     const pageId = typeof input.page_id === 'string' && input.page_id !== '' ? input.page_id : undefined;
     if (dryRun)
@@ -713,7 +715,8 @@ async function performInOne(rt: AutomationRuntime, runId: string): Promise<Autom
       if (!loaded) throw new StepByStep();
       const { run, automation, integration } = loaded;
       if (run.status !== 'queued' && run.status !== 'running') return run;
-      if (run.dry_run === 1 || !automation || !integration || integration.revoked_time) throw new StepByStep();
+      if (run.dry_run === 1 || !automation || !integration || integration.revoked_time)
+        throw new StepByStep();
       const def = definitionOf(automation);
       const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
       const todo = def.actions.slice(steps.length);
@@ -724,7 +727,8 @@ async function performInOne(rt: AutomationRuntime, runId: string): Promise<Autom
       if (trigger.page_id) {
         // The page as the automation's integration sees it; an unshared page is not found.
         const row = await tx.blocks.get(trigger.page_id);
-        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id))) throw new StepByStep();
+        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id)))
+          throw new StepByStep();
         scope.trigger.page = await pageScope(tx, rt.settings.publicUrl, row);
       }
       if (trigger.comment_id) {
@@ -770,7 +774,9 @@ function commentScope(comment: { id: string; discussion_id: string; rich_text: s
   return {
     id: comment.id,
     discussion_id: comment.discussion_id,
-    text: (JSON.parse(comment.rich_text) as { plain_text?: string }[]).map((t) => t.plain_text ?? '').join(''),
+    text: (JSON.parse(comment.rich_text) as { plain_text?: string }[])
+      .map((t) => t.plain_text ?? '')
+      .join(''),
   };
 }
 

@@ -91,13 +91,11 @@ class EmbeddedQueue implements JobQueue {
     const backoffMs = options.backoffMs ?? JOB_DEFAULTS.backoffMs;
     // 9 bind parameters a job: 500 jobs stay far below SQLite's limit of 32,766.
     for (let i = 0; i < payloads.length; i += 500) {
-      const rows = payloads
-        .slice(i, i + 500)
-        .map(
-          (payload) =>
-            sql`(${randomUUID()}, ${name}, ${JSON.stringify(payload ?? null)}, 'queued', ${runAt},
+      const rows = payloads.slice(i, i + 500).map(
+        (payload) =>
+          sql`(${randomUUID()}, ${name}, ${JSON.stringify(payload ?? null)}, 'queued', ${runAt},
               ${retryLimit}, ${backoffMs}, ${null}, ${now})`,
-        );
+      );
       await sql`insert into jobs
         (id, name, payload, state, run_at, retry_limit, backoff_ms, singleton_key, created_at)
         values ${sql.join(rows)}`.execute(this.db);

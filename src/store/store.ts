@@ -451,7 +451,11 @@ export interface AutomationRepo {
   insertRuns(rows: readonly AutomationRunRow[]): Promise<void>;
   /** A run with its automation and that automation's integration, in one statement. */
   loadRun(id: string): Promise<
-    | { run: AutomationRunRow; automation: AutomationRow | undefined; integration: IntegrationRow | undefined }
+    | {
+        run: AutomationRunRow;
+        automation: AutomationRow | undefined;
+        integration: IntegrationRow | undefined;
+      }
     | undefined
   >;
   updateRun(id: string, patch: Partial<Omit<AutomationRunRow, 'id' | 'automation_id'>>): Promise<void>;

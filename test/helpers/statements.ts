@@ -31,13 +31,18 @@ export function countStatements(
   const texts: string[] = [];
   const seen = (text: unknown) => {
     count++;
-    if (options.keepText) texts.push(typeof text === 'string' ? text : String((text as { text?: string })?.text));
+    if (options.keepText)
+      texts.push(typeof text === 'string' ? text : String((text as { text?: string })?.text));
   };
   const clientProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const query = clientProto.query;
   clientProto.query = function (this: PgClient, ...args: unknown[]) {
     if (!options.which || options.which(this))
-      seen(options.keepText ? `${String((args[0] as { text?: string })?.text ?? args[0])} -- ${JSON.stringify(args[1] ?? '').slice(0, 200)}` : args[0]);
+      seen(
+        options.keepText
+          ? `${String((args[0] as { text?: string })?.text ?? args[0])} -- ${JSON.stringify(args[1] ?? '').slice(0, 200)}`
+          : args[0],
+      );
     return query.apply(this, args);
   };
   const probe = new SqliteDatabase(':memory:');
