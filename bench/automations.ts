@@ -10,7 +10,9 @@
  *      `started_time` (its first action begins right after). Target: p50 ≤ 100 ms.
  *   3. Throughput: the runtime stopped, R rows are created (each firing one automation), the
  *      runtime started again; runs per second from the start until every run has succeeded.
- *      Target: ≥ 200 runs/s on Postgres.
+ *      Target: ≥ 200 runs/s on Postgres. Meanwhile the statements are counted at the drivers
+ *      (test/helpers/statements.ts): all of this process's per run, and the store's alone (on
+ *      Postgres, pg-boss's connections left out; on SQLite the embedded queue's are the store's).
  *
  *   BENCH_AUTOMATIONS (N, default 1000), BENCH_WRITES (W, default 60), BENCH_RUNS (R, default 1000),
  *   BENCH_ENGINES (default sqlite,postgres), OCTAVO_BENCH_DATABASE_URL.
