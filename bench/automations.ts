@@ -10,7 +10,9 @@
  *      `started_time` (its first action begins right after). Target: p50 ≤ 100 ms.
  *   3. Throughput: the runtime stopped, R rows are created (each firing one automation), the
  *      runtime started again; runs per second from the start until every run has succeeded.
- *      Target: ≥ 200 runs/s on Postgres.
+ *      Target: ≥ 200 runs/s on Postgres. Meanwhile the statements are counted at the drivers
+ *      (test/helpers/statements.ts): all of this process's per run, and the store's alone (on
+ *      Postgres, pg-boss's connections left out; on SQLite the embedded queue's are the store's).
  *
  *   BENCH_AUTOMATIONS (N, default 1000), BENCH_WRITES (W, default 60), BENCH_RUNS (R, default 1000),
  *   BENCH_ENGINES (default sqlite,postgres), OCTAVO_BENCH_DATABASE_URL.
@@ -34,6 +36,7 @@ import { openJobQueue } from '../src/jobs/index.ts';
 import { sharePage } from '../src/ops/integrations.ts';
 import { bootstrap } from '../src/ops/workspace.ts';
 import { dropPostgresSchema, openStore } from '../src/store/connect.ts';
+import { countStatements, storeConnection } from '../test/helpers/statements.ts';
 import { PG_URL, postgresReachable } from './common.ts';
 
 const N = Number(process.env.BENCH_AUTOMATIONS ?? 1000);
@@ -54,6 +57,9 @@ interface Result {
   runsPerSecond: number;
   /** CPU time of this process (dispatcher, queue, runs; not Postgres's) per run, in ms. */
   cpuPerRun: number;
+  /** Statements per run while the burst drained: all (the queue's polls included), the store's. */
+  statementsPerRun: number;
+  storeStatementsPerRun: number;
   runs: number;
 }
 
@@ -190,12 +196,20 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
       );
       burst.push(...pages.map((p) => p.id));
     }
+    // Every round trip while the burst drains, and those of the store's connections alone (on
+    // SQLite the embedded queue's are the store's too); the progress polls below are not counted.
+    const all = countStatements();
+    const mine = countStatements({ which: storeConnection(schema) });
+    let polls = 0;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     running = startDispatcher(rt);
     let elapsed = 0;
     let cpuPerRun = 0;
+    let statementsPerRun = 0;
+    let storeStatementsPerRun = 0;
     for (;;) {
+      polls++;
       const seen = await startedOf(burst);
       const failed = seen.filter((s) => s?.status === 'failed').length;
       if (failed) throw new Error(`${failed} runs failed`);
@@ -203,6 +217,12 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
         elapsed = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
         cpuPerRun = (cpu.user + cpu.system) / 1000 / R;
+        // Each progress poll is three statements (BEGIN, SELECT, COMMIT), on either engine.
+        const pollCost = polls * 3;
+        statementsPerRun = (all.count - pollCost) / R;
+        storeStatementsPerRun = (engine === 'sqlite' ? all.count - pollCost : mine.count - pollCost) / R;
+        all.stop();
+        mine.stop();
         break;
       }
       if (performance.now() - t0 > 600_000) throw new Error('the burst did not drain in 10 minutes');
@@ -216,6 +236,8 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
       latencyP95: pct(latency, 0.95),
       runsPerSecond: (R / elapsed) * 1000,
       cpuPerRun,
+      statementsPerRun,
+      storeStatementsPerRun,
       runs: R,
     };
   } finally {
@@ -243,12 +265,12 @@ for (const engine of ENGINES) {
 }
 console.log('');
 console.log(
-  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) | CPU per run (this process) |',
+  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) | CPU per run (this process) | statements per run: all / store |',
 );
-console.log('|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results)
   console.log(
-    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) | ${r.cpuPerRun.toFixed(2)} ms |`,
+    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) | ${r.cpuPerRun.toFixed(2)} ms | ${r.statementsPerRun.toFixed(1)} / ${r.storeStatementsPerRun.toFixed(1)} |`,
   );
 console.log(
   `load at end: ${loadavg()

@@ -339,13 +339,14 @@ function runRow(
   return row;
 }
 
+/** How a run's job is retried: RUN_RETRIES times, with back-off. */
+function runJobOptions(rt: AutomationRuntime) {
+  return { retryLimit: RUN_RETRIES, backoffMs: rt.settings.retryBackoffMs ?? 1000 };
+}
+
 /** Hands a recorded run to the queue. */
 function enqueueRun(rt: AutomationRuntime & { queue: JobQueue }, row: AutomationRunRow) {
-  return rt.queue.enqueue(
-    RUN_JOB,
-    { runId: row.id },
-    { retryLimit: RUN_RETRIES, backoffMs: rt.settings.retryBackoffMs ?? 1000 },
-  );
+  return rt.queue.enqueue(RUN_JOB, { runId: row.id }, runJobOptions(rt));
 }
 
 async function startRun(
@@ -380,14 +381,15 @@ async function startRuns(rt: AutomationRuntime, firings: readonly Firing[]): Pro
     ),
   );
   if (rows.length === 0) return;
-  await rt.store.transaction(async (tx) => {
-    for (const row of rows) await tx.automations.insertRun(row);
-  });
-  for (const row of rows) {
-    if (row.status === 'failed') continue;
-    if (rt.queue) await enqueueRun({ ...rt, queue: rt.queue }, row);
-    else await performRun(rt, row.id);
-  }
+  await rt.store.transaction((tx) => tx.automations.insertRuns(rows));
+  const queued = rows.filter((row) => row.status !== 'failed');
+  if (rt.queue)
+    await rt.queue.enqueueMany(
+      RUN_JOB,
+      queued.map((row) => ({ runId: row.id })),
+      runJobOptions(rt),
+    );
+  else for (const row of queued) await performRun(rt, row.id);
 }
 
 /**
@@ -489,6 +491,59 @@ class DryRun extends Error {
   }
 }
 
+/** The database actions: one ops call as the automation's integration, in `tx`. */
+type WriteAction = Extract<
+  Action,
+  { type: 'create_page' | 'update_page' | 'trash_page' | 'append_blocks' | 'add_comment' }
+>;
+
+async function writeAction(
+  tx: StoreTx,
+  env: OpEnv,
+  action: WriteAction,
+  input: Record<string, unknown>,
+): Promise<unknown> {
+  const { actor } = env;
+  switch (action.type) {
+    case 'create_page': {
+      need(actor, 'insert_content', 'create pages');
+      const body = parseWith(CreatePageBody, {
+        parent: input.parent,
+        properties: input.properties,
+        ...(input.children ? { children: input.children } : {}),
+      });
+      const rec = await createPage(tx, env, body);
+      return { page_id: rec.row.id };
+    }
+    case 'update_page': {
+      need(actor, 'update_content', 'update pages');
+      const body = parseWith(updatePageBody(VERSION), { properties: input.properties }) as UpdatePageBody;
+      const rec = await updatePage(tx, env, String(input.page_id), body);
+      return { page_id: rec.row.id };
+    }
+    case 'trash_page': {
+      need(actor, 'update_content', 'move pages to the trash');
+      const rec = await updatePage(tx, env, String(input.page_id), { in_trash: true } as UpdatePageBody);
+      return { page_id: rec.row.id, in_trash: true };
+    }
+    case 'append_blocks': {
+      need(actor, 'insert_content', 'append blocks');
+      const body = parseWith(appendChildrenBody(VERSION), { children: input.children });
+      const rows = await appendChildren(tx, env, String(input.block_id), body as never);
+      return { block_ids: rows.map((r) => r.id) };
+    }
+    case 'add_comment': {
+      need(actor, 'insert_comments', 'add comments');
+      const body = parseWith(CreateCommentBody, {
+        parent: { page_id: String(input.page_id) },
+        rich_text: [{ type: 'text', text: { content: String(input.text ?? '') } }],
+      });
+      const row = await createComment(tx, env, body);
+      return { comment_id: row.id };
+    }
+  }
+}
+
 async function performAction(
   rt: AutomationRuntime,
   env: OpEnv,
@@ -499,7 +554,6 @@ async function performAction(
   /** The run and the step's place in it: the email's Message-ID, the script run's origin. */
   at: { runId: string; step: number } = { runId: newId(), step: 0 },
 ): Promise<unknown> {
-  const { actor } = env;
   if (action.type === 'run_worker') {
     const pageId = typeof input.page_id === 'string' && input.page_id !== '' ? input.page_id : undefined;
     if (dryRun)
@@ -559,46 +613,7 @@ async function performAction(
     if (!r.ok) throw new TransientError(`HTTP request to ${url} failed: ${r.error}`);
     return { status: r.status, response: r.excerpt, ms: r.latencyMs };
   }
-  const write = async (tx: StoreTx): Promise<unknown> => {
-    switch (action.type) {
-      case 'create_page': {
-        need(actor, 'insert_content', 'create pages');
-        const body = parseWith(CreatePageBody, {
-          parent: input.parent,
-          properties: input.properties,
-          ...(input.children ? { children: input.children } : {}),
-        });
-        const rec = await createPage(tx, env, body);
-        return { page_id: rec.row.id };
-      }
-      case 'update_page': {
-        need(actor, 'update_content', 'update pages');
-        const body = parseWith(updatePageBody(VERSION), { properties: input.properties }) as UpdatePageBody;
-        const rec = await updatePage(tx, env, String(input.page_id), body);
-        return { page_id: rec.row.id };
-      }
-      case 'trash_page': {
-        need(actor, 'update_content', 'move pages to the trash');
-        const rec = await updatePage(tx, env, String(input.page_id), { in_trash: true } as UpdatePageBody);
-        return { page_id: rec.row.id, in_trash: true };
-      }
-      case 'append_blocks': {
-        need(actor, 'insert_content', 'append blocks');
-        const body = parseWith(appendChildrenBody(VERSION), { children: input.children });
-        const rows = await appendChildren(tx, env, String(input.block_id), body as never);
-        return { block_ids: rows.map((r) => r.id) };
-      }
-      case 'add_comment': {
-        need(actor, 'insert_comments', 'add comments');
-        const body = parseWith(CreateCommentBody, {
-          parent: { page_id: String(input.page_id) },
-          rich_text: [{ type: 'text', text: { content: String(input.text ?? '') } }],
-        });
-        const row = await createComment(tx, env, body);
-        return { comment_id: row.id };
-      }
-    }
-  };
+  const write = (tx: StoreTx) => writeAction(tx, env, action, input);
   if (!dryRun)
     return rt.store.transaction(async (tx) => {
       const output = await write(tx);
@@ -678,13 +693,109 @@ export async function performRun(
   runId: string,
   attempt?: { number: number; last: boolean },
 ): Promise<AutomationRunRow> {
+  return (await performInOne(rt, runId)) ?? performStepByStep(rt, runId, attempt);
+}
+
+/** Thrown inside `performInOne` to leave a run to `performStepByStep` (nothing written). */
+class StepByStep extends Error {}
+
+/**
+ * A run whose actions (those left) all write the database, performed in one transaction: the run
+ * and its automation and integration read in one statement, the trigger's page, every action, and
+ * the finished run with its steps committed together (docs/benchmarks.md, issue 13 "session 7").
+ * Done once or not at all, so its idempotency needs no step recorded in between. Anything else
+ * (an outside action, a dry run, a run that cannot start, an action that fails) rolls it back
+ * and answers null: the run is then performed step by step, each step in a transaction of its
+ * own, as its failure must be recorded while the steps before it stay done.
+ */
+async function performInOne(rt: AutomationRuntime, runId: string): Promise<AutomationRunRow | null> {
+  try {
+    return await rt.store.transaction(async (tx) => {
+      const loaded = await tx.automations.loadRun(runId);
+      if (!loaded) throw new StepByStep();
+      const { run, automation, integration } = loaded;
+      if (run.status !== 'queued' && run.status !== 'running') return run;
+      if (run.dry_run === 1 || !automation || !integration || integration.revoked_time)
+        throw new StepByStep();
+      const def = definitionOf(automation);
+      const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
+      const todo = def.actions.slice(steps.length);
+      if (todo.some((a) => OUTSIDE.has(a.type))) throw new StepByStep();
+      const startedTime = run.started_time ?? new Date().toISOString();
+      const trigger = JSON.parse(run.trigger) as RunTrigger;
+      const scope: TemplateScope = { trigger: { ...trigger }, automation: { name: automation.name } };
+      if (trigger.page_id) {
+        // The page as the automation's integration sees it; an unshared page is not found.
+        const row = await tx.blocks.get(trigger.page_id);
+        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id)))
+          throw new StepByStep();
+        scope.trigger.page = await pageScope(tx, rt.settings.publicUrl, row);
+      }
+      if (trigger.comment_id) {
+        const comment = await tx.comments.get(trigger.comment_id);
+        if (!comment) throw new StepByStep();
+        scope.trigger.comment = commentScope(comment);
+      }
+      const env: OpEnv = {
+        actor: actorOf(integration),
+        now: new Date().toISOString(),
+        publicUrl: rt.settings.publicUrl,
+      };
+      for (const action of todo as WriteAction[]) {
+        const t0 = Date.now();
+        const { type: _t, ...fields } = action;
+        const step: RunStep = { action: action.type, input: renderTemplate(fields, scope, false), ms: 0 };
+        const input = renderTemplate(fields, scope) as Record<string, unknown>;
+        step.output = await writeAction(tx, env, action, input);
+        step.ms = Date.now() - t0;
+        steps.push(step);
+      }
+      const finished = new Date();
+      const patch = {
+        status: 'succeeded' as const,
+        steps: JSON.stringify(steps),
+        error: null,
+        started_time: startedTime,
+        finished_time: finished.toISOString(),
+        duration_ms: finished.getTime() - Date.parse(startedTime),
+      };
+      await tx.automations.updateRun(run.id, patch);
+      return { ...run, ...patch };
+    });
+  } catch (e) {
+    // An action that failed is done again step by step, where its failure is recorded.
+    if (!(e instanceof StepByStep)) rt.log?.debug({ err: e, runId }, 'automation run: step by step');
+    return null;
+  }
+}
+
+/** A comment as mapping expressions read it. */
+function commentScope(comment: { id: string; discussion_id: string; rich_text: string }) {
+  return {
+    id: comment.id,
+    discussion_id: comment.discussion_id,
+    text: (JSON.parse(comment.rich_text) as { plain_text?: string }[])
+      .map((t) => t.plain_text ?? '')
+      .join(''),
+  };
+}
+
+/**
+ * Performs the run one step at a time: each database action in a transaction of its own with its
+ * step's record, an outside action recorded once it answered.
+ */
+async function performStepByStep(
+  rt: AutomationRuntime,
+  runId: string,
+  attempt?: { number: number; last: boolean },
+): Promise<AutomationRunRow> {
   const { store } = rt;
   const started = Date.now();
   const loaded = await store.transaction(async (tx) => {
-    const run = await tx.automations.getRun(runId);
+    const found = await tx.automations.loadRun(runId);
+    const run = found?.run;
     if (!run || (run.status !== 'queued' && run.status !== 'running')) return { run, done: true as const };
-    const automation = await tx.automations.get(run.automation_id);
-    const integration = automation ? await tx.integrations.get(automation.integration_id) : undefined;
+    const { automation, integration } = found;
     const startedTime = run.started_time ?? new Date().toISOString();
     await tx.automations.updateRun(run.id, { status: 'running', started_time: startedTime });
     // The page as the automation's integration sees it (null: not shared, or no page).
@@ -732,15 +843,7 @@ export async function performRun(
     }
     if (trigger.comment_id && !error) {
       const comment = await store.transaction((tx) => tx.comments.get(trigger.comment_id!));
-      scope.trigger.comment = comment
-        ? {
-            id: comment.id,
-            discussion_id: comment.discussion_id,
-            text: (JSON.parse(comment.rich_text) as { plain_text?: string }[])
-              .map((t) => t.plain_text ?? '')
-              .join(''),
-          }
-        : null;
+      scope.trigger.comment = comment ? commentScope(comment) : null;
       if (!comment) error = `comment ${trigger.comment_id} no longer exists`;
     }
     const todo = error ? [] : def.actions.slice(steps.length);

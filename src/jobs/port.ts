@@ -63,6 +63,11 @@ export interface JobQueue {
   /** Adds a job; resolves with its id, or null when `singletonKey` found one already waiting. */
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<string | null>;
   /**
+   * Adds a job per payload, all with `options` (no `singletonKey`), in one statement per few
+   * hundred jobs: what a burst of work (a dispatcher look's runs) costs the database.
+   */
+  enqueueMany(name: string, payloads: readonly unknown[], options?: EnqueueOptions): Promise<void>;
+  /**
    * Enqueues `name` with `payload` at every occurrence of `cron` (five fields, or six with
    * seconds first; UTC). Calling it again replaces the schedule; every process may call it.
    */

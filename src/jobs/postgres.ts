@@ -105,6 +105,21 @@ export async function pgBossQueue(settings: PgBossSettings): Promise<JobQueue> {
       if (!options.singletonKey) return send();
       return sendOnce(keys, schema, name, options.singletonKey, send);
     },
+    async enqueueMany(name, payloads, options = {}) {
+      if (options.singletonKey) throw new Error('enqueueMany takes no singletonKey');
+      if (payloads.length === 0) return;
+      await ensure(name);
+      // pg-boss's insert: one statement (json_to_recordset) per call, the queue's defaults applied.
+      for (let i = 0; i < payloads.length; i += 500)
+        await boss.insert(
+          name,
+          payloads.slice(i, i + 500).map((payload) => ({
+            data: { payload } satisfies Wrapped,
+            ...retry(options),
+            ...(options.runAt ? { startAfter: options.runAt } : {}),
+          })),
+        );
+    },
     async schedule(name, cron, payload) {
       await ensure(name);
       await boss.schedule(name, cron, { payload } satisfies Wrapped, { tz: 'UTC', ...retry({}) });

@@ -131,8 +131,7 @@ async function writeRowValues(
   isNew: boolean,
 ): Promise<{ row: BlockRow; schema: Schema }> {
   // The schema is read again under the lock: a concurrent writer may have added options.
-  await lockRowWriters(tx, ds.row.id);
-  const current = (await tx.blocks.get(ds.row.id)) ?? ds.row;
+  const current = (await lockRowWriters(tx, ds.row.id)) ?? ds.row;
   const before = storedOf(page);
   const norm = await normalizeValues(schemaOf(current), request, valueContext(tx, env));
   if (norm.schemaChanged) await tx.blocks.update(ds.row.id, { properties: JSON.stringify(norm.schema) });
@@ -291,10 +290,11 @@ export async function updatePage(
   body: UpdatePageBody,
 ): Promise<PageRecord> {
   let current = await loadVisible(tx, env, id, 'page', isPage);
+  let lockedDs: Awaited<ReturnType<typeof lockRowWriters>>;
   if (current.parent_type === 'data_source_id' && current.parent_id) {
     // Writers of one data source's rows (and of rows mirrored into it) take turns; read the
     // row again once it is our turn.
-    await lockRowWriters(tx, current.parent_id);
+    lockedDs = await lockRowWriters(tx, current.parent_id);
     current = (await tx.blocks.get(id)) ?? current;
   }
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
@@ -308,8 +308,13 @@ export async function updatePage(
   if (body.is_locked !== undefined) row.is_locked = body.is_locked ? 1 : 0;
   if (body.icon !== undefined) row.icon = await iconColumn(tx, env, body.icon);
   if (body.cover !== undefined) row.cover = await coverColumn(tx, env, body.cover);
+  // The data source as read under its lock (unless the page moved meanwhile).
   const dsRow =
-    current.parent_type === 'data_source_id' ? await tx.blocks.get(current.parent_id!) : undefined;
+    current.parent_type === 'data_source_id'
+      ? lockedDs?.id === current.parent_id
+        ? lockedDs
+        : await tx.blocks.get(current.parent_id!)
+      : undefined;
   const asked = body.template as Parameters<typeof resolveTemplate>[2];
   const template =
     asked && asked.type !== 'none' && dsRow && isDataSource(dsRow)

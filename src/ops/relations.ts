@@ -28,26 +28,38 @@ export function dualTargets(schema: Schema): string[] {
   });
 }
 
+type DataSourceView = Awaited<ReturnType<StoreTx['blocks']['get']>>;
+
+/** The data sources each transaction locked (a StoreTx is bound to one transaction). */
+const lockedBy = new WeakMap<StoreTx, Set<string>>();
+
 /**
  * Takes the write locks a write of `dataSourceId`'s rows or schema needs: its own data source,
  * every data source its two-way relations write into, and `also`. They are taken in id order so
  * that writers on either side of a relation queue up instead of deadlocking or overwriting each
  * other's mirrored values. The schema is read again once locked: a relation added meanwhile
- * adds its target to the locks.
+ * adds its target to the locks. Answers the data source as read once every lock is held.
  */
 export async function lockRowWriters(
   tx: StoreTx,
   dataSourceId: string,
   also: readonly string[] = [],
-): Promise<void> {
-  const locked = new Set<string>();
+): Promise<DataSourceView | undefined> {
+  // Locks are held until the transaction ends: one taken earlier in it is not asked for again
+  // (an update_page reads the data source once more here instead of locking it twice).
+  let locked = lockedBy.get(tx);
+  if (!locked) {
+    locked = new Set<string>();
+    lockedBy.set(tx, locked);
+  }
   for (;;) {
     const ds = await tx.blocks.get(dataSourceId);
     const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
     const wanted = [...new Set([dataSourceId, ...also, ...dualTargets(schema)])]
       .filter((id) => !locked.has(id))
       .sort();
-    if (wanted.length === 0) return;
+    // The data source as read with every lock held.
+    if (wanted.length === 0) return ds;
     for (const id of wanted) {
       await tx.blocks.lockChildren(id);
       locked.add(id);

@@ -4,10 +4,38 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { dispatchLease } from './dispatch-lease.ts';
-import type { Database } from './schema.ts';
-import type { AutomationRepo } from './store.ts';
+import type { AutomationTable, Database, IntegrationTable } from './schema.ts';
+import type { AutomationRepo, AutomationRow, IntegrationRow } from './store.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** The columns of the rows `loadRun` reads beside the run, each under a prefixed alias. */
+const AUTOMATION_COLUMNS = [
+  'id',
+  'name',
+  'integration_id',
+  'definition',
+  'enabled',
+  'cursor',
+  'next_run_time',
+  'hook_token',
+  'dispatch_until',
+  'dispatch_token',
+  'created_time',
+  'updated_time',
+] as const satisfies readonly (keyof AutomationTable)[];
+const INTEGRATION_COLUMNS = [
+  'id',
+  'name',
+  'bot_user_id',
+  'token_hash',
+  'capabilities',
+  'created_time',
+  'revoked_time',
+] as const satisfies readonly (keyof IntegrationTable)[];
+
+/** Runs inserted per statement (12 bind parameters each; Postgres allows 65,535). */
+const RUNS_PER_INSERT = 500;
 
 /** The automations repository bound to a connection or transaction. */
 export function automationRepo(db: Db): AutomationRepo {
@@ -40,6 +68,38 @@ export function automationRepo(db: Db): AutomationRepo {
     },
     insertRun: async (row) => {
       await db.insertInto('automation_runs').values(row).execute();
+    },
+    insertRuns: async (rows) => {
+      for (let i = 0; i < rows.length; i += RUNS_PER_INSERT)
+        await db
+          .insertInto('automation_runs')
+          .values(rows.slice(i, i + RUNS_PER_INSERT))
+          .execute();
+    },
+    loadRun: async (id) => {
+      const found = await db
+        .selectFrom('automation_runs as r')
+        .leftJoin('automations as a', 'a.id', 'r.automation_id')
+        .leftJoin('integrations as i', 'i.id', 'a.integration_id')
+        .selectAll('r')
+        .select(AUTOMATION_COLUMNS.map((c) => `a.${c} as a_${c}` as const))
+        .select(INTEGRATION_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
+        .where('r.id', '=', id)
+        .executeTakeFirst();
+      if (!found) return undefined;
+      const wide = found as unknown as Record<string, unknown>;
+      const pick = <T>(prefix: string, columns: readonly string[]): T | undefined =>
+        wide[`${prefix}id`] == null
+          ? undefined
+          : (Object.fromEntries(columns.map((c) => [c, wide[`${prefix}${c}`]])) as T);
+      const run = Object.fromEntries(
+        Object.entries(wide).filter(([k]) => !k.startsWith('a_') && !k.startsWith('i_')),
+      ) as unknown as Awaited<ReturnType<AutomationRepo['getRun']>> & object;
+      return {
+        run,
+        automation: pick<AutomationRow>('a_', AUTOMATION_COLUMNS),
+        integration: pick<IntegrationRow>('i_', INTEGRATION_COLUMNS),
+      };
     },
     updateRun: async (id, patch) => {
       await db.updateTable('automation_runs').set(patch).where('id', '=', id).execute();

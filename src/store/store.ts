@@ -447,6 +447,17 @@ export interface AutomationRepo {
   /** Moves `next_run_time` from `from` to `to`; true when it was `from` (one process claims a due run). */
   advanceSchedule(id: string, from: string, to: string | null): Promise<boolean>;
   insertRun(row: AutomationRunRow): Promise<void>;
+  /** Records many runs at once (a statement per 500). */
+  insertRuns(rows: readonly AutomationRunRow[]): Promise<void>;
+  /** A run with its automation and that automation's integration, in one statement. */
+  loadRun(id: string): Promise<
+    | {
+        run: AutomationRunRow;
+        automation: AutomationRow | undefined;
+        integration: IntegrationRow | undefined;
+      }
+    | undefined
+  >;
   updateRun(id: string, patch: Partial<Omit<AutomationRunRow, 'id' | 'automation_id'>>): Promise<void>;
   getRun(id: string): Promise<AutomationRunRow | undefined>;
   /** Newest first; one automation's, or every one's. */

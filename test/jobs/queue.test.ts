@@ -57,6 +57,35 @@ describeEngines('job queue', (engine) => {
     expect(await q.queue.job('once', id)).toMatchObject({ state: 'completed', attempts: 1 });
   });
 
+  it('enqueueMany adds a job per payload, each run once and retried on its own', async () => {
+    const runs: number[] = [];
+    const tries = new Map<number, number>();
+    await q.queue.consume<{ n: number }>(
+      'many',
+      async ({ n }, job) => {
+        tries.set(n, job.attempt);
+        // The third job fails its first attempt: only it runs again.
+        if (n === 3 && job.attempt === 1) throw new Error('first attempt fails');
+        runs.push(n);
+      },
+      { concurrency: 4 },
+    );
+    await q.queue.enqueueMany('many', []);
+    await q.queue.enqueueMany(
+      'many',
+      [1, 2, 3, 4, 5].map((n) => ({ n })),
+      { retryLimit: 2, backoffMs: 200 },
+    );
+    await waitFor(() => runs.length === 5, 15_000, 'five jobs');
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...runs].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(tries.get(3)).toBe(2);
+    expect(tries.get(1)).toBe(1);
+    await expect(q.queue.enqueueMany('many', [{ n: 6 }], { singletonKey: 'k' })).rejects.toThrow(
+      /singletonKey/,
+    );
+  });
+
   it('retries a failing job with growing delays until it succeeds', async () => {
     const times: number[] = [];
     await q.queue.consume('flaky', async (_p, job) => {
