@@ -30,7 +30,9 @@ export function okParts(c: Context<AppEnv>, parts: string[], object: () => objec
   for (const part of parts) if (part.includes(MENTION_MARK)) return ok(c, object());
   const id = c.get('requestId');
   parts.push(id === undefined ? '}' : `,"request_id":${JSON.stringify(id)}}`);
-  const res = c.body(utf8Parts(parts) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  const res = c.body(utf8Parts(parts) as Uint8Array<ArrayBuffer>, 200, {
+    'Content-Type': 'application/json',
+  });
   c.set('sentJson', { res, json: parts });
   return res;
 }

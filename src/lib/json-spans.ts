@@ -5,12 +5,13 @@
  * instead of `JSON.parse` and `JSON.stringify` (present/page.present.ts `presentPageJson`).
  *
  * Splicing gives the bytes `JSON.stringify(JSON.parse(text))` would only when the text is in
- * `JSON.stringify`'s own form, so the scan accepts nothing else and answers `null` instead:
- * no whitespace between tokens, no escapes in strings but `\"`, `\\`, `\b`, `\f`, `\n`, `\r`,
- * `\t` and `\u00xx` for the other control characters (other `\u…` and `\/` refused), no unpaired surrogate, numbers as `String(Number(n))` writes
- * them, no object key of digits only (V8 orders integer-like keys first) and no key
- * given twice in an object of the first two levels. Deeper duplicate keys are not looked for:
- * `JSON.stringify` never writes them, and the documents scanned here are all written by it.
+ * `JSON.stringify`'s own form, so the scan accepts nothing else and answers `null` instead: no
+ * whitespace between tokens; no escapes in strings but `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`
+ * and `\u00xx` for the other control characters (other `\u…` and `\/` refused); no unpaired
+ * surrogate; numbers as `String(Number(n))` writes them; no object key of digits only (V8 orders
+ * integer-like keys first) and no key given twice in an object of the first two levels. Deeper
+ * duplicate keys are not looked for: `JSON.stringify` never writes them, and every writer of the
+ * documents scanned here is `JSON.stringify`.
  */
 
 /** One inner value: its key and `text.slice(start, end)` is its JSON. */
