@@ -121,7 +121,8 @@ function presentEntry(
 
 /**
  * Types whose response value is the stored one as it is (`v ?? []` or `v ?? null` in
- * `propertyValue`): their stored JSON text can be spliced into the response.
+ * `propertyValue`): their stored JSON text can be spliced into the response, the value here
+ * written when there is none. Checkbox is written from its stored text without a parse.
  */
 const SPLICED: Record<string, string> = {
   title: '[]',
@@ -131,6 +132,8 @@ const SPLICED: Record<string, string> = {
   url: 'null',
   email: 'null',
   phone_number: 'null',
+  // Not as stored but as simply: `true` only for a stored `true`.
+  checkbox: 'false',
 };
 
 /** Per schema: can its `properties` be written in schema order, and each property's key text. */
@@ -203,8 +206,14 @@ export function presentValuesJson(
       if (entry && typeTextOf(text, entry) === prop.type) {
         for (const v of entry.values) if (v.key === prop.type) raw = v;
       }
-      const isNull = !raw || (raw.end - raw.start === 4 && text.startsWith('null', raw.start));
-      out += isNull ? `${empty}}` : `${text.slice(raw!.start, raw!.end)}}`;
+      if (prop.type === 'checkbox') {
+        // `v === true`
+        const yes = raw !== undefined && raw.end - raw.start === 4 && text.startsWith('true', raw.start);
+        out += yes ? 'true}' : 'false}';
+      } else {
+        const isNull = !raw || (raw.end - raw.start === 4 && text.startsWith('null', raw.start));
+        out += isNull ? `${empty}}` : `${text.slice(raw!.start, raw!.end)}}`;
+      }
     } else {
       const stored = entry ? (JSON.parse(text.slice(entry.start, entry.end)) as StoredValue) : undefined;
       out += JSON.stringify(presentEntry(prop, stored, row, ctx, computed));

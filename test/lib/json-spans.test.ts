@@ -140,6 +140,9 @@ describe('presentPageJson', () => {
       JSON.stringify({ title: { type: 'title', title: null }, '3mGP': { type: 'rich_text', rich_text: [] } }),
     );
     same(JSON.stringify({ title: { type: 'title' }, due: { type: 'date', date: null }, url: {} }));
+    for (const checkbox of [false, null, 'true', 1])
+      same(JSON.stringify({ chk: { type: 'checkbox', checkbox } }));
+    same(JSON.stringify({ chk: { type: 'rich_text', checkbox: true } }));
     // Title not first, two title-typed entries, a title entry under another key.
     same(JSON.stringify({ x: { type: 'title', title: [text('first')] }, title: full.title }));
   });
