@@ -64,8 +64,8 @@ await seeding.stop();
 const server = await startServer(['--data', dir], {
   ...storeEnv,
   ...OBSERVE_ENV[OBSERVE],
-  // V8 also writes an isolate log for perf maps; keep it out of the checkout.
-  NODE_OPTIONS: `--perf-basic-prof --interpreted-frames-native-stack --logfile=${join(dir, 'v8.log')}`,
+  // (`--logfile` is refused in NODE_OPTIONS by Node 24; perf maps go to /tmp/perf-PID.map.)
+  NODE_OPTIONS: '--perf-basic-prof --interpreted-frames-native-stack',
 });
 const headers = {
   authorization: `Bearer ${token}`,

@@ -18,6 +18,46 @@ export function ok(c: Context<AppEnv>, body: object, status: 200 | 202 = 200) {
   return jsonBytes(c, json, status);
 }
 
+/**
+ * A success response from pieces of JSON text that, joined, are `body`'s JSON without its closing
+ * brace (`body` not empty): the bytes `ok(c, body)` would send, written piece by piece into one
+ * buffer. No string of the whole body is made: a string of 200 KB is a large object for V8 (its
+ * own memory mapping, faulted in page by page and unmapped at the next collection), which cost
+ * more than building it (docs/benchmarks.md, session 7). `object` makes the body as objects when
+ * the mentions middleware needs them.
+ */
+export function okParts(c: Context<AppEnv>, parts: string[], object: () => object) {
+  for (const part of parts) if (part.includes(MENTION_MARK)) return ok(c, object());
+  const id = c.get('requestId');
+  parts.push(id === undefined ? '}' : `,"request_id":${JSON.stringify(id)}}`);
+  const res = c.body(utf8Parts(parts) as Uint8Array<ArrayBuffer>, 200, {
+    'Content-Type': 'application/json',
+  });
+  c.set('sentJson', { res, json: parts });
+  return res;
+}
+
+/** The UTF-8 bytes of `parts` joined. */
+function utf8Parts(parts: readonly string[]): Uint8Array {
+  let chars = 0;
+  for (const part of parts) chars += part.length;
+  let buf = Buffer.allocUnsafeSlow(chars + (chars >> 3) + 64);
+  let at = 0;
+  for (const part of parts) {
+    // A UTF-16 unit takes at most 3 bytes; count exactly only when that bound does not fit.
+    if (buf.length - at < part.length * 3) {
+      const need = Buffer.byteLength(part);
+      if (buf.length - at < need) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, at + need));
+        buf.copy(bigger, 0, 0, at);
+        buf = bigger;
+      }
+    }
+    at += buf.write(part, at);
+  }
+  return buf.subarray(0, at);
+}
+
 /** Present in the JSON of every body that holds a rich-text mention (stored key order). */
 const MENTION_MARK = '"type":"mention"';
 

@@ -44,7 +44,7 @@ export type AppEnv = {
     mentioned?: object;
     log: Logger;
     /** The text of a JSON success body as `jsonBytes` sent it, with the response that carries it. */
-    sentJson?: { res: Response; json: string };
+    sentJson?: { res: Response; json: string | readonly string[] };
     /** Why a request could not be served, for the request log (not sent to the client). */
     failure?: string;
   };

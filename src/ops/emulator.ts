@@ -125,8 +125,21 @@ export class RequestJournal {
    * slice of a long string a view into it, so each entry would keep its whole body alive (1,000
    * entries of 200 KB query answers held ~190 MB; docs/benchmarks.md, "Server CPU per request").
    */
-  cut(text: string | null): string | null {
-    if (text === null || text.length <= this.bodyLimit) return text;
+  cut(text: string | readonly string[] | null): string | null {
+    if (text === null) return null;
+    // A body given in pieces (api/respond.ts okParts) is not joined whole when it is to be cut.
+    if (typeof text !== 'string') {
+      let length = 0;
+      for (const part of text) length += part.length;
+      if (length <= this.bodyLimit) return text.join('');
+      let head = '';
+      for (const part of text) {
+        head += part;
+        if (head.length >= this.bodyLimit) break;
+      }
+      return structuredClone(`${head.slice(0, this.bodyLimit)}… (${length} characters)`);
+    }
+    if (text.length <= this.bodyLimit) return text;
     return structuredClone(`${text.slice(0, this.bodyLimit)}… (${text.length} characters)`);
   }
 

@@ -5,13 +5,14 @@ import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import { toMinute } from '../lib/clock.ts';
 import { compactId } from '../lib/ids.ts';
+import { type JsonEntry, jsonEntries } from '../lib/json-spans.ts';
 import type { BlockRow } from '../store/store.ts';
 import type { PageObjectResponse } from '../wire/responses.ts';
 import { emitsArchived, hasDataSources } from '../wire/versions.ts';
 import type { PresentContext } from './context.ts';
 import { presentFileColumn } from './files.present.ts';
 import { presentParent } from './parent.present.ts';
-import { presentValues } from './property-values.present.ts';
+import { presentValues, presentValuesJson, schemaSplices } from './property-values.present.ts';
 import { partialUser } from './user.present.ts';
 
 type StoredProperties = Record<string, { id: string; type: string; [k: string]: unknown }>;
@@ -68,6 +69,24 @@ function presentPageParent(row: BlockRow, ctx: PresentContext, source: RowSource
   };
 }
 
+/** The page object's fields before `properties`, in Notion's order. */
+function pageHead(row: BlockRow, ctx: PresentContext, source: RowSource | undefined) {
+  return {
+    object: 'page' as const,
+    id: row.id,
+    created_time: toMinute(row.created_time),
+    last_edited_time: toMinute(row.last_edited_time),
+    created_by: partialUser(row.created_by),
+    last_edited_by: partialUser(row.last_edited_by),
+    cover: presentFileColumn(row.cover, ctx),
+    icon: presentFileColumn(row.icon, ctx),
+    parent: presentPageParent(row, ctx, source) as PageObjectResponse['parent'],
+    in_trash: row.in_trash === 1,
+    is_archived: false,
+    is_locked: row.is_locked === 1,
+  };
+}
+
 /**
  * A page object. `source` is given for database rows; `only` limits `properties` to these
  * property ids (`filter_properties`).
@@ -82,30 +101,52 @@ export function presentPage(
   const stored = pageProperties(row);
   // `archived` is added last only where the version has it: deleting a key afterwards made every
   // page object a slow dictionary for JSON.stringify.
-  const page: Omit<PageObjectResponse, 'archived'> & { archived?: boolean } = {
-    object: 'page',
-    id: row.id,
-    created_time: toMinute(row.created_time),
-    last_edited_time: toMinute(row.last_edited_time),
-    created_by: partialUser(row.created_by),
-    last_edited_by: partialUser(row.last_edited_by),
-    cover: presentFileColumn(row.cover, ctx),
-    icon: presentFileColumn(row.icon, ctx),
-    parent: presentPageParent(row, ctx, source) as PageObjectResponse['parent'],
-    in_trash: row.in_trash === 1,
-    is_archived: false,
-    is_locked: row.is_locked === 1,
-    properties: presentValues(
-      source?.schema ?? PAGE_SCHEMA,
-      stored as StoredValues,
-      row,
-      only,
-      ctx,
-      source?.computed,
-    ) as PageObjectResponse['properties'],
-    url: pageUrl(ctx.publicUrl, row.id, plainText(titleIn(stored))),
-    public_url: null,
-  };
+  const page = pageHead(row, ctx, source) as Omit<PageObjectResponse, 'archived'> & { archived?: boolean };
+  page.properties = presentValues(
+    source?.schema ?? PAGE_SCHEMA,
+    stored as StoredValues,
+    row,
+    only,
+    ctx,
+    source?.computed,
+  ) as PageObjectResponse['properties'];
+  page.url = pageUrl(ctx.publicUrl, row.id, plainText(titleIn(stored)));
+  page.public_url = null;
   if (emitsArchived(ctx.version)) page.archived = row.in_trash === 1;
   return page as PageObjectResponse;
+}
+
+/**
+ * The JSON text of `presentPage(row, ctx, source, only)`, the same bytes as `JSON.stringify` of
+ * it, made without parsing the stored properties where their text can be spliced
+ * (present/property-values.present.ts `presentValuesJson`); otherwise by that very call.
+ */
+export function presentPageJson(
+  row: BlockRow,
+  ctx: PresentContext,
+  source?: RowSource,
+  only?: ReadonlySet<string>,
+): string {
+  const text = row.properties ?? '{}';
+  const schema = source?.schema ?? PAGE_SCHEMA;
+  const entries = jsonEntries(text);
+  if (!entries || !schemaSplices(schema)) return JSON.stringify(presentPage(row, ctx, source, only));
+  const head = JSON.stringify(pageHead(row, ctx, source));
+  const properties = presentValuesJson(schema, text, entries, row, only, ctx, source?.computed);
+  const url = JSON.stringify(pageUrl(ctx.publicUrl, row.id, titleOfText(text, entries)));
+  const archived = emitsArchived(ctx.version) ? `,"archived":${row.in_trash === 1}` : '';
+  return `${head.slice(0, -1)},"properties":${properties},"url":${url},"public_url":null${archived}}`;
+}
+
+/** The plain text of the title (`titleIn`) from the stored text: only the title's entry is parsed. */
+function titleOfText(text: string, entries: readonly JsonEntry[]): string {
+  for (const e of entries) {
+    for (const v of e.values) {
+      if (v.key !== 'type') continue;
+      if (text.slice(v.start, v.end) !== '"title"') break;
+      const entry = JSON.parse(text.slice(e.start, e.end)) as { title?: RichText };
+      return plainText(entry.title ?? []);
+    }
+  }
+  return '';
 }

@@ -12,6 +12,7 @@ import {
 } from '../domain/properties/types.ts';
 import type { StoredValue, StoredValues } from '../domain/properties/values.ts';
 import { toMinute } from '../lib/clock.ts';
+import type { JsonEntry, JsonSpan } from '../lib/json-spans.ts';
 import type { BlockRow } from '../store/store.ts';
 import type { PresentContext } from './context.ts';
 import { presentFile } from './files.present.ts';
@@ -86,23 +87,145 @@ export function presentValues(
   const out: Record<string, unknown> = {};
   for (const prop of schema) {
     if (only && !only.has(prop.id)) continue;
-    let value =
-      prop.type === 'formula'
-        ? (computed?.get(prop.id) ?? { type: 'string', string: null })
-        : prop.type === 'rollup'
-          ? (computed?.get(prop.id) ?? { type: 'unsupported', unsupported: {} })
-          : propertyValue(prop, stored[prop.id], row);
-    if (prop.type === 'files' && ctx) value = (value as unknown[]).map((f) => presentFile(f, ctx));
-    // Keys in Notion's order: id, type, the value under the type's name, then has_more.
-    const entry: Record<string, unknown> = { id: prop.id, type: prop.type };
-    if (prop.type === 'relation' || prop.type === 'people') {
-      const list = value as unknown[];
-      entry[prop.type] = list.length > MAX_REFERENCES ? list.slice(0, MAX_REFERENCES) : list;
-      if (prop.type === 'relation') entry.has_more = list.length > MAX_REFERENCES;
-    } else {
-      entry[prop.type] = value;
-    }
-    out[prop.name] = entry;
+    out[prop.name] = presentEntry(prop, stored[prop.id], row, ctx, computed);
   }
   return out;
+}
+
+/** One property of a page's `properties`: `{id, type, [type]: value}` (and `has_more`). */
+function presentEntry(
+  prop: PropertySchema,
+  stored: StoredValue | undefined,
+  row: BlockRow,
+  ctx?: PresentContext,
+  computed?: ReadonlyMap<string, unknown>,
+): Record<string, unknown> {
+  let value =
+    prop.type === 'formula'
+      ? (computed?.get(prop.id) ?? { type: 'string', string: null })
+      : prop.type === 'rollup'
+        ? (computed?.get(prop.id) ?? { type: 'unsupported', unsupported: {} })
+        : propertyValue(prop, stored, row);
+  if (prop.type === 'files' && ctx) value = (value as unknown[]).map((f) => presentFile(f, ctx));
+  // Keys in Notion's order: id, type, the value under the type's name, then has_more.
+  const entry: Record<string, unknown> = { id: prop.id, type: prop.type };
+  if (prop.type === 'relation' || prop.type === 'people') {
+    const list = value as unknown[];
+    entry[prop.type] = list.length > MAX_REFERENCES ? list.slice(0, MAX_REFERENCES) : list;
+    if (prop.type === 'relation') entry.has_more = list.length > MAX_REFERENCES;
+  } else {
+    entry[prop.type] = value;
+  }
+  return entry;
+}
+
+/**
+ * Types whose response value is the stored one as it is (`v ?? []` or `v ?? null` in
+ * `propertyValue`): their stored JSON text can be spliced into the response, the value here
+ * written when there is none. Checkbox is written from its stored text without a parse.
+ */
+const SPLICED: Record<string, string> = {
+  title: '[]',
+  rich_text: '[]',
+  number: 'null',
+  date: 'null',
+  url: 'null',
+  email: 'null',
+  phone_number: 'null',
+  // Not as stored but as simply: `true` only for a stored `true`.
+  checkbox: 'false',
+};
+
+/** Per schema: can its `properties` be written in schema order, and each property's key text. */
+interface SchemaJson {
+  /** `"Name":{"id":"…","type":"title","title":` for spliced types, `"Name":` for the others. */
+  heads: string[];
+}
+
+const schemaJson = new WeakMap<Schema, SchemaJson | null>();
+
+/** An array index (`"0"` … `"4294967294"`): V8 puts such keys first, whatever their order. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/** Whether `presentValuesJson` can write the values of this schema. */
+export function schemaSplices(schema: Schema): boolean {
+  return schemaJsonOf(schema) !== null;
+}
+
+function schemaJsonOf(schema: Schema): SchemaJson | null {
+  let known = schemaJson.get(schema);
+  if (known !== undefined) return known;
+  const names = new Set<string>();
+  known = { heads: [] };
+  for (const prop of schema) {
+    // The object path would reorder (index-like names), merge (twice the same name) or drop
+    // (`__proto__` sets the prototype) these keys: they take that path.
+    if (names.has(prop.name) || prop.name === '__proto__' || INDEX_KEY.test(prop.name)) {
+      known = null;
+      break;
+    }
+    names.add(prop.name);
+    const type = JSON.stringify(prop.type);
+    known.heads.push(
+      prop.type in SPLICED
+        ? `${JSON.stringify(prop.name)}:{"id":${JSON.stringify(prop.id)},"type":${type},${type}:`
+        : `${JSON.stringify(prop.name)}:`,
+    );
+  }
+  schemaJson.set(schema, known);
+  return known;
+}
+
+/**
+ * The JSON text of `presentValues(schema, JSON.parse(text), …)`, byte for byte, from the stored
+ * text `text` and its `entries` (lib/json-spans.ts `jsonEntries`): values passed through as
+ * stored are spliced from it, the others are presented from their own entry alone. Call only
+ * when `schemaSplices(schema)`.
+ */
+export function presentValuesJson(
+  schema: Schema,
+  text: string,
+  entries: readonly JsonEntry[],
+  row: BlockRow,
+  only?: ReadonlySet<string>,
+  ctx?: PresentContext,
+  computed?: ReadonlyMap<string, unknown>,
+): string {
+  const heads = schemaJsonOf(schema)!.heads;
+  let out = '';
+  for (let k = 0; k < schema.length; k++) {
+    const prop = schema[k]!;
+    if (only && !only.has(prop.id)) continue;
+    let entry: JsonEntry | undefined;
+    for (const e of entries) if (e.key === prop.id) entry = e;
+    out += out === '' ? `{${heads[k]}` : `,${heads[k]}`;
+    const empty = SPLICED[prop.type];
+    if (empty !== undefined) {
+      // `stored.type === prop.type ? stored[prop.type] : undefined`, then `?? empty`.
+      let raw: JsonSpan | undefined;
+      if (entry && typeTextOf(text, entry) === prop.type) {
+        for (const v of entry.values) if (v.key === prop.type) raw = v;
+      }
+      if (prop.type === 'checkbox') {
+        // `v === true`
+        const yes = raw !== undefined && raw.end - raw.start === 4 && text.startsWith('true', raw.start);
+        out += yes ? 'true}' : 'false}';
+      } else {
+        const isNull = !raw || (raw.end - raw.start === 4 && text.startsWith('null', raw.start));
+        out += isNull ? `${empty}}` : `${text.slice(raw!.start, raw!.end)}}`;
+      }
+    } else {
+      const stored = entry ? (JSON.parse(text.slice(entry.start, entry.end)) as StoredValue) : undefined;
+      out += JSON.stringify(presentEntry(prop, stored, row, ctx, computed));
+    }
+  }
+  return out === '' ? '{}' : `${out}}`;
+}
+
+/** The entry's `type` when it is a plain string. */
+function typeTextOf(text: string, entry: JsonEntry): string | undefined {
+  for (const v of entry.values) {
+    if (v.key === 'type' && text.charCodeAt(v.start) === 34) return text.slice(v.start + 1, v.end - 1);
+  }
+  return undefined;
 }

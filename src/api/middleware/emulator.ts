@@ -30,7 +30,7 @@ export function journal(emulator: Emulator): MiddlewareHandler<AppEnv> {
     const actor = c.get('actor');
     const body = c.get('body');
     const sent = c.get('sentJson');
-    let response: string | null;
+    let response: string | readonly string[] | null;
     if (sent?.res === c.res) response = sent.json;
     else {
       const type = c.res.headers.get('content-type') ?? '';

@@ -15,7 +15,7 @@ import { queryDataSource } from '../../ops/query.ts';
 import { listTemplates } from '../../ops/templates.ts';
 import { presentDatabase, presentDataSource } from '../../present/database.present.ts';
 import { presentList } from '../../present/list.present.ts';
-import { presentPage } from '../../present/page.present.ts';
+import { presentPage, presentPageJson } from '../../present/page.present.ts';
 import { presentTemplates } from '../../present/template.present.ts';
 import type { StoreTx } from '../../store/store.ts';
 import {
@@ -42,7 +42,7 @@ import {
   queryPagination,
   writeOptions,
 } from '../kit.ts';
-import { ok, okWithoutRequestId } from '../respond.ts';
+import { ok, okParts, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 /** Data-source endpoints exist from 2025-09-03 on; older versions get Notion's unknown-URL error. */
@@ -53,6 +53,9 @@ function requireDataSourceVersion(c: Context<AppEnv>): void {
     );
   }
 }
+
+/** How a list envelope's JSON begins, up to inside its `results` array. */
+const LIST_HEAD = '{"object":"list","results":[';
 
 export function databasesRoutes(deps: AppDeps) {
   const r = new Hono<AppEnv>();
@@ -135,8 +138,19 @@ export function databasesRoutes(deps: AppDeps) {
     );
     const ctx = presentCtx(c, deps);
     const only = filterProperties(c);
-    return ok(
-      c,
+    // The pages' JSON made with their stored values spliced in (present/page.present.ts), put
+    // into the list's own: `{"object":"list","results":[]…` with the array filled.
+    const out = [LIST_HEAD];
+    for (const [k, r] of result.records.entries()) {
+      out.push(
+        k === 0
+          ? presentPageJson(r.row, ctx, r.source, only)
+          : `,${presentPageJson(r.row, ctx, r.source, only)}`,
+      );
+    }
+    const list = JSON.stringify(presentList([], result.next, type));
+    out.push(list.slice(LIST_HEAD.length, -1));
+    return okParts(c, out, () =>
       presentList(
         result.records.map((r) => presentPage(r.row, ctx, r.source, only)),
         result.next,
