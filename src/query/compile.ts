@@ -25,6 +25,7 @@ import {
   fexprSql,
   planRelated,
   type RelatedPlan,
+  relatedMentions,
   type SqlContext,
 } from './formula-sql.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
@@ -73,12 +74,14 @@ function exprContext(ctx: CompileContext, column: (name: string) => RawBuilder<u
 }
 
 /**
- * Computes the rollups of a query's filter and sorts once per row where the dialect can: the
- * lateral joins to add to the query, and the context whose expressions read their columns.
+ * Computes the rollups of a query's filter and sorts once per row: the joins to add to the query
+ * (`table` is the query's table, read again by dialects without LATERAL, formula-sql.ts
+ * `planRelated`), and the context whose expressions read their columns.
  */
 export function planRelatedJoins(
   query: { readonly filter: Filter | null; readonly sorts: readonly Sort[] },
   ctx: CompileContext,
+  table?: string,
 ): { joins: RelatedPlan['joins']; ctx: CompileContext } {
   const exprs: FExpr[] = query.sorts.flatMap((s) => (s.target.source === 'expr' ? [s.target.expr] : []));
   const walk = (f: Filter): void => {
@@ -89,11 +92,36 @@ export function planRelatedJoins(
     }
   };
   if (query.filter) walk(query.filter);
+  // Without LATERAL, the derived table computes every row's rollups up front: worth it when a
+  // sort reads a rollup (every match needs it) or a rollup is mentioned more than once. A single
+  // mention in the filter stays a subquery per row, so that a walk of the sort index still stops
+  // at the page.
+  const sorted = query.sorts.some((s) => s.target.source === 'expr' && relatedMentions([s.target.expr]) > 0);
+  const worth = sorted || relatedMentions(exprs) > 1;
+  const outer = table && worth ? { table, alias: OUTER, ...narrowing(query.filter, ctx) } : undefined;
   const plan = planRelated(
     exprs,
     exprContext(ctx, (name) => col(ctx, name)),
+    outer,
   );
   return plan ? { joins: plan.joins, ctx: { ...ctx, related: plan.related } } : { joins: [], ctx };
+}
+
+/** The alias of the query's table inside a derived table of rollups (formula-sql.ts). */
+const OUTER = 'fx_o';
+
+/**
+ * The part of a filter a row must pass whatever its rollups are (the conjuncts without formulas
+ * or rollups), over the table aliased OUTER: the rows a derived table of rollups needs.
+ */
+function narrowing(filter: Filter | null, ctx: CompileContext): { narrow?: Bool } {
+  if (!filter) return {};
+  const plain = (f: Filter): boolean =>
+    f.kind === 'and' || f.kind === 'or' ? f.filters.every(plain) : (f as LeafFilter).target.source !== 'expr';
+  const parts = (filter.kind === 'and' ? filter.filters : [filter]).filter(plain);
+  if (parts.length === 0) return {};
+  const inner: CompileContext = { hooks: ctx.hooks, now: ctx.now, alias: OUTER };
+  return { narrow: sql<SqlBool>`(${sql.join(parts.map((f) => compileNode(f, inner)), sql` and `)})` };
 }
 
 /** The value of a target as a filter reads it (a date: its interval start). */

@@ -1057,12 +1057,32 @@ function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
 /* ------------------------------------------------------------------------------------------ */
 /* Rollups computed once per row                                                               */
 
-/** The lateral joins that compute a query's rollups once per row, and where each one is. */
+/** One FROM item computing some of a query's rollups once per row, and how it joins the row. */
+export interface RelatedJoin {
+  readonly from: AliasedRawBuilder<unknown, string>;
+  /** `left join lateral … on true` (Postgres) or `left join … on <its row id is the row's>`. */
+  readonly lateral: boolean;
+  /** The join condition (for a lateral join, true). */
+  readonly on: RawBuilder<SqlBool>;
+}
+
+/** The joins that compute a query's rollups once per row, and where each one is. */
 export interface RelatedPlan {
-  /** FROM items for `left join lateral … on true`, one per relation read. */
-  readonly joins: readonly AliasedRawBuilder<unknown, string>[];
+  /** FROM items to left-join, one per relation read. */
+  readonly joins: readonly RelatedJoin[];
   /** The columns of a rollup (date rollups: earliest, latest, has-a-time) or a rollup condition. */
   readonly related: (e: FExpr) => readonly Raw[] | undefined;
+}
+
+/**
+ * The query's own table, for dialects without LATERAL: each relation's rollups are then one
+ * derived table over it, grouped by row. `narrow` limits the rows computed (conditions over the
+ * table aliased `alias`, implied by the query's filter), `alias` is free in the query.
+ */
+export interface RelatedOuter {
+  readonly table: string;
+  readonly alias: string;
+  readonly narrow?: Bool;
 }
 
 /** The rollups and rollup conditions inside expressions, each once. */
@@ -1076,6 +1096,17 @@ function relatedNodes(exprs: readonly FExpr[]): Map<string, Extract<FExpr, { k: 
   return out;
 }
 
+/** How many times expressions mention a rollup or rollup condition (each mention counted). */
+export function relatedMentions(exprs: readonly FExpr[]): number {
+  let n = 0;
+  const walk = (x: FExpr): void => {
+    if (x.k === 'rollup' || x.k === 'quant') n++;
+    else for (const c of children(x)) walk(c);
+  };
+  for (const e of exprs) walk(e);
+  return n;
+}
+
 function relatedKey(e: Extract<FExpr, { k: 'rollup' | 'quant' }>): string {
   return JSON.stringify(e.k === 'rollup' ? [e.fn, e.rel, e.v] : [e.mode, e.rel, e.filter]);
 }
@@ -1083,13 +1114,16 @@ function relatedKey(e: Extract<FExpr, { k: 'rollup' | 'quant' }>): string {
 let laterals = 0;
 
 /**
- * Computes every rollup of `exprs` once per row, where the dialect can (`hooks.lateral`): one
- * lateral subquery per relation, aggregating the related rows looked up by key, so a filter, a
- * sort and the executor's reads use columns instead of repeating a subquery at each mention.
+ * Computes every rollup of `exprs` once per row, so a filter, a sort and the executor's reads use
+ * columns instead of repeating a subquery at each mention: one FROM item per relation,
+ * aggregating the related rows looked up by key. Where the dialect can (`hooks.lateral`), a
+ * lateral subquery per row; otherwise (`outer` given) a derived table over the query's table that
+ * pairs each row with its related rows and groups them by row, joined on the row's id (rows
+ * without related pages are not in it: their columns take the aggregates' empty-set values).
  * Null when there is nothing to join or the dialect cannot (then each mention is a subquery).
  */
-export function planRelated(exprs: readonly FExpr[], ctx: SqlContext): RelatedPlan | null {
-  if (!ctx.hooks.lateral) return null;
+export function planRelated(exprs: readonly FExpr[], ctx: SqlContext, outer?: RelatedOuter): RelatedPlan | null {
+  if (!ctx.hooks.lateral && !outer) return null;
   const nodes = relatedNodes(exprs);
   if (nodes.size === 0) return null;
   const byRelation = new Map<string, { rel: RelationRef; items: [string, FExpr, Raw[]][] }>();
@@ -1105,22 +1139,41 @@ export function planRelated(exprs: readonly FExpr[], ctx: SqlContext): RelatedPl
           : [rollupAggregate(e)];
     entry.items.push([key, e, aggregates]);
   }
-  const joins: AliasedRawBuilder<unknown, string>[] = [];
+  const joins: RelatedJoin[] = [];
   const columns = new Map<string, Raw[]>();
   for (const { rel, items } of byRelation.values()) {
     laterals = (laterals + 1) % 1_000_000_000;
     const alias = `fx_l${laterals}`;
-    const selects: Raw[] = [];
+    const grouped = !ctx.hooks.lateral && outer ? outer : null;
+    const id = sql.ref(`${alias}.fx_id`);
+    const selects: Raw[] = grouped ? [sql`${sql.ref(`${grouped.alias}.page_id`)} as ${sql.ref('fx_id')}`] : [];
     for (const [key, , aggregates] of items) {
       const refs = aggregates.map((a) => {
         const name = `x${selects.length}`;
         selects.push(sql`${a} as ${sql.ref(name)}`);
-        return sql.ref(`${alias}.${name}`) as Raw;
+        const column = sql.ref(`${alias}.${name}`) as Raw;
+        if (!grouped) return column;
+        // A row missing from the derived table has no related pages: the aggregate over none
+        // (an uncorrelated subquery, computed once per statement).
+        const none = sql`(select ${a} from ${sql.table(rel.table)} as ${sql.ref(REL_ROW)} where 1 = 0)`;
+        return sql`(case when ${id} is null then ${none} else ${column} end)` as Raw;
       });
       columns.set(key, refs);
     }
-    // An aggregate without GROUP BY: exactly one row for every row of the query.
-    joins.push(sql`(select ${sql.join(selects)} ${relatedRows(rel, ctx)})`.as(alias));
+    if (!grouped) {
+      // An aggregate without GROUP BY: exactly one row for every row of the query.
+      const from = sql`(select ${sql.join(selects)} ${relatedRows(rel, ctx)})`.as(alias);
+      joins.push({ from, lateral: true, on: TRUE });
+      continue;
+    }
+    const o = (name: string) => sql.ref(`${grouped.alias}.${name}`);
+    // Each row, each id of its relation (a relation names a page once), the related row by its
+    // key: CROSS JOIN keeps this order (SQLite otherwise may scan the related table per row).
+    const each = ctx.hooks.jsonArrayEach(o(rel.col), 'fx_j');
+    const pairs = sql`${sql.table(grouped.table)} as ${sql.ref(grouped.alias)} cross join ${each} cross join ${sql.table(rel.table)} as ${sql.ref(REL_ROW)}`;
+    const where = sql`${sql.ref(`${REL_ROW}.page_id`)} = ${sql.ref('fx_j.value')} and ${sql.ref(`${REL_ROW}.in_trash`)} = 0${grouped.narrow ? sql` and ${grouped.narrow}` : sql``}`;
+    const from = sql`(select ${sql.join(selects)} from ${pairs} where ${where} group by ${o('page_id')})`.as(alias);
+    joins.push({ from, lateral: false, on: sql<SqlBool>`${id} = ${ctx.col('page_id')}` });
   }
   return {
     joins,

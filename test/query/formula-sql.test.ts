@@ -547,6 +547,38 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       ])
         await agree(body, new Map([[rollupId(r.name), e]]), `rollup ${r.name} ${JSON.stringify(body)}`);
     }
+    // Filter and sort on rollups together, with a plain condition beside (SQLite computes the
+    // rollups once per row in a derived table the plain condition narrows), read with cursors.
+    for (const [a, b] of [
+      ['Sum', 'Latest'],
+      ['PctChecked', 'Count'],
+      ['Span', 'Unique'],
+    ] as const) {
+      const ea = rollupExprs.get(rollupId(a))!;
+      const cond = ea.t === 'date' ? { date: { is_not_empty: true } } : { number: { greater_than: 0.4 } };
+      const body = {
+        filter: {
+          and: [
+            { property: a, rollup: cond },
+            { or: [{ property: 'A', number: { greater_than: 2 } }, { property: 'Done', checkbox: { equals: true } }] },
+          ],
+        },
+        sorts: [
+          { property: b, direction: 'descending' },
+          { property: a, direction: 'ascending' },
+        ],
+      };
+      const exprs = new Map([
+        [rollupId(a), ea],
+        [rollupId(b), rollupExprs.get(rollupId(b))!],
+      ]);
+      await agree(body, exprs, `rollups ${a} and ${b} ${JSON.stringify(body)}`);
+      await agree(
+        { ...body, filter: body.filter.and[0] },
+        exprs,
+        `rollups ${a} and ${b}, no plain condition`,
+      );
+    }
 
     // 2. Rollup any / every / none over each rolled-up type.
     const quantified = [
