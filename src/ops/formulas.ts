@@ -418,7 +418,10 @@ export async function computedKinds(
   exprs: Map<string, FExpr>;
   relations: Map<string, RelationRef>;
   rolled: Map<string, PropertySchema>;
-  /** What each rolled-up formula yields, by rollup id (rollup `any` / `every` / `none` over it). */
+  /**
+   * What each rolled-up formula or rollup yields, by rollup id (rollup `any` / `every` / `none`
+   * over it).
+   */
   rolledKinds: Map<string, ComputedKind>;
   schemas: ReadonlyMap<string, Schema>;
 }> {
@@ -445,6 +448,10 @@ export async function computedKinds(
       if (prop && prop.type === 'formula' && target) {
         const c = world.compiled(target, prop);
         rolledKinds.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
+      }
+      if (prop && prop.type === 'rollup') {
+        const fn = payloadOf<Partial<RollupConfig>>(prop).function;
+        rolledKinds.set(p.id, fn ? rollupKind(fn) : 'unsupported');
       }
       if (rel && target && visible.has(target))
         relations.set(p.id, { col: columnStem(rel.id), table: rowTableName(target) });

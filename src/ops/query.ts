@@ -257,7 +257,7 @@ async function answerQuantified(
 }
 
 /**
- * The rolled-up formulas that `any` / `every` / `none` conditions read, computed on each related
+ * The rolled-up formulas and rollups that `any` / `every` / `none` conditions read, computed on each related
  * page and put in the column form of their kind, by page id.
  */
 async function rolledFormulaValues(

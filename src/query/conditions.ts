@@ -26,7 +26,7 @@ export interface ConditionContext {
     string,
     { readonly id: string; readonly type: string; readonly [k: string]: unknown }
   >;
-  /** What the rolled-up property yields when it is a formula, by rollup property id. */
+  /** What the rolled-up property yields when it is a formula or a rollup, by rollup property id. */
   readonly rolledKinds?: ReadonlyMap<string, ComputedKind>;
   /**
    * Filled by the parser: each rollup `any`/`every`/`none` condition, under the synthetic
@@ -40,7 +40,7 @@ export interface Quantified {
   readonly rollupId: string;
   readonly mode: 'any' | 'every' | 'none';
   readonly filter: Filter;
-  /** The rolled-up formula `filter` reads (the caller computes it on each related page). */
+  /** The rolled-up formula or rollup `filter` reads (the caller computes it on each related page). */
   readonly formula?: { readonly id: string; readonly kind: ComputedKind };
 }
 

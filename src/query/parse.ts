@@ -24,7 +24,7 @@ export interface ParseOptions {
   readonly relations?: ReadonlyMap<string, RelationRef>;
   /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolled?: ConditionContext['rolled'];
-  /** Result kinds of rolled-up formulas, by rollup id (for `any` / `every` / `none`). */
+  /** Result kinds of rolled-up formulas and rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolledKinds?: ConditionContext['rolledKinds'];
   /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
   readonly quantified?: Map<string, Quantified>;
@@ -298,8 +298,9 @@ function parseQuantified(
   const keys = Object.keys(raw);
   if (keys.length !== 1) throw bodyError(path, 'should have exactly one condition', raw);
   const key = keys[0]!;
-  if (rolled.type === 'formula') return parseQuantifiedFormula(prop, rolled, mode, raw, key, path, ctx);
-  if (rolled.type === 'rollup' || conditionFamily(rolled.type).family === 'none') {
+  if (rolled.type === 'formula' || rolled.type === 'rollup')
+    return parseQuantifiedComputed(prop, rolled, mode, raw, key, path, ctx);
+  if (conditionFamily(rolled.type).family === 'none') {
     throw errors.validation(`Rollup filters over ${rolled.type} properties are not supported yet.`);
   }
   if (!keyMatches(rolled.type, key)) throw mismatch(rolled.type, key);
@@ -335,13 +336,14 @@ const QUANTIFIED_FORMULA_KEY: Partial<Record<ComputedKind, string>> = {
 };
 
 /**
- * `any` / `every` / `none` over a rolled-up formula: the condition is the key of what the formula
- * yields (`rich_text` for text, as the rollup sub-filters name it), read from the related page's
- * computed value; always by the evaluator (ops/query.ts computes the related pages' formula).
+ * `any` / `every` / `none` over a rolled-up formula or rollup: the condition is the key of what
+ * it yields (`rich_text` for text, as the rollup sub-filters name it; `number` or `date` for a
+ * rollup), read from the related page's computed value; always by the evaluator (ops/query.ts
+ * computes the related pages' formula or rollup).
  */
-function parseQuantifiedFormula(
+function parseQuantifiedComputed(
   prop: SchemaProperty,
-  rolled: { readonly id: string; readonly name?: unknown },
+  rolled: { readonly id: string; readonly type: string; readonly name?: unknown },
   mode: 'any' | 'every' | 'none',
   raw: Record<string, unknown>,
   key: string,
@@ -352,12 +354,12 @@ function parseQuantifiedFormula(
   const expected = kind ? QUANTIFIED_FORMULA_KEY[kind] : undefined;
   if (!kind || !expected) {
     throw errors.validation(
-      `Rollup filters over formulas that yield ${kind ?? 'no value'} are not supported.`,
+      `Rollup filters over ${rolled.type}s that yield ${kind ?? 'no value'} are not supported.`,
     );
   }
   if (key !== expected) {
     throw errors.validation(
-      `The rollup result type does not match the filter: rollup ${prop.name} rolls up formula ${String(rolled.name)}, which yields ${kind}; filter is ${key}.`,
+      `The rollup result type does not match the filter: rollup ${prop.name} rolls up ${rolled.type} ${String(rolled.name)}, which yields ${kind}; filter is ${key}.`,
     );
   }
   const type = COMPUTED_COLUMN_TYPE[kind]!;
