@@ -93,11 +93,12 @@ export function planRelatedJoins(
   };
   if (query.filter) walk(query.filter);
   // Without LATERAL, the derived table computes every row's rollups up front: worth it when a
-  // sort reads a rollup (every match needs it) or a rollup is mentioned more than once. A single
-  // mention in the filter stays a subquery per row, so that a walk of the sort index still stops
-  // at the page.
+  // sort reads a rollup, or the filter mentions rollups more than once and the sort needs every
+  // match anyway (no index to walk). Otherwise rows are read in index order (the sort's or
+  // page_id's) and the read stops at the page: a subquery per row read computes fewer.
   const sorted = query.sorts.some((s) => s.target.source === 'expr' && relatedMentions([s.target.expr]) > 0);
-  const worth = sorted || relatedMentions(exprs) > 1;
+  const sortsAll = query.sorts.length > 0 && !sortsByIndexedColumn(query.sorts);
+  const worth = sorted || (sortsAll && relatedMentions(exprs) > 1);
   const outer = table && worth ? { table, alias: OUTER, ...narrowing(query.filter, ctx) } : undefined;
   const plan = planRelated(
     exprs,
@@ -121,7 +122,12 @@ function narrowing(filter: Filter | null, ctx: CompileContext): { narrow?: Bool 
   const parts = (filter.kind === 'and' ? filter.filters : [filter]).filter(plain);
   if (parts.length === 0) return {};
   const inner: CompileContext = { hooks: ctx.hooks, now: ctx.now, alias: OUTER };
-  return { narrow: sql<SqlBool>`(${sql.join(parts.map((f) => compileNode(f, inner)), sql` and `)})` };
+  return {
+    narrow: sql<SqlBool>`(${sql.join(
+      parts.map((f) => compileNode(f, inner)),
+      sql` and `,
+    )})`,
+  };
 }
 
 /** The value of a target as a filter reads it (a date: its interval start). */

@@ -1122,7 +1122,11 @@ let laterals = 0;
  * without related pages are not in it: their columns take the aggregates' empty-set values).
  * Null when there is nothing to join or the dialect cannot (then each mention is a subquery).
  */
-export function planRelated(exprs: readonly FExpr[], ctx: SqlContext, outer?: RelatedOuter): RelatedPlan | null {
+export function planRelated(
+  exprs: readonly FExpr[],
+  ctx: SqlContext,
+  outer?: RelatedOuter,
+): RelatedPlan | null {
   if (!ctx.hooks.lateral && !outer) return null;
   const nodes = relatedNodes(exprs);
   if (nodes.size === 0) return null;
@@ -1146,7 +1150,9 @@ export function planRelated(exprs: readonly FExpr[], ctx: SqlContext, outer?: Re
     const alias = `fx_l${laterals}`;
     const grouped = !ctx.hooks.lateral && outer ? outer : null;
     const id = sql.ref(`${alias}.fx_id`);
-    const selects: Raw[] = grouped ? [sql`${sql.ref(`${grouped.alias}.page_id`)} as ${sql.ref('fx_id')}`] : [];
+    const selects: Raw[] = grouped
+      ? [sql`${sql.ref(`${grouped.alias}.page_id`)} as ${sql.ref('fx_id')}`]
+      : [];
     for (const [key, , aggregates] of items) {
       const refs = aggregates.map((a) => {
         const name = `x${selects.length}`;
@@ -1172,7 +1178,9 @@ export function planRelated(exprs: readonly FExpr[], ctx: SqlContext, outer?: Re
     const each = ctx.hooks.jsonArrayEach(o(rel.col), 'fx_j');
     const pairs = sql`${sql.table(grouped.table)} as ${sql.ref(grouped.alias)} cross join ${each} cross join ${sql.table(rel.table)} as ${sql.ref(REL_ROW)}`;
     const where = sql`${sql.ref(`${REL_ROW}.page_id`)} = ${sql.ref('fx_j.value')} and ${sql.ref(`${REL_ROW}.in_trash`)} = 0${grouped.narrow ? sql` and ${grouped.narrow}` : sql``}`;
-    const from = sql`(select ${sql.join(selects)} from ${pairs} where ${where} group by ${o('page_id')})`.as(alias);
+    const from = sql`(select ${sql.join(selects)} from ${pairs} where ${where} group by ${o('page_id')})`.as(
+      alias,
+    );
     joins.push({ from, lateral: false, on: sql<SqlBool>`${id} = ${ctx.col('page_id')}` });
   }
   return {

@@ -36,7 +36,10 @@ describeEngines('rollup any / every / none over a rolled-up rollup', (engine) =>
       const target = (db: Db) =>
         hasDataSources(version) ? { data_source_id: db.dataSourceId } : { database_id: db.databaseId };
       const create = async (db: Db, props: Record<string, unknown>) =>
-        (await client().pages.create({ parent: rowParent(version, db), properties: props } as never)) as RowPage;
+        (await client().pages.create({
+          parent: rowParent(version, db),
+          properties: props,
+        } as never)) as RowPage;
       let orders: Db;
       const parts: string[] = [];
 
@@ -107,13 +110,14 @@ describeEngines('rollup any / every / none over a rolled-up rollup', (engine) =>
       });
 
       const names = async (filter: unknown, sorts?: unknown) =>
-        (await queryRows(client(), version, orders, { filter, ...(sorts ? { sorts } : {}) })).results.map((r) =>
-          plain(r.properties.Name!.title),
+        (await queryRows(client(), version, orders, { filter, ...(sorts ? { sorts } : {}) })).results.map(
+          (r) => plain(r.properties.Name!.title),
         );
       const sorted = async (filter: unknown) => (await names(filter)).sort();
 
       it('tests a number condition on each related page’s rollup value', async () => {
-        const cost = (mode: string, cond: unknown) => sorted({ property: 'KitCost', rollup: { [mode]: { number: cond } } });
+        const cost = (mode: string, cond: unknown) =>
+          sorted({ property: 'KitCost', rollup: { [mode]: { number: cond } } });
         expect(await cost('any', { greater_than: 6 })).toEqual(['big', 'small+big']);
         // `every` holds for no related pages.
         expect(await cost('every', { greater_than_or_equal_to: 5 })).toEqual(['big', 'none', 'small+big']);
@@ -138,7 +142,8 @@ describeEngines('rollup any / every / none over a rolled-up rollup', (engine) =>
       });
 
       it('tests a date condition on each related page’s date rollup', async () => {
-        const first = (mode: string, cond: unknown) => sorted({ property: 'KitFirst', rollup: { [mode]: { date: cond } } });
+        const first = (mode: string, cond: unknown) =>
+          sorted({ property: 'KitFirst', rollup: { [mode]: { date: cond } } });
         expect(await first('any', { before: '2026-01-01' })).toEqual(['old+empty', 'small+old']);
         expect(await first('every', { is_not_empty: true })).toEqual(['none', 'small+old']);
         expect(await first('none', { on_or_after: '2026-01-05' })).toEqual(['big', 'none', 'old+empty']);
@@ -161,19 +166,25 @@ describeEngines('rollup any / every / none over a rolled-up rollup', (engine) =>
           const err = await queryRows(client(), version, orders, { filter }).catch((e) => e);
           return [err.status, err.code, err.message];
         };
-        expect(await refused({ property: 'KitCost', rollup: { any: { date: { is_empty: true } } } })).toEqual([
+        expect(await refused({ property: 'KitCost', rollup: { any: { date: { is_empty: true } } } })).toEqual(
+          [
+            400,
+            'validation_error',
+            'The rollup result type does not match the filter: rollup KitCost rolls up rollup Cost, which yields number; filter is date.',
+          ],
+        );
+        expect(await refused({ property: 'KitFirst', rollup: { every: { number: { equals: 1 } } } })).toEqual(
+          [
+            400,
+            'validation_error',
+            'The rollup result type does not match the filter: rollup KitFirst rolls up rollup First, which yields date; filter is number.',
+          ],
+        );
+        expect(await refused({ property: 'KitCosts', rollup: { none: { number: { equals: 1 } } } })).toEqual([
           400,
           'validation_error',
-          'The rollup result type does not match the filter: rollup KitCost rolls up rollup Cost, which yields number; filter is date.',
+          'Rollup filters over rollups that yield array are not supported.',
         ]);
-        expect(await refused({ property: 'KitFirst', rollup: { every: { number: { equals: 1 } } } })).toEqual([
-          400,
-          'validation_error',
-          'The rollup result type does not match the filter: rollup KitFirst rolls up rollup First, which yields date; filter is number.',
-        ]);
-        expect(
-          await refused({ property: 'KitCosts', rollup: { none: { number: { equals: 1 } } } }),
-        ).toEqual([400, 'validation_error', 'Rollup filters over rollups that yield array are not supported.']);
       });
     });
   }

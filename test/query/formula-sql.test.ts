@@ -560,7 +560,12 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
         filter: {
           and: [
             { property: a, rollup: cond },
-            { or: [{ property: 'A', number: { greater_than: 2 } }, { property: 'Done', checkbox: { equals: true } }] },
+            {
+              or: [
+                { property: 'A', number: { greater_than: 2 } },
+                { property: 'Done', checkbox: { equals: true } },
+              ],
+            },
           ],
         },
         sorts: [
