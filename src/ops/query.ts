@@ -71,7 +71,7 @@ export async function queryDataSource(
 /** What the parser needs to know of a data source's formulas and rollups (ParseOptions). */
 export type ComputedContext = Pick<
   ParseOptions,
-  'computed' | 'exprs' | 'relations' | 'rolled' | 'rolledKinds' | 'quantified'
+  'computed' | 'exprs' | 'relations' | 'rolledExprs' | 'rolled' | 'rolledKinds' | 'quantified'
 >;
 
 /**
@@ -97,13 +97,17 @@ export async function planQuery(
   source: RowSource,
   parse: (context: ComputedContext) => Query,
 ): Promise<QueryPlan> {
-  const { kinds, exprs, relations, rolled, rolledKinds, schemas } = await computedKinds(tx, env, source);
+  const { kinds, exprs, relations, rolledExprs, rolled, rolledKinds, schemas } = await computedKinds(
+    tx,
+    env,
+    source,
+  );
   const quantified = new Map<string, Quantified>();
   const run = (inSql: boolean) => {
     quantified.clear();
     return parse({
       computed: kinds,
-      ...(inSql ? { exprs, relations } : {}),
+      ...(inSql ? { exprs, relations, rolledExprs } : {}),
       rolled,
       rolledKinds,
       quantified,

@@ -45,6 +45,8 @@ export interface CompileContext {
   readonly walkSortIndex?: boolean;
   /** Rollups the query computes once per row in lateral joins (execute.ts, `planRelated`). */
   readonly related?: SqlContext['related'];
+  /** How deep in rollups over related rows the filter is (formula-sql.ts `SqlContext.depth`). */
+  readonly depth?: number;
 }
 
 type Bool = RawBuilder<SqlBool>;
@@ -68,8 +70,9 @@ function exprContext(ctx: CompileContext, column: (name: string) => RawBuilder<u
     hooks: ctx.hooks,
     now: ctx.now,
     col: column,
-    filter: (f, alias) => compileNode(f, { hooks: ctx.hooks, now: ctx.now, alias }),
+    filter: (f, alias, depth) => compileNode(f, { hooks: ctx.hooks, now: ctx.now, alias, depth }),
     ...(ctx.related ? { related: ctx.related } : {}),
+    ...(ctx.depth ? { depth: ctx.depth } : {}),
   };
 }
 

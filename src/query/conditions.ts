@@ -21,6 +21,11 @@ export interface ConditionContext {
    * property id: its `any` / `every` / `none` conditions then run in SQL.
    */
   readonly relations?: ReadonlyMap<string, RelationRef>;
+  /**
+   * The rolled-up rollup of a rollup, as SQL over the related row (formula-sql.ts), by rollup
+   * property id: its `any` / `every` / `none` conditions then run in SQL (with `relations`).
+   */
+  readonly rolledExprs?: ReadonlyMap<string, FExpr>;
   /** Rolled-up property (of the related data source) of each rollup, by rollup property id. */
   readonly rolled?: ReadonlyMap<
     string,

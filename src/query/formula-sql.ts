@@ -623,8 +623,13 @@ export interface SqlContext {
   readonly now: Date;
   /** A column of the row (qualified as the query needs). */
   readonly col: (name: string) => Raw;
-  /** The WHERE expression of a filter over the related row aliased `alias` (compile.ts). */
-  readonly filter?: (filter: Filter, alias: string) => Bool;
+  /**
+   * The WHERE expression of a filter over the related row aliased `alias` (compile.ts), whose
+   * own rollups are at nesting `depth` (their related rows get aliases of that depth).
+   */
+  readonly filter?: (filter: Filter, alias: string, depth: number) => Bool;
+  /** How deep in rollups over related rows this expression is (0: the query's own rows). */
+  readonly depth?: number;
   /**
    * The columns holding a rollup or rollup condition already computed for the row (a lateral
    * join of the query, see `planRelated`); undefined: compute it here, as a subquery.
@@ -940,6 +945,9 @@ function dateOnly(lo: Raw, hi: Raw, ctx: SqlContext): Bool {
 
 const REL_ROW = 'fx_row';
 
+/** The alias of the related rows a rollup reads at the context's depth (unique when nested). */
+const relAlias = (ctx: SqlContext) => (ctx.depth ? `${REL_ROW}${ctx.depth}` : REL_ROW);
+
 /**
  * `(select <select> from <related table> where <the row's relation names it> …)`: live rows only,
  * then `where`. The related table is read by its key (`jsonArrayHasKey`), never scanned.
@@ -950,16 +958,17 @@ function relatedFrom(rel: RelationRef, ctx: SqlContext, select: Raw, where?: Boo
 
 /** `from <related table> as fx_row where <it is live and the row's relation names it>`. */
 function relatedRows(rel: RelationRef, ctx: SqlContext): Raw {
-  const key = ctx.hooks.jsonArrayHasKey(ctx.col(rel.col), sql.ref(`${REL_ROW}.page_id`));
-  return sql`from ${sql.table(rel.table)} as ${sql.ref(REL_ROW)} where ${sql.ref(`${REL_ROW}.in_trash`)} = 0 and ${key}`;
+  const a = relAlias(ctx);
+  const key = ctx.hooks.jsonArrayHasKey(ctx.col(rel.col), sql.ref(`${a}.page_id`));
+  return sql`from ${sql.table(rel.table)} as ${sql.ref(a)} where ${sql.ref(`${a}.in_trash`)} = 0 and ${key}`;
 }
 
-const relCol = (name: string) => sql.ref(`${REL_ROW}.${name}`);
+const relCol = (ctx: SqlContext) => (name: string) => sql.ref(`${relAlias(ctx)}.${name}`);
 
-/** A number rollup as an aggregate over the related rows (aliased REL_ROW), a double. */
-function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>): Raw {
+/** A number rollup as an aggregate over the related rows (aliased `relAlias`), a double. */
+function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   const v = e.v;
-  const c = relCol;
+  const c = relCol(ctx);
   const empty =
     v.family === 'date'
       ? sql`${c(v.lo)} is null`
@@ -1007,7 +1016,7 @@ function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>): Raw {
 
 function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   const [column] = ctx.related?.(e) ?? [];
-  return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e));
+  return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e, ctx));
 }
 
 /**
@@ -1017,10 +1026,11 @@ function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
 function dateAggregates(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): [Raw, Raw, Raw] {
   const v = e.v;
   if (v.family !== 'date') throw new Error('date rollup over a non-date column');
-  const timed = sql`${relCol(v.lo)} is not null and not ${dateOnly(relCol(v.lo), relCol(v.hi), ctx)}`;
+  const c = relCol(ctx);
+  const timed = sql`${c(v.lo)} is not null and not ${dateOnly(c(v.lo), c(v.hi), ctx)}`;
   return [
-    sql`min(${relCol(v.lo)})`,
-    sql`max(${relCol(v.lo)})`,
+    sql`min(${c(v.lo)})`,
+    sql`max(${c(v.lo)})`,
     sql`coalesce(max(case when ${timed} then 1 else 0 end), 0)`,
   ];
 }
@@ -1038,7 +1048,7 @@ function rollupDate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): DateSq
 /** A rollup condition as an aggregate: 1 when it holds over the related rows, else 0. */
 function quantAggregate(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Raw {
   if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
-  const hit = sql`(case when ${ctx.filter(e.filter, REL_ROW)} then 1 else 0 end)`;
+  const hit = sql`(case when ${ctx.filter(e.filter, relAlias(ctx), (ctx.depth ?? 0) + 1)} then 1 else 0 end)`;
   if (e.mode === 'every') return sql`coalesce(min(${hit}), 1)`;
   const any = sql`coalesce(max(${hit}), 0)`;
   return e.mode === 'any' ? any : sql`(1 - ${any})`;
@@ -1048,7 +1058,7 @@ function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
   const [column] = ctx.related?.(e) ?? [];
   if (column) return sql<SqlBool>`${column} = 1`;
   if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
-  const cond = ctx.filter(e.filter, REL_ROW);
+  const cond = ctx.filter(e.filter, relAlias(ctx), (ctx.depth ?? 0) + 1);
   if (e.mode === 'any') return sql<SqlBool>`exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
   if (e.mode === 'none') return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
   return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, sql<SqlBool>`not (${cond})`)}`;
@@ -1140,7 +1150,7 @@ export function planRelated(
         ? [quantAggregate(e, ctx)]
         : e.t === 'date'
           ? dateAggregates(e, ctx)
-          : [rollupAggregate(e)];
+          : [rollupAggregate(e, ctx)];
     entry.items.push([key, e, aggregates]);
   }
   const joins: RelatedJoin[] = [];
@@ -1161,7 +1171,7 @@ export function planRelated(
         if (!grouped) return column;
         // A row missing from the derived table has no related pages: the aggregate over none
         // (an uncorrelated subquery, computed once per statement).
-        const none = sql`(select ${a} from ${sql.table(rel.table)} as ${sql.ref(REL_ROW)} where 1 = 0)`;
+        const none = sql`(select ${a} from ${sql.table(rel.table)} as ${sql.ref(relAlias(ctx))} where 1 = 0)`;
         return sql`(case when ${id} is null then ${none} else ${column} end)` as Raw;
       });
       columns.set(key, refs);
@@ -1176,8 +1186,9 @@ export function planRelated(
     // Each row, each id of its relation (a relation names a page once), the related row by its
     // key: CROSS JOIN keeps this order (SQLite otherwise may scan the related table per row).
     const each = ctx.hooks.jsonArrayEach(o(rel.col), 'fx_j');
-    const pairs = sql`${sql.table(grouped.table)} as ${sql.ref(grouped.alias)} cross join ${each} cross join ${sql.table(rel.table)} as ${sql.ref(REL_ROW)}`;
-    const where = sql`${sql.ref(`${REL_ROW}.page_id`)} = ${sql.ref('fx_j.value')} and ${sql.ref(`${REL_ROW}.in_trash`)} = 0${grouped.narrow ? sql` and ${grouped.narrow}` : sql``}`;
+    const r = relAlias(ctx);
+    const pairs = sql`${sql.table(grouped.table)} as ${sql.ref(grouped.alias)} cross join ${each} cross join ${sql.table(rel.table)} as ${sql.ref(r)}`;
+    const where = sql`${sql.ref(`${r}.page_id`)} = ${sql.ref('fx_j.value')} and ${sql.ref(`${r}.in_trash`)} = 0${grouped.narrow ? sql` and ${grouped.narrow}` : sql``}`;
     const from = sql`(select ${sql.join(selects)} from ${pairs} where ${where} group by ${o('page_id')})`.as(
       alias,
     );

@@ -22,6 +22,8 @@ export interface ParseOptions {
   readonly exprs?: ReadonlyMap<string, FExpr>;
   /** Relations SQL can read for rollup `any` / `every` / `none`, by rollup id (ConditionContext). */
   readonly relations?: ReadonlyMap<string, RelationRef>;
+  /** Rolled-up rollups SQL can compute over the related row, by rollup id (ConditionContext). */
+  readonly rolledExprs?: ReadonlyMap<string, FExpr>;
   /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolled?: ConditionContext['rolled'];
   /** Result kinds of rolled-up formulas and rollups, by rollup id (for `any` / `every` / `none`). */
@@ -120,6 +122,7 @@ function contextOf(options: ParseOptions): ConditionContext {
     ...(options.computed ? { computed: options.computed } : {}),
     ...(options.exprs ? { exprs: options.exprs } : {}),
     ...(options.relations ? { relations: options.relations } : {}),
+    ...(options.rolledExprs ? { rolledExprs: options.rolledExprs } : {}),
     ...(options.rolled ? { rolled: options.rolled } : {}),
     ...(options.rolledKinds ? { rolledKinds: options.rolledKinds } : {}),
     ...(options.quantified ? { quantified: options.quantified } : {}),
@@ -363,6 +366,21 @@ function parseQuantifiedComputed(
     );
   }
   const type = COMPUTED_COLUMN_TYPE[kind]!;
+  const inner = ctx.rolledExprs?.get(prop.id);
+  const rel = ctx.relations?.get(prop.id);
+  const fits = { number: 'number', date: 'date' }[type];
+  if (inner && rel && fits === inner.t) {
+    // Run in SQL: the rolled-up rollup computed on each related row, inside the condition.
+    const target: Target = { source: 'expr', id: rolled.id, expr: inner, type: type as 'number' | 'date' };
+    const filter = parseCondition(familyOf(type), type, target, raw[key], [...path, key], ctx);
+    const expr: FExpr = { t: 'bool', k: 'quant', mode, rel, filter };
+    return {
+      kind: 'checkbox',
+      target: { source: 'expr', id: prop.id, expr, type: 'checkbox' },
+      op: 'equals',
+      value: true,
+    };
+  }
   const filter = parseCondition(
     familyOf(type),
     type,
