@@ -20,7 +20,6 @@ import {
   rowParent,
   text,
   VERSIONS,
-  type Version,
 } from './rows-support.ts';
 
 describeEngines('rollup any / every / none over a rolled-up rollup', (engine) => {
