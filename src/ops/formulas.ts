@@ -417,18 +417,25 @@ export async function computedKinds(
   kinds: Map<string, ComputedKind>;
   exprs: Map<string, FExpr>;
   relations: Map<string, RelationRef>;
+  /** The rolled-up rollup of a rollup as SQL over the related row, by rollup id (when it has one). */
+  rolledExprs: Map<string, FExpr>;
   rolled: Map<string, PropertySchema>;
-  /** What each rolled-up formula yields, by rollup id (rollup `any` / `every` / `none` over it). */
+  /**
+   * What each rolled-up formula or rollup yields, by rollup id (rollup `any` / `every` / `none`
+   * over it).
+   */
   rolledKinds: Map<string, ComputedKind>;
   schemas: ReadonlyMap<string, Schema>;
 }> {
   const out = new Map<string, ComputedKind>();
   const exprs = new Map<string, FExpr>();
   const relations = new Map<string, RelationRef>();
+  const rolledExprs = new Map<string, FExpr>();
   const rolled = new Map<string, PropertySchema>();
   const rolledKinds = new Map<string, ComputedKind>();
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
-  if (props.length === 0) return { kinds: out, exprs, relations, rolled, rolledKinds, schemas: new Map() };
+  if (props.length === 0)
+    return { kinds: out, exprs, relations, rolledExprs, rolled, rolledKinds, schemas: new Map() };
   const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
   const visible = new Set<string>();
   for (const target of relationTargets(source.schema))
@@ -446,8 +453,23 @@ export async function computedKinds(
         const c = world.compiled(target, prop);
         rolledKinds.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
       }
-      if (rel && target && visible.has(target))
+      if (prop && prop.type === 'rollup') {
+        const fn = payloadOf<Partial<RollupConfig>>(prop).function;
+        rolledKinds.set(p.id, fn ? rollupKind(fn) : 'unsupported');
+      }
+      if (rel && target && visible.has(target)) {
         relations.set(p.id, { col: columnStem(rel.id), table: rowTableName(target) });
+        if (prop && prop.type === 'rollup') {
+          // The rolled-up rollup in SQL over the related row, when its own relation's data
+          // source is visible as a whole too.
+          const schema = world.schemas.get(target) ?? [];
+          const seen = new Set<string>();
+          for (const t of relationTargets(schema))
+            if (world.schemas.has(t) && (await canSee(tx, env, t))) seen.add(t);
+          const inner = sqlResolver(world, { schema, dataSourceId: target, databaseId: '' }, seen)(prop.id);
+          if (inner?.k === 'rollup') rolledExprs.set(p.id, inner);
+        }
+      }
     } else {
       const c = world.compiled(source.dataSourceId, p);
       out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
@@ -455,7 +477,7 @@ export async function computedKinds(
     const e = sqlOf(p.id);
     if (e && readsRow(e)) exprs.set(p.id, e);
   }
-  return { kinds: out, exprs, relations, rolled, rolledKinds, schemas: world.schemas };
+  return { kinds: out, exprs, relations, rolledExprs, rolled, rolledKinds, schemas: world.schemas };
 }
 
 const TEXT_TYPES = new Set(['title', 'rich_text', 'url', 'email', 'phone_number']);

@@ -71,7 +71,7 @@ export async function queryDataSource(
 /** What the parser needs to know of a data source's formulas and rollups (ParseOptions). */
 export type ComputedContext = Pick<
   ParseOptions,
-  'computed' | 'exprs' | 'relations' | 'rolled' | 'rolledKinds' | 'quantified'
+  'computed' | 'exprs' | 'relations' | 'rolledExprs' | 'rolled' | 'rolledKinds' | 'quantified'
 >;
 
 /**
@@ -97,13 +97,17 @@ export async function planQuery(
   source: RowSource,
   parse: (context: ComputedContext) => Query,
 ): Promise<QueryPlan> {
-  const { kinds, exprs, relations, rolled, rolledKinds, schemas } = await computedKinds(tx, env, source);
+  const { kinds, exprs, relations, rolledExprs, rolled, rolledKinds, schemas } = await computedKinds(
+    tx,
+    env,
+    source,
+  );
   const quantified = new Map<string, Quantified>();
   const run = (inSql: boolean) => {
     quantified.clear();
     return parse({
       computed: kinds,
-      ...(inSql ? { exprs, relations } : {}),
+      ...(inSql ? { exprs, relations, rolledExprs } : {}),
       rolled,
       rolledKinds,
       quantified,
@@ -257,7 +261,7 @@ async function answerQuantified(
 }
 
 /**
- * The rolled-up formulas that `any` / `every` / `none` conditions read, computed on each related
+ * The rolled-up formulas and rollups that `any` / `every` / `none` conditions read, computed on each related
  * page and put in the column form of their kind, by page id.
  */
 async function rolledFormulaValues(

@@ -25,6 +25,7 @@ import {
   fexprSql,
   planRelated,
   type RelatedPlan,
+  relatedMentions,
   type SqlContext,
 } from './formula-sql.ts';
 import type { Filter, LeafFilter, Sort, Target } from './ir.ts';
@@ -44,6 +45,8 @@ export interface CompileContext {
   readonly walkSortIndex?: boolean;
   /** Rollups the query computes once per row in lateral joins (execute.ts, `planRelated`). */
   readonly related?: SqlContext['related'];
+  /** How deep in rollups over related rows the filter is (formula-sql.ts `SqlContext.depth`). */
+  readonly depth?: number;
 }
 
 type Bool = RawBuilder<SqlBool>;
@@ -67,18 +70,21 @@ function exprContext(ctx: CompileContext, column: (name: string) => RawBuilder<u
     hooks: ctx.hooks,
     now: ctx.now,
     col: column,
-    filter: (f, alias) => compileNode(f, { hooks: ctx.hooks, now: ctx.now, alias }),
+    filter: (f, alias, depth) => compileNode(f, { hooks: ctx.hooks, now: ctx.now, alias, depth }),
     ...(ctx.related ? { related: ctx.related } : {}),
+    ...(ctx.depth ? { depth: ctx.depth } : {}),
   };
 }
 
 /**
- * Computes the rollups of a query's filter and sorts once per row where the dialect can: the
- * lateral joins to add to the query, and the context whose expressions read their columns.
+ * Computes the rollups of a query's filter and sorts once per row: the joins to add to the query
+ * (`table` is the query's table, read again by dialects without LATERAL, formula-sql.ts
+ * `planRelated`), and the context whose expressions read their columns.
  */
 export function planRelatedJoins(
   query: { readonly filter: Filter | null; readonly sorts: readonly Sort[] },
   ctx: CompileContext,
+  table?: string,
 ): { joins: RelatedPlan['joins']; ctx: CompileContext } {
   const exprs: FExpr[] = query.sorts.flatMap((s) => (s.target.source === 'expr' ? [s.target.expr] : []));
   const walk = (f: Filter): void => {
@@ -89,11 +95,42 @@ export function planRelatedJoins(
     }
   };
   if (query.filter) walk(query.filter);
+  // Without LATERAL, the derived table computes every row's rollups up front: worth it when a
+  // sort reads a rollup, or the filter mentions rollups more than once and the sort needs every
+  // match anyway (no index to walk). Otherwise rows are read in index order (the sort's or
+  // page_id's) and the read stops at the page: a subquery per row read computes fewer.
+  const sorted = query.sorts.some((s) => s.target.source === 'expr' && relatedMentions([s.target.expr]) > 0);
+  const sortsAll = query.sorts.length > 0 && !sortsByIndexedColumn(query.sorts);
+  const worth = sorted || (sortsAll && relatedMentions(exprs) > 1);
+  const outer = table && worth ? { table, alias: OUTER, ...narrowing(query.filter, ctx) } : undefined;
   const plan = planRelated(
     exprs,
     exprContext(ctx, (name) => col(ctx, name)),
+    outer,
   );
   return plan ? { joins: plan.joins, ctx: { ...ctx, related: plan.related } } : { joins: [], ctx };
+}
+
+/** The alias of the query's table inside a derived table of rollups (formula-sql.ts). */
+const OUTER = 'fx_o';
+
+/**
+ * The part of a filter a row must pass whatever its rollups are (the conjuncts without formulas
+ * or rollups), over the table aliased OUTER: the rows a derived table of rollups needs.
+ */
+function narrowing(filter: Filter | null, ctx: CompileContext): { narrow?: Bool } {
+  if (!filter) return {};
+  const plain = (f: Filter): boolean =>
+    f.kind === 'and' || f.kind === 'or' ? f.filters.every(plain) : (f as LeafFilter).target.source !== 'expr';
+  const parts = (filter.kind === 'and' ? filter.filters : [filter]).filter(plain);
+  if (parts.length === 0) return {};
+  const inner: CompileContext = { hooks: ctx.hooks, now: ctx.now, alias: OUTER };
+  return {
+    narrow: sql<SqlBool>`(${sql.join(
+      parts.map((f) => compileNode(f, inner)),
+      sql` and `,
+    )})`,
+  };
 }
 
 /** The value of a target as a filter reads it (a date: its interval start). */

@@ -21,12 +21,17 @@ export interface ConditionContext {
    * property id: its `any` / `every` / `none` conditions then run in SQL.
    */
   readonly relations?: ReadonlyMap<string, RelationRef>;
+  /**
+   * The rolled-up rollup of a rollup, as SQL over the related row (formula-sql.ts), by rollup
+   * property id: its `any` / `every` / `none` conditions then run in SQL (with `relations`).
+   */
+  readonly rolledExprs?: ReadonlyMap<string, FExpr>;
   /** Rolled-up property (of the related data source) of each rollup, by rollup property id. */
   readonly rolled?: ReadonlyMap<
     string,
     { readonly id: string; readonly type: string; readonly [k: string]: unknown }
   >;
-  /** What the rolled-up property yields when it is a formula, by rollup property id. */
+  /** What the rolled-up property yields when it is a formula or a rollup, by rollup property id. */
   readonly rolledKinds?: ReadonlyMap<string, ComputedKind>;
   /**
    * Filled by the parser: each rollup `any`/`every`/`none` condition, under the synthetic
@@ -40,7 +45,7 @@ export interface Quantified {
   readonly rollupId: string;
   readonly mode: 'any' | 'every' | 'none';
   readonly filter: Filter;
-  /** The rolled-up formula `filter` reads (the caller computes it on each related page). */
+  /** The rolled-up formula or rollup `filter` reads (the caller computes it on each related page). */
   readonly formula?: { readonly id: string; readonly kind: ComputedKind };
 }
 

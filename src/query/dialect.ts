@@ -50,6 +50,11 @@ export interface DialectHooks {
    */
   jsonArrayHasKey(column: Expression<unknown>, key: Expression<unknown>): RawBuilder<SqlBool>;
   /**
+   * A FROM item of the elements of the JSON array text in `column` (a column of a table before
+   * it in the FROM list), aliased `alias`, one row per element, the element as `alias.value`.
+   */
+  jsonArrayEach(column: Expression<unknown>, alias: string): RawBuilder<unknown>;
+  /**
    * A double as JavaScript's `String(n)` writes it (formula `format()`), exact for 0, integers
    * below 2^53 and other magnitudes in [0.0001, 10^15): shortest round-trip digits.
    */
@@ -118,6 +123,7 @@ export const sqliteHooks: DialectHooks = {
   jsonIndexExpression: (col) => sql`${sql.ref(col)}`,
   // SQLite runs the IN list (json_each) and seeks the key's index for each element.
   jsonArrayHasKey: (col, key) => sql<SqlBool>`${key} in (select value from json_each(${col}))`,
+  jsonArrayEach: (col, alias) => sql`json_each(${col}) as ${sql.ref(alias)}`,
   // printf's %.15g / %.16g / %.17g: the first that reads back as the same double is the
   // shortest form (%g drops trailing zeros), as JavaScript writes it within the documented range.
   numberText: (n) =>
@@ -163,6 +169,8 @@ export const postgresHooks: DialectHooks = {
   // array (guessed at 10 elements) is an index condition, a lookup per element.
   jsonArrayHasKey: (col, key) =>
     sql<SqlBool>`${key} = any(array(select jsonb_array_elements_text(cast(${col} as jsonb))))`,
+  jsonArrayEach: (col, alias) =>
+    sql`jsonb_array_elements_text(cast(${col} as jsonb)) as ${sql.ref(alias)}(${sql.ref('value')})`,
   // float8's text output is the shortest round-trip form (extra_float_digits > 0, the default).
   numberText: (n) =>
     sql`(case when ${n} = trunc(${n}) and abs(${n}) < ${SAFE} then cast(cast(${n} as bigint) as text) else cast(cast(${n} as double precision) as text) end)`,

@@ -14,8 +14,10 @@
  *   cannot read `DESC NULLS LAST` from an ascending index and would sort every match.
  * - Keyset cursors: the anchor row's keys bound the read (`compileCursor`), as an index range
  *   when its first key is not empty (`compileCursorSeek`).
- * - Rollups (Postgres): each relation the filter and sorts roll up is one lateral aggregate per
- *   row (`planRelatedJoins`), so a rollup filtered and sorted on is computed once per row.
+ * - Rollups: each relation the filter and sorts roll up is one lateral aggregate per row
+ *   (Postgres) or one derived table of every row's aggregates, grouped by row and joined on its
+ *   id (SQLite, which has no LATERAL) (`planRelatedJoins`), so a rollup filtered and sorted on
+ *   is computed once per row.
  */
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import { sql } from 'kysely';
@@ -72,13 +74,16 @@ export async function queryRows(
   options: RowQueryOptions,
 ): Promise<RowPage> {
   const threshold = options.walkThreshold ?? WALK_THRESHOLD;
-  // Rollups computed once per row (a lateral join each) where the dialect can.
-  const related = planRelatedJoins(query, { hooks, now: options.now, alias: 'r' });
+  // Rollups computed once per row (a join each).
+  const related = planRelatedJoins(query, { hooks, now: options.now, alias: 'r' }, table);
   let ctx: CompileContext = related.ctx;
   let candidates: Expression<SqlBool> | null = null;
   const select = (filterCtx: CompileContext) => {
     let from = db.selectFrom(`${table} as r`);
-    for (const join of related.joins) from = from.leftJoinLateral(join, (on) => on.onTrue());
+    for (const join of related.joins)
+      from = join.lateral
+        ? from.leftJoinLateral(join.from, (on) => on.onTrue())
+        : from.leftJoin(join.from, (on) => on.on(join.on));
     let q = from
       .select('r.page_id')
       // A literal, not a parameter: SQLite plans a statement again on every run when a bound

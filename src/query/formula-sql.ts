@@ -701,8 +701,13 @@ export interface SqlContext {
   readonly now: Date;
   /** A column of the row (qualified as the query needs). */
   readonly col: (name: string) => Raw;
-  /** The WHERE expression of a filter over the related row aliased `alias` (compile.ts). */
-  readonly filter?: (filter: Filter, alias: string) => Bool;
+  /**
+   * The WHERE expression of a filter over the related row aliased `alias` (compile.ts), whose
+   * own rollups are at nesting `depth` (their related rows get aliases of that depth).
+   */
+  readonly filter?: (filter: Filter, alias: string, depth: number) => Bool;
+  /** How deep in rollups over related rows this expression is (0: the query's own rows). */
+  readonly depth?: number;
   /**
    * The columns holding a rollup or rollup condition already computed for the row (a lateral
    * join of the query, see `planRelated`); undefined: compute it here, as a subquery.
@@ -1159,6 +1164,9 @@ function dateOnly(lo: Raw, hi: Raw, ctx: SqlContext): Bool {
 
 const REL_ROW = 'fx_row';
 
+/** The alias of the related rows a rollup reads at the context's depth (unique when nested). */
+const relAlias = (ctx: SqlContext) => (ctx.depth ? `${REL_ROW}${ctx.depth}` : REL_ROW);
+
 /**
  * `(select <select> from <related table> where <the row's relation names it> …)`: live rows only,
  * then `where`. The related table is read by its key (`jsonArrayHasKey`), never scanned.
@@ -1169,16 +1177,17 @@ function relatedFrom(rel: RelationRef, ctx: SqlContext, select: Raw, where?: Boo
 
 /** `from <related table> as fx_row where <it is live and the row's relation names it>`. */
 function relatedRows(rel: RelationRef, ctx: SqlContext): Raw {
-  const key = ctx.hooks.jsonArrayHasKey(ctx.col(rel.col), sql.ref(`${REL_ROW}.page_id`));
-  return sql`from ${sql.table(rel.table)} as ${sql.ref(REL_ROW)} where ${sql.ref(`${REL_ROW}.in_trash`)} = 0 and ${key}`;
+  const a = relAlias(ctx);
+  const key = ctx.hooks.jsonArrayHasKey(ctx.col(rel.col), sql.ref(`${a}.page_id`));
+  return sql`from ${sql.table(rel.table)} as ${sql.ref(a)} where ${sql.ref(`${a}.in_trash`)} = 0 and ${key}`;
 }
 
-const relCol = (name: string) => sql.ref(`${REL_ROW}.${name}`);
+const relCol = (ctx: SqlContext) => (name: string) => sql.ref(`${relAlias(ctx)}.${name}`);
 
-/** A number rollup as an aggregate over the related rows (aliased REL_ROW), a double. */
-function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>): Raw {
+/** A number rollup as an aggregate over the related rows (aliased `relAlias`), a double. */
+function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   const v = e.v;
-  const c = relCol;
+  const c = relCol(ctx);
   const empty =
     v.family === 'date'
       ? sql`${c(v.lo)} is null`
@@ -1226,7 +1235,7 @@ function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>): Raw {
 
 function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
   const [column] = ctx.related?.(e) ?? [];
-  return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e));
+  return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e, ctx));
 }
 
 /**
@@ -1236,10 +1245,11 @@ function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
 function dateAggregates(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): [Raw, Raw, Raw] {
   const v = e.v;
   if (v.family !== 'date') throw new Error('date rollup over a non-date column');
-  const timed = sql`${relCol(v.lo)} is not null and not ${dateOnly(relCol(v.lo), relCol(v.hi), ctx)}`;
+  const c = relCol(ctx);
+  const timed = sql`${c(v.lo)} is not null and not ${dateOnly(c(v.lo), c(v.hi), ctx)}`;
   return [
-    sql`min(${relCol(v.lo)})`,
-    sql`max(${relCol(v.lo)})`,
+    sql`min(${c(v.lo)})`,
+    sql`max(${c(v.lo)})`,
     sql`coalesce(max(case when ${timed} then 1 else 0 end), 0)`,
   ];
 }
@@ -1257,7 +1267,7 @@ function rollupDate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): DateSq
 /** A rollup condition as an aggregate: 1 when it holds over the related rows, else 0. */
 function quantAggregate(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Raw {
   if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
-  const hit = sql`(case when ${ctx.filter(e.filter, REL_ROW)} then 1 else 0 end)`;
+  const hit = sql`(case when ${ctx.filter(e.filter, relAlias(ctx), (ctx.depth ?? 0) + 1)} then 1 else 0 end)`;
   if (e.mode === 'every') return sql`coalesce(min(${hit}), 1)`;
   const any = sql`coalesce(max(${hit}), 0)`;
   return e.mode === 'any' ? any : sql`(1 - ${any})`;
@@ -1267,7 +1277,7 @@ function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
   const [column] = ctx.related?.(e) ?? [];
   if (column) return sql<SqlBool>`${column} = 1`;
   if (!ctx.filter) throw new Error('a rollup condition needs the filter compiler');
-  const cond = ctx.filter(e.filter, REL_ROW);
+  const cond = ctx.filter(e.filter, relAlias(ctx), (ctx.depth ?? 0) + 1);
   if (e.mode === 'any') return sql<SqlBool>`exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
   if (e.mode === 'none') return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, cond)}`;
   return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, sql<SqlBool>`not (${cond})`)}`;
@@ -1276,12 +1286,32 @@ function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
 /* ------------------------------------------------------------------------------------------ */
 /* Rollups computed once per row                                                               */
 
-/** The lateral joins that compute a query's rollups once per row, and where each one is. */
+/** One FROM item computing some of a query's rollups once per row, and how it joins the row. */
+export interface RelatedJoin {
+  readonly from: AliasedRawBuilder<unknown, string>;
+  /** `left join lateral … on true` (Postgres) or `left join … on <its row id is the row's>`. */
+  readonly lateral: boolean;
+  /** The join condition (for a lateral join, true). */
+  readonly on: RawBuilder<SqlBool>;
+}
+
+/** The joins that compute a query's rollups once per row, and where each one is. */
 export interface RelatedPlan {
-  /** FROM items for `left join lateral … on true`, one per relation read. */
-  readonly joins: readonly AliasedRawBuilder<unknown, string>[];
+  /** FROM items to left-join, one per relation read. */
+  readonly joins: readonly RelatedJoin[];
   /** The columns of a rollup (date rollups: earliest, latest, has-a-time) or a rollup condition. */
   readonly related: (e: FExpr) => readonly Raw[] | undefined;
+}
+
+/**
+ * The query's own table, for dialects without LATERAL: each relation's rollups are then one
+ * derived table over it, grouped by row. `narrow` limits the rows computed (conditions over the
+ * table aliased `alias`, implied by the query's filter), `alias` is free in the query.
+ */
+export interface RelatedOuter {
+  readonly table: string;
+  readonly alias: string;
+  readonly narrow?: Bool;
 }
 
 /** The rollups and rollup conditions inside expressions, each once. */
@@ -1295,6 +1325,17 @@ function relatedNodes(exprs: readonly FExpr[]): Map<string, Extract<FExpr, { k: 
   return out;
 }
 
+/** How many times expressions mention a rollup or rollup condition (each mention counted). */
+export function relatedMentions(exprs: readonly FExpr[]): number {
+  let n = 0;
+  const walk = (x: FExpr): void => {
+    if (x.k === 'rollup' || x.k === 'quant') n++;
+    else for (const c of children(x)) walk(c);
+  };
+  for (const e of exprs) walk(e);
+  return n;
+}
+
 function relatedKey(e: Extract<FExpr, { k: 'rollup' | 'quant' }>): string {
   return JSON.stringify(e.k === 'rollup' ? [e.fn, e.rel, e.v] : [e.mode, e.rel, e.filter]);
 }
@@ -1302,13 +1343,20 @@ function relatedKey(e: Extract<FExpr, { k: 'rollup' | 'quant' }>): string {
 let laterals = 0;
 
 /**
- * Computes every rollup of `exprs` once per row, where the dialect can (`hooks.lateral`): one
- * lateral subquery per relation, aggregating the related rows looked up by key, so a filter, a
- * sort and the executor's reads use columns instead of repeating a subquery at each mention.
+ * Computes every rollup of `exprs` once per row, so a filter, a sort and the executor's reads use
+ * columns instead of repeating a subquery at each mention: one FROM item per relation,
+ * aggregating the related rows looked up by key. Where the dialect can (`hooks.lateral`), a
+ * lateral subquery per row; otherwise (`outer` given) a derived table over the query's table that
+ * pairs each row with its related rows and groups them by row, joined on the row's id (rows
+ * without related pages are not in it: their columns take the aggregates' empty-set values).
  * Null when there is nothing to join or the dialect cannot (then each mention is a subquery).
  */
-export function planRelated(exprs: readonly FExpr[], ctx: SqlContext): RelatedPlan | null {
-  if (!ctx.hooks.lateral) return null;
+export function planRelated(
+  exprs: readonly FExpr[],
+  ctx: SqlContext,
+  outer?: RelatedOuter,
+): RelatedPlan | null {
+  if (!ctx.hooks.lateral && !outer) return null;
   const nodes = relatedNodes(exprs);
   if (nodes.size === 0) return null;
   const byRelation = new Map<string, { rel: RelationRef; items: [string, FExpr, Raw[]][] }>();
@@ -1321,25 +1369,49 @@ export function planRelated(exprs: readonly FExpr[], ctx: SqlContext): RelatedPl
         ? [quantAggregate(e, ctx)]
         : e.t === 'date'
           ? dateAggregates(e, ctx)
-          : [rollupAggregate(e)];
+          : [rollupAggregate(e, ctx)];
     entry.items.push([key, e, aggregates]);
   }
-  const joins: AliasedRawBuilder<unknown, string>[] = [];
+  const joins: RelatedJoin[] = [];
   const columns = new Map<string, Raw[]>();
   for (const { rel, items } of byRelation.values()) {
     laterals = (laterals + 1) % 1_000_000_000;
     const alias = `fx_l${laterals}`;
-    const selects: Raw[] = [];
+    const grouped = !ctx.hooks.lateral && outer ? outer : null;
+    const id = sql.ref(`${alias}.fx_id`);
+    const selects: Raw[] = grouped
+      ? [sql`${sql.ref(`${grouped.alias}.page_id`)} as ${sql.ref('fx_id')}`]
+      : [];
     for (const [key, , aggregates] of items) {
       const refs = aggregates.map((a) => {
         const name = `x${selects.length}`;
         selects.push(sql`${a} as ${sql.ref(name)}`);
-        return sql.ref(`${alias}.${name}`) as Raw;
+        const column = sql.ref(`${alias}.${name}`) as Raw;
+        if (!grouped) return column;
+        // A row missing from the derived table has no related pages: the aggregate over none
+        // (an uncorrelated subquery, computed once per statement).
+        const none = sql`(select ${a} from ${sql.table(rel.table)} as ${sql.ref(relAlias(ctx))} where 1 = 0)`;
+        return sql`(case when ${id} is null then ${none} else ${column} end)` as Raw;
       });
       columns.set(key, refs);
     }
-    // An aggregate without GROUP BY: exactly one row for every row of the query.
-    joins.push(sql`(select ${sql.join(selects)} ${relatedRows(rel, ctx)})`.as(alias));
+    if (!grouped) {
+      // An aggregate without GROUP BY: exactly one row for every row of the query.
+      const from = sql`(select ${sql.join(selects)} ${relatedRows(rel, ctx)})`.as(alias);
+      joins.push({ from, lateral: true, on: TRUE });
+      continue;
+    }
+    const o = (name: string) => sql.ref(`${grouped.alias}.${name}`);
+    // Each row, each id of its relation (a relation names a page once), the related row by its
+    // key: CROSS JOIN keeps this order (SQLite otherwise may scan the related table per row).
+    const each = ctx.hooks.jsonArrayEach(o(rel.col), 'fx_j');
+    const r = relAlias(ctx);
+    const pairs = sql`${sql.table(grouped.table)} as ${sql.ref(grouped.alias)} cross join ${each} cross join ${sql.table(rel.table)} as ${sql.ref(r)}`;
+    const where = sql`${sql.ref(`${r}.page_id`)} = ${sql.ref('fx_j.value')} and ${sql.ref(`${r}.in_trash`)} = 0${grouped.narrow ? sql` and ${grouped.narrow}` : sql``}`;
+    const from = sql`(select ${sql.join(selects)} from ${pairs} where ${where} group by ${o('page_id')})`.as(
+      alias,
+    );
+    joins.push({ from, lateral: false, on: sql<SqlBool>`${id} = ${ctx.col('page_id')}` });
   }
   return {
     joins,

@@ -22,9 +22,11 @@ export interface ParseOptions {
   readonly exprs?: ReadonlyMap<string, FExpr>;
   /** Relations SQL can read for rollup `any` / `every` / `none`, by rollup id (ConditionContext). */
   readonly relations?: ReadonlyMap<string, RelationRef>;
+  /** Rolled-up rollups SQL can compute over the related row, by rollup id (ConditionContext). */
+  readonly rolledExprs?: ReadonlyMap<string, FExpr>;
   /** Rolled-up properties of the rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolled?: ConditionContext['rolled'];
-  /** Result kinds of rolled-up formulas, by rollup id (for `any` / `every` / `none`). */
+  /** Result kinds of rolled-up formulas and rollups, by rollup id (for `any` / `every` / `none`). */
   readonly rolledKinds?: ConditionContext['rolledKinds'];
   /** Receives the rollup `any` / `every` / `none` conditions (see ConditionContext). */
   readonly quantified?: Map<string, Quantified>;
@@ -120,6 +122,7 @@ function contextOf(options: ParseOptions): ConditionContext {
     ...(options.computed ? { computed: options.computed } : {}),
     ...(options.exprs ? { exprs: options.exprs } : {}),
     ...(options.relations ? { relations: options.relations } : {}),
+    ...(options.rolledExprs ? { rolledExprs: options.rolledExprs } : {}),
     ...(options.rolled ? { rolled: options.rolled } : {}),
     ...(options.rolledKinds ? { rolledKinds: options.rolledKinds } : {}),
     ...(options.quantified ? { quantified: options.quantified } : {}),
@@ -298,8 +301,9 @@ function parseQuantified(
   const keys = Object.keys(raw);
   if (keys.length !== 1) throw bodyError(path, 'should have exactly one condition', raw);
   const key = keys[0]!;
-  if (rolled.type === 'formula') return parseQuantifiedFormula(prop, rolled, mode, raw, key, path, ctx);
-  if (rolled.type === 'rollup' || conditionFamily(rolled.type).family === 'none') {
+  if (rolled.type === 'formula' || rolled.type === 'rollup')
+    return parseQuantifiedComputed(prop, rolled, mode, raw, key, path, ctx);
+  if (conditionFamily(rolled.type).family === 'none') {
     throw errors.validation(`Rollup filters over ${rolled.type} properties are not supported yet.`);
   }
   if (!keyMatches(rolled.type, key)) throw mismatch(rolled.type, key);
@@ -335,13 +339,14 @@ const QUANTIFIED_FORMULA_KEY: Partial<Record<ComputedKind, string>> = {
 };
 
 /**
- * `any` / `every` / `none` over a rolled-up formula: the condition is the key of what the formula
- * yields (`rich_text` for text, as the rollup sub-filters name it), read from the related page's
- * computed value; always by the evaluator (ops/query.ts computes the related pages' formula).
+ * `any` / `every` / `none` over a rolled-up formula or rollup: the condition is the key of what
+ * it yields (`rich_text` for text, as the rollup sub-filters name it; `number` or `date` for a
+ * rollup), read from the related page's computed value; always by the evaluator (ops/query.ts
+ * computes the related pages' formula or rollup).
  */
-function parseQuantifiedFormula(
+function parseQuantifiedComputed(
   prop: SchemaProperty,
-  rolled: { readonly id: string; readonly name?: unknown },
+  rolled: { readonly id: string; readonly type: string; readonly name?: unknown },
   mode: 'any' | 'every' | 'none',
   raw: Record<string, unknown>,
   key: string,
@@ -352,15 +357,30 @@ function parseQuantifiedFormula(
   const expected = kind ? QUANTIFIED_FORMULA_KEY[kind] : undefined;
   if (!kind || !expected) {
     throw errors.validation(
-      `Rollup filters over formulas that yield ${kind ?? 'no value'} are not supported.`,
+      `Rollup filters over ${rolled.type}s that yield ${kind ?? 'no value'} are not supported.`,
     );
   }
   if (key !== expected) {
     throw errors.validation(
-      `The rollup result type does not match the filter: rollup ${prop.name} rolls up formula ${String(rolled.name)}, which yields ${kind}; filter is ${key}.`,
+      `The rollup result type does not match the filter: rollup ${prop.name} rolls up ${rolled.type} ${String(rolled.name)}, which yields ${kind}; filter is ${key}.`,
     );
   }
   const type = COMPUTED_COLUMN_TYPE[kind]!;
+  const inner = ctx.rolledExprs?.get(prop.id);
+  const rel = ctx.relations?.get(prop.id);
+  const fits = { number: 'number', date: 'date' }[type];
+  if (inner && rel && fits === inner.t) {
+    // Run in SQL: the rolled-up rollup computed on each related row, inside the condition.
+    const target: Target = { source: 'expr', id: rolled.id, expr: inner, type: type as 'number' | 'date' };
+    const filter = parseCondition(familyOf(type), type, target, raw[key], [...path, key], ctx);
+    const expr: FExpr = { t: 'bool', k: 'quant', mode, rel, filter };
+    return {
+      kind: 'checkbox',
+      target: { source: 'expr', id: prop.id, expr, type: 'checkbox' },
+      op: 'equals',
+      value: true,
+    };
+  }
   const filter = parseCondition(
     familyOf(type),
     type,

@@ -80,6 +80,43 @@ const R = {
   },
 };
 const RELATION_ID = 'rel%3A';
+/** A third data source the related one rolls up (rollup conditions over a rolled-up rollup). */
+const REL2 = 'fs_rel2';
+const R2 = {
+  N2: { id: 'n2', name: 'N2', type: 'number', number: {} },
+  D2: { id: 'd2', name: 'D2', type: 'date', date: {} },
+  T2: { id: 'title', name: 'T2', type: 'title', title: {} },
+};
+const REL2_RELATION_ID = 'rel2';
+const REL_SCHEMA = {
+  ...R,
+  L: { id: REL2_RELATION_ID, name: 'L', type: 'relation', relation: { data_source_id: 'r2' } },
+};
+const REL2_REF: RelationRef = { col: columnStem(REL2_RELATION_ID), table: REL2 };
+/** The related data source's rollups over REL2 (SQL over the related row). */
+const INNER: Record<string, FExpr> = {
+  sum: {
+    t: 'number',
+    k: 'rollup',
+    fn: 'sum',
+    rel: REL2_REF,
+    v: { family: 'number', col: columnStem('n2') },
+  },
+  average: {
+    t: 'number',
+    k: 'rollup',
+    fn: 'average',
+    rel: REL2_REF,
+    v: { family: 'number', col: columnStem('n2') },
+  },
+  earliest_date: {
+    t: 'date',
+    k: 'rollup',
+    fn: 'earliest_date',
+    rel: REL2_REF,
+    v: { family: 'date', lo: `${columnStem('d2')}_lo`, hi: `${columnStem('d2')}_hi` },
+  },
+};
 /** The rollups of the test: function and rolled-up property. */
 const ROLLUPS: { name: string; fn: RollupFn; of: keyof typeof R }[] = [
   { name: 'Count', fn: 'count', of: 'N' },
@@ -488,11 +525,32 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     relRaw.push(...FIXED_RELATED);
     relIds.push(...FIXED_RELATED.map((_, i) => FIXED_ID(100 + i)));
     relTrash.push(...FIXED_RELATED.map(() => 0));
-    const relRows = relRaw.map((raw, i) => derive(R, raw, relIds[i]!, relTrash[i]));
-    const relById = new Map(relRows.map((r) => [r.page_id as string, r]));
+    // The third data source, and each related row's relation to it, drawn without the seed's
+    // generator (so a seed generates the same rows as before it existed).
+    const rel2Ids = Array.from({ length: 12 }, (_, i) => FIXED_ID(200 + i));
+    const rel2Rows = rel2Ids.map((id, i) =>
+      derive(
+        R2,
+        {
+          N2: i % 5 === 0 ? null : (i * 7) % 11,
+          D2: i % 4 === 0 ? null : { start: iso(NOW.getTime() + (i - 6) * 86_400_000) },
+          T2: `t${i}`,
+        },
+        id,
+        i === 11 ? 1 : 0,
+      ),
+    );
+    relRaw.forEach((raw, i) => {
+      raw.L =
+        i % 6 === 5
+          ? []
+          : [rel2Ids[i % 12]!, rel2Ids[(i * 5 + 3) % 12]!].filter((x, k, a) => a.indexOf(x) === k);
+    });
+    const relRows = relRaw.map((raw, i) => derive(REL_SCHEMA, raw, relIds[i]!, relTrash[i]));
+    const byId = new Map([...relRows, ...rel2Rows].map((r) => [r.page_id as string, r]));
     const related = (_table: string, ids: readonly string[]): Row[] =>
       ids.flatMap((id) => {
-        const r = relById.get(id);
+        const r = byId.get(id);
         return r && r.in_trash === 0 ? [r] : [];
       });
 
@@ -511,7 +569,9 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     ids.push(...FIXED_ROWS.map((_, i) => FIXED_ID(i)));
     const rows = raws.map((raw, i) => derive(M, raw, ids[i]!));
     for (const t of dbs) {
-      await createDataSourceTable(t.db, t.hooks, REL, Object.values(R));
+      await createDataSourceTable(t.db, t.hooks, REL2, Object.values(R2));
+      await t.db.insertInto(REL2).values(rel2Rows).execute();
+      await createDataSourceTable(t.db, t.hooks, REL, Object.values(REL_SCHEMA));
       await t.db.insertInto(REL).values(relRows).execute();
       await createDataSourceTable(t.db, t.hooks, MAIN, Object.values(SCHEMA));
       await t.db.insertInto(MAIN).values(rows).execute();
@@ -610,6 +670,43 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       ])
         await agree(body, new Map([[rollupId(r.name), e]]), `rollup ${r.name} ${JSON.stringify(body)}`);
     }
+    // Filter and sort on rollups together, with a plain condition beside (SQLite computes the
+    // rollups once per row in a derived table the plain condition narrows), read with cursors.
+    for (const [a, b] of [
+      ['Sum', 'Latest'],
+      ['PctChecked', 'Count'],
+      ['Span', 'Unique'],
+    ] as const) {
+      const ea = rollupExprs.get(rollupId(a))!;
+      const cond = ea.t === 'date' ? { date: { is_not_empty: true } } : { number: { greater_than: 0.4 } };
+      const body = {
+        filter: {
+          and: [
+            { property: a, rollup: cond },
+            {
+              or: [
+                { property: 'A', number: { greater_than: 2 } },
+                { property: 'Done', checkbox: { equals: true } },
+              ],
+            },
+          ],
+        },
+        sorts: [
+          { property: b, direction: 'descending' },
+          { property: a, direction: 'ascending' },
+        ],
+      };
+      const exprs = new Map([
+        [rollupId(a), ea],
+        [rollupId(b), rollupExprs.get(rollupId(b))!],
+      ]);
+      await agree(body, exprs, `rollups ${a} and ${b} ${JSON.stringify(body)}`);
+      await agree(
+        { ...body, filter: body.filter.and[0] },
+        exprs,
+        `rollups ${a} and ${b}, no plain condition`,
+      );
+    }
 
     // 2. Rollup any / every / none over each rolled-up type.
     const quantified = [
@@ -631,6 +728,30 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
             relations: new Map([[rollupId(r.name), REL_REF]]),
           },
         );
+    }
+
+    // 2b. Any / every / none over a rolled-up rollup: the related rows' own rollup (over REL2)
+    // computed inside the condition, alone and beside a sort on a rollup (SQLite's derived table).
+    for (const [fn, inner] of Object.entries(INNER)) {
+      const cond =
+        inner.t === 'date'
+          ? { date: { on_or_before: '2026-05-13' } }
+          : fn === 'average'
+            ? { number: { is_empty: true } }
+            : { number: { greater_than: 6 } };
+      for (const mode of ['any', 'every', 'none'])
+        for (const sorts of [[], [{ property: 'Sum', direction: 'descending' }]])
+          await agree(
+            { filter: { property: 'Count', rollup: { [mode]: cond } }, sorts },
+            new Map([[rollupId('Sum'), rollupExprs.get(rollupId('Sum'))!]]),
+            `rollup ${mode} over a rolled-up ${fn} ${JSON.stringify(sorts)}`,
+            {
+              rolled: new Map([[rollupId('Count'), { id: 'rr', type: 'rollup' }]]),
+              relations: new Map([[rollupId('Count'), REL_REF]]),
+              rolledKinds: new Map([[rollupId('Count'), inner.t === 'date' ? 'date' : 'number']]),
+              rolledExprs: new Map([[rollupId('Count'), inner]]),
+            },
+          );
     }
 
     // 3. Generated formulas of each result type, then the regressions (after them, so that
@@ -684,6 +805,8 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
         kind?: string;
         rolled?: Map<string, { id: string; type: string }>;
         relations?: Map<string, RelationRef>;
+        rolledKinds?: Map<string, 'number' | 'date'>;
+        rolledExprs?: Map<string, FExpr>;
       } = {},
     ) {
       const computed = new Map<string, 'number' | 'date' | 'string' | 'boolean'>(
@@ -700,6 +823,8 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
         exprs,
         ...(extra.rolled ? { rolled: extra.rolled, quantified: new Map() } : {}),
         ...(extra.relations ? { relations: extra.relations } : {}),
+        ...(extra.rolledKinds ? { rolledKinds: extra.rolledKinds } : {}),
+        ...(extra.rolledExprs ? { rolledExprs: extra.rolledExprs } : {}),
       });
       expect(JSON.stringify(query), label).toContain('"source":"expr"');
       const expected = runQuery(query, rows, { now: NOW, related });
