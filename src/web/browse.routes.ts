@@ -35,7 +35,7 @@ import {
   pageView,
   type WireNode,
 } from './render.ts';
-import { htmlHeaders, nowOf, type SignedIn, signedIn, type WebDeps } from './session.ts';
+import { htmlHeaders, nowOf, type SignedIn, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
 
 /** The newest API version: the wire objects rendered are the ones it answers. */
 const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
@@ -81,7 +81,7 @@ export function browseRoutes(deps: WebDeps) {
     if (me) return me;
     const url = new URL(c.req.url);
     htmlHeaders(c);
-    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+    return c.redirect(signInRedirectUrl(deps, url.pathname + url.search), 303);
   };
 
   const presentCtx = (env: ReturnType<typeof personEnv>): PresentContext => ({

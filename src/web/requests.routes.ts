@@ -9,21 +9,21 @@ import { Hono } from 'hono';
 import type { JournalEntry, RequestJournal } from '../ops/emulator.ts';
 import { type Html, html } from './html.ts';
 import { browseLayout } from './render.ts';
-import { htmlHeaders, signedIn, type WebDeps } from './session.ts';
+import { basePath, htmlHeaders, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
 
 /** At most this many entries on the page (the newest). */
 const SHOWN = 200;
 
 export function requestLogRoutes(deps: WebDeps, journal: RequestJournal) {
   const r = new Hono();
-  const base = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
+  const base = basePath(deps.publicUrl);
 
   r.get('/requests', async (c) => {
     const me = await signedIn(c, deps);
     htmlHeaders(c);
     if (!me) {
       const url = new URL(c.req.url);
-      return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+      return c.redirect(signInRedirectUrl(deps, url.pathname + url.search), 303);
     }
     const integration = c.req.query('integration')?.trim() || undefined;
     const status = c.req.query('status')?.trim() || undefined;

@@ -3,14 +3,14 @@
  * narrow screen the sidebar is a panel opened by the Menu button.
  */
 import { useEffect, useId, useState } from 'react';
-import { type Page, pageTitle, searchPages, session } from './api.ts';
+import { type Page, pageTitle, searchPages, serverPath, session } from './api.ts';
 import { AutomationsView } from './automations.tsx';
 import { IconView } from './icon.tsx';
 import { IntegrationsView } from './integrations.tsx';
 import { MembersView } from './members.tsx';
 import { PageView } from './page.tsx';
 import { RequestsView } from './requests.tsx';
-import { navigate, type Screen, useRoute } from './router.ts';
+import { appHref, navigate, type Screen, useRoute } from './router.ts';
 import { WebhooksView } from './webhooks.tsx';
 
 /** The workspace screens in the sidebar, in order. */
@@ -58,7 +58,7 @@ export function App() {
           {SCREEN_LINKS.map((l) => (
             <li key={l.screen}>
               <a
-                href={`/app/${l.screen}`}
+                href={appHref(`/app/${l.screen}`)}
                 aria-current={route.screen === l.screen ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
@@ -70,7 +70,7 @@ export function App() {
             </li>
           ))}
         </ul>
-        <form method="post" action="/sign-out" className="sign-out">
+        <form method="post" action={serverPath('/sign-out')} className="sign-out">
           <input type="hidden" name="csrf" value={session.csrf} />
           <button type="submit" className="small">
             Sign out
@@ -144,7 +144,7 @@ function Search() {
           {results.map((p) => (
             <li key={p.id}>
               <a
-                href={`/app/p/${p.id}`}
+                href={appHref(`/app/p/${p.id}`)}
                 onClick={(e) => {
                   e.preventDefault();
                   setQuery('');

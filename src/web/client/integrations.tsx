@@ -5,8 +5,8 @@
  * sharing and unsharing. Through `/app/api` (web/integrations.routes.ts), as the signed-in person.
  */
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { adminApi } from './api.ts';
-import { navigate } from './router.ts';
+import { adminApi, serverPath } from './api.ts';
+import { appHref, navigate } from './router.ts';
 
 /** Notion's capabilities of an internal integration, as the server knows them. */
 const CAPABILITIES: { id: string; label: string }[] = [
@@ -160,7 +160,7 @@ export function IntegrationsView() {
                       <span key={s.id}>
                         {n > 0 && ', '}
                         <a
-                          href={s.type === 'page' ? `/app/p/${s.id}` : `/p/${s.id}`}
+                          href={serverPath(s.type === 'page' ? `/app/p/${s.id}` : `/p/${s.id}`)}
                           onClick={(e) => {
                             if (s.type !== 'page') return;
                             e.preventDefault();
@@ -277,7 +277,7 @@ export function Connections({ pageId }: { pageId: string }) {
           ) : (
             <p className="muted">
               <a
-                href="/app/integrations"
+                href={appHref('/app/integrations')}
                 onClick={(e) => {
                   e.preventDefault();
                   navigate('/app/integrations');
