@@ -16,9 +16,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { type Context, Hono } from 'hono';
+import { isAdmin } from '../ops/invitations.ts';
 import { readManifest, WEB_DIST, type WebManifest } from './bundle.ts';
 import { escapeHtml } from './html.ts';
-import { isAdmin } from '../ops/invitations.ts';
 import { basePath, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
 
 const TYPES: Record<string, string> = {

@@ -137,7 +137,13 @@ export function invitationRoutes(deps: WebDeps) {
     const csrf = preSessionCsrf(c, deps);
     return page(
       c,
-      invitePage({ base: basePath(deps.publicUrl), token, csrf, email: opened.invitation.email, workspaceName: deps.workspace.name }),
+      invitePage({
+        base: basePath(deps.publicUrl),
+        token,
+        csrf,
+        email: opened.invitation.email,
+        workspaceName: deps.workspace.name,
+      }),
     );
   });
 

@@ -92,7 +92,8 @@ export function webRoutes(deps: WebDeps) {
     const me = await signedIn(c, deps);
     const next = safeNext(c.req.query('next'));
     if (me && next) return c.redirect(`${base}${next}`, 303);
-    if (me) return page(c, signedInPage({ base, name: me.user.name, email: me.user.email ?? '', csrf: me.csrf }));
+    if (me)
+      return page(c, signedInPage({ base, name: me.user.name, email: me.user.email ?? '', csrf: me.csrf }));
     return page(c, signInForm(c, next));
   });
 

@@ -71,7 +71,7 @@ describeBrowser('path prefix browser test', 'The app behind a proxy under a path
   });
 
   beforeAll(() => {
-    suite.page.setDefaultTimeout(15_000);
+    suite.page.setDefaultTimeout(30_000);
   });
 
   it('answers redirects, cookies and asset URLs under the prefix', async () => {
@@ -132,7 +132,7 @@ describeBrowser('path prefix browser test', 'The app behind a proxy under a path
     expect(await page.getByRole('textbox', { name: 'Page title' }).inputValue()).toBe('Getting started');
 
     await nav.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${publicUrl}/sign-in`);
+    await page.waitForURL(`${publicUrl}/sign-in`, { waitUntil: 'commit' });
     expect(proxy.outside).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);

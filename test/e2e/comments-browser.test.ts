@@ -107,7 +107,10 @@ describeBrowser('comments and uploads browser test', 'Comments and uploads in Ch
       discussion_id: string;
       rich_text: { plain_text: string }[];
     }[];
-    expect(listed.map((c) => c.rich_text[0]?.plain_text)).toEqual(['Tagged v2.1 from CI', 'Thanks, checking it']);
+    expect(listed.map((c) => c.rich_text[0]?.plain_text)).toEqual([
+      'Tagged v2.1 from CI',
+      'Thanks, checking it',
+    ]);
     expect(listed[1]!.discussion_id).toBe(fromSdk.discussion_id);
     await sdk.comments.create({
       discussion_id: fromSdk.discussion_id,

@@ -11,18 +11,30 @@ import { MembersView } from './members.tsx';
 import { PageView } from './page.tsx';
 import { RequestsView } from './requests.tsx';
 import { appHref, navigate, type Screen, useRoute } from './router.ts';
+import { AdminOnly, isAdmin } from './screens.tsx';
 import { WebhooksView } from './webhooks.tsx';
 
-/** The workspace screens in the sidebar, in order. */
-const SCREEN_LINKS: { screen: Screen; label: string }[] = [
+/**
+ * The workspace screens in the sidebar, in order. Those marked `admin` are shown to workspace
+ * admins only (the server refuses others, app-api.routes.ts); a member sees Integrations read-only.
+ */
+const SCREEN_LINKS: { screen: Screen; label: string; admin?: true }[] = [
   { screen: 'integrations', label: 'Integrations' },
-  { screen: 'members', label: 'Members' },
-  { screen: 'webhooks', label: 'Webhooks' },
-  { screen: 'automations', label: 'Automations' },
-  { screen: 'requests', label: 'Request log' },
+  { screen: 'members', label: 'Members', admin: true },
+  { screen: 'webhooks', label: 'Webhooks', admin: true },
+  { screen: 'automations', label: 'Automations', admin: true },
+  { screen: 'requests', label: 'Request log', admin: true },
 ];
 
 import { PageTree } from './tree.tsx';
+
+/** What a member is told only an admin can do, per admin screen. */
+const ADMIN_WHAT: Partial<Record<Screen, string>> = {
+  members: 'see the members and invite people',
+  webhooks: 'manage webhook subscriptions',
+  automations: 'manage automations',
+  requests: 'read the request log',
+};
 
 export function App() {
   const route = useRoute();
@@ -55,7 +67,7 @@ export function App() {
         <Search />
         <PageTree currentId={route.pageId} />
         <ul className="sidebar-links" aria-label="Workspace settings">
-          {SCREEN_LINKS.map((l) => (
+          {SCREEN_LINKS.filter((l) => !l.admin || isAdmin()).map((l) => (
             <li key={l.screen}>
               <a
                 href={appHref(`/app/${l.screen}`)}
@@ -82,6 +94,11 @@ export function App() {
           <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
         ) : route.screen === 'integrations' ? (
           <IntegrationsView />
+        ) : route.screen && !isAdmin() ? (
+          <AdminOnly
+            title={SCREEN_LINKS.find((l) => l.screen === route.screen)?.label ?? ''}
+            what={ADMIN_WHAT[route.screen] ?? 'manage the workspace'}
+          />
         ) : route.screen === 'webhooks' ? (
           <WebhooksView />
         ) : route.screen === 'automations' ? (

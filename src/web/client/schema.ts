@@ -167,7 +167,10 @@ const createLinkToPage = createReactBlockSpec(
     render: ({ block }) =>
       h(
         'a',
-        { className: 'octavo-link-to-page', href: serverPath(`/p/${block.props.targetId.replaceAll('-', '')}`) },
+        {
+          className: 'octavo-link-to-page',
+          href: serverPath(`/p/${block.props.targetId.replaceAll('-', '')}`),
+        },
         `↗ ${block.props.targetType === 'database_id' ? 'Database' : 'Page'} ${block.props.targetId}`,
       ),
   },
