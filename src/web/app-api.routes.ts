@@ -13,8 +13,9 @@
  * automations and their runs, the request log and the emulator controls (and, in
  * invitations.routes.ts, members and invitations). A member gets 403 `restricted_resource` naming
  * what only an admin may do. What a member may: a page's Connections (`/pages/{id}/connections`:
- * every person edits every page, sharing one with an integration included, as in Notion) and
- * the list of integrations (`GET /integrations`) they choose from there.
+ * every person edits every page, sharing one with an integration included, as in Notion), the
+ * list of integrations (`GET /integrations`) they choose from there, and a board view's card
+ * order (`/views/{id}/card_order`, views.routes.ts).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -27,6 +28,7 @@ import { automationAppRoutes } from './automations.routes.ts';
 import { emulatorAppRoutes } from './emulator.routes.ts';
 import { integrationAdminRoutes } from './integrations.routes.ts';
 import { nowOf, SESSION_COOKIE, type WebDeps } from './session.ts';
+import { viewAppRoutes } from './views.routes.ts';
 import { webhookAppRoutes } from './webhooks.routes.ts';
 
 /** The header in which the app repeats its session's CSRF token (as for /v1). */
@@ -47,6 +49,7 @@ function sessionAuth(deps: WebDeps): MiddlewareHandler<AppApiEnv> {
 /** What a member may reach here: a page's Connections, and the integrations to pick from. */
 function memberMay(method: string, path: string): boolean {
   if (/^\/pages\/[^/]+\/connections(\/[^/]+)?\/?$/.test(path)) return true;
+  if (/^\/views\/[^/]+\/card_order\/?$/.test(path)) return true;
   return method === 'GET' && /^\/integrations\/?$/.test(path);
 }
 
@@ -89,6 +92,7 @@ export function appApiRoutes(deps: WebDeps, mount = '/app/api') {
   r.route('/', integrationAdminRoutes(deps));
   r.route('/', webhookAppRoutes(deps));
   r.route('/', automationAppRoutes(deps));
+  r.route('/', viewAppRoutes(deps));
   if (deps.emulator) r.route('/', emulatorAppRoutes(deps, deps.emulator));
   r.all('*', () => {
     throw errors.invalidRequestUrl();
