@@ -17,6 +17,7 @@ import {
   personEnv,
   resolveNames,
 } from '../ops/browse.ts';
+import { isAdmin } from '../ops/invitations.ts';
 import { presentBlock } from '../present/block.present.ts';
 import type { PresentContext } from '../present/context.ts';
 import { presentDatabase, presentDataSource, presentSchema } from '../present/database.present.ts';
@@ -107,7 +108,12 @@ export function browseRoutes(deps: WebDeps) {
   r.get('/', async (c) => {
     const me = await person(c);
     if (me instanceof Response) return me;
-    const info = await deps.store.transaction((tx) => overview(tx));
+    const [info, admin] = await deps.store.transaction(async (tx) => [
+      await overview(tx),
+      await isAdmin(tx, me.user.id),
+    ]);
+    // The request log is for admins (requests.routes.ts): linked for them only.
+    const log = deps.emulator && admin;
     const { version, homepage } = about();
     return send(
       c,
@@ -126,11 +132,9 @@ export function browseRoutes(deps: WebDeps) {
           revoked: i.row.revoked_time !== null,
           capabilities: JSON.parse(i.row.capabilities) as string[],
           shared: i.shared.map(link),
-          ...(deps.emulator
-            ? { requests: `${base}/requests?integration=${encodeURIComponent(i.row.id)}` }
-            : {}),
+          ...(log ? { requests: `${base}/requests?integration=${encodeURIComponent(i.row.id)}` } : {}),
         })),
-        ...(deps.emulator ? { requestLog: `${base}/requests` } : {}),
+        ...(log ? { requestLog: `${base}/requests` } : {}),
       }),
     );
   });

@@ -11,7 +11,11 @@
 /** The API version the app speaks. */
 export const NOTION_VERSION = '2025-09-03';
 
-const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+/** A meta tag of the shell; '' outside a browser (the conversion modules' tests load this file). */
+const meta = (name: string) =>
+  typeof document === 'undefined'
+    ? ''
+    : (document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '');
 
 export const session = {
   csrf: meta('octavo-csrf'),
