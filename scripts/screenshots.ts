@@ -61,14 +61,16 @@ const trip = await sdk.pages.create({
 for (const title of ['Day 1: Baixa', 'Day 2: Sintra', 'Day 3: Belém'])
   await sdk.pages.create({ parent: { page_id: trip.id }, properties: { title: { title: rt(title) } } });
 const passwordHash = await hashPassword('screenshot password', { logN: 10, r: 8, p: 1 });
-await server.store.transaction((tx) =>
-  createPersonWithPassword(tx, {
+// An admin: the workspace screens (integrations, webhooks, …) are for admins.
+await server.store.transaction(async (tx) => {
+  const ada = await createPersonWithPassword(tx, {
     name: 'Ada',
     email: 'ada@example.com',
     passwordHash,
     now: new Date().toISOString(),
-  }),
-);
+  });
+  await tx.invitations.setRole(ada.id, 'admin');
+});
 
 const browser = await launchChromium();
 const tab = await browser.context.newPage();

@@ -39,10 +39,13 @@ export async function isAdmin(tx: StoreTx, userId: string): Promise<boolean> {
   return (await tx.invitations.roleOf(userId)) === 'admin';
 }
 
-/** Refuses a person who is not an admin (restricted_resource, as a missing capability). */
-export async function requireAdmin(tx: StoreTx, userId: string): Promise<void> {
+/**
+ * Refuses a person who is not an admin (restricted_resource, 403, as a missing capability), with
+ * a message naming what they tried: `Only a workspace admin may <what>.`
+ */
+export async function requireAdmin(tx: StoreTx, userId: string, what = 'manage invitations'): Promise<void> {
   if (!(await isAdmin(tx, userId)))
-    throw new ApiError('restricted_resource', 'Only a workspace admin may manage invitations.');
+    throw new ApiError('restricted_resource', `Only a workspace admin may ${what}.`);
 }
 
 /** Sets the role of the person with `email` (the command line). */

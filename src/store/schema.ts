@@ -124,6 +124,7 @@ export interface Database {
   oauth_codes: OauthCodeTable;
   views: ViewTable;
   view_queries: ViewQueryTable;
+  view_card_orders: ViewCardOrderTable;
   page_templates: PageTemplateTable;
   custom_emojis: CustomEmojiTable;
   async_tasks: AsyncTaskTable;
@@ -328,6 +329,14 @@ export interface ViewTable {
   created_by: string;
   last_edited_time: string;
   last_edited_by: string;
+}
+
+/** The manual order of a board view's cards (migration 028): page ids as a JSON array. */
+export interface ViewCardOrderTable {
+  view_id: string;
+  page_ids: string;
+  updated_time: string;
+  updated_by: string;
 }
 
 /** A view's results, kept until `expires_at` (migration 012). */

@@ -529,6 +529,10 @@ export interface ViewRepo {
   tabKeys(databaseId: string): Promise<{ id: string; sort_key: string }[]>;
   /** The widgets of a dashboard view. */
   widgets(dashboardViewId: string): Promise<ViewRow[]>;
+  /** The manual order of a board view's cards (page ids), or null when none was set. */
+  cardOrder(viewId: string): Promise<string[] | null>;
+  /** Replaces the manual order of a view's cards. */
+  setCardOrder(viewId: string, pageIds: readonly string[], at: { now: string; by: string }): Promise<void>;
 }
 
 /** Kept results of view queries. */

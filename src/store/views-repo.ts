@@ -28,6 +28,7 @@ export function views(db: Db, log: ChangeLog): ViewRepo {
     delete: async (id) => {
       await log.changingView(db, id, null);
       await db.deleteFrom('view_queries').where('view_id', '=', id).execute();
+      await db.deleteFrom('view_card_orders').where('view_id', '=', id).execute();
       await db.deleteFrom('views').where('id', '=', id).execute();
     },
     list: async (where, from, limit) => {
@@ -66,6 +67,22 @@ export function views(db: Db, log: ChangeLog): ViewRepo {
         .where('dashboard_view_id', '=', dashboardViewId)
         .orderBy('id')
         .execute(),
+    cardOrder: async (viewId) => {
+      const row = await db
+        .selectFrom('view_card_orders')
+        .select('page_ids')
+        .where('view_id', '=', viewId)
+        .executeTakeFirst();
+      return row ? (JSON.parse(row.page_ids) as string[]) : null;
+    },
+    setCardOrder: async (viewId, pageIds, at) => {
+      const values = { page_ids: JSON.stringify(pageIds), updated_time: at.now, updated_by: at.by };
+      await db
+        .insertInto('view_card_orders')
+        .values({ view_id: viewId, ...values })
+        .onConflict((oc) => oc.column('view_id').doUpdateSet(values))
+        .execute();
+    },
   };
 }
 

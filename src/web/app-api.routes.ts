@@ -8,20 +8,27 @@
  * journal and the emulator controls (emulator.routes.ts). Handlers call the same operations as
  * the CLI and the admin API.
  *
- * Who may: any signed-in person (`requirePerson`). Octavo's people have no roles yet: a person
- * is a member of the one workspace and already edits every page; when roles come, the check
- * goes in `sessionAuth`, the one door of these routes.
+ * Who may (`adminOnly`): the workspace's management is for admins (ops/invitations.ts roles):
+ * creating, rotating and revoking integrations, webhook subscriptions and their deliveries,
+ * automations and their runs, the request log and the emulator controls (and, in
+ * invitations.routes.ts, members and invitations). A member gets 403 `restricted_resource` naming
+ * what only an admin may do. What a member may: a page's Connections (`/pages/{id}/connections`:
+ * every person edits every page, sharing one with an integration included, as in Notion), the
+ * list of integrations (`GET /integrations`) they choose from there, and a board view's card
+ * order (`/views/{id}/card_order`, views.routes.ts).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { actorForSession } from '../ops/accounts.ts';
+import { requireAdmin } from '../ops/invitations.ts';
 import { errors } from '../wire/errors.ts';
 import type { AppApiEnv } from './app-api.ts';
 import { automationAppRoutes } from './automations.routes.ts';
 import { emulatorAppRoutes } from './emulator.routes.ts';
 import { integrationAdminRoutes } from './integrations.routes.ts';
 import { nowOf, SESSION_COOKIE, type WebDeps } from './session.ts';
+import { viewAppRoutes } from './views.routes.ts';
 import { webhookAppRoutes } from './webhooks.routes.ts';
 
 /** The header in which the app repeats its session's CSRF token (as for /v1). */
@@ -39,11 +46,42 @@ function sessionAuth(deps: WebDeps): MiddlewareHandler<AppApiEnv> {
   };
 }
 
-export function appApiRoutes(deps: WebDeps) {
+/** What a member may reach here: a page's Connections, and the integrations to pick from. */
+function memberMay(method: string, path: string): boolean {
+  if (/^\/pages\/[^/]+\/connections(\/[^/]+)?\/?$/.test(path)) return true;
+  if (/^\/views\/[^/]+\/card_order\/?$/.test(path)) return true;
+  return method === 'GET' && /^\/integrations\/?$/.test(path);
+}
+
+/** What a refused member is told they tried, by the path's first segment. */
+const AREAS: Record<string, string> = {
+  integrations: 'create, rotate or revoke integrations',
+  webhooks: 'manage webhook subscriptions',
+  webhook_deliveries: 'manage webhook subscriptions',
+  automations: 'manage automations',
+  automation_runs: 'manage automations',
+  requests: 'read the request log',
+  emulator: 'use the emulator controls',
+};
+
+/** Everything but what a member may is for workspace admins (403 `restricted_resource`). */
+function adminOnly(deps: WebDeps, mount: string): MiddlewareHandler<AppApiEnv> {
+  return async (c, next) => {
+    const path = c.req.path.slice(mount.length) || '/';
+    if (!memberMay(c.req.method, path)) {
+      const area = AREAS[path.split('/')[1] ?? ''] ?? 'manage the workspace';
+      await deps.store.transaction((tx) => requireAdmin(tx, c.get('person').botUserId, area));
+    }
+    await next();
+  };
+}
+
+export function appApiRoutes(deps: WebDeps, mount = '/app/api') {
   const r = new Hono<AppApiEnv>();
   r.use(
     '*',
     sessionAuth(deps),
+    adminOnly(deps, mount),
     bodyLimit({
       maxSize: 64 * 1024,
       onError: () => {
@@ -54,6 +92,7 @@ export function appApiRoutes(deps: WebDeps) {
   r.route('/', integrationAdminRoutes(deps));
   r.route('/', webhookAppRoutes(deps));
   r.route('/', automationAppRoutes(deps));
+  r.route('/', viewAppRoutes(deps));
   if (deps.emulator) r.route('/', emulatorAppRoutes(deps, deps.emulator));
   r.all('*', () => {
     throw errors.invalidRequestUrl();

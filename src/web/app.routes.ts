@@ -2,6 +2,12 @@
  * The browser app: `GET /app` and `/app/*` answer the HTML shell (signed in; otherwise a redirect
  * to sign-in), `GET /assets/<file>` the bundle's content-hashed files (web/bundle.ts).
  *
+ * Behind a reverse proxy that serves Octavo under a path prefix (OCTAVO_PUBLIC_URL with a path,
+ * the proxy stripping it), the shell's asset URLs and the redirect to sign-in carry the prefix,
+ * and the shell names it in `octavo-base`: the app puts it before every path it requests or
+ * shows (api.ts, router.ts). `octavo-role` says whether the person is a workspace admin, so the
+ * app shows the admin screens only to admins (the server refuses others: app-api.routes.ts).
+ *
  * The shell carries the session's CSRF token in a meta tag; the app sends it back in
  * `X-Octavo-CSRF` with every /v1 request, which then acts as the signed-in person
  * (api/middleware/core.ts). The shell is `no-cache` (it names the current hashed files and
@@ -10,9 +16,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { type Context, Hono } from 'hono';
+import { isAdmin } from '../ops/invitations.ts';
 import { readManifest, WEB_DIST, type WebManifest } from './bundle.ts';
 import { escapeHtml } from './html.ts';
-import { signedIn, type WebDeps } from './session.ts';
+import { basePath, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -46,8 +53,12 @@ function shellHeaders(c: Context): void {
   );
 }
 
-function shell(manifest: WebManifest, input: { csrf: string; name: string; workspace: string }): string {
-  const style = manifest.style ? `<link rel="stylesheet" href="/assets/${manifest.style}">` : '';
+function shell(
+  manifest: WebManifest,
+  input: { base: string; csrf: string; name: string; workspace: string; role: 'admin' | 'member' },
+): string {
+  const assets = `${escapeHtml(input.base)}/assets`;
+  const style = manifest.style ? `<link rel="stylesheet" href="${assets}/${manifest.style}">` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -57,13 +68,15 @@ function shell(manifest: WebManifest, input: { csrf: string; name: string; works
 <meta name="octavo-csrf" content="${escapeHtml(input.csrf)}">
 <meta name="octavo-user" content="${escapeHtml(input.name)}">
 <meta name="octavo-workspace" content="${escapeHtml(input.workspace)}">
+<meta name="octavo-role" content="${input.role}">
+<meta name="octavo-base" content="${escapeHtml(input.base)}">
 <title>${escapeHtml(input.workspace)} · Octavo</title>
 ${style}
-<script type="module" src="/assets/${manifest.script}"></script>
+<script type="module" src="${assets}/${manifest.script}"></script>
 </head>
 <body>
 <div id="root"><p style="padding:1rem">Loading…</p></div>
-<noscript>The Octavo app needs JavaScript. The read-only pages are at <a href="/">/</a>.</noscript>
+<noscript>The Octavo app needs JavaScript. The read-only pages are at <a href="${escapeHtml(input.base)}/">${escapeHtml(input.base)}/</a>.</noscript>
 </body>
 </html>
 `;
@@ -72,12 +85,12 @@ ${style}
 export function appRoutes(deps: AppRouteDeps) {
   const r = new Hono();
   const dist = deps.webDist ?? WEB_DIST;
+  const base = basePath(deps.publicUrl);
 
   const app = async (c: Context) => {
     const me = await signedIn(c, deps);
     if (!me) {
-      const url = new URL(c.req.url);
-      return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname)}`, 303);
+      return c.redirect(signInRedirectUrl(deps, new URL(c.req.url).pathname), 303);
     }
     // Read per request (a few hundred bytes): a rebuild while serving is picked up at once.
     const manifest = readManifest(dist);
@@ -85,7 +98,16 @@ export function appRoutes(deps: AppRouteDeps) {
     if (!manifest) {
       return c.text('The browser app is not built: run `npm run build:web`.', 503);
     }
-    return c.html(shell(manifest, { csrf: me.csrf, name: me.user.name, workspace: deps.workspace.name }));
+    const admin = await deps.store.transaction((tx) => isAdmin(tx, me.user.id));
+    return c.html(
+      shell(manifest, {
+        base,
+        csrf: me.csrf,
+        name: me.user.name,
+        workspace: deps.workspace.name,
+        role: admin ? 'admin' : 'member',
+      }),
+    );
   };
   r.get('/app', app);
   r.get('/app/*', app);

@@ -17,6 +17,7 @@ import {
   personEnv,
   resolveNames,
 } from '../ops/browse.ts';
+import { isAdmin } from '../ops/invitations.ts';
 import { presentBlock } from '../present/block.present.ts';
 import type { PresentContext } from '../present/context.ts';
 import { presentDatabase, presentDataSource, presentSchema } from '../present/database.present.ts';
@@ -35,7 +36,7 @@ import {
   pageView,
   type WireNode,
 } from './render.ts';
-import { htmlHeaders, nowOf, type SignedIn, signedIn, type WebDeps } from './session.ts';
+import { htmlHeaders, nowOf, type SignedIn, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
 
 /** The newest API version: the wire objects rendered are the ones it answers. */
 const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
@@ -81,7 +82,7 @@ export function browseRoutes(deps: WebDeps) {
     if (me) return me;
     const url = new URL(c.req.url);
     htmlHeaders(c);
-    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+    return c.redirect(signInRedirectUrl(deps, url.pathname + url.search), 303);
   };
 
   const presentCtx = (env: ReturnType<typeof personEnv>): PresentContext => ({
@@ -107,7 +108,12 @@ export function browseRoutes(deps: WebDeps) {
   r.get('/', async (c) => {
     const me = await person(c);
     if (me instanceof Response) return me;
-    const info = await deps.store.transaction((tx) => overview(tx));
+    const [info, admin] = await deps.store.transaction(async (tx) => [
+      await overview(tx),
+      await isAdmin(tx, me.user.id),
+    ]);
+    // The request log is for admins (requests.routes.ts): linked for them only.
+    const log = deps.emulator && admin;
     const { version, homepage } = about();
     return send(
       c,
@@ -126,11 +132,9 @@ export function browseRoutes(deps: WebDeps) {
           revoked: i.row.revoked_time !== null,
           capabilities: JSON.parse(i.row.capabilities) as string[],
           shared: i.shared.map(link),
-          ...(deps.emulator
-            ? { requests: `${base}/requests?integration=${encodeURIComponent(i.row.id)}` }
-            : {}),
+          ...(log ? { requests: `${base}/requests?integration=${encodeURIComponent(i.row.id)}` } : {}),
         })),
-        ...(deps.emulator ? { requestLog: `${base}/requests` } : {}),
+        ...(log ? { requestLog: `${base}/requests` } : {}),
       }),
     );
   });

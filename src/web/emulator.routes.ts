@@ -6,7 +6,7 @@
  * (save, restore, delete), the clock (set, freeze, advance, release) and fault rules (add,
  * remove, clear), plus emptying the journal (`DELETE /app/api/emulator/requests`).
  *
- * The journal is read-only and shown to every signed-in person (as `/requests` is). The controls
+ * All of it is for workspace admins (app-api.routes.ts `adminOnly`; `/requests` too). The controls
  * change the whole server (a restore replaces the workspace), so the browser may use them only
  * where the server was started with `OCTAVO_APP_EMULATOR_CONTROLS=1` (a test or demo server);
  * elsewhere they answer `restricted_resource` and stay with the admin token (`octavo snapshot`,

@@ -2,9 +2,9 @@
  * `/app/api/…` (mounted by app-api.routes.ts, which authenticates the person): the internal
  * integrations (list with what each can reach, create, rotate, revoke) and a page's Connections
  * (the integrations it is shared with; share, unshare). Not part of Notion's API, so not under
- * /v1; not under /_octavo, whose credential is the admin token. Any signed-in person may use
- * them: Octavo's people have no roles, every person is a member of the one workspace (as for the
- * request log, `/requests`). Errors have Notion's shape. The handlers call the operations
+ * /v1; not under /_octavo, whose credential is the admin token. Creating, rotating and revoking
+ * are for workspace admins; any signed-in person may list the integrations and change a page's
+ * Connections (app-api.routes.ts `adminOnly`). Errors have Notion's shape. The handlers call the operations
  * `octavo integration …` and the admin API call.
  */
 import { type Context, Hono } from 'hono';

@@ -37,6 +37,7 @@ import { parseWith } from '../wire/validation.ts';
 import { type Html, html } from './html.ts';
 import { layout, messagePage } from './pages.ts';
 import {
+  basePath,
   csrfValid,
   htmlHeaders,
   nowOf,
@@ -55,6 +56,7 @@ const InviteBody = z.strictObject({
 });
 
 function invitePage(input: {
+  base: string;
   token: string;
   csrf: string;
   email: string;
@@ -67,7 +69,7 @@ function invitePage(input: {
     html`<h1>Join ${input.workspaceName}</h1>
 <p>You were invited as <strong>${input.email}</strong>. Choose your name and a password (at least 8 characters).</p>
 ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : null}
-<form method="post" action="${invitationPath(input.token)}">
+<form method="post" action="${input.base}${invitationPath(input.token)}">
 <input type="hidden" name="csrf" value="${input.csrf}">
 <label for="name">Name</label>
 <input id="name" name="name" type="text" autocomplete="name" required maxlength="100" value="${input.name ?? ''}">
@@ -135,7 +137,13 @@ export function invitationRoutes(deps: WebDeps) {
     const csrf = preSessionCsrf(c, deps);
     return page(
       c,
-      invitePage({ token, csrf, email: opened.invitation.email, workspaceName: deps.workspace.name }),
+      invitePage({
+        base: basePath(deps.publicUrl),
+        token,
+        csrf,
+        email: opened.invitation.email,
+        workspaceName: deps.workspace.name,
+      }),
     );
   });
 
@@ -159,6 +167,7 @@ export function invitationRoutes(deps: WebDeps) {
       page(
         c,
         invitePage({
+          base: basePath(deps.publicUrl),
           token,
           csrf: preSessionCsrf(c, deps),
           email: opened.invitation.email,
@@ -189,7 +198,7 @@ export function invitationRoutes(deps: WebDeps) {
     if (accepted instanceof ApiError) return again(accepted.message);
     if (!accepted) return notOpen(c, { ok: false, reason: 'invalid' });
     setSessionCookie(c, deps, accepted.session);
-    return c.redirect('/app', 303);
+    return c.redirect(`${basePath(deps.publicUrl)}/app`, 303);
   });
 
   // The admin screen's API.

@@ -31,6 +31,8 @@ export function messagePage(title: string, message: string): Html {
 }
 
 export function signInPage(input: {
+  /** The path prefix of a server behind a proxy (web/session.ts basePath), or ''. */
+  base: string;
   csrf: string;
   next: string | null;
   email?: string;
@@ -41,7 +43,7 @@ export function signInPage(input: {
     'Sign in',
     html`<h1>Sign in to ${input.workspaceName}</h1>
 ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : null}
-<form method="post" action="/sign-in">
+<form method="post" action="${input.base}/sign-in">
 <input type="hidden" name="csrf" value="${input.csrf}">
 ${input.next ? html`<input type="hidden" name="next" value="${input.next}">` : null}
 <label for="email">Email</label>
@@ -53,12 +55,12 @@ ${input.next ? html`<input type="hidden" name="next" value="${input.next}">` : n
   );
 }
 
-export function signedInPage(input: { name: string; email: string; csrf: string }): Html {
+export function signedInPage(input: { base: string; name: string; email: string; csrf: string }): Html {
   return layout(
     'Signed in',
     html`<h1>Signed in</h1><p>You are signed in as ${input.name} (${input.email}).</p>
-<p><a href="/app">Open the editor</a> · <a href="/">Browse the workspace (read-only)</a></p>
-<form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${input.csrf}">
+<p><a href="${input.base}/app">Open the editor</a> · <a href="${input.base}/">Browse the workspace (read-only)</a></p>
+<form method="post" action="${input.base}/sign-out"><input type="hidden" name="csrf" value="${input.csrf}">
 <button type="submit" class="secondary">Sign out</button></form>`,
   );
 }
@@ -74,6 +76,7 @@ const CAPABILITY_TEXT: Record<Capability, string> = {
 };
 
 export function consentPage(input: {
+  base: string;
   integrationName: string;
   workspaceName: string;
   user: { name: string; email: string };
@@ -97,7 +100,7 @@ export function consentPage(input: {
 ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : null}
 <p>It will be able to:</p>
 <ul>${input.capabilities.map((c) => html`<li>${CAPABILITY_TEXT[c]}</li>`)}</ul>
-<form method="post" action="/v1/oauth/authorize">
+<form method="post" action="${input.base}/v1/oauth/authorize">
 <input type="hidden" name="csrf" value="${input.csrf}">
 ${hidden}
 <fieldset><legend>Pages it may access (and everything inside them)</legend>

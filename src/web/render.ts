@@ -644,7 +644,7 @@ export function browseLayout(input: {
 <title>${input.title || 'Untitled'} · Octavo</title><style>${BROWSE_STYLE}</style></head>
 <body><nav class="bar" aria-label="Octavo"><a href="${input.base}/">${input.workspaceName}</a><a href="${input.base}/app">Open the editor</a><span class="grow"></span>
 <span>${input.user.name} (${input.user.email})</span>
-<form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit">Sign out</button></form></nav>
+<form method="post" action="${input.base}/sign-out"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit">Sign out</button></form></nav>
 <main>${input.body}</main></body></html>`;
 }
 

@@ -1,30 +1,34 @@
 /**
- * `GET /requests`: the request journal (ops/emulator.ts) in the browser, for signed-in workspace
- * people, newest first, filtered like `octavo requests` (`integration`, a name or id; `status`,
+ * `GET /requests`: the request journal (ops/emulator.ts) in the browser, for workspace admins
+ * (a member is answered 403, as the app's request log: app-api.routes.ts), newest first, filtered like `octavo requests` (`integration`, a name or id; `status`,
  * `404` or `4xx`). The home page links to it, and each integration to its own requests. What an
  * entry shows is what `GET /_octavo/requests` answers: bodies cut at the journal's limit, the
  * Authorization header with the token hidden.
  */
 import { Hono } from 'hono';
 import type { JournalEntry, RequestJournal } from '../ops/emulator.ts';
+import { isAdmin } from '../ops/invitations.ts';
 import { type Html, html } from './html.ts';
+import { messagePage } from './pages.ts';
 import { browseLayout } from './render.ts';
-import { htmlHeaders, signedIn, type WebDeps } from './session.ts';
+import { basePath, htmlHeaders, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
 
 /** At most this many entries on the page (the newest). */
 const SHOWN = 200;
 
 export function requestLogRoutes(deps: WebDeps, journal: RequestJournal) {
   const r = new Hono();
-  const base = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
+  const base = basePath(deps.publicUrl);
 
   r.get('/requests', async (c) => {
     const me = await signedIn(c, deps);
     htmlHeaders(c);
     if (!me) {
       const url = new URL(c.req.url);
-      return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+      return c.redirect(signInRedirectUrl(deps, url.pathname + url.search), 303);
     }
+    if (!(await deps.store.transaction((tx) => isAdmin(tx, me.user.id))))
+      return c.html(messagePage('Request log', 'Only a workspace admin may read the request log.').text, 403);
     const integration = c.req.query('integration')?.trim() || undefined;
     const status = c.req.query('status')?.trim() || undefined;
     const valid = status === undefined || /^[1-5](xx|\d\d)$/i.test(status);

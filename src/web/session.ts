@@ -3,7 +3,8 @@
  *
  * - The session cookie (`octavo_session`) holds 43 random base-62 characters; the database keeps
  *   only their SHA-256 (ops/accounts.ts). HttpOnly, SameSite=Lax (a link from the integration's
- *   site to the consent page must arrive signed in), Path=/, and Secure whenever the server is
+ *   site to the consent page must arrive signed in), Path the public URL's path (`/`, or the
+ *   prefix a reverse proxy serves Octavo under: `basePath`), and Secure whenever the server is
  *   reached over https (its public URL or the request): a browser drops Secure cookies set over
  *   plain http, which a server on a developer's loopback address serves.
  * - CSRF: every form carries a token. Signed in, it is the session's own token (stored with the
@@ -50,6 +51,26 @@ export interface SignedIn {
 
 export const nowOf = (deps: WebDeps) => deps.clock?.() ?? new Date();
 
+/**
+ * The path prefix under which browsers reach this server: the public URL's path without its
+ * trailing slash (`''` at the root, `/octavo` for `https://example.com/octavo`). A reverse proxy
+ * serving Octavo under a prefix forwards requests with the prefix stripped (the server's routes
+ * stay `/app`, `/sign-in`, …); what the server sends back to browsers — links, form actions,
+ * redirects, asset URLs, cookie paths — carries the prefix.
+ */
+export function basePath(publicUrl: string): string {
+  if (!URL.canParse(publicUrl)) return '';
+  return new URL(publicUrl).pathname.replace(/\/+$/, '');
+}
+
+/** The cookie path for this server: the prefix, or `/`. */
+const cookiePath = (deps: Pick<WebDeps, 'publicUrl'>) => basePath(deps.publicUrl) || '/';
+
+/** The redirect to the sign-in page that comes back to `path` (a server path, without the prefix). */
+export function signInRedirectUrl(deps: Pick<WebDeps, 'publicUrl'>, path: string): string {
+  return `${basePath(deps.publicUrl)}/sign-in?next=${encodeURIComponent(path)}`;
+}
+
 function secure(c: Context, deps: WebDeps): boolean {
   return deps.publicUrl.startsWith('https:') || new URL(c.req.url).protocol === 'https:';
 }
@@ -64,7 +85,7 @@ export async function signedIn(c: Context, deps: WebDeps): Promise<SignedIn | nu
 
 export function setSessionCookie(c: Context, deps: WebDeps, session: NewSession): void {
   setCookie(c, SESSION_COOKIE, session.id, {
-    path: '/',
+    path: cookiePath(deps),
     httpOnly: true,
     sameSite: 'Lax',
     secure: secure(c, deps),
@@ -72,8 +93,8 @@ export function setSessionCookie(c: Context, deps: WebDeps, session: NewSession)
   });
 }
 
-export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+export function clearSessionCookie(c: Context, deps: Pick<WebDeps, 'publicUrl'>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: cookiePath(deps) });
 }
 
 /** The pre-sign-in CSRF token: the cookie's, or a new one set now. */
@@ -82,7 +103,7 @@ export function preSessionCsrf(c: Context, deps: WebDeps): string {
   if (existing && /^[A-Za-z0-9]{32}$/.test(existing)) return existing;
   const token = randomBase62(32);
   setCookie(c, CSRF_COOKIE, token, {
-    path: '/',
+    path: cookiePath(deps),
     httpOnly: true,
     sameSite: 'Strict',
     secure: secure(c, deps),
@@ -128,7 +149,10 @@ export function htmlHeaders(c: Context): void {
   );
 }
 
-/** A `next` path that stays on this server (no open redirect): relative, one leading slash. */
+/**
+ * A `next` path that stays on this server (no open redirect): relative, one leading slash. It is
+ * a server path, without the prefix (`basePath`): redirect to `basePath(…) + next`.
+ */
 export function safeNext(raw: unknown): string | null {
   if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\'))
     return null;

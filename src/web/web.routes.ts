@@ -28,6 +28,7 @@ import { invitationRoutes } from './invitations.routes.ts';
 import { consentPage, messagePage, signedInPage, signInPage } from './pages.ts';
 import { requestLogRoutes } from './requests.routes.ts';
 import {
+  basePath,
   clearSessionCookie,
   csrfValid,
   htmlHeaders,
@@ -74,6 +75,8 @@ function authorizeParams(get: (k: string) => string | undefined): AuthorizeParam
 
 export function webRoutes(deps: WebDeps) {
   const r = new Hono();
+  /** What links and redirects sent to browsers start with (a proxy's prefix, or ''). */
+  const base = basePath(deps.publicUrl);
   const forms = bodyLimit({
     maxSize: 64 * 1024,
     onError: (c) => page(c, messagePage('Too large', 'The form sent was too large.'), 400),
@@ -83,13 +86,14 @@ export function webRoutes(deps: WebDeps) {
     ((await c.req.parseBody({ all: true }).catch(() => ({}))) as Form) ?? {};
 
   const signInForm = (c: Context, next: string | null, extra: { email?: string; error?: string } = {}) =>
-    signInPage({ csrf: preSessionCsrf(c, deps), next, workspaceName: deps.workspace.name, ...extra });
+    signInPage({ base, csrf: preSessionCsrf(c, deps), next, workspaceName: deps.workspace.name, ...extra });
 
   r.get('/sign-in', async (c) => {
     const me = await signedIn(c, deps);
     const next = safeNext(c.req.query('next'));
-    if (me && next) return c.redirect(next, 303);
-    if (me) return page(c, signedInPage({ name: me.user.name, email: me.user.email ?? '', csrf: me.csrf }));
+    if (me && next) return c.redirect(`${base}${next}`, 303);
+    if (me)
+      return page(c, signedInPage({ base, name: me.user.name, email: me.user.email ?? '', csrf: me.csrf }));
     return page(c, signInForm(c, next));
   });
 
@@ -111,7 +115,7 @@ export function webRoutes(deps: WebDeps) {
     }
     if (!result.ok) return page(c, signInForm(c, next, { email, error: 'Wrong email or password.' }), 401);
     setSessionCookie(c, deps, result.session);
-    return c.redirect(next ?? '/', 303);
+    return c.redirect(`${base}${next ?? '/'}`, 303);
   });
 
   r.post('/sign-out', forms, async (c) => {
@@ -119,8 +123,8 @@ export function webRoutes(deps: WebDeps) {
     const form = await readForm(c);
     if (me && !csrfValid(c, deps, form.csrf, me)) return csrfRefused(c);
     if (me) await deps.store.transaction((tx) => signOut(tx, me.sessionId));
-    clearSessionCookie(c);
-    return c.redirect('/sign-in', 303);
+    clearSessionCookie(c, deps);
+    return c.redirect(`${base}/sign-in`, 303);
   });
 
   /** The consent page for a checked request, or what to answer instead. */
@@ -136,6 +140,7 @@ export function webRoutes(deps: WebDeps) {
     return page(
       c,
       consentPage({
+        base,
         integrationName: check.request.client.name,
         workspaceName: deps.workspace.name,
         user: { name: me.user.name, email: me.user.email ?? '' },

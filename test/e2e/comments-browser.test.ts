@@ -84,6 +84,43 @@ describeBrowser('comments and uploads browser test', 'Comments and uploads in Ch
     expect(errors).toEqual([]);
   });
 
+  it('comments follow others: an SDK comment appears in the open page, and a reply goes back', async () => {
+    const open = await sdk.pages.create({
+      parent: { page_id: server.boot.created!.pageId },
+      properties: { title: { title: [{ text: { content: 'Release checklist' } }] } },
+    });
+    await page.goto(`${server.url}/app/p/${open.id}`);
+    await page.getByText('No comments yet.').waitFor();
+    // Written through the API while the page is open: shown without a reload (the poll).
+    const fromSdk = (await sdk.comments.create({
+      parent: { page_id: open.id },
+      rich_text: [{ type: 'text', text: { content: 'Tagged v2.1 from CI' } }],
+    })) as unknown as { discussion_id: string };
+    const discussion = page.getByRole('listitem', { name: /^Discussion: Tagged v2\.1 from CI/ });
+    await discussion.waitFor({ timeout: 15_000 });
+    // A reply in the same discussion from the browser, read back through the SDK; then a second
+    // SDK reply also arrives in the open page.
+    await discussion.getByRole('textbox', { name: 'Reply' }).fill('Thanks, checking it');
+    await discussion.getByRole('button', { name: 'Reply' }).click();
+    await discussion.getByText('Thanks, checking it').waitFor();
+    const listed = (await sdk.comments.list({ block_id: open.id })).results as unknown as {
+      discussion_id: string;
+      rich_text: { plain_text: string }[];
+    }[];
+    expect(listed.map((c) => c.rich_text[0]?.plain_text)).toEqual([
+      'Tagged v2.1 from CI',
+      'Thanks, checking it',
+    ]);
+    expect(listed[1]!.discussion_id).toBe(fromSdk.discussion_id);
+    await sdk.comments.create({
+      discussion_id: fromSdk.discussion_id,
+      rich_text: [{ type: 'text', text: { content: 'Release notes are up' } }],
+    });
+    await discussion.getByText('Release notes are up').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('listitem', { name: /^Discussion:/ }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it("uploads two files into a row's files property; both are kept", async () => {
     const db = (await sdk.databases.create({
       parent: { type: 'page_id', page_id: server.boot.created!.pageId },

@@ -10,7 +10,7 @@
 import { Client } from '@notionhq/client';
 import { expect, it } from 'vitest';
 import { createAdminPage } from '../../src/ops/workspace.ts';
-import { newPerson } from '../helpers/oauth.ts';
+import { newAdmin, newPerson } from '../helpers/oauth.ts';
 import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 describeBrowser('integrations browser test', 'Integrations and Connections in Chromium', (engine) => {
@@ -18,7 +18,7 @@ describeBrowser('integrations browser test', 'Integrations and Connections in Ch
 
   it('creates an integration, shares a page through Connections, and the SDK reads it with the token', async () => {
     const { server, page, errors } = suite;
-    const person = await newPerson({ store: server.store });
+    const person = await newAdmin({ store: server.store });
     const plans = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: 'Launch plans', now: new Date().toISOString() }),
     );
@@ -97,6 +97,44 @@ describeBrowser('integrations browser test', 'Integrations and Connections in Ch
     await item.getByRole('button', { name: 'Revoke the token of Release bot' }).click();
     await item.getByText('(revoked)').waitFor();
     await expect(next.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('shows a member the integrations read-only and no admin screens; Connections still work', async () => {
+    const { server, page, errors } = suite;
+    const member = await newPerson({ store: server.store });
+    const notes = await server.store.transaction((tx) =>
+      createAdminPage(tx, { title: 'Member notes', now: new Date().toISOString() }),
+    );
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/app/integrations`);
+    await suite.signIn(member);
+    await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+    await page
+      .getByRole('note')
+      .filter({ hasText: 'Only a workspace admin can create integrations' })
+      .waitFor();
+    const list = page.getByRole('list', { name: 'Integrations' });
+    await list.getByRole('listitem', { name: 'Octavo Quickstart' }).waitFor();
+    expect(await page.getByRole('form', { name: 'New integration' }).count()).toBe(0);
+    expect(await list.getByRole('button').count()).toBe(0);
+    const links = page.getByRole('list', { name: 'Workspace settings' }).getByRole('link');
+    expect(await links.allTextContents()).toEqual(['Integrations']);
+    // Typed into the address bar, an admin screen says it is for admins.
+    await page.goto(`${server.url}/app/webhooks`);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Only a workspace admin can manage webhook subscriptions' })
+      .waitFor();
+
+    // A member shares a page with an integration from the page, read back through the SDK.
+    await page.goto(`${server.url}/app/p/${notes.id}`);
+    await page.getByText('Connections').click();
+    await page.getByLabel('Connect an integration').selectOption({ label: 'Octavo Quickstart' });
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('list', { name: 'Connected integrations' }).getByText('Octavo Quickstart').waitFor();
+    const got = await suite.sdk.pages.retrieve({ page_id: notes.id });
+    expect(got.id).toBe(notes.id);
     expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -22,7 +22,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/main.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { QUICKSTART_INTEGRATION } from '../../src/ops/workspace.ts';
-import { newPerson } from '../helpers/oauth.ts';
+import { newAdmin } from '../helpers/oauth.ts';
 import { describeBrowser, useBrowser } from '../helpers/web-suite.ts';
 
 /** A webhook receiver on loopback that keeps every body it is sent. */
@@ -80,7 +80,7 @@ describeBrowser('platform screens browser test', 'The platform screens in Chromi
     // A step that cannot happen fails in 10 s, naming the step, before the test's own timeout.
     page.setDefaultTimeout(10_000);
     page.on('dialog', (d) => d.accept());
-    const person = await newPerson({ store: server.store });
+    const person = await newAdmin({ store: server.store });
     await page.goto(`${server.url}/app`);
     await suite.signIn(person);
     await page.getByRole('navigation', { name: 'Workspace' }).waitFor({ state: 'attached' });

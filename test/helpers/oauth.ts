@@ -73,6 +73,13 @@ export async function newPerson(h: Pick<Harness, 'store'>, password = 'correct h
   return { user, email, password };
 }
 
+/** A person with a password who is a workspace admin (may manage integrations, webhooks, …). */
+export async function newAdmin(h: Pick<Harness, 'store'>, password?: string) {
+  const made = await newPerson(h, password);
+  await h.store.transaction((tx) => tx.invitations.setRole(made.user.id, 'admin'));
+  return made;
+}
+
 let clients = 0;
 
 export async function newPublicIntegration(

@@ -16,7 +16,7 @@ import { type RunningServer, startServer } from '../../src/main.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
 import { chromiumPresent, launchChromium } from './chromium.ts';
 import { describeEngines, type EngineName, PG_URL } from './engines.ts';
-import { csrfOf, newPerson } from './oauth.ts';
+import { csrfOf, newAdmin, newPerson } from './oauth.ts';
 
 /** A person made by `newPerson`: what the sign-in form needs. */
 export interface Person {
@@ -250,8 +250,11 @@ export async function signedInJar(base: string, person: Person) {
   return { jar, csrf, call };
 }
 
-/** A new person with a password, signed in over HTTP. */
-export async function newSignedInPerson(server: Pick<RunningServer, 'url' | 'store'>) {
-  const person = await newPerson({ store: server.store });
+/** A new person with a password (a workspace admin with `admin`), signed in over HTTP. */
+export async function newSignedInPerson(
+  server: Pick<RunningServer, 'url' | 'store'>,
+  options: { admin?: boolean } = {},
+) {
+  const person = await (options.admin ? newAdmin : newPerson)({ store: server.store });
   return { person, ...(await signedInJar(server.url, person)) };
 }

@@ -40,7 +40,7 @@ describeEngines('/app/api integrations and connections', (engine) => {
     expect(out.status).toBe(401);
     expect(await out.json()).toMatchObject({ object: 'error', code: 'unauthorized' });
 
-    const { jar, csrf } = await newSignedInPerson(server);
+    const { jar, csrf } = await newSignedInPerson(server, { admin: true });
     const noHeader = await call(jar, '/integrations', {
       method: 'POST',
       body: JSON.stringify({ name: 'Nope' }),
@@ -67,7 +67,7 @@ describeEngines('/app/api integrations and connections', (engine) => {
 
   it('creates with chosen capabilities, shows the token once, rotates and revokes it', async () => {
     const { server } = suite;
-    const { jar, csrf } = await newSignedInPerson(server);
+    const { jar, csrf } = await newSignedInPerson(server, { admin: true });
     const res = await call(jar, '/integrations', {
       method: 'POST',
       csrf,
@@ -106,7 +106,7 @@ describeEngines('/app/api integrations and connections', (engine) => {
 
   it("shares and unshares a page through its Connections, and lists each integration's reach", async () => {
     const { server } = suite;
-    const { jar, csrf } = await newSignedInPerson(server);
+    const { jar, csrf } = await newSignedInPerson(server, { admin: true });
     const page = await server.store.transaction((tx) =>
       createAdminPage(tx, { title: `Plans ${engine}`, now: new Date().toISOString() }),
     );

@@ -11,7 +11,7 @@ import { type RunningServer, startServer } from '../../src/main.ts';
 import { QUICKSTART_INTEGRATION } from '../../src/ops/workspace.ts';
 import { dropPostgresSchema } from '../../src/store/connect.ts';
 import { describeEngines, PG_URL } from '../helpers/engines.ts';
-import { newPerson } from '../helpers/oauth.ts';
+import { newAdmin, newPerson } from '../helpers/oauth.ts';
 import { signedInJar } from '../helpers/web-suite.ts';
 
 describeEngines('/app/api platform routes: refusals', (engine) => {
@@ -54,7 +54,7 @@ describeEngines('/app/api platform routes: refusals', (engine) => {
   });
 
   it('answers validation errors for bad webhook input and a run_script automation, changing nothing', async () => {
-    const who = await newPerson({ store: server.store });
+    const who = await newAdmin({ store: server.store });
     const me = await signedInJar(server.url, who);
     const ints = await me.call<{ results: { id: string; name: string }[] }>('GET', '/app/api/integrations');
     const quick = ints.json.results.find((i) => i.name === QUICKSTART_INTEGRATION)!;
@@ -92,7 +92,7 @@ describeEngines('/app/api platform routes: refusals', (engine) => {
   });
 
   it('keeps the emulator controls off unless the server turns them on; the journal stays readable', async () => {
-    const who = await newPerson({ store: server.store });
+    const who = await newAdmin({ store: server.store });
     const me = await signedInJar(server.url, who);
     const state = await me.call<{ controls: boolean; snapshots: unknown[] }>('GET', '/app/api/emulator');
     expect(state.json).toMatchObject({ controls: false, snapshots: [] });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEmulator } from '../../src/ops/emulator.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
-import { Jar, newPerson, signInWith } from '../helpers/oauth.ts';
+import { Jar, newAdmin, newPerson, signInWith } from '../helpers/oauth.ts';
 
 const MISSING = '0a0a0a0a-0000-4000-8000-00000000dead';
 
@@ -28,7 +28,7 @@ describeEngines('GET /requests (the request log page)', (engine) => {
   beforeAll(async () => {
     h = await startHarness(engine, { emulator: createEmulator({}) });
     sdk = h.client();
-    const person = await newPerson(h);
+    const person = await newAdmin(h);
     jar = new Jar(h);
     expect((await signInWith(jar, person.email, person.password)).status).toBe(303);
     await sdk.users.me({});

@@ -2,18 +2,39 @@
  * The browser app's only way to the server: Notion's public /v1 API, sent with the session
  * cookie and the session's CSRF token (from the shell's meta tag) in `X-Octavo-CSRF`, so every
  * request acts as the signed-in person through the same operations as an integration's.
+ *
+ * Behind a reverse proxy that serves Octavo under a path prefix, the shell names the prefix in
+ * `octavo-base` (web/app.routes.ts): every server path the app requests, links to or goes to
+ * starts with it (`serverPath`).
  */
 
 /** The API version the app speaks. */
 export const NOTION_VERSION = '2025-09-03';
 
-const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+/** A meta tag of the shell; '' outside a browser (the conversion modules' tests load this file). */
+const meta = (name: string) =>
+  typeof document === 'undefined'
+    ? ''
+    : (document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '');
 
 export const session = {
   csrf: meta('octavo-csrf'),
   userName: meta('octavo-user'),
   workspace: meta('octavo-workspace'),
+  /** `admin` or `member`: whether the workspace screens are the person's to manage. */
+  role: meta('octavo-role'),
+  /** The path prefix the server is reached under (`''`, or e.g. `/octavo`). */
+  base: meta('octavo-base'),
 };
+
+/** A server path (`/v1/…`, `/app/…`, `/p/…`) as the browser reaches it: with the prefix. */
+export const serverPath = (path: string) => `${session.base}${path}`;
+
+/** The address bar's path without the prefix (what the server's routes see). */
+export const pathInApp = () =>
+  session.base && location.pathname.startsWith(session.base)
+    ? location.pathname.slice(session.base.length) || '/'
+    : location.pathname;
 
 /** A failed API call: Notion's error code and message. */
 export class ApiFailure extends Error {
@@ -30,7 +51,7 @@ type Json = Record<string, unknown>;
 
 /** Calls `/v1${path}`; resolves to the JSON body, rejects with an ApiFailure. */
 export function api<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
-  return call<T>(`/v1${path}`, method, body);
+  return call<T>(serverPath(`/v1${path}`), method, body);
 }
 
 /**
@@ -38,7 +59,7 @@ export function api<T = Json>(method: string, path: string, body?: unknown): Pro
  * not part of Notion's API; the same session, CSRF header and errors as `api`.
  */
 export function adminApi<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
-  return call<T>(`/app/api${path}`, method, body);
+  return call<T>(serverPath(`/app/api${path}`), method, body);
 }
 
 async function call<T>(url: string, method: string, body: unknown): Promise<T> {
@@ -56,7 +77,7 @@ async function call<T>(url: string, method: string, body: unknown): Promise<T> {
   const json = (await res.json().catch(() => ({}))) as Json;
   if (res.status === 401) {
     // Signed out (elsewhere, or the session expired): back to the sign-in page.
-    location.assign(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
+    location.assign(serverPath(`/sign-in?next=${encodeURIComponent(pathInApp())}`));
   }
   if (!res.ok) {
     throw new ApiFailure(res.status, String(json.code ?? 'error'), String(json.message ?? res.statusText));

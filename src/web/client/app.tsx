@@ -3,26 +3,38 @@
  * narrow screen the sidebar is a panel opened by the Menu button.
  */
 import { useEffect, useId, useState } from 'react';
-import { type Page, pageTitle, searchPages, session } from './api.ts';
+import { type Page, pageTitle, searchPages, serverPath, session } from './api.ts';
 import { AutomationsView } from './automations.tsx';
 import { IconView } from './icon.tsx';
 import { IntegrationsView } from './integrations.tsx';
 import { MembersView } from './members.tsx';
 import { PageView } from './page.tsx';
 import { RequestsView } from './requests.tsx';
-import { navigate, type Screen, useRoute } from './router.ts';
+import { appHref, navigate, type Screen, useRoute } from './router.ts';
+import { AdminOnly, isAdmin } from './screens.tsx';
 import { WebhooksView } from './webhooks.tsx';
 
-/** The workspace screens in the sidebar, in order. */
-const SCREEN_LINKS: { screen: Screen; label: string }[] = [
+/**
+ * The workspace screens in the sidebar, in order. Those marked `admin` are shown to workspace
+ * admins only (the server refuses others, app-api.routes.ts); a member sees Integrations read-only.
+ */
+const SCREEN_LINKS: { screen: Screen; label: string; admin?: true }[] = [
   { screen: 'integrations', label: 'Integrations' },
-  { screen: 'members', label: 'Members' },
-  { screen: 'webhooks', label: 'Webhooks' },
-  { screen: 'automations', label: 'Automations' },
-  { screen: 'requests', label: 'Request log' },
+  { screen: 'members', label: 'Members', admin: true },
+  { screen: 'webhooks', label: 'Webhooks', admin: true },
+  { screen: 'automations', label: 'Automations', admin: true },
+  { screen: 'requests', label: 'Request log', admin: true },
 ];
 
 import { PageTree } from './tree.tsx';
+
+/** What a member is told only an admin can do, per admin screen. */
+const ADMIN_WHAT: Partial<Record<Screen, string>> = {
+  members: 'see the members and invite people',
+  webhooks: 'manage webhook subscriptions',
+  automations: 'manage automations',
+  requests: 'read the request log',
+};
 
 export function App() {
   const route = useRoute();
@@ -55,10 +67,10 @@ export function App() {
         <Search />
         <PageTree currentId={route.pageId} />
         <ul className="sidebar-links" aria-label="Workspace settings">
-          {SCREEN_LINKS.map((l) => (
+          {SCREEN_LINKS.filter((l) => !l.admin || isAdmin()).map((l) => (
             <li key={l.screen}>
               <a
-                href={`/app/${l.screen}`}
+                href={appHref(`/app/${l.screen}`)}
                 aria-current={route.screen === l.screen ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
@@ -70,7 +82,7 @@ export function App() {
             </li>
           ))}
         </ul>
-        <form method="post" action="/sign-out" className="sign-out">
+        <form method="post" action={serverPath('/sign-out')} className="sign-out">
           <input type="hidden" name="csrf" value={session.csrf} />
           <button type="submit" className="small">
             Sign out
@@ -82,6 +94,11 @@ export function App() {
           <PageView key={route.pageId} id={route.pageId} focusTitle={route.focusTitle} />
         ) : route.screen === 'integrations' ? (
           <IntegrationsView />
+        ) : route.screen && !isAdmin() ? (
+          <AdminOnly
+            title={SCREEN_LINKS.find((l) => l.screen === route.screen)?.label ?? ''}
+            what={ADMIN_WHAT[route.screen] ?? 'manage the workspace'}
+          />
         ) : route.screen === 'webhooks' ? (
           <WebhooksView />
         ) : route.screen === 'automations' ? (
@@ -144,7 +161,7 @@ function Search() {
           {results.map((p) => (
             <li key={p.id}>
               <a
-                href={`/app/p/${p.id}`}
+                href={appHref(`/app/p/${p.id}`)}
                 onClick={(e) => {
                   e.preventDefault();
                   setQuery('');

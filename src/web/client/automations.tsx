@@ -8,6 +8,7 @@
  */
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { adminApi, api } from './api.ts';
+import { useAction } from './screens.tsx';
 import { when } from './webhooks.tsx';
 
 interface Automation {
@@ -69,32 +70,21 @@ function triggerText(a: Automation, sources: DataSource[]): string {
 export function AutomationsView() {
   const [items, setItems] = useState<Automation[] | null>(null);
   const [sources, setSources] = useState<DataSource[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const reload = useCallback(
     () => adminApi<{ results: Automation[] }>('GET', '/automations').then((r) => setItems(r.results)),
     [],
   );
+  const { error, fail, act } = useAction(reload);
   useEffect(() => {
     document.title = 'Automations · Octavo';
-    reload().catch((e: Error) => setError(e.message));
+    reload().catch(fail);
     api<{ results: DataSource[] }>('POST', '/search', {
       filter: { property: 'object', value: 'data_source' },
       page_size: 100,
     })
       .then((r) => setSources(r.results))
       .catch(() => undefined);
-  }, [reload]);
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await reload();
-      return true;
-    } catch (e) {
-      setError((e as Error).message);
-      return false;
-    }
-  };
+  }, [reload, fail]);
   return (
     <div className="platform">
       <h1>Automations</h1>

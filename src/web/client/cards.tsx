@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Page, pageTitle } from './api.ts';
-import { navigate } from './router.ts';
+import { appHref, navigate } from './router.ts';
 import { valueText } from './table.tsx';
 import { shownProperties, type View, type ViewProperty, viewQuery } from './view-model.ts';
 
@@ -135,7 +135,7 @@ export function RowLink({ row, className }: { row: Row; className?: string }) {
   const href = `/app/p/${row.id}`;
   return (
     <a
-      href={href}
+      href={appHref(href)}
       className={className}
       onClick={(e) => {
         e.preventDefault();

@@ -2,9 +2,12 @@
  * A page's comments in the browser, through Notion's comments API as the signed-in person
  * (`GET /v1/comments?block_id=`, `POST /v1/comments`): the page's open discussions with their
  * comments oldest first (author, time, text, attachments), a reply in a discussion, and a new
- * discussion, either with a file attached (uploaded first, uploads.tsx).
+ * discussion, either with a file attached (uploaded first, uploads.tsx). Comments added
+ * meanwhile by others (an integration through the API, another browser) appear without a reload:
+ * the list is read again every COMMENTS_POLL_MS while the tab is visible, the sidebar's and the
+ * editor's mechanism (tree.tsx, editor.tsx), and re-rendered only when it changed.
  */
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from './api.ts';
 import { uploadFile } from './uploads.tsx';
 
@@ -33,6 +36,13 @@ async function loadComments(pageId: string): Promise<Comment[]> {
   return out;
 }
 
+/** How often an open page reads its comments again (only while the tab is visible). */
+export const COMMENTS_POLL_MS = 3000;
+
+/** What a list shows, to tell whether a poll read anything new. */
+const fingerprint = (list: Comment[]) =>
+  list.map((c) => `${c.id}:${c.discussion_id}:${JSON.stringify(c.rich_text)}`).join('|');
+
 const text = (c: Comment) => c.rich_text.map((t) => t.plain_text).join('');
 const fileName = (url: string) =>
   decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() ?? 'file');
@@ -40,16 +50,36 @@ const fileName = (url: string) =>
 export function Comments({ pageId, editable }: { pageId: string; editable: boolean }) {
   const [comments, setComments] = useState<Comment[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const shown = useRef<string | null>(null);
+  const show = useCallback((list: Comment[]) => {
+    const seen = fingerprint(list);
+    if (seen === shown.current) return;
+    shown.current = seen;
+    setComments(list);
+  }, []);
   const reload = useCallback(
     () =>
       loadComments(pageId)
-        .then(setComments)
+        .then(show)
         .catch((e: Error) => setError(e.message)),
-    [pageId],
+    [pageId, show],
   );
   useEffect(() => {
+    shown.current = null;
     reload();
-  }, [reload]);
+    let polling = false;
+    const timer = setInterval(() => {
+      if (polling || document.visibilityState !== 'visible') return;
+      polling = true;
+      // A failed poll (the network, the page trashed meanwhile) is retried at the next tick.
+      loadComments(pageId)
+        .then(show, () => {})
+        .finally(() => {
+          polling = false;
+        });
+    }, COMMENTS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [reload, pageId, show]);
   const discussions = new Map<string, Comment[]>();
   for (const c of comments ?? [])
     discussions.set(c.discussion_id, [...(discussions.get(c.discussion_id) ?? []), c]);

@@ -200,7 +200,7 @@ export function PageEditor({
       onClickCapture={(e) => {
         // A child page opens in the editor; a child database in the read-only view (its href).
         const link = (e.target as Element).closest('a.octavo-child-page[data-kind="page"]');
-        const id = link?.getAttribute('href')?.match(/^\/p\/([0-9a-f]{32})$/)?.[1];
+        const id = link?.getAttribute('href')?.match(/\/p\/([0-9a-f]{32})$/)?.[1];
         if (!id || e.metaKey || e.ctrlKey) return;
         e.preventDefault();
         navigate(`/app/p/${id}`);

@@ -1,12 +1,14 @@
 /**
  * Internal integrations in the browser (`/app/integrations`): the list, with what each can
  * reach; creating one with chosen capabilities (its token shown once, with a copy button);
- * rotating and revoking tokens. And a page's Connections: the integrations it is shared with,
- * sharing and unsharing. Through `/app/api` (web/integrations.routes.ts), as the signed-in person.
+ * rotating and revoking tokens — for workspace admins; a member sees the list only. And a page's
+ * Connections: the integrations it is shared with, sharing and unsharing (any person). Through
+ * `/app/api` (web/integrations.routes.ts), as the signed-in person.
  */
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { adminApi } from './api.ts';
-import { navigate } from './router.ts';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { adminApi, serverPath } from './api.ts';
+import { appHref, navigate } from './router.ts';
+import { isAdmin, ShownOnce, useAction } from './screens.tsx';
 
 /** Notion's capabilities of an internal integration, as the server knows them. */
 const CAPABILITIES: { id: string; label: string }[] = [
@@ -32,80 +34,35 @@ export interface Integration {
 const listIntegrations = async () =>
   (await adminApi<{ results: Integration[] }>('GET', '/integrations')).results;
 
-/** The token just made: shown once, with a copy button. */
-function TokenOnce({ integration, onDone }: { integration: Integration; onDone: () => void }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const code = useRef<HTMLElement>(null);
-  return (
-    <section className="token-once" aria-label="New token">
-      <p>
-        The token of <strong>{integration.name}</strong>. It is shown only now: copy it and keep it safe.
-      </p>
-      <code data-testid="token" ref={code}>
-        {integration.token}
-      </code>{' '}
-      <button
-        type="button"
-        className="small"
-        onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(integration.token ?? '');
-            setCopied('yes');
-          } catch {
-            // No clipboard (a plain-http origin, or refused): select the token to copy by hand.
-            if (code.current) getSelection()?.selectAllChildren(code.current);
-            setCopied('failed');
-          }
-        }}
-      >
-        {copied === 'yes' ? 'Copied' : 'Copy token'}
-      </button>{' '}
-      {copied === 'failed' && (
-        <span role="status">The browser refused to copy: the token is selected, copy it by hand.</span>
-      )}{' '}
-      <button type="button" className="small" onClick={onDone}>
-        Done
-      </button>
-    </section>
-  );
-}
-
 /** The Integrations screen. */
 export function IntegrationsView() {
   const nameId = useId();
   const [items, setItems] = useState<Integration[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Integration | null>(null);
   const [name, setName] = useState('');
   const [caps, setCaps] = useState<Set<string>>(
     new Set(['read_content', 'update_content', 'insert_content']),
   );
-  const reload = useCallback(
-    () =>
-      listIntegrations()
-        .then(setItems)
-        .catch((e: Error) => setError(e.message)),
-    [],
-  );
+  const reload = useCallback(() => listIntegrations().then(setItems), []);
+  const { error, act: run, fail } = useAction(reload);
+  const admin = isAdmin();
   useEffect(() => {
     document.title = 'Integrations · Octavo';
-    reload();
-  }, [reload]);
+    reload().catch(fail);
+  }, [reload, fail]);
 
-  const act = async (fn: () => Promise<Integration>, showToken: boolean) => {
-    setError(null);
-    try {
+  /** Runs a change; `showToken`: the integration answered carries its new token, shown once. */
+  const act = (fn: () => Promise<Integration>, showToken: boolean) =>
+    run(async () => {
       const made = await fn();
       if (showToken) setFresh(made);
-      await reload();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+    });
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    await act(() => adminApi<Integration>('POST', '/integrations', { name, capabilities: [...caps] }), true);
-    setName('');
+    if (
+      await act(() => adminApi<Integration>('POST', '/integrations', { name, capabilities: [...caps] }), true)
+    )
+      setName('');
   };
 
   return (
@@ -116,31 +73,46 @@ export function IntegrationsView() {
         shared with them (a page's Connections).
       </p>
       {error && <p role="alert">{error}</p>}
-      {fresh && <TokenOnce integration={fresh} onDone={() => setFresh(null)} />}
-      <form onSubmit={create} className="new-integration" aria-label="New integration">
-        <h2>New integration</h2>
-        <label htmlFor={nameId}>Name</label>{' '}
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} required />
-        <fieldset>
-          <legend>Capabilities</legend>
-          {CAPABILITIES.map((c) => (
-            <label key={c.id} className="capability">
-              <input
-                type="checkbox"
-                checked={caps.has(c.id)}
-                onChange={(e) => {
-                  const next = new Set(caps);
-                  if (e.target.checked) next.add(c.id);
-                  else next.delete(c.id);
-                  setCaps(next);
-                }}
-              />{' '}
-              {c.label}
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit">Create integration</button>
-      </form>
+      {!admin && (
+        <p role="note">Only a workspace admin can create integrations or rotate and revoke their tokens.</p>
+      )}
+      {fresh && (
+        <ShownOnce
+          label="New token"
+          noun="token"
+          testId="token"
+          value={fresh.token ?? ''}
+          onDone={() => setFresh(null)}
+        >
+          The token of <strong>{fresh.name}</strong>. It is shown only now: copy it and keep it safe.
+        </ShownOnce>
+      )}
+      {admin && (
+        <form onSubmit={create} className="new-integration" aria-label="New integration">
+          <h2>New integration</h2>
+          <label htmlFor={nameId}>Name</label>{' '}
+          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} required />
+          <fieldset>
+            <legend>Capabilities</legend>
+            {CAPABILITIES.map((c) => (
+              <label key={c.id} className="capability">
+                <input
+                  type="checkbox"
+                  checked={caps.has(c.id)}
+                  onChange={(e) => {
+                    const next = new Set(caps);
+                    if (e.target.checked) next.add(c.id);
+                    else next.delete(c.id);
+                    setCaps(next);
+                  }}
+                />{' '}
+                {c.label}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit">Create integration</button>
+        </form>
+      )}
       <h2>Integrations of this workspace</h2>
       {items === null ? (
         <p className="muted">Loading…</p>
@@ -160,7 +132,7 @@ export function IntegrationsView() {
                       <span key={s.id}>
                         {n > 0 && ', '}
                         <a
-                          href={s.type === 'page' ? `/app/p/${s.id}` : `/p/${s.id}`}
+                          href={serverPath(s.type === 'page' ? `/app/p/${s.id}` : `/p/${s.id}`)}
                           onClick={(e) => {
                             if (s.type !== 'page') return;
                             e.preventDefault();
@@ -172,26 +144,32 @@ export function IntegrationsView() {
                       </span>
                     ))}
               </div>
-              <button
-                type="button"
-                className="small"
-                aria-label={`Rotate the token of ${i.name}`}
-                onClick={() => act(() => adminApi<Integration>('POST', `/integrations/${i.id}/rotate`), true)}
-              >
-                {i.revoked_time ? 'New token' : 'Rotate token'}
-              </button>{' '}
-              {!i.revoked_time && (
-                <button
-                  type="button"
-                  className="small"
-                  aria-label={`Revoke the token of ${i.name}`}
-                  onClick={() => {
-                    if (confirm(`Revoke the token of ${i.name}? It stops working at once.`))
-                      act(() => adminApi<Integration>('POST', `/integrations/${i.id}/revoke`), false);
-                  }}
-                >
-                  Revoke
-                </button>
+              {admin && (
+                <>
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={`Rotate the token of ${i.name}`}
+                    onClick={() =>
+                      act(() => adminApi<Integration>('POST', `/integrations/${i.id}/rotate`), true)
+                    }
+                  >
+                    {i.revoked_time ? 'New token' : 'Rotate token'}
+                  </button>{' '}
+                  {!i.revoked_time && (
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Revoke the token of ${i.name}`}
+                      onClick={() => {
+                        if (confirm(`Revoke the token of ${i.name}? It stops working at once.`))
+                          act(() => adminApi<Integration>('POST', `/integrations/${i.id}/revoke`), false);
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </>
               )}
             </li>
           ))}
@@ -277,7 +255,7 @@ export function Connections({ pageId }: { pageId: string }) {
           ) : (
             <p className="muted">
               <a
-                href="/app/integrations"
+                href={appHref('/app/integrations')}
                 onClick={(e) => {
                   e.preventDefault();
                   navigate('/app/integrations');

@@ -5,8 +5,9 @@
  * a Revoke button while open. Through `/app/api/members` and `/app/api/invitations`
  * (web/invitations.routes.ts); a person who is not an admin is told so.
  */
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { ApiFailure, adminApi } from './api.ts';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { adminApi } from './api.ts';
+import { ShownOnce, useAction } from './screens.tsx';
 
 interface Member {
   id: string;
@@ -28,95 +29,41 @@ interface Invitation {
 
 const day = (iso: string) => new Date(iso).toLocaleDateString();
 
-/** The link just made: shown once, with a copy button. */
-function LinkOnce({ invitation, onDone }: { invitation: Invitation; onDone: () => void }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const code = useRef<HTMLElement>(null);
-  return (
-    <section className="token-once" aria-label="New invitation link">
-      <p>
-        The invitation link for <strong>{invitation.email}</strong>, valid until{' '}
-        {day(invitation.expires_time)}. It is shown only now and works once: send it to them.
-      </p>
-      <code data-testid="invitation-link" ref={code}>
-        {invitation.url}
-      </code>{' '}
-      <button
-        type="button"
-        className="small"
-        onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(invitation.url ?? '');
-            setCopied('yes');
-          } catch {
-            if (code.current) getSelection()?.selectAllChildren(code.current);
-            setCopied('failed');
-          }
-        }}
-      >
-        {copied === 'yes' ? 'Copied' : 'Copy link'}
-      </button>{' '}
-      {copied === 'failed' && (
-        <span role="status">The browser refused to copy: the link is selected, copy it by hand.</span>
-      )}{' '}
-      <button type="button" className="small" onClick={onDone}>
-        Done
-      </button>
-    </section>
-  );
-}
-
 export function MembersView() {
   const emailId = useId();
   const roleId = useId();
   const daysId = useId();
   const [members, setMembers] = useState<Member[] | null>(null);
   const [invitations, setInvitations] = useState<Invitation[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [refused, setRefused] = useState(false);
   const [fresh, setFresh] = useState<Invitation | null>(null);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'member' | 'admin'>('member');
   const [days, setDays] = useState(7);
 
   const reload = useCallback(async () => {
-    try {
-      const [m, i] = await Promise.all([
-        adminApi<{ results: Member[] }>('GET', '/members'),
-        adminApi<{ results: Invitation[] }>('GET', '/invitations'),
-      ]);
-      setMembers(m.results);
-      setInvitations(i.results);
-    } catch (e) {
-      if (e instanceof ApiFailure && e.status === 403) setRefused(true);
-      else setError((e as Error).message);
-    }
+    const [m, i] = await Promise.all([
+      adminApi<{ results: Member[] }>('GET', '/members'),
+      adminApi<{ results: Invitation[] }>('GET', '/invitations'),
+    ]);
+    setMembers(m.results);
+    setInvitations(i.results);
   }, []);
+  const { error, refused, fail, act } = useAction(reload);
   useEffect(() => {
     document.title = 'Members · Octavo';
-    reload();
-  }, [reload]);
+    reload().catch(fail);
+  }, [reload, fail]);
 
   const invite = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      setFresh(await adminApi<Invitation>('POST', '/invitations', { email, role, days }));
-      setEmail('');
-      await reload();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    const made = await act(async () =>
+      setFresh(await adminApi<Invitation>('POST', '/invitations', { email, role, days })),
+    );
+    if (made) setEmail('');
   };
-  const revoke = async (i: Invitation) => {
-    if (!confirm(`Revoke the invitation for ${i.email}? Its link stops working.`)) return;
-    setError(null);
-    try {
-      await adminApi<Invitation>('POST', `/invitations/${i.id}/revoke`);
-      await reload();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const revoke = (i: Invitation) => {
+    if (confirm(`Revoke the invitation for ${i.email}? Its link stops working.`))
+      act(() => adminApi<Invitation>('POST', `/invitations/${i.id}/revoke`));
   };
 
   if (refused)
@@ -130,7 +77,18 @@ export function MembersView() {
     <div className="members">
       <h1>Members</h1>
       {error && <p role="alert">{error}</p>}
-      {fresh && <LinkOnce invitation={fresh} onDone={() => setFresh(null)} />}
+      {fresh && (
+        <ShownOnce
+          label="New invitation link"
+          noun="link"
+          testId="invitation-link"
+          value={fresh.url ?? ''}
+          onDone={() => setFresh(null)}
+        >
+          The invitation link for <strong>{fresh.email}</strong>, valid until {day(fresh.expires_time)}. It is
+          shown only now and works once: send it to them.
+        </ShownOnce>
+      )}
       <form onSubmit={invite} className="new-integration" aria-label="Invite someone">
         <h2>Invite someone</h2>
         <label htmlFor={emailId}>Email</label>{' '}

@@ -10,7 +10,7 @@ import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
 import { IconView } from './icon.tsx';
 import { Connections } from './integrations.tsx';
-import { navigate } from './router.ts';
+import { appHref, navigate } from './router.ts';
 import { type DataSource, RowProperties, resolveDataSource } from './table.tsx';
 import { tree } from './tree.tsx';
 import { PageUpload } from './uploads.tsx';
@@ -100,7 +100,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
         <ol>
           <li>
             <a
-              href="/app"
+              href={appHref('/app')}
               onClick={(e) => {
                 e.preventDefault();
                 navigate('/app');
@@ -112,7 +112,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
           {crumbs.map((c) => (
             <li key={c.id}>
               <a
-                href={c.href}
+                href={appHref(c.href)}
                 onClick={(e) => {
                   if (!c.href.startsWith('/app/')) return;
                   e.preventDefault();

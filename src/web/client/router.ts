@@ -1,9 +1,11 @@
 /**
  * The app's routes in the address bar: `/app` (home), `/app/p/<page id>`, and the workspace
  * screens `/app/integrations`, `/app/members`, `/app/webhooks`, `/app/automations` and
- * `/app/requests`.
+ * `/app/requests` — all after the server's path prefix when it has one (api.ts `session.base`):
+ * `navigate` and `appHref` take paths without it and add it.
  */
 import { useSyncExternalStore } from 'react';
+import { pathInApp, serverPath } from './api.ts';
 
 export interface Route {
   pageId: string | null;
@@ -32,9 +34,10 @@ const listeners = new Set<() => void>();
 let current = parse();
 
 function parse(): Route {
-  const m = /^\/app\/p\/([0-9a-fA-F-]{32,36})\/?$/.exec(location.pathname);
+  const path = pathInApp();
+  const m = /^\/app\/p\/([0-9a-fA-F-]{32,36})\/?$/.exec(path);
   if (!keepNext) visits++;
-  const named = /^\/app\/([a-z]+)\/?$/.exec(location.pathname)?.[1];
+  const named = /^\/app\/([a-z]+)\/?$/.exec(path)?.[1];
   const screen = SCREENS.find((s) => s === named) ?? null;
   const route = {
     pageId: m ? m[1]! : null,
@@ -55,11 +58,14 @@ function update() {
 
 window.addEventListener('popstate', update);
 
-/** Goes to `path` inside the app without reloading. */
+/** The `href` of an app path (`/app/p/<id>`): with the server's path prefix. */
+export const appHref = (path: string) => serverPath(path);
+
+/** Goes to `path` (`/app/…`, without the prefix) inside the app without reloading. */
 export function navigate(path: string, options: { focusTitle?: boolean; keepMenu?: boolean } = {}) {
   focusNext = options.focusTitle ?? false;
   keepNext = options.keepMenu ?? false;
-  history.pushState(null, '', path);
+  history.pushState(null, '', serverPath(path));
   update();
 }
 

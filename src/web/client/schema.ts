@@ -16,6 +16,7 @@ import {
 } from '@blocknote/core';
 import { createReactBlockSpec, createReactInlineContentSpec } from '@blocknote/react';
 import { createElement as h } from 'react';
+import { serverPath } from './api.ts';
 import { CODE_LANGUAGES } from './languages.ts';
 
 /** Every block's hidden prop: JSON of the Notion fields the editor does not model (captions, sources). */
@@ -166,7 +167,10 @@ const createLinkToPage = createReactBlockSpec(
     render: ({ block }) =>
       h(
         'a',
-        { className: 'octavo-link-to-page', href: `/p/${block.props.targetId.replaceAll('-', '')}` },
+        {
+          className: 'octavo-link-to-page',
+          href: serverPath(`/p/${block.props.targetId.replaceAll('-', '')}`),
+        },
         `↗ ${block.props.targetType === 'database_id' ? 'Database' : 'Page'} ${block.props.targetId}`,
       ),
   },
@@ -185,7 +189,7 @@ const createChildPage = createReactBlockSpec(
         {
           className: 'octavo-child-page',
           'data-kind': block.props.kind,
-          href: `/p/${block.id.replaceAll('-', '')}`,
+          href: serverPath(`/p/${block.id.replaceAll('-', '')}`),
         },
         `${block.props.kind === 'database' ? '▦' : '📄'} ${block.props.title || 'Untitled'}`,
       ),

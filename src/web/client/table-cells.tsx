@@ -9,7 +9,7 @@
  */
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { api, type Page, pageTitle } from './api.ts';
-import { navigate } from './router.ts';
+import { appHref, navigate } from './router.ts';
 import {
   type CellValue,
   type DateDraft,
@@ -61,7 +61,7 @@ function RelationValue({ ids }: { ids: string[] }) {
         <span key={id}>
           {i > 0 && ', '}
           <a
-            href={`/app/p/${id}`}
+            href={appHref(`/app/p/${id}`)}
             onClick={(e) => {
               e.preventDefault();
               navigate(`/app/p/${id}`);
@@ -133,7 +133,7 @@ export function TitleCell(props: CellProps) {
   return (
     <div className="title-cell">
       <a
-        href={href}
+        href={appHref(href)}
         onClick={(e) => {
           e.preventDefault();
           navigate(href);

@@ -18,7 +18,7 @@ import {
   setTrashed,
 } from './api.ts';
 import { IconView } from './icon.tsx';
-import { navigate } from './router.ts';
+import { appHref, navigate } from './router.ts';
 
 export interface TreeNode {
   id: string;
@@ -260,7 +260,8 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
   if (!node) return null;
   const open = tree.expanded.has(id);
   const kids = tree.children.get(id) ?? [];
-  const href = `/app/p/${id}`;
+  const path = `/app/p/${id}`;
+  const href = appHref(path);
   const label = node.title || 'Untitled';
 
   const onDrop = async (e: DragEvent) => {
@@ -316,7 +317,7 @@ function TreeItem(props: { id: string; parentId: string | null; depth: number; c
             aria-current={id === currentId ? 'page' : undefined}
             onClick={(e) => {
               e.preventDefault();
-              navigate(href);
+              navigate(path);
             }}
           >
             <IconView icon={node.icon} />
@@ -409,7 +410,7 @@ function TrashList() {
         {tree.trashed.map((t) => (
           <li key={t.id}>
             <a
-              href={`/app/p/${t.id}`}
+              href={appHref(`/app/p/${t.id}`)}
               onClick={(e) => {
                 e.preventDefault();
                 navigate(`/app/p/${t.id}`);

@@ -6,7 +6,7 @@
  * file, by its type) or is added to one of the row's files properties.
  */
 import { type FormEvent, useId, useState } from 'react';
-import { ApiFailure, api, NOTION_VERSION, type Page, session } from './api.ts';
+import { ApiFailure, api, NOTION_VERSION, type Page, serverPath, session } from './api.ts';
 
 const SINGLE_MAX = 20 * 1024 * 1024;
 const PART = 10 * 1024 * 1024;
@@ -16,7 +16,7 @@ async function sendPart(id: string, blob: Blob, name: string, partNumber?: numbe
   const form = new FormData();
   form.append('file', blob, name);
   if (partNumber !== undefined) form.append('part_number', String(partNumber));
-  const res = await fetch(`/v1/file_uploads/${id}/send`, {
+  const res = await fetch(serverPath(`/v1/file_uploads/${id}/send`), {
     method: 'POST',
     headers: { 'Notion-Version': NOTION_VERSION, 'X-Octavo-CSRF': session.csrf },
     credentials: 'same-origin',

@@ -9,6 +9,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { adminApi } from './api.ts';
 import type { Integration } from './integrations.tsx';
+import { useAction } from './screens.tsx';
 
 export interface Subscription {
   id: string;
@@ -57,7 +58,6 @@ export const when = (iso: string) => new Date(iso).toLocaleString();
 export function WebhooksView() {
   const [list, setList] = useState<Listing | null>(null);
   const [integrations, setIntegrations] = useState<Integration[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const reload = useCallback(async () => {
     const [subs, ints] = await Promise.all([
       adminApi<Listing>('GET', '/webhooks'),
@@ -66,22 +66,11 @@ export function WebhooksView() {
     setList(subs);
     setIntegrations(ints.results.filter((i) => !i.revoked_time));
   }, []);
+  const { error, fail, act } = useAction(reload);
   useEffect(() => {
     document.title = 'Webhooks · Octavo';
-    reload().catch((e: Error) => setError(e.message));
-  }, [reload]);
-  /** Runs a change and reads the list again; false (the message shown) when it was refused. */
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await reload();
-      return true;
-    } catch (e) {
-      setError((e as Error).message);
-      return false;
-    }
-  };
+    reload().catch(fail);
+  }, [reload, fail]);
 
   return (
     <div className="platform">
