@@ -17,6 +17,7 @@ import * as automations from './migrations/016-automations.ts';
 import * as invitations from './migrations/018-invitations.ts';
 import * as workers from './migrations/020-workers.ts';
 import * as scripts from './migrations/021-scripts.ts';
+import * as workerPacers from './migrations/023-worker-pacers.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': init,
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-invitations': invitations,
   '020-workers': workers,
   '021-scripts': scripts,
+  '023-worker-pacers': workerPacers,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -32,6 +32,11 @@ export interface SandboxDeps {
   /** NOTION_API_BASE_URL as the worker sees it. */
   baseUrl: string;
   limits: WorkerLimits;
+  /**
+   * The next slot of a pacer's shared schedule: how long the execution waits before its request
+   * (null: it paces on its own). Absent: executions pace on their own.
+   */
+  pace?: ((key: string) => Promise<number | null>) | undefined;
 }
 
 export interface WorkerLogLine {
@@ -145,7 +150,15 @@ export function executeInSandbox(
         answerChildRequest(deps, m as never, 'Workers')
           .catch((e: Error) => ({ status: 502, headers: {}, body: `bridge failed: ${e.message}` }))
           .then((a) => child.connected && child.send({ kind: 'response', id: m.id, ...a }));
-      else if (m.kind === 'manifest') manifest = m.manifest;
+      else if (m.kind === 'pace') {
+        const asked = deps.pace ? deps.pace(String(m.key)) : Promise.resolve(null);
+        void asked
+          .catch((e: Error) => {
+            keep('octavo', `the shared pacer schedule failed (${e.message}); pacing this execution alone`);
+            return null;
+          })
+          .then((delayMs) => child.connected && child.send({ kind: 'paced', id: m.id, delayMs }));
+      } else if (m.kind === 'manifest') manifest = m.manifest;
       else if (m.kind === 'failed') {
         failed = String(m.message);
         if (m.stack) keep('stderr', String(m.stack));
