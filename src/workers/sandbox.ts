@@ -157,7 +157,12 @@ export function executeInSandbox(
             keep('octavo', `the shared pacer schedule failed (${e.message}); pacing this execution alone`);
             return null;
           })
-          .then((delayMs) => child.connected && child.send({ kind: 'paced', id: m.id, delayMs }));
+          // The slot as a time (the child and this process read one clock), so the answer's own
+          // delay on a busy machine does not move the request earlier than its slot.
+          .then((delayMs) => {
+            const atMs = delayMs === null ? null : Date.now() + delayMs;
+            if (child.connected) child.send({ kind: 'paced', id: m.id, atMs });
+          });
       } else if (m.kind === 'manifest') manifest = m.manifest;
       else if (m.kind === 'failed') {
         failed = String(m.message);

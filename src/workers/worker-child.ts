@@ -41,8 +41,8 @@ interface Answer {
 interface Paced {
   kind: 'paced';
   id: number;
-  /** How long to wait before the request; null: pace locally (no shared schedule). */
-  delayMs: number | null;
+  /** When the request may go (ms since the epoch); null: pace locally (no shared schedule). */
+  atMs: number | null;
 }
 
 interface WorkerLike {
@@ -88,12 +88,13 @@ async function bridged(input: string | URL | Request, init: RequestInit = {}): P
 }
 globalThis.fetch = bridged as typeof fetch;
 
-/** The next slot of pacer `key`, from the parent: how long to wait first. */
-function sharedPace(key: string): Promise<number | null> {
+/** The next slot of pacer `key`, from the parent: how long to wait for it from now. */
+async function sharedPace(key: string): Promise<number | null> {
   const id = ++seq;
   const answer = new Promise<number | null>((resolve) => pacing.set(id, resolve));
   void send({ kind: 'pace', id, key });
-  return answer;
+  const atMs = await answer;
+  return atMs === null ? null : Math.max(0, atMs - Date.now());
 }
 (globalThis as Record<symbol, unknown>)[Symbol.for('octavo.pace')] = sharedPace;
 
@@ -155,7 +156,7 @@ process.on('disconnect', () => process.exit(1));
 process.on('message', (m: Start | Answer | Paced) => {
   if (m.kind === 'start') void start(m);
   else if (m.kind === 'paced') {
-    pacing.get(m.id)?.(m.delayMs);
+    pacing.get(m.id)?.(m.atMs);
     pacing.delete(m.id);
   }
   else if (m.kind === 'response') {

@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAutomation } from '../../src/automations/runtime.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { deployWorker, presentWorker } from '../../src/workers/deploy.ts';
-import { presentWorkerRun, runCapability, type WorkerRuntime } from '../../src/workers/runtime.ts';
+import {
+  presentWorkerRun,
+  type RunningWorkers,
+  runCapability,
+  startWorkers,
+  type WorkerRuntime,
+} from '../../src/workers/runtime.ts';
 import { type AutoBench, startAutoBench } from '../automations/support.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { BASE_URL } from '../helpers/harness.ts';
@@ -116,8 +122,11 @@ describeEngines('workers: capabilities', (engine) => {
     let server: Server;
     let origin = '';
     let hookPath = '';
+    let jobs: RunningWorkers;
     const SECRET = 'shh-its-a-secret';
     beforeAll(async () => {
+      // The job process's side: accepted webhook deliveries are executed from the queue.
+      jobs = await startWorkers({ ...rt, queue: b.queue, hookPollMs: 50 });
       tasks = await dataSource('Tasks', { Name: { title: {} }, Note: { rich_text: {} } });
       inbox = await dataSource('Inbox', { Name: { title: {} } });
       const w = await deployWorker(rt, {
@@ -132,6 +141,7 @@ describeEngines('workers: capabilities', (engine) => {
       origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(async () => {
+      await jobs?.stop();
       await new Promise((r) => server?.close(r));
     });
 
@@ -217,6 +227,12 @@ describeEngines('workers: capabilities', (engine) => {
         return rows.length ? rows.map((p) => text(p.properties.Name)) : null;
       }, 30_000);
       expect(titles).toEqual(['From outside']);
+      await waitFor(async () => {
+        const r = (await b.store.transaction((tx) => tx.workers.listRuns('helpers', 20))).find(
+          (x) => x.kind === 'webhook',
+        );
+        return r?.status === 'succeeded' ? r : null;
+      }, 30_000);
       const runs = (await b.store.transaction((tx) => tx.workers.listRuns('helpers', 20))).map(
         presentWorkerRun,
       );
