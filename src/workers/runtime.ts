@@ -42,7 +42,10 @@ export const TICK_JOB = 'workers.tick';
 export const WEBHOOK_JOB = 'workers.webhook';
 /** Executions one sync cycle may take before it is stopped (hasMore without end). */
 export const MAX_EXECUTIONS_PER_CYCLE = 1000;
-/** A verify step answers an HTTP request: it gets at most this long (the package says seconds). */
+/**
+ * A verify step answers an HTTP request: it gets at most this long by default (the package asks
+ * for a few seconds, sandbox start included; OCTAVO_WORKER_VERIFY_TIMEOUT_MS changes it).
+ */
 export const VERIFY_TIMEOUT_MS = 10_000;
 /** How often the job process looks for webhook deliveries recorded by a process without a queue. */
 export const HOOK_POLL_MS = 500;
@@ -59,6 +62,8 @@ export interface WorkerRuntime {
   log?: Logger | undefined;
   /** The pacers' clock, ms since the epoch (default Date.now; tests inject one). */
   now?: (() => number) | undefined;
+  /** The time limit of webhook verify steps (default VERIFY_TIMEOUT_MS, never above `limits`). */
+  verifyTimeoutMs?: number | undefined;
   /** How often startWorkers looks for queued webhook deliveries (default HOOK_POLL_MS). */
   hookPollMs?: number | undefined;
 }
@@ -496,7 +501,7 @@ export async function handleInbound(
   let answer: InboundAnswer = { status: 202, body: '', contentType: 'text/plain' };
   if (cap.config.hasVerify) {
     const { x } = await execute(rt, row, key, 'verify', { request: req }, 'webhook', {
-      timeoutMs: VERIFY_TIMEOUT_MS,
+      timeoutMs: rt.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS,
     });
     const v = x.value as { status?: number; body?: string; contentType?: string } | null;
     const status = v?.status ?? 0;

@@ -220,6 +220,7 @@ export function executeInSandbox(
       mode: run.mode,
       capability: run.capability,
       input: run.input ?? null,
+      sharePacers: deps.pace !== undefined,
     });
   });
 }

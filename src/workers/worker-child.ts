@@ -28,6 +28,8 @@ interface Start {
   mode: 'manifest' | 'run';
   capability: string;
   input: unknown;
+  /** Pacer waits take slots from the parent's shared schedule (sync executions). */
+  sharePacers: boolean;
 }
 
 interface Answer {
@@ -118,18 +120,22 @@ ${m[1] ?? ''}async function pacerWait(key) {
 `;
 }
 
-registerHooks({
-  load(url, context, nextLoad) {
-    const loaded = nextLoad(url, context);
-    const src = loaded.source;
-    if (!PACER_MODULE.test(url) || src === undefined || src === null) return loaded;
-    const text = typeof src === 'string' ? src : Buffer.from(src as Uint8Array).toString('utf8');
-    return { ...loaded, source: sharePacers(text) };
-  },
-});
+/** Loads the package's pacer module with `sharePacers` applied (before the bundle is imported). */
+function hookPacers(): void {
+  registerHooks({
+    load(url, context, nextLoad) {
+      const loaded = nextLoad(url, context);
+      const src = loaded.source;
+      if (!PACER_MODULE.test(url) || src === undefined || src === null) return loaded;
+      const text = typeof src === 'string' ? src : Buffer.from(src as Uint8Array).toString('utf8');
+      return { ...loaded, source: sharePacers(text) };
+    },
+  });
+}
 
 async function start(m: Start): Promise<void> {
   try {
+    if (m.sharePacers) hookPacers();
     const mod = (await import(pathToFileURL(m.bundle).href)) as { default?: unknown };
     const worker = mod.default as WorkerLike | undefined;
     if (!worker || typeof worker.run !== 'function' || !('manifest' in worker))
@@ -158,8 +164,7 @@ process.on('message', (m: Start | Answer | Paced) => {
   else if (m.kind === 'paced') {
     pacing.get(m.id)?.(m.atMs);
     pacing.delete(m.id);
-  }
-  else if (m.kind === 'response') {
+  } else if (m.kind === 'response') {
     pending.get(m.id)?.(m);
     pending.delete(m.id);
   }

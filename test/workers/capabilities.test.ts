@@ -35,6 +35,8 @@ describeEngines('workers: capabilities', (engine) => {
   let b: AutoBench;
   let rt: WorkerRuntime;
   beforeAll(async () => {
+    // A verify step's child may take longer than its 10 s to start on a loaded test machine.
+    process.env.OCTAVO_WORKER_VERIFY_TIMEOUT_MS = '60000';
     b = await startAutoBench(engine);
     rt = { store: b.store, api: b.rt.api, baseUrl: BASE_URL, limits: { timeoutMs: 20_000, memoryMb: 128 } };
   });
@@ -250,7 +252,7 @@ describeEngines('workers: capabilities', (engine) => {
       expect(
         (await fetch(`${origin}${hookPath.replace(/inbound$/, 'add')}`, { method: 'POST' })).status,
       ).toBe(404);
-    });
+       }, 120_000);
 
     it('runs a tool with its input checked against its schema', async () => {
       const ok = presentWorkerRun(

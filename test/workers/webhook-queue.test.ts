@@ -46,15 +46,16 @@ describeEngines('workers: webhook deliveries on the job queue', (engine) => {
       initial_data_source: { properties: { Name: { title: {} } } },
     })) as Loose;
     inbox = db.data_sources[0].id;
-    const w = await deployWorker({ ...rt, limits: { timeoutMs: 60_000, memoryMb: 128 } }, {
-      dir: FIXTURE,
-      parent: b.boot.created!.pageId,
-      env: { INBOX: inbox },
-      now: new Date(),
-    });
-    paths = Object.fromEntries(
-      presentWorker(w).capabilities.map((c) => [c.key, c.hook_path as string]),
+    const w = await deployWorker(
+      { ...rt, limits: { timeoutMs: 60_000, memoryMb: 128 } },
+      {
+        dir: FIXTURE,
+        parent: b.boot.created!.pageId,
+        env: { INBOX: inbox },
+        now: new Date(),
+      },
     );
+    paths = Object.fromEntries(presentWorker(w).capabilities.map((c) => [c.key, c.hook_path as string]));
   });
   afterAll(async () => {
     await jobs?.stop();
@@ -105,7 +106,7 @@ describeEngines('workers: webhook deliveries on the job queue', (engine) => {
       (p) => text(p.properties.Name),
     );
     expect(titles).toEqual([queued!.id]);
-  });
+  }, 120_000);
 
   it('stops an execute that throws or never ends at its limits and records it, the server unharmed', async () => {
     expect((await post('throws', {})).status).toBe(202);
@@ -139,11 +140,12 @@ describeEngines('workers: webhook deliveries on the job queue', (engine) => {
     // Failures are recorded once, not retried; the next delivery is executed as usual.
     expect((await post('files', { again: true })).status).toBe(202);
     await waitFor(
-      async () => ((await runsOf('files')).filter((r) => r.status === 'succeeded').length === 2 ? true : null),
+      async () =>
+        (await runsOf('files')).filter((r) => r.status === 'succeeded').length === 2 ? true : null,
       60_000,
       'the next delivery',
     );
     expect(await runsOf('throws')).toHaveLength(1);
     expect(await runsOf('loops')).toHaveLength(1);
-  });
+  }, 120_000);
 });
