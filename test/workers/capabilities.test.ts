@@ -252,7 +252,7 @@ describeEngines('workers: capabilities', (engine) => {
       expect(
         (await fetch(`${origin}${hookPath.replace(/inbound$/, 'add')}`, { method: 'POST' })).status,
       ).toBe(404);
-       }, 120_000);
+    }, 120_000);
 
     it('runs a tool with its input checked against its schema', async () => {
       const ok = presentWorkerRun(
