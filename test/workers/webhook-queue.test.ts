@@ -134,7 +134,7 @@ describeEngines('workers: webhook deliveries on the job queue', (engine) => {
     expect(threw.error, JSON.stringify(threw)).toMatch(/boom from the webhook/);
     const looped = await finished('loops');
     expect(looped.status).toBe('failed');
-    expect(looped.error).toMatch(/stopped at its time limit \(15000 ms\)/);
+    expect(looped.error).toMatch(/stopped at its time limit \(25000 ms\)/);
     expect(looped.duration_ms).toBeGreaterThanOrEqual(25_000);
 
     // Failures are recorded once, not retried; the next delivery is executed as usual.
