@@ -190,14 +190,14 @@ describeEngines('workers: capabilities', (engine) => {
       const note = await waitFor(async () => {
         const p = (await b.client().pages.retrieve({ page_id: page.id })) as Loose;
         return text(p.properties.Note) || null;
-      }, 30_000);
+      }, 90_000);
       expect(note).toBe('seen Buy milk (run_worker)');
       // The page is written during the execution; the run is recorded when the child has exited.
       const done = await waitFor(async () => {
         const runs = await b.store.transaction((tx) => tx.workers.listRuns('helpers', 10));
         const r = runs.find((x) => x.capability === 'markSeen');
         return r && r.status !== 'running' ? r : null;
-      }, 30_000);
+      }, 90_000);
       const run = presentWorkerRun(done);
       expect(run).toMatchObject({ kind: 'automation', status: 'succeeded', output: { status: 'success' } });
       expect(run.started_by).toMatch(/^automation:/);
@@ -264,6 +264,6 @@ describeEngines('workers: capabilities', (engine) => {
       );
       expect(bad.status).toBe('failed');
       expect(bad.error).toMatch(/InvalidToolInputError/);
-    });
+       }, 120_000);
   });
 });
