@@ -115,7 +115,7 @@ describeEngines('workers: capabilities', (engine) => {
       await both();
       expect(await live(left)).toEqual([['Blueberry', 'R-1']]);
       expect(await live(right)).toEqual([['Blueberry', 'R-1']]);
-       }, 180_000);
+    }, 180_000);
   });
 
   describe('automation, webhook and tool capabilities', () => {
@@ -202,7 +202,7 @@ describeEngines('workers: capabilities', (engine) => {
       expect(run).toMatchObject({ kind: 'automation', status: 'succeeded', output: { status: 'success' } });
       expect(run.started_by).toMatch(/^automation:/);
       expect((run.input as Loose).pageData.id).toBe(page.id);
-       }, 120_000);
+    }, 120_000);
 
     it('serves the webhook at its inbound URL: verify answers, refuses a bad signature, execute files it', async () => {
       const challenge = await fetch(`${origin}${hookPath}?challenge=abc123`);
@@ -264,6 +264,6 @@ describeEngines('workers: capabilities', (engine) => {
       );
       expect(bad.status).toBe('failed');
       expect(bad.error).toMatch(/InvalidToolInputError/);
-       }, 120_000);
+    }, 120_000);
   });
 });
