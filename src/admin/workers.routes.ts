@@ -2,8 +2,8 @@
  * The admin API's worker routes (mounted under /_octavo by admin.routes.ts, behind the admin
  * token), the same operations as `octavo workers …`, and the inbound URLs of workers' webhook
  * capabilities (`workerHookRoutes`, mounted by api/app.ts outside /v1 and /_octavo: the worker's
- * hook token in the path is the credential). Executions started here are performed at once
- * (the admin API has no job queue of its own).
+ * hook token in the path is the credential). Executions started from the admin API are performed
+ * at once (it has no job queue of its own); webhook deliveries are left to the job process.
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -54,6 +54,7 @@ export function httpWorkerRuntime(deps: {
       timeoutMs: Number(process.env.OCTAVO_SCRIPT_TIMEOUT_MS) || 30_000,
       memoryMb: Number(process.env.OCTAVO_SCRIPT_MEMORY_MB) || 128,
     },
+    verifyTimeoutMs: Number(process.env.OCTAVO_WORKER_VERIFY_TIMEOUT_MS) || undefined,
   };
 }
 
@@ -120,7 +121,11 @@ export function workerRoutes(deps: {
   return r;
 }
 
-/** `GET`, `HEAD`, `POST /hooks/workers/{name}/{token}/{capability}`: a webhook capability's URL. */
+/**
+ * `GET`, `HEAD`, `POST /hooks/workers/{name}/{token}/{capability}`: a webhook capability's URL.
+ * The verify step answers here; an accepted delivery is recorded for the job process, which
+ * executes it (`handleInbound`).
+ */
 export function workerHookRoutes(deps: {
   store: Store;
   api?: ((req: Request) => Promise<Response>) | undefined;

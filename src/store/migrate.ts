@@ -17,6 +17,7 @@ import * as automations from './migrations/016-automations.ts';
 import * as invitations from './migrations/018-invitations.ts';
 import * as workers from './migrations/020-workers.ts';
 import * as scripts from './migrations/021-scripts.ts';
+import * as workerPacers from './migrations/023-worker-pacers.ts';
 import * as viewCardOrders from './migrations/028-view-card-orders.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-invitations': invitations,
   '020-workers': workers,
   '021-scripts': scripts,
+  '023-worker-pacers': workerPacers,
   '028-view-card-orders': viewCardOrders,
 };
 

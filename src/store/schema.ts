@@ -115,6 +115,7 @@ export interface Database {
   worker_syncs: WorkerSyncTable;
   worker_records: WorkerRecordTable;
   worker_runs: WorkerRunTable;
+  worker_pacers: WorkerPacerTable;
   user_passwords: UserPasswordTable;
   web_sessions: WebSessionTable;
   person_roles: PersonRoleTable;
@@ -477,7 +478,7 @@ export interface WorkerTable {
   /** JSON: variables given to every execution. */
   env: string;
   hook_token: string;
-  /** JSON: the pacers' state (`nextPacerStates`). */
+  /** JSON: the pacers' state before migration 023 (now in `worker_pacers`; written `{}`). */
   pacers: string;
   created_time: string;
   updated_time: string;
@@ -507,6 +508,14 @@ export interface WorkerRecordTable {
   cycle: number;
 }
 
+/** A pacer's shared schedule: the last request slot handed out (migration 023). */
+export interface WorkerPacerTable {
+  worker_name: string;
+  pacer: string;
+  /** Milliseconds since the epoch (a bigint: Postgres returns it as a string). */
+  last_scheduled_ms: number | string;
+}
+
 /** One execution of a worker capability (migration 020). */
 export interface WorkerRunTable {
   id: string;
@@ -516,7 +525,8 @@ export interface WorkerRunTable {
   kind: string;
   /** `cli`, `schedule`, `admin`, `webhook`, `automation:<run id>`. */
   started_by: string;
-  status: 'running' | 'succeeded' | 'failed';
+  /** `queued`: a webhook delivery accepted and waiting for the job process (migration 023). */
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
   input: string;
   output: string | null;
   logs: string;

@@ -405,6 +405,25 @@ export interface WorkerRepo {
   getRun(id: string): Promise<WorkerRunRow | undefined>;
   /** Newest first; one worker's, or every one's. */
   listRuns(name: string | null, limit: number): Promise<WorkerRunRow[]>;
+  /**
+   * Applies `patch` to the run when its status is one of `from`, in one statement; whether it did
+   * (a queued webhook delivery is claimed by one job this way).
+   */
+  moveRun(
+    id: string,
+    from: readonly WorkerRunRow['status'][],
+    patch: Partial<Omit<WorkerRunRow, 'id' | 'worker_name'>>,
+  ): Promise<boolean>;
+  /** Webhook deliveries still queued, oldest first. */
+  queuedHooks(limit: number): Promise<WorkerRunRow[]>;
+  /**
+   * Hands out the pacer's next request slot: the later of the last slot plus `paceMs` and
+   * `nowMs`, stored and returned in one statement, so concurrent callers (any process) get
+   * slots at least `paceMs` apart.
+   */
+  reservePacer(name: string, pacer: string, paceMs: number, nowMs: number): Promise<number>;
+  /** The last slot handed out per pacer of the worker. */
+  pacerSlots(name: string): Promise<Record<string, number>>;
 }
 
 /** Scripts, their integrations' tokens and their runs (automations/scripts.ts, migration 021). */

@@ -1,5 +1,5 @@
-/** The workers repository: deployed Notion Workers, their syncs, records and runs (migration 020). */
-import type { Kysely, Transaction } from 'kysely';
+/** The workers repository: deployed Notion Workers, their syncs, records and runs (migration 020), shared pacers (023). */
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { WorkerRepo } from './store.ts';
 
@@ -25,6 +25,7 @@ export function workerRepo(db: Db): WorkerRepo {
       await db.updateTable('workers').set(patch).where('name', '=', name).execute();
     },
     delete: async (name) => {
+      await db.deleteFrom('worker_pacers').where('worker_name', '=', name).execute();
       await db.deleteFrom('worker_runs').where('worker_name', '=', name).execute();
       await db.deleteFrom('worker_records').where('worker_name', '=', name).execute();
       await db.deleteFrom('worker_syncs').where('worker_name', '=', name).execute();
@@ -122,6 +123,52 @@ export function workerRepo(db: Db): WorkerRepo {
       let q = db.selectFrom('worker_runs').selectAll();
       if (name !== null) q = q.where('worker_name', '=', name);
       return q.orderBy('started_time', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    },
+    moveRun: async (id, from, patch) => {
+      const r = await db
+        .updateTable('worker_runs')
+        .set(patch)
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    queuedHooks: (limit) =>
+      db
+        .selectFrom('worker_runs')
+        .selectAll()
+        .where('status', '=', 'queued')
+        .where('kind', '=', 'webhook')
+        .orderBy('started_time')
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    reservePacer: async (name, pacer, paceMs, nowMs) => {
+      await db
+        .insertInto('worker_pacers')
+        .values({ worker_name: name, pacer, last_scheduled_ms: 0 })
+        .onConflict((oc) => oc.columns(['worker_name', 'pacer']).doNothing())
+        .execute();
+      // One UPDATE reads and writes the row: Postgres locks it and re-reads the newest version
+      // for a concurrent caller; SQLite runs one writer at a time. Either way no slot is shared.
+      const next = sql<number | string>`case when last_scheduled_ms + ${paceMs} > ${nowMs}
+        then last_scheduled_ms + ${paceMs} else ${nowMs} end`;
+      const row = await db
+        .updateTable('worker_pacers')
+        .set({ last_scheduled_ms: next })
+        .where('worker_name', '=', name)
+        .where('pacer', '=', pacer)
+        .returning('last_scheduled_ms')
+        .executeTakeFirstOrThrow();
+      return Number(row.last_scheduled_ms);
+    },
+    pacerSlots: async (name) => {
+      const rows = await db
+        .selectFrom('worker_pacers')
+        .select(['pacer', 'last_scheduled_ms'])
+        .where('worker_name', '=', name)
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.pacer, Number(r.last_scheduled_ms)]));
     },
   };
 }

@@ -2,8 +2,10 @@
  * Executing deployed workers: one capability per execution in the sandbox (sandbox.ts), each
  * recorded as a `worker_runs` row (input, the output envelope's value, logs, error, timing).
  *
- * Syncs: an execution gets `{state, pacers}` (the previous `nextState`, the pacers' state) and
- * answers `{changes, hasMore, nextUserContext, nextPacerStates}`. Changes are applied to the bound
+ * Syncs: an execution gets `{state, pacers}` (the previous `nextState`, the declared pacers) and
+ * answers `{changes, hasMore, nextUserContext, nextPacerStates}`. Each `pacer.wait()` takes the
+ * next slot of the pacer's schedule shared by every execution of the worker in every process
+ * (`worker_pacers`, `reservePacer`), so concurrent syncs together keep the declared rate. Changes are applied to the bound
  * data sources as the worker's integration, through /v1 (`clientFor`): an upsert updates the page
  * that holds the key (remembered in `worker_records`, else found by the primary key property's
  * value) or creates one; a delete moves it to the trash. While `hasMore`, the next execution
@@ -12,6 +14,11 @@
  * `incremental` keeps the last state for the next run. The schedule (`1h`, `continuous`,
  * `manual`) is kept in `worker_syncs.next_run_time`; the job port's minute tick starts due syncs
  * as `workers.sync` jobs, one at a time per sync (singleton key).
+ *
+ * Webhooks: the verify step answers the HTTP request at once (a short time limit); an accepted
+ * delivery is recorded as a `queued` run in the same process before the answer, and executed by
+ * the job process (`workers.webhook`, at least once: a job lost with its process runs again with
+ * the same delivery id).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { JobQueue } from '../jobs/index.ts';
@@ -35,6 +42,13 @@ export const TICK_JOB = 'workers.tick';
 export const WEBHOOK_JOB = 'workers.webhook';
 /** Executions one sync cycle may take before it is stopped (hasMore without end). */
 export const MAX_EXECUTIONS_PER_CYCLE = 1000;
+/**
+ * A verify step answers an HTTP request: it gets at most this long by default (the package asks
+ * for a few seconds, sandbox start included; OCTAVO_WORKER_VERIFY_TIMEOUT_MS changes it).
+ */
+export const VERIFY_TIMEOUT_MS = 10_000;
+/** How often the job process looks for webhook deliveries recorded by a process without a queue. */
+export const HOOK_POLL_MS = 500;
 
 export interface WorkerRuntime {
   store: Store;
@@ -46,6 +60,12 @@ export interface WorkerRuntime {
   baseUrl: string;
   limits: WorkerLimits;
   log?: Logger | undefined;
+  /** The pacers' clock, ms since the epoch (default Date.now; tests inject one). */
+  now?: (() => number) | undefined;
+  /** The time limit of webhook verify steps (default VERIFY_TIMEOUT_MS, never above `limits`). */
+  verifyTimeoutMs?: number | undefined;
+  /** How often startWorkers looks for queued webhook deliveries (default HOOK_POLL_MS). */
+  hookPollMs?: number | undefined;
 }
 
 export type WorkerRunKind = 'sync' | 'automation' | 'webhook' | 'verify' | 'tool';
@@ -69,6 +89,16 @@ function errorText(x: Execution): string {
   return 'failed without an error envelope';
 }
 
+/** Options of one execution. */
+export interface ExecuteOptions {
+  /** A run already recorded (a queued webhook delivery, claimed): updated rather than inserted. */
+  run?: WorkerRunRow | undefined;
+  /** A shorter time limit than the runtime's (verify steps). */
+  timeoutMs?: number | undefined;
+  /** Pacer waits take slots from the worker's shared schedule (syncs). */
+  sharedPacers?: boolean | undefined;
+}
+
 /** Runs one capability once in the sandbox and records it. */
 export async function execute(
   rt: WorkerRuntime,
@@ -77,26 +107,37 @@ export async function execute(
   kind: WorkerRunKind,
   input: unknown,
   startedBy: string,
+  options: ExecuteOptions = {},
 ): Promise<{ run: WorkerRunRow; x: Execution }> {
   const started = new Date();
-  const run: WorkerRunRow = {
-    id: newId(),
-    worker_name: row.name,
-    capability: key,
-    kind,
-    started_by: startedBy,
-    status: 'running',
-    input: JSON.stringify(input ?? null),
-    output: null,
-    logs: '[]',
-    error: null,
-    started_time: started.toISOString(),
-    finished_time: null,
-    duration_ms: null,
-  };
-  await rt.store.transaction((tx) => tx.workers.insertRun(run));
+  const run: WorkerRunRow = options.run
+    ? { ...options.run, status: 'running', started_time: started.toISOString() }
+    : {
+        id: newId(),
+        worker_name: row.name,
+        capability: key,
+        kind,
+        started_by: startedBy,
+        status: 'running',
+        input: JSON.stringify(input ?? null),
+        output: null,
+        logs: '[]',
+        error: null,
+        started_time: started.toISOString(),
+        finished_time: null,
+        duration_ms: null,
+      };
+  if (!options.run) await rt.store.transaction((tx) => tx.workers.insertRun(run));
+  const limits = options.timeoutMs
+    ? { ...rt.limits, timeoutMs: Math.min(rt.limits.timeoutMs, options.timeoutMs) }
+    : rt.limits;
   const x = await executeInSandbox(
-    { api: rt.api, baseUrl: rt.baseUrl, limits: rt.limits },
+    {
+      api: rt.api,
+      baseUrl: rt.baseUrl,
+      limits,
+      pace: options.sharedPacers ? (pacer) => nextPacerSlot(rt, row, pacer) : undefined,
+    },
     {
       code: row.bundle,
       readPaths: JSON.parse(row.read_paths) as string[],
@@ -125,19 +166,36 @@ async function recordFailure(rt: WorkerRuntime, run: WorkerRunRow, error: string
   return { ...run, status: 'failed', error };
 }
 
-/** Pacers as an execution gets them: the declared budget, the last scheduled time kept. */
-function pacersFor(row: WorkerRow) {
-  const kept = JSON.parse(row.pacers) as Record<string, { lastScheduledAtMs?: number }>;
+/**
+ * Pacers as an execution gets them: the declared budget and the shared schedule's last slot
+ * (what a package that cannot be given the shared schedule paces from).
+ */
+async function pacersFor(rt: WorkerRuntime, row: WorkerRow) {
+  const slots = await rt.store.transaction((tx) => tx.workers.pacerSlots(row.name));
   return Object.fromEntries(
     manifestOf(row).pacers.map((p) => [
       p.key,
       {
-        lastScheduledAtMs: kept[p.key]?.lastScheduledAtMs ?? 0,
+        lastScheduledAtMs: slots[p.key] ?? 0,
         allowedRequests: p.config.allowedRequests,
         intervalMs: p.config.intervalMs,
       },
     ]),
   );
+}
+
+/**
+ * The next request slot of pacer `key`, shared by every execution of the worker: requests are
+ * spaced `ceil(intervalMs / allowedRequests)` apart, as the package spaces one execution's.
+ * Answers how long to wait (null for a pacer the worker did not declare: the package then says so).
+ */
+export async function nextPacerSlot(rt: WorkerRuntime, row: WorkerRow, key: string): Promise<number | null> {
+  const p = manifestOf(row).pacers.find((x) => x.key === key);
+  if (!p || !(p.config.allowedRequests > 0) || !(p.config.intervalMs >= 0)) return null;
+  const paceMs = Math.ceil(p.config.intervalMs / p.config.allowedRequests);
+  const now = (rt.now ?? Date.now)();
+  const slot = await rt.store.transaction((tx) => tx.workers.reservePacer(row.name, key, paceMs, now));
+  return Math.max(0, slot - now);
 }
 
 export interface SyncOutcome {
@@ -212,7 +270,10 @@ async function cycle(
     const cap = capabilityOf(row, key);
     const mode = (cap.config.mode as string | undefined) ?? 'replace';
     const state = sync.state === null ? undefined : (JSON.parse(sync.state) as unknown);
-    const { run, x } = await execute(rt, row, key, 'sync', { state, pacers: pacersFor(row) }, startedBy);
+    const pacers = await pacersFor(rt, row);
+    const { run, x } = await execute(rt, row, key, 'sync', { state, pacers }, startedBy, {
+      sharedPacers: true,
+    });
     out.executions++;
     out.runs.push(run.id);
     if (!x.ok) {
@@ -230,7 +291,6 @@ async function cycle(
       changes?: SyncChange[];
       hasMore?: boolean;
       nextUserContext?: unknown;
-      nextPacerStates?: Record<string, unknown>;
     };
     const notion = await clientFor(rt, row.token);
     try {
@@ -255,8 +315,6 @@ async function cycle(
           state: nextState === null || nextState === undefined ? null : JSON.stringify(nextState),
           last_run_id: run.id,
         });
-        if (value.nextPacerStates)
-          await tx.workers.update(name, { pacers: JSON.stringify(value.nextPacerStates) });
         await tx.workers.updateRun(run.id, {
           output: JSON.stringify({ ...value, applied }),
         });
@@ -386,7 +444,12 @@ export async function runCapability(
   }
 }
 
-function webhookEvent(method: string, headers: Record<string, string>, rawBody: string) {
+function webhookEvent(
+  method: string,
+  headers: Record<string, string>,
+  rawBody: string,
+  deliveryId: string = newId(),
+) {
   let body: unknown = {};
   try {
     const parsed = JSON.parse(rawBody) as unknown;
@@ -394,7 +457,7 @@ function webhookEvent(method: string, headers: Record<string, string>, rawBody: 
   } catch {
     body = {};
   }
-  return { deliveryId: newId(), body, rawBody, headers, method };
+  return { deliveryId, body, rawBody, headers, method };
 }
 
 export interface InboundRequest {
@@ -414,10 +477,12 @@ export interface InboundAnswer {
 
 /**
  * A request to a webhook capability's inbound URL. Null when the URL names no such worker,
- * token or webhook (404, nothing more said). With a verify handler, it runs first, at once, and
- * its answer is the response: a 2xx goes on to `execute`, a 4xx stops there. Without one, every
- * request is accepted with 202. `execute` runs on the queue (`workers.webhook`), or after the
- * answer where there is none.
+ * token or webhook (404, nothing more said). With a verify handler, it runs first, at once (at
+ * most VERIFY_TIMEOUT_MS), and its answer is the response: a 2xx goes on to `execute`, a 4xx
+ * stops there. Without one, every request is accepted with 202. An accepted POST is recorded as
+ * a `queued` webhook run (its id is the delivery id) before the answer; the job process executes
+ * it (`workers.webhook`): enqueued here when this process has a queue, else found by the job
+ * process's poll (startWorkers).
  */
 export async function handleInbound(
   rt: WorkerRuntime,
@@ -435,7 +500,9 @@ export async function handleInbound(
   if (cap?._tag !== 'webhook') return null;
   let answer: InboundAnswer = { status: 202, body: '', contentType: 'text/plain' };
   if (cap.config.hasVerify) {
-    const { x } = await execute(rt, row, key, 'verify', { request: req }, 'webhook');
+    const { x } = await execute(rt, row, key, 'verify', { request: req }, 'webhook', {
+      timeoutMs: rt.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS,
+    });
     const v = x.value as { status?: number; body?: string; contentType?: string } | null;
     const status = v?.status ?? 0;
     if (!x.ok || !((status >= 200 && status < 300) || (status >= 400 && status < 500)))
@@ -448,15 +515,66 @@ export async function handleInbound(
     if (status >= 400) return answer;
   }
   if (req.method !== 'POST') return answer;
-  const events = [webhookEvent(req.method, req.headers, req.rawBody)];
-  if (rt.queue) {
-    await rt.queue.enqueue(WEBHOOK_JOB, { worker: name, capability: key, events }, { retryLimit: 2 });
-  } else {
-    void execute(rt, row, key, 'webhook', events, 'webhook').catch((err: Error) =>
-      rt.log?.error({ err }, 'worker webhook failed'),
-    );
-  }
+  const id = newId();
+  const run: WorkerRunRow = {
+    id,
+    worker_name: name,
+    capability: key,
+    kind: 'webhook',
+    started_by: 'webhook',
+    status: 'queued',
+    input: JSON.stringify([webhookEvent(req.method, req.headers, req.rawBody, id)]),
+    output: null,
+    logs: '[]',
+    error: null,
+    started_time: new Date().toISOString(),
+    finished_time: null,
+    duration_ms: null,
+  };
+  await rt.store.transaction((tx) => tx.workers.insertRun(run));
+  if (rt.queue) await enqueueHook(rt.queue, id);
   return answer;
+}
+
+/** Hands a queued delivery to the queue; a second call while its job waits or runs is a no-op. */
+function enqueueHook(queue: JobQueue, runId: string) {
+  return queue.enqueue(WEBHOOK_JOB, { runId }, { singletonKey: runId, retryLimit: 3 });
+}
+
+/**
+ * Executes a queued webhook delivery (the `workers.webhook` job). The run is claimed from
+ * `queued`; a later attempt of the same job (its process died mid-execution) takes a `running`
+ * one over and executes it again with the same events and delivery id. A delivery already
+ * finished, or claimed by another job's first attempt, is left alone. A failing `execute` is
+ * recorded and not retried (like automations' scripts).
+ */
+export async function runQueuedHook(rt: WorkerRuntime, runId: string, attempt: number): Promise<void> {
+  const from: WorkerRunRow['status'][] = attempt > 1 ? ['queued', 'running'] : ['queued'];
+  const claimed = await rt.store.transaction(async (tx) => {
+    const run = await tx.workers.getRun(runId);
+    if (!run || !(await tx.workers.moveRun(runId, from, { status: 'running' }))) return null;
+    return { run, row: await tx.workers.get(run.worker_name) };
+  });
+  if (!claimed) return;
+  const { run, row } = claimed;
+  const cap = row ? manifestOf(row).capabilities.find((c) => c.key === run.capability) : undefined;
+  if (!row || cap?._tag !== 'webhook') {
+    const error = `the worker or its webhook ${run.capability} was removed before the delivery ran`;
+    await rt.store.transaction((tx) =>
+      tx.workers.updateRun(runId, { status: 'failed', error, finished_time: new Date().toISOString() }),
+    );
+    return;
+  }
+  await execute(rt, row, run.capability, 'webhook', JSON.parse(run.input) as unknown, run.started_by, {
+    run,
+  });
+}
+
+/** Enqueues the deliveries recorded as queued (by a process without a queue); how many it saw. */
+export async function enqueueQueuedHooks(rt: WorkerRuntime & { queue: JobQueue }): Promise<number> {
+  const queued = await rt.store.transaction((tx) => tx.workers.queuedHooks(100));
+  for (const run of queued) await enqueueHook(rt.queue, run.id);
+  return queued.length;
 }
 
 export interface RunningWorkers {
@@ -477,17 +595,41 @@ export async function startWorkers(rt: WorkerRuntime & { queue: JobQueue }): Pro
     },
     { concurrency: 4 },
   );
-  await rt.queue.consume<{ worker: string; capability: string; events: unknown[] }>(
+  await rt.queue.consume<{ runId?: string; worker?: string; capability?: string; events?: unknown[] }>(
     WEBHOOK_JOB,
-    async (p) => {
-      const row = await rt.store.transaction((tx) => tx.workers.get(p.worker));
-      if (row) await execute(rt, row, p.capability, 'webhook', p.events, 'webhook');
+    async (p, job) => {
+      if (p.runId) return runQueuedHook(rt, p.runId, job.attempt);
+      // A job enqueued before deliveries were recorded (migration 023) carries its events.
+      const row = p.worker ? await rt.store.transaction((tx) => tx.workers.get(p.worker!)) : undefined;
+      if (row && p.capability) await execute(rt, row, p.capability, 'webhook', p.events, 'webhook');
     },
     { concurrency: 4 },
   );
   await rt.queue.consume(TICK_JOB, async () => void (await tickWorkers(rt, new Date())));
   await rt.queue.schedule(TICK_JOB, '* * * * *');
-  return { stop: async () => {} };
+  // Deliveries recorded by processes without a queue (the HTTP server's routes) are found here.
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let looking: Promise<void> = Promise.resolve();
+  const look = () => {
+    looking = enqueueQueuedHooks(rt)
+      .then(() => {})
+      .catch((err: Error) => {
+        if (rt.log) rt.log.error({ err }, 'looking for worker webhook deliveries failed');
+        else console.error(`octavo: looking for worker webhook deliveries failed: ${err.message}`);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(look, rt.hookPollMs ?? HOOK_POLL_MS);
+      });
+  };
+  look();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await looking;
+    },
+  };
 }
 
 /** A run as the CLI and admin API show it. */

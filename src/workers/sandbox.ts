@@ -32,6 +32,11 @@ export interface SandboxDeps {
   /** NOTION_API_BASE_URL as the worker sees it. */
   baseUrl: string;
   limits: WorkerLimits;
+  /**
+   * The next slot of a pacer's shared schedule: how long the execution waits before its request
+   * (null: it paces on its own). Absent: executions pace on their own.
+   */
+  pace?: ((key: string) => Promise<number | null>) | undefined;
 }
 
 export interface WorkerLogLine {
@@ -145,7 +150,20 @@ export function executeInSandbox(
         answerChildRequest(deps, m as never, 'Workers')
           .catch((e: Error) => ({ status: 502, headers: {}, body: `bridge failed: ${e.message}` }))
           .then((a) => child.connected && child.send({ kind: 'response', id: m.id, ...a }));
-      else if (m.kind === 'manifest') manifest = m.manifest;
+      else if (m.kind === 'pace') {
+        const asked = deps.pace ? deps.pace(String(m.key)) : Promise.resolve(null);
+        void asked
+          .catch((e: Error) => {
+            keep('octavo', `the shared pacer schedule failed (${e.message}); pacing this execution alone`);
+            return null;
+          })
+          // The slot as a time (the child and this process read one clock), so the answer's own
+          // delay on a busy machine does not move the request earlier than its slot.
+          .then((delayMs) => {
+            const atMs = delayMs === null ? null : Date.now() + delayMs;
+            if (child.connected) child.send({ kind: 'paced', id: m.id, atMs });
+          });
+      } else if (m.kind === 'manifest') manifest = m.manifest;
       else if (m.kind === 'failed') {
         failed = String(m.message);
         if (m.stack) keep('stderr', String(m.stack));
@@ -202,6 +220,7 @@ export function executeInSandbox(
       mode: run.mode,
       capability: run.capability,
       input: run.input ?? null,
+      sharePacers: deps.pace !== undefined,
     });
   });
 }

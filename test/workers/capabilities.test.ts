@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAutomation } from '../../src/automations/runtime.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { deployWorker, presentWorker } from '../../src/workers/deploy.ts';
-import { presentWorkerRun, runCapability, type WorkerRuntime } from '../../src/workers/runtime.ts';
+import {
+  presentWorkerRun,
+  type RunningWorkers,
+  runCapability,
+  startWorkers,
+  type WorkerRuntime,
+} from '../../src/workers/runtime.ts';
 import { type AutoBench, startAutoBench } from '../automations/support.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { BASE_URL } from '../helpers/harness.ts';
@@ -29,6 +35,8 @@ describeEngines('workers: capabilities', (engine) => {
   let b: AutoBench;
   let rt: WorkerRuntime;
   beforeAll(async () => {
+    // A verify step's child may take longer than its 10 s to start on a loaded test machine.
+    process.env.OCTAVO_WORKER_VERIFY_TIMEOUT_MS = '60000';
     b = await startAutoBench(engine);
     rt = { store: b.store, api: b.rt.api, baseUrl: BASE_URL, limits: { timeoutMs: 20_000, memoryMb: 128 } };
   });
@@ -107,7 +115,7 @@ describeEngines('workers: capabilities', (engine) => {
       await both();
       expect(await live(left)).toEqual([['Blueberry', 'R-1']]);
       expect(await live(right)).toEqual([['Blueberry', 'R-1']]);
-    });
+    }, 180_000);
   });
 
   describe('automation, webhook and tool capabilities', () => {
@@ -116,8 +124,11 @@ describeEngines('workers: capabilities', (engine) => {
     let server: Server;
     let origin = '';
     let hookPath = '';
+    let jobs: RunningWorkers;
     const SECRET = 'shh-its-a-secret';
     beforeAll(async () => {
+      // The job process's side: accepted webhook deliveries are executed from the queue.
+      jobs = await startWorkers({ ...rt, queue: b.queue, hookPollMs: 50 });
       tasks = await dataSource('Tasks', { Name: { title: {} }, Note: { rich_text: {} } });
       inbox = await dataSource('Inbox', { Name: { title: {} } });
       const w = await deployWorker(rt, {
@@ -132,6 +143,7 @@ describeEngines('workers: capabilities', (engine) => {
       origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(async () => {
+      await jobs?.stop();
       await new Promise((r) => server?.close(r));
     });
 
@@ -178,19 +190,19 @@ describeEngines('workers: capabilities', (engine) => {
       const note = await waitFor(async () => {
         const p = (await b.client().pages.retrieve({ page_id: page.id })) as Loose;
         return text(p.properties.Note) || null;
-      }, 30_000);
+      }, 90_000);
       expect(note).toBe('seen Buy milk (run_worker)');
       // The page is written during the execution; the run is recorded when the child has exited.
       const done = await waitFor(async () => {
         const runs = await b.store.transaction((tx) => tx.workers.listRuns('helpers', 10));
         const r = runs.find((x) => x.capability === 'markSeen');
         return r && r.status !== 'running' ? r : null;
-      }, 30_000);
+      }, 90_000);
       const run = presentWorkerRun(done);
       expect(run).toMatchObject({ kind: 'automation', status: 'succeeded', output: { status: 'success' } });
       expect(run.started_by).toMatch(/^automation:/);
       expect((run.input as Loose).pageData.id).toBe(page.id);
-    });
+    }, 120_000);
 
     it('serves the webhook at its inbound URL: verify answers, refuses a bad signature, execute files it', async () => {
       const challenge = await fetch(`${origin}${hookPath}?challenge=abc123`);
@@ -217,6 +229,12 @@ describeEngines('workers: capabilities', (engine) => {
         return rows.length ? rows.map((p) => text(p.properties.Name)) : null;
       }, 30_000);
       expect(titles).toEqual(['From outside']);
+      await waitFor(async () => {
+        const r = (await b.store.transaction((tx) => tx.workers.listRuns('helpers', 20))).find(
+          (x) => x.kind === 'webhook',
+        );
+        return r?.status === 'succeeded' ? r : null;
+      }, 30_000);
       const runs = (await b.store.transaction((tx) => tx.workers.listRuns('helpers', 20))).map(
         presentWorkerRun,
       );
@@ -234,7 +252,7 @@ describeEngines('workers: capabilities', (engine) => {
       expect(
         (await fetch(`${origin}${hookPath.replace(/inbound$/, 'add')}`, { method: 'POST' })).status,
       ).toBe(404);
-    });
+    }, 120_000);
 
     it('runs a tool with its input checked against its schema', async () => {
       const ok = presentWorkerRun(
@@ -246,6 +264,6 @@ describeEngines('workers: capabilities', (engine) => {
       );
       expect(bad.status).toBe('failed');
       expect(bad.error).toMatch(/InvalidToolInputError/);
-    });
+    }, 120_000);
   });
 });
