@@ -119,7 +119,7 @@ describeBrowser('table rows test', 'The table view’s new rows, files and view 
     // Nothing was made for the dropped row.
     expect((await sdk.dataSources.query({ data_source_id: dataSourceId })).results).toHaveLength(3);
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 
   it('makes a row under a filter with the filter’s value, and saves the filter into the view', async () => {
     const filter = page.getByRole('form', { name: 'Filter rows' });
@@ -172,7 +172,7 @@ describeBrowser('table rows test', 'The table view’s new rows, files and view 
     await poll(async () => (await views())[0]!.filter ?? null).toBeNull();
     expect((await views())[0]!.sorts ?? null).toBeNull();
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 
   it('hides a property and keeps it hidden in the view', async () => {
     const shown = page.getByRole('group', { name: 'Shown properties' });
@@ -192,7 +192,7 @@ describeBrowser('table rows test', 'The table view’s new rows, files and view 
       async () =>
         (await views())[0]!.configuration?.properties?.find((p) => p.property_id === notesId)?.visible,
     ).toBe(true);
-  });
+  }, 90_000);
 
   it('adds an uploaded image and a link to a files cell, and removes one', async () => {
     const files = async () => ((await rowProps(ids.Emma!)).Attachments!.files as FileValue[]).map((f) => f);
@@ -226,7 +226,7 @@ describeBrowser('table rows test', 'The table view’s new rows, files and view 
     await editor.waitFor({ state: 'detached' });
     expect(await thumb.count()).toBe(0);
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 
   it('renames a view, turns it into a board, and deletes a view', async () => {
     const bar = page.getByRole('navigation', { name: 'Views of Library' });
@@ -269,5 +269,5 @@ describeBrowser('table rows test', 'The table view’s new rows, files and view 
     await poll(async () => (await views()).map((v) => v.name)).toEqual(['Reading list']);
     await poll(() => bar.getByRole('link').allTextContents()).toEqual(['List: Reading list']);
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });
