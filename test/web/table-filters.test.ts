@@ -159,7 +159,12 @@ describe('filterDefaults (a new row under a filter)', () => {
   it('gives nothing for an or, other conditions, or unknown properties; the title wins', () => {
     expect(
       filterDefaults(
-        { or: [{ property: 'c3', select: { equals: 'Odd' } }, { property: 'b2', checkbox: { equals: true } }] },
+        {
+          or: [
+            { property: 'c3', select: { equals: 'Odd' } },
+            { property: 'b2', checkbox: { equals: true } },
+          ],
+        },
         cols,
       ),
     ).toEqual({});
@@ -187,8 +192,8 @@ describe('files values', () => {
       ],
     });
     expect(items.map(isImageFile)).toEqual([true, false, false]);
-    expect(isImageFile({ name: 'photo', type: 'external', external: { url: 'https://e.com/p.JPG?w=1' } })).toBe(
-      true,
-    );
+    expect(
+      isImageFile({ name: 'photo', type: 'external', external: { url: 'https://e.com/p.JPG?w=1' } }),
+    ).toBe(true);
   });
 });

@@ -540,7 +540,9 @@ function FilesEditor(props: {
     setBusy(true);
     setNote(null);
     try {
-      onSaved(await api<RowPage>('PATCH', `/pages/${row.id}`, { properties: { [prop.name]: filesBody(next) } }));
+      onSaved(
+        await api<RowPage>('PATCH', `/pages/${row.id}`, { properties: { [prop.name]: filesBody(next) } }),
+      );
       setNote({ ok: true, text: done });
       return true;
     } catch (e) {
@@ -556,7 +558,10 @@ function FilesEditor(props: {
     setNote({ ok: true, text: `Uploading ${file.name}…` });
     try {
       const uploaded = await uploadFile(file);
-      await write([...items, { name: file.name, type: 'file_upload', file_upload: { id: uploaded } }], `${file.name} was added.`);
+      await write(
+        [...items, { name: file.name, type: 'file_upload', file_upload: { id: uploaded } }],
+        `${file.name} was added.`,
+      );
     } catch (e) {
       setNote({ ok: false, text: (e as Error).message });
       setBusy(false);
@@ -597,7 +602,12 @@ function FilesEditor(props: {
                 type="button"
                 className="small"
                 disabled={busy}
-                onClick={() => write(items.filter((_, k) => k !== i), `${f.name} was removed.`)}
+                onClick={() =>
+                  write(
+                    items.filter((_, k) => k !== i),
+                    `${f.name} was removed.`,
+                  )
+                }
               >
                 Remove {f.name}
               </button>

@@ -237,7 +237,8 @@ export function filterDefaults(filter: Json | null, columns: PropertySchema[], t
         break;
       case 'checkbox':
         if (typeof eq === 'boolean') out[prop.name] = { checkbox: eq };
-        else if (typeof cond.does_not_equal === 'boolean') out[prop.name] = { checkbox: !cond.does_not_equal };
+        else if (typeof cond.does_not_equal === 'boolean')
+          out[prop.name] = { checkbox: !cond.does_not_equal };
         break;
       case 'date':
         if (typeof eq === 'string' && eq) out[prop.name] = { date: { start: eq } };

@@ -418,7 +418,13 @@ function ViewSettings(props: {
   };
   if (!open)
     return (
-      <button type="button" className="small" ref={button} aria-expanded={false} onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        className="small"
+        ref={button}
+        aria-expanded={false}
+        onClick={() => setOpen(true)}
+      >
         View settings
       </button>
     );
