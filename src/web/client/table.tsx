@@ -73,8 +73,11 @@ export const NEXT_PAGE_SIZE = 50;
 /** Every body row is this tall (CSS `.db-table tbody tr`), so the window is arithmetic. */
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
-/** Fetch the next page when the window comes this many rows from the end of what is loaded. */
-const PREFETCH_ROWS = 60;
+/**
+ * Fetch the next page when the window comes this many rows from the end of what is loaded:
+ * three pages of NEXT_PAGE_SIZE, so a fast scroll does not reach the end while one is on its way.
+ */
+const PREFETCH_ROWS = 150;
 
 /** Resolves a database id (its first data source) or a data source id to the data source. */
 export async function resolveDataSource(id: string): Promise<DataSource | null> {
