@@ -74,10 +74,11 @@ export const NEXT_PAGE_SIZE = 50;
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
 /**
- * Fetch the next page when the window comes this many rows from the end of what is loaded:
- * three pages of NEXT_PAGE_SIZE, so a fast scroll does not reach the end while one is on its way.
+ * Fetch the next page when the window comes this many rows from the end of what is loaded (more
+ * than a page of NEXT_PAGE_SIZE; not so many that the first page, on a laptop screen, asks for
+ * the second before any scrolling).
  */
-const PREFETCH_ROWS = 150;
+const PREFETCH_ROWS = 70;
 
 /** Resolves a database id (its first data source) or a data source id to the data source. */
 export async function resolveDataSource(id: string): Promise<DataSource | null> {
