@@ -17,7 +17,6 @@ import './table.css';
 import {
   memo,
   type ReactNode,
-  startTransition,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -166,9 +165,8 @@ function startSorts(defaults: TableDefaults | undefined, columns: PropertySchema
  * What a page arriving costs the frame it lands in is kept small (docs/benchmarks.md, "The table
  * view on 100,000 rows"): the first page is PAGE_SIZE rows, the next ones NEXT_PAGE_SIZE (half
  * the JSON to parse and the server's work per request halved, so no single frame takes a whole
- * 100-row page); a next page changes no state when it starts (no render for "loading"); its
- * rows are appended in a transition, which React may interrupt for the scroll window's update;
- * and the ids already shown are a kept set, not rebuilt per page.
+ * 100-row page); a next page changes no state when it starts (no render for "loading"); and
+ * the ids already shown are a kept set, not rebuilt per page.
  */
 function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, reloads: number) {
   const [rows, setRows] = useState<RowPage[]>([]);
@@ -204,10 +202,8 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
           // A row added here meanwhile may come again in a later page: keep the first.
           const fresh = res.results.filter((r) => !seen.current.has(r.id));
           for (const r of fresh) seen.current.add(r.id);
-          startTransition(() => {
-            setRows((old) => (fresh.length > 0 ? [...old, ...fresh] : old));
-            setCursor(next);
-          });
+          setRows((old) => (fresh.length > 0 ? [...old, ...fresh] : old));
+          setCursor(next);
         }
         setError(null);
       } catch (e) {
