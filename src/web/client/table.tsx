@@ -65,19 +65,12 @@ export {
 
 type Sort = { property: string; direction: 'ascending' | 'descending' } | null;
 
-/** Rows of the first page (one request fills the screen and more). */
 export const PAGE_SIZE = 100;
-/** Rows of each following page, fetched while scrolling. */
-export const NEXT_PAGE_SIZE = 50;
 /** Every body row is this tall (CSS `.db-table tbody tr`), so the window is arithmetic. */
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
-/**
- * Fetch the next page when the window comes this many rows from the end of what is loaded (more
- * than a page of NEXT_PAGE_SIZE; not so many that the first page, on a laptop screen, asks for
- * the second before any scrolling).
- */
-const PREFETCH_ROWS = 70;
+/** Fetch the next page when the window comes this many rows from the end of what is loaded. */
+const PREFETCH_ROWS = 60;
 
 /** Resolves a database id (its first data source) or a data source id to the data source. */
 export async function resolveDataSource(id: string): Promise<DataSource | null> {
@@ -159,15 +152,7 @@ function startSorts(defaults: TableDefaults | undefined, columns: PropertySchema
   return defaults?.sort ? parseSorts([defaults.sort], columns) : [];
 }
 
-/**
- * The rows of a query, a page at a time by cursor; a new sort or filter starts again.
- *
- * What a page arriving costs the frame it lands in is kept small (docs/benchmarks.md, "The table
- * view on 100,000 rows"): the first page is PAGE_SIZE rows, the next ones NEXT_PAGE_SIZE (half
- * the JSON to parse and the server's work per request halved, so no single frame takes a whole
- * 100-row page); a next page changes no state when it starts (no render for "loading"); and
- * the ids already shown are a kept set, not rebuilt per page.
- */
+/** The rows of a query, a page at a time by cursor; a new sort or filter starts again. */
 function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, reloads: number) {
   const [rows, setRows] = useState<RowPage[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -175,7 +160,6 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
   const busy = useRef(false);
-  const seen = useRef(new Set<string>());
   const body = JSON.stringify({ sorts, filter });
 
   const load = useCallback(
@@ -183,35 +167,30 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
       const gen = generation.current;
       if (busy.current && start) return;
       busy.current = true;
-      if (!start) setLoading(true);
+      setLoading(true);
       try {
         const q = JSON.parse(body) as { sorts: SortKey[]; filter: Json | null };
         const res = await api<QueryResult>('POST', `/data_sources/${sourceId}/query`, {
-          page_size: start ? NEXT_PAGE_SIZE : PAGE_SIZE,
+          page_size: PAGE_SIZE,
           ...(start ? { start_cursor: start } : {}),
           ...(q.sorts.length > 0 ? { sorts: q.sorts } : {}),
           ...(q.filter ? { filter: q.filter } : {}),
         });
         if (gen !== generation.current) return;
-        const next = res.has_more ? res.next_cursor : null;
-        if (!start) {
-          seen.current = new Set(res.results.map((r) => r.id));
-          setRows(res.results);
-          setCursor(next);
-        } else {
+        setRows((old) => {
+          if (!start) return res.results;
           // A row added here meanwhile may come again in a later page: keep the first.
-          const fresh = res.results.filter((r) => !seen.current.has(r.id));
-          for (const r of fresh) seen.current.add(r.id);
-          setRows((old) => (fresh.length > 0 ? [...old, ...fresh] : old));
-          setCursor(next);
-        }
+          const known = new Set(old.map((r) => r.id));
+          return [...old, ...res.results.filter((r) => !known.has(r.id))];
+        });
+        setCursor(res.has_more ? res.next_cursor : null);
         setError(null);
       } catch (e) {
         if (gen === generation.current) setError((e as Error).message);
       } finally {
         if (gen === generation.current) {
           busy.current = false;
-          if (!start) setLoading(false);
+          setLoading(false);
         }
       }
     },
@@ -222,7 +201,6 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
   useEffect(() => {
     generation.current++;
     busy.current = false;
-    seen.current = new Set();
     setRows([]);
     setCursor(null);
     load(null);
@@ -235,18 +213,14 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
     (row: RowPage) => setRows((old) => old.map((r) => (r.id === row.id ? row : r))),
     [],
   );
-  const addRow = useCallback((row: RowPage) => {
-    seen.current.add(row.id);
-    setRows((old) => [...old.filter((r) => r.id !== row.id), row]);
-  }, []);
+  const addRow = useCallback(
+    (row: RowPage) => setRows((old) => [...old.filter((r) => r.id !== row.id), row]),
+    [],
+  );
   return { rows, hasMore: cursor !== null, loading, error, more, replaceRow, addRow };
 }
 
 type Panel = { kind: 'property'; id: string } | { kind: 'new' } | null;
-
-// The forms re-render only when their own props change, not with every page of rows.
-const FilterForm = memo(FilterEditor);
-const SortForm = memo(SortEditor);
 
 /** A database's rows as a table; `switcher` (the database's views, views.tsx) goes under the title. */
 export function TableView({
@@ -359,8 +333,8 @@ export function TableView({
       {switcher}
       <details className="table-tools" open>
         <summary>Filter and sort</summary>
-        <FilterForm columns={allColumns} filter={filter} onApply={setFilter} />
-        <SortForm columns={allColumns} sorts={sorts} onChange={setSorts} />
+        <FilterEditor columns={allColumns} filter={filter} onApply={setFilter} />
+        <SortEditor columns={allColumns} sorts={sorts} onChange={setSorts} />
         {dirty && (
           <button type="button" className="small" onClick={saveQuery}>
             Save filter and sorts to view
@@ -513,8 +487,7 @@ export function TableView({
           ? 'Loading rows…'
           : `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${hasMore ? ' shown' : ''}`}
       </p>
-      {/* Always there while there is more (not toggled per page: no layout shift at each fetch). */}
-      {hasMore && (
+      {hasMore && !loading && (
         <button type="button" onClick={more}>
           Load more
         </button>
