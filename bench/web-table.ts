@@ -136,21 +136,27 @@ const scrolled = await tab.evaluate(
   async ({ rows, step, rowHeight }) => {
     const box = document.querySelector<HTMLElement>('.table-scroll')!;
     const loaf: number[] = [];
+    const loafAt: [number, number][] = [];
     let observer: PerformanceObserver | null = null;
     try {
       observer = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) loaf.push(e.duration);
+        for (const e of list.getEntries()) {
+          loaf.push(e.duration);
+          loafAt.push([e.startTime, e.startTime + e.duration]);
+        }
       });
       observer.observe({ type: 'long-animation-frame', buffered: false });
     } catch {
       observer = null;
     }
     const deltas: number[] = [];
+    const ends: number[] = [];
     const started = performance.now();
     await new Promise<void>((done) => {
       let last = performance.now();
       const frame = (now: number) => {
         deltas.push(now - last);
+        ends.push(now);
         last = now;
         if (box.scrollTop / rowHeight >= rows) return done();
         box.scrollTop += step;
@@ -162,7 +168,32 @@ const scrolled = await tab.evaluate(
     await new Promise((r) => setTimeout(r, 100));
     observer?.disconnect();
     const sorted = [...deltas].sort((a, b) => a - b);
+    // Page arrivals: the frames in which a query's response ended and the one after (JSON parse,
+    // rows appended), against all other frames; and the long animation frames around them.
+    const arrivals = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.endsWith('/query') && e.startTime >= started)
+      .map((e) => (e as PerformanceResourceTiming).responseEnd);
+    const atFetch = new Set<number>();
+    for (const t of arrivals) {
+      const i = ends.findIndex((end) => end >= t);
+      if (i >= 0) atFetch.add(i);
+      if (i >= 0 && i + 1 < ends.length) atFetch.add(i + 1);
+    }
+    const fetchFrames = deltas.filter((_, i) => atFetch.has(i)).sort((a, b) => a - b);
+    const otherFrames = deltas.filter((_, i) => !atFetch.has(i)).sort((a, b) => a - b);
+    const mid = (xs: number[]) => xs[Math.floor(xs.length / 2)] ?? 0;
+    const near = (a: number, b: number) => arrivals.some((t) => t >= a - 20 && t <= b + 20);
+    const loafFetch = loafAt.filter(([a, b]) => near(a, b)).map(([a, b]) => b - a);
+    const loafOther = loafAt.filter(([a, b]) => !near(a, b)).map(([a, b]) => b - a);
     return {
+      fetches: arrivals.length,
+      fetchFrameMax: fetchFrames.at(-1) ?? 0,
+      fetchFrameMedian: mid(fetchFrames),
+      otherFrameMax: otherFrames.at(-1) ?? 0,
+      otherFrameMedian: mid(otherFrames),
+      loafFetchMax: loafFetch.length ? Math.max(...loafFetch) : 0,
+      loafOtherMax: loafOther.length ? Math.max(...loafOther) : 0,
       ms,
       frames: deltas.length,
       maxFrame: sorted.at(-1)!,
@@ -218,13 +249,19 @@ console.log(
       : 'long-animation-frame entries not supported'),
 );
 console.log(
+  `page arrivals: ${scrolled.fetches}; frames at an arrival (and the next): longest ${scrolled.fetchFrameMax.toFixed(1)} ms, ` +
+    `median ${scrolled.fetchFrameMedian.toFixed(1)} ms; other frames: longest ${scrolled.otherFrameMax.toFixed(1)} ms, ` +
+    `median ${scrolled.otherFrameMedian.toFixed(1)} ms; long animation frames at an arrival: longest ${scrolled.loafFetchMax.toFixed(1)} ms, ` +
+    `elsewhere ${scrolled.loafOtherMax.toFixed(1)} ms`,
+);
+console.log(
   `main thread per frame while scrolling (CDP, ms): tasks ${perFrame('TaskDuration').toFixed(2)}, ` +
     `script ${perFrame('ScriptDuration').toFixed(2)}, layout ${perFrame('LayoutDuration').toFixed(2)}, ` +
     `style ${perFrame('RecalcStyleDuration').toFixed(2)}`,
 );
 console.log(
   `CPU while scrolling: Chromium (all its processes) ${chromiumCpu} ms, ${(chromiumCpu / scrolled.frames).toFixed(2)} ms per frame; ` +
-    `server and driver (this process) ${serverCpu.toFixed(0)} ms, ${(serverCpu / (SCROLL_ROWS / 100)).toFixed(1)} ms per page of 100 rows`,
+    `server and driver (this process) ${serverCpu.toFixed(0)} ms, ${(serverCpu / (SCROLL_ROWS / 100)).toFixed(1)} ms per 100 rows`,
 );
 console.log(`rows rendered at the end: ${scrolled.rendered}; status: ${scrolled.status}`);
 console.log(`load average after: ${load()}`);

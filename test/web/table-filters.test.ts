@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Group, groupFilter, parseFilter, parseSorts } from '../../src/web/client/table-filters.ts';
-import { localOffset, type PropertySchema, propertyBody } from '../../src/web/client/table-model.ts';
+import {
+  type FileItem,
+  filesBody,
+  filterDefaults,
+  isImageFile,
+  localOffset,
+  type PropertySchema,
+  propertyBody,
+} from '../../src/web/client/table-model.ts';
 
 const columns: PropertySchema[] = [
   { id: 'title', name: 'Name', type: 'title' },
@@ -111,5 +119,81 @@ describe('propertyBody', () => {
     });
     expect(propertyBody('date', { start: '', end: '', time: false })).toEqual({ date: null });
     expect(() => propertyBody('formula', 'x')).toThrow(/cannot be edited/);
+  });
+});
+
+describe('filterDefaults (a new row under a filter)', () => {
+  const cols: PropertySchema[] = [
+    ...columns,
+    { id: 'd4', name: 'Tags', type: 'multi_select' },
+    { id: 'e5', name: 'Note', type: 'rich_text' },
+  ];
+  const rich = (s: string) => [{ type: 'text', text: { content: s } }];
+
+  it('takes equals and contains values of one condition or an and, by id or name', () => {
+    expect(filterDefaults({ property: 'c3', select: { equals: 'Odd' } }, cols)).toEqual({
+      Kind: { select: { name: 'Odd' } },
+    });
+    expect(
+      filterDefaults(
+        {
+          and: [
+            { property: 'Done', checkbox: { does_not_equal: true } },
+            { property: 'a%3B1', number: { equals: 3 } },
+            { property: 'd4', multi_select: { contains: 'x' } },
+            { property: 'e5', rich_text: { equals: 'hi' } },
+          ],
+        },
+        cols,
+        'New',
+      ),
+    ).toEqual({
+      Done: { checkbox: false },
+      Score: { number: 3 },
+      Tags: { multi_select: [{ name: 'x' }] },
+      Note: { rich_text: rich('hi') },
+      Name: { title: rich('New') },
+    });
+  });
+
+  it('gives nothing for an or, other conditions, or unknown properties; the title wins', () => {
+    expect(
+      filterDefaults(
+        {
+          or: [
+            { property: 'c3', select: { equals: 'Odd' } },
+            { property: 'b2', checkbox: { equals: true } },
+          ],
+        },
+        cols,
+      ),
+    ).toEqual({});
+    expect(filterDefaults({ property: 'a%3B1', number: { greater_than: 3 } }, cols)).toEqual({});
+    expect(filterDefaults({ property: 'zz', select: { equals: 'Odd' } }, cols)).toEqual({});
+    expect(filterDefaults({ property: 'title', title: { equals: 'F' } }, cols, 'Typed')).toEqual({
+      Name: { title: rich('Typed') },
+    });
+    expect(filterDefaults(null, cols, '')).toEqual({ Name: { title: [] } });
+  });
+});
+
+describe('files values', () => {
+  it('writes uploads by their signed URL and links by theirs; images are told by name or URL', () => {
+    const items: FileItem[] = [
+      { name: 'a.png', type: 'file', file: { url: 'http://x/files/a?sig=1', expiry_time: 't' } },
+      { name: 'Spec', type: 'external', external: { url: 'https://e.com/s.pdf' } },
+      { name: 'new', type: 'file_upload', file_upload: { id: 'u1' } },
+    ];
+    expect(filesBody(items)).toEqual({
+      files: [
+        { name: 'a.png', type: 'file', file: { url: 'http://x/files/a?sig=1' } },
+        { name: 'Spec', type: 'external', external: { url: 'https://e.com/s.pdf' } },
+        { name: 'new', type: 'file_upload', file_upload: { id: 'u1' } },
+      ],
+    });
+    expect(items.map(isImageFile)).toEqual([true, false, false]);
+    expect(
+      isImageFile({ name: 'photo', type: 'external', external: { url: 'https://e.com/p.JPG?w=1' } }),
+    ).toBe(true);
   });
 });

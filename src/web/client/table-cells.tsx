@@ -5,15 +5,21 @@
  * start, an optional end and an optional time; multi-select, people and relation are lists of
  * checkboxes (a new option typed in, users from `GET /v1/users`, related pages found by title in
  * the related data source). Relation cells show the related pages' titles, read once per page
- * (`GET /v1/pages/{id}`) and remembered for the visit.
+ * (`GET /v1/pages/{id}`) and remembered for the visit. A files cell shows its files as links
+ * (images as thumbnails); its editor adds a file by upload (uploads.tsx, Notion's file-upload
+ * API) or by external URL and removes one, each change saved at once with the whole list.
  */
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { api, type Page, pageTitle } from './api.ts';
 import { appHref, navigate } from './router.ts';
 import {
   type CellValue,
   type DateDraft,
   EDITABLE,
+  type FileItem,
+  filesBody,
+  fileUrl,
+  isImageFile,
   type Json,
   type PropertySchema,
   propertyBody,
@@ -22,6 +28,7 @@ import {
   relationIds,
   valueText,
 } from './table-model.ts';
+import { uploadFile } from './uploads.tsx';
 
 const titles = new Map<string, Promise<string>>();
 
@@ -125,6 +132,9 @@ interface CellProps {
   compact?: boolean;
 }
 
+/** Files properties are edited by their own editor (FilesEditor), not a `propertyBody` value. */
+const editableType = (type: string) => EDITABLE.has(type) || type === 'files';
+
 /** The title column: a link opening the row, and its Edit button. */
 export function TitleCell(props: CellProps) {
   const { row } = props;
@@ -156,7 +166,7 @@ export function Cell(props: CellProps) {
   const [pending, setPending] = useState<CellValue | null>(null);
   const rowTitle = pageTitle(row as unknown as Page) || 'Untitled';
   const label = `${prop.name} of ${rowTitle}`;
-  const editable = EDITABLE.has(prop.type) && !row.in_trash;
+  const editable = editableType(prop.type) && !row.in_trash;
 
   const save = async (next: CellValue | null) => {
     setEditing(false);
@@ -184,9 +194,13 @@ export function Cell(props: CellProps) {
       />
     );
   }
-  const editor = editing && (
-    <CellEditor prop={prop} label={label} initial={initialValue(prop, value)} onDone={save} />
-  );
+  const editor =
+    editing &&
+    (prop.type === 'files' ? (
+      <FilesEditor row={row} prop={prop} label={label} onSaved={onSaved} onClose={() => setEditing(false)} />
+    ) : (
+      <CellEditor prop={prop} label={label} initial={initialValue(prop, value)} onDone={save} />
+    ));
   if (
     editing &&
     ['title', 'rich_text', 'number', 'url', 'email', 'phone_number', 'select', 'status'].includes(prop.type)
@@ -225,6 +239,7 @@ function CellText(props: {
 }) {
   const { prop, value, text } = props;
   if (prop.type === 'relation') return <RelationValue ids={relationIds(value)} />;
+  if (prop.type === 'files') return <FilesValue items={(value?.files as FileItem[] | undefined) ?? []} />;
   // Only web and mail addresses become links (never javascript: and the like).
   if (prop.type === 'url' && /^(https?:|mailto:)/i.test(text))
     return (
@@ -471,6 +486,170 @@ function ChoiceEditor({ prop, label, initial, onDone }: EditorProps) {
         ))}
       </ul>
       <EditorButtons save={save} cancel={cancel} />
+    </fieldset>
+  );
+}
+
+/** A files value: each file a link opening it in a new tab, an image as a small thumbnail. */
+function FilesValue({ items }: { items: FileItem[] }) {
+  return (
+    <span className="cell-value cell-files">
+      {items.map((f, i) => {
+        const url = fileUrl(f);
+        // Only web addresses become links (never javascript: and the like).
+        const safe = /^https?:/i.test(url) || url.startsWith('/');
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a file is its position in the list
+          <span key={i} className="file-item">
+            {safe ? (
+              <a href={url} rel="noopener noreferrer" target="_blank" title={f.name}>
+                {isImageFile(f) && <img src={url} alt="" className="file-thumb" loading="lazy" />}
+                {f.name}
+              </a>
+            ) : (
+              f.name
+            )}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+/**
+ * The files editor: the files with a Remove button each, a file chooser that uploads and adds
+ * (`POST /v1/file_uploads`…, then the property written with the upload attached), and an
+ * external URL with an optional name. Every change is one `PATCH /v1/pages/{id}` with the whole
+ * list, the files already there written back as the API answered them; Escape or Done closes.
+ */
+function FilesEditor(props: {
+  row: RowPage;
+  prop: PropertySchema;
+  label: string;
+  onSaved: (r: RowPage) => void;
+  onClose: () => void;
+}) {
+  const { row, prop, label, onSaved, onClose } = props;
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [url, setUrl] = useState('');
+  const [name, setName] = useState('');
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const items = (row.properties[prop.name]?.files as FileItem[] | undefined) ?? [];
+  const write = async (next: FileItem[], done: string) => {
+    setBusy(true);
+    setNote(null);
+    try {
+      onSaved(
+        await api<RowPage>('PATCH', `/pages/${row.id}`, { properties: { [prop.name]: filesBody(next) } }),
+      );
+      setNote({ ok: true, text: done });
+      return true;
+    } catch (e) {
+      setNote({ ok: false, text: (e as Error).message });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const upload = async (file: File | undefined, input: HTMLInputElement) => {
+    if (!file) return;
+    setBusy(true);
+    setNote({ ok: true, text: `Uploading ${file.name}…` });
+    try {
+      const uploaded = await uploadFile(file);
+      await write(
+        [...items, { name: file.name, type: 'file_upload', file_upload: { id: uploaded } }],
+        `${file.name} was added.`,
+      );
+    } catch (e) {
+      setNote({ ok: false, text: (e as Error).message });
+      setBusy(false);
+    }
+    input.value = '';
+  };
+  const addLink = async (e: FormEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const u = url.trim();
+    if (!u) return;
+    const n = name.trim() || u.split('/').filter(Boolean).pop() || u;
+    if (await write([...items, { name: n, type: 'external', external: { url: u } }], `${n} was added.`)) {
+      setUrl('');
+      setName('');
+    }
+  };
+  return (
+    <fieldset
+      className="cell-popover files-editor"
+      aria-label={label}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
+      {items.length === 0 ? (
+        <p className="muted">No files yet.</p>
+      ) : (
+        <ul className="files-list" aria-label={`Files in ${label}`}>
+          {items.map((f, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a file is its position in the list
+            <li key={i}>
+              <span>{f.name}</span>{' '}
+              <button
+                type="button"
+                className="small"
+                disabled={busy}
+                onClick={() =>
+                  write(
+                    items.filter((_, k) => k !== i),
+                    `${f.name} was removed.`,
+                  )
+                }
+              >
+                Remove {f.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label htmlFor={`${id}-f`}>Upload a file</label>
+      <input
+        id={`${id}-f`}
+        type="file"
+        ref={focusOnMount}
+        disabled={busy}
+        onChange={(e) => upload(e.target.files?.[0], e.target)}
+      />
+      <div className="files-link">
+        <label htmlFor={`${id}-u`}>Link URL</label>
+        <input
+          id={`${id}-u`}
+          type="url"
+          value={url}
+          placeholder="https://"
+          onChange={(e) => setUrl(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && addLink(e)}
+        />
+        <label htmlFor={`${id}-n`}>Link name</label>
+        <input
+          id={`${id}-n`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && addLink(e)}
+        />
+        <button type="button" className="small" disabled={busy || !url.trim()} onClick={addLink}>
+          Add link
+        </button>
+      </div>
+      {note && <p role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
+      <div className="editor-buttons">
+        <button type="button" onClick={onClose}>
+          Done
+        </button>
+      </div>
     </fieldset>
   );
 }

@@ -206,16 +206,34 @@ function viewWidths(config: Json | null | undefined): Record<string, number> {
   );
 }
 
-/** Saves one column's width into the view: its configuration's properties read fresh, one entry changed. */
-async function saveViewWidth(viewId: string, propertyId: string, width: number) {
+/**
+ * Saves one column's setting (`width`, `visible`) into the view: its configuration's properties
+ * read fresh, one entry changed, all written back.
+ */
+export async function saveViewProperty(viewId: string, propertyId: string, change: Json) {
   const view = await api<{ configuration?: Json | null }>('GET', `/views/${viewId}`);
   const props = ((view.configuration?.properties as Json[] | undefined) ?? []).map((p) =>
     Object.fromEntries(Object.entries(p).filter(([k]) => VIEW_PROPERTY_KEYS.includes(k))),
   );
   const at = props.findIndex((p) => p.property_id === propertyId);
-  if (at >= 0) props[at] = { ...props[at], width };
-  else props.push({ property_id: propertyId, width });
+  if (at >= 0) props[at] = { ...props[at], ...change };
+  else props.push({ property_id: propertyId, ...change });
   await api('PATCH', `/views/${viewId}`, { configuration: { type: 'table', properties: props } });
+}
+
+const saveViewWidth = (viewId: string, propertyId: string, width: number) =>
+  saveViewProperty(viewId, propertyId, { width });
+
+/** The properties a view's configuration hides (`visible: false`), by id. */
+export function hiddenOf(config: Json | null | undefined): string[] {
+  const props = (config?.properties as { property_id: string; visible?: boolean }[] | undefined) ?? [];
+  return props.filter((p) => p.visible === false).map((p) => p.property_id);
+}
+
+/** One write to a view at a time: each reads the view's configuration and writes it all back. */
+export function queueViewWrite(write: () => Promise<void>) {
+  saving = saving.then(() => write().catch((e: Error) => alert(e.message)));
+  return saving;
 }
 
 let saving: Promise<void> = Promise.resolve();
@@ -242,10 +260,7 @@ export function useWidths(sourceId: string, view: TableViewRef | null | undefine
     (propertyId: string, width: number) => {
       const w = Math.max(MIN_WIDTH, Math.round(width));
       // One save at a time: each reads the view's widths and writes them all back.
-      if (view)
-        saving = saving.then(() =>
-          saveViewWidth(view.id, propertyId, w).catch((e: Error) => alert(e.message)),
-        );
+      if (view) queueViewWrite(() => saveViewWidth(view.id, propertyId, w));
       else
         setWidths((all) => {
           localStorage.setItem(storageKey(sourceId), JSON.stringify({ ...all, [propertyId]: w }));

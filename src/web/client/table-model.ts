@@ -196,3 +196,99 @@ export function propertyBody(type: string, value: CellValue): Json {
       throw new Error(`${type} cannot be edited here`);
   }
 }
+
+/**
+ * The properties a row made in a filtered table starts with, so that it shows under the filter
+ * as Notion does it: for a single condition, or conditions joined by `and`, each `equals` of a
+ * title, text, number, select, status, checkbox or date, and each `contains` of a multi-select,
+ * people or relation, gives its value (a checkbox's `does_not_equal` its opposite); other
+ * conditions (and any `or`) give nothing, and the row simply appears. Answers the
+ * `properties` of `POST /v1/pages`, keyed by property name (the title only when `title` is
+ * given, which wins over the filter's).
+ */
+export function filterDefaults(filter: Json | null, columns: PropertySchema[], title?: string): Json {
+  const out: Json = {};
+  const conditions: Json[] = !filter
+    ? []
+    : Array.isArray(filter.and)
+      ? (filter.and as Json[])
+      : filter.or
+        ? []
+        : [filter];
+  const rich = (s: string) => [{ type: 'text', text: { content: s } }];
+  for (const c of conditions) {
+    const prop = columns.find((p) => p.id === c.property || p.name === c.property);
+    if (!prop || out[prop.name] !== undefined) continue;
+    const cond = c[prop.type] as Json | undefined;
+    if (!cond || typeof cond !== 'object') continue;
+    const eq = cond.equals;
+    const has = cond.contains;
+    switch (prop.type) {
+      case 'title':
+      case 'rich_text':
+        if (typeof eq === 'string') out[prop.name] = { [prop.type]: rich(eq) };
+        break;
+      case 'number':
+        if (typeof eq === 'number') out[prop.name] = { number: eq };
+        break;
+      case 'select':
+      case 'status':
+        if (typeof eq === 'string' && eq) out[prop.name] = { [prop.type]: { name: eq } };
+        break;
+      case 'checkbox':
+        if (typeof eq === 'boolean') out[prop.name] = { checkbox: eq };
+        else if (typeof cond.does_not_equal === 'boolean')
+          out[prop.name] = { checkbox: !cond.does_not_equal };
+        break;
+      case 'date':
+        if (typeof eq === 'string' && eq) out[prop.name] = { date: { start: eq } };
+        break;
+      case 'multi_select':
+        if (typeof has === 'string' && has) out[prop.name] = { multi_select: [{ name: has }] };
+        break;
+      case 'people':
+      case 'relation':
+        if (typeof has === 'string' && /^[0-9a-f-]{32,36}$/i.test(has))
+          out[prop.name] = { [prop.type]: [{ id: has }] };
+        break;
+    }
+  }
+  if (title !== undefined) {
+    const t = columns.find((p) => p.type === 'title');
+    if (t) out[t.name] = { title: title ? rich(title) : [] };
+  }
+  return out;
+}
+
+/** A files property's item as the API answers it (uploaded, external, or being attached). */
+export interface FileItem {
+  name: string;
+  type: 'file' | 'external' | 'file_upload';
+  file?: { url: string; expiry_time?: string };
+  external?: { url: string };
+  file_upload?: { id: string };
+}
+
+/** A files item's address (what a link or a thumbnail shows); none for an upload being attached. */
+export const fileUrl = (f: FileItem): string => f.file?.url ?? f.external?.url ?? '';
+
+/** Whether a files item looks like an image (by its name or address), to show it as a thumbnail. */
+export const isImageFile = (f: FileItem): boolean =>
+  /\.(png|jpe?g|gif|webp|avif|svg|bmp)$/i.test(f.name) ||
+  /\.(png|jpe?g|gif|webp|avif|svg|bmp)(\?|#|$)/i.test(fileUrl(f));
+
+/**
+ * A files property's items as they are written back in `PATCH /v1/pages/{id}`: uploaded files by
+ * their hosted address (the API keeps them), external ones by their URL.
+ */
+export function filesBody(items: FileItem[]): Json {
+  return {
+    files: items.map((f) =>
+      f.type === 'external'
+        ? { name: f.name, type: 'external', external: { url: f.external?.url ?? '' } }
+        : f.type === 'file_upload'
+          ? { name: f.name, type: 'file_upload', file_upload: { id: f.file_upload?.id ?? '' } }
+          : { name: f.name, type: 'file', file: { url: f.file?.url ?? '' } },
+    ),
+  };
+}

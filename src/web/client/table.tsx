@@ -28,9 +28,12 @@ import { ApiFailure, api, type Page } from './api.ts';
 import { Cell, TitleCell } from './table-cells.tsx';
 import {
   defaultWidth,
+  hiddenOf,
   NewPropertyPanel,
   PropertyPanel,
+  queueViewWrite,
   ResizeHandle,
+  saveViewProperty,
   type TableViewRef,
   useWidths,
 } from './table-columns.tsx';
@@ -38,6 +41,7 @@ import { parseSorts, type SortKey } from './table-filters.ts';
 import {
   columnsOf,
   type DataSource,
+  filterDefaults,
   type Json,
   type PropertySchema,
   plain,
@@ -173,7 +177,12 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
           ...(q.filter ? { filter: q.filter } : {}),
         });
         if (gen !== generation.current) return;
-        setRows((old) => (start ? [...old, ...res.results] : res.results));
+        setRows((old) => {
+          if (!start) return res.results;
+          // A row added here meanwhile may come again in a later page: keep the first.
+          const known = new Set(old.map((r) => r.id));
+          return [...old, ...res.results.filter((r) => !known.has(r.id))];
+        });
         setCursor(res.has_more ? res.next_cursor : null);
         setError(null);
       } catch (e) {
@@ -204,7 +213,11 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
     (row: RowPage) => setRows((old) => old.map((r) => (r.id === row.id ? row : r))),
     [],
   );
-  return { rows, hasMore: cursor !== null, loading, error, more, replaceRow };
+  const addRow = useCallback(
+    (row: RowPage) => setRows((old) => [...old.filter((r) => r.id !== row.id), row]),
+    [],
+  );
+  return { rows, hasMore: cursor !== null, loading, error, more, replaceRow, addRow };
 }
 
 type Panel = { kind: 'property'; id: string } | { kind: 'new' } | null;
@@ -214,24 +227,82 @@ export function TableView({
   source: initial,
   defaults,
   switcher,
+  onViewSaved,
 }: {
   source: DataSource;
   defaults?: TableDefaults;
   switcher?: ReactNode;
+  /** Called after the table wrote its view (filter, sorts, shown properties). */
+  onViewSaved?: () => void;
 }) {
   const [source, setSource] = useState(initial);
-  // One array per schema: the memoized rows re-render only when it changes.
-  const columns = useMemo(() => columnsOf(source), [source]);
+  const view = defaults?.view ?? null;
+  const allColumns = useMemo(() => columnsOf(source), [source]);
+  // Properties the view hides (`visible: false` in its configuration); the title always shows.
+  const [hidden, setHidden] = useState<string[]>(() => hiddenOf(view?.configuration));
+  // One array per schema and visibility: the memoized rows re-render only when it changes.
+  const columns = useMemo(
+    () => allColumns.filter((c) => c.type === 'title' || !hidden.includes(c.id)),
+    [allColumns, hidden],
+  );
   const [sorts, setSorts] = useState<SortKey[]>(() => startSorts(defaults, columnsOf(initial)));
   const [filter, setFilter] = useState<Json | null>(defaults?.filter ?? null);
+  // What the view holds, to offer saving the table's filter and sorts into it when they differ.
+  const [saved, setSaved] = useState(() => JSON.stringify({ filter, sorts }));
+  const [viewNote, setViewNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [reloads, setReloads] = useState(0);
   const [panel, setPanel] = useState<Panel>(null);
-  const { widths, set: setWidth, save: saveWidth } = useWidths(source.id, defaults?.view);
-  const { rows, hasMore, loading, error, more, replaceRow } = useRowPages(source.id, sorts, filter, reloads);
+  const [draft, setDraft] = useState(false);
+  const newRowButton = useRef<HTMLButtonElement>(null);
+  const { widths, set: setWidth, save: saveWidth } = useWidths(source.id, view);
+  const { rows, hasMore, loading, error, more, replaceRow, addRow } = useRowPages(
+    source.id,
+    sorts,
+    filter,
+    reloads,
+  );
   // State, not a ref: the rows' window subscribes to the box once it exists.
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const title = plain(source.title) || 'Untitled database';
-  const nameOf = (id: string) => columns.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) => allColumns.find((c) => c.id === id)?.name ?? id;
+  const dirty = view !== null && JSON.stringify({ filter, sorts }) !== saved;
+
+  const saveQuery = async () => {
+    if (!view) return;
+    setViewNote(null);
+    try {
+      await api('PATCH', `/views/${view.id}`, {
+        filter: filter ?? null,
+        sorts: sorts.length > 0 ? sorts : null,
+      });
+      setSaved(JSON.stringify({ filter, sorts }));
+      setViewNote({ ok: true, text: 'The filter and sorts were saved to the view.' });
+      onViewSaved?.();
+    } catch (e) {
+      setViewNote({ ok: false, text: (e as Error).message });
+    }
+  };
+  const toggleShown = (c: PropertySchema, shown: boolean) => {
+    setHidden((h) => (shown ? h.filter((x) => x !== c.id) : [...h, c.id]));
+    if (view)
+      queueViewWrite(async () => {
+        await saveViewProperty(view.id, c.id, { visible: shown });
+        onViewSaved?.();
+      });
+  };
+  const createRow = async (text: string) => {
+    setDraft(false);
+    try {
+      const made = await api<RowPage>('POST', '/pages', {
+        parent: { type: 'data_source_id', data_source_id: source.id },
+        properties: filterDefaults(filter, allColumns, text),
+      });
+      addRow(made);
+      setViewNote({ ok: true, text: `${text || 'Untitled'} was added.` });
+    } catch (e) {
+      setViewNote({ ok: false, text: (e as Error).message });
+    }
+  };
   const primary = sorts[0] && 'property' in sorts[0] ? sorts[0] : null;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new query starts at the top
@@ -262,9 +333,30 @@ export function TableView({
       {switcher}
       <details className="table-tools" open>
         <summary>Filter and sort</summary>
-        <FilterEditor columns={columns} filter={filter} onApply={setFilter} />
-        <SortEditor columns={columns} sorts={sorts} onChange={setSorts} />
+        <FilterEditor columns={allColumns} filter={filter} onApply={setFilter} />
+        <SortEditor columns={allColumns} sorts={sorts} onChange={setSorts} />
+        {dirty && (
+          <button type="button" className="small" onClick={saveQuery}>
+            Save filter and sorts to view
+          </button>
+        )}
+        <fieldset className="shown-properties">
+          <legend>Shown properties</legend>
+          {allColumns
+            .filter((c) => c.type !== 'title')
+            .map((c) => (
+              <label key={c.id}>
+                <input
+                  type="checkbox"
+                  checked={!hidden.includes(c.id)}
+                  onChange={(e) => toggleShown(c, e.target.checked)}
+                />{' '}
+                {c.name}
+              </label>
+            ))}
+        </fieldset>
       </details>
+      {viewNote && <p role={viewNote.ok ? 'status' : 'alert'}>{viewNote.text}</p>}
       {filter && (
         <p className="muted filter-note">
           Filtered.{' '}
@@ -362,8 +454,34 @@ export function TableView({
             onNearEnd={hasMore ? more : undefined}
             onSaved={replaceRow}
           />
+          {draft && (
+            <tfoot>
+              <tr className="new-row-line">
+                <th scope="row">
+                  <NewRowTitle
+                    onDone={(t, byKey) => {
+                      // From the keyboard, the focus goes back to the button, to add another.
+                      if (byKey) setTimeout(() => newRowButton.current?.focus());
+                      if (t !== null) createRow(t);
+                      else setDraft(false);
+                    }}
+                  />
+                </th>
+                <td colSpan={columns.length} />
+              </tr>
+            </tfoot>
+          )}
         </table>
       </div>
+      <button
+        type="button"
+        className="small new-row"
+        ref={newRowButton}
+        onClick={() => setDraft(true)}
+        disabled={draft}
+      >
+        + New row
+      </button>
       <p className="muted" role="status">
         {loading && rows.length === 0
           ? 'Loading rows…'
@@ -375,6 +493,44 @@ export function TableView({
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * The title field of the row being added: Enter (or leaving it with text) makes the row, Escape
+ * (or leaving it empty) drops it. It scrolls itself into view and takes the focus.
+ */
+function NewRowTitle({ onDone }: { onDone: (title: string | null, byKey: boolean) => void }) {
+  const [text, setText] = useState('');
+  const done = useRef(false);
+  const finish = (t: string | null, byKey = false) => {
+    if (done.current) return;
+    done.current = true;
+    onDone(t, byKey);
+  };
+  return (
+    <input
+      aria-label="Title of the new row"
+      placeholder="Untitled"
+      value={text}
+      ref={(el) => {
+        if (el && !done.current && document.activeElement !== el) {
+          el.scrollIntoView({ block: 'nearest' });
+          el.focus();
+        }
+      }}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => finish(text.trim() ? text.trim() : null)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          finish(text.trim(), true);
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          finish(null, true);
+        }
+      }}
+    />
   );
 }
 

@@ -4,7 +4,12 @@
  * (`?v=<view id>` in the address, else the first) rendered by its type — table (table.tsx),
  * board (board.tsx), list and gallery (cards.tsx), calendar (calendar.tsx); the other types show
  * as a table with a notice. A database with no views shows a table, as before views existed.
- * "Add view" creates one (`POST /v1/views` as a tab of the database) of a chosen type.
+ * "Add view" creates one (`POST /v1/views` as a tab of the database) of a chosen type. "View
+ * settings" renames the current view (`PATCH /v1/views/{id}`), deletes it (`DELETE`), or changes
+ * its type: the Views API has no type change, so the app makes a view of the new type with the
+ * same name, filter and sorts right after the old one (`POST`, `position: after_view`) and then
+ * deletes the old one. The table saves its filter, sorts, widths and shown properties into its
+ * view itself (table.tsx).
  */
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from './api.ts';
@@ -91,15 +96,30 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
       onChoose={choose}
       add={
         databaseId && (
-          <AddView
-            databaseId={databaseId}
-            sourceId={source.id}
-            props={props}
-            onCreated={async (made) => {
-              await reload();
-              choose(made);
-            }}
-          />
+          <>
+            <AddView
+              databaseId={databaseId}
+              sourceId={source.id}
+              props={props}
+              onCreated={async (made) => {
+                await reload();
+                choose(made);
+              }}
+            />
+            {view.id && (
+              <ViewSettings
+                key={view.id}
+                view={view}
+                databaseId={databaseId}
+                props={props}
+                onChanged={async (next) => {
+                  const list = await reload();
+                  const keep = next && list.find((v) => sameId(v.id, next.id));
+                  choose(keep ?? list[0] ?? DEFAULT_VIEW);
+                }}
+              />
+            )}
+          </>
         )
       }
     />
@@ -114,6 +134,7 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
         // A table view starts from all its sorts and keeps its column widths; another type's
         // pages shown as a table take its filter and first sort only.
         defaults={view.type === 'table' ? tableViewDefaults(view) : tableDefaults(view, props)}
+        onViewSaved={view.type === 'table' ? () => void reload() : undefined}
         switcher={
           <>
             {bar}
@@ -314,6 +335,157 @@ function AddView(props: {
       >
         Cancel
       </button>
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}
+
+/**
+ * The current view's settings: its name, its type, and deleting it (after a confirmation).
+ * `onChanged` gets the view to show next (null: the first one left).
+ */
+function ViewSettings(props: {
+  view: View;
+  databaseId: string;
+  props: ViewProperty[];
+  onChanged: (next: View | null) => Promise<void>;
+}) {
+  const { view } = props;
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(view.name);
+  const [type, setType] = useState(view.type);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    setConfirming(false);
+    setError(null);
+    setTimeout(() => button.current?.focus());
+  };
+  const run = async (work: () => Promise<View | null>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await work();
+      setOpen(false);
+      await props.onChanged(next);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const types = isRendered(view.type) ? NEW_TYPES : [view.type, ...NEW_TYPES];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const newName = name.trim() || view.name;
+    if (type === view.type) {
+      if (newName === view.name) return close();
+      return run(() => api<View>('PATCH', `/views/${view.id}`, { name: newName }));
+    }
+    return run(async () => {
+      // No type change in the Views API: a new view of the type in the same place, then the old one goes.
+      const property =
+        type === 'board'
+          ? groupProperty(props.props, view)
+          : type === 'calendar'
+            ? dateProperty(props.props, view)
+            : null;
+      if ((type === 'board' || type === 'calendar') && !property)
+        throw new Error(
+          type === 'board'
+            ? 'A board needs a select or status property; this database has none.'
+            : 'A calendar needs a date property; this database has none.',
+        );
+      const configuration = newViewConfiguration(type, property);
+      const sorts = (view.sorts ?? []).filter((s) => typeof s.property === 'string');
+      const made = await api<View>('POST', '/views', {
+        data_source_id: view.data_source_id,
+        database_id: props.databaseId,
+        name: newName,
+        type,
+        position: { type: 'after_view', view_id: view.id },
+        ...(view.filter && Object.keys(view.filter).length > 0 ? { filter: view.filter } : {}),
+        ...(sorts.length > 0 ? { sorts } : {}),
+        ...(configuration ? { configuration } : {}),
+      });
+      await api('DELETE', `/views/${view.id}`);
+      return made;
+    });
+  };
+  if (!open)
+    return (
+      <button
+        type="button"
+        className="small"
+        ref={button}
+        aria-expanded={false}
+        onClick={() => setOpen(true)}
+      >
+        View settings
+      </button>
+    );
+  return (
+    <form
+      className="view-settings"
+      aria-label={`Settings of view ${view.name || 'Untitled view'}`}
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        close();
+      }}
+    >
+      <label htmlFor={`${id}-name`}>View name</label>
+      <input
+        id={`${id}-name`}
+        value={name}
+        // biome-ignore lint/a11y/noAutofocus: the form opens because the person asked for it
+        autoFocus
+        onChange={(e) => setName(e.target.value)}
+      />
+      <label htmlFor={`${id}-type`}>View type</label>
+      <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
+        {types.map((t) => (
+          <option key={t} value={t}>
+            {TYPE_NAMES[t] ?? t}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={busy}>
+        Save view
+      </button>
+      <button type="button" onClick={close}>
+        Cancel
+      </button>
+      {confirming ? (
+        <span role="alert" className="confirm">
+          Delete the view {view.name || 'Untitled view'}? Its pages stay.{' '}
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                await api('DELETE', `/views/${view.id}`);
+                return null;
+              })
+            }
+          >
+            Confirm delete view
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </span>
+      ) : (
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+          Delete view
+        </button>
+      )}
       {error && <p role="alert">{error}</p>}
     </form>
   );
