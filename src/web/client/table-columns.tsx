@@ -15,6 +15,8 @@ import {
   useState,
 } from 'react';
 import { api } from './api.ts';
+import { ConfirmDelete } from './confirm.tsx';
+import { CONFIGURED_TYPES, isConfigured, readableFormula, TypeSettings } from './property-config.tsx';
 import { focusOnMount } from './table-cells.tsx';
 import type { DataSource, Json, PropertySchema } from './table-model.ts';
 
@@ -39,6 +41,28 @@ export const PROPERTY_TYPES: [string, string][] = [
   ['unique_id', 'ID'],
 ];
 
+/** Every type the forms offer: the plain ones, then relation, formula and rollup with their settings. */
+export const ADDABLE_TYPES: [string, string][] = [...PROPERTY_TYPES, ...CONFIGURED_TYPES];
+
+const missingSettings = (type: string) =>
+  type === 'relation'
+    ? 'Choose the related database.'
+    : type === 'formula'
+      ? 'Write the formula.'
+      : 'Choose the relation and the property to roll up.';
+
+/** Whether the settings in the form are the property's own (nothing to send). */
+function sameSettings(prop: PropertySchema, payload: Json, source: DataSource): boolean {
+  const own = (prop as unknown as Record<string, Json | undefined>)[prop.type] ?? {};
+  if (prop.type === 'formula')
+    return payload.expression === readableFormula(String(own.expression ?? ''), source);
+  if (prop.type === 'rollup')
+    return (['relation_property_id', 'rollup_property_id', 'function'] as const).every(
+      (k) => own[k] === payload[k],
+    );
+  return false;
+}
+
 /** The PATCH /v1/data_sources/{id} body: property changes keyed by the property's id. */
 export function updateSchema(sourceId: string, properties: Record<string, Json | null>): Promise<DataSource> {
   return api<DataSource>('PATCH', `/data_sources/${sourceId}`, { properties });
@@ -50,35 +74,47 @@ export function PropertyPanel(props: {
   prop: PropertySchema;
   onChanged: (s: DataSource, retyped: boolean) => void;
   onClose: () => void;
+  /** Moves the column one place left (-1) or right (1); absent where it cannot go that way. */
+  onMoveLeft?: (() => void) | undefined;
+  onMoveRight?: (() => void) | undefined;
 }) {
-  const { source, prop, onChanged, onClose } = props;
+  const { source, prop, onChanged, onClose, onMoveLeft, onMoveRight } = props;
   const id = useId();
   const [name, setName] = useState(prop.name);
   const [type, setType] = useState(prop.type);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const types = PROPERTY_TYPES.some(([t]) => t === prop.type)
-    ? PROPERTY_TYPES
-    : [[prop.type, prop.type], ...PROPERTY_TYPES];
+  const [payload, setPayload] = useState<Json | null>(null);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+  const types = ADDABLE_TYPES.some(([t]) => t === prop.type)
+    ? ADDABLE_TYPES
+    : [[prop.type, prop.type], ...ADDABLE_TYPES];
+  // An existing relation keeps its target here (retyping to another type and back changes it).
+  const settings = isConfigured(type) && !(type === 'relation' && prop.type === 'relation');
   const run = async (change: Json | null, retyped: boolean) => {
     setBusy(true);
     try {
       onChanged(await updateSchema(source.id, { [prop.id]: change }), retyped);
       onClose();
     } catch (e) {
-      setError((e as Error).message);
+      if (settings && change !== null) setSettingsError((e as Error).message);
+      else setError((e as Error).message);
     } finally {
       setBusy(false);
     }
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setError(null);
+    setSettingsError(null);
     const retyped = type !== prop.type;
+    if (settings && !payload) return setSettingsError(missingSettings(type));
     const change: Json = { ...(name.trim() && name !== prop.name ? { name: name.trim() } : {}) };
-    if (retyped) Object.assign(change, { type, [type]: {} });
+    if (retyped) Object.assign(change, { type, [type]: settings ? payload : {} });
+    else if (settings && !sameSettings(prop, payload!, source)) Object.assign(change, { [type]: payload });
     if (Object.keys(change).length === 0) onClose();
-    else run(change, retyped);
+    // A changed formula or rollup is computed anew for every row: read the rows again.
+    else run(change, retyped || settings);
   };
   return (
     <form
@@ -99,6 +135,15 @@ export function PropertyPanel(props: {
               </option>
             ))}
           </select>
+          {settings && (
+            <TypeSettings
+              type={type}
+              source={source}
+              prop={prop}
+              onChange={setPayload}
+              error={settingsError}
+            />
+          )}
         </>
       )}
       <button type="submit" disabled={busy}>
@@ -107,22 +152,35 @@ export function PropertyPanel(props: {
       <button type="button" onClick={onClose}>
         Cancel
       </button>
-      {prop.type !== 'title' &&
-        (confirming ? (
-          <span role="alert" className="confirm">
-            Delete {prop.name} and its value in every row?{' '}
-            <button type="button" className="danger" disabled={busy} onClick={() => run(null, false)}>
-              Confirm delete
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="danger" onClick={() => setConfirming(true)}>
-            Delete property
+      {prop.type !== 'title' && (
+        <span className="column-move">
+          <button
+            type="button"
+            aria-label={`Move ${prop.name} left`}
+            disabled={!onMoveLeft}
+            onClick={onMoveLeft}
+          >
+            ← Move left
           </button>
-        ))}
+          <button
+            type="button"
+            aria-label={`Move ${prop.name} right`}
+            disabled={!onMoveRight}
+            onClick={onMoveRight}
+          >
+            Move right →
+          </button>
+        </span>
+      )}
+      {prop.type !== 'title' && (
+        <ConfirmDelete
+          label="Delete property"
+          question={`Delete ${prop.name} and its value in every row?`}
+          confirmLabel="Confirm delete"
+          busy={busy}
+          onConfirm={() => run(null, false)}
+        />
+      )}
       {error && <p role="alert">{error}</p>}
     </form>
   );
@@ -138,18 +196,30 @@ export function NewPropertyPanel(props: {
   const id = useId();
   const [name, setName] = useState('');
   const [type, setType] = useState('rich_text');
+  const [payload, setPayload] = useState<Json | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const settings = isConfigured(type);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    setError(null);
+    setSettingsError(null);
     const n = name.trim();
     if (!n) return setError('A property needs a name.');
     if (Object.keys(source.properties).includes(n))
       return setError(`There is already a property named ${n}.`);
+    if (settings && !payload) return setSettingsError(missingSettings(type));
+    setBusy(true);
     try {
-      onChanged(await updateSchema(source.id, { [n]: { type, [type]: {} } }));
+      onChanged(await updateSchema(source.id, { [n]: { type, [type]: settings ? payload : {} } }));
       onClose();
     } catch (err) {
-      setError((err as Error).message);
+      // Nothing was saved: the form stays as it was, the reason beside the settings it concerns.
+      if (settings) setSettingsError((err as Error).message);
+      else setError((err as Error).message);
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -163,13 +233,16 @@ export function NewPropertyPanel(props: {
       <input id={`${id}-n`} ref={focusOnMount} value={name} onChange={(e) => setName(e.target.value)} />
       <label htmlFor={`${id}-t`}>Property type</label>
       <select id={`${id}-t`} value={type} onChange={(e) => setType(e.target.value)}>
-        {PROPERTY_TYPES.map(([t, label]) => (
+        {ADDABLE_TYPES.map(([t, label]) => (
           <option key={t} value={t}>
             {label}
           </option>
         ))}
       </select>
-      <button type="submit">Add property</button>
+      {settings && <TypeSettings type={type} source={source} onChange={setPayload} error={settingsError} />}
+      <button type="submit" disabled={busy}>
+        Add property
+      </button>
       <button type="button" onClick={onClose}>
         Cancel
       </button>
@@ -218,6 +291,23 @@ export async function saveViewProperty(viewId: string, propertyId: string, chang
   const at = props.findIndex((p) => p.property_id === propertyId);
   if (at >= 0) props[at] = { ...props[at], ...change };
   else props.push({ property_id: propertyId, ...change });
+  await api('PATCH', `/views/${viewId}`, { configuration: { type: 'table', properties: props } });
+}
+
+/**
+ * Saves the order of the columns into the view: its configuration's properties read fresh and
+ * written back in `ids`' order (an entry keeps its width and visibility; one for a property the
+ * schema no longer has is dropped, the server would refuse it).
+ */
+export async function saveViewOrder(viewId: string, ids: string[]) {
+  const view = await api<{ configuration?: Json | null }>('GET', `/views/${viewId}`);
+  const byId = new Map(
+    ((view.configuration?.properties as Json[] | undefined) ?? []).map((p) => [
+      p.property_id as string,
+      Object.fromEntries(Object.entries(p).filter(([k]) => VIEW_PROPERTY_KEYS.includes(k))),
+    ]),
+  );
+  const props = ids.map((id) => byId.get(id) ?? { property_id: id });
   await api('PATCH', `/views/${viewId}`, { configuration: { type: 'table', properties: props } });
 }
 

@@ -292,3 +292,33 @@ export function filesBody(items: FileItem[]): Json {
     ),
   };
 }
+
+/**
+ * The columns in a view's order (`order`: property ids, as the view's `configuration.properties`
+ * lists them): the title first (it is the row's header), then the listed properties in the
+ * listed order, then the ones the view does not list, in the schema's order.
+ */
+export function orderColumns(columns: PropertySchema[], order: string[]): PropertySchema[] {
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const rest = columns.filter((c) => c.type !== 'title');
+  const listed = rest.filter((c) => rank.has(c.id)).sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+  return [...columns.filter((c) => c.type === 'title'), ...listed, ...rest.filter((c) => !rank.has(c.id))];
+}
+
+/**
+ * The ids of `columns` (in the order shown) with `id` moved to `to` among them; the title
+ * stays first and nothing moves before it. Unchanged when `id` is not a movable column.
+ */
+export function moveColumn(columns: PropertySchema[], id: string, to: number): string[] {
+  const ids = columns.map((c) => c.id);
+  const from = ids.indexOf(id);
+  const titles = columns.filter((c) => c.type === 'title').length;
+  if (from < titles) return ids;
+  ids.splice(from, 1);
+  ids.splice(Math.min(Math.max(to, titles), ids.length), 0, id);
+  return ids;
+}
+
+/** The property ids a view's configuration lists, in its order. */
+export const viewOrder = (config: Json | null | undefined): string[] =>
+  ((config?.properties as { property_id: string }[] | undefined) ?? []).map((p) => p.property_id);

@@ -33,6 +33,7 @@ import {
   PropertyPanel,
   queueViewWrite,
   ResizeHandle,
+  saveViewOrder,
   saveViewProperty,
   type TableViewRef,
   useWidths,
@@ -43,10 +44,13 @@ import {
   type DataSource,
   filterDefaults,
   type Json,
+  moveColumn,
+  orderColumns,
   type PropertySchema,
   plain,
   type QueryResult,
   type RowPage,
+  viewOrder,
 } from './table-model.ts';
 import { FilterEditor, SortEditor } from './table-query.tsx';
 
@@ -220,6 +224,9 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
   return { rows, hasMore: cursor !== null, loading, error, more, replaceRow, addRow };
 }
 
+/** The drag data type of a column being moved (its property id). */
+const COLUMN_DRAG = 'application/x-octavo-column';
+
 type Panel = { kind: 'property'; id: string } | { kind: 'new' } | null;
 
 /** A database's rows as a table; `switcher` (the database's views, views.tsx) goes under the title. */
@@ -228,16 +235,24 @@ export function TableView({
   defaults,
   switcher,
   onViewSaved,
+  onCreateView,
 }: {
   source: DataSource;
   defaults?: TableDefaults;
   switcher?: ReactNode;
-  /** Called after the table wrote its view (filter, sorts, shown properties). */
+  /** Called after the table wrote its view (filter, sorts, shown properties, column order). */
   onViewSaved?: () => void;
+  /**
+   * For the unsaved default table (no view): makes the database's view holding this
+   * arrangement (the column order the person just chose, with the table's filter and sorts).
+   */
+  onCreateView?: (view: { properties: Json[]; filter: Json | null; sorts: SortKey[] }) => Promise<void>;
 }) {
   const [source, setSource] = useState(initial);
   const view = defaults?.view ?? null;
-  const allColumns = useMemo(() => columnsOf(source), [source]);
+  // The view's column order (property ids); the title always comes first.
+  const [order, setOrder] = useState<string[]>(() => viewOrder(view?.configuration));
+  const allColumns = useMemo(() => orderColumns(columnsOf(source), order), [source, order]);
   // Properties the view hides (`visible: false` in its configuration); the title always shows.
   const [hidden, setHidden] = useState<string[]>(() => hiddenOf(view?.configuration));
   // One array per schema and visibility: the memoized rows re-render only when it changes.
@@ -253,6 +268,8 @@ export function TableView({
   const [reloads, setReloads] = useState(0);
   const [panel, setPanel] = useState<Panel>(null);
   const [draft, setDraft] = useState(false);
+  // The column a dragged column would be dropped beside.
+  const [dropAt, setDropAt] = useState<{ id: string; after: boolean } | null>(null);
   const newRowButton = useRef<HTMLButtonElement>(null);
   const { widths, set: setWidth, save: saveWidth } = useWidths(source.id, view);
   const { rows, hasMore, loading, error, more, replaceRow, addRow } = useRowPages(
@@ -281,6 +298,43 @@ export function TableView({
     } catch (e) {
       setViewNote({ ok: false, text: (e as Error).message });
     }
+  };
+  /** Shows the columns in `ids`' order and keeps it: in the view, or in a view made for it. */
+  const arrange = (ids: string[], moved: PropertySchema) => {
+    setOrder(ids);
+    const place = ids.filter((id) => id === moved.id || !hidden.includes(id)).indexOf(moved.id);
+    setViewNote({ ok: true, text: `${moved.name} moved to column ${place + 1}.` });
+    if (view)
+      queueViewWrite(async () => {
+        await saveViewOrder(view.id, ids);
+        onViewSaved?.();
+      });
+    else if (onCreateView)
+      onCreateView({
+        properties: ids.map((id) => ({
+          property_id: id,
+          ...(hidden.includes(id) ? { visible: false } : {}),
+          ...(widths[id] ? { width: widths[id] } : {}),
+        })),
+        filter,
+        sorts,
+      }).catch((e: Error) => setViewNote({ ok: false, text: e.message }));
+  };
+  /** Moves a column one shown place left (-1) or right (1). */
+  const step = (c: PropertySchema, by: -1 | 1) => {
+    const at = columns.findIndex((x) => x.id === c.id);
+    const next = columns[at + by];
+    if (!next || next.type === 'title') return;
+    arrange(moveColumn(allColumns, c.id, allColumns.indexOf(next)), c);
+  };
+  /** A column dropped on another one's left (`after` false) or right half. */
+  const dropColumn = (draggedId: string, target: PropertySchema, after: boolean) => {
+    const c = allColumns.find((x) => x.id === draggedId);
+    if (!c || c.id === target.id || (target.type === 'title' && !after)) return;
+    const from = allColumns.indexOf(c);
+    const t = allColumns.indexOf(target);
+    const to = after ? (from < t ? t : t + 1) : from < t ? t - 1 : t;
+    if (to !== from) arrange(moveColumn(allColumns, c.id, to), c);
   };
   const toggleShown = (c: PropertySchema, shown: boolean) => {
     setHidden((h) => (shown ? h.filter((x) => x !== c.id) : [...h, c.id]));
@@ -324,6 +378,10 @@ export function TableView({
   const widthOf = (c: PropertySchema) => widths[c.id] ?? defaultWidth(c);
   const total = columns.reduce((n, c) => n + widthOf(c), 0) + 120;
   const open = panel?.kind === 'property' ? columns.find((c) => c.id === panel.id) : undefined;
+  const canStep = (c: PropertySchema, by: -1 | 1) => {
+    const next = columns[columns.findIndex((x) => x.id === c.id) + by];
+    return c.type !== 'title' && !!next && next.type !== 'title' && (!!view || !!onCreateView);
+  };
 
   return (
     <section className="database" aria-labelledby="database-title">
@@ -372,6 +430,8 @@ export function TableView({
           prop={open}
           onChanged={schemaChanged}
           onClose={() => setPanel(null)}
+          onMoveLeft={canStep(open, -1) ? () => step(open, -1) : undefined}
+          onMoveRight={canStep(open, 1) ? () => step(open, 1) : undefined}
         />
       )}
       {panel?.kind === 'new' && (
@@ -403,8 +463,34 @@ export function TableView({
                   key={c.id}
                   scope="col"
                   aria-sort={primary?.property === c.id ? primary.direction : undefined}
+                  className={dropAt?.id === c.id ? `drop-${dropAt.after ? 'after' : 'before'}` : undefined}
+                  onDragOver={(e) => {
+                    if (!e.dataTransfer.types.includes(COLUMN_DRAG)) return;
+                    e.preventDefault();
+                    const box = e.currentTarget.getBoundingClientRect();
+                    const after = c.type === 'title' || e.clientX > box.left + box.width / 2;
+                    if (dropAt?.id !== c.id || dropAt.after !== after) setDropAt({ id: c.id, after });
+                  }}
+                  onDragLeave={() => setDropAt(null)}
+                  onDrop={(e) => {
+                    e.preventDefault();
+                    setDropAt(null);
+                    const dragged = e.dataTransfer.getData(COLUMN_DRAG);
+                    const box = e.currentTarget.getBoundingClientRect();
+                    if (dragged)
+                      dropColumn(dragged, c, c.type === 'title' || e.clientX > box.left + box.width / 2);
+                  }}
                 >
-                  <div className="column-head">
+                  {/* biome-ignore lint/a11y/noStaticElementInteractions: a drag source; the keyboard path is the column menu's Move left / Move right */}
+                  <div
+                    className="column-head"
+                    draggable={c.type !== 'title' && (!!view || !!onCreateView)}
+                    onDragStart={(e) => {
+                      e.dataTransfer.setData(COLUMN_DRAG, c.id);
+                      e.dataTransfer.effectAllowed = 'move';
+                    }}
+                    onDragEnd={() => setDropAt(null)}
+                  >
                     <button type="button" className="sort-button" onClick={() => setSorts(nextSort(c))}>
                       {c.name}
                       <span aria-hidden="true">

@@ -13,6 +13,7 @@
  */
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from './api.ts';
+import { ConfirmDelete } from './confirm.tsx';
 import './views.css';
 import { BoardView } from './board.tsx';
 import { CalendarView } from './calendar.tsx';
@@ -33,6 +34,9 @@ import {
 interface Source extends DataSource {
   parent?: { type: string; database_id?: string };
 }
+
+/** The name the default table gets when it is first stored (a new database's first view's name). */
+const DEFAULT_VIEW_NAME = 'Default view';
 
 const TYPE_NAMES: Record<string, string> = {
   table: 'Table',
@@ -135,6 +139,24 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
         // pages shown as a table take its filter and first sort only.
         defaults={view.type === 'table' ? tableViewDefaults(view) : tableDefaults(view, props)}
         onViewSaved={view.type === 'table' ? () => void reload() : undefined}
+        // The default table is not stored: arranging its columns makes it the database's view.
+        onCreateView={
+          !view.id && databaseId
+            ? async ({ properties, filter, sorts }) => {
+                const made = await api<View>('POST', '/views', {
+                  data_source_id: source.id,
+                  database_id: databaseId,
+                  name: DEFAULT_VIEW_NAME,
+                  type: 'table',
+                  configuration: { type: 'table', properties },
+                  ...(filter ? { filter } : {}),
+                  ...(sorts.length > 0 ? { sorts } : {}),
+                });
+                await reload();
+                choose(made);
+              }
+            : undefined
+        }
         switcher={
           <>
             {bar}
@@ -355,13 +377,11 @@ function ViewSettings(props: {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(view.name);
   const [type, setType] = useState(view.type);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const close = () => {
     setOpen(false);
-    setConfirming(false);
     setError(null);
     setTimeout(() => button.current?.focus());
   };
@@ -461,31 +481,18 @@ function ViewSettings(props: {
       <button type="button" onClick={close}>
         Cancel
       </button>
-      {confirming ? (
-        <span role="alert" className="confirm">
-          Delete the view {view.name || 'Untitled view'}? Its pages stay.{' '}
-          <button
-            type="button"
-            className="danger"
-            disabled={busy}
-            onClick={() =>
-              run(async () => {
-                await api('DELETE', `/views/${view.id}`);
-                return null;
-              })
-            }
-          >
-            Confirm delete view
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </span>
-      ) : (
-        <button type="button" className="danger" onClick={() => setConfirming(true)}>
-          Delete view
-        </button>
-      )}
+      <ConfirmDelete
+        label="Delete view"
+        question={`Delete the view ${view.name || 'Untitled view'}? Its pages stay.`}
+        confirmLabel="Confirm delete view"
+        busy={busy}
+        onConfirm={() =>
+          run(async () => {
+            await api('DELETE', `/views/${view.id}`);
+            return null;
+          })
+        }
+      />
       {error && <p role="alert">{error}</p>}
     </form>
   );
