@@ -189,7 +189,8 @@ export function PropertyPanel(props: {
 /** The form that adds a property: its name and type. */
 export function NewPropertyPanel(props: {
   source: DataSource;
-  onChanged: (s: DataSource) => void;
+  /** `computed`: the new property has values to read (a formula or a rollup). */
+  onChanged: (s: DataSource, computed: boolean) => void;
   onClose: () => void;
 }) {
   const { source, onChanged, onClose } = props;
@@ -212,7 +213,8 @@ export function NewPropertyPanel(props: {
     if (settings && !payload) return setSettingsError(missingSettings(type));
     setBusy(true);
     try {
-      onChanged(await updateSchema(source.id, { [n]: { type, [type]: settings ? payload : {} } }));
+      const next = await updateSchema(source.id, { [n]: { type, [type]: settings ? payload : {} } });
+      onChanged(next, type === 'formula' || type === 'rollup');
       onClose();
     } catch (err) {
       // Nothing was saved: the form stays as it was, the reason beside the settings it concerns.

@@ -437,7 +437,7 @@ export function TableView({
       {panel?.kind === 'new' && (
         <NewPropertyPanel
           source={source}
-          onChanged={(s) => schemaChanged(s)}
+          onChanged={(s, computed) => schemaChanged(s, computed)}
           onClose={() => setPanel(null)}
         />
       )}
