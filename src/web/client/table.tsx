@@ -249,7 +249,8 @@ export function TableView({
   onCreateView?: (view: { properties: Json[]; filter: Json | null; sorts: SortKey[] }) => Promise<void>;
 }) {
   const [source, setSource] = useState(initial);
-  const view = defaults?.view ?? null;
+  // The default table of a database with no views has no id: nothing stored, no view to write.
+  const view = defaults?.view?.id ? defaults.view : null;
   // The view's column order (property ids); the title always comes first.
   const [order, setOrder] = useState<string[]>(() => viewOrder(view?.configuration));
   const allColumns = useMemo(() => orderColumns(columnsOf(source), order), [source, order]);
@@ -299,6 +300,18 @@ export function TableView({
       setViewNote({ ok: false, text: (e as Error).message });
     }
   };
+  /** The view's `configuration.properties` for the default table's arrangement. */
+  const arrangement = (ids: string[], hiddenIds: string[]) =>
+    ids.map((id) => ({
+      property_id: id,
+      ...(hiddenIds.includes(id) ? { visible: false } : {}),
+      ...(widths[id] ? { width: widths[id] } : {}),
+    }));
+  /** Makes the default table the database's view, holding this arrangement and the query. */
+  const storeDefault = (properties: Json[]) =>
+    onCreateView?.({ properties, filter, sorts }).catch((e: Error) =>
+      setViewNote({ ok: false, text: e.message }),
+    );
   /** Shows the columns in `ids`' order and keeps it: in the view, or in a view made for it. */
   const arrange = (ids: string[], moved: PropertySchema) => {
     setOrder(ids);
@@ -309,16 +322,7 @@ export function TableView({
         await saveViewOrder(view.id, ids);
         onViewSaved?.();
       });
-    else if (onCreateView)
-      onCreateView({
-        properties: ids.map((id) => ({
-          property_id: id,
-          ...(hidden.includes(id) ? { visible: false } : {}),
-          ...(widths[id] ? { width: widths[id] } : {}),
-        })),
-        filter,
-        sorts,
-      }).catch((e: Error) => setViewNote({ ok: false, text: e.message }));
+    else storeDefault(arrangement(ids, hidden));
   };
   /** Moves a column one shown place left (-1) or right (1). */
   const step = (c: PropertySchema, by: -1 | 1) => {
@@ -337,12 +341,20 @@ export function TableView({
     if (to !== from) arrange(moveColumn(allColumns, c.id, to), c);
   };
   const toggleShown = (c: PropertySchema, shown: boolean) => {
-    setHidden((h) => (shown ? h.filter((x) => x !== c.id) : [...h, c.id]));
+    const next = shown ? hidden.filter((x) => x !== c.id) : [...hidden, c.id];
+    setHidden(next);
     if (view)
       queueViewWrite(async () => {
         await saveViewProperty(view.id, c.id, { visible: shown });
         onViewSaved?.();
       });
+    else
+      storeDefault(
+        arrangement(
+          allColumns.map((x) => x.id),
+          next,
+        ),
+      );
   };
   const createRow = async (text: string) => {
     setDraft(false);
