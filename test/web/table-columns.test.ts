@@ -4,12 +4,12 @@
  * browser side, with the view read back through the SDK, is test/e2e/app-table-props.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { readableFormula } from '../../src/web/client/property-config.tsx';
 import {
   type DataSource,
   moveColumn,
   orderColumns,
   type PropertySchema,
+  readableFormula,
 } from '../../src/web/client/table-model.ts';
 
 const columns: PropertySchema[] = [

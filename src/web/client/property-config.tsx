@@ -8,7 +8,14 @@
  */
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { api } from './api.ts';
-import { columnsOf, type DataSource, type Json, type PropertySchema, plain } from './table-model.ts';
+import {
+  columnsOf,
+  type DataSource,
+  type Json,
+  type PropertySchema,
+  plain,
+  readableFormula,
+} from './table-model.ts';
 
 /** Types whose payload is more than `{}`: the form shows their fields. */
 export const CONFIGURED_TYPES: [string, string][] = [
@@ -45,26 +52,6 @@ const ROLLUP_FUNCTIONS: [string, string][] = [
   ['count_per_group', 'Count per group'],
   ['percent_per_group', 'Percent per group'],
 ];
-
-/**
- * A formula as the person reads it: the stored form's property tokens
- * (`{{notion:block_property:<id>:…}}`) written back as `prop("Name")` where the id is one of
- * this schema's (a token for another data source's property stays as it is: the server reads
- * both forms).
- */
-export function readableFormula(expression: string, source: DataSource): string {
-  const names = new Map(columnsOf(source).map((p) => [p.id, p.name]));
-  return expression.replace(/\{\{notion:block_property:([^:}]+):[^}]*\}\}/g, (token, id: string) => {
-    let key = id;
-    try {
-      key = decodeURIComponent(id);
-    } catch {
-      // Not percent-encoded: the id as written.
-    }
-    const name = names.get(key);
-    return name === undefined ? token : `prop(${JSON.stringify(name)})`;
-  });
-}
 
 let sources: Promise<DataSource[]> | null = null;
 /** The data sources the person can see (`POST /v1/search`, first 100), read once per visit. */

@@ -16,9 +16,9 @@ import {
 } from 'react';
 import { api } from './api.ts';
 import { ConfirmDelete } from './confirm.tsx';
-import { CONFIGURED_TYPES, isConfigured, readableFormula, TypeSettings } from './property-config.tsx';
+import { CONFIGURED_TYPES, isConfigured, TypeSettings } from './property-config.tsx';
 import { focusOnMount } from './table-cells.tsx';
-import type { DataSource, Json, PropertySchema } from './table-model.ts';
+import { type DataSource, type Json, type PropertySchema, readableFormula } from './table-model.ts';
 
 /** Types a property can be given here (those whose configuration is empty to start with). */
 export const PROPERTY_TYPES: [string, string][] = [

@@ -322,3 +322,23 @@ export function moveColumn(columns: PropertySchema[], id: string, to: number): s
 /** The property ids a view's configuration lists, in its order. */
 export const viewOrder = (config: Json | null | undefined): string[] =>
   ((config?.properties as { property_id: string }[] | undefined) ?? []).map((p) => p.property_id);
+
+/**
+ * A formula as the person reads it: the stored form's property tokens
+ * (`{{notion:block_property:<id>:…}}`) written back as `prop("Name")` where the id is one of
+ * this schema's (a token for another data source's property stays as it is: the server reads
+ * both forms).
+ */
+export function readableFormula(expression: string, source: DataSource): string {
+  const names = new Map(columnsOf(source).map((p) => [p.id, p.name]));
+  return expression.replace(/\{\{notion:block_property:([^:}]+):[^}]*\}\}/g, (token, id: string) => {
+    let key = id;
+    try {
+      key = decodeURIComponent(id);
+    } catch {
+      // Not percent-encoded: the id as written.
+    }
+    const name = names.get(key);
+    return name === undefined ? token : `prop(${JSON.stringify(name)})`;
+  });
+}
