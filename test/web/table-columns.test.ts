@@ -10,6 +10,7 @@ import {
   orderColumns,
   type PropertySchema,
   readableFormula,
+  valueText,
 } from '../../src/web/client/table-model.ts';
 
 const columns: PropertySchema[] = [
@@ -49,6 +50,21 @@ describe('readableFormula', () => {
       'if({{notion:block_property:c%253B:x:ws}}, 1, 0) + {{notion:block_property:zz:other:ws}}';
     expect(readableFormula(stored, source)).toBe(
       'prop("A") * 2 + if(prop("C"), 1, 0) + {{notion:block_property:zz:other:ws}}',
+    );
+  });
+});
+
+describe('valueText of computed values', () => {
+  it('shows a formula result and a rollup, an array rollup as its values', () => {
+    expect(valueText({ type: 'formula', formula: { type: 'number', number: 10 } })).toBe('10');
+    expect(valueText({ type: 'rollup', rollup: { type: 'number', number: 3, function: 'sum' } })).toBe('3');
+    const array = [
+      { type: 'title', title: [{ plain_text: 'Red team' }] },
+      { type: 'number', number: null },
+      { type: 'number', number: 4 },
+    ];
+    expect(valueText({ type: 'rollup', rollup: { type: 'array', array, function: 'show_original' } })).toBe(
+      'Red team, 4',
     );
   });
 });

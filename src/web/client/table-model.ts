@@ -110,7 +110,12 @@ export function valueText(value: (Json & { type: string }) | undefined): string 
     case 'rollup': {
       const r = v as Json & { type: string };
       if (!r) return '';
-      if (r.type === 'array') return `${((r.array as unknown[]) ?? []).length} values`;
+      // "Show original" and the like: each related page's value, as that property shows it.
+      if (r.type === 'array')
+        return ((r.array as (Json & { type: string })[]) ?? [])
+          .map((item) => valueText(item))
+          .filter((t) => t !== '')
+          .join(', ');
       if (r.type === 'date') return dateText(r.date);
       return r[r.type] === null || r[r.type] === undefined ? '' : String(r[r.type]);
     }
