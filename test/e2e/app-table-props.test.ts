@@ -6,7 +6,8 @@
  *   rollup added from "+ Add property", their cells showing the values the API computes;
  * - a column dragged to another place and one moved with the keyboard (the column menu's
  *   "Move … left"), kept in the view's `configuration.properties` order across a reload;
- * - a database with no stored view: moving a column makes its "Default view" holding the order;
+ * - a database with no stored view: moving a column (or hiding one) makes its "Default view"
+ *   holding the arrangement;
  * - the shared delete confirmation: the focus goes to its Confirm button, Escape keeps the item
  *   and gives the focus back, and confirming deletes (a property, then a view).
  *
@@ -278,6 +279,31 @@ describeBrowser(
       await poll(focused).toBe('Confirm delete view');
       await page.keyboard.press('Enter');
       await poll(async () => (await viewsOf(inbox.parent.database_id)).length).toBe(0);
+      expect(suite.errors).toEqual([]);
+    }, 240_000);
+
+    it('stores the default table as the database’s view when a property is first hidden', async () => {
+      const db = (await sdk.databases.create({
+        parent: { type: 'page_id', page_id: suite.rootPageId },
+        title: rt('Outbox'),
+        initial_data_source: {
+          properties: { Name: { title: {} }, To: { rich_text: {} }, Size: { number: {} } },
+        },
+      })) as unknown as { id: string; data_sources: { id: string }[] };
+      for (const v of (await sdk.views.list({ database_id: db.id })).results)
+        await sdk.views.delete({ view_id: v.id });
+      await page.goto(`${suite.server.url}/app/p/${db.id}`);
+      await page.getByRole('table', { name: /Rows of Outbox/ }).waitFor();
+      await page.getByRole('group', { name: 'Shown properties' }).getByLabel('Size').uncheck();
+      await poll(async () => (await viewsOf(db.id)).map((v) => v.name)).toEqual(['Default view']);
+      const [made] = await viewsOf(db.id);
+      const sizeId = (await schema(db.data_sources[0]!.id)).Size!.id;
+      expect(made!.configuration?.properties?.find((p) => p.property_id === sizeId)).toMatchObject({
+        visible: false,
+      });
+      await page.reload();
+      await page.getByRole('table', { name: /Rows of Outbox/ }).waitFor();
+      await poll(() => headers()).toEqual(['Name', 'To']);
       expect(suite.errors).toEqual([]);
     }, 240_000);
   },
