@@ -32,13 +32,13 @@ import {
   NewPropertyPanel,
   PropertyPanel,
   queueViewWrite,
-  ResizeHandle,
   saveViewOrder,
   saveViewProperty,
   type TableViewRef,
   useWidths,
 } from './table-columns.tsx';
 import { parseSorts, type SortKey } from './table-filters.ts';
+import { ColumnHeader } from './table-header.tsx';
 import {
   columnsOf,
   type DataSource,
@@ -224,9 +224,6 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
   return { rows, hasMore: cursor !== null, loading, error, more, replaceRow, addRow };
 }
 
-/** The drag data type of a column being moved (its property id). */
-const COLUMN_DRAG = 'application/x-octavo-column';
-
 type Panel = { kind: 'property'; id: string } | { kind: 'new' } | null;
 
 /** A database's rows as a table; `switcher` (the database's views, views.tsx) goes under the title. */
@@ -269,8 +266,6 @@ export function TableView({
   const [reloads, setReloads] = useState(0);
   const [panel, setPanel] = useState<Panel>(null);
   const [draft, setDraft] = useState(false);
-  // The column a dragged column would be dropped beside.
-  const [dropAt, setDropAt] = useState<{ id: string; after: boolean } | null>(null);
   const newRowButton = useRef<HTMLButtonElement>(null);
   const { widths, set: setWidth, save: saveWidth } = useWidths(source.id, view);
   const { rows, hasMore, loading, error, more, replaceRow, addRow } = useRowPages(
@@ -390,9 +385,10 @@ export function TableView({
   const widthOf = (c: PropertySchema) => widths[c.id] ?? defaultWidth(c);
   const total = columns.reduce((n, c) => n + widthOf(c), 0) + 120;
   const open = panel?.kind === 'property' ? columns.find((c) => c.id === panel.id) : undefined;
+  const movable = !!view || !!onCreateView;
   const canStep = (c: PropertySchema, by: -1 | 1) => {
     const next = columns[columns.findIndex((x) => x.id === c.id) + by];
-    return c.type !== 'title' && !!next && next.type !== 'title' && (!!view || !!onCreateView);
+    return movable && c.type !== 'title' && !!next && next.type !== 'title';
   };
 
   return (
@@ -471,67 +467,23 @@ export function TableView({
           <thead>
             <tr aria-rowindex={1}>
               {columns.map((c) => (
-                <th
+                <ColumnHeader
                   key={c.id}
-                  scope="col"
-                  aria-sort={primary?.property === c.id ? primary.direction : undefined}
-                  className={dropAt?.id === c.id ? `drop-${dropAt.after ? 'after' : 'before'}` : undefined}
-                  onDragOver={(e) => {
-                    if (!e.dataTransfer.types.includes(COLUMN_DRAG)) return;
-                    e.preventDefault();
-                    const box = e.currentTarget.getBoundingClientRect();
-                    const after = c.type === 'title' || e.clientX > box.left + box.width / 2;
-                    if (dropAt?.id !== c.id || dropAt.after !== after) setDropAt({ id: c.id, after });
-                  }}
-                  onDragLeave={() => setDropAt(null)}
-                  onDrop={(e) => {
-                    e.preventDefault();
-                    setDropAt(null);
-                    const dragged = e.dataTransfer.getData(COLUMN_DRAG);
-                    const box = e.currentTarget.getBoundingClientRect();
-                    if (dragged)
-                      dropColumn(dragged, c, c.type === 'title' || e.clientX > box.left + box.width / 2);
-                  }}
-                >
-                  {/* biome-ignore lint/a11y/noStaticElementInteractions: a drag source; the keyboard path is the column menu's Move left / Move right */}
-                  <div
-                    className="column-head"
-                    draggable={c.type !== 'title' && (!!view || !!onCreateView)}
-                    onDragStart={(e) => {
-                      e.dataTransfer.setData(COLUMN_DRAG, c.id);
-                      e.dataTransfer.effectAllowed = 'move';
-                    }}
-                    onDragEnd={() => setDropAt(null)}
-                  >
-                    <button type="button" className="sort-button" onClick={() => setSorts(nextSort(c))}>
-                      {c.name}
-                      <span aria-hidden="true">
-                        {primary?.property === c.id ? (primary.direction === 'ascending' ? ' ↑' : ' ↓') : ''}
-                      </span>
-                    </button>
-                    <button
-                      type="button"
-                      className="small column-menu"
-                      aria-label={`Edit property ${c.name}`}
-                      aria-expanded={panel?.kind === 'property' && panel.id === c.id}
-                      onClick={() =>
-                        setPanel(
-                          panel?.kind === 'property' && panel.id === c.id
-                            ? null
-                            : { kind: 'property', id: c.id },
-                        )
-                      }
-                    >
-                      ⋯
-                    </button>
-                  </div>
-                  <ResizeHandle
-                    prop={c}
-                    width={widthOf(c)}
-                    onResize={(w) => setWidth(c.id, w)}
-                    onCommit={(w) => saveWidth(c.id, w)}
-                  />
-                </th>
+                  column={c}
+                  sorted={primary?.property === c.id ? primary.direction : undefined}
+                  menuOpen={panel?.kind === 'property' && panel.id === c.id}
+                  width={widthOf(c)}
+                  movable={movable}
+                  onSort={() => setSorts(nextSort(c))}
+                  onMenu={() =>
+                    setPanel(
+                      panel?.kind === 'property' && panel.id === c.id ? null : { kind: 'property', id: c.id },
+                    )
+                  }
+                  onResize={(w) => setWidth(c.id, w)}
+                  onCommit={(w) => saveWidth(c.id, w)}
+                  onDropColumn={(dragged, after) => dropColumn(dragged, c, after)}
+                />
               ))}
               <th scope="col" className="add-column">
                 <button
