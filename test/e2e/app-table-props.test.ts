@@ -227,25 +227,43 @@ describeBrowser(
         parent: { type: 'page_id', page_id: suite.rootPageId },
         title: rt('Inbox'),
         initial_data_source: {
-          properties: { Name: { title: {} }, From: { rich_text: {} }, Size: { number: {} } },
+          properties: {
+            Name: { title: {} },
+            From: { rich_text: {} },
+            Size: { number: {} },
+            Kind: { checkbox: {} },
+          },
         },
       })) as unknown as { id: string; data_sources: { id: string }[] };
       for (const v of (await sdk.views.list({ database_id: db.id })).results)
         await sdk.views.delete({ view_id: v.id });
       await page.goto(`${suite.server.url}/app/p/${db.id}`);
       await page.getByRole('table', { name: /Rows of Inbox/ }).waitFor();
-      expect(await headers()).toEqual(['Name', 'From', 'Size']);
+      expect(await headers()).toEqual(['Name', 'From', 'Size', 'Kind']);
       expect(await viewsOf(db.id)).toHaveLength(0);
-      await page.getByRole('button', { name: 'Edit property Size' }).click();
-      await page.getByRole('button', { name: 'Move Size left' }).click();
+      // From the keyboard: the column menu of Kind, "Move Kind left".
+      await page.getByRole('button', { name: 'Edit property Kind' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Move Kind left' }).focus();
+      await page.keyboard.press('Enter');
       await poll(async () => (await viewsOf(db.id)).map((v) => v.name)).toEqual(['Default view']);
       const [made] = await viewsOf(db.id);
-      expect(await viewOrder(made!, db.data_sources[0]!.id)).toEqual(['Name', 'Size', 'From']);
-      // The address names the stored view, and a reload shows its order.
+      expect(await viewOrder(made!, db.data_sources[0]!.id)).toEqual(['Name', 'From', 'Kind', 'Size']);
       await page.waitForURL(`**/app/p/${db.id}?v=${made!.id.replaceAll('-', '')}`);
+      // The table stayed (the focus too): a second Enter moves it again, into the view now stored.
+      expect(await focused()).toBe('← Move left');
+      await page.keyboard.press('Enter');
+      await poll(async () => viewOrder((await viewsOf(db.id))[0]!, db.data_sources[0]!.id)).toEqual([
+        'Name',
+        'Kind',
+        'From',
+        'Size',
+      ]);
+      expect(await viewsOf(db.id)).toHaveLength(1);
+      // A reload shows the stored order.
       await page.reload();
       await page.getByRole('table', { name: /Rows of Inbox/ }).waitFor();
-      await poll(() => headers()).toEqual(['Name', 'Size', 'From']);
+      await poll(() => headers()).toEqual(['Name', 'Kind', 'From', 'Size']);
       expect(suite.errors).toEqual([]);
     }, 240_000);
 

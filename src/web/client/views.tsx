@@ -65,6 +65,9 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
   const databaseId = sameId(src.id, id) ? (src.parent?.database_id ?? null) : id;
   const [views, setViews] = useState<View[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(viewInAddress);
+  // The view made from the default table: the same table goes on showing it (not remounted, so
+  // the focus stays where the person was, on the column menu's Move button).
+  const adopted = useRef<string | null>(null);
   const props: ViewProperty[] = Object.entries(source.properties).map(([name, p]) => ({
     ...(p as ViewProperty),
     name,
@@ -133,7 +136,7 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
   if (view.type === 'table' || !isRendered(view.type)) {
     return (
       <TableView
-        key={view.id}
+        key={view.id && view.id !== adopted.current ? view.id : 'default'}
         source={source}
         // A table view starts from all its sorts and keeps its column widths; another type's
         // pages shown as a table take its filter and first sort only.
@@ -152,6 +155,7 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
                   ...(filter ? { filter } : {}),
                   ...(sorts.length > 0 ? { sorts } : {}),
                 });
+                adopted.current = made.id;
                 await reload();
                 choose(made);
               }
