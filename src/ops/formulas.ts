@@ -42,6 +42,8 @@ import {
   type FExpr,
   formulaToSql,
   MAX_SQL_SIZE,
+  type PropResolver,
+  type RelationList,
   type RelationRef,
   type RolledColumn,
   type RollupFn,
@@ -513,10 +515,36 @@ function rollupInSql(fn: string, family: RolledColumn['family']): boolean {
   return DATE_FNS.has(fn) && family === 'date';
 }
 
-/** Resolves the properties of `source` to their SQL expressions (undefined: evaluator only). */
-function sqlResolver(world: World, source: RowSource, visible: ReadonlySet<string>) {
+/**
+ * Resolves the properties of `source` to their SQL expressions (undefined: evaluator only).
+ * Rollups and list functions over related pages (formula-sql.ts `agg`) read only the data
+ * sources of `visible` (seen as a whole by the integration, as the evaluator would see every
+ * page of them); `lists` false: no list function over related pages (the related pages' own
+ * properties, one level of traversal only).
+ */
+function sqlResolver(
+  world: World,
+  source: RowSource,
+  visible: ReadonlySet<string>,
+  lists = true,
+): PropResolver {
   const memo = new Map<string, FExpr | undefined>();
   const busy = new Set<string>();
+  const targets = new Map<string, PropResolver>();
+  const relation = (id: string): RelationList | undefined => {
+    const p = lists ? findPropertyById(source.schema, id) : undefined;
+    if (p?.type !== 'relation') return undefined;
+    const target = payloadOf<{ data_source_id?: string }>(p).data_source_id;
+    const schema = target && world.schemas.get(target);
+    if (!target || !schema || !visible.has(target)) return undefined;
+    let prop = targets.get(target);
+    if (!prop) {
+      // The related pages' properties without rollups nor relations of their own.
+      prop = sqlResolver(world, { schema, dataSourceId: target, databaseId: '' }, new Set(), false);
+      targets.set(target, prop);
+    }
+    return { rel: { col: columnStem(p.id), table: rowTableName(target) }, prop };
+  };
   const resolve = (id: string): FExpr | undefined => {
     if (memo.has(id)) return memo.get(id);
     const p = findPropertyById(source.schema, id);
@@ -539,7 +567,7 @@ function sqlResolver(world: World, source: RowSource, visible: ReadonlySet<strin
     if (p.type === 'formula') {
       const c = world.compiled(source.dataSourceId, p);
       if (c instanceof FormulaError) return undefined;
-      const e = formulaToSql(c.root, resolve);
+      const e = formulaToSql(c.root, resolve, relation);
       if (e && sqlSize(e) > MAX_SQL_SIZE) return undefined;
       const want = { number: 'number', string: 'text', boolean: 'bool', date: 'date' }[
         apiKind(c.type) as string
