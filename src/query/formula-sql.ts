@@ -157,6 +157,18 @@ export type FExpr =
       readonly where: readonly FExpr[];
       readonly x: FExpr | null;
     }
+  /**
+   * `first()` / `last()` of a list over the related pages: `x` over the first / last related
+   * page (in the relation's order) where every `where` is truthy; empty when there is none.
+   */
+  | {
+      readonly t: 'number' | 'text';
+      readonly k: 'pick';
+      readonly end: 'first' | 'last';
+      readonly rel: RelationRef;
+      readonly where: readonly FExpr[];
+      readonly x: FExpr;
+    }
   /** A rollup `any` / `every` / `none` condition: `filter` over each related row. */
   | {
       readonly t: 'bool';
@@ -212,7 +224,9 @@ interface ListSoFar {
 
 /** Whether an expression reads related rows (a rollup, a rollup condition, a list function). */
 function readsRelated(e: FExpr): boolean {
-  return e.k === 'rollup' || e.k === 'quant' || e.k === 'agg' || children(e).some(readsRelated);
+  return (
+    e.k === 'rollup' || e.k === 'quant' || e.k === 'agg' || e.k === 'pick' || children(e).some(readsRelated)
+  );
 }
 
 /**
@@ -244,6 +258,10 @@ function compileTree(
     if (!e) return undefined;
     return n.name === 'map' ? { ...base, x: e } : { ...base, where: [...base.where, e] };
   };
+  const pick = (l: ListSoFar, end: 'first' | 'last', x: FExpr | undefined): FExpr | undefined =>
+    x && (x.t === 'number' || x.t === 'text')
+      ? { t: x.t, k: 'pick', end, rel: l.list.rel, where: l.where, x }
+      : undefined;
   const agg = (l: ListSoFar, fn: ListFn, where = l.where): FExpr => ({
     t: fn === 'any' ? 'bool' : 'number',
     k: 'agg',
@@ -266,6 +284,10 @@ function compileTree(
       case 'max':
       case 'mean':
         return args.length === 1 && l.x?.t === 'number' ? agg(l, name) : undefined;
+      case 'first':
+      case 'last':
+        // The mapped value of the first / last page (`.first().prop(…)`: see visit).
+        return args.length === 1 && l.x ? pick(l, name, l.x) : undefined;
       case 'count':
       case 'some':
       case 'every': {
@@ -293,7 +315,14 @@ function compileTree(
       case 'prop':
         if (n.id === undefined) return undefined;
         if (!n.on) return own?.(n.id);
-        return n.on.k === 'ident' && n.on.name === 'current' ? current?.(n.id) : undefined;
+        if (n.on.k === 'ident' && n.on.name === 'current') return current?.(n.id);
+        // `prop("R").first().prop("X")`: X of the first related page (empty when there is none).
+        if (n.on.k === 'call' && (n.on.name === 'first' || n.on.name === 'last') && n.on.args.length === 1) {
+          const l = relation && listOf(n.on.args[0]!);
+          const x = l && !l.x ? l.list.prop(n.id) : undefined;
+          return l && x && !readsRelated(x) ? pick(l, n.on.name, x) : undefined;
+        }
+        return undefined;
       case 'unary': {
         const a = visit(n.arg);
         if (!a) return undefined;
@@ -538,6 +567,7 @@ export function readsRow(e: FExpr): boolean {
     case 'rollup':
     case 'quant':
     case 'agg':
+    case 'pick':
       return true;
     case 'neg':
     case 'math':
@@ -717,6 +747,13 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
       return rollupValue(e, relatedOf(e.rel, row, ctx));
     case 'agg':
       return aggValue(e, row, ctx);
+    case 'pick': {
+      const kept = relatedOf(e.rel, row, ctx).filter((r) =>
+        e.where.every((w) => truthy(w.t, computeValue(w, r, ctx))),
+      );
+      const r = e.end === 'first' ? kept[0] : kept.at(-1);
+      return r ? computeValue(e.x, r, ctx) : null;
+    }
     case 'quant': {
       const hits = relatedOf(e.rel, row, ctx).map((r) => ctx.test!(e.filter, r));
       return e.mode === 'any'
@@ -909,7 +946,10 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
     nodes += x.k === 'addMonths' ? 10 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
-    else if (x.k === 'agg') {
+    else if (x.k === 'pick') {
+      subqueries++;
+      for (const c of [...x.where, x.x]) walk(c);
+    } else if (x.k === 'agg') {
       // Its body is SQL over each related row, in the aggregate (or a column of the join).
       if (!related?.(x)) {
         subqueries++;
@@ -1028,6 +1068,8 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       return rollupSql(e, ctx);
     case 'agg':
       return aggSql(e, ctx);
+    case 'pick':
+      return pickSql(e, ctx);
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
@@ -1086,6 +1128,8 @@ function textSql(e: FExpr, ctx: SqlContext): Raw {
     }
     case 'if':
       return ifSql(e, ctx, (x) => textSql(x, ctx));
+    case 'pick':
+      return pickSql(e, ctx);
     case 'upper':
       // Only text with other than ASCII characters can hold a character that folds.
       return share(
@@ -1450,7 +1494,7 @@ function bodyContext(ctx: SqlContext): SqlContext {
 }
 
 /** Whether a related row is kept by a list function's filters (null: every one is). */
-function aggKept(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Bool | null {
+function aggKept(e: Extract<FExpr, { k: 'agg' | 'pick' }>, ctx: SqlContext): Bool | null {
   if (e.where.length === 0) return null;
   const inner = bodyContext(ctx);
   return sql<SqlBool>`(${sql.join(
@@ -1490,6 +1534,19 @@ function aggAggregate(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Raw {
 function aggSql(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Raw {
   const [column] = ctx.related?.(e) ?? [];
   return column ?? relatedFrom(e.rel, ctx, aggAggregate(e, ctx));
+}
+
+/**
+ * `first()` / `last()`: the value over the kept related row that comes first / last in the
+ * relation's order (the position of its id in the row's relation), read by key.
+ */
+function pickSql(e: Extract<FExpr, { k: 'pick' }>, ctx: SqlContext): Raw {
+  const inner = bodyContext(ctx);
+  const x = e.t === 'text' ? textSql(e.x, inner) : numSql(e.x, inner);
+  const kept = aggKept(e, ctx);
+  const position = ctx.hooks.jsonArrayPosition(ctx.col(e.rel.col), sql.ref(`${relAlias(ctx)}.page_id`));
+  const order = e.end === 'first' ? sql`asc` : sql`desc`;
+  return sql`(select ${x} ${relatedRows(e.rel, ctx)}${kept ? sql` and ${kept}` : sql``} order by ${position} ${order} limit 1)`;
 }
 
 /** `some` / `empty`: whether a related row is kept, by key (EXISTS stops at the first). */

@@ -60,8 +60,8 @@ const NOW = new Date('2026-05-13T10:11:12.345Z');
 const ROWS = 90;
 const RELATED = 40;
 const FORMULAS = 28;
-/** Generated formulas with list functions over the related pages, of each type (number, boolean). */
-const LIST_FORMULAS = 12;
+/** Generated formulas with list functions over the related pages, of each type (number, boolean, text). */
+const LIST_FORMULAS = 10;
 const MAIN = 'fs_main';
 const REL = 'fs_rel';
 const text = (s: string) => (s === '' ? [] : [{ type: 'text', text: { content: s }, plain_text: s }]);
@@ -407,8 +407,15 @@ const REL_CONDS = [
 ];
 
 /** A formula with list functions over the related pages (Rel), alone or inside others. */
-function genList(rng: Rng, t: 'number' | 'bool'): string {
+function genList(rng: Rng, t: 'number' | 'bool' | 'text'): string {
   const filters = () => (rng.int(3) === 0 ? `.filter(${rng.pick(REL_CONDS)})` : '');
+  const end = () => rng.pick(['first', 'last']);
+  const text = (): string =>
+    [
+      () => `prop("Rel")${filters()}.map(current.prop("S")).${end()}()`,
+      () => `prop("Rel")${filters()}.${end()}().prop("S")`,
+      () => `prop("Rel")${filters()}.map(current.prop("S") + "/" + format(current.prop("N"))).${end()}()`,
+    ][rng.int(3)]!();
   const number = (): string =>
     [
       () => 'prop("Rel").length()',
@@ -418,12 +425,20 @@ function genList(rng: Rng, t: 'number' | 'bool'): string {
       () => `prop("Rel").filter(${rng.pick(REL_CONDS)}).length()`,
       () => `prop("Rel").count(${rng.pick(REL_CONDS)})`,
       () => `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).length()`,
-    ][rng.int(6)]!();
+      () => `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${end()}()`,
+      () => `prop("Rel")${filters()}.${end()}().prop("${rng.pick(['N', 'G'])}")`,
+    ][rng.int(8)]!();
   const bool = (): string =>
     [
       () => `prop("Rel")${filters()}.empty()`,
       () => `prop("Rel")${filters()}.${rng.pick(['some', 'every'])}(${rng.pick(REL_CONDS)})`,
     ][rng.int(2)]!();
+  if (t === 'text')
+    return [
+      text,
+      () => `(${text()} + ${gen(rng, 'text', 1)})`,
+      () => `if(${bool()}, ${text()}, ${gen(rng, 'text', 2)})`,
+    ][rng.int(3)]!();
   if (t === 'number')
     return [
       number,
@@ -434,7 +449,8 @@ function genList(rng: Rng, t: 'number' | 'bool'): string {
     bool,
     () => `(${number()} ${rng.pick(['>', '<=', '=='])} ${rng.pick([0, 1, 3, 7.5])})`,
     () => `(${bool()} ${rng.pick(['&&', '||'])} ${gen(rng, 'bool', 1)})`,
-  ][rng.int(3)]!();
+    () => `contains(${text()}, ${rng.pick(['"#"', '"4"', '"/"'])})`,
+  ][rng.int(4)]!();
 }
 
 /** List functions over the related pages, each one at least once whatever the seed. */
@@ -480,6 +496,25 @@ const LIST_FIXED: (typeof REGRESSIONS)[number][] = [
         sorts: [{ property: 'F', direction: 'descending' }],
       },
       { filter: { property: 'F', formula: { checkbox: { equals: false } } } },
+    ],
+  },
+  {
+    why: 'first and last in the relation order, of a mapped number and of a page (sorted: SQLite derived table beside)',
+    t: 'number',
+    source:
+      'prop("Rel").map(current.prop("N")).first() * 1000 + prop("Rel").filter(current.prop("K")).last().prop("G") + prop("Sum")',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 0 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'first and last text of the related pages',
+    t: 'text',
+    source: 'prop("Rel").first().prop("S") + "|" + prop("Rel").map(current.prop("S")).last()',
+    bodies: [
+      { filter: { property: 'F', formula: { string: { starts_with: 'gamma' } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
     ],
   },
   {
@@ -931,9 +966,9 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
 
     // 4. List functions over the related pages, generated after the others (so that a seed
     // generates the same formulas above as before they existed), then the fixed ones.
-    const listed = { number: 0, bool: 0 };
-    for (let f = 0; f < LIST_FORMULAS * 2; f++) {
-      const t = (['number', 'bool'] as const)[f % 2]!;
+    const listed = { number: 0, bool: 0, text: 0 };
+    for (let f = 0; f < LIST_FORMULAS * 3; f++) {
+      const t = (['number', 'bool', 'text'] as const)[f % 3]!;
       const source = genList(rng, t);
       if (await checkFormula(source, t, `seed ${SEED}, list formula ${f}: ${source}`, () => filtersFor(rng, t)))
         listed[t]++;
