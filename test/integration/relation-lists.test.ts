@@ -2,7 +2,8 @@
  * List functions over a relation's pages in SQL, through the official SDK on both engines:
  * formulas that are rollups written as formulas (`prop("Tasks").map(current.prop("Estimate"))
  * .sum()`, `.filter(…).length()`, `.every(…)`, `.some(…)`, `.empty()`, `.max()` of a related
- * formula, `.mean()`) are filtered and sorted on in SQL (the plan reads no row in the evaluator),
+ * formula, `.mean()`, `.first().prop(…)`, `.last()` in the relation's order) are filtered and
+ * sorted on in SQL (the plan reads no row in the evaluator),
  * give the pages, in the order, that the same server answering by the evaluator gives and that
  * the values computed here give; a change to a related page shows in the next query; and an
  * integration that cannot see the related data source is answered by the evaluator, which reads
@@ -46,6 +47,8 @@ const FORMULAS = {
   Mean: 'prop("Tasks").map(current.prop("Estimate")).mean()',
   Idle: 'prop("Tasks").empty()',
   Count: 'prop("Tasks").length()',
+  First: 'prop("Tasks").first().prop("Estimate")',
+  LastName: 'prop("Tasks").filter(current.prop("Done")).map(current.prop("Name")).last()',
 };
 
 describeEngines('list functions over related pages in SQL', (engine) => {
@@ -244,6 +247,26 @@ describeEngines('list functions over related pages in SQL', (engine) => {
           (v) => v === true,
         ),
       sorted: { name: 'Count', descending: true },
+    },
+    {
+      body: {
+        filter: { property: 'First', formula: { number: { greater_than: 2 } } },
+        sorts: [{ property: 'First', direction: 'ascending' }],
+      },
+      want: () =>
+        expected(
+          (xs) => xs[0]?.estimate ?? null,
+          (v) => v !== null && (v as number) > 2,
+        ),
+      sorted: { name: 'First', descending: false },
+    },
+    {
+      body: {
+        filter: { property: 'LastName', formula: { string: { ends_with: '6' } } },
+        sorts: [{ property: 'LastName', direction: 'descending' }],
+      },
+      // The last done task's name is t6 (projects 3 and 6; project 0's is t0).
+      want: () => [projectIds[3]!, projectIds[6]!].sort(),
     },
   ];
 
