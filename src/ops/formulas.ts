@@ -42,6 +42,7 @@ import {
   type FExpr,
   formulaToSql,
   MAX_SQL_SIZE,
+  type OptionRef,
   type PropResolver,
   type RelationList,
   type RelationRef,
@@ -469,7 +470,7 @@ export async function computedKinds(
           for (const t of relationTargets(schema))
             if (world.schemas.has(t) && (await canSee(tx, env, t))) seen.add(t);
           const inner = sqlResolver(world, { schema, dataSourceId: target, databaseId: '' }, seen)(prop.id);
-          if (inner?.k === 'rollup') rolledExprs.set(p.id, inner);
+          if (inner && inner.t !== 'option' && inner.k === 'rollup') rolledExprs.set(p.id, inner);
         }
       }
     } else {
@@ -477,7 +478,7 @@ export async function computedKinds(
       out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
     }
     const e = sqlOf(p.id);
-    if (e && readsRow(e)) exprs.set(p.id, e);
+    if (e && e.t !== 'option' && readsRow(e)) exprs.set(p.id, e);
   }
   return { kinds: out, exprs, relations, rolledExprs, rolled, rolledKinds, schemas: world.schemas };
 }
@@ -528,7 +529,7 @@ function sqlResolver(
   visible: ReadonlySet<string>,
   lists = true,
 ): PropResolver {
-  const memo = new Map<string, FExpr | undefined>();
+  const memo = new Map<string, FExpr | OptionRef | undefined>();
   const busy = new Set<string>();
   const targets = new Map<string, PropResolver>();
   const relation = (id: string): RelationList | undefined => {
@@ -545,7 +546,7 @@ function sqlResolver(
     }
     return { rel: { col: columnStem(p.id), table: rowTableName(target) }, prop };
   };
-  const resolve = (id: string): FExpr | undefined => {
+  const resolve = (id: string): FExpr | OptionRef | undefined => {
     if (memo.has(id)) return memo.get(id);
     const p = findPropertyById(source.schema, id);
     if (!p || busy.has(id)) return undefined;
@@ -558,12 +559,14 @@ function sqlResolver(
       busy.delete(id);
     }
   };
-  const build = (p: PropertySchema): FExpr | undefined => {
+  const build = (p: PropertySchema): FExpr | OptionRef | undefined => {
     const stem = columnStem(p.id);
     if (p.type === 'number') return { t: 'number', k: 'col', col: stem };
     if (p.type === 'checkbox') return { t: 'bool', k: 'col', col: stem };
     if (p.type === 'date') return { t: 'date', k: 'dcol', lo: `${stem}_lo`, hi: `${stem}_hi` };
     if (TEXT_TYPES.has(p.type)) return { t: 'text', k: 'col', col: stem };
+    // Select and status: compared by name only (formula-sql.ts OptionRef).
+    if (familyOf(p.type) === 'option') return { t: 'option', col: stem };
     if (p.type === 'formula') {
       const c = world.compiled(source.dataSourceId, p);
       if (c instanceof FormulaError) return undefined;

@@ -169,6 +169,8 @@ export type FExpr =
       readonly where: readonly FExpr[];
       readonly x: FExpr;
     }
+  /** Whether a select or status (`col`) is the option named `name` exactly (null: has none). */
+  | { readonly t: 'bool'; readonly k: 'option'; readonly col: string; readonly name: string | null }
   /** A rollup `any` / `every` / `none` condition: `filter` over each related row. */
   | {
       readonly t: 'bool';
@@ -189,8 +191,18 @@ const roundAway = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
 /* ------------------------------------------------------------------------------------------ */
 /* Building from a checked formula tree                                                        */
 
+/**
+ * A select or status property: the column of its option's name. Formulas read the name as it is
+ * written while text expressions are lowered, so only tests of the name as a whole compile
+ * (`== "Done"`, `!=`, `empty()`), as `option` expressions.
+ */
+export interface OptionRef {
+  readonly t: 'option';
+  readonly col: string;
+}
+
 /** Resolves `prop(…)` of the formula's own row to an expression (undefined: not in SQL). */
-export type PropResolver = (id: string) => FExpr | undefined;
+export type PropResolver = (id: string) => FExpr | OptionRef | undefined;
 
 /**
  * Characters whose letter case cannot change: text tests with such a needle give the same answer
@@ -304,6 +316,21 @@ function compileTree(
         return undefined;
     }
   };
+  /** The select or status a node reads (`prop("Stage")`, `current.prop("Stage")`), if it is one. */
+  const optionOf = (n: Node): OptionRef | undefined => {
+    if (n.k !== 'prop' || n.id === undefined) return undefined;
+    const r = !n.on
+      ? own?.(n.id)
+      : n.on.k === 'ident' && n.on.name === 'current'
+        ? current?.(n.id)
+        : undefined;
+    return r?.t === 'option' ? r : undefined;
+  };
+  /** `empty()` / `not()` / `!` of a select or status: it has no option. */
+  const noOption = (n: Node | undefined): FExpr | undefined => {
+    const o = n && optionOf(n);
+    return o && { t: 'bool', k: 'option', col: o.col, name: null };
+  };
   const visit = (n: Node): FExpr | undefined => {
     switch (n.k) {
       case 'num':
@@ -312,18 +339,22 @@ function compileTree(
         return { t: 'text', k: 'lit', v: n.v };
       case 'bool':
         return { t: 'bool', k: 'lit', v: n.v };
-      case 'prop':
+      case 'prop': {
         if (n.id === undefined) return undefined;
-        if (!n.on) return own?.(n.id);
-        if (n.on.k === 'ident' && n.on.name === 'current') return current?.(n.id);
+        // A select or status compiles only where optionOf reads it.
+        const direct = !n.on ? own?.(n.id) : n.on.k === 'ident' && n.on.name === 'current' ? current?.(n.id) : null;
+        if (direct !== null) return direct?.t === 'option' ? undefined : direct;
+        if (!n.on) return undefined;
         // `prop("R").first().prop("X")`: X of the first related page (empty when there is none).
         if (n.on.k === 'call' && (n.on.name === 'first' || n.on.name === 'last') && n.on.args.length === 1) {
           const l = relation && listOf(n.on.args[0]!);
           const x = l && !l.x ? l.list.prop(n.id) : undefined;
-          return l && x && !readsRelated(x) ? pick(l, n.on.name, x) : undefined;
+          return l && x && x.t !== 'option' && !readsRelated(x) ? pick(l, n.on.name, x) : undefined;
         }
         return undefined;
+      }
       case 'unary': {
+        if (n.op === '!' && optionOf(n.arg)) return noOption(n.arg);
         const a = visit(n.arg);
         if (!a) return undefined;
         if (n.op === '!') return { t: 'bool', k: 'not', a };
@@ -340,6 +371,14 @@ function compileTree(
     }
   };
   const binary = (op: string, ln: Node, rn: Node): FExpr | undefined => {
+    if (op === '==' || op === '!=') {
+      // A select or status against a name: compared exactly, as the evaluator does.
+      const [o, name] = optionOf(ln) ? [optionOf(ln), rn] : [optionOf(rn), ln];
+      if (o && name.k === 'str') {
+        const is: FExpr = { t: 'bool', k: 'option', col: o.col, name: name.v };
+        return op === '==' ? is : { t: 'bool', k: 'not', a: is };
+      }
+    }
     const l = visit(ln);
     const r = visit(rn);
     if (!l || !r) return undefined;
@@ -394,10 +433,12 @@ function compileTree(
         return xs.every((x) => x) && xs.length > 0 ? { t: 'bool', k: name, args: xs as FExpr[] } : undefined;
       }
       case 'not': {
+        if (args.length === 1 && optionOf(args[0]!)) return noOption(args[0]);
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a && { t: 'bool', k: 'not', a };
       }
       case 'empty': {
+        if (args.length === 1 && optionOf(args[0]!)) return noOption(args[0]);
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a && { t: 'bool', k: 'empty', a };
       }
@@ -564,6 +605,7 @@ export function readsRow(e: FExpr): boolean {
       return false;
     case 'col':
     case 'dcol':
+    case 'option':
     case 'rollup':
     case 'quant':
     case 'agg':
@@ -745,6 +787,10 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     }
     case 'rollup':
       return rollupValue(e, relatedOf(e.rel, row, ctx));
+    case 'option': {
+      const v = row[e.col] ?? null;
+      return e.name === null ? v === null : v === e.name;
+    }
     case 'agg':
       return aggValue(e, row, ctx);
     case 'pick': {
@@ -1204,6 +1250,11 @@ export function fexprBool(e: FExpr, ctx: SqlContext): Bool {
       return quantSql(e, ctx);
     case 'agg':
       return aggBool(e, ctx);
+    case 'option': {
+      const c = ctx.col(e.col);
+      if (e.name === null) return sql<SqlBool>`${c} is null`;
+      return sql<SqlBool>`(${c} is not null and ${c} = cast(${e.name} as text))`;
+    }
     default:
       throw new Error(`not a boolean expression: ${e.k}`);
   }

@@ -33,6 +33,7 @@ import {
   formulaToSql,
   type Interval,
   MAX_SQL_SIZE,
+  type OptionRef,
   type RelationRef,
   type RolledColumn,
   type RollupFn,
@@ -404,6 +405,9 @@ const REL_CONDS = [
   'current.prop("N")',
   'current.prop("S")',
   'current.prop("D")',
+  'current.prop("O") == "X"',
+  '"Y" != current.prop("O")',
+  'empty(current.prop("O"))',
 ];
 
 /** A formula with list functions over the related pages (Rel), alone or inside others. */
@@ -515,6 +519,16 @@ const LIST_FIXED: (typeof REGRESSIONS)[number][] = [
     bodies: [
       { filter: { property: 'F', formula: { string: { starts_with: 'gamma' } } } },
       { sorts: [{ property: 'F', direction: 'descending' }] },
+    ],
+  },
+  {
+    why: 'a related select compared by name (exactly: "x" is not "X"), and its emptiness',
+    t: 'number',
+    source:
+      'prop("Rel").count(current.prop("O") == "X") * 100 + prop("Rel").filter(current.prop("O") != "x").length() * 10 + prop("Rel").count(not(current.prop("O")))',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 105 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
     ],
   },
   {
@@ -825,9 +839,9 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       if (p.type === 'title' || p.type === 'rich_text') return { t: 'text', k: 'col', col: stem };
       return undefined;
     };
-    // A related page's properties over its row (its select stays with the evaluator), and the
+    // A related page's properties over its row (its select compared by name only), and the
     // relation as formulas' list of related pages.
-    const relResolve = (id: string): FExpr | undefined => {
+    const relResolve = (id: string): FExpr | OptionRef | undefined => {
       if (id === REL_FORMULA.id) return formulaToSql(relFormula.root, relResolve);
       const stem = columnStem(id);
       const type = Object.values(R).find((x) => x.id === id)?.type;
@@ -835,6 +849,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       if (type === 'checkbox') return { t: 'bool', k: 'col', col: stem };
       if (type === 'date') return { t: 'date', k: 'dcol', lo: `${stem}_lo`, hi: `${stem}_hi` };
       if (type === 'rich_text') return { t: 'text', k: 'col', col: stem };
+      if (type === 'select') return { t: 'option', col: stem };
       return undefined;
     };
     const relation = (id: string) => (id === RELATION_ID ? { rel: REL_REF, prop: relResolve } : undefined);
