@@ -2,7 +2,8 @@
  * List functions over a relation's pages in SQL, through the official SDK on both engines:
  * formulas that are rollups written as formulas (`prop("Tasks").map(current.prop("Estimate"))
  * .sum()`, `.filter(…).length()`, `.every(…)`, `.some(…)`, `.empty()`, `.max()` of a related
- * formula, `.mean()`, `.first().prop(…)`, `.last()` in the relation's order) are filtered and
+ * formula, `.mean()`, `.first().prop(…)`, `.last()` in the relation's order, a select compared
+ * by name) are filtered and
  * sorted on in SQL (the plan reads no row in the evaluator),
  * give the pages, in the order, that the same server answering by the evaluator gives and that
  * the values computed here give; a change to a related page shows in the next query; and an
@@ -24,16 +25,16 @@ import { createDb, type Db, rowClient, rowParent, text } from './rows-support.ts
 const DAY = 86_400_000;
 const clock = new Date('2026-05-13T10:00:00.000Z');
 
-/** Tasks: estimate, done, due (days from the clock; null: none). */
-const TASKS: { estimate: number | null; done: boolean; due: number | null }[] = [
-  { estimate: 3, done: true, due: -2 },
-  { estimate: 5, done: false, due: 4 },
-  { estimate: null, done: false, due: null },
-  { estimate: 8, done: true, due: -10 },
-  { estimate: 2, done: false, due: 1 },
-  { estimate: 13, done: true, due: 7 },
-  { estimate: 1, done: true, due: -1 },
-  { estimate: 0.5, done: false, due: 3 },
+/** Tasks: estimate, done, due (days from the clock; null: none), stage. */
+const TASKS: { estimate: number | null; done: boolean; due: number | null; stage: string | null }[] = [
+  { estimate: 3, done: true, due: -2, stage: 'Review' },
+  { estimate: 5, done: false, due: 4, stage: 'Draft' },
+  { estimate: null, done: false, due: null, stage: null },
+  { estimate: 8, done: true, due: -10, stage: 'review' },
+  { estimate: 2, done: false, due: 1, stage: 'Review' },
+  { estimate: 13, done: true, due: 7, stage: 'Draft' },
+  { estimate: 1, done: true, due: -1, stage: null },
+  { estimate: 0.5, done: false, due: 3, stage: 'Review' },
 ];
 /** Projects: the tasks each one relates, by index. */
 const PROJECTS: number[][] = [[0, 1, 2], [3], [], [4, 5, 6, 7], [1, 5], [2], [0, 3, 6]];
@@ -49,6 +50,7 @@ const FORMULAS = {
   Count: 'prop("Tasks").length()',
   First: 'prop("Tasks").first().prop("Estimate")',
   LastName: 'prop("Tasks").filter(current.prop("Done")).map(current.prop("Name")).last()',
+  InReview: 'prop("Tasks").filter(current.prop("Stage") == "Review").length()',
 };
 
 describeEngines('list functions over related pages in SQL', (engine) => {
@@ -90,6 +92,7 @@ describeEngines('list functions over related pages in SQL', (engine) => {
       Estimate: { number: {} },
       Done: { checkbox: {} },
       Due: { date: {} },
+      Stage: { select: { options: [{ name: 'Draft' }, { name: 'Review' }, { name: 'review' }] } },
       Points: { formula: { expression: 'prop("Estimate") * 2 + if(prop("Done"), 1, 0)' } },
     });
     projects = await createDb(h, '2025-09-03', 'Projects', {
@@ -112,6 +115,7 @@ describeEngines('list functions over related pages in SQL', (engine) => {
           Due: {
             date: t.due === null ? null : { start: new Date(clock.getTime() + t.due * DAY).toISOString() },
           },
+          Stage: { select: t.stage === null ? null : { name: t.stage } },
         } as never,
       });
       taskIds.push(page.id);
@@ -267,6 +271,19 @@ describeEngines('list functions over related pages in SQL', (engine) => {
       },
       // The last done task's name is t6 (projects 3 and 6; project 0's is t0).
       want: () => [projectIds[3]!, projectIds[6]!].sort(),
+    },
+    {
+      body: {
+        filter: { property: 'InReview', formula: { number: { greater_than: 0 } } },
+        sorts: [{ property: 'InReview', direction: 'descending' }],
+      },
+      // "Review" exactly: a task in "review" does not count.
+      want: () =>
+        expected(
+          (xs) => xs.filter((x) => x.stage === 'Review').length,
+          (v) => (v as number) > 0,
+        ),
+      sorted: { name: 'InReview', descending: true },
     },
   ];
 
