@@ -219,11 +219,7 @@ const lit = (v: number | null): FExpr => ({ t: 'number', k: 'lit', v });
  * The SQL-computable expression of a checked formula tree, or undefined. `relation` resolves the
  * row's relations for list functions over related pages (none: no relation is read in SQL).
  */
-export function formulaToSql(
-  root: Node,
-  prop: PropResolver,
-  relation?: RelationResolver,
-): FExpr | undefined {
+export function formulaToSql(root: Node, prop: PropResolver, relation?: RelationResolver): FExpr | undefined {
   return compileTree(root, prop, relation, undefined);
 }
 
@@ -342,7 +338,11 @@ function compileTree(
       case 'prop': {
         if (n.id === undefined) return undefined;
         // A select or status compiles only where optionOf reads it.
-        const direct = !n.on ? own?.(n.id) : n.on.k === 'ident' && n.on.name === 'current' ? current?.(n.id) : null;
+        const direct = !n.on
+          ? own?.(n.id)
+          : n.on.k === 'ident' && n.on.name === 'current'
+            ? current?.(n.id)
+            : null;
         if (direct !== null) return direct?.t === 'option' ? undefined : direct;
         if (!n.on) return undefined;
         // `prop("R").first().prop("X")`: X of the first related page (empty when there is none).
@@ -1697,8 +1697,8 @@ export function planRelated(
         : e.k === 'agg'
           ? [aggAggregate(e, ctx)]
           : e.t === 'date'
-          ? dateAggregates(e, ctx)
-          : [rollupAggregate(e, ctx)];
+            ? dateAggregates(e, ctx)
+            : [rollupAggregate(e, ctx)];
     entry.items.push([key, e, aggregates]);
   }
   const joins: RelatedJoin[] = [];

@@ -334,9 +334,15 @@ describeEngines('list functions over related pages in SQL', (engine) => {
     const finishedBefore = await ids(sqlClient, early);
     expect(finishedBefore).not.toContain(projectIds[0]);
     // Task 1 (in projects 0 and 4) grows; tasks 1 and 2 (project 0's open ones) get done.
-    await sqlClient.pages.update({ page_id: taskIds[1]!, properties: { Estimate: { number: 500 } } as never });
+    await sqlClient.pages.update({
+      page_id: taskIds[1]!,
+      properties: { Estimate: { number: 500 } } as never,
+    });
     for (const k of [1, 2])
-      await sqlClient.pages.update({ page_id: taskIds[k]!, properties: { Done: { checkbox: true } } as never });
+      await sqlClient.pages.update({
+        page_id: taskIds[k]!,
+        properties: { Done: { checkbox: true } } as never,
+      });
     const after = await ids(sqlClient, big);
     expect([...after].sort()).toEqual([projectIds[0]!, projectIds[4]!].sort());
     expect(after).toEqual(await ids(evalClient, big));
@@ -384,8 +390,8 @@ describeEngines('list functions over related pages in SQL', (engine) => {
     expect(await ids(writer, any, visible)).toEqual([row.id]);
     expect(await ids(reader, sum, visible)).toEqual([]);
     expect(await ids(reader, any, visible)).toEqual([]);
-    expect(await ids(reader, { filter: { property: 'Sum', formula: { number: { equals: 0 } } } }, visible)).toEqual([
-      row.id,
-    ]);
+    expect(
+      await ids(reader, { filter: { property: 'Sum', formula: { number: { equals: 0 } } } }, visible),
+    ).toEqual([row.id]);
   });
 });

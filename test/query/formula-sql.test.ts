@@ -425,7 +425,8 @@ function genList(rng: Rng, t: 'number' | 'bool' | 'text'): string {
       () => 'prop("Rel").length()',
       () =>
         `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${rng.pick(['sum', 'min', 'max', 'mean'])}()`,
-      () => `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${rng.pick(['sum', 'min', 'max', 'mean'])}()`,
+      () =>
+        `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${rng.pick(['sum', 'min', 'max', 'mean'])}()`,
       () => `prop("Rel").filter(${rng.pick(REL_CONDS)}).length()`,
       () => `prop("Rel").count(${rng.pick(REL_CONDS)})`,
       () => `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).length()`,
@@ -985,7 +986,9 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     for (let f = 0; f < LIST_FORMULAS * 3; f++) {
       const t = (['number', 'bool', 'text'] as const)[f % 3]!;
       const source = genList(rng, t);
-      if (await checkFormula(source, t, `seed ${SEED}, list formula ${f}: ${source}`, () => filtersFor(rng, t)))
+      if (
+        await checkFormula(source, t, `seed ${SEED}, list formula ${f}: ${source}`, () => filtersFor(rng, t))
+      )
         listed[t]++;
     }
     for (const r of LIST_FIXED) {
