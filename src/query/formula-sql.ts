@@ -11,10 +11,11 @@
  * booleans (never empty), dates as the interval [lo, hi) of dates.ts. The list functions over a
  * relation of the row that are rollups written as formulas (`prop("R").map(current.prop("X"))
  * .sum()`, `.filter(…).length()`, `.some(…)`, …) become aggregates over the related rows, as
- * rollups do (`agg`). What has no exact translation (other lists, persons, relation traversal
- * of several levels, text comparisons that depend on letter case, median, …) yields undefined
- * and the caller falls back to evaluating every row (ops/query.ts). Semantics follow the formula language (notion-formulas.md §3): an empty
- * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
+ * rollups do (`agg`, `pick`). What has no exact translation (other lists, persons, relation
+ * traversal of several levels, text comparisons that depend on letter case, median, …) yields
+ * undefined and the caller falls back to evaluating every row (ops/query.ts). Semantics follow
+ * the formula language (notion-formulas.md §3): an empty number counts as 0 in arithmetic,
+ * non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { addMonths } from '../domain/formula/dates.ts';

@@ -533,6 +533,16 @@ const LIST_FIXED: (typeof REGRESSIONS)[number][] = [
     ],
   },
   {
+    why: 'bodies computed once in a one-row derived table (round, %) inside the aggregate',
+    t: 'number',
+    source:
+      'prop("Rel").filter(round(current.prop("N") / 3) % 2 == 1).map(round(current.prop("N") / 3, 1) % 2).max()',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 0.5 } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
+    ],
+  },
+  {
     why: 'count with a condition and a filtered length',
     t: 'number',
     source: 'prop("Rel").count(current.prop("K")) * 10 + prop("Rel").filter(not(current.prop("K"))).length()',
