@@ -6,8 +6,9 @@
  * 1. Queries on a data source of BENCH_ROWS rows (each related to two of BENCH_ROWS / 10
  *    orders), first page of 100: a plain number property against a numeric formula over two
  *    number properties (target: the formula within 2×), interleaved run by run; then a text
- *    formula, a rollup sum and a rollup `any` in SQL, and (BENCH_EVAL_RUNS > 0) the text formula
- *    and the rollup again by the evaluator over every row (an app with `computedInSql: false`).
+ *    formula, a rollup sum, the same sum written as a formula (`SpentF`, a list function over the
+ *    related pages) and a rollup `any` in SQL, and (BENCH_EVAL_RUNS > 0) the text formula, the
+ *    rollup and `SpentF` again by the evaluator over every row (an app with `computedInSql: false`).
  * 2. Propagation: BENCH_HUB_ROWS rows related to one page with a rollup of its `Amount`; the time
  *    from a PATCH of `Amount` until queries over those rows show the new value (the first page
  *    filtered on the new value is full and shows it; none is left with the old one, which the
@@ -238,6 +239,8 @@ async function queries({ engine, store, client, evaluator, make }: Ctx): Promise
     AnyPaid: {
       rollup: { relation_property_name: 'Orders', rollup_property_name: 'Paid', function: 'checked' },
     },
+    // The sum rollup written as a formula (a list function over the related pages, in SQL).
+    SpentF: { formula: { expression: 'prop("Orders").map(current.prop("Amount")).sum()' } },
   };
   const withF = await make('With formulas', { ...base, ...FORMULAS, ...rollups });
   const t0 = performance.now();
@@ -272,6 +275,10 @@ async function queries({ engine, store, client, evaluator, make }: Ctx): Promise
     filter: { property: 'Spent', rollup: { number: { greater_than: 800 } } },
     sorts: [{ property: 'Spent', direction: 'descending' }],
   };
+  const listBody = {
+    filter: { property: 'SpentF', formula: { number: { greater_than: 800 } } },
+    sorts: [{ property: 'SpentF', direction: 'descending' }],
+  };
   const anyBody = {
     filter: { property: 'AnyPaid', rollup: { any: { checkbox: { equals: true } } } },
     sorts: [{ property: 'Price', direction: 'descending' }],
@@ -288,13 +295,16 @@ async function queries({ engine, store, client, evaluator, make }: Ctx): Promise
     met: formula!.p50 <= 2 * plain!.p50,
   });
   add('text formula (SQL): Label contains "#4", sorted by Label', await time(query(textBody)));
-  add('rollup sum (SQL): Spent > 800, sorted by Spent', await time(query(rollupBody)));
+  const [rollup, list] = await interleaved([query(rollupBody), query(listBody)]);
+  add('rollup sum (SQL): Spent > 800, sorted by Spent', rollup!);
+  add('list formula (SQL): SpentF = Orders.map(Amount).sum() > 800, sorted by SpentF', list!);
   add('rollup any (SQL): AnyPaid any Paid, sorted by Price', await time(query(anyBody)));
   if (EVAL_RUNS > 0) {
     add('text formula (evaluator): the same', await time(query(textBody, evaluator), EVAL_RUNS));
     add('rollup sum (evaluator): the same', await time(query(rollupBody, evaluator), EVAL_RUNS));
+    add('list formula (evaluator): the same', await time(query(listBody, evaluator), EVAL_RUNS));
     // The two paths answer alike (first page).
-    for (const body of [textBody, rollupBody, anyBody]) {
+    for (const body of [textBody, rollupBody, listBody, anyBody]) {
       const a = (await query(body)()) as { results: { id: string }[] };
       const b = (await query(body, evaluator)()) as { results: { id: string }[] };
       if (a.results.map((r) => r.id).join() !== b.results.map((r) => r.id).join())

@@ -42,6 +42,9 @@ import {
   type FExpr,
   formulaToSql,
   MAX_SQL_SIZE,
+  type OptionRef,
+  type PropResolver,
+  type RelationList,
   type RelationRef,
   type RolledColumn,
   type RollupFn,
@@ -467,7 +470,7 @@ export async function computedKinds(
           for (const t of relationTargets(schema))
             if (world.schemas.has(t) && (await canSee(tx, env, t))) seen.add(t);
           const inner = sqlResolver(world, { schema, dataSourceId: target, databaseId: '' }, seen)(prop.id);
-          if (inner?.k === 'rollup') rolledExprs.set(p.id, inner);
+          if (inner && inner.t !== 'option' && inner.k === 'rollup') rolledExprs.set(p.id, inner);
         }
       }
     } else {
@@ -475,7 +478,7 @@ export async function computedKinds(
       out.set(p.id, c instanceof FormulaError ? 'string' : apiKind(c.type));
     }
     const e = sqlOf(p.id);
-    if (e && readsRow(e)) exprs.set(p.id, e);
+    if (e && e.t !== 'option' && readsRow(e)) exprs.set(p.id, e);
   }
   return { kinds: out, exprs, relations, rolledExprs, rolled, rolledKinds, schemas: world.schemas };
 }
@@ -513,11 +516,37 @@ function rollupInSql(fn: string, family: RolledColumn['family']): boolean {
   return DATE_FNS.has(fn) && family === 'date';
 }
 
-/** Resolves the properties of `source` to their SQL expressions (undefined: evaluator only). */
-function sqlResolver(world: World, source: RowSource, visible: ReadonlySet<string>) {
-  const memo = new Map<string, FExpr | undefined>();
+/**
+ * Resolves the properties of `source` to their SQL expressions (undefined: evaluator only).
+ * Rollups and list functions over related pages (formula-sql.ts `agg`) read only the data
+ * sources of `visible` (seen as a whole by the integration, as the evaluator would see every
+ * page of them); `lists` false: no list function over related pages (the related pages' own
+ * properties, one level of traversal only).
+ */
+function sqlResolver(
+  world: World,
+  source: RowSource,
+  visible: ReadonlySet<string>,
+  lists = true,
+): PropResolver {
+  const memo = new Map<string, FExpr | OptionRef | undefined>();
   const busy = new Set<string>();
-  const resolve = (id: string): FExpr | undefined => {
+  const targets = new Map<string, PropResolver>();
+  const relation = (id: string): RelationList | undefined => {
+    const p = lists ? findPropertyById(source.schema, id) : undefined;
+    if (p?.type !== 'relation') return undefined;
+    const target = payloadOf<{ data_source_id?: string }>(p).data_source_id;
+    const schema = target && world.schemas.get(target);
+    if (!target || !schema || !visible.has(target)) return undefined;
+    let prop = targets.get(target);
+    if (!prop) {
+      // The related pages' properties without rollups nor relations of their own.
+      prop = sqlResolver(world, { schema, dataSourceId: target, databaseId: '' }, new Set(), false);
+      targets.set(target, prop);
+    }
+    return { rel: { col: columnStem(p.id), table: rowTableName(target) }, prop };
+  };
+  const resolve = (id: string): FExpr | OptionRef | undefined => {
     if (memo.has(id)) return memo.get(id);
     const p = findPropertyById(source.schema, id);
     if (!p || busy.has(id)) return undefined;
@@ -530,16 +559,18 @@ function sqlResolver(world: World, source: RowSource, visible: ReadonlySet<strin
       busy.delete(id);
     }
   };
-  const build = (p: PropertySchema): FExpr | undefined => {
+  const build = (p: PropertySchema): FExpr | OptionRef | undefined => {
     const stem = columnStem(p.id);
     if (p.type === 'number') return { t: 'number', k: 'col', col: stem };
     if (p.type === 'checkbox') return { t: 'bool', k: 'col', col: stem };
     if (p.type === 'date') return { t: 'date', k: 'dcol', lo: `${stem}_lo`, hi: `${stem}_hi` };
     if (TEXT_TYPES.has(p.type)) return { t: 'text', k: 'col', col: stem };
+    // Select and status: compared by name only (formula-sql.ts OptionRef).
+    if (familyOf(p.type) === 'option') return { t: 'option', col: stem };
     if (p.type === 'formula') {
       const c = world.compiled(source.dataSourceId, p);
       if (c instanceof FormulaError) return undefined;
-      const e = formulaToSql(c.root, resolve);
+      const e = formulaToSql(c.root, resolve, relation);
       if (e && sqlSize(e) > MAX_SQL_SIZE) return undefined;
       const want = { number: 'number', string: 'text', boolean: 'bool', date: 'date' }[
         apiKind(c.type) as string

@@ -55,6 +55,11 @@ export interface DialectHooks {
    */
   jsonArrayEach(column: Expression<unknown>, alias: string): RawBuilder<unknown>;
   /**
+   * The position of `key` in the JSON array text in `column` (its first occurrence; NULL when
+   * absent), a number that orders the elements as the array does.
+   */
+  jsonArrayPosition(column: Expression<unknown>, key: Expression<unknown>): RawBuilder<unknown>;
+  /**
    * A double as JavaScript's `String(n)` writes it (formula `format()`), exact for 0, integers
    * below 2^53 and other magnitudes in [0.0001, 10^15): shortest round-trip digits.
    */
@@ -124,6 +129,8 @@ export const sqliteHooks: DialectHooks = {
   // SQLite runs the IN list (json_each) and seeks the key's index for each element.
   jsonArrayHasKey: (col, key) => sql<SqlBool>`${key} in (select value from json_each(${col}))`,
   jsonArrayEach: (col, alias) => sql`json_each(${col}) as ${sql.ref(alias)}`,
+  jsonArrayPosition: (col, key) =>
+    sql`(select min(cast(${sql.ref('key')} as integer)) from json_each(${col}) where ${sql.ref('value')} = ${key})`,
   // printf's %.15g / %.16g / %.17g: the first that reads back as the same double is the
   // shortest form (%g drops trailing zeros), as JavaScript writes it within the documented range.
   numberText: (n) =>
@@ -171,6 +178,8 @@ export const postgresHooks: DialectHooks = {
     sql<SqlBool>`${key} = any(array(select jsonb_array_elements_text(cast(${col} as jsonb))))`,
   jsonArrayEach: (col, alias) =>
     sql`jsonb_array_elements_text(cast(${col} as jsonb)) as ${sql.ref(alias)}(${sql.ref('value')})`,
+  jsonArrayPosition: (col, key) =>
+    sql`array_position(array(select jsonb_array_elements_text(cast(${col} as jsonb))), cast(${key} as text))`,
   // float8's text output is the shortest round-trip form (extra_float_digits > 0, the default).
   numberText: (n) =>
     sql`(case when ${n} = trunc(${n}) and abs(${n}) < ${SAFE} then cast(cast(${n} as bigint) as text) else cast(cast(${n} as double precision) as text) end)`,

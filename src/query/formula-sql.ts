@@ -8,11 +8,14 @@
  *
  * Values are those of the derived column form of the result's type: numbers (null = empty),
  * text LOWERCASED with "" as empty (text filters and sorts read lowered text, columns.ts),
- * booleans (never empty), dates as the interval [lo, hi) of dates.ts. What has no exact
- * translation (lists, persons, relation traversal, text comparisons that depend on letter case,
- * month arithmetic, median, …) yields undefined and the caller falls back to evaluating every
- * row (ops/query.ts). Semantics follow the formula language (notion-formulas.md §3): an empty
- * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
+ * booleans (never empty), dates as the interval [lo, hi) of dates.ts. The list functions over a
+ * relation of the row that are rollups written as formulas (`prop("R").map(current.prop("X"))
+ * .sum()`, `.filter(…).length()`, `.some(…)`, …) become aggregates over the related rows, as
+ * rollups do (`agg`, `pick`). What has no exact translation (other lists, persons, relation
+ * traversal of several levels, text comparisons that depend on letter case, median, …) yields
+ * undefined and the caller falls back to evaluating every row (ops/query.ts). Semantics follow
+ * the formula language (notion-formulas.md §3): an empty number counts as 0 in arithmetic,
+ * non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { addMonths } from '../domain/formula/dates.ts';
@@ -32,6 +35,24 @@ export interface RelationRef {
   readonly col: string;
   readonly table: string;
 }
+
+/**
+ * A relation of the row as a formula's list of related pages: the relation, and what
+ * `current.prop(…)` of a related page is over the related row (undefined: not in SQL).
+ */
+export interface RelationList {
+  readonly rel: RelationRef;
+  readonly prop: PropResolver;
+}
+
+/** Resolves `prop(…)` of a relation of the formula's own row to its list (undefined: not in SQL). */
+export type RelationResolver = (id: string) => RelationList | undefined;
+
+/**
+ * List functions over related pages in SQL: how many there are, the sum / least / greatest /
+ * mean of a number computed on each, and whether there is one (`some`, `empty`, `every`).
+ */
+export type ListFn = 'count' | 'sum' | 'min' | 'max' | 'mean' | 'any';
 
 export type RollupFn =
   | 'count'
@@ -124,6 +145,33 @@ export type FExpr =
       readonly rel: RelationRef;
       readonly v: RolledColumn;
     }
+  /**
+   * A list function over the related pages of a relation of the row: over those where every
+   * `where` is truthy, `fn` of `x` (a number over the related row; null for count and any).
+   * `where` and `x` read the related row's columns only.
+   */
+  | {
+      readonly t: 'number' | 'bool';
+      readonly k: 'agg';
+      readonly fn: ListFn;
+      readonly rel: RelationRef;
+      readonly where: readonly FExpr[];
+      readonly x: FExpr | null;
+    }
+  /**
+   * `first()` / `last()` of a list over the related pages: `x` over the first / last related
+   * page (in the relation's order) where every `where` is truthy; empty when there is none.
+   */
+  | {
+      readonly t: 'number' | 'text';
+      readonly k: 'pick';
+      readonly end: 'first' | 'last';
+      readonly rel: RelationRef;
+      readonly where: readonly FExpr[];
+      readonly x: FExpr;
+    }
+  /** Whether a select or status (`col`) is the option named `name` exactly (null: has none). */
+  | { readonly t: 'bool'; readonly k: 'option'; readonly col: string; readonly name: string | null }
   /** A rollup `any` / `every` / `none` condition: `filter` over each related row. */
   | {
       readonly t: 'bool';
@@ -144,8 +192,18 @@ const roundAway = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
 /* ------------------------------------------------------------------------------------------ */
 /* Building from a checked formula tree                                                        */
 
+/**
+ * A select or status property: the column of its option's name. Formulas read the name as it is
+ * written while text expressions are lowered, so only tests of the name as a whole compile
+ * (`== "Done"`, `!=`, `empty()`), as `option` expressions.
+ */
+export interface OptionRef {
+  readonly t: 'option';
+  readonly col: string;
+}
+
 /** Resolves `prop(…)` of the formula's own row to an expression (undefined: not in SQL). */
-export type PropResolver = (id: string) => FExpr | undefined;
+export type PropResolver = (id: string) => FExpr | OptionRef | undefined;
 
 /**
  * Characters whose letter case cannot change: text tests with such a needle give the same answer
@@ -158,8 +216,118 @@ function caseless(s: string): boolean {
 
 const lit = (v: number | null): FExpr => ({ t: 'number', k: 'lit', v });
 
-/** The SQL-computable expression of a checked formula tree, or undefined. */
-export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined {
+/**
+ * The SQL-computable expression of a checked formula tree, or undefined. `relation` resolves the
+ * row's relations for list functions over related pages (none: no relation is read in SQL).
+ */
+export function formulaToSql(root: Node, prop: PropResolver, relation?: RelationResolver): FExpr | undefined {
+  return compileTree(root, prop, relation, undefined);
+}
+
+/** A list of related pages being built: the relation, the pages kept, the value mapped. */
+interface ListSoFar {
+  readonly list: RelationList;
+  readonly where: readonly FExpr[];
+  readonly x: FExpr | null;
+}
+
+/** Whether an expression reads related rows (a rollup, a rollup condition, a list function). */
+function readsRelated(e: FExpr): boolean {
+  return (
+    e.k === 'rollup' || e.k === 'quant' || e.k === 'agg' || e.k === 'pick' || children(e).some(readsRelated)
+  );
+}
+
+/**
+ * `root` in SQL: `own` resolves the row's own properties, `relation` its relations, `current`
+ * (inside a list function's body over related pages) the related page's properties; there the
+ * row's own properties, `index` and further relations stay with the evaluator.
+ */
+function compileTree(
+  root: Node,
+  own: PropResolver | undefined,
+  relation: RelationResolver | undefined,
+  current: PropResolver | undefined,
+): FExpr | undefined {
+  /** The body of a list function over the related pages of `list`, one related row at a time. */
+  const body = (n: Node, list: RelationList): FExpr | undefined => {
+    const e = compileTree(n, undefined, undefined, list.prop);
+    return e && !readsRelated(e) ? e : undefined;
+  };
+  /** `prop("R")`, `.filter(…)` and `.map(…)` of it (filters before the map). */
+  const listOf = (n: Node): ListSoFar | undefined => {
+    if (n.k === 'prop') {
+      const list = !n.on && n.id !== undefined ? relation?.(n.id) : undefined;
+      return list && { list, where: [], x: null };
+    }
+    if (n.k !== 'call' || n.args.length !== 2 || (n.name !== 'filter' && n.name !== 'map')) return undefined;
+    const base = listOf(n.args[0]!);
+    if (!base || base.x) return undefined;
+    const e = body(n.args[1]!, base.list);
+    if (!e) return undefined;
+    return n.name === 'map' ? { ...base, x: e } : { ...base, where: [...base.where, e] };
+  };
+  const pick = (l: ListSoFar, end: 'first' | 'last', x: FExpr | undefined): FExpr | undefined =>
+    x && (x.t === 'number' || x.t === 'text')
+      ? { t: x.t, k: 'pick', end, rel: l.list.rel, where: l.where, x }
+      : undefined;
+  const agg = (l: ListSoFar, fn: ListFn, where = l.where): FExpr => ({
+    t: fn === 'any' ? 'bool' : 'number',
+    k: 'agg',
+    fn,
+    rel: l.list.rel,
+    where,
+    x: fn === 'count' || fn === 'any' ? null : l.x,
+  });
+  /** A list function call over related pages, or undefined. */
+  const listCall = (name: string, args: readonly Node[]): FExpr | undefined => {
+    const l = args[0] && listOf(args[0]);
+    if (!l) return undefined;
+    switch (name) {
+      case 'length':
+        return args.length === 1 ? agg(l, 'count') : undefined;
+      case 'empty':
+        return args.length === 1 ? { t: 'bool', k: 'not', a: agg(l, 'any') } : undefined;
+      case 'sum':
+      case 'min':
+      case 'max':
+      case 'mean':
+        return args.length === 1 && l.x?.t === 'number' ? agg(l, name) : undefined;
+      case 'first':
+      case 'last':
+        // The mapped value of the first / last page (`.first().prop(…)`: see visit).
+        return args.length === 1 && l.x ? pick(l, name, l.x) : undefined;
+      case 'count':
+      case 'some':
+      case 'every': {
+        if (l.x) return undefined;
+        if (name === 'count' && args.length === 1) return agg(l, 'count');
+        const c = args.length === 2 ? body(args[1]!, l.list) : undefined;
+        if (!c) return undefined;
+        if (name === 'count') return agg(l, 'count', [...l.where, c]);
+        if (name === 'some') return agg(l, 'any', [...l.where, c]);
+        // Every kept page passes: none of them fails.
+        return { t: 'bool', k: 'not', a: agg(l, 'any', [...l.where, { t: 'bool', k: 'not', a: c }]) };
+      }
+      default:
+        return undefined;
+    }
+  };
+  /** The select or status a node reads (`prop("Stage")`, `current.prop("Stage")`), if it is one. */
+  const optionOf = (n: Node): OptionRef | undefined => {
+    if (n.k !== 'prop' || n.id === undefined) return undefined;
+    const r = !n.on
+      ? own?.(n.id)
+      : n.on.k === 'ident' && n.on.name === 'current'
+        ? current?.(n.id)
+        : undefined;
+    return r?.t === 'option' ? r : undefined;
+  };
+  /** `empty()` / `not()` / `!` of a select or status: it has no option. */
+  const noOption = (n: Node | undefined): FExpr | undefined => {
+    const o = n && optionOf(n);
+    return o && { t: 'bool', k: 'option', col: o.col, name: null };
+  };
   const visit = (n: Node): FExpr | undefined => {
     switch (n.k) {
       case 'num':
@@ -168,9 +336,26 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
         return { t: 'text', k: 'lit', v: n.v };
       case 'bool':
         return { t: 'bool', k: 'lit', v: n.v };
-      case 'prop':
-        return n.on || n.id === undefined ? undefined : prop(n.id);
+      case 'prop': {
+        if (n.id === undefined) return undefined;
+        // A select or status compiles only where optionOf reads it.
+        const direct = !n.on
+          ? own?.(n.id)
+          : n.on.k === 'ident' && n.on.name === 'current'
+            ? current?.(n.id)
+            : null;
+        if (direct !== null) return direct?.t === 'option' ? undefined : direct;
+        if (!n.on) return undefined;
+        // `prop("R").first().prop("X")`: X of the first related page (empty when there is none).
+        if (n.on.k === 'call' && (n.on.name === 'first' || n.on.name === 'last') && n.on.args.length === 1) {
+          const l = relation && listOf(n.on.args[0]!);
+          const x = l && !l.x ? l.list.prop(n.id) : undefined;
+          return l && x && x.t !== 'option' && !readsRelated(x) ? pick(l, n.on.name, x) : undefined;
+        }
+        return undefined;
+      }
       case 'unary': {
+        if (n.op === '!' && optionOf(n.arg)) return noOption(n.arg);
         const a = visit(n.arg);
         if (!a) return undefined;
         if (n.op === '!') return { t: 'bool', k: 'not', a };
@@ -187,6 +372,14 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
     }
   };
   const binary = (op: string, ln: Node, rn: Node): FExpr | undefined => {
+    if (op === '==' || op === '!=') {
+      // A select or status against a name: compared exactly, as the evaluator does.
+      const [o, name] = optionOf(ln) ? [optionOf(ln), rn] : [optionOf(rn), ln];
+      if (o && name.k === 'str') {
+        const is: FExpr = { t: 'bool', k: 'option', col: o.col, name: name.v };
+        return op === '==' ? is : { t: 'bool', k: 'not', a: is };
+      }
+    }
     const l = visit(ln);
     const r = visit(rn);
     if (!l || !r) return undefined;
@@ -227,6 +420,8 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
     return { t, k: 'if', arms, other };
   };
   const call = (name: string, args: readonly Node[]): FExpr | undefined => {
+    const listed = relation && listCall(name, args);
+    if (listed) return listed;
     const visitArgs = () => args.map(visit);
     switch (name) {
       case 'if':
@@ -239,10 +434,12 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
         return xs.every((x) => x) && xs.length > 0 ? { t: 'bool', k: name, args: xs as FExpr[] } : undefined;
       }
       case 'not': {
+        if (args.length === 1 && optionOf(args[0]!)) return noOption(args[0]);
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a && { t: 'bool', k: 'not', a };
       }
       case 'empty': {
+        if (args.length === 1 && optionOf(args[0]!)) return noOption(args[0]);
         const a = args.length === 1 ? visit(args[0]!) : undefined;
         return a && { t: 'bool', k: 'empty', a };
       }
@@ -409,8 +606,11 @@ export function readsRow(e: FExpr): boolean {
       return false;
     case 'col':
     case 'dcol':
+    case 'option':
     case 'rollup':
     case 'quant':
+    case 'agg':
+    case 'pick':
       return true;
     case 'neg':
     case 'math':
@@ -588,6 +788,19 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     }
     case 'rollup':
       return rollupValue(e, relatedOf(e.rel, row, ctx));
+    case 'option': {
+      const v = row[e.col] ?? null;
+      return e.name === null ? v === null : v === e.name;
+    }
+    case 'agg':
+      return aggValue(e, row, ctx);
+    case 'pick': {
+      const kept = relatedOf(e.rel, row, ctx).filter((r) =>
+        e.where.every((w) => truthy(w.t, computeValue(w, r, ctx))),
+      );
+      const r = e.end === 'first' ? kept[0] : kept.at(-1);
+      return r ? computeValue(e.x, r, ctx) : null;
+    }
     case 'quant': {
       const hits = relatedOf(e.rel, row, ctx).map((r) => ctx.test!(e.filter, r));
       return e.mode === 'any'
@@ -628,6 +841,28 @@ function relatedOf(rel: RelationRef, row: Row, ctx: ValueContext): Row[] {
   // Each related page once, as SQL reads them (a relation never names a page twice anyway).
   const ids = typeof raw === 'string' ? [...new Set(JSON.parse(raw) as string[])] : [];
   return ids.length && ctx.related ? ctx.related(rel.table, ids) : [];
+}
+
+/** A list function over the related pages, as the formula evaluator computes it (in relation order). */
+function aggValue(e: Extract<FExpr, { k: 'agg' }>, row: Row, ctx: ValueContext): Val {
+  const kept = relatedOf(e.rel, row, ctx).filter((r) =>
+    e.where.every((w) => truthy(w.t, computeValue(w, r, ctx))),
+  );
+  if (e.fn === 'any') return kept.length > 0;
+  if (e.fn === 'count') return kept.length;
+  // Aggregates skip empty numbers (notion-formulas.md §3.5).
+  const xs = kept.map((r) => computeValue(e.x!, r, ctx)).filter((x): x is number => typeof x === 'number');
+  const sum = () => xs.reduce((a, b) => a + b, 0);
+  switch (e.fn) {
+    case 'sum':
+      return finite(sum());
+    case 'mean':
+      return xs.length ? finite(sum() / xs.length) : null;
+    case 'min':
+      return xs.length ? Math.min(...xs) : null;
+    case 'max':
+      return xs.length ? Math.max(...xs) : null;
+  }
 }
 
 function rolledEmpty(v: RolledColumn, r: Row): boolean {
@@ -758,7 +993,16 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
     nodes += x.k === 'addMonths' ? 10 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
-    else for (const c of children(x)) walk(c);
+    else if (x.k === 'pick') {
+      subqueries++;
+      for (const c of [...x.where, x.x]) walk(c);
+    } else if (x.k === 'agg') {
+      // Its body is SQL over each related row, in the aggregate (or a column of the join).
+      if (!related?.(x)) {
+        subqueries++;
+        for (const c of [...x.where, ...(x.x ? [x.x] : [])]) walk(c);
+      }
+    } else for (const c of children(x)) walk(c);
   };
   walk(e);
   return { nodes, subqueries };
@@ -869,6 +1113,10 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     }
     case 'rollup':
       return rollupSql(e, ctx);
+    case 'agg':
+      return aggSql(e, ctx);
+    case 'pick':
+      return pickSql(e, ctx);
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
@@ -927,6 +1175,8 @@ function textSql(e: FExpr, ctx: SqlContext): Raw {
     }
     case 'if':
       return ifSql(e, ctx, (x) => textSql(x, ctx));
+    case 'pick':
+      return pickSql(e, ctx);
     case 'upper':
       // Only text with other than ASCII characters can hold a character that folds.
       return share(
@@ -999,6 +1249,13 @@ export function fexprBool(e: FExpr, ctx: SqlContext): Bool {
       )} else ${e.other ? fexprSql(e.other, ctx) : sql`0`} end) = 1`;
     case 'quant':
       return quantSql(e, ctx);
+    case 'agg':
+      return aggBool(e, ctx);
+    case 'option': {
+      const c = ctx.col(e.col);
+      if (e.name === null) return sql<SqlBool>`${c} is null`;
+      return sql<SqlBool>`(${c} is not null and ${c} = cast(${e.name} as text))`;
+    }
     default:
       throw new Error(`not a boolean expression: ${e.k}`);
   }
@@ -1283,6 +1540,74 @@ function quantSql(e: Extract<FExpr, { k: 'quant' }>, ctx: SqlContext): Bool {
   return sql<SqlBool>`not exists ${relatedFrom(e.rel, ctx, sql`1`, sql<SqlBool>`not (${cond})`)}`;
 }
 
+/** The context of a list function's body: one related row (aliased `relAlias(ctx)`). */
+function bodyContext(ctx: SqlContext): SqlContext {
+  return { hooks: ctx.hooks, now: ctx.now, col: relCol(ctx), depth: (ctx.depth ?? 0) + 1 };
+}
+
+/** Whether a related row is kept by a list function's filters (null: every one is). */
+function aggKept(e: Extract<FExpr, { k: 'agg' | 'pick' }>, ctx: SqlContext): Bool | null {
+  if (e.where.length === 0) return null;
+  const inner = bodyContext(ctx);
+  return sql<SqlBool>`(${sql.join(
+    e.where.map((w) => truth(w, inner)),
+    sql` and `,
+  )})`;
+}
+
+/**
+ * A list function over the related rows (aliased `relAlias`) as an aggregate, a double (any:
+ * 1 / 0). The filters are inside the aggregate, so that it shares its FROM with the others of
+ * its relation (planRelated).
+ */
+function aggAggregate(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Raw {
+  const kept = aggKept(e, ctx);
+  const one = (select: Raw) => sql`cast(${select} as double precision)`;
+  if (e.fn === 'count')
+    return one(kept ? sql`coalesce(sum(case when ${kept} then 1 else 0 end), 0)` : sql`count(*)`);
+  if (e.fn === 'any')
+    return kept
+      ? sql`coalesce(max(case when ${kept} then 1 else 0 end), 0)`
+      : sql`(case when count(*) > 0 then 1 else 0 end)`;
+  const x = numSql(e.x!, bodyContext(ctx));
+  const value = kept ? sql`(case when ${kept} then ${x} end)` : x;
+  switch (e.fn) {
+    case 'sum':
+      return one(sql`coalesce(sum(${value}), 0)`);
+    case 'mean':
+      return one(sql`avg(${value})`);
+    case 'min':
+      return one(sql`min(${value})`);
+    case 'max':
+      return one(sql`max(${value})`);
+  }
+}
+
+function aggSql(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Raw {
+  const [column] = ctx.related?.(e) ?? [];
+  return column ?? relatedFrom(e.rel, ctx, aggAggregate(e, ctx));
+}
+
+/**
+ * `first()` / `last()`: the value over the kept related row that comes first / last in the
+ * relation's order (the position of its id in the row's relation), read by key.
+ */
+function pickSql(e: Extract<FExpr, { k: 'pick' }>, ctx: SqlContext): Raw {
+  const inner = bodyContext(ctx);
+  const x = e.t === 'text' ? textSql(e.x, inner) : numSql(e.x, inner);
+  const kept = aggKept(e, ctx);
+  const position = ctx.hooks.jsonArrayPosition(ctx.col(e.rel.col), sql.ref(`${relAlias(ctx)}.page_id`));
+  const order = e.end === 'first' ? sql`asc` : sql`desc`;
+  return sql`(select ${x} ${relatedRows(e.rel, ctx)}${kept ? sql` and ${kept}` : sql``} order by ${position} ${order} limit 1)`;
+}
+
+/** `some` / `empty`: whether a related row is kept, by key (EXISTS stops at the first). */
+function aggBool(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Bool {
+  const [column] = ctx.related?.(e) ?? [];
+  if (column) return sql<SqlBool>`${column} = 1`;
+  return sql<SqlBool>`exists ${relatedFrom(e.rel, ctx, sql`1`, aggKept(e, ctx) ?? undefined)}`;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Rollups computed once per row                                                               */
 
@@ -1314,11 +1639,13 @@ export interface RelatedOuter {
   readonly narrow?: Bool;
 }
 
-/** The rollups and rollup conditions inside expressions, each once. */
-function relatedNodes(exprs: readonly FExpr[]): Map<string, Extract<FExpr, { k: 'rollup' | 'quant' }>> {
-  const out = new Map<string, Extract<FExpr, { k: 'rollup' | 'quant' }>>();
+type RelatedNode = Extract<FExpr, { k: 'rollup' | 'quant' | 'agg' }>;
+
+/** The rollups, rollup conditions and list functions over related pages inside expressions, each once. */
+function relatedNodes(exprs: readonly FExpr[]): Map<string, RelatedNode> {
+  const out = new Map<string, RelatedNode>();
   const walk = (x: FExpr): void => {
-    if (x.k === 'rollup' || x.k === 'quant') out.set(relatedKey(x), x);
+    if (x.k === 'rollup' || x.k === 'quant' || x.k === 'agg') out.set(relatedKey(x), x);
     else for (const c of children(x)) walk(c);
   };
   for (const e of exprs) walk(e);
@@ -1329,14 +1656,15 @@ function relatedNodes(exprs: readonly FExpr[]): Map<string, Extract<FExpr, { k: 
 export function relatedMentions(exprs: readonly FExpr[]): number {
   let n = 0;
   const walk = (x: FExpr): void => {
-    if (x.k === 'rollup' || x.k === 'quant') n++;
+    if (x.k === 'rollup' || x.k === 'quant' || x.k === 'agg') n++;
     else for (const c of children(x)) walk(c);
   };
   for (const e of exprs) walk(e);
   return n;
 }
 
-function relatedKey(e: Extract<FExpr, { k: 'rollup' | 'quant' }>): string {
+function relatedKey(e: RelatedNode): string {
+  if (e.k === 'agg') return JSON.stringify(['agg', e.fn, e.rel, e.where, e.x]);
   return JSON.stringify(e.k === 'rollup' ? [e.fn, e.rel, e.v] : [e.mode, e.rel, e.filter]);
 }
 
@@ -1367,9 +1695,11 @@ export function planRelated(
     const aggregates =
       e.k === 'quant'
         ? [quantAggregate(e, ctx)]
-        : e.t === 'date'
-          ? dateAggregates(e, ctx)
-          : [rollupAggregate(e, ctx)];
+        : e.k === 'agg'
+          ? [aggAggregate(e, ctx)]
+          : e.t === 'date'
+            ? dateAggregates(e, ctx)
+            : [rollupAggregate(e, ctx)];
     entry.items.push([key, e, aggregates]);
   }
   const joins: RelatedJoin[] = [];
@@ -1415,6 +1745,7 @@ export function planRelated(
   }
   return {
     joins,
-    related: (e) => (e.k === 'rollup' || e.k === 'quant' ? columns.get(relatedKey(e)) : undefined),
+    related: (e) =>
+      e.k === 'rollup' || e.k === 'quant' || e.k === 'agg' ? columns.get(relatedKey(e)) : undefined,
   };
 }

@@ -3,6 +3,9 @@
  * checkbox, date and number formulas (over text, number, checkbox and date properties, `now()`,
  * `today()` and rollups) and rollups of every function family over a second data source, the
  * formula language's own evaluator and rollup computation (src/domain) give each row's value;
+ * then list functions over the related pages (`prop("Rel").map(current.prop("N")).sum()`,
+ * `.filter(…).length()`, `.some(…)`, …, over related numbers, checkboxes, dates, texts and a
+ * related formula), which compile to aggregates over the related rows as rollups do;
  * the query-side value (`fexprValue`) must be that value in column form; and SQLite and
  * Postgres must select and order the same rows as the query evaluator, walked with cursors
  * through the store's executor. Reproduce with OCTAVO_QUERY_SEED=<seed>.
@@ -30,6 +33,7 @@ import {
   formulaToSql,
   type Interval,
   MAX_SQL_SIZE,
+  type OptionRef,
   type RelationRef,
   type RolledColumn,
   type RollupFn,
@@ -57,6 +61,8 @@ const NOW = new Date('2026-05-13T10:11:12.345Z');
 const ROWS = 90;
 const RELATED = 40;
 const FORMULAS = 28;
+/** Generated formulas with list functions over the related pages, of each type (number, boolean, text). */
+const LIST_FORMULAS = 10;
 const MAIN = 'fs_main';
 const REL = 'fs_rel';
 const text = (s: string) => (s === '' ? [] : [{ type: 'text', text: { content: s }, plain_text: s }]);
@@ -165,6 +171,8 @@ const SCHEMA = {
   F: { id: 'f', name: 'F', type: 'formula', formula: { expression: '' } },
 };
 const REL_REF: RelationRef = { col: columnStem(RELATION_ID), table: REL };
+/** A formula of the related data source (no column: SQL computes it over the related row). */
+const REL_FORMULA = { id: 'g', name: 'G', expression: 'if(prop("K"), prop("N") * 2, prop("N") - 1)' };
 
 function rolledColumn(of: keyof typeof R): RolledColumn {
   const stem = columnStem(R[of].id);
@@ -371,6 +379,174 @@ const REGRESSIONS: {
       },
       { filter: { property: 'F', formula: { number: { less_than: 1 } } } },
     ],
+  },
+];
+
+/** Numbers over a related page, for `map` (no `/`: sums add exactly in any order, see docs). */
+const REL_NUMBERS = [
+  'current.prop("N")',
+  'current.prop("G")',
+  '(current.prop("N") * 2 - 1)',
+  'if(current.prop("K"), current.prop("N"), 0)',
+  'dateBetween(current.prop("D"), today(), "days")',
+  'length(current.prop("S"))',
+];
+/** Conditions over a related page, for `filter`, `some`, `every` and `count`. */
+const REL_CONDS = [
+  'current.prop("K")',
+  'current.prop("N") > 3',
+  'current.prop("G") <= 0',
+  'current.prop("D") >= today()',
+  'contains(current.prop("S"), "#")',
+  'empty(current.prop("N"))',
+  'not(current.prop("K"))',
+  '(current.prop("N") > 1 && current.prop("K"))',
+  'current.prop("S") == "42"',
+  'current.prop("N")',
+  'current.prop("S")',
+  'current.prop("D")',
+  'current.prop("O") == "X"',
+  '"Y" != current.prop("O")',
+  'empty(current.prop("O"))',
+];
+
+/** A formula with list functions over the related pages (Rel), alone or inside others. */
+function genList(rng: Rng, t: 'number' | 'bool' | 'text'): string {
+  const filters = () => (rng.int(3) === 0 ? `.filter(${rng.pick(REL_CONDS)})` : '');
+  const end = () => rng.pick(['first', 'last']);
+  const text = (): string =>
+    [
+      () => `prop("Rel")${filters()}.map(current.prop("S")).${end()}()`,
+      () => `prop("Rel")${filters()}.${end()}().prop("S")`,
+      () => `prop("Rel")${filters()}.map(current.prop("S") + "/" + format(current.prop("N"))).${end()}()`,
+    ][rng.int(3)]!();
+  const number = (): string =>
+    [
+      () => 'prop("Rel").length()',
+      () =>
+        `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${rng.pick(['sum', 'min', 'max', 'mean'])}()`,
+      () =>
+        `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${rng.pick(['sum', 'min', 'max', 'mean'])}()`,
+      () => `prop("Rel").filter(${rng.pick(REL_CONDS)}).length()`,
+      () => `prop("Rel").count(${rng.pick(REL_CONDS)})`,
+      () => `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).length()`,
+      () => `prop("Rel")${filters()}.map(${rng.pick(REL_NUMBERS)}).${end()}()`,
+      () => `prop("Rel")${filters()}.${end()}().prop("${rng.pick(['N', 'G'])}")`,
+    ][rng.int(8)]!();
+  const bool = (): string =>
+    [
+      () => `prop("Rel")${filters()}.empty()`,
+      () => `prop("Rel")${filters()}.${rng.pick(['some', 'every'])}(${rng.pick(REL_CONDS)})`,
+    ][rng.int(2)]!();
+  if (t === 'text')
+    return [
+      text,
+      () => `(${text()} + ${gen(rng, 'text', 1)})`,
+      () => `if(${bool()}, ${text()}, ${gen(rng, 'text', 2)})`,
+    ][rng.int(3)]!();
+  if (t === 'number')
+    return [
+      number,
+      () => `(${number()} ${rng.pick(['+', '-', '*'])} ${gen(rng, 'number', 1)})`,
+      () => `if(${bool()}, ${number()}, ${gen(rng, 'number', 2)})`,
+    ][rng.int(3)]!();
+  return [
+    bool,
+    () => `(${number()} ${rng.pick(['>', '<=', '=='])} ${rng.pick([0, 1, 3, 7.5])})`,
+    () => `(${bool()} ${rng.pick(['&&', '||'])} ${gen(rng, 'bool', 1)})`,
+    () => `contains(${text()}, ${rng.pick(['"#"', '"4"', '"/"'])})`,
+  ][rng.int(4)]!();
+}
+
+/** List functions over the related pages, each one at least once whatever the seed. */
+const LIST_FIXED: (typeof REGRESSIONS)[number][] = [
+  {
+    why: 'mean of a related formula, sorted (SQLite: the derived table of related aggregates)',
+    t: 'number',
+    source: 'prop("Rel").map(current.prop("G")).mean()',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 1 } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
+    ],
+  },
+  {
+    why: 'min and max of filtered related numbers, and the related pages counted',
+    t: 'number',
+    source:
+      'prop("Rel").filter(current.prop("K")).map(current.prop("N")).min() + prop("Rel").map(current.prop("N")).max() * 100 + prop("Rel").length()',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { number: { is_not_empty: true } } },
+        sorts: [{ property: 'F', direction: 'ascending' }],
+      },
+    ],
+  },
+  {
+    why: 'sum beside a rollup of the same relation (one join computes both)',
+    t: 'number',
+    source: 'prop("Rel").map(current.prop("N")).sum() - prop("Sum")',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { does_not_equal: 0 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'every, some and empty',
+    t: 'bool',
+    source:
+      'prop("Rel").every(current.prop("N") > 0) && (prop("Rel").some(current.prop("D") >= today()) || prop("Rel").empty())',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { checkbox: { equals: true } } },
+        sorts: [{ property: 'F', direction: 'descending' }],
+      },
+      { filter: { property: 'F', formula: { checkbox: { equals: false } } } },
+    ],
+  },
+  {
+    why: 'first and last in the relation order, of a mapped number and of a page (sorted: SQLite derived table beside)',
+    t: 'number',
+    source:
+      'prop("Rel").map(current.prop("N")).first() * 1000 + prop("Rel").filter(current.prop("K")).last().prop("G") + prop("Sum")',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 0 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'first and last text of the related pages',
+    t: 'text',
+    source: 'prop("Rel").first().prop("S") + "|" + prop("Rel").map(current.prop("S")).last()',
+    bodies: [
+      { filter: { property: 'F', formula: { string: { starts_with: 'gamma' } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
+    ],
+  },
+  {
+    why: 'a related select compared by name (exactly: "x" is not "X"), and its emptiness',
+    t: 'number',
+    source:
+      'prop("Rel").count(current.prop("O") == "X") * 100 + prop("Rel").filter(current.prop("O") != "x").length() * 10 + prop("Rel").count(not(current.prop("O")))',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 105 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
+    why: 'bodies computed once in a one-row derived table (round, %) inside the aggregate',
+    t: 'number',
+    source:
+      'prop("Rel").filter(round(current.prop("N") / 3) % 2 == 1).map(round(current.prop("N") / 3, 1) % 2).max()',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 0.5 } } } },
+      { sorts: [{ property: 'F', direction: 'descending' }] },
+    ],
+  },
+  {
+    why: 'count with a condition and a filtered length',
+    t: 'number',
+    source: 'prop("Rel").count(current.prop("K")) * 10 + prop("Rel").filter(not(current.prop("K"))).length()',
+    bodies: [{ sorts: [{ property: 'F', direction: 'descending' }] }],
   },
 ];
 
@@ -597,18 +773,6 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       });
       return computeRollup(r.fn as RollupFunction, items, 'UTC').value;
     };
-    const page = (raw: Raw): PageV => ({
-      kind: 'page',
-      id: 'p',
-      dataSourceId: 'd',
-      title: '',
-      prop: (id) => {
-        const m = Object.entries(M).find(([, p]) => p.id === id);
-        if (m) return formulaValue(m[1].type, raw[m[0]]);
-        const r = ROLLUPS.find((x) => rollupId(x.name) === id);
-        return r ? rollupValue(raw, r) : null;
-      },
-    });
     const typeOf = (p: { type: string }): FType =>
       p.type === 'number'
         ? T.number
@@ -617,10 +781,53 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
           : p.type === 'date'
             ? T.date
             : T.text;
+    // The related data source as formulas see it: its properties and its formula G.
+    const relInfos = [
+      ...Object.values(R).map((p) => ({ id: p.id, name: p.name, type: typeOf(p) })),
+      { id: REL_FORMULA.id, name: REL_FORMULA.name, type: T.number },
+    ];
+    const relFormula = compileFormula(REL_FORMULA.expression, {
+      byName: (name: string) => relInfos.find((p) => p.name === name),
+      byId: (id: string) => relInfos.find((p) => p.id === id),
+    });
+    const relPage = (i: number): PageV => {
+      const self: PageV = {
+        kind: 'page',
+        id: relIds[i]!,
+        dataSourceId: 'r',
+        title: '',
+        prop: (id) => {
+          if (id === REL_FORMULA.id)
+            return evaluate(relFormula.root, { now: NOW.getTime(), timeZone: 'UTC', page: self });
+          const r = Object.entries(R).find(([, p]) => p.id === id);
+          return r ? formulaValue(r[1].type, relRaw[i]![r[0]]) : null;
+        },
+      };
+      return self;
+    };
+    const page = (raw: Raw): PageV => ({
+      kind: 'page',
+      id: 'p',
+      dataSourceId: 'd',
+      title: '',
+      prop: (id) => {
+        // A relation: its pages not in the trash, in the relation's order.
+        if (id === RELATION_ID)
+          return (raw.Rel as string[]).flatMap((rid) => {
+            const i = relIds.indexOf(rid);
+            return relTrash[i] ? [] : [relPage(i)];
+          });
+        const m = Object.entries(M).find(([, p]) => p.id === id);
+        if (m) return formulaValue(m[1].type, raw[m[0]]);
+        const r = ROLLUPS.find((x) => rollupId(x.name) === id);
+        return r ? rollupValue(raw, r) : null;
+      },
+    });
     const infos = [
       ...Object.values(M)
         .filter((p) => p.type !== 'relation')
         .map((p) => ({ id: p.id, name: p.name, type: typeOf(p) })),
+      { id: RELATION_ID, name: M.Rel.name, type: T.list(T.page('r')) },
       ...ROLLUPS.map((r) => ({
         id: rollupId(r.name),
         name: r.name,
@@ -628,8 +835,8 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       })),
     ];
     const lookup = {
-      byName: (name: string) => infos.find((p) => p.name === name),
-      byId: (id: string) => infos.find((p) => p.id === id),
+      byName: (name: string, ds?: string) => (ds === 'r' ? relInfos : infos).find((p) => p.name === name),
+      byId: (id: string, ds?: string) => (ds === 'r' ? relInfos : infos).find((p) => p.id === id),
     };
     const resolve = (id: string): FExpr | undefined => {
       const r = rollupExprs.get(id);
@@ -643,6 +850,20 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       if (p.type === 'title' || p.type === 'rich_text') return { t: 'text', k: 'col', col: stem };
       return undefined;
     };
+    // A related page's properties over its row (its select compared by name only), and the
+    // relation as formulas' list of related pages.
+    const relResolve = (id: string): FExpr | OptionRef | undefined => {
+      if (id === REL_FORMULA.id) return formulaToSql(relFormula.root, relResolve);
+      const stem = columnStem(id);
+      const type = Object.values(R).find((x) => x.id === id)?.type;
+      if (type === 'number') return { t: 'number', k: 'col', col: stem };
+      if (type === 'checkbox') return { t: 'bool', k: 'col', col: stem };
+      if (type === 'date') return { t: 'date', k: 'dcol', lo: `${stem}_lo`, hi: `${stem}_hi` };
+      if (type === 'rich_text') return { t: 'text', k: 'col', col: stem };
+      if (type === 'select') return { t: 'option', col: stem };
+      return undefined;
+    };
+    const relation = (id: string) => (id === RELATION_ID ? { rel: REL_REF, prop: relResolve } : undefined);
 
     // 1. Each rollup: the app's value, the query-side value and a filter / sort in SQL.
     for (const r of ROLLUPS) {
@@ -769,6 +990,23 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     }
     for (const n of Object.values(compiled)) expect(n).toBeGreaterThan(FORMULAS / 3);
 
+    // 4. List functions over the related pages, generated after the others (so that a seed
+    // generates the same formulas above as before they existed), then the fixed ones.
+    const listed = { number: 0, bool: 0, text: 0 };
+    for (let f = 0; f < LIST_FORMULAS * 3; f++) {
+      const t = (['number', 'bool', 'text'] as const)[f % 3]!;
+      const source = genList(rng, t);
+      if (
+        await checkFormula(source, t, `seed ${SEED}, list formula ${f}: ${source}`, () => filtersFor(rng, t))
+      )
+        listed[t]++;
+    }
+    for (const r of LIST_FIXED) {
+      const checked = await checkFormula(r.source, r.t, `list (${r.why}): ${r.source}`, () => r.bodies);
+      expect(checked, r.source).toBe(true);
+    }
+    for (const n of Object.values(listed)) expect(n).toBeGreaterThan(LIST_FORMULAS / 2);
+
     /** Checks one formula four ways; false when the app would leave it to the evaluator. */
     async function checkFormula(
       source: string,
@@ -777,7 +1015,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       bodies: () => unknown[],
     ): Promise<boolean> {
       const formula = compileFormula(source, lookup);
-      const e = formulaToSql(formula.root, resolve);
+      const e = formulaToSql(formula.root, resolve, relation);
       // What the app leaves to the evaluator: constants and very large expressions.
       if (!e || !readsRow(e) || sqlSize(e) > MAX_SQL_SIZE) return false;
       expect(e.t, label).toBe(t);
