@@ -86,7 +86,10 @@ describeBrowser('table scroll test', 'The table view scrolled to its last row in
       { rows: ROWS, rowHeight: ROW_HEIGHT },
     );
     expect(end.stalled).toBe(false);
-    await page.getByRole('status').filter({ hasText: `${ROWS} rows` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${ROWS} rows` })
+      .waitFor();
     await page.locator(`.db-table tbody tr[aria-rowindex="${ROWS + 1}"]`).waitFor();
 
     // One first page, then each page once, by the cursor of the answer before it: the API's.
@@ -104,7 +107,9 @@ describeBrowser('table scroll test', 'The table view scrolled to its last row in
       });
       if (res.next_cursor) expected.push(res.next_cursor);
       next = res.next_cursor;
-      const row = res.results.at(-1) as unknown as { properties: { Name: { title: { plain_text: string }[] } } };
+      const row = res.results.at(-1) as unknown as {
+        properties: { Name: { title: { plain_text: string }[] } };
+      };
       lastTitle = row.properties.Name.title.map((t) => t.plain_text).join('');
     } while (next);
     expect(byCursor).toEqual(expected);

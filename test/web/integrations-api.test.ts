@@ -112,7 +112,11 @@ describeEngines('/app/api integrations and connections', (engine) => {
       createAdminPage(tx, { title: `Reached ${engine}`, now: new Date().toISOString() }),
     );
     const made = (await (
-      await call(jar, '/integrations', { method: 'POST', csrf, body: JSON.stringify({ name: `Old ${engine}` }) })
+      await call(jar, '/integrations', {
+        method: 'POST',
+        csrf,
+        body: JSON.stringify({ name: `Old ${engine}` }),
+      })
     ).json()) as Shown & { bot_user_id: string };
     await call(jar, `/pages/${page.id}/connections`, {
       method: 'POST',

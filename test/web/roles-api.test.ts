@@ -27,7 +27,12 @@ describeEngines('/app/api management is for admins', (engine) => {
     expect(ints.status).toBe(200);
     const quick = ints.json.results.find((i) => i.name === QUICKSTART)!;
     const refused: [string, string, unknown, string][] = [
-      ['POST', '/app/api/integrations', { name: 'Sneaky' }, 'create, rename, rotate, revoke or delete integrations'],
+      [
+        'POST',
+        '/app/api/integrations',
+        { name: 'Sneaky' },
+        'create, rename, rotate, revoke or delete integrations',
+      ],
       [
         'POST',
         `/app/api/integrations/${quick.id}/rotate`,
