@@ -280,7 +280,9 @@ const perFrame = (name: string) => (((after[name] ?? 0) - (before[name] ?? 0)) *
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`engine: ${engine}; rows: ${ROWS}; load average before: ${loadBefore}`);
 if (scrolled.stalledAt !== null)
-  console.log(`STALLED: the scroll box stopped at row ${scrolled.stalledAt} for 30 s (figures below include the wait)`);
+  console.log(
+    `STALLED: the scroll box stopped at row ${scrolled.stalledAt} for 30 s (figures below include the wait)`,
+  );
 console.log(
   `first rows after navigation (ms, ${RUNS} runs): ${firstRows.join(', ')}; median ${median(firstRows)}`,
 );
@@ -308,7 +310,9 @@ console.log(
     `server and driver (this process) ${serverCpu.toFixed(0)} ms, ${(serverCpu / (SCROLL_ROWS / 100)).toFixed(1)} ms per 100 rows`,
 );
 console.log(`rows rendered at the end: ${scrolled.rendered}; status: ${scrolled.status}`);
-console.log(`row queries: ${queried.pages}, of which asked again for a page already asked for: ${queried.again}`);
+console.log(
+  `row queries: ${queried.pages}, of which asked again for a page already asked for: ${queried.again}`,
+);
 console.log(`load average after: ${load()}`);
 await browser.close();
 await server.close();
