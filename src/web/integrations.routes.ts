@@ -107,7 +107,8 @@ export function integrationAdminRoutes(deps: WebDeps) {
     return c.json(row);
   });
 
-  // Delete: its token stops working at once and its shares go; its bot user stays (authorship).
+  // Delete: its token stops working at once; its shares go, and (foreign keys) its webhook
+  // subscriptions, automations, workers and scripts; its bot user stays (authorship).
   r.delete('/integrations/:id', async (c) => {
     const row = await tx(async (t) => deleteIntegration(t, { name: (await named(t, c)).name }));
     return c.json({ ...present(row, []), deleted: true });

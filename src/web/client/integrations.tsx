@@ -74,8 +74,8 @@ export function IntegrationsView() {
   };
   const remove = async (i: Integration) => {
     const question =
-      `Delete ${i.name}? Its token stops working at once and it loses access to every page shared ` +
-      'with it. This cannot be undone.';
+      `Delete ${i.name}? Its token stops working at once, it loses access to every page shared ` +
+      'with it, and its webhook subscriptions and automations are deleted with it. This cannot be undone.';
     if (!confirm(question)) return;
     if (fresh?.id === i.id) setFresh(null);
     if (await act(() => adminApi<Integration>('DELETE', `/integrations/${i.id}`), false))
