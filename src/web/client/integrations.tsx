@@ -67,6 +67,7 @@ export function IntegrationsView() {
     e.preventDefault();
     if (!renaming) return;
     const name = renaming.name;
+    if (name.trim() === i.name) return setRenaming(null);
     if (await act(() => adminApi<Integration>('PATCH', `/integrations/${i.id}`, { name }), false)) {
       setRenaming(null);
       setDone(`${i.name} is now called ${name.trim()}.`);
