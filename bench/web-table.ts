@@ -41,6 +41,10 @@ const load = () =>
     .join(' ');
 
 const loadBefore = load();
+const t0 = Date.now();
+/** Where the run is (stderr, with seconds since the start and the load): a stall shows where it is. */
+const stage = (what: string) =>
+  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)} s, load ${load()}] ${what}\n`);
 await ensureWebBundle();
 const env: Record<string, string> = { OCTAVO_JOBS: 'off' };
 if (engine === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, OCTAVO_PG_SCHEMA: schema });
@@ -56,6 +60,7 @@ const seeded = await importRows(server.store, rowLines(0, ROWS, people), {
   dataSourceId: db.data_sources[0]!.id,
 });
 console.log(`seeded ${seeded.rows} rows in ${(seeded.ms / 1000).toFixed(1)} s`);
+stage('seeded');
 
 const passwordHash = await hashPassword('bench password 1', { logN: 10, r: 8, p: 1 });
 await server.store.transaction((tx) =>
@@ -74,6 +79,29 @@ await tab.getByLabel('Email').fill('bench@example.com');
 await tab.getByLabel('Password').fill('bench password 1');
 await tab.getByRole('button', { name: 'Sign in' }).click();
 await tab.waitForURL('**/app');
+stage('signed in');
+// Every row query the page makes is counted, and a page asked for twice (the same cursor);
+// BENCH_TRACE=1 also prints each one with the time it took.
+const trace = process.env.BENCH_TRACE === '1';
+const queried = { pages: 0, again: 0, cursors: new Set<string>() };
+tab.on('requestfinished', (req) => {
+  if (!req.url().endsWith('/query')) return;
+  const cursor = (JSON.parse(req.postData() ?? '{}') as { start_cursor?: string }).start_cursor;
+  queried.pages++;
+  const again = cursor !== undefined && queried.cursors.has(cursor);
+  if (cursor) queried.cursors.add(cursor);
+  if (again) queried.again++;
+  const t = req.timing();
+  if (trace)
+    stage(
+      `query ${queried.pages} ${cursor ? `from …${cursor.slice(-8)}` : 'first page'}${again ? ' (again)' : ''}: ` +
+        `${(t.responseEnd - t.requestStart).toFixed(0)} ms`,
+    );
+});
+if (trace) {
+  tab.on('requestfailed', (req) => stage(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  tab.on('console', (m) => stage(`console ${m.type()}: ${m.text()}`));
+}
 
 const firstRows: number[] = [];
 for (let run = 0; run < RUNS; run++) {
@@ -83,6 +111,7 @@ for (let run = 0; run < RUNS; run++) {
   await tab.goto(`${server.url}/app/p/${db.id}`);
   await tab.locator('.db-table tbody th[scope="row"] a').first().waitFor();
   firstRows.push(Date.now() - started);
+  stage(`first rows, run ${run + 1}: ${firstRows.at(-1)} ms`);
 }
 
 // The renderer's main-thread time (CDP Performance metrics), read around the scroll: CPU-time
@@ -152,13 +181,24 @@ const scrolled = await tab.evaluate(
     const deltas: number[] = [];
     const ends: number[] = [];
     const started = performance.now();
+    // Stalled: the box has not moved for 30 s (no page of rows came to scroll into).
+    let stalledAt: number | null = null;
     await new Promise<void>((done) => {
       let last = performance.now();
+      let top = -1;
+      let movedAt = last;
       const frame = (now: number) => {
         deltas.push(now - last);
         ends.push(now);
         last = now;
         if (box.scrollTop / rowHeight >= rows) return done();
+        if (box.scrollTop !== top) {
+          top = box.scrollTop;
+          movedAt = now;
+        } else if (now - movedAt > 30_000) {
+          stalledAt = Math.floor(top / rowHeight);
+          return done();
+        }
         box.scrollTop += step;
         requestAnimationFrame(frame);
       };
@@ -205,11 +245,13 @@ const scrolled = await tab.evaluate(
       loafCount: loaf.length,
       rendered: document.querySelectorAll('.db-table tbody th[scope="row"]').length,
       status: document.querySelector('[role="status"]')?.textContent ?? '',
+      stalledAt,
     };
   },
   { rows: SCROLL_ROWS, step: STEP, rowHeight: ROW_HEIGHT },
 );
 
+stage('scrolled');
 const after = await metrics();
 if (profile) {
   type Node = {
@@ -237,6 +279,10 @@ const perFrame = (name: string) => (((after[name] ?? 0) - (before[name] ?? 0)) *
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`engine: ${engine}; rows: ${ROWS}; load average before: ${loadBefore}`);
+if (scrolled.stalledAt !== null)
+  console.log(
+    `STALLED: the scroll box stopped at row ${scrolled.stalledAt} for 30 s (figures below include the wait)`,
+  );
 console.log(
   `first rows after navigation (ms, ${RUNS} runs): ${firstRows.join(', ')}; median ${median(firstRows)}`,
 );
@@ -264,6 +310,9 @@ console.log(
     `server and driver (this process) ${serverCpu.toFixed(0)} ms, ${(serverCpu / (SCROLL_ROWS / 100)).toFixed(1)} ms per 100 rows`,
 );
 console.log(`rows rendered at the end: ${scrolled.rendered}; status: ${scrolled.status}`);
+console.log(
+  `row queries: ${queried.pages}, of which asked again for a page already asked for: ${queried.again}`,
+);
 console.log(`load average after: ${load()}`);
 await browser.close();
 await server.close();

@@ -1,7 +1,7 @@
 /**
  * `node scripts/screenshots.ts`: refreshes the screenshots of the browser app in docs/screenshots/
- * (the editor at laptop and phone width, a database's board view; the Webhooks, Automations and
- * Request log screens at laptop width, the Webhooks screen at phone width). Starts an in-memory
+ * (the editor at laptop and phone width, a database's board view; the Integrations, Webhooks,
+ * Automations and Request log screens at laptop width, the Webhooks screen at phone width). Starts an in-memory
  * server, writes a sample page and database through the SDK, signs a person in in Debian's
  * Chromium (/usr/bin/chromium) and captures. `--only board` (or `editor`, `screens`) refreshes
  * only those.
@@ -171,7 +171,7 @@ if (wanted('screens')) {
   });
   await sdk.search({ query: 'Lisbon' });
   await tab.setViewportSize({ width: 1280, height: 800 });
-  for (const screen of ['webhooks', 'automations', 'requests']) {
+  for (const screen of ['integrations', 'webhooks', 'automations', 'requests']) {
     await tab.goto(`${server.url}/app/${screen}`);
     await tab.getByRole('heading', { level: 2 }).first().waitFor();
     await tab.waitForLoadState('networkidle');

@@ -163,7 +163,8 @@ function newRowPage(env: OpEnv, dataSourceId: string, values: StoredValues): Blo
 /**
  * Imports rows from `lines` in batches of `batchSize`, one transaction each: a bad line stops
  * the import with its batch unwritten, earlier batches stay. The data source is checked before
- * the first line is read.
+ * the first line is read; after the last batch the table's planner statistics are refreshed
+ * (`RowRepo.refreshStatistics`).
  */
 export async function importRows(
   store: Store,
@@ -198,6 +199,9 @@ export async function importRows(
     }
   }
   if (batch.length > 0) await write(batch);
+  // The planner learns the table's new size now, not when autovacuum next comes by: a data
+  // source opened right after a large import would otherwise read each page by a full scan.
+  if (rows > 0) await store.transaction((tx) => tx.rows.refreshStatistics(options.dataSourceId));
   const ms = performance.now() - started;
   return { rows, batches, ms, rowsPerSecond: ms > 0 ? (rows * 1000) / ms : 0 };
 }

@@ -5,7 +5,11 @@
  *
  * Order rules: empty keys (NULL) sort last in both directions; text compares by Unicode code
  * point (SQLite BINARY, Postgres COLLATE "C"); select/status compare by option position;
- * `page_id` ascending is always the final key, so the order is total.
+ * `page_id` is always the final key, so the order is total: ascending, except without sorts
+ * (newest first), where it is descending like `created_time` before it, so that one backward
+ * read of the `(created_time, page_id)` index gives the whole order, with no sort of the rows
+ * sharing a creation time (an import's batch shares one; docs/benchmarks.md), and ties are
+ * newest first too (page ids are UUIDv7, in creation order).
  */
 import { type ColumnValue, columnStem, valueColumn } from './columns.ts';
 import { type FValue, fexprValue, type ValueContext } from './formula-sql.ts';
@@ -17,15 +21,16 @@ export type DerivedRow = Readonly<Record<string, ColumnValue | undefined>>;
 export type KeyValue = string | number | null;
 
 /** One term of the total order: a sort, or the final `page_id` tie-breaker. */
-export type OrderTerm = { readonly sort: Sort } | { readonly pageId: true };
+export type OrderTerm = { readonly sort: Sort } | { readonly pageId: true; readonly direction: Direction };
 
-/** The terms a query orders by: its effective sorts, then `page_id`. */
+/** The terms a query orders by: its effective sorts, then `page_id` (see above for its direction). */
 export function orderTerms(sorts: readonly Sort[]): OrderTerm[] {
-  return [...effectiveSorts(sorts).map((sort) => ({ sort })), { pageId: true as const }];
+  const direction: Direction = sorts.length === 0 ? 'descending' : 'ascending';
+  return [...effectiveSorts(sorts).map((sort) => ({ sort })), { pageId: true as const, direction }];
 }
 
 export function termDirection(term: OrderTerm): Direction {
-  return 'sort' in term ? term.sort.direction : 'ascending';
+  return 'sort' in term ? term.sort.direction : term.direction;
 }
 
 /** Position of an option name in `order`; unknown names rank after every option. */

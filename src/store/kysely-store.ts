@@ -524,7 +524,7 @@ function shares(db: Db, engine: Engine): ShareRepo {
 
 export { rowTableName };
 
-function rows(db: Db, hooks: DialectHooks): RowRepo {
+function rows(db: Db, hooks: DialectHooks, engine: Engine): RowRepo {
   // Data-source tables are created at run time, so they are outside the typed schema.
   // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
   const anyDb = db as unknown as Kysely<any>;
@@ -551,6 +551,9 @@ function rows(db: Db, hooks: DialectHooks): RowRepo {
       );
     },
     query: (id, query, options) => queryRows(anyDb, hooks, rowTableName(id), query, options),
+    refreshStatistics: async (id) => {
+      if (engine === 'postgres') await sql`analyze ${sql.table(rowTableName(id))}`.execute(anyDb);
+    },
     maxNumber: async (id, property) => {
       const col = propertyColumns(property)[0]?.name;
       if (!col) return null;
@@ -656,7 +659,7 @@ class BoundRepos implements StoreTx {
     return this.repo('shares', () => shares(this.db, this.engine));
   }
   get rows() {
-    return this.repo('rows', () => rows(this.db, this.hooks));
+    return this.repo('rows', () => rows(this.db, this.hooks, this.engine));
   }
   get meta() {
     return this.repo('meta', () => meta(this.db));

@@ -202,6 +202,13 @@ export interface RowRepo {
    * on, at most `limit`, and the id that starts the next page (null at the end).
    */
   query(dataSourceId: string, query: Query, options: RowQueryOptions): Promise<Page<string>>;
+  /**
+   * After a bulk write (an import): the query planner's statistics of the table read afresh.
+   * Postgres: `ANALYZE` of the table, without which a table just filled is planned as nearly
+   * empty (a cursor's page read by a sequential scan and a sort of every row, docs/benchmarks.md,
+   * "The table view on 100,000 rows"). SQLite: nothing (its plans are steered by execute.ts).
+   */
+  refreshStatistics(dataSourceId: string): Promise<void>;
 }
 
 export interface RowQueryOptions {

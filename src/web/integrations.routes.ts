@@ -1,9 +1,9 @@
 /**
  * `/app/api/…` (mounted by app-api.routes.ts, which authenticates the person): the internal
- * integrations (list with what each can reach, create, rotate, revoke) and a page's Connections
- * (the integrations it is shared with; share, unshare). Not part of Notion's API, so not under
- * /v1; not under /_octavo, whose credential is the admin token. Creating, rotating and revoking
- * are for workspace admins; any signed-in person may list the integrations and change a page's
+ * integrations (list with what each can reach, create, rename, rotate, revoke, delete) and a
+ * page's Connections (the integrations it is shared with; share, unshare). Not part of Notion's
+ * API, so not under /v1; not under /_octavo, whose credential is the admin token. Creating,
+ * renaming, rotating, revoking and deleting are for workspace admins; any signed-in person may list the integrations and change a page's
  * Connections (app-api.routes.ts `adminOnly`). Errors have Notion's shape. The handlers call the operations
  * `octavo integration …` and the admin API call.
  */
@@ -13,10 +13,12 @@ import { CAPABILITIES } from '../domain/capabilities.ts';
 import { integrationReach, pageConnections, unsharePage } from '../ops/connections.ts';
 import {
   createIntegration,
+  deleteIntegration,
   listIntegrations,
   revokeIntegration,
   rotateIntegrationToken,
   sharePage,
+  updateIntegration,
 } from '../ops/integrations.ts';
 import type { IntegrationRow, StoreTx } from '../store/store.ts';
 import { ApiError, errors } from '../wire/errors.ts';
@@ -28,6 +30,7 @@ const CreateBody = z.strictObject({
   name: z.string().min(1),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
 });
+const RenameBody = z.strictObject({ name: z.string().min(1) });
 const ShareBody = z.strictObject({ integration_id: z.string().min(1) });
 
 /** An integration as the screen shows it: never its token hash; `token` only when just made. */
@@ -92,6 +95,23 @@ export function integrationAdminRoutes(deps: WebDeps) {
       return withReach(t, revoked);
     });
     return c.json(row);
+  });
+
+  // Rename: its bot user takes the new name too (users.me / users.list read it); names stay unique.
+  r.patch('/integrations/:id', async (c) => {
+    const body = parseWith(RenameBody, await json(c));
+    const row = await tx(async (t) => {
+      const renamed = await updateIntegration(t, { name: (await named(t, c)).name, newName: body.name });
+      return withReach(t, renamed);
+    });
+    return c.json(row);
+  });
+
+  // Delete: its token stops working at once; its shares go, and (foreign keys) its webhook
+  // subscriptions, automations, workers and scripts; its bot user stays (authorship).
+  r.delete('/integrations/:id', async (c) => {
+    const row = await tx(async (t) => deleteIntegration(t, { name: (await named(t, c)).name }));
+    return c.json({ ...present(row, []), deleted: true });
   });
 
   r.get('/pages/:page/connections', async (c) => {

@@ -3,7 +3,9 @@
  * Chromium via playwright-core) against a running server, on both engines: create an
  * integration with chosen capabilities, read its token (shown once), share a page with it from
  * the page, then retrieve that page with the official SDK and the token; disconnect, and the
- * SDK no longer finds it; rotate and revoke from the screen, and /v1 refuses the old tokens.
+ * SDK no longer finds it; rotate and revoke from the screen, and /v1 refuses the old tokens;
+ * rename one (its bot user's name read back through users.me and users.list) and delete it
+ * (confirmed): its token refused at once, and it is listed nowhere any more.
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
@@ -99,6 +101,88 @@ describeBrowser('integrations browser test', 'Integrations and Connections in Ch
     await expect(next.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('renames an integration and deletes it: the SDK sees the new name, then refuses its token', async () => {
+    const { server, page, errors } = suite;
+    const person = await newAdmin({ store: server.store });
+    const notes = await server.store.transaction((tx) =>
+      createAdminPage(tx, { title: 'Field notes', now: new Date().toISOString() }),
+    );
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/app/integrations`);
+    await suite.signIn(person);
+    const form = page.getByRole('form', { name: 'New integration' });
+    await form.getByLabel('Name').fill('Draft bot');
+    await form.getByRole('button', { name: 'Create integration' }).click();
+    const token = (await page.getByTestId('token').textContent()) ?? '';
+    expect(token).toMatch(/^ntn_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    const sdk = new Client({ auth: token, baseUrl: server.url });
+    const bot = await sdk.users.me({});
+    expect(bot.name).toBe('Draft bot');
+
+    // Shared with a page, so the screen lists what it can reach.
+    await page.goto(`${server.url}/app/p/${notes.id}`);
+    await page.getByText('Connections').click();
+    await page.getByLabel('Connect an integration').selectOption({ label: 'Draft bot' });
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('list', { name: 'Connected integrations' }).getByText('Draft bot').waitFor();
+    await page
+      .getByRole('navigation', { name: 'Workspace' })
+      .getByRole('link', { name: 'Integrations' })
+      .click();
+    const list = page.getByRole('list', { name: 'Integrations' });
+    const draft = list.getByRole('listitem', { name: 'Draft bot' });
+    await draft.getByRole('link', { name: 'Field notes' }).waitFor();
+
+    // Rename: Escape leaves it as it was; Save name renames it (and its bot user).
+    await draft.getByRole('button', { name: 'Rename Draft bot' }).click();
+    const field = draft.getByLabel('New name of Draft bot');
+    await field.fill('Thrown away');
+    await field.press('Escape');
+    expect(await draft.getByLabel('New name of Draft bot').count()).toBe(0);
+    await draft.getByRole('button', { name: 'Rename Draft bot' }).click();
+    expect(await field.inputValue()).toBe('Draft bot');
+    await field.fill('Field bot');
+    await draft.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('status').filter({ hasText: 'Draft bot is now called Field bot.' }).waitFor();
+    const item = list.getByRole('listitem', { name: 'Field bot' });
+    await item.getByRole('link', { name: 'Field notes' }).waitFor();
+    expect(await list.getByRole('listitem', { name: 'Draft bot' }).count()).toBe(0);
+    expect(await sdk.users.me({})).toMatchObject({ id: bot.id, type: 'bot', name: 'Field bot' });
+    const everyone = await suite.sdk.users.list({});
+    expect(everyone.results.find((u) => u.id === bot.id)?.name).toBe('Field bot');
+    expect((await sdk.pages.retrieve({ page_id: notes.id })).id).toBe(notes.id);
+
+    // Delete: dismissing the confirmation keeps it; accepting deletes it, and its token is refused.
+    page.once('dialog', (d) => d.dismiss());
+    await item.getByRole('button', { name: 'Delete Field bot' }).click();
+    await page.waitForTimeout(300);
+    expect(await item.count()).toBe(1);
+    expect((await sdk.users.me({})).id).toBe(bot.id);
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      return d.accept();
+    });
+    await item.getByRole('button', { name: 'Delete Field bot' }).click();
+    await page.getByRole('status').filter({ hasText: 'Field bot was deleted.' }).waitFor();
+    expect(asked).toContain('Its token stops working at once');
+    expect(await item.count()).toBe(0);
+    await expect(sdk.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(sdk.pages.retrieve({ page_id: notes.id })).rejects.toMatchObject({ code: 'unauthorized' });
+    // Listed nowhere: not on this screen after a reload, not in the page's Connections.
+    await page.reload();
+    await list.getByRole('listitem', { name: 'Octavo Quickstart' }).waitFor();
+    expect(await list.getByRole('listitem', { name: 'Field bot' }).count()).toBe(0);
+    await page.goto(`${server.url}/app/p/${notes.id}`);
+    await page.getByText('Connections').click();
+    await page.getByText('Not shared with any integration.').waitFor();
+    expect(await page.getByLabel('Connect an integration').locator('option').allTextContents()).not.toContain(
+      'Field bot',
+    );
+    expect(errors).toEqual([]);
+  }, 120_000);
 
   it('shows a member the integrations read-only and no admin screens; Connections still work', async () => {
     const { server, page, errors } = suite;

@@ -1,7 +1,8 @@
 /*
  * The browser app's workspace administration under /app/api (web/integrations.routes.ts), over
  * real HTTP on both engines: session cookie plus X-Octavo-CSRF required, the token shown once,
- * rotate and revoke as /v1 sees them (through the official SDK), and a page's Connections.
+ * rotate, revoke, rename and delete as /v1 sees them (through the official SDK), and a page's
+ * Connections.
  */
 import { Client } from '@notionhq/client';
 import { expect, it } from 'vitest';
@@ -102,6 +103,73 @@ describeEngines('/app/api integrations and connections', (engine) => {
 
     const missing = await call(jar, '/integrations/nope/rotate', { method: 'POST', csrf });
     expect(missing.status).toBe(404);
+  });
+
+  it('renames an integration (its bot user too) and deletes it: token refused, reach gone', async () => {
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server, { admin: true });
+    const page = await server.store.transaction((tx) =>
+      createAdminPage(tx, { title: `Reached ${engine}`, now: new Date().toISOString() }),
+    );
+    const made = (await (
+      await call(jar, '/integrations', {
+        method: 'POST',
+        csrf,
+        body: JSON.stringify({ name: `Old ${engine}` }),
+      })
+    ).json()) as Shown & { bot_user_id: string };
+    await call(jar, `/pages/${page.id}/connections`, {
+      method: 'POST',
+      csrf,
+      body: JSON.stringify({ integration_id: made.id }),
+    });
+    const client = sdk(made.token!);
+
+    const renamed = await call(jar, `/integrations/${made.id}`, {
+      method: 'PATCH',
+      csrf,
+      body: JSON.stringify({ name: `  New ${engine} ` }),
+    });
+    expect(renamed.status).toBe(200);
+    const shown = (await renamed.json()) as Shown;
+    expect(shown.name).toBe(`New ${engine}`);
+    expect(shown.shared.map((s) => s.id)).toEqual([page.id]);
+    // The bot user carries the name: /v1 reads it, for the integration and for others.
+    const me = await client.users.me({});
+    expect(me).toMatchObject({ id: made.bot_user_id, type: 'bot', name: `New ${engine}` });
+    const others = await suite.sdk.users.list({});
+    expect(others.results.find((u) => u.id === made.bot_user_id)?.name).toBe(`New ${engine}`);
+
+    // A name taken by another integration, or empty, is refused and changes nothing.
+    const taken = await call(jar, `/integrations/${made.id}`, {
+      method: 'PATCH',
+      csrf,
+      body: JSON.stringify({ name: 'Octavo Quickstart' }),
+    });
+    expect(taken.status).toBe(400);
+    expect(await taken.json()).toMatchObject({ code: 'validation_error' });
+    const empty = await call(jar, `/integrations/${made.id}`, {
+      method: 'PATCH',
+      csrf,
+      body: JSON.stringify({ name: '' }),
+    });
+    expect(empty.status).toBe(400);
+    expect((await client.users.me({})).name).toBe(`New ${engine}`);
+
+    const deleted = await call(jar, `/integrations/${made.id}`, { method: 'DELETE', csrf });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toMatchObject({ id: made.id, deleted: true, shared: [] });
+    await expect(client.users.me({})).rejects.toMatchObject({ code: 'unauthorized' });
+    const listed = (await (await call(jar, '/integrations', { csrf })).json()) as { results: Shown[] };
+    expect(listed.results.map((i) => i.id)).not.toContain(made.id);
+    const connections = (await (await call(jar, `/pages/${page.id}/connections`, { csrf })).json()) as {
+      results: Shown[];
+    };
+    expect(connections.results).toEqual([]);
+    expect((await call(jar, `/integrations/${made.id}`, { method: 'DELETE', csrf })).status).toBe(404);
+    expect(
+      (await call(jar, `/integrations/${made.id}`, { method: 'PATCH', csrf, body: '{"name":"x"}' })).status,
+    ).toBe(404);
   });
 
   it("shares and unshares a page through its Connections, and lists each integration's reach", async () => {

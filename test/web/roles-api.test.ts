@@ -1,7 +1,7 @@
 /*
  * Workspace management is for admins (web/app-api.routes.ts `adminOnly`), over real HTTP on both
  * engines: a member is answered 403 `restricted_resource`, naming what only an admin may do, for
- * every management route of /app/api (integrations' create/rotate/revoke, webhooks and their
+ * every management route of /app/api (integrations' create/rename/rotate/revoke/delete, webhooks and their
  * deliveries, automations and their runs, the request log, the emulator controls, members and
  * invitations) and the request log page, and nothing is created; a member still lists the
  * integrations and shares a page through its Connections; an admin does what a member may not.
@@ -27,18 +27,35 @@ describeEngines('/app/api management is for admins', (engine) => {
     expect(ints.status).toBe(200);
     const quick = ints.json.results.find((i) => i.name === QUICKSTART)!;
     const refused: [string, string, unknown, string][] = [
-      ['POST', '/app/api/integrations', { name: 'Sneaky' }, 'create, rotate or revoke integrations'],
+      [
+        'POST',
+        '/app/api/integrations',
+        { name: 'Sneaky' },
+        'create, rename, rotate, revoke or delete integrations',
+      ],
       [
         'POST',
         `/app/api/integrations/${quick.id}/rotate`,
         undefined,
-        'create, rotate or revoke integrations',
+        'create, rename, rotate, revoke or delete integrations',
       ],
       [
         'POST',
         `/app/api/integrations/${quick.id}/revoke`,
         undefined,
-        'create, rotate or revoke integrations',
+        'create, rename, rotate, revoke or delete integrations',
+      ],
+      [
+        'PATCH',
+        `/app/api/integrations/${quick.id}`,
+        { name: 'Renamed by a member' },
+        'create, rename, rotate, revoke or delete integrations',
+      ],
+      [
+        'DELETE',
+        `/app/api/integrations/${quick.id}`,
+        undefined,
+        'create, rename, rotate, revoke or delete integrations',
       ],
       ['GET', '/app/api/webhooks', undefined, 'manage webhook subscriptions'],
       [
@@ -78,6 +95,7 @@ describeEngines('/app/api management is for admins', (engine) => {
       '/app/api/integrations',
     );
     expect(after.json.results.map((i) => i.name)).not.toContain('Sneaky');
+    expect(after.json.results.map((i) => i.name)).not.toContain('Renamed by a member');
     expect(after.json.results.find((i) => i.name === QUICKSTART)?.revoked_time).toBeNull();
     const page = await member.jar.fetch('/requests');
     expect(page.status).toBe(403);

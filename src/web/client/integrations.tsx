@@ -1,7 +1,8 @@
 /**
  * Internal integrations in the browser (`/app/integrations`): the list, with what each can
  * reach; creating one with chosen capabilities (its token shown once, with a copy button);
- * rotating and revoking tokens — for workspace admins; a member sees the list only. And a page's
+ * renaming it, rotating and revoking its token, deleting it (confirmed) — for workspace admins;
+ * a member sees the list only. And a page's
  * Connections: the integrations it is shared with, sharing and unsharing (any person). Through
  * `/app/api` (web/integrations.routes.ts), as the signed-in person.
  */
@@ -39,6 +40,9 @@ export function IntegrationsView() {
   const nameId = useId();
   const [items, setItems] = useState<Integration[] | null>(null);
   const [fresh, setFresh] = useState<Integration | null>(null);
+  // The integration being renamed (its id) and the name typed so far.
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [caps, setCaps] = useState<Set<string>>(
     new Set(['read_content', 'update_content', 'insert_content']),
@@ -52,11 +56,32 @@ export function IntegrationsView() {
   }, [reload, fail]);
 
   /** Runs a change; `showToken`: the integration answered carries its new token, shown once. */
-  const act = (fn: () => Promise<Integration>, showToken: boolean) =>
-    run(async () => {
+  const act = (fn: () => Promise<Integration>, showToken: boolean) => {
+    setDone(null);
+    return run(async () => {
       const made = await fn();
       if (showToken) setFresh(made);
     });
+  };
+  const rename = async (e: FormEvent, i: Integration) => {
+    e.preventDefault();
+    if (!renaming) return;
+    const name = renaming.name;
+    if (name.trim() === i.name) return setRenaming(null);
+    if (await act(() => adminApi<Integration>('PATCH', `/integrations/${i.id}`, { name }), false)) {
+      setRenaming(null);
+      setDone(`${i.name} is now called ${name.trim()}.`);
+    }
+  };
+  const remove = async (i: Integration) => {
+    const question =
+      `Delete ${i.name}? Its token stops working at once, it loses access to every page shared ` +
+      'with it, and its webhook subscriptions and automations are deleted with it. This cannot be undone.';
+    if (!confirm(question)) return;
+    if (fresh?.id === i.id) setFresh(null);
+    if (await act(() => adminApi<Integration>('DELETE', `/integrations/${i.id}`), false))
+      setDone(`${i.name} was deleted.`);
+  };
   const create = async (e: FormEvent) => {
     e.preventDefault();
     if (
@@ -73,8 +98,12 @@ export function IntegrationsView() {
         shared with them (a page's Connections).
       </p>
       {error && <p role="alert">{error}</p>}
+      {done && <p role="status">{done}</p>}
       {!admin && (
-        <p role="note">Only a workspace admin can create integrations or rotate and revoke their tokens.</p>
+        <p role="note">
+          Only a workspace admin can create integrations, rename or delete them, or rotate and revoke their
+          tokens.
+        </p>
       )}
       {fresh && (
         <ShownOnce
@@ -144,8 +173,41 @@ export function IntegrationsView() {
                       </span>
                     ))}
               </div>
+              {admin && renaming?.id === i.id && (
+                <form className="rename-integration" onSubmit={(e) => rename(e, i)}>
+                  <input
+                    aria-label={`New name of ${i.name}`}
+                    value={renaming.name}
+                    onChange={(e) => setRenaming({ id: i.id, name: e.target.value })}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Escape') setRenaming(null);
+                    }}
+                    required
+                    // biome-ignore lint/a11y/noAutofocus: the field the person just asked for
+                    autoFocus
+                  />{' '}
+                  <button type="submit" className="small">
+                    Save name
+                  </button>{' '}
+                  <button type="button" className="small" onClick={() => setRenaming(null)}>
+                    Cancel
+                  </button>
+                </form>
+              )}
               {admin && (
                 <>
+                  {renaming?.id !== i.id && (
+                    <>
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`Rename ${i.name}`}
+                        onClick={() => setRenaming({ id: i.id, name: i.name })}
+                      >
+                        Rename
+                      </button>{' '}
+                    </>
+                  )}
                   <button
                     type="button"
                     className="small"
@@ -168,7 +230,15 @@ export function IntegrationsView() {
                     >
                       Revoke
                     </button>
-                  )}
+                  )}{' '}
+                  <button
+                    type="button"
+                    className="small danger"
+                    aria-label={`Delete ${i.name}`}
+                    onClick={() => remove(i)}
+                  >
+                    Delete
+                  </button>
                 </>
               )}
             </li>

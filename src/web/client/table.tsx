@@ -164,6 +164,13 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
   const busy = useRef(false);
+  // The next page's cursor as the last answer gave it, set with `busy`: `more` reads it when
+  // called, not the cursor of the render it was made in. An effect of an earlier render can
+  // call `more` after a page arrived (busy already cleared) and before React rendered it; with
+  // that render's cursor it fetched the page just appended once more, an answer of rows all
+  // known that changed nothing the effect watches: scrolled to the bottom, no further page was
+  // asked for (the stalled 100,000-row Postgres benchmark, docs/benchmarks.md).
+  const next = useRef<string | null>(null);
   const body = JSON.stringify({ sorts, filter });
 
   const load = useCallback(
@@ -181,6 +188,7 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
           ...(q.filter ? { filter: q.filter } : {}),
         });
         if (gen !== generation.current) return;
+        next.current = res.has_more ? res.next_cursor : null;
         setRows((old) => {
           if (!start) return res.results;
           // A row added here meanwhile may come again in a later page: keep the first.
@@ -205,13 +213,17 @@ function useRowPages(sourceId: string, sorts: SortKey[], filter: Json | null, re
   useEffect(() => {
     generation.current++;
     busy.current = false;
+    next.current = null;
     setRows([]);
     setCursor(null);
     load(null);
   }, [load, reloads]);
 
+  // A new function per page arrived (`cursor`), so the rows' effect asks again even when a page
+  // added no row it did not have; the page it asks for is the latest answer's (`next`).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `cursor` marks each arrival
   const more = useCallback(() => {
-    if (cursor && !busy.current) load(cursor);
+    if (next.current && !busy.current) load(next.current);
   }, [cursor, load]);
   const replaceRow = useCallback(
     (row: RowPage) => setRows((old) => old.map((r) => (r.id === row.id ? row : r))),
