@@ -14,13 +14,9 @@
  * commits; the route throws it after the transaction.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { normalizeCapabilities } from '../domain/capabilities.ts';
 import { randomBase62, sha256Hex } from '../lib/crypto.ts';
-import {
-  createIntegration,
-  revokeIntegration,
-  rotateIntegrationToken,
-  updateIntegration,
-} from '../ops/integrations.ts';
+import { createIntegration, revokeIntegration, rotateIntegrationToken } from '../ops/integrations.ts';
 import type { OauthClientRow, OauthInstallationRow, Store, StoreTx, UserRow } from '../store/store.ts';
 import { ApiError } from '../wire/errors.ts';
 import { clientCapabilities, redirectUrisOf } from './clients.ts';
@@ -161,7 +157,12 @@ async function installationFor(
   const found = await tx.oauth.installationOf(client.id, user.id);
   if (found) {
     const integration = await tx.integrations.get(found.integration_id);
-    if (integration) await updateIntegration(tx, { name: integration.name, capabilities });
+    // The installation's capabilities follow the public integration's (not through
+    // updateIntegration, which refuses to change an installation).
+    if (integration)
+      await tx.integrations.update(integration.id, {
+        capabilities: JSON.stringify(normalizeCapabilities(capabilities)),
+      });
     return found;
   }
   const label = `${client.name} (${user.email ?? user.id})`;

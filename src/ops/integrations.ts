@@ -16,6 +16,7 @@
 
 import { type Actor, type Capability, isCapability, normalizeCapabilities } from '../domain/capabilities.ts';
 import type { KnownAuthor } from '../events/types.ts';
+import { isUniqueViolation } from '../lib/constraint.ts';
 import { randomBase62, sha256Hex } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import type { IntegrationPatch, IntegrationRow, Store, StoreTx } from '../store/store.ts';
@@ -51,7 +52,7 @@ export async function createIntegration(
     created_time: input.now,
     revoked_time: null,
   };
-  await tx.integrations.insert(integration);
+  await nameTaken(name, () => tx.integrations.insert(integration));
   return { integration, token };
 }
 
@@ -102,6 +103,19 @@ export async function sharePage(
   if (page?.type !== 'page') throw errors.notFound('page', input.pageId);
   await tx.shares.add(integration.id, page.id, input.now);
   return { integration, page };
+}
+
+/**
+ * Runs `write`, which stores the integration name `name`: a writer racing past freeName's check
+ * with the same name is refused by the unique index, and answered as the check would have.
+ */
+async function nameTaken(name: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw errors.validation(`An integration named ${name} already exists.`);
+    throw e;
+  }
 }
 
 /** `raw` trimmed, when it is not empty and no integration has it yet. */
@@ -155,13 +169,20 @@ export async function updateIntegration(
 ): Promise<IntegrationRow> {
   const row = await integrationNamed(tx, input.name);
   const patch: IntegrationPatch = {};
-  if (input.newName !== undefined && input.newName.trim() !== row.name) {
+  const renamed = input.newName !== undefined && input.newName.trim() !== row.name;
+  if ((renamed || input.capabilities !== undefined) && (await tx.oauth.installation(row.id)))
+    throw errors.validation(
+      `${row.name} is an installation of a public integration: its name and capabilities are the public integration's.`,
+    );
+  if (renamed && input.newName !== undefined) {
     patch.name = await freeName(tx, input.newName);
     await tx.users.rename(row.bot_user_id, patch.name);
   }
   if (input.capabilities !== undefined)
     patch.capabilities = JSON.stringify(normalizeCapabilities(input.capabilities));
-  if (Object.keys(patch).length > 0) await tx.integrations.update(row.id, patch);
+  const name = patch.name;
+  if (name !== undefined) await nameTaken(name, () => tx.integrations.update(row.id, patch));
+  else if (Object.keys(patch).length > 0) await tx.integrations.update(row.id, patch);
   return { ...row, ...patch };
 }
 

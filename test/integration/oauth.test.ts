@@ -6,9 +6,13 @@
 import { createHash } from 'node:crypto';
 import { APIResponseError, type Client, isNotionClientError } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Capability } from '../../src/domain/capabilities.ts';
+import { updateIntegration } from '../../src/ops/integrations.ts';
+import { ApiError } from '../../src/wire/errors.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { BASE_URL, type Harness, startHarness } from '../helpers/harness.ts';
 import {
+  type AuthorizeQuery,
   authorizeCode,
   consent,
   Jar,
@@ -113,6 +117,52 @@ describeEngines('OAuth public integrations', (engine) => {
         code: 'restricted_resource',
       });
       expect(await refusal(bot.users.list({}))).toEqual({ status: 403, code: 'restricted_resource' });
+    });
+
+    it('keeps an installation named and empowered by its public integration; a second consent still updates it', async () => {
+      const app = await newPublicIntegration(h, { capabilities: ['read_content'] });
+      const { code, jar } = await authorizeCode(h, app, [shared]);
+      const grant = await sdk.oauth.token({ ...app, grant_type: 'authorization_code', code });
+      const installed = await h.store.transaction(async (tx) => {
+        const install = await tx.oauth.installationByBot(grant.bot_id);
+        return tx.integrations.get(install!.integration_id);
+      });
+      const refused = async (input: { newName?: string; capabilities?: Capability[] }) => {
+        try {
+          await h.store.transaction((tx) => updateIntegration(tx, { name: installed!.name, ...input }));
+        } catch (e) {
+          return e instanceof ApiError ? `${e.status} ${e.code}: ${e.message}` : String(e);
+        }
+        return 'accepted';
+      };
+      expect(await refused({ newName: 'Renamed' })).toMatch(/^400 validation_error: .* public integration/);
+      expect(await refused({ capabilities: ['read_content', 'update_content'] })).toMatch(
+        /^400 validation_error/,
+      );
+      const bot = asBearer(grant.access_token);
+      expect(await bot.users.me({})).toMatchObject({ name: app.name });
+      expect(await refusal(bot.pages.update({ page_id: shared, properties: {} }))).toMatchObject({
+        status: 403,
+      });
+      // The same person consents again: the installation is reused (its capabilities set again
+      // from the public integration's), and the new token reads as before.
+      const again = await consent(
+        jar,
+        {
+          client_id: app.client_id,
+          response_type: 'code',
+          owner: 'user',
+          state: 's2',
+        } satisfies AuthorizeQuery,
+        { pages: [shared], decision: 'allow' },
+      );
+      const second = await sdk.oauth.token({
+        ...app,
+        grant_type: 'authorization_code',
+        code: redirectParams(again).get('code')!,
+      });
+      expect(second.bot_id).toBe(grant.bot_id);
+      expect((await asBearer(second.access_token).pages.retrieve({ page_id: shared })).id).toBe(shared);
     });
 
     it('refuses a code used twice, and revokes the tokens the first exchange issued', async () => {
