@@ -178,8 +178,9 @@ export const postgresHooks: DialectHooks = {
     sql<SqlBool>`${key} = any(array(select jsonb_array_elements_text(cast(${col} as jsonb))))`,
   jsonArrayEach: (col, alias) =>
     sql`jsonb_array_elements_text(cast(${col} as jsonb)) as ${sql.ref(alias)}(${sql.ref('value')})`,
+  // `with ordinality` numbers the elements as the array holds them (an order Postgres states).
   jsonArrayPosition: (col, key) =>
-    sql`array_position(array(select jsonb_array_elements_text(cast(${col} as jsonb))), cast(${key} as text))`,
+    sql`(select min(${sql.ref('e.n')}) from jsonb_array_elements_text(cast(${col} as jsonb)) with ordinality as ${sql.ref('e')}(${sql.ref('value')}, ${sql.ref('n')}) where ${sql.ref('e.value')} = cast(${key} as text))`,
   // float8's text output is the shortest round-trip form (extra_float_digits > 0, the default).
   numberText: (n) =>
     sql`(case when ${n} = trunc(${n}) and abs(${n}) < ${SAFE} then cast(cast(${n} as bigint) as text) else cast(cast(${n} as double precision) as text) end)`,
