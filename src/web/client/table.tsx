@@ -255,7 +255,8 @@ export function TableView({
    * For the unsaved default table (no view): makes the database's view holding this
    * arrangement (the column order the person just chose, with the table's filter and sorts).
    */
-  onCreateView?: (view: { properties: Json[]; filter: Json | null; sorts: SortKey[] }) => Promise<void>;
+  /** Stores the default table as a view; answers the new view's id. */
+  onCreateView?: (view: { properties: Json[]; filter: Json | null; sorts: SortKey[] }) => Promise<string>;
 }) {
   const [source, setSource] = useState(initial);
   // The default table of a database with no views has no id: nothing stored, no view to write.
@@ -265,6 +266,12 @@ export function TableView({
   const allColumns = useMemo(() => orderColumns(columnsOf(source), order), [source, order]);
   // Properties the view hides (`visible: false` in its configuration); the title always shows.
   const [hidden, setHidden] = useState<string[]>(() => hiddenOf(view?.configuration));
+  /** The default table's view while it is being made (its id once made); see storeDefault. */
+  const making = useRef<Promise<string | undefined> | null>(null);
+  useEffect(() => {
+    // A stored view is written directly; should it go, the default table makes a new one.
+    if (view) making.current = null;
+  }, [view]);
   // One array per schema and visibility: the memoized rows re-render only when it changes.
   const columns = useMemo(
     () => allColumns.filter((c) => c.type === 'title' || !hidden.includes(c.id)),
@@ -314,11 +321,27 @@ export function TableView({
       ...(hiddenIds.includes(id) ? { visible: false } : {}),
       ...(widths[id] ? { width: widths[id] } : {}),
     }));
-  /** Makes the default table the database's view, holding this arrangement and the query. */
-  const storeDefault = (properties: Json[]) =>
-    onCreateView?.({ properties, filter, sorts }).catch((e: Error) =>
-      setViewNote({ ok: false, text: e.message }),
-    );
+  /**
+   * Makes the default table the database's view, holding this arrangement and the query. Once
+   * asked, the view is made once: an arrangement changed again before it exists (a second press
+   * of "Move right" within the round trip) is written to the view being made, not to another.
+   */
+  const storeDefault = (properties: Json[]) => {
+    const made = making.current;
+    if (made) {
+      void queueViewWrite(async () => {
+        const id = await made;
+        if (id) await api('PATCH', `/views/${id}`, { configuration: { type: 'table', properties } });
+      });
+      return;
+    }
+    if (!onCreateView) return;
+    making.current = onCreateView({ properties, filter, sorts }).catch((e: Error) => {
+      setViewNote({ ok: false, text: e.message });
+      making.current = null;
+      return undefined;
+    });
+  };
   /** Shows the columns in `ids`' order and keeps it: in the view, or in a view made for it. */
   const arrange = (ids: string[], moved: PropertySchema) => {
     setOrder(ids);

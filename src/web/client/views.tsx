@@ -158,6 +158,7 @@ export function DatabaseView({ id, source }: { id: string; source: DataSource })
                 adopted.current = made.id;
                 await reload();
                 choose(made);
+                return made.id;
               }
             : undefined
         }
