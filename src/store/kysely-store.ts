@@ -2,6 +2,7 @@
  * The Kysely implementation of the Store port, shared by SQLite and Postgres. Dialect
  * differences stay in connect.ts; queries here are written once for both engines.
  */
+import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
@@ -182,7 +183,7 @@ function users(db: Db): UserRepo {
   };
 }
 
-function integrations(db: Db, engine: Engine): IntegrationRepo {
+function integrations(db: Db, engine: Engine, changed: () => void): IntegrationRepo {
   const base = () => db.selectFrom('integrations').selectAll();
   return {
     get: (id) => base().where('id', '=', id).executeTakeFirst(),
@@ -199,14 +200,18 @@ function integrations(db: Db, engine: Engine): IntegrationRepo {
           [hash],
         )
       )[0],
+    // Each write changes the store's integrations stamp before it runs (Store.integrationsStamp).
     insert: async (row) => {
+      changed();
       await db.insertInto('integrations').values(row).execute();
     },
     list: () => base().orderBy('created_time').orderBy('id').execute(),
     update: async (id, patch) => {
+      changed();
       await db.updateTable('integrations').set(patch).where('id', '=', id).execute();
     },
     delete: async (id) => {
+      changed();
       // Its uploads lose their owner through the foreign key (on delete set null, migration 004).
       await db.deleteFrom('shares').where('integration_id', '=', id).execute();
       await db.deleteFrom('integrations').where('id', '=', id).execute();
@@ -629,11 +634,13 @@ class BoundRepos implements StoreTx {
   private readonly engine: Engine;
   private readonly hooks: DialectHooks;
   private readonly log: ChangeLog;
-  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog) {
+  private readonly changed: () => void;
+  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void) {
     this.db = db;
     this.engine = engine;
     this.hooks = hooks;
     this.log = log;
+    this.changed = changed;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
     let made = this.made[key];
@@ -647,7 +654,7 @@ class BoundRepos implements StoreTx {
     return this.repo('users', () => users(this.db));
   }
   get integrations() {
-    return this.repo('integrations', () => integrations(this.db, this.engine));
+    return this.repo('integrations', () => integrations(this.db, this.engine, this.changed));
   }
   get blocks() {
     return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
@@ -714,8 +721,8 @@ class BoundRepos implements StoreTx {
   }
 }
 
-function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): StoreTx {
-  return new BoundRepos(db, engine, hooks, log);
+function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void): StoreTx {
+  return new BoundRepos(db, engine, hooks, log, changed);
 }
 
 export class KyselyStore implements Store {
@@ -737,8 +744,47 @@ export class KyselyStore implements Store {
 
   /** Snapshots and reset of the whole workspace (store/snapshots.ts). */
   get snapshots(): Snapshots {
-    this.snaps ??= this.sqlite ? sqliteSnapshots(this.db, this.sqlite) : postgresSnapshots(this.db);
+    if (!this.snaps) {
+      const made = this.sqlite ? sqliteSnapshots(this.db, this.sqlite) : postgresSnapshots(this.db);
+      // Restore and reset rewrite the integrations: the stamp changes before and after each.
+      const around =
+        <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          this.integrationsChanged();
+          try {
+            return await fn(...args);
+          } finally {
+            this.integrationsChanged();
+          }
+        };
+      this.snaps = { ...made, restore: around(made.restore), reset: around(made.reset) };
+    }
     return this.snaps;
+  }
+
+  /** Writes of integrations by this store so far (Store.integrationsStamp). */
+  private integrationWrites = 0;
+  private readonly integrationsChanged = () => {
+    this.integrationWrites++;
+  };
+  /** SQLite's `pragma data_version` on the store's current connection, prepared once per connection. */
+  private dataVersion?: { on: SqliteDatabase.Database; statement: SqliteDatabase.Statement };
+
+  /**
+   * SQLite: this store's own writes of integrations (counted as they are made, so a look-up that
+   * runs after a write began is vouched for by a newer stamp), with `pragma data_version`, which
+   * changes when any other connection (the command line beside the server) commits. A call in
+   * this process, no statement through the query builder. Postgres: null.
+   */
+  integrationsStamp(): string | null {
+    const connection = this.sqlite?.current;
+    if (!connection) return null;
+    if (this.dataVersion?.on !== connection) {
+      // A snapshot restored in place of the connection starts a new count.
+      this.integrationsChanged();
+      this.dataVersion = { on: connection, statement: connection.prepare('pragma data_version').pluck() };
+    }
+    return `${this.integrationWrites}:${this.dataVersion.statement.get() as number}`;
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -747,7 +793,7 @@ export class KyselyStore implements Store {
         // A fresh change log per attempt: a transaction run again records its events once.
         return await this.db.transaction().execute(async (trx) => {
           const log = new ChangeLog(options.authors);
-          const result = await fn(bind(trx, this.engine, this.hooks, log));
+          const result = await fn(bind(trx, this.engine, this.hooks, log, this.integrationsChanged));
           await recordEvents(trx, log);
           return result;
         });
@@ -762,7 +808,7 @@ export class KyselyStore implements Store {
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (db: Db) => {
       const log = new ChangeLog();
-      const result = await fn(bind(db, this.engine, this.hooks, log));
+      const result = await fn(bind(db, this.engine, this.hooks, log, this.integrationsChanged));
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
       return result;
@@ -778,7 +824,7 @@ export class KyselyStore implements Store {
   }
 
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {
-    return integrations(this.db, this.engine).getByTokenHash(hash);
+    return integrations(this.db, this.engine, this.integrationsChanged).getByTokenHash(hash);
   }
 
   /**

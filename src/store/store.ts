@@ -754,6 +754,15 @@ export interface Store {
    */
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined>;
   /**
+   * A stamp that changes whenever an integration may have been written since it was last read:
+   * by this store (its transactions, snapshot restore and reset) or by any other connection to
+   * the database. Equal stamps mean no integration changed in between, so an actor found by
+   * token under a stamp is still what the token stands for. Taken before the look-up whose
+   * answer it vouches for. `null` where no stamp is cheaper than the look-up itself (Postgres,
+   * where other nodes write: every request asks storage).
+   */
+  integrationsStamp(): string | null;
+  /**
    * Whether the database answers and has run every migration this code knows: null when ready,
    * else why not (one line, no connection details). Never throws.
    */

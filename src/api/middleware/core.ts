@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { actorForSession } from '../../ops/accounts.ts';
-import { actorForToken } from '../../ops/integrations.ts';
+import { tokenActors } from '../../ops/integrations.ts';
 import { SESSION_COOKIE } from '../../web/session.ts';
 import { ApiError, errors } from '../../wire/errors.ts';
 import { API_VERSIONS, isApiVersion } from '../../wire/versions.ts';
@@ -36,12 +36,14 @@ export const notionVersion: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const CSRF_HEADER = 'x-octavo-csrf';
 
 /**
- * Looks the token up on every request (ops/integrations.ts `actorForToken`): nothing cached.
+ * Finds the token's actor (ops/integrations.ts `tokenActors`: remembered per token, never past a
+ * change of any integration, so a revoked token is refused from the next request on).
  * A request without an Authorization header may instead carry the browser app's session cookie
  * and, in `X-Octavo-CSRF`, that session's CSRF token: it then acts as the signed-in person
  * (ops/accounts.ts `actorForSession`). A cookie alone is refused like a missing token.
  */
 export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const actorForToken = tokenActors(deps.store);
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined) {
@@ -55,7 +57,7 @@ export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw errors.unauthorized();
-    const actor = await actorForToken(deps.store, match[1]!);
+    const actor = await actorForToken(match[1]!);
     if (!actor) throw errors.unauthorized();
     c.set('actor', actor);
     await next();
