@@ -244,10 +244,40 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   return {
     get,
     getVisible: async (id, integrationId) => {
-      if (engine === 'sqlite' || integrationId === null) {
-        const row = await get(id);
-        if (!row || integrationId === null) return row;
-        return (await walkToShare(db, integrationId, id)) ? row : undefined;
+      if (integrationId === null) return get(id);
+      if (engine === 'sqlite') {
+        // The block with whether it is itself shared (the walk's first level) in one statement;
+        // the walk goes on from its parent only when it is not.
+        const [found] = await executeCompiled<Parameters<typeof toView>[0] & { shared?: number }>(
+          db,
+          engine,
+          'block by id and its own share',
+          () =>
+            blockSelect(db)
+              .select((eb) =>
+                eb
+                  .exists(
+                    eb
+                      .selectFrom('shares as s')
+                      .select(sql.lit(1).as('one'))
+                      .where('s.integration_id', '=', integrationId)
+                      .whereRef('s.block_id', '=', 'b.id'),
+                  )
+                  .as('shared'),
+              )
+              .where('b.id', '=', id),
+          [integrationId, id],
+        );
+        if (!found) return undefined;
+        const shared = found.shared;
+        delete found.shared;
+        if (
+          !shared &&
+          (found.parent_id === null || !(await walkToShare(db, integrationId, found.parent_id, 1)))
+        )
+          return undefined;
+        log.sawBlocks([found]);
+        return toView(found);
       }
       // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip.
       const [found] = await executeCompiled<Parameters<typeof toView>[0] & { visible?: boolean }>(
@@ -428,16 +458,16 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
 }
 
 /**
- * SQLite: whether `blockId` or an ancestor is shared with the integration, one level per
- * statement (a primary-key read of the block with a probe of the shares key), stopping at the
+ * SQLite: whether `blockId` (at `from` levels below the block asked about) or an ancestor is
+ * shared with the integration, one level per statement (a primary-key read of the block with a probe of the shares key), stopping at the
  * first share. The same answer as Postgres's recursive query, but a SQLite statement is a call
  * in this process costing a few µs, while the recursive query (which materialises the walk and
  * indexes it to join the shares) cost ~0.2 ms of CPU per request amid a request's other work
  * (half of a GET; docs/benchmarks.md, "Server CPU per request"), though ~30 µs in a tight loop.
  */
-async function walkToShare(db: Db, integrationId: string, blockId: string): Promise<boolean> {
+async function walkToShare(db: Db, integrationId: string, blockId: string, from = 0): Promise<boolean> {
   let id: string | null = blockId;
-  for (let depth = 0; id !== null && depth <= MAX_DEPTH; depth++) {
+  for (let depth = from; id !== null && depth <= MAX_DEPTH; depth++) {
     const level: string = id;
     const [row] = await executeCompiled<{ parent_id: string | null; shared: number }>(
       db,

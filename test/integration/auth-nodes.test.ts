@@ -46,7 +46,9 @@ describeEngines('token changes seen by another app on the same database', (engin
         ? mkdtempSync(join(tmpdir(), 'octavo-auth-nodes-'))
         : `auth_nodes_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const open = () =>
-      engine === 'sqlite' ? openStore({ dataDir: where }) : openStore({ databaseUrl: PG_URL, pgSchema: where });
+      engine === 'sqlite'
+        ? openStore({ dataDir: where })
+        : openStore({ databaseUrl: PG_URL, pgSchema: where });
     stores.push(await open());
     boot = await stores[0]!.transaction((tx) => bootstrap(tx, now()));
     stores.push(await open());
@@ -56,7 +58,11 @@ describeEngines('token changes seen by another app on the same database', (engin
         publicUrl: BASE_URL,
         workspace: boot.workspace,
         rateLimiter: null,
-        files: { maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES, allowPrivateImports: false, urlSecret: boot.fileUrlSecret },
+        files: {
+          maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+          allowPrivateImports: false,
+          urlSecret: boot.fileUrlSecret,
+        },
       }),
     );
   });
@@ -86,7 +92,9 @@ describeEngines('token changes seen by another app on the same database', (engin
     const { token } = await elsewhere((tx) =>
       createIntegration(tx, { name, capabilities: ['read_content', 'insert_content'], now: now() }),
     );
-    await elsewhere((tx) => sharePage(tx, { pageId: boot.created!.pageId, integrationName: name, now: now() }));
+    await elsewhere((tx) =>
+      sharePage(tx, { pageId: boot.created!.pageId, integrationName: name, now: now() }),
+    );
     const sdk = client(1, token);
     for (let i = 0; i < 2; i++) expect((await sdk.users.me({})).name).toBe(name);
     return { token, sdk };
@@ -121,10 +129,14 @@ describeEngines('token changes seen by another app on the same database', (engin
         properties: { title: { title: [{ text: { content: 'Child' } }] } },
       });
     expect(await status(create())).toBe(200);
-    await elsewhere((tx) => updateIntegration(tx, { name: 'Narrowed elsewhere', capabilities: ['read_content'] }));
+    await elsewhere((tx) =>
+      updateIntegration(tx, { name: 'Narrowed elsewhere', capabilities: ['read_content'] }),
+    );
     expect(await status(create())).toBe(403);
     expect((await sdk.pages.retrieve({ page_id: pageId })).id).toBe(pageId);
-    await elsewhere((tx) => updateIntegration(tx, { name: 'Narrowed elsewhere', newName: 'Renamed elsewhere' }));
+    await elsewhere((tx) =>
+      updateIntegration(tx, { name: 'Narrowed elsewhere', newName: 'Renamed elsewhere' }),
+    );
     expect((await sdk.users.me({})).name).toBe('Renamed elsewhere');
   });
 
