@@ -292,6 +292,59 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       log.sawBlocks([found]);
       return toView(found);
     },
+    getVisibleRow: async (id, integrationId) => {
+      // The block, its data source's columns (when it is a row) and, for an integration, its own
+      // share (SQLite: the walk's first level) or its visibility (Postgres: the whole walk).
+      const who = integrationId === null ? 'all' : engine === 'sqlite' ? 'shared' : 'visible';
+      const [found] = await executeCompiled<
+        Parameters<typeof toView>[0] & {
+          ds_id: string | null;
+          ds_parent_id: string | null;
+          ds_properties: string | null;
+          shared?: number | boolean;
+        }
+      >(
+        db,
+        engine,
+        `block by id with its data source (${who})`,
+        () => {
+          const q = blockSelect(db)
+            .leftJoin('blocks as ds', (j) =>
+              j.onRef('ds.id', '=', 'b.parent_id').on('b.parent_type', '=', sql.lit('data_source_id')),
+            )
+            .select(['ds.id as ds_id', 'ds.parent_id as ds_parent_id', 'ds.properties as ds_properties']);
+          const withWho =
+            integrationId === null
+              ? q
+              : engine === 'sqlite'
+                ? q.select((eb) =>
+                    eb
+                      .exists(
+                        eb
+                          .selectFrom('shares as s')
+                          .select(sql.lit(1).as('one'))
+                          .where('s.integration_id', '=', integrationId)
+                          .whereRef('s.block_id', '=', 'b.id'),
+                      )
+                      .as('shared'),
+                  )
+                : q.select(visibleTo(integrationId, id).as('shared'));
+          return withWho.where('b.id', '=', id);
+        },
+        integrationId === null ? [id] : engine === 'sqlite' ? [integrationId, id] : [id, integrationId, id],
+      );
+      if (!found) return undefined;
+      const { ds_id, ds_parent_id, ds_properties, shared, ...row } = found;
+      if (integrationId !== null && !shared) {
+        if (engine === 'postgres' || row.parent_id === null) return undefined;
+        if (!(await walkToShare(db, integrationId, row.parent_id, 1))) return undefined;
+      }
+      log.sawBlocks([row]);
+      return {
+        row: toView(row),
+        dataSource: ds_id === null ? null : { id: ds_id, parent_id: ds_parent_id, properties: ds_properties },
+      };
+    },
     getMany: async (ids) => {
       if (ids.length === 0) return [];
       const build = () => blockSelect(db).where('b.id', 'in', [...ids]);

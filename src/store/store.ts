@@ -97,6 +97,12 @@ export interface BlockRepo {
    * Postgres one statement (a round trip less on every read of an object by id).
    */
   getVisible(id: string, integrationId: string | null): Promise<BlockView | undefined>;
+  /**
+   * `getVisible`, and for a row of a data source (`parent_type` `data_source_id`) what of that
+   * data source its page object needs (null when it is gone), read with it: on Postgres in the
+   * same statement, on SQLite by the visibility walk's own statement when the walk passes it.
+   */
+  getVisibleRow(id: string, integrationId: string | null): Promise<VisibleRow | undefined>;
   getMany(ids: readonly string[]): Promise<BlockView[]>;
   insertMany(rows: readonly BlockRow[]): Promise<void>;
   update(id: string, patch: BlockPatch): Promise<void>;
@@ -726,6 +732,12 @@ export interface TransactionOptions {
    * true of the stored users; authors not named here are read as before.
    */
   authors?: readonly KnownAuthor[];
+}
+
+/** A block as `BlockRepo.getVisibleRow` reads it, with its data source's id, database and schema. */
+export interface VisibleRow {
+  row: BlockView;
+  dataSource: Pick<BlockRow, 'id' | 'parent_id' | 'properties'> | null;
 }
 
 export interface Store {
