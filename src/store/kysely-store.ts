@@ -308,11 +308,18 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
         engine,
         `block by id with its data source (${who})`,
         () => {
-          const q = blockSelect(db)
-            .leftJoin('blocks as ds', (j) =>
-              j.onRef('ds.id', '=', 'b.parent_id').on('b.parent_type', '=', sql.lit('data_source_id')),
-            )
-            .select(['ds.id as ds_id', 'ds.parent_id as ds_parent_id', 'ds.properties as ds_properties']);
+          // Scalar subqueries by primary key, not a join: SQLite ran the self-join of `blocks`
+          // about ten times slower (~40 µs against ~5 µs for the whole statement).
+          const q = blockSelect(db).select((eb) =>
+            (['id', 'parent_id', 'properties'] as const).map((column) =>
+              eb
+                .selectFrom('blocks as ds')
+                .select(`ds.${column}`)
+                .whereRef('ds.id', '=', 'b.parent_id')
+                .where(sql<boolean>`${sql.ref('b.parent_type')} = ${sql.lit('data_source_id')}`)
+                .as(`ds_${column}`),
+            ),
+          );
           const withWho =
             integrationId === null
               ? q
