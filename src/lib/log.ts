@@ -20,7 +20,7 @@ export interface LogOptions {
   level: LogLevel;
   /**
    * Where lines go, each as it is made; default: standard output (file descriptor 1), the lines
-   * of one event-loop turn written together at its end, without blocking (fewer system calls;
+   * gathered for up to `LOG_FLUSH_MS` and written together, without blocking (fewer system calls;
    * measured in docs/benchmarks.md, "Server CPU per request").
    */
   destination?: { write(line: string): unknown };
@@ -55,36 +55,45 @@ export function prettyLine(json: string): string {
   return `${line}\n`;
 }
 
+/** How long the first line gathered for standard output waits at most before it is written. */
+export const LOG_FLUSH_MS = 20;
+/** Gathered text beyond which the lines are written at once. */
+const LOG_FLUSH_CHARS = 64 * 1024;
+
 /**
- * Lines for standard output gathered over one turn of the event loop and handed to the stream in
- * one write when the turn ends (`setImmediate`): under load the requests answered in one turn
- * share one system call instead of one each, and no line waits longer than the turn it was made
- * in. `flush` writes the gathered lines at once (before the banner, before exit).
+ * Lines for standard output gathered and handed to the stream in one write at most `LOG_FLUSH_MS`
+ * after the first of them (or at once beyond `LOG_FLUSH_CHARS`): under load many requests' lines
+ * share one system call. Gathering per event-loop turn, as before, still wrote about once per
+ * request at four requests in flight, and each asynchronous write (libuv's thread pool) cost more
+ * than the line itself (docs/benchmarks.md, "Session 8"). `take` hands over the gathered lines
+ * (before the banner, before exit: `flushLog`).
  */
-function perTurn(out: { write(line: string): unknown }): {
+function gathered(out: { write(line: string): unknown }): {
   write(line: string): void;
   /** Takes the lines gathered and not yet handed to `out`. */
   take(): string;
 } {
   let pending = '';
-  let scheduled = false;
+  let timer: NodeJS.Timeout | undefined;
   const take = () => {
     const lines = pending;
     pending = '';
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     return lines;
   };
   const flush = () => {
-    scheduled = false;
+    timer = undefined;
     const lines = take();
     if (lines !== '') out.write(lines);
   };
   return {
     write(line) {
       pending += line;
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      if (pending.length >= LOG_FLUSH_CHARS) flush();
+      else if (!timer) timer = setTimeout(flush, LOG_FLUSH_MS);
     },
     take,
   };
@@ -110,7 +119,7 @@ export function createLogger(options: LogOptions): Logger {
     : (pino.destination({ dest: 1, sync: false, minLength: 0 }) as DestinationStream & {
         flushSync(): void;
       });
-  const batch = stdout && perTurn(stdout);
+  const batch = stdout && gathered(stdout);
   const out: { write(line: string): unknown } = batch ?? options.destination!;
   const destination =
     options.format === 'pretty' ? { write: (line: string) => out.write(prettyLine(line)) } : out;
@@ -125,7 +134,7 @@ export function createLogger(options: LogOptions): Logger {
   writers.set(logger, (line) => destination.write(line));
   if (stdout && batch) {
     flushers.set(logger, () => {
-      // What the stream holds is older than what the turn gathered: that first.
+      // What the stream holds is older than what was gathered since: that first.
       try {
         stdout.flushSync();
       } catch {

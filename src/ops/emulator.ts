@@ -101,6 +101,8 @@ export interface JournalFilter {
 /** The last `size` requests, newest last; listeners hear each new one (`octavo requests --follow`). */
 export class RequestJournal {
   private readonly entries: JournalEntry[] = [];
+  /** Once the ring is full: the slot of the oldest entry, the next to be replaced. */
+  private next = 0;
   private seq = 0;
   private readonly listeners = new Set<(e: JournalEntry) => void>();
 
@@ -114,10 +116,21 @@ export class RequestJournal {
 
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: ++this.seq, ...entry };
-    this.entries.push(full);
-    if (this.entries.length > this.size) this.entries.splice(0, this.entries.length - this.size);
+    // A ring once full: the oldest entry's slot takes the newest (no shifting of the array).
+    if (this.entries.length < this.size) this.entries.push(full);
+    else if (this.size > 0) {
+      this.entries[this.next] = full;
+      this.next = (this.next + 1) % this.size;
+    }
     for (const l of this.listeners) l(full);
     return full;
+  }
+
+  /** The entries kept, oldest first. */
+  private inOrder(): JournalEntry[] {
+    return this.next === 0
+      ? this.entries
+      : [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
   }
 
   /**
@@ -145,7 +158,7 @@ export class RequestJournal {
 
   list(filter: JournalFilter = {}): JournalEntry[] {
     const status = statusTest(filter.status);
-    const out = this.entries.filter(
+    const out = this.inOrder().filter(
       (e) =>
         (filter.after === undefined || e.seq > filter.after) &&
         status(e.status) &&
@@ -164,6 +177,7 @@ export class RequestJournal {
 
   clear(): void {
     this.entries.length = 0;
+    this.next = 0;
   }
 
   listen(fn: (e: JournalEntry) => void): () => void {

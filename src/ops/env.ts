@@ -3,7 +3,7 @@ import type { Actor } from '../domain/capabilities.ts';
 import type { FileSettings } from '../domain/file-uploads.ts';
 import type { MentionResolver } from '../domain/rich-text.ts';
 import { pageUrl } from '../present/page.present.ts';
-import type { BlockView, StoreTx } from '../store/store.ts';
+import type { BlockView, StoreTx, VisibleRow } from '../store/store.ts';
 import { errors, type ObjectKind } from '../wire/errors.ts';
 import type { PathSegment } from '../wire/validation.ts';
 import { customEmojiIcon } from './custom-emojis.ts';
@@ -25,6 +25,23 @@ export interface OpEnv {
  * Loads a block or page the actor may see. Anything missing, unshared, or of the wrong kind is
  * the same 404, as in Notion.
  */
+/**
+ * `loadVisible` for a page, with what of its data source its page object needs (when it is a
+ * row), read with it (`BlockRepo.getVisibleRow`).
+ */
+export async function loadVisibleRow(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  kind: ObjectKind,
+  accept: (row: BlockView) => boolean,
+): Promise<VisibleRow> {
+  const found = await tx.blocks.getVisibleRow(id, env.actor.seesEverything ? null : env.actor.integrationId);
+  if (!found) throw errors.notFound(kind, id);
+  if (!accept(found.row)) throw wrongKind(kind, found.row);
+  return found;
+}
+
 export async function loadVisible(
   tx: StoreTx,
   env: OpEnv,

@@ -80,16 +80,64 @@ export function integrationAuthor(actor: Actor): KnownAuthor {
 }
 
 /**
- * The actor behind a bearer token, or null when no live integration has it: asked of storage on
- * every request, as one indexed statement outside any explicit transaction
- * (`Store.integrationByTokenHash`). Nothing is remembered between requests, so a token revoked,
- * rotated or deleted, or capabilities changed, by any process (the CLI beside a running server,
- * another node) count from the next request on. A request already past this check finishes
- * with the actor it had. docs/benchmarks.md has what it costs.
+ * The actor behind a bearer token, or null when no live integration has it: asked of storage
+ * (`Store.integrationByTokenHash`, one indexed statement outside any explicit transaction). A
+ * token revoked, rotated or deleted, or capabilities changed, by any process (the CLI beside a
+ * running server, another node) count from the next request on. A request already past this
+ * check finishes with the actor it had.
  */
 export async function actorForToken(store: Store, token: string): Promise<Actor | null> {
   const row = await store.integrationByTokenHash(sha256Hex(token));
   return row ? actorOf(row) : null;
+}
+
+/** What a token stood for when last looked up. */
+interface KnownToken {
+  hash: string;
+  row: IntegrationRow;
+  actor: Actor;
+  /** `Store.integrationsStamp()` taken before that look-up (null: none to compare). */
+  stamp: string | null;
+}
+
+/**
+ * `actorForToken` for bearer auth on every request, remembering what each recent token stood for
+ * (`size` tokens, the least recently used forgotten first) without ever trusting it past a change:
+ * - where the store has an integrations stamp (SQLite) and it is unchanged since the look-up, no
+ *   integration was written by anyone since, so the remembered actor is the answer (no statement);
+ * - otherwise (Postgres, or the stamp moved) the token is looked up again by its remembered hash,
+ *   and the remembered actor is reused when the row still says the same (no hashing, no parsing).
+ * Only live tokens are remembered: an unknown or revoked one is asked of storage each time, so a
+ * token created or rotated elsewhere works at once. docs/benchmarks.md has what it saves.
+ */
+export function tokenActors(store: Store, size = 1000): (token: string) => Promise<Actor | null> {
+  const known = new Map<string, KnownToken>();
+  return async (token) => {
+    const stamp = store.integrationsStamp();
+    const entry = known.get(token);
+    if (entry) {
+      // Least recently used last out: a hit moves to the end.
+      known.delete(token);
+      if (stamp !== null && stamp === entry.stamp) {
+        known.set(token, entry);
+        return entry.actor;
+      }
+    }
+    const hash = entry?.hash ?? sha256Hex(token);
+    const row = await store.integrationByTokenHash(hash);
+    if (!row) return null;
+    const actor = entry && sameActor(entry.row, row) ? entry.actor : actorOf(row);
+    if (known.size >= size) known.delete(known.keys().next().value!);
+    known.set(token, { hash, row, actor, stamp });
+    return actor;
+  };
+}
+
+/** Whether two rows of one token make the same actor (`actorOf` reads these columns only). */
+function sameActor(a: IntegrationRow, b: IntegrationRow): boolean {
+  return (
+    a.id === b.id && a.name === b.name && a.bot_user_id === b.bot_user_id && a.capabilities === b.capabilities
+  );
 }
 
 /** Shares a page (and so its descendants) with an integration. */

@@ -18,7 +18,7 @@ import type { CreatePageBody, UpdatePageBody } from '../wire/pages.schema.ts';
 import { bodyError } from '../wire/validation.ts';
 import { insertBlockTree, MAX_BLOCKS_PER_REQUEST } from './blocks.ts';
 import { type DataSourceRecord, getDatabase, getDataSource, isDataSource, schemaOf } from './databases.ts';
-import { canSee, isPage, loadVisible, mentionResolver, type OpEnv } from './env.ts';
+import { canSee, isPage, loadVisible, loadVisibleRow, mentionResolver, type OpEnv } from './env.ts';
 import { withComputed } from './formulas.ts';
 import { writeMarkdownBlocks } from './markdown-write.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
@@ -65,7 +65,7 @@ function sourceOf(ds: DataSourceRecord, schema?: Schema): RowSource {
  * calls with the same stored text (frozen: nothing may change it); parsing it again for every
  * page read was a few per cent of a GET.
  */
-export function rowSourceOf(ds: BlockRow): RowSource {
+export function rowSourceOf(ds: Pick<BlockRow, 'id' | 'parent_id' | 'properties'>): RowSource {
   return { schema: sharedSchemaOf(ds), dataSourceId: ds.id, databaseId: ds.parent_id! };
 }
 
@@ -73,7 +73,7 @@ export function rowSourceOf(ds: BlockRow): RowSource {
 const parsedSchemas = new Map<string, Schema>();
 const PARSED_SCHEMAS = 64;
 
-function sharedSchemaOf(ds: BlockRow): Schema {
+function sharedSchemaOf(ds: Pick<BlockRow, 'properties'>): Schema {
   const text = ds.properties ?? '';
   let schema = parsedSchemas.get(text);
   if (schema) {
@@ -103,8 +103,18 @@ export async function pageRecord(
   limit: number = MAX_REFERENCES,
 ): Promise<PageRecord> {
   if (row.parent_type !== 'data_source_id' || !row.parent_id) return { row };
-  const ds = await tx.blocks.get(row.parent_id);
-  if (!ds) return { row };
+  return pageRecordIn(tx, env, row, (await tx.blocks.get(row.parent_id)) ?? null, limit);
+}
+
+/** `pageRecord` with the row's data source (as `getVisibleRow` reads it) already read. */
+async function pageRecordIn(
+  tx: StoreTx,
+  env: OpEnv,
+  row: BlockView,
+  ds: Pick<BlockRow, 'id' | 'parent_id' | 'properties'> | null,
+  limit: number = MAX_REFERENCES,
+): Promise<PageRecord> {
+  if (row.parent_type !== 'data_source_id' || !row.parent_id || !ds) return { row };
   return (await withComputed(tx, env, [{ row, source: rowSourceOf(ds) }], { rollupLimit: limit }))[0]!;
 }
 
@@ -280,7 +290,8 @@ async function markdownContent(
 }
 
 export async function getPage(tx: StoreTx, env: OpEnv, id: string): Promise<PageRecord> {
-  return pageRecord(tx, env, await loadVisible(tx, env, id, 'page', isPage));
+  const { row, dataSource } = await loadVisibleRow(tx, env, id, 'page', isPage);
+  return pageRecordIn(tx, env, row, dataSource);
 }
 
 export async function updatePage(

@@ -2,6 +2,7 @@
  * The Kysely implementation of the Store port, shared by SQLite and Postgres. Dialect
  * differences stay in connect.ts; queries here are written once for both engines.
  */
+import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
@@ -182,7 +183,7 @@ function users(db: Db): UserRepo {
   };
 }
 
-function integrations(db: Db, engine: Engine): IntegrationRepo {
+function integrations(db: Db, engine: Engine, changed: () => void): IntegrationRepo {
   const base = () => db.selectFrom('integrations').selectAll();
   return {
     get: (id) => base().where('id', '=', id).executeTakeFirst(),
@@ -199,14 +200,18 @@ function integrations(db: Db, engine: Engine): IntegrationRepo {
           [hash],
         )
       )[0],
+    // Each write changes the store's integrations stamp before it runs (Store.integrationsStamp).
     insert: async (row) => {
+      changed();
       await db.insertInto('integrations').values(row).execute();
     },
     list: () => base().orderBy('created_time').orderBy('id').execute(),
     update: async (id, patch) => {
+      changed();
       await db.updateTable('integrations').set(patch).where('id', '=', id).execute();
     },
     delete: async (id) => {
+      changed();
       // Its uploads lose their owner through the foreign key (on delete set null, migration 004).
       await db.deleteFrom('shares').where('integration_id', '=', id).execute();
       await db.deleteFrom('integrations').where('id', '=', id).execute();
@@ -239,10 +244,40 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
   return {
     get,
     getVisible: async (id, integrationId) => {
-      if (engine === 'sqlite' || integrationId === null) {
-        const row = await get(id);
-        if (!row || integrationId === null) return row;
-        return (await walkToShare(db, integrationId, id)) ? row : undefined;
+      if (integrationId === null) return get(id);
+      if (engine === 'sqlite') {
+        // The block with whether it is itself shared (the walk's first level) in one statement;
+        // the walk goes on from its parent only when it is not.
+        const [found] = await executeCompiled<Parameters<typeof toView>[0] & { shared?: number }>(
+          db,
+          engine,
+          'block by id and its own share',
+          () =>
+            blockSelect(db)
+              .select((eb) =>
+                eb
+                  .exists(
+                    eb
+                      .selectFrom('shares as s')
+                      .select(sql.lit(1).as('one'))
+                      .where('s.integration_id', '=', integrationId)
+                      .whereRef('s.block_id', '=', 'b.id'),
+                  )
+                  .as('shared'),
+              )
+              .where('b.id', '=', id),
+          [integrationId, id],
+        );
+        if (!found) return undefined;
+        const shared = found.shared;
+        delete found.shared;
+        if (
+          !shared &&
+          (found.parent_id === null || !(await walkToShare(db, integrationId, found.parent_id, 1)))
+        )
+          return undefined;
+        log.sawBlocks([found]);
+        return toView(found);
       }
       // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip.
       const [found] = await executeCompiled<Parameters<typeof toView>[0] & { visible?: boolean }>(
@@ -256,6 +291,66 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       delete found.visible;
       log.sawBlocks([found]);
       return toView(found);
+    },
+    getVisibleRow: async (id, integrationId) => {
+      // The block, its data source's columns (when it is a row) and, for an integration, its own
+      // share (SQLite: the walk's first level) or its visibility (Postgres: the whole walk).
+      const who = integrationId === null ? 'all' : engine === 'sqlite' ? 'shared' : 'visible';
+      const [found] = await executeCompiled<
+        Parameters<typeof toView>[0] & {
+          ds_id: string | null;
+          ds_parent_id: string | null;
+          ds_properties: string | null;
+          shared?: number | boolean;
+        }
+      >(
+        db,
+        engine,
+        `block by id with its data source (${who})`,
+        () => {
+          // Scalar subqueries by primary key, not a join: SQLite ran the self-join of `blocks`
+          // about ten times slower (~40 µs against ~5 µs for the whole statement).
+          const q = blockSelect(db).select((eb) =>
+            (['id', 'parent_id', 'properties'] as const).map((column) =>
+              eb
+                .selectFrom('blocks as ds')
+                .select(`ds.${column}`)
+                .whereRef('ds.id', '=', 'b.parent_id')
+                .where(sql<boolean>`${sql.ref('b.parent_type')} = ${sql.lit('data_source_id')}`)
+                .as(`ds_${column}`),
+            ),
+          );
+          const withWho =
+            integrationId === null
+              ? q
+              : engine === 'sqlite'
+                ? q.select((eb) =>
+                    eb
+                      .exists(
+                        eb
+                          .selectFrom('shares as s')
+                          .select(sql.lit(1).as('one'))
+                          .where('s.integration_id', '=', integrationId)
+                          .whereRef('s.block_id', '=', 'b.id'),
+                      )
+                      .as('shared'),
+                  )
+                : q.select(visibleTo(integrationId, id).as('shared'));
+          return withWho.where('b.id', '=', id);
+        },
+        integrationId === null ? [id] : engine === 'sqlite' ? [integrationId, id] : [id, integrationId, id],
+      );
+      if (!found) return undefined;
+      const { ds_id, ds_parent_id, ds_properties, shared, ...row } = found;
+      if (integrationId !== null && !shared) {
+        if (engine === 'postgres' || row.parent_id === null) return undefined;
+        if (!(await walkToShare(db, integrationId, row.parent_id, 1))) return undefined;
+      }
+      log.sawBlocks([row]);
+      return {
+        row: toView(row),
+        dataSource: ds_id === null ? null : { id: ds_id, parent_id: ds_parent_id, properties: ds_properties },
+      };
     },
     getMany: async (ids) => {
       if (ids.length === 0) return [];
@@ -423,16 +518,16 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
 }
 
 /**
- * SQLite: whether `blockId` or an ancestor is shared with the integration, one level per
- * statement (a primary-key read of the block with a probe of the shares key), stopping at the
+ * SQLite: whether `blockId` (at `from` levels below the block asked about) or an ancestor is
+ * shared with the integration, one level per statement (a primary-key read of the block with a probe of the shares key), stopping at the
  * first share. The same answer as Postgres's recursive query, but a SQLite statement is a call
  * in this process costing a few µs, while the recursive query (which materialises the walk and
  * indexes it to join the shares) cost ~0.2 ms of CPU per request amid a request's other work
  * (half of a GET; docs/benchmarks.md, "Server CPU per request"), though ~30 µs in a tight loop.
  */
-async function walkToShare(db: Db, integrationId: string, blockId: string): Promise<boolean> {
+async function walkToShare(db: Db, integrationId: string, blockId: string, from = 0): Promise<boolean> {
   let id: string | null = blockId;
-  for (let depth = 0; id !== null && depth <= MAX_DEPTH; depth++) {
+  for (let depth = from; id !== null && depth <= MAX_DEPTH; depth++) {
     const level: string = id;
     const [row] = await executeCompiled<{ parent_id: string | null; shared: number }>(
       db,
@@ -632,11 +727,13 @@ class BoundRepos implements StoreTx {
   private readonly engine: Engine;
   private readonly hooks: DialectHooks;
   private readonly log: ChangeLog;
-  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog) {
+  private readonly changed: () => void;
+  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void) {
     this.db = db;
     this.engine = engine;
     this.hooks = hooks;
     this.log = log;
+    this.changed = changed;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
     let made = this.made[key];
@@ -650,7 +747,7 @@ class BoundRepos implements StoreTx {
     return this.repo('users', () => users(this.db));
   }
   get integrations() {
-    return this.repo('integrations', () => integrations(this.db, this.engine));
+    return this.repo('integrations', () => integrations(this.db, this.engine, this.changed));
   }
   get blocks() {
     return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
@@ -717,8 +814,8 @@ class BoundRepos implements StoreTx {
   }
 }
 
-function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog): StoreTx {
-  return new BoundRepos(db, engine, hooks, log);
+function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void): StoreTx {
+  return new BoundRepos(db, engine, hooks, log, changed);
 }
 
 export class KyselyStore implements Store {
@@ -740,8 +837,47 @@ export class KyselyStore implements Store {
 
   /** Snapshots and reset of the whole workspace (store/snapshots.ts). */
   get snapshots(): Snapshots {
-    this.snaps ??= this.sqlite ? sqliteSnapshots(this.db, this.sqlite) : postgresSnapshots(this.db);
+    if (!this.snaps) {
+      const made = this.sqlite ? sqliteSnapshots(this.db, this.sqlite) : postgresSnapshots(this.db);
+      // Restore and reset rewrite the integrations: the stamp changes before and after each.
+      const around =
+        <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          this.integrationsChanged();
+          try {
+            return await fn(...args);
+          } finally {
+            this.integrationsChanged();
+          }
+        };
+      this.snaps = { ...made, restore: around(made.restore), reset: around(made.reset) };
+    }
     return this.snaps;
+  }
+
+  /** Writes of integrations by this store so far (Store.integrationsStamp). */
+  private integrationWrites = 0;
+  private readonly integrationsChanged = () => {
+    this.integrationWrites++;
+  };
+  /** SQLite's `pragma data_version` on the store's current connection, prepared once per connection. */
+  private dataVersion?: { on: SqliteDatabase.Database; statement: SqliteDatabase.Statement };
+
+  /**
+   * SQLite: this store's own writes of integrations (counted as they are made, so a look-up that
+   * runs after a write began is vouched for by a newer stamp), with `pragma data_version`, which
+   * changes when any other connection (the command line beside the server) commits. A call in
+   * this process, no statement through the query builder. Postgres: null.
+   */
+  integrationsStamp(): string | null {
+    const connection = this.sqlite?.current;
+    if (!connection) return null;
+    if (this.dataVersion?.on !== connection) {
+      // A snapshot restored in place of the connection starts a new count.
+      this.integrationsChanged();
+      this.dataVersion = { on: connection, statement: connection.prepare('pragma data_version').pluck() };
+    }
+    return `${this.integrationWrites}:${this.dataVersion.statement.get() as number}`;
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -750,7 +886,7 @@ export class KyselyStore implements Store {
         // A fresh change log per attempt: a transaction run again records its events once.
         return await this.db.transaction().execute(async (trx) => {
           const log = new ChangeLog(options.authors);
-          const result = await fn(bind(trx, this.engine, this.hooks, log));
+          const result = await fn(bind(trx, this.engine, this.hooks, log, this.integrationsChanged));
           await recordEvents(trx, log);
           return result;
         });
@@ -765,7 +901,7 @@ export class KyselyStore implements Store {
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (db: Db) => {
       const log = new ChangeLog();
-      const result = await fn(bind(db, this.engine, this.hooks, log));
+      const result = await fn(bind(db, this.engine, this.hooks, log, this.integrationsChanged));
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
       return result;
@@ -781,7 +917,7 @@ export class KyselyStore implements Store {
   }
 
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {
-    return integrations(this.db, this.engine).getByTokenHash(hash);
+    return integrations(this.db, this.engine, this.integrationsChanged).getByTokenHash(hash);
   }
 
   /**

@@ -97,6 +97,12 @@ export interface BlockRepo {
    * Postgres one statement (a round trip less on every read of an object by id).
    */
   getVisible(id: string, integrationId: string | null): Promise<BlockView | undefined>;
+  /**
+   * `getVisible`, and for a row of a data source (`parent_type` `data_source_id`) what of that
+   * data source its page object needs (null when it is gone), read with it: on Postgres in the
+   * same statement, on SQLite by the visibility walk's own statement when the walk passes it.
+   */
+  getVisibleRow(id: string, integrationId: string | null): Promise<VisibleRow | undefined>;
   getMany(ids: readonly string[]): Promise<BlockView[]>;
   insertMany(rows: readonly BlockRow[]): Promise<void>;
   update(id: string, patch: BlockPatch): Promise<void>;
@@ -735,6 +741,12 @@ export interface TransactionOptions {
   authors?: readonly KnownAuthor[];
 }
 
+/** A block as `BlockRepo.getVisibleRow` reads it, with its data source's id, database and schema. */
+export interface VisibleRow {
+  row: BlockView;
+  dataSource: Pick<BlockRow, 'id' | 'parent_id' | 'properties'> | null;
+}
+
 export interface Store {
   readonly engine: Engine;
   /** Saving, restoring and listing snapshots of the whole workspace, and reset (Octavo as a test double). */
@@ -760,6 +772,15 @@ export interface Store {
    * one indexed read (no BEGIN/COMMIT around it).
    */
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined>;
+  /**
+   * A stamp that changes whenever an integration may have been written since it was last read:
+   * by this store (its transactions, snapshot restore and reset) or by any other connection to
+   * the database. Equal stamps mean no integration changed in between, so an actor found by
+   * token under a stamp is still what the token stands for. Taken before the look-up whose
+   * answer it vouches for. `null` where no stamp is cheaper than the look-up itself (Postgres,
+   * where other nodes write: every request asks storage).
+   */
+  integrationsStamp(): string | null;
   /**
    * Whether the database answers and has run every migration this code knows: null when ready,
    * else why not (one line, no connection details). Never throws.

@@ -1,7 +1,8 @@
 /**
- * Bearer tokens and the integration lifecycle, through the official SDK: a token is looked up on
- * every request, so creating, revoking, rotating, changing and deleting an integration count from
- * the very next request — no waiting, no cache to expire.
+ * Bearer tokens and the integration lifecycle, through the official SDK: what a token stands for
+ * is remembered only until any integration changes, so creating, revoking, rotating, changing and
+ * deleting an integration count from the very next request — no waiting, no cache to expire (the
+ * same across two apps on one database: auth-nodes.test.ts).
  */
 import type { Client, PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
