@@ -37,6 +37,9 @@ export async function serveCommand(values: Values): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Lines are gathered for up to LOG_FLUSH_MS: whatever ends the process (an uncaught error
+  // too) writes them out first; 'exit' handlers run synchronously, as the flush does.
+  process.once('exit', () => flushLog(logger));
 }
 
 /**
