@@ -1119,8 +1119,8 @@ function civilOf(ms: Raw, body: (tod: Raw, year: Raw, month: Raw, day: Raw) => R
 /**
  * Epoch milliseconds moved by `n` (SQL, a whole number) calendar months in UTC, as the
  * evaluator's addMonths: the civil date's month moved, the day clamped to the new month's
- * length, and back to days; the time of day kept. Date.UTC reads years 0–99 as 1900–1999, and
- * so does this. NULL stays NULL.
+ * length, and back to days; the time of day kept. Every year is itself (years 0–99 too, and
+ * those before year 1). NULL stays NULL.
  */
 function addMonthsSql(ms: Raw, n: Raw): Raw {
   const d = dbl;
@@ -1129,9 +1129,8 @@ function addMonthsSql(ms: Raw, n: Raw): Raw {
     // Months since year 0, moved.
     const total = sql`(${year} * ${d(12)} + ${month} - ${d(1)} + ${n})`;
     return bind([tod, total, day], ([tod, total, day]) => {
-      const y0 = fl(sql`${total!} / ${d(12)}`);
-      const m = sql`(${total!} - ${y0} * ${d(12)} + ${d(1)})`;
-      const y = sql`(case when ${y0} >= ${d(0)} and ${y0} <= ${d(99)} then ${y0} + ${d(1900)} else ${y0} end)`;
+      const y = fl(sql`${total!} / ${d(12)}`);
+      const m = sql`(${total!} - ${y} * ${d(12)} + ${d(1)})`;
       return bind([tod!, y, m, day!], ([tod, y, m, day]) => {
         const mod = (x: Raw, k: number) => sql`(${x} - ${d(k)} * ${fl(sql`${x} / ${d(k)}`)})`;
         const leap = sql`((${mod(y!, 4)} = 0 and ${mod(y!, 100)} <> 0) or ${mod(y!, 400)} = 0)`;

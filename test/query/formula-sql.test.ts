@@ -337,9 +337,8 @@ const FIXED_ROWS: Raw[] = [
     Rel: [FIXED_ID(100), FIXED_ID(101)],
   },
   { A: null, B: null, Name: '', Note: 'x#4y', Done: false, Due: null, Rel: [] },
-  // Ends of months and leap days, for dateAdd in months and years. (No year below 100 nor
-  // before year 1: the evaluator reads a date property below 100 as 1900 years later, and
-  // renders a negative year as another; found here.)
+  // Ends of months and leap days, for dateAdd in months and years; years 0–99 (Date.UTC read
+  // them as 1900–1999: the evaluator did, and SQL copied it) and year 0, a leap year.
   ...[
     { start: '2024-01-31' },
     { start: '2024-02-29T23:30:00.000Z' },
@@ -347,6 +346,9 @@ const FIXED_ROWS: Raw[] = [
     { start: '2000-03-31' },
     { start: '2100-05-31T01:02:03.004Z' },
     { start: '2000-02-29' },
+    { start: '0050-03-31' },
+    { start: '0000-02-29T12:00:00.000Z' },
+    { start: '0004-02-29', end: '0004-03-01' },
   ].map((Due) => ({ A: 1, B: -0.5, Name: 'İz 😀', Note: 'GAMMA', Done: true, Due, Rel: [] })),
 ];
 
@@ -359,6 +361,8 @@ const REGRESSIONS: {
   t: 'number' | 'text' | 'bool' | 'date';
   source: string;
   bodies: unknown[];
+  /** The ids each body must select, in order, where known (null: only the evaluators' agreement). */
+  ids?: (string[] | null)[];
 }[] = [
   {
     why: 'seed 1462683501, formula 84: SQLite divided the integers dateBetween gave (3 / 2 = 1)',
@@ -437,10 +441,40 @@ const FIXED_FORMULAS: (typeof REGRESSIONS)[number][] = [
     ],
   },
   {
-    why: 'dateSubtract into years 0–99 (Date.UTC reads them as 1900–1999, as the evaluator does)',
+    why: 'dateSubtract into years 0–99 (Date.UTC read them as 1900–1999, in the evaluator and SQL)',
     t: 'date',
     source: 'dateSubtract(prop("Due"), 1975, "years")',
-    bodies: [{ sorts: [{ property: 'F', direction: 'ascending' }] }],
+    bodies: [
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+      { filter: { property: 'F', formula: { date: { equals: '0049-01-31' } } } },
+      { filter: { property: 'F', formula: { date: { before: '0030-01-01' } } } },
+    ],
+    // 2024-01-31 less 1975 years; before year 30: those of 2000 (year 25) and of years 0–99.
+    ids: [null, [FIXED_ID(3)], [6, 8, 9, 10, 11].map(FIXED_ID)],
+  },
+  {
+    why: 'dateAdd and dateSubtract before year 1 (negative years), and back',
+    t: 'date',
+    source: 'dateAdd(dateSubtract(prop("Due"), 2100, "years"), 13, "months")',
+    bodies: [
+      { sorts: [{ property: 'F', direction: 'descending' }] },
+      { filter: { property: 'F', formula: { date: { before: '-002000-01-01' } } } },
+      { filter: { property: 'F', formula: { date: { equals: '-002095-03-29' } } } },
+    ],
+    // 0050-03-31 → -2050-03-31 → -2049-04-30; 0000-02-29 → -2100-02-28 (-2100 is not a leap
+    // year) → -2099-03-28; 0004-02-29 → -2096-02-29 (a leap year) → -2095-03-29.
+    ids: [null, [FIXED_ID(9), FIXED_ID(10), FIXED_ID(11)], [FIXED_ID(11)]],
+  },
+  {
+    why: 'dateBetween in days and weeks across years 0–99 and before year 1',
+    t: 'number',
+    source: 'dateBetween(prop("Due"), dateSubtract(prop("Due"), 2000, "years"), "days")',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { number: { equals: 730_485 } } },
+        sorts: [{ property: 'F', direction: 'ascending' }],
+      },
+    ],
   },
   {
     why: 'dateAdd in quarters with a fraction (rounded half away from zero)',
@@ -764,7 +798,13 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
         compiled[t]++;
     }
     for (const r of [...REGRESSIONS, ...FIXED_FORMULAS]) {
-      const checked = await checkFormula(r.source, r.t, `regression (${r.why}): ${r.source}`, () => r.bodies);
+      const checked = await checkFormula(
+        r.source,
+        r.t,
+        `regression (${r.why}): ${r.source}`,
+        () => r.bodies,
+        r.ids,
+      );
       expect(checked, r.source).toBe(true);
     }
     for (const n of Object.values(compiled)) expect(n).toBeGreaterThan(FORMULAS / 3);
@@ -775,6 +815,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       t: 'number' | 'text' | 'bool' | 'date',
       label: string,
       bodies: () => unknown[],
+      ids?: (string[] | null)[],
     ): Promise<boolean> {
       const formula = compileFormula(source, lookup);
       const e = formulaToSql(formula.root, resolve);
@@ -787,8 +828,13 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
           keyForm(columnForm(v, formula.type)),
         );
       });
-      for (const body of bodies())
-        await agree(body, new Map([['f', e]]), `${label} ${JSON.stringify(body)}`, { kind: API_KIND[t] });
+      for (const [i, body] of bodies().entries()) {
+        const got = await agree(body, new Map([['f', e]]), `${label} ${JSON.stringify(body)}`, {
+          kind: API_KIND[t],
+        });
+        const want = ids?.[i];
+        if (want) expect([...got].sort(), `${label} ${JSON.stringify(body)}: the rows selected`).toEqual(want);
+      }
       return true;
     }
 
@@ -845,6 +891,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
         }
         expect(got, `${label} on ${t.engine}`).toEqual(expected);
       }
+      return expected;
     }
   }, 300_000);
 });
