@@ -844,13 +844,12 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     case 'arith': {
       const l = op(e.l);
       const r = op(e.r);
-      if (e.op === '/')
-        return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`, ctx);
-      if (e.op === '%') {
-        const simple = plain(e.l) && plain(e.r);
+      const simple = plain(e.l) && plain(e.r);
+      if (e.op === '%')
         return simple ? ctx.hooks.remainder(l, r) : bind([l, r], ([a, b]) => ctx.hooks.remainder(a!, b!));
-      }
-      return sql`(${l} ${sql.raw(e.op)} ${r})`;
+      // The guards repeat each operand: computed once unless a column or a literal.
+      const body = (a: Raw, b: Raw) => arithSql(e.op as '+' | '-' | '*' | '/', a, b);
+      return simple ? body(l, r) : bind([l, r], ([a, b]) => body(a!, b!));
     }
     case 'round':
       return once(e.a, numSql(e.a, ctx), (x) => roundSql(x, e.f));
@@ -872,6 +871,72 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
+}
+
+const pow2 = (k: number) => dbl(2 ** k);
+
+/**
+ * `a op b` of two doubles (never NULL) as JavaScript's arithmetic gives it through the formula
+ * language: empty where JavaScript's is ±Infinity or NaN (overflow, division by zero), 0 where
+ * it underflows to ±0. Neither engine may compute the plain operation there: Postgres raises
+ * "value out of range" on overflow and also when a product or quotient of non-zero numbers
+ * underflows to 0, and SQLite yields ±Inf. So the outcome is foreseen first, from the operands'
+ * magnitudes and, near the edges, from the operation over operands scaled by powers of two
+ * (exact for normal numbers, and rounding commutes with it, so the scaled result crosses a
+ * threshold exactly when the real one overflows or underflows); the plain operation runs only
+ * where it gives a finite, non-zero (or exactly zero) double. Every scaled operand is guarded
+ * by a condition on its own magnitude that comes first, so that Postgres, which evaluates AND
+ * from the left and folds constants (a literal operand) the same way, never computes one that
+ * would raise. The one inexact case: an exact product or quotient within 2^-53 above half the
+ * smallest subnormal reads 0 where JavaScript rounds it up to 5e-324.
+ */
+function arithSql(op: '+' | '-' | '*' | '/', a: Raw, b: Raw): Raw {
+  const A = sql`abs(${a})`;
+  const B = sql`abs(${b})`;
+  const ge = (x: Raw, k: number) => sql`${x} >= ${pow2(k)}`;
+  const le = (x: Raw, k: number) => sql`${x} <= ${pow2(k)}`;
+  const gt = (x: Raw, k: number) => sql`${x} > ${pow2(k)}`;
+  const lt = (x: Raw, k: number) => sql`${x} < ${pow2(k)}`;
+  const scaled = (x: Raw, k: number) => sql`(${x} * ${pow2(k)})`;
+  if (op === '+' || op === '-') {
+    const o = sql.raw(op);
+    const plainOp = sql`${a} ${o} ${b}`;
+    // Below 2^1022 each, the result stays below 2^1023; beside a number below 2^-1000 the other
+    // cannot overflow; else both are normal and halving is exact: the half overflows past 2^1023.
+    return sql`(case when ${le(A, 1022)} and ${le(B, 1022)} then ${plainOp} when ${lt(A, -1000)} or ${lt(B, -1000)} then ${plainOp} when abs(${scaled(a, -1)} ${o} ${scaled(b, -1)}) >= ${pow2(1023)} then null else ${plainOp} end)`;
+  }
+  if (op === '*') {
+    const product = sql`${a} * ${b}`;
+    // Both below 2^512: no overflow; both above 2^-537: no underflow (the product > 2^-1074);
+    // both at most 2^-538: 0. Else one side is scaled toward 1 by 2^∓600 and the product
+    // compared with the threshold scaled alike (2^1024 → 2^424, 2^-1075 → 2^-475).
+    return sql`(case when ${a} = 0 or ${b} = 0 then ${dbl(0)}
+      when ${ge(A, 512)} and ${ge(B, 512)} then null
+      when ${ge(A, 512)} and ${gt(B, -600)} and abs(${scaled(a, -600)} * ${b}) >= ${pow2(424)} then null
+      when ${ge(B, 512)} and ${gt(A, -600)} and abs(${a} * ${scaled(b, -600)}) >= ${pow2(424)} then null
+      when ${ge(A, 512)} or ${ge(B, 512)} then ${product}
+      when ${gt(A, -537)} and ${gt(B, -537)} then ${product}
+      when ${le(A, -538)} and ${le(B, -538)} then ${dbl(0)}
+      when ${le(A, -537)} and ${A} <= ${B} and abs(${scaled(a, 600)} * ${b}) <= ${pow2(-475)} then ${dbl(0)}
+      when ${le(B, -537)} and ${B} < ${A} and abs(${a} * ${scaled(b, 600)}) <= ${pow2(-475)} then ${dbl(0)}
+      else ${product} end)`;
+  }
+  const quotient = sql`${a} / ${b}`;
+  // Magnitude classes: at least 2^300 (scaled by 2^-600), at most 2^-300 (by 2^600), between
+  // (as it is). Scaled operands lie in [2^-474, 2^424], so their quotient t is a normal double,
+  // and the real quotient is t · 2^(600k) for k, the class difference, in -2 … 2: it overflows
+  // when t ≥ 2^(1024 - 600k) and underflows to 0 when t ≤ 2^(-1075 - 600k).
+  const mid = (x: Raw) => sql`${gt(x, -300)} and ${lt(x, 300)}`;
+  const t = (x: Raw, y: Raw) => sql`abs(${x} / ${y})`;
+  return sql`(case when ${b} = 0 then null when ${a} = 0 then ${dbl(0)}
+    when ${lt(A, 512)} and ${gt(A, -537)} and ${gt(B, -511)} and ${lt(B, 537)} then ${quotient}
+    when ${ge(A, 300)} and ${le(B, -300)} and ${t(scaled(a, -600), scaled(b, 600))} >= ${pow2(-176)} then null
+    when ${ge(A, 300)} and ${mid(B)} and ${t(scaled(a, -600), b)} >= ${pow2(424)} then null
+    when ${mid(A)} and ${le(B, -300)} and ${t(a, scaled(b, 600))} >= ${pow2(424)} then null
+    when ${le(A, -300)} and ${mid(B)} and ${t(scaled(a, 600), b)} <= ${pow2(-475)} then ${dbl(0)}
+    when ${mid(A)} and ${ge(B, 300)} and ${t(a, scaled(b, -600))} <= ${pow2(-475)} then ${dbl(0)}
+    when ${le(A, -300)} and ${ge(B, 300)} and ${t(scaled(a, 600), scaled(b, -600))} <= ${pow2(125)} then ${dbl(0)}
+    else ${quotient} end)`;
 }
 
 /**
@@ -1218,18 +1283,35 @@ function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): R
     case 'percent_checked':
       return ratio(sql`count(*) - ${empties}`);
     case 'sum':
-      return one(sql`coalesce(sum(${value}), 0)`);
+      return one(sql`(case when count(${value}) = 0 then 0 else ${finiteSum(value)} end)`);
     case 'average':
-      return one(sql`avg(${value})`);
+      // The sum over the count, as the evaluator (and Postgres's avg(), which raises where the
+      // sum of squares it also keeps overflows).
+      return one(sql`(case when count(${value}) = 0 then null else ${finiteSum(value)} / count(${value}) end)`);
     case 'min':
       return one(sql`min(${value})`);
     case 'max':
       return one(sql`max(${value})`);
     case 'range':
-      return one(sql`max(${value}) - min(${value})`);
+      return one(arithSql('-', sql`max(${value})`, sql`min(${value})`));
     default:
       throw new Error(`not a number rollup: ${e.fn}`);
   }
+}
+
+/**
+ * The sum of a column's numbers, NULL where it overflows (JavaScript's sum is then ±Infinity,
+ * an empty number; Postgres's sum() raises and SQLite's is ±Inf). Numbers of at least 2^-900
+ * are summed scaled by 2^-64 (exact, and rounding commutes with it, so the scaled sum is the
+ * sum scaled while it is a normal number) and cannot overflow; the smaller ones, which scaling
+ * could round, are summed apart. The sum overflows when the scaled one reaches 2^960. (A sum
+ * that overflows on the way and comes back, [MAX, MAX, -MAX], is empty in JavaScript's order
+ * and finite here; sums of fractions may differ in the last digit, as in any other order.)
+ */
+function finiteSum(v: Raw): Raw {
+  const big = sql`sum(case when abs(${v}) >= ${pow2(-900)} then ${v} * ${pow2(-64)} end)`;
+  const small = sql`coalesce(sum(case when abs(${v}) < ${pow2(-900)} then ${v} end), 0)`;
+  return sql`(case when ${big} is null then ${small} when abs(${big}) >= ${pow2(960)} then null else ${big} * ${pow2(64)} + ${small} end)`;
 }
 
 function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
