@@ -847,9 +847,10 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       const simple = plain(e.l) && plain(e.r);
       if (e.op === '%')
         return simple ? ctx.hooks.remainder(l, r) : bind([l, r], ([a, b]) => ctx.hooks.remainder(a!, b!));
+      const o = e.op as '+' | '-' | '*' | '/';
+      if (ctx.hooks.finite) return ctx.hooks.finite(sql`${l} ${sql.raw(o)} ${r}`);
       // The guards repeat each operand: computed once unless a column or a literal.
-      const body = (a: Raw, b: Raw) => arithSql(e.op as '+' | '-' | '*' | '/', a, b);
-      return simple ? body(l, r) : bind([l, r], ([a, b]) => body(a!, b!));
+      return simple ? arithSql(o, l, r) : bind([l, r], ([a, b]) => arithSql(o, a!, b!));
     }
     case 'round':
       return once(e.a, numSql(e.a, ctx), (x) => roundSql(x, e.f));
@@ -1283,17 +1284,23 @@ function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): R
     case 'percent_checked':
       return ratio(sql`count(*) - ${empties}`);
     case 'sum':
+      if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`coalesce(sum(${value}), 0)`));
       return one(sql`(case when count(${value}) = 0 then 0 else ${finiteSum(value)} end)`);
     case 'average':
-      // The sum over the count, as the evaluator (and Postgres's avg(), which raises where the
-      // sum of squares it also keeps overflows).
+      // Postgres: the sum over the count, as the evaluator (avg() raises where the sum of
+      // squares it also keeps overflows).
+      if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`avg(${value})`));
       return one(sql`(case when count(${value}) = 0 then null else ${finiteSum(value)} / count(${value}) end)`);
     case 'min':
       return one(sql`min(${value})`);
     case 'max':
       return one(sql`max(${value})`);
     case 'range':
-      return one(arithSql('-', sql`max(${value})`, sql`min(${value})`));
+      return one(
+        ctx.hooks.finite
+          ? ctx.hooks.finite(sql`max(${value}) - min(${value})`)
+          : arithSql('-', sql`max(${value})`, sql`min(${value})`),
+      );
     default:
       throw new Error(`not a number rollup: ${e.fn}`);
   }

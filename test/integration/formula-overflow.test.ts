@@ -138,7 +138,7 @@ describeEngines('formulas and rollups beyond the range of doubles', (engine) => 
   const names = async (got: string[]) =>
     Promise.all(
       got.map(async (id) => {
-        const p = (await sqlClient.pages.retrieve({ page_id: id })) as {
+        const p = (await sqlClient.pages.retrieve({ page_id: id })) as unknown as {
           properties: { Name: { title: { plain_text: string }[] } };
         };
         return p.properties.Name.title[0]!.plain_text;
