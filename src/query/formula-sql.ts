@@ -15,7 +15,7 @@
  * number counts as 0 in arithmetic, non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
-import { addMonths } from '../domain/formula/dates.ts';
+import { addMonths, dateBetween, type Unit } from '../domain/formula/dates.ts';
 import type { Node } from '../domain/formula/syntax.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter } from './ir.ts';
@@ -115,7 +115,10 @@ export type FExpr =
       readonly k: 'dateBetween';
       readonly a: FExpr;
       readonly b: FExpr;
+      /** The unit in milliseconds (minutes … weeks), or 0 for calendar months. */
       readonly unit: number;
+      /** Calendar units in months (1, 3, 12: months, quarters, years) when `unit` is 0. */
+      readonly months?: number;
     }
   | {
       readonly t: 'number' | 'date';
@@ -137,6 +140,8 @@ const DAY = 86_400_000;
 const UNIT_MS: Record<string, number> = { minutes: 6e4, hours: 36e5, days: DAY, weeks: 7 * DAY };
 /** Calendar units of dateAdd, in months (singular names too, as the evaluator takes them). */
 const MONTHS: Record<string, number> = { months: 1, month: 1, quarters: 3, quarter: 3, years: 12, year: 12 };
+/** dateBetween's calendar unit of a number of months. */
+const MONTH_UNITS: Record<number, Unit> = { 1: 'months', 3: 'quarters', 12: 'years' };
 /** The most months dateAdd moves in SQL (three thousand years). */
 const MAX_MONTHS = 36_000;
 const roundAway = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
@@ -336,9 +341,12 @@ export function formulaToSql(root: Node, prop: PropResolver): FExpr | undefined 
       }
       case 'dateBetween': {
         const [a, b] = args.length === 3 ? [visit(args[0]!), visit(args[1]!)] : [];
-        const unit = args[2]?.k === 'str' ? UNIT_MS[args[2].v] : undefined;
-        if (a?.t !== 'date' || b?.t !== 'date' || !unit) return undefined;
-        return { t: 'number', k: 'dateBetween', a, b, unit };
+        const name = args[2]?.k === 'str' ? args[2].v : '';
+        const unit = UNIT_MS[name];
+        const months = MONTHS[name];
+        if (a?.t !== 'date' || b?.t !== 'date' || (!unit && !months)) return undefined;
+        if (months) return { t: 'number', k: 'dateBetween', a, b, unit: 0, months };
+        return { t: 'number', k: 'dateBetween', a, b, unit: unit! };
       }
       default:
         return undefined;
@@ -583,6 +591,7 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
       const a = ev(e.a) as DateVal | null;
       const b = ev(e.b) as DateVal | null;
       if (!a || !b) return null;
+      if (e.months) return dateBetween(a.s, b.s, MONTH_UNITS[e.months]!, 'UTC');
       const q = (a.s - b.s) / e.unit;
       return (q < 0 ? Math.ceil(q) : Math.floor(q)) || 0;
     }
@@ -754,8 +763,9 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
   let nodes = 0;
   let subqueries = 0;
   const walk = (x: FExpr): void => {
-    // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql).
-    nodes += x.k === 'addMonths' ? 10 : 1;
+    // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql,
+    // monthsBetweenSql).
+    nodes += x.k === 'addMonths' || (x.k === 'dateBetween' && x.months) ? 10 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
     else for (const c of children(x)) walk(c);
@@ -865,6 +875,7 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     case 'dateBetween': {
       const a = fexprDate(e.a, ctx).s;
       const b = fexprDate(e.b, ctx).s;
+      if (e.months) return monthsBetweenSql(a, b, e.months, ctx);
       return ctx.hooks.truncate(sql`(${a} - ${b}) / ${dbl(e.unit)}`);
     }
     case 'rollup':
@@ -1216,6 +1227,56 @@ function addMonthsSql(ms: Raw, n: Raw): Raw {
       });
     });
   });
+}
+
+/**
+ * dateBetween(a, b) in calendar months (`per` 1), quarters (3) or years (12), as the evaluator's
+ * (Moment's month difference, in UTC): with p, q = a, b, or b, a when a's day of the month is
+ * smaller than b's (the sign then turns), the whole months from p's month to q's, plus the
+ * fraction (q − anchor) / (the anchor's month span), the anchor being p's day (clamped to the
+ * month's length) and time of day in q's month, the span reaching to the same point of the
+ * month before or after. Every term is a whole number of milliseconds (exact in doubles), so
+ * the fraction, the sum, the division by `per` and the truncation are the evaluator's own
+ * double operations. Two civil dates (civilOf), no month arithmetic. NULL stays NULL.
+ */
+function monthsBetweenSql(a: Raw, b: Raw, per: number, ctx: SqlContext): Raw {
+  const d = dbl;
+  const fl = (x: Raw) => sql`floor(${x})`;
+  const least = (x: Raw, y: Raw) => sql`(case when ${x} < ${y} then ${x} else ${y} end)`;
+  return civilOf(a, (todA, yA, mA, dA) =>
+    civilOf(b, (todB, yB, mB, dB) => {
+      const swap = sql`${dA} < ${dB}`;
+      const pick = (x: Raw, y: Raw) => sql`(case when ${swap} then ${x} else ${y} end)`;
+      // p's day and time of day, p's and q's month counts, q's year, month, day and time of day.
+      const values = [
+        pick(dB, dA),
+        pick(todB, todA),
+        pick(sql`${yB} * ${d(12)} + ${mB}`, sql`${yA} * ${d(12)} + ${mA}`),
+        pick(sql`${yA} * ${d(12)} + ${mA}`, sql`${yB} * ${d(12)} + ${mB}`),
+        pick(yA, yB),
+        pick(mA, mB),
+        pick(dA, dB),
+        pick(todA, todB),
+        sql`(case when ${swap} then 1 else 0 end)`,
+      ];
+      return bind(values, ([dp, todp, monthP, monthQ, yq, mq, dq, todq, swapped]) => {
+        const mod = (x: Raw, k: number) => sql`(${x} - ${d(k)} * ${fl(sql`${x} / ${d(k)}`)})`;
+        const leap = sql`((${mod(yq!, 4)} = 0 and ${mod(yq!, 100)} <> 0) or ${mod(yq!, 400)} = 0)`;
+        const length = (m: Raw) =>
+          sql`(case when ${m} = 2 then (case when ${leap} then ${d(29)} else ${d(28)} end) when ${m} in (4, 6, 9, 11) then ${d(30)} else ${d(31)} end)`;
+        const lenQ = length(mq!);
+        // The months before and after q's (December and January have 31 days).
+        const lenPrev = length(sql`(case when ${mq!} = 1 then ${d(12)} else ${mq!} - ${d(1)} end)`);
+        const lenNext = length(sql`(case when ${mq!} = 12 then ${d(1)} else ${mq!} + ${d(1)} end)`);
+        const dayQ = least(dp!, lenQ);
+        const diff = sql`((${dq!} - ${dayQ}) * ${d(DAY)} + ${todq!} - ${todp!})`;
+        const span = sql`(case when ${diff} < 0 then ${lenPrev} + ${dayQ} - ${least(dp!, lenPrev)} else ${lenQ} + ${least(dp!, lenNext)} - ${dayQ} end) * ${d(DAY)}`;
+        const x = sql`((${monthQ!} - ${monthP!}) + ${diff} / (${span}))`;
+        const signed = sql`(case when ${swapped!} = 1 then ${x} else - ${x} end)`;
+        return ctx.hooks.truncate(per === 1 ? signed : sql`${signed} / ${d(per)}`);
+      });
+    }),
+  );
 }
 
 function defaultEnd(d: DateSql): Raw {

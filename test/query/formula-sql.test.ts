@@ -252,6 +252,8 @@ function columnForm(v: Value, t: FType): number | string | boolean | Interval | 
 
 const TEXT_LITS = ['"#4"', '" #"', '"Mixed"', '"42"', '""', '"x"'];
 const UNITS = ['"days"', '"hours"', '"minutes"', '"weeks"'];
+/** dateBetween's units, months, quarters and years included. */
+const BETWEEN_UNITS = [...UNITS, '"months"', '"quarters"', '"years"'];
 /** dateAdd's units, months and years included. */
 const CALENDAR_UNITS = [...UNITS, '"months"', '"years"', '"quarters"', '"month"', '"year"'];
 const NUM_ROLLUPS = ROLLUPS.filter((r) => !['earliest_date', 'latest_date', 'date_range'].includes(r.fn));
@@ -268,7 +270,7 @@ function gen(rng: Rng, t: 'number' | 'text' | 'bool' | 'date', depth = 0): strin
         () => String(rng.pick([0, 1, 2.5, 10])),
         () => `(${g('number')} ${rng.pick(['+', '-', '*', '/'])} ${g('number')})`,
         () => `if(${g('bool')}, ${g('number')}, ${g('number')})`,
-        () => `dateBetween(${g('date')}, ${g('date')}, ${rng.pick(UNITS)})`,
+        () => `dateBetween(${g('date')}, ${g('date')}, ${rng.pick(BETWEEN_UNITS)})`,
         () => `length(${g(rng.pick(['text', 'text', 'number', 'bool']))})`,
         () => `(${g('number')} % ${rng.pick(['2', '-0.5', '3', g('number')])})`,
         () => `round(${g('number')}${rng.int(2) ? `, ${rng.pick([1, 2, -1])}` : ''})`,
