@@ -43,6 +43,7 @@ export type RollupFn =
   | 'percent_not_empty'
   | 'sum'
   | 'average'
+  | 'median'
   | 'min'
   | 'max'
   | 'range'
@@ -670,6 +671,11 @@ function rollupValue(e: Extract<FExpr, { k: 'rollup' }>, rows: Row[]): Val {
       return finite(numbers.reduce((a, b) => a + b, 0));
     case 'average':
       return numbers.length ? finite(numbers.reduce((a, b) => a + b, 0) / numbers.length) : null;
+    case 'median': {
+      const s = [...numbers].sort((a, b) => a - b);
+      const mid = s.length >> 1;
+      return s.length === 0 ? null : s.length % 2 ? s[mid]! : finite((s[mid - 1]! + s[mid]!) / 2);
+    }
     case 'min':
       return numbers.length ? Math.min(...numbers) : null;
     case 'max':
@@ -1382,7 +1388,28 @@ function finiteSum(v: Raw): Raw {
   return sql`(case when ${big} is null then ${small} when abs(${big}) >= ${pow2(960)} then null else ${big} * ${pow2(64)} + ${small} end)`;
 }
 
+/**
+ * The median of the related rows' numbers, as the evaluator's: the middle one, or the two middle
+ * ones' (a + b) / 2 (not SQLite's median(), a + (b − a) / 2, nor Postgres's percentile_cont,
+ * which differ in the last digit): the related numbers ranked (row_number) and counted (count
+ * over the window), the one or two middle ranks kept, their sum halved with the engine's guard
+ * (arithSql, finite). A subquery at each mention, not part of the per-row plan (planRelated),
+ * which holds aggregates only.
+ */
+function medianSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+  if (e.v.family !== 'number') throw new Error('median over a non-number column');
+  const value = relCol(ctx)(e.v.col);
+  const ranked = sql`(select ${value} as x, row_number() over (order by ${value}) as rn, count(*) over () as n ${relatedRows(e.rel, ctx)} and ${value} is not null)`;
+  const lo = sql`min(fx_mid.x)`;
+  const hi = sql`max(fx_mid.x)`;
+  const half = ctx.hooks.finite
+    ? ctx.hooks.finite(sql`(${lo} + ${hi}) / ${dbl(2)}`)
+    : arithSql('/', arithSql('+', lo, hi), dbl(2));
+  return sql`(select case when max(fx_mid.n) % 2 = 1 then ${lo} else ${half} end from ${ranked} as fx_mid where fx_mid.rn in ((fx_mid.n + 1) / 2, fx_mid.n / 2 + 1))`;
+}
+
 function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+  if (e.fn === 'median') return medianSql(e, ctx);
   const [column] = ctx.related?.(e) ?? [];
   return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e, ctx));
 }
@@ -1467,6 +1494,8 @@ export interface RelatedOuter {
 function relatedNodes(exprs: readonly FExpr[]): Map<string, Extract<FExpr, { k: 'rollup' | 'quant' }>> {
   const out = new Map<string, Extract<FExpr, { k: 'rollup' | 'quant' }>>();
   const walk = (x: FExpr): void => {
+    // A median is a subquery at each mention (medianSql), not an aggregate of the plan.
+    if (x.k === 'rollup' && x.fn === 'median') return;
     if (x.k === 'rollup' || x.k === 'quant') out.set(relatedKey(x), x);
     else for (const c of children(x)) walk(c);
   };
