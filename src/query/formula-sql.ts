@@ -1357,7 +1357,9 @@ function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): R
       // Postgres: the sum over the count, as the evaluator (avg() raises where the sum of
       // squares it also keeps overflows).
       if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`avg(${value})`));
-      return one(sql`(case when count(${value}) = 0 then null else ${finiteSum(value)} / count(${value}) end)`);
+      return one(
+        sql`(case when count(${value}) = 0 then null else ${finiteSum(value)} / count(${value}) end)`,
+      );
     case 'min':
       return one(sql`min(${value})`);
     case 'max':

@@ -164,13 +164,15 @@ describe('dates in years 0–99 and before year 1 are those years', () => {
 
   it('reads a zone offset of years 0–99 and before year 1 (local mean time)', () => {
     // Paris before 1891 is its local mean time, +0:09:21 (the zone data's, as the runtime has it).
-    expect(run('formatDate(parseDate("0050-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm:ss Z")', 'Europe/Paris')).toEqual(
-      { type: 'string', string: '0050-06-01 12:09:21 +00:09' },
-    );
-    expect(run('formatDate(parseDate("-000100-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm:ss")', 'Europe/Paris')).toEqual(
-      { type: 'string', string: '-0100-06-01 12:09:21' },
-    );
-    expect(run('dateBetween(parseDate("0050-06-02"), parseDate("0050-06-01"), "hours")', 'Europe/Paris')).toEqual({
+    expect(
+      run('formatDate(parseDate("0050-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm:ss Z")', 'Europe/Paris'),
+    ).toEqual({ type: 'string', string: '0050-06-01 12:09:21 +00:09' });
+    expect(
+      run('formatDate(parseDate("-000100-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm:ss")', 'Europe/Paris'),
+    ).toEqual({ type: 'string', string: '-0100-06-01 12:09:21' });
+    expect(
+      run('dateBetween(parseDate("0050-06-02"), parseDate("0050-06-01"), "hours")', 'Europe/Paris'),
+    ).toEqual({
       type: 'number',
       number: 24,
     });

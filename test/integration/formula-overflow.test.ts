@@ -145,37 +145,38 @@ describeEngines('formulas and rollups beyond the range of doubles', (engine) => 
       }),
     );
 
-  it.each([
-    'Product',
-    'Total',
-    'Gap',
-    'Ratio',
-    'Nested',
-    'Rest',
-    'Neg',
-  ])('filters and sorts %s as the evaluator, where doubles overflow', async (name) => {
-    for (const body of [
-      { filter: { property: name, formula: { number: { is_empty: true } } } },
-      { filter: { property: name, formula: { number: { greater_than: 0 } } } },
-      { filter: { property: name, formula: { number: { less_than: 1 } } } },
-      {
-        filter: { property: name, formula: { number: { is_not_empty: true } } },
-        sorts: [{ property: name, direction: 'descending' }],
-      },
-      { sorts: [{ property: name, direction: 'ascending' }] },
-    ]) {
-      const got = await ids(sqlClient, body);
-      expect(got, JSON.stringify(body)).toEqual(await ids(evalClient, body));
-    }
-  });
+  it.each(['Product', 'Total', 'Gap', 'Ratio', 'Nested', 'Rest', 'Neg'])(
+    'filters and sorts %s as the evaluator, where doubles overflow',
+    async (name) => {
+      for (const body of [
+        { filter: { property: name, formula: { number: { is_empty: true } } } },
+        { filter: { property: name, formula: { number: { greater_than: 0 } } } },
+        { filter: { property: name, formula: { number: { less_than: 1 } } } },
+        {
+          filter: { property: name, formula: { number: { is_not_empty: true } } },
+          sorts: [{ property: name, direction: 'descending' }],
+        },
+        { sorts: [{ property: name, direction: 'ascending' }] },
+      ]) {
+        const got = await ids(sqlClient, body);
+        expect(got, JSON.stringify(body)).toEqual(await ids(evalClient, body));
+      }
+    },
+  );
 
   it('gives JavaScript’s answers: an overflow is empty, an underflow 0', async () => {
-    const empty = await names(await ids(sqlClient, { filter: { property: 'Product', formula: { number: { is_empty: true } } } }));
+    const empty = await names(
+      await ids(sqlClient, { filter: { property: 'Product', formula: { number: { is_empty: true } } } }),
+    );
     expect(empty.sort()).toEqual(['row 0', 'row 1', 'row 2', 'row 3', 'row 4']);
-    const zero = await names(await ids(sqlClient, { filter: { property: 'Product', formula: { number: { equals: 0 } } } }));
+    const zero = await names(
+      await ids(sqlClient, { filter: { property: 'Product', formula: { number: { equals: 0 } } } }),
+    );
     // 1e-300 squared underflows to 0 (Postgres would raise "value out of range: underflow").
     expect(zero.sort()).toEqual(['row 10', 'row 12', 'row 5', 'row 6', 'row 9']);
-    const big = await names(await ids(sqlClient, { filter: { property: 'Ratio', formula: { number: { is_empty: true } } } }));
+    const big = await names(
+      await ids(sqlClient, { filter: { property: 'Ratio', formula: { number: { is_empty: true } } } }),
+    );
     // 1e300 / 1e-300 overflows; x / 0 is empty (JavaScript's ±Infinity and NaN).
     expect(big.sort()).toEqual(['row 10', 'row 7', 'row 9']);
   });

@@ -45,8 +45,10 @@ function makePair(rng: Rng): [number, number] {
   const f = new Date(a);
   const months = rng.int(60) - 30;
   const shift = rng.pick([0, 0, 1, -1, DAY, -DAY, 3_600_000, -3_600_000, rng.int(5 * DAY) - 2 * DAY]);
-  const b = utcMs(f.getUTCFullYear(), f.getUTCMonth() + months, rng.pick([f.getUTCDate(), 28, 29, 30, 31])) +
-    (a - utcMs(f.getUTCFullYear(), f.getUTCMonth(), f.getUTCDate())) + shift;
+  const b =
+    utcMs(f.getUTCFullYear(), f.getUTCMonth() + months, rng.pick([f.getUTCDate(), 28, 29, 30, 31])) +
+    (a - utcMs(f.getUTCFullYear(), f.getUTCMonth(), f.getUTCDate())) +
+    shift;
   return rng.chance(0.5) ? [a, b] : [b, a];
 }
 
@@ -75,7 +77,11 @@ describe(`dateBetween in months, quarters and years in SQL (seed ${SEED})`, () =
         .addColumn('b_lo', 'double precision')
         .addColumn('b_hi', 'double precision')
         .execute();
-      for (let i = 0; i < rows.length; i += 500) await t.db.insertInto('pairs').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await t.db
+          .insertInto('pairs')
+          .values(rows.slice(i, i + 500))
+          .execute();
       for (const [unit, months] of [
         ['months', 1],
         ['quarters', 3],
@@ -83,9 +89,10 @@ describe(`dateBetween in months, quarters and years in SQL (seed ${SEED})`, () =
       ] as const) {
         const e: FExpr = { t: 'number', k: 'dateBetween', a: date('a'), b: date('b'), unit: 0, months };
         const ctx = { hooks: t.hooks, now: NOW, col: (name: string) => sql.ref(`pairs.${name}`) };
-        const got = await sql<{ id: number; v: number | null }>`select id, ${fexprSql(e, ctx)} as v from pairs order by id`.execute(
-          t.db,
-        );
+        const got = await sql<{
+          id: number;
+          v: number | null;
+        }>`select id, ${fexprSql(e, ctx)} as v from pairs order by id`.execute(t.db);
         let checked = 0;
         for (const { id, v } of got.rows) {
           const row = rows[Number(id)]!;

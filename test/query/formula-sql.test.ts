@@ -851,7 +851,8 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
           kind: API_KIND[t],
         });
         const want = ids?.[i];
-        if (want !== null && want !== undefined) expect([...got].sort(), `${label} ${JSON.stringify(body)}: the rows selected`).toEqual(want);
+        if (want !== null && want !== undefined)
+          expect([...got].sort(), `${label} ${JSON.stringify(body)}: the rows selected`).toEqual(want);
       }
       return true;
     }
