@@ -128,7 +128,6 @@ const ROLLUPS: { name: string; fn: RollupFn; of: keyof typeof R }[] = [
   { name: 'PctFilled', fn: 'percent_not_empty', of: 'O' },
   { name: 'Sum', fn: 'sum', of: 'N' },
   { name: 'Avg', fn: 'average', of: 'N' },
-  { name: 'Median', fn: 'median', of: 'N' },
   { name: 'Min', fn: 'min', of: 'N' },
   { name: 'Max', fn: 'max', of: 'N' },
   { name: 'Range', fn: 'range', of: 'N' },
@@ -140,6 +139,12 @@ const ROLLUPS: { name: string; fn: RollupFn; of: keyof typeof R }[] = [
   { name: 'Latest', fn: 'latest_date', of: 'D' },
   { name: 'Span', fn: 'date_range', of: 'D' },
 ];
+/**
+ * The median, in SQL since the seeds above were explored: kept out of ROLLUPS (and so out of
+ * the generator) so that a seed generates the formulas it did before; checked after them.
+ */
+const MEDIAN = { name: 'Median', fn: 'median', of: 'N' } as const;
+const ALL_ROLLUPS: { name: string; fn: RollupFn; of: keyof typeof R }[] = [...ROLLUPS, MEDIAN];
 const M = {
   A: { id: 'a', name: 'A', type: 'number', number: {} },
   B: { id: 'b%2F', name: 'B', type: 'number', number: {} },
@@ -153,7 +158,7 @@ const rollupId = (name: string) => `r_${name}`;
 const SCHEMA = {
   ...M,
   ...Object.fromEntries(
-    ROLLUPS.map((r) => [
+    ALL_ROLLUPS.map((r) => [
       r.name,
       {
         id: rollupId(r.name),
@@ -319,7 +324,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const FIXED_RELATED: Raw[] = [
   { N: 3, K: true, D: { start: iso(NOW.getTime() - 21 * 86_400_000 + 2 * HOUR) }, S: 'GAMMA', O: 'X' },
   { N: null, K: false, D: { start: '2026-05-01' }, S: '', O: null },
-  // A median of two: (0.1 + 0.7) / 2 is 0.39999999999999997, a + (b − a) / 2 is 0.4.
+];
+/** A median of two: (0.1 + 0.7) / 2 is 0.39999999999999997, a + (b − a) / 2 is 0.4. */
+const MEDIAN_RELATED: Raw[] = [
   { N: 0.1, K: false, D: null, S: '', O: null },
   { N: 0.7, K: false, D: null, S: '', O: null },
 ];
@@ -562,7 +569,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     for (const t of dbs) await t.close();
   });
 
-  it(`runs ${FORMULAS * 4} generated formulas and ${ROLLUPS.length} rollups on ${ENGINES.join(' and ')}`, async () => {
+  it(`runs ${FORMULAS * 4} generated formulas and ${ALL_ROLLUPS.length} rollups on ${ENGINES.join(' and ')}`, async () => {
     const rng = prng(SEED);
     // The related data source; some of its rows are in the trash (a rollup skips them).
     const relRaw: Raw[] = Array.from({ length: RELATED }, () => ({
@@ -577,6 +584,11 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     relRaw.push(...FIXED_RELATED);
     relIds.push(...FIXED_RELATED.map((_, i) => FIXED_ID(100 + i)));
     relTrash.push(...FIXED_RELATED.map(() => 0));
+    // What the generated rows relate to (as before MEDIAN_RELATED, so a seed relates the same).
+    const pickable = [...relIds];
+    relRaw.push(...MEDIAN_RELATED);
+    relIds.push(...MEDIAN_RELATED.map((_, i) => FIXED_ID(100 + FIXED_RELATED.length + i)));
+    relTrash.push(...MEDIAN_RELATED.map(() => 0));
     // The third data source, and each related row's relation to it, drawn without the seed's
     // generator (so a seed generates the same rows as before it existed).
     const rel2Ids = Array.from({ length: 12 }, (_, i) => FIXED_ID(200 + i));
@@ -614,7 +626,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       Done: rng.int(2) === 0,
       Due: makeDate(rng),
       // A relation names each page once (the store keeps the first of repeated ids).
-      Rel: [...new Set(Array.from({ length: rng.int(6) }, () => rng.pick(relIds)))],
+      Rel: [...new Set(Array.from({ length: rng.int(6) }, () => rng.pick(pickable)))],
     }));
     const ids = raws.map(() => rng.uuid());
     raws.push(...FIXED_ROWS);
@@ -631,7 +643,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
 
     // The rollups as the app computes them (domain/properties/rollups.ts) and in SQL.
     const rollupExprs = new Map<string, FExpr>(
-      ROLLUPS.map((r) => [
+      ALL_ROLLUPS.map((r) => [
         rollupId(r.name),
         {
           t: ['earliest_date', 'latest_date', 'date_range'].includes(r.fn) ? 'date' : 'number',
@@ -657,7 +669,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       prop: (id) => {
         const m = Object.entries(M).find(([, p]) => p.id === id);
         if (m) return formulaValue(m[1].type, raw[m[0]]);
-        const r = ROLLUPS.find((x) => rollupId(x.name) === id);
+        const r = ALL_ROLLUPS.find((x) => rollupId(x.name) === id);
         return r ? rollupValue(raw, r) : null;
       },
     });
@@ -673,7 +685,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       ...Object.values(M)
         .filter((p) => p.type !== 'relation')
         .map((p) => ({ id: p.id, name: p.name, type: typeOf(p) })),
-      ...ROLLUPS.map((r) => ({
+      ...ALL_ROLLUPS.map((r) => ({
         id: rollupId(r.name),
         name: r.name,
         type: rollupType(r.fn as RollupFunction, typeOf(R[r.of])),
@@ -827,6 +839,24 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
     }
     for (const n of Object.values(compiled)) expect(n).toBeGreaterThan(FORMULAS / 3);
 
+    // 4. The median rollup: values, filters and sorts (no draws from the seed's generator).
+    const median = rollupExprs.get(rollupId(MEDIAN.name))!;
+    raws.forEach((raw, i) => {
+      expect(keyForm(fexprValue(median, rows[i]!, { now: NOW, related })), `rollup Median, row ${i}`).toEqual(
+        keyForm(columnForm(rollupValue(raw, MEDIAN), T.number)),
+      );
+    });
+    for (const body of [
+      { filter: { property: 'Median', rollup: { number: { greater_than: 3 } } } },
+      { filter: { property: 'Median', rollup: { number: { is_empty: true } } } },
+      {
+        filter: { property: 'Median', rollup: { number: { less_than: 10 } } },
+        sorts: [{ property: 'Median', direction: 'descending' }],
+      },
+      { sorts: [{ property: 'Median', direction: 'ascending' }] },
+    ])
+      await agree(body, new Map([[rollupId('Median'), median]]), `rollup Median ${JSON.stringify(body)}`);
+
     /** Checks one formula four ways; false when the app would leave it to the evaluator. */
     async function checkFormula(
       source: string,
@@ -875,7 +905,7 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       } = {},
     ) {
       const computed = new Map<string, 'number' | 'date' | 'string' | 'boolean'>(
-        ROLLUPS.map((r) => [
+        ALL_ROLLUPS.map((r) => [
           rollupId(r.name),
           rollupExprs.get(rollupId(r.name))!.t === 'date' ? 'date' : 'number',
         ]),
