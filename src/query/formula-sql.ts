@@ -925,10 +925,11 @@ function arithSql(op: '+' | '-' | '*' | '/', a: Raw, b: Raw): Raw {
   }
   if (op === '*') {
     const product = sql`${a} * ${b}`;
-    // Both below 2^512: no overflow; both above 2^-537: no underflow (the product > 2^-1074);
-    // both at most 2^-538: 0. Else one side is scaled toward 1 by 2^∓600 and the product
+    // Both below 2^512: no overflow; both above 2^-537: no underflow (the product > 2^-1074),
+    // the common case, tested first; both at most 2^-538: 0. Else one side is scaled toward 1 by 2^∓600 and the product
     // compared with the threshold scaled alike (2^1024 → 2^424, 2^-1075 → 2^-475).
-    return sql`(case when ${a} = 0 or ${b} = 0 then ${dbl(0)}
+    return sql`(case when ${lt(A, 512)} and ${lt(B, 512)} and ${gt(A, -537)} and ${gt(B, -537)} then ${product}
+      when ${a} = 0 or ${b} = 0 then ${dbl(0)}
       when ${ge(A, 512)} and ${ge(B, 512)} then null
       when ${ge(A, 512)} and ${gt(B, -600)} and abs(${scaled(a, -600)} * ${b}) >= ${pow2(424)} then null
       when ${ge(B, 512)} and ${gt(A, -600)} and abs(${a} * ${scaled(b, -600)}) >= ${pow2(424)} then null
@@ -946,8 +947,8 @@ function arithSql(op: '+' | '-' | '*' | '/', a: Raw, b: Raw): Raw {
   // when t ≥ 2^(1024 - 600k) and underflows to 0 when t ≤ 2^(-1075 - 600k).
   const mid = (x: Raw) => sql`${gt(x, -300)} and ${lt(x, 300)}`;
   const t = (x: Raw, y: Raw) => sql`abs(${x} / ${y})`;
-  return sql`(case when ${b} = 0 then null when ${a} = 0 then ${dbl(0)}
-    when ${lt(A, 512)} and ${gt(A, -537)} and ${gt(B, -511)} and ${lt(B, 537)} then ${quotient}
+  return sql`(case when ${lt(A, 512)} and ${gt(A, -537)} and ${gt(B, -511)} and ${lt(B, 537)} then ${quotient}
+    when ${b} = 0 then null when ${a} = 0 then ${dbl(0)}
     when ${ge(A, 300)} and ${le(B, -300)} and ${t(scaled(a, -600), scaled(b, 600))} >= ${pow2(-176)} then null
     when ${ge(A, 300)} and ${mid(B)} and ${t(scaled(a, -600), b)} >= ${pow2(424)} then null
     when ${mid(A)} and ${le(B, -300)} and ${t(a, scaled(b, 600))} >= ${pow2(424)} then null
