@@ -484,7 +484,7 @@ export async function computedKinds(
 }
 
 const TEXT_TYPES = new Set(['title', 'rich_text', 'url', 'email', 'phone_number']);
-const NUMBER_FNS = new Set(['sum', 'average', 'min', 'max', 'range']);
+const NUMBER_FNS = new Set(['sum', 'average', 'median', 'min', 'max', 'range']);
 const CHECK_FNS = new Set(['checked', 'unchecked', 'percent_checked', 'percent_unchecked']);
 const DATE_FNS = new Set(['earliest_date', 'latest_date', 'date_range']);
 const ANY_FNS = new Set([

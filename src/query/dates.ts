@@ -21,9 +21,11 @@ export interface Interval {
   readonly to: number;
 }
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+// A year of four digits, or ISO 8601's expanded form (a sign and six digits: "-000100"), which
+// formulas write for a year outside 0–9999 (JavaScript's toISOString does too).
+const DATE_ONLY = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Parses an ISO 8601 date or date-time into an interval; null when it is not one. */
 export function parseDateInterval(text: string, timeZone?: string | null): Interval | null {
@@ -80,13 +82,18 @@ function zonedToUtc(local: number, timeZone: string): number | null {
     hour: 'numeric',
     minute: 'numeric',
     second: 'numeric',
+    // The year part is the era's year (1 BC is year 0): the era tells.
+    era: 'short',
   });
   const wallAt = (instant: number) => {
-    const p = Object.fromEntries(fmt.formatToParts(new Date(instant)).map((x) => [x.type, Number(x.value)]));
+    const parts = fmt.formatToParts(new Date(instant));
+    const p = Object.fromEntries(parts.map((x) => [x.type, Number(x.value)]));
     // The parts hold whole seconds; the milliseconds come back from the instant, floored: before
     // 1970 `instant % 1000` is negative, which made every such value a second late.
     const millis = ((instant % 1000) + 1000) % 1000;
-    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + millis;
+    const bc = parts.find((x) => x.type === 'era')?.value.startsWith('B') ?? false;
+    const year = bc ? 1 - p.year! : p.year!;
+    return utcMs(year, p.month!, p.day!, p.hour!, p.minute!, p.second!, millis)!;
   };
   // Two fixed-point steps settle the offset, DST transitions included.
   let guess = local - (wallAt(local) - local);
@@ -95,7 +102,9 @@ function zonedToUtc(local: number, timeZone: string): number | null {
 }
 
 function daysInMonth(year: number, month0: number): number {
-  return new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
+  const t = new Date(0);
+  t.setUTCFullYear(year, month0 + 1, 0);
+  return t.getUTCDate();
 }
 
 function startOfUtcDay(ms: number): number {

@@ -75,6 +75,12 @@ export interface DialectHooks {
    * `b` is 0. Neither side is NULL.
    */
   remainder(a: Expression<unknown>, b: Expression<unknown>): RawBuilder<unknown>;
+  /**
+   * A double that is NULL where it is ±Inf or NaN, for an engine whose arithmetic and sums yield
+   * those where JavaScript's do (SQLite); null for an engine that raises an error instead
+   * (Postgres: formula-sql.ts foresees the outcome, arithSql and finiteSum).
+   */
+  readonly finite: ((x: Expression<unknown>) => RawBuilder<unknown>) | null;
   /** The least (or greatest) of doubles, NULLs ignored; NULL when every one is (non-empty list). */
   extreme(fn: 'min' | 'max', xs: readonly Expression<unknown>[]): RawBuilder<unknown>;
   /** How many UTF-16 code units a text has (JavaScript's `length`): astral characters count 2. */
@@ -142,6 +148,8 @@ export const sqliteHooks: DialectHooks = {
   isAscii: (t) => sql<SqlBool>`(length(cast(${t} as blob)) = length(${t}))`,
   // SQLite's mod() is C's fmod (NULL for NaN, that is for a zero divisor), as JavaScript's `%`.
   remainder: (a, b) => sql`mod(${a}, ${b})`,
+  // ±Inf is 9e999 (SQLite reads the literal so), NaN is NULL already (and so is x / 0).
+  finite: (x) => sql`nullif(nullif(${x}, 9e999), -9e999)`,
   // The scalar min()/max() are NULL when one argument is; the aggregates skip NULLs.
   extreme: (fn, xs) =>
     sql`(select ${sql.raw(fn)}(v) from (${sql.join(
@@ -188,6 +196,7 @@ export const postgresHooks: DialectHooks = {
   wholeDays: (n) => sql<SqlBool>`(mod(cast(${n} as bigint), 86400000) = 0)`,
   isAscii: (t) => sql<SqlBool>`(octet_length(${t}) = length(${t}))`,
   remainder: pgRemainder,
+  finite: null,
   // least()/greatest() skip NULLs.
   extreme: (fn, xs) => sql`${sql.raw(fn === 'min' ? 'least' : 'greatest')}(${sql.join(xs)})`,
   utf16Length: (t) =>

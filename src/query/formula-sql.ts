@@ -18,7 +18,7 @@
  * non-finite results are empty, truthiness of §3.4.
  */
 import { type AliasedRawBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
-import { addMonths } from '../domain/formula/dates.ts';
+import { addMonths, dateBetween, type Unit } from '../domain/formula/dates.ts';
 import type { Node } from '../domain/formula/syntax.ts';
 import type { DialectHooks } from './dialect.ts';
 import type { Filter } from './ir.ts';
@@ -64,6 +64,7 @@ export type RollupFn =
   | 'percent_not_empty'
   | 'sum'
   | 'average'
+  | 'median'
   | 'min'
   | 'max'
   | 'range'
@@ -110,7 +111,11 @@ export type FExpr =
       readonly args: readonly FExpr[];
     }
   /** length() of a text, in UTF-16 code units as JavaScript counts. */
-  | { readonly t: 'number'; readonly k: 'length'; readonly a: FExpr }
+  /**
+   * JavaScript's length of `a`'s text. `a` reads lowered text, so each "i̇" is counted as the one
+   * "İ" it was lowered from; unless `lowered`: `length(lower(…))` counts the lowered text itself.
+   */
+  | { readonly t: 'number'; readonly k: 'length'; readonly a: FExpr; readonly lowered?: boolean }
   /** `+` with a text side, and format(): the parts' texts joined. */
   | { readonly t: 'text'; readonly k: 'concat'; readonly parts: readonly FExpr[] }
   /** upper() read lowered: the characters whose upper case lowers to something else (upperFold). */
@@ -136,7 +141,10 @@ export type FExpr =
       readonly k: 'dateBetween';
       readonly a: FExpr;
       readonly b: FExpr;
+      /** The unit in milliseconds (minutes … weeks), or 0 for calendar months. */
       readonly unit: number;
+      /** Calendar units in months (1, 3, 12: months, quarters, years) when `unit` is 0. */
+      readonly months?: number;
     }
   | {
       readonly t: 'number' | 'date';
@@ -185,6 +193,8 @@ const DAY = 86_400_000;
 const UNIT_MS: Record<string, number> = { minutes: 6e4, hours: 36e5, days: DAY, weeks: 7 * DAY };
 /** Calendar units of dateAdd, in months (singular names too, as the evaluator takes them). */
 const MONTHS: Record<string, number> = { months: 1, month: 1, quarters: 3, quarter: 3, years: 12, year: 12 };
+/** dateBetween's calendar unit of a number of months. */
+const MONTH_UNITS: Record<number, Unit> = { 1: 'months', 3: 'quarters', 12: 'years' };
 /** The most months dateAdd moves in SQL (three thousand years). */
 const MAX_MONTHS = 36_000;
 const roundAway = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
@@ -471,10 +481,15 @@ function compileTree(
         return { t: 'number', k: 'extreme', fn: name, args: xs as FExpr[] };
       }
       case 'length': {
-        const a = args.length === 1 ? visit(args[0]!) : undefined;
+        const arg = args[0];
+        // lower() of the argument as a whole is counted as lowered; one deeper inside (in a
+        // join, an if) would need the two counts mixed: left to the evaluator.
+        const lowered = arg?.k === 'call' && arg.name === 'lower';
+        if (arg && !lowered && callsLower(arg)) return undefined;
+        const a = args.length === 1 ? visit(arg!) : undefined;
         // A number or boolean counts the characters of its text (format()).
         const t = a && (a.t === 'text' ? a : a.t === 'date' ? undefined : concatOf([a]));
-        return t && { t: 'number', k: 'length', a: t };
+        return t && { t: 'number', k: 'length', a: t, ...(lowered ? { lowered } : {}) };
       }
       case 'equal':
       case 'unequal':
@@ -533,9 +548,12 @@ function compileTree(
       }
       case 'dateBetween': {
         const [a, b] = args.length === 3 ? [visit(args[0]!), visit(args[1]!)] : [];
-        const unit = args[2]?.k === 'str' ? UNIT_MS[args[2].v] : undefined;
-        if (a?.t !== 'date' || b?.t !== 'date' || !unit) return undefined;
-        return { t: 'number', k: 'dateBetween', a, b, unit };
+        const name = args[2]?.k === 'str' ? args[2].v : '';
+        const unit = UNIT_MS[name];
+        const months = MONTHS[name];
+        if (a?.t !== 'date' || b?.t !== 'date' || (!unit && !months)) return undefined;
+        if (months) return { t: 'number', k: 'dateBetween', a, b, unit: 0, months };
+        return { t: 'number', k: 'dateBetween', a, b, unit: unit! };
       }
       default:
         return undefined;
@@ -734,7 +752,8 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
     case 'length': {
       // The value is lowered text; the original's length is JavaScript's (see lengthSql).
       const v = ev(e.a);
-      return typeof v === 'string' ? v.length - v.split('i\u0307').length + 1 : 0;
+      if (typeof v !== 'string') return 0;
+      return e.lowered ? v.length : v.length - v.split('i\u0307').length + 1;
     }
     case 'concat': {
       const s = e.parts.map((p) => partText(p, ev(p))).join('');
@@ -783,6 +802,7 @@ function computeValue(e: FExpr, row: Row, ctx: ValueContext): Val {
       const a = ev(e.a) as DateVal | null;
       const b = ev(e.b) as DateVal | null;
       if (!a || !b) return null;
+      if (e.months) return dateBetween(a.s, b.s, MONTH_UNITS[e.months]!, 'UTC');
       const q = (a.s - b.s) / e.unit;
       return (q < 0 ? Math.ceil(q) : Math.floor(q)) || 0;
     }
@@ -896,6 +916,11 @@ function rollupValue(e: Extract<FExpr, { k: 'rollup' }>, rows: Row[]): Val {
       return finite(numbers.reduce((a, b) => a + b, 0));
     case 'average':
       return numbers.length ? finite(numbers.reduce((a, b) => a + b, 0) / numbers.length) : null;
+    case 'median': {
+      const s = [...numbers].sort((a, b) => a - b);
+      const mid = s.length >> 1;
+      return s.length === 0 ? null : s.length % 2 ? s[mid]! : finite((s[mid - 1]! + s[mid]!) / 2);
+    }
     case 'min':
       return numbers.length ? Math.min(...numbers) : null;
     case 'max':
@@ -989,8 +1014,9 @@ function measure(e: FExpr, related?: SqlContext['related']): { nodes: number; su
   let nodes = 0;
   let subqueries = 0;
   const walk = (x: FExpr): void => {
-    // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql).
-    nodes += x.k === 'addMonths' ? 10 : 1;
+    // Calendar arithmetic is several nested one-row subqueries of SQL (civilOf, addMonthsSql,
+    // monthsBetweenSql).
+    nodes += x.k === 'addMonths' || (x.k === 'dateBetween' && x.months) ? 10 : 1;
     // A rollup read from the query's lateral join is a column, not a subquery.
     if (x.k === 'rollup' || x.k === 'quant') subqueries += related?.(x) ? 0 : 1;
     else if (x.k === 'pick') {
@@ -1088,13 +1114,13 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     case 'arith': {
       const l = op(e.l);
       const r = op(e.r);
-      if (e.op === '/')
-        return share(e.r, r, (d) => sql`(case when ${d} = 0 then null else ${l} / ${d} end)`, ctx);
-      if (e.op === '%') {
-        const simple = plain(e.l) && plain(e.r);
+      const simple = plain(e.l) && plain(e.r);
+      if (e.op === '%')
         return simple ? ctx.hooks.remainder(l, r) : bind([l, r], ([a, b]) => ctx.hooks.remainder(a!, b!));
-      }
-      return sql`(${l} ${sql.raw(e.op)} ${r})`;
+      const o = e.op as '+' | '-' | '*' | '/';
+      if (ctx.hooks.finite) return ctx.hooks.finite(sql`${l} ${sql.raw(o)} ${r}`);
+      // The guards repeat each operand: computed once unless a column or a literal.
+      return simple ? arithSql(o, l, r) : bind([l, r], ([a, b]) => arithSql(o, a!, b!));
     }
     case 'round':
       return once(e.a, numSql(e.a, ctx), (x) => roundSql(x, e.f));
@@ -1103,12 +1129,13 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
       return ctx.hooks.extreme(e.fn, xs);
     }
     case 'length':
-      return once(e.a, textSql(e.a, ctx), (t) => lengthSql(t, ctx));
+      return once(e.a, textSql(e.a, ctx), (t) => lengthSql(t, ctx, e.lowered === true));
     case 'if':
       return ifSql(e, ctx, (x) => numSql(x, ctx));
     case 'dateBetween': {
       const a = fexprDate(e.a, ctx).s;
       const b = fexprDate(e.b, ctx).s;
+      if (e.months) return monthsBetweenSql(a, b, e.months, ctx);
       return ctx.hooks.truncate(sql`(${a} - ${b}) / ${dbl(e.unit)}`);
     }
     case 'rollup':
@@ -1120,6 +1147,73 @@ function numSql(e: FExpr, ctx: SqlContext): Raw {
     default:
       throw new Error(`not a number expression: ${e.k}`);
   }
+}
+
+const pow2 = (k: number) => dbl(2 ** k);
+
+/**
+ * `a op b` of two doubles (never NULL) as JavaScript's arithmetic gives it through the formula
+ * language: empty where JavaScript's is ±Infinity or NaN (overflow, division by zero), 0 where
+ * it underflows to ±0. Neither engine may compute the plain operation there: Postgres raises
+ * "value out of range" on overflow and also when a product or quotient of non-zero numbers
+ * underflows to 0, and SQLite yields ±Inf. So the outcome is foreseen first, from the operands'
+ * magnitudes and, near the edges, from the operation over operands scaled by powers of two
+ * (exact for normal numbers, and rounding commutes with it, so the scaled result crosses a
+ * threshold exactly when the real one overflows or underflows); the plain operation runs only
+ * where it gives a finite, non-zero (or exactly zero) double. Every scaled operand is guarded
+ * by a condition on its own magnitude that comes first, so that Postgres, which evaluates AND
+ * from the left and folds constants (a literal operand) the same way, never computes one that
+ * would raise. The one inexact case: an exact product or quotient within 2^-53 above half the
+ * smallest subnormal reads 0 where JavaScript rounds it up to 5e-324.
+ */
+function arithSql(op: '+' | '-' | '*' | '/', a: Raw, b: Raw): Raw {
+  const A = sql`abs(${a})`;
+  const B = sql`abs(${b})`;
+  const ge = (x: Raw, k: number) => sql`${x} >= ${pow2(k)}`;
+  const le = (x: Raw, k: number) => sql`${x} <= ${pow2(k)}`;
+  const gt = (x: Raw, k: number) => sql`${x} > ${pow2(k)}`;
+  const lt = (x: Raw, k: number) => sql`${x} < ${pow2(k)}`;
+  const scaled = (x: Raw, k: number) => sql`(${x} * ${pow2(k)})`;
+  if (op === '+' || op === '-') {
+    const o = sql.raw(op);
+    const plainOp = sql`${a} ${o} ${b}`;
+    // Below 2^1022 each, the result stays below 2^1023; beside a number below 2^-1000 the other
+    // cannot overflow; else both are normal and halving is exact: the half overflows past 2^1023.
+    return sql`(case when ${le(A, 1022)} and ${le(B, 1022)} then ${plainOp} when ${lt(A, -1000)} or ${lt(B, -1000)} then ${plainOp} when abs(${scaled(a, -1)} ${o} ${scaled(b, -1)}) >= ${pow2(1023)} then null else ${plainOp} end)`;
+  }
+  if (op === '*') {
+    const product = sql`${a} * ${b}`;
+    // Both below 2^512: no overflow; both above 2^-537: no underflow (the product > 2^-1074),
+    // the common case, tested first; both at most 2^-538: 0. Else one side is scaled toward 1 by 2^∓600 and the product
+    // compared with the threshold scaled alike (2^1024 → 2^424, 2^-1075 → 2^-475).
+    return sql`(case when ${lt(A, 512)} and ${lt(B, 512)} and ${gt(A, -537)} and ${gt(B, -537)} then ${product}
+      when ${a} = 0 or ${b} = 0 then ${dbl(0)}
+      when ${ge(A, 512)} and ${ge(B, 512)} then null
+      when ${ge(A, 512)} and ${gt(B, -600)} and abs(${scaled(a, -600)} * ${b}) >= ${pow2(424)} then null
+      when ${ge(B, 512)} and ${gt(A, -600)} and abs(${a} * ${scaled(b, -600)}) >= ${pow2(424)} then null
+      when ${ge(A, 512)} or ${ge(B, 512)} then ${product}
+      when ${gt(A, -537)} and ${gt(B, -537)} then ${product}
+      when ${le(A, -538)} and ${le(B, -538)} then ${dbl(0)}
+      when ${le(A, -537)} and ${A} <= ${B} and abs(${scaled(a, 600)} * ${b}) <= ${pow2(-475)} then ${dbl(0)}
+      when ${le(B, -537)} and ${B} < ${A} and abs(${a} * ${scaled(b, 600)}) <= ${pow2(-475)} then ${dbl(0)}
+      else ${product} end)`;
+  }
+  const quotient = sql`${a} / ${b}`;
+  // Magnitude classes: at least 2^300 (scaled by 2^-600), at most 2^-300 (by 2^600), between
+  // (as it is). Scaled operands lie in [2^-474, 2^424], so their quotient t is a normal double,
+  // and the real quotient is t · 2^(600k) for k, the class difference, in -2 … 2: it overflows
+  // when t ≥ 2^(1024 - 600k) and underflows to 0 when t ≤ 2^(-1075 - 600k).
+  const mid = (x: Raw) => sql`${gt(x, -300)} and ${lt(x, 300)}`;
+  const t = (x: Raw, y: Raw) => sql`abs(${x} / ${y})`;
+  return sql`(case when ${lt(A, 512)} and ${gt(A, -537)} and ${gt(B, -511)} and ${lt(B, 537)} then ${quotient}
+    when ${b} = 0 then null when ${a} = 0 then ${dbl(0)}
+    when ${ge(A, 300)} and ${le(B, -300)} and ${t(scaled(a, -600), scaled(b, 600))} >= ${pow2(-176)} then null
+    when ${ge(A, 300)} and ${mid(B)} and ${t(scaled(a, -600), b)} >= ${pow2(424)} then null
+    when ${mid(A)} and ${le(B, -300)} and ${t(a, scaled(b, 600))} >= ${pow2(424)} then null
+    when ${le(A, -300)} and ${mid(B)} and ${t(scaled(a, 600), b)} <= ${pow2(-475)} then ${dbl(0)}
+    when ${mid(A)} and ${ge(B, 300)} and ${t(a, scaled(b, -600))} <= ${pow2(-475)} then ${dbl(0)}
+    when ${le(A, -300)} and ${ge(B, 300)} and ${t(scaled(a, 600), scaled(b, -600))} <= ${pow2(125)} then ${dbl(0)}
+    else ${quotient} end)`;
 }
 
 /**
@@ -1154,9 +1248,30 @@ function roundHalfUp(y: Raw): Raw {
  * "i̇" (i and U+0307), which is what lowering makes of İ (U+0130), the one character whose
  * lowercase is longer. A text written with "i̇" itself counts one short (documented).
  */
-function lengthSql(t: Raw, ctx: SqlContext): Raw {
+function lengthSql(t: Raw, ctx: SqlContext, lowered: boolean): Raw {
+  if (lowered) return sql`cast(coalesce(${ctx.hooks.utf16Length(t)}, 0) as double precision)`;
   const dotted = sql`((length(${t}) - length(replace(${t}, ${sql.lit('i\u0307')}, ''))) / 2)`;
   return sql`cast(coalesce(${ctx.hooks.utf16Length(t)} - ${dotted}, 0) as double precision)`;
+}
+
+/** Whether `n` calls lower() anywhere inside. */
+function callsLower(n: Node): boolean {
+  switch (n.k) {
+    case 'call':
+      return n.name === 'lower' || n.args.some(callsLower);
+    case 'list':
+      return n.items.some(callsLower);
+    case 'prop':
+      return n.on ? callsLower(n.on) : false;
+    case 'unary':
+      return callsLower(n.arg);
+    case 'binary':
+      return callsLower(n.l) || callsLower(n.r);
+    case 'cond':
+      return callsLower(n.c) || callsLower(n.t) || callsLower(n.e);
+    default:
+      return false;
+  }
 }
 
 function textSql(e: FExpr, ctx: SqlContext): Raw {
@@ -1376,8 +1491,8 @@ function civilOf(ms: Raw, body: (tod: Raw, year: Raw, month: Raw, day: Raw) => R
 /**
  * Epoch milliseconds moved by `n` (SQL, a whole number) calendar months in UTC, as the
  * evaluator's addMonths: the civil date's month moved, the day clamped to the new month's
- * length, and back to days; the time of day kept. Date.UTC reads years 0–99 as 1900–1999, and
- * so does this. NULL stays NULL.
+ * length, and back to days; the time of day kept. Every year is itself (years 0–99 too, and
+ * those before year 1). NULL stays NULL.
  */
 function addMonthsSql(ms: Raw, n: Raw): Raw {
   const d = dbl;
@@ -1386,9 +1501,8 @@ function addMonthsSql(ms: Raw, n: Raw): Raw {
     // Months since year 0, moved.
     const total = sql`(${year} * ${d(12)} + ${month} - ${d(1)} + ${n})`;
     return bind([tod, total, day], ([tod, total, day]) => {
-      const y0 = fl(sql`${total!} / ${d(12)}`);
-      const m = sql`(${total!} - ${y0} * ${d(12)} + ${d(1)})`;
-      const y = sql`(case when ${y0} >= ${d(0)} and ${y0} <= ${d(99)} then ${y0} + ${d(1900)} else ${y0} end)`;
+      const y = fl(sql`${total!} / ${d(12)}`);
+      const m = sql`(${total!} - ${y} * ${d(12)} + ${d(1)})`;
       return bind([tod!, y, m, day!], ([tod, y, m, day]) => {
         const mod = (x: Raw, k: number) => sql`(${x} - ${d(k)} * ${fl(sql`${x} / ${d(k)}`)})`;
         const leap = sql`((${mod(y!, 4)} = 0 and ${mod(y!, 100)} <> 0) or ${mod(y!, 400)} = 0)`;
@@ -1408,6 +1522,56 @@ function addMonthsSql(ms: Raw, n: Raw): Raw {
       });
     });
   });
+}
+
+/**
+ * dateBetween(a, b) in calendar months (`per` 1), quarters (3) or years (12), as the evaluator's
+ * (Moment's month difference, in UTC): with p, q = a, b, or b, a when a's day of the month is
+ * smaller than b's (the sign then turns), the whole months from p's month to q's, plus the
+ * fraction (q − anchor) / (the anchor's month span), the anchor being p's day (clamped to the
+ * month's length) and time of day in q's month, the span reaching to the same point of the
+ * month before or after. Every term is a whole number of milliseconds (exact in doubles), so
+ * the fraction, the sum, the division by `per` and the truncation are the evaluator's own
+ * double operations. Two civil dates (civilOf), no month arithmetic. NULL stays NULL.
+ */
+function monthsBetweenSql(a: Raw, b: Raw, per: number, ctx: SqlContext): Raw {
+  const d = dbl;
+  const fl = (x: Raw) => sql`floor(${x})`;
+  const least = (x: Raw, y: Raw) => sql`(case when ${x} < ${y} then ${x} else ${y} end)`;
+  return civilOf(a, (todA, yA, mA, dA) =>
+    civilOf(b, (todB, yB, mB, dB) => {
+      const swap = sql`${dA} < ${dB}`;
+      const pick = (x: Raw, y: Raw) => sql`(case when ${swap} then ${x} else ${y} end)`;
+      // p's day and time of day, p's and q's month counts, q's year, month, day and time of day.
+      const values = [
+        pick(dB, dA),
+        pick(todB, todA),
+        pick(sql`${yB} * ${d(12)} + ${mB}`, sql`${yA} * ${d(12)} + ${mA}`),
+        pick(sql`${yA} * ${d(12)} + ${mA}`, sql`${yB} * ${d(12)} + ${mB}`),
+        pick(yA, yB),
+        pick(mA, mB),
+        pick(dA, dB),
+        pick(todA, todB),
+        sql`(case when ${swap} then 1 else 0 end)`,
+      ];
+      return bind(values, ([dp, todp, monthP, monthQ, yq, mq, dq, todq, swapped]) => {
+        const mod = (x: Raw, k: number) => sql`(${x} - ${d(k)} * ${fl(sql`${x} / ${d(k)}`)})`;
+        const leap = sql`((${mod(yq!, 4)} = 0 and ${mod(yq!, 100)} <> 0) or ${mod(yq!, 400)} = 0)`;
+        const length = (m: Raw) =>
+          sql`(case when ${m} = 2 then (case when ${leap} then ${d(29)} else ${d(28)} end) when ${m} in (4, 6, 9, 11) then ${d(30)} else ${d(31)} end)`;
+        const lenQ = length(mq!);
+        // The months before and after q's (December and January have 31 days).
+        const lenPrev = length(sql`(case when ${mq!} = 1 then ${d(12)} else ${mq!} - ${d(1)} end)`);
+        const lenNext = length(sql`(case when ${mq!} = 12 then ${d(1)} else ${mq!} + ${d(1)} end)`);
+        const dayQ = least(dp!, lenQ);
+        const diff = sql`((${dq!} - ${dayQ}) * ${d(DAY)} + ${todq!} - ${todp!})`;
+        const span = sql`(case when ${diff} < 0 then ${lenPrev} + ${dayQ} - ${least(dp!, lenPrev)} else ${lenQ} + ${least(dp!, lenNext)} - ${dayQ} end) * ${d(DAY)}`;
+        const x = sql`((${monthQ!} - ${monthP!}) + ${diff} / (${span}))`;
+        const signed = sql`(case when ${swapped!} = 1 then ${x} else - ${x} end)`;
+        return ctx.hooks.truncate(per === 1 ? signed : sql`${signed} / ${d(per)}`);
+      });
+    }),
+  );
 }
 
 function defaultEnd(d: DateSql): Raw {
@@ -1476,21 +1640,67 @@ function rollupAggregate(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): R
     case 'percent_checked':
       return ratio(sql`count(*) - ${empties}`);
     case 'sum':
-      return one(sql`coalesce(sum(${value}), 0)`);
+      if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`coalesce(sum(${value}), 0)`));
+      return one(sql`(case when count(${value}) = 0 then 0 else ${finiteSum(value)} end)`);
     case 'average':
-      return one(sql`avg(${value})`);
+      // Postgres: the sum over the count, as the evaluator (avg() raises where the sum of
+      // squares it also keeps overflows).
+      if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`avg(${value})`));
+      return one(
+        sql`(case when count(${value}) = 0 then null else ${finiteSum(value)} / count(${value}) end)`,
+      );
     case 'min':
       return one(sql`min(${value})`);
     case 'max':
       return one(sql`max(${value})`);
     case 'range':
-      return one(sql`max(${value}) - min(${value})`);
+      return one(
+        ctx.hooks.finite
+          ? ctx.hooks.finite(sql`max(${value}) - min(${value})`)
+          : arithSql('-', sql`max(${value})`, sql`min(${value})`),
+      );
     default:
       throw new Error(`not a number rollup: ${e.fn}`);
   }
 }
 
+/**
+ * The sum of a column's numbers, NULL where it overflows (JavaScript's sum is then ±Infinity,
+ * an empty number; Postgres's sum() raises and SQLite's is ±Inf). Numbers of at least 2^-900
+ * are summed scaled by 2^-64 (exact, and rounding commutes with it, so the scaled sum is the
+ * sum scaled while it is a normal number) and cannot overflow; the smaller ones, which scaling
+ * could round, are summed apart. The sum overflows when the scaled one reaches 2^960. (A sum
+ * that overflows on the way and comes back, [MAX, MAX, -MAX], is empty in JavaScript's order
+ * and finite here; sums of fractions may differ in the last digit, as in any other order.)
+ */
+function finiteSum(v: Raw): Raw {
+  const big = sql`sum(case when abs(${v}) >= ${pow2(-900)} then ${v} * ${pow2(-64)} end)`;
+  const small = sql`coalesce(sum(case when abs(${v}) < ${pow2(-900)} then ${v} end), 0)`;
+  return sql`(case when ${big} is null then ${small} when abs(${big}) >= ${pow2(960)} then null else ${big} * ${pow2(64)} + ${small} end)`;
+}
+
+/**
+ * The median of the related rows' numbers, as the evaluator's: the middle one, or the two middle
+ * ones' (a + b) / 2 (not SQLite's median(), a + (b − a) / 2, nor Postgres's percentile_cont,
+ * which differ in the last digit): the related numbers ranked (row_number) and counted (count
+ * over the window), the one or two middle ranks kept, their sum halved with the engine's guard
+ * (arithSql, finite). A subquery at each mention, not part of the per-row plan (planRelated),
+ * which holds aggregates only.
+ */
+function medianSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+  if (e.v.family !== 'number') throw new Error('median over a non-number column');
+  const value = relCol(ctx)(e.v.col);
+  const ranked = sql`(select ${value} as x, row_number() over (order by ${value}) as rn, count(*) over () as n ${relatedRows(e.rel, ctx)} and ${value} is not null)`;
+  const lo = sql`min(fx_mid.x)`;
+  const hi = sql`max(fx_mid.x)`;
+  const half = ctx.hooks.finite
+    ? ctx.hooks.finite(sql`(${lo} + ${hi}) / ${dbl(2)}`)
+    : arithSql('/', arithSql('+', lo, hi), dbl(2));
+  return sql`(select case when max(fx_mid.n) % 2 = 1 then ${lo} else ${half} end from ${ranked} as fx_mid where fx_mid.rn in ((fx_mid.n + 1) / 2, fx_mid.n / 2 + 1))`;
+}
+
 function rollupSql(e: Extract<FExpr, { k: 'rollup' }>, ctx: SqlContext): Raw {
+  if (e.fn === 'median') return medianSql(e, ctx);
   const [column] = ctx.related?.(e) ?? [];
   return column ?? relatedFrom(e.rel, ctx, rollupAggregate(e, ctx));
 }
@@ -1571,11 +1781,17 @@ function aggAggregate(e: Extract<FExpr, { k: 'agg' }>, ctx: SqlContext): Raw {
       : sql`(case when count(*) > 0 then 1 else 0 end)`;
   const x = numSql(e.x!, bodyContext(ctx));
   const value = kept ? sql`(case when ${kept} then ${x} end)` : x;
+  // Sums and means guarded as the sum and average rollups' (rollupAggregate): the evaluator's
+  // empty where the sum leaves the range of doubles, never Postgres's "value out of range".
   switch (e.fn) {
     case 'sum':
-      return one(sql`coalesce(sum(${value}), 0)`);
+      if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`coalesce(sum(${value}), 0)`));
+      return one(sql`(case when count(${value}) = 0 then 0 else ${finiteSum(value)} end)`);
     case 'mean':
-      return one(sql`avg(${value})`);
+      if (ctx.hooks.finite) return one(ctx.hooks.finite(sql`avg(${value})`));
+      return one(
+        sql`(case when count(${value}) = 0 then null else ${finiteSum(value)} / count(${value}) end)`,
+      );
     case 'min':
       return one(sql`min(${value})`);
     case 'max':
@@ -1645,6 +1861,8 @@ type RelatedNode = Extract<FExpr, { k: 'rollup' | 'quant' | 'agg' }>;
 function relatedNodes(exprs: readonly FExpr[]): Map<string, RelatedNode> {
   const out = new Map<string, RelatedNode>();
   const walk = (x: FExpr): void => {
+    // A median is a subquery at each mention (medianSql), not an aggregate of the plan.
+    if (x.k === 'rollup' && x.fn === 'median') return;
     if (x.k === 'rollup' || x.k === 'quant' || x.k === 'agg') out.set(relatedKey(x), x);
     else for (const c of children(x)) walk(c);
   };

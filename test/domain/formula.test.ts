@@ -113,3 +113,68 @@ describe('formula errors carry positions', () => {
     expect(e.span.start).toBe(at);
   });
 });
+
+describe('dates in years 0–99 and before year 1 are those years', () => {
+  const page: PageV = { kind: 'page', id: 'p', dataSourceId: 'own', title: '', prop: () => null };
+  const run = (expr: string, timeZone = 'UTC') =>
+    evaluateToResult(compileFormula(expr, lookup), { now: 0, timeZone, page });
+  const date = (start: string) => ({ type: 'date', date: { start, end: null, time_zone: null } });
+
+  it.each([
+    // Date.UTC reads years 0–99 as 1900–1999: each of these came out 1900 years late.
+    ['parseDate("0050-03-31")', date('0050-03-31')],
+    ['dateSubtract(parseDate("2024-03-15"), 1975, "years")', date('0049-03-15')],
+    ['dateAdd(parseDate("0099-12-31"), 1, "days")', date('0100-01-01')],
+    ['dateSubtract(parseDate("0000-03-01"), 1, "days")', date('0000-02-29')],
+    ['dateAdd(parseDate("0004-02-29"), 12, "months")', date('0005-02-28')],
+    ['dateAdd(parseDate("0050-06-01T10:30:00Z"), 2, "hours")', date('0050-06-01T12:30:00.000+00:00')],
+    // Before year 1: ISO 8601's expanded years, both read and written.
+    ['parseDate("-000100-03-01")', date('-000100-03-01')],
+    ['dateSubtract(parseDate("-000100-03-01"), 1, "days")', date('-000100-02-28')],
+    ['dateSubtract(parseDate("2024-03-15"), 2124, "years")', date('-000100-03-15')],
+    ['dateSubtract(parseDate("0001-01-01T06:00:00Z"), 1, "days")', date('0000-12-31T06:00:00.000+00:00')],
+    ['dateSubtract(parseDate("0001-01-01T06:00:00Z"), 2, "years")', date('-000001-01-01T06:00:00.000+00:00')],
+  ])('%s', (expr, expected) => {
+    expect(run(expr)).toEqual(expected);
+  });
+
+  it.each([
+    ['year(parseDate("0050-03-31"))', 50],
+    ['year(dateSubtract(parseDate("0001-06-01"), 101, "years"))', -100],
+    ['month(dateSubtract(parseDate("0001-01-15"), 1, "months"))', 12],
+    ['dateBetween(parseDate("0050-01-01"), parseDate("0049-01-01"), "days")', 365],
+    ['dateBetween(parseDate("0001-01-01"), parseDate("0000-01-01"), "days")', 366],
+    ['dateBetween(parseDate("0060-03-01"), parseDate("0050-03-01"), "years")', 10],
+    ['dateBetween(parseDate("0001-03-01"), parseDate("-000001-03-01"), "months")', 24],
+    ['timestamp(parseDate("0050-01-01"))', -60589296000000],
+    ['week(parseDate("0050-01-01"))', 52],
+  ])('%s → %d', (expr, n) => {
+    expect(run(expr)).toEqual({ type: 'number', number: n });
+  });
+
+  it.each([
+    ['formatDate(parseDate("0050-03-31"), "YYYY-MM-DD dddd")', '0050-03-31 Thursday'],
+    ['formatDate(parseDate("0000-02-29"), "YYYY-MM-DD DDD")', '0000-02-29 60'],
+    ['formatDate(parseDate("-000100-03-01"), "YYYY YYYYYY Y N y")', '-0100 -000100 -100 BC 0101'],
+    ['formatDate(parseDate("0000-06-01"), "YYYY N y")', '0000 BC 0001'],
+    ['formatDate(parseDate("0050-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm")', '0050-06-01 12:00'],
+  ])('%s → %s', (expr, text) => {
+    expect(run(expr)).toEqual({ type: 'string', string: text });
+  });
+
+  it('reads a zone offset of years 0–99 and before year 1 (local mean time)', () => {
+    // Paris before 1891 is its local mean time, +0:09:21 (the zone data's, as the runtime has it).
+    expect(
+      run('formatDate(parseDate("0050-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm:ss Z")', 'Europe/Paris'),
+    ).toEqual({ type: 'string', string: '0050-06-01 12:09:21 +00:09' });
+    expect(
+      run('formatDate(parseDate("-000100-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm:ss")', 'Europe/Paris'),
+    ).toEqual({ type: 'string', string: '-0100-06-01 12:09:21' });
+    expect(
+      run('dateBetween(parseDate("0050-06-02"), parseDate("0050-06-01"), "hours")', 'Europe/Paris'),
+    ).toEqual({
+      type: 'number',
+      number: 24,
+    });
+  });
+});

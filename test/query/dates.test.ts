@@ -71,3 +71,29 @@ describe('date intervals before 1970 and unknown zones', () => {
     expect(pageDateInterval({ start: '2026-05-01T10:00:00', time_zone: '+05:00' })).toBeNull();
   });
 });
+
+describe('date intervals in years 0–99 and before year 1', () => {
+  const at = (y: number, mo: number, d: number, h = 0) => {
+    const t = new Date(0);
+    t.setUTCFullYear(y, mo - 1, d);
+    return t.setUTCHours(h);
+  };
+
+  it('reads year 0 as a leap year and years 0–99 as themselves', () => {
+    expect(parseDateInterval('0000-02-29')).toEqual({ from: at(0, 2, 29), to: at(0, 3, 1) });
+    expect(parseDateInterval('0050-03-31T10:00:00Z')?.from).toBe(at(50, 3, 31, 10));
+  });
+
+  it('reads ISO 8601 expanded years (what formulas write outside 0–9999)', () => {
+    expect(parseDateInterval('-000100-03-01')).toEqual({ from: at(-100, 3, 1), to: at(-100, 3, 2) });
+    expect(parseDateInterval('+010000-01-01T00:00:00Z')?.from).toBe(at(10000, 1, 1));
+    expect(parseDateInterval('-000100-02-29')).toBeNull();
+  });
+
+  it('reads a zoned value of year 50 in the zone’s local mean time', () => {
+    // Paris before 1891: +0:09:21.
+    expect(pageDateInterval({ start: '0050-06-01T12:00:00', time_zone: 'Europe/Paris' })?.from).toBe(
+      at(50, 6, 1, 12) - 561_000,
+    );
+  });
+});

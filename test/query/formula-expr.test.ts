@@ -95,8 +95,20 @@ function makeFormula(rng: Rng, depth = 0): string {
   return `(${f()} ${rng.pick(['+', '-', '*', '/'])} ${f()})`;
 }
 
-/** The functions over extreme values: each applied to properties only (arithmetic would overflow). */
+/**
+ * The functions over extreme values, and arithmetic that overflows, underflows and divides by
+ * zero (JavaScript: ±Infinity and NaN, so empty, or 0; Postgres raised "value out of range").
+ */
 const EDGE_FORMULAS = [
+  'prop("A") * prop("B")',
+  'prop("A") / prop("B")',
+  'prop("A") + prop("B")',
+  'prop("A") - prop("B")',
+  'prop("A") * prop("B") * prop("C")',
+  '(prop("A") * prop("B")) / (prop("C") * 10) + 1',
+  'prop("A") / prop("B") / prop("C") - prop("A")',
+  'multiply(prop("A"), 2) + divide(prop("B"), 0.5) * 3',
+  '(prop("A") + prop("B")) % 7',
   'round(prop("A"))',
   'round(prop("A"), 2)',
   'round(prop("A"), -1)',
@@ -128,7 +140,7 @@ describe(`numeric formulas in SQL agree with the evaluators (seed ${SEED})`, () 
     await run('fx', rng, values, sources, FORMULAS);
   }, 300_000);
 
-  it(`runs %, mod, round, min, max and sqrt over extreme values on ${ENGINES.join(' and ')}`, async () => {
+  it(`runs arithmetic, %, mod, round, min, max and sqrt over extreme values on ${ENGINES.join(' and ')}`, async () => {
     const rng = prng(SEED);
     // Every pair of edge values, the third property drawn from them too.
     const values = EDGES.flatMap((a) => EDGES.map((b) => [a, b, rng.pick(EDGES)]));

@@ -19,10 +19,22 @@ function zoneFormat(zone: string): Intl.DateTimeFormat {
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
+      // The year part is the era's year (1 BC, 2 BC, … for years 0, -1, …): the era tells.
+      era: 'short',
     });
     fmtCache.set(zone, f);
   }
   return f;
+}
+
+/**
+ * Epoch milliseconds of a proleptic Gregorian UTC date and time, fields overflowing as in
+ * `Date.UTC`, but every year read as itself: `Date.UTC` reads years 0–99 as 1900–1999.
+ */
+export function utcMs(y: number, mo0: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo0, d);
+  return t.setUTCHours(h, mi, s, ms);
 }
 
 /** Whether `zone` names a time zone this runtime knows. */
@@ -40,8 +52,9 @@ export function offsetMs(zone: string, ms: number): number {
   if (zone === 'UTC') return 0;
   const parts = zoneFormat(zone).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
+  const bc = parts.find((p) => p.type === 'era')?.value.startsWith('B') ?? false;
+  const asUtc = utcMs(
+    bc ? 1 - get('year') : get('year'),
     get('month') - 1,
     get('day'),
     get('hour') % 24,
@@ -66,7 +79,7 @@ export function fieldsOf(ms: number, zone: string): Fields {
 
 /** The instant at which the wall clock in `zone` shows `f` (earlier instant when ambiguous). */
 export function instantOf(f: Fields, zone: string): number {
-  const wall = Date.UTC(f.y, f.mo - 1, f.d, f.h, f.mi, f.s, f.ms);
+  const wall = utcMs(f.y, f.mo - 1, f.d, f.h, f.mi, f.s, f.ms);
   if (zone === 'UTC') return wall;
   let guess = wall - offsetMs(zone, wall);
   const again = wall - offsetMs(zone, guess);
@@ -74,7 +87,7 @@ export function instantOf(f: Fields, zone: string): number {
   return guess;
 }
 
-const daysIn = (y: number, mo: number) => new Date(Date.UTC(y, mo, 0)).getUTCDate();
+const daysIn = (y: number, mo: number) => new Date(utcMs(y, mo, 0)).getUTCDate();
 
 /** Moment `add` for calendar units: clamps the day to the target month's length. */
 export function addMonths(ms: number, n: number, zone: string): number {
@@ -87,7 +100,7 @@ export function addMonths(ms: number, n: number, zone: string): number {
 
 export function addDays(ms: number, n: number, zone: string): number {
   const f = fieldsOf(ms, zone);
-  const base = new Date(Date.UTC(f.y, f.mo - 1, f.d + n));
+  const base = new Date(utcMs(f.y, f.mo - 1, f.d + n));
   return instantOf(
     { ...f, y: base.getUTCFullYear(), mo: base.getUTCMonth() + 1, d: base.getUTCDate() },
     zone,
@@ -194,25 +207,25 @@ export function dateBetween(a: number, b: number, unit: Unit, zone: string): num
 
 /** ISO weekday, Monday = 1 … Sunday = 7. */
 export function isoWeekday(f: Fields): number {
-  const dow = new Date(Date.UTC(f.y, f.mo - 1, f.d)).getUTCDay();
+  const dow = new Date(utcMs(f.y, f.mo - 1, f.d)).getUTCDay();
   return dow === 0 ? 7 : dow;
 }
 
 /** ISO-8601 week number and week-year. */
 export function isoWeek(f: Fields): { week: number; year: number } {
-  const day = Date.UTC(f.y, f.mo - 1, f.d);
+  const day = utcMs(f.y, f.mo - 1, f.d);
   const thursday = day + (4 - isoWeekday(f)) * 864e5;
   const ty = new Date(thursday).getUTCFullYear();
-  return { week: Math.floor((thursday - Date.UTC(ty, 0, 1)) / 6048e5) + 1, year: ty };
+  return { week: Math.floor((thursday - utcMs(ty, 0, 1)) / 6048e5) + 1, year: ty };
 }
 
 /** en-US locale week (weeks start Sunday, week 1 contains Jan 1) and its week-year. */
 function localeWeek(f: Fields): { week: number; year: number } {
-  const day = Date.UTC(f.y, f.mo - 1, f.d);
+  const day = utcMs(f.y, f.mo - 1, f.d);
   const dow = new Date(day).getUTCDay();
   const saturday = day + (6 - dow) * 864e5; // the week belongs to the year of its Saturday
   const wy = new Date(saturday).getUTCFullYear();
-  const jan1 = Date.UTC(wy, 0, 1);
+  const jan1 = utcMs(wy, 0, 1);
   const firstSunday = jan1 - new Date(jan1).getUTCDay() * 864e5;
   return { week: Math.floor((day - firstSunday) / 6048e5) + 1, year: wy };
 }
@@ -233,6 +246,12 @@ const MONTHS = [
 ];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const pad = (n: number, w: number) => String(Math.abs(n)).padStart(w, '0');
+/** Moment's zero fill: a negative number keeps its sign before the zeros ("-0100"). */
+const zeroFill = (n: number, w: number) => `${n < 0 ? '-' : ''}${pad(n, w)}`;
+/** The year of the era (1 BC is year 0, 2 BC is year -1, …), as `y` and `N` read it. */
+const eraYear = (y: number) => (y > 0 ? y : 1 - y);
+/** A year as ISO 8601 writes it: four digits within 0–9999, else a sign and six digits. */
+export const isoYear = (y: number) => (y >= 0 && y <= 9999 ? pad(y, 4) : `${y < 0 ? '-' : '+'}${pad(y, 6)}`);
 const ordinal = (n: number) => {
   const b = n % 10;
   const suffix =
@@ -247,11 +266,12 @@ const TOKEN =
 export function formatMoment(ms: number, pattern: string, zone: string): string {
   const f = fieldsOf(ms, zone);
   const off = offsetMs(zone, ms);
-  const dow = new Date(Date.UTC(f.y, f.mo - 1, f.d)).getUTCDay();
-  const doy = Math.floor((Date.UTC(f.y, f.mo - 1, f.d) - Date.UTC(f.y, 0, 1)) / 864e5) + 1;
+  const dow = new Date(utcMs(f.y, f.mo - 1, f.d)).getUTCDay();
+  const doy = Math.floor((utcMs(f.y, f.mo - 1, f.d) - utcMs(f.y, 0, 1)) / 864e5) + 1;
   const h12 = f.h % 12 === 0 ? 12 : f.h % 12;
   const offStr = (sep: string) => {
-    const a = Math.abs(off) / 6e4;
+    // Whole minutes, as Moment truncates them (a zone's local mean time has seconds).
+    const a = Math.trunc(Math.abs(off) / 6e4);
     return `${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60), 2)}${sep}${pad(a % 60, 2)}`;
   };
   const tok = (t: string): string => {
@@ -330,32 +350,34 @@ export function formatMoment(ms: number, pattern: string, zone: string): string 
       case 'WW':
         return pad(isoWeek(f).week, 2);
       case 'YYYY':
+        return f.y <= 9999 ? zeroFill(f.y, 4) : `+${f.y}`;
       case 'y':
       case 'yyyy':
-        return f.y <= 9999 ? pad(f.y, 4) : `+${f.y}`;
+        return eraYear(f.y) <= 9999 ? pad(eraYear(f.y), 4) : `+${eraYear(f.y)}`;
       case 'Y':
         return f.y <= 9999 ? String(f.y) : `+${f.y}`;
       case 'YY':
+        return zeroFill(f.y % 100, 2);
       case 'yy':
-        return pad(f.y % 100, 2);
+        return pad(eraYear(f.y) % 100, 2);
       case 'YYYYY':
-        return pad(f.y, 5);
+        return zeroFill(f.y, 5);
       case 'YYYYYY':
         return `${f.y < 0 ? '-' : '+'}${pad(f.y, 6)}`;
       case 'yo':
-        return ordinal(f.y);
+        return ordinal(eraYear(f.y));
       case 'gggg':
-        return pad(localeWeek(f).year, 4);
+        return zeroFill(localeWeek(f).year, 4);
       case 'gg':
-        return pad(localeWeek(f).year % 100, 2);
+        return zeroFill(localeWeek(f).year % 100, 2);
       case 'ggggg':
-        return pad(localeWeek(f).year, 5);
+        return zeroFill(localeWeek(f).year, 5);
       case 'GGGG':
-        return pad(isoWeek(f).year, 4);
+        return zeroFill(isoWeek(f).year, 4);
       case 'GG':
-        return pad(isoWeek(f).year % 100, 2);
+        return zeroFill(isoWeek(f).year % 100, 2);
       case 'GGGGG':
-        return pad(isoWeek(f).year, 5);
+        return zeroFill(isoWeek(f).year, 5);
       case 'N':
       case 'NN':
       case 'NNN':
@@ -431,5 +453,5 @@ export function parseIso(text: string, zone: string): { ms: number; hasTime: boo
     const digits = m[8].slice(1).replace(':', '');
     off = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * 6e4;
   }
-  return { ms: Date.UTC(y, mo - 1, d, h, mi, s, Math.floor(frac)) - off, hasTime };
+  return { ms: utcMs(y, mo - 1, d, h, mi, s, Math.floor(frac)) - off, hasTime };
 }

@@ -2,7 +2,7 @@
  * Runtime values of formulas (notion-formulas.md §3): numbers, text, booleans, dates, persons,
  * pages, lists, empty (`null`) and the failure marker that poisons its consumers (§3.3).
  */
-import { fieldsOf, formatMoment } from './dates.ts';
+import { fieldsOf, formatMoment, isoYear } from './dates.ts';
 
 export type DateV = { kind: 'date'; start: number; end?: number; hasTime: boolean };
 export type PersonV = { kind: 'person'; id: string; name: string | null; email: string | null };
@@ -92,7 +92,9 @@ export function compare(a: Value, b: Value): number {
 export function isoText(ms: number, hasTime: boolean, zone: string): string {
   if (!hasTime) {
     const f = fieldsOf(ms, zone);
-    return `${String(f.y).padStart(4, '0')}-${String(f.mo).padStart(2, '0')}-${String(f.d).padStart(2, '0')}`;
+    return `${isoYear(f.y)}-${String(f.mo).padStart(2, '0')}-${String(f.d).padStart(2, '0')}`;
   }
-  return formatMoment(ms, 'YYYY-MM-DDTHH:mm:ss.SSSZ', zone);
+  // A year outside 0–9999 in ISO 8601's expanded form (a sign and six digits), as JavaScript's.
+  const y = fieldsOf(ms, zone).y;
+  return formatMoment(ms, `${y >= 0 && y <= 9999 ? 'YYYY' : 'YYYYYY'}-MM-DDTHH:mm:ss.SSSZ`, zone);
 }
