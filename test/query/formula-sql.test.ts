@@ -611,6 +611,15 @@ const FIXED_FORMULAS: (typeof REGRESSIONS)[number][] = [
     ],
   },
   {
+    why: 'length of a lowered text: "İ" lowered is two units ("i̇"), as JavaScript counts it',
+    t: 'number',
+    source: 'length(lower(prop("Name"))) * 100 + length(prop("Name"))',
+    bodies: [
+      { filter: { property: 'F', formula: { number: { greater_than: 500 } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
+  {
     why: '% and round over rollups (empty when nothing is related)',
     t: 'number',
     source: 'round(prop("Avg"), 1) % 3 + min(prop("Min"), prop("A")) - max(prop("Max"), sqrt(prop("Sum")))',
