@@ -9,9 +9,10 @@
  * the CLI and the admin API.
  *
  * Who may (`adminOnly`): the workspace's management is for admins (ops/invitations.ts roles):
- * creating, renaming, rotating, revoking and deleting integrations, webhook subscriptions and their deliveries,
- * automations and their runs, the request log and the emulator controls (and, in
- * invitations.routes.ts, members and invitations). A member gets 403 `restricted_resource` naming
+ * creating, renaming, rotating, revoking and deleting integrations and changing their
+ * capabilities, webhook subscriptions and their deliveries, automations and their runs, the
+ * request log and the emulator controls (and, in invitations.routes.ts, members and
+ * invitations). A member gets 403 `restricted_resource` naming
  * what only an admin may do. What a member may: a page's Connections (`/pages/{id}/connections`:
  * every person edits every page, sharing one with an integration included, as in Notion), the
  * list of integrations (`GET /integrations`) they choose from there, and a board view's card
@@ -55,7 +56,7 @@ function memberMay(method: string, path: string): boolean {
 
 /** What a refused member is told they tried, by the path's first segment. */
 const AREAS: Record<string, string> = {
-  integrations: 'create, rename, rotate, revoke or delete integrations',
+  integrations: 'create, rename, rotate, revoke or delete integrations or change their capabilities',
   webhooks: 'manage webhook subscriptions',
   webhook_deliveries: 'manage webhook subscriptions',
   automations: 'manage automations',

@@ -1,11 +1,12 @@
 /**
  * `/app/api/…` (mounted by app-api.routes.ts, which authenticates the person): the internal
- * integrations (list with what each can reach, create, rename, rotate, revoke, delete) and a
- * page's Connections (the integrations it is shared with; share, unshare). Not part of Notion's
- * API, so not under /v1; not under /_octavo, whose credential is the admin token. Creating,
- * renaming, rotating, revoking and deleting are for workspace admins; any signed-in person may list the integrations and change a page's
- * Connections (app-api.routes.ts `adminOnly`). Errors have Notion's shape. The handlers call the operations
- * `octavo integration …` and the admin API call.
+ * integrations (list with what each can reach, create, rename, change capabilities, rotate,
+ * revoke, delete) and a page's Connections (the integrations it is shared with; share, unshare).
+ * Not part of Notion's API, so not under /v1; not under /_octavo, whose credential is the admin
+ * token. Creating, renaming, changing capabilities, rotating, revoking and deleting are for
+ * workspace admins; any signed-in person may list the integrations and change a page's
+ * Connections (app-api.routes.ts `adminOnly`). Errors have Notion's shape. The handlers call the
+ * operations of `octavo integration …` and the admin API (ops/integrations.ts).
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -30,7 +31,15 @@ const CreateBody = z.strictObject({
   name: z.string().min(1),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
 });
-const RenameBody = z.strictObject({ name: z.string().min(1) });
+/** Rename, change the capabilities (the whole set, replacing the old), or both. */
+const UpdateBody = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+  })
+  .refine((b) => b.name !== undefined || b.capabilities !== undefined, {
+    message: 'Give a new name, capabilities, or both.',
+  });
 const ShareBody = z.strictObject({ integration_id: z.string().min(1) });
 
 /** An integration as the screen shows it: never its token hash; `token` only when just made. */
@@ -98,11 +107,16 @@ export function integrationAdminRoutes(deps: WebDeps) {
   });
 
   // Rename: its bot user takes the new name too (users.me / users.list read it); names stay unique.
+  // Capabilities: the set replaces the old one, in force for the token from its next request.
   r.patch('/integrations/:id', async (c) => {
-    const body = parseWith(RenameBody, await json(c));
+    const body = parseWith(UpdateBody, await json(c));
     const row = await tx(async (t) => {
-      const renamed = await updateIntegration(t, { name: (await named(t, c)).name, newName: body.name });
-      return withReach(t, renamed);
+      const updated = await updateIntegration(t, {
+        name: (await named(t, c)).name,
+        newName: body.name,
+        capabilities: body.capabilities,
+      });
+      return withReach(t, updated);
     });
     return c.json(row);
   });

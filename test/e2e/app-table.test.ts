@@ -3,10 +3,12 @@
  * a running `octavo serve`, on both engines: a database whose rows were made through the official
  * SDK opens as a table (100 rows, then "Load more"), sorts by a number column, filters, edits
  * cells (read back through the SDK), and a row's title opens the row with its properties; the
- * first view's sort and filter are the table's defaults.
+ * first view's sort and filter are the table's defaults. Opening the database (by its id or its
+ * data source's) logs no error and gets no 404.
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
+import type { ConsoleMessage, Response } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { newPerson } from '../helpers/oauth.ts';
 import { describeBrowser, eventually, useBrowser } from '../helpers/web-suite.ts';
@@ -65,12 +67,32 @@ describeBrowser('browser table view test', 'The browser app’s table view in Ch
   it('shows the rows 100 at a time, sorts by a number column and filters', async () => {
     const { server, page, errors } = suite;
     const person = await newPerson({ store: server.store });
+    // Opening a database asks the endpoints that serve it: no 404, no error in the console.
+    const logged: string[] = [];
+    const onConsole = (m: ConsoleMessage) => {
+      if (m.type() === 'error') logged.push(`console: ${m.text()} ${m.location().url}`);
+    };
+    const onResponse = (r: Response) => {
+      if (r.status() >= 400) logged.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    };
+    page.on('console', onConsole);
+    page.on('response', onResponse);
     await page.goto(`${server.url}/app/p/${databaseId}`);
     await suite.signIn(person);
     await page.waitForURL(`**/app/p/${databaseId}`);
     await page.getByRole('heading', { name: 'Scores' }).waitFor();
     const table = page.getByRole('table', { name: /Rows of Scores/ });
     await table.waitFor();
+    await page.getByRole('status').filter({ hasText: '100 rows shown' }).waitFor();
+    // By its data source's id too (a row's parent), then by the database's again.
+    await page.goto(`${server.url}/app/p/${dataSourceId}`);
+    await table.waitFor();
+    await page.getByRole('status').filter({ hasText: '100 rows shown' }).waitFor();
+    await page.goto(`${server.url}/app/p/${databaseId}`);
+    await table.waitFor();
+    page.off('console', onConsole);
+    page.off('response', onResponse);
+    expect(logged).toEqual([]);
     // Title first, then the schema's properties.
     const headers = await table.locator('thead th .sort-button').allTextContents();
     expect(headers[0]).toBe('Name');

@@ -5,7 +5,8 @@
  * the page, then retrieve that page with the official SDK and the token; disconnect, and the
  * SDK no longer finds it; rotate and revoke from the screen, and /v1 refuses the old tokens;
  * rename one (its bot user's name read back through users.me and users.list) and delete it
- * (confirmed): its token refused at once, and it is listed nowhere any more.
+ * (confirmed): its token refused at once, and it is listed nowhere any more; change one's
+ * capabilities from the keyboard, and the same token is refused (or allowed) at once.
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
@@ -183,6 +184,97 @@ describeBrowser('integrations browser test', 'Integrations and Connections in Ch
     );
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it("changes an integration's capabilities from the keyboard: the same token is refused at once", async () => {
+    const { server, page, errors } = suite;
+    const person = await newAdmin({ store: server.store });
+    const inbox = await server.store.transaction((tx) =>
+      createAdminPage(tx, { title: 'Inbox', now: new Date().toISOString() }),
+    );
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/app/integrations`);
+    await suite.signIn(person);
+    const form = page.getByRole('form', { name: 'New integration' });
+    await form.getByLabel('Name').fill('Filing bot');
+    await form.getByRole('button', { name: 'Create integration' }).click();
+    const token = (await page.getByTestId('token').textContent()) ?? '';
+    expect(token).toMatch(/^ntn_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.goto(`${server.url}/app/p/${inbox.id}`);
+    await page.getByText('Connections').click();
+    await page.getByLabel('Connect an integration').selectOption({ label: 'Filing bot' });
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('list', { name: 'Connected integrations' }).getByText('Filing bot').waitFor();
+
+    const sdk = new Client({ auth: token, baseUrl: server.url });
+    const file = () =>
+      sdk.pages.create({
+        parent: { page_id: inbox.id },
+        properties: { title: { title: [{ text: { content: 'Filed' } }] } },
+      });
+    expect((await file()).object).toBe('page');
+
+    await page
+      .getByRole('navigation', { name: 'Workspace' })
+      .getByRole('link', { name: 'Integrations' })
+      .click();
+    const item = page
+      .getByRole('list', { name: 'Integrations' })
+      .getByRole('listitem', { name: 'Filing bot' });
+    expect(await item.textContent()).toContain('read_content, update_content, insert_content');
+    // Keyboard only: open the form (the first box takes the focus), Escape leaves it unchanged.
+    const open = item.getByRole('button', { name: 'Change the capabilities of Filing bot' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const edit = item.getByRole('form', { name: 'Capabilities of Filing bot' });
+    const read = edit.getByRole('checkbox', { name: 'Read content' });
+    await read.waitFor();
+    expect(await read.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await read.isChecked()).toBe(true);
+    expect(await edit.getByRole('checkbox', { name: 'Read comments' }).isChecked()).toBe(false);
+    await page.keyboard.press('Escape');
+    expect(await edit.count()).toBe(0);
+    await open.focus();
+    await page.keyboard.press('Enter');
+    // Tab to "Insert content" (the third box), clear it with Space, Tab to Save and press Enter.
+    await read.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const insert = edit.getByRole('checkbox', { name: 'Insert content' });
+    expect(await insert.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Space');
+    expect(await insert.isChecked()).toBe(false);
+    await edit.getByRole('button', { name: 'Save capabilities' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The capabilities of Filing bot were changed.' })
+      .waitFor();
+    expect(await edit.count()).toBe(0);
+    expect(await item.textContent()).toContain('read_content, update_content');
+    expect(await item.textContent()).not.toContain('insert_content');
+
+    // The same token, at once: Notion's error for a missing capability; reading still works.
+    await expect(file()).rejects.toMatchObject({
+      status: 403,
+      code: 'restricted_resource',
+      message: 'Insufficient permissions for this endpoint.',
+    });
+    expect((await sdk.pages.retrieve({ page_id: inbox.id })).id).toBe(inbox.id);
+
+    // Kept after a reload; given back with the mouse, and the token may insert again.
+    await page.reload();
+    await item.getByRole('button', { name: 'Change the capabilities of Filing bot' }).click();
+    expect(await edit.getByRole('checkbox', { name: 'Insert content' }).isChecked()).toBe(false);
+    await edit.getByRole('checkbox', { name: 'Insert content' }).check();
+    await edit.getByRole('button', { name: 'Save capabilities' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The capabilities of Filing bot were changed.' })
+      .waitFor();
+    expect((await file()).object).toBe('page');
+    expect(errors).toEqual([]);
+  }, 90_000);
 
   it('shows a member the integrations read-only and no admin screens; Connections still work', async () => {
     const { server, page, errors } = suite;

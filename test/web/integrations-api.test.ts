@@ -1,8 +1,8 @@
 /*
  * The browser app's workspace administration under /app/api (web/integrations.routes.ts), over
  * real HTTP on both engines: session cookie plus X-Octavo-CSRF required, the token shown once,
- * rotate, revoke, rename and delete as /v1 sees them (through the official SDK), and a page's
- * Connections.
+ * rotate, revoke, rename, change capabilities and delete as /v1 sees them (through the official
+ * SDK), and a page's Connections.
  */
 import { Client } from '@notionhq/client';
 import { expect, it } from 'vitest';
@@ -170,6 +170,83 @@ describeEngines('/app/api integrations and connections', (engine) => {
     expect(
       (await call(jar, `/integrations/${made.id}`, { method: 'PATCH', csrf, body: '{"name":"x"}' })).status,
     ).toBe(404);
+  });
+
+  it("changes an integration's capabilities, in force for its token at once", async () => {
+    const { server } = suite;
+    const { jar, csrf } = await newSignedInPerson(server, { admin: true });
+    const page = await server.store.transaction((tx) =>
+      createAdminPage(tx, { title: `Inbox ${engine}`, now: new Date().toISOString() }),
+    );
+    const made = (await (
+      await call(jar, '/integrations', {
+        method: 'POST',
+        csrf,
+        body: JSON.stringify({
+          name: `Writer ${engine}`,
+          capabilities: ['read_content', 'update_content', 'insert_content'],
+        }),
+      })
+    ).json()) as Shown;
+    await call(jar, `/pages/${page.id}/connections`, {
+      method: 'POST',
+      csrf,
+      body: JSON.stringify({ integration_id: made.id }),
+    });
+    const client = sdk(made.token!);
+    const create = () =>
+      client.pages.create({
+        parent: { page_id: page.id },
+        properties: { title: { title: [{ text: { content: 'Note' } }] } },
+      });
+    expect((await create()).object).toBe('page');
+
+    const changed = await call(jar, `/integrations/${made.id}`, {
+      method: 'PATCH',
+      csrf,
+      body: JSON.stringify({ capabilities: ['read_content', 'update_content'] }),
+    });
+    expect(changed.status).toBe(200);
+    const shown = (await changed.json()) as Shown;
+    expect(shown).not.toHaveProperty('token');
+    expect(shown).toMatchObject({
+      id: made.id,
+      name: `Writer ${engine}`,
+      capabilities: ['read_content', 'update_content'],
+      shared: [{ id: page.id }],
+    });
+    // The same token, refused at once with the error /v1 gives for a missing capability.
+    await expect(create()).rejects.toMatchObject({
+      status: 403,
+      code: 'restricted_resource',
+      message: 'Insufficient permissions for this endpoint.',
+    });
+    expect((await client.pages.retrieve({ page_id: page.id })).id).toBe(page.id);
+
+    // Unknown capability or an empty body: 400, nothing changed; back again: allowed again.
+    for (const body of [{ capabilities: ['fly'] }, {}, { capabilities: 'read_content' }]) {
+      const bad = await call(jar, `/integrations/${made.id}`, {
+        method: 'PATCH',
+        csrf,
+        body: JSON.stringify(body),
+      });
+      expect({ body, status: bad.status }).toEqual({ body, status: 400 });
+      expect(await bad.json()).toMatchObject({ code: 'validation_error' });
+    }
+    const listed = (await (await call(jar, '/integrations', { csrf })).json()) as { results: Shown[] };
+    expect(listed.results.find((i) => i.id === made.id)!.capabilities).toEqual([
+      'read_content',
+      'update_content',
+    ]);
+    await call(jar, `/integrations/${made.id}`, {
+      method: 'PATCH',
+      csrf,
+      body: JSON.stringify({ capabilities: ['insert_content', 'read_content'] }),
+    });
+    expect((await create()).object).toBe('page');
+    await expect(
+      client.pages.update({ page_id: page.id, properties: { title: { title: [] } } }),
+    ).rejects.toMatchObject({ code: 'restricted_resource' });
   });
 
   it("shares and unshares a page through its Connections, and lists each integration's reach", async () => {

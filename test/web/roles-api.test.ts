@@ -1,9 +1,9 @@
 /*
  * Workspace management is for admins (web/app-api.routes.ts `adminOnly`), over real HTTP on both
  * engines: a member is answered 403 `restricted_resource`, naming what only an admin may do, for
- * every management route of /app/api (integrations' create/rename/rotate/revoke/delete, webhooks and their
- * deliveries, automations and their runs, the request log, the emulator controls, members and
- * invitations) and the request log page, and nothing is created; a member still lists the
+ * every management route of /app/api (integrations' create/rename/capabilities/rotate/revoke/
+ * delete, webhooks and their deliveries, automations and their runs, the request log, the
+ * emulator controls, members and invitations) and the request log page, and nothing is created; a member still lists the
  * integrations and shares a page through its Connections; an admin does what a member may not.
  * The shell tells the app the person's role.
  */
@@ -20,7 +20,7 @@ describeEngines('/app/api management is for admins', (engine) => {
   it('answers 403 with a clear message to a member, and changes nothing', async () => {
     const { server } = suite;
     const member = await newSignedInPerson(server);
-    const ints = await member.call<{ results: { id: string; name: string }[] }>(
+    const ints = await member.call<{ results: { id: string; name: string; capabilities: string[] }[] }>(
       'GET',
       '/app/api/integrations',
     );
@@ -31,31 +31,37 @@ describeEngines('/app/api management is for admins', (engine) => {
         'POST',
         '/app/api/integrations',
         { name: 'Sneaky' },
-        'create, rename, rotate, revoke or delete integrations',
+        'create, rename, rotate, revoke or delete integrations or change their capabilities',
       ],
       [
         'POST',
         `/app/api/integrations/${quick.id}/rotate`,
         undefined,
-        'create, rename, rotate, revoke or delete integrations',
+        'create, rename, rotate, revoke or delete integrations or change their capabilities',
       ],
       [
         'POST',
         `/app/api/integrations/${quick.id}/revoke`,
         undefined,
-        'create, rename, rotate, revoke or delete integrations',
+        'create, rename, rotate, revoke or delete integrations or change their capabilities',
       ],
       [
         'PATCH',
         `/app/api/integrations/${quick.id}`,
         { name: 'Renamed by a member' },
-        'create, rename, rotate, revoke or delete integrations',
+        'create, rename, rotate, revoke or delete integrations or change their capabilities',
+      ],
+      [
+        'PATCH',
+        `/app/api/integrations/${quick.id}`,
+        { capabilities: ['read_content'] },
+        'create, rename, rotate, revoke or delete integrations or change their capabilities',
       ],
       [
         'DELETE',
         `/app/api/integrations/${quick.id}`,
         undefined,
-        'create, rename, rotate, revoke or delete integrations',
+        'create, rename, rotate, revoke or delete integrations or change their capabilities',
       ],
       ['GET', '/app/api/webhooks', undefined, 'manage webhook subscriptions'],
       [
@@ -90,13 +96,13 @@ describeEngines('/app/api management is for admins', (engine) => {
         }),
       });
     }
-    const after = await member.call<{ results: { name: string; revoked_time: string | null }[] }>(
-      'GET',
-      '/app/api/integrations',
-    );
+    const after = await member.call<{
+      results: { name: string; revoked_time: string | null; capabilities: string[] }[];
+    }>('GET', '/app/api/integrations');
     expect(after.json.results.map((i) => i.name)).not.toContain('Sneaky');
     expect(after.json.results.map((i) => i.name)).not.toContain('Renamed by a member');
     expect(after.json.results.find((i) => i.name === QUICKSTART)?.revoked_time).toBeNull();
+    expect(after.json.results.find((i) => i.name === QUICKSTART)?.capabilities).toEqual(quick.capabilities);
     const page = await member.jar.fetch('/requests');
     expect(page.status).toBe(403);
     expect(await page.text()).toContain('Only a workspace admin may read the request log.');

@@ -193,6 +193,43 @@ export function searchPages(query: string, max = 10_000): Promise<Page[]> {
 export const getPage = (id: string) => api<Page>('GET', `/pages/${id}`);
 export const getBlock = (id: string) => api<Block>('GET', `/blocks/${id}`);
 
+/** What an id names, so the app asks the endpoint that serves it (and no 404 is logged). */
+export type ObjectKind = 'page' | 'database' | 'data_source';
+const kinds = new Map<string, ObjectKind>();
+const bareId = (id: string) => id.replaceAll('-', '').toLowerCase();
+
+/** Notes what `id` names, learnt where the app met it (the sidebar, a block, a parent). */
+export function rememberKind(id: string, kind: ObjectKind): void {
+  kinds.set(bareId(id), kind);
+}
+
+/**
+ * What `id` names: known from where the app met it, else `GET /v1/blocks/{id}` (a page is a
+ * `child_page` block, a database a `child_database` one, a data source a `data_source` one).
+ * Null when the block says none of these, or is not found (the caller decides what to try).
+ */
+export async function objectKind(id: string): Promise<ObjectKind | null> {
+  const known = kinds.get(bareId(id));
+  if (known) return known;
+  let block: Block;
+  try {
+    block = await getBlock(id);
+  } catch (e) {
+    if (e instanceof ApiFailure && e.status === 404) return null;
+    throw e;
+  }
+  const kind: ObjectKind | null =
+    block.type === 'child_page'
+      ? 'page'
+      : block.type === 'child_database'
+        ? 'database'
+        : block.type === 'data_source'
+          ? 'data_source'
+          : null;
+  if (kind) rememberKind(id, kind);
+  return kind;
+}
+
 export function createPage(parentId: string | null, title: string): Promise<Page> {
   return api<Page>('POST', '/pages', {
     parent: parentId ? { page_id: parentId } : { workspace: true },

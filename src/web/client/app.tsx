@@ -3,7 +3,7 @@
  * narrow screen the sidebar is a panel opened by the Menu button.
  */
 import { useEffect, useId, useState } from 'react';
-import { type Page, pageTitle, searchPages, serverPath, session } from './api.ts';
+import { type Page, pageTitle, rememberKind, searchPages, serverPath, session } from './api.ts';
 import { AutomationsView } from './automations.tsx';
 import { IconView } from './icon.tsx';
 import { IntegrationsView } from './integrations.tsx';
@@ -165,6 +165,7 @@ function Search() {
                 onClick={(e) => {
                   e.preventDefault();
                   setQuery('');
+                  rememberKind(p.id, 'page');
                   navigate(`/app/p/${p.id}`);
                 }}
               >

@@ -5,7 +5,7 @@
  * the list and gallery views themselves.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type Page, pageTitle } from './api.ts';
+import { api, type Page, pageTitle, rememberKind } from './api.ts';
 import { appHref, navigate } from './router.ts';
 import { valueText } from './table.tsx';
 import { shownProperties, type View, type ViewProperty, viewQuery } from './view-model.ts';
@@ -139,6 +139,7 @@ export function RowLink({ row, className }: { row: Row; className?: string }) {
       className={className}
       onClick={(e) => {
         e.preventDefault();
+        rememberKind(row.id, 'page');
         navigate(href);
       }}
     >

@@ -1,7 +1,8 @@
 /**
  * Internal integrations in the browser (`/app/integrations`): the list, with what each can
  * reach; creating one with chosen capabilities (its token shown once, with a copy button);
- * renaming it, rotating and revoking its token, deleting it (confirmed) — for workspace admins;
+ * renaming it, changing its capabilities (in force for its token at once), rotating and revoking
+ * its token, deleting it (confirmed) — for workspace admins;
  * a member sees the list only. And a page's
  * Connections: the integrations it is shared with, sharing and unsharing (any person). Through
  * `/app/api` (web/integrations.routes.ts), as the signed-in person.
@@ -42,6 +43,8 @@ export function IntegrationsView() {
   const [fresh, setFresh] = useState<Integration | null>(null);
   // The integration being renamed (its id) and the name typed so far.
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  // The integration whose capabilities are being changed (its id) and the set chosen so far.
+  const [editing, setEditing] = useState<{ id: string; caps: Set<string> } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [caps, setCaps] = useState<Set<string>>(
@@ -73,6 +76,16 @@ export function IntegrationsView() {
       setDone(`${i.name} is now called ${name.trim()}.`);
     }
   };
+  const saveCapabilities = async (e: FormEvent, i: Integration) => {
+    e.preventDefault();
+    if (!editing) return;
+    const capabilities = CAPABILITIES.map((c) => c.id).filter((id) => editing.caps.has(id));
+    const patch = () => adminApi<Integration>('PATCH', `/integrations/${i.id}`, { capabilities });
+    if (await act(patch, false)) {
+      setEditing(null);
+      setDone(`The capabilities of ${i.name} were changed.`);
+    }
+  };
   const remove = async (i: Integration) => {
     const question =
       `Delete ${i.name}? Its token stops working at once, it loses access to every page shared ` +
@@ -101,8 +114,8 @@ export function IntegrationsView() {
       {done && <p role="status">{done}</p>}
       {!admin && (
         <p role="note">
-          Only a workspace admin can create integrations, rename or delete them, or rotate and revoke their
-          tokens.
+          Only a workspace admin can create integrations, rename or delete them, change their capabilities, or
+          rotate and revoke their tokens.
         </p>
       )}
       {fresh && (
@@ -121,24 +134,7 @@ export function IntegrationsView() {
           <h2>New integration</h2>
           <label htmlFor={nameId}>Name</label>{' '}
           <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} required />
-          <fieldset>
-            <legend>Capabilities</legend>
-            {CAPABILITIES.map((c) => (
-              <label key={c.id} className="capability">
-                <input
-                  type="checkbox"
-                  checked={caps.has(c.id)}
-                  onChange={(e) => {
-                    const next = new Set(caps);
-                    if (e.target.checked) next.add(c.id);
-                    else next.delete(c.id);
-                    setCaps(next);
-                  }}
-                />{' '}
-                {c.label}
-              </label>
-            ))}
-          </fieldset>
+          <CapabilityChoice legend="Capabilities" chosen={caps} onChange={setCaps} />
           <button type="submit">Create integration</button>
         </form>
       )}
@@ -194,8 +190,43 @@ export function IntegrationsView() {
                   </button>
                 </form>
               )}
+              {admin && editing?.id === i.id && (
+                <form
+                  className="integration-capabilities"
+                  aria-label={`Capabilities of ${i.name}`}
+                  onSubmit={(e) => saveCapabilities(e, i)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape') setEditing(null);
+                  }}
+                >
+                  <CapabilityChoice
+                    legend={`Capabilities of ${i.name}`}
+                    chosen={editing.caps}
+                    onChange={(next) => setEditing({ id: i.id, caps: next })}
+                    autoFocus
+                  />
+                  <button type="submit" className="small">
+                    Save capabilities
+                  </button>{' '}
+                  <button type="button" className="small" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
+                </form>
+              )}
               {admin && (
                 <>
+                  {editing?.id !== i.id && (
+                    <>
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`Change the capabilities of ${i.name}`}
+                        onClick={() => setEditing({ id: i.id, caps: new Set(i.capabilities) })}
+                      >
+                        Capabilities
+                      </button>{' '}
+                    </>
+                  )}
                   {renaming?.id !== i.id && (
                     <>
                       <button
@@ -246,6 +277,37 @@ export function IntegrationsView() {
         </ul>
       )}
     </div>
+  );
+}
+
+/** The capabilities as checkboxes in a fieldset; `autoFocus`: the first box takes the focus. */
+function CapabilityChoice(props: {
+  legend: string;
+  chosen: Set<string>;
+  onChange: (next: Set<string>) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      {CAPABILITIES.map((c, n) => (
+        <label key={c.id} className="capability">
+          <input
+            type="checkbox"
+            checked={props.chosen.has(c.id)}
+            onChange={(e) => {
+              const next = new Set(props.chosen);
+              if (e.target.checked) next.add(c.id);
+              else next.delete(c.id);
+              props.onChange(next);
+            }}
+            // biome-ignore lint/a11y/noAutofocus: the choice the person just asked to change
+            autoFocus={props.autoFocus === true && n === 0}
+          />{' '}
+          {c.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

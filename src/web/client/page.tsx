@@ -4,7 +4,18 @@
  * its content; an id that is a database or a data source shows its views (views.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
-import { api, type Block, getBlock, getPage, loadTree, type Page, pageTitle, renamePage } from './api.ts';
+import {
+  api,
+  type Block,
+  getBlock,
+  getPage,
+  loadTree,
+  objectKind,
+  type Page,
+  pageTitle,
+  rememberKind,
+  renamePage,
+} from './api.ts';
 import { Comments } from './comments.tsx';
 import type { NotionBlock } from './convert.ts';
 import { PageEditor } from './editor.tsx';
@@ -29,6 +40,7 @@ async function ancestors(page: Page): Promise<Crumb[]> {
   for (let depth = 0; depth < 12 && parent.type !== 'workspace'; depth++) {
     if (parent.type === 'page_id') {
       const p = await getPage(parent.page_id!);
+      rememberKind(p.id, 'page');
       out.unshift({ id: p.id, title: pageTitle(p) || 'Untitled', href: `/app/p/${p.id}` });
       parent = p.parent;
     } else if (parent.type === 'block_id') {
@@ -36,6 +48,7 @@ async function ancestors(page: Page): Promise<Crumb[]> {
       parent = b.parent;
     } else {
       const id = (parent.type === 'database_id' ? parent.database_id : parent.data_source_id)!;
+      rememberKind(id, parent.type === 'database_id' ? 'database' : 'data_source');
       const db = await api<{
         title?: { plain_text: string }[];
         parent: Page['parent'];
@@ -68,22 +81,32 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    getPage(id)
-      .then(async (p) => {
+    const showSource = (s: DataSource) => {
+      setSource(s);
+      document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
+    };
+    const showPage = () =>
+      getPage(id).then(async (p) => {
         if (!live) return;
         setPage(p);
         document.title = `${pageTitle(p) || 'Untitled'} · Octavo`;
         const c = await ancestors(p);
         if (live) setCrumbs(c);
-      })
-      .catch(async (e: Error) => {
-        // Not a page: perhaps a database or a data source.
-        const s = await resolveDataSource(id).catch(() => null);
+      });
+    // Ask the endpoint that serves the id (what it names: known, or its block says), so opening
+    // a database does not ask /v1/pages first and log a 404.
+    objectKind(id)
+      .then(async (kind) => {
+        if (kind === 'page') return showPage();
+        // A database, a data source, or no block: the data source it names, if any.
+        const s = await resolveDataSource(id, kind === null ? 'data_source' : kind);
         if (!live) return;
-        if (s) {
-          setSource(s);
-          document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
-        } else setError(e.message);
+        if (s) showSource(s);
+        else if (kind === null) return showPage();
+        else setError(`Could not find database with ID: ${id}.`);
+      })
+      .catch((e: Error) => {
+        if (live) setError(e.message);
       });
     return () => {
       live = false;

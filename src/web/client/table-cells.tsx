@@ -10,7 +10,7 @@
  * API) or by external URL and removes one, each change saved at once with the whole list.
  */
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import { api, type Page, pageTitle } from './api.ts';
+import { api, type Page, pageTitle, rememberKind } from './api.ts';
 import { appHref, navigate } from './router.ts';
 import {
   type CellValue,
@@ -146,6 +146,7 @@ export function TitleCell(props: CellProps) {
         href={appHref(href)}
         onClick={(e) => {
           e.preventDefault();
+          rememberKind(row.id, 'page');
           navigate(href);
         }}
       >

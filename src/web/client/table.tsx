@@ -76,14 +76,24 @@ const OVERSCAN = 8;
 /** Fetch the next page when the window comes this many rows from the end of what is loaded. */
 const PREFETCH_ROWS = 60;
 
-/** Resolves a database id (its first data source) or a data source id to the data source. */
-export async function resolveDataSource(id: string): Promise<DataSource | null> {
-  try {
-    const db = await api<{ data_sources?: { id: string }[] }>('GET', `/databases/${id}`);
-    const first = db.data_sources?.[0];
-    if (first) return await api<DataSource>('GET', `/data_sources/${first.id}`);
-  } catch (e) {
-    if (!(e instanceof ApiFailure) || e.status !== 404) throw e;
+/**
+ * Resolves a database id (its first data source) or a data source id to the data source. `kind`,
+ * when the caller knows it, says which endpoint serves the id, so no other is asked first.
+ */
+export async function resolveDataSource(
+  id: string,
+  kind: 'database' | 'data_source' | null = null,
+): Promise<DataSource | null> {
+  if (kind !== 'data_source') {
+    try {
+      const db = await api<{ data_sources?: { id: string }[] }>('GET', `/databases/${id}`);
+      const first = db.data_sources?.[0];
+      if (first) return await api<DataSource>('GET', `/data_sources/${first.id}`);
+      if (kind === 'database') return null;
+    } catch (e) {
+      if (!(e instanceof ApiFailure) || e.status !== 404) throw e;
+      if (kind === 'database') return null;
+    }
   }
   try {
     return await api<DataSource>('GET', `/data_sources/${id}`);

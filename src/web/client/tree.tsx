@@ -13,6 +13,7 @@ import {
   movePage,
   type Page,
   pageTitle,
+  rememberKind,
   renamePage,
   searchPages,
   setTrashed,
@@ -85,7 +86,10 @@ class TreeStore {
   async loadRoots(options: { quiet?: boolean } = {}) {
     const pages = await searchPages('');
     const roots = pages.filter((p) => p.parent.type === 'workspace' && !p.in_trash);
-    for (const p of roots) this.nodes.set(p.id, fromPage(p, this.nodes.get(p.id)?.hasChildren ?? true));
+    for (const p of roots) {
+      rememberKind(p.id, 'page');
+      this.nodes.set(p.id, fromPage(p, this.nodes.get(p.id)?.hasChildren ?? true));
+    }
     this.children.set(
       ROOT,
       roots.map((p) => p.id),
@@ -96,7 +100,10 @@ class TreeStore {
   async loadChildren(id: string, options: { quiet?: boolean } = {}) {
     const blocks = await listChildren(id);
     const kids = blocks.filter((b) => b.type === 'child_page' || b.type === 'child_database');
-    for (const b of kids) this.nodes.set(b.id, fromBlock(b));
+    for (const b of kids) {
+      rememberKind(b.id, b.type === 'child_page' ? 'page' : 'database');
+      this.nodes.set(b.id, fromBlock(b));
+    }
     this.children.set(
       id,
       kids.map((b) => b.id),
