@@ -124,6 +124,22 @@ export interface BlockRepo {
   /** Serializes concurrent writers of one parent's children (no-op where writes are serial). */
   lockChildren(parentId: string): Promise<void>;
   /**
+   * The block as `get` reads it, its row locked until the transaction ends (Postgres's `FOR NO
+   * KEY UPDATE`; where writes are serial, a plain read): the lock a write of the row takes, taken
+   * before the row is read so that two writers of it do not overwrite each other's changes.
+   */
+  getForWrite(id: string): Promise<BlockView | undefined>;
+  /**
+   * The lock of a data source's row writers (ops/relations.ts), held until the transaction ends:
+   * `share` holders go side by side; `exclusive` waits for every holder and keeps all others out.
+   * Waiters are served in order (Postgres's lock manager: a shared request waits behind an
+   * exclusive one already waiting), so a schema change is not starved by a stream of row writes.
+   * No-op where writes are serial.
+   */
+  lockRowWriters(dataSourceId: string, mode: 'share' | 'exclusive'): Promise<void>;
+  /** Whether locks exist here (Postgres), or writers are serial anyway (SQLite). */
+  readonly rowLocks: boolean;
+  /**
    * Serializes every change of a parent (page and database moves) until the transaction ends, so
    * that the ancestor check of one move sees every move committed before it: two moves can never
    * both pass the check and close a loop. Taken before reading the ancestors; no-op where writes
@@ -726,6 +742,14 @@ export interface TransactionOptions {
    * true of the stored users; authors not named here are read as before.
    */
   authors?: readonly KnownAuthor[];
+}
+
+/**
+ * Thrown inside `Store.transaction` to have the transaction rolled back and run again, as after a
+ * deadlock: the code of Postgres's serialization_failure, which the retry looks for.
+ */
+export class TransactionConflict extends Error {
+  readonly code = '40001';
 }
 
 export interface Store {
