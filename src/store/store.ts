@@ -421,6 +421,8 @@ export interface WorkerRepo {
   getRun(id: string): Promise<WorkerRunRow | undefined>;
   /** Newest first; one worker's, or every one's. */
   listRuns(name: string | null, limit: number): Promise<WorkerRunRow[]>;
+  /** A webhook capability's finished executions (kind `webhook`) started at or after `since`, newest first. */
+  finishedHookRuns(name: string, capability: string, since: string, limit: number): Promise<WorkerRunRow[]>;
   /**
    * Applies `patch` to the run when its status is one of `from`, in one statement; whether it did
    * (a queued webhook delivery is claimed by one job this way).
