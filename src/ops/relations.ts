@@ -4,7 +4,7 @@
  */
 import { payloadOf, type Schema } from '../domain/properties/types.ts';
 import type { StoredValues } from '../domain/properties/values.ts';
-import { type StoreTx, TransactionConflict } from '../store/store.ts';
+import type { StoreTx } from '../store/store.ts';
 import type { OpEnv } from './env.ts';
 import { syncRows } from './rows.ts';
 
@@ -26,6 +26,14 @@ export function dualTargets(schema: Schema): string[] {
     const cfg = payloadOf<DualConfig>(p);
     return cfg.type === 'dual_property' ? [cfg.data_source_id] : [];
   });
+}
+
+/**
+ * Thrown inside `Store.transaction` to have the transaction rolled back and run again, as after a
+ * deadlock: it carries the code of Postgres's serialization_failure, which the retry looks for.
+ */
+export class TransactionConflict extends Error {
+  readonly code = '40001';
 }
 
 type DataSourceView = Awaited<ReturnType<StoreTx['blocks']['get']>>;

@@ -746,14 +746,6 @@ export interface TransactionOptions {
   authors?: readonly KnownAuthor[];
 }
 
-/**
- * Thrown inside `Store.transaction` to have the transaction rolled back and run again, as after a
- * deadlock: the code of Postgres's serialization_failure, which the retry looks for.
- */
-export class TransactionConflict extends Error {
-  readonly code = '40001';
-}
-
 export interface Store {
   readonly engine: Engine;
   /** Saving, restoring and listing snapshots of the whole workspace, and reset (Octavo as a test double). */
@@ -762,7 +754,8 @@ export interface Store {
    * Runs `fn` in one transaction: everything it wrote commits together or not at all. When the
    * database gives up on the transaction because of a conflict with another one (a deadlock, a
    * serialization failure), it is rolled back and `fn` runs again, a few times: `fn` must not act
-   * outside the transaction.
+   * outside the transaction. An error `fn` throws with such a code (`code: '40001'`) is taken the
+   * same way: operations use it to start over (ops/relations.ts `TransactionConflict`).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
