@@ -221,11 +221,13 @@ async function dispatchGroup(
     const { events, cursor: next } = aggregateEvents(raw.events, cursor, deps.aggregationMs, now);
     const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
     const look = new Look(tx, all, integrations);
+    const index = indexEvents(events);
     const firings: Firing[] = [];
     const stuck: string[] = [];
     for (const automation of group) {
       try {
-        firings.push(...(await weigh(tx, look, deps, automation, events, now)));
+        const mayFire = eventsFor(index, definitionOf(automation).trigger);
+        if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
       } catch (err) {
         stuck.push(automation.id);
         deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
@@ -274,6 +276,46 @@ async function dispatchGroup(
     await tx.automations.finishDispatchMany(moved, token, read.next);
     await tx.automations.finishDispatchMany(stuck, token, cursor);
   });
+}
+
+/** A look's events by what they may fire: page events by data source (and kind), comments. */
+interface EventIndex {
+  /** `data source id` → its page events, in order. */
+  pages: Map<string, RecordedEvent[]>;
+  /** `data source id kind` → its page events of that kind, in order. */
+  kinds: Map<string, RecordedEvent[]>;
+  comments: RecordedEvent[];
+}
+
+function indexEvents(events: readonly RecordedEvent[]): EventIndex {
+  const index: EventIndex = { pages: new Map(), kinds: new Map(), comments: [] };
+  const push = (map: Map<string, RecordedEvent[]>, key: string, e: RecordedEvent) => {
+    const list = map.get(key);
+    if (list) list.push(e);
+    else map.set(key, [e]);
+  };
+  for (const e of events) {
+    if (e.type === 'comment.created') index.comments.push(e);
+    const ds = e.entity.type === 'page' ? e.data.parent?.data_source_id : undefined;
+    if (!ds) continue;
+    push(index.pages, ds, e);
+    push(index.kinds, `${ds} ${e.type}`, e);
+  }
+  return index;
+}
+
+/**
+ * The events of a look that `weigh` may act on for trigger `t`, in order: what `matches` could
+ * accept, and for stateful triggers the creations they learn values from. With many automations
+ * on a data source, most are passed over here without looking at each event.
+ */
+function eventsFor(index: EventIndex, t: Definition['trigger']): readonly RecordedEvent[] {
+  if (t.type === 'comment_created') return index.comments;
+  if (!pageTrigger(t)) return [];
+  const stateful = t.type === 'page_matches' || (t.type === 'page_updated' && t.change !== undefined);
+  if (stateful) return index.pages.get(t.data_source_id) ?? [];
+  const kind = t.type === 'page_created' ? 'page.created' : 'page.properties_updated';
+  return index.kinds.get(`${t.data_source_id} ${kind}`) ?? [];
 }
 
 /**
