@@ -192,6 +192,15 @@ class Look {
 }
 
 /**
+ * A look that fires nothing, learns no page state and read less than a batch writes nothing: the
+ * cursors stay and the next look reads those events again, until the oldest of them is this old.
+ * Moving a group's cursors costs two row updates per automation (the lease taken, then the cursor
+ * moved and the lease given back); a burst of writes that fire nothing (automation runs' own
+ * writes, with many automations on their data source) then costs the looks reads only.
+ */
+const QUIET_LOOK_MS = 5000;
+
+/**
  * Reads the events after `cursor` once for the automations of `group` (all at that cursor), starts
  * their runs and moves their cursors. Automations another process holds are left to it; one whose
  * definition no longer fits its data source (a property deleted) is logged and stays where it is.
@@ -205,8 +214,37 @@ async function dispatchGroup(
   const { store } = deps;
   const token = randomUUID();
   const now = Date.now();
-  // Taking the leases is the only write before the runs start; the reading and weighing happen
-  // outside a write transaction (on SQLite, writers are not held up by a look).
+  // The reading and weighing come first, outside a write transaction (on SQLite, writers are not
+  // held up by a look); the leases are then taken only when there is something to write.
+  const read = await store.read(async (tx) => {
+    const raw = await tx.events.readAfter(cursor, BATCH);
+    const { events, cursor: next } = aggregateEvents(raw.events, cursor, deps.aggregationMs, now);
+    const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
+    const look = new Look(tx, all, integrations);
+    const index = indexEvents(events);
+    const firings: Firing[] = [];
+    const stuck: string[] = [];
+    for (const automation of group) {
+      try {
+        const mayFire = eventsFor(index, definitionOf(automation).trigger);
+        if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
+      } catch (err) {
+        stuck.push(automation.id);
+        deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+      }
+    }
+    const oldest = raw.events[0]?.timestamp;
+    const quiet =
+      firings.length === 0 &&
+      stuck.length === 0 &&
+      look.states.size === 0 &&
+      raw.events.length < BATCH &&
+      (oldest === undefined || now - Date.parse(oldest) < QUIET_LOOK_MS);
+    return { firings, next, stuck, states: look.states, quiet };
+  });
+  if (read.quiet) return;
+  // The leases: of automations still at `cursor` that no other process holds. What was weighed
+  // for the others is dropped (another process moved them, or holds them and weighs them itself).
   const claimed = await store.transaction((tx) =>
     tx.automations.claimDispatchMany(
       group.map((a) => a.id),
@@ -218,33 +256,11 @@ async function dispatchGroup(
   );
   if (claimed.length === 0) return;
   const mine = new Set(claimed);
-  let read: { firings: Firing[]; next: string; stuck: string[]; states: Map<string, string> };
+  const firings = read.firings.filter((f) => mine.has(f.automation.id));
+  const stuck = read.stuck.filter((id) => mine.has(id));
+  const moved = claimed.filter((id) => !stuck.includes(id));
   try {
-    read = await store.read(async (tx) => {
-      const raw = await tx.events.readAfter(cursor, BATCH);
-      const { events, cursor: next } = aggregateEvents(raw.events, cursor, deps.aggregationMs, now);
-      const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
-      const look = new Look(tx, all, integrations);
-      const firings: Firing[] = [];
-      const stuck: string[] = [];
-      for (const automation of group) {
-        if (!mine.has(automation.id)) continue;
-        try {
-          firings.push(...(await weigh(tx, look, deps, automation, events, now)));
-        } catch (err) {
-          stuck.push(automation.id);
-          deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
-        }
-      }
-      return { firings, next, stuck, states: look.states };
-    });
-  } catch (err) {
-    await store.transaction((tx) => tx.automations.finishDispatchMany(claimed, token, cursor));
-    throw err;
-  }
-  const moved = claimed.filter((id) => !read.stuck.includes(id));
-  try {
-    await deps.start(read.firings);
+    await deps.start(firings);
   } catch (err) {
     // Starting a run failed part way: every automation gives its lease back at the old cursor and
     // the next look weighs the batch again (a run started twice is the at-least-once of runs).
@@ -255,11 +271,51 @@ async function dispatchGroup(
   await store.transaction(async (tx) => {
     for (const [key, state] of read.states) {
       const [automationId, pageId] = key.split(' ') as [string, string];
-      await tx.automations.setPageState(automationId, pageId, state);
+      if (mine.has(automationId)) await tx.automations.setPageState(automationId, pageId, state);
     }
     await tx.automations.finishDispatchMany(moved, token, read.next);
-    await tx.automations.finishDispatchMany(read.stuck, token, cursor);
+    await tx.automations.finishDispatchMany(stuck, token, cursor);
   });
+}
+
+/** A look's events by what they may fire: page events by data source (and kind), comments. */
+interface EventIndex {
+  /** `data source id` → its page events, in order. */
+  pages: Map<string, RecordedEvent[]>;
+  /** `data source id kind` → its page events of that kind, in order. */
+  kinds: Map<string, RecordedEvent[]>;
+  comments: RecordedEvent[];
+}
+
+function indexEvents(events: readonly RecordedEvent[]): EventIndex {
+  const index: EventIndex = { pages: new Map(), kinds: new Map(), comments: [] };
+  const push = (map: Map<string, RecordedEvent[]>, key: string, e: RecordedEvent) => {
+    const list = map.get(key);
+    if (list) list.push(e);
+    else map.set(key, [e]);
+  };
+  for (const e of events) {
+    if (e.type === 'comment.created') index.comments.push(e);
+    const ds = e.entity.type === 'page' ? e.data.parent?.data_source_id : undefined;
+    if (!ds) continue;
+    push(index.pages, ds, e);
+    push(index.kinds, `${ds} ${e.type}`, e);
+  }
+  return index;
+}
+
+/**
+ * The events of a look that `weigh` may act on for trigger `t`, in order: what `matches` could
+ * accept, and for stateful triggers the creations they learn values from. With many automations
+ * on a data source, most are passed over here without looking at each event.
+ */
+function eventsFor(index: EventIndex, t: Definition['trigger']): readonly RecordedEvent[] {
+  if (t.type === 'comment_created') return index.comments;
+  if (!pageTrigger(t)) return [];
+  const stateful = t.type === 'page_matches' || (t.type === 'page_updated' && t.change !== undefined);
+  if (stateful) return index.pages.get(t.data_source_id) ?? [];
+  const kind = t.type === 'page_created' ? 'page.created' : 'page.properties_updated';
+  return index.kinds.get(`${t.data_source_id} ${kind}`) ?? [];
 }
 
 /**

@@ -126,6 +126,10 @@ async function insertDataSource(
   });
   await tx.blocks.insertMany([row]);
   await tx.rows.createTable(id, result.schema);
+  // The targets' schemas gain the reverse properties: read and written under their row writers'
+  // lock, as their own row writers add options under it.
+  const targets = [...new Set(result.reverse.map((r) => r.dataSourceId))];
+  if (targets.length > 0) await lockRowWriters(tx, targets[0]!, targets.slice(1));
   await applyReverse(tx, env, result);
   return row;
 }

@@ -5,8 +5,8 @@
 
 import { buildBlockTree, countTree } from '../domain/blocks.ts';
 import type { ParsedBlock } from '../domain/markdown-blocks-in.ts';
-import type { Schema } from '../domain/properties/types.ts';
-import { normalizeValues, type ValueContext } from '../domain/properties/values.ts';
+import { payloadOf, type Schema } from '../domain/properties/types.ts';
+import { type NormalizedValues, normalizeValues, type ValueContext } from '../domain/properties/values.ts';
 import { newId } from '../lib/ids.ts';
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
 import type { RowSource } from '../present/page.present.ts';
@@ -22,7 +22,7 @@ import { canSee, isPage, loadVisible, loadVisibleRow, mentionResolver, type OpEn
 import { withComputed } from './formulas.ts';
 import { writeMarkdownBlocks } from './markdown-write.ts';
 import { childKey, coverColumn, iconColumn, newBlockRow, placeUnder } from './placement.ts';
-import { lockRowWriters, syncDualRelations } from './relations.ts';
+import { heldLock, lockRowWriters, syncDualRelations, upgradeConflict } from './relations.ts';
 import { storedOf, syncRows } from './rows.ts';
 import { resolveTemplate, templateValues } from './templates.ts';
 
@@ -131,6 +131,50 @@ async function rowParent(tx: StoreTx, env: OpEnv, parent: { data_source_id?: str
   return { row: live[0]!, database: db.row };
 }
 
+/** A row write's data source as read under its lock, and the request's values for its schema. */
+interface LockedRowWrite {
+  current: BlockView;
+  norm: NormalizedValues;
+}
+
+/**
+ * Locks the data source of a row write (relations.ts `lockRowWriters`): exclusively when the write
+ * adds options to the schema, assigns unique ids (a new row) or writes a two-way relation, else
+ * shared, so that writers of different rows of one data source do not wait for each other. The
+ * mode is decided on the data source as read before the lock (`unlocked`) and checked on it as
+ * read under the lock: when the schema changed meanwhile the values are normalized again, and if
+ * a shared lock turns out too weak the transaction is run again (never upgraded in place: two
+ * shared holders upgrading would deadlock).
+ */
+async function lockForRowWrite(
+  tx: StoreTx,
+  env: OpEnv,
+  unlocked: BlockView,
+  request: Record<string, unknown>,
+  isNew: boolean,
+): Promise<LockedRowWrite> {
+  const ctx = valueContext(tx, env);
+  const pre = await normalizeValues(schemaOf(unlocked), request, ctx);
+  const mode = needsExclusive(pre, isNew) ? 'exclusive' : 'shared';
+  const current = (await lockRowWriters(tx, unlocked.id, [], mode)) ?? unlocked;
+  if (current.properties === unlocked.properties) return { current, norm: pre };
+  const norm = await normalizeValues(schemaOf(current), request, ctx);
+  if (heldLock(tx, unlocked.id) === 'shared' && needsExclusive(norm, isNew)) upgradeConflict(unlocked.id);
+  return { current, norm };
+}
+
+/** Whether a row write must hold its data source exclusively (see lockForRowWrite). */
+function needsExclusive(norm: NormalizedValues, isNew: boolean): boolean {
+  if (norm.schemaChanged) return true;
+  if (isNew && norm.schema.some((p) => p.type === 'unique_id')) return true;
+  return norm.schema.some(
+    (p) =>
+      p.type === 'relation' &&
+      p.id in norm.values &&
+      payloadOf<{ type?: string }>(p).type === 'dual_property',
+  );
+}
+
 /** Writes values into a data source's page: schema options, unique ids, relations, derived row. */
 async function writeRowValues(
   tx: StoreTx,
@@ -139,11 +183,12 @@ async function writeRowValues(
   page: BlockRow,
   request: Record<string, unknown>,
   isNew: boolean,
+  /** The lock already taken (updatePage takes it before reading the page). */
+  locked?: LockedRowWrite,
 ): Promise<{ row: BlockRow; schema: Schema }> {
-  // The schema is read again under the lock: a concurrent writer may have added options.
-  const current = (await lockRowWriters(tx, ds.row.id)) ?? ds.row;
+  // The schema as read under the lock: a concurrent writer may have added options.
+  const { norm } = locked ?? (await lockForRowWrite(tx, env, ds.row, request, isNew));
   const before = storedOf(page);
-  const norm = await normalizeValues(schemaOf(current), request, valueContext(tx, env));
   if (norm.schemaChanged) await tx.blocks.update(ds.row.id, { properties: JSON.stringify(norm.schema) });
   const after = { ...before, ...norm.values };
   if (isNew) {
@@ -301,12 +346,18 @@ export async function updatePage(
   body: UpdatePageBody,
 ): Promise<PageRecord> {
   let current = await loadVisible(tx, env, id, 'page', isPage);
-  let lockedDs: Awaited<ReturnType<typeof lockRowWriters>>;
+  let lockedDs: BlockView | undefined;
+  let locked: LockedRowWrite | undefined;
   if (current.parent_type === 'data_source_id' && current.parent_id) {
-    // Writers of one data source's rows (and of rows mirrored into it) take turns; read the
-    // row again once it is our turn.
-    lockedDs = await lockRowWriters(tx, current.parent_id);
-    current = (await tx.blocks.get(id)) ?? current;
+    // Writers of one data source's rows hold its lock (shared unless the write changes its
+    // schema, two-way relations or unique ids) and the lock of the row they write; the row is
+    // read again once both are held.
+    const unlocked = await tx.blocks.get(current.parent_id);
+    if (unlocked && isDataSource(unlocked)) {
+      locked = await lockForRowWrite(tx, env, unlocked, body.properties ?? {}, false);
+      lockedDs = locked.current;
+    } else lockedDs = await lockRowWriters(tx, current.parent_id);
+    current = (await tx.blocks.getForWrite(id)) ?? current;
   }
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
   if (body.in_trash !== undefined && body.archived !== undefined && body.in_trash !== body.archived) {
@@ -345,7 +396,9 @@ export async function updatePage(
   }
   if (dsRow && isDataSource(dsRow)) {
     const ds = { row: dsRow, database: (await tx.blocks.get(dsRow.parent_id!))! };
-    const written = await writeRowValues(tx, env, ds, row, body.properties ?? {}, false);
+    // The lock taken above holds unless the page moved meanwhile (then it is taken here).
+    const same = locked?.current.id === dsRow.id ? locked : undefined;
+    const written = await writeRowValues(tx, env, ds, row, body.properties ?? {}, false, same);
     row = written.row;
     await tx.blocks.update(id, withoutKey(row));
     await syncRows(tx, ds.row.id, written.schema, [row]);

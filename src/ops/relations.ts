@@ -28,10 +28,67 @@ export function dualTargets(schema: Schema): string[] {
   });
 }
 
+/**
+ * Thrown inside `Store.transaction` to have the transaction rolled back and run again, as after a
+ * deadlock: it carries the code of Postgres's serialization_failure, which the retry looks for.
+ */
+export class TransactionConflict extends Error {
+  readonly code = '40001';
+}
+
 type DataSourceView = Awaited<ReturnType<StoreTx['blocks']['get']>>;
 
-/** The data sources each transaction locked (a StoreTx is bound to one transaction). */
-const lockedBy = new WeakMap<StoreTx, Set<string>>();
+/**
+ * How a transaction holds a data source's lock: `exclusive` (schema changes, and row writes that
+ * add options, assign unique ids or write two-way relations) or `shared` (other row writes, which
+ * may run side by side, each holding its own row's lock).
+ */
+export type RowLock = 'shared' | 'exclusive';
+
+/** The data sources each transaction locked, and how (a StoreTx is bound to one transaction). */
+const lockedBy = new WeakMap<StoreTx, Map<string, RowLock>>();
+
+/**
+ * Data sources whose shared lock a transaction of this process had to give up for the exclusive
+ * one (until when, ms): while noted, row writes of them lock exclusively from the start, so the
+ * transaction run again (TransactionConflict) does not meet the same need.
+ */
+const exclusiveWanted = new Map<string, number>();
+const EXCLUSIVE_HINT_MS = 2000;
+
+function locksOf(tx: StoreTx): Map<string, RowLock> {
+  let locked = lockedBy.get(tx);
+  if (!locked) {
+    locked = new Map();
+    lockedBy.set(tx, locked);
+  }
+  return locked;
+}
+
+/** How this transaction holds `dataSourceId`'s lock (undefined: not at all). */
+export function heldLock(tx: StoreTx, dataSourceId: string): RowLock | undefined {
+  return lockedBy.get(tx)?.get(dataSourceId);
+}
+
+/**
+ * Gives up: the transaction holds `dataSourceId` shared and needs it exclusive. Upgrading in place
+ * could deadlock two shared holders that both want it, so the transaction is run again from the
+ * start (store.transaction's retry), and this process's row writes of the data source lock it
+ * exclusively for a moment.
+ */
+export function upgradeConflict(dataSourceId: string): never {
+  exclusiveWanted.set(dataSourceId, Date.now() + EXCLUSIVE_HINT_MS);
+  throw new TransactionConflict(`the row write needs data source ${dataSourceId} locked exclusively`);
+}
+
+/** Whether a transaction of this process recently needed `dataSourceId` exclusively. */
+export function exclusiveHinted(dataSourceId: string): boolean {
+  const until = exclusiveWanted.get(dataSourceId);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  exclusiveWanted.delete(dataSourceId);
+  return false;
+}
 
 /**
  * Takes the write locks a write of `dataSourceId`'s rows or schema needs: its own data source,
@@ -39,30 +96,42 @@ const lockedBy = new WeakMap<StoreTx, Set<string>>();
  * that writers on either side of a relation queue up instead of deadlocking or overwriting each
  * other's mirrored values. The schema is read again once locked: a relation added meanwhile
  * adds its target to the locks. Answers the data source as read once every lock is held.
+ *
+ * `shared`: the data source alone, with a shared lock (no `also`): what a row write that changes
+ * no schema, assigns no unique id and writes no two-way relation takes (pages.ts decides). Shared
+ * holders write side by side, each under its own row's lock; every exclusive lock (a schema
+ * change, the writers of two-way relations into this data source) waits for them and they for
+ * it. Where writes are serial (SQLite) the lock is noted as exclusive.
  */
 export async function lockRowWriters(
   tx: StoreTx,
   dataSourceId: string,
   also: readonly string[] = [],
+  mode: RowLock = 'exclusive',
 ): Promise<DataSourceView | undefined> {
   // Locks are held until the transaction ends: one taken earlier in it is not asked for again
   // (an update_page reads the data source once more here instead of locking it twice).
-  let locked = lockedBy.get(tx);
-  if (!locked) {
-    locked = new Set<string>();
-    lockedBy.set(tx, locked);
+  const locked = locksOf(tx);
+  if (mode === 'shared' && also.length === 0 && !exclusiveHinted(dataSourceId)) {
+    if (!locked.has(dataSourceId)) {
+      await tx.blocks.lockRowWriters(dataSourceId, 'share');
+      locked.set(dataSourceId, tx.blocks.rowLocks ? 'shared' : 'exclusive');
+    }
+    return tx.blocks.get(dataSourceId);
   }
   for (;;) {
     const ds = await tx.blocks.get(dataSourceId);
     const schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
     const wanted = [...new Set([dataSourceId, ...also, ...dualTargets(schema)])]
-      .filter((id) => !locked.has(id))
+      .filter((id) => locked.get(id) !== 'exclusive')
       .sort();
     // The data source as read with every lock held.
     if (wanted.length === 0) return ds;
+    const upgrade = wanted.find((id) => locked.get(id) === 'shared');
+    if (upgrade) upgradeConflict(upgrade);
     for (const id of wanted) {
-      await tx.blocks.lockChildren(id);
-      locked.add(id);
+      await tx.blocks.lockRowWriters(id, 'exclusive');
+      locked.set(id, 'exclusive');
     }
   }
 }

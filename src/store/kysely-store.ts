@@ -450,6 +450,33 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
         await sql`select id from blocks where id = ${parentId} for update`.execute(db);
       }
     },
+    rowLocks: engine === 'postgres',
+    getForWrite: async (id) => {
+      if (engine !== 'postgres') return get(id);
+      const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
+        db,
+        engine,
+        'block by id, for write',
+        () => blockSelect(db).where('b.id', '=', id).forNoKeyUpdate('b'),
+        [id],
+      );
+      if (!row) return undefined;
+      log.sawBlocks([row]);
+      return toView(row);
+    },
+    lockRowWriters: async (dataSourceId, mode) => {
+      if (engine !== 'postgres') return;
+      // A transaction-level advisory lock per (schema, data source): Postgres's lock manager
+      // queues requests in order, where row locks let shared lockers pass a waiting exclusive one.
+      if (mode === 'share')
+        await sql`select pg_advisory_xact_lock_shared(hashtext(current_schema() || '/row-writers'), hashtext(${dataSourceId}))`.execute(
+          db,
+        );
+      else
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '/row-writers'), hashtext(${dataSourceId}))`.execute(
+          db,
+        );
+    },
     lockTree: async () => {
       // One lock per schema (tests and some deployments keep several workspaces in one database):
       // the two-key form of the transaction-level advisory lock, released at commit or rollback.

@@ -130,6 +130,22 @@ export interface BlockRepo {
   /** Serializes concurrent writers of one parent's children (no-op where writes are serial). */
   lockChildren(parentId: string): Promise<void>;
   /**
+   * The block as `get` reads it, its row locked until the transaction ends (Postgres's `FOR NO
+   * KEY UPDATE`; where writes are serial, a plain read): the lock a write of the row takes, taken
+   * before the row is read so that two writers of it do not overwrite each other's changes.
+   */
+  getForWrite(id: string): Promise<BlockView | undefined>;
+  /**
+   * The lock of a data source's row writers (ops/relations.ts), held until the transaction ends:
+   * `share` holders go side by side; `exclusive` waits for every holder and keeps all others out.
+   * Waiters are served in order (Postgres's lock manager: a shared request waits behind an
+   * exclusive one already waiting), so a schema change is not starved by a stream of row writes.
+   * No-op where writes are serial.
+   */
+  lockRowWriters(dataSourceId: string, mode: 'share' | 'exclusive'): Promise<void>;
+  /** Whether locks exist here (Postgres), or writers are serial anyway (SQLite). */
+  readonly rowLocks: boolean;
+  /**
    * Serializes every change of a parent (page and database moves) until the transaction ends, so
    * that the ancestor check of one move sees every move committed before it: two moves can never
    * both pass the check and close a loop. Taken before reading the ancestors; no-op where writes
@@ -418,6 +434,8 @@ export interface WorkerRepo {
   getRun(id: string): Promise<WorkerRunRow | undefined>;
   /** Newest first; one worker's, or every one's. */
   listRuns(name: string | null, limit: number): Promise<WorkerRunRow[]>;
+  /** A webhook capability's finished executions (kind `webhook`) started at or after `since`, newest first. */
+  finishedHookRuns(name: string, capability: string, since: string, limit: number): Promise<WorkerRunRow[]>;
   /**
    * Applies `patch` to the run when its status is one of `from`, in one statement; whether it did
    * (a queued webhook delivery is claimed by one job this way).
@@ -755,7 +773,8 @@ export interface Store {
    * Runs `fn` in one transaction: everything it wrote commits together or not at all. When the
    * database gives up on the transaction because of a conflict with another one (a deadlock, a
    * serialization failure), it is rolled back and `fn` runs again, a few times: `fn` must not act
-   * outside the transaction.
+   * outside the transaction. An error `fn` throws with such a code (`code: '40001'`) is taken the
+   * same way: operations use it to start over (ops/relations.ts `TransactionConflict`).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**

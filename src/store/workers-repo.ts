@@ -124,6 +124,19 @@ export function workerRepo(db: Db): WorkerRepo {
       if (name !== null) q = q.where('worker_name', '=', name);
       return q.orderBy('started_time', 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
+    finishedHookRuns: (name, capability, since, limit) =>
+      db
+        .selectFrom('worker_runs')
+        .selectAll()
+        .where('worker_name', '=', name)
+        .where('started_time', '>=', since)
+        .where('capability', '=', capability)
+        .where('kind', '=', 'webhook')
+        .where('status', 'in', ['succeeded', 'failed'])
+        .orderBy('started_time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
     moveRun: async (id, from, patch) => {
       const r = await db
         .updateTable('worker_runs')

@@ -47,6 +47,34 @@ export const MAX_EXECUTIONS_PER_CYCLE = 1000;
  * for a few seconds, sandbox start included; OCTAVO_WORKER_VERIFY_TIMEOUT_MS changes it).
  */
 export const VERIFY_TIMEOUT_MS = 10_000;
+/**
+ * A webhook capability whose `execute` threw the package's `WebhookVerificationError` this many
+ * times in a row (since the worker was last deployed) is cut off: its URL answers 403 without
+ * running anything, and deliveries still queued are recorded as failed unexecuted, until the
+ * worker is deployed again (what the package documents of Notion's platform: after 5
+ * consecutive verification failures it rejects every request for the webhook).
+ */
+export const VERIFY_FAILURE_LIMIT = 5;
+/** How a delivery refused by the cut-off is recorded (not counted as a failure of its own). */
+const CUT_OFF = 'cut off:';
+
+/** Whether webhook `key` of `row` is cut off (VERIFY_FAILURE_LIMIT). */
+export async function webhookCutOff(store: Store, row: WorkerRow, key: string): Promise<boolean> {
+  const runs = await store.read((tx) =>
+    tx.workers.finishedHookRuns(row.name, key, row.updated_time, 4 * VERIFY_FAILURE_LIMIT),
+  );
+  let streak = 0;
+  for (const run of runs) {
+    if (run.error?.startsWith(CUT_OFF)) continue;
+    if (run.status !== 'failed' || !run.error?.startsWith('WebhookVerificationError')) return false;
+    if (++streak >= VERIFY_FAILURE_LIMIT) return true;
+  }
+  return false;
+}
+
+const cutOffText = (key: string) =>
+  `The webhook ${key} is cut off after ${VERIFY_FAILURE_LIMIT} consecutive verification failures; deploy the worker again to accept requests.`;
+
 /** How often the job process looks for webhook deliveries recorded by a process without a queue. */
 export const HOOK_POLL_MS = 500;
 
@@ -498,6 +526,8 @@ export async function handleInbound(
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
   const cap = manifestOf(row).capabilities.find((c) => c.key === key);
   if (cap?._tag !== 'webhook') return null;
+  if (await webhookCutOff(rt.store, row, key))
+    return { status: 403, body: cutOffText(key), contentType: 'text/plain' };
   let answer: InboundAnswer = { status: 202, body: '', contentType: 'text/plain' };
   if (cap.config.hasVerify) {
     const { x } = await execute(rt, row, key, 'verify', { request: req }, 'webhook', {
@@ -560,6 +590,13 @@ export async function runQueuedHook(rt: WorkerRuntime, runId: string, attempt: n
   const cap = row ? manifestOf(row).capabilities.find((c) => c.key === run.capability) : undefined;
   if (!row || cap?._tag !== 'webhook') {
     const error = `the worker or its webhook ${run.capability} was removed before the delivery ran`;
+    await rt.store.transaction((tx) =>
+      tx.workers.updateRun(runId, { status: 'failed', error, finished_time: new Date().toISOString() }),
+    );
+    return;
+  }
+  if (await webhookCutOff(rt.store, row, run.capability)) {
+    const error = `${CUT_OFF} ${cutOffText(run.capability)}`;
     await rt.store.transaction((tx) =>
       tx.workers.updateRun(runId, { status: 'failed', error, finished_time: new Date().toISOString() }),
     );

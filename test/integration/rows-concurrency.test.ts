@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRowBatch } from '../../src/ops/bulk-rows.ts';
+import type { OpEnv } from '../../src/ops/env.ts';
+import { actorOf } from '../../src/ops/integrations.ts';
+import { createPage, updatePage } from '../../src/ops/pages.ts';
+import { QUICKSTART_INTEGRATION } from '../../src/ops/workspace.ts';
+import type { CreatePageBody, UpdatePageBody } from '../../src/wire/pages.schema.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { createDb, plain, queryRows, type RowPage, rowClient, rowParent, text } from './rows-support.ts';
@@ -167,6 +172,153 @@ describeEngines('concurrent row writers', (engine) => {
       expect(fromPeople).toEqual(fromProjects);
     });
   });
+  describe("a data source's row writers: shared unless the write changes the schema", () => {
+    /** The quickstart integration acting in a transaction of the test's own. */
+    const env = async (): Promise<OpEnv> => {
+      const all = await h.store.transaction((tx) => tx.integrations.list());
+      const row = all.find((i) => i.name === QUICKSTART_INTEGRATION)!;
+      return { actor: actorOf(row), now: new Date().toISOString(), publicUrl: 'http://octavo.test' };
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it.skipIf(engine !== 'postgres')(
+      'lets a row write commit beside an open one, keeps an option-adding write and a write of the same row waiting for it',
+      async () => {
+        const db = await createDb(h, VERSION, 'Side by side', {
+          Name: { title: {} },
+          Note: { rich_text: {} },
+          Tag: { select: {} },
+        });
+        const [a, b, c] = await Promise.all(
+          ['a', 'b', 'c'].map((n) =>
+            client().pages.create({
+              parent: rowParent(VERSION, db),
+              properties: { Name: { title: text(n) } },
+            } as never),
+          ),
+        );
+        const e = await env();
+        let release!: () => void;
+        const released = new Promise<void>((r) => {
+          release = r;
+        });
+        let holding!: () => void;
+        const held = new Promise<void>((r) => {
+          holding = r;
+        });
+        // A write of row a, left open (its locks held) until released.
+        const open = h.store.transaction(async (tx) => {
+          await updatePage(tx, e, a!.id, {
+            properties: { Note: { rich_text: text('held') } },
+          } as unknown as UpdatePageBody);
+          holding();
+          await released;
+        });
+        await held;
+        // Another row of the data source is written and committed meanwhile.
+        await client().pages.update({
+          page_id: b!.id,
+          properties: { Note: { rich_text: text('beside') } },
+        } as never);
+        // A new select option changes the schema: that write waits for the open one; so does a
+        // write of row a itself.
+        const done: string[] = [];
+        const option = client()
+          .pages.update({ page_id: c!.id, properties: { Tag: { select: { name: 'fresh' } } } } as never)
+          .then(() => done.push('option'));
+        const same = client()
+          .pages.update({ page_id: a!.id, properties: { Name: { title: text('a2') } } } as never)
+          .then(() => done.push('same row'));
+        await sleep(400);
+        expect(done).toEqual([]);
+        release();
+        await open;
+        await Promise.all([option, same]);
+        const read = async (id: string) => (await client().pages.retrieve({ page_id: id })) as RowPage;
+        const [ra, rb, rc] = [await read(a!.id), await read(b!.id), await read(c!.id)];
+        // Nothing was overwritten: row a keeps the open write's value and the later one's.
+        expect(plain(ra.properties.Note!.rich_text)).toBe('held');
+        expect(plain(ra.properties.Name!.title)).toBe('a2');
+        expect(plain(rb.properties.Note!.rich_text)).toBe('beside');
+        expect(rc.properties.Tag!.select).toMatchObject({ name: 'fresh' });
+      },
+    );
+
+    it('keeps every option and value when parallel writers add options while others write plain values', async () => {
+      const db = await createDb(h, VERSION, 'Mixed writers', {
+        Name: { title: {} },
+        Note: { rich_text: {} },
+        Tags: { multi_select: {} },
+      });
+      const rows = (await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          client().pages.create({
+            parent: rowParent(VERSION, db),
+            properties: { Name: { title: text(`m${i}`) } },
+          } as never),
+        ),
+      )) as RowPage[];
+      await Promise.all(
+        rows.flatMap((r, i) => [
+          client().pages.update({
+            page_id: r.id,
+            properties: { Note: { rich_text: text(`n${i}`) } },
+          } as never),
+          client().pages.update({
+            page_id: r.id,
+            properties: { Tags: { multi_select: [{ name: `t${i}` }, { name: 'shared' }] } },
+          } as never),
+        ]),
+      );
+      for (const [i, r] of rows.entries()) {
+        const now = (await client().pages.retrieve({ page_id: r.id })) as RowPage;
+        expect(plain(now.properties.Note!.rich_text)).toBe(`n${i}`);
+        expect((now.properties.Tags!.multi_select as { name: string }[]).map((t) => t.name).sort()).toEqual(
+          ['shared', `t${i}`].sort(),
+        );
+      }
+      const ds = (await client().dataSources.retrieve({ data_source_id: db.dataSourceId })) as unknown as {
+        properties: Record<string, { multi_select?: { options: { name: string }[] } }>;
+      };
+      expect(ds.properties.Tags!.multi_select!.options.map((o) => o.name).sort()).toEqual(
+        ['shared', 't0', 't1', 't2', 't3', 't4', 't5'].sort(),
+      );
+    });
+
+    it('runs a transaction again when its shared lock turns out too weak, and it commits once', async () => {
+      const db = await createDb(h, VERSION, 'Upgrade', {
+        Name: { title: {} },
+        Note: { rich_text: {} },
+        ID: { unique_id: {} },
+      });
+      const first = (await client().pages.create({
+        parent: rowParent(VERSION, db),
+        properties: { Name: { title: text('first') } },
+      } as never)) as RowPage;
+      const e = await env();
+      let attempts = 0;
+      // A plain write (shared lock), then a new row, which assigns a unique id (exclusive): on
+      // Postgres the first attempt gives up instead of upgrading, the second locks exclusively.
+      const created = await h.store.transaction(async (tx) => {
+        attempts++;
+        await updatePage(tx, e, first.id, {
+          properties: { Note: { rich_text: text('touched') } },
+        } as unknown as UpdatePageBody);
+        return createPage(tx, e, {
+          parent: { data_source_id: db.dataSourceId },
+          properties: { Name: { title: text('second') } },
+        } as unknown as CreatePageBody);
+      });
+      expect(attempts).toBe(engine === 'postgres' ? 2 : 1);
+      const second = (await client().pages.retrieve({ page_id: created.row.id })) as RowPage;
+      expect(second.properties.ID!.unique_id).toMatchObject({ number: 2 });
+      const again = (await client().pages.retrieve({ page_id: first.id })) as RowPage;
+      expect(plain(again.properties.Note!.rich_text)).toBe('touched');
+      const rowsNow = (await queryRows(client(), VERSION, db)).results;
+      expect(rowsNow).toHaveLength(2);
+    });
+  });
+
   describe('PATCH /v1/data_sources/{id} racing row writers', () => {
     it('keeps every row and a value per row when the schema changes under parallel writers', async () => {
       const db = await createDb(h, VERSION, 'Schema race', {

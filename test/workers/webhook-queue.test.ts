@@ -3,7 +3,8 @@
  * delivery accepted by the HTTP routes while no job process runs is kept as a queued run and
  * executed once one starts (its run id as the delivery id); an `execute` that throws or never
  * ends runs in the worker child, is stopped at its limits, and is recorded as failed, while the
- * server keeps answering.
+ * server keeps answering; a webhook whose `execute` threw WebhookVerificationError 5 times in a
+ * row is cut off (403, nothing run) until the worker is deployed again.
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import {
   presentWorkerRun,
   type RunningWorkers,
   startWorkers,
+  VERIFY_FAILURE_LIMIT,
   type WorkerRuntime,
 } from '../../src/workers/runtime.ts';
 import { type AutoBench, startAutoBench } from '../automations/support.ts';
@@ -63,11 +65,11 @@ describeEngines('workers: webhook deliveries on the job queue', (engine) => {
   });
 
   // The app's routes, as `octavo serve` answers them: no job queue in that process.
-  const post = (key: string, body: unknown) =>
+  const post = (key: string, body: unknown, headers: Record<string, string> = {}) =>
     b.rt.api!(
       new Request(`${BASE_URL}${paths[key]}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
       }),
     );
@@ -148,4 +150,48 @@ describeEngines('workers: webhook deliveries on the job queue', (engine) => {
     expect(await runsOf('throws')).toHaveLength(1);
     expect(await runsOf('loops')).toHaveLength(1);
   }, 120_000);
+
+  it('cuts a webhook off after 5 consecutive verification failures until the worker is deployed again', async () => {
+    jobs ??= await startWorkers({ ...rt, queue: b.queue });
+    /** Posts to `signed` and waits for the delivery's execution to end. */
+    const deliver = async (signature: string) => {
+      const before = (await runsOf('signed')).length;
+      const res = await post('signed', { n: before }, { 'x-signature': signature });
+      expect(res.status).toBe(202);
+      return waitFor(
+        async () => {
+          const runs = await runsOf('signed');
+          const r = runs.length > before ? runs[0] : undefined;
+          return r && r.status !== 'running' && r.status !== 'queued' ? r : null;
+        },
+        60_000,
+        'the signed delivery to end',
+      );
+    };
+    // Four failures, a success, four failures: never five in a row, so still served.
+    for (const signature of ['bad', 'bad', 'bad', 'bad', 'good', 'bad', 'bad', 'bad', 'bad']) {
+      const run = await deliver(signature);
+      if (signature === 'good') expect(run.status, JSON.stringify(run)).toBe('succeeded');
+      else {
+        expect(run.status).toBe('failed');
+        expect(run.error).toMatch(/^WebhookVerificationError/);
+      }
+    }
+    // The fifth in a row cuts it off: the URL refuses every request and runs nothing.
+    await deliver('bad');
+    const refused = await post('signed', {}, { 'x-signature': 'good' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/cut off after 5 consecutive verification failures/);
+    expect(VERIFY_FAILURE_LIMIT).toBe(5);
+    expect(await runsOf('signed')).toHaveLength(10);
+    // Only that webhook: the worker's others still accept deliveries.
+    expect((await post('files', { still: 'open' })).status).toBe(202);
+    // Deploying the worker again lifts the cut-off.
+    await deployWorker(
+      { ...rt, limits: { timeoutMs: 60_000, memoryMb: 128 } },
+      { dir: FIXTURE, parent: b.boot.created!.pageId, env: { INBOX: inbox }, now: new Date() },
+    );
+    const run = await deliver('good');
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+  }, 300_000);
 });
