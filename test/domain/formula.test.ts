@@ -157,6 +157,7 @@ describe('dates in years 0–99 and before year 1 are those years', () => {
     ['formatDate(parseDate("0000-02-29"), "YYYY-MM-DD DDD")', '0000-02-29 60'],
     ['formatDate(parseDate("-000100-03-01"), "YYYY YYYYYY Y N y")', '-0100 -000100 -100 BC 0101'],
     ['formatDate(parseDate("0000-06-01"), "YYYY N y")', '0000 BC 0001'],
+    ['formatDate(parseDate("+010000-01-02"), "YYYY-MM-DD Y yyyy")', '10000-01-02 +10000 10000'],
     ['formatDate(parseDate("0050-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm")', '0050-06-01 12:00'],
   ])('%s → %s', (expr, text) => {
     expect(run(expr)).toEqual({ type: 'string', string: text });

@@ -349,11 +349,13 @@ export function formatMoment(ms: number, pattern: string, zone: string): string 
         return ordinal(isoWeek(f).week);
       case 'WW':
         return pad(isoWeek(f).week, 2);
+      // Moment's YYYY zero-fills to four digits and no more: 10000 stays "10000" (no sign; the
+      // sign is Y's, and YYYYYY's).
       case 'YYYY':
-        return f.y <= 9999 ? zeroFill(f.y, 4) : `+${f.y}`;
+        return zeroFill(f.y, 4);
       case 'y':
       case 'yyyy':
-        return eraYear(f.y) <= 9999 ? pad(eraYear(f.y), 4) : `+${eraYear(f.y)}`;
+        return pad(eraYear(f.y), 4);
       case 'Y':
         return f.y <= 9999 ? String(f.y) : `+${f.y}`;
       case 'YY':
