@@ -7,11 +7,9 @@
  */
 import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.ts';
-import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import { describeEngines } from '../helpers/engines.ts';
-import { BASE_URL, type Harness, startHarness } from '../helpers/harness.ts';
-import { createDb, type Db, rowClient, rowParent, text } from './rows-support.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import { createDb, type Db, evaluatorClient, rowClient, rowParent, text } from './rows-support.ts';
 
 const clock = new Date('2026-05-13T10:00:00.000Z');
 const BIG = 1e300;
@@ -44,28 +42,7 @@ describeEngines('formulas and rollups beyond the range of doubles', (engine) => 
   beforeAll(async () => {
     h = await startHarness(engine, { clock: () => clock });
     sqlClient = rowClient(h, '2025-09-03');
-    const evaluatorApp = createApp({
-      store: h.store,
-      publicUrl: BASE_URL,
-      workspace: h.boot.workspace,
-      rateLimiter: null,
-      files: {
-        maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
-        allowPrivateImports: false,
-        urlSecret: h.boot.fileUrlSecret,
-      },
-      clock: () => clock,
-      computedInSql: false,
-    });
-    const { Client: SdkClient } = await import('@notionhq/client');
-    evalClient = new SdkClient({
-      auth: h.token,
-      baseUrl: BASE_URL,
-      notionVersion: '2025-09-03',
-      fetch: ((url: string, init?: RequestInit) =>
-        Promise.resolve(evaluatorApp.request(String(url), init))) as typeof fetch,
-      logLevel: 'error' as never,
-    });
+    evalClient = evaluatorClient(h, () => clock);
     items = await createDb(h, '2025-09-03', 'Items', { Name: { title: {} }, V: { number: {} } });
     rows = await createDb(h, '2025-09-03', 'Rows', {
       Name: { title: {} },

@@ -2,8 +2,10 @@
  * Shared set-up for the database-row suites (rows, query, property items): databases created the
  * way each Notion-Version does it, row parents per version, and an SDK client for row responses.
  */
-import type { Client } from '@notionhq/client';
-import type { Harness } from '../helpers/harness.ts';
+import { Client } from '@notionhq/client';
+import { createApp } from '../../src/api/app.ts';
+import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
+import { BASE_URL, type Harness } from '../helpers/harness.ts';
 
 export const VERSIONS = ['2022-06-28', '2025-09-03', '2026-03-11'] as const;
 export type Version = (typeof VERSIONS)[number];
@@ -19,6 +21,35 @@ export interface Db {
 /** An SDK client for `version` (responses checked by the harness like every other). */
 export function rowClient(h: Harness, version: Version, token = h.token): Client {
   return h.client({ version, token });
+}
+
+/**
+ * An SDK client (version 2025-09-03, the harness's token) of a second app on the harness's store
+ * that computes every formula and rollup with the evaluator (`computedInSql: false`): the
+ * reference the SQL-compiled answers are compared with.
+ */
+export function evaluatorClient(h: Harness, clock: () => Date): Client {
+  const app = createApp({
+    store: h.store,
+    publicUrl: BASE_URL,
+    workspace: h.boot.workspace,
+    rateLimiter: null,
+    files: {
+      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+      allowPrivateImports: false,
+      urlSecret: h.boot.fileUrlSecret,
+    },
+    clock,
+    computedInSql: false,
+  });
+  return new Client({
+    auth: h.token,
+    baseUrl: BASE_URL,
+    notionVersion: '2025-09-03',
+    fetch: ((url: string, init?: RequestInit) =>
+      Promise.resolve(app.request(String(url), init))) as typeof fetch,
+    logLevel: 'error' as never,
+  });
 }
 
 export const hasDataSources = (v: Version) => v !== '2022-06-28';
