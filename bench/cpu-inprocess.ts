@@ -12,13 +12,17 @@
  *
  *   CPU_ENGINE=sqlite|postgres  CPU_ROWS=5000  CPU_ROUNDS=9  CPU_GETS=300  CPU_QUERIES=30
  *   CPU_KINDS=get,query  CPU_VERSION=2025-09-03
+ *   CPU_PROFILE=FILE  a V8 CPU profile of the timed rounds only (after seeding and warm-up),
+ *                     summarised on exit (bench/cpuprofile.ts)
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { PG_URL } from './common.ts';
+import { summarise } from './cpuprofile.ts';
 import { PROPERTIES, rowLines } from './query-data.ts';
 
 const env = process.env;
@@ -33,6 +37,7 @@ const COUNT: Record<Kind, number> = {
   query: Number(env.CPU_QUERIES ?? 30),
 };
 const VERSION = env.CPU_VERSION ?? '2025-09-03';
+const PROFILE = env.CPU_PROFILE;
 type Kind = 'get' | 'query';
 
 const pgMode = ENGINE === 'postgres';
@@ -165,6 +170,13 @@ try {
         break;
       }
     }
+    const session = PROFILE ? new Session() : null;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     for (let r = 0; r < ROUNDS; r++) {
       const sums = sides.map(() => 0);
       for (let i = 0; i < COUNT[kind]; i++) {
@@ -174,6 +186,13 @@ try {
         }
       }
       for (const [k, side] of sides.entries()) side.cpu[kind].push(sums[k]! / COUNT[kind]);
+    }
+    if (session && PROFILE) {
+      const { profile } = await session.post('Profiler.stop');
+      const file = KINDS.length > 1 ? PROFILE.replace(/(\.cpuprofile)?$/, `-${kind}.cpuprofile`) : PROFILE;
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(summarise(file, 40));
     }
     const first = sides[0]!;
     console.log(

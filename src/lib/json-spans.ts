@@ -178,3 +178,46 @@ export function jsonEntries(text: string): JsonEntry[] | null {
     j = k + 1;
   }
 }
+
+/**
+ * The string values under `key` in the objects of the array whose JSON is `text.slice(start, end)`
+ * (text already accepted by `jsonEntries`), in order: `''` for an object without it (as `join`
+ * writes a missing value), the last one where an object gives it twice (as `JSON.parse` keeps).
+ * `null` when it is not an array of objects or a value under `key` is not a string. Rich text's
+ * `plain_text`, read without parsing the rich text.
+ */
+export function arrayObjectStrings(text: string, start: number, end: number, key: string): string[] | null {
+  if (text.charCodeAt(start) !== 91 /* [ */) return null;
+  const out: string[] = [];
+  let j = start + 1;
+  if (text.charCodeAt(j) === 93) return j + 1 === end ? out : null;
+  for (;;) {
+    if (text.charCodeAt(j) !== 123 /* { */) return null;
+    let found = '';
+    j++;
+    if (text.charCodeAt(j) === 125) {
+      j++;
+    } else {
+      for (;;) {
+        const keyEnd = skipKey(text, j);
+        if (keyEnd < 0 || text.charCodeAt(keyEnd) !== 58) return null;
+        const valueEnd = skipValue(text, keyEnd + 1);
+        if (valueEnd < 0) return null;
+        if (keyEnd - j === key.length + 2 && text.startsWith(key, j + 1)) {
+          if (text.charCodeAt(keyEnd + 1) !== QUOTE) return null;
+          const raw = text.slice(keyEnd + 1, valueEnd);
+          found = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        }
+        const next = text.charCodeAt(valueEnd);
+        j = valueEnd + 1;
+        if (next === 125) break;
+        if (next !== 44) return null;
+      }
+    }
+    out.push(found);
+    const next = text.charCodeAt(j);
+    if (next === 93) return j + 1 === end ? out : null;
+    if (next !== 44) return null;
+    j++;
+  }
+}

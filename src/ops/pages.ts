@@ -73,7 +73,11 @@ export function rowSourceOf(ds: Pick<BlockRow, 'id' | 'parent_id' | 'properties'
 const parsedSchemas = new Map<string, Schema>();
 const PARSED_SCHEMAS = 64;
 
-function sharedSchemaOf(ds: Pick<BlockRow, 'properties'>): Schema {
+/**
+ * The schema of data source `ds`, shared between calls with the same stored text and frozen.
+ * Presenters remember per-schema work (property-values.present.ts) by this object.
+ */
+export function sharedSchemaOf(ds: Pick<BlockRow, 'properties'>): Schema {
   const text = ds.properties ?? '';
   let schema = parsedSchemas.get(text);
   if (schema) {

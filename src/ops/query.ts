@@ -19,10 +19,10 @@ import { COMPUTED_COLUMN_TYPE, type ParseOptions, parseQuery } from '../query/pa
 import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
-import { getDataSource, schemaOf } from './databases.ts';
+import { getDataSource } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { computedKinds, relatedRows, withComputed } from './formulas.ts';
-import type { PageRecord } from './pages.ts';
+import { type PageRecord, sharedSchemaOf } from './pages.ts';
 import { derivedRow } from './rows.ts';
 
 export interface QueryInput {
@@ -39,7 +39,8 @@ export async function queryDataSource(
   input: QueryInput,
 ): Promise<{ records: PageRecord[]; next: string | null }> {
   const ds = await getDataSource(tx, env, dataSourceId);
-  const schema = schemaOf(ds.row);
+  // Shared by stored text: what the presenters remember per schema lasts across requests.
+  const schema = sharedSchemaOf(ds.row);
   const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
   const keyedSchema = Object.fromEntries(schema.map((p) => [p.name, p]));
   const plan = await planQuery(tx, env, source, (context) =>

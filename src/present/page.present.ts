@@ -5,7 +5,7 @@ import type { StoredValues } from '../domain/properties/values.ts';
 import { plainText, type RichText } from '../domain/rich-text.ts';
 import { toMinute } from '../lib/clock.ts';
 import { compactId } from '../lib/ids.ts';
-import { type JsonEntry, jsonEntries } from '../lib/json-spans.ts';
+import { arrayObjectStrings, type JsonEntry, type JsonSpan, jsonEntries } from '../lib/json-spans.ts';
 import type { BlockRow } from '../store/store.ts';
 import type { PageObjectResponse } from '../wire/responses.ts';
 import { emitsArchived, hasDataSources } from '../wire/versions.ts';
@@ -138,12 +138,21 @@ export function presentPageJson(
   return `${head.slice(0, -1)},"properties":${properties},"url":${url},"public_url":null${archived}}`;
 }
 
-/** The plain text of the title (`titleIn`) from the stored text: only the title's entry is parsed. */
+/**
+ * The plain text of the title (`titleIn`) from the stored text: the `plain_text` of its items read
+ * from their text (lib/json-spans.ts `arrayObjectStrings`), or the title's entry parsed when that
+ * cannot say.
+ */
 function titleOfText(text: string, entries: readonly JsonEntry[]): string {
   for (const e of entries) {
     for (const v of e.values) {
       if (v.key !== 'type') continue;
       if (text.slice(v.start, v.end) !== '"title"') break;
+      let value: JsonSpan | undefined;
+      for (const w of e.values) if (w.key === 'title') value = w;
+      if (!value) return '';
+      const texts = arrayObjectStrings(text, value.start, value.end, 'plain_text');
+      if (texts) return texts.join('');
       const entry = JSON.parse(text.slice(e.start, e.end)) as { title?: RichText };
       return plainText(entry.title ?? []);
     }

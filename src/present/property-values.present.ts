@@ -215,11 +215,49 @@ export function presentValuesJson(
         out += isNull ? `${empty}}` : `${text.slice(raw!.start, raw!.end)}}`;
       }
     } else {
-      const stored = entry ? (JSON.parse(text.slice(entry.start, entry.end)) as StoredValue) : undefined;
-      out += JSON.stringify(presentEntry(prop, stored, row, ctx, computed));
+      const memo = REMEMBERED.has(prop.type) && Object.isFrozen(prop) ? rememberedOf(prop) : undefined;
+      const stored = entry ? text.slice(entry.start, entry.end) : '';
+      let json = memo?.get(stored);
+      if (json === undefined) {
+        const value = entry ? (JSON.parse(stored) as StoredValue) : undefined;
+        json = JSON.stringify(presentEntry(prop, value, row, ctx, computed));
+        if (memo) {
+          if (memo.size >= REMEMBERED_PER_PROPERTY) memo.clear();
+          memo.set(stored, json);
+        }
+      }
+      out += json;
     }
   }
   return out === '' ? '{}' : `${out}}`;
+}
+
+/**
+ * Types whose entry on the wire depends on the property's schema and the stored entry alone (not
+ * on the row, the reader or the time: not files, formulas, rollups, created/edited by/time):
+ * their entry's JSON is remembered per property by the stored entry's text. A page of results
+ * repeats the same few select options, statuses, tag sets and people over and over; each was
+ * parsed, presented and written again for every row.
+ */
+const REMEMBERED = new Set(['select', 'status', 'multi_select', 'people', 'relation', 'unique_id', 'verification']);
+
+/** Entries kept per property; past it the property's memory starts again (bounded, not LRU). */
+const REMEMBERED_PER_PROPERTY = 256;
+
+/**
+ * Per property schema. Only frozen ones are remembered (a data source's rows are presented with
+ * its schema shared and frozen, ops/pages.ts `sharedSchemaOf`): a schema changed in place would
+ * otherwise be answered with its old options.
+ */
+const remembered = new WeakMap<PropertySchema, Map<string, string>>();
+
+function rememberedOf(prop: PropertySchema): Map<string, string> {
+  let memo = remembered.get(prop);
+  if (!memo) {
+    memo = new Map();
+    remembered.set(prop, memo);
+  }
+  return memo;
 }
 
 /** The entry's `type` when it is a plain string. */
