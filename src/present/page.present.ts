@@ -131,12 +131,35 @@ export function presentPageJson(
   const schema = source?.schema ?? PAGE_SCHEMA;
   const entries = jsonEntries(text);
   if (!entries || !schemaSplices(schema)) return JSON.stringify(presentPage(row, ctx, source, only));
-  const head = JSON.stringify(pageHead(row, ctx, source));
   const properties = presentValuesJson(schema, text, entries, row, only, ctx, source?.computed);
   const url = JSON.stringify(pageUrl(ctx.publicUrl, row.id, titleOfText(text, entries)));
   const archived = emitsArchived(ctx.version) ? `,"archived":${row.in_trash === 1}` : '';
-  return `${head.slice(0, -1)},"properties":${properties},"url":${url},"public_url":null${archived}}`;
+  return `${pageHeadJson(row, ctx, source)},"properties":${properties},"url":${url},"public_url":null${archived}}`;
 }
+
+/**
+ * `JSON.stringify(pageHead(row, ctx, source))` without its closing brace, written field by field
+ * (the same keys in the same order, each value by `JSON.stringify`): no object per page and its
+ * users and parent to build and walk.
+ */
+function pageHeadJson(row: BlockRow, ctx: PresentContext, source: RowSource | undefined): string {
+  const json = JSON.stringify;
+  const cover = row.cover === null ? 'null' : json(presentFileColumn(row.cover, ctx));
+  const icon = row.icon === null ? 'null' : json(presentFileColumn(row.icon, ctx));
+  return `{"object":"page","id":${json(row.id)},"created_time":${json(toMinute(row.created_time))},"last_edited_time":${json(toMinute(row.last_edited_time))},"created_by":{"object":"user","id":${json(row.created_by)}},"last_edited_by":{"object":"user","id":${json(row.last_edited_by)}},"cover":${cover},"icon":${icon},"parent":${parentJson(row, ctx, source)},"in_trash":${row.in_trash === 1},"is_archived":false,"is_locked":${row.is_locked === 1}`;
+}
+
+/** `JSON.stringify(presentPageParent(row, ctx, source))`; the rows of one source share theirs. */
+function parentJson(row: BlockRow, ctx: PresentContext, source: RowSource | undefined): string {
+  if (row.parent_type !== 'data_source_id' || !source) return JSON.stringify(presentPageParent(row, ctx, source));
+  const known = parentTexts.get(source);
+  if (known?.version === ctx.version) return known.json;
+  const json = JSON.stringify(presentPageParent(row, ctx, source));
+  parentTexts.set(source, { version: ctx.version, json });
+  return json;
+}
+
+const parentTexts = new WeakMap<RowSource, { version: string; json: string }>();
 
 /**
  * The plain text of the title (`titleIn`) from the stored text: the `plain_text` of its items read

@@ -109,8 +109,10 @@ export async function queryRows(
     if (Number(probe?.n ?? 0) >= threshold) ctx = { ...ctx, walkSortIndex: true };
   }
   const order = compileOrderBy(query.sorts, ctx);
-  const read = async (q: ReturnType<typeof select>, terms: readonly CompiledOrder[], limit: number) =>
-    limit <= 0 ? [] : (await applyOrderBy(q, terms).limit(limit).execute()).map((r) => r.page_id as string);
+  // The statement is built only when rows are still wanted: the second read of a split order
+  // (the empty keys) is not needed when the first filled the page.
+  const read = async (q: () => ReturnType<typeof select>, terms: readonly CompiledOrder[], limit: number) =>
+    limit <= 0 ? [] : (await applyOrderBy(q(), terms).limit(limit).execute()).map((r) => r.page_id as string);
   const want = options.limit + 1;
   // The first key split into its non-empty rows (plain order) and its empty rows (the rest of the order).
   const [first] = order;
@@ -123,10 +125,10 @@ export async function queryRows(
   let ids: string[];
   if (!options.from) {
     if (!split) {
-      ids = await read(select(ctx), order, want);
+      ids = await read(() => select(ctx), order, want);
     } else {
-      ids = await read(select(ctx).where(notNull!), nonEmpty, want);
-      ids.push(...(await read(select(ctx).where(isNull!), emptyOrder, want - ids.length)));
+      ids = await read(() => select(ctx).where(notNull!), nonEmpty, want);
+      ids.push(...(await read(() => select(ctx).where(isNull!), emptyOrder, want - ids.length)));
     }
   } else {
     const anchor = await db
@@ -139,18 +141,18 @@ export async function queryRows(
     const cursor = compileCursor(query.sorts, anchor, ctx, { inclusive: true });
     const seek = compileCursorSeek(query.sorts, anchor, ctx);
     if (seek) {
-      ids = await read(select(ctx).where(cursor).where(seek.bound), split ? nonEmpty : order, want);
+      ids = await read(() => select(ctx).where(cursor).where(seek.bound), split ? nonEmpty : order, want);
       ids.push(
-        ...(await read(select(ctx).where(seek.empties), split ? emptyOrder : order, want - ids.length)),
+        ...(await read(() => select(ctx).where(seek.empties), split ? emptyOrder : order, want - ids.length)),
       );
     } else if (split) {
       // The anchor's first key is empty: so is every later row's. With no other sort key they
       // are in page_id order, a range of the (key, page_id) index rather than an OR of cases.
       const after =
         query.sorts.length === 1 ? sql<SqlBool>`${sql.ref('r.page_id')} >= ${options.from}` : cursor;
-      ids = await read(select(ctx).where(after).where(isNull!), emptyOrder, want);
+      ids = await read(() => select(ctx).where(after).where(isNull!), emptyOrder, want);
     } else {
-      ids = await read(select(ctx).where(cursor), order, want);
+      ids = await read(() => select(ctx).where(cursor), order, want);
     }
   }
   return { items: ids.slice(0, options.limit), next: ids[options.limit] ?? null };
