@@ -312,9 +312,18 @@ export async function withComputed<R extends Rec>(
   records: R[],
   options: { rollupLimit?: number; only?: ReadonlySet<string> } = { rollupLimit: MAX_REFERENCES },
 ): Promise<R[]> {
-  const targets = records.filter((r) =>
-    r.source?.schema.some((p) => p.type === 'formula' || p.type === 'rollup'),
-  );
+  // The rows of a query share one schema: each is looked through once, not once per row.
+  const computes = new Map<Schema, boolean>();
+  const targets = records.filter((r) => {
+    const schema = r.source?.schema;
+    if (!schema) return false;
+    let yes = computes.get(schema);
+    if (yes === undefined) {
+      yes = schema.some((p) => p.type === 'formula' || p.type === 'rollup');
+      computes.set(schema, yes);
+    }
+    return yes;
+  });
   if (targets.length === 0) return records;
   const world = await worldFor(tx, env, targets);
   let results = new Map<string, Map<string, unknown>>();

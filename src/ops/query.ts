@@ -19,8 +19,8 @@ import { COMPUTED_COLUMN_TYPE, type ParseOptions, parseQuery } from '../query/pa
 import type { BlockView, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
-import { getDataSource } from './databases.ts';
-import type { OpEnv } from './env.ts';
+import { isDataSource } from './databases.ts';
+import { loadVisible, type OpEnv } from './env.ts';
 import { computedKinds, relatedRows, withComputed } from './formulas.ts';
 import { type PageRecord, sharedSchemaOf } from './pages.ts';
 import { derivedRow } from './rows.ts';
@@ -38,10 +38,11 @@ export async function queryDataSource(
   dataSourceId: string,
   input: QueryInput,
 ): Promise<{ records: PageRecord[]; next: string | null }> {
-  const ds = await getDataSource(tx, env, dataSourceId);
+  const ds = await loadVisible(tx, env, dataSourceId, 'data_source', isDataSource);
   // Shared by stored text: what the presenters remember per schema lasts across requests.
-  const schema = sharedSchemaOf(ds.row);
-  const source: RowSource = { schema, dataSourceId: ds.row.id, databaseId: ds.database.id };
+  const schema = sharedSchemaOf(ds);
+  // A data source's parent is its database, whose id is all a query needs of it: not read.
+  const source: RowSource = { schema, dataSourceId: ds.id, databaseId: ds.parent_id! };
   const keyedSchema = Object.fromEntries(schema.map((p) => [p.name, p]));
   const plan = await planQuery(tx, env, source, (context) =>
     parseQuery(input.body, keyedSchema, {
@@ -56,6 +57,7 @@ export async function queryDataSource(
     now: new Date(env.now),
     from: input.from,
     limit: input.limit,
+    withRows: true,
   });
   const rows = page.rows ?? new Map((await tx.blocks.getMany(page.ids)).map((r) => [r.id, r]));
   const records = await withComputed(
@@ -122,13 +124,14 @@ export async function planQuery(
 
 /**
  * One page of a planned query's result, in order: the page ids and the id the next page starts
- * from (null at the end); the evaluator's path, which read every row, hands over their rows too.
+ * from (null at the end); the evaluator's path, which read every row, hands over their rows too,
+ * and so does the SQL path when asked (`withRows`: read by the statement that finds the page).
  */
 export async function orderedPage(
   tx: StoreTx,
   env: OpEnv,
   plan: QueryPlan,
-  options: { inTrash: boolean; now: Date; from: string | null; limit: number },
+  options: { inTrash: boolean; now: Date; from: string | null; limit: number; withRows?: boolean },
 ): Promise<{ ids: string[]; rows?: Map<string, BlockView>; next: string | null }> {
   if (plan.computed) {
     const { ordered, rows } = await orderComputed(tx, env, plan.source, plan.query, plan.computed, options);
@@ -140,7 +143,12 @@ export async function orderedPage(
     const ids = ordered.slice(offset, offset + options.limit);
     return { ids, rows, next: ordered[offset + options.limit] ?? null };
   }
-  const page = await tx.rows.query(plan.source.dataSourceId, plan.query, options);
+  const { withRows, ...rowOptions } = options;
+  if (withRows) {
+    const page = await tx.rows.queryBlocks(plan.source.dataSourceId, plan.query, rowOptions);
+    return { ids: page.items, rows: new Map(page.blocks.map((r) => [r.id, r])), next: page.next };
+  }
+  const page = await tx.rows.query(plan.source.dataSourceId, plan.query, rowOptions);
   return { ids: page.items, next: page.next };
 }
 

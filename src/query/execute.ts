@@ -19,7 +19,7 @@
  *   id (SQLite, which has no LATERAL) (`planRelatedJoins`), so a rollup filtered and sorted on
  *   is computed once per row.
  */
-import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { Expression, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import {
   applyOrderBy,
@@ -58,11 +58,22 @@ export interface RowQueryOptions {
   readonly now: Date;
   /** Overrides WALK_THRESHOLD (tests use small tables). */
   readonly walkThreshold?: number;
+  /**
+   * More columns for each row of the page, read by the same statements that find the page's ids
+   * (a join and its selections, which storage gives): its caller then needs no second statement
+   * for them. The rows come back in `RowPage.rows`, in the page's order.
+   */
+  readonly withColumns?: (q: AnySelect) => AnySelect;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: the rows' table is dynamic, like AnyDb.
+type AnySelect = SelectQueryBuilder<any, any, any>;
 
 export interface RowPage {
   readonly items: string[];
   readonly next: string | null;
+  /** With `withColumns`: each item's row as read, `page_id` and the added columns. */
+  readonly rows?: Record<string, unknown>[];
 }
 
 /** Runs `query` on `table`: page ids in order from `from` on, at most `limit`, and the next cursor. */
@@ -111,8 +122,15 @@ export async function queryRows(
   const order = compileOrderBy(query.sorts, ctx);
   // The statement is built only when rows are still wanted: the second read of a split order
   // (the empty keys) is not needed when the first filled the page.
-  const read = async (q: () => ReturnType<typeof select>, terms: readonly CompiledOrder[], limit: number) =>
-    limit <= 0 ? [] : (await applyOrderBy(q(), terms).limit(limit).execute()).map((r) => r.page_id as string);
+  const withColumns = options.withColumns;
+  const found: Record<string, unknown>[] = [];
+  const read = async (q: () => ReturnType<typeof select>, terms: readonly CompiledOrder[], limit: number) => {
+    if (limit <= 0) return [];
+    const ordered = applyOrderBy(q(), terms).limit(limit);
+    const rows = await (withColumns ? withColumns(ordered) : ordered).execute();
+    if (withColumns) found.push(...rows);
+    return rows.map((r) => r.page_id as string);
+  };
   const want = options.limit + 1;
   // The first key split into its non-empty rows (plain order) and its empty rows (the rest of the order).
   const [first] = order;
@@ -137,7 +155,7 @@ export async function queryRows(
       .select(exprKeySelections(query.sorts, { hooks, now: options.now, alias: 'r' }))
       .where('r.page_id', '=', options.from)
       .executeTakeFirst();
-    if (!anchor) return { items: [], next: null };
+    if (!anchor) return withColumns ? { items: [], next: null, rows: [] } : { items: [], next: null };
     const cursor = compileCursor(query.sorts, anchor, ctx, { inclusive: true });
     const seek = compileCursorSeek(query.sorts, anchor, ctx);
     if (seek) {
@@ -155,5 +173,6 @@ export async function queryRows(
       ids = await read(() => select(ctx).where(cursor), order, want);
     }
   }
-  return { items: ids.slice(0, options.limit), next: ids[options.limit] ?? null };
+  const page = { items: ids.slice(0, options.limit), next: ids[options.limit] ?? null };
+  return withColumns ? { ...page, rows: found.slice(0, options.limit) } : page;
 }

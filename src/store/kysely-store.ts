@@ -3,7 +3,7 @@
  * differences stay in connect.ts; queries here are written once for both engines.
  */
 import type SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
   addPropertyColumns,
@@ -66,20 +66,21 @@ const MAX_DEPTH = 256;
  * CPU per request").
  */
 function blockSelect(db: Db) {
-  return db
-    .selectFrom('blocks as b')
-    .selectAll('b')
-    .select((eb) => {
-      const firstChild = eb
-        .selectFrom('blocks as c')
-        .select(sql<number>`1`.as('one'))
-        .whereRef('c.parent_id', '=', 'b.id')
-        .where('c.in_trash', '=', sql.lit(0))
-        .where('c.type', '<>', sql.lit('data_source'))
-        .orderBy('c.sort_key')
-        .limit(sql.lit(1));
-      return sql<boolean>`(${firstChild}) is not null`.as('has_children');
-    });
+  return db.selectFrom('blocks as b').selectAll('b').select(hasChildren);
+}
+
+/** `has_children` of the block `b` (see blockSelect). */
+// biome-ignore lint/suspicious/noExplicitAny: also selected beside a data-source table, outside the typed schema.
+function hasChildren(eb: ExpressionBuilder<any, any>) {
+  const firstChild = eb
+    .selectFrom('blocks as c')
+    .select(sql<number>`1`.as('one'))
+    .whereRef('c.parent_id', '=', 'b.id')
+    .where('c.in_trash', '=', sql.lit(0))
+    .where('c.type', '<>', sql.lit('data_source'))
+    .orderBy('c.sort_key')
+    .limit(sql.lit(1));
+  return sql<boolean>`(${firstChild}) is not null`.as('has_children');
 }
 
 type Row = Record<string, unknown>;
@@ -646,7 +647,7 @@ function shares(db: Db, engine: Engine): ShareRepo {
 
 export { rowTableName };
 
-function rows(db: Db, hooks: DialectHooks, engine: Engine): RowRepo {
+function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowRepo {
   // Data-source tables are created at run time, so they are outside the typed schema.
   // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
   const anyDb = db as unknown as Kysely<any>;
@@ -673,6 +674,23 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine): RowRepo {
       );
     },
     query: (id, query, options) => queryRows(anyDb, hooks, rowTableName(id), query, options),
+    queryBlocks: async (id, query, options) => {
+      // A left join keeps the row table the outer loop on SQLite, whose index gives the order.
+      const page = await queryRows(anyDb, hooks, rowTableName(id), query, {
+        ...options,
+        withColumns: (q) => q.leftJoin('blocks as b', 'b.id', 'r.page_id').selectAll('b').select(hasChildren),
+      });
+      const found: BlockView[] = [];
+      const seen: Parameters<typeof toView>[0][] = [];
+      for (const r of page.rows ?? []) {
+        if (r.id === null) continue;
+        const { page_id: _, ...block } = r as Parameters<typeof toView>[0] & { page_id: string };
+        seen.push(block);
+        found.push(toView(block));
+      }
+      log.sawBlocks(seen);
+      return { items: page.items, next: page.next, blocks: found };
+    },
     refreshStatistics: async (id) => {
       if (engine === 'postgres') await sql`analyze ${sql.table(rowTableName(id))}`.execute(anyDb);
     },
@@ -783,7 +801,7 @@ class BoundRepos implements StoreTx {
     return this.repo('shares', () => shares(this.db, this.engine));
   }
   get rows() {
-    return this.repo('rows', () => rows(this.db, this.hooks, this.engine));
+    return this.repo('rows', () => rows(this.db, this.hooks, this.engine, this.log));
   }
   get meta() {
     return this.repo('meta', () => meta(this.db));

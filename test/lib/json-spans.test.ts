@@ -177,6 +177,48 @@ describe('presentPageJson', () => {
     }
   });
 
+  it('answers the same bytes with a shared (frozen) schema, whose entries it remembers', () => {
+    const frozen = (x: unknown): unknown => {
+      if (x && typeof x === 'object') {
+        for (const v of Object.values(x)) frozen(v);
+        Object.freeze(x);
+      }
+      return x;
+    };
+    const shared = { ...source, schema: frozen(structuredClone(schema)) as Schema };
+    const other = {
+      ...full,
+      sel: { type: 'select', select: null },
+      ms: { type: 'multi_select', multi_select: [{ id: 'gone' }] },
+      ppl: { type: 'people', people: [] },
+    };
+    // Twice each, alternating: the second answers come from what the first remembered.
+    for (let i = 0; i < 2; i++) {
+      same(JSON.stringify(full), { src: shared });
+      same(JSON.stringify(other), { src: shared });
+      same(JSON.stringify({ ...full, sel: { type: 'status', select: { id: 'o1' } } }), { src: shared });
+    }
+    // A schema changed (a renamed option) is another shared schema: its own answers.
+    const renamed = structuredClone(schema) as Schema;
+    (renamed[3] as unknown as { select: { options: { name: string }[] } }).select.options[0]!.name = 'Doing';
+    const later = { ...source, schema: frozen(renamed) as Schema };
+    same(JSON.stringify(full), { src: later });
+    expect(presentPageJson(row(JSON.stringify(full)), ctx('2025-09-03'), later)).toContain('"name":"Doing"');
+  });
+
+  it('reads the title from its text as JSON.parse would, escapes and odd items included', () => {
+    const titles = [
+      [text('a "b" \\ \n'), text('ü😀\u0001')],
+      [{ type: 'text', text: { content: 'no plain text' } }, text('x')],
+      [],
+    ];
+    for (const title of titles) same(JSON.stringify({ title: { type: 'title', title } }));
+    // Values that are not strings, items that are not objects.
+    same('{"title":{"type":"title","title":[{"plain_text":null},{"plain_text":"x"}]}}');
+    same('{"title":{"type":"title","title":[{"plain_text":3}]}}');
+    same('{"title":{"type":"title","title":["x"]}}');
+  });
+
   it('takes the object path for property names the object path would reorder or drop', () => {
     for (const name of ['2024', '0', '__proto__']) {
       const odd = schema.map((p) => (p.id === 'due' ? { ...p, name } : p)) as Schema;
