@@ -19,7 +19,7 @@ import type { OpEnv } from './env.ts';
 import { listIntegrations } from './integrations.ts';
 import { resolveMentionTargets } from './mentions.ts';
 import { getPage, type PageRecord } from './pages.ts';
-import { queryDataSource } from './query.ts';
+import { queryDataSource, type RowRecord } from './query.ts';
 
 /** A page's content stops after this many blocks (the page says so). */
 export const MAX_BROWSE_BLOCKS = 5000;
@@ -143,7 +143,7 @@ export type Opened =
 
 export interface SourceRows {
   row: BlockView;
-  records: PageRecord[];
+  records: RowRecord[];
   next: string | null;
 }
 

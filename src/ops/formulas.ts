@@ -51,7 +51,7 @@ import {
   readsRow,
   sqlSize,
 } from '../query/formula-sql.ts';
-import type { BlockView, StoreTx, UserRow } from '../store/store.ts';
+import type { BlockRow, StoreTx, UserRow } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import { canSee, type OpEnv } from './env.ts';
 
@@ -61,13 +61,13 @@ const MAX_PASSES = 8;
 const MAX_DEPTH = 64;
 
 interface Rec {
-  row: BlockView;
+  row: BlockRow;
   source?: RowSource;
 }
 
 class World {
   readonly schemas = new Map<string, Schema>();
-  readonly rows = new Map<string, BlockView | null>();
+  readonly rows = new Map<string, BlockRow | null>();
   readonly users = new Map<string, UserRow | null>();
   missingRows = new Set<string>();
   missingUsers = new Set<string>();
@@ -109,7 +109,7 @@ class World {
     }
   }
 
-  stored(row: BlockView): StoredValues {
+  stored(row: BlockRow): StoredValues {
     let v = this.parsed.get(row.id);
     if (!v) {
       v = (row.properties ? JSON.parse(row.properties) : {}) as StoredValues;
@@ -118,7 +118,7 @@ class World {
     return v;
   }
 
-  page(row: BlockView): PageV {
+  page(row: BlockRow): PageV {
     const ds = row.parent_id ?? '';
     const schema = this.schemas.get(ds) ?? [];
     const title = schema.find((p) => p.type === 'title');
@@ -142,7 +142,7 @@ class World {
     return u ? { kind: 'person', id: u.id, name: u.name, email: u.email } : null;
   }
 
-  value(row: BlockView, ref: string): Value {
+  value(row: BlockRow, ref: string): Value {
     const schema = this.schemas.get(row.parent_id ?? '');
     if (!schema) return null;
     const prop = ref.startsWith('name:') ? findProperty(schema, ref.slice(5)) : findPropertyById(schema, ref);
@@ -190,14 +190,14 @@ class World {
 
   /** Related rows of `row` through relation `relationId`; undefined while some are not loaded. */
   related(
-    row: BlockView,
+    row: BlockRow,
     relationId: string | undefined,
     limit = Number.POSITIVE_INFINITY,
-  ): BlockView[] | undefined {
+  ): BlockRow[] | undefined {
     const stored = relationId ? this.stored(row)[relationId] : undefined;
     // Only the first `limit` are loaded: a page object's rollup over 10,000 pages reads 25.
     const ids = ((stored?.relation as { id: string }[] | undefined) ?? []).slice(0, limit).map((r) => r.id);
-    const out: BlockView[] = [];
+    const out: BlockRow[] = [];
     let missing = false;
     for (const id of ids) {
       const r = this.rows.get(id);
@@ -214,7 +214,7 @@ class World {
    * value formulas see (always over all related pages) and the response-form result.
    */
   rollup(
-    row: BlockView,
+    row: BlockRow,
     prop: PropertySchema,
     limit = Number.POSITIVE_INFINITY,
   ): { value: Value; result: RollupResult; items: RolledItem[]; rolled?: PropertySchema } {
@@ -253,7 +253,7 @@ class World {
   }
 
   /** A related page's value of `prop` in response form without `id` (rollup array items, §8.4). */
-  item(row: BlockView, prop: PropertySchema): unknown {
+  item(row: BlockRow, prop: PropertySchema): unknown {
     if (prop.type === 'formula') {
       const { value, compiled } = this.formula(row, prop);
       return {
@@ -265,7 +265,7 @@ class World {
     return { type: prop.type, [prop.type]: propertyValue(prop, this.stored(row)[prop.id], row) };
   }
 
-  formula(row: BlockView, prop: PropertySchema): { value: Value; compiled?: CompiledFormula } {
+  formula(row: BlockRow, prop: PropertySchema): { value: Value; compiled?: CompiledFormula } {
     const ds = row.parent_id ?? '';
     const c = this.compiled(ds, prop);
     if (c instanceof FormulaError) return { value: null };
@@ -448,7 +448,7 @@ export async function computedKinds(
   const props = source.schema.filter((p) => p.type === 'formula' || p.type === 'rollup');
   if (props.length === 0)
     return { kinds: out, exprs, relations, rolledExprs, rolled, rolledKinds, schemas: new Map() };
-  const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockView, source }]);
+  const world = await worldFor(tx, env, [{ row: { parent_id: source.dataSourceId } as BlockRow, source }]);
   const visible = new Set<string>();
   for (const target of relationTargets(source.schema))
     if (world.schemas.has(target) && (await canSee(tx, env, target))) visible.add(target);
@@ -611,13 +611,13 @@ export async function relatedRows(
   env: OpEnv,
   records: Rec[],
   relationIds: ReadonlySet<string>,
-): Promise<Map<string, Map<string, BlockView[]>>> {
-  const out = new Map<string, Map<string, BlockView[]>>();
+): Promise<Map<string, Map<string, BlockRow[]>>> {
+  const out = new Map<string, Map<string, BlockRow[]>>();
   if (relationIds.size === 0 || records.length === 0) return out;
   const world = await worldFor(tx, env, records);
   await settle(tx, env, world, () => {
     for (const r of records) {
-      const byRelation = new Map<string, BlockView[]>();
+      const byRelation = new Map<string, BlockRow[]>();
       for (const id of relationIds) byRelation.set(id, world.related(r.row, id) ?? []);
       out.set(r.row.id, byRelation);
     }
@@ -675,7 +675,7 @@ export async function conditionHolds(
   tx: StoreTx,
   env: OpEnv,
   source: RowSource,
-  row: BlockView,
+  row: BlockRow,
   expression: string,
 ): Promise<boolean> {
   const extended: RowSource = { ...source, schema: [...source.schema, conditionProperty(expression)] };

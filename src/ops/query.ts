@@ -16,14 +16,23 @@ import { evaluateFilter, runQuery } from '../query/evaluate.ts';
 import type { Filter, Query } from '../query/ir.ts';
 import type { DerivedRow } from '../query/keys.ts';
 import { COMPUTED_COLUMN_TYPE, type ParseOptions, parseQuery } from '../query/parse.ts';
-import type { BlockView, StoreTx } from '../store/store.ts';
+import type { BlockRow, StoreTx } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { isDataSource } from './databases.ts';
 import { loadVisible, type OpEnv } from './env.ts';
 import { computedKinds, relatedRows, withComputed } from './formulas.ts';
-import { type PageRecord, sharedSchemaOf } from './pages.ts';
+import { sharedSchemaOf } from './pages.ts';
 import { derivedRow } from './rows.ts';
+
+/**
+ * A row of a query's answer: its block as page objects show it (without `has_children`, which
+ * they never show and which would cost a subquery per row) and its data source.
+ */
+export interface RowRecord {
+  row: BlockRow;
+  source?: RowSource;
+}
 
 export interface QueryInput {
   body: { filter?: unknown; sorts?: unknown; in_trash?: boolean; archived?: boolean };
@@ -37,7 +46,7 @@ export async function queryDataSource(
   env: OpEnv,
   dataSourceId: string,
   input: QueryInput,
-): Promise<{ records: PageRecord[]; next: string | null }> {
+): Promise<{ records: RowRecord[]; next: string | null }> {
   const ds = await loadVisible(tx, env, dataSourceId, 'data_source', isDataSource);
   // Shared by stored text: what the presenters remember per schema lasts across requests.
   const schema = sharedSchemaOf(ds);
@@ -132,7 +141,7 @@ export async function orderedPage(
   env: OpEnv,
   plan: QueryPlan,
   options: { inTrash: boolean; now: Date; from: string | null; limit: number; withRows?: boolean },
-): Promise<{ ids: string[]; rows?: Map<string, BlockView>; next: string | null }> {
+): Promise<{ ids: string[]; rows?: Map<string, BlockRow>; next: string | null }> {
   if (plan.computed) {
     const { ordered, rows } = await orderComputed(tx, env, plan.source, plan.query, plan.computed, options);
     let offset = 0;
@@ -183,7 +192,7 @@ async function orderComputed(
   query: Query,
   computed: Computed,
   options: { inTrash: boolean; now: Date },
-): Promise<{ ordered: string[]; rows: Map<string, BlockView> }> {
+): Promise<{ ordered: string[]; rows: Map<string, BlockRow> }> {
   const { kinds } = computed;
   const ids: string[] = [];
   let from: string | null = null;
@@ -226,7 +235,7 @@ async function answerQuantified(
   tx: StoreTx,
   env: OpEnv,
   source: RowSource,
-  records: PageRecord[],
+  records: RowRecord[],
   derived: Record<string, ColumnValue | undefined>[],
   computed: Computed,
   now: Date,
@@ -242,7 +251,7 @@ async function answerQuantified(
   const related = await relatedRows(tx, env, records, relations);
   const formulaValues = await rolledFormulaValues(tx, env, related, computed);
   const cache = new Map<string, DerivedRow>();
-  const derivedOf = (row: BlockView): DerivedRow => {
+  const derivedOf = (row: BlockRow): DerivedRow => {
     let d = cache.get(row.id);
     if (!d) {
       d = {
@@ -276,14 +285,14 @@ async function answerQuantified(
 async function rolledFormulaValues(
   tx: StoreTx,
   env: OpEnv,
-  related: Map<string, Map<string, BlockView[]>>,
+  related: Map<string, Map<string, BlockRow[]>>,
   computed: Computed,
 ): Promise<Map<string, Record<string, ColumnValue | undefined>>> {
   const out = new Map<string, Record<string, ColumnValue | undefined>>();
   const formulas = [...computed.quantified.values()].flatMap((q) => (q.formula ? [q.formula] : []));
   if (formulas.length === 0) return out;
   const kinds = new Map(formulas.map((f) => [f.id, f.kind]));
-  const pages = new Map<string, BlockView>();
+  const pages = new Map<string, BlockRow>();
   for (const byRelation of related.values())
     for (const rows of byRelation.values()) for (const row of rows) pages.set(row.id, row);
   const records = await withComputed(
@@ -300,7 +309,7 @@ async function rolledFormulaValues(
 }
 
 /** The derived row of a page plus its computed values in the column form of their kind. */
-function computedRow(schema: Schema, record: PageRecord, kinds: ReadonlyMap<string, ComputedKind>) {
+function computedRow(schema: Schema, record: RowRecord, kinds: ReadonlyMap<string, ComputedKind>) {
   const row: Record<string, string | number | null | undefined> = { ...derivedRow(schema, record.row) };
   for (const [id, kind] of kinds) {
     if (!record.source?.computed?.has(id)) continue;
@@ -325,7 +334,7 @@ export async function rowPasses(
   tx: StoreTx,
   env: OpEnv,
   source: RowSource,
-  row: BlockView,
+  row: BlockRow,
   filter: unknown,
   version: ApiVersion,
 ): Promise<boolean> {

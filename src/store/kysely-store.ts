@@ -3,7 +3,7 @@
  * differences stay in connect.ts; queries here are written once for both engines.
  */
 import type SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
   addPropertyColumns,
@@ -66,21 +66,20 @@ const MAX_DEPTH = 256;
  * CPU per request").
  */
 function blockSelect(db: Db) {
-  return db.selectFrom('blocks as b').selectAll('b').select(hasChildren);
-}
-
-/** `has_children` of the block `b` (see blockSelect). */
-// biome-ignore lint/suspicious/noExplicitAny: also selected beside a data-source table, outside the typed schema.
-function hasChildren(eb: ExpressionBuilder<any, any>) {
-  const firstChild = eb
-    .selectFrom('blocks as c')
-    .select(sql<number>`1`.as('one'))
-    .whereRef('c.parent_id', '=', 'b.id')
-    .where('c.in_trash', '=', sql.lit(0))
-    .where('c.type', '<>', sql.lit('data_source'))
-    .orderBy('c.sort_key')
-    .limit(sql.lit(1));
-  return sql<boolean>`(${firstChild}) is not null`.as('has_children');
+  return db
+    .selectFrom('blocks as b')
+    .selectAll('b')
+    .select((eb) => {
+      const firstChild = eb
+        .selectFrom('blocks as c')
+        .select(sql<number>`1`.as('one'))
+        .whereRef('c.parent_id', '=', 'b.id')
+        .where('c.in_trash', '=', sql.lit(0))
+        .where('c.type', '<>', sql.lit('data_source'))
+        .orderBy('c.sort_key')
+        .limit(sql.lit(1));
+      return sql<boolean>`(${firstChild}) is not null`.as('has_children');
+    });
 }
 
 type Row = Record<string, unknown>;
@@ -678,15 +677,16 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowR
       // A left join keeps the row table the outer loop on SQLite, whose index gives the order.
       const page = await queryRows(anyDb, hooks, rowTableName(id), query, {
         ...options,
-        withColumns: (q) => q.leftJoin('blocks as b', 'b.id', 'r.page_id').selectAll('b').select(hasChildren),
+        withColumns: (q) => q.leftJoin('blocks as b', 'b.id', 'r.page_id').selectAll('b'),
       });
-      const found: BlockView[] = [];
-      const seen: Parameters<typeof toView>[0][] = [];
+      const found: BlockRow[] = [];
+      const seen: BlockRow[] = [];
       for (const r of page.rows ?? []) {
         if (r.id === null) continue;
-        const { page_id: _, ...block } = r as Parameters<typeof toView>[0] & { page_id: string };
-        seen.push(block);
-        found.push(toView(block));
+        // Handed out as a copy (without the row table's page_id); the log keeps the driver's.
+        const { page_id: _, ...block } = r as BlockRow & { page_id: string };
+        seen.push(r as BlockRow);
+        found.push(block);
       }
       log.sawBlocks(seen);
       return { items: page.items, next: page.next, blocks: found };

@@ -226,13 +226,14 @@ export interface RowRepo {
   query(dataSourceId: string, query: Query, options: RowQueryOptions): Promise<Page<string>>;
   /**
    * `query`, with the blocks of the page read by the same statements (a page id whose block is
-   * gone has none): a page of results in one statement instead of two.
+   * gone has none; without `has_children`, which page objects never show): a page of results in
+   * one statement instead of two.
    */
   queryBlocks(
     dataSourceId: string,
     query: Query,
     options: RowQueryOptions,
-  ): Promise<Page<string> & { blocks: BlockView[] }>;
+  ): Promise<Page<string> & { blocks: BlockRow[] }>;
   /**
    * After a bulk write (an import): the query planner's statistics of the table read afresh.
    * Postgres: `ANALYZE` of the table, without which a table just filled is planned as nearly
