@@ -151,7 +151,8 @@ function pageHeadJson(row: BlockRow, ctx: PresentContext, source: RowSource | un
 
 /** `JSON.stringify(presentPageParent(row, ctx, source))`; the rows of one source share theirs. */
 function parentJson(row: BlockRow, ctx: PresentContext, source: RowSource | undefined): string {
-  if (row.parent_type !== 'data_source_id' || !source) return JSON.stringify(presentPageParent(row, ctx, source));
+  if (row.parent_type !== 'data_source_id' || !source)
+    return JSON.stringify(presentPageParent(row, ctx, source));
   const known = parentTexts.get(source);
   if (known?.version === ctx.version) return known.json;
   const json = JSON.stringify(presentPageParent(row, ctx, source));

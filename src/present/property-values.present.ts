@@ -196,8 +196,13 @@ export function presentValuesJson(
   for (let k = 0; k < schema.length; k++) {
     const prop = schema[k]!;
     if (only && !only.has(prop.id)) continue;
-    let entry: JsonEntry | undefined;
-    for (const e of entries) if (e.key === prop.id) entry = e;
+    // Stored values are mostly in schema order: the entry at the same place is looked at first
+    // (keys are unique, jsonEntries refuses a repeated one).
+    let entry: JsonEntry | undefined = entries[k];
+    if (entry?.key !== prop.id) {
+      entry = undefined;
+      for (const e of entries) if (e.key === prop.id) entry = e;
+    }
     out += out === '' ? `{${heads[k]}` : `,${heads[k]}`;
     const empty = SPLICED[prop.type];
     if (empty !== undefined) {
@@ -239,7 +244,15 @@ export function presentValuesJson(
  * repeats the same few select options, statuses, tag sets and people over and over; each was
  * parsed, presented and written again for every row.
  */
-const REMEMBERED = new Set(['select', 'status', 'multi_select', 'people', 'relation', 'unique_id', 'verification']);
+const REMEMBERED = new Set([
+  'select',
+  'status',
+  'multi_select',
+  'people',
+  'relation',
+  'unique_id',
+  'verification',
+]);
 
 /** Entries kept per property; past it the property's memory starts again (bounded, not LRU). */
 const REMEMBERED_PER_PROPERTY = 256;
