@@ -155,6 +155,32 @@ function executeCompiled<R>(
   return db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((r) => r.rows);
 }
 
+/**
+ * A copy of a block row with exactly its columns (a joined row carries others): an object
+ * literal, several times faster than a rest pattern leaving a key out (`{ page_id, ...block }`,
+ * ~0.3 µs a row). Every column is required here, so a new one fails to compile until listed.
+ */
+function blockOf(r: BlockRow): BlockRow {
+  const block: { [K in keyof Required<BlockRow>]: BlockRow[K] } = {
+    id: r.id,
+    type: r.type,
+    parent_type: r.parent_type,
+    parent_id: r.parent_id,
+    sort_key: r.sort_key,
+    data: r.data,
+    properties: r.properties,
+    icon: r.icon,
+    cover: r.cover,
+    in_trash: r.in_trash,
+    is_locked: r.is_locked,
+    created_time: r.created_time,
+    created_by: r.created_by,
+    last_edited_time: r.last_edited_time,
+    last_edited_by: r.last_edited_by,
+  };
+  return block;
+}
+
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
   return { ...row, has_children: Boolean(Number(row.has_children)) };
 }
@@ -684,9 +710,8 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowR
       for (const r of page.rows ?? []) {
         if (r.id === null) continue;
         // Handed out as a copy (without the row table's page_id); the log keeps the driver's.
-        const { page_id: _, ...block } = r as BlockRow & { page_id: string };
         seen.push(r as BlockRow);
-        found.push(block);
+        found.push(blockOf(r as BlockRow));
       }
       log.sawBlocks(seen);
       return { items: page.items, next: page.next, blocks: found };
