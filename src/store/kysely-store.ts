@@ -3,7 +3,18 @@
  * differences stay in connect.ts; queries here are written once for both engines.
  */
 import type SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type Transaction,
+  type UnknownRow,
+} from 'kysely';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
   addPropertyColumns,
@@ -36,6 +47,7 @@ import type {
   IntegrationRow,
   MetaRepo,
   RateBucketRepo,
+  ReadOptions,
   RowRepo,
   ShareRepo,
   Snapshots,
@@ -845,6 +857,21 @@ function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, chang
   return new BoundRepos(db, engine, hooks, log, changed);
 }
 
+/** Thrown into a read from its second statement on (`Store.read`'s `oneStatement`). */
+class SecondStatement extends Error {}
+
+/** Counts the statements run through it; stops the run at the second (`oneStatement` reads). */
+class StatementCounter implements KyselyPlugin {
+  statements = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (++this.statements > 1) throw new SecondStatement('Store.read: more than one statement');
+    return args.result;
+  }
+}
+
 export class KyselyStore implements Store {
   readonly engine: Engine;
   readonly db: Kysely<Database>;
@@ -925,7 +952,7 @@ export class KyselyStore implements Store {
     }
   }
 
-  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T> {
     const run = async (db: Db) => {
       const log = new ChangeLog();
       const result = await fn(bind(db, this.engine, this.hooks, log, this.integrationsChanged));
@@ -937,7 +964,22 @@ export class KyselyStore implements Store {
     // (ACCESS SHARE) until COMMIT, so a snapshot restore (TRUNCATE and copy in one transaction)
     // waits for the read to end instead of committing between two of its statements, which
     // showed a data source with no rows (test/testdouble/snapshots.test.ts).
-    if (this.engine === 'postgres') return this.db.transaction().execute(run);
+    if (this.engine === 'postgres') {
+      if (options?.oneStatement) {
+        // Optimistic: the read as one statement on the pool, without BEGIN and COMMIT (two round
+        // trips). A single statement holds its tables' locks while it runs and sees one snapshot,
+        // so a restore cannot land inside it; a read that needs a second statement is stopped
+        // when it comes (its answer unused) and run again below, in a transaction.
+        const counter = new StatementCounter();
+        try {
+          const result = await run(this.db.withPlugin(counter));
+          if (counter.statements <= 1) return result;
+        } catch (e) {
+          if (counter.statements <= 1) throw e;
+        }
+      }
+      return this.db.transaction().execute(run);
+    }
     // SQLite: one connection for the whole read (no transaction of this process interleaves:
     // Kysely's connection is held until `fn` settles), each statement committed on its own.
     return this.db.connection().execute(run);

@@ -759,6 +759,17 @@ export interface TransactionOptions {
   authors?: readonly KnownAuthor[];
 }
 
+/** What the caller of `Store.read` knows of the read. */
+export interface ReadOptions {
+  /**
+   * The read is most often one statement (a page by id). On Postgres it then runs first as that
+   * statement alone, without BEGIN and COMMIT: one statement sees one snapshot and holds its
+   * tables' locks while it runs, so a snapshot restore cannot land inside it. When `fn` turns out
+   * to need a second statement, it is stopped there and run again in a transaction.
+   */
+  oneStatement?: boolean;
+}
+
 /** A block as `BlockRepo.getVisibleRow` reads it, with its data source's id, database and schema. */
 export interface VisibleRow {
   row: BlockView;
@@ -784,7 +795,7 @@ export interface Store {
    * snapshot restore from landing between two of its statements. No change log, no events.
    * `fn` must not write: a write it records fails the call.
    */
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T>;
   /**
    * `integrations.getByTokenHash` as one statement outside any explicit transaction, for bearer
    * auth on every request: it sees every committed change, whichever process made it, and costs

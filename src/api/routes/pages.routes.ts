@@ -51,7 +51,7 @@ export function pagesRoutes(deps: AppDeps) {
   r.get('/pages/:page_id', async (c) => {
     authorize(c, 'pages.retrieve');
     const id = pathId(c, 'page_id');
-    const row = await deps.store.read((tx) => getPage(tx, opEnv(c, deps), id));
+    const row = await deps.store.read((tx) => getPage(tx, opEnv(c, deps), id), { oneStatement: true });
     return ok(c, page(c, row));
   });
 
