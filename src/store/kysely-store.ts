@@ -53,6 +53,7 @@ import type {
   Snapshots,
   Store,
   StoreTx,
+  TokenCheck,
   TransactionOptions,
   UserRepo,
 } from './store.ts';
@@ -231,7 +232,7 @@ function integrations(db: Db, engine: Engine, changed: () => void): IntegrationR
   };
 }
 
-function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
+function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): BlockRepo {
   const childKey = (parentId: string, dir: 'asc' | 'desc') =>
     db
       .selectFrom('blocks')
@@ -308,17 +309,21 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       // The block, its data source's columns (when it is a row) and, for an integration, its own
       // share (SQLite: the walk's first level) or its visibility (Postgres: the whole walk).
       const who = integrationId === null ? 'all' : engine === 'sqlite' ? 'shared' : 'visible';
+      // Postgres: a remembered bearer token confirmed in the same statement (ReadOptions.token),
+      // the first time only (a read that goes on runs as before).
+      const check = engine === 'postgres' && token && token.ok === undefined ? token : undefined;
       const [found] = await executeCompiled<
         Parameters<typeof toView>[0] & {
           ds_id: string | null;
           ds_parent_id: string | null;
           ds_properties: string | null;
           shared?: number | boolean;
+          token_ok?: boolean;
         }
       >(
         db,
         engine,
-        `block by id with its data source (${who})`,
+        `block by id with its data source (${who}${check ? ', token' : ''})`,
         () => {
           // Scalar subqueries by primary key, not a join: SQLite ran the self-join of `blocks`
           // about ten times slower (~40 µs against ~5 µs for the whole statement).
@@ -348,12 +353,27 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
                       .as('shared'),
                   )
                 : q.select(visibleTo(integrationId, id).as('shared'));
-          return withWho.where('b.id', '=', id);
+          const withToken = check
+            ? withWho.select(
+                sql<boolean>`exists (select 1 from integrations i where i.token_hash = ${check.hash} and i.revoked_time is null and i.id = ${check.row.id} and i.name = ${check.row.name} and i.bot_user_id = ${check.row.bot_user_id} and i.capabilities = ${check.row.capabilities})`.as(
+                  'token_ok',
+                ),
+              )
+            : withWho;
+          return withToken.where('b.id', '=', id);
         },
-        integrationId === null ? [id] : engine === 'sqlite' ? [integrationId, id] : [id, integrationId, id],
+        [
+          // In the order of the statement: the select list's (visibility, token), then the id.
+          ...(integrationId === null ? [] : engine === 'sqlite' ? [integrationId] : [id, integrationId]),
+          ...(check
+            ? [check.hash, check.row.id, check.row.name, check.row.bot_user_id, check.row.capabilities]
+            : []),
+          id,
+        ],
       );
       if (!found) return undefined;
-      const { ds_id, ds_parent_id, ds_properties, shared, ...row } = found;
+      const { ds_id, ds_parent_id, ds_properties, shared, token_ok, ...row } = found;
+      if (check) check.ok = token_ok === true;
       if (integrationId !== null && !shared) {
         if (engine === 'postgres' || row.parent_id === null) return undefined;
         if (!(await walkToShare(db, integrationId, row.parent_id, 1))) return undefined;
@@ -767,12 +787,21 @@ class BoundRepos implements StoreTx {
   private readonly hooks: DialectHooks;
   private readonly log: ChangeLog;
   private readonly changed: () => void;
-  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void) {
+  private readonly token: TokenCheck | undefined;
+  constructor(
+    db: Db,
+    engine: Engine,
+    hooks: DialectHooks,
+    log: ChangeLog,
+    changed: () => void,
+    token?: TokenCheck,
+  ) {
     this.db = db;
     this.engine = engine;
     this.hooks = hooks;
     this.log = log;
     this.changed = changed;
+    this.token = token;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
     let made = this.made[key];
@@ -789,7 +818,7 @@ class BoundRepos implements StoreTx {
     return this.repo('integrations', () => integrations(this.db, this.engine, this.changed));
   }
   get blocks() {
-    return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
+    return this.repo('blocks', () => blocks(this.db, this.engine, this.log, this.token));
   }
   get shares() {
     return this.repo('shares', () => shares(this.db, this.engine));
@@ -853,8 +882,15 @@ class BoundRepos implements StoreTx {
   }
 }
 
-function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void): StoreTx {
-  return new BoundRepos(db, engine, hooks, log, changed);
+function bind(
+  db: Db,
+  engine: Engine,
+  hooks: DialectHooks,
+  log: ChangeLog,
+  changed: () => void,
+  token?: TokenCheck,
+): StoreTx {
+  return new BoundRepos(db, engine, hooks, log, changed, token);
 }
 
 /** Thrown into a read from its second statement on (`Store.read`'s `oneStatement`). */
@@ -955,7 +991,9 @@ export class KyselyStore implements Store {
   async read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T> {
     const run = async (db: Db) => {
       const log = new ChangeLog();
-      const result = await fn(bind(db, this.engine, this.hooks, log, this.integrationsChanged));
+      const result = await fn(
+        bind(db, this.engine, this.hooks, log, this.integrationsChanged, options?.token),
+      );
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
       return result;

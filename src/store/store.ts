@@ -768,6 +768,21 @@ export interface ReadOptions {
    * to need a second statement, it is stopped there and run again in a transaction.
    */
   oneStatement?: boolean;
+  /**
+   * Postgres: a bearer token to confirm in the read's first statement of a block by id
+   * (`BlockRepo.getVisibleRow`), saving the token's own round trip: the statement also says
+   * whether a live integration has this token hash with exactly these columns, and sets `ok`.
+   * Left unset when no such statement ran (the caller then looks the token up itself).
+   */
+  token?: TokenCheck;
+}
+
+/** A remembered token's integration row, to be confirmed unchanged (`ReadOptions.token`). */
+export interface TokenCheck {
+  hash: string;
+  row: Pick<IntegrationRow, 'id' | 'name' | 'bot_user_id' | 'capabilities'>;
+  /** Set by the statement that confirmed it: true when the row still says the same. */
+  ok?: boolean;
 }
 
 /** A block as `BlockRepo.getVisibleRow` reads it, with its data source's id, database and schema. */

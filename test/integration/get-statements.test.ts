@@ -1,0 +1,35 @@
+/**
+ * Statements per `GET /v1/pages/{id}`, counted at the drivers (every round trip, BEGIN and COMMIT
+ * included), by a token already remembered (bearer auth's cache) for a page shared directly. The
+ * bounds pin what docs/benchmarks.md reports (issue 12, "Session 9"): on Postgres the token is
+ * confirmed and the page, its visibility and its data source read in one statement without a
+ * transaction; on SQLite the page statement and the integrations stamp (`pragma data_version`).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEngines } from '../helpers/engines.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import { countStatements } from '../helpers/statements.ts';
+
+describeEngines('statements per page read', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('reads a page by a remembered token in one statement on Postgres, two on SQLite', async () => {
+    const get = () => h.request(`/v1/pages/${h.rootPageId}`);
+    for (let i = 0; i < 2; i++) expect((await get()).status).toBe(200);
+    const counter = countStatements({ keepText: true });
+    try {
+      const res = await get();
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(counter.texts, counter.texts.join('\n')).toHaveLength(engine === 'postgres' ? 1 : 2);
+    } finally {
+      counter.stop();
+    }
+  });
+});
