@@ -804,10 +804,11 @@ export interface Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
-   * Runs `fn`, which only reads. On SQLite: on one connection without a transaction (no BEGIN
-   * and COMMIT, no write lock taken for a read); each statement sees what was committed when it
-   * ran. On Postgres: in a READ COMMITTED transaction, whose table locks keep a concurrent
-   * snapshot restore from landing between two of its statements. No change log, no events.
+   * Runs `fn`, which only reads. On SQLite: on one connection in a DEFERRED transaction (no write
+   * lock taken for a read; its statements see one snapshot). On Postgres: in a READ COMMITTED
+   * transaction, whose table locks keep a concurrent snapshot restore from landing between two
+   * of its statements (or as one statement without one: `ReadOptions.oneStatement`). No change
+   * log, no events.
    * `fn` must not write: a write it records fails the call.
    */
   read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T>;
