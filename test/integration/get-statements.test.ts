@@ -34,4 +34,22 @@ describeEngines('statements per page read', (engine) => {
       counter.stop();
     }
   });
+
+  it('runs a read said to be one statement again in a transaction when it needs a second', async () => {
+    const counter = countStatements({ keepText: true });
+    try {
+      const [a, b] = await h.store.read(
+        async (tx) => [await tx.blocks.get(h.rootPageId), await tx.blocks.get(h.rootPageId)],
+        { oneStatement: true },
+      );
+      expect(a?.id).toBe(h.rootPageId);
+      expect(b).toEqual(a);
+      const begins = counter.texts.filter((t) => /^begin/i.test(t.trim())).length;
+      // Postgres: two statements on the pool (the second stopped), then BEGIN, both, COMMIT.
+      expect(begins, counter.texts.join('\n')).toBe(1);
+      if (engine === 'postgres') expect(counter.texts).toHaveLength(6);
+    } finally {
+      counter.stop();
+    }
+  });
 });
