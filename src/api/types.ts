@@ -7,6 +7,7 @@ import type { Emulator } from '../ops/emulator.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import type { Metrics } from './metrics.ts';
+import type { PendingToken } from './middleware/core.ts';
 
 export interface AppDeps {
   store: Store;
@@ -47,5 +48,7 @@ export type AppEnv = {
     sentJson?: { res: Response; json: string | readonly string[] };
     /** Why a request could not be served, for the request log (not sent to the client). */
     failure?: string;
+    /** A remembered bearer token the route confirms in its own statement (api/middleware/core.ts). */
+    pendingToken?: PendingToken;
   };
 };

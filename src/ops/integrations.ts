@@ -19,7 +19,7 @@ import type { KnownAuthor } from '../events/types.ts';
 import { isUniqueViolation } from '../lib/constraint.ts';
 import { randomBase62, sha256Hex } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
-import type { IntegrationPatch, IntegrationRow, Store, StoreTx } from '../store/store.ts';
+import type { IntegrationPatch, IntegrationRow, Store, StoreTx, TokenCheck } from '../store/store.ts';
 import { errors } from '../wire/errors.ts';
 
 /** Internal integration secrets: `ntn_` and 46 base-62 characters. */
@@ -110,9 +110,25 @@ interface KnownToken {
  * Only live tokens are remembered: an unknown or revoked one is asked of storage each time, so a
  * token created or rotated elsewhere works at once. docs/benchmarks.md has what it saves.
  */
-export function tokenActors(store: Store, size = 1000): (token: string) => Promise<Actor | null> {
+export interface TokenActors {
+  (token: string): Promise<Actor | null>;
+  /**
+   * What `token` stood for when last looked up, not confirmed since (null when not remembered):
+   * for a caller that confirms it itself in a statement it runs anyway (`ReadOptions.token`),
+   * and calls the function when that statement did not say the row is unchanged.
+   */
+  remembered(token: string): { actor: Actor; check: TokenCheck } | null;
+}
+
+export function tokenActors(store: Store, size = 1000): TokenActors {
   const known = new Map<string, KnownToken>();
-  return async (token) => {
+  const remembered = (token: string) => {
+    const entry = known.get(token);
+    if (!entry) return null;
+    const { id, name, bot_user_id, capabilities } = entry.row;
+    return { actor: entry.actor, check: { hash: entry.hash, row: { id, name, bot_user_id, capabilities } } };
+  };
+  const actorFor = async (token: string) => {
     const stamp = store.integrationsStamp();
     const entry = known.get(token);
     if (entry) {
@@ -131,6 +147,7 @@ export function tokenActors(store: Store, size = 1000): (token: string) => Promi
     known.set(token, { hash, row, actor, stamp });
     return actor;
   };
+  return Object.assign(actorFor, { remembered });
 }
 
 /** Whether two rows of one token make the same actor (`actorOf` reads these columns only). */

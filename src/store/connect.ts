@@ -116,6 +116,13 @@ function openSqlite(dataDir: string, bulk: boolean): KyselyStore {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const store = new KyselyStore(db, 'sqlite');
   store.sqlite = connection;
+  store.sqliteRun = (text, parameters) => {
+    // As Kysely's SQLite connection runs a statement: rows of a reader, none otherwise.
+    const statement = database.prepare(text) as SqliteDatabase.Statement;
+    if (statement.reader) return statement.all(parameters as unknown[]) as unknown[];
+    statement.run(parameters as unknown[]);
+    return [];
+  };
   return store;
 }
 

@@ -3,7 +3,18 @@
  * differences stay in connect.ts; queries here are written once for both engines.
  */
 import type SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type Transaction,
+  type UnknownRow,
+} from 'kysely';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
   addPropertyColumns,
@@ -36,11 +47,13 @@ import type {
   IntegrationRow,
   MetaRepo,
   RateBucketRepo,
+  ReadOptions,
   RowRepo,
   ShareRepo,
   Snapshots,
   Store,
   StoreTx,
+  TokenCheck,
   TransactionOptions,
   UserRepo,
 } from './store.ts';
@@ -152,6 +165,14 @@ function executeCompiled<R>(
     text = compiled.sql;
     compiledText.set(cacheKey, text);
   }
+  const direct = engine === 'sqlite' ? sqliteHeld.get(db) : undefined;
+  if (direct) {
+    try {
+      return Promise.resolve(direct(text, parameters) as R[]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   return db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((r) => r.rows);
 }
 
@@ -180,6 +201,16 @@ function blockOf(r: BlockRow): BlockRow {
   };
   return block;
 }
+
+/**
+ * SQLite: the Kysely instances that hold the store's one connection (a read's or a transaction's;
+ * Kysely's mutex keeps every other user of the connection waiting until they are done), with a
+ * runner of statements on that connection. `executeCompiled` runs its statements through it, as
+ * one synchronous call of the prepared statement, instead of Kysely's asynchronous executor
+ * (connection provider, mutex, result handling: a few µs per statement, which on a GET of a
+ * database row was more than SQLite's own time for its four statements).
+ */
+const sqliteHeld = new WeakMap<Db, (text: string, parameters: readonly unknown[]) => unknown[]>();
 
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
   return { ...row, has_children: Boolean(Number(row.has_children)) };
@@ -245,7 +276,7 @@ function integrations(db: Db, engine: Engine, changed: () => void): IntegrationR
   };
 }
 
-function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
+function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): BlockRepo {
   const childKey = (parentId: string, dir: 'asc' | 'desc') =>
     db
       .selectFrom('blocks')
@@ -322,17 +353,21 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       // The block, its data source's columns (when it is a row) and, for an integration, its own
       // share (SQLite: the walk's first level) or its visibility (Postgres: the whole walk).
       const who = integrationId === null ? 'all' : engine === 'sqlite' ? 'shared' : 'visible';
+      // Postgres: a remembered bearer token confirmed in the same statement (ReadOptions.token),
+      // the first time only (a read that goes on runs as before).
+      const check = engine === 'postgres' && token && token.ok === undefined ? token : undefined;
       const [found] = await executeCompiled<
         Parameters<typeof toView>[0] & {
           ds_id: string | null;
           ds_parent_id: string | null;
           ds_properties: string | null;
           shared?: number | boolean;
+          token_ok?: boolean;
         }
       >(
         db,
         engine,
-        `block by id with its data source (${who})`,
+        `block by id with its data source (${who}${check ? ', token' : ''})`,
         () => {
           // Scalar subqueries by primary key, not a join: SQLite ran the self-join of `blocks`
           // about ten times slower (~40 µs against ~5 µs for the whole statement).
@@ -362,12 +397,27 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
                       .as('shared'),
                   )
                 : q.select(visibleTo(integrationId, id).as('shared'));
-          return withWho.where('b.id', '=', id);
+          const withToken = check
+            ? withWho.select(
+                sql<boolean>`exists (select 1 from integrations i where i.token_hash = ${check.hash} and i.revoked_time is null and i.id = ${check.row.id} and i.name = ${check.row.name} and i.bot_user_id = ${check.row.bot_user_id} and i.capabilities = ${check.row.capabilities})`.as(
+                  'token_ok',
+                ),
+              )
+            : withWho;
+          return withToken.where('b.id', '=', id);
         },
-        integrationId === null ? [id] : engine === 'sqlite' ? [integrationId, id] : [id, integrationId, id],
+        [
+          // In the order of the statement: the select list's (visibility, token), then the id.
+          ...(integrationId === null ? [] : engine === 'sqlite' ? [integrationId] : [id, integrationId]),
+          ...(check
+            ? [check.hash, check.row.id, check.row.name, check.row.bot_user_id, check.row.capabilities]
+            : []),
+          id,
+        ],
       );
       if (!found) return undefined;
-      const { ds_id, ds_parent_id, ds_properties, shared, ...row } = found;
+      const { ds_id, ds_parent_id, ds_properties, shared, token_ok, ...row } = found;
+      if (check) check.ok = token_ok === true;
       if (integrationId !== null && !shared) {
         if (engine === 'postgres' || row.parent_id === null) return undefined;
         if (!(await walkToShare(db, integrationId, row.parent_id, 1))) return undefined;
@@ -798,12 +848,21 @@ class BoundRepos implements StoreTx {
   private readonly hooks: DialectHooks;
   private readonly log: ChangeLog;
   private readonly changed: () => void;
-  constructor(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void) {
+  private readonly token: TokenCheck | undefined;
+  constructor(
+    db: Db,
+    engine: Engine,
+    hooks: DialectHooks,
+    log: ChangeLog,
+    changed: () => void,
+    token?: TokenCheck,
+  ) {
     this.db = db;
     this.engine = engine;
     this.hooks = hooks;
     this.log = log;
     this.changed = changed;
+    this.token = token;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
     let made = this.made[key];
@@ -820,7 +879,7 @@ class BoundRepos implements StoreTx {
     return this.repo('integrations', () => integrations(this.db, this.engine, this.changed));
   }
   get blocks() {
-    return this.repo('blocks', () => blocks(this.db, this.engine, this.log));
+    return this.repo('blocks', () => blocks(this.db, this.engine, this.log, this.token));
   }
   get shares() {
     return this.repo('shares', () => shares(this.db, this.engine));
@@ -884,8 +943,30 @@ class BoundRepos implements StoreTx {
   }
 }
 
-function bind(db: Db, engine: Engine, hooks: DialectHooks, log: ChangeLog, changed: () => void): StoreTx {
-  return new BoundRepos(db, engine, hooks, log, changed);
+function bind(
+  db: Db,
+  engine: Engine,
+  hooks: DialectHooks,
+  log: ChangeLog,
+  changed: () => void,
+  token?: TokenCheck,
+): StoreTx {
+  return new BoundRepos(db, engine, hooks, log, changed, token);
+}
+
+/** Thrown into a read from its second statement on (`Store.read`'s `oneStatement`). */
+class SecondStatement extends Error {}
+
+/** Counts the statements run through it; stops the run at the second (`oneStatement` reads). */
+class StatementCounter implements KyselyPlugin {
+  statements = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (++this.statements > 1) throw new SecondStatement('Store.read: more than one statement');
+    return args.result;
+  }
 }
 
 export class KyselyStore implements Store {
@@ -896,6 +977,11 @@ export class KyselyStore implements Store {
   private readonly onClose: () => Promise<void>;
   /** The SQLite connection (connect.ts), which a restored snapshot replaces. */
   sqlite?: SqliteConnection;
+  /**
+   * SQLite: runs a statement on the connection, prepared once (connect.ts's statement cache);
+   * for `executeCompiled` inside a read or transaction, which holds the connection.
+   */
+  sqliteRun?: (text: string, parameters: readonly unknown[]) => unknown[];
   private snaps?: Snapshots;
 
   constructor(db: Kysely<Database>, engine: Engine, onClose: () => Promise<void> = async () => {}) {
@@ -955,6 +1041,7 @@ export class KyselyStore implements Store {
       try {
         // A fresh change log per attempt: a transaction run again records its events once.
         return await this.db.transaction().execute(async (trx) => {
+          if (this.sqliteRun) sqliteHeld.set(trx, this.sqliteRun);
           const log = new ChangeLog(options.authors);
           const result = await fn(bind(trx, this.engine, this.hooks, log, this.integrationsChanged));
           await recordEvents(trx, log);
@@ -968,10 +1055,13 @@ export class KyselyStore implements Store {
     }
   }
 
-  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T> {
     const run = async (db: Db) => {
+      if (this.sqliteRun) sqliteHeld.set(db, this.sqliteRun);
       const log = new ChangeLog();
-      const result = await fn(bind(db, this.engine, this.hooks, log, this.integrationsChanged));
+      const result = await fn(
+        bind(db, this.engine, this.hooks, log, this.integrationsChanged, options?.token),
+      );
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
       return result;
@@ -980,10 +1070,42 @@ export class KyselyStore implements Store {
     // (ACCESS SHARE) until COMMIT, so a snapshot restore (TRUNCATE and copy in one transaction)
     // waits for the read to end instead of committing between two of its statements, which
     // showed a data source with no rows (test/testdouble/snapshots.test.ts).
-    if (this.engine === 'postgres') return this.db.transaction().execute(run);
+    if (this.engine === 'postgres') {
+      if (options?.oneStatement) {
+        // Optimistic: the read as one statement on the pool, without BEGIN and COMMIT (two round
+        // trips). A single statement holds its tables' locks while it runs and sees one snapshot,
+        // so a restore cannot land inside it; a read that needs a second statement is stopped
+        // when it comes (its answer unused) and run again below, in a transaction.
+        const counter = new StatementCounter();
+        try {
+          const result = await run(this.db.withPlugin(counter));
+          if (counter.statements <= 1) return result;
+        } catch (e) {
+          if (counter.statements <= 1) throw e;
+        }
+      }
+      return this.db.transaction().execute(run);
+    }
     // SQLite: one connection for the whole read (no transaction of this process interleaves:
-    // Kysely's connection is held until `fn` settles), each statement committed on its own.
-    return this.db.connection().execute(run);
+    // Kysely's connection is held until `fn` settles), in a DEFERRED transaction: it takes no
+    // write lock (and in WAL mode holds up no writer of another process), and its statements
+    // share one read of the log's index instead of each starting and ending its own (~2.5 µs a
+    // statement, half of SQLite's time for a GET's statements; docs/benchmarks.md, session 9).
+    const sqliteRun = this.sqliteRun;
+    if (!sqliteRun) return this.db.connection().execute(run);
+    return this.db.connection().execute(async (db) => {
+      sqliteRun('begin deferred', []);
+      let result: T;
+      try {
+        result = await run(db);
+      } catch (e) {
+        // SQLite may have ended it already (an I/O error rolls back).
+        if (this.sqlite?.current.inTransaction) sqliteRun('rollback', []);
+        throw e;
+      }
+      sqliteRun('commit', []);
+      return result;
+    });
   }
 
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {

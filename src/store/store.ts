@@ -769,6 +769,32 @@ export interface TransactionOptions {
   authors?: readonly KnownAuthor[];
 }
 
+/** What the caller of `Store.read` knows of the read. */
+export interface ReadOptions {
+  /**
+   * The read is most often one statement (a page by id). On Postgres it then runs first as that
+   * statement alone, without BEGIN and COMMIT: one statement sees one snapshot and holds its
+   * tables' locks while it runs, so a snapshot restore cannot land inside it. When `fn` turns out
+   * to need a second statement, it is stopped there and run again in a transaction.
+   */
+  oneStatement?: boolean;
+  /**
+   * Postgres: a bearer token to confirm in the read's first statement of a block by id
+   * (`BlockRepo.getVisibleRow`), saving the token's own round trip: the statement also says
+   * whether a live integration has this token hash with exactly these columns, and sets `ok`.
+   * Left unset when no such statement ran (the caller then looks the token up itself).
+   */
+  token?: TokenCheck;
+}
+
+/** A remembered token's integration row, to be confirmed unchanged (`ReadOptions.token`). */
+export interface TokenCheck {
+  hash: string;
+  row: Pick<IntegrationRow, 'id' | 'name' | 'bot_user_id' | 'capabilities'>;
+  /** Set by the statement that confirmed it: true when the row still says the same. */
+  ok?: boolean;
+}
+
 /** A block as `BlockRepo.getVisibleRow` reads it, with its data source's id, database and schema. */
 export interface VisibleRow {
   row: BlockView;
@@ -788,13 +814,14 @@ export interface Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
-   * Runs `fn`, which only reads. On SQLite: on one connection without a transaction (no BEGIN
-   * and COMMIT, no write lock taken for a read); each statement sees what was committed when it
-   * ran. On Postgres: in a READ COMMITTED transaction, whose table locks keep a concurrent
-   * snapshot restore from landing between two of its statements. No change log, no events.
+   * Runs `fn`, which only reads. On SQLite: on one connection in a DEFERRED transaction (no write
+   * lock taken for a read; its statements see one snapshot). On Postgres: in a READ COMMITTED
+   * transaction, whose table locks keep a concurrent snapshot restore from landing between two
+   * of its statements (or as one statement without one: `ReadOptions.oneStatement`). No change
+   * log, no events.
    * `fn` must not write: a write it records fails the call.
    */
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T>;
   /**
    * `integrations.getByTokenHash` as one statement outside any explicit transaction, for bearer
    * auth on every request: it sees every committed change, whichever process made it, and costs

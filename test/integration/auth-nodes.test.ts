@@ -140,6 +140,44 @@ describeEngines('token changes seen by another app on the same database', (engin
     expect((await sdk.users.me({})).name).toBe('Renamed elsewhere');
   });
 
+  // Postgres confirms a remembered token inside the page read's own statement (bearerAuth's
+  // deferred look-up, `confirmingToken`): every way that statement can go must still see a change.
+  it('reading a page: refuses a token revoked elsewhere at once, whatever the page read would answer', async () => {
+    const { sdk } = await remembered('Revoked while reading');
+    const pageId = boot.created!.pageId;
+    expect((await sdk.pages.retrieve({ page_id: pageId })).id).toBe(pageId);
+    await elsewhere((tx) => revokeIntegration(tx, { name: 'Revoked while reading', now: now() }));
+    expect(await status(sdk.pages.retrieve({ page_id: pageId }))).toBe(401);
+    expect(await status(sdk.pages.retrieve({ page_id: pageId }))).toBe(401);
+    // No such page, and an id that is not one: still the token first.
+    expect(await status(sdk.pages.retrieve({ page_id: '0190f5a4-0000-7000-8000-000000000000' }))).toBe(401);
+    expect(await status(sdk.pages.retrieve({ page_id: 'not-an-id' }))).toBe(401);
+  });
+
+  it('reading a page: applies capabilities and a name changed elsewhere on the next request', async () => {
+    const { sdk } = await remembered('Changed while reading');
+    const pageId = boot.created!.pageId;
+    const missing = '0190f5a4-0000-7000-8000-000000000000';
+    expect((await sdk.pages.retrieve({ page_id: pageId })).id).toBe(pageId);
+    await elsewhere((tx) =>
+      updateIntegration(tx, { name: 'Changed while reading', capabilities: ['insert_content'] }),
+    );
+    expect(await status(sdk.pages.retrieve({ page_id: pageId }))).toBe(403);
+    // Given back: the remembered actor (without it) refuses, the token's row now allows.
+    await elsewhere((tx) =>
+      updateIntegration(tx, { name: 'Changed while reading', capabilities: ['read_content'] }),
+    );
+    expect((await sdk.pages.retrieve({ page_id: pageId })).id).toBe(pageId);
+    // The not-found message names the integration: the name of now, for a page that is not there.
+    await elsewhere((tx) =>
+      updateIntegration(tx, { name: 'Changed while reading', newName: 'Renamed while reading' }),
+    );
+    const failure = await sdk.pages
+      .retrieve({ page_id: missing })
+      .catch((e: unknown) => e as { message: string });
+    expect((failure as { message: string }).message).toContain('"Renamed while reading"');
+  });
+
   // Last: on SQLite the restore replaces the database file, which no other connection may hold.
   it('after a snapshot restore, accepts the tokens of its time and refuses those made after it', async () => {
     const { token: before } = await remembered('Before the snapshot');

@@ -24,6 +24,7 @@ import {
   queryPagination,
   writeOptions,
 } from '../kit.ts';
+import { confirmingToken } from '../middleware/core.ts';
 import { ok } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -48,12 +49,17 @@ export function pagesRoutes(deps: AppDeps) {
     return ok(c, page(c, row));
   });
 
-  r.get('/pages/:page_id', async (c) => {
-    authorize(c, 'pages.retrieve');
-    const id = pathId(c, 'page_id');
-    const row = await deps.store.read((tx) => getPage(tx, opEnv(c, deps), id));
-    return ok(c, page(c, row));
-  });
+  r.get('/pages/:page_id', (c) =>
+    confirmingToken(c, async (token) => {
+      authorize(c, 'pages.retrieve');
+      const id = pathId(c, 'page_id');
+      const row = await deps.store.read((tx) => getPage(tx, opEnv(c, deps), id), {
+        oneStatement: true,
+        ...(token ? { token } : {}),
+      });
+      return ok(c, page(c, row));
+    }),
+  );
 
   r.get('/pages/:page_id/properties/:property_id', async (c) => {
     authorize(c, 'pages.properties.retrieve');

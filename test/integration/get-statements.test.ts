@@ -1,0 +1,55 @@
+/**
+ * Statements per `GET /v1/pages/{id}`, counted at the drivers (every round trip, BEGIN and COMMIT
+ * included), by a token already remembered (bearer auth's cache) for a page shared directly. The
+ * bounds pin what docs/benchmarks.md reports (issue 12, "Session 9"): on Postgres the token is
+ * confirmed and the page, its visibility and its data source read in one statement without a
+ * transaction; on SQLite the integrations stamp (`pragma data_version`) and the page statement,
+ * inside a DEFERRED transaction (BEGIN and COMMIT are calls in process, and the statements
+ * between them share one read of the write-ahead log's index).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEngines } from '../helpers/engines.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import { countStatements } from '../helpers/statements.ts';
+
+describeEngines('statements per page read', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('reads a page by a remembered token in one statement on Postgres, pragma + BEGIN + page + COMMIT on SQLite', async () => {
+    const get = () => h.request(`/v1/pages/${h.rootPageId}`);
+    for (let i = 0; i < 2; i++) expect((await get()).status).toBe(200);
+    const counter = countStatements({ keepText: true });
+    try {
+      const res = await get();
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(counter.texts, counter.texts.join('\n')).toHaveLength(engine === 'postgres' ? 1 : 4);
+    } finally {
+      counter.stop();
+    }
+  });
+
+  it('runs a read said to be one statement again in a transaction when it needs a second', async () => {
+    const counter = countStatements({ keepText: true });
+    try {
+      const [a, b] = await h.store.read(
+        async (tx) => [await tx.blocks.get(h.rootPageId), await tx.blocks.get(h.rootPageId)],
+        { oneStatement: true },
+      );
+      expect(a?.id).toBe(h.rootPageId);
+      expect(b).toEqual(a);
+      const begins = counter.texts.filter((t) => /^begin/i.test(t.trim())).length;
+      // Postgres: two statements on the pool (the second stopped), then BEGIN, both, COMMIT.
+      expect(begins, counter.texts.join('\n')).toBe(1);
+      if (engine === 'postgres') expect(counter.texts).toHaveLength(6);
+    } finally {
+      counter.stop();
+    }
+  });
+});
