@@ -23,7 +23,14 @@ import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { scriptRepo } from './scripts-repo.ts';
-import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
+import {
+  reindexBlock,
+  SEARCH_COLUMNS,
+  SEARCH_TABLE,
+  search,
+  updateSearchEntry,
+  writeSearchEntries,
+} from './search-repo.ts';
 import { readSight } from './sight.ts';
 import { postgresSnapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
 import type {
@@ -380,11 +387,18 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
     },
     update: async (id, patch) => {
       await log.updatingBlock(db, id, patch);
-      await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
+      const done = await db.updateTable('blocks').set(patch).where('id', '=', id).executeTakeFirst();
       // What the search index holds of a block: its title (properties or data), trash, last edit.
       // A new title is derived from the stored row; trash and edit time are copied as they are,
       // without reading the block (most updates are the edit stamps of a content change).
-      if (patch.properties !== undefined || patch.data !== undefined) await reindexBlock(db, id);
+      // A patch of every column the entry is made of (updatePage writes the whole row) is the
+      // row as it now is: not read back.
+      if (SEARCH_COLUMNS.every((c) => patch[c] !== undefined)) {
+        if (Number(done.numUpdatedRows) > 0)
+          await writeSearchEntries(db, [
+            { ...(patch as Pick<BlockRow, (typeof SEARCH_COLUMNS)[number]>), id },
+          ]);
+      } else if (patch.properties !== undefined || patch.data !== undefined) await reindexBlock(db, id);
       else if (patch.in_trash !== undefined || patch.last_edited_time !== undefined) {
         await updateSearchEntry(db, id, {
           in_trash: patch.in_trash,
@@ -452,7 +466,11 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
     },
     rowLocks: engine === 'postgres',
     getForWrite: async (id) => {
-      if (engine !== 'postgres') return get(id);
+      if (engine !== 'postgres') {
+        const row = await get(id);
+        if (row) log.readForWrite(row);
+        return row;
+      }
       const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
         db,
         engine,
@@ -462,6 +480,7 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
       );
       if (!row) return undefined;
       log.sawBlocks([row]);
+      log.readForWrite(row);
       return toView(row);
     },
     lockRowWriters: async (dataSourceId, mode) => {

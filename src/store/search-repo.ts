@@ -265,7 +265,9 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
 }
 
 /** The columns of a `blocks` row the search entry is made of. */
-type Indexed = Pick<BlockRow, 'id' | 'type' | 'properties' | 'data' | 'last_edited_time' | 'in_trash'>;
+/** The columns of a block its search entry is made of (with its id). */
+export const SEARCH_COLUMNS = ['type', 'properties', 'data', 'last_edited_time', 'in_trash'] as const;
+type Indexed = Pick<BlockRow, 'id' | (typeof SEARCH_COLUMNS)[number]>;
 
 /**
  * Writes the search entries of `rows` (those search returns: pages, databases, data sources),
