@@ -16,6 +16,7 @@ import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
 import { automationRepo } from './automations-repo.ts';
 import { comments } from './comments-repo.ts';
+import { definedEntries, executeCompiled, executeCompiledQuery } from './compiled.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { invitationRepo } from './invitations-repo.ts';
@@ -134,32 +135,6 @@ async function writeChunks(
     if (compiled.parameters.length === chunk.length * columns.length) texts.set(chunk.length, compiled.sql);
     await db.executeQuery(compiled);
   }
-}
-
-/** SQL text compiled once per engine (the query builder's work skipped on hot reads). */
-const compiledText = new Map<string, string>();
-
-/**
- * Runs the statement `build` makes, compiled once per engine and `key`: later calls reuse its text
- * with their own `parameters` (which must be the builder's, in the same order). For reads on
- * every request, where building and compiling with Kysely cost more than running the statement.
- */
-function executeCompiled<R>(
-  db: Db,
-  engine: Engine,
-  key: string,
-  build: () => { compile(): CompiledQuery },
-  parameters: readonly unknown[],
-): Promise<R[]> {
-  const cacheKey = `${engine}:${key}`;
-  let text = compiledText.get(cacheKey);
-  if (text === undefined) {
-    const compiled = build().compile();
-    if (compiled.parameters.length !== parameters.length) throw new Error(`${key}: parameters differ`);
-    text = compiled.sql;
-    compiledText.set(cacheKey, text);
-  }
-  return db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((r) => r.rows);
 }
 
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
@@ -387,17 +362,27 @@ function blocks(db: Db, engine: Engine, log: ChangeLog): BlockRepo {
     },
     update: async (id, patch) => {
       await log.updatingBlock(db, id, patch);
-      const done = await db.updateTable('blocks').set(patch).where('id', '=', id).executeTakeFirst();
+      // Compiled once per set of columns written (updatePage writes the whole row every time).
+      const entries = definedEntries(patch);
+      const done = await executeCompiledQuery(
+        db,
+        engine,
+        `block update (${entries.map(([k]) => k).join(',')})`,
+        () => db.updateTable('blocks').set(patch).where('id', '=', id),
+        [...entries.map(([, v]) => v), id],
+      );
       // What the search index holds of a block: its title (properties or data), trash, last edit.
       // A new title is derived from the stored row; trash and edit time are copied as they are,
       // without reading the block (most updates are the edit stamps of a content change).
       // A patch of every column the entry is made of (updatePage writes the whole row) is the
       // row as it now is: not read back.
       if (SEARCH_COLUMNS.every((c) => patch[c] !== undefined)) {
-        if (Number(done.numUpdatedRows) > 0)
-          await writeSearchEntries(db, [
-            { ...(patch as Pick<BlockRow, (typeof SEARCH_COLUMNS)[number]>), id },
-          ]);
+        if (Number(done.numAffectedRows ?? 0) > 0)
+          await writeSearchEntries(
+            db,
+            [{ ...(patch as Pick<BlockRow, (typeof SEARCH_COLUMNS)[number]>), id }],
+            engine,
+          );
       } else if (patch.properties !== undefined || patch.data !== undefined) await reindexBlock(db, id);
       else if (patch.in_trash !== undefined || patch.last_edited_time !== undefined) {
         await updateSearchEntry(db, id, {
@@ -680,7 +665,7 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine): RowRepo {
       const updated = columns.filter((c) => c !== 'page_id');
       // Multi-row statements, each under both engines' bind-parameter caps (SQLite 32766, PG 65535).
       const size = Math.max(1, Math.floor(30_000 / Math.max(1, columns.length)));
-      await writeChunks(anyDb, unique, columns, size, (chunk) =>
+      const build = (chunk: Row[]) =>
         anyDb
           .insertInto(rowTableName(id))
           .values(chunk)
@@ -688,8 +673,19 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine): RowRepo {
             oc
               .column('page_id')
               .doUpdateSet((eb) => Object.fromEntries(updated.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-          ),
-      );
+          );
+      const [one] = unique;
+      // One row (a page written): its statement compiled once per table and columns.
+      if (unique.length === 1 && one) {
+        const row = Object.fromEntries(columns.map((c) => [c, (one as Row)[c] ?? null]));
+        await executeCompiled(
+          anyDb,
+          engine,
+          `row upsert ${rowTableName(id)} (${columns.join(',')})`,
+          () => build([row]),
+          Object.values(row),
+        );
+      } else await writeChunks(anyDb, unique, columns, size, build);
     },
     query: (id, query, options) => queryRows(anyDb, hooks, rowTableName(id), query, options),
     refreshStatistics: async (id) => {
@@ -826,7 +822,7 @@ class BoundRepos implements StoreTx {
     return this.repo('webhooks', () => webhookRepo(this.db));
   }
   get automations() {
-    return this.repo('automations', () => automationRepo(this.db));
+    return this.repo('automations', () => automationRepo(this.db, this.engine));
   }
   get scripts() {
     return this.repo('scripts', () => scriptRepo(this.db));
