@@ -16,7 +16,12 @@ import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
 import { automationRepo } from './automations-repo.ts';
 import { comments } from './comments-repo.ts';
-import { definedEntries, executeCompiled, executeCompiledQuery } from './compiled.ts';
+import {
+  definedEntries,
+  executeCompiled,
+  executeCompiledQuery,
+  isPreparedStatementGone,
+} from './compiled.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { invitationRepo } from './invitations-repo.ts';
@@ -102,7 +107,8 @@ const MAX_TRANSACTION_ATTEMPTS = 5;
  */
 function isTransientConflict(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001';
+  // A prepared statement that stopped fitting its table is run unnamed the next time.
+  return code === '40P01' || code === '40001' || isPreparedStatementGone(e);
 }
 
 /**
@@ -684,6 +690,8 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine): RowRepo {
           `row upsert ${rowTableName(id)} (${columns.join(',')})`,
           () => build([row]),
           Object.values(row),
+          // Not prepared: a property's column may change type (a retyped property).
+          false,
         );
       } else await writeChunks(anyDb, unique, columns, size, build);
     },
