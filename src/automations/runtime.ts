@@ -732,68 +732,66 @@ class StepByStep extends Error {}
 async function performInOne(rt: AutomationRuntime, runId: string): Promise<AutomationRunRow | null> {
   // Who writes is known once the run is loaded (TransactionOptions.authors is read at the end).
   const authors: KnownAuthor[] = [];
+  const inOne = <T>(fn: (tx: StoreTx) => Promise<T>) => rt.store.transaction(fn, { authors });
   try {
-    return await rt.store.transaction(
-      async (tx) => {
-        authors.length = 0;
-        const loaded = await tx.automations.loadRun(runId);
-        if (!loaded) throw new StepByStep();
-        const { run, automation, integration } = loaded;
-        if (run.status !== 'queued' && run.status !== 'running') return run;
-        if (run.dry_run === 1 || !automation || !integration || integration.revoked_time)
-          throw new StepByStep();
-        const def = definitionOf(automation);
-        const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
-        const todo = def.actions.slice(steps.length);
-        if (todo.some((a) => OUTSIDE.has(a.type))) throw new StepByStep();
-        const startedTime = run.started_time ?? new Date().toISOString();
-        const trigger = JSON.parse(run.trigger) as RunTrigger;
-        const scope: TemplateScope = { trigger: { ...trigger }, automation: { name: automation.name } };
-        // The page as the automation's integration sees it; an unshared page is not found.
-        const page = trigger.page_id ? await visiblePage(tx, integration.id, trigger.page_id) : undefined;
-        if (trigger.page_id) {
-          if (!page) throw new StepByStep();
-          scope.trigger.page = pageScope(rt.settings.publicUrl, page);
-        }
-        if (trigger.comment_id) {
-          const comment = await tx.comments.get(trigger.comment_id);
-          if (!comment) throw new StepByStep();
-          scope.trigger.comment = commentScope(comment);
-        }
-        const env: OpEnv = {
-          actor: actorOf(integration),
-          now: new Date().toISOString(),
-          publicUrl: rt.settings.publicUrl,
-        };
-        // Its writes' events are recorded without reading who the integration's bot is.
-        authors.push(integrationAuthor(env.actor));
-        // The trigger's page as read above, for the first action (nothing of this transaction
-        // has written yet); the next ones read it again.
-        let known = page;
-        for (const action of todo as WriteAction[]) {
-          const t0 = Date.now();
-          const { type: _t, ...fields } = action;
-          const step: RunStep = { action: action.type, input: renderTemplate(fields, scope, false), ms: 0 };
-          const input = renderTemplate(fields, scope) as Record<string, unknown>;
-          step.output = await writeAction(tx, env, action, input, known);
-          known = undefined;
-          step.ms = Date.now() - t0;
-          steps.push(step);
-        }
-        const finished = new Date();
-        const patch = {
-          status: 'succeeded' as const,
-          steps: JSON.stringify(steps),
-          error: null,
-          started_time: startedTime,
-          finished_time: finished.toISOString(),
-          duration_ms: finished.getTime() - Date.parse(startedTime),
-        };
-        await tx.automations.updateRun(run.id, patch);
-        return { ...run, ...patch };
-      },
-      { authors },
-    );
+    return await inOne(async (tx) => {
+      authors.length = 0;
+      const loaded = await tx.automations.loadRun(runId);
+      if (!loaded) throw new StepByStep();
+      const { run, automation, integration } = loaded;
+      if (run.status !== 'queued' && run.status !== 'running') return run;
+      if (run.dry_run === 1 || !automation || !integration || integration.revoked_time)
+        throw new StepByStep();
+      const def = definitionOf(automation);
+      const steps: RunStep[] = (JSON.parse(run.steps) as RunStep[]).filter((x) => !x.error);
+      const todo = def.actions.slice(steps.length);
+      if (todo.some((a) => OUTSIDE.has(a.type))) throw new StepByStep();
+      const startedTime = run.started_time ?? new Date().toISOString();
+      const trigger = JSON.parse(run.trigger) as RunTrigger;
+      const scope: TemplateScope = { trigger: { ...trigger }, automation: { name: automation.name } };
+      // The page as the automation's integration sees it; an unshared page is not found.
+      const page = trigger.page_id ? await visiblePage(tx, integration.id, trigger.page_id) : undefined;
+      if (trigger.page_id) {
+        if (!page) throw new StepByStep();
+        scope.trigger.page = pageScope(rt.settings.publicUrl, page);
+      }
+      if (trigger.comment_id) {
+        const comment = await tx.comments.get(trigger.comment_id);
+        if (!comment) throw new StepByStep();
+        scope.trigger.comment = commentScope(comment);
+      }
+      const env: OpEnv = {
+        actor: actorOf(integration),
+        now: new Date().toISOString(),
+        publicUrl: rt.settings.publicUrl,
+      };
+      // Its writes' events are recorded without reading who the integration's bot is.
+      authors.push(integrationAuthor(env.actor));
+      // The trigger's page as read above, for the first action (nothing of this transaction
+      // has written yet); the next ones read it again.
+      let known = page;
+      for (const action of todo as WriteAction[]) {
+        const t0 = Date.now();
+        const { type: _t, ...fields } = action;
+        const step: RunStep = { action: action.type, input: renderTemplate(fields, scope, false), ms: 0 };
+        const input = renderTemplate(fields, scope) as Record<string, unknown>;
+        step.output = await writeAction(tx, env, action, input, known);
+        known = undefined;
+        step.ms = Date.now() - t0;
+        steps.push(step);
+      }
+      const finished = new Date();
+      const patch = {
+        status: 'succeeded' as const,
+        steps: JSON.stringify(steps),
+        error: null,
+        started_time: startedTime,
+        finished_time: finished.toISOString(),
+        duration_ms: finished.getTime() - Date.parse(startedTime),
+      };
+      await tx.automations.updateRun(run.id, patch);
+      return { ...run, ...patch };
+    });
   } catch (e) {
     // An action that failed is done again step by step, where its failure is recorded.
     if (!(e instanceof StepByStep)) rt.log?.debug({ err: e, runId }, 'automation run: step by step');
