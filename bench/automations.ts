@@ -37,7 +37,7 @@ import { sharePage } from '../src/ops/integrations.ts';
 import { bootstrap } from '../src/ops/workspace.ts';
 import { dropPostgresSchema, openStore } from '../src/store/connect.ts';
 import { countStatements, storeConnection } from '../test/helpers/statements.ts';
-import { PG_URL, postgresReachable } from './common.ts';
+import { backendsCpuBetween, ownBackendsCpu, PG_URL, postgresReachable } from './common.ts';
 
 const N = Number(process.env.BENCH_AUTOMATIONS ?? 1000);
 const W = Number(process.env.BENCH_WRITES ?? 60);
@@ -57,6 +57,8 @@ interface Result {
   runsPerSecond: number;
   /** CPU time of this process (dispatcher, queue, runs; not Postgres's) per run, in ms. */
   cpuPerRun: number;
+  /** Postgres: CPU time of the backends serving this process's connections per run, in ms. */
+  backendCpuPerRun: number | null;
   /** Statements per run while the burst drained: all (the queue's polls included), the store's. */
   statementsPerRun: number;
   storeStatementsPerRun: number;
@@ -201,11 +203,21 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
     const all = countStatements();
     const mine = countStatements({ which: storeConnection(schema) });
     let polls = 0;
+    // Postgres shares the machine: its backends' CPU for this process's connections, read at the
+    // start, about every second (a backend that closes keeps its last reading) and at the end.
+    const backends0 = engine === 'postgres' ? await ownBackendsCpu() : new Map<number, number>();
+    const backends = new Map(backends0);
+    let samples = 0;
+    const sampleBackends = async () => {
+      samples++;
+      for (const [pid, ms] of await ownBackendsCpu()) backends.set(pid, ms);
+    };
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     running = startDispatcher(rt);
     let elapsed = 0;
     let cpuPerRun = 0;
+    let backendCpuPerRun: number | null = null;
     let statementsPerRun = 0;
     let storeStatementsPerRun = 0;
     for (;;) {
@@ -217,15 +229,21 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
         elapsed = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
         cpuPerRun = (cpu.user + cpu.system) / 1000 / R;
-        // Each progress poll is three statements (BEGIN, SELECT, COMMIT), on either engine.
+        if (engine === 'postgres') {
+          await sampleBackends();
+          backendCpuPerRun = backendsCpuBetween(backends0, backends) / R;
+        }
+        // Each progress poll is three statements (BEGIN, SELECT, COMMIT), on either engine; each
+        // reading of the backends' CPU one (on a connection of its own, not the store's).
         const pollCost = polls * 3;
-        statementsPerRun = (all.count - pollCost) / R;
+        statementsPerRun = (all.count - pollCost - samples) / R;
         storeStatementsPerRun = (engine === 'sqlite' ? all.count - pollCost : mine.count - pollCost) / R;
         all.stop();
         mine.stop();
         break;
       }
       if (performance.now() - t0 > 600_000) throw new Error('the burst did not drain in 10 minutes');
+      if (engine === 'postgres' && polls % 20 === 0) await sampleBackends();
       await sleep(50);
     }
     return {
@@ -236,6 +254,7 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
       latencyP95: pct(latency, 0.95),
       runsPerSecond: (R / elapsed) * 1000,
       cpuPerRun,
+      backendCpuPerRun,
       statementsPerRun,
       storeStatementsPerRun,
       runs: R,
@@ -265,12 +284,12 @@ for (const engine of ENGINES) {
 }
 console.log('');
 console.log(
-  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) | CPU per run (this process) | statements per run: all / store |',
+  '| engine | write p50, no automation | write p50, N automations | ratio (≤ 2×) | write → run started p50 / p95 (≤ 100 ms) | runs/s (≥ 200 on Postgres) | CPU per run (this process) | CPU per run (Postgres backends) | statements per run: all / store |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results)
   console.log(
-    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) | ${r.cpuPerRun.toFixed(2)} ms | ${r.statementsPerRun.toFixed(1)} / ${r.storeStatementsPerRun.toFixed(1)} |`,
+    `| ${r.engine} | ${fmt(r.writeNone)} | ${fmt(r.writeMany)} | ${(r.writeMany / r.writeNone).toFixed(2)}× | ${r.latencyP50} / ${r.latencyP95} ms | ${r.runsPerSecond.toFixed(0)} (${r.runs} runs) | ${r.cpuPerRun.toFixed(2)} ms | ${r.backendCpuPerRun === null ? '—' : `${r.backendCpuPerRun.toFixed(2)} ms`} | ${r.statementsPerRun.toFixed(1)} / ${r.storeStatementsPerRun.toFixed(1)} |`,
   );
 console.log(
   `load at end: ${loadavg()

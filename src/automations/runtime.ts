@@ -19,6 +19,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Actor, type Capability, can } from '../domain/capabilities.ts';
 import type { Schema } from '../domain/properties/types.ts';
+import type { KnownAuthor } from '../events/types.ts';
 import { nextOccurrence } from '../jobs/cron.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import { newId } from '../lib/ids.ts';
@@ -28,13 +29,13 @@ import { appendChildren } from '../ops/blocks.ts';
 import { createComment } from '../ops/comments.ts';
 import type { OpEnv } from '../ops/env.ts';
 import { checkConditionFormula, computedKinds } from '../ops/formulas.ts';
-import { actorOf, createIntegration } from '../ops/integrations.ts';
-import { createPage, updatePage } from '../ops/pages.ts';
+import { actorOf, createIntegration, integrationAuthor } from '../ops/integrations.ts';
+import { createPage, writePageUpdate } from '../ops/pages.ts';
 import { storedOf } from '../ops/rows.ts';
 import { pageTitle, pageUrl } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
 import { parseFilterAt } from '../query/parse.ts';
-import type { AutomationRow, AutomationRunRow, BlockRow, Store, StoreTx } from '../store/store.ts';
+import type { AutomationRow, AutomationRunRow, Store, StoreTx, VisibleRow } from '../store/store.ts';
 import { postJson, type SendPolicy } from '../webhooks/send.ts';
 import { appendChildrenBody } from '../wire/blocks.schema.ts';
 import { CreateCommentBody } from '../wire/comments.schema.ts';
@@ -459,14 +460,26 @@ export async function runFromHook(
   return runManually(rt, row.id, input, {});
 }
 
+/**
+ * The triggering page as the automation's integration sees it (`getVisibleRow`: the page, its
+ * visibility and its data source's schema in one statement on Postgres); undefined when it is
+ * not shared with it or is no page.
+ */
+async function visiblePage(
+  tx: StoreTx,
+  integrationId: string,
+  pageId: string,
+): Promise<VisibleRow | undefined> {
+  const found = await tx.blocks.getVisibleRow(pageId, integrationId);
+  return found?.row.type === 'page' ? found : undefined;
+}
+
 /** The page as mapping expressions read it: id, url and plain property values. */
-async function pageScope(tx: StoreTx, publicUrl: string, page: BlockRow) {
+function pageScope(publicUrl: string, { row: page, dataSource: ds }: VisibleRow) {
   const props: Record<string, unknown> = {};
   let schema: Schema = [];
-  if (page.parent_type === 'data_source_id' && page.parent_id) {
-    const ds = await tx.blocks.get(page.parent_id);
+  if (page.parent_type === 'data_source_id' && page.parent_id)
     schema = (ds?.properties ? JSON.parse(ds.properties) : []) as Schema;
-  }
   const stored = storedOf(page);
   for (const prop of schema)
     props[prop.name] = plainValue(propertyValue(prop, stored[prop.id], page as never));
@@ -502,6 +515,8 @@ async function writeAction(
   env: OpEnv,
   action: WriteAction,
   input: Record<string, unknown>,
+  /** The trigger's page as this transaction read it for this integration (not read again). */
+  page?: VisibleRow,
 ): Promise<unknown> {
   const { actor } = env;
   switch (action.type) {
@@ -518,13 +533,19 @@ async function writeAction(
     case 'update_page': {
       need(actor, 'update_content', 'update pages');
       const body = parseWith(updatePageBody(VERSION), { properties: input.properties }) as UpdatePageBody;
-      const rec = await updatePage(tx, env, String(input.page_id), body);
-      return { page_id: rec.row.id };
+      // The page object updatePage would answer is not kept: only its id.
+      return { page_id: await writePageUpdate(tx, env, String(input.page_id), body, page) };
     }
     case 'trash_page': {
       need(actor, 'update_content', 'move pages to the trash');
-      const rec = await updatePage(tx, env, String(input.page_id), { in_trash: true } as UpdatePageBody);
-      return { page_id: rec.row.id, in_trash: true };
+      const id = await writePageUpdate(
+        tx,
+        env,
+        String(input.page_id),
+        { in_trash: true } as UpdatePageBody,
+        page,
+      );
+      return { page_id: id, in_trash: true };
     }
     case 'append_blocks': {
       need(actor, 'insert_content', 'append blocks');
@@ -709,8 +730,12 @@ class StepByStep extends Error {}
  * own, as its failure must be recorded while the steps before it stay done.
  */
 async function performInOne(rt: AutomationRuntime, runId: string): Promise<AutomationRunRow | null> {
+  // Who writes is known once the run is loaded (TransactionOptions.authors is read at the end).
+  const authors: KnownAuthor[] = [];
+  const inOne = <T>(fn: (tx: StoreTx) => Promise<T>) => rt.store.transaction(fn, { authors });
   try {
-    return await rt.store.transaction(async (tx) => {
+    return await inOne(async (tx) => {
+      authors.length = 0;
       const loaded = await tx.automations.loadRun(runId);
       if (!loaded) throw new StepByStep();
       const { run, automation, integration } = loaded;
@@ -724,12 +749,11 @@ async function performInOne(rt: AutomationRuntime, runId: string): Promise<Autom
       const startedTime = run.started_time ?? new Date().toISOString();
       const trigger = JSON.parse(run.trigger) as RunTrigger;
       const scope: TemplateScope = { trigger: { ...trigger }, automation: { name: automation.name } };
+      // The page as the automation's integration sees it; an unshared page is not found.
+      const page = trigger.page_id ? await visiblePage(tx, integration.id, trigger.page_id) : undefined;
       if (trigger.page_id) {
-        // The page as the automation's integration sees it; an unshared page is not found.
-        const row = await tx.blocks.get(trigger.page_id);
-        if (row?.type !== 'page' || !(await tx.shares.isVisible(integration.id, row.id)))
-          throw new StepByStep();
-        scope.trigger.page = await pageScope(tx, rt.settings.publicUrl, row);
+        if (!page) throw new StepByStep();
+        scope.trigger.page = pageScope(rt.settings.publicUrl, page);
       }
       if (trigger.comment_id) {
         const comment = await tx.comments.get(trigger.comment_id);
@@ -741,12 +765,18 @@ async function performInOne(rt: AutomationRuntime, runId: string): Promise<Autom
         now: new Date().toISOString(),
         publicUrl: rt.settings.publicUrl,
       };
+      // Its writes' events are recorded without reading who the integration's bot is.
+      authors.push(integrationAuthor(env.actor));
+      // The trigger's page as read above, for the first action (nothing of this transaction
+      // has written yet); the next ones read it again.
+      let known = page;
       for (const action of todo as WriteAction[]) {
         const t0 = Date.now();
         const { type: _t, ...fields } = action;
         const step: RunStep = { action: action.type, input: renderTemplate(fields, scope, false), ms: 0 };
         const input = renderTemplate(fields, scope) as Record<string, unknown>;
-        step.output = await writeAction(tx, env, action, input);
+        step.output = await writeAction(tx, env, action, input, known);
+        known = undefined;
         step.ms = Date.now() - t0;
         steps.push(step);
       }
@@ -800,13 +830,10 @@ async function performStepByStep(
     await tx.automations.updateRun(run.id, { status: 'running', started_time: startedTime });
     // The page as the automation's integration sees it (null: not shared, or no page).
     const trigger = JSON.parse(run.trigger) as RunTrigger;
-    let page: Awaited<ReturnType<typeof pageScope>> | null | undefined;
+    let page: ReturnType<typeof pageScope> | null | undefined;
     if (trigger.page_id && integration && !integration.revoked_time) {
-      const row = await tx.blocks.get(trigger.page_id);
-      page =
-        row?.type === 'page' && (await tx.shares.isVisible(integration.id, row.id))
-          ? await pageScope(tx, rt.settings.publicUrl, row)
-          : null;
+      const found = await visiblePage(tx, integration.id, trigger.page_id);
+      page = found ? pageScope(rt.settings.publicUrl, found) : null;
     }
     return {
       run: { ...run, started_time: startedTime },

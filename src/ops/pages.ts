@@ -11,7 +11,7 @@ import { newId } from '../lib/ids.ts';
 import { keyAfter, keyBetween } from '../lib/order-key.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { MAX_REFERENCES } from '../present/property-values.present.ts';
-import type { BlockRow, BlockView, StoreTx } from '../store/store.ts';
+import type { BlockRow, BlockView, StoreTx, VisibleRow } from '../store/store.ts';
 import type { BlockRequest } from '../wire/blocks.schema.ts';
 import { errors } from '../wire/errors.ts';
 import type { CreatePageBody, UpdatePageBody } from '../wire/pages.schema.ts';
@@ -153,14 +153,16 @@ interface LockedRowWrite {
 async function lockForRowWrite(
   tx: StoreTx,
   env: OpEnv,
-  unlocked: BlockView,
+  unlocked: BlockView | NonNullable<VisibleRow['dataSource']>,
   request: Record<string, unknown>,
   isNew: boolean,
 ): Promise<LockedRowWrite> {
   const ctx = valueContext(tx, env);
   const pre = await normalizeValues(schemaOf(unlocked), request, ctx);
   const mode = needsExclusive(pre, isNew) ? 'exclusive' : 'shared';
-  const current = (await lockRowWriters(tx, unlocked.id, [], mode)) ?? unlocked;
+  const current =
+    (await lockRowWriters(tx, unlocked.id, [], mode)) ?? ('type' in unlocked ? unlocked : undefined);
+  if (!current) throw errors.notFound('data_source', unlocked.id);
   if (current.properties === unlocked.properties) return { current, norm: pre };
   const norm = await normalizeValues(schemaOf(current), request, ctx);
   if (heldLock(tx, unlocked.id) === 'shared' && needsExclusive(norm, isNew)) upgradeConflict(unlocked.id);
@@ -349,15 +351,36 @@ export async function updatePage(
   id: string,
   body: UpdatePageBody,
 ): Promise<PageRecord> {
-  let current = await loadVisible(tx, env, id, 'page', isPage);
+  await writePageUpdate(tx, env, id, body);
+  return pageRecord(tx, env, (await tx.blocks.get(id))!);
+}
+
+/**
+ * `updatePage` without the page object it answers (an automation's step keeps the page's id
+ * only: reading the page back and computing its formulas and rollups would be wasted); answers
+ * the page's id as stored. `known`:
+ * the page as this transaction read it for the same actor with `getVisibleRow`, so that it is
+ * not read again before the locks (it is read again under them).
+ */
+export async function writePageUpdate(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  body: UpdatePageBody,
+  known?: VisibleRow,
+): Promise<string> {
+  const hint = known?.row.id === id && isPage(known.row) ? known : undefined;
+  let current = hint?.row ?? (await loadVisible(tx, env, id, 'page', isPage));
   let lockedDs: BlockView | undefined;
   let locked: LockedRowWrite | undefined;
   if (current.parent_type === 'data_source_id' && current.parent_id) {
     // Writers of one data source's rows hold its lock (shared unless the write changes its
     // schema, two-way relations or unique ids) and the lock of the row they write; the row is
-    // read again once both are held.
-    const unlocked = await tx.blocks.get(current.parent_id);
-    if (unlocked && isDataSource(unlocked)) {
+    // read again once both are held. The data source as read with the page (its schema decides
+    // the lock's mode and is checked again under the lock).
+    const unlocked =
+      hint?.dataSource?.id === current.parent_id ? hint.dataSource : await tx.blocks.get(current.parent_id);
+    if (unlocked && (unlocked === hint?.dataSource || isDataSource(unlocked as BlockView))) {
       locked = await lockForRowWrite(tx, env, unlocked, body.properties ?? {}, false);
       lockedDs = locked.current;
     } else lockedDs = await lockRowWriters(tx, current.parent_id);
@@ -416,7 +439,7 @@ export async function updatePage(
   }
   if (body.erase_content || template)
     await replaceContent(tx, env, id, body.erase_content === true, template);
-  return pageRecord(tx, env, (await tx.blocks.get(id))!);
+  return current.id;
 }
 
 /**

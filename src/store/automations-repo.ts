@@ -3,9 +3,10 @@
  * due time) and the run history, written once for both engines. Run ids are time-ordered.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { definedEntries, executeCompiled } from './compiled.ts';
 import { dispatchLease } from './dispatch-lease.ts';
 import type { AutomationTable, Database, IntegrationTable } from './schema.ts';
-import type { AutomationRepo, AutomationRow, IntegrationRow } from './store.ts';
+import type { AutomationRepo, AutomationRow, Engine, IntegrationRow } from './store.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -38,7 +39,7 @@ const INTEGRATION_COLUMNS = [
 const RUNS_PER_INSERT = 500;
 
 /** The automations repository bound to a connection or transaction. */
-export function automationRepo(db: Db): AutomationRepo {
+export function automationRepo(db: Db, engine: Engine): AutomationRepo {
   const lease = dispatchLease(db, { table: 'automations', live: { column: 'enabled', value: 1 } });
   return {
     insert: async (row) => {
@@ -77,15 +78,22 @@ export function automationRepo(db: Db): AutomationRepo {
           .execute();
     },
     loadRun: async (id) => {
-      const found = await db
-        .selectFrom('automation_runs as r')
-        .leftJoin('automations as a', 'a.id', 'r.automation_id')
-        .leftJoin('integrations as i', 'i.id', 'a.integration_id')
-        .selectAll('r')
-        .select(AUTOMATION_COLUMNS.map((c) => `a.${c} as a_${c}` as const))
-        .select(INTEGRATION_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
-        .where('r.id', '=', id)
-        .executeTakeFirst();
+      // Every run asks it: compiled once.
+      const [found] = await executeCompiled<Record<string, unknown>>(
+        db,
+        engine,
+        'automation run with its automation and integration',
+        () =>
+          db
+            .selectFrom('automation_runs as r')
+            .leftJoin('automations as a', 'a.id', 'r.automation_id')
+            .leftJoin('integrations as i', 'i.id', 'a.integration_id')
+            .selectAll('r')
+            .select(AUTOMATION_COLUMNS.map((c) => `a.${c} as a_${c}` as const))
+            .select(INTEGRATION_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
+            .where('r.id', '=', id),
+        [id],
+      );
       if (!found) return undefined;
       const wide = found as unknown as Record<string, unknown>;
       const pick = <T>(prefix: string, columns: readonly string[]): T | undefined =>
@@ -102,7 +110,15 @@ export function automationRepo(db: Db): AutomationRepo {
       };
     },
     updateRun: async (id, patch) => {
-      await db.updateTable('automation_runs').set(patch).where('id', '=', id).execute();
+      // Compiled once per set of columns written (a run writes the same ones each time).
+      const entries = definedEntries(patch);
+      await executeCompiled(
+        db,
+        engine,
+        `automation run update (${entries.map(([k]) => k).join(',')})`,
+        () => db.updateTable('automation_runs').set(patch).where('id', '=', id),
+        [...entries.map(([, v]) => v), id],
+      );
     },
     getRun: (id) => db.selectFrom('automation_runs').selectAll().where('id', '=', id).executeTakeFirst(),
     listRuns: (automationId, limit) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type SqliteDatabase as KyselySqlite, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { dialectHooks } from '../query/dialect.ts';
+import { namePreparedStatements } from './compiled.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
@@ -201,6 +202,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would end the
   // process. The pool replaces the client on next use, so a log line is enough.
   pool.on('error', (err) => console.error(`[octavo] Postgres connection lost: ${err.message}`));
+  // The hot statements (store/compiled.ts) prepared once per connection.
+  pool.on('connect', (client) => namePreparedStatements(client as never));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const store = new KyselyStore(db, 'postgres');
   store.poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });

@@ -63,13 +63,18 @@ export class ChangeLog {
    * goes through `blocks.insertMany` or `blocks.update`, which note it in `blocks` (that wins).
    */
   readonly seen = new Map<string, BlockState>();
-  /** Authors the caller named (`TransactionOptions.authors`), by user id. */
-  readonly authors: ReadonlyMap<string, KnownAuthor>;
+  /** Authors the caller named (`TransactionOptions.authors`), as the list stands at the end. */
+  private readonly named: readonly KnownAuthor[];
   actor: string | null = null;
   time: string | null = null;
 
   constructor(authors: readonly KnownAuthor[] = []) {
-    this.authors = new Map(authors.map((a) => [a.id, a]));
+    this.named = authors;
+  }
+
+  /** Authors the caller named, by user id (read when the events are recorded). */
+  get authors(): ReadonlyMap<string, KnownAuthor> {
+    return new Map(this.named.map((a) => [a.id, a]));
   }
 
   /**
@@ -78,6 +83,19 @@ export class ChangeLog {
    */
   sawBlocks(rows: readonly BlockState[]): void {
     for (const row of rows) this.seen.set(row.id, row);
+  }
+
+  /**
+   * Blocks read with their row lock held to the end of the transaction (`blocks.getForWrite`; on
+   * SQLite the one writer's own reads): as read, they are their state until this transaction
+   * writes them, so an update of one needs no read of its prior state.
+   */
+  private readonly locked = new Map<string, BlockState>();
+  readForWrite(row: BlockState): void {
+    this.locked.set(
+      row.id,
+      pick(row as unknown as Record<string, unknown>, BLOCK_STATE) as unknown as BlockState,
+    );
   }
 
   private stamp(by: unknown, at: unknown): void {
@@ -115,7 +133,9 @@ export class ChangeLog {
       return;
     }
     if (Object.keys(patch).every((k) => STAMP_ONLY.has(k))) return;
-    const before = await db.selectFrom('blocks').select(BLOCK_STATE).where('id', '=', id).executeTakeFirst();
+    const before =
+      this.locked.get(id) ??
+      (await db.selectFrom('blocks').select(BLOCK_STATE).where('id', '=', id).executeTakeFirst());
     if (!before) return;
     const after = {
       ...before,
@@ -272,8 +292,9 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
   const kinds = new Map<string, string>();
   const integrations = new Map<string, string>();
   const unknown: string[] = [];
+  const authors = log.authors;
   for (const id of userIds) {
-    const named = log.authors.get(id);
+    const named = authors.get(id);
     if (!named) {
       unknown.push(id);
       continue;

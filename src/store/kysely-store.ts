@@ -27,6 +27,13 @@ import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
 import { automationRepo } from './automations-repo.ts';
 import { comments } from './comments-repo.ts';
+import {
+  definedEntries,
+  executeCompiled,
+  executeCompiledQuery,
+  holdSqliteConnection,
+  isPreparedStatementGone,
+} from './compiled.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { invitationRepo } from './invitations-repo.ts';
@@ -34,7 +41,14 @@ import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
 import type { Database } from './schema.ts';
 import { scriptRepo } from './scripts-repo.ts';
-import { reindexBlock, SEARCH_TABLE, search, updateSearchEntry, writeSearchEntries } from './search-repo.ts';
+import {
+  reindexBlock,
+  SEARCH_COLUMNS,
+  SEARCH_TABLE,
+  search,
+  updateSearchEntry,
+  writeSearchEntries,
+} from './search-repo.ts';
 import { readSight } from './sight.ts';
 import { postgresSnapshots, type SqliteConnection, sqliteSnapshots } from './snapshots.ts';
 import type {
@@ -107,7 +121,8 @@ const MAX_TRANSACTION_ATTEMPTS = 5;
  */
 function isTransientConflict(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001';
+  // A prepared statement that stopped fitting its table is run unnamed the next time.
+  return code === '40P01' || code === '40001' || isPreparedStatementGone(e);
 }
 
 /**
@@ -142,40 +157,6 @@ async function writeChunks(
   }
 }
 
-/** SQL text compiled once per engine (the query builder's work skipped on hot reads). */
-const compiledText = new Map<string, string>();
-
-/**
- * Runs the statement `build` makes, compiled once per engine and `key`: later calls reuse its text
- * with their own `parameters` (which must be the builder's, in the same order). For reads on
- * every request, where building and compiling with Kysely cost more than running the statement.
- */
-function executeCompiled<R>(
-  db: Db,
-  engine: Engine,
-  key: string,
-  build: () => { compile(): CompiledQuery },
-  parameters: readonly unknown[],
-): Promise<R[]> {
-  const cacheKey = `${engine}:${key}`;
-  let text = compiledText.get(cacheKey);
-  if (text === undefined) {
-    const compiled = build().compile();
-    if (compiled.parameters.length !== parameters.length) throw new Error(`${key}: parameters differ`);
-    text = compiled.sql;
-    compiledText.set(cacheKey, text);
-  }
-  const direct = engine === 'sqlite' ? sqliteHeld.get(db) : undefined;
-  if (direct) {
-    try {
-      return Promise.resolve(direct(text, parameters) as R[]);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-  return db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((r) => r.rows);
-}
-
 /**
  * A copy of a block row with exactly its columns (a joined row carries others): an object
  * literal, several times faster than a rest pattern leaving a key out (`{ page_id, ...block }`,
@@ -201,16 +182,6 @@ function blockOf(r: BlockRow): BlockRow {
   };
   return block;
 }
-
-/**
- * SQLite: the Kysely instances that hold the store's one connection (a read's or a transaction's;
- * Kysely's mutex keeps every other user of the connection waiting until they are done), with a
- * runner of statements on that connection. `executeCompiled` runs its statements through it, as
- * one synchronous call of the prepared statement, instead of Kysely's asynchronous executor
- * (connection provider, mutex, result handling: a few µs per statement, which on a GET of a
- * database row was more than SQLite's own time for its four statements).
- */
-const sqliteHeld = new WeakMap<Db, (text: string, parameters: readonly unknown[]) => unknown[]>();
 
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
   return { ...row, has_children: Boolean(Number(row.has_children)) };
@@ -456,11 +427,28 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
     },
     update: async (id, patch) => {
       await log.updatingBlock(db, id, patch);
-      await db.updateTable('blocks').set(patch).where('id', '=', id).execute();
+      // Compiled once per set of columns written (updatePage writes the whole row every time).
+      const entries = definedEntries(patch);
+      const done = await executeCompiledQuery(
+        db,
+        engine,
+        `block update (${entries.map(([k]) => k).join(',')})`,
+        () => db.updateTable('blocks').set(patch).where('id', '=', id),
+        [...entries.map(([, v]) => v), id],
+      );
       // What the search index holds of a block: its title (properties or data), trash, last edit.
       // A new title is derived from the stored row; trash and edit time are copied as they are,
       // without reading the block (most updates are the edit stamps of a content change).
-      if (patch.properties !== undefined || patch.data !== undefined) await reindexBlock(db, id);
+      // A patch of every column the entry is made of (updatePage writes the whole row) is the
+      // row as it now is: not read back.
+      if (SEARCH_COLUMNS.every((c) => patch[c] !== undefined)) {
+        if (Number(done.numAffectedRows ?? 0) > 0)
+          await writeSearchEntries(
+            db,
+            [{ ...(patch as Pick<BlockRow, (typeof SEARCH_COLUMNS)[number]>), id }],
+            engine,
+          );
+      } else if (patch.properties !== undefined || patch.data !== undefined) await reindexBlock(db, id);
       else if (patch.in_trash !== undefined || patch.last_edited_time !== undefined) {
         await updateSearchEntry(db, id, {
           in_trash: patch.in_trash,
@@ -528,7 +516,11 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
     },
     rowLocks: engine === 'postgres',
     getForWrite: async (id) => {
-      if (engine !== 'postgres') return get(id);
+      if (engine !== 'postgres') {
+        const row = await get(id);
+        if (row) log.readForWrite(row);
+        return row;
+      }
       const [row] = await executeCompiled<Parameters<typeof toView>[0]>(
         db,
         engine,
@@ -538,6 +530,7 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
       );
       if (!row) return undefined;
       log.sawBlocks([row]);
+      log.readForWrite(row);
       return toView(row);
     },
     lockRowWriters: async (dataSourceId, mode) => {
@@ -737,7 +730,7 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowR
       const updated = columns.filter((c) => c !== 'page_id');
       // Multi-row statements, each under both engines' bind-parameter caps (SQLite 32766, PG 65535).
       const size = Math.max(1, Math.floor(30_000 / Math.max(1, columns.length)));
-      await writeChunks(anyDb, unique, columns, size, (chunk) =>
+      const build = (chunk: Row[]) =>
         anyDb
           .insertInto(rowTableName(id))
           .values(chunk)
@@ -745,8 +738,21 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowR
             oc
               .column('page_id')
               .doUpdateSet((eb) => Object.fromEntries(updated.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-          ),
-      );
+          );
+      const [one] = unique;
+      // One row (a page written): its statement compiled once per table and columns.
+      if (unique.length === 1 && one) {
+        const row = Object.fromEntries(columns.map((c) => [c, (one as Row)[c] ?? null]));
+        await executeCompiled(
+          anyDb,
+          engine,
+          `row upsert ${rowTableName(id)} (${columns.join(',')})`,
+          () => build([row]),
+          Object.values(row),
+          // Not prepared: a property's column may change type (a retyped property).
+          false,
+        );
+      } else await writeChunks(anyDb, unique, columns, size, build);
     },
     query: (id, query, options) => queryRows(anyDb, hooks, rowTableName(id), query, options),
     queryBlocks: async (id, query, options) => {
@@ -909,7 +915,7 @@ class BoundRepos implements StoreTx {
     return this.repo('webhooks', () => webhookRepo(this.db));
   }
   get automations() {
-    return this.repo('automations', () => automationRepo(this.db));
+    return this.repo('automations', () => automationRepo(this.db, this.engine));
   }
   get scripts() {
     return this.repo('scripts', () => scriptRepo(this.db));
@@ -1041,7 +1047,7 @@ export class KyselyStore implements Store {
       try {
         // A fresh change log per attempt: a transaction run again records its events once.
         return await this.db.transaction().execute(async (trx) => {
-          if (this.sqliteRun) sqliteHeld.set(trx, this.sqliteRun);
+          if (this.sqliteRun) holdSqliteConnection(trx, this.sqliteRun);
           const log = new ChangeLog(options.authors);
           const result = await fn(bind(trx, this.engine, this.hooks, log, this.integrationsChanged));
           await recordEvents(trx, log);
@@ -1057,7 +1063,7 @@ export class KyselyStore implements Store {
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T> {
     const run = async (db: Db) => {
-      if (this.sqliteRun) sqliteHeld.set(db, this.sqliteRun);
+      if (this.sqliteRun) holdSqliteConnection(db, this.sqliteRun);
       const log = new ChangeLog();
       const result = await fn(
         bind(db, this.engine, this.hooks, log, this.integrationsChanged, options?.token),

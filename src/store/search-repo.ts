@@ -27,8 +27,9 @@ import {
   MIN_TRIGRAM_CHARS,
   phrase,
 } from '../query/text-index.ts';
+import { executeCompiled } from './compiled.ts';
 import type { Database } from './schema.ts';
-import type { BlockRow, SearchAnchor, SearchCandidate, SearchRepo, SearchScan } from './store.ts';
+import type { BlockRow, Engine, SearchAnchor, SearchCandidate, SearchRepo, SearchScan } from './store.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -265,23 +266,25 @@ export function search(db: Db, hooks: DialectHooks): SearchRepo {
 }
 
 /** The columns of a `blocks` row the search entry is made of. */
-type Indexed = Pick<BlockRow, 'id' | 'type' | 'properties' | 'data' | 'last_edited_time' | 'in_trash'>;
+/** The columns of a block its search entry is made of (with its id). */
+export const SEARCH_COLUMNS = ['type', 'properties', 'data', 'last_edited_time', 'in_trash'] as const;
+type Indexed = Pick<BlockRow, 'id' | (typeof SEARCH_COLUMNS)[number]>;
 
 /**
  * Writes the search entries of `rows` (those search returns: pages, databases, data sources),
  * inserting or replacing by id. Called by the blocks repository for every block it writes, so
  * the index changes in the same transaction as the blocks.
  */
-export async function writeSearchEntries(db: Db, rows: readonly Indexed[]): Promise<void> {
+export async function writeSearchEntries(db: Db, rows: readonly Indexed[], engine?: Engine): Promise<void> {
   const entries = rows.flatMap((r) => {
     const entry = searchEntryOf(r);
     if (!entry) return [];
     return [{ id: r.id, ...entry, last_edited_time: r.last_edited_time, in_trash: r.in_trash }];
   });
-  for (let i = 0; i < entries.length; i += 500) {
-    await db
+  const build = (chunk: typeof entries) =>
+    db
       .insertInto('search_index')
-      .values(entries.slice(i, i + 500))
+      .values(chunk)
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
           object: eb.ref('excluded.object'),
@@ -289,9 +292,20 @@ export async function writeSearchEntries(db: Db, rows: readonly Indexed[]): Prom
           last_edited_time: eb.ref('excluded.last_edited_time'),
           in_trash: eb.ref('excluded.in_trash'),
         })),
-      )
-      .execute();
+      );
+  const [one] = entries;
+  // One entry (a block written), where the engine is known: compiled once per set of columns.
+  if (engine && entries.length === 1 && one) {
+    await executeCompiled(
+      db,
+      engine,
+      `search entry (${Object.keys(one).join(',')})`,
+      () => build([one]),
+      Object.values(one),
+    );
+    return;
   }
+  for (let i = 0; i < entries.length; i += 500) await build(entries.slice(i, i + 500)).execute();
 }
 
 /** Writes the search entry of block `id` again from its stored row (after an update). */

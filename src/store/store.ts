@@ -764,7 +764,9 @@ export interface TransactionOptions {
   /**
    * Who writes, as the caller knows it (an API request's integration and its bot): the change
    * events of their writes are recorded without reading their kind and integration. Must be
-   * true of the stored users; authors not named here are read as before.
+   * true of the stored users; authors not named here are read as before. Read when the
+   * transaction's events are recorded, at its end: a caller that learns who writes inside the
+   * transaction (an automation run, once its integration is loaded) may add to the list then.
    */
   authors?: readonly KnownAuthor[];
 }

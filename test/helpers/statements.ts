@@ -40,7 +40,7 @@ export function countStatements(
     if (!options.which || options.which(this))
       seen(
         options.keepText
-          ? `${String((args[0] as { text?: string })?.text ?? args[0])} -- ${JSON.stringify(args[1] ?? '').slice(0, 200)}`
+          ? `${String((args[0] as { text?: string })?.text ?? args[0])} -- ${JSON.stringify((args[0] as { values?: unknown })?.values ?? args[1] ?? '').slice(0, 200)}`
           : args[0],
       );
     return query.apply(this, args);
