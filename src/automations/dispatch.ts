@@ -243,38 +243,42 @@ async function dispatchGroup(
     return { firings, next, stuck, states: look.states, quiet };
   });
   if (read.quiet) return;
-  // The leases: of automations still at `cursor` that no other process holds. What was weighed
-  // for the others is dropped (another process moved them, or holds them and weighs them itself).
-  const claimed = await store.transaction((tx) =>
-    tx.automations.claimDispatchMany(
-      group.map((a) => a.id),
-      cursor,
-      token,
-      now,
-      now + DISPATCH_LEASE_MS,
-    ),
-  );
-  if (claimed.length === 0) return;
+  // The leases: only of the automations that act (start runs, learn page states, or are stuck),
+  // still at `cursor` and held by no other process. What was weighed for those another process
+  // holds or moved is dropped (it weighs them itself). The others start nothing from these events
+  // and are moved with the cursor below without a lease: one row claimed a look, not the group.
+  const acting = new Set<string>([...read.firings.map((f) => f.automation.id), ...read.stuck]);
+  for (const key of read.states.keys()) acting.add(key.slice(0, key.indexOf(' ')));
+  const claimed =
+    acting.size === 0
+      ? []
+      : await store.transaction((tx) =>
+          tx.automations.claimDispatchMany([...acting], cursor, token, now, now + DISPATCH_LEASE_MS),
+        );
   const mine = new Set(claimed);
   const firings = read.firings.filter((f) => mine.has(f.automation.id));
   const stuck = read.stuck.filter((id) => mine.has(id));
-  const moved = claimed.filter((id) => !stuck.includes(id));
   try {
-    await deps.start(firings);
+    if (firings.length > 0) await deps.start(firings);
   } catch (err) {
     // Starting a run failed part way: every automation gives its lease back at the old cursor and
     // the next look weighs the batch again (a run started twice is the at-least-once of runs).
     await store.transaction((tx) => tx.automations.finishDispatchMany(claimed, token, cursor));
     throw err;
   }
-  // What the stateful triggers saw, and the cursors, move together.
+  // What the stateful triggers saw, and the cursors, move together: the automations this look
+  // holds and those that act on nothing here (an acting one another process holds stays).
+  const stuckSet = new Set(stuck);
+  const moved = group
+    .map((a) => a.id)
+    .filter((id) => !stuckSet.has(id) && (mine.has(id) || !acting.has(id)));
   await store.transaction(async (tx) => {
     for (const [key, state] of read.states) {
       const [automationId, pageId] = key.split(' ') as [string, string];
       if (mine.has(automationId)) await tx.automations.setPageState(automationId, pageId, state);
     }
-    await tx.automations.finishDispatchMany(moved, token, read.next);
-    await tx.automations.finishDispatchMany(stuck, token, cursor);
+    await tx.automations.moveDispatchMany(moved, cursor, read.next, token, now);
+    if (stuck.length > 0) await tx.automations.finishDispatchMany(stuck, token, cursor);
   });
 }
 

@@ -57,6 +57,7 @@ export function automationRepo(db: Db): AutomationRepo {
     },
     claimDispatchMany: lease.claimMany,
     finishDispatchMany: lease.finishMany,
+    moveDispatchMany: lease.moveMany,
     advanceSchedule: async (id, from, to) => {
       const r = await db
         .updateTable('automations')
