@@ -269,9 +269,7 @@ async function dispatchGroup(
   // What the stateful triggers saw, and the cursors, move together: the automations this look
   // holds and those that act on nothing here (an acting one another process holds stays).
   const stuckSet = new Set(stuck);
-  const moved = group
-    .map((a) => a.id)
-    .filter((id) => !stuckSet.has(id) && (mine.has(id) || !acting.has(id)));
+  const moved = group.map((a) => a.id).filter((id) => !stuckSet.has(id) && (mine.has(id) || !acting.has(id)));
   await store.transaction(async (tx) => {
     for (const [key, state] of read.states) {
       const [automationId, pageId] = key.split(' ') as [string, string];

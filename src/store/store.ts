@@ -498,7 +498,13 @@ export interface AutomationRepo {
    * Moves those of `ids` enabled and still at `from` to `to` where `token` holds the lease or none
    * is held, and gives `token`'s leases back (store/dispatch-lease.ts `moveMany`).
    */
-  moveDispatchMany(ids: readonly string[], from: string, to: string, token: string, nowMs: number): Promise<void>;
+  moveDispatchMany(
+    ids: readonly string[],
+    from: string,
+    to: string,
+    token: string,
+    nowMs: number,
+  ): Promise<void>;
   /** Moves `next_run_time` from `from` to `to`; true when it was `from` (one process claims a due run). */
   advanceSchedule(id: string, from: string, to: string | null): Promise<boolean>;
   insertRun(row: AutomationRunRow): Promise<void>;

@@ -1,0 +1,165 @@
+/**
+ * The dispatcher's leases with other processes about, on both engines: a look takes the lease
+ * only of the automations that act on its events (start runs, learn page states), and moves the
+ * others' cursors without one; an automation another process holds is left to it, acting or not,
+ * and what it would have started is started by the look after that lease is given back.
+ */
+import { rmSync } from 'node:fs';
+import { Client } from '@notionhq/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.ts';
+import { type AutomationRuntime, createAutomation, dispatchOnce } from '../../src/automations/runtime.ts';
+import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
+import { sharePage } from '../../src/ops/integrations.ts';
+import { type BootstrapResult, bootstrap } from '../../src/ops/workspace.ts';
+import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
+import type { KyselyStore } from '../../src/store/kysely-store.ts';
+import { describeEngines } from '../helpers/engines.ts';
+import { BASE_URL } from '../helpers/harness.ts';
+import { newLocation, PG_URL, waitFor } from '../jobs/support.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: reading the SDK's objects loosely
+type Loose = any;
+
+describeEngines('automation dispatch leases', (engine) => {
+  let where: string;
+  let store: KyselyStore;
+  let boot: BootstrapResult;
+  let sdk: Client;
+  let rt: AutomationRuntime;
+  beforeAll(async () => {
+    where = newLocation(engine);
+    store =
+      engine === 'sqlite'
+        ? await openStore({ dataDir: where })
+        : await openStore({ databaseUrl: PG_URL, pgSchema: where });
+    boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+    const app = createApp({
+      store,
+      publicUrl: BASE_URL,
+      workspace: boot.workspace,
+      rateLimiter: null,
+      files: {
+        maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+        allowPrivateImports: false,
+        urlSecret: boot.fileUrlSecret,
+      },
+    });
+    const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
+      Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
+    sdk = new Client({
+      auth: boot.created!.token,
+      baseUrl: BASE_URL,
+      fetch: fetchApp as typeof fetch,
+      logLevel: 'error' as never,
+    });
+    // No queue: a look performs its runs itself.
+    rt = {
+      store,
+      settings: { allowPrivate: true, timeoutMs: 2000, pollMs: 20, aggregationMs: 0, publicUrl: BASE_URL },
+    };
+  });
+  afterAll(async () => {
+    await store?.close();
+    if (engine === 'postgres') await dropPostgresSchema(PG_URL, where);
+    else rmSync(where, { recursive: true, force: true });
+  });
+
+  /** The outbox's end, once every event before it can be read (on Postgres the outbox is read
+   * below the oldest running transaction of the whole server, shared with other tests). */
+  async function readable(): Promise<string> {
+    await waitFor(
+      () =>
+        store.read(
+          async (tx) => (await tx.events.endCursor()) === (await tx.events.endCursor({ committed: true })),
+        ),
+      30_000,
+      'the events to be readable',
+    );
+    return store.read((tx) => tx.events.endCursor());
+  }
+
+  it('a look leases only the automations that act; those another process holds wait for it', async () => {
+    const db = (await sdk.databases.create({
+      parent: { type: 'page_id', page_id: boot.created!.pageId },
+      title: [{ text: { content: 'Leases' } }],
+      initial_data_source: {
+        properties: { Name: { title: {} }, Bucket: { number: {} }, Note: { rich_text: {} } },
+      },
+    })) as Loose;
+    const ds = db.data_sources[0].id as string;
+    // fires, idle: free; heldIdle, heldFiring: leased by another process. A row in bucket 0 fires
+    // `fires` and `heldFiring` only.
+    const buckets = { fires: 0, idle: 1, heldIdle: 2, heldFiring: 0 };
+    const ids: Record<string, string> = {};
+    await store.transaction(async (tx) => {
+      for (const [name, bucket] of Object.entries(buckets)) {
+        const made = await createAutomation(
+          tx,
+          {
+            name,
+            trigger: { type: 'page_created', data_source_id: ds },
+            condition: { property: 'Bucket', number: { equals: bucket } },
+            actions: [
+              { type: 'update_page', properties: { Note: { rich_text: [{ text: { content: name } }] } } },
+            ],
+          },
+          new Date(),
+        );
+        ids[name] = made.id;
+        await sharePage(tx, {
+          pageId: boot.created!.pageId,
+          integrationName: `automation: ${name}`,
+          now: new Date().toISOString(),
+        });
+      }
+    });
+    const before = (await store.read((tx) => tx.automations.get(ids.fires!)))!.cursor;
+    const now = Date.now();
+    const held = await store.transaction((tx) =>
+      tx.automations.claimDispatchMany([ids.heldIdle!, ids.heldFiring!], before, 'other', now, now + 60_000),
+    );
+    expect(held).toHaveLength(2);
+
+    const row = await sdk.pages.create({
+      parent: { data_source_id: ds },
+      properties: { Name: { title: [{ text: { content: 'row' } }] }, Bucket: { number: 0 } },
+    });
+    const end = await readable();
+    await dispatchOnce(rt);
+
+    const state = async () => {
+      const all = await store.read((tx) => tx.automations.list());
+      const runs = await store.read((tx) => tx.automations.listRuns(null, 100));
+      return Object.fromEntries(
+        Object.entries(ids).map(([name, id]) => {
+          const a = all.find((x) => x.id === id)!;
+          const mine = runs.filter(
+            (r) => r.automation_id === id && (JSON.parse(r.trigger) as Loose).page_id === row.id,
+          );
+          return [name, { cursor: a.cursor, token: a.dispatch_token, runs: mine.map((r) => r.status) }];
+        }),
+      );
+    };
+    expect(await state()).toEqual({
+      fires: { cursor: end, token: null, runs: ['succeeded'] },
+      idle: { cursor: end, token: null, runs: [] },
+      heldIdle: { cursor: before, token: 'other', runs: [] },
+      heldFiring: { cursor: before, token: 'other', runs: [] },
+    });
+
+    // The other process gives its leases back without moving (it died, or failed to start a run):
+    // the next look weighs those two again, and the run the held one missed starts now.
+    await store.transaction((tx) =>
+      tx.automations.finishDispatchMany([ids.heldIdle!, ids.heldFiring!], 'other', before),
+    );
+    const later = await readable();
+    await dispatchOnce(rt);
+    expect(await state()).toEqual({
+      fires: { cursor: end, token: null, runs: ['succeeded'] },
+      idle: { cursor: end, token: null, runs: [] },
+      heldIdle: { cursor: later, token: null, runs: [] },
+      heldFiring: { cursor: later, token: null, runs: ['succeeded'] },
+    });
+  });
+});
