@@ -19,6 +19,7 @@ import { filterReadsComputed, rowPasses } from '../ops/query.ts';
 import { derivedRow, storedOf } from '../ops/rows.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
+import { valueColumn } from '../query/columns.ts';
 import { evaluateFilter } from '../query/evaluate.ts';
 import { parseFilterAt } from '../query/parse.ts';
 import type { AutomationRow, BlockView, IntegrationRow, Store, StoreTx } from '../store/store.ts';
@@ -163,17 +164,61 @@ class Look {
     this.states.set(`${automationId} ${pageId}`, state);
   }
 
-  /** Whether the page (as it is now, not trashed) passes `filter`. */
-  async passes(filter: Filter, dataSourceId: string, schema: Schema, pageId: string, now: Date) {
+  /** The page's derived row under the data source's schema, or null when it is gone or trashed. */
+  async row(dataSourceId: string, schema: Schema, pageId: string) {
     const page = await this.page(pageId);
-    if (!page || page.in_trash) return false;
+    if (!page || page.in_trash) return null;
     const key = `${dataSourceId}:${pageId}`;
     let row = this.rows.get(key);
     if (!row) {
       row = derivedRow(schema, page);
       this.rows.set(key, row);
     }
-    return evaluateFilter(filter, row, { now });
+    return row;
+  }
+
+  /** Whether the page (as it is now, not trashed) passes `filter`. */
+  async passes(filter: Filter, dataSourceId: string, schema: Schema, pageId: string, now: Date) {
+    const row = await this.row(dataSourceId, schema, pageId);
+    return row !== null && evaluateFilter(filter, row, { now });
+  }
+
+  private byValue = new WeakMap<readonly RecordedEvent[], Map<string, Promise<Map<unknown, number[]>>>>();
+
+  /**
+   * The positions in `events` by the value their page's row holds in `column` (read as under
+   * `dataSourceId`'s schema; gone and trashed pages and empty values left out), built once a look
+   * per list and column.
+   */
+  positionsByValue(
+    events: readonly RecordedEvent[],
+    dataSourceId: string,
+    column: string,
+  ): Promise<Map<unknown, number[]>> {
+    let byColumn = this.byValue.get(events);
+    if (!byColumn) {
+      byColumn = new Map();
+      this.byValue.set(events, byColumn);
+    }
+    let made = byColumn.get(`${dataSourceId} ${column}`);
+    if (!made) {
+      made = (async () => {
+        const { schema } = await this.schema(dataSourceId);
+        const map = new Map<unknown, number[]>();
+        for (const [i, event] of events.entries()) {
+          const pageId = event.entity.type === 'comment' ? (event.data.page_id ?? null) : event.entity.id;
+          if (pageId === null) continue;
+          const v = (await this.row(dataSourceId, schema, pageId))?.[column] ?? null;
+          if (v === null) continue;
+          const at = map.get(v);
+          if (at) at.push(i);
+          else map.set(v, [i]);
+        }
+        return map;
+      })();
+      byColumn.set(`${dataSourceId} ${column}`, made);
+    }
+    return made;
   }
 
   /** The chain depth of a run started by a write of `integrationId` (0 unless an automation wrote). */
@@ -226,7 +271,7 @@ async function dispatchGroup(
     const stuck: string[] = [];
     for (const automation of group) {
       try {
-        const mayFire = eventsFor(index, definitionOf(automation).trigger);
+        const mayFire = await narrow(look, automation, eventsFor(index, definitionOf(automation).trigger));
         if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
       } catch (err) {
         stuck.push(automation.id);
@@ -331,8 +376,68 @@ type Judge =
   | { mode: 'computed'; raw: unknown }
   | { mode: 'formula'; expression: string };
 
-/** The judges of an automation, kept while it and its schema stay. */
-const parsedJudges = new Map<string, { key: string; condition: Judge | null; trigger: Judge | null }>();
+/**
+ * A value the page's derived row must hold in one column for a filter to pass (one of `values`):
+ * a positive `equals` on a number, a non-empty text or a select/status, alone or in an `and`.
+ */
+interface Needs {
+  column: string;
+  values: readonly (string | number)[];
+}
+
+/** What `filter` needs of a row (see Needs), or null when it needs no one value. */
+export function needsOf(filter: Filter): Needs | null {
+  if (filter.kind === 'and' || filter.kind === 'or') {
+    if (filter.kind === 'or') return null;
+    for (const f of filter.filters) {
+      const needs = needsOf(f);
+      if (needs) return needs;
+    }
+    return null;
+  }
+  if ('target' in filter && filter.target.source === 'expr') return null;
+  if (filter.kind === 'number' && filter.op === 'equals')
+    return { column: valueColumn(filter.target), values: [filter.value] };
+  if (filter.kind === 'text' && filter.op === 'equals' && filter.value !== '')
+    return { column: valueColumn(filter.target), values: [filter.value] };
+  if (filter.kind === 'option' && filter.op === 'equals')
+    return { column: valueColumn(filter.target), values: filter.values };
+  return null;
+}
+
+/** The judges of an automation, kept while it and its schema stay; `needs` of a plain condition. */
+const parsedJudges = new Map<
+  string,
+  { key: string; condition: Judge | null; trigger: Judge | null; needs: Needs | null }
+>();
+
+/** Whether a page trigger keeps what it saw of pages (its condition is judged after that). */
+function statefulTrigger(t: Definition['trigger']): boolean {
+  return t.type === 'page_matches' || (t.type === 'page_updated' && t.change !== undefined);
+}
+
+/**
+ * Of the events an automation may act on, those whose page can pass its condition, found by the
+ * value the condition needs (Needs) in an index of the look's events by that value: with many
+ * automations on one data source, each conditioned on its own value of a property, a look reads
+ * each automation's own events instead of judging every event for each. Only for a trigger that
+ * judges its condition before anything else (not stateful) and a condition already parsed for
+ * the current schema: an event left out is one `weigh` would pass over (its page gone, trashed,
+ * or without the value), so what fires is the same.
+ */
+async function narrow(look: Look, automation: AutomationRow, events: readonly RecordedEvent[]) {
+  if (events.length === 0) return events;
+  const t = definitionOf(automation).trigger;
+  const parsed = parsedJudges.get(automation.id);
+  if (!parsed?.needs || !pageTrigger(t) || statefulTrigger(t)) return events;
+  const { raw } = await look.schema(t.data_source_id);
+  if (parsed.key !== `${automation.updated_time} ${raw}`) return events;
+  const { column, values } = parsed.needs;
+  const at = await look.positionsByValue(events, t.data_source_id, column);
+  if (values.length === 1) return (at.get(values[0]) ?? []).map((i) => events[i]!);
+  const positions = [...new Set(values.flatMap((v) => at.get(v) ?? []))].sort((a, b) => a - b);
+  return positions.map((i) => events[i]!);
+}
 
 async function judgeOf(look: Look, dataSourceId: string, raw: unknown, path: string[], meUserId: string) {
   const { schema } = await look.schema(dataSourceId);
@@ -383,7 +488,7 @@ async function weigh(
   if (parsed?.key !== key) {
     const formula = conditionFormula(def);
     const me = integration.bot_user_id;
-    parsed = {
+    const made: { key: string; condition: Judge | null; trigger: Judge | null } = {
       key,
       condition:
         formula !== null
@@ -396,6 +501,7 @@ async function weigh(
           ? await judgeOf(look, trig.data_source_id, trig.filter, ['trigger', 'filter'], me)
           : null,
     };
+    parsed = { ...made, needs: made.condition?.mode === 'plain' ? needsOf(made.condition.filter) : null };
     if (parsedJudges.size > 10_000) parsedJudges.clear();
     parsedJudges.set(automation.id, parsed);
   }

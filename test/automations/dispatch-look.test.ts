@@ -1,8 +1,11 @@
 /**
- * The dispatcher's leases with other processes about, on both engines: a look takes the lease
- * only of the automations that act on its events (start runs, learn page states), and moves the
- * others' cursors without one; an automation another process holds is left to it, acting or not,
- * and what it would have started is started by the look after that lease is given back.
+ * One dispatcher look, on both engines (automations/dispatch.ts):
+ * - its leases with other processes about: a look takes the lease only of the automations that
+ *   act on its events (start runs, learn page states), and moves the others' cursors without
+ *   one; an automation another process holds is left to it, acting or not, and what it would have
+ *   started is started by the look after that lease is given back;
+ * - the events it weighs for an automation whose condition needs one value of a property (found
+ *   in an index of the look's events by that value): the same runs as judging every event.
  */
 import { rmSync } from 'node:fs';
 import { Client } from '@notionhq/client';
@@ -21,7 +24,7 @@ import { newLocation, PG_URL, waitFor } from '../jobs/support.ts';
 // biome-ignore lint/suspicious/noExplicitAny: reading the SDK's objects loosely
 type Loose = any;
 
-describeEngines('automation dispatch leases', (engine) => {
+describeEngines('automation dispatch look', (engine) => {
   let where: string;
   let store: KyselyStore;
   let boot: BootstrapResult;
@@ -161,5 +164,104 @@ describeEngines('automation dispatch leases', (engine) => {
       heldIdle: { cursor: later, token: null, runs: [] },
       heldFiring: { cursor: later, token: null, runs: ['succeeded'] },
     });
+  });
+
+  it('conditions needing one value fire for exactly the rows holding it, in order', async () => {
+    const db = (await sdk.databases.create({
+      parent: { type: 'page_id', page_id: boot.created!.pageId },
+      title: [{ text: { content: 'Values' } }],
+      initial_data_source: {
+        properties: {
+          Name: { title: {} },
+          Bucket: { number: {} },
+          Priority: { select: { options: [{ name: 'High' }, { name: 'Low' }] } },
+          Note: { rich_text: {} },
+        },
+      },
+    })) as Loose;
+    const ds = db.data_sources[0].id as string;
+    const conditions: Record<string, unknown> = {
+      high: { property: 'Priority', select: { equals: 'High' } },
+      named: { property: 'Name', title: { equals: 'Alpha' } },
+      both: {
+        and: [
+          { property: 'Bucket', number: { greater_than: 1 } },
+          { property: 'Priority', select: { equals: 'Low' } },
+        ],
+      },
+      either: {
+        or: [
+          { property: 'Bucket', number: { equals: 1 } },
+          { property: 'Priority', select: { equals: 'High' } },
+        ],
+      },
+      three: { property: 'Bucket', number: { equals: 3 } },
+    };
+    await store.transaction(async (tx) => {
+      for (const [name, condition] of Object.entries(conditions)) {
+        await createAutomation(
+          tx,
+          {
+            name: `value ${name}`,
+            trigger: { type: 'page_created', data_source_id: ds },
+            condition,
+            actions: [
+              { type: 'update_page', properties: { Note: { rich_text: [{ text: { content: name } }] } } },
+            ],
+          },
+          new Date(),
+        );
+        await sharePage(tx, {
+          pageId: boot.created!.pageId,
+          integrationName: `automation: value ${name}`,
+          now: new Date().toISOString(),
+        });
+      }
+    });
+    const create = (name: string, bucket: number, priority: string | null) =>
+      sdk.pages.create({
+        parent: { data_source_id: ds },
+        properties: {
+          Name: { title: [{ text: { content: name } }] },
+          Bucket: { number: bucket },
+          Priority: { select: priority === null ? null : { name: priority } },
+        },
+      });
+    // Two looks: the first parses the conditions (judging every event), the second finds them parsed.
+    for (const round of [1, 2]) {
+      const rows = [
+        await create('Alpha', 1, 'High'),
+        await create('alpha', 3, 'Low'),
+        await create('Beta', 3, null),
+        await create('Alpha', 2, 'Low'),
+        await create('Gamma', 3, 'High'),
+      ];
+      // A row trashed before the look fires nothing.
+      const trashed = await create('Alpha', 3, 'High');
+      await sdk.pages.update({ page_id: trashed.id, in_trash: true });
+      await readable();
+      await dispatchOnce(rt);
+      const runs = (await store.read((tx) => tx.automations.listRuns(null, 1000))).filter((r) =>
+        [...rows, trashed].some((p) => (JSON.parse(r.trigger) as Loose).page_id === p.id),
+      );
+      const all = await store.read((tx) => tx.automations.list());
+      const fired = Object.fromEntries(
+        Object.keys(conditions).map((name) => {
+          const id = all.find((a) => a.name === `value ${name}`)!.id;
+          const pages = runs
+            .filter((r) => r.automation_id === id)
+            .map((r) => rows.findIndex((p) => p.id === (JSON.parse(r.trigger) as Loose).page_id));
+          return [name, pages.sort()];
+        }),
+      );
+      expect(fired, `round ${round}`).toEqual({
+        high: [0, 4],
+        // Text matching is case-insensitive.
+        named: [0, 1, 3],
+        both: [1, 3],
+        either: [0, 4],
+        three: [1, 2, 4],
+      });
+    }
   });
 });
