@@ -77,10 +77,38 @@ export function definitionOf(row: AutomationRow): Definition {
   return def;
 }
 
+/**
+ * Definitions by automation id, with the `updated_time` they were read at: a look lists the
+ * automations without them and reads only those it does not hold (new or changed), so a poll
+ * over many automations does not carry every definition's text each time.
+ */
+const heldDefinitions = new Map<string, { updated: string; definition: string }>();
+
+/** Every automation, as `list` answers, its definition read only when new or changed. */
+async function listAutomations(tx: StoreTx): Promise<AutomationRow[]> {
+  const heads = await tx.automations.listHeads();
+  const missing = heads.filter((h) => heldDefinitions.get(h.id)?.updated !== h.updated_time).map((h) => h.id);
+  if (missing.length > 0) {
+    for (const d of await tx.automations.definitions(missing))
+      heldDefinitions.set(d.id, { updated: d.updated_time, definition: d.definition });
+  }
+  if (heldDefinitions.size > heads.length + 1000) {
+    const live = new Set(heads.map((h) => h.id));
+    for (const id of heldDefinitions.keys()) if (!live.has(id)) heldDefinitions.delete(id);
+  }
+  const all: AutomationRow[] = [];
+  for (const h of heads) {
+    const held = heldDefinitions.get(h.id);
+    // Deleted between the two statements (outside a transaction's snapshot): passed over.
+    if (held?.updated === h.updated_time) all.push({ ...h, definition: held.definition });
+  }
+  return all;
+}
+
 /** One look: every enabled page-triggered automation behind the outbox, a group per cursor. */
 export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
   const { all, end } = await deps.store.transaction(async (tx) => ({
-    all: await tx.automations.list(),
+    all: await listAutomations(tx),
     end: await tx.events.endCursor(),
   }));
   const groups = new Map<string, AutomationRow[]>();

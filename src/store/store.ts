@@ -476,6 +476,10 @@ export interface AutomationRepo {
   getByName(name: string): Promise<AutomationRow | undefined>;
   /** Oldest first. */
   list(): Promise<AutomationRow[]>;
+  /** `list` without the definitions, oldest first (the dispatcher keeps those by id and `updated_time`). */
+  listHeads(): Promise<Omit<AutomationRow, 'definition'>[]>;
+  /** The definitions of `ids` (a statement per 500). */
+  definitions(ids: readonly string[]): Promise<Pick<AutomationRow, 'id' | 'definition' | 'updated_time'>[]>;
   update(
     id: string,
     patch: Partial<
