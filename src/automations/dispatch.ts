@@ -118,6 +118,7 @@ export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
     if (group) group.push(a);
     else groups.set(a.cursor, [a]);
   }
+  for (const cursor of quietReads.keys()) if (!groups.has(cursor)) quietReads.delete(cursor);
   for (const [cursor, group] of groups) await dispatchGroup(deps, cursor, group, all);
 }
 
@@ -135,12 +136,17 @@ class Look {
   private depths = new Map<string, Promise<number>>();
   readonly byIntegration: Map<string, AutomationRow>;
   readonly tx: StoreTx;
-  readonly integrations: Map<string, IntegrationRow>;
+  private integrations: Promise<Map<string, IntegrationRow>> | undefined;
 
-  constructor(tx: StoreTx, all: AutomationRow[], integrations: Map<string, IntegrationRow>) {
+  constructor(tx: StoreTx, all: AutomationRow[]) {
     this.tx = tx;
-    this.integrations = integrations;
     this.byIntegration = new Map(all.map((a) => [a.integration_id, a]));
+  }
+
+  /** An integration (all of them read once, at the first automation weighed against an event). */
+  async integration(id: string): Promise<IntegrationRow | undefined> {
+    this.integrations ??= this.tx.integrations.list().then((list) => new Map(list.map((i) => [i.id, i])));
+    return (await this.integrations).get(id);
   }
 
   page(id: string): Promise<BlockView | undefined> {
@@ -266,12 +272,25 @@ class Look {
 
 /**
  * A look that fires nothing, learns no page state and read less than a batch writes nothing: the
- * cursors stay and the next look reads those events again, until the oldest of them is this old.
- * Moving a group's cursors costs two row updates per automation (the lease taken, then the cursor
- * moved and the lease given back); a burst of writes that fire nothing (automation runs' own
- * writes, with many automations on their data source) then costs the looks reads only.
+ * cursors stay (the next look reads on after what this one read, `quietReads`), until the oldest
+ * of those events is this old or a batch has gathered. Moving a group's cursors costs a row update
+ * per automation; a burst of writes that fire nothing (automation runs' own writes, with many
+ * automations on their data source) then costs the looks reads of the new events only.
  */
 const QUIET_LOOK_MS = 5000;
+
+/**
+ * What the last quiet look of a group read, by the group's cursor: the events after it up to
+ * `next` (`count` of them, the oldest at `oldest`) fired nothing for these `members` (their ids
+ * and `updated_time`s). The group's next look reads only after `next` and weighs only the new
+ * events (the old ones fired nothing), deciding quiet or not over all of them; a look that writes
+ * moves the cursors past all of them. A different membership (an automation added, changed or
+ * gone) reads from the cursor again.
+ */
+const quietReads = new Map<
+  string,
+  { members: string; next: string; count: number; oldest: string | undefined }
+>();
 
 /**
  * Reads the events after `cursor` once for the automations of `group` (all at that cursor), starts
@@ -289,11 +308,14 @@ async function dispatchGroup(
   const now = Date.now();
   // The reading and weighing come first, outside a write transaction (on SQLite, writers are not
   // held up by a look); the leases are then taken only when there is something to write.
+  const members = group.map((a) => `${a.id}/${a.updated_time}`).join(' ');
+  const known = quietReads.get(cursor);
+  const before = known?.members === members ? known : undefined;
   const read = await store.read(async (tx) => {
-    const raw = await tx.events.readAfter(cursor, BATCH);
-    const { events, cursor: next } = aggregateEvents(raw.events, cursor, deps.aggregationMs, now);
-    const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
-    const look = new Look(tx, all, integrations);
+    const from = before?.next ?? cursor;
+    const raw = await tx.events.readAfter(from, BATCH - (before?.count ?? 0));
+    const { events, cursor: next } = aggregateEvents(raw.events, from, deps.aggregationMs, now);
+    const look = new Look(tx, all);
     const index = indexEvents(events);
     const firings: Firing[] = [];
     const stuck: string[] = [];
@@ -306,16 +328,21 @@ async function dispatchGroup(
         deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
       }
     }
-    const oldest = raw.events[0]?.timestamp;
+    const oldest = before?.oldest ?? raw.events[0]?.timestamp;
+    const count = (before?.count ?? 0) + raw.events.length;
     const quiet =
       firings.length === 0 &&
       stuck.length === 0 &&
       look.states.size === 0 &&
-      raw.events.length < BATCH &&
+      count < BATCH &&
       (oldest === undefined || now - Date.parse(oldest) < QUIET_LOOK_MS);
-    return { firings, next, stuck, states: look.states, quiet };
+    return { firings, next, stuck, states: look.states, quiet, count, oldest };
   });
-  if (read.quiet) return;
+  if (read.quiet) {
+    quietReads.set(cursor, { members, next: read.next, count: read.count, oldest: read.oldest });
+    return;
+  }
+  quietReads.delete(cursor);
   // The leases: only of the automations that act (start runs, learn page states, or are stuck),
   // still at `cursor` and held by no other process. What was weighed for those another process
   // holds or moved is dropped (it weighs them itself). The others start nothing from these events
@@ -508,7 +535,7 @@ async function weigh(
 ): Promise<Firing[]> {
   const def = definitionOf(automation);
   const trig = def.trigger;
-  const integration = look.integrations.get(automation.integration_id);
+  const integration = await look.integration(automation.integration_id);
   if (!pageTrigger(trig) || !integration || integration.revoked_time) return [];
   const { schema, raw } = await look.schema(trig.data_source_id);
   const key = `${automation.updated_time} ${raw}`;

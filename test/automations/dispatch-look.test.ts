@@ -5,7 +5,9 @@
  *   one; an automation another process holds is left to it, acting or not, and what it would have
  *   started is started by the look after that lease is given back;
  * - the events it weighs for an automation whose condition needs one value of a property (found
- *   in an index of the look's events by that value): the same runs as judging every event.
+ *   in an index of the look's events by that value): the same runs as judging every event;
+ * - a quiet look (nothing fired, the events recent) moves no cursor, and the next look weighs only
+ *   the events after what it read: an event is weighed once, with its page as it was then.
  */
 import { rmSync } from 'node:fs';
 import { Client } from '@notionhq/client';
@@ -263,5 +265,60 @@ describeEngines('automation dispatch look', (engine) => {
         three: [1, 2, 4],
       });
     }
+  });
+
+  it('a quiet look is not repeated: the next look weighs only the newer events, then moves past all', async () => {
+    const db = (await sdk.databases.create({
+      parent: { type: 'page_id', page_id: boot.created!.pageId },
+      title: [{ text: { content: 'Quiet' } }],
+      initial_data_source: { properties: { Name: { title: {} }, Bucket: { number: {} } } },
+    })) as Loose;
+    const ds = db.data_sources[0].id as string;
+    const made = await store.transaction(async (tx) => {
+      const a = await createAutomation(
+        tx,
+        {
+          name: 'quiet five',
+          trigger: { type: 'page_created', data_source_id: ds },
+          condition: { property: 'Bucket', number: { equals: 5 } },
+          actions: [{ type: 'add_comment', text: 'five' }],
+        },
+        new Date(),
+      );
+      await sharePage(tx, {
+        pageId: boot.created!.pageId,
+        integrationName: 'automation: quiet five',
+        now: new Date().toISOString(),
+      });
+      return a;
+    });
+    const create = (bucket: number) =>
+      sdk.pages.create({
+        parent: { data_source_id: ds },
+        properties: { Name: { title: [{ text: { content: `b${bucket}` } }] }, Bucket: { number: bucket } },
+      });
+    const cursorOf = async () => (await store.read((tx) => tx.automations.get(made.id)))!.cursor;
+    const runsOf = async () =>
+      (await store.read((tx) => tx.automations.listRuns(null, 1000)))
+        .filter((r) => r.automation_id === made.id)
+        .map((r) => (JSON.parse(r.trigger) as Loose).page_id as string);
+    const start = await cursorOf();
+    // Created in bucket 1: the look fires nothing and, the event being recent, moves nothing.
+    const first = await create(1);
+    await readable();
+    await dispatchOnce(rt);
+    expect(await cursorOf()).toBe(start);
+    // Moved to bucket 5 afterwards: its creation was weighed (with the page as it was), not again.
+    await sdk.pages.update({ page_id: first.id, properties: { Bucket: { number: 5 } } });
+    await readable();
+    await dispatchOnce(rt);
+    expect(await runsOf()).toEqual([]);
+    expect(await cursorOf()).toBe(start);
+    // A row created in bucket 5 fires, and the cursor moves past every event read.
+    const second = await create(5);
+    const end = await readable();
+    await dispatchOnce(rt);
+    expect(await runsOf()).toEqual([second.id]);
+    expect(await cursorOf()).toBe(end);
   });
 });
