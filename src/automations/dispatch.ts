@@ -118,8 +118,7 @@ export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
     if (group) group.push(a);
     else groups.set(a.cursor, [a]);
   }
-  for (const cursor of quietReads.keys()) if (!groups.has(cursor)) quietReads.delete(cursor);
-  for (const [cursor, group] of groups) await dispatchGroup(deps, cursor, group, all);
+  for (const [from, parts] of byReadPosition(groups)) await dispatchUnit(deps, from, parts, all);
 }
 
 /** What one look reads once and every automation of it shares. */
@@ -279,105 +278,195 @@ class Look {
  */
 const QUIET_LOOK_MS = 5000;
 
-/**
- * What the last quiet look of a group read, by the group's cursor: the events after it up to
- * `next` (`count` of them, the oldest at `oldest`) fired nothing for these `members` (their ids
- * and `updated_time`s). The group's next look reads only after `next` and weighs only the new
- * events (the old ones fired nothing), deciding quiet or not over all of them; a look that writes
- * moves the cursors past all of them. A different membership (an automation added, changed or
- * gone) reads from the cursor again.
- */
-const quietReads = new Map<
-  string,
-  { members: string; next: string; count: number; oldest: string | undefined }
->();
+/** What a look remembers of a group left at its cursor (`quietReads`). */
+interface QuietRead {
+  /** The group's automations, their ids and `updated_time`s. */
+  members: string;
+  /** The events after the group's cursor up to here fired nothing for them. */
+  next: string;
+  /** How many events that was, and the oldest one's time. */
+  count: number;
+  oldest: string | undefined;
+}
 
 /**
- * Reads the events after `cursor` once for the automations of `group` (all at that cursor), starts
- * their runs and moves their cursors. Automations another process holds are left to it; one whose
+ * What a look left unmoved, by cursor: the events after it up to `next` fired nothing for the
+ * automations still there. The group's next look reads only after `next` (with every other group
+ * reading from there: one read for all) and weighs only the new events, deciding over all of them
+ * whether to move it; a look that moves it moves it past all of them. A different membership (an
+ * automation added, changed, gone, or left there by another process) reads from the cursor again.
+ */
+const quietReads = new Map<string, QuietRead>();
+
+/** A group of automations at one cursor, and what a look remembers of it. */
+interface Part {
+  cursor: string;
+  group: AutomationRow[];
+  before: QuietRead | undefined;
+}
+
+const membersOf = (group: readonly AutomationRow[]) =>
+  group.map((a) => `${a.id}/${a.updated_time}`).join(' ');
+
+/** The groups by where their reading starts: their cursor, or after what a look remembers. */
+function byReadPosition(groups: Map<string, AutomationRow[]>): Map<string, Part[]> {
+  for (const cursor of quietReads.keys()) if (!groups.has(cursor)) quietReads.delete(cursor);
+  const units = new Map<string, Part[]>();
+  for (const [cursor, group] of groups) {
+    const known = quietReads.get(cursor);
+    const before = known?.members === membersOf(group) ? known : undefined;
+    const from = before?.next ?? cursor;
+    const unit = units.get(from);
+    if (unit) unit.push({ cursor, group, before });
+    else units.set(from, [{ cursor, group, before }]);
+  }
+  return units;
+}
+
+/**
+ * Reads the events after `from` once for the automations of `parts` (groups at their cursors, all
+ * read from there), starts their runs and moves cursors. Only the automations that act (start
+ * runs, learn page states, or cannot be weighed) are leased and moved at once; the rest of a group
+ * stays where it is, remembered, until its unmoved events are `QUIET_LOOK_MS` old or a batch, and
+ * then moves in one statement per 500. Automations another process holds are left to it; one whose
  * definition no longer fits its data source (a property deleted) is logged and stays where it is.
  */
-async function dispatchGroup(
-  deps: DispatchDeps,
-  cursor: string,
-  group: AutomationRow[],
-  all: AutomationRow[],
-) {
+async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all: AutomationRow[]) {
   const { store } = deps;
   const token = randomUUID();
   const now = Date.now();
   // The reading and weighing come first, outside a write transaction (on SQLite, writers are not
-  // held up by a look); the leases are then taken only when there is something to write.
-  const members = group.map((a) => `${a.id}/${a.updated_time}`).join(' ');
-  const known = quietReads.get(cursor);
-  const before = known?.members === members ? known : undefined;
+  // held up by a look); leases are then taken only when there is something to write.
   const read = await store.read(async (tx) => {
-    const from = before?.next ?? cursor;
-    const raw = await tx.events.readAfter(from, BATCH - (before?.count ?? 0));
+    const held = Math.max(...parts.map((p) => p.before?.count ?? 0));
+    const raw = await tx.events.readAfter(from, BATCH - held);
     const { events, cursor: next } = aggregateEvents(raw.events, from, deps.aggregationMs, now);
     const look = new Look(tx, all);
     const index = indexEvents(events);
     const firings: Firing[] = [];
     const stuck: string[] = [];
-    for (const automation of group) {
-      try {
-        const mayFire = await narrow(look, automation, eventsFor(index, definitionOf(automation).trigger));
-        if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
-      } catch (err) {
-        stuck.push(automation.id);
-        deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+    for (const part of parts)
+      for (const automation of part.group) {
+        try {
+          const mayFire = await narrow(look, automation, eventsFor(index, definitionOf(automation).trigger));
+          if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
+        } catch (err) {
+          stuck.push(automation.id);
+          deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+        }
       }
-    }
-    const oldest = before?.oldest ?? raw.events[0]?.timestamp;
-    const count = (before?.count ?? 0) + raw.events.length;
-    const quiet =
-      firings.length === 0 &&
-      stuck.length === 0 &&
-      look.states.size === 0 &&
-      count < BATCH &&
-      (oldest === undefined || now - Date.parse(oldest) < QUIET_LOOK_MS);
-    return { firings, next, stuck, states: look.states, quiet, count, oldest };
+    return {
+      firings,
+      next,
+      stuck,
+      states: look.states,
+      read: raw.events.length,
+      first: raw.events[0]?.timestamp,
+    };
   });
-  if (read.quiet) {
-    quietReads.set(cursor, { members, next: read.next, count: read.count, oldest: read.oldest });
-    return;
-  }
-  quietReads.delete(cursor);
-  // The leases: only of the automations that act (start runs, learn page states, or are stuck),
-  // still at `cursor` and held by no other process. What was weighed for those another process
-  // holds or moved is dropped (it weighs them itself). The others start nothing from these events
-  // and are moved with the cursor below without a lease: one row claimed a look, not the group.
   const acting = new Set<string>([...read.firings.map((f) => f.automation.id), ...read.stuck]);
   for (const key of read.states.keys()) acting.add(key.slice(0, key.indexOf(' ')));
-  const claimed =
-    acting.size === 0
-      ? []
-      : await store.transaction((tx) =>
-          tx.automations.claimDispatchMany([...acting], cursor, token, now, now + DISPATCH_LEASE_MS),
-        );
-  const mine = new Set(claimed);
+  // Per group: whether its non-acting automations may stay (their unmoved events recent and fewer
+  // than a batch), and which of it act.
+  const plans = parts.map((part) => {
+    const count = (part.before?.count ?? 0) + read.read;
+    const oldest = part.before?.oldest ?? read.first;
+    const stays = count < BATCH && (oldest === undefined || now - Date.parse(oldest) < QUIET_LOOK_MS);
+    return {
+      part,
+      count,
+      oldest,
+      stays,
+      acting: part.group.filter((a) => acting.has(a.id)).map((a) => a.id),
+    };
+  });
+  const moves = plans.some((p) => p.acting.length > 0 || !p.stays);
+  if (!moves) {
+    for (const p of plans)
+      quietReads.set(p.part.cursor, {
+        members: membersOf(p.part.group),
+        next: read.next,
+        count: p.count,
+        oldest: p.oldest,
+      });
+    return;
+  }
+  // The leases of the acting automations, still at their cursor and held by no other process. What
+  // was weighed for those another process holds or moved is dropped (it weighs them itself).
+  const claimedOf = new Map<Part, string[]>();
+  if (acting.size > 0)
+    await store.transaction(async (tx) => {
+      for (const p of plans)
+        if (p.acting.length > 0)
+          claimedOf.set(
+            p.part,
+            await tx.automations.claimDispatchMany(
+              p.acting,
+              p.part.cursor,
+              token,
+              now,
+              now + DISPATCH_LEASE_MS,
+            ),
+          );
+    });
+  const mine = new Set([...claimedOf.values()].flat());
   const firings = read.firings.filter((f) => mine.has(f.automation.id));
-  const stuck = read.stuck.filter((id) => mine.has(id));
+  const stuck = new Set(read.stuck.filter((id) => mine.has(id)));
   try {
     if (firings.length > 0) await deps.start(firings);
   } catch (err) {
     // Starting a run failed part way: every automation gives its lease back at the old cursor and
     // the next look weighs the batch again (a run started twice is the at-least-once of runs).
-    await store.transaction((tx) => tx.automations.finishDispatchMany(claimed, token, cursor));
+    await store.transaction(async (tx) => {
+      for (const [part, ids] of claimedOf) await tx.automations.finishDispatchMany(ids, token, part.cursor);
+    });
+    for (const p of plans) quietReads.delete(p.part.cursor);
     throw err;
   }
-  // What the stateful triggers saw, and the cursors, move together: the automations this look
-  // holds and those that act on nothing here (an acting one another process holds stays).
-  const stuckSet = new Set(stuck);
-  const moved = group.map((a) => a.id).filter((id) => !stuckSet.has(id) && (mine.has(id) || !acting.has(id)));
+  // What the stateful triggers saw, and the cursors, move together: of a group that stays, the
+  // acting automations this look holds; of one that does not, those and every non-acting one (an
+  // acting one another process holds stays).
   await store.transaction(async (tx) => {
     for (const [key, state] of read.states) {
       const [automationId, pageId] = key.split(' ') as [string, string];
       if (mine.has(automationId)) await tx.automations.setPageState(automationId, pageId, state);
     }
-    await tx.automations.moveDispatchMany(moved, cursor, read.next, token, now);
-    if (stuck.length > 0) await tx.automations.finishDispatchMany(stuck, token, cursor);
+    for (const p of plans) {
+      const claimed = claimedOf.get(p.part) ?? [];
+      if (p.stays) {
+        const moved = claimed.filter((id) => !stuck.has(id));
+        if (moved.length > 0) await tx.automations.finishDispatchMany(moved, token, read.next);
+      } else {
+        const moved = p.part.group
+          .map((a) => a.id)
+          .filter((id) => !stuck.has(id) && (mine.has(id) || !acting.has(id)));
+        await tx.automations.moveDispatchMany(moved, p.part.cursor, read.next, token, now);
+      }
+      const back = claimed.filter((id) => stuck.has(id));
+      if (back.length > 0) await tx.automations.finishDispatchMany(back, token, p.part.cursor);
+    }
   });
+  // What stays is remembered when it is exactly the non-acting rest (no acting one left there).
+  for (const p of plans) {
+    if (!p.stays || (p.acting.length > 0 && stuckOrUnclaimed(p.acting, mine, stuck))) {
+      quietReads.delete(p.part.cursor);
+      continue;
+    }
+    const rest = p.part.group.filter((a) => !acting.has(a.id));
+    if (rest.length === 0) quietReads.delete(p.part.cursor);
+    else
+      quietReads.set(p.part.cursor, {
+        members: membersOf(rest),
+        next: read.next,
+        count: p.count,
+        oldest: p.oldest,
+      });
+  }
+}
+
+/** Whether any of `ids` stays at its cursor: not leased by this look, or given back stuck. */
+function stuckOrUnclaimed(ids: readonly string[], mine: Set<string>, stuck: Set<string>): boolean {
+  return ids.some((id) => !mine.has(id) || stuck.has(id));
 }
 
 /** A look's events by what they may fire: page events by data source (and kind), comments. */

@@ -1,9 +1,9 @@
 /**
  * One dispatcher look, on both engines (automations/dispatch.ts):
- * - its leases with other processes about: a look takes the lease only of the automations that
- *   act on its events (start runs, learn page states), and moves the others' cursors without
- *   one; an automation another process holds is left to it, acting or not, and what it would have
- *   started is started by the look after that lease is given back;
+ * - its leases with other processes about: a look leases and moves only the automations that act
+ *   on its events (start runs, learn page states) and leaves the others where they are while the
+ *   events are recent; an automation another process holds is left to it, acting or not, and what
+ *   it would have started is started by the look after that lease is given back;
  * - the events it weighs for an automation whose condition needs one value of a property (found
  *   in an index of the look's events by that value): the same runs as judging every event;
  * - a quiet look (nothing fired, the events recent) moves no cursor, and the next look weighs only
@@ -146,9 +146,10 @@ describeEngines('automation dispatch look', (engine) => {
         }),
       );
     };
+    // Only the acting one moved: the idle one stays (the events are recent), remembered.
     expect(await state()).toEqual({
       fires: { cursor: end, token: null, runs: ['succeeded'] },
-      idle: { cursor: end, token: null, runs: [] },
+      idle: { cursor: before, token: null, runs: [] },
       heldIdle: { cursor: before, token: 'other', runs: [] },
       heldFiring: { cursor: before, token: 'other', runs: [] },
     });
@@ -162,8 +163,8 @@ describeEngines('automation dispatch look', (engine) => {
     await dispatchOnce(rt);
     expect(await state()).toEqual({
       fires: { cursor: end, token: null, runs: ['succeeded'] },
-      idle: { cursor: end, token: null, runs: [] },
-      heldIdle: { cursor: later, token: null, runs: [] },
+      idle: { cursor: before, token: null, runs: [] },
+      heldIdle: { cursor: before, token: null, runs: [] },
       heldFiring: { cursor: later, token: null, runs: ['succeeded'] },
     });
   });
