@@ -270,11 +270,11 @@ class Look {
 }
 
 /**
- * A look that fires nothing, learns no page state and read less than a batch writes nothing: the
- * cursors stay (the next look reads on after what this one read, `quietReads`), until the oldest
- * of those events is this old or a batch has gathered. Moving a group's cursors costs a row update
- * per automation; a burst of writes that fire nothing (automation runs' own writes, with many
- * automations on their data source) then costs the looks reads of the new events only.
+ * The automations of a look that act on none of its events keep their cursor (the next look reads
+ * on after what this one read, `quietReads`) until the oldest of those events is this old or a
+ * batch has gathered. Moving a group's cursors costs a row update per automation: with 1,000
+ * automations on a data source, a write that fires one of them, or a burst of writes that fire
+ * nothing (automation runs' own writes), then costs the looks reads and the acting rows only.
  */
 const QUIET_LOOK_MS = 5000;
 
