@@ -19,6 +19,7 @@ import { filterReadsComputed, rowPasses } from '../ops/query.ts';
 import { derivedRow, storedOf } from '../ops/rows.ts';
 import type { RowSource } from '../present/page.present.ts';
 import { propertyValue } from '../present/property-values.present.ts';
+import { valueColumn } from '../query/columns.ts';
 import { evaluateFilter } from '../query/evaluate.ts';
 import { parseFilterAt } from '../query/parse.ts';
 import type { AutomationRow, BlockView, IntegrationRow, Store, StoreTx } from '../store/store.ts';
@@ -76,10 +77,38 @@ export function definitionOf(row: AutomationRow): Definition {
   return def;
 }
 
+/**
+ * Definitions by automation id, with the `updated_time` they were read at: a look lists the
+ * automations without them and reads only those it does not hold (new or changed), so a poll
+ * over many automations does not carry every definition's text each time.
+ */
+const heldDefinitions = new Map<string, { updated: string; definition: string }>();
+
+/** Every automation, as `list` answers, its definition read only when new or changed. */
+async function listAutomations(tx: StoreTx): Promise<AutomationRow[]> {
+  const heads = await tx.automations.listHeads();
+  const missing = heads.filter((h) => heldDefinitions.get(h.id)?.updated !== h.updated_time).map((h) => h.id);
+  if (missing.length > 0) {
+    for (const d of await tx.automations.definitions(missing))
+      heldDefinitions.set(d.id, { updated: d.updated_time, definition: d.definition });
+  }
+  if (heldDefinitions.size > heads.length + 1000) {
+    const live = new Set(heads.map((h) => h.id));
+    for (const id of heldDefinitions.keys()) if (!live.has(id)) heldDefinitions.delete(id);
+  }
+  const all: AutomationRow[] = [];
+  for (const h of heads) {
+    const held = heldDefinitions.get(h.id);
+    // Deleted between the two statements (outside a transaction's snapshot): passed over.
+    if (held?.updated === h.updated_time) all.push({ ...h, definition: held.definition });
+  }
+  return all;
+}
+
 /** One look: every enabled page-triggered automation behind the outbox, a group per cursor. */
 export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
   const { all, end } = await deps.store.transaction(async (tx) => ({
-    all: await tx.automations.list(),
+    all: await listAutomations(tx),
     end: await tx.events.endCursor(),
   }));
   const groups = new Map<string, AutomationRow[]>();
@@ -89,7 +118,7 @@ export async function dispatchOnce(deps: DispatchDeps): Promise<void> {
     if (group) group.push(a);
     else groups.set(a.cursor, [a]);
   }
-  for (const [cursor, group] of groups) await dispatchGroup(deps, cursor, group, all);
+  for (const [from, parts] of byReadPosition(groups)) await dispatchUnit(deps, from, parts, all);
 }
 
 /** What one look reads once and every automation of it shares. */
@@ -106,12 +135,17 @@ class Look {
   private depths = new Map<string, Promise<number>>();
   readonly byIntegration: Map<string, AutomationRow>;
   readonly tx: StoreTx;
-  readonly integrations: Map<string, IntegrationRow>;
+  private integrations: Promise<Map<string, IntegrationRow>> | undefined;
 
-  constructor(tx: StoreTx, all: AutomationRow[], integrations: Map<string, IntegrationRow>) {
+  constructor(tx: StoreTx, all: AutomationRow[]) {
     this.tx = tx;
-    this.integrations = integrations;
     this.byIntegration = new Map(all.map((a) => [a.integration_id, a]));
+  }
+
+  /** An integration (all of them read once, at the first automation weighed against an event). */
+  async integration(id: string): Promise<IntegrationRow | undefined> {
+    this.integrations ??= this.tx.integrations.list().then((list) => new Map(list.map((i) => [i.id, i])));
+    return (await this.integrations).get(id);
   }
 
   page(id: string): Promise<BlockView | undefined> {
@@ -163,17 +197,61 @@ class Look {
     this.states.set(`${automationId} ${pageId}`, state);
   }
 
-  /** Whether the page (as it is now, not trashed) passes `filter`. */
-  async passes(filter: Filter, dataSourceId: string, schema: Schema, pageId: string, now: Date) {
+  /** The page's derived row under the data source's schema, or null when it is gone or trashed. */
+  async row(dataSourceId: string, schema: Schema, pageId: string) {
     const page = await this.page(pageId);
-    if (!page || page.in_trash) return false;
+    if (!page || page.in_trash) return null;
     const key = `${dataSourceId}:${pageId}`;
     let row = this.rows.get(key);
     if (!row) {
       row = derivedRow(schema, page);
       this.rows.set(key, row);
     }
-    return evaluateFilter(filter, row, { now });
+    return row;
+  }
+
+  /** Whether the page (as it is now, not trashed) passes `filter`. */
+  async passes(filter: Filter, dataSourceId: string, schema: Schema, pageId: string, now: Date) {
+    const row = await this.row(dataSourceId, schema, pageId);
+    return row !== null && evaluateFilter(filter, row, { now });
+  }
+
+  private byValue = new WeakMap<readonly RecordedEvent[], Map<string, Promise<Map<unknown, number[]>>>>();
+
+  /**
+   * The positions in `events` by the value their page's row holds in `column` (read as under
+   * `dataSourceId`'s schema; gone and trashed pages and empty values left out), built once a look
+   * per list and column.
+   */
+  positionsByValue(
+    events: readonly RecordedEvent[],
+    dataSourceId: string,
+    column: string,
+  ): Promise<Map<unknown, number[]>> {
+    let byColumn = this.byValue.get(events);
+    if (!byColumn) {
+      byColumn = new Map();
+      this.byValue.set(events, byColumn);
+    }
+    let made = byColumn.get(`${dataSourceId} ${column}`);
+    if (!made) {
+      made = (async () => {
+        const { schema } = await this.schema(dataSourceId);
+        const map = new Map<unknown, number[]>();
+        for (const [i, event] of events.entries()) {
+          const pageId = event.entity.type === 'comment' ? (event.data.page_id ?? null) : event.entity.id;
+          if (pageId === null) continue;
+          const v = (await this.row(dataSourceId, schema, pageId))?.[column] ?? null;
+          if (v === null) continue;
+          const at = map.get(v);
+          if (at) at.push(i);
+          else map.set(v, [i]);
+        }
+        return map;
+      })();
+      byColumn.set(`${dataSourceId} ${column}`, made);
+    }
+    return made;
   }
 
   /** The chain depth of a run started by a write of `integrationId` (0 unless an automation wrote). */
@@ -192,90 +270,203 @@ class Look {
 }
 
 /**
- * A look that fires nothing, learns no page state and read less than a batch writes nothing: the
- * cursors stay and the next look reads those events again, until the oldest of them is this old.
- * Moving a group's cursors costs two row updates per automation (the lease taken, then the cursor
- * moved and the lease given back); a burst of writes that fire nothing (automation runs' own
- * writes, with many automations on their data source) then costs the looks reads only.
+ * The automations of a look that act on none of its events keep their cursor (the next look reads
+ * on after what this one read, `quietReads`) until the oldest of those events is this old or a
+ * batch has gathered. Moving a group's cursors costs a row update per automation: with 1,000
+ * automations on a data source, a write that fires one of them, or a burst of writes that fire
+ * nothing (automation runs' own writes), then costs the looks reads and the acting rows only.
  */
 const QUIET_LOOK_MS = 5000;
 
+/** What a look remembers of a group left at its cursor (`quietReads`). */
+interface QuietRead {
+  /** The group's automations, their ids and `updated_time`s. */
+  members: string;
+  /** The events after the group's cursor up to here fired nothing for them. */
+  next: string;
+  /** How many events that was, and the oldest one's time. */
+  count: number;
+  oldest: string | undefined;
+}
+
 /**
- * Reads the events after `cursor` once for the automations of `group` (all at that cursor), starts
- * their runs and moves their cursors. Automations another process holds are left to it; one whose
+ * What a look left unmoved, by cursor: the events after it up to `next` fired nothing for the
+ * automations still there. The group's next look reads only after `next` (with every other group
+ * reading from there: one read for all) and weighs only the new events, deciding over all of them
+ * whether to move it; a look that moves it moves it past all of them. A different membership (an
+ * automation added, changed, gone, or left there by another process) reads from the cursor again.
+ */
+const quietReads = new Map<string, QuietRead>();
+
+/** A group of automations at one cursor, and what a look remembers of it. */
+interface Part {
+  cursor: string;
+  group: AutomationRow[];
+  before: QuietRead | undefined;
+}
+
+const membersOf = (group: readonly AutomationRow[]) =>
+  group.map((a) => `${a.id}/${a.updated_time}`).join(' ');
+
+/** The groups by where their reading starts: their cursor, or after what a look remembers. */
+function byReadPosition(groups: Map<string, AutomationRow[]>): Map<string, Part[]> {
+  for (const cursor of quietReads.keys()) if (!groups.has(cursor)) quietReads.delete(cursor);
+  const units = new Map<string, Part[]>();
+  for (const [cursor, group] of groups) {
+    const known = quietReads.get(cursor);
+    const before = known?.members === membersOf(group) ? known : undefined;
+    const from = before?.next ?? cursor;
+    const unit = units.get(from);
+    if (unit) unit.push({ cursor, group, before });
+    else units.set(from, [{ cursor, group, before }]);
+  }
+  return units;
+}
+
+/**
+ * Reads the events after `from` once for the automations of `parts` (groups at their cursors, all
+ * read from there), starts their runs and moves cursors. Only the automations that act (start
+ * runs, learn page states, or cannot be weighed) are leased and moved at once; the rest of a group
+ * stays where it is, remembered, until its unmoved events are `QUIET_LOOK_MS` old or a batch, and
+ * then moves in one statement per 500. Automations another process holds are left to it; one whose
  * definition no longer fits its data source (a property deleted) is logged and stays where it is.
  */
-async function dispatchGroup(
-  deps: DispatchDeps,
-  cursor: string,
-  group: AutomationRow[],
-  all: AutomationRow[],
-) {
+async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all: AutomationRow[]) {
   const { store } = deps;
   const token = randomUUID();
   const now = Date.now();
   // The reading and weighing come first, outside a write transaction (on SQLite, writers are not
-  // held up by a look); the leases are then taken only when there is something to write.
+  // held up by a look); leases are then taken only when there is something to write.
   const read = await store.read(async (tx) => {
-    const raw = await tx.events.readAfter(cursor, BATCH);
-    const { events, cursor: next } = aggregateEvents(raw.events, cursor, deps.aggregationMs, now);
-    const integrations = new Map((await tx.integrations.list()).map((i) => [i.id, i]));
-    const look = new Look(tx, all, integrations);
+    const held = Math.max(...parts.map((p) => p.before?.count ?? 0));
+    const raw = await tx.events.readAfter(from, BATCH - held);
+    const { events, cursor: next } = aggregateEvents(raw.events, from, deps.aggregationMs, now);
+    const look = new Look(tx, all);
     const index = indexEvents(events);
     const firings: Firing[] = [];
     const stuck: string[] = [];
-    for (const automation of group) {
-      try {
-        const mayFire = eventsFor(index, definitionOf(automation).trigger);
-        if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
-      } catch (err) {
-        stuck.push(automation.id);
-        deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+    for (const part of parts)
+      for (const automation of part.group) {
+        try {
+          const mayFire = await narrow(look, automation, eventsFor(index, definitionOf(automation).trigger));
+          if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
+        } catch (err) {
+          stuck.push(automation.id);
+          deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
+        }
       }
-    }
-    const oldest = raw.events[0]?.timestamp;
-    const quiet =
-      firings.length === 0 &&
-      stuck.length === 0 &&
-      look.states.size === 0 &&
-      raw.events.length < BATCH &&
-      (oldest === undefined || now - Date.parse(oldest) < QUIET_LOOK_MS);
-    return { firings, next, stuck, states: look.states, quiet };
+    return {
+      firings,
+      next,
+      stuck,
+      states: look.states,
+      read: raw.events.length,
+      first: raw.events[0]?.timestamp,
+    };
   });
-  if (read.quiet) return;
-  // The leases: of automations still at `cursor` that no other process holds. What was weighed
-  // for the others is dropped (another process moved them, or holds them and weighs them itself).
-  const claimed = await store.transaction((tx) =>
-    tx.automations.claimDispatchMany(
-      group.map((a) => a.id),
-      cursor,
-      token,
-      now,
-      now + DISPATCH_LEASE_MS,
-    ),
-  );
-  if (claimed.length === 0) return;
-  const mine = new Set(claimed);
+  const acting = new Set<string>([...read.firings.map((f) => f.automation.id), ...read.stuck]);
+  for (const key of read.states.keys()) acting.add(key.slice(0, key.indexOf(' ')));
+  // Per group: whether its non-acting automations may stay (their unmoved events recent and fewer
+  // than a batch), and which of it act.
+  const plans = parts.map((part) => {
+    const count = (part.before?.count ?? 0) + read.read;
+    const oldest = part.before?.oldest ?? read.first;
+    const stays = count < BATCH && (oldest === undefined || now - Date.parse(oldest) < QUIET_LOOK_MS);
+    return {
+      part,
+      count,
+      oldest,
+      stays,
+      acting: part.group.filter((a) => acting.has(a.id)).map((a) => a.id),
+    };
+  });
+  const moves = plans.some((p) => p.acting.length > 0 || !p.stays);
+  if (!moves) {
+    for (const p of plans)
+      quietReads.set(p.part.cursor, {
+        members: membersOf(p.part.group),
+        next: read.next,
+        count: p.count,
+        oldest: p.oldest,
+      });
+    return;
+  }
+  // The leases of the acting automations, still at their cursor and held by no other process. What
+  // was weighed for those another process holds or moved is dropped (it weighs them itself).
+  const claimedOf = new Map<Part, string[]>();
+  if (acting.size > 0)
+    await store.transaction(async (tx) => {
+      for (const p of plans)
+        if (p.acting.length > 0)
+          claimedOf.set(
+            p.part,
+            await tx.automations.claimDispatchMany(
+              p.acting,
+              p.part.cursor,
+              token,
+              now,
+              now + DISPATCH_LEASE_MS,
+            ),
+          );
+    });
+  const mine = new Set([...claimedOf.values()].flat());
   const firings = read.firings.filter((f) => mine.has(f.automation.id));
-  const stuck = read.stuck.filter((id) => mine.has(id));
-  const moved = claimed.filter((id) => !stuck.includes(id));
+  const stuck = new Set(read.stuck.filter((id) => mine.has(id)));
   try {
-    await deps.start(firings);
+    if (firings.length > 0) await deps.start(firings);
   } catch (err) {
     // Starting a run failed part way: every automation gives its lease back at the old cursor and
     // the next look weighs the batch again (a run started twice is the at-least-once of runs).
-    await store.transaction((tx) => tx.automations.finishDispatchMany(claimed, token, cursor));
+    await store.transaction(async (tx) => {
+      for (const [part, ids] of claimedOf) await tx.automations.finishDispatchMany(ids, token, part.cursor);
+    });
+    for (const p of plans) quietReads.delete(p.part.cursor);
     throw err;
   }
-  // What the stateful triggers saw, and the cursors, move together.
+  // What the stateful triggers saw, and the cursors, move together: of a group that stays, the
+  // acting automations this look holds; of one that does not, those and every non-acting one (an
+  // acting one another process holds stays).
   await store.transaction(async (tx) => {
     for (const [key, state] of read.states) {
       const [automationId, pageId] = key.split(' ') as [string, string];
       if (mine.has(automationId)) await tx.automations.setPageState(automationId, pageId, state);
     }
-    await tx.automations.finishDispatchMany(moved, token, read.next);
-    await tx.automations.finishDispatchMany(stuck, token, cursor);
+    for (const p of plans) {
+      const claimed = claimedOf.get(p.part) ?? [];
+      if (p.stays) {
+        const moved = claimed.filter((id) => !stuck.has(id));
+        if (moved.length > 0) await tx.automations.finishDispatchMany(moved, token, read.next);
+      } else {
+        const moved = p.part.group
+          .map((a) => a.id)
+          .filter((id) => !stuck.has(id) && (mine.has(id) || !acting.has(id)));
+        await tx.automations.moveDispatchMany(moved, p.part.cursor, read.next, token, now);
+      }
+      const back = claimed.filter((id) => stuck.has(id));
+      if (back.length > 0) await tx.automations.finishDispatchMany(back, token, p.part.cursor);
+    }
   });
+  // What stays is remembered when it is exactly the non-acting rest (no acting one left there).
+  for (const p of plans) {
+    if (!p.stays || (p.acting.length > 0 && stuckOrUnclaimed(p.acting, mine, stuck))) {
+      quietReads.delete(p.part.cursor);
+      continue;
+    }
+    const rest = p.part.group.filter((a) => !acting.has(a.id));
+    if (rest.length === 0) quietReads.delete(p.part.cursor);
+    else
+      quietReads.set(p.part.cursor, {
+        members: membersOf(rest),
+        next: read.next,
+        count: p.count,
+        oldest: p.oldest,
+      });
+  }
+}
+
+/** Whether any of `ids` stays at its cursor: not leased by this look, or given back stuck. */
+function stuckOrUnclaimed(ids: readonly string[], mine: Set<string>, stuck: Set<string>): boolean {
+  return ids.some((id) => !mine.has(id) || stuck.has(id));
 }
 
 /** A look's events by what they may fire: page events by data source (and kind), comments. */
@@ -329,8 +520,68 @@ type Judge =
   | { mode: 'computed'; raw: unknown }
   | { mode: 'formula'; expression: string };
 
-/** The judges of an automation, kept while it and its schema stay. */
-const parsedJudges = new Map<string, { key: string; condition: Judge | null; trigger: Judge | null }>();
+/**
+ * A value the page's derived row must hold in one column for a filter to pass (one of `values`):
+ * a positive `equals` on a number, a non-empty text or a select/status, alone or in an `and`.
+ */
+interface Needs {
+  column: string;
+  values: readonly (string | number)[];
+}
+
+/** What `filter` needs of a row (see Needs), or null when it needs no one value. */
+export function needsOf(filter: Filter): Needs | null {
+  if (filter.kind === 'and' || filter.kind === 'or') {
+    if (filter.kind === 'or') return null;
+    for (const f of filter.filters) {
+      const needs = needsOf(f);
+      if (needs) return needs;
+    }
+    return null;
+  }
+  if ('target' in filter && filter.target.source === 'expr') return null;
+  if (filter.kind === 'number' && filter.op === 'equals')
+    return { column: valueColumn(filter.target), values: [filter.value] };
+  if (filter.kind === 'text' && filter.op === 'equals' && filter.value !== '')
+    return { column: valueColumn(filter.target), values: [filter.value] };
+  if (filter.kind === 'option' && filter.op === 'equals')
+    return { column: valueColumn(filter.target), values: filter.values };
+  return null;
+}
+
+/** The judges of an automation, kept while it and its schema stay; `needs` of a plain condition. */
+const parsedJudges = new Map<
+  string,
+  { key: string; condition: Judge | null; trigger: Judge | null; needs: Needs | null }
+>();
+
+/** Whether a page trigger keeps what it saw of pages (its condition is judged after that). */
+function statefulTrigger(t: Definition['trigger']): boolean {
+  return t.type === 'page_matches' || (t.type === 'page_updated' && t.change !== undefined);
+}
+
+/**
+ * Of the events an automation may act on, those whose page can pass its condition, found by the
+ * value the condition needs (Needs) in an index of the look's events by that value: with many
+ * automations on one data source, each conditioned on its own value of a property, a look reads
+ * each automation's own events instead of judging every event for each. Only for a trigger that
+ * judges its condition before anything else (not stateful) and a condition already parsed for
+ * the current schema: an event left out is one `weigh` would pass over (its page gone, trashed,
+ * or without the value), so what fires is the same.
+ */
+async function narrow(look: Look, automation: AutomationRow, events: readonly RecordedEvent[]) {
+  if (events.length === 0) return events;
+  const t = definitionOf(automation).trigger;
+  const parsed = parsedJudges.get(automation.id);
+  if (!parsed?.needs || !pageTrigger(t) || statefulTrigger(t)) return events;
+  const { raw } = await look.schema(t.data_source_id);
+  if (parsed.key !== `${automation.updated_time} ${raw}`) return events;
+  const { column, values } = parsed.needs;
+  const at = await look.positionsByValue(events, t.data_source_id, column);
+  if (values.length === 1) return (at.get(values[0]) ?? []).map((i) => events[i]!);
+  const positions = [...new Set(values.flatMap((v) => at.get(v) ?? []))].sort((a, b) => a - b);
+  return positions.map((i) => events[i]!);
+}
 
 async function judgeOf(look: Look, dataSourceId: string, raw: unknown, path: string[], meUserId: string) {
   const { schema } = await look.schema(dataSourceId);
@@ -373,7 +624,7 @@ async function weigh(
 ): Promise<Firing[]> {
   const def = definitionOf(automation);
   const trig = def.trigger;
-  const integration = look.integrations.get(automation.integration_id);
+  const integration = await look.integration(automation.integration_id);
   if (!pageTrigger(trig) || !integration || integration.revoked_time) return [];
   const { schema, raw } = await look.schema(trig.data_source_id);
   const key = `${automation.updated_time} ${raw}`;
@@ -381,7 +632,7 @@ async function weigh(
   if (parsed?.key !== key) {
     const formula = conditionFormula(def);
     const me = integration.bot_user_id;
-    parsed = {
+    const made: { key: string; condition: Judge | null; trigger: Judge | null } = {
       key,
       condition:
         formula !== null
@@ -394,6 +645,7 @@ async function weigh(
           ? await judgeOf(look, trig.data_source_id, trig.filter, ['trigger', 'filter'], me)
           : null,
     };
+    parsed = { ...made, needs: made.condition?.mode === 'plain' ? needsOf(made.condition.filter) : null };
     if (parsedJudges.size > 10_000) parsedJudges.clear();
     parsedJudges.set(automation.id, parsed);
   }

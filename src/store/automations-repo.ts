@@ -48,6 +48,25 @@ export function automationRepo(db: Db, engine: Engine): AutomationRepo {
     get: (id) => db.selectFrom('automations').selectAll().where('id', '=', id).executeTakeFirst(),
     getByName: (name) => db.selectFrom('automations').selectAll().where('name', '=', name).executeTakeFirst(),
     list: () => db.selectFrom('automations').selectAll().orderBy('created_time').orderBy('id').execute(),
+    listHeads: () =>
+      db
+        .selectFrom('automations')
+        .select(AUTOMATION_COLUMNS.filter((c) => c !== 'definition'))
+        .orderBy('created_time')
+        .orderBy('id')
+        .execute(),
+    definitions: async (ids) => {
+      const found: Pick<AutomationRow, 'id' | 'definition' | 'updated_time'>[] = [];
+      for (let i = 0; i < ids.length; i += 500)
+        found.push(
+          ...(await db
+            .selectFrom('automations')
+            .select(['id', 'definition', 'updated_time'])
+            .where('id', 'in', ids.slice(i, i + 500))
+            .execute()),
+        );
+      return found;
+    },
     update: async (id, patch) => {
       await db.updateTable('automations').set(patch).where('id', '=', id).execute();
     },
@@ -58,6 +77,7 @@ export function automationRepo(db: Db, engine: Engine): AutomationRepo {
     },
     claimDispatchMany: lease.claimMany,
     finishDispatchMany: lease.finishMany,
+    moveDispatchMany: lease.moveMany,
     advanceSchedule: async (id, from, to) => {
       const r = await db
         .updateTable('automations')

@@ -62,6 +62,30 @@ export function dispatchLease(db: Db, { table, live }: LeaseTable) {
           .execute();
       }
     },
+    /**
+     * Moves those of `ids` that are live and still at `from` to `to`, when `token` holds their
+     * lease or none is held (free or run out), and gives `token`'s leases back: one statement per
+     * 500 rows. For a look's rows that start nothing, no lease is needed to move them (what they
+     * were weighed against starts no run), so a look takes leases only on the rows that act.
+     */
+    moveMany: async (ids: readonly string[], from: string, to: string, token: string, nowMs: number) => {
+      for (let i = 0; i < ids.length; i += 500) {
+        await db
+          .updateTable(table)
+          .set({ cursor: to, dispatch_until: null, dispatch_token: null })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where(sql.ref(live.column), '=', live.value)
+          .where('cursor', '=', from)
+          .where((eb) =>
+            eb.or([
+              eb('dispatch_token', '=', token),
+              eb('dispatch_until', 'is', null),
+              eb('dispatch_until', '<', nowMs),
+            ]),
+          )
+          .execute();
+      }
+    },
     /** Moves the cursor and gives the lease back, if `token` still holds it. */
     finish: async (id: string, token: string, cursor: string) => {
       const r = await db

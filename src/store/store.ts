@@ -486,6 +486,10 @@ export interface AutomationRepo {
   getByName(name: string): Promise<AutomationRow | undefined>;
   /** Oldest first. */
   list(): Promise<AutomationRow[]>;
+  /** `list` without the definitions, oldest first (the dispatcher keeps those by id and `updated_time`). */
+  listHeads(): Promise<Omit<AutomationRow, 'definition'>[]>;
+  /** The definitions of `ids` (a statement per 500). */
+  definitions(ids: readonly string[]): Promise<Pick<AutomationRow, 'id' | 'definition' | 'updated_time'>[]>;
   update(
     id: string,
     patch: Partial<
@@ -504,6 +508,17 @@ export interface AutomationRepo {
   ): Promise<string[]>;
   /** Moves the cursor of those of `ids` that `token` still holds and gives their leases back. */
   finishDispatchMany(ids: readonly string[], token: string, cursor: string): Promise<void>;
+  /**
+   * Moves those of `ids` enabled and still at `from` to `to` where `token` holds the lease or none
+   * is held, and gives `token`'s leases back (store/dispatch-lease.ts `moveMany`).
+   */
+  moveDispatchMany(
+    ids: readonly string[],
+    from: string,
+    to: string,
+    token: string,
+    nowMs: number,
+  ): Promise<void>;
   /** Moves `next_run_time` from `from` to `to`; true when it was `from` (one process claims a due run). */
   advanceSchedule(id: string, from: string, to: string | null): Promise<boolean>;
   insertRun(row: AutomationRunRow): Promise<void>;
