@@ -1093,25 +1093,12 @@ export class KyselyStore implements Store {
       return this.db.transaction().execute(run);
     }
     // SQLite: one connection for the whole read (no transaction of this process interleaves:
-    // Kysely's connection is held until `fn` settles), in a DEFERRED transaction: it takes no
-    // write lock (and in WAL mode holds up no writer of another process), and its statements
-    // share one read of the log's index instead of each starting and ending its own (~2.5 µs a
-    // statement, half of SQLite's time for a GET's statements; docs/benchmarks.md, session 9).
-    const sqliteRun = this.sqliteRun;
-    if (!sqliteRun) return this.db.connection().execute(run);
-    return this.db.connection().execute(async (db) => {
-      sqliteRun('begin deferred', []);
-      let result: T;
-      try {
-        result = await run(db);
-      } catch (e) {
-        // SQLite may have ended it already (an I/O error rolls back).
-        if (this.sqlite?.current.inTransaction) sqliteRun('rollback', []);
-        throw e;
-      }
-      sqliteRun('commit', []);
-      return result;
-    });
+    // Kysely's connection is held until `fn` settles), each statement committed on its own. Not
+    // in a DEFERRED transaction, though it would save each statement its own read of the log's
+    // index (~2.5 µs): inside one, `pragma data_version` (the integrations stamp, asked by
+    // bearer auth of other requests meanwhile) cannot see another process's commits, so a token
+    // revoked by the CLI would stay accepted while reads overlap.
+    return this.db.connection().execute(run);
   }
 
   integrationByTokenHash(hash: string): Promise<IntegrationRow | undefined> {
