@@ -118,8 +118,9 @@ type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
  * Makes a node-postgres client of the store's pool run the texts of `executeCompiled` as named
  * (prepared) statements; anything else goes as before. Each client prepares a name on first use
  * (node-postgres remembers which it has). A statement whose table changed shape under it (a
- * migration by another process: "cached plan must not change result type") fails once, is run
- * unnamed from then on, and its transaction is run again (`isPreparedStatementGone`).
+ * migration by another process: "cached plan must not change result type") fails once and is run
+ * unnamed from then on: at once when it ran on its own (a read on the pool, the token look-up),
+ * else by running its transaction again (`isPreparedStatementGone`).
  */
 export function namePreparedStatements(client: { query: QueryFn }): void {
   const proto = Object.getPrototypeOf(client) as { query: QueryFn };
@@ -130,10 +131,16 @@ export function namePreparedStatements(client: { query: QueryFn }): void {
         ? preparedNames.get(text)
         : undefined;
     if (name === undefined) return proto.query.apply(this, args);
+    // Whether the statement runs on its own (no transaction open on this client; Kysely runs a
+    // client's statements one after another, so the status is the one it will run under).
+    const alone = (this as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() === 'I';
     return (proto.query.call(this, { name, text, values }) as Promise<unknown>).catch((e: unknown) => {
       if (isPreparedStatementGone(e)) {
         preparedNames.delete(text as string);
         unprepared.add(text as string);
+        // On its own nothing was aborted: run it again, unnamed. In a transaction, the
+        // transaction is run again (`isPreparedStatementGone` in Store.transaction).
+        if (alone) return proto.query.call(this, text, values);
       }
       throw e;
     });

@@ -1090,7 +1090,14 @@ export class KyselyStore implements Store {
           if (counter.statements <= 1) throw e;
         }
       }
-      return this.db.transaction().execute(run);
+      try {
+        return await this.db.transaction().execute(run);
+      } catch (e) {
+        // A prepared statement whose table changed shape under it aborted the transaction; the
+        // statement is unnamed from now on, so the read runs again once (store/compiled.ts).
+        if (!isPreparedStatementGone(e)) throw e;
+        return this.db.transaction().execute(run);
+      }
     }
     // SQLite: one connection for the whole read (no transaction of this process interleaves:
     // Kysely's connection is held until `fn` settles), each statement committed on its own. Not
