@@ -284,6 +284,12 @@ interface QuietRead {
   members: string;
   /** The events after the group's cursor up to here fired nothing for them. */
   next: string;
+  /**
+   * The id of the event at `next` (none when `next` is the group's cursor): a look reading from
+   * `next` first checks it is still that event, since a SQLite snapshot restore numbers events
+   * again from the snapshot's last one, and a remembered position could then skip new events.
+   */
+  nextId: string | undefined;
   /** How many events that was, and the oldest one's time. */
   count: number;
   oldest: string | undefined;
@@ -338,6 +344,9 @@ async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all
   // The reading and weighing come first, outside a write transaction (on SQLite, writers are not
   // held up by a look); leases are then taken only when there is something to write.
   const read = await store.read(async (tx) => {
+    const expected = new Set(parts.flatMap((p) => (p.before?.nextId ? [p.before.nextId] : [])));
+    if (expected.size > 1 || (expected.size === 1 && !expected.has((await tx.events.idAt(from)) ?? '')))
+      return null;
     const held = Math.max(...parts.map((p) => p.before?.count ?? 0));
     const raw = await tx.events.readAfter(from, BATCH - held);
     const { events, cursor: next } = aggregateEvents(raw.events, from, deps.aggregationMs, now);
@@ -362,8 +371,17 @@ async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all
       states: look.states,
       read: raw.events.length,
       first: raw.events[0]?.timestamp,
+      nextId: raw.events.find((e) => e.cursor === next)?.id,
     };
   });
+  if (read === null) {
+    // What was remembered names other events now: the groups read from their cursors again.
+    for (const part of parts) quietReads.delete(part.cursor);
+    return;
+  }
+  // The event at the position remembered for a part: this look's, or (none read) what was there.
+  const nextIdOf = (part: Part) =>
+    read.nextId ?? (read.next === part.cursor ? undefined : part.before?.nextId);
   const acting = new Set<string>([...read.firings.map((f) => f.automation.id), ...read.stuck]);
   for (const key of read.states.keys()) acting.add(key.slice(0, key.indexOf(' ')));
   // Per group: whether its non-acting automations may stay (their unmoved events recent and fewer
@@ -386,6 +404,7 @@ async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all
       quietReads.set(p.part.cursor, {
         members: membersOf(p.part.group),
         next: read.next,
+        nextId: nextIdOf(p.part),
         count: p.count,
         oldest: p.oldest,
       });
@@ -458,6 +477,7 @@ async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all
       quietReads.set(p.part.cursor, {
         members: membersOf(rest),
         next: read.next,
+        nextId: nextIdOf(p.part),
         count: p.count,
         oldest: p.oldest,
       });

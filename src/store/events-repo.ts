@@ -466,5 +466,16 @@ export function eventRepo(db: Db, engine: Engine): EventRepo {
       const last = await q.orderBy('xid', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
       return last ? cursorAt(last.xid, Number(last.seq)) : START_CURSOR;
     },
+    idAt: async (cursor) => {
+      const at = parseCursor(cursor);
+      if (!at) return undefined;
+      const xid = engine === 'postgres' ? sql`${at.xid}::xid8` : sql`${BigInt(at.xid)}`;
+      const row = await db
+        .selectFrom('events')
+        .select('id')
+        .where(sql<SqlBool>`(xid, seq) = (${xid}, ${at.seq})`)
+        .executeTakeFirst();
+      return row?.id;
+    },
   };
 }

@@ -386,6 +386,12 @@ export interface EventRepo {
    * subscription once verified); events of transactions still running then may be skipped.
    */
   endCursor(options?: { committed?: boolean }): Promise<EventCursor>;
+  /**
+   * The id of the event `cursor` stands just after, if it is there: a reader that remembers a
+   * position outside the store checks it still names the same event (a SQLite snapshot restore
+   * numbers events again from where the snapshot was taken).
+   */
+  idAt(cursor: EventCursor): Promise<string | undefined>;
 }
 
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionTable>;

@@ -7,7 +7,9 @@
  * - the events it weighs for an automation whose condition needs one value of a property (found
  *   in an index of the look's events by that value): the same runs as judging every event;
  * - a quiet look (nothing fired, the events recent) moves no cursor, and the next look weighs only
- *   the events after what it read: an event is weighed once, with its page as it was then.
+ *   the events after what it read: an event is weighed once, with its page as it was then; a
+ *   snapshot restore, after which that position names another event, makes it read from the
+ *   cursor again.
  */
 import { rmSync } from 'node:fs';
 import { Client } from '@notionhq/client';
@@ -321,5 +323,54 @@ describeEngines('automation dispatch look', (engine) => {
     await dispatchOnce(rt);
     expect(await runsOf()).toEqual([second.id]);
     expect(await cursorOf()).toBe(end);
+  });
+
+  it('a remembered position is dropped when a snapshot restore numbers events again', async () => {
+    const db = (await sdk.databases.create({
+      parent: { type: 'page_id', page_id: boot.created!.pageId },
+      title: [{ text: { content: 'Restored' } }],
+      initial_data_source: { properties: { Name: { title: {} }, Bucket: { number: {} } } },
+    })) as Loose;
+    const ds = db.data_sources[0].id as string;
+    const made = await store.transaction(async (tx) => {
+      const a = await createAutomation(
+        tx,
+        {
+          name: 'restored seven',
+          trigger: { type: 'page_created', data_source_id: ds },
+          condition: { property: 'Bucket', number: { equals: 7 } },
+          actions: [{ type: 'add_comment', text: 'seven' }],
+        },
+        new Date(),
+      );
+      await sharePage(tx, {
+        pageId: boot.created!.pageId,
+        integrationName: 'automation: restored seven',
+        now: new Date().toISOString(),
+      });
+      return a;
+    });
+    const create = (bucket: number) =>
+      sdk.pages.create({
+        parent: { data_source_id: ds },
+        properties: { Name: { title: [{ text: { content: `r${bucket}` } }] }, Bucket: { number: bucket } },
+      });
+    await readable();
+    await dispatchOnce(rt);
+    await store.snapshots.save('before rows', new Date().toISOString());
+    // A quiet look: the group stays at its cursor, its read position remembered in this process.
+    await create(0);
+    await readable();
+    await dispatchOnce(rt);
+    expect(await store.snapshots.restore('before rows')).toBe(true);
+    // On SQLite the next event takes the number the forgotten one had: it must still be weighed.
+    const fires = await create(7);
+    await readable();
+    await dispatchOnce(rt);
+    await dispatchOnce(rt);
+    const runs = (await store.read((tx) => tx.automations.listRuns(null, 1000)))
+      .filter((r) => r.automation_id === made.id)
+      .map((r) => [(JSON.parse(r.trigger) as Loose).page_id as string, r.status]);
+    expect(runs).toEqual([[fires.id, 'succeeded']]);
   });
 });
