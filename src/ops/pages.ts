@@ -385,6 +385,10 @@ export async function writePageUpdate(
       lockedDs = locked.current;
     } else lockedDs = await lockRowWriters(tx, current.parent_id);
     current = (await tx.blocks.getForWrite(id)) ?? current;
+  } else {
+    // A page outside a data source is written whole too: read again under its row's lock, so
+    // two writers racing (an icon and a title, say) both keep their change.
+    current = (await tx.blocks.getForWrite(id)) ?? current;
   }
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');
   if (body.in_trash !== undefined && body.archived !== undefined && body.in_trash !== body.archived) {

@@ -209,4 +209,25 @@ describeEngines('page tree under concurrent writers', (engine) => {
       );
     });
   });
+
+  describe('PATCH /v1/pages/{id} of a page outside a data source, in parallel', () => {
+    it('keeps both changes when one writer sets the icon and the other the title', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = await newPage(h.rootPageId, `Before ${round}`);
+        const [icon, title] = await Promise.all([
+          call('PATCH', `/v1/pages/${id}`, { icon: { type: 'emoji', emoji: '🎯' } }),
+          call('PATCH', `/v1/pages/${id}`, {
+            properties: { title: [{ text: { content: `After ${round}` } }] },
+          }),
+        ]);
+        expect([icon.status, title.status]).toEqual([200, 200]);
+        const read = await call('GET', `/v1/pages/${id}`);
+        const props = read.body.properties as { title: { title: { plain_text: string }[] } };
+        expect({
+          icon: (read.body.icon as { emoji?: string } | null)?.emoji,
+          title: props.title.title.map((t) => t.plain_text).join(''),
+        }).toEqual({ icon: '🎯', title: `After ${round}` });
+      }
+    });
+  });
 });
