@@ -183,3 +183,16 @@ function titleOfText(text: string, entries: readonly JsonEntry[]): string {
   }
   return '';
 }
+
+/**
+ * Whether the JSON `presentPageJson` writes for a row may hold a rich-text mention: only when its
+ * stored properties do (titles and rich text are written from them) or when it has computed values
+ * (a rollup may show another page's rich text). The stored text is read, not the page's JSON: a
+ * mention stored is `{"type":"mention","mention":…}`, so its text holds `mention` whatever the
+ * keys' order. (Searched without the quotes: V8 finds a pattern by its first character, and a
+ * quote is everywhere in JSON; 5 times slower.) A row said to have none surely has none; one said
+ * to may is scanned by the caller.
+ */
+export function pageMayHoldMention(row: BlockRow, source?: RowSource): boolean {
+  return (source?.computed?.size ?? 0) > 0 || (row.properties?.includes('mention') ?? false);
+}
