@@ -366,7 +366,9 @@ export function compileCursor(
   const equalSoFar: Bool[] = [];
   for (const term of terms) {
     const expr = termExpression(term, ctx);
-    const key = keyOf(term, lastRow);
+    const anchorKey = keyOf(term, lastRow);
+    // Each run's anchor differs: not a value to plan on (DialectHooks.unplannedValue).
+    const key = anchorKey === null ? null : ctx.hooks.unplannedValue(anchorKey);
     if (key !== null) {
       const beyond = termDirection(term) === 'ascending' ? sql`>` : sql`<`;
       // Empties sort last, so every empty key comes after a non-empty one (page_id is never empty).
@@ -400,8 +402,9 @@ export function compileCursorSeek(
 ): { bound: Expression<SqlBool>; empties: Expression<SqlBool> } | null {
   const [first] = orderTerms(sorts);
   if (!first || 'pageId' in first || first.sort.optionOrder) return null;
-  const key = keyOf(first, lastRow);
-  if (key === null) return null;
+  const anchorKey = keyOf(first, lastRow);
+  if (anchorKey === null) return null;
+  const key = ctx.hooks.unplannedValue(anchorKey);
   const expr = termExpression(first, ctx);
   const bound =
     termDirection(first) === 'ascending' ? sql<SqlBool>`${expr} >= ${key}` : sql<SqlBool>`${expr} <= ${key}`;
