@@ -366,9 +366,7 @@ export function compileCursor(
   const equalSoFar: Bool[] = [];
   for (const term of terms) {
     const expr = termExpression(term, ctx);
-    const anchorKey = keyOf(term, lastRow);
-    // Each run's anchor differs: not a value to plan on (DialectHooks.unplannedValue).
-    const key = anchorKey === null ? null : ctx.hooks.unplannedValue(anchorKey);
+    const key = keyOf(term, lastRow);
     if (key !== null) {
       const beyond = termDirection(term) === 'ascending' ? sql`>` : sql`<`;
       // Empties sort last, so every empty key comes after a non-empty one (page_id is never empty).
@@ -402,9 +400,8 @@ export function compileCursorSeek(
 ): { bound: Expression<SqlBool>; empties: Expression<SqlBool> } | null {
   const [first] = orderTerms(sorts);
   if (!first || 'pageId' in first || first.sort.optionOrder) return null;
-  const anchorKey = keyOf(first, lastRow);
-  if (anchorKey === null) return null;
-  const key = ctx.hooks.unplannedValue(anchorKey);
+  const key = keyOf(first, lastRow);
+  if (key === null) return null;
   const expr = termExpression(first, ctx);
   const bound =
     termDirection(first) === 'ascending' ? sql<SqlBool>`${expr} >= ${key}` : sql<SqlBool>`${expr} <= ${key}`;

@@ -27,15 +27,6 @@ export interface DialectHooks {
    * indexes (SQLite: a unary `+` on a column keeps its index out of the plan).
    */
   readonly needsIndexHint: boolean;
-  /**
-   * A bound value as a comparison's operand, written so the planner does not plan on the value
-   * itself. SQLite (built with STAT4) plans on a value compared with an indexed column and then
-   * prepares the statement again on every run with new bindings (~12–27 µs each); a unary `+` on
-   * the parameter leaves it a value the planner does not look into (same result, same index
-   * seek). Postgres: the parameter as it is (it has no unary `+` on text, and plans per
-   * statement anyway).
-   */
-  unplannedValue(value: unknown): RawBuilder<unknown>;
   /** The trigram index of title and rich_text columns; null when the database offers none. */
   readonly trigram: TrigramIndex | null;
   /**
@@ -131,7 +122,6 @@ export const sqliteHooks: DialectHooks = {
   textCollation: null,
   jsonArrayIndex: false,
   needsIndexHint: true,
-  unplannedValue: (v) => sql`+${v}`,
   trigram: { kind: 'fts5' },
   lateral: false,
   // instr/substr count characters, not bytes, on TEXT values.
@@ -179,7 +169,6 @@ export const postgresHooks: DialectHooks = {
   textCollation: 'C',
   jsonArrayIndex: true,
   needsIndexHint: false,
-  unplannedValue: (v) => sql`${v}`,
   // Set per store when pg_trgm is installed (see dialectHooks).
   trigram: null,
   lateral: true,
