@@ -219,6 +219,22 @@ describeEngines('visibility of named objects', (engine) => {
         properties: { Rolled: { rollup: { array: { rich_text: Item[] }[] } } };
       }[];
       expect(list!.properties.Rolled.rollup.array[0]!.rich_text[0]).toMatchObject(current);
+      // Stored text not written by JSON.stringify: the mention's letters escaped (`\u006d` is "m").
+      const stored = await h.store.db
+        .selectFrom('blocks')
+        .select('properties')
+        .where('id', '=', mentioning)
+        .executeTakeFirstOrThrow();
+      const escaped = stored.properties!.replaceAll('"mention"', '"\\u006dention"');
+      expect(escaped).not.toContain('mention');
+      await h.store.db
+        .updateTable('blocks')
+        .set({ properties: escaped })
+        .where('id', '=', mentioning)
+        .execute();
+      const again = (await outsider.dataSources.query({ data_source_id: notesDs }))
+        .results as unknown as typeof rows;
+      expect(again.find((r) => r.id === mentioning)!.properties.Notes.rich_text[0]).toMatchObject(current);
       await owner.pages.update({ page_id: shared, properties: { title: { title: text('Shared by both') } } });
     });
 
