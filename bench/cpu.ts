@@ -68,6 +68,8 @@ interface Variant {
   server?: BenchServer;
   /** ms of server CPU per request, one entry per round, by kind. */
   cpu: Record<Kind, number[]>;
+  /** Of that, the system (kernel) part, per round, by kind. */
+  system: Record<Kind, number[]>;
 }
 
 const load = () => loadavg()[0]!.toFixed(2);
@@ -79,8 +81,14 @@ const median = (xs: number[]) => {
 
 /** CPU time (user + system, all threads) a process has used so far, in ms. */
 function cpuMs(pid: number): number {
+  const [user, system] = cpuSplitMs(pid);
+  return user + system;
+}
+
+/** The user and the system (kernel) CPU time of a process so far, in ms (utime, stime). */
+function cpuSplitMs(pid: number): [number, number] {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  return [Number(fields[11]) * TICK_MS, Number(fields[12]) * TICK_MS];
 }
 
 /** The seeded fixture of one engine: its data folder (SQLite) or schema (Postgres). */
@@ -139,7 +147,13 @@ async function runEngine(engine: string): Promise<void> {
       : [['this', HERE]];
     for (const [name, root] of sides)
       for (const observe of OBSERVE)
-        variants.push({ name: `${name} ${observe}`, root, observe, cpu: { get: [], query: [] } });
+        variants.push({
+          name: `${name} ${observe}`,
+          root,
+          observe,
+          cpu: { get: [], query: [] },
+          system: { get: [], query: [] },
+        });
     for (const [n, v] of variants.entries()) {
       // SQLite: a copy of the folder each; Postgres: one schema, read by all (nothing writes).
       const dir = join(work, `v${n}`);
@@ -167,11 +181,14 @@ async function runEngine(engine: string): Promise<void> {
         fetch(`${url}/v1/data_sources/${dsId}/query`, { method: 'POST', headers, body: queryBody }),
     };
     // The query must answer 100 rows (a cursor near the end of the order would answer fewer).
-    const probe = (await (await requests.query(variants[0]!.server!.url, 0)).json()) as {
-      results: unknown[];
-    };
+    const probed = await requests.query(variants[0]!.server!.url, 0);
+    const framing = probed.headers.get('content-length')
+      ? `content-length ${probed.headers.get('content-length')}`
+      : `transfer-encoding ${probed.headers.get('transfer-encoding')}`;
+    const probe = (await probed.json()) as { results: unknown[] };
     if (probe.results.length !== 100)
       throw new Error(`the query answered ${probe.results.length} rows, not 100`);
+    console.log(`the query's answer: ${framing}`);
     console.log(
       `\n${engine}: ${ROWS} rows; ${variants.length} servers; ${CONCURRENCY} in flight; load ${load()}`,
     );
@@ -187,9 +204,11 @@ async function runEngine(engine: string): Promise<void> {
         const order = variants.map((_, k) => variants[(k + round) % variants.length]!);
         for (const v of order) {
           const pid = v.server!.child.pid!;
-          const before = cpuMs(pid);
+          const [user, system] = cpuSplitMs(pid);
           await fire(COUNT[kind], (i) => requests[kind](v.server!.url, i));
-          v.cpu[kind].push((cpuMs(pid) - before) / COUNT[kind]);
+          const [userAfter, systemAfter] = cpuSplitMs(pid);
+          v.cpu[kind].push((userAfter - user + systemAfter - system) / COUNT[kind]);
+          v.system[kind].push((systemAfter - system) / COUNT[kind]);
         }
       }
       console.log(
@@ -210,7 +229,7 @@ async function runEngine(engine: string): Promise<void> {
         ].filter(Boolean);
         const vs = notes.length ? `  ${notes.join('; ')}` : '';
         console.log(
-          `  ${v.name.padEnd(11)} ${m.toFixed(3)} ms CPU per request (rounds ${v.cpu[kind].map((x) => x.toFixed(3)).join(' ')})${vs}`,
+          `  ${v.name.padEnd(11)} ${m.toFixed(3)} ms CPU per request, ${median(v.system[kind]).toFixed(3)} of it system (rounds ${v.cpu[kind].map((x) => x.toFixed(3)).join(' ')})${vs}`,
         );
       }
     }

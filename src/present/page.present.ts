@@ -183,3 +183,19 @@ function titleOfText(text: string, entries: readonly JsonEntry[]): string {
   }
   return '';
 }
+
+/**
+ * Whether the JSON `presentPageJson` writes for a row may hold a rich-text mention: only when its
+ * stored properties do (titles and rich text are written from them) or when it has computed values
+ * (a rollup may show another page's rich text). The stored text is read, not the page's JSON: a
+ * mention stored is `{"type":"mention","mention":…}`, so its text holds `mention` whatever the
+ * keys' order and spacing — or a `\u` escape, the only way JSON can write a letter otherwise
+ * (text not written by `JSON.stringify`). (Searched without quotes: V8 finds a pattern by its
+ * first character, and a quote is everywhere in JSON; 5 times slower.) A row said to have none
+ * surely has none; one said to may is scanned by the caller.
+ */
+export function pageMayHoldMention(row: BlockRow, source?: RowSource): boolean {
+  if ((source?.computed?.size ?? 0) > 0) return true;
+  const text = row.properties ?? '';
+  return text.includes('mention') || text.includes('\\u');
+}

@@ -158,6 +158,86 @@ describeEngines('visibility of named objects', (engine) => {
       }
     });
 
+    it("answers a query with each row's mentions as the reader sees them, stored or rolled up", async () => {
+      // The query's answer is written from pieces, and only rows that may hold a mention are
+      // looked at for one (api/routes/databases.routes.ts): the mention among rows without any,
+      // and the one a rollup shows, must still be decided again for the reader.
+      const notes = await outsider.databases.create({
+        parent: { type: 'page_id', page_id: outsiderHome },
+        title: text('Outsider notes'),
+        initial_data_source: { properties: { Name: { title: {} }, Notes: { rich_text: {} } } },
+      });
+      const notesDs = (notes as unknown as { data_sources: { id: string }[] }).data_sources[0]!.id;
+      const named = async (name: string, notesText: unknown[]) =>
+        (
+          await outsider.pages.create({
+            parent: { type: 'data_source_id', data_source_id: notesDs },
+            properties: { Name: { title: text(name) }, Notes: { rich_text: notesText as never } },
+          })
+        ).id;
+      await named('Plain one', text('nothing here'));
+      const mentioning = await named('Mentioning', [mention('page', shared)]);
+      await named('Plain two', text('nothing here either'));
+      const lists = await outsider.databases.create({
+        parent: { type: 'page_id', page_id: outsiderHome },
+        title: text('Outsider lists'),
+        initial_data_source: {
+          properties: {
+            Name: { title: {} },
+            Items: { relation: { data_source_id: notesDs, single_property: {} } } as never,
+            Rolled: {
+              rollup: {
+                function: 'show_original',
+                relation_property_name: 'Items',
+                rollup_property_name: 'Notes',
+              },
+            } as never,
+          },
+        },
+      });
+      const listsDs = (lists as unknown as { data_sources: { id: string }[] }).data_sources[0]!.id;
+      await outsider.pages.create({
+        parent: { type: 'data_source_id', data_source_id: listsDs },
+        properties: { Name: { title: text('List') }, Items: { relation: [{ id: mentioning }] } },
+      });
+      // Renamed after the mentions were written: the title read is the current one.
+      await owner.pages.update({
+        page_id: shared,
+        properties: { title: { title: text('Shared, renamed') } },
+      });
+      const current = {
+        plain_text: 'Shared, renamed',
+        href: `${BASE_URL}/p/Shared-renamed-${compact(shared)}`,
+      };
+      const rows = (await outsider.dataSources.query({ data_source_id: notesDs })).results as unknown as {
+        id: string;
+        properties: { Notes: { rich_text: Item[] } };
+      }[];
+      expect(rows).toHaveLength(3);
+      expect(rows.find((r) => r.id === mentioning)!.properties.Notes.rich_text[0]).toMatchObject(current);
+      const [list] = (await outsider.dataSources.query({ data_source_id: listsDs })).results as unknown as {
+        properties: { Rolled: { rollup: { array: { rich_text: Item[] }[] } } };
+      }[];
+      expect(list!.properties.Rolled.rollup.array[0]!.rich_text[0]).toMatchObject(current);
+      // Stored text not written by JSON.stringify: the mention's letters escaped (`\u006d` is "m").
+      const stored = await h.store.db
+        .selectFrom('blocks')
+        .select('properties')
+        .where('id', '=', mentioning)
+        .executeTakeFirstOrThrow();
+      const escaped = stored.properties!.replaceAll('"mention"', '"\\u006dention"');
+      expect(escaped).not.toContain('mention');
+      await h.store.db
+        .updateTable('blocks')
+        .set({ properties: escaped })
+        .where('id', '=', mentioning)
+        .execute();
+      const again = (await outsider.dataSources.query({ data_source_id: notesDs }))
+        .results as unknown as typeof rows;
+      expect(again.find((r) => r.id === mentioning)!.properties.Notes.rich_text[0]).toMatchObject(current);
+      await owner.pages.update({ page_id: shared, properties: { title: { title: text('Shared by both') } } });
+    });
+
     it('shows a hidden page in a page title written by its owner as Untitled to the outsider', async () => {
       const page = await owner.pages.create({
         parent: { page_id: shared },

@@ -15,7 +15,7 @@ import { queryDataSource } from '../../ops/query.ts';
 import { listTemplates } from '../../ops/templates.ts';
 import { presentDatabase, presentDataSource } from '../../present/database.present.ts';
 import { presentList } from '../../present/list.present.ts';
-import { presentPage, presentPageJson } from '../../present/page.present.ts';
+import { pageMayHoldMention, presentPage, presentPageJson } from '../../present/page.present.ts';
 import { presentTemplates } from '../../present/template.present.ts';
 import type { StoreTx } from '../../store/store.ts';
 import {
@@ -42,7 +42,7 @@ import {
   queryPagination,
   writeOptions,
 } from '../kit.ts';
-import { ok, okParts, okWithoutRequestId } from '../respond.ts';
+import { holdsMention, ok, okParts, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 /** Data-source endpoints exist from 2025-09-03 on; older versions get Notion's unknown-URL error. */
@@ -141,21 +141,26 @@ export function databasesRoutes(deps: AppDeps) {
     // The pages' JSON made with their stored values spliced in (present/page.present.ts), put
     // into the list's own: `{"object":"list","results":[]…` with the array filled.
     const out = [LIST_HEAD];
+    let mentioned = false;
     for (const [k, r] of result.records.entries()) {
-      out.push(
-        k === 0
-          ? presentPageJson(r.row, ctx, r.source, only)
-          : `,${presentPageJson(r.row, ctx, r.source, only)}`,
-      );
+      const json = presentPageJson(r.row, ctx, r.source, only);
+      // Whether the answer holds a mention, known without scanning the 200 KB written (it cost
+      // as much as writing it into the buffer): only a page that may hold one is scanned.
+      if (!mentioned && pageMayHoldMention(r.row, r.source)) mentioned = holdsMention(json);
+      out.push(k === 0 ? json : `,${json}`);
     }
     const list = JSON.stringify(presentList([], result.next, type));
     out.push(list.slice(LIST_HEAD.length, -1));
-    return okParts(c, out, () =>
-      presentList(
-        result.records.map((r) => presentPage(r.row, ctx, r.source, only)),
-        result.next,
-        type,
-      ),
+    return okParts(
+      c,
+      out,
+      () =>
+        presentList(
+          result.records.map((r) => presentPage(r.row, ctx, r.source, only)),
+          result.next,
+          type,
+        ),
+      mentioned,
     );
   }
 
