@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { type JobWithMetadata, PgBoss } from 'pg-boss';
+import { isPreparedStatementGone } from '../store/compiled.ts';
 import {
   type ConsumeOptions,
   checkJobName,
@@ -46,6 +47,74 @@ const STATES: Record<JobWithMetadata['state'], JobState> = {
   failed: 'failed',
 };
 
+/**
+ * pg-boss's two statements per job, its fetch (`… FOR UPDATE OF j SKIP LOCKED`, the queue's name
+ * and options written into the text) and its completion, sent by pg-boss as unnamed statements:
+ * Postgres parsed and planned each for every job, about half of their server time (measured
+ * alone on a table of 1,000 waiting jobs: 0.55 and 0.5 ms of backend CPU, prepared 0.28 and 0.27;
+ * docs/benchmarks.md "Session 9 (branch runpg)"). A connection of pg-boss's pool runs those two
+ * shapes as named statements instead, prepared on first use; their texts are a few per queue.
+ * Every other text (migrations, maintenance, cron, sends) goes as pg-boss sent it.
+ */
+const PREPARED_SHAPES = [
+  /\bnext AS \(\s*SELECT j\.id\b[\s\S]*FOR UPDATE OF j SKIP LOCKED/,
+  /^\s*WITH results AS \(\s*UPDATE\s+\S+\s+SET\s+completed_on\s*=/,
+];
+/** At most this many texts are prepared (a few per queue); the rest run unnamed. */
+const MAX_PREPARED = 64;
+const bossNames = new Map<string, string>();
+/** Texts the server refused to run as prepared (a table changed under it): unnamed from then on. */
+const bossUnprepared = new Set<string>();
+let bossPrepared = 0;
+
+function bossStatementName(text: string): string | undefined {
+  const known = bossNames.get(text);
+  if (known !== undefined || bossUnprepared.has(text) || bossNames.size >= MAX_PREPARED) return known;
+  if (!PREPARED_SHAPES.some((shape) => shape.test(text))) return undefined;
+  const name = `octavo_boss_${++bossPrepared}`;
+  bossNames.set(text, name);
+  return name;
+}
+
+type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The client class of pg-boss's pool (pg-pool's `Client` option): see PREPARED_SHAPES. */
+class PreparingClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    const proto = pg.Client.prototype as unknown as { query: QueryFn };
+    (this as unknown as { query: QueryFn }).query = function (this: unknown, ...args: unknown[]) {
+      // pg-boss's statements come as (text, values) on a checked-out client, or (text, values,
+      // callback) through pg-pool's `pool.query`.
+      const [text, values, callback] = args;
+      const name =
+        typeof text === 'string' &&
+        args.length <= 3 &&
+        (values === undefined || Array.isArray(values)) &&
+        (callback === undefined || typeof callback === 'function')
+          ? bossStatementName(text)
+          : undefined;
+      if (name === undefined) return proto.query.apply(this, args);
+      const forget = (e: unknown) => {
+        if (isPreparedStatementGone(e)) {
+          bossNames.delete(text as string);
+          bossUnprepared.add(text as string);
+        }
+      };
+      const named = { name, text, values: values ?? [] };
+      if (typeof callback === 'function')
+        return proto.query.call(this, named, (e: unknown, result: unknown) => {
+          if (e) forget(e);
+          (callback as (e: unknown, result: unknown) => void)(e, result);
+        });
+      return (proto.query.call(this, named) as Promise<unknown>).catch((e: unknown) => {
+        forget(e);
+        throw e;
+      });
+    };
+  }
+}
+
 /** Starts pg-boss (installing or migrating its tables) and returns the queue. */
 export async function pgBossQueue(settings: PgBossSettings): Promise<JobQueue> {
   const leaseS = Math.max(1, Math.ceil((settings.leaseMs ?? JOB_DEFAULTS.leaseMs) / 1000));
@@ -55,6 +124,8 @@ export async function pgBossQueue(settings: PgBossSettings): Promise<JobQueue> {
     connectionString: settings.connectionString,
     schema: settings.schema ?? 'public',
     max: 4,
+    // Not in pg-boss's options' type: passed through to its pg.Pool (pg-pool's `Client`).
+    ...({ Client: PreparingClient } as object),
     useListenNotify: true,
     // Lost leases are found by the supervisor: often enough that a lease is not overrun by much.
     superviseIntervalSeconds: superviseS,
