@@ -78,6 +78,15 @@ function compiledTextOf(
   return text;
 }
 
+/**
+ * Postgres: runs `text` (a statement made once by code, with its parameters as placeholders) as a
+ * named prepared statement on the store's connections from now on, as `executeCompiled` does.
+ * Not for a data source's rows (see `executeCompiled`'s `prepare`).
+ */
+export function preparePostgresText(text: string): void {
+  if (!unprepared.has(text) && !preparedNames.has(text)) preparedNames.set(text, `octavo_${++prepared}`);
+}
+
 /** Runs a statement on a held SQLite connection: the rows of a reader, none otherwise. */
 export type SqliteRunner = (text: string, parameters: readonly unknown[]) => unknown[];
 

@@ -18,6 +18,7 @@ import {
 import type { EventAuthor, KnownAuthor, RecordedEvent } from '../events/types.ts';
 import { VIEW_STATE, type ViewChange, type ViewState, viewEvents } from '../events/views.ts';
 import { newId } from '../lib/ids.ts';
+import { preparePostgresText } from './compiled.ts';
 import type { Database } from './schema.ts';
 import type { Engine, EventRepo } from './store.ts';
 
@@ -369,7 +370,12 @@ export async function recordEvents(db: Db, log: ChangeLog): Promise<void> {
     }
     const compiled = db.insertInto('events').values(chunk).compile();
     // Kysely lays the parameters out row by row in the rows' key order, as above; kept only if so.
-    if (compiled.parameters.every((p, n) => p === parameters[n])) texts.set(chunk.length, compiled.sql);
+    if (compiled.parameters.every((p, n) => p === parameters[n])) {
+      texts.set(chunk.length, compiled.sql);
+      // A transaction's few events (a run's, a request's): prepared on Postgres (its placeholders
+      // are numbered), parsed and planned once per connection. Larger batches are rarer.
+      if (chunk.length <= 4 && compiled.sql.includes('$1')) preparePostgresText(compiled.sql);
+    }
     await db.executeQuery(compiled);
   }
 }

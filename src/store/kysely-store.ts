@@ -537,13 +537,32 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
       if (engine !== 'postgres') return;
       // A transaction-level advisory lock per (schema, data source): Postgres's lock manager
       // queues requests in order, where row locks let shared lockers pass a waiting exclusive one.
+      // Prepared (compiled once): every row write of a data source takes one.
       if (mode === 'share')
-        await sql`select pg_advisory_xact_lock_shared(hashtext(current_schema() || '/row-writers'), hashtext(${dataSourceId}))`.execute(
+        await executeCompiled(
           db,
+          engine,
+          'row writers lock, shared',
+          () => ({
+            compile: () =>
+              sql`select pg_advisory_xact_lock_shared(hashtext(current_schema() || '/row-writers'), hashtext(${dataSourceId}))`.compile(
+                db,
+              ),
+          }),
+          [dataSourceId],
         );
       else
-        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '/row-writers'), hashtext(${dataSourceId}))`.execute(
+        await executeCompiled(
           db,
+          engine,
+          'row writers lock',
+          () => ({
+            compile: () =>
+              sql`select pg_advisory_xact_lock(hashtext(current_schema() || '/row-writers'), hashtext(${dataSourceId}))`.compile(
+                db,
+              ),
+          }),
+          [dataSourceId],
         );
     },
     lockTree: async () => {
@@ -680,11 +699,15 @@ function shares(db: Db, engine: Engine): ShareRepo {
     },
     isVisible: async (integrationId, blockId) => {
       if (engine === 'sqlite') return walkToShare(db, integrationId, blockId);
-      // Postgres: the whole walk in one round trip.
-      const result = await sql<{
-        visible: boolean;
-      }>`select ${visibleTo(integrationId, blockId)} as visible`.execute(db);
-      return result.rows[0]?.visible === true;
+      // Postgres: the whole walk in one round trip, prepared (compiled once).
+      const [row] = await executeCompiled<{ visible: boolean }>(
+        db,
+        engine,
+        'block visible to integration',
+        () => ({ compile: () => sql`select ${visibleTo(integrationId, blockId)} as visible`.compile(db) }),
+        [blockId, integrationId],
+      );
+      return row?.visible === true;
     },
     remove: async (integrationId, blockId) => {
       await db
