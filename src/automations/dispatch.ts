@@ -148,6 +148,24 @@ class Look {
     return (await this.integrations).get(id);
   }
 
+  /**
+   * Reads the pages of `ids` not read yet, up to 100 a statement, for `page` to answer: a look
+   * weighs many events, and reading their pages one at a time cost a statement per event.
+   */
+  async prefetch(ids: Iterable<string>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.pages.has(id));
+    for (let i = 0; i < missing.length; i += 100) {
+      const chunk = missing.slice(i, i + 100);
+      const read = this.tx.blocks.getMany(chunk);
+      for (const id of chunk)
+        this.pages.set(
+          id,
+          read.then((found) => found.find((b) => b.id === id)),
+        );
+      await read;
+    }
+  }
+
   page(id: string): Promise<BlockView | undefined> {
     let p = this.pages.get(id);
     if (!p) {
@@ -352,6 +370,18 @@ async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all
     const { events, cursor: next } = aggregateEvents(raw.events, from, deps.aggregationMs, now);
     const look = new Look(tx, all);
     const index = indexEvents(events);
+    // The pages of the events the group's automations will weigh, in a few statements.
+    // (Many automations of a data source get the same list: each list is gone through once.)
+    const lists = new Set<readonly RecordedEvent[]>();
+    for (const part of parts)
+      for (const automation of part.group) {
+        try {
+          lists.add(eventsFor(index, definitionOf(automation).trigger));
+        } catch {} // weighed (and reported) below
+      }
+    const pages = new Set<string>();
+    for (const list of lists) for (const e of list) if (e.entity.type === 'page') pages.add(e.entity.id);
+    await look.prefetch(pages);
     const firings: Firing[] = [];
     const stuck: string[] = [];
     for (const part of parts)
