@@ -11,66 +11,30 @@
  *   snapshot restore, after which that position names another event, makes it read from the
  *   cursor again.
  */
-import { rmSync } from 'node:fs';
-import { Client } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.ts';
 import { type AutomationRuntime, createAutomation, dispatchOnce } from '../../src/automations/runtime.ts';
-import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
-import { type BootstrapResult, bootstrap } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
+import type { BootstrapResult } from '../../src/ops/workspace.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import { describeEngines } from '../helpers/engines.ts';
-import { BASE_URL } from '../helpers/harness.ts';
-import { newLocation, PG_URL, waitFor } from '../jobs/support.ts';
+import { waitFor } from '../jobs/support.ts';
+import { type LookBench, startLookBench } from './support.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading the SDK's objects loosely
 type Loose = any;
 
 describeEngines('automation dispatch look', (engine) => {
-  let where: string;
+  let bench: LookBench;
   let store: KyselyStore;
   let boot: BootstrapResult;
   let sdk: Client;
   let rt: AutomationRuntime;
   beforeAll(async () => {
-    where = newLocation(engine);
-    store =
-      engine === 'sqlite'
-        ? await openStore({ dataDir: where })
-        : await openStore({ databaseUrl: PG_URL, pgSchema: where });
-    boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-    const app = createApp({
-      store,
-      publicUrl: BASE_URL,
-      workspace: boot.workspace,
-      rateLimiter: null,
-      files: {
-        maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
-        allowPrivateImports: false,
-        urlSecret: boot.fileUrlSecret,
-      },
-    });
-    const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
-      Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
-    sdk = new Client({
-      auth: boot.created!.token,
-      baseUrl: BASE_URL,
-      fetch: fetchApp as typeof fetch,
-      logLevel: 'error' as never,
-    });
-    // No queue: a look performs its runs itself.
-    rt = {
-      store,
-      settings: { allowPrivate: true, timeoutMs: 2000, pollMs: 20, aggregationMs: 0, publicUrl: BASE_URL },
-    };
+    bench = await startLookBench(engine);
+    ({ store, boot, sdk, rt } = bench);
   });
-  afterAll(async () => {
-    await store?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, where);
-    else rmSync(where, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   /** The outbox's end, once every event before it can be read (on Postgres the outbox is read
    * below the oldest running transaction of the whole server, shared with other tests). */
@@ -270,10 +234,14 @@ describeEngines('automation dispatch look', (engine) => {
     }
   });
 
-  it('a quiet look is not repeated: the next look weighs only the newer events, then moves past all', async () => {
+  /**
+   * A data source with a `Bucket` number, and an automation that comments on each row created in
+   * `bucket` (shared the root page); `create(b)` makes a row in bucket `b`.
+   */
+  async function bucketAutomation(title: string, name: string, bucket: number) {
     const db = (await sdk.databases.create({
       parent: { type: 'page_id', page_id: boot.created!.pageId },
-      title: [{ text: { content: 'Quiet' } }],
+      title: [{ text: { content: title } }],
       initial_data_source: { properties: { Name: { title: {} }, Bucket: { number: {} } } },
     })) as Loose;
     const ds = db.data_sources[0].id as string;
@@ -281,25 +249,30 @@ describeEngines('automation dispatch look', (engine) => {
       const a = await createAutomation(
         tx,
         {
-          name: 'quiet five',
+          name,
           trigger: { type: 'page_created', data_source_id: ds },
-          condition: { property: 'Bucket', number: { equals: 5 } },
-          actions: [{ type: 'add_comment', text: 'five' }],
+          condition: { property: 'Bucket', number: { equals: bucket } },
+          actions: [{ type: 'add_comment', text: name }],
         },
         new Date(),
       );
       await sharePage(tx, {
         pageId: boot.created!.pageId,
-        integrationName: 'automation: quiet five',
+        integrationName: `automation: ${name}`,
         now: new Date().toISOString(),
       });
       return a;
     });
-    const create = (bucket: number) =>
+    const create = (b: number) =>
       sdk.pages.create({
         parent: { data_source_id: ds },
-        properties: { Name: { title: [{ text: { content: `b${bucket}` } }] }, Bucket: { number: bucket } },
+        properties: { Name: { title: [{ text: { content: `${title} ${b}` } }] }, Bucket: { number: b } },
       });
+    return { made, create };
+  }
+
+  it('a quiet look is not repeated: the next look weighs only the newer events, then moves past all', async () => {
+    const { made, create } = await bucketAutomation('Quiet', 'quiet five', 5);
     const cursorOf = async () => (await store.read((tx) => tx.automations.get(made.id)))!.cursor;
     const runsOf = async () =>
       (await store.read((tx) => tx.automations.listRuns(null, 1000)))
@@ -326,35 +299,7 @@ describeEngines('automation dispatch look', (engine) => {
   });
 
   it('a remembered position is dropped when a snapshot restore numbers events again', async () => {
-    const db = (await sdk.databases.create({
-      parent: { type: 'page_id', page_id: boot.created!.pageId },
-      title: [{ text: { content: 'Restored' } }],
-      initial_data_source: { properties: { Name: { title: {} }, Bucket: { number: {} } } },
-    })) as Loose;
-    const ds = db.data_sources[0].id as string;
-    const made = await store.transaction(async (tx) => {
-      const a = await createAutomation(
-        tx,
-        {
-          name: 'restored seven',
-          trigger: { type: 'page_created', data_source_id: ds },
-          condition: { property: 'Bucket', number: { equals: 7 } },
-          actions: [{ type: 'add_comment', text: 'seven' }],
-        },
-        new Date(),
-      );
-      await sharePage(tx, {
-        pageId: boot.created!.pageId,
-        integrationName: 'automation: restored seven',
-        now: new Date().toISOString(),
-      });
-      return a;
-    });
-    const create = (bucket: number) =>
-      sdk.pages.create({
-        parent: { data_source_id: ds },
-        properties: { Name: { title: [{ text: { content: `r${bucket}` } }] }, Bucket: { number: bucket } },
-      });
+    const { made, create } = await bucketAutomation('Restored', 'restored seven', 7);
     await readable();
     await dispatchOnce(rt);
     await store.snapshots.save('before rows', new Date().toISOString());

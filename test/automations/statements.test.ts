@@ -6,20 +6,16 @@
  * grow back silently. DUMP_STATEMENTS=FILE appends each look's statements to FILE (with the
  * Postgres parameters), to see where they go.
  */
-import { rmSync } from 'node:fs';
-import { Client } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.ts';
 import { type AutomationRuntime, createAutomation, dispatchOnce } from '../../src/automations/runtime.ts';
-import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import { sharePage } from '../../src/ops/integrations.ts';
-import { type BootstrapResult, bootstrap } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
+import type { BootstrapResult } from '../../src/ops/workspace.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import { describeEngines } from '../helpers/engines.ts';
-import { BASE_URL } from '../helpers/harness.ts';
 import { countStatements, storeConnection } from '../helpers/statements.ts';
-import { newLocation, PG_URL, waitFor } from '../jobs/support.ts';
+import { waitFor } from '../jobs/support.ts';
+import { type LookBench, startLookBench } from './support.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading the SDK's objects loosely
 type Loose = any;
@@ -29,48 +25,17 @@ const AUTOMATIONS = 20;
 const ROWS = 10;
 
 describeEngines('statements per automation run', (engine) => {
+  let bench: LookBench;
   let where: string;
   let store: KyselyStore;
   let boot: BootstrapResult;
   let sdk: Client;
   let rt: AutomationRuntime;
   beforeAll(async () => {
-    where = newLocation(engine);
-    store =
-      engine === 'sqlite'
-        ? await openStore({ dataDir: where })
-        : await openStore({ databaseUrl: PG_URL, pgSchema: where });
-    boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-    const app = createApp({
-      store,
-      publicUrl: BASE_URL,
-      workspace: boot.workspace,
-      rateLimiter: null,
-      files: {
-        maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
-        allowPrivateImports: false,
-        urlSecret: boot.fileUrlSecret,
-      },
-    });
-    const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
-      Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
-    sdk = new Client({
-      auth: boot.created!.token,
-      baseUrl: BASE_URL,
-      fetch: fetchApp as typeof fetch,
-      logLevel: 'error' as never,
-    });
-    // No queue: the look performs its runs itself, so nothing polls while statements are counted.
-    rt = {
-      store,
-      settings: { allowPrivate: true, timeoutMs: 2000, pollMs: 20, aggregationMs: 0, publicUrl: BASE_URL },
-    };
+    bench = await startLookBench(engine);
+    ({ where, store, boot, sdk, rt } = bench);
   });
-  afterAll(async () => {
-    await store?.close();
-    if (engine === 'postgres') await dropPostgresSchema(PG_URL, where);
-    else rmSync(where, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   async function dataSource(name: string): Promise<string> {
     const db = (await sdk.databases.create({

@@ -3,6 +3,8 @@
  * official SDK talks to it in process), its admin API, a job queue and the automation runtime
  * (dispatcher polling every 20 ms, no aggregation, loopback allowed).
  */
+
+import { rmSync } from 'node:fs';
 import { Client } from '@notionhq/client';
 import { createApp } from '../../src/api/app.ts';
 import {
@@ -14,7 +16,7 @@ import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../../src/config.ts';
 import type { JobQueue } from '../../src/jobs/index.ts';
 import { issueAdminToken } from '../../src/ops/admin-token.ts';
 import { type BootstrapResult, bootstrap } from '../../src/ops/workspace.ts';
-import { dropPostgresSchema } from '../../src/store/connect.ts';
+import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import type { EngineName } from '../helpers/engines.ts';
 import { BASE_URL } from '../helpers/harness.ts';
@@ -89,6 +91,65 @@ export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
       await running.stop();
       await close();
       if (engine === 'postgres') await dropPostgresSchema(PG_URL, where);
+    },
+  };
+}
+
+/**
+ * A store of either engine with its app and the official SDK in process, and an automation
+ * runtime without a queue: a look (`dispatchOnce`, driven by the test) performs its runs itself,
+ * so nothing polls between the test's steps.
+ */
+export interface LookBench {
+  /** The SQLite folder or the Postgres schema. */
+  where: string;
+  store: KyselyStore;
+  boot: BootstrapResult;
+  sdk: Client;
+  rt: AutomationRuntime;
+  close(): Promise<void>;
+}
+
+export async function startLookBench(engine: EngineName): Promise<LookBench> {
+  const where = newLocation(engine);
+  const store =
+    engine === 'sqlite'
+      ? await openStore({ dataDir: where })
+      : await openStore({ databaseUrl: PG_URL, pgSchema: where });
+  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+  const app = createApp({
+    store,
+    publicUrl: BASE_URL,
+    workspace: boot.workspace,
+    rateLimiter: null,
+    files: {
+      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
+      allowPrivateImports: false,
+      urlSecret: boot.fileUrlSecret,
+    },
+  });
+  const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
+    Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
+  const sdk = new Client({
+    auth: boot.created!.token,
+    baseUrl: BASE_URL,
+    fetch: fetchApp as typeof fetch,
+    logLevel: 'error' as never,
+  });
+  const rt: AutomationRuntime = {
+    store,
+    settings: { allowPrivate: true, timeoutMs: 2000, pollMs: 20, aggregationMs: 0, publicUrl: BASE_URL },
+  };
+  return {
+    where,
+    store,
+    boot,
+    sdk,
+    rt,
+    close: async () => {
+      await store.close();
+      if (engine === 'postgres') await dropPostgresSchema(PG_URL, where);
+      else rmSync(where, { recursive: true, force: true });
     },
   };
 }
