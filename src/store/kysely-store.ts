@@ -183,6 +183,23 @@ function blockOf(r: BlockRow): BlockRow {
   return block;
 }
 
+/**
+ * Postgres: whether a live integration still has the remembered token's hash with exactly the
+ * remembered id, name, bot user and capabilities (`ReadOptions.token`), as a column of the
+ * statement that reads what the request asked for; its parameters are `tokenParameters`.
+ */
+function tokenConfirmed(check: TokenCheck) {
+  return sql<boolean>`exists (select 1 from integrations i where i.token_hash = ${check.hash} and i.revoked_time is null and i.id = ${check.row.id} and i.name = ${check.row.name} and i.bot_user_id = ${check.row.bot_user_id} and i.capabilities = ${check.row.capabilities})`;
+}
+
+const tokenParameters = (check: TokenCheck) => [
+  check.hash,
+  check.row.id,
+  check.row.name,
+  check.row.bot_user_id,
+  check.row.capabilities,
+];
+
 function toView(row: Omit<BlockView, 'has_children'> & { has_children: unknown }): BlockView {
   return { ...row, has_children: Boolean(Number(row.has_children)) };
 }
@@ -307,16 +324,25 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
         log.sawBlocks([found]);
         return toView(found);
       }
-      // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip.
-      const [found] = await executeCompiled<Parameters<typeof toView>[0] & { visible?: boolean }>(
+      // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip,
+      // and a remembered bearer token confirmed in it (ReadOptions.token), the first time only.
+      const check = token && token.ok === undefined ? token : undefined;
+      const [found] = await executeCompiled<
+        Parameters<typeof toView>[0] & { visible?: boolean; token_ok?: boolean }
+      >(
         db,
         engine,
-        'block by id if visible',
-        () => blockSelect(db).select(visibleTo(integrationId, id).as('visible')).where('b.id', '=', id),
-        [id, integrationId, id],
+        `block by id if visible${check ? ', token' : ''}`,
+        () => {
+          const q = blockSelect(db).select(visibleTo(integrationId, id).as('visible'));
+          return (check ? q.select(tokenConfirmed(check).as('token_ok')) : q).where('b.id', '=', id);
+        },
+        [id, integrationId, ...(check ? tokenParameters(check) : []), id],
       );
+      if (check && found) check.ok = found.token_ok === true;
       if (!found?.visible) return undefined;
       delete found.visible;
+      delete found.token_ok;
       log.sawBlocks([found]);
       return toView(found);
     },
@@ -368,21 +394,13 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
                       .as('shared'),
                   )
                 : q.select(visibleTo(integrationId, id).as('shared'));
-          const withToken = check
-            ? withWho.select(
-                sql<boolean>`exists (select 1 from integrations i where i.token_hash = ${check.hash} and i.revoked_time is null and i.id = ${check.row.id} and i.name = ${check.row.name} and i.bot_user_id = ${check.row.bot_user_id} and i.capabilities = ${check.row.capabilities})`.as(
-                  'token_ok',
-                ),
-              )
-            : withWho;
+          const withToken = check ? withWho.select(tokenConfirmed(check).as('token_ok')) : withWho;
           return withToken.where('b.id', '=', id);
         },
         [
           // In the order of the statement: the select list's (visibility, token), then the id.
           ...(integrationId === null ? [] : engine === 'sqlite' ? [integrationId] : [id, integrationId]),
-          ...(check
-            ? [check.hash, check.row.id, check.row.name, check.row.bot_user_id, check.row.capabilities]
-            : []),
+          ...(check ? tokenParameters(check) : []),
           id,
         ],
       );

@@ -178,6 +178,31 @@ describeEngines('token changes seen by another app on the same database', (engin
     expect((failure as { message: string }).message).toContain('"Renamed while reading"');
   });
 
+  it('querying a data source: refuses a token revoked elsewhere at once, applies capabilities changed there', async () => {
+    const db = (await client(0, boot.created!.token).databases.create({
+      parent: { type: 'page_id', page_id: boot.created!.pageId },
+      title: [{ text: { content: 'Queried elsewhere' } }],
+      initial_data_source: { properties: { Name: { title: {} } } },
+    })) as { data_sources: { id: string }[] };
+    const dataSourceId = db.data_sources[0]!.id;
+    const query = (sdk: Client, id = dataSourceId) => sdk.dataSources.query({ data_source_id: id });
+    const narrowed = await remembered('Narrowed while querying');
+    expect((await query(narrowed.sdk)).object).toBe('list');
+    await elsewhere((tx) =>
+      updateIntegration(tx, { name: 'Narrowed while querying', capabilities: ['insert_content'] }),
+    );
+    expect(await status(query(narrowed.sdk))).toBe(403);
+    const revoked = await remembered('Revoked while querying');
+    expect((await query(revoked.sdk)).object).toBe('list');
+    await elsewhere((tx) => revokeIntegration(tx, { name: 'Revoked while querying', now: now() }));
+    expect(await status(query(revoked.sdk))).toBe(401);
+    // No such data source, and a body the query refuses: still the token first.
+    expect(await status(query(revoked.sdk, '0190f5a4-0000-7000-8000-000000000000'))).toBe(401);
+    expect(
+      await status(revoked.sdk.dataSources.query({ data_source_id: dataSourceId, page_size: 1000 })),
+    ).toBe(401);
+  });
+
   // Last: on SQLite the restore replaces the database file, which no other connection may hold.
   it('after a snapshot restore, accepts the tokens of its time and refuses those made after it', async () => {
     const { token: before } = await remembered('Before the snapshot');

@@ -3,7 +3,8 @@
  * included), by a token already remembered (bearer auth's cache) for a page shared directly. The
  * bounds pin what docs/benchmarks.md reports (issue 12, "Session 9"): on Postgres the token is
  * confirmed and the page, its visibility and its data source read in one statement without a
- * transaction; on SQLite the integrations stamp (`pragma data_version`) and the page statement.
+ * transaction; on SQLite the integrations stamp (`pragma data_version`) and the page statement. A
+ * data source's query by such a token runs no statement of its own for the token either.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEngines } from '../helpers/engines.ts';
@@ -28,6 +29,32 @@ describeEngines('statements per page read', (engine) => {
       expect(res.status).toBe(200);
       await res.text();
       expect(counter.texts, counter.texts.join('\n')).toHaveLength(engine === 'postgres' ? 1 : 2);
+    } finally {
+      counter.stop();
+    }
+  });
+
+  it('queries a data source by a remembered token without a statement of its own for the token', async () => {
+    const made = await h.request('/v1/databases', {
+      method: 'POST',
+      body: JSON.stringify({
+        parent: { type: 'page_id', page_id: h.rootPageId },
+        title: [{ text: { content: 'Counted' } }],
+        initial_data_source: { properties: { Name: { title: {} } } },
+      }),
+    });
+    const dataSourceId = ((await made.json()) as { data_sources: { id: string }[] }).data_sources[0]!.id;
+    const query = () => h.request(`/v1/data_sources/${dataSourceId}/query`, { method: 'POST', body: '{}' });
+    for (let i = 0; i < 2; i++) expect((await query()).status).toBe(200);
+    const counter = countStatements({ keepText: true });
+    try {
+      const res = await query();
+      expect(res.status).toBe(200);
+      await res.text();
+      // Postgres: the token is confirmed inside the data source's visibility statement; SQLite:
+      // the integrations stamp vouches for it (no statement on integrations either way).
+      const lookups = counter.texts.filter((t) => /^select .* from "integrations"/i.test(t.trim()));
+      expect(lookups, counter.texts.join('\n')).toEqual([]);
     } finally {
       counter.stop();
     }

@@ -50,14 +50,15 @@ export const CSRF_HEADER = 'x-octavo-csrf';
 export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const actorForToken = tokenActors(deps.store);
   // Postgres looks every token up again (another node may have revoked it). For a GET of a page
-  // by a remembered token, the look-up rides in the page's own statement instead (one round trip
-  // less; `confirmingToken`), when nothing between here and the route acts on the actor.
+  // or a data source's query by a remembered token, the look-up rides in the route's first
+  // statement instead (one round trip less; `confirmingToken`), when nothing between here and
+  // the route acts on the actor.
   const deferrable = (c: Context<AppEnv>) =>
     deps.store.engine === 'postgres' &&
-    c.req.method === 'GET' &&
     !deps.rateLimiter &&
     !deps.emulator?.faults.rules.length &&
-    PAGE_PATH.test(c.req.path);
+    ((c.req.method === 'GET' && PAGE_PATH.test(c.req.path)) ||
+      (c.req.method === 'POST' && QUERY_PATH.test(c.req.path)));
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined) {
@@ -95,8 +96,12 @@ export function bearerAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** `GET /v1/pages/{id}`, the route that confirms a deferred token (pages.routes.ts). */
+/**
+ * The routes that confirm a deferred token: `GET /v1/pages/{id}` (pages.routes.ts) and
+ * `POST /v1/data_sources/{id}/query` (databases.routes.ts).
+ */
 const PAGE_PATH = /^\/v1\/pages\/[^/]+$/;
+const QUERY_PATH = /^\/v1\/data_sources\/[^/]+\/query$/;
 
 /** A remembered token, taken on trust until the route's statement confirms it. */
 export interface PendingToken {

@@ -17,7 +17,7 @@ import { presentDatabase, presentDataSource } from '../../present/database.prese
 import { presentList } from '../../present/list.present.ts';
 import { pageMayHoldMention, presentPage, presentPageJson } from '../../present/page.present.ts';
 import { presentTemplates } from '../../present/template.present.ts';
-import type { StoreTx } from '../../store/store.ts';
+import type { StoreTx, TokenCheck } from '../../store/store.ts';
 import {
   type CreateDatabaseBody,
   CreateDataSourceBody,
@@ -42,6 +42,7 @@ import {
   queryPagination,
   writeOptions,
 } from '../kit.ts';
+import { confirmingToken } from '../middleware/core.ts';
 import { holdsMention, ok, okParts, okWithoutRequestId } from '../respond.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
@@ -128,13 +129,21 @@ export function databasesRoutes(deps: AppDeps) {
   });
 
   /** Runs a query and answers Notion's list of pages. */
-  async function runQuery(c: Context<AppEnv>, resolve: (tx: StoreTx) => Promise<string>, type: string) {
+  async function runQuery(
+    c: Context<AppEnv>,
+    resolve: (tx: StoreTx) => Promise<string>,
+    type: string,
+    token?: TokenCheck,
+  ) {
     const body = parseWith(queryBody(c.get('version')), c.get('body')) as QueryBody;
     const { from, limit } = bodyPagination(body);
     const env = opEnv(c, deps);
-    // A query only reads: no transaction around it (Store.read).
-    const result = await deps.store.read(async (tx) =>
-      queryDataSource(tx, env, await resolve(tx), { body, from, limit, version: c.get('version') }),
+    // A query only reads (Store.read); on Postgres a deferred bearer token is confirmed by its
+    // first statement, the data source's visibility (`confirmingToken`).
+    const result = await deps.store.read(
+      async (tx) =>
+        queryDataSource(tx, env, await resolve(tx), { body, from, limit, version: c.get('version') }),
+      token ? { token } : undefined,
     );
     const ctx = presentCtx(c, deps);
     const only = filterProperties(c);
@@ -164,12 +173,14 @@ export function databasesRoutes(deps: AppDeps) {
     );
   }
 
-  r.post('/data_sources/:data_source_id/query', async (c) => {
-    requireDataSourceVersion(c);
-    authorize(c, 'data_sources.query');
-    const id = pathId(c, 'data_source_id');
-    return runQuery(c, async () => id, 'page_or_data_source');
-  });
+  r.post('/data_sources/:data_source_id/query', (c) =>
+    confirmingToken(c, async (token) => {
+      requireDataSourceVersion(c);
+      authorize(c, 'data_sources.query');
+      const id = pathId(c, 'data_source_id');
+      return runQuery(c, async () => id, 'page_or_data_source', token);
+    }),
+  );
 
   r.post('/databases/:database_id/query', async (c) => {
     if (hasDataSources(c.get('version'))) {
