@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Schema } from '../domain/properties/types.ts';
 import { aggregateEvents } from '../events/aggregate.ts';
 import type { RecordedEvent } from '../events/types.ts';
+import { isPreparedStatementGone } from '../lib/constraint.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OpEnv } from '../ops/env.ts';
 import { canSeeEvent } from '../ops/events.ts';
@@ -156,13 +157,10 @@ class Look {
     const missing = [...new Set(ids)].filter((id) => !this.pages.has(id));
     for (let i = 0; i < missing.length; i += 100) {
       const chunk = missing.slice(i, i + 100);
-      const read = this.tx.blocks.getMany(chunk);
-      for (const id of chunk)
-        this.pages.set(
-          id,
-          read.then((found) => found.find((b) => b.id === id)),
-        );
-      await read;
+      // Read, then remembered as settled: a pending promise per id would each reject unhandled
+      // when the read fails (and Node ends the process on an unhandled rejection).
+      const found = new Map((await this.tx.blocks.getMany(chunk)).map((b) => [b.id, b]));
+      for (const id of chunk) this.pages.set(id, Promise.resolve(found.get(id)));
     }
   }
 
@@ -390,6 +388,9 @@ async function dispatchUnit(deps: DispatchDeps, from: string, parts: Part[], all
           const mayFire = await narrow(look, automation, eventsFor(index, definitionOf(automation).trigger));
           if (mayFire.length > 0) firings.push(...(await weigh(tx, look, deps, automation, mayFire, now)));
         } catch (err) {
+          // A prepared statement the server refused (its table changed shape) is the read's, not
+          // the automation's: the read runs again as a whole (Store.read).
+          if (isPreparedStatementGone(err)) throw err;
           stuck.push(automation.id);
           deps.log?.error({ err, automation: automation.name }, 'automation dispatch failed');
         }

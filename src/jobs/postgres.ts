@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { type JobWithMetadata, PgBoss } from 'pg-boss';
+import { isPreparedStatementGone } from '../lib/constraint.ts';
 import {
   type ConsumeOptions,
   checkJobName,
@@ -77,20 +78,6 @@ function bossStatementName(text: string): string | undefined {
 
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
 
-/**
- * Whether the server refused a prepared statement that no longer fits (a table changed under it:
- * "cached plan must not change result type") or no longer exists (as store/compiled.ts tells).
- */
-function preparedStatementGone(e: unknown): boolean {
-  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === '26000' ||
-    (code === '0A000' &&
-      typeof message === 'string' &&
-      message.includes('cached plan must not change result type'))
-  );
-}
-
 /** The client class of pg-boss's pool (pg-pool's `Client` option): see PREPARED_SHAPES. */
 class PreparingClient extends pg.Client {
   constructor(config?: pg.ClientConfig) {
@@ -109,7 +96,7 @@ class PreparingClient extends pg.Client {
           : undefined;
       if (name === undefined) return proto.query.apply(this, args);
       const forget = (e: unknown) => {
-        if (preparedStatementGone(e)) {
+        if (isPreparedStatementGone(e)) {
           bossNames.delete(text as string);
           bossUnprepared.add(text as string);
         }

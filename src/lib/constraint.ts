@@ -8,3 +8,19 @@ export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * Whether `e` is Postgres refusing a prepared statement that no longer fits its table (the table
+ * changed shape under it: "cached plan must not change result type") or no longer exists. The
+ * caller runs the statement, or its transaction, again unnamed (store/compiled.ts, and pg-boss's
+ * statements in jobs/postgres.ts).
+ */
+export function isPreparedStatementGone(e: unknown): boolean {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === '26000' ||
+    (code === '0A000' &&
+      typeof message === 'string' &&
+      message.includes('cached plan must not change result type'))
+  );
+}

@@ -385,9 +385,10 @@ export async function writePageUpdate(
       lockedDs = locked.current;
     } else lockedDs = await lockRowWriters(tx, current.parent_id);
     current = (await tx.blocks.getForWrite(id)) ?? current;
-  } else {
+  } else if (tx.blocks.rowLocks) {
     // A page outside a data source is written whole too: read again under its row's lock, so
-    // two writers racing (an icon and a title, say) both keep their change.
+    // two writers racing (an icon and a title, say) both keep their change (SQLite has one
+    // writer at a time: what was read is what is there).
     current = (await tx.blocks.getForWrite(id)) ?? current;
   }
   if (body.is_archived !== undefined) throw errors.unsupported('is_archived');

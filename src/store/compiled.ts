@@ -4,6 +4,7 @@
  * compiling with Kysely cost more than running the statement.
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { isPreparedStatementGone } from '../lib/constraint.ts';
 import type { Database } from './schema.ts';
 import type { Engine } from './store.ts';
 
@@ -154,15 +155,4 @@ export function namePreparedStatements(client: { query: QueryFn }): void {
       throw e;
     });
   };
-}
-
-/** Whether a Postgres error is a prepared statement that no longer fits or no longer exists. */
-export function isPreparedStatementGone(e: unknown): boolean {
-  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === '26000' ||
-    (code === '0A000' &&
-      typeof message === 'string' &&
-      message.includes('cached plan must not change result type'))
-  );
 }

@@ -15,6 +15,7 @@ import {
   type Transaction,
   type UnknownRow,
 } from 'kysely';
+import { isPreparedStatementGone } from '../lib/constraint.ts';
 import { propertyColumns, rowTableName } from '../query/columns.ts';
 import {
   addPropertyColumns,
@@ -27,13 +28,7 @@ import { queryRows } from '../query/execute.ts';
 import { ensureTextIndex } from '../query/text-index.ts';
 import { automationRepo } from './automations-repo.ts';
 import { comments } from './comments-repo.ts';
-import {
-  definedEntries,
-  executeCompiled,
-  executeCompiledQuery,
-  holdSqliteConnection,
-  isPreparedStatementGone,
-} from './compiled.ts';
+import { definedEntries, executeCompiled, executeCompiledQuery, holdSqliteConnection } from './compiled.ts';
 import { ChangeLog, eventRepo, recordEvents } from './events-repo.ts';
 import { fileUploads } from './file-uploads-repo.ts';
 import { invitationRepo } from './invitations-repo.ts';
