@@ -9,7 +9,6 @@ export async function jobsCommand(values: Values): Promise<void> {
   const running = await startJobProcess(config).catch((e) => {
     throw storageFailure(config, e);
   });
-  console.log(`Octavo is running jobs (${running.queue.engine}) on ${storageLabel(config)}`);
   // The process runs until told to stop, even while no consumer has anything to wait on (the
   // embedded queue polls with timers that do not hold the process open).
   const alive = setInterval(() => {}, 2 ** 30);
@@ -20,6 +19,9 @@ export async function jobsCommand(values: Values): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Listening before saying it runs: a signal sent on reading the line must find the handler
+  // (without one, SIGTERM's default action ends the process at once, with no clean stop).
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  console.log(`Octavo is running jobs (${running.queue.engine}) on ${storageLabel(config)}`);
 }

@@ -18,8 +18,6 @@ export async function serveCommand(values: Values): Promise<void> {
   logger.info({ storage: storageLabel(config), host: config.host, port: config.port }, 'starting');
   await browserApp(logger);
   const server = await start(config, logger, fixture);
-  flushLog(logger); // the start-up entries come before the banner
-  console.log(banner(config, server).join('\n'));
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     server.close().then(
@@ -35,8 +33,13 @@ export async function serveCommand(values: Values): Promise<void> {
       },
     );
   };
+  // Listening for the signals before the banner says the server is up: a supervisor (or a test)
+  // that stops it as soon as it reads the banner would otherwise meet the default action, a
+  // kill without the drain.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  flushLog(logger); // the start-up entries come before the banner
+  console.log(banner(config, server).join('\n'));
   // Lines are gathered for up to LOG_FLUSH_MS: whatever ends the process (an uncaught error
   // too) writes them out first; 'exit' handlers run synchronously, as the flush does.
   process.once('exit', () => flushLog(logger));
