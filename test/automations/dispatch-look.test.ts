@@ -18,8 +18,7 @@ import { sharePage } from '../../src/ops/integrations.ts';
 import type { BootstrapResult } from '../../src/ops/workspace.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import { describeEngines } from '../helpers/engines.ts';
-import { waitFor } from '../jobs/support.ts';
-import { type LookBench, startLookBench } from './support.ts';
+import { type LookBench, readableEnd, startLookBench } from './support.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading the SDK's objects loosely
 type Loose = any;
@@ -36,19 +35,7 @@ describeEngines('automation dispatch look', (engine) => {
   });
   afterAll(() => bench?.close());
 
-  /** The outbox's end, once every event before it can be read (on Postgres the outbox is read
-   * below the oldest running transaction of the whole server, shared with other tests). */
-  async function readable(): Promise<string> {
-    await waitFor(
-      () =>
-        store.read(
-          async (tx) => (await tx.events.endCursor()) === (await tx.events.endCursor({ committed: true })),
-        ),
-      30_000,
-      'the events to be readable',
-    );
-    return store.read((tx) => tx.events.endCursor());
-  }
+  const readable = () => readableEnd(store);
 
   it('a look leases only the automations that act; those another process holds wait for it', async () => {
     const db = (await sdk.databases.create({

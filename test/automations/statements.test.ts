@@ -14,8 +14,7 @@ import type { BootstrapResult } from '../../src/ops/workspace.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import { describeEngines } from '../helpers/engines.ts';
 import { countStatements, storeConnection } from '../helpers/statements.ts';
-import { waitFor } from '../jobs/support.ts';
-import { type LookBench, startLookBench } from './support.ts';
+import { type LookBench, readableEnd, startLookBench } from './support.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading the SDK's objects loosely
 type Loose = any;
@@ -74,16 +73,9 @@ describeEngines('statements per automation run', (engine) => {
       });
       ids.push(page.id);
     }
-    // On Postgres the outbox is read below the oldest running transaction of the whole server
-    // (shared with other tests): wait until the rows' events are readable, so one look sees them.
-    await waitFor(
-      () =>
-        store.read(
-          async (tx) => (await tx.events.endCursor()) === (await tx.events.endCursor({ committed: true })),
-        ),
-      30_000,
-      'the events to be readable',
-    );
+    // Every row's event readable (on Postgres the outbox waits for older transactions), so one
+    // look sees them all.
+    await readableEnd(store);
     const counter = countStatements({
       ...(engine === 'postgres' ? { which: storeConnection(where) } : {}),
       keepText: !!process.env.DUMP_STATEMENTS,

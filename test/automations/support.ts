@@ -20,7 +20,7 @@ import { dropPostgresSchema, openStore } from '../../src/store/connect.ts';
 import type { KyselyStore } from '../../src/store/kysely-store.ts';
 import type { EngineName } from '../helpers/engines.ts';
 import { BASE_URL } from '../helpers/harness.ts';
-import { newLocation, openAt, PG_URL } from '../jobs/support.ts';
+import { newLocation, openAt, PG_URL, waitFor } from '../jobs/support.ts';
 
 export interface AutoBench {
   store: KyselyStore;
@@ -33,11 +33,9 @@ export interface AutoBench {
   close(): Promise<void>;
 }
 
-export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
-  const where = newLocation(engine);
-  const { store, queue, close } = await openAt(engine, where);
-  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-  const app = createApp({
+/** The app as `octavo serve` composes it for the bootstrapped workspace (no rate limit). */
+function appFor(store: KyselyStore, boot: BootstrapResult) {
+  return createApp({
     store,
     publicUrl: BASE_URL,
     workspace: boot.workspace,
@@ -48,6 +46,42 @@ export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
       urlSecret: boot.fileUrlSecret,
     },
   });
+}
+
+/** The official SDK talking to `app` in process with `token`. */
+function sdkFor(app: ReturnType<typeof createApp>, token: string): Client {
+  const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
+    Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
+  return new Client({
+    auth: token,
+    baseUrl: BASE_URL,
+    fetch: fetchApp as typeof fetch,
+    logLevel: 'error' as never,
+  });
+}
+
+/**
+ * The outbox's end once every event before it can be read: on Postgres the outbox is read below
+ * the oldest running transaction of the whole server (shared with other tests), so a look run
+ * after this sees every event written before it.
+ */
+export async function readableEnd(store: KyselyStore): Promise<string> {
+  await waitFor(
+    () =>
+      store.read(
+        async (tx) => (await tx.events.endCursor()) === (await tx.events.endCursor({ committed: true })),
+      ),
+    30_000,
+    'the events to be readable',
+  );
+  return store.read((tx) => tx.events.endCursor());
+}
+
+export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
+  const where = newLocation(engine);
+  const { store, queue, close } = await openAt(engine, where);
+  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
+  const app = appFor(store, boot);
   const rt: AutomationRuntime = {
     store,
     queue,
@@ -65,20 +99,12 @@ export async function startAutoBench(engine: EngineName): Promise<AutoBench> {
   };
   const running: RunningAutomations = await startAutomations({ ...rt, queue });
   const adminToken = await store.transaction((tx) => issueAdminToken(tx));
-  const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
-    Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
   return {
     store,
     queue,
     boot,
     rt,
-    client: (token = boot.created!.token) =>
-      new Client({
-        auth: token,
-        baseUrl: BASE_URL,
-        fetch: fetchApp as typeof fetch,
-        logLevel: 'error' as never,
-      }),
+    client: (token = boot.created!.token) => sdkFor(app, token),
     admin: async (method, path, body) => {
       const res = await app.request(`${BASE_URL}/_octavo${path}`, {
         method,
@@ -117,25 +143,8 @@ export async function startLookBench(engine: EngineName): Promise<LookBench> {
       ? await openStore({ dataDir: where })
       : await openStore({ databaseUrl: PG_URL, pgSchema: where });
   const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-  const app = createApp({
-    store,
-    publicUrl: BASE_URL,
-    workspace: boot.workspace,
-    rateLimiter: null,
-    files: {
-      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
-      allowPrivateImports: false,
-      urlSecret: boot.fileUrlSecret,
-    },
-  });
-  const fetchApp = (url: string | URL | Request, init?: RequestInit) =>
-    Promise.resolve(app.request(url instanceof Request ? url : String(url), init));
-  const sdk = new Client({
-    auth: boot.created!.token,
-    baseUrl: BASE_URL,
-    fetch: fetchApp as typeof fetch,
-    logLevel: 'error' as never,
-  });
+  const app = appFor(store, boot);
+  const sdk = sdkFor(app, boot.created!.token);
   const rt: AutomationRuntime = {
     store,
     settings: { allowPrivate: true, timeoutMs: 2000, pollMs: 20, aggregationMs: 0, publicUrl: BASE_URL },
