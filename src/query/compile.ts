@@ -391,13 +391,14 @@ function conjoin(parts: Bool[]): Bool {
  * empties sorting last, it holds `… OR col IS NULL`, which keeps SQLite from seeking. When the
  * first sort key is a plain column and the anchor's value there is not empty, the rows after
  * the anchor are those within `bound` (a range the index can seek to) followed by all rows
- * matching `empties`; read them in that order. Null when no such split applies.
+ * matching `empties` (null when the column is never empty); read them in that order. Null when
+ * no such split applies.
  */
 export function compileCursorSeek(
   sorts: readonly Sort[],
   lastRow: DerivedRow,
   ctx: CompileContext,
-): { bound: Expression<SqlBool>; empties: Expression<SqlBool> } | null {
+): { bound: Expression<SqlBool>; empties: Expression<SqlBool> | null } | null {
   const [first] = orderTerms(sorts);
   if (!first || 'pageId' in first || first.sort.optionOrder) return null;
   const key = keyOf(first, lastRow);
@@ -405,7 +406,8 @@ export function compileCursorSeek(
   const expr = termExpression(first, ctx);
   const bound =
     termDirection(first) === 'ascending' ? sql<SqlBool>`${expr} >= ${key}` : sql<SqlBool>`${expr} <= ${key}`;
-  return { bound, empties: sql<SqlBool>`${expr} is null` };
+  // A column that is never empty (a row's timestamps and authors) has no empties to read after.
+  return { bound, empties: neverEmpty(first) ? null : sql<SqlBool>`${expr} is null` };
 }
 
 /** Leaf kinds an index can serve (equality or range on the stored column). */

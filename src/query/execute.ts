@@ -160,9 +160,11 @@ export async function queryRows(
     const seek = compileCursorSeek(query.sorts, anchor, ctx);
     if (seek) {
       ids = await read(() => select(ctx).where(cursor).where(seek.bound), split ? nonEmpty : order, want);
-      ids.push(
-        ...(await read(() => select(ctx).where(seek.empties), split ? emptyOrder : order, want - ids.length)),
-      );
+      const empties = seek.empties;
+      if (empties)
+        ids.push(
+          ...(await read(() => select(ctx).where(empties), split ? emptyOrder : order, want - ids.length)),
+        );
     } else if (split) {
       // The anchor's first key is empty: so is every later row's. With no other sort key they
       // are in page_id order, a range of the (key, page_id) index rather than an OR of cases.

@@ -90,10 +90,25 @@ describe('compileFilter SQL', () => {
       sql: 'select "page_id" from "ds" where "p_7469746c65" >= ?',
       parameters: ['kiwi'],
     });
-    expect(whereSql('sqlite', seek.empties).sql).toBe(
+    expect(whereSql('sqlite', seek.empties!).sql).toBe(
       'select "page_id" from "ds" where "p_7469746c65" is null',
     );
     expect(compileCursorSeek(q.sorts, { page_id: 'p1', p_7469746c65: null }, ctx)).toBeNull();
+  });
+
+  it('a cursor on a column that is never empty (a timestamp) has no empty-keyed rows to read after', () => {
+    const q = parseQuery({ sorts: [{ timestamp: 'created_time', direction: 'descending' }] }, GROCERY, opts);
+    const ctx = { hooks: sqliteHooks, now: NOW };
+    const seek = compileCursorSeek(
+      q.sorts,
+      { page_id: 'p1', created_time: '2026-01-01T00:00:00.000Z' },
+      ctx,
+    )!;
+    expect(whereSql('sqlite', seek.bound)).toEqual({
+      sql: 'select "page_id" from "ds" where "created_time" <= ?',
+      parameters: ['2026-01-01T00:00:00.000Z'],
+    });
+    expect(seek.empties).toBeNull();
   });
 
   it('orders select by option position, empties last, page_id last; cursors seek without OFFSET', () => {

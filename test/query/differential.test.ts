@@ -93,7 +93,7 @@ async function pageAfter(
   const split = from && seek ? compileCursorSeek(query.sorts, from, ctx) : null;
   if (!split) return runSql(t, table, query, ctx, from, want);
   const head = await runSql(t, table, query, ctx, from, want, split.bound);
-  if (head.length >= want) return head;
+  if (head.length >= want || !split.empties) return head;
   return [...head, ...(await runSql(t, table, query, ctx, undefined, want - head.length, split.empties))];
 }
 
