@@ -19,7 +19,7 @@
  *   id (SQLite, which has no LATERAL) (`planRelatedJoins`), so a rollup filtered and sorted on
  *   is computed once per row.
  */
-import type { Expression, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
+import type { AliasedSelectQueryBuilder, Expression, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import {
   applyOrderBy,
@@ -64,6 +64,14 @@ export interface RowQueryOptions {
    * for them. The rows come back in `RowPage.rows`, in the page's order.
    */
   readonly withColumns?: (q: AnySelect) => AnySelect;
+  /**
+   * A one-row table put before the row table in the FROM list of the statements that read rows
+   * (its columns selectable by `withColumns`): Postgres locks a statement's tables in the order
+   * it meets them, so a table named here is locked before the row table (store/read-check.ts).
+   * With no row, the statements answer none.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: its columns are the caller's
+  readonly leading?: AliasedSelectQueryBuilder<any, string>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the rows' table is dynamic, like AnyDb.
@@ -90,7 +98,9 @@ export async function queryRows(
   let ctx: CompileContext = related.ctx;
   let candidates: Expression<SqlBool> | null = null;
   const select = (filterCtx: CompileContext) => {
-    let from = db.selectFrom(`${table} as r`);
+    let from = options.leading
+      ? db.selectFrom([options.leading, `${table} as r`])
+      : db.selectFrom(`${table} as r`);
     for (const join of related.joins)
       from = join.lateral
         ? from.leftJoinLateral(join.from, (on) => on.onTrue())

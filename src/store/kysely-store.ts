@@ -34,6 +34,7 @@ import { fileUploads } from './file-uploads-repo.ts';
 import { invitationRepo } from './invitations-repo.ts';
 import { pendingMigrations } from './migrate.ts';
 import { accounts, oauth } from './oauth-repo.ts';
+import { READ_VERSION, ReadCheck, ReadRaced } from './read-check.ts';
 import type { Database } from './schema.ts';
 import { scriptRepo } from './scripts-repo.ts';
 import {
@@ -259,7 +260,13 @@ function integrations(db: Db, engine: Engine, changed: () => void): IntegrationR
   };
 }
 
-function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): BlockRepo {
+function blocks(
+  db: Db,
+  engine: Engine,
+  log: ChangeLog,
+  token?: TokenCheck,
+  readCheck?: ReadCheck,
+): BlockRepo {
   const childKey = (parentId: string, dir: 'asc' | 'desc') =>
     db
       .selectFrom('blocks')
@@ -322,22 +329,28 @@ function blocks(db: Db, engine: Engine, log: ChangeLog, token?: TokenCheck): Blo
       // Postgres: the block and its visibility (the walk of shares.isVisible) in one round trip,
       // and a remembered bearer token confirmed in it (ReadOptions.token), the first time only.
       const check = token && token.ok === undefined ? token : undefined;
+      // A checked read's first statement: the row's version too (store/read-check.ts).
+      const anchor = readCheck && readCheck.statements === 0 && !readCheck.anchor ? readCheck : undefined;
       const [found] = await executeCompiled<
-        Parameters<typeof toView>[0] & { visible?: boolean; token_ok?: boolean }
+        Parameters<typeof toView>[0] & { visible?: boolean; token_ok?: boolean; [READ_VERSION]?: string }
       >(
         db,
         engine,
-        `block by id if visible${check ? ', token' : ''}`,
+        `block by id if visible${check ? ', token' : ''}${anchor ? ', version' : ''}`,
         () => {
-          const q = blockSelect(db).select(visibleTo(integrationId, id).as('visible'));
-          return (check ? q.select(tokenConfirmed(check).as('token_ok')) : q).where('b.id', '=', id);
+          let q = blockSelect(db).select(visibleTo(integrationId, id).as('visible'));
+          if (check) q = q.select(tokenConfirmed(check).as('token_ok'));
+          if (anchor) q = q.select(sql<string>`b.xmin::text`.as(READ_VERSION));
+          return q.where('b.id', '=', id);
         },
         [id, integrationId, ...(check ? tokenParameters(check) : []), id],
       );
       if (check && found) check.ok = found.token_ok === true;
+      if (anchor && found?.[READ_VERSION] !== undefined) anchor.anchor = { id, version: found[READ_VERSION] };
       if (!found?.visible) return undefined;
       delete found.visible;
       delete found.token_ok;
+      delete found[READ_VERSION];
       log.sawBlocks([found]);
       return toView(found);
     },
@@ -751,7 +764,7 @@ function shares(db: Db, engine: Engine): ShareRepo {
 
 export { rowTableName };
 
-function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowRepo {
+function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog, check?: ReadCheck): RowRepo {
   // Data-source tables are created at run time, so they are outside the typed schema.
   // biome-ignore lint/suspicious/noExplicitAny: dynamic tables
   const anyDb = db as unknown as Kysely<any>;
@@ -792,11 +805,28 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowR
     },
     query: (id, query, options) => queryRows(anyDb, hooks, rowTableName(id), query, options),
     queryBlocks: async (id, query, options) => {
-      // A left join keeps the row table the outer loop on SQLite, whose index gives the order.
+      // A checked read (Postgres) reads its first row's version again with the rows, from a
+      // table put first: `blocks` locked before the row table, in the order a snapshot restore
+      // locks them (by name), else the two could deadlock.
+      const anchor = check?.anchor;
       const page = await queryRows(anyDb, hooks, rowTableName(id), query, {
         ...options,
-        withColumns: (q) => q.leftJoin('blocks as b', 'b.id', 'r.page_id').selectAll('b'),
+        ...(anchor
+          ? {
+              leading: anyDb
+                .selectFrom('blocks')
+                .select(sql<string>`xmin::text`.as(READ_VERSION))
+                .where('id', '=', anchor.id)
+                .as('octavo_v'),
+            }
+          : {}),
+        // A left join keeps the row table the outer loop on SQLite, whose index gives the order.
+        withColumns: (q) => {
+          const joined = q.leftJoin('blocks as b', 'b.id', 'r.page_id').selectAll('b');
+          return anchor ? joined.select(`octavo_v.${READ_VERSION}`) : joined;
+        },
       });
+      if (check && anchor) await confirmRead(db, check, anchor.id);
       const found: BlockRow[] = [];
       const seen: BlockRow[] = [];
       for (const r of page.rows ?? []) {
@@ -821,6 +851,17 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog): RowR
       return r?.m === null || r?.m === undefined ? null : Number(r.m);
     },
   };
+}
+
+/**
+ * Ends a checked read's statements (store/read-check.ts): unless its last statement read the
+ * first row's version unchanged (an empty page carries none), one more reads it; a version that
+ * changed throws `ReadRaced`, and the read runs again in a transaction.
+ */
+async function confirmRead(db: Db, check: ReadCheck, id: string): Promise<void> {
+  if (!check.confirmed && !check.raced)
+    await sql`select xmin::text as ${sql.ref(READ_VERSION)} from blocks where id = ${id}`.execute(db);
+  if (!check.confirmed) throw new ReadRaced('Store.read: the first row changed while the read ran');
 }
 
 async function tableExists(db: Db, engine: Engine, table: string): Promise<boolean> {
@@ -891,6 +932,7 @@ class BoundRepos implements StoreTx {
   private readonly log: ChangeLog;
   private readonly changed: () => void;
   private readonly token: TokenCheck | undefined;
+  private readonly check: ReadCheck | undefined;
   constructor(
     db: Db,
     engine: Engine,
@@ -898,6 +940,7 @@ class BoundRepos implements StoreTx {
     log: ChangeLog,
     changed: () => void,
     token?: TokenCheck,
+    check?: ReadCheck,
   ) {
     this.db = db;
     this.engine = engine;
@@ -905,6 +948,7 @@ class BoundRepos implements StoreTx {
     this.log = log;
     this.changed = changed;
     this.token = token;
+    this.check = check;
   }
   private repo<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
     let made = this.made[key];
@@ -921,13 +965,13 @@ class BoundRepos implements StoreTx {
     return this.repo('integrations', () => integrations(this.db, this.engine, this.changed));
   }
   get blocks() {
-    return this.repo('blocks', () => blocks(this.db, this.engine, this.log, this.token));
+    return this.repo('blocks', () => blocks(this.db, this.engine, this.log, this.token, this.check));
   }
   get shares() {
     return this.repo('shares', () => shares(this.db, this.engine));
   }
   get rows() {
-    return this.repo('rows', () => rows(this.db, this.hooks, this.engine, this.log));
+    return this.repo('rows', () => rows(this.db, this.hooks, this.engine, this.log, this.check));
   }
   get meta() {
     return this.repo('meta', () => meta(this.db));
@@ -992,8 +1036,9 @@ function bind(
   log: ChangeLog,
   changed: () => void,
   token?: TokenCheck,
+  check?: ReadCheck,
 ): StoreTx {
-  return new BoundRepos(db, engine, hooks, log, changed, token);
+  return new BoundRepos(db, engine, hooks, log, changed, token, check);
 }
 
 /** Thrown into a read from its second statement on (`Store.read`'s `oneStatement`). */
@@ -1098,11 +1143,11 @@ export class KyselyStore implements Store {
   }
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>, options?: ReadOptions): Promise<T> {
-    const run = async (db: Db) => {
+    const run = async (db: Db, check?: ReadCheck) => {
       if (this.sqliteRun) holdSqliteConnection(db, this.sqliteRun);
       const log = new ChangeLog();
       const result = await fn(
-        bind(db, this.engine, this.hooks, log, this.integrationsChanged, options?.token),
+        bind(db, this.engine, this.hooks, log, this.integrationsChanged, options?.token, check),
       );
       if (log.blocks.size + log.uploads.size + log.views.size + log.comments.size > 0)
         throw new Error('Store.read: the operation wrote; writes belong in Store.transaction');
@@ -1113,7 +1158,20 @@ export class KyselyStore implements Store {
     // waits for the read to end instead of committing between two of its statements, which
     // showed a data source with no rows (test/testdouble/snapshots.test.ts).
     if (this.engine === 'postgres') {
-      if (options?.oneStatement) {
+      if (options?.checked) {
+        // Its statements on the pool, each on its own; the answer kept when the last one
+        // confirmed that no restore (nor write of the first row read) came in between, else the
+        // read runs again in a transaction (store/read-check.ts).
+        const check = new ReadCheck();
+        try {
+          const result = await run(this.db.withPlugin(check), check);
+          if (check.confirmed) return result;
+        } catch (e) {
+          // An error before the first statement completed stands. After it, the error may come of
+          // a race (a restore between the statements, a deadlock with one): run again.
+          if (!(e instanceof ReadRaced) && check.statements === 0) throw e;
+        }
+      } else if (options?.oneStatement) {
         // Optimistic: the read as one statement on the pool, without BEGIN and COMMIT (two round
         // trips). A single statement holds its tables' locks while it runs and sees one snapshot,
         // so a restore cannot land inside it; a read that needs a second statement is stopped

@@ -802,6 +802,14 @@ export interface ReadOptions {
    */
   oneStatement?: boolean;
   /**
+   * Postgres: the read's statements run on their own, without BEGIN and COMMIT, and its answer is
+   * kept only when its last statement confirmed that the row its first statement read (a block by
+   * id, `BlockRepo.getVisible`) is unchanged (`RowRepo.queryBlocks` does): no snapshot restore
+   * committed in between (store/read-check.ts). Otherwise `fn` runs again in a transaction, so
+   * it must be safe to run twice. For reads that end with `queryBlocks` (a data source's query).
+   */
+  checked?: boolean;
+  /**
    * Postgres: a bearer token to confirm in the read's first statement of a block by id
    * (`BlockRepo.getVisibleRow`), saving the token's own round trip: the statement also says
    * whether a live integration has this token hash with exactly these columns, and sets `ok`.

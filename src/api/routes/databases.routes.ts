@@ -139,11 +139,12 @@ export function databasesRoutes(deps: AppDeps) {
     const { from, limit } = bodyPagination(body);
     const env = opEnv(c, deps);
     // A query only reads (Store.read); on Postgres a deferred bearer token is confirmed by its
-    // first statement, the data source's visibility (`confirmingToken`).
+    // first statement, the data source's visibility (`confirmingToken`), and the read is checked
+    // rather than wrapped in BEGIN and COMMIT (`ReadOptions.checked`).
     const result = await deps.store.read(
       async (tx) =>
         queryDataSource(tx, env, await resolve(tx), { body, from, limit, version: c.get('version') }),
-      token ? { token } : undefined,
+      { checked: true, ...(token ? { token } : {}) },
     );
     const ctx = presentCtx(c, deps);
     const only = filterProperties(c);
