@@ -2,7 +2,8 @@
  * `node bench/observability.ts`: what the request log and the Prometheus metrics cost per
  * request, in process (no HTTP: the share is an upper bound of a served request's). Three apps on
  * one SQLite file differ only in what they observe: `bare` (log silent, no metrics), `log` (info,
- * JSON lines to a file) and `log+metrics`. Requests: GET /v1/pages/{id} and a data-source query
+ * JSON lines to standard output, gathered and written as `octavo serve` writes them: run it as
+ * `node bench/observability.ts > /dev/null`, the figures go to standard error) and `log+metrics`. Requests: GET /v1/pages/{id} and a data-source query
  * answering 100 rows. Requests alternate between the apps one by one, so drift hits all alike;
  * the report is the median over rounds of the process CPU time per request (`process.cpuUsage`
  * around each). Node's default metrics (GC observer, event-loop monitor) are process-wide once
@@ -11,7 +12,7 @@
  *
  *   OBS_BENCH_ROUNDS=15  OBS_BENCH_GETS=300  OBS_BENCH_QUERIES=40
  */
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/api/app.ts';
@@ -31,21 +32,15 @@ const QUERIES = Number(process.env.OBS_BENCH_QUERIES ?? 40);
 const dir = mkdtempSync(join(tmpdir(), 'octavo-obs-bench-'));
 const store = await openStore({ dataDir: dir });
 const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-const { pino } = await import('pino');
-const logFd = openSync(join(dir, 'requests.log'), 'a');
-const fileLogger = () =>
-  createLogger({
-    format: 'json',
-    level: 'info',
-    destination: pino.destination({ dest: logFd, sync: false, minLength: 0 }),
-  });
+// The logger `octavo serve` makes: lines gathered and written to standard output.
+const servedLogger = () => createLogger({ format: 'json', level: 'info' });
 const makeApp = (observe: 'bare' | 'log' | 'log+metrics') =>
   createApp({
     store,
     publicUrl: 'http://octavo.test',
     workspace: boot.workspace,
     rateLimiter: null,
-    logger: observe === 'bare' ? createLogger({ format: 'json', level: 'silent' }) : fileLogger(),
+    logger: observe === 'bare' ? createLogger({ format: 'json', level: 'silent' }) : servedLogger(),
     ...(observe === 'log+metrics' ? { metrics: createMetrics() } : {}),
     files: {
       maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
@@ -117,7 +112,7 @@ for (const kind of ['get', 'query'] as const) {
       return `${name} ${m.toFixed(0)} µs${name === 'bare' ? '' : ` (${m >= bare ? '+' : ''}${(((m - bare) / bare) * 100).toFixed(1)} %)`}`;
     })
     .join(', ');
-  console.log(
+  console.error(
     `${kind === 'get' ? 'GET /v1/pages/{id}' : 'query, 100 rows'}: ${line} (${ROUNDS} rounds x ${perRound}, load ${loadavg()[0]!.toFixed(2)})`,
   );
 }

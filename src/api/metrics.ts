@@ -4,7 +4,7 @@
  * connections (Postgres; SQLite has one connection and no pool) and Node's process metrics.
  * Each server has its own registry, so two apps in one process (tests) do not share counters.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 
 /** Connections of a database pool at one moment (node-pg's `totalCount`, `idleCount`, `waitingCount`). */
 export interface PoolUse {
@@ -31,19 +31,27 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export function createMetrics(options: { pool?: (() => PoolUse) | undefined } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'octavo_' });
-  const requests = new Counter({
-    name: 'octavo_http_requests_total',
-    help: 'HTTP requests answered, by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'octavo_http_request_duration_seconds',
-    help: 'Time from the request reaching the app to its response being ready, by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: BUCKETS,
-    registers: [registry],
-  });
+  // The request counts and latencies are kept here, one entry per (route, method, status), and
+  // handed to the registry when it is scraped: prom-client's own `inc` and `observe` hash their
+  // label set on every call, which was most of what metrics added to a request
+  // (docs/benchmarks.md). Routes are patterns, so there are few entries.
+  const series = new Map<string, RequestSeries>();
+  registry.registerMetric(
+    scraped(
+      'octavo_http_requests_total',
+      'HTTP requests answered, by route pattern, method and status.',
+      'counter',
+      () => [...series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+    ),
+  );
+  registry.registerMetric(
+    scraped(
+      'octavo_http_request_duration_seconds',
+      'Time from the request reaching the app to its response being ready, by route pattern, method and status.',
+      'histogram',
+      () => [...series.values()].flatMap(histogramSamples),
+    ),
+  );
   const refusals = new Counter({
     name: 'octavo_rate_limit_refusals_total',
     help: 'Requests refused with 429 rate_limited.',
@@ -68,25 +76,73 @@ export function createMetrics(options: { pool?: (() => PoolUse) | undefined } = 
       (u) => u.waiting,
     );
   }
-  // The labelled series of each (route, method, status), kept: prom-client hashes the label set
-  // on every `inc(labels)`, which was most of what metrics added to a request (benchmarks.md).
-  // Routes are patterns, so there are few of them.
-  const series = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   return {
     registry,
     observeRequest(route, method, status, seconds) {
       const key = `${method} ${status} ${route}`;
       let s = series.get(key);
       if (!s) {
-        const labels = { route, method, status: String(status) };
-        s = { count: requests.labels(labels), time: latency.labels(labels) };
+        s = {
+          labels: { route, method, status: String(status) },
+          buckets: new Float64Array(BUCKETS.length),
+          sum: 0,
+          count: 0,
+        };
         series.set(key, s);
       }
-      s.count.inc();
-      s.time.observe(seconds);
+      let b = 0;
+      while (b < BUCKETS.length && seconds > BUCKETS[b]!) b++;
+      if (b < BUCKETS.length) s.buckets[b]!++;
+      s.sum += seconds;
+      s.count++;
     },
     rateLimited() {
       refusals.inc();
     },
   };
+}
+
+/** One (route, method, status): its labels, requests per latency bucket (not cumulative), sum and count. */
+interface RequestSeries {
+  labels: { route: string; method: string; status: string };
+  buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+interface Sample {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/** A series' histogram samples as Prometheus shows them: cumulative buckets, `+Inf`, sum, count. */
+function histogramSamples(s: RequestSeries): Sample[] {
+  const name = 'octavo_http_request_duration_seconds';
+  const out: Sample[] = [];
+  let acc = 0;
+  for (let b = 0; b < BUCKETS.length; b++) {
+    acc += s.buckets[b]!;
+    out.push({ labels: { le: BUCKETS[b]!, ...s.labels }, value: acc, metricName: `${name}_bucket` });
+  }
+  out.push({ labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: `${name}_bucket` });
+  out.push({ labels: s.labels, value: s.sum, metricName: `${name}_sum` });
+  out.push({ labels: s.labels, value: s.count, metricName: `${name}_count` });
+  return out;
+}
+
+/**
+ * A metric whose samples are read from `values` when the registry is scraped, in the form the
+ * registry writes out (what prom-client's own metrics answer from `get`).
+ */
+function scraped(name: string, help: string, type: 'counter' | 'histogram', values: () => Sample[]): Metric {
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, values: values(), aggregator: 'sum' }),
+    reset: () => {},
+  };
+  return metric as unknown as Metric;
 }

@@ -105,3 +105,33 @@ describe('metrics switched off', () => {
     }
   });
 });
+
+describe('request metrics as the registry writes them', () => {
+  it('counts each latency in the first bucket it fits, cumulatively, with +Inf, sum, count and types', async () => {
+    const metrics = createMetrics();
+    const route = '/v1/pages/:page_id';
+    for (const s of [0.0005, 0.001, 0.003, 20]) metrics.observeRequest(route, 'GET', 200, s);
+    metrics.observeRequest(route, 'PATCH', 400, 0.2);
+    const text = await metrics.registry.metrics();
+    const ok = { route, method: 'GET', status: '200' };
+    const bucket = (le: string) => sample(text, 'octavo_http_request_duration_seconds_bucket', { ...ok, le });
+    expect([bucket('0.001'), bucket('0.0025'), bucket('0.005'), bucket('10'), bucket('+Inf')]).toEqual([
+      2, 2, 3, 3, 4,
+    ]);
+    expect(sample(text, 'octavo_http_request_duration_seconds_sum', ok)).toBeCloseTo(20.0045, 10);
+    expect(sample(text, 'octavo_http_request_duration_seconds_count', ok)).toBe(4);
+    expect(sample(text, 'octavo_http_requests_total', ok)).toBe(4);
+    expect(sample(text, 'octavo_http_requests_total', { route, method: 'PATCH', status: '400' })).toBe(1);
+    expect(
+      sample(text, 'octavo_http_request_duration_seconds_bucket', {
+        route,
+        method: 'PATCH',
+        status: '400',
+        le: '0.1',
+      }),
+    ).toBe(0);
+    expect(text).toContain('# TYPE octavo_http_requests_total counter');
+    expect(text).toContain('# TYPE octavo_http_request_duration_seconds histogram');
+    expect(text).toContain('# HELP octavo_http_requests_total HTTP requests answered');
+  });
+});

@@ -14,6 +14,10 @@ import type { AppEnv } from '../types.ts';
  */
 export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler<AppEnv> {
   const raw = rawWriter(logger);
+  // The JSON of what repeats from line to line, made once: `"method":…,"route":…` by method and
+  // route pattern, `,"integration":…` by integration id (bounded: ids come and go).
+  const heads = new Map<string, string>();
+  const integrations = new Map<string, string>();
   return async (c, next) => {
     const started = performance.now();
     c.set('log', logger);
@@ -23,9 +27,9 @@ export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler
     const status = c.res.status;
     const ms = performance.now() - started;
     const route = endpointOf(c);
-    metrics?.observeRequest(route, c.req.method, status, ms / 1000);
-    if (!logging) return;
     const method = c.req.method;
+    metrics?.observeRequest(route, method, status, ms / 1000);
+    if (!logging) return;
     const rounded = Math.round(ms * 100) / 100;
     const integration = c.get('actor')?.integrationId;
     const requestId = c.get('requestId');
@@ -39,12 +43,26 @@ export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler
     }
     // The line pino would write for that call (same keys, order and JSON), built directly: the
     // generic serialiser was most of the log's own cost per request (docs/benchmarks.md).
+    const headKey = `${method} ${route}`;
+    let head = heads.get(headKey);
+    if (head === undefined) {
+      head = `"method":${JSON.stringify(method)},"route":${JSON.stringify(route)}`;
+      heads.set(headKey, head);
+    }
+    let who = '';
+    if (integration !== undefined) {
+      who = integrations.get(integration) ?? '';
+      if (who === '') {
+        who = `,"integration":${JSON.stringify(integration)}`;
+        if (integrations.size >= 1000) integrations.clear();
+        integrations.set(integration, who);
+      }
+    }
     raw(
-      `{"level":30,"time":${Date.now()},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${rounded}${
-        integration === undefined ? '' : `,"integration":${JSON.stringify(integration)}`
-      }${requestId === undefined ? '' : `,"request_id":${JSON.stringify(requestId)}`}${
-        failure === undefined ? '' : `,"failure":${JSON.stringify(failure)}`
-      },"msg":"request"}\n`,
+      `{"level":30,"time":${Date.now()},${head},"status":${status},"ms":${rounded}${who}${
+        // The request id is a UUID made by `requestId`: nothing in it to escape.
+        requestId === undefined ? '' : `,"request_id":"${requestId}"`
+      }${failure === undefined ? '' : `,"failure":${JSON.stringify(failure)}`},"msg":"request"}\n`,
     );
   };
 }
