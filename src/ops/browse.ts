@@ -11,7 +11,6 @@ import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { MentionIds, MentionTargets } from '../present/mentions.present.ts';
 import { pageTitle } from '../present/page.present.ts';
 import type { BlockRow, BlockView, IntegrationRow, StoreTx, UserRow } from '../store/store.ts';
-import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { getBlock } from './blocks.ts';
 import { type DatabaseRecord, getDatabase, getDataSource } from './databases.ts';
