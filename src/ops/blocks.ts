@@ -46,8 +46,19 @@ async function withSyncedChildren(tx: StoreTx, env: OpEnv, row: BlockView): Prom
   return dataOf(row).synced_from ? { ...row, has_children: false } : row;
 }
 
+/**
+ * The block `id` names, as the /v1/blocks endpoints see it. A data source is stored as a row of
+ * `blocks` (below its database) but is not a block in Notion: its id answers the block endpoints'
+ * 404 in the very words of an id that does not exist, whoever asks and whatever the version.
+ */
+async function loadBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
+  const row = await loadVisible(tx, env, id, 'block');
+  if (row.type === 'data_source') throw errors.notFound('block', id);
+  return row;
+}
+
 export async function getBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
-  return withSyncedChildren(tx, env, await loadVisible(tx, env, id, 'block'));
+  return withSyncedChildren(tx, env, await loadBlock(tx, env, id));
 }
 
 export async function listChildren(
@@ -57,7 +68,7 @@ export async function listChildren(
   from: string | null,
   limit: number,
 ): Promise<Page<BlockView>> {
-  const row = await loadVisible(tx, env, id, 'block');
+  const row = await loadBlock(tx, env, id);
   const original = await syncedOriginal(tx, env, row);
   if (!original && row.type === 'synced_block' && dataOf(row).synced_from) return { items: [], next: null };
   const source = original?.id ?? id;
@@ -102,7 +113,7 @@ async function checkReference(tx: StoreTx, env: OpEnv, type: string, data: Data,
   }
   if (type === 'synced_block' && data.synced_from) {
     const id = (data.synced_from as { block_id: string }).block_id;
-    const original = await loadVisible(tx, env, id, 'block');
+    const original = await loadBlock(tx, env, id);
     if (original.type !== 'synced_block' || dataOf(original).synced_from !== null) {
       throw bodyError(
         [...path, 'synced_from', 'block_id'],
@@ -184,7 +195,7 @@ export async function appendChildren(
   id: string,
   body: AppendChildrenBody,
 ): Promise<BlockView[]> {
-  const parent = await loadVisible(tx, env, id, 'block');
+  const parent = await loadBlock(tx, env, id);
   if (parent.in_trash) throw errors.validation(ARCHIVED_BLOCK);
   const info = parentInfo(parent);
   if (childrenAccepted(info) === null) {
@@ -238,7 +249,7 @@ export async function updateBlock(
   body: Record<string, unknown>,
   trash: boolean | undefined,
 ): Promise<BlockView> {
-  const row = await loadVisible(tx, env, id, 'block');
+  const row = await loadBlock(tx, env, id);
   if (row.in_trash && trash !== false) throw errors.validation(ARCHIVED_BLOCK);
   const wireType = wireTypeOf(row.type);
   const parsed = parseWith(updateBlockBody(wireType), body) as Record<string, Data | undefined>;
@@ -260,7 +271,7 @@ export async function updateBlock(
 }
 
 export async function deleteBlock(tx: StoreTx, env: OpEnv, id: string): Promise<BlockView> {
-  const row = await loadVisible(tx, env, id, 'block');
+  const row = await loadBlock(tx, env, id);
   if (!row.in_trash) {
     await tx.blocks.update(id, {
       in_trash: 1,

@@ -11,14 +11,14 @@ import { plainText, type RichText } from '../domain/rich-text.ts';
 import type { MentionIds, MentionTargets } from '../present/mentions.present.ts';
 import { pageTitle } from '../present/page.present.ts';
 import type { BlockRow, BlockView, IntegrationRow, StoreTx, UserRow } from '../store/store.ts';
-import { errors } from '../wire/errors.ts';
 import type { ApiVersion } from '../wire/versions.ts';
 import { getBlock } from './blocks.ts';
 import { type DatabaseRecord, getDatabase, getDataSource } from './databases.ts';
 import type { OpEnv } from './env.ts';
 import { listIntegrations } from './integrations.ts';
 import { resolveMentionTargets } from './mentions.ts';
-import { getPage, type PageRecord } from './pages.ts';
+import { namedObject } from './object-kind.ts';
+import type { PageRecord } from './pages.ts';
 import { queryDataSource, type RowRecord } from './query.ts';
 
 /** A page's content stops after this many blocks (the page says so). */
@@ -171,19 +171,14 @@ export async function openObject(
   id: string,
   rows: { version: ApiVersion; sourceId?: string | undefined; cursor?: string | null | undefined },
 ): Promise<Opened> {
-  const found = await getBlock(tx, env, id);
-  if (found.type === 'page') {
-    const page = await getPage(tx, env, id);
+  // What the id names (a content block is not found): a data source is no block (ops/blocks.ts).
+  const named = await namedObject(tx, env, id);
+  if (named.page) {
+    const page = named.page;
     const { blocks, truncated } = await blockTree(tx, env, id);
     return { kind: 'page', page, blocks, truncated, ancestors: await ancestorsOf(tx, page.row) };
   }
-  const databaseId =
-    found.type === 'database'
-      ? id
-      : found.type === 'data_source'
-        ? (await getDataSource(tx, env, id)).database.id
-        : null;
-  if (!databaseId) throw errors.notFound('page', id);
+  const databaseId = named.kind === 'database' ? id : (await getDataSource(tx, env, id)).database.id;
   const database = await getDatabase(tx, env, databaseId);
   const sources: SourceRows[] = [];
   for (const ds of database.dataSources) {

@@ -111,7 +111,7 @@ export async function pageRecord(
 }
 
 /** `pageRecord` with the row's data source (as `getVisibleRow` reads it) already read. */
-async function pageRecordIn(
+export async function pageRecordIn(
   tx: StoreTx,
   env: OpEnv,
   row: BlockView,

@@ -1,22 +1,22 @@
 /**
- * `/app/api/…`: the browser app's workspace administration, the part of the app that is not
- * Notion's API (which the app reaches through /v1). One authentication for all of it: the session
- * cookie and, in `X-Octavo-CSRF`, the session's CSRF token (a cookie alone is 401), as for the
- * app's /v1 requests; JSON bodies capped at 64 KB; Notion's error shape; any other path is
- * `invalid_request_url`. The rooms: integrations and connections (integrations.routes.ts),
- * webhook subscriptions (webhooks.routes.ts), automations (automations.routes.ts), the request
- * journal and the emulator controls (emulator.routes.ts). Handlers call the same operations as
- * the CLI and the admin API.
+ * `/app/api/…`: the part of the browser app's server that is not Notion's API (which the app
+ * reaches through /v1). One authentication for all of it: the session cookie and, in
+ * `X-Octavo-CSRF`, the session's CSRF token (a cookie alone is 401), as for the app's /v1
+ * requests; JSON bodies capped at 64 KB; Notion's error shape; any other path is
+ * `invalid_request_url`. The rooms: what an id names (kinds.routes.ts), integrations and
+ * connections (integrations.routes.ts), webhook subscriptions (webhooks.routes.ts), automations
+ * (automations.routes.ts), the request journal and the emulator controls (emulator.routes.ts).
+ * Handlers call the same operations as the CLI and the admin API.
  *
  * Who may (`adminOnly`): the workspace's management is for admins (ops/invitations.ts roles):
  * creating, renaming, rotating, revoking and deleting integrations and changing their
  * capabilities, webhook subscriptions and their deliveries, automations and their runs, the
  * request log and the emulator controls (and, in invitations.routes.ts, members and
- * invitations). A member gets 403 `restricted_resource` naming
- * what only an admin may do. What a member may: a page's Connections (`/pages/{id}/connections`:
- * every person edits every page, sharing one with an integration included, as in Notion), the
- * list of integrations (`GET /integrations`) they choose from there, and a board view's card
- * order (`/views/{id}/card_order`, views.routes.ts).
+ * invitations). A member gets 403 `restricted_resource` naming what only an admin may do. What a
+ * member may: what an id names (`GET /kinds/{id}`), a page's Connections
+ * (`/pages/{id}/connections`: every person edits every page, sharing one with an integration
+ * included, as in Notion), the list of integrations (`GET /integrations`) they choose from there,
+ * and a board view's card order (`/views/{id}/card_order`, views.routes.ts).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -28,6 +28,7 @@ import type { AppApiEnv } from './app-api.ts';
 import { automationAppRoutes } from './automations.routes.ts';
 import { emulatorAppRoutes } from './emulator.routes.ts';
 import { integrationAdminRoutes } from './integrations.routes.ts';
+import { kindAppRoutes } from './kinds.routes.ts';
 import { nowOf, SESSION_COOKIE, type WebDeps } from './session.ts';
 import { viewAppRoutes } from './views.routes.ts';
 import { webhookAppRoutes } from './webhooks.routes.ts';
@@ -47,8 +48,12 @@ function sessionAuth(deps: WebDeps): MiddlewareHandler<AppApiEnv> {
   };
 }
 
-/** What a member may reach here: a page's Connections, and the integrations to pick from. */
+/**
+ * What a member may reach here: what an id names, a page's Connections, and the integrations to
+ * pick from.
+ */
 function memberMay(method: string, path: string): boolean {
+  if (method === 'GET' && /^\/kinds\/[^/]+\/?$/.test(path)) return true;
   if (/^\/pages\/[^/]+\/connections(\/[^/]+)?\/?$/.test(path)) return true;
   if (/^\/views\/[^/]+\/card_order\/?$/.test(path)) return true;
   return method === 'GET' && /^\/integrations\/?$/.test(path);
@@ -94,6 +99,7 @@ export function appApiRoutes(deps: WebDeps, mount = '/app/api') {
   r.route('/', webhookAppRoutes(deps));
   r.route('/', automationAppRoutes(deps));
   r.route('/', viewAppRoutes(deps));
+  r.route('/', kindAppRoutes(deps));
   if (deps.emulator) r.route('/', emulatorAppRoutes(deps, deps.emulator));
   r.all('*', () => {
     throw errors.invalidRequestUrl();

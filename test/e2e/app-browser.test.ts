@@ -8,6 +8,7 @@
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
 import type { Client } from '@notionhq/client';
+import type { Request } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { sharePage } from '../../src/ops/integrations.ts';
 import { newPerson } from '../helpers/oauth.ts';
@@ -244,10 +245,24 @@ describeBrowser('browser app test', 'The browser app in Chromium', (engine) => {
       ] as never,
     });
     const before = await readTree(sdk, mixed.id);
+    // Opened by its address: one request says what the id is and brings the page, then its
+    // blocks; neither GET /v1/blocks/{id} nor GET /v1/pages/{id}.
+    const asked: string[] = [];
+    const onRequest = (r: Request) => {
+      const url = new URL(r.url());
+      if (url.pathname.includes(mixed.id)) asked.push(`${r.method()} ${url.pathname}`);
+    };
+    page.on('request', onRequest);
     await page.goto(`${server.url}/app/p/${mixed.id}`);
     const editor = page.locator('.bn-editor');
     await editor.getByRole('note', { name: 'column_list block (read-only)' }).waitFor();
     await editor.getByRole('note', { name: 'synced_block block (read-only)' }).waitFor();
+    page.off('request', onRequest);
+    expect(asked).toEqual([
+      `GET /app/p/${mixed.id}`,
+      `GET /app/api/kinds/${mixed.id}`,
+      `GET /v1/blocks/${mixed.id}/children`,
+    ]);
     await editor.getByText('Intro', { exact: true }).click();
     await page.keyboard.press('End');
     await page.keyboard.type(' edited');

@@ -4,11 +4,12 @@
  * SDK opens as a table (100 rows, then "Load more"), sorts by a number column, filters, edits
  * cells (read back through the SDK), and a row's title opens the row with its properties; the
  * first view's sort and filter are the table's defaults. Opening the database (by its id or its
- * data source's) logs no error and gets no 404.
+ * data source's) logs no error and gets no 404: what the id is comes from /app/api/kinds, and no
+ * block endpoint is asked.
  *
  * Skipped with a notice when /usr/bin/chromium is absent; under CI=true it must run.
  */
-import type { ConsoleMessage, Response } from 'playwright-core';
+import type { ConsoleMessage, Request, Response } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { newPerson } from '../helpers/oauth.ts';
 import { describeBrowser, eventually, useBrowser } from '../helpers/web-suite.ts';
@@ -75,8 +76,16 @@ describeBrowser('browser table view test', 'The browser app’s table view in Ch
     const onResponse = (r: Response) => {
       if (r.status() >= 400) logged.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     };
+    // What each id is, asked of /app/api/kinds once per load; never of the block endpoints (a
+    // data source's id is not a block there).
+    const asked: string[] = [];
+    const onRequest = (r: Request) => {
+      const path = new URL(r.url()).pathname;
+      if (path.includes(databaseId) || path.includes(dataSourceId)) asked.push(`${r.method()} ${path}`);
+    };
     page.on('console', onConsole);
     page.on('response', onResponse);
+    page.on('request', onRequest);
     await page.goto(`${server.url}/app/p/${databaseId}`);
     await suite.signIn(person);
     await page.waitForURL(`**/app/p/${databaseId}`);
@@ -92,7 +101,14 @@ describeBrowser('browser table view test', 'The browser app’s table view in Ch
     await table.waitFor();
     page.off('console', onConsole);
     page.off('response', onResponse);
+    page.off('request', onRequest);
     expect(logged).toEqual([]);
+    expect(asked.filter((r) => r.includes('/v1/blocks/'))).toEqual([]);
+    expect(asked.filter((r) => r.includes('/app/api/kinds/'))).toEqual([
+      `GET /app/api/kinds/${databaseId}`,
+      `GET /app/api/kinds/${dataSourceId}`,
+      `GET /app/api/kinds/${databaseId}`,
+    ]);
     // Title first, then the schema's properties.
     const headers = await table.locator('thead th .sort-button').allTextContents();
     expect(headers[0]).toBe('Name');

@@ -55,8 +55,8 @@ export function api<T = Json>(method: string, path: string, body?: unknown): Pro
 }
 
 /**
- * Calls `/app/api${path}`, the workspace administration (integrations, connections) that is
- * not part of Notion's API; the same session, CSRF header and errors as `api`.
+ * Calls `/app/api${path}`, what is not part of Notion's API (what an id names, the workspace
+ * administration: integrations, connections, …); the same session, CSRF header and errors as `api`.
  */
 export function adminApi<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
   return call<T>(serverPath(`/app/api${path}`), method, body);
@@ -203,31 +203,31 @@ export function rememberKind(id: string, kind: ObjectKind): void {
   kinds.set(bareId(id), kind);
 }
 
+/** What an id names, and for a page, the page (when it was asked for just now). */
+export interface Named {
+  kind: ObjectKind;
+  page?: Page;
+}
+
 /**
- * What `id` names: known from where the app met it, else `GET /v1/blocks/{id}` (a page is a
- * `child_page` block, a database a `child_database` one, a data source a `data_source` one).
- * Null when the block says none of these, or is not found (the caller decides what to try).
+ * What `id` names: known from where the app met it (no request), else `GET /app/api/kinds/{id}`,
+ * which answers a page together with its page object (so opening a page by its address costs
+ * one request before its content). Null when the id names nothing the person can open (not
+ * found, or a content block). Not `GET /v1/blocks/{id}`: a data source's id is not a block
+ * there, as in Notion.
  */
-export async function objectKind(id: string): Promise<ObjectKind | null> {
+export async function objectKind(id: string): Promise<Named | null> {
   const known = kinds.get(bareId(id));
-  if (known) return known;
-  let block: Block;
+  if (known) return { kind: known };
+  let named: { kind: ObjectKind; page?: Page };
   try {
-    block = await getBlock(id);
+    named = await adminApi<{ kind: ObjectKind; page?: Page }>('GET', `/kinds/${encodeURIComponent(id)}`);
   } catch (e) {
-    if (e instanceof ApiFailure && e.status === 404) return null;
+    if (e instanceof ApiFailure && (e.status === 404 || e.status === 400)) return null;
     throw e;
   }
-  const kind: ObjectKind | null =
-    block.type === 'child_page'
-      ? 'page'
-      : block.type === 'child_database'
-        ? 'database'
-        : block.type === 'data_source'
-          ? 'data_source'
-          : null;
-  if (kind) rememberKind(id, kind);
-  return kind;
+  rememberKind(id, named.kind);
+  return named.page ? { kind: named.kind, page: named.page } : { kind: named.kind };
 }
 
 export function createPage(parentId: string | null, title: string): Promise<Page> {

@@ -70,12 +70,9 @@ async function ancestors(page: Page): Promise<Crumb[]> {
 
 export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }) {
   const [page, setPage] = useState<Page | null>(null);
-  // The blocks are fetched alongside the page, not after it.
-  const [blocks] = useState(() => {
-    const p = loadTree(id) as Promise<NotionBlock[]>;
-    p.catch(() => undefined); // a database's id has no blocks; the editor reports its own failures
-    return p;
-  });
+  // The blocks, asked for once the id is known to be a page (a database or data source has no
+  // block tree: asking would be a 404), alongside the page when that is asked for too.
+  const [blocks, setBlocks] = useState<Promise<NotionBlock[]> | null>(null);
   const [source, setSource] = useState<DataSource | null>(null);
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -85,24 +82,27 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
       setSource(s);
       document.title = `${s.title.map((t) => t.plain_text).join('') || 'Untitled database'} · Octavo`;
     };
-    const showPage = () =>
-      getPage(id).then(async (p) => {
-        if (!live) return;
-        setPage(p);
-        document.title = `${pageTitle(p) || 'Untitled'} · Octavo`;
-        const c = await ancestors(p);
-        if (live) setCrumbs(c);
-      });
-    // Ask the endpoint that serves the id (what it names: known, or its block says), so opening
-    // a database does not ask /v1/pages first and log a 404.
+    const showPage = async (given: Page | undefined) => {
+      const tree = loadTree(id) as Promise<NotionBlock[]>;
+      tree.catch(() => undefined); // the editor reports its own failures
+      setBlocks(tree);
+      const p = given ?? (await getPage(id));
+      if (!live) return;
+      setPage(p);
+      document.title = `${pageTitle(p) || 'Untitled'} · Octavo`;
+      const c = await ancestors(p);
+      if (live) setCrumbs(c);
+    };
+    // What the id names first (known, or asked of /app/api/kinds, which brings a page along), so
+    // each id goes to the endpoint that serves it and opening a database logs no 404.
     objectKind(id)
-      .then(async (kind) => {
-        if (kind === 'page') return showPage();
-        // A database, a data source, or no block: the data source it names, if any.
-        const s = await resolveDataSource(id, kind === null ? 'data_source' : kind);
+      .then(async (named) => {
+        if (!live) return;
+        if (!named) return setError(`Could not find page with ID: ${id}.`);
+        if (named.kind === 'page') return showPage(named.page);
+        const s = await resolveDataSource(id, named.kind);
         if (!live) return;
         if (s) showSource(s);
-        else if (kind === null) return showPage();
         else setError(`Could not find database with ID: ${id}.`);
       })
       .catch((e: Error) => {
@@ -115,7 +115,7 @@ export function PageView({ id, focusTitle }: { id: string; focusTitle: boolean }
 
   if (error) return <p role="alert">{error}</p>;
   if (source) return <DatabaseView id={id} source={source} />;
-  if (!page) return <p className="muted">Loading…</p>;
+  if (!page || !blocks) return <p className="muted">Loading…</p>;
   const coverUrl = page.cover?.external?.url ?? page.cover?.file?.url;
   return (
     <article className="page">
