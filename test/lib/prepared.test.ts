@@ -7,7 +7,7 @@
  * transaction again.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isPreparedStatementGone } from '../../src/lib/constraint.ts';
 import { PreparedNames, runPrepared } from '../../src/lib/prepared.ts';
 import { ENGINES, PG_URL } from '../helpers/engines.ts';
@@ -46,32 +46,38 @@ describe.runIf(ENGINES.includes('postgres'))('runPrepared [postgres]', () => {
   });
 
   let names: PreparedNames;
+  const clients: pg.Client[] = [];
   beforeEach(() => {
     names = new PreparedNames('p_');
   });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.end()));
+  });
+  /** A connected client running the texts of `names` prepared, TEXT among them. */
+  const preparingClient = async () => {
+    const client = new pg.Client({ connectionString: PG_URL, options });
+    clients.push(client);
+    await client.connect();
+    runPrepared(client as never, names);
+    names.add(TEXT);
+    return client;
+  };
 
   it('runs a statement on its own again, unnamed, when its table changed under it', async () => {
-    const client = new pg.Client({ connectionString: PG_URL, options });
-    await client.connect();
-    try {
-      runPrepared(client as never, names);
-      const name = names.add(TEXT)!;
-      expect((await client.query(TEXT, [1])).rows).toEqual([{ id: 1, v: 'one' }]);
-      const own = await client.query(
-        'select count(*)::int as n from pg_prepared_statements where name = $1',
-        [name],
-      );
-      expect(own.rows[0].n).toBe(1);
-      await growTable();
-      const after = await client.query(TEXT, [1]);
-      expect(after.rows[0]).toMatchObject({ id: 1, v: 'one', [`extra_${column}`]: null });
-      expect(names.nameOf(TEXT)).toBeUndefined();
-      // Unnamed from then on: a further change of the table goes unnoticed.
-      await growTable();
-      expect((await client.query(TEXT, [1])).rows[0]).toMatchObject({ id: 1, v: 'one' });
-    } finally {
-      await client.end();
-    }
+    const client = await preparingClient();
+    const name = names.add(TEXT)!;
+    expect((await client.query(TEXT, [1])).rows[0]).toMatchObject({ id: 1, v: 'one' });
+    const own = await client.query('select count(*)::int as n from pg_prepared_statements where name = $1', [
+      name,
+    ]);
+    expect(own.rows[0].n).toBe(1);
+    await growTable();
+    const after = await client.query(TEXT, [1]);
+    expect(after.rows[0]).toMatchObject({ id: 1, v: 'one', [`extra_${column}`]: null });
+    expect(names.nameOf(TEXT)).toBeUndefined();
+    // Unnamed from then on: a further change of the table goes unnoticed.
+    await growTable();
+    expect((await client.query(TEXT, [1])).rows[0]).toMatchObject({ id: 1, v: 'one' });
   });
 
   it("runs again through pg-pool's pool.query (a callback), as pg-boss sends its statements", async () => {
@@ -105,45 +111,31 @@ describe.runIf(ENGINES.includes('postgres'))('runPrepared [postgres]', () => {
   });
 
   it('in a transaction, hands the refusal to the caller, whose next run of the transaction works', async () => {
-    const client = new pg.Client({ connectionString: PG_URL, options });
-    await client.connect();
-    try {
-      runPrepared(client as never, names);
-      names.add(TEXT);
-      await client.query('begin');
-      expect((await client.query(TEXT, [1])).rows).toHaveLength(1);
-      await client.query('commit');
-      await growTable();
-      await client.query('begin');
-      const refused = await client.query(TEXT, [1]).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(isPreparedStatementGone(refused)).toBe(true);
-      // The transaction is aborted: nothing more was sent in it.
-      expect(client.getTransactionStatus()).toBe('E');
-      await client.query('rollback');
-      await client.query('begin');
-      expect((await client.query(TEXT, [1])).rows[0]).toMatchObject({ id: 1, v: 'one' });
-      await client.query('commit');
-      expect(names.nameOf(TEXT)).toBeUndefined();
-    } finally {
-      await client.end();
-    }
+    const client = await preparingClient();
+    await client.query('begin');
+    expect((await client.query(TEXT, [1])).rows).toHaveLength(1);
+    await client.query('commit');
+    await growTable();
+    await client.query('begin');
+    const refused = await client.query(TEXT, [1]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isPreparedStatementGone(refused)).toBe(true);
+    // The transaction is aborted: the caller rolls it back and runs it again.
+    expect(client.getTransactionStatus()).toBe('E');
+    await client.query('rollback');
+    await client.query('begin');
+    expect((await client.query(TEXT, [1])).rows[0]).toMatchObject({ id: 1, v: 'one' });
+    await client.query('commit');
+    expect(names.nameOf(TEXT)).toBeUndefined();
   });
 
   it('leaves texts it does not name, and calls of other shapes, as they were', async () => {
-    const client = new pg.Client({ connectionString: PG_URL, options });
-    await client.connect();
-    try {
-      runPrepared(client as never, names);
-      names.add(TEXT);
-      expect((await client.query('select v from t where id = $1', [1])).rows).toEqual([{ v: 'one' }]);
-      expect((await client.query({ text: TEXT, values: [1] })).rows[0]).toMatchObject({ id: 1 });
-      const seen = await client.query('select name from pg_prepared_statements');
-      expect(seen.rows).toEqual([]);
-    } finally {
-      await client.end();
-    }
+    const client = await preparingClient();
+    expect((await client.query('select v from t where id = $1', [1])).rows).toEqual([{ v: 'one' }]);
+    expect((await client.query({ text: TEXT, values: [1] })).rows[0]).toMatchObject({ id: 1 });
+    const seen = await client.query('select name from pg_prepared_statements');
+    expect(seen.rows).toEqual([]);
   });
 });
