@@ -4,23 +4,18 @@
  * dispatcher look that starts their runs and performs each at once, one after the other (no job
  * queue: `AutomationRuntime.queue` absent). Reported per run: this process's CPU, the CPU of the
  * Postgres backends serving it (/proc, bench/common.ts), statements, and wall time. The run's
- * action is the `update_page` of bench/automations.ts; N automations on the data source.
+ * action is the `update_page` of bench/automations.ts (bench/automation-setup.ts); N automations on
+ * the data source.
  *
  *   BENCH_RUNS (R, default 200, at most 240), BENCH_AUTOMATIONS (N, default 20), BENCH_ENGINES (default
  *   postgres,sqlite), OCTAVO_BENCH_DATABASE_URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { Client } from '@notionhq/client';
-import { createApp } from '../src/api/app.ts';
-import { type AutomationRuntime, createAutomation, dispatchOnce } from '../src/automations/runtime.ts';
-import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../src/config.ts';
-import { sharePage } from '../src/ops/integrations.ts';
-import { bootstrap } from '../src/ops/workspace.ts';
-import { dropPostgresSchema, openStore } from '../src/store/connect.ts';
+import { type AutomationRuntime, dispatchOnce } from '../src/automations/runtime.ts';
 import { countStatements, storeConnection } from '../test/helpers/statements.ts';
-import { backendsCpuBetween, ownBackendsCpu, PG_URL, postgresReachable } from './common.ts';
+import { createBucketAutomations, createTasks, openBenchWorkspace } from './automation-setup.ts';
+import { backendsCpuBetween, ownBackendsCpu, postgresReachable } from './common.ts';
 
 // A look reads up to 500 events (two a row created): the R runs are started by one look.
 const R = Number(process.env.BENCH_RUNS ?? 200);
@@ -28,25 +23,12 @@ const N = Number(process.env.BENCH_AUTOMATIONS ?? 20);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres,sqlite').split(',');
 
 async function measure(engine: 'sqlite' | 'postgres') {
-  const dir = engine === 'sqlite' ? mkdtempSync(join(tmpdir(), 'octavo-bench-runpath-')) : '';
-  const schema = `bench_runpath_${process.pid}`;
-  const store =
-    engine === 'sqlite'
-      ? await openStore({ dataDir: dir })
-      : await openStore({ databaseUrl: PG_URL, pgSchema: schema });
+  const { store, schema, boot, app, close } = await openBenchWorkspace(
+    engine,
+    'runpath',
+    'http://octavo.local',
+  );
   try {
-    const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-    const app = createApp({
-      store,
-      publicUrl: 'http://octavo.local',
-      workspace: boot.workspace,
-      rateLimiter: null,
-      files: {
-        maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
-        allowPrivateImports: false,
-        urlSecret: boot.fileUrlSecret,
-      },
-    });
     const sdk = new Client({
       auth: boot.created!.token,
       baseUrl: 'http://octavo.local',
@@ -65,38 +47,8 @@ async function measure(engine: 'sqlite' | 'postgres') {
       },
     };
     const pageId = boot.created!.pageId;
-    const db = (await sdk.databases.create({
-      parent: { type: 'page_id', page_id: pageId },
-      title: [{ text: { content: 'Tasks' } }],
-      initial_data_source: {
-        properties: { Name: { title: {} }, Bucket: { number: {} }, Note: { rich_text: {} } },
-      },
-    })) as unknown as { data_sources: { id: string }[] };
-    const ds = db.data_sources[0]!.id;
-    await store.transaction(async (tx) => {
-      for (let j = 0; j < N; j++) {
-        await createAutomation(
-          tx,
-          {
-            name: `bucket ${j}`,
-            trigger: { type: 'page_created', data_source_id: ds },
-            condition: { property: 'Bucket', number: { equals: j } },
-            actions: [
-              {
-                type: 'update_page',
-                properties: { Note: { rich_text: [{ text: { content: `bucket ${j}` } }] } },
-              },
-            ],
-          },
-          new Date(),
-        );
-        await sharePage(tx, {
-          pageId,
-          integrationName: `automation: bucket ${j}`,
-          now: new Date().toISOString(),
-        });
-      }
-    });
+    const ds = await createTasks(sdk, pageId);
+    await createBucketAutomations(store, ds, pageId, N);
     await dispatchOnce(rt);
     const rows = async (n: number, label: string) => {
       for (let i = 0; i < n; i += 10)
@@ -146,9 +98,7 @@ async function measure(engine: 'sqlite' | 'postgres') {
       wall: wall / R,
     };
   } finally {
-    await store.close();
-    if (engine === 'sqlite') rmSync(dir, { recursive: true, force: true });
-    else await dropPostgresSchema(PG_URL, schema);
+    await close();
   }
 }
 

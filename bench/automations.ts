@@ -17,26 +17,19 @@
  *   BENCH_AUTOMATIONS (N, default 1000), BENCH_WRITES (W, default 60), BENCH_RUNS (R, default 1000),
  *   BENCH_ENGINES (default sqlite,postgres), OCTAVO_BENCH_DATABASE_URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { serve } from '@hono/node-server';
 import { Client } from '@notionhq/client';
-import { createApp } from '../src/api/app.ts';
 import {
   type AutomationRuntime,
-  createAutomation,
   type RunningAutomations,
   startAutomations,
   startDispatcher,
 } from '../src/automations/runtime.ts';
-import { DEFAULT_MAX_FILE_UPLOAD_BYTES } from '../src/config.ts';
 import { openJobQueue } from '../src/jobs/index.ts';
-import { sharePage } from '../src/ops/integrations.ts';
-import { bootstrap } from '../src/ops/workspace.ts';
-import { dropPostgresSchema, openStore } from '../src/store/connect.ts';
 import { countStatements, storeConnection } from '../test/helpers/statements.ts';
+import { createBucketAutomations, createTasks, openBenchWorkspace } from './automation-setup.ts';
 import { backendsCpuBetween, ownBackendsCpu, PG_URL, postgresReachable } from './common.ts';
 
 const N = Number(process.env.BENCH_AUTOMATIONS ?? 1000);
@@ -66,25 +59,8 @@ interface Result {
 }
 
 async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
-  const dir = engine === 'sqlite' ? mkdtempSync(join(tmpdir(), 'octavo-bench-auto-')) : '';
-  const schema = `bench_auto_${process.pid}`;
-  const store =
-    engine === 'sqlite'
-      ? await openStore({ dataDir: dir })
-      : await openStore({ databaseUrl: PG_URL, pgSchema: schema });
+  const { store, schema, boot, app, close } = await openBenchWorkspace(engine, 'auto', 'http://127.0.0.1');
   const queue = await openJobQueue(store, { databaseUrl: PG_URL, pgSchema: schema });
-  const boot = await store.transaction((tx) => bootstrap(tx, new Date().toISOString()));
-  const app = createApp({
-    store,
-    publicUrl: 'http://127.0.0.1',
-    workspace: boot.workspace,
-    rateLimiter: null,
-    files: {
-      maxBytes: DEFAULT_MAX_FILE_UPLOAD_BYTES,
-      allowPrivateImports: false,
-      urlSecret: boot.fileUrlSecret,
-    },
-  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => server.once('listening', () => r()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -106,14 +82,7 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
   const sdk = new Client({ auth: boot.created!.token, baseUrl, logLevel: 'error' as never });
   const pageId = boot.created!.pageId;
   try {
-    const db = (await sdk.databases.create({
-      parent: { type: 'page_id', page_id: pageId },
-      title: [{ text: { content: 'Tasks' } }],
-      initial_data_source: {
-        properties: { Name: { title: {} }, Bucket: { number: {} }, Note: { rich_text: {} } },
-      },
-    })) as unknown as { data_sources: { id: string }[] };
-    const ds = db.data_sources[0]!.id;
+    const ds = await createTasks(sdk, pageId);
     const create = (bucket: number, name: string) =>
       sdk.pages.create({
         parent: { data_source_id: ds },
@@ -132,29 +101,7 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
     }
 
     // N automations on the data source, one per bucket, each shared the workspace page.
-    const now = new Date();
-    for (let i = 0; i < N; i += 100) {
-      await store.transaction(async (tx) => {
-        for (let j = i; j < Math.min(N, i + 100); j++) {
-          await createAutomation(
-            tx,
-            {
-              name: `bucket ${j}`,
-              trigger: { type: 'page_created', data_source_id: ds },
-              condition: { property: 'Bucket', number: { equals: j } },
-              actions: [
-                {
-                  type: 'update_page',
-                  properties: { Note: { rich_text: [{ text: { content: `bucket ${j}` } }] } },
-                },
-              ],
-            },
-            now,
-          );
-          await sharePage(tx, { pageId, integrationName: `automation: bucket ${j}`, now: now.toISOString() });
-        }
-      });
-    }
+    await createBucketAutomations(store, ds, pageId, N);
     await sleep(500);
 
     // 2. The same writes with N automations: commit time, and write → run started.
@@ -278,9 +225,7 @@ async function measure(engine: 'sqlite' | 'postgres'): Promise<Result> {
     await running?.stop();
     server.close();
     await queue.stop(2000);
-    await store.close();
-    if (engine === 'sqlite') rmSync(dir, { recursive: true, force: true });
-    else await dropPostgresSchema(PG_URL, schema);
+    await close();
   }
 }
 

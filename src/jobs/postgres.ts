@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import { type JobWithMetadata, PgBoss } from 'pg-boss';
-import { isPreparedStatementGone } from '../lib/constraint.ts';
+import { PreparedNames, runPrepared } from '../lib/prepared.ts';
 import {
   type ConsumeOptions,
   checkJobName,
@@ -62,56 +62,21 @@ const PREPARED_SHAPES = [
 ];
 /** At most this many texts are prepared (a few per queue); the rest run unnamed. */
 const MAX_PREPARED = 64;
-const bossNames = new Map<string, string>();
-/** Texts the server refused to run as prepared (a table changed under it): unnamed from then on. */
-const bossUnprepared = new Set<string>();
-let bossPrepared = 0;
+const bossNames = new PreparedNames('octavo_boss_', {
+  max: MAX_PREPARED,
+  admit: (text) => PREPARED_SHAPES.some((shape) => shape.test(text)),
+});
 
-function bossStatementName(text: string): string | undefined {
-  const known = bossNames.get(text);
-  if (known !== undefined || bossUnprepared.has(text) || bossNames.size >= MAX_PREPARED) return known;
-  if (!PREPARED_SHAPES.some((shape) => shape.test(text))) return undefined;
-  const name = `octavo_boss_${++bossPrepared}`;
-  bossNames.set(text, name);
-  return name;
-}
-
-type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
-
-/** The client class of pg-boss's pool (pg-pool's `Client` option): see PREPARED_SHAPES. */
+/**
+ * The client class of pg-boss's pool (pg-pool's `Client` option): see PREPARED_SHAPES. A text the
+ * server refuses as prepared runs unnamed from then on, and again at once when it ran on its own
+ * (pg-boss sends the fetch and the completion outside a transaction), so a fetch does not fail
+ * and a handled job is not left active until its lease runs out (lib/prepared.ts `runPrepared`).
+ */
 class PreparingClient extends pg.Client {
   constructor(config?: pg.ClientConfig) {
     super(config);
-    const proto = pg.Client.prototype as unknown as { query: QueryFn };
-    (this as unknown as { query: QueryFn }).query = function (this: unknown, ...args: unknown[]) {
-      // pg-boss's statements come as (text, values) on a checked-out client, or (text, values,
-      // callback) through pg-pool's `pool.query`.
-      const [text, values, callback] = args;
-      const name =
-        typeof text === 'string' &&
-        args.length <= 3 &&
-        (values === undefined || Array.isArray(values)) &&
-        (callback === undefined || typeof callback === 'function')
-          ? bossStatementName(text)
-          : undefined;
-      if (name === undefined) return proto.query.apply(this, args);
-      const forget = (e: unknown) => {
-        if (isPreparedStatementGone(e)) {
-          bossNames.delete(text as string);
-          bossUnprepared.add(text as string);
-        }
-      };
-      const named = { name, text, values: values ?? [] };
-      if (typeof callback === 'function')
-        return proto.query.call(this, named, (e: unknown, result: unknown) => {
-          if (e) forget(e);
-          (callback as (e: unknown, result: unknown) => void)(e, result);
-        });
-      return (proto.query.call(this, named) as Promise<unknown>).catch((e: unknown) => {
-        forget(e);
-        throw e;
-      });
-    };
+    runPrepared(this as never, bossNames);
   }
 }
 

@@ -12,8 +12,8 @@ export function isUniqueViolation(e: unknown): boolean {
 /**
  * Whether `e` is Postgres refusing a prepared statement that no longer fits its table (the table
  * changed shape under it: "cached plan must not change result type") or no longer exists. The
- * caller runs the statement, or its transaction, again unnamed (store/compiled.ts, and pg-boss's
- * statements in jobs/postgres.ts).
+ * caller runs the statement, or its transaction, again unnamed (lib/prepared.ts, for the store's
+ * statements and pg-boss's).
  */
 export function isPreparedStatementGone(e: unknown): boolean {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };

@@ -4,7 +4,7 @@
  * compiling with Kysely cost more than running the statement.
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { isPreparedStatementGone } from '../lib/constraint.ts';
+import { PreparedNames, runPrepared } from '../lib/prepared.ts';
 import type { Database } from './schema.ts';
 import type { Engine } from './store.ts';
 
@@ -73,8 +73,7 @@ function compiledTextOf(
     text = compiled.sql;
     if (compiledText.size >= MAX_TEXTS) compiledText.clear();
     compiledText.set(cacheKey, text);
-    if (prepare && engine === 'postgres' && !unprepared.has(text) && !preparedNames.has(text))
-      preparedNames.set(text, `octavo_${++prepared}`);
+    if (prepare && engine === 'postgres') preparedNames.add(text);
   }
   return text;
 }
@@ -85,7 +84,7 @@ function compiledTextOf(
  * Not for a data source's rows (see `executeCompiled`'s `prepare`).
  */
 export function preparePostgresText(text: string): void {
-  if (!unprepared.has(text) && !preparedNames.has(text)) preparedNames.set(text, `octavo_${++prepared}`);
+  preparedNames.add(text);
 }
 
 /** Runs a statement on a held SQLite connection: the rows of a reader, none otherwise. */
@@ -117,42 +116,16 @@ export function definedEntries(patch: object): [string, unknown][] {
  * connection of the store's pool (`namePreparedStatements`), so the server parses and plans it
  * once per connection rather than for every run (half of a short statement's server time).
  */
-const preparedNames = new Map<string, string>();
-/** Texts the server refused to run as prepared (a table changed under it): run unnamed from then on. */
-const unprepared = new Set<string>();
-let prepared = 0;
-
-type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+const preparedNames = new PreparedNames('octavo_');
 
 /**
  * Makes a node-postgres client of the store's pool run the texts of `executeCompiled` as named
- * (prepared) statements; anything else goes as before. Each client prepares a name on first use
- * (node-postgres remembers which it has). A statement whose table changed shape under it (a
- * migration by another process: "cached plan must not change result type") fails once and is run
- * unnamed from then on: at once when it ran on its own (a read on the pool, the token look-up),
- * else by running its transaction again (`isPreparedStatementGone`).
+ * (prepared) statements; anything else goes as before (lib/prepared.ts `runPrepared`). A
+ * statement whose table changed shape under it (a migration by another process) fails once and
+ * is run unnamed from then on: at once when it ran on its own (a read on the pool, the token
+ * look-up), else by running its transaction again (`isPreparedStatementGone` in
+ * Store.transaction).
  */
-export function namePreparedStatements(client: { query: QueryFn }): void {
-  const proto = Object.getPrototypeOf(client) as { query: QueryFn };
-  client.query = function (this: unknown, ...args: unknown[]) {
-    const [text, values] = args;
-    const name =
-      typeof text === 'string' && Array.isArray(values) && args.length === 2
-        ? preparedNames.get(text)
-        : undefined;
-    if (name === undefined) return proto.query.apply(this, args);
-    // Whether the statement runs on its own (no transaction open on this client; Kysely runs a
-    // client's statements one after another, so the status is the one it will run under).
-    const alone = (this as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() === 'I';
-    return (proto.query.call(this, { name, text, values }) as Promise<unknown>).catch((e: unknown) => {
-      if (isPreparedStatementGone(e)) {
-        preparedNames.delete(text as string);
-        unprepared.add(text as string);
-        // On its own nothing was aborted: run it again, unnamed. In a transaction, the
-        // transaction is run again (`isPreparedStatementGone` in Store.transaction).
-        if (alone) return proto.query.call(this, text, values);
-      }
-      throw e;
-    });
-  };
+export function namePreparedStatements(client: Parameters<typeof runPrepared>[0]): void {
+  runPrepared(client, preparedNames);
 }
