@@ -23,7 +23,7 @@ import { ARCHIVED_PARENT } from './pages.ts';
 import { ADMIN_EMAIL } from './workspace.ts';
 
 /** Containers hold no comments: a database or data source is no comment parent. */
-const commentable = (row: BlockView) => row.type !== 'database' && row.type !== 'data_source';
+const commentable = (row: BlockView) => row.type !== 'database';
 
 /** Starts a discussion on a page or block, or replies in one; answers the new comment. */
 export async function createComment(tx: StoreTx, env: OpEnv, body: CreateCommentBody): Promise<CommentRow> {
@@ -71,7 +71,7 @@ async function newDiscussion(
   const onPage = 'page_id' in parent;
   const row = onPage
     ? await loadVisible(tx, env, parent.page_id, 'page', (r) => r.type === 'page')
-    : await loadVisible(tx, env, parent.block_id, 'block', commentable);
+    : await loadCommentBlock(tx, env, parent.block_id, commentable);
   if (row.in_trash) throw errors.validation(ARCHIVED_PARENT);
   // A page named as a block is still the page: its discussions are page discussions.
   const parentType = row.type === 'page' ? 'page_id' : 'block_id';
@@ -132,6 +132,27 @@ async function displayName(
   return { type, resolved_name: env.actor.integrationName };
 }
 
+/**
+ * The block `id` names for comments: a data source is stored as a row of `blocks` but is no
+ * block in Notion, so its id answers as an id that does not exist (as the /v1/blocks endpoints).
+ */
+async function loadCommentBlock(
+  tx: StoreTx,
+  env: OpEnv,
+  id: string,
+  accept?: (row: BlockView) => boolean,
+): Promise<BlockView> {
+  const row = await loadVisible(
+    tx,
+    env,
+    id,
+    'block',
+    (r) => r.type === 'data_source' || !accept || accept(r),
+  );
+  if (row.type === 'data_source') throw errors.notFound('block', id);
+  return row;
+}
+
 /** The open discussions' comments on a page or block the integration can see. */
 export async function listComments(
   tx: StoreTx,
@@ -140,7 +161,7 @@ export async function listComments(
   from: string | null,
   limit: number,
 ): Promise<Page<CommentRow>> {
-  const target = await loadVisible(tx, env, blockId, 'block');
+  const target = await loadCommentBlock(tx, env, blockId);
   let anchor: CommentRow | null = null;
   if (from) {
     anchor = (await tx.comments.get(from)) ?? null;

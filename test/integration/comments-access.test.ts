@@ -84,6 +84,25 @@ describeEngines('comments: capabilities and sharing', (engine) => {
       );
     });
 
+    it("takes a data source's id for no block: listing and commenting answer as for a missing id", async () => {
+      const db = await client.databases.create({
+        parent: { type: 'page_id', page_id: page },
+        title: rt('Tracked'),
+        initial_data_source: { properties: { Name: { title: {} } } },
+      });
+      const dataSourceId = (db as { data_sources: { id: string }[] }).data_sources[0]!.id;
+      const calls: Array<(id: string) => Promise<unknown>> = [
+        (id) => client.comments.list({ block_id: id }),
+        (id) => client.comments.create({ parent: { block_id: id }, rich_text: rt('x') }),
+      ];
+      for (const call of calls) {
+        const named = await failure(call(dataSourceId));
+        const missing = await failure(call(MISSING));
+        expect(named.status).toBe(404);
+        expect(shape(named, dataSourceId)).toEqual(shape(missing, MISSING));
+      }
+    });
+
     it('shows mentions in comments as each reader sees them', async () => {
       const secretPage = await newPage('Acquisition target');
       const reader = h.client({ token: await h.newIntegration('Reader') });
