@@ -11,7 +11,11 @@ import { type PageRecord, pageRecordIn } from './pages.ts';
 /** The objects the app opens by id. */
 export type NamedKind = 'page' | 'database' | 'data_source';
 
-const KINDS: Record<string, NamedKind> = { page: 'page', database: 'database', data_source: 'data_source' };
+const KINDS = new Map<string, NamedKind>([
+  ['page', 'page'],
+  ['database', 'database'],
+  ['data_source', 'data_source'],
+]);
 
 export interface NamedObject {
   kind: NamedKind;
@@ -28,7 +32,7 @@ export interface NamedObject {
  */
 export async function namedObject(tx: StoreTx, env: OpEnv, id: string): Promise<NamedObject> {
   const found = await tx.blocks.getVisibleRow(id, env.actor.seesEverything ? null : env.actor.integrationId);
-  const kind = found && KINDS[found.row.type];
+  const kind = found && KINDS.get(found.row.type);
   if (!found || !kind) throw errors.notFound('page', id);
   if (kind !== 'page') return { kind };
   return { kind, page: await pageRecordIn(tx, env, found.row, found.dataSource) };
