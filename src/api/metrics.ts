@@ -41,7 +41,8 @@ export function createMetrics(options: { pool?: (() => PoolUse) | undefined } = 
       'octavo_http_requests_total',
       'HTTP requests answered, by route pattern, method and status.',
       'counter',
-      () => [...series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+      () => [...series.values()].map((s) => ({ labels: { ...s.labels }, value: s.count })),
+      () => series.clear(),
     ),
   );
   registry.registerMetric(
@@ -50,6 +51,7 @@ export function createMetrics(options: { pool?: (() => PoolUse) | undefined } = 
       'Time from the request reaching the app to its response being ready, by route pattern, method and status.',
       'histogram',
       () => [...series.values()].flatMap(histogramSamples),
+      () => series.clear(),
     ),
   );
   const refusals = new Counter({
@@ -126,8 +128,8 @@ function histogramSamples(s: RequestSeries): Sample[] {
     out.push({ labels: { le: BUCKETS[b]!, ...s.labels }, value: acc, metricName: `${name}_bucket` });
   }
   out.push({ labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: `${name}_bucket` });
-  out.push({ labels: s.labels, value: s.sum, metricName: `${name}_sum` });
-  out.push({ labels: s.labels, value: s.count, metricName: `${name}_count` });
+  out.push({ labels: { ...s.labels }, value: s.sum, metricName: `${name}_sum` });
+  out.push({ labels: { ...s.labels }, value: s.count, metricName: `${name}_count` });
   return out;
 }
 
@@ -135,14 +137,21 @@ function histogramSamples(s: RequestSeries): Sample[] {
  * A metric whose samples are read from `values` when the registry is scraped, in the form the
  * registry writes out (what prom-client's own metrics answer from `get`).
  */
-function scraped(name: string, help: string, type: 'counter' | 'histogram', values: () => Sample[]): Metric {
+function scraped(
+  name: string,
+  help: string,
+  type: 'counter' | 'histogram',
+  values: () => Sample[],
+  reset: () => void,
+): Metric {
   const metric = {
     name,
     help,
     type,
     aggregator: 'sum',
-    get: async () => ({ name, help, type, values: values(), aggregator: 'sum' }),
-    reset: () => {},
+    // The registry may rename a metric (OpenMetrics): the name is read when it is written out.
+    get: async () => ({ name: metric.name, help, type, values: values(), aggregator: 'sum' }),
+    reset,
   };
   return metric as unknown as Metric;
 }

@@ -826,7 +826,9 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog, check
           return anchor ? joined.select(`octavo_v.${READ_VERSION}`) : joined;
         },
       });
-      if (check && anchor) await confirmRead(db, check, anchor.id);
+      // A version that changed: the read is run again (its last look at the version, if this
+      // was not it, comes from `KyselyStore.read`).
+      if (check?.raced) throw new ReadRaced('Store.read: the first row changed while the read ran');
       const found: BlockRow[] = [];
       const seen: BlockRow[] = [];
       for (const r of page.rows ?? []) {
@@ -851,17 +853,6 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog, check
       return r?.m === null || r?.m === undefined ? null : Number(r.m);
     },
   };
-}
-
-/**
- * Ends a checked read's statements (store/read-check.ts): unless its last statement read the
- * first row's version unchanged (an empty page carries none), one more reads it; a version that
- * changed throws `ReadRaced`, and the read runs again in a transaction.
- */
-async function confirmRead(db: Db, check: ReadCheck, id: string): Promise<void> {
-  if (!check.confirmed && !check.raced)
-    await sql`select xmin::text as ${sql.ref(READ_VERSION)} from blocks where id = ${id}`.execute(db);
-  if (!check.confirmed) throw new ReadRaced('Store.read: the first row changed while the read ran');
 }
 
 async function tableExists(db: Db, engine: Engine, table: string): Promise<boolean> {
@@ -1159,17 +1150,35 @@ export class KyselyStore implements Store {
     // showed a data source with no rows (test/testdouble/snapshots.test.ts).
     if (this.engine === 'postgres') {
       if (options?.checked) {
-        // Its statements on the pool, each on its own; the answer kept when the last one
-        // confirmed that no restore (nor write of the first row read) came in between, else the
-        // read runs again in a transaction (store/read-check.ts).
+        // Its statements on the pool, each on its own; the answer (or error) kept when the last
+        // look at the first row's version found it unchanged, else the read runs again in a
+        // transaction (store/read-check.ts).
         const check = new ReadCheck();
+        const db = this.db.withPlugin(check);
+        let outcome: { result: T } | { error: unknown };
         try {
-          const result = await run(this.db.withPlugin(check), check);
-          if (check.confirmed) return result;
-        } catch (e) {
-          // An error before the first statement completed stands. After it, the error may come of
-          // a race (a restore between the statements, a deadlock with one): run again.
-          if (!(e instanceof ReadRaced) && check.statements === 0) throw e;
+          outcome = { result: await run(db, check) };
+        } catch (error) {
+          // Before any statement completed there is nothing to mix: the error stands.
+          if (check.statements === 0) throw error;
+          outcome = { error };
+          // A statement that failed may have seen a restore: the version is read again.
+          check.confirmed = false;
+        }
+        if (!check.confirmed && !check.raced && check.anchor) {
+          // The last statement did not read the version (an empty page, a formula's reads after
+          // the page, an error): one more does. Unchanged, nothing committed in between.
+          try {
+            await sql`select xmin::text as ${sql.ref(READ_VERSION)} from blocks where id = ${check.anchor.id}`.execute(
+              db,
+            );
+          } catch {
+            check.confirmed = false;
+          }
+        }
+        if (check.confirmed && !check.raced) {
+          if ('result' in outcome) return outcome.result;
+          throw outcome.error;
         }
       } else if (options?.oneStatement) {
         // Optimistic: the read as one statement on the pool, without BEGIN and COMMIT (two round

@@ -10,11 +10,12 @@
  * A checked read runs its statements on the pool, one by one. Its first statement reads a block
  * by id (`BlockRepo.getVisible`), and with it that row's version: the `xmin` of its tuple, which
  * any write of the row changes, and which a restore changes for every row (the restore inserts
- * them all again). Its last statement reads the same row's version again, alongside its own
- * answer, or a statement of its own does. When the two agree, no restore committed in between
- * (nor any write of that row), so what the statements read in between is what a transaction
- * would have read. When they differ, or the read ends on a statement that did not look, the
- * answer is dropped and the read runs again in a transaction (`KyselyStore.read`).
+ * them all again). The page's statement reads the same row's version again alongside its rows
+ * (`RowRepo.queryBlocks`); when the read ends on another statement (an empty page, a formula's
+ * reads after the page) or on an error, one more statement reads it (`KyselyStore.read`). When
+ * the two agree, no restore committed in between (nor any write of that row), so what the
+ * statements read in between is what a transaction would have read, and the answer or the error
+ * stands. When they differ, it is dropped and the read runs again in a transaction.
  */
 import type {
   KyselyPlugin,

@@ -133,5 +133,8 @@ describe('request metrics as the registry writes them', () => {
     expect(text).toContain('# TYPE octavo_http_requests_total counter');
     expect(text).toContain('# TYPE octavo_http_request_duration_seconds histogram');
     expect(text).toContain('# HELP octavo_http_requests_total HTTP requests answered');
+    // Reset as prom-client's own metrics are.
+    metrics.registry.resetMetrics();
+    expect(sample(await metrics.registry.metrics(), 'octavo_http_requests_total', ok)).toBeUndefined();
   });
 });

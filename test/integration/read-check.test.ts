@@ -142,24 +142,66 @@ describe.runIf(ENGINES.includes('postgres'))('checked reads [postgres]', () => {
     expect(answer).toEqual({ title: 'Written', rows: 3, calls: 2 });
   });
 
-  it('a read whose last statement does not look is run again in a transaction', async () => {
-    let calls = 0;
+  it('a read whose last statement did not look reads the version once more, and keeps its answer when unchanged', async () => {
+    const read = (between: (calls: number) => Promise<void>) => {
+      let calls = 0;
+      return h.store
+        .read(
+          async (tx) => {
+            calls++;
+            await tx.blocks.getVisible(dataSourceId, integrationId);
+            await tx.rows.queryBlocks(dataSourceId, ALL, {
+              inTrash: false,
+              from: null,
+              limit: 100,
+              now: new Date(),
+            });
+            await between(calls);
+            // A statement after the page (as a formula's reads are).
+            const row = await tx.blocks.get(dataSourceId);
+            return JSON.parse(row!.data).title[0].plain_text as string;
+          },
+          { checked: true },
+        )
+        .then((title) => ({ title, calls }));
+    };
     const counter = countStatements({ keepText: true });
     try {
-      const title = await h.store.read(
-        async (tx) => {
-          calls++;
-          await tx.blocks.getVisible(dataSourceId, integrationId);
-          const row = await tx.blocks.get(dataSourceId);
-          return JSON.parse(row!.data).title[0].plain_text as string;
-        },
-        { checked: true },
-      );
-      expect(title).toBe('Written');
-      expect(calls).toBe(2);
-      expect(counter.texts.filter((t) => /^begin/i.test(t.trim()))).toHaveLength(1);
+      expect(await read(async () => {})).toEqual({ title: 'Written', calls: 1 });
+      // The data source, the page, the statement after it and the version read again.
+      expect(counter.texts, counter.texts.join('\n')).toHaveLength(4);
+      expect(counter.texts.filter((t) => /^begin/i.test(t.trim()))).toEqual([]);
     } finally {
       counter.stop();
     }
+    // Written after the page was read: the last look sees it, and the read runs again.
+    expect(
+      await read(async (calls) => {
+        if (calls === 1) await json(await rename('After the page'));
+      }),
+    ).toEqual({ title: 'After the page', calls: 2 });
+  });
+
+  it('an error after the first statement stands when the version is unchanged, and is run again when not', async () => {
+    const failing = (between: (calls: number) => Promise<void>) => {
+      let calls = 0;
+      return h.store
+        .read(
+          async (tx) => {
+            calls++;
+            const ds = await tx.blocks.getVisible(dataSourceId, integrationId);
+            await between(calls);
+            throw new Error(`refused ${JSON.parse(ds!.data).title[0].plain_text}`);
+          },
+          { checked: true },
+        )
+        .catch((e: Error) => ({ message: e.message, calls }));
+    };
+    expect(await failing(async () => {})).toEqual({ message: 'refused After the page', calls: 1 });
+    expect(
+      await failing(async (calls) => {
+        if (calls === 1) await json(await rename('Again'));
+      }),
+    ).toEqual({ message: 'refused Again', calls: 2 });
   });
 });
