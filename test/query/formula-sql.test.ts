@@ -398,6 +398,27 @@ const REGRESSIONS: {
       { filter: { property: 'F', formula: { number: { less_than: 1 } } } },
     ],
   },
+  {
+    why: 'seed 3244027022, formula 52: SQLite wrote the average 0.39999999999999997 (of 0.1 and 0.7) as 0.4, printf stopping at 16 digits',
+    t: 'number',
+    source: 'length(prop("Avg"))',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { number: { does_not_equal: 3 } } },
+        sorts: [{ property: 'F', direction: 'descending' }],
+      },
+      { filter: { property: 'F', formula: { number: { equals: 19 } } } },
+    ],
+  },
+  {
+    why: 'SQLite rounded 17 digits twice (…408 for 21.769107781360407) and a 16-digit tie up (…313 for 9723549822791.3125)',
+    t: 'text',
+    source: 'format(prop("A") * 21.769107781360407) + "|" + format(prop("A") * 9723549822791.3125)',
+    bodies: [
+      { filter: { property: 'F', formula: { string: { equals: '21.769107781360407|9723549822791.312' } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
+    ],
+  },
 ];
 
 /** Numbers over a related page, for `map` (no `/`: sums add exactly in any order, see docs). */
