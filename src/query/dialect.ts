@@ -117,6 +117,50 @@ function pgRemainder(a: Expression<unknown>, b: Expression<unknown>): RawBuilder
 /** 2^53: below it every integral double prints as its digits in JavaScript. */
 const SAFE = 9_007_199_254_740_992;
 
+/** Keeps SQLite from flattening a derived table into its user, which copies its expressions into each mention. */
+const FENCE = sql.raw('limit -1 offset 0');
+
+/**
+ * SQLite: a double `n` with 0.0001 <= |n| < 10^15 that no text of 15 digits reads back as, as
+ * JavaScript writes it: its 16 correctly rounded digits when they read back as `n`, else its 17
+ * (halves to even, as V8). SQLite's printf cannot give them: `%.17g` stops at 16 digits
+ * (0.39999999999999997 comes out as 0.4), `%!.17g` rounds twice, to 18 digits and then to 17
+ * (21.769107781360407 comes out ending in 8: 1 in 37 of the doubles that need 17 digits, measured
+ * over 300,000), and a tie is rounded up (9723549822791.3125 in 16 digits is …312 in JavaScript,
+ * …313 in printf). Instead: scale |n| by the power of ten s (exact as a double) that puts 17
+ * digits before the point; the product is p + err exactly (Dekker's two-product, with Veltkamp's
+ * split of both factors into halves of 26 bits), where p is an integral double (it is above
+ * 2^53) and |err| <= 8; so |n| * s is the integer i = p + floor(err) plus a fraction in [0, 1),
+ * compared with 0.5 exactly as `err` against floor(err) + 0.5. Named in nested derived tables
+ * (fenced), so that `n` is computed once.
+ */
+function sqliteShortestDigits(n: Expression<unknown>): RawBuilder<unknown> {
+  const split = (x: string) => sql.raw(`(134217729.0 * ${x} - (134217729.0 * ${x} - ${x}))`);
+  const e0 = sql`(select v, a, cast(floor(log10(a)) as integer) as e0 from (select v, abs(v) as a from (select ${n} as v ${FENCE}) ${FENCE}))`;
+  const e = sql`(select v, a, e0 + (case when a * pow(10.0, 16 - e0) >= 1e17 then 1 when a * pow(10.0, 16 - e0) < 1e16 then -1 else 0 end) as e from ${e0} ${FENCE})`;
+  const scaled = sql`(select v, e, a, pow(10.0, 16 - e) as s, a * pow(10.0, 16 - e) as p from ${e} ${FENCE})`;
+  const halves = sql`(select v, e, p, ${split('a')} as ah, a - ${split('a')} as al, ${split('s')} as sh, s - ${split('s')} as sl from ${scaled} ${FENCE})`;
+  const exact = sql`(select v, e, cast(p as integer) as pi, al * sl - (((p - ah * sh) - al * sh) - ah * sl) as err from ${halves} ${FENCE})`;
+  const whole = sql`(select v, e, pi + cast(floor(err) as integer) as i, floor(err) as fl, err from ${exact} ${FENCE})`;
+  // 17 digits: i rounded by its fraction; 16: i / 10 rounded by the digit dropped, then by
+  // whether the fraction is 0 (a tie only when the digit is 5 and the fraction 0).
+  const d17 = sql.raw('i + (case when err > fl + 0.5 then 1 when err < fl + 0.5 then 0 else i % 2 end)');
+  const d16 = sql.raw(
+    'i / 10 + (case when i % 10 > 5 then 1 when i % 10 < 5 then 0 when err > fl then 1 else (i / 10) % 2 end)',
+  );
+  const digits = sql`(select v, e, cast(${d17} as text) as d17, cast(${d16} as text) as d16 from ${whole} ${FENCE})`;
+  // The digits placed around the point; a count that rounded up to 10^k has one more digit.
+  const place = (d: string, k: number) => {
+    const x = `(e + length(${d}) - ${k})`;
+    const frac = `rtrim(substr(${d}, ${x} + 2), '0')`;
+    return sql.raw(
+      `(case when v < 0 then '-' else '' end) || (case when ${x} >= 0 then substr(${d}, 1, ${x} + 1) || (case when ${frac} = '' then '' else '.' || ${frac} end) else '0.' || substr('000', 1, -${x} - 1) || rtrim(${d}, '0') end)`,
+    );
+  };
+  const texts = sql`(select v, ${place('d16', 16)} as t16, ${place('d17', 17)} as t17 from ${digits} ${FENCE})`;
+  return sql`(select case when cast(t16 as real) = v then t16 else t17 end from ${texts})`;
+}
+
 /** SQLite: BINARY collation already compares UTF-8 bytes (= code points); JSON via json_each. */
 export const sqliteHooks: DialectHooks = {
   textCollation: null,
@@ -137,10 +181,12 @@ export const sqliteHooks: DialectHooks = {
   jsonArrayEach: (col, alias) => sql`json_each(${col}) as ${sql.ref(alias)}`,
   jsonArrayPosition: (col, key) =>
     sql`(select min(cast(${sql.ref('key')} as integer)) from json_each(${col}) where ${sql.ref('value')} = ${key})`,
-  // printf's %.15g / %.16g / %.17g: the first that reads back as the same double is the
-  // shortest form (%g drops trailing zeros), as JavaScript writes it within the documented range.
+  // printf's %.15g when it reads back as the same double (%g drops trailing zeros): then no
+  // other text of 15 digits or fewer does, so it is JavaScript's. Else, within the documented
+  // range, JavaScript's 16 or 17 digits (see sqliteShortestDigits); outside it printf's %.16g or
+  // %!.17g, which write exponents where JavaScript writes digits (documented).
   numberText: (n) =>
-    sql`(case when ${n} is null then null when ${n} = cast(${n} as integer) and abs(${n}) < ${SAFE} then cast(cast(${n} as integer) as text) when cast(printf('%.15g', ${n}) as real) = ${n} then printf('%.15g', ${n}) when cast(printf('%.16g', ${n}) as real) = ${n} then printf('%.16g', ${n}) else printf('%.17g', ${n}) end)`,
+    sql`(case when ${n} is null then null when ${n} = cast(${n} as integer) and abs(${n}) < ${SAFE} then cast(cast(${n} as integer) as text) when cast(printf('%.15g', ${n}) as real) = ${n} then printf('%.15g', ${n}) when abs(${n}) >= 0.0001 and abs(${n}) < 1e15 then ${sqliteShortestDigits(n)} when cast(printf('%.16g', ${n}) as real) = ${n} then printf('%.16g', ${n}) else printf('%!.17g', ${n}) end)`,
   // trunc() of a real stays a real (not `cast(… as integer)`: `/` on an integer result would be
   // SQLite's integer division, 3 / 2 = 1). Math functions are compiled into better-sqlite3.
   truncate: (n) => sql`trunc(cast(${n} as real))`,

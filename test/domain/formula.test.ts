@@ -155,8 +155,15 @@ describe('dates in years 0–99 and before year 1 are those years', () => {
   it.each([
     ['formatDate(parseDate("0050-03-31"), "YYYY-MM-DD dddd")', '0050-03-31 Thursday'],
     ['formatDate(parseDate("0000-02-29"), "YYYY-MM-DD DDD")', '0000-02-29 60'],
-    ['formatDate(parseDate("-000100-03-01"), "YYYY YYYYYY Y N y")', '-0100 -000100 -100 BC 0101'],
-    ['formatDate(parseDate("0000-06-01"), "YYYY N y")', '0000 BC 0001'],
+    ['formatDate(parseDate("-000100-03-01"), "YYYY YYYYYY Y N y yyyy")', '-0100 -000100 -0100 BC 101 0101'],
+    ['formatDate(parseDate("0000-06-01"), "YYYY N y")', '0000 BC 1'],
+    // `yy` is the era's year zero-filled to two digits, not cut to two (Moment 2.30); `YY` is.
+    ['formatDate(parseDate("2005-03-04"), "DD/MM/yy yy YY yyy y")', '04/03/2005 2005 05 2005 2005'],
+    ['formatDate(parseDate("1999-12-31"), "DD/MM/yy DD/MM/YY")', '31/12/1999 31/12/99'],
+    ['formatDate(parseDate("0005-06-01"), "yy yyy yyyy y Y YY")', '05 005 0005 5 0005 05'],
+    ['formatDate(parseDate("+010000-01-02"), "DD/MM/yy YY")', '02/01/10000 00'],
+    ['formatDate(parseDate("-000001-06-01"), "yy N YY Y")', '02 BC -01 -0001'],
+    ['formatDate(parseDate("-000123-06-01"), "yy yyyyy [yy]")', '124 0124124 yy'],
     ['formatDate(parseDate("+010000-01-02"), "YYYY-MM-DD Y yyyy")', '10000-01-02 +10000 10000'],
     ['formatDate(parseDate("0050-06-01T12:00:00Z"), "YYYY-MM-DD HH:mm")', '0050-06-01 12:00'],
   ])('%s → %s', (expr, text) => {

@@ -55,6 +55,14 @@ import { prng, type Rng } from './gen.ts';
 // 2116705812 1204630375 1286540092 1498097056 1131966793 602461713 1810060588 607015254 38092005
 // 410559018 845100837 2027416016 1934744901 1179713327 620055219 1620636289
 // With %, mod, round, min, max, sqrt and length in SQL: 1872784699; with months too: 836673669.
+// After SQLite's 16- and 17-digit text of numbers was made exact (seed 3244027022, below), 40
+// random seeds; no disagreement (160111111 compiled only 5 of its 10 generated text list
+// formulas, see the check after them):
+// 1289945873 905318007 1260478009 2113174346 915369089 840133514 1428299249 1979190604 77084089
+// 1953850963 246689975 1813392268 1008749082 1970755111 1123294046 1454899494 1823548721 144141688
+// 1925254770 356925841 484648790 1443579333 944971803 1530682962 424173299 1837836999 1986731533
+// 1440052383 1837639127 2120636787 185409394 1067930008 1224214449 1170813340 613121521 771766144
+// 728258256 2078950090 1661429539
 const SEED_SETTING = process.env.OCTAVO_QUERY_SEED ?? '11';
 const SEED = SEED_SETTING === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_SETTING);
 const NOW = new Date('2026-05-13T10:11:12.345Z');
@@ -396,6 +404,27 @@ const REGRESSIONS: {
         sorts: [{ property: 'F', direction: 'ascending' }],
       },
       { filter: { property: 'F', formula: { number: { less_than: 1 } } } },
+    ],
+  },
+  {
+    why: 'seed 3244027022, formula 52: SQLite wrote the average 0.39999999999999997 (of 0.1 and 0.7) as 0.4, printf stopping at 16 digits',
+    t: 'number',
+    source: 'length(prop("Avg"))',
+    bodies: [
+      {
+        filter: { property: 'F', formula: { number: { does_not_equal: 3 } } },
+        sorts: [{ property: 'F', direction: 'descending' }],
+      },
+      { filter: { property: 'F', formula: { number: { equals: 19 } } } },
+    ],
+  },
+  {
+    why: 'SQLite rounded 17 digits twice (…408 for 21.769107781360407) and a 16-digit tie up (…313 for 9723549822791.3125)',
+    t: 'text',
+    source: 'format(prop("A") * 21.769107781360407) + "|" + format(prop("A") * 9723549822791.3125)',
+    bodies: [
+      { filter: { property: 'F', formula: { string: { equals: '21.769107781360407|9723549822791.312' } } } },
+      { sorts: [{ property: 'F', direction: 'ascending' }] },
     ],
   },
 ];
@@ -1084,7 +1113,9 @@ describe(`text, checkbox and date formulas and rollups in SQL agree with the eva
       const checked = await checkFormula(r.source, r.t, `list (${r.why}): ${r.source}`, () => r.bodies);
       expect(checked, r.source).toBe(true);
     }
-    for (const n of Object.values(listed)) expect(n).toBeGreaterThan(LIST_FORMULAS / 2);
+    // At least half in SQL: seed 160111111 drew five `(<related text> + <row text>)`, left to the
+    // evaluator by design (neither side is surely a text, so `+` may add numbers).
+    for (const n of Object.values(listed)) expect(n).toBeGreaterThanOrEqual(LIST_FORMULAS / 2);
     // 5. The median rollup: values, filters and sorts (no draws from the seed's generator).
     const median = rollupExprs.get(rollupId(MEDIAN.name))!;
     raws.forEach((raw, i) => {

@@ -353,15 +353,21 @@ export function formatMoment(ms: number, pattern: string, zone: string): string 
       // sign is Y's, and YYYYYY's).
       case 'YYYY':
         return zeroFill(f.y, 4);
+      // The era's year, zero-filled to as many digits as there are y's and never cut: `yy` is
+      // not a two-digit year (2005 → "2005", 5 → "05"), as Moment 2.30 (which `YY` is).
       case 'y':
+        return String(eraYear(f.y));
+      case 'yy':
+        return pad(eraYear(f.y), 2);
+      case 'yyy':
+        return pad(eraYear(f.y), 3);
       case 'yyyy':
         return pad(eraYear(f.y), 4);
+      // Zero-filled to four digits up to 9999 (5 → "0005", -100 → "-0100"), as Moment 2.30.
       case 'Y':
-        return f.y <= 9999 ? String(f.y) : `+${f.y}`;
+        return f.y <= 9999 ? zeroFill(f.y, 4) : `+${f.y}`;
       case 'YY':
         return zeroFill(f.y % 100, 2);
-      case 'yy':
-        return pad(eraYear(f.y) % 100, 2);
       case 'YYYYY':
         return zeroFill(f.y, 5);
       case 'YYYYYY':
