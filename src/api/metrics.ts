@@ -30,7 +30,10 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 /** Builds a registry; `pool` is read at each scrape (absent on SQLite: no pool gauges). */
 export function createMetrics(options: { pool?: (() => PoolUse) | undefined } = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'octavo_' });
+  // Node's process metrics. The event loop's delay is sampled every 100 ms rather than
+  // prom-client's default 10 ms: that timer woke an idle server 100 times a second, about 5 ms
+  // of CPU a second here, a few per cent of a busy server's requests (docs/benchmarks.md).
+  collectDefaultMetrics({ register: registry, prefix: 'octavo_', eventLoopMonitoringPrecision: 100 });
   // The request counts and latencies are kept here, one entry per (route, method, status), and
   // handed to the registry when it is scraped: prom-client's own `inc` and `observe` hash their
   // label set on every call, which was most of what metrics added to a request
