@@ -18,7 +18,8 @@
  * Variants: each checkout (this one; with OTHER_CHECKOUT, that one first — e.g. a clone of main,
  * `git worktree add /tmp/main main && ln -s "$PWD/node_modules" /tmp/main/`) × each observation
  * setting in CPU_OBSERVE: `bare` (log silent, metrics off), `log` (the default: request log at
- * info, JSON lines to a pipe), `full` (log and Prometheus metrics).
+ * info, JSON lines to a pipe), `metrics` (Prometheus metrics, log silent), `full` (log and
+ * Prometheus metrics).
  *
  *   CPU_ENGINES=sqlite,postgres  CPU_KINDS=get,query  CPU_ROWS=5000  CPU_ROUNDS=5
  *   CPU_GETS=2000  CPU_QUERIES=200  CPU_CONCURRENCY=4  CPU_OBSERVE=bare,full  CPU_IDLE_SECONDS=3
@@ -54,12 +55,17 @@ const IDLE_SECONDS = Number(env.CPU_IDLE_SECONDS ?? 3);
 const TICK_MS = 10;
 
 type Kind = 'get' | 'query';
-type Observe = 'bare' | 'log' | 'full';
+type Observe = 'bare' | 'log' | 'metrics' | 'full';
 const OBSERVE_ENV: Record<Observe, NodeJS.ProcessEnv> = {
   bare: { OCTAVO_LOG_LEVEL: 'silent', OCTAVO_METRICS: '0' },
   log: { OCTAVO_LOG_LEVEL: 'info', OCTAVO_LOG_FORMAT: 'json', OCTAVO_METRICS: '0' },
+  metrics: { OCTAVO_LOG_LEVEL: 'silent', OCTAVO_METRICS: '1' },
   full: { OCTAVO_LOG_LEVEL: 'info', OCTAVO_LOG_FORMAT: 'json', OCTAVO_METRICS: '1' },
 };
+
+for (const o of OBSERVE)
+  if (!Object.hasOwn(OBSERVE_ENV, o))
+    throw new Error(`CPU_OBSERVE: unknown setting ${o} (${Object.keys(OBSERVE_ENV).join(', ')})`);
 
 interface Variant {
   name: string;
