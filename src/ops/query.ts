@@ -147,7 +147,7 @@ export async function orderedPage(
     let offset = 0;
     if (options.from !== null) {
       offset = ordered.indexOf(options.from);
-      if (offset < 0) throw errors.validation('The start_cursor provided is invalid for this query.');
+      if (offset < 0) throw invalidCursor(options.from);
     }
     const ids = ordered.slice(offset, offset + options.limit);
     return { ids, rows, next: ordered[offset + options.limit] ?? null };
@@ -155,10 +155,20 @@ export async function orderedPage(
   const { withRows, ...rowOptions } = options;
   if (withRows) {
     const page = await tx.rows.queryBlocks(plan.source.dataSourceId, plan.query, rowOptions);
+    if (page.unknownCursor) throw invalidCursor(options.from);
     return { ids: page.items, rows: new Map(page.blocks.map((r) => [r.id, r])), next: page.next };
   }
   const page = await tx.rows.query(plan.source.dataSourceId, plan.query, rowOptions);
+  if (page.unknownCursor) throw invalidCursor(options.from);
   return { ids: page.items, next: page.next };
+}
+
+/**
+ * A `start_cursor` naming no row of the data source (made up, or a row deleted since the cursor
+ * was handed out): Notion's 400 `validation_error`, on both query paths.
+ */
+function invalidCursor(from: string | null) {
+  return errors.validation(`The start_cursor provided is invalid: ${from}`);
 }
 
 function readsComputed(query: Query, kinds: ReadonlyMap<string, ComputedKind>): boolean {

@@ -80,6 +80,8 @@ type AnySelect = SelectQueryBuilder<any, any, any>;
 export interface RowPage {
   readonly items: string[];
   readonly next: string | null;
+  /** Set when `from` names no row of the table (a cursor the caller must refuse). */
+  readonly unknownCursor?: true;
   /** With `withColumns`: each item's row as read, `page_id` and the added columns. */
   readonly rows?: Record<string, unknown>[];
 }
@@ -165,7 +167,10 @@ export async function queryRows(
       .select(exprKeySelections(query.sorts, { hooks, now: options.now, alias: 'r' }))
       .where('r.page_id', '=', options.from)
       .executeTakeFirst();
-    if (!anchor) return withColumns ? { items: [], next: null, rows: [] } : { items: [], next: null };
+    if (!anchor)
+      return withColumns
+        ? { items: [], next: null, rows: [], unknownCursor: true }
+        : { items: [], next: null, unknownCursor: true };
     const cursor = compileCursor(query.sorts, anchor, ctx, { inclusive: true });
     const seek = compileCursorSeek(query.sorts, anchor, ctx);
     if (seek) {

@@ -838,7 +838,12 @@ function rows(db: Db, hooks: DialectHooks, engine: Engine, log: ChangeLog, check
         found.push(blockOf(r as BlockRow));
       }
       log.sawBlocks(seen);
-      return { items: page.items, next: page.next, blocks: found };
+      return {
+        items: page.items,
+        next: page.next,
+        blocks: found,
+        ...(page.unknownCursor ? { unknownCursor: true as const } : {}),
+      };
     },
     refreshStatistics: async (id) => {
       if (engine === 'postgres') await sql`analyze ${sql.table(rowTableName(id))}`.execute(anyDb);

@@ -221,9 +221,14 @@ export interface RowRepo {
   maxNumber(dataSourceId: string, property: ColumnProperty): Promise<number | null>;
   /**
    * Runs a parsed query in the database: page ids in order, from the page id `from` (inclusive)
-   * on, at most `limit`, and the id that starts the next page (null at the end).
+   * on, at most `limit`, and the id that starts the next page (null at the end); `unknownCursor`
+   * when `from` names no row of the data source.
    */
-  query(dataSourceId: string, query: Query, options: RowQueryOptions): Promise<Page<string>>;
+  query(
+    dataSourceId: string,
+    query: Query,
+    options: RowQueryOptions,
+  ): Promise<Page<string> & { unknownCursor?: true }>;
   /**
    * `query`, with the blocks of the page read by the same statements (a page id whose block is
    * gone has none; without `has_children`, which page objects never show): a page of results in
@@ -233,7 +238,7 @@ export interface RowRepo {
     dataSourceId: string,
     query: Query,
     options: RowQueryOptions,
-  ): Promise<Page<string> & { blocks: BlockRow[] }>;
+  ): Promise<Page<string> & { blocks: BlockRow[]; unknownCursor?: true }>;
   /**
    * After a bulk write (an import): the query planner's statistics of the table read afresh.
    * Postgres: `ANALYZE` of the table, without which a table just filled is planned as nearly
