@@ -277,6 +277,11 @@ export function postgresSnapshots(db: Kysely<Database>): Snapshots {
         db.transaction().execute(async (trx) => {
           const main = await base(trx);
           const current = (await tablesIn(trx, main)).filter((t) => t !== 'octavo_meta');
+          // Every table locked first, in name order, as a restore does: dropping a data source's
+          // rows first (locking them) and then emptying `blocks` could deadlock with a query's
+          // page statement, which locks `blocks` before the rows (store/read-check.ts).
+          for (const t of current)
+            await sql`lock table ${sql.table(`${main}.${t}`)} in access exclusive mode`.execute(trx);
           for (const t of current.filter(isRowTable))
             await sql`drop table ${sql.table(`${main}.${t}`)}`.execute(trx);
           const fixed = current.filter((t) => !isRowTable(t));
