@@ -5,7 +5,7 @@
  * instead of deadlocking. Before, the reset dropped the rows' table first and then emptied
  * `blocks`: readers holding `blocks` met it in a cycle, and Postgres broke it after a second.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Query } from '../../src/query/ir.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
