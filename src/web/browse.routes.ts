@@ -6,7 +6,6 @@
  * them into escaped HTML.
  */
 import { type Context, Hono } from 'hono';
-import { hostedFileUrl } from '../domain/file-uploads.ts';
 import { normalizeId } from '../lib/ids.ts';
 import {
   type BlockNode,
@@ -36,7 +35,15 @@ import {
   pageView,
   type WireNode,
 } from './render.ts';
-import { htmlHeaders, nowOf, type SignedIn, signedIn, signInRedirectUrl, type WebDeps } from './session.ts';
+import {
+  htmlHeaders,
+  nowOf,
+  personPresentContext,
+  type SignedIn,
+  signedIn,
+  signInRedirectUrl,
+  type WebDeps,
+} from './session.ts';
 
 /** The newest API version: the wire objects rendered are the ones it answers. */
 const VERSION = API_VERSIONS[API_VERSIONS.length - 1]!;
@@ -85,17 +92,8 @@ export function browseRoutes(deps: WebDeps) {
     return c.redirect(signInRedirectUrl(deps, url.pathname + url.search), 303);
   };
 
-  const presentCtx = (env: ReturnType<typeof personEnv>): PresentContext => ({
-    version: VERSION,
-    actor: env.actor,
-    publicUrl: deps.publicUrl,
-    workspace: deps.workspace,
-    maxFileUploadBytes: deps.files?.maxBytes ?? 0,
-    hostedFile: (ref) =>
-      deps.files
-        ? hostedFileUrl(deps.publicUrl, deps.files.urlSecret, ref, nowOf(deps))
-        : { url: '', expiry_time: '' },
-  });
+  const presentCtx = (env: ReturnType<typeof personEnv>): PresentContext =>
+    personPresentContext(deps, env.actor, VERSION);
 
   const envOf = (me: SignedIn) =>
     personEnv(me.user, { now: nowOf(deps).toISOString(), publicUrl: deps.publicUrl, files: deps.files });

@@ -10,18 +10,16 @@
  * person may: the answer is what the person's /v1 requests would show them.
  */
 import { Hono } from 'hono';
-import { hostedFileUrl } from '../domain/file-uploads.ts';
 import { normalizeId } from '../lib/ids.ts';
 import type { OpEnv } from '../ops/env.ts';
 import { resolveMentionTargets } from '../ops/mentions.ts';
 import { namedObject } from '../ops/object-kind.ts';
-import type { PresentContext } from '../present/context.ts';
 import { applyMentionTargets, collectMentionIds } from '../present/mentions.present.ts';
 import { presentPage } from '../present/page.present.ts';
 import { validationError } from '../wire/validation.ts';
 import { type ApiVersion, isApiVersion } from '../wire/versions.ts';
 import type { AppApiEnv } from './app-api.ts';
-import { nowOf, type WebDeps } from './session.ts';
+import { nowOf, personPresentContext, type WebDeps } from './session.ts';
 
 /** The version the app speaks (web/client/api.ts `NOTION_VERSION`), when the request names none. */
 const APP_VERSION: ApiVersion = '2025-09-03';
@@ -42,17 +40,7 @@ export function kindAppRoutes(deps: WebDeps) {
       publicUrl: deps.publicUrl,
       ...(deps.files ? { files: deps.files } : {}),
     };
-    const ctx: PresentContext = {
-      version,
-      actor: env.actor,
-      publicUrl: deps.publicUrl,
-      workspace: deps.workspace,
-      maxFileUploadBytes: deps.files?.maxBytes ?? 0,
-      hostedFile: (ref) =>
-        deps.files
-          ? hostedFileUrl(deps.publicUrl, deps.files.urlSecret, ref, now)
-          : { url: '', expiry_time: '' },
-    };
+    const ctx = personPresentContext(deps, env.actor, version, () => now);
     const answer = await deps.store.read(async (tx) => {
       const named = await namedObject(tx, env, id);
       if (!named.page) return { object: 'kind', id, kind: named.kind };

@@ -15,11 +15,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { FileSettings } from '../domain/file-uploads.ts';
+import type { Actor } from '../domain/capabilities.ts';
+import { type FileSettings, hostedFileUrl } from '../domain/file-uploads.ts';
 import { randomBase62 } from '../lib/crypto.ts';
 import { type NewSession, sessionUser } from '../ops/accounts.ts';
 import type { Emulator } from '../ops/emulator.ts';
+import type { PresentContext } from '../present/context.ts';
 import type { Store, UserRow } from '../store/store.ts';
+import type { ApiVersion } from '../wire/versions.ts';
 
 export const SESSION_COOKIE = 'octavo_session';
 export const CSRF_COOKIE = 'octavo_csrf';
@@ -50,6 +53,29 @@ export interface SignedIn {
 }
 
 export const nowOf = (deps: WebDeps) => deps.clock?.() ?? new Date();
+
+/**
+ * What the presenters need to show objects to a signed-in person at `version`: hosted files get
+ * URLs signed at `now()` (asked at each file), or empty ones on a server without uploads.
+ */
+export function personPresentContext(
+  deps: WebDeps,
+  actor: Actor,
+  version: ApiVersion,
+  now: () => Date = () => nowOf(deps),
+): PresentContext {
+  return {
+    version,
+    actor,
+    publicUrl: deps.publicUrl,
+    workspace: deps.workspace,
+    maxFileUploadBytes: deps.files?.maxBytes ?? 0,
+    hostedFile: (ref) =>
+      deps.files
+        ? hostedFileUrl(deps.publicUrl, deps.files.urlSecret, ref, now())
+        : { url: '', expiry_time: '' },
+  };
+}
 
 /**
  * The path prefix under which browsers reach this server: the public URL's path without its
