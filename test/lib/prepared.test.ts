@@ -122,8 +122,10 @@ describe.runIf(ENGINES.includes('postgres'))('runPrepared [postgres]', () => {
       (e: unknown) => e,
     );
     expect(isPreparedStatementGone(refused)).toBe(true);
-    // The transaction is aborted: the caller rolls it back and runs it again.
-    expect(client.getTransactionStatus()).toBe('E');
+    // The transaction is aborted (not run again unnamed inside it): the caller rolls it back and
+    // runs it again. Asked by a statement, not by the client's status, which the server's
+    // ReadyForQuery may not have updated yet when the refusal reaches the caller.
+    await expect(client.query('select 1')).rejects.toMatchObject({ code: '25P02' });
     await client.query('rollback');
     await client.query('begin');
     expect((await client.query(TEXT, [1])).rows[0]).toMatchObject({ id: 1, v: 'one' });
